@@ -1,0 +1,68 @@
+"""Command line: the GUI by default, headless subcommands for scripts and CI.
+
+Each subcommand lives with its layer (``lever_desktop/<layer>/commands.py``)
+and registers itself through ``register(subparsers)``; a subcommand appears
+here only once its layer exists.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import sys
+from typing import Sequence
+
+from lever_desktop import __version__, log, paths
+
+# Modules with ``register(subparsers)``; each sets ``func(args) -> int`` on its parser.
+COMMAND_MODULES: list[str] = [
+]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="lever-desktop",
+        description="Review AI-drafted interview feedback and submit it to Lever as the interviewer.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("--basedir", metavar="DIR", help="keep all data, cache, config and logs under DIR")
+    parser.add_argument("--sandbox", action="store_true", help="run against the embedded Lever simulator")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log debug detail to stderr")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    paths.set_basedir(args.basedir)
+    log.setup(paths.log_dir(), level=logging.DEBUG if args.verbose else logging.INFO, console=args.verbose)
+    func = getattr(args, "func", None)
+    if func is None:
+        gui = _gui_entry()
+        if gui is None:
+            parser.print_help()
+            return 0
+        return gui(args)
+    try:
+        return int(func(args) or 0)
+    except KeyboardInterrupt:
+        return 130
+
+
+def _gui_entry():
+    """The GUI's entry point, once the ui layer provides one."""
+    try:
+        mod = importlib.import_module("lever_desktop.ui.app")
+    except ModuleNotFoundError as e:
+        if e.name and e.name.startswith("lever_desktop.ui"):
+            return None
+        raise
+    return getattr(mod, "run", None)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

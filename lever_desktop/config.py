@@ -1,0 +1,122 @@
+"""Settings (non-secret, JSON in the config dir) and the resolved account.
+
+Headless commands take their configuration from the saved settings,
+overridden by the environment variables of DESIGN.md. Secrets come from the
+keychain (``lever_desktop.secrets``) or the environment — never from the
+settings file.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from dataclasses import asdict, dataclass, field, fields
+from typing import Any
+
+from lever_desktop import paths, secrets
+from lever_desktop import log as applog
+
+_log = logging.getLogger(__name__)
+
+REGION_URLS = {
+    "us": "https://api.lever.co/v1",
+    "eu": "https://api.eu.lever.co/v1",
+    "sandbox": "https://api.sandbox.lever.co/v1",
+}
+
+
+class ConfigError(Exception):
+    """Configuration is missing or invalid; the message says how to fix it."""
+
+
+@dataclass
+class Settings:
+    region: str = "us"
+    base_url: str | None = None  # explicit URL wins over region
+    relay_url: str | None = None
+    service_account_email: str | None = None
+    confidence_threshold: float = 0.6
+    sandbox: bool = False  # the embedded simulator is the account
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls) -> "Settings":
+        path = paths.settings_path()
+        if not path.exists():
+            return cls()
+        try:
+            raw = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as e:
+            _log.warning("settings file %s unreadable (%s); using defaults", path, e)
+            return cls()
+        known = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in raw.items() if k in known})
+
+    def save(self) -> None:
+        path = paths.settings_path()
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(asdict(self), indent=2, sort_keys=True), encoding="utf-8")
+        if os.name == "posix":
+            tmp.chmod(0o600)
+        os.replace(tmp, path)
+
+
+@dataclass(frozen=True)
+class Account:
+    """Everything needed to talk to Lever and the relay. ``repr`` hides secrets."""
+
+    api_key: str = field(repr=False)
+    base_url: str
+    relay_url: str | None = None
+    relay_token: str | None = field(default=None, repr=False)
+    webhook_tokens: dict[str, str] = field(default_factory=dict, repr=False)
+    service_account_email: str | None = None
+
+
+def _secret(name: str) -> str | None:
+    try:
+        return secrets.get_secret(name)
+    except secrets.SecretStoreError as e:
+        _log.warning("%s", e)
+        return None
+
+
+def resolve_account(settings: Settings | None = None, env: dict[str, str] | None = None) -> Account:
+    """Settings + keychain, overridden by ``LEVER_*`` environment variables."""
+    settings = settings or Settings.load()
+    env = dict(os.environ if env is None else env)
+    api_key = env.get("LEVER_API_KEY") or _secret(secrets.API_KEY)
+    if not api_key:
+        raise ConfigError(
+            "No Lever API key is configured. Set LEVER_API_KEY, or open Lever Desktop "
+            "and connect your account (or try the sandbox)."
+        )
+    applog.register_secret(api_key)
+    region = env.get("LEVER_REGION") or settings.region
+    base_url = env.get("LEVER_BASE_URL") or settings.base_url
+    if not base_url:
+        if region not in REGION_URLS:
+            raise ConfigError(f"Unknown Lever region {region!r}: use one of {', '.join(REGION_URLS)}.")
+        base_url = REGION_URLS[region]
+    relay_token = env.get("LEVER_RELAY_TOKEN") or _secret(secrets.RELAY_READER_TOKEN)
+    applog.register_secret(relay_token)
+    tokens_raw = env.get("LEVER_WEBHOOK_TOKENS") or _secret(secrets.WEBHOOK_TOKENS) or "{}"
+    try:
+        webhook_tokens = json.loads(tokens_raw)
+        if not isinstance(webhook_tokens, dict) or not all(
+            isinstance(k, str) and isinstance(v, str) for k, v in webhook_tokens.items()
+        ):
+            raise ValueError("not an object of strings")
+    except ValueError as e:
+        raise ConfigError(f"LEVER_WEBHOOK_TOKENS must be a JSON object {{event: signatureToken}} ({e}).") from None
+    for v in webhook_tokens.values():
+        applog.register_secret(v)
+    return Account(
+        api_key=api_key,
+        base_url=base_url.rstrip("/"),
+        relay_url=env.get("LEVER_RELAY_URL") or settings.relay_url,
+        relay_token=relay_token,
+        webhook_tokens=webhook_tokens,
+        service_account_email=env.get("LEVER_SERVICE_ACCOUNT") or settings.service_account_email,
+    )

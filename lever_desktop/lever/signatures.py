@@ -1,0 +1,35 @@
+"""Lever webhook signatures.
+
+Lever signs ``token + str(triggeredAt)`` with HMAC-SHA256 keyed by the
+per-webhook signature token; the body itself is not signed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from typing import Any, Mapping
+
+
+def sign(token: str, triggered_at: int, signature_token: str) -> str:
+    msg = f"{token}{triggered_at}".encode()
+    return hmac.new(signature_token.encode(), msg, hashlib.sha256).hexdigest()
+
+
+def verify(body: Mapping[str, Any], signature_token: str) -> bool:
+    """True when ``body`` carries a valid Lever signature for ``signature_token``.
+
+    Malformed bodies (missing or mistyped ``token``/``triggeredAt``/``signature``)
+    are simply not valid: this never raises on bad input.
+    """
+    if not isinstance(body, Mapping) or not signature_token:
+        return False
+    token = body.get("token")
+    triggered_at = body.get("triggeredAt")
+    signature = body.get("signature")
+    if not isinstance(token, str) or not isinstance(signature, str) or not token:
+        return False
+    if isinstance(triggered_at, bool) or not isinstance(triggered_at, int):
+        return False
+    expected = sign(token, triggered_at, signature_token)
+    return hmac.compare_digest(expected.encode(), signature.lower().encode())

@@ -1,0 +1,98 @@
+"""Logging: a rotating file in the log dir, with secrets redacted.
+
+The redaction filter removes every registered secret value (API key, relay
+tokens, webhook signature tokens) and anything that looks like an
+``Authorization`` header or Basic/Bearer credential, from the message, its
+arguments and any exception text, before a handler sees the record.
+"""
+
+from __future__ import annotations
+
+import logging
+import logging.handlers
+import re
+import threading
+import traceback
+from pathlib import Path
+
+REDACTED = "[REDACTED]"
+
+_secrets: set[str] = set()
+_secrets_lock = threading.Lock()
+_PATTERNS = [
+    re.compile(r"(?i)(authorization\s*[:=]\s*)(basic|bearer)?\s*[^\s,'\"}]+"),
+    re.compile(r"(?i)\b(basic|bearer)\s+[A-Za-z0-9+/=._~-]{8,}"),
+    re.compile(r"(?i)((?:api[_-]?key|token|signatureToken|signature_token|password|secret)[\"']?\s*[:=]\s*[\"']?)[^\s,'\"&}]{6,}"),
+]
+
+
+def register_secret(value: str | None) -> None:
+    """Make sure ``value`` never reaches a log record."""
+    if value and len(value) >= 4:
+        with _secrets_lock:
+            _secrets.add(value)
+
+
+def redact(text: str) -> str:
+    with _secrets_lock:
+        secrets = sorted(_secrets, key=len, reverse=True)
+    for s in secrets:
+        if s in text:
+            text = text.replace(s, REDACTED)
+    text = _PATTERNS[0].sub(lambda m: m.group(1) + REDACTED, text)
+    text = _PATTERNS[1].sub(lambda m: m.group(1) + " " + REDACTED, text)
+    text = _PATTERNS[2].sub(lambda m: m.group(1) + REDACTED, text)
+    return text
+
+
+class RedactingFilter(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        try:
+            message = record.getMessage()
+        except Exception:  # a broken format string must not lose the record
+            message = f"{record.msg!r} {record.args!r}"
+        if record.exc_info and record.exc_info[1] is not None:
+            exc_text = "".join(traceback.format_exception(*record.exc_info))
+            record.exc_text = redact(exc_text).rstrip("\n")
+            record.exc_info = None
+        elif record.exc_text:
+            record.exc_text = redact(record.exc_text)
+        if record.stack_info:
+            record.stack_info = redact(record.stack_info)
+        record.msg = redact(message)
+        record.args = None
+        return True
+
+
+_FORMAT = "%(asctime)s %(levelname)-7s %(name)s: %(message)s"
+_installed: list[logging.Handler] = []
+
+
+def setup(log_dir: Path | None = None, level: int = logging.INFO, *, console: bool = False) -> Path | None:
+    """Install the rotating file handler (and optionally stderr), both redacting."""
+    root = logging.getLogger()
+    for h in _installed:
+        root.removeHandler(h)
+        h.close()
+    _installed.clear()
+    root.setLevel(level)
+    path = None
+    handlers: list[logging.Handler] = []
+    if log_dir is not None:
+        log_dir.mkdir(parents=True, exist_ok=True)
+        path = log_dir / "lever-desktop.log"
+        fh = logging.handlers.RotatingFileHandler(path, maxBytes=5_000_000, backupCount=5, encoding="utf-8")
+        handlers.append(fh)
+    if console:
+        handlers.append(logging.StreamHandler())
+    for h in handlers:
+        h.setFormatter(logging.Formatter(_FORMAT))
+        h.addFilter(RedactingFilter())
+        root.addHandler(h)
+        _installed.append(h)
+    if path is not None:
+        try:
+            path.chmod(0o600)
+        except OSError:
+            pass
+    return path

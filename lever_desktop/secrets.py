@@ -1,0 +1,165 @@
+"""The one door to secrets: API key, relay tokens, webhook signature tokens.
+
+Secrets live only in the OS keychain (through ``keyring``) — never in SQLite,
+settings files, logs or exceptions. Keyring calls can hang on a locked Linux
+keychain, so every call runs in a worker thread with a timeout. Tests (and
+``--sandbox``) use the in-memory backend.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import threading
+from typing import Callable, Protocol, TypeVar
+
+SERVICE = "lever-desktop"
+
+# Well-known secret names.
+API_KEY = "lever-api-key"
+RELAY_READER_TOKEN = "relay-reader-token"
+RELAY_INGEST_TOKEN = "relay-ingest-token"
+WEBHOOK_TOKENS = "webhook-signature-tokens"  # JSON {event: signatureToken}
+
+DEFAULT_TIMEOUT = 5.0
+
+T = TypeVar("T")
+
+
+class SecretStoreError(Exception):
+    """Base class; messages never contain a secret."""
+
+
+class SecretStoreUnavailable(SecretStoreError):
+    """No secure backend (no keychain / Secret Service / Credential Manager)."""
+
+    def __init__(self, detail: str = "") -> None:
+        msg = (
+            "No secure password store is available on this system, so Lever Desktop "
+            "cannot keep your API key safely. Install and unlock a keyring "
+            "(GNOME Keyring, KWallet, macOS Keychain or Windows Credential Manager)."
+        )
+        super().__init__(f"{msg} ({detail})" if detail else msg)
+
+
+class SecretStoreTimeout(SecretStoreError):
+    def __init__(self, seconds: float) -> None:
+        super().__init__(
+            f"The system keychain did not answer within {seconds:g} s. "
+            "It may be locked: unlock it and try again."
+        )
+
+
+class Backend(Protocol):
+    def get(self, name: str) -> str | None: ...
+    def set(self, name: str, value: str) -> None: ...
+    def delete(self, name: str) -> None: ...
+
+
+class MemoryBackend:
+    """Keeps secrets in process memory. For tests and the sandbox only."""
+
+    def __init__(self) -> None:
+        self._values: dict[str, str] = {}
+        self._lock = threading.Lock()
+
+    def get(self, name: str) -> str | None:
+        with self._lock:
+            return self._values.get(name)
+
+    def set(self, name: str, value: str) -> None:
+        with self._lock:
+            self._values[name] = value
+
+    def delete(self, name: str) -> None:
+        with self._lock:
+            self._values.pop(name, None)
+
+
+class KeyringBackend:
+    """The OS keychain through ``keyring``."""
+
+    def __init__(self) -> None:
+        import keyring
+        import keyring.errors
+
+        self._keyring = keyring
+        self._errors = keyring.errors
+        backend = keyring.get_keyring()
+        priority = getattr(backend, "priority", 0)
+        name = type(backend).__module__ + "." + type(backend).__name__
+        insecure = ("fail", "null", "PlaintextKeyring", "chainer")
+        if priority is not None and priority < 1 or any(s in name for s in insecure[:3]):
+            raise SecretStoreUnavailable(f"keyring backend {type(backend).__name__}")
+
+    def get(self, name: str) -> str | None:
+        try:
+            return self._keyring.get_password(SERVICE, name)
+        except self._errors.NoKeyringError as e:
+            raise SecretStoreUnavailable(type(e).__name__) from None
+        except self._errors.KeyringError as e:
+            raise SecretStoreError(f"The keychain refused to read a secret ({type(e).__name__}).") from None
+
+    def set(self, name: str, value: str) -> None:
+        try:
+            self._keyring.set_password(SERVICE, name, value)
+        except self._errors.NoKeyringError as e:
+            raise SecretStoreUnavailable(type(e).__name__) from None
+        except self._errors.KeyringError as e:
+            raise SecretStoreError(f"The keychain refused to store a secret ({type(e).__name__}).") from None
+
+    def delete(self, name: str) -> None:
+        try:
+            self._keyring.delete_password(SERVICE, name)
+        except self._errors.PasswordDeleteError:
+            pass
+        except self._errors.NoKeyringError as e:
+            raise SecretStoreUnavailable(type(e).__name__) from None
+
+
+_backend: Backend | None = None
+_backend_lock = threading.Lock()
+_pool = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="keyring")
+
+
+def use_backend(backend: Backend | None) -> None:
+    """Install a backend (``None``: go back to the OS keychain on next use)."""
+    global _backend
+    with _backend_lock:
+        _backend = backend
+
+
+def use_memory_backend() -> MemoryBackend:
+    backend = MemoryBackend()
+    use_backend(backend)
+    return backend
+
+
+def backend() -> Backend:
+    global _backend
+    with _backend_lock:
+        if _backend is None:
+            _backend = KeyringBackend()
+        return _backend
+
+
+def _call(fn: Callable[[], T], timeout: float) -> T:
+    future = _pool.submit(fn)
+    try:
+        return future.result(timeout=timeout)
+    except concurrent.futures.TimeoutError:
+        raise SecretStoreTimeout(timeout) from None
+
+
+def get_secret(name: str, timeout: float = DEFAULT_TIMEOUT) -> str | None:
+    return _call(lambda: backend().get(name), timeout)
+
+
+def set_secret(name: str, value: str, timeout: float = DEFAULT_TIMEOUT) -> None:
+    from lever_desktop import log
+
+    log.register_secret(value)
+    _call(lambda: backend().set(name, value), timeout)
+
+
+def delete_secret(name: str, timeout: float = DEFAULT_TIMEOUT) -> None:
+    _call(lambda: backend().delete(name), timeout)
