@@ -1,0 +1,72 @@
+"""The life of a draft, from the AI pipeline to one feedback form in Lever.
+
+    received -> in_review -> approved -> submitting -> submitted
+                     \\            \\           \\-> needs_attention (rejected by Lever,
+                      \\            \\               template changed, author unresolved)
+                       \\-> discarded \\-> back to review / needs_attention before sending
+
+``submitting`` means "a POST may be in flight": a draft only leaves it once
+Lever's answer is known or a read of the opportunity's feedback proved the
+form is not there. Every transition is written to the audit trail in the same
+transaction as the state change (see ``drafts.transition``).
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class DraftState(StrEnum):
+    RECEIVED = "received"
+    IN_REVIEW = "in_review"
+    APPROVED = "approved"
+    SUBMITTING = "submitting"
+    SUBMITTED = "submitted"
+    NEEDS_ATTENTION = "needs_attention"
+    DISCARDED = "discarded"
+
+
+class AttentionReason(StrEnum):
+    REJECTED_BY_LEVER = "rejected_by_lever"
+    TEMPLATE_CHANGED = "template_changed"
+    AUTHOR_UNRESOLVED = "author_unresolved"
+
+
+S = DraftState
+ALLOWED: dict[DraftState, frozenset[DraftState]] = {
+    S.RECEIVED: frozenset({S.IN_REVIEW, S.APPROVED, S.NEEDS_ATTENTION, S.DISCARDED}),
+    S.IN_REVIEW: frozenset({S.APPROVED, S.NEEDS_ATTENTION, S.DISCARDED}),
+    # Approved but not yet sent: the reviewer may take it back, and the
+    # pre-send template check may send it back.
+    S.APPROVED: frozenset({S.SUBMITTING, S.IN_REVIEW, S.NEEDS_ATTENTION, S.DISCARDED}),
+    # In flight: only Lever's answer (or a reconciliation read) moves it on.
+    # Back to approved means "proved not stored, send again".
+    S.SUBMITTING: frozenset({S.SUBMITTED, S.APPROVED, S.NEEDS_ATTENTION}),
+    S.NEEDS_ATTENTION: frozenset({S.IN_REVIEW, S.APPROVED, S.DISCARDED}),
+    S.SUBMITTED: frozenset(),
+    S.DISCARDED: frozenset(),
+}
+
+# States in which the reviewer may still edit values and approve.
+REVIEWABLE = frozenset({S.RECEIVED, S.IN_REVIEW, S.NEEDS_ATTENTION})
+# States whose outbox row is live.
+QUEUED = frozenset({S.APPROVED, S.SUBMITTING})
+
+
+class TransitionError(Exception):
+    """A transition the lifecycle does not allow; the message says what state the draft is in."""
+
+    def __init__(self, draft_id: str, current: DraftState, target: DraftState) -> None:
+        self.draft_id, self.current, self.target = draft_id, current, target
+        allowed = ", ".join(sorted(ALLOWED[current])) or "nothing (final)"
+        super().__init__(
+            f"Draft {draft_id} is {current.value.replace('_', ' ')}; it cannot become "
+            f"{target.value.replace('_', ' ')} (allowed next: {allowed})."
+        )
+
+
+def check_transition(draft_id: str, current: str, target: str) -> DraftState:
+    cur, tgt = DraftState(current), DraftState(target)
+    if tgt not in ALLOWED[cur]:
+        raise TransitionError(draft_id, cur, tgt)
+    return tgt
