@@ -1,0 +1,80 @@
+"""Schema migrations (Alembic, run programmatically) and the backup taken before them.
+
+The scripts live in ``migrations/versions/`` (the docstring of
+``versions/0001_cache.py`` says how to add one). They are package data,
+so an installed or frozen build finds them next to this module.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sqlite3
+from pathlib import Path
+
+import sqlalchemy as sa
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+
+_log = logging.getLogger(__name__)
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+
+
+class StoreError(Exception):
+    """The cache cannot be opened; the message says why and what to do."""
+
+
+def _config(connection: sa.Connection | None = None) -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    if connection is not None:
+        cfg.attributes["connection"] = connection
+    return cfg
+
+
+def head_revision() -> str:
+    heads = ScriptDirectory.from_config(_config()).get_heads()
+    if len(heads) != 1:
+        # Two migrations claiming the same parent: the newer one must revise the other.
+        raise StoreError(f"the cache migrations have {len(heads)} heads {heads}; expected one")
+    return heads[0]
+
+
+def current_revision(connection: sa.Connection) -> str | None:
+    return MigrationContext.configure(connection).get_current_revision()
+
+
+def upgrade(connection: sa.Connection) -> None:
+    """Bring the database behind ``connection`` to the newest schema (one transaction)."""
+    current = current_revision(connection)
+    known = {s.revision for s in ScriptDirectory.from_config(_config()).walk_revisions()}
+    if current is not None and current not in known:
+        raise StoreError(
+            f"The local cache was written by a newer Lever Desktop (schema {current}). "
+            "Update Lever Desktop, or move the data directory aside to start afresh."
+        )
+    command.upgrade(_config(connection), "head")
+
+
+def backup(path: Path, label: str) -> Path:
+    """Copy the live database (consistent even mid-WAL) with SQLite's backup API."""
+    target = path.with_name(f"{path.name}.{label}.bak")
+    tmp = target.with_name(target.name + ".tmp")
+    tmp.unlink(missing_ok=True)
+    src = sqlite3.connect(path)
+    try:
+        dst = sqlite3.connect(tmp)
+        try:
+            src.backup(dst)
+        finally:
+            dst.close()
+    finally:
+        src.close()
+    if os.name == "posix":
+        tmp.chmod(0o600)
+    os.replace(tmp, target)
+    _log.info("backed up the cache to %s before migrating", target)
+    return target
