@@ -1,0 +1,165 @@
+"""The account fields shared by the first-run dialog and Settings.
+
+The API key is checked against Lever as soon as it is entered and the result
+is shown in words ("Connected as Dana Scully — super admin"). Saving writes the
+non-secret settings to settings.json and the secrets to the keychain, both off
+the GUI thread; a missing or locked keychain is said plainly and the fields
+keep what was typed.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QWidget,
+)
+
+from lever_desktop import config, secrets
+from lever_desktop.ui.account_check import describe_key
+from lever_desktop.ui.tasks import TaskRunner, in_thread
+
+_log = logging.getLogger(__name__)
+
+REGIONS = [("us", "United States — api.lever.co"), ("eu", "Europe — api.eu.lever.co"),
+           ("sandbox", "Lever's sandbox — api.sandbox.lever.co")]
+
+
+class AccountForm(QWidget):
+    """API key, region, relay, webhook tokens, service account, review threshold."""
+
+    checked = Signal(bool, str)  # key works?, what to tell the person
+
+    def __init__(self, runner: TaskRunner, settings: config.Settings | None = None, parent=None) -> None:
+        super().__init__(parent)
+        self._runner = runner
+        self.settings = settings or config.Settings()
+        self.key_ok = False
+        form = QFormLayout(self)
+        self.api_key = QLineEdit(echoMode=QLineEdit.EchoMode.Password, placeholderText="Lever API key")
+        self.api_key.setAccessibleName("Lever API key")
+        self.email = QLineEdit(placeholderText="you@company.com (shows who the key belongs to)")
+        self.region = QComboBox()
+        for code, text in REGIONS:
+            self.region.addItem(text, code)
+        self.base_url = QLineEdit(placeholderText="optional: another API address, e.g. a local lever-sandbox")
+        self.key_status = QLabel(" ")
+        self.key_status.setWordWrap(True)
+        self.key_status.setObjectName("keyStatus")
+        self.relay_url = QLineEdit(placeholderText="https://relay.example.com")
+        self.relay_token = QLineEdit(echoMode=QLineEdit.EchoMode.Password, placeholderText="reader token")
+        self.webhook_tokens = QPlainTextEdit()
+        self.webhook_tokens.setPlaceholderText("one per line: candidateStageChange = <signature token>")
+        self.webhook_tokens.setFixedHeight(70)
+        self.service_account = QLineEdit(placeholderText="optional: author used only when you confirm it")
+        self.threshold = QDoubleSpinBox(minimum=0.0, maximum=1.0, singleStep=0.05, decimals=2)
+        form.addRow("API key", self.api_key)
+        form.addRow("Your Lever email", self.email)
+        form.addRow("Region", self.region)
+        form.addRow("API address", self.base_url)
+        form.addRow("", self.key_status)
+        form.addRow("Relay URL", self.relay_url)
+        form.addRow("Relay reader token", self.relay_token)
+        form.addRow("Webhook signature tokens", self.webhook_tokens)
+        form.addRow("Service account email", self.service_account)
+        form.addRow("Confirm AI values below", self.threshold)
+        self._load(self.settings)
+        self.api_key.editingFinished.connect(self.check_key)
+        self.email.editingFinished.connect(self.check_key)
+        self.region.currentIndexChanged.connect(self.check_key)
+        self.base_url.editingFinished.connect(self.check_key)
+
+    def _load(self, s: config.Settings) -> None:
+        self.region.setCurrentIndex(max(0, self.region.findData(s.region)))
+        self.base_url.setText(s.base_url or "")
+        self.relay_url.setText(s.relay_url or "")
+        self.service_account.setText(s.service_account_email or "")
+        self.email.setText(str(s.extra.get("reviewer_email", "")))
+        self.threshold.setValue(s.confidence_threshold)
+
+    def api_address(self) -> str:
+        return self.base_url.text().strip().rstrip("/") or config.REGION_URLS[self.region.currentData()]
+
+    def check_key(self) -> None:
+        key = self.api_key.text().strip()
+        if not key:
+            return
+        self.key_status.setText("Checking the key with Lever…")
+
+        def done(text: str) -> None:
+            self.key_ok = True
+            self.key_status.setText(f"✔ {text}")
+            self.checked.emit(True, text)
+
+        def failed(exc: BaseException) -> bool:
+            self.key_ok = False
+            text = str(exc) if isinstance(exc, ValueError) else _why(exc)
+            self.key_status.setText(f"✘ {text}")
+            self.checked.emit(False, text)
+            return True
+
+        self._runner.run(describe_key(key, self.api_address(), self.email.text().strip()),
+                         owner=self, on_success=done, on_failure=failed, name="check API key")
+
+    def webhook_token_map(self) -> dict[str, str]:
+        """``event = token`` lines, or a JSON object; raises ValueError with a clear message."""
+        raw = self.webhook_tokens.toPlainText().strip()
+        if not raw:
+            return {}
+        if raw.startswith("{"):
+            try:
+                value = json.loads(raw)
+            except ValueError:
+                raise ValueError("Webhook signature tokens: the JSON is not valid.") from None
+            if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
+                raise ValueError("Webhook signature tokens: expected {\"event\": \"token\", ...}.")
+            return value
+        tokens = {}
+        for n, line in enumerate(raw.splitlines(), 1):
+            if not line.strip():
+                continue
+            event, sep, token = line.partition("=")
+            if not sep or not event.strip() or not token.strip():
+                raise ValueError(f"Webhook signature tokens, line {n}: write it as  event = token")
+            tokens[event.strip()] = token.strip()
+        return tokens
+
+    async def save(self) -> None:
+        """Settings file and keychain; raises ValueError / SecretStoreError with a clear message."""
+        tokens = self.webhook_token_map()
+        s = self.settings
+        s.region = self.region.currentData()
+        s.base_url = self.base_url.text().strip().rstrip("/") or None
+        s.relay_url = self.relay_url.text().strip() or None
+        s.service_account_email = self.service_account.text().strip() or None
+        s.confidence_threshold = self.threshold.value()
+        s.extra["reviewer_email"] = self.email.text().strip()
+        s.sandbox = False
+        writes = {secrets.RELAY_READER_TOKEN: self.relay_token.text().strip(),
+                  secrets.WEBHOOK_TOKENS: json.dumps(tokens) if tokens else ""}
+        if self.api_key.text().strip():
+            writes[secrets.API_KEY] = self.api_key.text().strip()
+        await in_thread(_write_secrets, writes)
+        await in_thread(s.save)
+
+
+def _write_secrets(values: dict[str, str]) -> None:
+    for name, value in values.items():
+        if value:
+            secrets.set_secret(name, value)
+        elif name != secrets.API_KEY:
+            secrets.delete_secret(name)
+
+
+def _why(exc: BaseException) -> str:
+    from lever_desktop.ui.messages import explain
+
+    return explain(exc) or f"The key could not be checked ({type(exc).__name__})."

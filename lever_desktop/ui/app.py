@@ -1,0 +1,75 @@
+"""Start the GUI: QApplication, the qasync loop, the error path, then the shell.
+
+``cli.main`` calls ``run(args)`` when no subcommand is given. Everything Qt is
+imported here, never by ``cli.py`` at module level, so headless commands start
+without loading Qt.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+
+# PySide6 before qasync: qasync picks the first Qt binding already imported.
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QApplication
+
+import qasync  # noqa: I001 - must come after PySide6
+
+from lever_desktop import APP_ID, APP_NAME, __version__, paths
+from lever_desktop.ui import theme
+from lever_desktop.ui.crash import ErrorPath
+from lever_desktop.ui.shell import Shell
+from lever_desktop.ui.tasks import TaskRunner
+
+_log = logging.getLogger(__name__)
+
+
+def create_application(argv: list[str] | None = None) -> QApplication:
+    existing = QApplication.instance()
+    if isinstance(existing, QApplication):
+        return existing
+    theme.before_app()
+    app = QApplication(argv if argv is not None else sys.argv[:1])
+    app.setApplicationName(APP_NAME)
+    app.setApplicationVersion(__version__)
+    app.setOrganizationName(APP_NAME)
+    app.setDesktopFileName(APP_ID)
+    app.setWindowIcon(app_icon())
+    # The main window decides when we quit (after a clean shutdown), not Qt.
+    app.setQuitOnLastWindowClosed(False)
+    theme.apply(app)
+    return app
+
+
+def app_icon() -> QIcon:
+    from lever_desktop.resources import resource_path
+
+    try:
+        return QIcon(str(resource_path("icons/lever-desktop.svg")))
+    except FileNotFoundError:
+        return QIcon()
+
+
+def run(args: argparse.Namespace) -> int:
+    app = create_application()
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    errors = ErrorPath(paths.log_dir())
+    errors.install(loop)
+    previous_crash = errors.start_fault_log()
+    runner = TaskRunner(errors.report)
+    shell = Shell(runner, errors, sandbox=bool(getattr(args, "sandbox", False)))
+    if previous_crash:
+        errors.report_previous_crash(previous_crash)
+    try:
+        with loop:
+            return loop.run_until_complete(shell.main())
+    except KeyboardInterrupt:
+        return 130
+    finally:
+        errors.uninstall()
+        asyncio.set_event_loop(None)
+        _log.info("%s closed", APP_NAME)

@@ -1,0 +1,111 @@
+"""The application's life: choose the account, open the session, show the window, shut down.
+
+``Shell.main()`` is the one coroutine the qasync loop runs. Quitting is ours,
+not Qt's: closing the main window resolves ``_quit``, and ``main()`` then
+cancels and awaits every task, stops the background services, closes the HTTP
+client and the database, and only then returns the exit code.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from PySide6.QtCore import QObject, Signal
+
+from lever_desktop import config
+from lever_desktop.ui.crash import ErrorPath
+from lever_desktop.ui.tasks import TaskRunner, dialog_result, in_thread
+
+_log = logging.getLogger(__name__)
+
+
+class Shell(QObject):
+    """Owns the session and the main window for one run of the application."""
+
+    window_shown = Signal()  # tests and benchmarks wait on this
+    closed = Signal()
+
+    def __init__(self, runner: TaskRunner, errors: ErrorPath, *, sandbox: bool = False) -> None:
+        super().__init__()
+        self.runner = runner
+        self.errors = errors
+        self.sandbox_requested = sandbox
+        self.session = None
+        self.sandbox_env = None
+        self.controller = None
+        self.window = None
+        self._quit: asyncio.Event | None = None
+
+    async def main(self) -> int:
+        self._quit = asyncio.Event()
+        try:
+            account = await self._choose_account()
+            if account is None:
+                return 0
+            await self._open(account)
+            await self._quit.wait()
+            return 0
+        finally:
+            await self.shutdown()
+
+    def quit(self) -> None:
+        if self._quit is not None:
+            self._quit.set()
+
+    async def _choose_account(self) -> config.Account | None:
+        if self.sandbox_requested:
+            return await self._start_sandbox()
+        settings = await in_thread(config.Settings.load)
+        if settings.sandbox:
+            return await self._start_sandbox()
+        try:
+            return await in_thread(config.resolve_account, settings)
+        except config.ConfigError:
+            pass  # not configured yet: first run
+        from lever_desktop.ui.first_run import FirstRunDialog
+
+        dialog = FirstRunDialog(self.runner)
+        if await dialog_result(dialog) != FirstRunDialog.DialogCode.Accepted:
+            return None
+        if dialog.chose_sandbox:
+            return await self._start_sandbox()
+        return await in_thread(config.resolve_account, None)
+
+    async def _start_sandbox(self) -> config.Account:
+        from lever_desktop.ui.sandbox_mode import SandboxEnvironment
+
+        self.sandbox_env = SandboxEnvironment()
+        return await self.sandbox_env.start()
+
+    async def _open(self, account: config.Account) -> None:
+        from lever_desktop.ui.main_controller import MainController
+        from lever_desktop.ui.session import open_session
+
+        self.session = await open_session(account, sandbox=self.sandbox_env is not None)
+        self.controller = MainController(self.session, self.runner, self.errors, sandbox_env=self.sandbox_env)
+        self.window = self.controller.window
+        self.errors.window = lambda: self.window
+        self.window.close_requested.connect(self.quit)
+        self.controller.show()
+        self.window_shown.emit()
+
+    async def shutdown(self) -> None:
+        """Cancel and await tasks, stop services, close the HTTP client and the store."""
+        if self.controller is not None:
+            self.controller.save_state()
+        await self.runner.shutdown()
+        if self.controller is not None:
+            await self.controller.aclose()
+            self.controller = None
+        if self.session is not None:
+            await self.session.aclose()
+            self.session = None
+        if self.sandbox_env is not None:
+            await self.sandbox_env.stop()
+            self.sandbox_env = None
+        if self.window is not None:
+            self.window.hide()
+            self.window.deleteLater()
+            self.window = None
+        self.closed.emit()

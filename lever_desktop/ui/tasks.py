@@ -1,0 +1,154 @@
+"""The one way widgets run async work (Anki's ``QueryOp`` idea, on qasync).
+
+A widget hands ``TaskRunner.run`` a coroutine and, optionally, what to do with
+its result or its failure. The runner keeps every task it started (so quitting
+can cancel and await them), never calls back into a widget that Qt has already
+deleted, routes failures nobody handled to the one error path, and tells tests
+when everything it started has finished (``idle`` signal, ``wait_idle()``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import logging
+from typing import Any, Callable, Coroutine, TypeVar
+
+import shiboken6
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QDialog
+
+_log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+ErrorSink = Callable[[BaseException, str], None]
+
+
+def alive(obj: QObject | None) -> bool:
+    """False once the C++ side of a Qt object is gone (a closed dialog, a removed page)."""
+    return obj is None or shiboken6.isValid(obj)
+
+
+class TaskRunner(QObject):
+    """Starts, tracks and reports the coroutines the UI runs."""
+
+    started = Signal(str)
+    finished = Signal(str)
+    idle = Signal()
+
+    def __init__(self, on_error: ErrorSink, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._on_error = on_error
+        self._tasks: set[asyncio.Task[Any]] = set()
+        self._closing = False
+
+    def run(
+        self,
+        work: Coroutine[Any, Any, T],
+        *,
+        owner: QObject | None = None,
+        on_success: Callable[[T], None] | None = None,
+        on_failure: Callable[[BaseException], bool | None] | None = None,
+        name: str = "",
+    ) -> asyncio.Task[T] | None:
+        """Run ``work`` on the loop.
+
+        ``on_success(result)`` / ``on_failure(exc)`` run on the GUI thread, and
+        only while ``owner`` is alive. ``on_failure`` returning ``True`` means
+        "handled"; otherwise the error also goes to the application's error path.
+        """
+        if self._closing:
+            work.close()  # never leave an unawaited coroutine behind
+            return None
+        name = name or getattr(work, "__qualname__", "task")
+        task = asyncio.ensure_future(work)
+        self._tasks.add(task)
+        self.started.emit(name)
+
+        def done(t: asyncio.Task[T]) -> None:
+            self._tasks.discard(t)
+            try:
+                self._deliver(t, name, owner, on_success, on_failure)
+            finally:
+                if alive(self):
+                    self.finished.emit(name)
+                    if not self._tasks:
+                        self.idle.emit()
+
+        task.add_done_callback(done)
+        return task
+
+    def _deliver(self, task, name, owner, on_success, on_failure) -> None:
+        if task.cancelled():
+            return
+        exc = task.exception()
+        owner_alive = alive(owner)
+        if exc is None:
+            if on_success is not None and owner_alive:
+                try:
+                    on_success(task.result())
+                except Exception as e:  # a bug in the callback: report, do not lose it
+                    self._on_error(e, f"after {name}")
+            return
+        handled = False
+        if on_failure is not None and owner_alive:
+            try:
+                handled = bool(on_failure(exc))
+            except Exception as e:
+                self._on_error(e, f"while handling the failure of {name}")
+        if not handled:
+            self._on_error(exc, name)
+
+    def busy(self) -> bool:
+        return bool(self._tasks)
+
+    def pending(self) -> int:
+        return len(self._tasks)
+
+    async def wait_idle(self) -> None:
+        """Wait until every task started so far (and those they start) has finished."""
+        while self._tasks:
+            await asyncio.wait(set(self._tasks))
+
+    async def shutdown(self) -> None:
+        """Cancel and await everything; used when the application quits."""
+        self._closing = True
+        tasks = set(self._tasks)
+        for t in tasks:
+            t.cancel()
+        if tasks:
+            await asyncio.gather(*tasks, return_exceptions=True)
+
+
+async def in_thread(fn: Callable[..., T], *args: Any) -> T:
+    """Blocking work (big JSON, file reads) off the GUI thread.
+
+    Its own small pool: the loop's default executor also resolves host names,
+    and a slow job there would stall every HTTP connection.
+    """
+    return await asyncio.get_running_loop().run_in_executor(_blocking, fn, *args)
+
+
+_blocking = concurrent.futures.ThreadPoolExecutor(max_workers=2, thread_name_prefix="ui-blocking")
+
+
+async def dialog_result(dialog: QDialog) -> int:
+    """Show ``dialog`` window-modally and wait for its result without ``exec()``.
+
+    ``exec()`` inside a coroutine would start a nested event loop under qasync;
+    ``open()`` plus a future keeps the one loop in charge.
+    """
+    future: asyncio.Future[int] = asyncio.get_running_loop().create_future()
+
+    def finished(code: int) -> None:
+        if not future.done():
+            future.set_result(code)
+
+    dialog.finished.connect(finished)
+    dialog.open()
+    try:
+        return await future
+    except asyncio.CancelledError:
+        if alive(dialog):
+            dialog.reject()
+        raise

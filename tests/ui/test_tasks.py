@@ -1,0 +1,88 @@
+"""The TaskRunner: callbacks, the error path, dead owners, idle, shutdown."""
+
+from __future__ import annotations
+
+import asyncio
+
+from PySide6.QtWidgets import QLabel
+
+from lever_desktop.ui.crash import ErrorPath
+from lever_desktop.ui.tasks import TaskRunner
+
+
+async def _value(v):
+    await asyncio.sleep(0)
+    return v
+
+
+async def _boom():
+    await asyncio.sleep(0)
+    raise ValueError("bad draft value")
+
+
+def test_success_reaches_the_callback_and_idle_is_signalled(runner, qtbot):
+    got = []
+    with qtbot.waitSignal(runner.idle, timeout=5000):
+        runner.run(_value(42), on_success=got.append)
+    assert got == [42]
+    assert not runner.busy()
+
+
+def test_unhandled_failure_goes_to_the_error_path(qloop, qtbot):
+    errors = ErrorPath(None, dialogs=False)
+    seen = []
+    errors.reported.connect(lambda summary, detail: seen.append((summary, detail)))
+    runner = TaskRunner(errors.report)
+    with qtbot.waitSignal(runner.idle, timeout=5000):
+        runner.run(_boom(), name="load draft")
+    assert [type(e) for e in errors.errors] == [ValueError]
+    summary, detail = seen[0]
+    assert "load draft" in summary and "bad draft value" in detail
+
+
+def test_handled_failure_stays_quiet(runner, qtbot):
+    handled = []
+    with qtbot.waitSignal(runner.idle, timeout=5000):
+        runner.run(_boom(), on_failure=lambda e: handled.append(e) or True)
+    assert isinstance(handled[0], ValueError)
+
+
+def test_callbacks_never_touch_a_deleted_owner(runner, qtbot):
+    label = QLabel()
+    called = []
+    gate = asyncio.Event()
+
+    async def slow():
+        await gate.wait()
+        return "late"
+
+    runner.run(slow(), owner=label, on_success=called.append)
+    label.deleteLater()
+    qtbot.waitUntil(lambda: not _alive(label))
+    with qtbot.waitSignal(runner.idle, timeout=5000):
+        gate.set()
+    assert called == []
+
+
+def test_shutdown_cancels_and_awaits_everything(runner, qloop, qtbot):
+    forever = asyncio.Event()
+    task = runner.run(forever.wait())
+    done = asyncio.ensure_future(runner.shutdown())
+    qtbot.waitUntil(done.done)
+    assert task.cancelled()
+    # After shutdown nothing new starts, and the coroutine is closed (no "never awaited").
+    assert runner.run(_value(1)) is None
+
+
+def test_known_errors_are_explained_in_words():
+    from lever_desktop.config import ConfigError
+    from lever_desktop.ui.messages import explain
+
+    assert explain(ConfigError("No Lever API key is configured.")) == "No Lever API key is configured."
+    assert explain(KeyError("x")) is None
+
+
+def _alive(obj):
+    import shiboken6
+
+    return shiboken6.isValid(obj)
