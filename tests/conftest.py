@@ -24,3 +24,5 @@ def _isolated_basedir(tmp_path, monkeypatch):
     yield base
     paths.set_basedir(None)
     secrets.use_backend(None)
+
+from relay_fixtures import pg_url, relay, relay_factory  # noqa: E402,F401  (tests/ is on sys.path)

@@ -1,0 +1,289 @@
+"""The reference relay: collects Lever's webhooks and the pipeline's drafts for desktops to poll.
+
+Protocol (DESIGN.md "Relay protocol v1"):
+- ``POST /lever/webhooks`` — Lever's delivery, stored verbatim, 200 at once. No token: Lever
+  cannot send one; the app verifies Lever's signature itself, so the relay is not trusted.
+- ``POST /drafts`` — a draft document from the AI pipeline, ``Authorization: Bearer <ingest>``.
+- ``GET /v1/feed?after=&limit=&wait=`` — ``Authorization: Bearer <reader>``; long-polls.
+- ``GET /healthz``.
+
+Waiting readers are woken at once by inserts in this process; inserts made by other processes
+sharing the database are noticed by one watcher per process that reads the last sequence number
+every ``poll_interval`` while anyone waits.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hmac
+import json
+import logging
+import time
+from dataclasses import dataclass
+from typing import Callable
+
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
+from starlette.requests import ClientDisconnect, Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from lever_desktop.relay.storage import FeedStore, redacted_url
+
+_log = logging.getLogger(__name__)
+
+MAX_BODY = 1024 * 1024
+DAY_MS = 86_400_000
+
+
+@dataclass(frozen=True)
+class RelayConfig:
+    db_url: str
+    ingest_tokens: tuple[str, ...]
+    reader_tokens: tuple[str, ...]
+    retention_days: float = 30.0
+    poll_interval: float = 0.25  # how often a waiting process looks for other processes' inserts
+    max_wait: float = 60.0  # longest long-poll a reader may ask for
+    max_limit: int = 1000
+    max_body: int = MAX_BODY
+    purge_interval: float = 3600.0
+
+    def __repr__(self) -> str:  # tokens and database passwords never reach a log
+        return f"RelayConfig(db_url={redacted_url(self.db_url)!r}, retention_days={self.retention_days})"
+
+
+class Refused(Exception):
+    """A request the relay will not take; becomes a JSON error response and a log line."""
+
+    def __init__(self, status: int, code: str, message: str) -> None:
+        super().__init__(message)
+        self.status, self.code, self.message = status, code, message
+
+
+class FeedSignal:
+    """Wakes long-polling readers when the feed may have grown."""
+
+    def __init__(self) -> None:
+        self._event = asyncio.Event()
+        self._waiters = 0
+        self._someone_waits = asyncio.Event()
+        self.closed = False
+
+    @property
+    def waiters(self) -> int:
+        return self._waiters
+
+    def current(self) -> asyncio.Event:
+        # Taken before reading the database, so an insert between the read and the wait still wakes.
+        return self._event
+
+    def notify(self) -> None:
+        self._event.set()
+        self._event = asyncio.Event()
+
+    def close(self) -> None:
+        """Server is stopping: release every waiter now instead of at its deadline."""
+        self.closed = True
+        self.notify()
+
+    async def wait(self, event: asyncio.Event, timeout: float) -> None:
+        self._waiters += 1
+        self._someone_waits.set()
+        try:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(event.wait(), timeout)
+        finally:
+            self._waiters -= 1
+            if not self._waiters:
+                self._someone_waits.clear()
+
+    async def watch(self, last_seq: Callable[[], int], interval: float) -> None:
+        """Notice inserts by other relay processes, only while someone is waiting."""
+        last = await run_in_threadpool(last_seq)
+        while True:
+            await self._someone_waits.wait()
+            await asyncio.sleep(interval)
+            try:
+                seq = await run_in_threadpool(last_seq)
+            except Exception:
+                _log.exception("relay: cannot read the feed's last sequence number")
+                continue
+            if seq != last:
+                last = seq
+                self.notify()
+
+
+def _refuse(request: Request, err: Refused) -> JSONResponse:
+    client = request.client.host if request.client else "?"
+    _log.warning("refused %s %s from %s: %d %s (%s)", request.method, request.url.path, client,
+                 err.status, err.code, err.message)
+    headers = {"WWW-Authenticate": 'Bearer realm="lever-relay"'} if err.status == 401 else None
+    return JSONResponse({"error": err.code, "message": err.message}, err.status, headers=headers)
+
+
+def _check_token(request: Request, allowed: tuple[str, ...], role: str) -> None:
+    header = request.headers.get("authorization", "")
+    scheme, _, presented = header.partition(" ")
+    if scheme.lower() != "bearer" or not presented.strip():
+        raise Refused(401, "unauthorized", f"no Bearer token: send the {role} token in the Authorization header")
+    presented_b = presented.strip().encode()
+    # Compare against every configured token, always, so timing says nothing about which matched.
+    ok = False
+    for token in allowed:
+        ok |= hmac.compare_digest(presented_b, token.encode())
+    if not ok:
+        raise Refused(401, "unauthorized", f"the {role} token is not valid")
+
+
+async def _read_json_object(request: Request, max_body: int) -> str:
+    """The body as verbatim text, once it is known to be one JSON object of at most ``max_body``."""
+    media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if media_type != "application/json":
+        raise Refused(415, "unsupported-media-type",
+                      f"Content-Type must be application/json, not {media_type or 'missing'!r}")
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > max_body:
+        raise Refused(413, "too-large", f"body of {declared} bytes is over the {max_body}-byte limit")
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > max_body:
+            raise Refused(413, "too-large", f"body is over the {max_body}-byte limit")
+        chunks.append(chunk)
+    try:
+        text = b"".join(chunks).decode("utf-8")
+        doc = json.loads(text, parse_constant=_reject_constant)
+    except (UnicodeDecodeError, ValueError) as e:
+        raise Refused(400, "invalid-json", f"body is not valid UTF-8 JSON ({type(e).__name__})") from None
+    if not isinstance(doc, dict):
+        raise Refused(400, "invalid-json", "body must be a JSON object")
+    return text
+
+
+def _reject_constant(name: str) -> None:
+    raise ValueError(f"{name} is not JSON")
+
+
+def _int_param(request: Request, name: str, default: int, lo: int, hi: int) -> int:
+    raw = request.query_params.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise Refused(400, "bad-parameter", f"{name} must be an integer") from None
+    if not lo <= value <= hi:
+        raise Refused(400, "bad-parameter", f"{name} must be between {lo} and {hi}")
+    return value
+
+
+def create_app(config: RelayConfig, *, clock: Callable[[], float] = time.time) -> Starlette:
+    """The relay as an ASGI app. ``clock`` (seconds) stamps items and drives retention."""
+    store = FeedStore(config.db_url)
+    signal = FeedSignal()
+    now_ms = lambda: int(clock() * 1000)  # noqa: E731
+
+    def purge() -> int:
+        removed = store.purge(now_ms() - int(config.retention_days * DAY_MS))
+        if removed:
+            _log.info("retention: purged %d items older than %g days", removed, config.retention_days)
+        return removed
+
+    async def purge_loop() -> None:
+        while True:
+            await asyncio.sleep(config.purge_interval)
+            try:
+                await run_in_threadpool(purge)
+            except Exception:
+                _log.exception("retention purge failed; will retry")
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette):
+        await run_in_threadpool(store.create_schema)
+        await run_in_threadpool(purge)
+        tasks = [asyncio.create_task(purge_loop()),
+                 asyncio.create_task(signal.watch(store.last_seq, config.poll_interval))]
+        _log.info("relay ready: %r", config)
+        try:
+            yield
+        finally:
+            signal.close()
+            for t in tasks:
+                t.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+            store.close()
+
+    async def ingest(request: Request, kind: str) -> Response:
+        body = await _read_json_object(request, config.max_body)
+        seq = await run_in_threadpool(store.append, kind, body, now_ms())
+        signal.notify()
+        return JSONResponse({"seq": seq})
+
+    async def lever_webhook(request: Request) -> Response:
+        return await ingest(request, "lever-webhook")
+
+    async def draft(request: Request) -> Response:
+        _check_token(request, config.ingest_tokens, "ingest")
+        return await ingest(request, "draft")
+
+    async def feed(request: Request) -> Response:
+        _check_token(request, config.reader_tokens, "reader")
+        after = _int_param(request, "after", 0, 0, 2**62)
+        limit = _int_param(request, "limit", 100, 1, config.max_limit)
+        wait = _int_param(request, "wait", 0, 0, int(config.max_wait))
+        deadline = time.monotonic() + wait
+        while True:
+            woken = signal.current()
+            items = await run_in_threadpool(store.read, after, limit)
+            remaining = deadline - time.monotonic()
+            if items or remaining <= 0 or signal.closed:
+                break
+            await signal.wait(woken, remaining)
+        nxt = items[-1].seq if items else after
+        payload = '{"items": [' + ", ".join(i.to_json() for i in items) + '], "next": ' + str(nxt) + "}"
+        return Response(payload, media_type="application/json")
+
+    async def healthz(request: Request) -> Response:
+        try:
+            last = await run_in_threadpool(store.last_seq)
+        except Exception as e:
+            _log.error("healthz: database unavailable (%s)", type(e).__name__)
+            return JSONResponse({"status": "unavailable", "database": store.dialect}, 503)
+        return JSONResponse({"status": "ok", "database": store.dialect, "lastSeq": last,
+                             "waiting": signal.waiters})
+
+    def guarded(handler):
+        async def endpoint(request: Request) -> Response:
+            try:
+                return await handler(request)
+            except Refused as err:
+                return _refuse(request, err)
+            except ClientDisconnect:
+                return Response(status_code=499)
+            except Exception:
+                _log.exception("relay: %s %s failed", request.method, request.url.path)
+                # 5xx makes Lever retry the delivery later; nothing is lost.
+                return JSONResponse({"error": "unavailable", "message": "the relay could not store or "
+                                     "read items right now; retry later"}, 503)
+        return endpoint
+
+    async def http_error(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, HTTPException)
+        return JSONResponse({"error": "http", "message": exc.detail}, exc.status_code)
+
+    app = Starlette(
+        routes=[
+            Route("/lever/webhooks", guarded(lever_webhook), methods=["POST"]),
+            Route("/drafts", guarded(draft), methods=["POST"]),
+            Route("/v1/feed", guarded(feed), methods=["GET"]),
+            Route("/healthz", healthz, methods=["GET"]),
+        ],
+        lifespan=lifespan,
+        exception_handlers={HTTPException: http_error},
+    )
+    app.state.store = store
+    app.state.signal = signal
+    app.state.purge = purge
+    return app

@@ -1,0 +1,150 @@
+"""The relay's feed table: one row per delivery, numbered by the database.
+
+Sequence numbers come from the database (an identity column on PostgreSQL,
+``AUTOINCREMENT`` on SQLite so a purged number is never handed out again), so
+several relay processes behind one load balancer share one numbering.
+
+Why inserts are serialized on PostgreSQL: an identity value is taken when the
+row is inserted, not when it commits. Two processes can take N and N+1, and
+N+1 can commit first; a reader polling in between would see N+1, move its
+cursor past N, and never see N. Every insert therefore takes a transaction
+advisory lock before it draws its number and holds it until commit, so numbers
+are drawn in commit order and a reader that sees N+1 also sees everything
+below it (PostgreSQL makes a commit visible before it releases the
+transaction's locks). The cost is one short critical section per delivery,
+which webhook and draft volumes never notice. The alternative — exposing only
+items below the lowest in-flight number — needs shared in-flight bookkeeping
+across processes and buys nothing at these volumes. SQLite needs no lock: it
+has one writer at a time and numbers are drawn under its write lock.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    Engine,
+    Identity,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    create_engine,
+    delete,
+    event,
+    func,
+    insert,
+    select,
+    text,
+)
+from sqlalchemy.engine import make_url
+
+KINDS = ("lever-webhook", "draft")
+# Any constant: it only has to differ from other advisory locks in the same database.
+_INSERT_LOCK_KEY = 0x4C45_5652  # "LEVR"
+
+metadata = MetaData()
+
+relay_items = Table(
+    "relay_items",
+    metadata,
+    # SQLite reuses a purged top number unless the INTEGER PRIMARY KEY has AUTOINCREMENT.
+    Column("seq", BigInteger().with_variant(Integer, "sqlite"), Identity(always=False), primary_key=True),
+    Column("kind", String(32), nullable=False),
+    Column("received_at", BigInteger, nullable=False),  # ms since the epoch
+    Column("body", Text, nullable=False),  # exactly the JSON text that was posted
+    Index("ix_relay_items_received_at", "received_at"),
+    sqlite_autoincrement=True,
+)
+
+
+@dataclass(frozen=True)
+class FeedItem:
+    seq: int
+    kind: str
+    received_at: int
+    body: str  # verbatim JSON text
+
+    def to_json(self) -> str:
+        """The protocol's item object; the body is spliced in verbatim (it was validated on ingest)."""
+        head = json.dumps({"seq": self.seq, "kind": self.kind, "receivedAt": self.received_at})
+        return head[:-1] + ', "body": ' + self.body + "}"
+
+
+def normalize_url(url: str) -> str:
+    """Plain ``postgresql://`` means psycopg 3 (the driver we ship), not psycopg2."""
+    u = make_url(url)
+    if u.drivername in ("postgresql", "postgres"):
+        u = u.set(drivername="postgresql+psycopg")
+    return u.render_as_string(hide_password=False)
+
+
+def redacted_url(url: str) -> str:
+    return make_url(url).render_as_string(hide_password=True)
+
+
+class FeedStore:
+    """Blocking storage calls; the web app runs them in worker threads."""
+
+    def __init__(self, url: str) -> None:
+        self.url = normalize_url(url)
+        self.dialect = make_url(self.url).get_backend_name()
+        if self.dialect == "sqlite":
+            self.engine: Engine = create_engine(self.url, connect_args={"timeout": 30})
+            event.listen(self.engine, "connect", _sqlite_pragmas)
+        else:
+            self.engine = create_engine(self.url, pool_size=5, max_overflow=10, pool_pre_ping=True)
+
+    def create_schema(self) -> None:
+        # Several processes may start at once against an empty database.
+        with self.engine.begin() as conn:
+            if self.dialect == "postgresql":
+                conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _INSERT_LOCK_KEY + 1})
+            metadata.create_all(conn)
+
+    def append(self, kind: str, body: str, received_at: int) -> int:
+        """Store one item and return its sequence number (committed when this returns)."""
+        with self.engine.begin() as conn:
+            if self.dialect == "postgresql":
+                conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _INSERT_LOCK_KEY})
+            result = conn.execute(
+                insert(relay_items).values(kind=kind, body=body, received_at=received_at)
+            )
+            return int(result.inserted_primary_key[0])
+
+    def read(self, after: int, limit: int) -> list[FeedItem]:
+        stmt = (
+            select(relay_items.c.seq, relay_items.c.kind, relay_items.c.received_at, relay_items.c.body)
+            .where(relay_items.c.seq > after)
+            .order_by(relay_items.c.seq)
+            .limit(limit)
+        )
+        with self.engine.connect() as conn:
+            return [FeedItem(*row) for row in conn.execute(stmt)]
+
+    def last_seq(self) -> int:
+        with self.engine.connect() as conn:
+            return int(conn.execute(select(func.coalesce(func.max(relay_items.c.seq), 0))).scalar_one())
+
+    def purge(self, received_before: int) -> int:
+        """Delete items received before ``received_before`` (ms); returns how many went."""
+        with self.engine.begin() as conn:
+            result = conn.execute(delete(relay_items).where(relay_items.c.received_at < received_before))
+            return int(result.rowcount or 0)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def _sqlite_pragmas(dbapi_conn, _record) -> None:
+    cur = dbapi_conn.cursor()
+    # WAL: readers never block the writer; several relay processes may share the file.
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.execute("PRAGMA busy_timeout=30000")
+    cur.close()
