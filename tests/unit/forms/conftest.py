@@ -1,0 +1,30 @@
+"""Realistic template and draft shapes (LEVER_API.md) shared by the form-domain tests."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
+
+
+def load_fixture(name: str) -> Any:
+    return json.loads((FIXTURES / name).read_text(encoding="utf-8"))
+
+
+@pytest.fixture
+def every_type_template() -> dict[str, Any]:
+    return load_fixture("templates/every_type.json")
+
+
+@pytest.fixture
+def every_type_draft() -> dict[str, Any]:
+    return load_fixture("drafts/every_type_draft.json")
+
+
+@pytest.fixture
+def unknown_type_template() -> dict[str, Any]:
+    return load_fixture("templates/unknown_type.json")
