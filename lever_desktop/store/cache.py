@@ -1,0 +1,272 @@
+"""Writes to the cache: what the sync engine stores, one transaction per call.
+
+Plain functions taking the store's ``conn`` (run them through ``Store.call``).
+Opportunities and postings never go back in time: a row is only replaced by a
+record whose ``updatedAt`` is at least as new, so a slow page or a stale
+webhook re-fetch cannot undo a newer change. Bulk paths use ``executemany``
+with pre-built tuples; reads for the UI are in ``queries.py``.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterable, Sequence
+
+import sqlalchemy as sa
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from lever_desktop.store import mapping, schema
+from lever_desktop.store.queries import (  # noqa: F401  (re-exported: callers use cache.<fn> only)
+    count_opportunities,
+    current_template,
+    get_opportunity,
+    get_state,
+    get_user,
+    list_archive_reasons,
+    list_opportunities,
+    list_postings,
+    list_stages,
+    list_templates,
+    list_users,
+    states,
+    template_version,
+    users_by_email,
+)
+
+_CHUNK = 500  # ids per IN (...) list, well under SQLite's variable limit
+
+
+def _chunks(seq: Sequence[Any]) -> Iterable[Sequence[Any]]:
+    for i in range(0, len(seq), _CHUNK):
+        yield seq[i : i + _CHUNK]
+
+
+def _in(conn: sa.Connection, sql: str, ids: Sequence[str]) -> list[tuple[Any, ...]]:
+    out: list[tuple[Any, ...]] = []
+    for part in _chunks(ids):
+        out += conn.exec_driver_sql(sql.format(",".join("?" * len(part))), tuple(part)).fetchall()
+    return out
+
+
+def _upsert_sql(table: str, columns: Sequence[str], guard: bool) -> str:
+    cols = ", ".join(f'"{c}"' for c in columns)
+    sets = ", ".join(f'"{c}"=excluded."{c}"' for c in columns[1:])
+    where = f" WHERE COALESCE(excluded.updated_at, -1) >= COALESCE({table}.updated_at, -1)" if guard else ""
+    marks = ", ".join("?" * len(columns))
+    return f"INSERT INTO {table} ({cols}) VALUES ({marks}) ON CONFLICT(id) DO UPDATE SET {sets}{where}"
+
+
+_OPP_UPSERT = _upsert_sql("opportunities", mapping.OPPORTUNITY_COLUMNS, guard=True)
+_POSTING_UPSERT = _upsert_sql("postings", mapping.POSTING_COLUMNS, guard=True)
+
+
+def _newest(records: Iterable[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """One record per id: the most recently updated (a page may repeat a record)."""
+    best: dict[str, dict[str, Any]] = {}
+    for r in records:
+        have = best.get(r["id"])
+        if have is None or (mapping.ms(r.get("updatedAt")) or -1) >= (mapping.ms(have.get("updatedAt")) or -1):
+            best[r["id"]] = r
+    return best
+
+
+def upsert_opportunities(conn: sa.Connection, records: Sequence[dict[str, Any]], synced_at: int) -> int:
+    """Store a page of opportunities (and their posting links); returns how many were applied.
+
+    Deleted opportunities (tombstoned) are not resurrected by a late page.
+    """
+    records = [r for r in records if isinstance(r, dict) and isinstance(r.get("id"), str)]
+    if not records:
+        return 0
+    ids = [r["id"] for r in records]
+    existing = dict(_in(conn, "SELECT id, updated_at FROM opportunities WHERE id IN ({})", ids))
+    dead = {i for (i,) in _in(conn, "SELECT opportunity_id FROM tombstones WHERE opportunity_id IN ({})", ids)}
+    by_id = _newest(r for r in records if r["id"] not in dead)
+    rows = [
+        mapping.opportunity_row(r, synced_at) for oid, r in by_id.items()
+        if oid not in existing or (mapping.ms(r.get("updatedAt")) or -1) >= (existing[oid] or -1)
+    ]  # fmt: skip
+    if not rows:
+        return 0
+    conn.exec_driver_sql(_OPP_UPSERT, rows)
+    links, relinked = [], []
+    for row in rows:
+        postings = mapping.posting_ids(by_id[row[0]])
+        if postings is not None:
+            relinked.append(row[0])
+            links += [(row[0], p) for p in postings]
+    for part in _chunks(relinked):
+        conn.exec_driver_sql(
+            f"DELETE FROM opportunity_postings WHERE opportunity_id IN ({','.join('?' * len(part))})", tuple(part)
+        )
+    if links:
+        conn.exec_driver_sql("INSERT OR IGNORE INTO opportunity_postings VALUES (?, ?)", links)
+    return len(rows)
+
+
+def upsert_postings(conn: sa.Connection, records: Sequence[dict[str, Any]], synced_at: int) -> int:
+    rows = [mapping.posting_row(p, synced_at) for p in records if isinstance(p, dict) and p.get("id")]
+    if rows:
+        conn.exec_driver_sql(_POSTING_UPSERT, rows)
+    return len(rows)
+
+
+def _replace(conn: sa.Connection, table: sa.Table, rows: list[dict[str, Any]]) -> int:
+    """Upsert small reference lists (stages, users, archive reasons): Lever's word is final."""
+    if not rows:
+        return 0
+    stmt = sqlite_insert(table)
+    keys = [c for c in rows[0] if c != "id"]
+    conn.execute(stmt.on_conflict_do_update(index_elements=["id"], set_={k: stmt.excluded[k] for k in keys}), rows)
+    return len(rows)
+
+
+def upsert_stages(conn: sa.Connection, records: Sequence[dict[str, Any]], synced_at: int, start: int = 0) -> int:
+    """``start``: position of the first record in Lever's pipeline order (pages keep the order)."""
+    rows = [
+        {"id": r["id"], "text": r.get("text"), "position": start + i, "raw": r, "synced_at": synced_at}
+        for i, r in enumerate(records) if r.get("id")
+    ]  # fmt: skip
+    return _replace(conn, schema.stages, rows)
+
+
+def upsert_users(conn: sa.Connection, records: Sequence[dict[str, Any]], synced_at: int) -> int:
+    rows = [
+        {"id": r["id"], "name": r.get("name"), "username": r.get("username"), "email": r.get("email"),
+         "access_role": r.get("accessRole"), "deactivated_at": mapping.ms(r.get("deactivatedAt")),
+         "created_at": mapping.ms(r.get("createdAt")), "raw": r, "synced_at": synced_at}
+        for r in records if r.get("id")
+    ]  # fmt: skip
+    return _replace(conn, schema.users, rows)
+
+
+def upsert_archive_reasons(conn: sa.Connection, records: Sequence[dict[str, Any]], synced_at: int) -> int:
+    rows = [
+        {"id": r["id"], "text": r.get("text"), "status": r.get("status"), "type": r.get("type"),
+         "raw": r, "synced_at": synced_at}
+        for r in records if r.get("id")
+    ]  # fmt: skip
+    return _replace(conn, schema.archive_reasons, rows)
+
+
+def upsert_templates(conn: sa.Connection, records: Sequence[dict[str, Any]], fetched_at: int) -> int:
+    """Store templates by version; returns how many versions were new.
+
+    The version Lever sends now becomes ``current``; older versions stay, so a
+    draft written against one keeps its form after the template is edited.
+    """
+    t = schema.feedback_templates
+    new = 0
+    for record in records:
+        if not record.get("id"):
+            continue
+        row = mapping.template_row(record, fetched_at)
+        key = (t.c.template_id == row["template_id"]) & (t.c.version == row["version"])
+        conn.execute(sa.update(t).where((t.c.template_id == row["template_id"]) & ~key).values(current=False))
+        seen = conn.execute(
+            sa.update(t).where(key).values(current=True, fetched_at=fetched_at, raw=record,
+                                           updated_at=row["updated_at"])
+        ).rowcount  # fmt: skip
+        if not seen:
+            conn.execute(sa.insert(t).values(**row))
+            new += 1
+    return new
+
+
+def replace_opportunity_details(
+    conn: sa.Connection,
+    opportunity_id: str,
+    panels: Sequence[dict[str, Any]],
+    interviews: Sequence[dict[str, Any]],
+    feedback: Sequence[dict[str, Any]],
+    synced_at: int,
+) -> bool:
+    """Replace an opportunity's panels, interviews and feedback (false if it is not cached)."""
+    o = schema.opportunities
+    if conn.execute(sa.select(o.c.id).where(o.c.id == opportunity_id)).first() is None:
+        return False
+    for table in (schema.panels, schema.interviews, schema.feedback):
+        conn.execute(sa.delete(table).where(table.c.opportunity_id == opportunity_id))
+    panel_rows = [
+        {"id": p["id"], "opportunity_id": opportunity_id, "start": mapping.ms(p.get("start")),
+         "end": mapping.ms(p.get("end")), "timezone": p.get("timezone"), "stage_id": mapping.ref(p.get("stage")),
+         "canceled_at": mapping.ms(p.get("canceledAt")), "externally_managed": bool(p.get("externallyManaged")),
+         "raw": p}
+        for p in panels if p.get("id")
+    ]  # fmt: skip
+    # Interviews come from /interviews and inside each panel: one row each, the richest wins.
+    merged: dict[str, dict[str, Any]] = {}
+    for p in panels:
+        for i in p.get("interviews") or []:
+            if isinstance(i, dict) and i.get("id"):
+                merged[i["id"]] = {"panel": p.get("id"), **i}
+    for i in interviews:
+        if i.get("id"):
+            merged[i["id"]] = {**merged.get(i["id"], {}), **i}
+    interview_rows, people = [], []
+    for i in merged.values():
+        interview_rows.append({
+            "id": i["id"], "opportunity_id": opportunity_id, "panel_id": mapping.ref(i.get("panel")),
+            "subject": i.get("subject"), "date": mapping.ms(i.get("date")), "duration": mapping.ms(i.get("duration")),
+            "timezone": i.get("timezone"), "feedback_template_id": mapping.ref(i.get("feedbackTemplate")),
+            "stage_id": mapping.ref(i.get("stage")), "canceled_at": mapping.ms(i.get("canceledAt")), "raw": i,
+        })  # fmt: skip
+        people += mapping.interviewers_of(i)
+    feedback_rows = [
+        {"id": f["id"], "opportunity_id": opportunity_id, "type": f.get("type"), "text": f.get("text"),
+         "base_template_id": mapping.ref(f.get("baseTemplateId")), "user_id": mapping.ref(f.get("user")),
+         "panel_id": mapping.ref(f.get("panel")), "interview_id": mapping.ref(f.get("interview")),
+         "created_at": mapping.ms(f.get("createdAt")), "updated_at": mapping.ms(f.get("updatedAt")),
+         "completed_at": mapping.ms(f.get("completedAt")), "raw": f}
+        for f in feedback if f.get("id") and not f.get("deletedAt")
+    ]  # fmt: skip
+    for table, rows in ((schema.panels, panel_rows), (schema.interviews, interview_rows),
+                        (schema.interview_interviewers, people), (schema.feedback, feedback_rows)):  # fmt: skip
+        if rows:
+            conn.execute(sa.insert(table).prefix_with("OR REPLACE"), rows)
+    conn.execute(sa.update(schema.opportunities).where(schema.opportunities.c.id == opportunity_id)
+                 .values(details_synced_at=synced_at))  # fmt: skip
+    return True
+
+
+def apply_tombstones(conn: sa.Connection, records: Sequence[dict[str, Any]], recorded_at: int) -> int:
+    """Record deletions and drop the opportunities (children cascade); returns rows removed."""
+    rows = [
+        (r["id"], mapping.ms(r.get("deletedAt")), mapping.ref(r.get("deletedBy")), recorded_at)
+        for r in records if isinstance(r.get("id"), str)
+    ]  # fmt: skip
+    if not rows:
+        return 0
+    conn.exec_driver_sql("INSERT OR REPLACE INTO tombstones VALUES (?, ?, ?, ?)", rows)
+    removed = 0
+    for part in _chunks([r[0] for r in rows]):
+        removed += conn.exec_driver_sql(
+            f"DELETE FROM opportunities WHERE id IN ({','.join('?' * len(part))})", tuple(part)
+        ).rowcount
+    return removed
+
+
+def set_state(conn: sa.Connection, key: str, value: Any, now: int) -> None:
+    """Sync bookkeeping (watermarks, cursors, last success): committed with the data it describes."""
+    stmt = sqlite_insert(schema.sync_state).values(key=key, value=value, updated_at=now)
+    conn.execute(stmt.on_conflict_do_update(index_elements=["key"], set_={"value": value, "updated_at": now}))
+
+
+def delete_state(conn: sa.Connection, key: str) -> None:
+    conn.execute(sa.delete(schema.sync_state).where(schema.sync_state.c.key == key))
+
+
+def record_webhook_delivery(
+    conn: sa.Connection, dedup_key: str, body: str, verdict: str, received_at: int, *,
+    event: str | None = None, triggered_at: int | None = None, reason: str | None = None,
+) -> bool:  # fmt: skip
+    """Keep a delivery verbatim; False when this key was already recorded (a Lever retry)."""
+    stmt = sqlite_insert(schema.webhook_deliveries).values(
+        dedup_key=dedup_key, event=event, triggered_at=triggered_at, received_at=received_at,
+        body=body, verdict=verdict, reason=reason,
+    ).on_conflict_do_nothing(index_elements=["dedup_key"])  # fmt: skip
+    return conn.execute(stmt).rowcount == 1
+
+
+def purge_webhook_deliveries(conn: sa.Connection, now: int, days: int = 30) -> int:
+    w = schema.webhook_deliveries
+    return conn.execute(sa.delete(w).where(w.c.received_at < now - days * 86_400_000)).rowcount
