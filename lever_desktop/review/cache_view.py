@@ -10,38 +10,33 @@ from typing import Any
 
 from sqlalchemy import Connection, select
 
+from lever_desktop.store import queries
 from lever_desktop.store import schema as s
 
 
 def users(conn: Connection) -> list[dict[str, Any]]:
     """Every cached Lever user, deactivated ones included (so we can say why one cannot author)."""
-    rows = conn.execute(select(s.users.c.id, s.users.c.name, s.users.c.email, s.users.c.deactivated_at))
-    return [{"id": r.id, "name": r.name, "email": r.email, "deactivatedAt": r.deactivated_at} for r in rows]
+    return [
+        {"id": u.id, "name": u.name, "email": u.email, "deactivatedAt": u.deactivated_at}
+        for u in queries.list_users(conn, include_deactivated=True)
+    ]
 
 
 def opportunity(conn: Connection, opportunity_id: str) -> dict[str, Any] | None:
-    row = conn.execute(
-        select(s.opportunities.c.id, s.opportunities.c.name, s.opportunities.c.details_synced_at).where(
-            s.opportunities.c.id == opportunity_id
-        )
-    ).first()
-    if row is None:
-        return None
-    return {"id": row.id, "name": row.name, "detailsSyncedAt": row.details_synced_at}
+    o = s.opportunities
+    row = conn.execute(select(o.c.id, o.c.name, o.c.details_synced_at).where(o.c.id == opportunity_id)).first()
+    return None if row is None else {"id": row.id, "name": row.name, "detailsSyncedAt": row.details_synced_at}
 
 
 def template(conn: Connection, template_id: str, version: str | None = None) -> tuple[str, dict[str, Any]] | None:
-    """(version, template dict) — the current version unless one is named."""
-    t = s.feedback_templates
-    q = select(t.c.version, t.c.raw, t.c.fields).where(t.c.template_id == template_id)
-    q = q.where(t.c.version == version) if version else q.where(t.c.current.is_(True))
-    row = conn.execute(q.order_by(t.c.fetched_at.desc())).first()
-    if row is None:
+    """(version, template as Lever sent it) — the current version unless one is named."""
+    rec = queries.template_version(conn, template_id, version) if version else queries.current_template(conn, template_id)
+    if rec is None:
         return None
-    body = dict(row.raw or {})
+    body = dict(rec.raw or {})
     body.setdefault("id", template_id)
-    body["fields"] = row.fields
-    return row.version, body
+    body["fields"] = rec.fields
+    return rec.version, body
 
 
 def interview(conn: Connection, interview_id: str) -> dict[str, Any] | None:

@@ -1,0 +1,166 @@
+"""Approving a draft: the reviewer's decision becomes a durable outbox entry.
+
+One transaction writes the approved values, the resolved author, the audit
+entry and the exact POST body (with ``completedAt`` fixed now, so that a
+reconciliation read can later recognise the form in Lever). Nothing here
+talks to Lever: approving offline simply queues.
+"""
+
+from __future__ import annotations
+
+import getpass
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Connection, insert, select
+
+from lever_desktop.review import cache_view, drafts
+from lever_desktop.review.authors import Author, AuthorUnresolved, ServiceAccountNotConfirmed, resolve_author
+from lever_desktop.review.lifecycle import REVIEWABLE, AttentionReason, DraftState
+from lever_desktop.review.validation import check_values
+from lever_desktop.store.review_schema import outbox
+
+
+class ApprovalError(Exception):
+    """The draft cannot be approved as it is; ``problems`` says what to fix."""
+
+    def __init__(self, message: str, problems: list[str] | None = None, code: str = "not_approvable") -> None:
+        self.problems = problems or []
+        self.code = code
+        super().__init__(message + ("" if not self.problems else ": " + "; ".join(self.problems)))
+
+
+@dataclass
+class Approval:
+    draft_id: str
+    author: Author
+    method: str
+    path: str
+    params: dict[str, str]
+    body: dict[str, Any]
+    warnings: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "draftId": self.draft_id,
+            "author": self.author.to_json(),
+            "authoredAs": self.author.describe(),
+            "request": {"method": self.method, "path": self.path, "params": self.params, "body": self.body},
+            "warnings": self.warnings,
+        }
+
+
+def default_reviewer() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # noqa: BLE001 - no login name (containers): still record something honest
+        return "unknown-reviewer"
+
+
+def _unique_completed_at(conn: Connection, opportunity_id: str, perform_as: str, at: int) -> int:
+    """completedAt identifies the form during reconciliation: never reuse one for the same author."""
+    taken = {
+        r.completed_at
+        for r in conn.execute(
+            select(outbox.c.completed_at).where(
+                outbox.c.opportunity_id == opportunity_id, outbox.c.perform_as == perform_as
+            )
+        )
+    }
+    while at in taken:
+        at += 1
+    return at
+
+
+def build_body(template_id: str, panel_id: str | None, interview_id: str | None, completed_at: int,
+               field_values: list[dict[str, Any]]) -> dict[str, Any]:
+    body: dict[str, Any] = {"baseTemplateId": template_id}
+    if panel_id and interview_id:  # Lever takes them together or not at all
+        body["panel"] = panel_id
+        body["interview"] = interview_id
+    body["completedAt"] = completed_at
+    body["fieldValues"] = field_values
+    return body
+
+
+def _approve_tx(conn: Connection, draft_id: str, opts: dict[str, Any]) -> Approval | ApprovalError:
+    """Runs in one store transaction; returns the error instead of raising so its flag is kept."""
+    rec = drafts.get(conn, draft_id)
+    if rec is None:
+        return ApprovalError(f"No draft with id {draft_id}", code="unknown_draft")
+    if rec.state not in REVIEWABLE:
+        return ApprovalError(f"Draft {draft_id} is {rec.state.replace('_', ' ')} and cannot be approved", code="state")
+    actor = opts["reviewer"]
+    current = cache_view.template(conn, rec.template_id)
+    if current is None and rec.template is None:
+        return ApprovalError(f"Template {rec.template_id} is not in the cache; sync, then approve", code="unknown_template")
+    if current is not None and rec.template_version and current[0] != rec.template_version:
+        drafts.update_fields(conn, draft_id, template_version=current[0], template_json=drafts.dumps(current[1]))
+        if rec.state != DraftState.NEEDS_ATTENTION:
+            drafts.transition(conn, draft_id, DraftState.NEEDS_ATTENTION, actor=actor, event="template_changed",
+                              attention_reason=AttentionReason.TEMPLATE_CHANGED.value,
+                              detail={"from": rec.template_version, "to": current[0]})
+        return ApprovalError("The feedback template changed since this draft was reviewed; review it again",
+                             code="template_changed")
+    version, template = current if current is not None else (rec.template_version, rec.template or {})
+    values = opts["values"] if opts["values"] is not None else rec.current_values()
+    check = check_values(template, values)
+    if not check.ok:
+        problems = [f"{e['fieldId']}: {e['message']}" for e in check.errors]
+        problems += [f"{f}: not a field of the template" for f in check.unknown_fields]
+        return ApprovalError(f"Draft {draft_id} has values Lever would reject", problems, code="invalid_values")
+    interview = cache_view.interview(conn, rec.interview_id) if rec.interview_id else None
+    try:
+        author = resolve_author(rec.interviewer_email, cache_view.users(conn), interview,
+                                chosen_email=opts["chosen_email"],
+                                service_account_email=opts["service_account_email"],
+                                confirm_service_account=opts["confirm_service_account"])
+    except ServiceAccountNotConfirmed as e:
+        return ApprovalError(str(e), code=e.code)
+    except AuthorUnresolved as e:
+        if rec.state != DraftState.NEEDS_ATTENTION:
+            drafts.transition(conn, draft_id, DraftState.NEEDS_ATTENTION, actor=actor, event="author_unresolved",
+                              attention_reason=AttentionReason.AUTHOR_UNRESOLVED.value, detail={"reason": str(e)})
+        return ApprovalError(str(e), code=e.code)
+    completed_at = _unique_completed_at(conn, rec.opportunity_id, author.user_id, opts["now"])
+    body = build_body(rec.template_id, rec.panel_id, rec.interview_id, completed_at, check.field_values)
+    ai = rec.ai_values()
+    drafts.transition(
+        conn, draft_id, DraftState.APPROVED, actor=actor, event="approved",
+        detail={"author": author.to_json(), "authoredAs": author.describe(), "aiValues": ai,
+                "approvedValues": values, "changed": sorted(k for k in set(ai) | set(values) if ai.get(k) != values.get(k)),
+                "templateVersion": version, "body": body},
+        values_json=drafts.dumps(values), author_json=drafts.dumps(author.to_json()),
+        template_version=version, template_json=drafts.dumps(template),
+    )
+    conn.execute(outbox.delete().where(outbox.c.draft_id == draft_id))
+    conn.execute(insert(outbox).values(
+        draft_id=draft_id, opportunity_id=rec.opportunity_id, perform_as=author.user_id,
+        payload_json=drafts.dumps(body), completed_at=completed_at, template_version=version,
+        approved_at=opts["now"], attempts=0, next_attempt_at=0,
+    ))
+    return Approval(draft_id, author, "POST", f"/opportunities/{rec.opportunity_id}/feedback",
+                    {"perform_as": author.user_id}, body, warnings=list(author.warnings))
+
+
+async def approve(
+    store: Any,
+    draft_id: str,
+    *,
+    reviewer: str | None = None,
+    values: dict[str, Any] | None = None,
+    chosen_email: str | None = None,
+    service_account_email: str | None = None,
+    confirm_service_account: bool = False,
+    now: int | None = None,
+) -> Approval:
+    """Approve and queue; raises ApprovalError (the draft keeps any flag it earned)."""
+    opts = {
+        "reviewer": reviewer or default_reviewer(), "values": values, "chosen_email": chosen_email,
+        "service_account_email": service_account_email, "confirm_service_account": confirm_service_account,
+        "now": now or drafts.now_ms(),
+    }
+    result = await store.call(_approve_tx, draft_id, opts)
+    if isinstance(result, ApprovalError):
+        raise result
+    return result

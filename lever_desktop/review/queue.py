@@ -1,0 +1,137 @@
+"""The outbox in the store: plain functions taking ``conn``, each one transaction.
+
+Every step the worker takes is committed before the next network call, so a
+kill -9 at any point leaves a state the next start can finish from: a row in
+``approved`` has certainly not been sent by this attempt, a row in
+``submitting`` may have been, and is reconciled before anything else.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any, Iterable
+
+from sqlalchemy import Connection, delete, insert, select, update
+
+from lever_desktop.review import drafts
+from lever_desktop.review.lifecycle import AttentionReason, DraftState
+from lever_desktop.store.review_schema import drafts as drafts_t
+from lever_desktop.store.review_schema import outbox, review_meta
+
+PAUSE_KEY = "outbox_paused"
+
+
+@dataclass
+class Entry:
+    draft_id: str
+    state: str
+    opportunity_id: str
+    perform_as: str
+    body: dict[str, Any]
+    template_id: str
+    template_version: str | None
+    attempts: int
+    next_attempt_at: int
+    last_error: str | None
+
+    @property
+    def path(self) -> str:
+        return f"/opportunities/{self.opportunity_id}/feedback"
+
+    def request(self) -> dict[str, Any]:
+        """The exact request the worker sends (for --dry-run and the UI)."""
+        return {
+            "draftId": self.draft_id,
+            "method": "POST",
+            "path": f"{self.path}?perform_as={self.perform_as}",
+            "params": {"perform_as": self.perform_as},
+            "body": self.body,
+        }
+
+
+def entries(conn: Connection, states: Iterable[str], draft_ids: Iterable[str] | None = None,
+            due_at: int | None = None) -> list[Entry]:
+    q = (
+        select(outbox, drafts_t.c.state, drafts_t.c.template_id)
+        .join(drafts_t, drafts_t.c.draft_id == outbox.c.draft_id)
+        .where(drafts_t.c.state.in_(list(states)))
+        .order_by(outbox.c.approved_at, outbox.c.draft_id)
+    )
+    if draft_ids is not None:
+        q = q.where(outbox.c.draft_id.in_(list(draft_ids)))
+    if due_at is not None:
+        q = q.where(outbox.c.next_attempt_at <= due_at)
+    return [
+        Entry(r.draft_id, r.state, r.opportunity_id, r.perform_as, json.loads(r.payload_json), r.template_id,
+              r.template_version, r.attempts, r.next_attempt_at, r.last_error)
+        for r in conn.execute(q)
+    ]
+
+
+def next_due(conn: Connection, draft_ids: Iterable[str] | None = None) -> int | None:
+    """When the earliest live entry may be tried again (None: nothing left)."""
+    rows = entries(conn, [DraftState.APPROVED, DraftState.SUBMITTING], draft_ids)
+    return min((e.next_attempt_at for e in rows), default=None)
+
+
+def claim(conn: Connection, draft_id: str, now: int) -> bool:
+    """approved -> submitting, committed before the POST leaves (the crash-safety point)."""
+    rec = drafts.get(conn, draft_id)
+    if rec is None or rec.state != DraftState.APPROVED:
+        return False
+    drafts.transition(conn, draft_id, DraftState.SUBMITTING, actor="outbox", event="sending")
+    conn.execute(update(outbox).where(outbox.c.draft_id == draft_id).values(
+        attempts=outbox.c.attempts + 1, sent_at=now))
+    return True
+
+
+def record_submitted(conn: Connection, draft_id: str, feedback_id: str, detail: dict[str, Any]) -> None:
+    drafts.transition(conn, draft_id, DraftState.SUBMITTED, actor="outbox", event="submitted",
+                      detail=detail, lever_feedback_id=feedback_id)
+    conn.execute(update(outbox).where(outbox.c.draft_id == draft_id).values(
+        lever_feedback_id=feedback_id, last_error=None))
+
+
+def release(conn: Connection, draft_id: str, next_attempt_at: int, error: str, event: str) -> None:
+    """submitting -> approved: proved not stored (or never sent); try again at ``next_attempt_at``."""
+    drafts.transition(conn, draft_id, DraftState.APPROVED, actor="outbox", event=event, detail={"error": error})
+    conn.execute(update(outbox).where(outbox.c.draft_id == draft_id).values(
+        next_attempt_at=next_attempt_at, last_error=error))
+
+
+def postpone(conn: Connection, draft_id: str, next_attempt_at: int, error: str) -> None:
+    """Keep the state (approved, or submitting while still unsure) and try later."""
+    conn.execute(update(outbox).where(outbox.c.draft_id == draft_id).values(
+        next_attempt_at=next_attempt_at, last_error=error))
+    drafts.write_audit(conn, draft_id, "outbox", "retry_later", {"error": error, "nextAttemptAt": next_attempt_at})
+
+
+def needs_attention(conn: Connection, draft_id: str, reason: AttentionReason, detail: dict[str, Any]) -> None:
+    drafts.transition(conn, draft_id, DraftState.NEEDS_ATTENTION, actor="outbox", event=reason.value,
+                      detail=detail, attention_reason=reason.value)
+    conn.execute(update(outbox).where(outbox.c.draft_id == draft_id).values(
+        last_error=str(detail.get("message") or reason.value)))
+
+
+def record_readback(conn: Connection, draft_id: str, diffs: list[dict[str, Any]] | None, error: str | None) -> None:
+    value = {"differences": diffs, "error": error}
+    drafts.update_fields(conn, draft_id, readback_json=drafts.dumps(value))
+    drafts.write_audit(conn, draft_id, "outbox", "read_back", value)
+
+
+def claimed_feedback_ids(conn: Connection, opportunity_id: str) -> set[str]:
+    rows = conn.execute(select(outbox.c.lever_feedback_id).where(
+        outbox.c.opportunity_id == opportunity_id, outbox.c.lever_feedback_id.is_not(None)))
+    return {r.lever_feedback_id for r in rows}
+
+
+def get_pause(conn: Connection) -> dict[str, Any] | None:
+    row = conn.execute(select(review_meta.c.value_json).where(review_meta.c.key == PAUSE_KEY)).first()
+    return json.loads(row.value_json) if row else None
+
+
+def set_pause(conn: Connection, value: dict[str, Any] | None) -> None:
+    conn.execute(delete(review_meta).where(review_meta.c.key == PAUSE_KEY))
+    if value is not None:
+        conn.execute(insert(review_meta).values(key=PAUSE_KEY, value_json=drafts.dumps(value)))

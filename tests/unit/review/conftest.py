@@ -1,0 +1,23 @@
+"""A real store (SQLite file) with a small cache seeded the way a sync would leave it."""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+from review_seed import TEMPLATE, seed
+
+from lever_desktop.store import Store
+
+
+@pytest.fixture
+def store():
+    s = Store.open()
+    s.call_sync(seed)
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def template():
+    return copy.deepcopy(TEMPLATE)

@@ -1,0 +1,37 @@
+"""Recognising our own form in Lever after an ambiguous failure, and read-back differences."""
+
+from __future__ import annotations
+
+from lever_desktop.review.reconcile import differences, find_match
+
+BODY = {"baseTemplateId": "tpl", "panel": "pan", "interview": "int", "completedAt": 1000,
+        "fieldValues": [{"id": "a", "value": "x"}, {"id": "b", "value": 3}]}
+
+
+def _form(**over):
+    form = {"id": "fb-1", "baseTemplateId": "tpl", "user": "u-1", "panel": "pan", "interview": "int",
+            "completedAt": 1000, "deletedAt": None,
+            "fields": [{"id": "a", "type": "text", "value": "x"}, {"id": "b", "type": "score", "value": 3}]}
+    form.update(over)
+    return form
+
+
+def test_match_on_template_author_panel_interview_and_completed_at():
+    assert find_match([_form()], BODY, "u-1", set())["id"] == "fb-1"
+    assert find_match([_form(user={"id": "u-1", "name": "Ana"})], BODY, "u-1", set()) is not None
+
+
+def test_near_misses_are_not_ours():
+    for over in ({"completedAt": 1001}, {"user": "u-2"}, {"interview": "other"}, {"baseTemplateId": "t2"},
+                 {"deletedAt": 5}):
+        assert find_match([_form(**over)], BODY, "u-1", set()) is None, over
+
+
+def test_a_form_recorded_for_another_draft_is_never_claimed_twice():
+    assert find_match([_form()], BODY, "u-1", {"fb-1"}) is None
+
+
+def test_differences_ignore_empty_answers_and_report_changes():
+    assert differences(_form(), BODY) == []
+    stored = _form(fields=[{"id": "a", "value": "y"}, {"id": "b", "value": 3}, {"id": "c", "value": ""}])
+    assert differences(stored, BODY) == [{"fieldId": "a", "approved": "x", "stored": "y"}]
