@@ -1,0 +1,140 @@
+"""``SandboxServer``: the Lever simulator on loopback, in a background thread.
+
+    with SandboxServer(opportunities=50) as lever:
+        client = LeverClient(lever.api_key, base_url=lever.base_url)
+
+``stop()`` then ``start()`` reuses the same port and keeps all state, so a client
+sees "Lever went offline, then came back".
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import threading
+import time
+from pathlib import Path
+from typing import Any, Sequence
+
+import uvicorn
+
+from lever_desktop.sandbox.activity import Activity
+from lever_desktop.sandbox.app import build_app
+from lever_desktop.sandbox.clock import Background, SandboxClock
+from lever_desktop.sandbox.faults import FaultRule, Faults, parse_spec
+from lever_desktop.sandbox.ratelimit import RateLimiter
+from lever_desktop.sandbox.state import SandboxState
+from lever_desktop.sandbox.webhooks import DEFAULT_RETRY_GAPS, EVENTS, Dispatcher, create_webhook
+
+_log = logging.getLogger("lever_desktop.sandbox")
+
+
+class SandboxServer:
+    def __init__(self, opportunities: int = 50, seed: int = 1, api_key: str = "sandbox-key", rate: float = 10.0,
+                 burst: int = 20, relay_url: str | None = None, relay_ingest_token: str | None = None,
+                 webhook_tokens_file: str | os.PathLike[str] | None = None,
+                 faults: str | list[FaultRule] | None = None, clock: SandboxClock | float | None = None, *,
+                 host: str = "127.0.0.1", port: int = 0, retry_after: bool = False,
+                 webhook_retry_gaps: Sequence[float] = DEFAULT_RETRY_GAPS) -> None:
+        self.host, self._port = host, port
+        self.api_key = api_key
+        self.state = SandboxState(opportunities=opportunities, seed=seed)
+        self.limiter = RateLimiter(rate, burst, retry_after=retry_after)
+        rules = parse_spec(faults) if isinstance(faults, str) else list(faults or [])
+        self.faults = Faults(rules, seed=seed)
+        self.relay_url = relay_url.rstrip("/") if relay_url else None
+        self.activity = Activity(self.state, self.relay_url, relay_ingest_token)
+        self.background = Background(self.activity, Dispatcher(self.state, webhook_retry_gaps),
+                                     SandboxClock.coerce(clock))
+        self.webhook_tokens_file = Path(webhook_tokens_file) if webhook_tokens_file else None
+        self._server: uvicorn.Server | None = None
+        self._thread: threading.Thread | None = None
+        self._relay_registered = False
+
+    def __repr__(self) -> str:  # never the API key
+        return f"SandboxServer({self.host}:{self._port}, opportunities={self.state.opps.count})"
+
+    # -- addresses ---------------------------------------------------------------
+    @property
+    def port(self) -> int:
+        return self._port
+
+    @property
+    def root_url(self) -> str:
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{host}:{self._port}"
+
+    @property
+    def base_url(self) -> str:
+        return self.root_url + "/v1"
+
+    @property
+    def admin_url(self) -> str:
+        return self.root_url + "/_sandbox"
+
+    @property
+    def running(self) -> bool:
+        return self._thread is not None and self._thread.is_alive()
+
+    # -- life cycle ------------------------------------------------------------------
+    def start(self, timeout: float = 15.0) -> "SandboxServer":
+        if self.running:
+            return self
+        self._register_relay()
+        config = uvicorn.Config(build_app(self), host=self.host, port=self._port, log_level="warning", log_config=None,
+                                access_log=False, lifespan="on", http="h11", loop="asyncio", ws="none",
+                                timeout_graceful_shutdown=1, timeout_keep_alive=5)
+        server = uvicorn.Server(config)
+        thread = threading.Thread(target=server.run, name="lever-sandbox", daemon=True)
+        thread.start()
+        deadline = time.monotonic() + timeout
+        while not server.started:
+            if not thread.is_alive() or time.monotonic() > deadline:
+                server.should_exit = True
+                thread.join(5)
+                raise RuntimeError(f"the Lever sandbox could not start on {self.host}:{self._port}")
+            time.sleep(0.01)  # polling the server's own "started" flag with a deadline
+        self._server, self._thread = server, thread
+        self._port = server.servers[0].sockets[0].getsockname()[1]
+        _log.info("Lever sandbox listening on %s", self.base_url)
+        return self
+
+    def stop(self, timeout: float = 15.0) -> None:
+        server, thread = self._server, self._thread
+        if server is None or thread is None:
+            return
+        server.should_exit = True
+        thread.join(timeout)
+        if thread.is_alive():
+            server.force_exit = True
+            thread.join(timeout)
+        self._server, self._thread = None, None
+
+    def __enter__(self) -> "SandboxServer":
+        return self.start()
+
+    def __exit__(self, *exc: Any) -> None:
+        self.stop()
+
+    # -- relay -----------------------------------------------------------------------
+    def _register_relay(self) -> None:
+        """Register the relay for every event once, and hand the tokens to the app."""
+        if not self.relay_url or self._relay_registered:
+            return
+        tokens = {event: create_webhook(self.state, self.relay_url + "/lever/webhooks", event)
+                  ["configuration"]["signatureToken"] for event in EVENTS}
+        self._relay_registered = True
+        if self.webhook_tokens_file is not None:
+            write_private_json(self.webhook_tokens_file, tokens)
+
+
+def write_private_json(path: Path, obj: Any) -> None:
+    """Write ``obj`` readable by the user only (it holds webhook signature tokens)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        json.dump(obj, f)
+    os.chmod(tmp, 0o600)
+    os.replace(tmp, path)
