@@ -18,6 +18,7 @@ from lever_desktop import __version__, log, paths
 # Modules with ``register(subparsers)``; each sets ``func(args) -> int`` on its parser.
 COMMAND_MODULES: list[str] = [
     "lever_desktop.review.commands",
+    "lever_desktop.sync.commands",
 ]
 
 

@@ -229,7 +229,7 @@ def replace_opportunity_details(
 
 
 def apply_tombstones(conn: sa.Connection, records: Sequence[dict[str, Any]], recorded_at: int) -> int:
-    """Record deletions and drop the opportunities (children cascade); returns rows removed."""
+    """Record deletions and drop the opportunities (children cascade); returns tombstones recorded."""
     rows = [
         (r["id"], mapping.ms(r.get("deletedAt")), mapping.ref(r.get("deletedBy")), recorded_at)
         for r in records if isinstance(r.get("id"), str)
@@ -237,12 +237,9 @@ def apply_tombstones(conn: sa.Connection, records: Sequence[dict[str, Any]], rec
     if not rows:
         return 0
     conn.exec_driver_sql("INSERT OR REPLACE INTO tombstones VALUES (?, ?, ?, ?)", rows)
-    removed = 0
     for part in _chunks([r[0] for r in rows]):
-        removed += conn.exec_driver_sql(
-            f"DELETE FROM opportunities WHERE id IN ({','.join('?' * len(part))})", tuple(part)
-        ).rowcount
-    return removed
+        conn.exec_driver_sql(f"DELETE FROM opportunities WHERE id IN ({','.join('?' * len(part))})", tuple(part))
+    return len(rows)
 
 
 def set_state(conn: sa.Connection, key: str, value: Any, now: int) -> None:

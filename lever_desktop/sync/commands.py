@@ -1,0 +1,65 @@
+"""``lever-desktop sync [--full] [--json]``: one sync pass with the configured account."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+
+from lever_desktop import config
+from lever_desktop.lever.client import LeverClient
+from lever_desktop.lever.errors import LeverAuthError, LeverUnavailable
+from lever_desktop.store import Store, StoreError
+from lever_desktop.sync.engine import SyncEngine
+from lever_desktop.sync.events import SyncReport
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    p = subparsers.add_parser("sync", help="bring the local cache up to date with Lever (one pass)")
+    p.add_argument("--full", action="store_true", help="walk everything again, not just what changed")
+    p.add_argument("--json", action="store_true", help="print the summary as one JSON document")
+    p.set_defaults(func=run)
+
+
+async def _sync(account: config.Account, full: bool) -> SyncReport:
+    store = Store.open()
+    try:
+        async with LeverClient(account.api_key, base_url=account.base_url) as client:
+            return await SyncEngine(client, store).sync_now(full=full)
+    finally:
+        store.close()
+
+
+def _advice(report: SyncReport) -> str:
+    err = report.error
+    if isinstance(err, LeverAuthError):
+        return ("Lever refused this API key's permissions" if err.forbidden else "Lever rejected the API key") + (
+            " — check the key in Settings or LEVER_API_KEY."
+        )
+    if isinstance(err, LeverUnavailable):
+        return "Lever could not be reached — check the network; the next sync resumes where this one stopped."
+    return "The sync stopped; what was fetched is kept and the next sync resumes from there."
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        account = config.resolve_account()
+    except config.ConfigError as e:
+        print(f"lever-desktop sync: {e}", file=sys.stderr)
+        return 2
+    try:
+        report = asyncio.run(_sync(account, args.full))
+    except StoreError as e:
+        print(f"lever-desktop sync: {e}", file=sys.stderr)
+        return 1
+    if args.json:
+        print(json.dumps(report.to_json(), indent=2))
+    else:
+        for name, n in report.counts.items():
+            print(f"{name:<20} {n:>8}")
+        print(f"{report.requests} requests, {report.rate_limited} rate-limited, {report.seconds:.1f} s")
+    if not report.ok:
+        print(f"lever-desktop sync: {report.error or 'cancelled'}\n{_advice(report)}", file=sys.stderr)
+        return 1
+    return 0

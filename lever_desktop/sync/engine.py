@@ -1,0 +1,198 @@
+"""The sync engine: keeps the cache close to Lever within the rate limit (asyncio, no Qt).
+
+One pass at a time: a manual "sync now" joins the pass already running. All
+database work goes through the store's own thread, one transaction per page,
+so the event loop (and the GUI on it) never waits on SQLite.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from typing import Any, Callable, Sequence
+
+from lever_desktop.lever import errors
+from lever_desktop.store import Store, cache
+from lever_desktop.store.records import TemplateRecord
+from lever_desktop.sync import scheduler, walk
+from lever_desktop.sync.clock import Clock, SystemClock, ms
+from lever_desktop.sync.events import EventBus, Listener, SyncEvent, SyncReport, SyncState
+
+_log = logging.getLogger(__name__)
+
+OVERLAP_MS = 5 * 60 * 1000  # re-read the last minutes of each window: clock skew, in-flight writes
+TEMPLATE_TTL = 3600.0
+
+
+class SyncEngine:
+    def __init__(self, client: Any, store: Store, *, clock: Clock | None = None, overlap_ms: int = OVERLAP_MS,
+                 resources: Sequence[walk.Resource] = walk.RESOURCES) -> None:  # fmt: skip
+        self.client = client
+        self.store = store
+        self.clock: Clock = clock or SystemClock()
+        self.overlap_ms = overlap_ms
+        self.resources = tuple(resources)
+        self.state = SyncState.ONLINE
+        self._bus = EventBus()
+        self._pass: asyncio.Task[SyncReport] | None = None
+        self._wake = asyncio.Event()
+        self.last_report: SyncReport | None = None
+
+    def now_ms(self) -> int:
+        return ms(self.clock.now())
+
+    def subscribe(self, listener: Listener) -> Callable[[], None]:
+        return self._bus.subscribe(listener)
+
+    def _set_state(self, state: SyncState) -> None:
+        if state != self.state:
+            self.state = state
+            self._bus.emit(SyncEvent("state", state))
+
+    @property
+    def running(self) -> bool:
+        return self._pass is not None and not self._pass.done()
+
+    # -- passes ------------------------------------------------------------------------
+
+    async def sync_now(self, full: bool = False) -> SyncReport:
+        """Walk every resource (incrementally unless ``full``); joins a pass already running."""
+        return await self._run([r.name for r in self.resources], full)
+
+    async def _run(self, names: list[str], full: bool) -> SyncReport:
+        if not self.running:
+            self._pass = asyncio.create_task(self._do_pass(names, full), name="lever-sync-pass")
+        # shield: a caller that stops waiting must not cancel the pass others joined.
+        return await asyncio.shield(self._pass)  # type: ignore[arg-type]
+
+    def cancel(self) -> bool:
+        """Stop the running pass (pages already stored stay; the walk resumes next time)."""
+        if self.running:
+            self._pass.cancel()  # type: ignore[union-attr]
+            return True
+        return False
+
+    async def _do_pass(self, names: list[str], full: bool) -> SyncReport:
+        report = SyncReport(full=full, resources=names)
+        stats = self.client.stats
+        requests0, limited0, t0 = stats.requests, stats.rate_limited, time.monotonic()
+        self._set_state(SyncState.SYNCING)
+        try:
+            state = await self.store.call(cache.states)
+            for res in self.resources:
+                if res.name in names:
+                    report.counts[res.name] = await self._walk(res, state, full, report)
+            after = SyncState.ONLINE
+        except asyncio.CancelledError:
+            report.cancelled = True
+            after = SyncState.ONLINE
+        except errors.LeverUnavailable as e:
+            report.error, after = e, SyncState.OFFLINE
+        except Exception as e:  # noqa: BLE001 - reported to listeners and the caller, logged
+            report.error, after = e, SyncState.ONLINE
+            _log.warning("sync failed: %s", e, exc_info=not isinstance(e, errors.LeverError))
+        report.requests = stats.requests - requests0
+        report.rate_limited = stats.rate_limited - limited0
+        report.seconds = time.monotonic() - t0
+        self.last_report = report
+        self._set_state(after)
+        kind = "cancelled" if report.cancelled else "finished" if report.ok else "failed"
+        self._bus.emit(SyncEvent(kind, self.state, report=report))
+        return report
+
+    async def _walk(self, res: walk.Resource, state: dict[str, Any], full: bool, report: SyncReport) -> int:
+        def progress(done: int, total: int | None) -> None:
+            self._bus.emit(SyncEvent("progress", self.state, res.name, done, total))
+
+        params = walk.walk_params(res, state, full, self.overlap_ms)
+        w = walk.Walk(self, res, params, state, full, progress)
+        try:
+            return await w.run()
+        except errors.LeverAuthError as e:
+            if not (e.forbidden and params.get("confidentiality") == "all"):
+                raise
+            # This key may not read confidential data: fall back to what it may read, and remember.
+            _log.info("%s: confidential records not permitted for this key; syncing the others", res.name)
+            await self.store.call(cache.set_state, f"confidentiality:{res.name}", "non-confidential", self.now_ms())
+            state[f"confidentiality:{res.name}"] = "non-confidential"
+            w = walk.Walk(self, res, walk.walk_params(res, state, False, self.overlap_ms), state, full, progress)
+            return await w.run()
+        finally:
+            report.restarts += w.restarts
+
+    # -- targeted work (webhooks, a reviewer opening a candidate) -----------------------
+
+    async def refresh_opportunity(self, opportunity_id: str) -> bool:
+        """Re-read one opportunity with its panels, interviews and feedback; False if deleted."""
+        path = f"/opportunities/{opportunity_id}"
+        try:
+            record = await self.client.get_one(path, {"expand": ["applications"]})
+            if record is None:
+                await self.tombstone(opportunity_id)
+                return False
+            panels = [p async for p in self.client.paginate(f"{path}/panels")]
+            interviews = [i async for i in self.client.paginate(f"{path}/interviews")]
+            feedback = [f async for f in self.client.paginate(f"{path}/feedback")]
+        except errors.LeverUnavailable:
+            self._set_state(SyncState.OFFLINE)
+            raise
+        except errors.LeverNotFound:  # deleted between two of the calls
+            await self.tombstone(opportunity_id)
+            return False
+        now = self.now_ms()
+        await self.store.call(_store_opportunity, record, panels, interviews, feedback, now)
+        if self.state == SyncState.OFFLINE:
+            self._set_state(SyncState.ONLINE)
+        return True
+
+    async def tombstone(self, opportunity_id: str) -> None:
+        """Forget a deleted opportunity (a ``candidateDeleted`` webhook or a 404)."""
+        now = self.now_ms()
+        await self.store.call(cache.apply_tombstones, [{"id": opportunity_id, "deletedAt": now}], now)
+
+    async def refresh_contact(self, contact_id: str) -> int:
+        """Refresh every cached opportunity of a contact (``contactUpdated``); returns how many."""
+        ids = await self.store.call(_opportunities_of_contact, contact_id)
+        for oid in ids:
+            await self.refresh_opportunity(oid)
+        return len(ids)
+
+    async def ensure_template(self, template_id: str) -> TemplateRecord | None:
+        """The current version of a template, re-read from Lever when older than an hour.
+
+        Offline, the cached version is returned (the reviewer can still work).
+        """
+        cached = await self.store.call(cache.current_template, template_id)
+        if cached is not None and self.now_ms() - cached.fetched_at < TEMPLATE_TTL * 1000:
+            return cached
+        try:
+            record = await self.client.get_one(f"/feedback_templates/{template_id}")
+        except errors.LeverUnavailable:
+            self._set_state(SyncState.OFFLINE)
+            return cached
+        if record is None:
+            return cached
+        await self.store.call(cache.upsert_templates, [record], self.now_ms())
+        return await self.store.call(cache.current_template, template_id)
+
+    # -- the periodic scheduler ----------------------------------------------------------
+
+    def wake(self) -> None:
+        """Make the scheduler re-check what is due now (e.g. after the network came back)."""
+        self._wake.set()
+
+    async def run_scheduler(self) -> None:
+        """Run forever: each resource at its cadence, backing off while Lever is unreachable."""
+        await scheduler.run(self)
+
+
+def _store_opportunity(conn: Any, record: dict[str, Any], panels: list[Any], interviews: list[Any],
+                       feedback: list[Any], now: int) -> None:  # fmt: skip
+    cache.upsert_opportunities(conn, [record], now)
+    cache.replace_opportunity_details(conn, record["id"], panels, interviews, feedback, now)
+
+
+def _opportunities_of_contact(conn: Any, contact_id: str) -> list[str]:
+    rows = conn.exec_driver_sql("SELECT id FROM opportunities WHERE contact_id = ?", (contact_id,)).fetchall()
+    return [r[0] for r in rows]
