@@ -7,6 +7,7 @@ server named by ``LEVER_TEST_PG_URL`` (tests using it skip when that is unset).
 
 from __future__ import annotations
 
+import asyncio
 import os
 import secrets
 import selectors
@@ -153,3 +154,65 @@ def pg_url() -> Iterator[str]:
             conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     finally:
         admin.dispose()
+
+
+# -- helpers for poller tests -------------------------------------------------------------------
+
+def signed_delivery(event: str, data: dict, signature_token: str, *, at: int | None = None,
+                    token: str | None = None) -> dict:
+    """A webhook body exactly as Lever signs it."""
+    from lever_desktop.lever.signatures import sign
+
+    at = int(time.time() * 1000) if at is None else at
+    token = token or secrets.token_hex(24)
+    return {"id": str(uuid.uuid4()), "event": event, "triggeredAt": at, "token": token,
+            "signature": sign(token, at, signature_token), "data": data}
+
+
+class RecordingDispatcher:
+    """A dispatcher that remembers what it was asked to do (and can be told to fail)."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, str]] = []
+        self.drafts: list[dict] = []
+        self.defer_next = 0  # how many next calls raise DispatchDeferred
+        self.changed: asyncio.Event | None = None  # set after every call, for tests that wait on it
+
+    async def _record(self, name: str, target: str) -> None:
+        from lever_desktop.relay.dispatch import DispatchDeferred
+
+        if self.defer_next:
+            self.defer_next -= 1
+            raise DispatchDeferred("Lever is down (test)")
+        self.calls.append((name, target))
+        if self.changed is not None:
+            self.changed.set()
+
+    async def refresh_opportunity(self, opportunity_id: str) -> None:
+        await self._record("refresh_opportunity", opportunity_id)
+
+    async def refresh_interviews(self, opportunity_id: str) -> None:
+        await self._record("refresh_interviews", opportunity_id)
+
+    async def tombstone(self, opportunity_id: str) -> None:
+        await self._record("tombstone", opportunity_id)
+
+    async def refresh_contact(self, contact_id: str) -> None:
+        await self._record("refresh_contact", contact_id)
+
+    async def receive_draft(self, doc: dict):
+        from lever_desktop.relay.dispatch import DraftOutcome
+
+        if not isinstance(doc, dict) or "draftId" not in doc:
+            return DraftOutcome("invalid", ["draftId is missing"])
+        duplicate = any(d["draftId"] == doc["draftId"] for d in self.drafts)
+        self.drafts.append(doc)
+        return DraftOutcome("duplicate" if duplicate else "received")
+
+
+async def wait_until(condition, changed: asyncio.Event, timeout: float = 15.0) -> None:
+    """Wait for ``condition()``, re-checking each time ``changed`` is set."""
+    async with asyncio.timeout(timeout):
+        while not condition():
+            await changed.wait()
+            changed.clear()

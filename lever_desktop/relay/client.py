@@ -1,0 +1,251 @@
+"""The app's feed poller: follows the relay's feed and turns items into targeted work.
+
+Guarantees:
+- nothing is lost: the cursor moves (with the batch's delivery records, in one transaction) only
+  after every item of the batch was processed; a failure part-way leaves the cursor where it was
+  and the whole batch is processed again later, which is safe because every action is idempotent
+  and accepted Lever tokens are remembered in the cache;
+- nothing forged is acted on: see ``deliveries.judge``; rejected items are kept with the reason;
+- a relay that repeats or reorders items changes nothing: items are sorted and de-duplicated, the
+  cursor never goes back, and tokens already accepted are duplicates.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any, Callable, Mapping
+
+import httpx
+
+from lever_desktop.relay import deliveries, ledger
+from lever_desktop.relay.dispatch import Dispatcher, DispatchDeferred
+from lever_desktop.relay.feed import FeedItem, RelayError, RelayUnauthorized, check_relay_url, parse_feed
+
+_log = logging.getLogger(__name__)
+
+TokenSource = Mapping[str, str] | Callable[[], Mapping[str, str]]
+# States a UI shows: connected (or idle before the first poll), unreachable, unauthorized.
+IDLE, CONNECTED, UNREACHABLE, UNAUTHORIZED = "idle", "connected", "unreachable", "unauthorized"
+
+
+@dataclass
+class PollStats:
+    items: int = 0
+    accepted: int = 0
+    duplicates: int = 0
+    rejected: Counter = field(default_factory=Counter)
+    drafts: Counter = field(default_factory=Counter)  # received | duplicate | invalid
+    failed: int = 0  # accepted, but the targeted work failed for good (the periodic sync catches up)
+
+    def merge(self, other: "PollStats") -> None:
+        self.items += other.items
+        self.accepted += other.accepted
+        self.duplicates += other.duplicates
+        self.rejected.update(other.rejected)
+        self.drafts.update(other.drafts)
+        self.failed += other.failed
+
+    def to_json(self) -> dict[str, Any]:
+        return {"items": self.items, "accepted": self.accepted, "duplicates": self.duplicates,
+                "rejected": dict(self.rejected), "drafts": dict(self.drafts), "failed": self.failed}
+
+
+class FeedPoller:
+    """``FeedPoller(url, token, store, dispatcher, webhook_tokens)``; ``run()`` follows the feed."""
+
+    def __init__(self, url: str, token: str, store: Any, dispatcher: Dispatcher, webhook_tokens: TokenSource,
+                 *, clock: Callable[[], float] = time.time, wait: int = 25, limit: int = 100,
+                 max_age_s: float = deliveries.DEFAULT_MAX_AGE_S,
+                 max_skew_s: float = deliveries.DEFAULT_MAX_SKEW_S,
+                 backoff: tuple[float, float] = (1.0, 60.0), transport: httpx.AsyncBaseTransport | None = None,
+                 ) -> None:  # fmt: skip
+        self.url = check_relay_url(url)
+        self._token = token
+        self.store, self.dispatcher = store, dispatcher
+        self._webhook_tokens = webhook_tokens
+        self.clock, self.wait, self.limit = clock, wait, limit
+        self.max_age_s, self.max_skew_s = max_age_s, max_skew_s
+        self.backoff = backoff
+        self._http = httpx.AsyncClient(transport=transport, follow_redirects=False,
+                                       headers={"Authorization": f"Bearer {token}"})
+        self._cursor_key = ledger.cursor_key(self.url)
+        self.cursor: int | None = None
+        self.state, self.message = IDLE, ""
+        self.stats = PollStats()
+        self._listeners: list[Callable[[str, str], None]] = []
+        self._failures = 0
+
+    def __repr__(self) -> str:
+        return f"FeedPoller({self.url!r}, state={self.state!r}, cursor={self.cursor})"
+
+    def subscribe(self, callback: Callable[[str, str], None]) -> Callable[[], None]:
+        """``callback(state, message)`` on every state change; returns an unsubscribe function."""
+        self._listeners.append(callback)
+        return lambda: self._listeners.remove(callback) if callback in self._listeners else None
+
+    async def aclose(self) -> None:
+        await self._http.aclose()
+
+    # -- following the feed ---------------------------------------------------
+
+    async def run(self) -> None:
+        """Poll until cancelled, backing off while the relay is down or refuses the token."""
+        while True:
+            try:
+                await self.poll_once(self.wait)
+                self._failures = 0
+            except (RelayError, DispatchDeferred) as e:
+                self._failures += 1
+                await asyncio.sleep(self._delay())
+                _log.debug("retrying the relay feed after %s", type(e).__name__)
+
+    async def drain(self) -> PollStats:
+        """Process everything available now (no waiting); for ``relay poll --once``."""
+        before = PollStats()
+        before.merge(self.stats)
+        while True:
+            cursor = self.cursor
+            if await self.poll_once(0) < self.limit or self.cursor == cursor:
+                break
+        delta = PollStats()
+        delta.merge(self.stats)
+        delta.items -= before.items
+        delta.accepted -= before.accepted
+        delta.duplicates -= before.duplicates
+        delta.rejected.subtract(before.rejected)
+        delta.drafts.subtract(before.drafts)
+        delta.failed -= before.failed
+        delta.rejected, delta.drafts = +delta.rejected, +delta.drafts
+        return delta
+
+    async def poll_once(self, wait: int = 0) -> int:
+        """One request and its processing; returns how many items came back."""
+        if self.cursor is None:
+            self.cursor = await self.store.call(ledger.load_cursor, self._cursor_key)
+        try:
+            items = await self._fetch(wait)
+        except RelayUnauthorized as e:
+            await self._set_state(UNAUTHORIZED, str(e))
+            raise
+        except RelayError as e:
+            await self._set_state(UNREACHABLE, str(e))
+            raise
+        await self._set_state(CONNECTED, "")
+        if items:
+            await self._process(items)
+        return len(items)
+
+    async def _fetch(self, wait: int) -> list[FeedItem]:
+        params = {"after": self.cursor, "limit": self.limit, "wait": wait}
+        try:
+            async with self._http.stream("GET", self.url + "/v1/feed", params=params,
+                                         timeout=httpx.Timeout(10.0, read=wait + 20.0)) as resp:
+                if resp.status_code in (401, 403):
+                    raise RelayUnauthorized("the relay refused the reader token: check the relay token "
+                                            "in Settings (or LEVER_RELAY_TOKEN)")
+                if resp.status_code != 200:
+                    raise RelayError(f"relay unreachable: it answered HTTP {resp.status_code}")
+                return parse_feed(await _read_capped(resp))
+        except httpx.HTTPError as e:
+            raise RelayError(f"relay unreachable ({type(e).__name__})") from None
+
+    def _tokens(self) -> Mapping[str, str]:
+        src = self._webhook_tokens
+        return src() if callable(src) else src
+
+    async def _process(self, items: list[FeedItem]) -> None:
+        now = int(self.clock() * 1000)
+        items = sorted({i.seq: i for i in items}.values(), key=lambda i: i.seq)  # repeated seqs once
+        tokens = self._tokens()
+        batch = PollStats(items=len(items))
+        records: list[ledger.DeliveryRecord] = []
+        judged: list[tuple[FeedItem, deliveries.Verdict]] = []
+        drafts: list[FeedItem] = []
+        for item in items:
+            if item.kind == "lever-webhook":
+                judged.append((item, deliveries.judge(item.body, item.size, tokens, now,
+                                                      max_age_s=self.max_age_s, max_skew_s=self.max_skew_s)))
+            elif item.kind == "draft" and item.size <= deliveries.MAX_BODY:
+                drafts.append(item)
+            else:
+                reason = "oversize" if item.kind == "draft" else "unknown-kind"
+                records.append(_rejected(item, reason, now))
+                batch.rejected[reason] += 1
+        seen = await self.store.call(ledger.accepted_among, [v.token for _, v in judged if v.accepted])
+        actions: list[deliveries.Action] = []
+        for item, v in judged:
+            if not v.accepted:
+                _log.warning("relay item %d rejected: %s (event %s)", item.seq, v.reason, v.event)
+                records.append(_rejected(item, v.reason or "rejected", now, v))
+                batch.rejected[v.reason] += 1
+            elif v.token in seen:
+                batch.duplicates += 1
+            else:
+                seen.add(v.token)
+                assert v.action is not None
+                actions.append(v.action)
+                records.append(ledger.DeliveryRecord(v.dedup_key, item.text, "accepted", now, v.event, v.triggered_at))
+                batch.accepted += 1
+        await self._dispatch(actions, batch)
+        for item in drafts:
+            outcome = await self.dispatcher.receive_draft(item.body)
+            batch.drafts[outcome.status] += 1
+            if outcome.status == "invalid":
+                _log.warning("relay item %d: invalid draft (%s)", item.seq, "; ".join(outcome.problems)[:500])
+                records.append(_rejected(item, "invalid-draft", now, event="draft"))
+                batch.rejected["invalid-draft"] += 1
+        cursor = max(self.cursor or 0, items[-1].seq)
+        await self.store.call(ledger.commit_batch, records, self._cursor_key, cursor, now)
+        self.cursor = cursor
+        self.stats.merge(batch)
+
+    async def _dispatch(self, actions: list[deliveries.Action], batch: PollStats) -> None:
+        # Ten stage changes of one opportunity in a batch need one refresh: keep each action's
+        # last occurrence, in order.
+        unique = list(reversed(list(dict.fromkeys(reversed(actions)))))
+        for action in unique:
+            try:
+                await getattr(self.dispatcher, action.name)(action.target)
+            except DispatchDeferred:
+                raise
+            except Exception:
+                _log.exception("relay: %s(%s) failed; the periodic sync will catch up", action.name, action.target)
+                batch.failed += 1
+
+    async def _set_state(self, state: str, message: str) -> None:
+        if (state, message) == (self.state, self.message):
+            return
+        self.state, self.message = state, message
+        (_log.info if state == CONNECTED else _log.warning)("relay %s %s", state, message)
+        status = {"state": state, "message": message, "at": int(self.clock() * 1000)}
+        await self.store.call(ledger.save_status, status, status["at"])
+        for cb in list(self._listeners):
+            cb(state, message)
+
+    def _delay(self) -> float:
+        base, cap = self.backoff
+        return min(cap, base * 2 ** min(self._failures - 1, 16)) * random.uniform(0.8, 1.2)
+
+
+def _rejected(item: FeedItem, reason: str, now: int, v: deliveries.Verdict | None = None,
+              event: str | None = None) -> ledger.DeliveryRecord:
+    return ledger.DeliveryRecord(deliveries.rejected_key(item.kind, item.text), item.text, "rejected", now,
+                                 v.event if v else event, v.triggered_at if v else None, reason)
+
+
+async def _read_capped(resp: httpx.Response, cap: int = 160 * 1024 * 1024) -> bytes:
+    chunks, size = [], 0
+    async for chunk in resp.aiter_bytes():
+        size += len(chunk)
+        if size > cap:
+            raise RelayError("relay sent a feed page over the size limit")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+__all__ = ["FeedPoller", "PollStats", "RelayError", "RelayUnauthorized"]

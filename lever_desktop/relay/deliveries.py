@@ -1,0 +1,121 @@
+"""Judging one Lever delivery from the feed, and what it asks the app to do.
+
+The relay is not trusted: a delivery is acted on only when Lever's signature over
+``token + triggeredAt`` checks out with that event's signature token and
+``triggeredAt`` is recent. ``data`` is not signed (Lever signs only the token and
+time), so it is used as a hint of *which* object changed; the app re-fetches the
+object from Lever and never takes field values from a delivery.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import Any, Mapping
+
+from lever_desktop.lever.signatures import verify
+
+MAX_BODY = 1024 * 1024
+DEFAULT_MAX_AGE_S = 7 * 86400  # how late a delivery may be processed (a laptop shut for a long weekend)
+DEFAULT_MAX_SKEW_S = 300  # how far in the future triggeredAt may be (clock drift)
+
+REFRESH = "refresh_opportunity"
+INTERVIEWS = "refresh_interviews"
+TOMBSTONE = "tombstone"
+CONTACT = "refresh_contact"
+
+_ROUTES = {
+    "candidateStageChange": REFRESH,
+    "candidateArchiveChange": REFRESH,
+    "candidateHired": REFRESH,
+    "applicationCreated": REFRESH,
+    "candidateDeleted": TOMBSTONE,
+    "interviewCreated": INTERVIEWS,
+    "interviewUpdated": INTERVIEWS,
+    "interviewDeleted": INTERVIEWS,
+    "contactCreated": CONTACT,
+    "contactUpdated": CONTACT,
+}
+EVENTS = tuple(_ROUTES)
+
+
+@dataclass(frozen=True)
+class Action:
+    """One targeted piece of work for the dispatcher, e.g. ``refresh_opportunity("opp-1")``."""
+
+    name: str
+    target: str
+
+
+@dataclass(frozen=True)
+class Verdict:
+    accepted: bool
+    reason: str | None  # why it was rejected
+    event: str | None
+    token: str | None
+    triggered_at: int | None
+    action: Action | None = None
+
+    @property
+    def dedup_key(self) -> str:
+        return self.token or ""
+
+
+def canonical(body: Any) -> str:
+    return json.dumps(body, ensure_ascii=False, separators=(",", ":"), sort_keys=False)
+
+
+def rejected_key(kind: str, text: str) -> str:
+    """Key for a rejected item: never a bare token, so a forgery can't shadow the genuine delivery."""
+    return f"rejected:{kind}:{hashlib.sha256(text.encode()).hexdigest()}"
+
+
+def _str(d: Mapping[str, Any], key: str) -> str | None:
+    v = d.get(key)
+    return v if isinstance(v, str) and v else None
+
+
+def _target(event: str, data: Any) -> Action | None:
+    if not isinstance(data, Mapping):
+        return None
+    name = _ROUTES[event]
+    if name == CONTACT:
+        target = _str(data, "contactId") or _str(data, "contact")
+    else:  # older payloads name the opportunity candidateId (Lever's ids are shared)
+        target = _str(data, "opportunityId") or _str(data, "candidateId")
+    return Action(name, target) if target else None
+
+
+def judge(body: Any, size: int, tokens: Mapping[str, str], now_ms: int, *,
+          max_age_s: float = DEFAULT_MAX_AGE_S, max_skew_s: float = DEFAULT_MAX_SKEW_S) -> Verdict:
+    """Accept or reject one delivery; never raises on bad input."""
+    def reject(reason: str, event=None, token=None, at=None) -> Verdict:
+        return Verdict(False, reason, event, token, at)
+
+    if size > MAX_BODY:
+        return reject("oversize")
+    if not isinstance(body, Mapping):
+        return reject("malformed")
+    event, token, at = _str(body, "event"), _str(body, "token"), body.get("triggeredAt")
+    if isinstance(at, bool) or not isinstance(at, int):
+        at = None
+    if "signature" not in body or body.get("signature") in (None, ""):
+        return reject("unsigned", event, token, at)
+    if event is None or token is None or at is None or not isinstance(body.get("signature"), str):
+        return reject("malformed", event, token, at)
+    if event not in _ROUTES:
+        return reject("unknown-event", event, token, at)
+    signature_token = tokens.get(event)
+    if not signature_token:
+        return reject("no-signature-token", event, token, at)
+    if not verify(body, signature_token):
+        return reject("bad-signature", event, token, at)
+    if at < now_ms - max_age_s * 1000:
+        return reject("stale", event, token, at)
+    if at > now_ms + max_skew_s * 1000:
+        return reject("future", event, token, at)
+    action = _target(event, body.get("data"))
+    if action is None:
+        return reject("missing-ids", event, token, at)
+    return Verdict(True, None, event, token, at, action)
