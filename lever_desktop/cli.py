@@ -19,6 +19,7 @@ from lever_desktop import __version__, log, paths
 COMMAND_MODULES: list[str] = [
     "lever_desktop.review.commands",
     "lever_desktop.sync.commands",
+    "lever_desktop.relay.commands",
 ]
 
 
@@ -40,7 +41,8 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    paths.set_basedir(args.basedir)
+    if args.basedir:  # else keep what is set (platform defaults in a fresh process; the tests' basedir)
+        paths.set_basedir(args.basedir)
     log.setup(paths.log_dir(), level=logging.DEBUG if args.verbose else logging.INFO, console=args.verbose)
     func = getattr(args, "func", None)
     if func is None:

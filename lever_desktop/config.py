@@ -16,14 +16,10 @@ from typing import Any
 
 from lever_desktop import paths, secrets
 from lever_desktop import log as applog
+from lever_desktop.lever.errors import InsecureURLError
+from lever_desktop.lever.urls import REGION_URLS, check_base_url
 
 _log = logging.getLogger(__name__)
-
-REGION_URLS = {
-    "us": "https://api.lever.co/v1",
-    "eu": "https://api.eu.lever.co/v1",
-    "sandbox": "https://api.sandbox.lever.co/v1",
-}
 
 
 class ConfigError(Exception):
@@ -49,6 +45,9 @@ class Settings:
             raw = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError) as e:
             _log.warning("settings file %s unreadable (%s); using defaults", path, e)
+            return cls()
+        if not isinstance(raw, dict):
+            _log.warning("settings file %s is not a JSON object; using defaults", path)
             return cls()
         known = {f.name for f in fields(cls)}
         return cls(**{k: v for k, v in raw.items() if k in known})
@@ -99,6 +98,13 @@ def resolve_account(settings: Settings | None = None, env: dict[str, str] | None
         if region not in REGION_URLS:
             raise ConfigError(f"Unknown Lever region {region!r}: use one of {', '.join(REGION_URLS)}.")
         base_url = REGION_URLS[region]
+    relay_url = env.get("LEVER_RELAY_URL") or settings.relay_url
+    for what, url in (("Lever base URL", base_url), ("relay URL", relay_url)):
+        try:
+            if url:
+                check_base_url(url)
+        except InsecureURLError as e:
+            raise ConfigError(f"{what}: {e.message}") from None
     relay_token = env.get("LEVER_RELAY_TOKEN") or _secret(secrets.RELAY_READER_TOKEN)
     applog.register_secret(relay_token)
     tokens_raw = env.get("LEVER_WEBHOOK_TOKENS") or _secret(secrets.WEBHOOK_TOKENS) or "{}"
@@ -115,7 +121,7 @@ def resolve_account(settings: Settings | None = None, env: dict[str, str] | None
     return Account(
         api_key=api_key,
         base_url=base_url.rstrip("/"),
-        relay_url=env.get("LEVER_RELAY_URL") or settings.relay_url,
+        relay_url=relay_url,
         relay_token=relay_token,
         webhook_tokens=webhook_tokens,
         service_account_email=env.get("LEVER_SERVICE_ACCOUNT") or settings.service_account_email,

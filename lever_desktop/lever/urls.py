@@ -46,13 +46,14 @@ def resolve_base_url(base_url: str | None, region: str = "us") -> str:
 
 
 def check_base_url(base_url: str) -> None:
-    """Raise ``InsecureURLError`` unless the key may be sent to ``base_url``."""
+    """Raise ``InsecureURLError`` unless credentials may be sent to ``base_url``
+    (the Lever API, or the relay)."""
     try:
         url = httpx.URL(base_url)
     except (httpx.InvalidURL, TypeError) as e:
         raise InsecureURLError(f"{base_url!r} is not a valid URL ({e}).") from None
     if url.userinfo:
-        raise InsecureURLError("The Lever base URL must not contain a user name or password.")
+        raise InsecureURLError("The URL must not contain a user name or password.")
     if not url.host:
         raise InsecureURLError(f"{base_url!r} has no host; use e.g. https://api.lever.co/v1.")
     if url.scheme == "https":
@@ -61,10 +62,10 @@ def check_base_url(base_url: str) -> None:
         if is_loopback(url.host):
             return
         raise InsecureURLError(
-            f"Refusing plain http:// to {url.host}: the API key would travel unencrypted. "
+            f"Refusing plain http:// to {url.host}: credentials would travel unencrypted. "
             "Use https:// (plain http is allowed only for loopback addresses such as the sandbox)."
         )
-    raise InsecureURLError(f"Unsupported URL scheme {url.scheme!r} in the Lever base URL; use https://.")
+    raise InsecureURLError(f"Unsupported URL scheme {url.scheme!r}; use https://.")
 
 
 def same_origin(a: httpx.URL, b: httpx.URL) -> bool:

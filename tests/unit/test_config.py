@@ -1,0 +1,100 @@
+"""Settings + keychain, overridden by LEVER_* variables; bad input gets a clear ConfigError."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import stat
+
+import pytest
+
+from lever_desktop import config, log, paths, secrets
+from lever_desktop.config import ConfigError, Settings, resolve_account
+
+KEY = "lk_env_key_1234567890"
+
+
+def test_env_overrides_settings_and_keychain():
+    secrets.set_secret(secrets.API_KEY, "lk_keychain_key_000")
+    settings = Settings(region="us", relay_url="https://relay.example.com", service_account_email="svc@x.com")
+    env = {
+        "LEVER_API_KEY": KEY, "LEVER_REGION": "eu", "LEVER_RELAY_URL": "https://relay2.example.com",
+        "LEVER_RELAY_TOKEN": "relay-reader-token-xyz", "LEVER_SERVICE_ACCOUNT": "bot@x.com",
+        "LEVER_WEBHOOK_TOKENS": json.dumps({"candidateStageChange": "sigtoken-abcdef-123"}),
+    }
+    account = resolve_account(settings, env)
+    assert account.api_key == KEY and account.base_url == "https://api.eu.lever.co/v1"
+    assert account.relay_url == "https://relay2.example.com" and account.relay_token == "relay-reader-token-xyz"
+    assert account.webhook_tokens == {"candidateStageChange": "sigtoken-abcdef-123"}
+    assert account.service_account_email == "bot@x.com"
+    # Every secret is now redacted from logs, and none shows in the repr.
+    for secret in (KEY, "relay-reader-token-xyz", "sigtoken-abcdef-123"):
+        assert secret not in log.redact(f"value {secret} here") and secret not in repr(account)
+
+
+def test_keychain_and_settings_when_env_is_silent():
+    secrets.set_secret(secrets.API_KEY, "lk_keychain_key_000")
+    account = resolve_account(Settings(region="sandbox"), env={})
+    assert account.api_key == "lk_keychain_key_000" and account.base_url == "https://api.sandbox.lever.co/v1"
+
+
+def test_base_url_beats_region_and_loses_its_trailing_slash():
+    account = resolve_account(Settings(), {"LEVER_API_KEY": KEY, "LEVER_REGION": "eu",
+                                            "LEVER_BASE_URL": "http://127.0.0.1:8123/v1/"})
+    assert account.base_url == "http://127.0.0.1:8123/v1"
+
+
+def test_process_environment_is_read_by_default(monkeypatch):
+    monkeypatch.setenv("LEVER_API_KEY", KEY)
+    monkeypatch.setenv("LEVER_REGION", "eu")
+    assert resolve_account(Settings()).base_url == "https://api.eu.lever.co/v1"
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [({}, "No Lever API key"),
+     ({"LEVER_API_KEY": KEY, "LEVER_REGION": "mars"}, "Unknown Lever region 'mars'"),
+     ({"LEVER_API_KEY": KEY, "LEVER_BASE_URL": "http://api.lever.co/v1"}, "Refusing plain http://"),
+     ({"LEVER_API_KEY": KEY, "LEVER_RELAY_URL": "http://relay.example.com"}, "relay URL: Refusing plain http://")],
+)
+def test_missing_or_bad_configuration(env, message):
+    with pytest.raises(ConfigError, match=message):
+        resolve_account(Settings(), env)
+
+
+@pytest.mark.parametrize(
+    "raw", ['{"candidateStageChange": "sigtoken-abcdef', '["sigtoken-abcdef-123"]', '{"e": 12345678}',
+            '{"e": {"token": "sigtoken-abcdef-123"}}'],
+)
+def test_bad_webhook_tokens_are_a_config_error_that_does_not_echo_them(raw):
+    with pytest.raises(ConfigError, match="LEVER_WEBHOOK_TOKENS must be a JSON object") as info:
+        resolve_account(Settings(), {"LEVER_API_KEY": KEY, "LEVER_WEBHOOK_TOKENS": raw})
+    assert "sigtoken" not in str(info.value) and "12345678" not in str(info.value)
+
+
+def test_settings_round_trip_user_only_and_never_secret():
+    Settings(region="eu", relay_url="https://relay.example.com", confidence_threshold=0.7).save()
+    loaded = Settings.load()
+    assert (loaded.region, loaded.relay_url, loaded.confidence_threshold) == ("eu", "https://relay.example.com", 0.7)
+    path = paths.settings_path()
+    if os.name == "posix":
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert "api_key" not in json.loads(path.read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("content", ["{not json", "[1, 2]", '"just a string"'])
+def test_unreadable_settings_fall_back_to_defaults_with_a_warning(content, caplog):
+    paths.settings_path().write_text(content, encoding="utf-8")
+    with caplog.at_level(logging.WARNING, logger="lever_desktop.config"):
+        assert Settings.load() == Settings()
+    assert "using defaults" in caplog.text
+
+
+def test_unknown_settings_keys_are_ignored():
+    paths.settings_path().write_text('{"region": "eu", "fromTheFuture": 1}', encoding="utf-8")
+    assert Settings.load().region == "eu"
+
+
+def test_region_urls_stay_importable_from_config():
+    assert config.REGION_URLS["us"] == "https://api.lever.co/v1"

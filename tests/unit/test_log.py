@@ -1,0 +1,79 @@
+"""Secrets never reach the log file: not in messages, arguments, exceptions or tracebacks."""
+
+from __future__ import annotations
+
+import base64
+import logging
+
+import pytest
+
+from lever_desktop import log
+
+KEY = "lk_secret_5f4e3d2c1b0a99887766"
+
+
+@pytest.fixture
+def log_file(tmp_path):
+    path = log.setup(tmp_path / "log")
+    yield path
+    log.setup(None, level=logging.WARNING)
+
+
+def read(path) -> str:
+    for handler in logging.getLogger().handlers:
+        handler.flush()
+    return path.read_text(encoding="utf-8")
+
+
+def test_a_registered_key_never_reaches_the_log_file(log_file):
+    log.register_secret(KEY)
+    logger = logging.getLogger("lever_desktop.test")
+    logger.info("connecting with %s", KEY)
+    logger.warning(f"inline {KEY}")
+    try:
+        try:
+            raise ValueError(f"Lever said the key {KEY} is wrong")
+        except ValueError as inner:
+            raise RuntimeError("sync failed") from inner
+    except RuntimeError:
+        logger.exception("while syncing %s", {"api_key": KEY})
+    logger.error("stack", stack_info=True, extra={"note": KEY})
+    text = read(log_file)
+    assert KEY not in text
+    assert "connecting with [REDACTED]" in text and "Lever said the key [REDACTED] is wrong" in text
+    assert "Traceback" in text and "sync failed" in text  # the detail stays, only the secret goes
+
+
+def test_authorization_headers_and_credentials_are_redacted_even_unregistered(log_file):
+    basic = base64.b64encode(b"unregistered-key-123:").decode()
+    logger = logging.getLogger("lever_desktop.test")
+    logger.warning("request headers Authorization: Basic %s", basic)
+    logger.warning("headers %s", {"Authorization": f"Basic {basic}"})
+    logger.warning("relay said Bearer abcdefghijklmnop123")
+    logger.warning("config token=0123456789abcdef signatureToken: 73311ged32110cc4")
+    text = read(log_file)
+    for secret in (basic, "abcdefghijklmnop123", "0123456789abcdef", "73311ged32110cc4"):
+        assert secret not in text
+    assert text.count(log.REDACTED) >= 4
+
+
+def test_a_broken_format_string_still_logs_redacted(log_file):
+    log.register_secret(KEY)
+    logging.getLogger("lever_desktop.test").warning("odd %s %s", KEY)
+    text = read(log_file)
+    assert "odd" in text and KEY not in text
+
+
+def test_log_file_is_user_only(log_file):
+    import os
+    import stat
+
+    if os.name == "posix":
+        assert stat.S_IMODE(log_file.stat().st_mode) == 0o600
+
+
+def test_short_or_empty_values_are_not_registered():
+    log.register_secret("")
+    log.register_secret(None)
+    log.register_secret("ab")
+    assert log.redact("ab cd") == "ab cd"
