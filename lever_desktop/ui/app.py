@@ -54,6 +54,7 @@ def app_icon() -> QIcon:
 
 
 def run(args: argparse.Namespace) -> int:
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per request drowns the log
     app = create_application()
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)

@@ -82,7 +82,10 @@ class Shell(QObject):
         from lever_desktop.ui.main_controller import MainController
         from lever_desktop.ui.session import open_session
 
-        self.session = await open_session(account, sandbox=self.sandbox_env is not None)
+        env = self.sandbox_env
+        self.session = await open_session(account, sandbox=env is not None,
+                                          settings=env.settings if env else None,
+                                          database_path=env.database_path if env else None)
         self.controller = MainController(self.session, self.runner, self.errors, sandbox_env=self.sandbox_env)
         self.window = self.controller.window
         self.errors.window = lambda: self.window

@@ -1,0 +1,41 @@
+"""Banners across the top of the window: sandbox mode and offline.
+
+Their colours carry meaning (amber: not your real account; grey-blue:
+offline, nothing lost), so they are fixed and chosen to read on both the
+light and the dark palette.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton
+
+_STYLES = {
+    "sandbox": ("#ffe8a3", "#4a3800", "#e0b000"),
+    "offline": ("#dfe7f5", "#1d2f4f", "#8aa4cf"),
+    "error": ("#fbdada", "#5a1111", "#d98080"),
+}
+
+
+class Banner(QFrame):
+    def __init__(self, kind: str, text: str = "", *, action: str | None = None, parent=None) -> None:
+        super().__init__(parent)
+        self.setObjectName(f"{kind}Banner")
+        background, foreground, border = _STYLES[kind]
+        self.setStyleSheet(
+            f"#{kind}Banner {{ background: {background}; border-bottom: 1px solid {border}; }}"
+            f"#{kind}Banner QLabel {{ color: {foreground}; }}"
+        )
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(12, 6, 12, 6)
+        self.label = QLabel(text)
+        self.label.setWordWrap(True)
+        self.label.setTextFormat(self.label.textFormat().RichText)
+        layout.addWidget(self.label, 1)
+        self.button: QPushButton | None = None
+        if action:
+            self.button = QPushButton(action)
+            layout.addWidget(self.button)
+        self.setAccessibleName(f"{kind} banner")
+
+    def set_text(self, text: str) -> None:
+        self.label.setText(text)

@@ -1,0 +1,130 @@
+"""Candidates: filter and sort 100,000 rows in SQL, show the selected profile.
+
+Every keystroke starts one id query on the store's thread; while it runs,
+further keystrokes only remember the newest filter, which runs next — so the
+window never waits and never shows a stale result after a fresh one.
+"""
+
+from __future__ import annotations
+
+import time
+
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+
+from lever_desktop.ui import queries
+from lever_desktop.ui.pages import CandidatesPage, profile_html
+from lever_desktop.ui.table_models import LazyTableModel
+from lever_desktop.ui.tasks import TaskRunner
+
+HEADERS = ("Name", "Headline", "Stage", "Postings", "Owner", "Updated")
+SORT_KEYS = ("name", "headline", "stage", None, "owner", "updated")
+
+
+class CandidatesController(QObject):
+    filtered = Signal(int, float)  # rows, seconds from the change to the model update
+
+    def __init__(self, session, runner: TaskRunner, parent=None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.runner = runner
+        self.model = LazyTableModel(
+            HEADERS, lambda ids: session.store.call(queries.candidate_rows, ids), runner,
+            time_columns=(5,), dim_column=6,
+        )
+        self.page = CandidatesPage(self.model)
+        self._sort = ("updated", True)
+        self._running = False
+        self._queued: tuple[queries.CandidateFilter, float] | None = None
+        self.page.filterChanged.connect(self.refilter)
+        self.model.sortRequested.connect(self._sort_requested)
+        self.page.table.selectionModel().currentRowChanged.connect(self._show_profile)
+        QShortcut(QKeySequence.StandardKey.Find, self.page, self.page.search.setFocus,
+                  context=Qt.ShortcutContext.WindowShortcut)
+        header = self.page.table.horizontalHeader()
+        for col, width in enumerate((200, 260, 140, 220, 140)):
+            header.resizeSection(col, width)
+
+    def current_filter(self) -> queries.CandidateFilter:
+        p = self.page
+        return queries.CandidateFilter(
+            text=p.search.text(), stage_id=p.stage.currentData(), posting_id=p.posting.currentData(),
+            owner_id=p.owner.currentData(), archived=p.archived.currentData(),
+        )
+
+    def refilter(self) -> None:
+        self._queued = (self.current_filter(), time.perf_counter())
+        if not self._running:
+            self._run_next()
+
+    def _run_next(self) -> None:
+        if self._queued is None:
+            self._running = False
+            return
+        f, started = self._queued
+        self._queued = None
+        self._running = True
+        sort, descending = self._sort
+
+        def done(ids: list[str]) -> None:
+            self._running = False
+            if self._queued is None:  # a newer filter is pending: skip this stale result
+                self._apply(ids)
+                self.filtered.emit(len(ids), time.perf_counter() - started)
+            self._run_next()
+
+        def failed(_exc: BaseException) -> bool:
+            self._running = False
+            return False  # the error path tells the person
+
+        self.runner.run(self.session.store.call(queries.candidate_ids, f, sort, descending),
+                        owner=self.page, on_success=done, on_failure=failed, name="filter candidates")
+
+    def _apply(self, ids: list[str]) -> None:
+        selected = self._selected_id()
+        self.model.set_ids(ids)
+        self.page.count.setText(f"{len(ids):,} candidates")
+        if selected:
+            row = self.model.row_of(selected)
+            if row >= 0:
+                self.page.table.selectRow(row)
+
+    def _sort_requested(self, column: int, order: Qt.SortOrder) -> None:
+        key = SORT_KEYS[column]
+        if key is None:
+            return
+        self._sort = (key, order == Qt.SortOrder.DescendingOrder)
+        self.refilter()
+
+    def _selected_id(self) -> str | None:
+        index = self.page.table.currentIndex()
+        return self.model.id_at(index.row()) if index.isValid() else None
+
+    def _show_profile(self, current, _previous=None) -> None:
+        opportunity_id = self.model.id_at(current.row()) if current.isValid() else None
+        if opportunity_id is None:
+            return
+        self.runner.run(self.session.store.call(queries.candidate_profile, opportunity_id), owner=self.page,
+                        on_success=lambda p: self.page.profile.setHtml(profile_html(p)), name="load profile")
+        if self.session.engine is not None:  # freshen panels/interviews/feedback in the background
+            self.runner.run(self.session.engine.refresh_opportunity(opportunity_id), owner=self.page,
+                            on_success=lambda _r: self._profile_refreshed(opportunity_id),
+                            on_failure=lambda _e: True, name="refresh candidate")
+
+    def _profile_refreshed(self, opportunity_id: str) -> None:
+        if self._selected_id() == opportunity_id:
+            self.runner.run(self.session.store.call(queries.candidate_profile, opportunity_id), owner=self.page,
+                            on_success=lambda p: self.page.profile.setHtml(profile_html(p)), name="load profile")
+
+    def load_choices(self) -> None:
+        def fill(choices: dict) -> None:
+            for key, pairs in choices.items():
+                self.page.set_choices(key, pairs)
+
+        self.runner.run(self.session.store.call(queries.filter_choices), owner=self.page, on_success=fill,
+                        name="load filters")
+
+    def cache_changed(self) -> None:
+        """After a sync: new filter choices, and the visible rows re-read."""
+        self.load_choices()
+        self.refilter()

@@ -1,0 +1,180 @@
+"""The draft editor's layout: who and what, the form, and the approve bar.
+
+The form itself is ``FeedbackFormWidget`` from ``ui/forms``; this view puts
+around it what the reviewer needs to decide: the candidate, the template, the
+flags, who the feedback will be authored as, the exact payload, and — after
+approval — what happened to it.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFont, QFontDatabase, QKeySequence
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QSizePolicy,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+
+class DraftEditor(QWidget):
+    approveRequested = Signal()
+    discardRequested = Signal()
+    nextRequested = Signal()
+    previousRequested = Signal()
+    authorChoiceChanged = Signal()
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.form_widget: QWidget | None = None
+        self.title = QLabel("Select a draft to review it.")
+        self.title.setTextFormat(Qt.TextFormat.RichText)
+        self.title.setWordWrap(True)
+        font = self.title.font()
+        font.setPointSizeF(font.pointSizeF() * 1.25)
+        self.title.setFont(font)
+        self.meta = QLabel()
+        self.meta.setWordWrap(True)
+        self.meta.setTextFormat(Qt.TextFormat.RichText)
+        self.flags = QLabel()
+        self.flags.setWordWrap(True)
+        self.flags.setTextFormat(Qt.TextFormat.RichText)
+        self.flags.setObjectName("draftFlags")
+
+        self.scroll = QScrollArea()
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.preview = QPlainTextEdit()
+        self.preview.setReadOnly(True)
+        self.preview.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        self.preview.setAccessibleName("Payload preview")
+        self.preview.hide()
+        self.body = QSplitter(Qt.Orientation.Vertical)
+        self.body.addWidget(self.scroll)
+        self.body.addWidget(self.preview)
+
+        self.author_label = QLabel("Authored as:")
+        self.author = QComboBox(accessibleName="Authored as")
+        self.author.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.author.currentIndexChanged.connect(self.authorChoiceChanged)
+        self.author_note = QLabel()
+        self.author_note.setWordWrap(True)
+        self.outcome = QLabel()
+        self.outcome.setWordWrap(True)
+        self.outcome.setTextFormat(Qt.TextFormat.RichText)
+        self.outcome.setObjectName("draftOutcome")
+
+        self.previous = QPushButton("◀ Previous")
+        self.previous.setToolTip("Previous draft (K)")
+        self.next = QPushButton("Next ▶")
+        self.next.setToolTip("Next draft (J)")
+        self.discard = QPushButton("Discard")
+        self.show_payload = QPushButton("Payload")
+        self.show_payload.setCheckable(True)
+        self.show_payload.setToolTip("Show the exact request Lever will receive")
+        self.approve = QPushButton("Approve")
+        self.approve.setDefault(True)
+        self.approve.setShortcut(QKeySequence("Ctrl+Return"))
+        self.approve.setToolTip("Approve and submit to Lever (Ctrl+Enter)")
+        bold = QFont(self.approve.font())
+        bold.setBold(True)
+        self.approve.setFont(bold)
+        self.approve.setMinimumWidth(140)
+
+        author_row = QHBoxLayout()
+        author_row.addWidget(self.author_label)
+        author_row.addWidget(self.author)
+        author_row.addWidget(self.author_note, 1)
+        buttons = QHBoxLayout()
+        for b in (self.previous, self.next):
+            buttons.addWidget(b)
+        buttons.addStretch(1)
+        for b in (self.show_payload, self.discard, self.approve):
+            buttons.addWidget(b)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.title)
+        layout.addWidget(self.meta)
+        layout.addWidget(self.flags)
+        layout.addWidget(self.body, 1)
+        layout.addWidget(self.outcome)
+        layout.addLayout(author_row)
+        layout.addLayout(buttons)
+        self.outcome.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
+
+        self.approve.clicked.connect(self.approveRequested)
+        self.discard.clicked.connect(self.discardRequested)
+        self.next.clicked.connect(self.nextRequested)
+        self.previous.clicked.connect(self.previousRequested)
+        self.show_payload.toggled.connect(self.preview.setVisible)
+        self.set_empty()
+
+    # -- filling -------------------------------------------------------------
+    def set_empty(self, text: str = "Select a draft to review it.") -> None:
+        self.title.setText(html.escape(text))
+        self.meta.clear()
+        self.flags.clear()
+        self.outcome.clear()
+        self.set_form(None)
+        self.set_actions_enabled(False)
+
+    def set_header(self, candidate: str, headline: str | None, template: str, interviewer: str,
+                   interview: str | None, received: str) -> None:
+        e = html.escape
+        self.title.setText(f"<b>{e(candidate)}</b>" + (f" — {e(headline)}" if headline else ""))
+        bits = [f"<b>{e(template)}</b>", f"interviewer {e(interviewer)}"]
+        if interview:
+            bits.append(e(interview))
+        bits.append(f"received {e(received)}")
+        self.meta.setText(" · ".join(bits))
+
+    def set_flags(self, messages: list[str]) -> None:
+        if not messages:
+            self.flags.setText("✔ Nothing flagged.")
+            return
+        items = "".join(f"<li>{html.escape(m)}</li>" for m in messages)
+        self.flags.setText(f"⚠ <b>{len(messages)} to check</b><ul style='margin:0'>{items}</ul>")
+
+    def set_form(self, widget: QWidget | None) -> None:
+        old = self.scroll.takeWidget()
+        if old is not None:
+            old.deleteLater()
+        self.form_widget = widget
+        if widget is not None:
+            self.scroll.setWidget(widget)
+
+    def set_authors(self, choices: list[tuple[str, str | None]], note: str = "") -> None:
+        """(label, email to author as — None for the draft's interviewer)."""
+        self.author.blockSignals(True)
+        self.author.clear()
+        for label, email in choices:
+            self.author.addItem(label, email)
+        self.author.blockSignals(False)
+        self.author_note.setText(note)
+
+    def chosen_author(self) -> str | None:
+        return self.author.currentData()
+
+    def set_payload(self, payload: dict[str, Any] | None, problem: str = "") -> None:
+        self.preview.setPlainText(json.dumps(payload, indent=2, ensure_ascii=False) if payload else problem)
+
+    def set_actions_enabled(self, enabled: bool, *, approvable: bool | None = None) -> None:
+        for b in (self.discard, self.show_payload, self.author):
+            b.setEnabled(enabled)
+        self.approve.setEnabled(enabled if approvable is None else enabled and approvable)
+
+    def set_outcome(self, text: str, kind: str = "info") -> None:
+        colour = {"ok": "#1a7f37", "warn": "#9a6700", "error": "#cf222e"}.get(kind)
+        self.outcome.setText(f"<span style='color:{colour}'>{text}</span>" if colour else text)

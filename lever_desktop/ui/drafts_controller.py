@@ -1,0 +1,249 @@
+"""Drafts to review: the list, the editor, approve / discard, J/K, payload preview.
+
+Approving only writes the outbox (it works offline); the outbox controller
+sends it and reports back, and the editor then shows the outcome.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import QMessageBox, QSplitter
+
+from lever_desktop.review.approval import ApprovalError, approve, build_body
+from lever_desktop.review.lifecycle import REVIEWABLE
+from lever_desktop.ui import queries
+from lever_desktop.ui.draft_editor import DraftEditor
+from lever_desktop.ui.pages import TablePage
+from lever_desktop.ui.table_models import format_ms
+from lever_desktop.ui.tasks import TaskRunner, dialog_result
+
+HEADERS = ("Candidate", "Form", "Interviewer", "Flags", "Received", "State")
+
+
+class DraftsController(QObject):
+    approved = Signal(str)  # draft id: the outbox should wake up
+    changed = Signal()  # counts may have changed
+    loaded = Signal(str)  # draft id now in the editor (tests wait on it)
+
+    def __init__(self, session, runner: TaskRunner, parent=None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.runner = runner
+        self.list = TablePage(HEADERS, title="Drafts waiting for your review, oldest first.", time_columns=(4,))
+        self.editor = DraftEditor()
+        self.page = QSplitter(Qt.Orientation.Horizontal)
+        self.page.addWidget(self.list)
+        self.page.addWidget(self.editor)
+        self.page.setSizes([430, 850])
+        self.form = None
+        self.view: dict[str, Any] | None = None
+        self.draft_id: str | None = None
+        self._save_timer = QTimer(self, singleShot=True, interval=400)
+        self._save_timer.timeout.connect(self._save_values)
+        self.list.table.selectionModel().currentRowChanged.connect(self._selected)
+        self.editor.approveRequested.connect(self.approve_current)
+        self.editor.discardRequested.connect(self.discard_current)
+        self.editor.nextRequested.connect(lambda: self.step(1))
+        self.editor.previousRequested.connect(lambda: self.step(-1))
+        self.editor.show_payload.toggled.connect(lambda on: on and self._update_payload())
+        for key, delta in (("J", 1), ("K", -1)):
+            # Text fields take J/K as typing (they override shortcuts for printable keys).
+            QShortcut(QKeySequence(key), self.page, lambda d=delta: self.step(d),
+                      context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        for col, width in enumerate((150, 130, 150, 40, 120)):
+            self.list.table.horizontalHeader().resizeSection(col, width)
+
+    # -- list ----------------------------------------------------------------
+    def reload(self) -> None:
+        def fill(rows: list[tuple]) -> None:
+            keep = self.draft_id
+            self.list.model.set_rows(
+                [(name, form, who, flags or "", received, queries.DRAFT_STATE_LABELS.get(state, state))
+                 for _id, name, form, who, flags, received, state in rows],
+                keys=[r[0] for r in rows],
+            )
+            if keep and keep in self.list.model.keys():
+                self._select(keep, load=False)
+            elif rows and self.draft_id is None:
+                self._select(rows[0][0])
+            elif not rows:
+                self.editor.set_empty("No drafts to review. New ones arrive from the relay, or drop draft files here.")
+            self.changed.emit()
+
+        self.runner.run(self.session.store.call(queries.review_list, int(time.time() * 1000)),
+                        owner=self.page, on_success=fill, name="load drafts")
+
+    def _select(self, draft_id: str, *, load: bool = True) -> None:
+        row = self.list.model.keys().index(draft_id)
+        proxy_index = self.list.proxy.mapFromSource(self.list.model.index(row, 0))
+        self.list.table.blockSignals(not load)
+        self.list.table.setCurrentIndex(proxy_index)
+        self.list.table.blockSignals(False)
+
+    def _selected(self, current, _previous=None) -> None:
+        if not current.isValid():
+            return
+        draft_id = self.list.model.key_at(self.list.proxy.mapToSource(current).row())
+        if draft_id and draft_id != self.draft_id:
+            self.open(draft_id)
+
+    def step(self, delta: int) -> None:
+        table = self.list.table
+        row = table.currentIndex().row() + delta
+        if 0 <= row < self.list.proxy.rowCount():
+            table.setCurrentIndex(self.list.proxy.index(row, 0))
+
+    # -- editor --------------------------------------------------------------
+    def open(self, draft_id: str) -> None:
+        self._flush_pending_save()
+        self.draft_id = draft_id
+        service = self.session.settings.service_account_email
+        self.runner.run(self.session.store.call(queries.draft_view, draft_id, service), owner=self.editor,
+                        on_success=lambda v: self._show(draft_id, v), name="open draft")
+
+    def _show(self, draft_id: str, view: dict[str, Any] | None) -> None:
+        if draft_id != self.draft_id:
+            return  # the reviewer moved on meanwhile
+        self.view = view
+        if view is None or view["template"] is None:
+            self.form = None
+            self.editor.set_empty("This draft's feedback form is not in the cache yet: sync (Ctrl+R), then open it again.")
+            return
+        from lever_desktop.forms import FeedbackForm
+        from lever_desktop.ui.forms import FeedbackFormWidget
+
+        rec = view["record"]
+        form = FeedbackForm.from_template(view["template"])
+        notices = form.apply_draft(rec.document)
+        if rec.values is not None:
+            form.restore({"values": rec.values})
+        self.form = form
+        widget = FeedbackFormWidget(form, confidence_threshold=self.session.settings.confidence_threshold)
+        widget.valuesChanged.connect(self._values_changed)
+        widget.approvableChanged.connect(self._approvable_changed)
+        interview = view["interview"] or {}
+        self.editor.set_header(view["candidate"], view["headline"], form.title, rec.interviewer_email,
+                               interview.get("subject"), format_ms(rec.received_at))
+        self.editor.set_flags([f.get("message", f.get("code", "")) for f in rec.flags] + notices)
+        self.editor.set_form(widget)
+        choices = [(view["author"], None)] if view["author"] else [("(no Lever user found)", None)]
+        if view["service_author"]:
+            choices.append((f"Service account: {view['service_author']}", self.session.settings.service_account_email))
+        self.editor.set_authors(choices, view["author_problem"])
+        reviewable = rec.state in REVIEWABLE
+        self.editor.set_actions_enabled(reviewable, approvable=self._can_approve())
+        widget.setEnabled(reviewable)
+        self.show_state(rec.state, rec.attention_reason, rec.lever_feedback_id, rec.readback)
+        self._update_payload()
+        self.loaded.emit(draft_id)
+
+    def _can_approve(self) -> bool:
+        return bool(self.form and self.form.can_approve(self.session.settings.confidence_threshold).ok
+                    and self.view and self.view["author"])
+
+    def show_state(self, state: str, reason: str | None, feedback_id: str | None, readback: Any) -> None:
+        text = {
+            "approved": ("Approved — queued for Lever. It goes out as soon as Lever is reachable.", "warn"),
+            "submitting": ("Sending to Lever…", "warn"),
+            "submitted": (f"✔ Submitted to Lever (feedback {feedback_id}).", "ok"),
+            "needs_attention": (f"Needs attention: {str(reason or '').replace('_', ' ')}.", "error"),
+            "discarded": ("Discarded.", "info"),
+        }.get(state)
+        if state == "submitted" and readback:
+            text = (text[0] + " Lever's stored form differs from what you approved: see Activity.", "warn")
+        self.editor.set_outcome(*(text or ("", "info")))
+
+    def _values_changed(self) -> None:
+        self.editor.approve.setEnabled(self._can_approve())
+        self._save_timer.start()
+        if self.editor.show_payload.isChecked():
+            self._update_payload()
+
+    def _approvable_changed(self, ok: bool) -> None:
+        self.editor.approve.setEnabled(ok and self._can_approve())
+
+    def _values(self) -> dict[str, Any]:
+        return {e["id"]: e["value"] for e in self.form.field_values(strict=False)} if self.form else {}
+
+    def _flush_pending_save(self) -> None:
+        if self._save_timer.isActive():
+            self._save_timer.stop()
+            self._save_values()
+
+    def _save_values(self) -> None:
+        if self.form is None or self.draft_id is None:
+            return
+        values = {k: v for k, v in self.form.state()["values"].items() if v is not None}
+        self.runner.run(self.session.store.call(queries.save_review_values, self.draft_id, values,
+                                                self.session.reviewer), name="save review")
+
+    def _update_payload(self) -> None:
+        if self.form is None or self.view is None:
+            return
+        rec = self.view["record"]
+        body = build_body(rec.template_id, rec.panel_id, rec.interview_id, int(time.time() * 1000),
+                          self.form.field_values(strict=False))
+        errors = [str(e) for e in self.form.errors()]
+        self.editor.set_payload({"method": "POST", "path": f"/opportunities/{rec.opportunity_id}/feedback",
+                                 "params": {"perform_as": "(the author above)"}, "body": body,
+                                 **({"notYetValid": errors} if errors else {})})
+
+    # -- actions -------------------------------------------------------------
+    def approve_current(self) -> None:
+        if self.form is None or self.draft_id is None or not self.editor.approve.isEnabled():
+            return
+        self.runner.run(self._approve(self.draft_id, self._values(), self.editor.chosen_author()),
+                        owner=self.editor, name="approve draft")
+
+    async def _approve(self, draft_id: str, values: dict[str, Any], chosen: str | None) -> None:
+        confirm = False
+        if chosen:
+            box = QMessageBox(QMessageBox.Icon.Question, "Author as the service account?",
+                              f"This feedback will appear in Lever as written by the service account {chosen}, "
+                              "not by the interviewer. The audit trail records your choice.",
+                              QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel, self.editor)
+            if await dialog_result(box) != QMessageBox.StandardButton.Yes:
+                return
+            confirm = True
+        self.editor.approve.setEnabled(False)
+        try:
+            result = await approve(self.session.store, draft_id, reviewer=self.session.reviewer, values=values,
+                                   chosen_email=chosen, service_account_email=self.session.settings.service_account_email,
+                                   confirm_service_account=confirm)
+        except ApprovalError as e:
+            self.editor.set_outcome(str(e), "error")
+            self.editor.approve.setEnabled(self._can_approve())
+            self.reload()
+            return
+        if draft_id == self.draft_id:
+            self.editor.set_outcome(f"Approved — will be authored as {result.author.describe()}. Sending…", "warn")
+            self.editor.set_actions_enabled(False)
+            if self.editor.form_widget is not None:
+                self.editor.form_widget.setEnabled(False)
+        self.approved.emit(draft_id)
+        self.reload()
+
+    def discard_current(self) -> None:
+        if self.draft_id is None:
+            return
+        self.runner.run(self._discard(self.draft_id), owner=self.editor, name="discard draft")
+
+    async def _discard(self, draft_id: str) -> None:
+        box = QMessageBox(QMessageBox.Icon.Question, "Discard this draft?",
+                          "The draft will not be submitted to Lever. This cannot be undone.",
+                          QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel, self.editor)
+        if await dialog_result(box) != QMessageBox.StandardButton.Discard:
+            return
+        await self.session.store.call(queries.discard_draft, draft_id, self.session.reviewer)
+        self.step(1)
+        self.reload()
+
+    def outbox_progress(self, draft_id: str, state: str, reason: str | None, feedback_id: str | None,
+                        readback: Any) -> None:
+        """The outbox moved a draft on: update the editor if it is showing that draft."""
+        if draft_id == self.draft_id:
+            self.show_state(state, reason, feedback_id, readback)

@@ -1,0 +1,136 @@
+"""First run ("Try the sandbox" or "Connect to Lever") and the Settings dialog.
+
+Both use ``AccountForm``. Saving happens off the GUI thread; a keychain that
+is missing, locked or slow is reported in the dialog, which stays open with
+everything the person typed.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from lever_desktop import APP_NAME, config, secrets
+from lever_desktop.ui.account_form import AccountForm
+from lever_desktop.ui.tasks import TaskRunner
+
+
+def _big_button(title: str, text: str) -> QPushButton:
+    button = QPushButton(f"{title}\n{text}")
+    button.setMinimumHeight(84)
+    button.setStyleSheet("QPushButton { text-align: left; padding: 10px 16px; }")
+    return button
+
+
+class _SavingDialog(QDialog):
+    """A dialog whose OK saves the account form first (off the GUI thread)."""
+
+    def __init__(self, runner: TaskRunner, parent=None) -> None:
+        super().__init__(parent)
+        self.runner = runner
+        self.form = AccountForm(runner, config.Settings.load())
+        self.problem = QLabel()
+        self.problem.setWordWrap(True)
+        self.problem.setObjectName("saveProblem")
+        self.problem.setStyleSheet("#saveProblem { color: #cf222e; }")
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.accepted.connect(self.save)
+        self.buttons.rejected.connect(self.reject)
+
+    def save(self) -> None:
+        if not self.form.api_key.text().strip() and not self._has_saved_key():
+            self.problem.setText("Enter your Lever API key (Lever → Settings → Integrations and API → API credentials).")
+            return
+        self.problem.setText("Saving…")
+        self.buttons.setEnabled(False)
+
+        def failed(exc: BaseException) -> bool:
+            self.buttons.setEnabled(True)
+            if isinstance(exc, (ValueError, secrets.SecretStoreError)):
+                self.problem.setText(str(exc))
+                return True
+            self.problem.setText("Saving failed; nothing you typed was lost.")
+            return False
+
+        self.runner.run(self.form.save(), owner=self, on_success=lambda _r: self.accept(), on_failure=failed,
+                        name="save settings")
+
+    def _has_saved_key(self) -> bool:
+        return False
+
+
+class FirstRunDialog(_SavingDialog):
+    """Welcome: try the sandbox, or connect a Lever account."""
+
+    def __init__(self, runner: TaskRunner, parent=None) -> None:
+        super().__init__(runner, parent)
+        self.setWindowTitle(f"Welcome to {APP_NAME}")
+        self.chose_sandbox = False
+        self.resize(620, 560)
+        self.pages = QStackedWidget()
+
+        welcome = QWidget()
+        w = QVBoxLayout(welcome)
+        intro = QLabel(
+            f"<h2>Welcome to {APP_NAME}</h2><p>Review interview feedback drafted by AI in Lever's own forms, "
+            "fix what needs fixing, and submit it to Lever as the interviewer — exactly once.</p>"
+        )
+        intro.setWordWrap(True)
+        w.addWidget(intro)
+        self.try_sandbox = _big_button("Try the sandbox", "A simulated Lever account on this computer, with "
+                                       "candidates and drafts to review. Nothing reaches Lever.")
+        self.connect_lever = _big_button("Connect to Lever", "Use your company's Lever account with an API key.")
+        w.addWidget(self.try_sandbox)
+        w.addWidget(self.connect_lever)
+        w.addStretch(1)
+        self.try_sandbox.clicked.connect(self._sandbox)
+        self.connect_lever.clicked.connect(lambda: self.pages.setCurrentIndex(1))
+
+        connect = QWidget()
+        c = QVBoxLayout(connect)
+        c.addWidget(QLabel("<h3>Connect to Lever</h3>"))
+        c.addWidget(self.form)
+        c.addWidget(self.problem)
+        row = QHBoxLayout()
+        back = QPushButton("Back")
+        back.clicked.connect(lambda: self.pages.setCurrentIndex(0))
+        row.addWidget(back)
+        row.addStretch(1)
+        row.addWidget(self.buttons)
+        c.addLayout(row)
+
+        self.pages.addWidget(welcome)
+        self.pages.addWidget(connect)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.pages)
+
+    def _sandbox(self) -> None:
+        self.chose_sandbox = True
+        self.accept()
+
+
+class SettingsDialog(_SavingDialog):
+    """The same account fields, later. An empty API key keeps the saved one."""
+
+    def __init__(self, runner: TaskRunner, parent=None) -> None:
+        super().__init__(runner, parent)
+        self.setWindowTitle(f"{APP_NAME} — Settings")
+        self.setWindowModality(Qt.WindowModality.WindowModal)
+        self.form.api_key.setPlaceholderText("leave empty to keep the saved key")
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.form)
+        layout.addWidget(QLabel("Changes to the account take effect the next time Lever Desktop starts."))
+        layout.addWidget(self.problem)
+        layout.addWidget(self.buttons)
+
+    def _has_saved_key(self) -> bool:
+        return True

@@ -1,0 +1,251 @@
+"""Wires the main window: pages, counts, background services, tray, menus.
+
+Each area has its own controller (candidates, drafts, outbox, sync); this one
+connects them to each other and to the window, and starts the long-lived
+tasks (sync scheduler, outbox, relay poller) through the TaskRunner so that
+quitting cancels and awaits them.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import QObject, Qt, QTimer
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QSystemTrayIcon
+
+from lever_desktop import APP_NAME, __version__
+from lever_desktop.ui import queries
+from lever_desktop.ui.candidates_controller import CandidatesController
+from lever_desktop.ui.crash import ErrorPath
+from lever_desktop.ui.drafts_controller import DraftsController
+from lever_desktop.ui.main_window import PAGES, SHORTCUTS, MainWindow
+from lever_desktop.ui.outbox_controller import OutboxController
+from lever_desktop.ui.pages import ActivityPage, TablePage
+from lever_desktop.ui.sync_controller import SyncController
+from lever_desktop.ui.tasks import TaskRunner, in_thread
+from lever_desktop.ui.ui_state import UiState
+
+_log = logging.getLogger(__name__)
+COUNTS_EVERY_MS = 5_000
+
+
+class MainController(QObject):
+    def __init__(self, session, runner: TaskRunner, errors: ErrorPath, *, sandbox_env=None) -> None:
+        super().__init__()
+        self.session, self.runner, self.errors = session, runner, errors
+        self.window = MainWindow(sandbox=session.sandbox)
+        self.ui_state = UiState()
+        self.candidates = CandidatesController(session, runner, self)
+        self.drafts = DraftsController(session, runner, self)
+        self.outbox = OutboxController(session, runner, self)
+        self.postings = TablePage(("Posting", "State", "Team", "Location", "Hiring manager", "Candidates", "Updated"),
+                                  title="Postings in the cache", time_columns=(6,))
+        self.activity = ActivityPage()
+        w = self.window
+        for key, widget in (("review", self.drafts.page), ("outbox", self.outbox.page),
+                            ("candidates", self.candidates.page), ("postings", self.postings),
+                            ("activity", self.activity)):
+            w.set_page(key, widget)
+        self.sync = SyncController(session, runner, w, self)
+        self._last_review_count: int | None = None
+        self.tray = self._make_tray()
+        self._wire()
+        self._counts_timer = QTimer(self, interval=COUNTS_EVERY_MS)
+        self._counts_timer.timeout.connect(self.refresh_counts)
+
+    def _wire(self) -> None:
+        w = self.window
+        self.sync.cache_changed.connect(self._cache_changed)
+        self.sync.activity.connect(self.activity.add)
+        self.sync.connection_changed.connect(lambda online: online and self.outbox.wake(now=True))
+        self.outbox.activity.connect(self.activity.add)
+        self.outbox.unreachable.connect(self.sync.set_outbox_unreachable)
+        self.outbox.draft_moved.connect(self._draft_moved)
+        self.outbox.flushed.connect(lambda _r: self.refresh_counts())
+        self.drafts.approved.connect(lambda _id: self.outbox.wake(now=True))
+        self.drafts.approved.connect(lambda _id: self.refresh_counts())
+        self.drafts.changed.connect(self.refresh_counts)
+        w.files_dropped.connect(self.import_files)
+        w.import_action.triggered.connect(self._choose_files)
+        w.settings_action.triggered.connect(self._open_settings)
+        w.shortcuts_action.triggered.connect(self._show_shortcuts)
+        w.about_action.triggered.connect(self._show_about)
+        w.nav.currentRowChanged.connect(self._page_changed)
+        for seq in ("Ctrl+Return", "Ctrl+Enter"):
+            QShortcut(QKeySequence(seq), self.drafts.page, self.drafts.approve_current,
+                      context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+
+    # -- life ----------------------------------------------------------------
+    def show(self) -> None:
+        w = self.window
+        self.ui_state.restore_window(w)
+        self.ui_state.restore_splitter("main", w.splitter)
+        self.ui_state.restore_splitter("drafts", self.drafts.page)
+        self.ui_state.restore_splitter("candidates", self.candidates.page.splitter)
+        w.show_page(self.ui_state.last_view or "review")
+        w.show()
+        self.candidates.load_choices()
+        self.candidates.refilter()
+        self.drafts.reload()
+        self.outbox.reload()
+        self._load_postings()
+        self.refresh_counts()
+        self._counts_timer.start()
+        self.runner.run(self._start_services(), name="start services")
+
+    async def _start_services(self) -> None:
+        from lever_desktop.store import cache
+
+        first_run = await self.session.store.call(cache.count_opportunities) == 0
+        self.sync.start(first_run)
+        self.outbox.start()
+        poller = self.session.poller
+        if poller is not None:
+            self._relay_unsubscribe = poller.subscribe(self._relay_state)
+            self._relay_state(poller.state, poller.message)
+            self.runner.run(poller.run(), name="relay poller")
+        else:
+            self.window.status_relay.setText("Relay: not configured")
+
+    def save_state(self) -> None:
+        s = self.ui_state
+        s.save_window(self.window)
+        s.save_splitter("main", self.window.splitter)
+        s.save_splitter("drafts", self.drafts.page)
+        s.save_splitter("candidates", self.candidates.page.splitter)
+        s.last_view = self.window.current_page()
+        s.sync()
+
+    async def aclose(self) -> None:
+        self._counts_timer.stop()
+        self.sync.close()
+        unsubscribe = getattr(self, "_relay_unsubscribe", None)
+        if unsubscribe is not None:
+            unsubscribe()
+        if self.tray is not None:
+            self.tray.hide()
+
+    # -- reactions -----------------------------------------------------------
+    def _cache_changed(self) -> None:
+        self.candidates.cache_changed()
+        self.drafts.reload()
+        self._load_postings()
+
+    def _draft_moved(self, draft_id: str) -> None:
+        from lever_desktop.review import drafts as repo
+
+        def show(rec) -> None:
+            if rec is not None:
+                self.drafts.outbox_progress(draft_id, rec.state, rec.attention_reason, rec.lever_feedback_id,
+                                            rec.readback)
+
+        self.runner.run(self.session.store.call(repo.get, draft_id), owner=self.window, on_success=show,
+                        name="draft outcome")
+        self.drafts.reload()
+
+    def _relay_state(self, state: str, message: str) -> None:
+        text = {"connected": "Relay: connected", "idle": "Relay: starting", "unreachable": "Relay: unreachable",
+                "unauthorized": "Relay: token refused"}.get(state, f"Relay: {state}")
+        self.window.status_relay.setText(text)
+        self.window.status_relay.setToolTip(message)
+        self.activity.add("relay", f"{state} {message}".strip())
+
+    def refresh_counts(self) -> None:
+        self.runner.run(self.session.store.call(queries.counts), owner=self.window, on_success=self._show_counts,
+                        name="counts")
+
+    def _show_counts(self, c: dict[str, int]) -> None:
+        w = self.window
+        w.set_nav_label("review", f"Drafts to review ({c['review']})")
+        attention = f", {c['attention']} need attention" if c["attention"] else ""
+        w.set_nav_label("outbox", f"Outbox ({c['outbox']} pending{attention})")
+        w.set_nav_label("candidates", f"Candidates ({c['candidates']:,})")
+        w.status_outbox.setText(f"Outbox: {c['outbox']}")
+        if self._last_review_count is not None and c["review"] > self._last_review_count:
+            new = c["review"] - self._last_review_count
+            self.drafts.reload()
+            if self.tray is not None:
+                self.tray.showMessage(APP_NAME, f"{new} new draft{'s' if new > 1 else ''} to review",
+                                      QSystemTrayIcon.MessageIcon.Information, 5000)
+        self._last_review_count = c["review"]
+
+    def _load_postings(self) -> None:
+        def fill(rows) -> None:
+            self.postings.model.set_rows([r[:7] for r in rows], keys=[r[7] for r in rows])
+
+        self.runner.run(self.session.store.call(queries.postings), owner=self.postings, on_success=fill,
+                        name="load postings")
+
+    def _page_changed(self, row: int) -> None:
+        key = PAGES[row][0] if 0 <= row < len(PAGES) else ""
+        if key == "outbox":
+            self.outbox.reload()
+
+    # -- drafts from files ---------------------------------------------------
+    def _choose_files(self) -> None:
+        dialog = QFileDialog(self.window, "Import draft files", "", "Draft documents (*.json)")
+        dialog.setFileMode(QFileDialog.FileMode.ExistingFiles)
+        dialog.filesSelected.connect(self.import_files)
+        dialog.open()
+
+    def import_files(self, files: list[str]) -> None:
+        self.runner.run(self._import(files), owner=self.window, name="import drafts")
+
+    async def _import(self, files: list[str]) -> None:
+        from pathlib import Path
+
+        from lever_desktop.review.document import load_documents
+        from lever_desktop.review.intake import receive_draft
+
+        outcomes: dict[str, int] = {}
+        for name in files:
+            try:
+                docs = load_documents(await in_thread(Path(name).read_text, "utf-8"))
+            except (OSError, ValueError) as e:
+                self.activity.add("import", f"{Path(name).name}: {e}")
+                outcomes["unreadable"] = outcomes.get("unreadable", 0) + 1
+                continue
+            for doc in docs:
+                result = await receive_draft(self.session.store, doc, source="file", engine=self.session.engine,
+                                             confidence_threshold=self.session.settings.confidence_threshold)
+                outcomes[result.status] = outcomes.get(result.status, 0) + 1
+                if result.problems:
+                    self.activity.add("import", f"{Path(name).name}: {'; '.join(result.problems)}")
+        summary = ", ".join(f"{n} {status}" for status, n in sorted(outcomes.items()))
+        self.window.statusBar().showMessage(f"Imported drafts: {summary}", 8000)
+        self.activity.add("import", summary)
+        self.drafts.reload()
+
+    # -- dialogs -------------------------------------------------------------
+    def _open_settings(self) -> None:
+        from lever_desktop.ui.first_run import SettingsDialog
+
+        if self.session.sandbox:
+            QMessageBox.information(self.window, "Sandbox", "Settings apply to your Lever account. Start Lever Desktop "
+                                    "without --sandbox to connect it.")
+            return
+        dialog = SettingsDialog(self.runner, self.window)
+        dialog.open()
+
+    def _show_shortcuts(self) -> None:
+        rows = "".join(f"<tr><td><b>{k}</b></td><td>&nbsp;&nbsp;{v}</td></tr>" for k, v in SHORTCUTS)
+        box = QMessageBox(QMessageBox.Icon.NoIcon, "Keyboard shortcuts", f"<table>{rows}</table>",
+                          QMessageBox.StandardButton.Close, self.window)
+        box.open()
+
+    def _show_about(self) -> None:
+        box = QMessageBox(QMessageBox.Icon.Information, f"About {APP_NAME}",
+                          f"{APP_NAME} {__version__}\nReview AI-drafted interview feedback and submit it to Lever "
+                          "as the interviewer, exactly once.", QMessageBox.StandardButton.Close, self.window)
+        box.open()
+
+    def _make_tray(self) -> QSystemTrayIcon | None:
+        if not QSystemTrayIcon.isSystemTrayAvailable():
+            return None
+        tray = QSystemTrayIcon(self.window.windowIcon(), self)
+        tray.setToolTip(APP_NAME)
+        tray.activated.connect(lambda _reason: (self.window.showNormal(), self.window.raise_(),
+                                                self.window.activateWindow()))
+        tray.show()
+        return tray

@@ -1,0 +1,99 @@
+"""The outbox: send approved drafts, retry on Lever's schedule, show what waits.
+
+One long-lived task flushes the outbox whenever something is approved, when
+Lever becomes reachable again, or when the earliest back-off is due.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+
+from PySide6.QtCore import QObject, Signal
+
+from lever_desktop.review import queue
+from lever_desktop.ui import queries
+from lever_desktop.ui.pages import TablePage
+from lever_desktop.ui.tasks import TaskRunner
+
+_log = logging.getLogger(__name__)
+HEADERS = ("Candidate", "State", "Why", "Attempts", "Last error", "Approved")
+IDLE_RECHECK_S = 60.0
+
+
+class OutboxController(QObject):
+    flushed = Signal(object)  # FlushReport
+    draft_moved = Signal(str)  # draft id whose state the outbox changed
+    unreachable = Signal(bool)
+    activity = Signal(str, str)
+
+    def __init__(self, session, runner: TaskRunner, parent=None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.runner = runner
+        self.page = TablePage(HEADERS, title="Approved feedback on its way to Lever, and anything that needs you.",
+                              time_columns=(5,))
+        self._wake = asyncio.Event()
+        self._send_now = False
+
+    def start(self) -> None:
+        self.runner.run(self._loop(), name="outbox")
+
+    def wake(self, *, now: bool = False) -> None:
+        """Something was approved (or Lever is back): flush soon; ``now`` ignores back-off."""
+        self._send_now = self._send_now or now
+        self._wake.set()
+
+    async def _loop(self) -> None:
+        while True:
+            self._wake.clear()
+            send_now, self._send_now = self._send_now, False
+            try:
+                report = await self.session.outbox.flush(ignore_schedule=send_now)
+            except Exception as e:  # noqa: BLE001 - the loop must survive; the person is told once
+                _log.warning("outbox flush failed: %s", e, exc_info=True)
+                self.activity.emit("outbox", f"flush failed: {e}")
+                report = None
+            if report is not None:
+                await self._reported(report)
+            due = await self.session.store.call(queue.next_due)
+            timeout = IDLE_RECHECK_S if due is None else min(IDLE_RECHECK_S, max(0.2, (due - _now()) / 1000))
+            try:
+                await asyncio.wait_for(self._wake.wait(), timeout)
+            except TimeoutError:
+                pass
+
+    async def _reported(self, report) -> None:
+        for draft_id in report.submitted + report.reconciled:
+            self.activity.emit("outbox", f"submitted draft {draft_id} to Lever")
+        for draft_id in report.rejected:
+            self.activity.emit("outbox", f"Lever rejected draft {draft_id}: it needs your attention")
+        for draft_id in report.drifted:
+            self.activity.emit("outbox", f"template changed for draft {draft_id}: back to review")
+        for draft_id, diffs in report.readback_differences.items():
+            self.activity.emit("outbox", f"Lever stored draft {draft_id} differently: {diffs}")
+        if report.paused:
+            self.activity.emit("outbox", report.paused.get("message", "outbox paused"))
+        rows = await self.session.store.call(queries.outbox_list)
+        unreachable = any(str(r[5] or "").startswith("LeverUnavailable") and r[2] == "approved" for r in rows)
+        self.unreachable.emit(unreachable and not (report.submitted or report.reconciled))
+        self._fill(rows)
+        for draft_id in set(report.submitted + report.reconciled + report.rejected + report.drifted + report.retrying):
+            self.draft_moved.emit(draft_id)
+        self.flushed.emit(report)
+
+    def reload(self) -> None:
+        self.runner.run(self.session.store.call(queries.outbox_list), owner=self.page, on_success=self._fill,
+                        name="load outbox")
+
+    def _fill(self, rows: list[tuple]) -> None:
+        self.page.model.set_rows(
+            [(name, queries.DRAFT_STATE_LABELS.get(state, state), (reason or "").replace("_", " "), attempts or 0,
+              error or "", approved) for _id, name, state, reason, attempts, error, approved, _fid in rows],
+            keys=[r[0] for r in rows],
+        )
+
+
+def _now() -> int:
+    return int(time.time() * 1000)

@@ -1,0 +1,185 @@
+"""Page layouts: candidates (filters, table, profile), postings, outbox, activity.
+
+Views only: each page exposes its widgets and signals; controllers fill them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+
+from PySide6.QtCore import QSortFilterProxyModel, Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QSplitter,
+    QTableView,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from lever_desktop.ui.table_models import RowsModel, format_ms
+
+
+def make_table(model, *, sortable: bool = True) -> QTableView:
+    view = QTableView()
+    view.setModel(model)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setAlternatingRowColors(True)
+    view.setSortingEnabled(sortable)
+    view.setWordWrap(False)
+    view.verticalHeader().hide()
+    view.verticalHeader().setDefaultSectionSize(26)
+    view.horizontalHeader().setStretchLastSection(True)
+    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    view.setShowGrid(False)
+    return view
+
+
+def sorted_proxy(model: RowsModel) -> QSortFilterProxyModel:
+    proxy = QSortFilterProxyModel()
+    proxy.setSourceModel(model)
+    proxy.setSortRole(Qt.ItemDataRole.UserRole)
+    proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+    proxy.setFilterKeyColumn(-1)
+    return proxy
+
+
+class CandidatesPage(QWidget):
+    filterChanged = Signal()
+
+    def __init__(self, model, parent=None) -> None:
+        super().__init__(parent)
+        self.search = QLineEdit(placeholderText="Search candidates by name or email  (Ctrl+F)")
+        self.search.setClearButtonEnabled(True)
+        self.search.setAccessibleName("Search candidates")
+        self.stage = QComboBox(accessibleName="Stage filter")
+        self.posting = QComboBox(accessibleName="Posting filter")
+        self.owner = QComboBox(accessibleName="Owner filter")
+        self.archived = QComboBox(accessibleName="Archived filter")
+        for text, value in (("Active", "active"), ("Archived", "archived"), ("Active and archived", "any")):
+            self.archived.addItem(text, value)
+        for combo, all_text in ((self.stage, "All stages"), (self.posting, "All postings"), (self.owner, "All owners")):
+            combo.addItem(all_text, None)
+            combo.setMinimumContentsLength(14)
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.count = QLabel()
+        filters = QHBoxLayout()
+        filters.addWidget(self.search, 3)
+        for w in (self.stage, self.posting, self.owner, self.archived):
+            filters.addWidget(w, 1)
+        filters.addWidget(self.count)
+        self.table = make_table(model)
+        self.table.sortByColumn(5, Qt.SortOrder.DescendingOrder)
+        self.profile = QTextBrowser()
+        self.profile.setOpenExternalLinks(False)
+        self.profile.setHtml("<p style='color:gray'>Select a candidate to see their profile.</p>")
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.addWidget(self.table)
+        self.splitter.addWidget(self.profile)
+        self.splitter.setSizes([760, 420])
+        layout = QVBoxLayout(self)
+        layout.addLayout(filters)
+        layout.addWidget(self.splitter, 1)
+        self.search.textChanged.connect(self.filterChanged)
+        for combo in (self.stage, self.posting, self.owner, self.archived):
+            combo.currentIndexChanged.connect(self.filterChanged)
+
+    def set_choices(self, key: str, pairs: list[tuple[str, str]]) -> None:
+        combo = {"stage": self.stage, "posting": self.posting, "owner": self.owner}[key]
+        current = combo.currentData()
+        combo.blockSignals(True)
+        while combo.count() > 1:
+            combo.removeItem(1)
+        for value, label in pairs:
+            combo.addItem(label, value)
+        combo.setCurrentIndex(max(0, combo.findData(current)))
+        combo.blockSignals(False)
+
+
+def profile_html(p: dict | None) -> str:
+    """The candidate profile pane."""
+    if p is None:
+        return "<p>This candidate is no longer in the cache.</p>"
+    e = html.escape
+    parts = [f"<h2 style='margin-bottom:0'>{e(p['name'] or 'Unnamed candidate')}</h2>"]
+    if p["headline"]:
+        parts.append(f"<p style='margin-top:2px'>{e(p['headline'])}</p>")
+    facts = [("Stage", p["stage"]), ("Owner", p["owner"]), ("Email", p["email"]), ("Location", p["location"])]
+    if p["archived_at"]:
+        facts.append(("Archived", format_ms(p["archived_at"])))
+    parts.append("<table cellpadding='2'>" + "".join(
+        f"<tr><td><b>{k}</b></td><td>{e(str(v))}</td></tr>" for k, v in facts if v) + "</table>")
+    if p["tags"]:
+        parts.append("<p><b>Tags</b> " + " · ".join(e(str(t)) for t in p["tags"]) + "</p>")
+    parts.append("<h3>Postings</h3>" + (
+        "<ul>" + "".join(f"<li>{e(t or '')}</li>" for t in p["postings"]) + "</ul>" if p["postings"] else "<p>None</p>"))
+    parts.append("<h3>Interviews</h3>")
+    if p["interviews"]:
+        parts.append("<ul>" + "".join(
+            f"<li>{e(subject or 'Interview')} — {format_ms(date)}{' (canceled)' if canceled else ''}"
+            f"<br><small>{e(who or '')}</small></li>" for subject, date, canceled, who in p["interviews"]) + "</ul>")
+    else:
+        parts.append("<p>None cached yet.</p>" if not p["details_synced"] else "<p>None</p>")
+    parts.append("<h3>Submitted feedback</h3>")
+    if p["feedback"]:
+        parts.append("<ul>" + "".join(
+            f"<li><b>{e(verdict or '—')}</b> · {e(text or 'Feedback')} by {e(who or 'unknown')}, {format_ms(at)}</li>"
+            for text, who, at, verdict in p["feedback"]) + "</ul>")
+    else:
+        parts.append("<p>None yet.</p>")
+    return "".join(parts)
+
+
+class TablePage(QWidget):
+    """A title line, a sortable table, and an optional detail pane."""
+
+    def __init__(self, headers, *, title: str, time_columns=(), detail: bool = False, parent=None) -> None:
+        super().__init__(parent)
+        self.model = RowsModel(headers, time_columns=time_columns)
+        self.proxy = sorted_proxy(self.model)
+        self.title = QLabel(title)
+        self.title.setWordWrap(True)
+        self.table = make_table(self.proxy)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.title)
+        self.detail = QTextBrowser() if detail else None
+        if self.detail is not None:
+            self.splitter = QSplitter(Qt.Orientation.Vertical)
+            self.splitter.addWidget(self.table)
+            self.splitter.addWidget(self.detail)
+            self.splitter.setSizes([500, 200])
+            layout.addWidget(self.splitter, 1)
+        else:
+            layout.addWidget(self.table, 1)
+
+    def selected_key(self):
+        rows = self.table.selectionModel().selectedRows()
+        if not rows:
+            return None
+        return self.model.key_at(self.proxy.mapToSource(rows[0]).row())
+
+
+class ActivityPage(QWidget):
+    """A running log of sync, relay and submission events, newest at the bottom."""
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.log = QPlainTextEdit()
+        self.log.setReadOnly(True)
+        self.log.setMaximumBlockCount(5000)
+        self.log.setAccessibleName("Activity log")
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel("Sync, relay and submission activity of this session"))
+        layout.addWidget(self.log, 1)
+
+    def add(self, kind: str, text: str) -> None:
+        stamp = dt.datetime.now().strftime("%H:%M:%S")
+        self.log.appendPlainText(f"{stamp}  {kind:<8} {text}")

@@ -1,0 +1,254 @@
+"""What the window shows, read from the cache (no Qt; runs on the store's thread).
+
+Lists of 100,000 candidates follow Anki's browser: filtering and sorting are
+one SQL query that returns only ids; rows are then read in small blocks by id
+when the table needs them. Every function takes the store's ``conn`` and
+returns plain tuples, dicts and dataclasses.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any, Sequence
+
+import sqlalchemy as sa
+
+ARCHIVED_ANY, ARCHIVED_ACTIVE, ARCHIVED_ONLY = "any", "active", "archived"
+
+
+@dataclass(frozen=True)
+class CandidateFilter:
+    text: str = ""
+    stage_id: str | None = None
+    posting_id: str | None = None
+    owner_id: str | None = None
+    archived: str = ARCHIVED_ACTIVE
+
+
+# Column key -> ORDER BY expression (ids only: the expensive joins stay in the row fetch).
+CANDIDATE_SORTS = {
+    "name": "o.name COLLATE NOCASE",
+    "stage": "(SELECT position FROM stages s WHERE s.id = o.stage_id)",
+    "owner": "(SELECT name FROM users u WHERE u.id = o.owner_id) COLLATE NOCASE",
+    "updated": "o.updated_at",
+    "headline": "o.headline COLLATE NOCASE",
+}
+
+
+def candidate_ids(conn: sa.Connection, f: CandidateFilter, sort: str = "updated", descending: bool = True) -> list[str]:
+    where, params = ["1=1"], {}
+    if f.text.strip():
+        # search_text is lower-cased name + emails; LIKE with an escaped needle.
+        needle = f.text.strip().lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        where.append("o.search_text LIKE :needle ESCAPE '\\'")
+        params["needle"] = f"%{needle}%"
+    if f.stage_id:
+        where.append("o.stage_id = :stage")
+        params["stage"] = f.stage_id
+    if f.owner_id:
+        where.append("o.owner_id = :owner")
+        params["owner"] = f.owner_id
+    if f.posting_id:
+        where.append("o.id IN (SELECT opportunity_id FROM opportunity_postings WHERE posting_id = :posting)")
+        params["posting"] = f.posting_id
+    if f.archived == ARCHIVED_ACTIVE:
+        where.append("o.archived_at IS NULL")
+    elif f.archived == ARCHIVED_ONLY:
+        where.append("o.archived_at IS NOT NULL")
+    order = CANDIDATE_SORTS.get(sort, CANDIDATE_SORTS["updated"])
+    direction = "DESC" if descending else "ASC"
+    sql = f"SELECT o.id FROM opportunities o WHERE {' AND '.join(where)} ORDER BY {order} {direction}, o.id"
+    return [r[0] for r in conn.execute(sa.text(sql), params)]
+
+
+CANDIDATE_COLUMNS = ("name", "headline", "stage", "postings", "owner", "updated")
+
+
+def candidate_rows(conn: sa.Connection, ids: Sequence[str]) -> dict[str, tuple[Any, ...]]:
+    """Display rows for ``ids`` (a block of at most a few hundred)."""
+    if not ids:
+        return {}
+    sql = sa.text(
+        """
+        SELECT o.id, o.name, o.headline, s.text, (
+                 SELECT group_concat(p.text, ', ') FROM opportunity_postings op
+                 JOIN postings p ON p.id = op.posting_id WHERE op.opportunity_id = o.id),
+               u.name, o.updated_at, o.archived_at
+        FROM opportunities o
+        LEFT JOIN stages s ON s.id = o.stage_id
+        LEFT JOIN users u ON u.id = o.owner_id
+        WHERE o.id IN :ids
+        """
+    ).bindparams(sa.bindparam("ids", expanding=True))
+    return {r[0]: tuple(r[1:]) for r in conn.execute(sql, {"ids": list(ids)})}
+
+
+def filter_choices(conn: sa.Connection) -> dict[str, list[tuple[str, str]]]:
+    """(id, label) lists for the stage, posting and owner filters."""
+    def pairs(sql: str) -> list[tuple[str, str]]:
+        return [(r[0], r[1] or r[0]) for r in conn.execute(sa.text(sql))]
+
+    return {
+        "stage": pairs("SELECT id, text FROM stages ORDER BY position, text"),
+        "posting": pairs("SELECT id, text FROM postings ORDER BY text COLLATE NOCASE"),
+        "owner": pairs(
+            "SELECT id, name FROM users WHERE id IN (SELECT DISTINCT owner_id FROM opportunities) "
+            "ORDER BY name COLLATE NOCASE"
+        ),
+    }
+
+
+def postings(conn: sa.Connection) -> list[tuple[Any, ...]]:
+    sql = """
+        SELECT p.text, p.state, p.team, p.location, u.name,
+               (SELECT count(*) FROM opportunity_postings op WHERE op.posting_id = p.id), p.updated_at, p.id
+        FROM postings p LEFT JOIN users u ON u.id = p.hiring_manager_id
+        ORDER BY p.state = 'published' DESC, p.text COLLATE NOCASE
+    """
+    return [tuple(r) for r in conn.execute(sa.text(sql))]
+
+
+def candidate_profile(conn: sa.Connection, opportunity_id: str) -> dict[str, Any] | None:
+    """Everything the profile pane shows about one candidate."""
+    row = conn.execute(
+        sa.text(
+            "SELECT o.name, o.headline, o.email, o.location, o.tags, s.text, u.name, o.archived_at, "
+            "o.updated_at, o.details_synced_at, o.raw FROM opportunities o "
+            "LEFT JOIN stages s ON s.id = o.stage_id LEFT JOIN users u ON u.id = o.owner_id WHERE o.id = :id"
+        ),
+        {"id": opportunity_id},
+    ).first()
+    if row is None:
+        return None
+    tags = row[4] if isinstance(row[4], list) else json.loads(row[4] or "[]")
+    postings_ = [r[0] for r in conn.execute(
+        sa.text("SELECT p.text FROM opportunity_postings op JOIN postings p ON p.id = op.posting_id "
+                "WHERE op.opportunity_id = :id ORDER BY p.text"), {"id": opportunity_id})]
+    interviews_ = [tuple(r) for r in conn.execute(
+        sa.text("SELECT subject, date, canceled_at, (SELECT group_concat(name, ', ') FROM interview_interviewers ii "
+                "WHERE ii.interview_id = i.id) FROM interviews i WHERE opportunity_id = :id ORDER BY date DESC"),
+        {"id": opportunity_id})]
+    feedback_ = [tuple(r) for r in conn.execute(
+        sa.text("SELECT f.text, u.name, f.completed_at, f.raw FROM feedback f LEFT JOIN users u ON u.id = f.user_id "
+                "WHERE f.opportunity_id = :id ORDER BY f.completed_at DESC"), {"id": opportunity_id})]
+    return {
+        "id": opportunity_id, "name": row[0], "headline": row[1], "email": row[2], "location": row[3],
+        "tags": tags, "stage": row[5], "owner": row[6], "archived_at": row[7], "updated_at": row[8],
+        "details_synced": row[9] is not None, "postings": postings_, "interviews": interviews_,
+        "feedback": [(t, who, at, _overall(raw)) for t, who, at, raw in feedback_],
+    }
+
+
+def _overall(raw: Any) -> str | None:
+    """The score-system answer of a submitted form: the one-line verdict recruiters scan for."""
+    data = raw if isinstance(raw, dict) else json.loads(raw or "{}")
+    for f in data.get("fields", []):
+        if f.get("type") == "score-system" and f.get("value"):
+            return str(f["value"])
+    return None
+
+
+def counts(conn: sa.Connection) -> dict[str, int]:
+    """Navigation badges and the status bar."""
+    def one(sql: str) -> int:
+        return int(conn.execute(sa.text(sql)).scalar() or 0)
+
+    return {
+        "review": one("SELECT count(*) FROM drafts WHERE state IN ('received', 'in_review')"),
+        "outbox": one("SELECT count(*) FROM outbox WHERE sent_at IS NULL"),
+        "attention": one("SELECT count(*) FROM drafts WHERE state = 'needs_attention'"),
+        "candidates": one("SELECT count(*) FROM opportunities WHERE archived_at IS NULL"),
+    }
+
+
+# -- drafts -------------------------------------------------------------------
+DRAFT_STATE_LABELS = {
+    "received": "To review", "in_review": "To review", "needs_attention": "Needs attention",
+    "approved": "Queued", "submitting": "Sending…", "submitted": "Submitted", "discarded": "Discarded",
+}
+DAY_MS = 86_400_000
+
+
+def review_list(conn: sa.Connection, now_ms: int) -> list[tuple[Any, ...]]:
+    """Drafts to review first (oldest first), then this day's approved and submitted ones."""
+    sql = """
+        SELECT d.draft_id, coalesce(o.name, d.opportunity_id), coalesce(json_extract(d.template_json, '$.text'),
+               d.template_id), d.interviewer_email, json_array_length(d.flags_json), d.received_at, d.state
+        FROM drafts d LEFT JOIN opportunities o ON o.id = d.opportunity_id
+        WHERE d.state IN ('received', 'in_review', 'needs_attention', 'approved', 'submitting')
+           OR (d.state = 'submitted' AND d.updated_at > :since)
+        ORDER BY d.state IN ('received', 'in_review', 'needs_attention') DESC, d.received_at, d.draft_id
+    """
+    return [tuple(r) for r in conn.execute(sa.text(sql), {"since": now_ms - DAY_MS})]
+
+
+def draft_view(conn: sa.Connection, draft_id: str, service_account: str | None) -> dict[str, Any] | None:
+    """What the draft editor shows: the draft, its candidate and interview, and its author."""
+    from lever_desktop.review import cache_view, drafts
+    from lever_desktop.review.authors import AuthorUnresolved, resolve_author
+
+    rec = drafts.get(conn, draft_id)
+    if rec is None:
+        return None
+    current = cache_view.template(conn, rec.template_id)
+    opp = conn.execute(sa.text("SELECT name, headline FROM opportunities WHERE id = :id"),
+                       {"id": rec.opportunity_id}).first()
+    interview = cache_view.interview(conn, rec.interview_id) if rec.interview_id else None
+    users = cache_view.users(conn)
+    try:
+        author = resolve_author(rec.interviewer_email, users, interview)
+        author_text, author_problem = author.describe(), "; ".join(author.warnings)
+    except AuthorUnresolved as e:
+        author_text, author_problem = None, str(e)
+    service = None
+    if service_account:
+        try:
+            service = resolve_author(rec.interviewer_email, users, interview, chosen_email=service_account,
+                                     service_account_email=service_account, confirm_service_account=True).describe()
+        except AuthorUnresolved:
+            service = None
+    return {
+        "record": rec,
+        "template": rec.template or (current[1] if current else None),
+        "template_drifted": bool(current and rec.template_version and current[0] != rec.template_version),
+        "candidate": opp[0] if opp else f"Unknown candidate {rec.opportunity_id}",
+        "headline": opp[1] if opp else None,
+        "interview": interview,
+        "author": author_text,
+        "author_problem": author_problem,
+        "service_author": service,
+        "audit": drafts.audit_trail(conn, draft_id)[-3:],
+    }
+
+
+def save_review_values(conn: sa.Connection, draft_id: str, values: dict[str, Any], reviewer: str) -> None:
+    """Keep the reviewer's edits (and mark a fresh draft as being reviewed)."""
+    from lever_desktop.review import drafts
+    from lever_desktop.review.lifecycle import DraftState, REVIEWABLE
+
+    rec = drafts.get(conn, draft_id)
+    if rec is None or rec.state not in REVIEWABLE:
+        return
+    if rec.state == DraftState.RECEIVED:
+        drafts.transition(conn, draft_id, DraftState.IN_REVIEW, actor=reviewer, event="opened")
+    drafts.update_fields(conn, draft_id, values_json=drafts.dumps(values))
+
+
+def discard_draft(conn: sa.Connection, draft_id: str, reviewer: str) -> None:
+    from lever_desktop.review import drafts
+    from lever_desktop.review.lifecycle import DraftState
+
+    drafts.transition(conn, draft_id, DraftState.DISCARDED, actor=reviewer, event="discarded")
+
+
+def outbox_list(conn: sa.Connection) -> list[tuple[Any, ...]]:
+    sql = """
+        SELECT d.draft_id, coalesce(o.name, d.opportunity_id), d.state, d.attention_reason,
+               ob.attempts, ob.last_error, coalesce(ob.approved_at, d.updated_at), d.lever_feedback_id
+        FROM drafts d LEFT JOIN outbox ob ON ob.draft_id = d.draft_id
+        LEFT JOIN opportunities o ON o.id = d.opportunity_id
+        WHERE d.state IN ('approved', 'submitting', 'needs_attention') OR ob.sent_at IS NULL AND ob.draft_id IS NOT NULL
+        ORDER BY d.state = 'needs_attention' DESC, ob.approved_at
+    """
+    return [tuple(r) for r in conn.execute(sa.text(sql))]

@@ -1,0 +1,175 @@
+"""``lever-desktop --sandbox``: the whole product against a simulated Lever, on loopback.
+
+Starts, off the GUI thread, a reference relay and the Lever sandbox (which
+registers the relay for every webhook and posts its AI drafts there), then
+hands the shell an ``Account`` for them. Nothing about it touches the real
+account: its keys and relay tokens are made up per run and kept in memory
+only (never the keychain), its cache is a separate database under the
+basedir's data dir (so reviews persist between runs), and the window shows a
+"Sandbox — not your Lever account" banner.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import secrets
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+import uvicorn
+
+from lever_desktop import config, paths
+from lever_desktop import log as applog
+from lever_desktop.ui.tasks import in_thread
+
+_log = logging.getLogger(__name__)
+
+SANDBOX_OPPORTUNITIES = 400
+FIRST_RUN_DRAFTS = 6
+INTERVIEW_EVERY_S = 90.0  # the sandbox completes an interview (and drafts it) this often
+
+
+def sandbox_dir() -> Path:
+    d = paths.data_dir() / "sandbox"
+    d.mkdir(parents=True, exist_ok=True)
+    return d
+
+
+class _Server(uvicorn.Server):
+    """Remembers its event loop, so another thread can schedule work on it."""
+
+    loop: asyncio.AbstractEventLoop | None = None
+
+    async def startup(self, sockets=None) -> None:
+        self.loop = asyncio.get_running_loop()
+        await super().startup(sockets=sockets)
+
+
+class ThreadedRelay:
+    """The reference relay (``lever-relay``) served by uvicorn on a background thread."""
+
+    def __init__(self, db_path: Path) -> None:
+        self.ingest_token = "ingest-" + secrets.token_urlsafe(24)
+        self.reader_token = "reader-" + secrets.token_urlsafe(24)
+        self.db_path = db_path
+        self.url = ""
+        self._server: _Server | None = None
+        self._thread: threading.Thread | None = None
+        self._app: Any = None
+
+    def start(self, timeout: float = 15.0) -> None:
+        from lever_desktop.relay.server import RelayConfig, create_app
+
+        app = create_app(RelayConfig(db_url=f"sqlite:///{self.db_path}", ingest_tokens=(self.ingest_token,),
+                                     reader_tokens=(self.reader_token,)))
+        server = _Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_config=None, access_log=False,
+                                               log_level="warning", lifespan="on", http="h11", loop="asyncio",
+                                               ws="none", timeout_graceful_shutdown=1))
+        thread = threading.Thread(target=server.run, name="lever-relay", daemon=True)
+        thread.start()
+        deadline = time.monotonic() + timeout
+        while not server.started:  # uvicorn's own flag, polled with a deadline (off the GUI thread)
+            if not thread.is_alive() or time.monotonic() > deadline:
+                server.should_exit = True
+                raise RuntimeError("the sandbox relay could not start")
+            time.sleep(0.01)
+        self._server, self._thread, self._app = server, thread, app
+        self.url = f"http://127.0.0.1:{server.servers[0].sockets[0].getsockname()[1]}"
+
+    def stop(self, timeout: float = 10.0) -> None:
+        if self._server is None or self._thread is None:
+            return
+        loop = self._server.loop
+        if loop is not None and self._app is not None:
+            # Release long-polling readers first, or shutdown waits out their timeout.
+            with contextlib.suppress(RuntimeError):
+                loop.call_soon_threadsafe(self._app.state.signal.close)
+        self._server.should_exit = True
+        self._thread.join(timeout)
+        if self._thread.is_alive():
+            self._server.force_exit = True
+            self._thread.join(timeout)
+        self._server = self._thread = None
+
+
+class SandboxEnvironment:
+    """The sandbox, its relay and the settings that point the app at them."""
+
+    def __init__(self, *, opportunities: int = SANDBOX_OPPORTUNITIES, tick: float | None = INTERVIEW_EVERY_S,
+                 first_drafts: int = FIRST_RUN_DRAFTS, rate: float = 10.0, burst: int = 20) -> None:
+        self.opportunities, self.tick, self.first_drafts = opportunities, tick, first_drafts
+        self.rate, self.burst = rate, burst
+        self.server: Any = None
+        self.relay: ThreadedRelay | None = None
+        self.settings = config.Settings(sandbox=True)
+
+    @property
+    def database_path(self) -> Path:
+        return sandbox_dir() / "lever-desktop-sandbox.sqlite3"
+
+    async def start(self) -> config.Account:
+        return await in_thread(self._start)
+
+    def _start(self) -> config.Account:
+        from lever_desktop.sandbox.clock import SandboxClock
+        from lever_desktop.sandbox.server import SandboxServer
+
+        here = sandbox_dir()
+        # Each run simulates a fresh Lever (new webhook signature tokens): yesterday's relay
+        # items would only fail their signature check, so the relay starts empty.
+        (here / "relay.sqlite3").unlink(missing_ok=True)
+        self.relay = ThreadedRelay(here / "relay.sqlite3")
+        self.relay.start()
+        tokens_file = here / "webhook-tokens.json"
+        self.server = SandboxServer(
+            opportunities=self.opportunities, seed=1, api_key="sandbox-" + secrets.token_hex(8),
+            rate=self.rate, burst=self.burst, relay_url=self.relay.url, relay_ingest_token=self.relay.ingest_token,
+            webhook_tokens_file=tokens_file, clock=SandboxClock(tick_seconds=self.tick),
+        )
+        self.server.start()
+        for value in (self.server.api_key, self.relay.reader_token, self.relay.ingest_token):
+            applog.register_secret(value)
+        webhook_tokens = _read_tokens(tokens_file)
+        tokens_file.unlink(missing_ok=True)  # in memory from here on: nothing to leak on disk
+        for v in webhook_tokens.values():
+            applog.register_secret(v)
+        self._seed_drafts(here / "drafts-seeded")
+        _log.info("sandbox mode: Lever at %s, relay at %s", self.server.base_url, self.relay.url)
+        return config.Account(api_key=self.server.api_key, base_url=self.server.base_url,
+                              relay_url=self.relay.url, relay_token=self.relay.reader_token,
+                              webhook_tokens=webhook_tokens)
+
+    def _seed_drafts(self, marker: Path) -> None:
+        """A first run opens with a few drafts waiting, as a real morning would."""
+        if marker.exists() or not self.first_drafts:
+            return
+        with httpx.Client(base_url=self.server.admin_url, timeout=10) as admin:
+            for _ in range(self.first_drafts):
+                admin.post("/interviews/complete", json={}).raise_for_status()
+        marker.write_text("1", encoding="utf-8")
+
+    async def stop(self) -> None:
+        await in_thread(self._stop)
+
+    def _stop(self) -> None:
+        if self.server is not None:
+            self.server.stop()
+            self.server = None
+        if self.relay is not None:
+            self.relay.stop()
+            self.relay = None
+
+
+def _read_tokens(path: Path) -> dict[str, str]:
+    import json
+
+    try:
+        value = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return {str(k): str(v) for k, v in value.items()} if isinstance(value, dict) else {}

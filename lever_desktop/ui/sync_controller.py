@@ -1,0 +1,131 @@
+"""The Sync button, its progress, the connection status and the offline banner.
+
+The engine's events arrive on the loop (the GUI thread under qasync); the
+listener is removed in ``close()`` so nothing reaches a deleted widget.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtCore import QObject, Signal
+
+from lever_desktop.sync.events import SyncEvent, SyncState
+from lever_desktop.ui.main_window import MainWindow
+from lever_desktop.ui.tasks import TaskRunner
+
+RESOURCE_LABELS = {
+    "opportunities": "candidates", "archive_reasons": "archive reasons", "feedback_templates": "feedback forms",
+    "tombstones": "deleted candidates",
+}
+
+
+class SyncController(QObject):
+    cache_changed = Signal()  # a pass stored something: lists should re-read
+    finished = Signal(object)  # SyncReport (tests and the activity log)
+    connection_changed = Signal(bool)  # online?
+    activity = Signal(str, str)
+
+    def __init__(self, session, runner: TaskRunner, window: MainWindow, parent=None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.runner = runner
+        self.window = window
+        self.engine = session.engine
+        self.outbox_unreachable = False
+        self.bootstrapping = False
+        self._unsubscribe = self.engine.subscribe(self._event)
+        window.sync_action.triggered.connect(self.sync_now)
+        window.offline_banner.button.clicked.connect(self.sync_now)
+        self._show_state(self.engine.state)
+        window.status_last_sync.setText("Not synced yet")
+
+    def close(self) -> None:
+        if self._unsubscribe is not None:
+            self._unsubscribe()
+            self._unsubscribe = None
+
+    def start(self, first_run: bool) -> None:
+        """Start the periodic scheduler (it syncs at once whatever is due)."""
+        self.bootstrapping = first_run
+        if first_run:
+            self.window.statusBar().showMessage("First sync: downloading your Lever data…")
+        self.runner.run(self.engine.run_scheduler(), name="sync scheduler")
+
+    def sync_now(self) -> None:
+        """Ctrl+R: joins the pass that is already running instead of starting a second one."""
+        self.engine.wake()
+        self.runner.run(self.engine.sync_now(), owner=self.window, on_failure=lambda _e: True, name="sync now")
+
+    # -- engine events -------------------------------------------------------
+    def _event(self, event: SyncEvent) -> None:
+        if event.kind == "state":
+            self._show_state(event.state)
+        elif event.kind == "progress":
+            self._progress(event)
+        elif event.kind in ("finished", "failed", "cancelled"):
+            self._done(event)
+
+    def _progress(self, event: SyncEvent) -> None:
+        bar = self.window.sync_progress
+        label = RESOURCE_LABELS.get(event.resource or "", (event.resource or "").replace("_", " "))
+        if event.total:
+            bar.setRange(0, max(event.total, event.done))
+            bar.setValue(event.done)
+            bar.setFormat(f"{label} {event.done:,} / {max(event.total, event.done):,}")
+        else:
+            bar.setRange(0, 0)  # unknown total: a busy indicator
+        bar.setToolTip(f"Syncing {label}")
+        if self.bootstrapping:
+            self.window.statusBar().showMessage(f"First sync: {label} {event.done:,}…")
+
+    def _done(self, event: SyncEvent) -> None:
+        report = event.report
+        self.window.sync_progress_action.setVisible(False)
+        if report is not None and report.ok:
+            self.window.status_last_sync.setText("Last sync " + dt.datetime.now().strftime("%H:%M"))
+            stored = sum(report.counts.values())
+            self.activity.emit("sync", f"finished: {stored:,} records updated, {report.requests} requests, "
+                                       f"{report.seconds:.1f} s")
+            if self.bootstrapping:
+                self.window.statusBar().showMessage("First sync complete.", 5000)
+            self.bootstrapping = False
+            self.cache_changed.emit()
+        elif report is not None and report.error is not None:
+            self.activity.emit("sync", f"failed: {report.error}")
+            self.cache_changed.emit()  # pages stored before the failure are worth showing
+        self.finished.emit(report)
+
+    def _show_state(self, state: SyncState) -> None:
+        w = self.window
+        syncing = state == SyncState.SYNCING
+        w.sync_progress_action.setVisible(syncing)
+        w.sync_progress.setVisible(syncing)
+        if syncing:
+            w.sync_progress.setRange(0, 0)
+            w.sync_progress.setFormat("Syncing…")
+        w.status_connection.setText({SyncState.ONLINE: "● Online", SyncState.SYNCING: "⟳ Syncing",
+                                     SyncState.OFFLINE: "○ Offline"}[state])
+        self.update_banner()
+        if state != SyncState.OFFLINE:
+            self.connection_changed.emit(True)
+
+    def set_outbox_unreachable(self, unreachable: bool) -> None:
+        self.outbox_unreachable = unreachable
+        self.update_banner()
+
+    def update_banner(self) -> None:
+        offline = self.engine.state == SyncState.OFFLINE or self.outbox_unreachable
+        banner = self.window.offline_banner
+        if offline and not banner.isVisible():
+            banner.set_text(
+                "<b>Lever can't be reached.</b> You can keep reviewing from the cache; approvals wait in the "
+                "outbox and are sent automatically when Lever is back."
+            )
+            self.activity.emit("network", "Lever unreachable — working offline")
+        elif not offline and banner.isVisible():
+            self.activity.emit("network", "Lever reachable again")
+        banner.setVisible(offline)
+        if offline:
+            self.window.status_connection.setText("○ Offline")
+            self.connection_changed.emit(False)
