@@ -19,6 +19,7 @@ from lever_desktop import __version__, log, paths
 COMMAND_MODULES: list[str] = [
     "lever_desktop.review.commands",
     "lever_desktop.sync.commands",
+    "lever_desktop.relay.commands",
 ]
 
 

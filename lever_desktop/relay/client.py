@@ -78,6 +78,7 @@ class FeedPoller:
         self.state, self.message = IDLE, ""
         self.stats = PollStats()
         self._listeners: list[Callable[[str, str], None]] = []
+        self._batch_listeners: list[Callable[[PollStats], None]] = []
         self._failures = 0
 
     def __repr__(self) -> str:
@@ -87,6 +88,11 @@ class FeedPoller:
         """``callback(state, message)`` on every state change; returns an unsubscribe function."""
         self._listeners.append(callback)
         return lambda: self._listeners.remove(callback) if callback in self._listeners else None
+
+    def on_processed(self, callback: Callable[[PollStats], None]) -> Callable[[], None]:
+        """``callback(batch_stats)`` after each batch is processed and committed (views refresh)."""
+        self._batch_listeners.append(callback)
+        return lambda: self._batch_listeners.remove(callback) if callback in self._batch_listeners else None
 
     async def aclose(self) -> None:
         await self._http.aclose()
@@ -203,6 +209,8 @@ class FeedPoller:
         await self.store.call(ledger.commit_batch, records, self._cursor_key, cursor, now)
         self.cursor = cursor
         self.stats.merge(batch)
+        for cb in list(self._batch_listeners):
+            cb(batch)
 
     async def _dispatch(self, actions: list[deliveries.Action], batch: PollStats) -> None:
         # Ten stage changes of one opportunity in a batch need one refresh: keep each action's
