@@ -209,8 +209,6 @@ class LeverClient:
             sent_at = await self.limiter.acquire(self._sleep)
             try:
                 response = await self._send(method, path, query, json)
-            except InsecureURLError:
-                raise
             except httpx.HTTPError as e:
                 failure = self._transport_failure(e, safe, where)
                 if attempt >= attempts:
