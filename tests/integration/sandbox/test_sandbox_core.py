@@ -15,9 +15,8 @@ def client(sandbox, key=None) -> httpx.Client:
 def walk(c: httpx.Client, path: str, params=None) -> list[dict]:
     out, offset = [], None
     while True:
-        p = dict(params or {})
-        if offset:
-            p["offset"] = offset
+        items = list(params.items()) if isinstance(params, dict) else list(params or [])
+        p = items + ([("offset", offset)] if offset else [])
         body = c.get(path, params=p).raise_for_status().json()
         out += body["data"]
         if not body["hasNext"]:
