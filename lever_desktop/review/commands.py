@@ -101,7 +101,7 @@ async def _lever(store: Store, required: bool) -> AsyncIterator[tuple[Any, Any]]
 
 def _engine(client: Any, store: Store) -> Any:
     try:
-        from lever_desktop.sync import SyncEngine  # type: ignore[attr-defined]
+        from lever_desktop.sync.engine import SyncEngine
     except ImportError:  # the sync layer is optional for review: the outbox works from the cache
         return None
     return SyncEngine(client, store)

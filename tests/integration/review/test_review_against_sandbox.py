@@ -1,0 +1,238 @@
+"""From draft document to the feedback form stored in Lever (the sandbox, over loopback)."""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+from review_sandbox import draft_for, fast_client, find_targets, prime_cache, template_named
+
+from lever_desktop.review import approval, drafts, intake, queue
+from lever_desktop.review.lifecycle import DraftState
+from lever_desktop.review.outbox import Outbox
+from lever_desktop.sandbox.faults import parse_spec
+from lever_desktop.store import Store, cache
+
+
+@pytest.fixture
+async def lever(sandbox):
+    client = fast_client(sandbox.api_key, sandbox.base_url)
+    yield client
+    await client.aclose()
+
+
+@pytest.fixture
+async def world(sandbox, lever):
+    """A store primed like a sync leaves it, interview targets, the every-field-type template."""
+    store = Store.open()
+    targets = await find_targets(lever, 4)
+    await prime_cache(lever, store, sorted({t.opportunity_id for t in targets}))
+    every = await template_named(lever, "Every field type")
+    yield store, targets, every
+    store.close()
+
+
+def _outbox(store, client) -> Outbox:
+    return Outbox(store, client, backoff_base_ms=1, backoff_cap_ms=5)
+
+
+async def _forms(client, opportunity_id):
+    return [f async for f in client.paginate(f"/opportunities/{opportunity_id}/feedback")]
+
+
+async def _approved(store, client, doc, **kw):
+    r = await intake.receive_draft(store, doc, source="test")
+    assert r.status == "received", r
+    return await approval.approve(store, doc["draftId"], reviewer="rita", **kw)
+
+
+async def test_every_field_type_reaches_lever_exactly_as_approved(world, lever):
+    store, targets, every = world
+    t = targets[0]
+    doc = draft_for("d-every", t, every)
+    a = await _approved(store, lever, doc)
+    types = {f["id"]: f["type"] for f in every["fields"]}
+    sent = {types[f["id"]] for f in a.body["fieldValues"]}
+    assert sent >= {"text", "textarea", "code", "date", "dropdown", "multiple-choice", "multiple-select",
+                    "score", "scorecard", "yes-no", "currency", "score-system"}
+    report = await _outbox(store, lever).flush()
+    assert report.submitted == ["d-every"] and report.readback_differences == {}
+    rec = await store.call(drafts.get, "d-every")
+    assert rec.state == "submitted" and rec.readback == {"differences": [], "error": None}
+    [form] = [f for f in await _forms(lever, t.opportunity_id) if f["id"] == rec.lever_feedback_id]
+    assert form["completedAt"] == a.body["completedAt"] and form["user"] in (t.interviewer["id"],
+                                                                               {"id": t.interviewer["id"]})
+    stored = {f["id"]: f["value"] for f in form["fields"]}
+    for fv in a.body["fieldValues"]:
+        assert stored[fv["id"]] == fv["value"], types[fv["id"]]
+    trail = [e["event"] for e in await store.call(drafts.audit_trail, "d-every")]
+    assert trail == ["received", "approved", "sending", "submitted", "read_back"]
+
+
+async def test_lever_400_needs_attention_with_lever_message_and_local_check(world, lever):
+    store, targets, every = world
+    # The cache holds a stale template with an option Lever no longer has.
+    stale = copy.deepcopy(every)
+    drop = next(f for f in stale["fields"] if f["type"] == "dropdown")
+    drop["options"].append({"text": "Principal"})
+    await store.call(cache.upsert_templates, [stale], 1)
+    doc = draft_for("d-400", targets[0], stale)
+    for f in doc["fields"]:
+        if f["id"] == drop["id"]:
+            f["value"] = "Principal"
+    await _approved(store, lever, doc)
+    report = await _outbox(store, lever).flush()
+    assert report.rejected == ["d-400"]
+    rec = await store.call(drafts.get, "d-400")
+    assert (rec.state, rec.attention_reason) == ("needs_attention", "rejected_by_lever")
+    detail = (await store.call(drafts.audit_trail, "d-400"))[-1]["detail"]
+    assert detail["lever"]["status"] == 400 and "Unable to create feedback" in detail["lever"]["message"]
+    assert detail["localValidation"] == "no problem found locally"
+
+
+async def test_bad_key_pauses_the_outbox_until_resumed(world, sandbox, lever):
+    store, targets, every = world
+    await _approved(store, lever, draft_for("d-auth", targets[0], every))
+    async with fast_client("wrong-key", sandbox.base_url) as bad:
+        report = await _outbox(store, bad).flush()
+    assert report.paused and report.paused["status"] == 401 and "API key" in report.paused["message"]
+    assert (await store.call(drafts.get, "d-auth")).state == "approved"
+    box = _outbox(store, lever)
+    assert (await box.flush()).paused  # stays paused until someone resumes
+    report = await box.flush(resume=True)
+    assert report.submitted == ["d-auth"]
+
+
+@pytest.mark.parametrize("fault", ["status=503", "drop-after", "drop"])
+async def test_ambiguous_failures_never_duplicate(world, sandbox, lever, fault):
+    store, targets, every = world
+    t = targets[1]
+    await _approved(store, lever, draft_for("d-amb", t, every))
+    before = len(await _forms(lever, t.opportunity_id))
+    sandbox.faults.replace(parse_spec(f"{fault},method=POST,path=*/feedback,count=1"))
+    box = _outbox(store, lever)
+    first = await box.flush()
+    sandbox.faults.replace([])
+    report = await box.drain(deadline_s=30)
+    assert (await store.call(drafts.get, "d-amb")).state == "submitted"
+    assert len(await _forms(lever, t.opportunity_id)) == before + 1
+    if fault == "drop-after":  # stored, then the answer was lost: found by reconciliation
+        assert first.reconciled == ["d-amb"]
+    else:
+        assert first.retrying == ["d-amb"] and report.submitted == ["d-amb"]
+
+
+async def test_crash_after_send_is_recognised_at_start(world, lever):
+    store, targets, every = world
+    t = targets[2]
+    a = await _approved(store, lever, draft_for("d-crash", t, every))
+    # What a killed process leaves: committed "submitting", and the POST went out.
+    assert await store.call(queue.claim, "d-crash", 1)
+    await lever.post(a.path, json=a.body, params=a.params)
+    before = len(await _forms(lever, t.opportunity_id))
+    report = await _outbox(store, lever).flush()
+    assert report.reconciled == ["d-crash"]
+    assert len(await _forms(lever, t.opportunity_id)) == before  # not sent again
+
+
+async def test_crash_before_send_is_sent_once(world, lever):
+    store, targets, every = world
+    t = targets[2]
+    await _approved(store, lever, draft_for("d-early", t, every))
+    assert await store.call(queue.claim, "d-early", 1)  # killed before the POST left
+    before = len(await _forms(lever, t.opportunity_id))
+    report = await _outbox(store, lever).drain(deadline_s=30)
+    assert report.submitted == ["d-early"]
+    assert len(await _forms(lever, t.opportunity_id)) == before + 1
+
+
+async def test_template_drift_before_sending_goes_back_to_review(world, lever):
+    store, targets, every = world
+    await _approved(store, lever, draft_for("d-drift", targets[0], every))
+    changed = copy.deepcopy(every)
+    changed["fields"].insert(0, {"id": "new-q", "type": "text", "text": "New question", "required": True})
+    await store.call(cache.upsert_templates, [changed], 2)  # a sync saw the admin's edit
+    report = await _outbox(store, lever).flush()
+    assert report.drifted == ["d-drift"]
+    rec = await store.call(drafts.get, "d-drift")
+    assert (rec.state, rec.attention_reason) == ("needs_attention", "template_changed")
+
+
+async def test_offline_approval_just_queues(world, sandbox, lever):
+    store, targets, every = world
+    sandbox.stop()  # Lever is unreachable
+    a = await _approved(store, lever, draft_for("d-off", targets[0], every))
+    assert a.author.user_id == targets[0].interviewer["id"]
+    report = await _outbox(store, lever).flush()
+    assert report.retrying == ["d-off"]
+    assert (await store.call(drafts.get, "d-off")).state == DraftState.APPROVED
+    sandbox.start()
+    assert (await _outbox(store, lever).drain(deadline_s=30)).submitted == ["d-off"]
+
+
+# -- perform_as against the sandbox's users -----------------------------------------------------------
+
+
+async def _user(client, *, deactivated: bool):
+    async for u in client.paginate("/users", {"includeDeactivated": "true"}):
+        if bool(u.get("deactivatedAt")) == deactivated:
+            return u
+    raise LookupError("no such user in the sandbox")
+
+
+async def test_unknown_interviewer_cannot_be_approved_until_an_author_is_chosen(world, lever):
+    store, targets, every = world
+    doc = draft_for("d-unknown", targets[0], every, interviewerEmail="nobody@elsewhere.example")
+    r = await intake.receive_draft(store, doc, source="test")
+    assert "unknown_interviewer" in {f["code"] for f in r.flags}
+    with pytest.raises(approval.ApprovalError) as e:
+        await approval.approve(store, "d-unknown", reviewer="rita")
+    assert e.value.code == "unknown_interviewer"
+    assert (await store.call(drafts.get, "d-unknown")).attention_reason == "author_unresolved"
+    a = await approval.approve(store, "d-unknown", reviewer="rita", chosen_email=targets[0].interviewer["email"])
+    assert (await _outbox(store, lever).flush()).submitted == ["d-unknown"]
+    assert a.author.via == "chosen"
+
+
+async def test_deactivated_interviewer_is_refused_locally(world, lever):
+    store, targets, every = world
+    gone = await _user(lever, deactivated=True)
+    await intake.receive_draft(store, draft_for("d-gone", targets[0], every, interviewerEmail=gone["email"].upper()))
+    with pytest.raises(approval.ApprovalError) as e:
+        await approval.approve(store, "d-gone", reviewer="rita")
+    assert e.value.code == "interviewer_deactivated"
+
+
+async def test_interviewer_not_on_the_panel_is_warned_and_still_submitted(world, lever):
+    store, targets, every = world
+    on_panel = {targets[0].interviewer["id"]}
+    other = None
+    async for u in lever.paginate("/users"):
+        if u["id"] not in on_panel:
+            other = u
+            break
+    assert other is not None
+    r = await intake.receive_draft(store, draft_for("d-other", targets[0], every, interviewerEmail=other["email"]))
+    assert "not_on_panel" in {f["code"] for f in r.flags}
+    a = await approval.approve(store, "d-other", reviewer="rita")
+    assert a.warnings and a.author.user_id == other["id"]
+    assert (await _outbox(store, lever).flush()).submitted == ["d-other"]
+    rec = await store.call(drafts.get, "d-other")
+    [form] = [f for f in await _forms(lever, targets[0].opportunity_id) if f["id"] == rec.lever_feedback_id]
+    assert form["user"] in (other["id"], {"id": other["id"]})
+
+
+async def test_service_account_is_an_explicit_confirmed_choice(world, lever):
+    store, targets, every = world
+    bot = await _user(lever, deactivated=False)
+    await intake.receive_draft(store, draft_for("d-bot", targets[0], every, interviewerEmail="nobody@elsewhere.example"))
+    with pytest.raises(approval.ApprovalError) as e:
+        await approval.approve(store, "d-bot", reviewer="rita", chosen_email=bot["email"],
+                               service_account_email=bot["email"])
+    assert e.value.code == "service_account_unconfirmed"
+    a = await approval.approve(store, "d-bot", reviewer="rita", chosen_email=bot["email"],
+                               service_account_email=bot["email"], confirm_service_account=True)
+    assert "service account" in a.author.describe()
+    assert (await _outbox(store, lever).flush()).submitted == ["d-bot"]
+    approved = [e for e in await store.call(drafts.audit_trail, "d-bot") if e["event"] == "approved"]
+    assert approved[0]["detail"]["author"]["via"] == "service_account" and approved[0]["actor"] == "rita"
