@@ -79,6 +79,8 @@ def _flaw(field: dict[str, Any], kind: str, value: Any) -> Any:
     if kind == "score-out-of-range":
         if field["type"] == "scorecard":
             return [{**value[0], "score": 5}] + value[1:]
+        if field["type"] == "score-system":
+            return "5 - Exceptional Hire"  # a fifth point on a four-point scale
         return 5
     return value
 
@@ -88,7 +90,8 @@ def _applies(field: dict[str, Any], kind: str) -> bool:
     if kind == "option-case":
         return t in ("dropdown", "multiple-choice", "score-system")
     if kind == "score-out-of-range":
-        return (t == "score" and not field.get("options")) or (t == "scorecard" and bool(field.get("scores")))
+        return ((t == "score" and not field.get("options")) or (t == "scorecard" and bool(field.get("scores")))
+                or t == "score-system")
     return is_required(field)
 
 
