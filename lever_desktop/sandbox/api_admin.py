@@ -21,6 +21,7 @@ GET  /examples                    handy ids for tests (an interview with an acti
 from __future__ import annotations
 
 import functools
+import ipaddress
 from typing import Any, Awaitable, Callable
 
 from starlette.requests import Request
@@ -31,15 +32,20 @@ from lever_desktop.sandbox import drafts as drafting, templates as tpl
 from lever_desktop.sandbox.faults import FaultSpecError, parse_rules
 from lever_desktop.sandbox.http import error_response, json_body
 
-LOOPBACK = {"127.0.0.1", "::1", "localhost"}
+
+
+def is_loopback(host: str | None) -> bool:
+    try:
+        return host is not None and ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 Handler = Callable[[Request], Awaitable[Response]]
 
 
 def admin(handler: Handler) -> Handler:
     @functools.wraps(handler)
     async def guarded(request: Request) -> Response:
-        client = request.client.host if request.client else None
-        if client not in LOOPBACK:
+        if not is_loopback(request.client.host if request.client else None):
             return error_response(403, "Forbidden", "the sandbox admin API answers loopback clients only")
         try:
             return await handler(request)

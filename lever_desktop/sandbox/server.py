@@ -83,7 +83,7 @@ class SandboxServer:
             return self
         self._register_relay()
         config = uvicorn.Config(build_app(self), host=self.host, port=self._port, log_level="warning", log_config=None,
-                                access_log=False, lifespan="on", http="h11", loop="asyncio", ws="none",
+                                access_log=False, proxy_headers=False, lifespan="on", http="h11", loop="asyncio", ws="none",
                                 timeout_graceful_shutdown=1, timeout_keep_alive=5)
         server = uvicorn.Server(config)
         thread = threading.Thread(target=server.run, name="lever-sandbox", daemon=True)
