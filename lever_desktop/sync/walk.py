@@ -141,19 +141,23 @@ class Walk:
                 finished = {"started_at": started_at, "full": "updated_at_start" not in self.params
                             and "deleted_at_start" not in self.params, "done": done} if last else None  # fmt: skip
                 if pending is not None:
-                    self.stored += await pending
+                    previous, pending = pending, None
+                    self.stored += await previous
                 pending = asyncio.ensure_future(
                     eng.store.call(_commit_page, res, page.records, started_at, cursor, finished)
                 )
                 self.progress(done, max(self.total, done) if self.total else None)
                 if last:
-                    self.stored += await pending
-                    pending = None
+                    previous, pending = pending, None
+                    self.stored += await previous
                     return
                 seen.add(page.next)
                 token = page.next
         finally:
-            if pending is not None and not pending.done():
-                pending.cancel()
-            elif pending is not None and not pending.cancelled():
-                pending.exception()  # retrieved: the error that matters is already propagating
+            if pending is not None:
+                # The fetch failed or the pass was cancelled while the previous page was being
+                # written: let that write (and its cursor) land, so the next pass resumes after it.
+                try:
+                    await asyncio.shield(pending)
+                except Exception:  # noqa: BLE001 - the error already propagating is the one to report
+                    _log.warning("%s: storing the last page failed too", res.name, exc_info=True)
