@@ -1,0 +1,132 @@
+"""The whole feedback form: instructions, one row per question, and approval gating.
+
+It holds no scroll area of its own (the review screen scrolls it) but scrolls its nearest
+scrolling ancestor when F8 / Ctrl+. jumps to the next question that needs the reviewer.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFont, QKeySequence, QPalette, QShortcut
+from PySide6.QtWidgets import QLabel, QScrollArea, QVBoxLayout, QWidget
+
+from lever_desktop.forms import DEFAULT_CONFIDENCE_THRESHOLD, FeedbackForm
+
+from .field_row import FieldRow
+
+NEXT_ATTENTION_KEYS = (QKeySequence(Qt.Key.Key_F8), QKeySequence("Ctrl+."))
+
+
+class FeedbackFormWidget(QWidget):
+    valuesChanged = Signal()  # noqa: N815 - Qt signal naming
+    approvableChanged = Signal(bool)  # noqa: N815
+
+    def __init__(
+        self,
+        form: FeedbackForm,
+        confidence_threshold: float = DEFAULT_CONFIDENCE_THRESHOLD,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.form = form
+        self.threshold = confidence_threshold
+        self.setAccessibleName(f"Feedback form: {form.title}")
+        layout = QVBoxLayout(self)
+        layout.setSpacing(8)
+
+        title = QLabel(form.title, self)
+        font = QFont(title.font())
+        font.setPointSizeF(font.pointSizeF() * 1.3)
+        font.setBold(True)
+        title.setFont(font)
+        title.setWordWrap(True)
+        layout.addWidget(title)
+        if form.instructions:
+            instructions = QLabel(form.instructions, self)
+            instructions.setWordWrap(True)
+            instructions.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            instructions.setAccessibleName("Template instructions")
+            layout.addWidget(instructions)
+        for notice in form.notices:
+            note = QLabel(f"ⓘ {notice}", self)
+            note.setWordWrap(True)
+            note.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+            layout.addWidget(note)
+        legend = QLabel("* required · F8 jumps to the next question that needs you", self)
+        legend.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        layout.addWidget(legend)
+
+        self.rows: list[FieldRow] = []
+        for field in form.fields:
+            row = FieldRow(form, field, confidence_threshold, self)
+            row.changed.connect(self._row_changed)
+            self.rows.append(row)
+            layout.addWidget(row)
+        layout.addStretch(1)
+
+        for keys in NEXT_ATTENTION_KEYS:
+            shortcut = QShortcut(keys, self)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(self.focus_next_attention)
+        self._approvable = self.can_approve()
+
+    # -- public API ------------------------------------------------------------------------
+    def can_approve(self) -> bool:
+        return self.form.can_approve(self.threshold).ok
+
+    def blocking_reasons(self) -> list[str]:
+        """Why Approve is not possible yet, one sentence per field; empty when it is."""
+        return self.form.can_approve(self.threshold).reasons
+
+    def row(self, field_id: str) -> FieldRow:
+        return next(r for r in self.rows if r.field.id == field_id)
+
+    def show_all_problems(self) -> None:
+        """Reveal required-but-unanswered messages everywhere (e.g. when Approve is pressed)."""
+        for row in self.rows:
+            row.show_required = True
+            row.refresh()
+
+    def refresh(self) -> None:
+        """Re-read every field after the form was changed outside this widget."""
+        for row in self.rows:
+            row.editor.set_value(self.form.widget_value(row.field.id))
+            row.refresh()
+        self._row_changed()
+
+    def focus_next_attention(self) -> FieldRow | None:
+        """Move focus to the next question needing attention after the focused one (wrapping)."""
+        waiting = [r for r in self.rows if r.needs_attention()]
+        if not waiting:
+            return None
+        current = self._focused_row()
+        start = self.rows.index(current) + 1 if current is not None else 0
+        ordered = self.rows[start:] + self.rows[:start]
+        target = next(r for r in ordered if r in waiting)
+        target.show_required = True
+        target.refresh()
+        target.editor.focus_target().setFocus(Qt.FocusReason.ShortcutFocusReason)
+        scroller = self._scroll_area()
+        if scroller is not None:
+            scroller.ensureWidgetVisible(target)
+        return target
+
+    # -- internals -------------------------------------------------------------------------
+    def _focused_row(self) -> FieldRow | None:
+        widget = self.focusWidget()
+        while widget is not None and not isinstance(widget, FieldRow):
+            widget = widget.parentWidget()
+        return widget
+
+    def _scroll_area(self) -> QScrollArea | None:
+        widget = self.parentWidget()
+        while widget is not None and not isinstance(widget, QScrollArea):
+            widget = widget.parentWidget()
+        return widget
+
+    def _row_changed(self) -> None:
+        self.valuesChanged.emit()
+        approvable = self.can_approve()
+        if approvable != self._approvable:
+            self._approvable = approvable
+            self.approvableChanged.emit(approvable)

@@ -1,0 +1,64 @@
+"""How the AI arrived at an answer: the confidence badge text and the evidence list."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QPalette
+from PySide6.QtWidgets import QLabel, QToolButton, QVBoxLayout, QWidget
+
+from lever_desktop.forms import Provenance
+
+
+def confidence_text(provenance: Provenance, low: bool, confirmed: bool, edited: bool) -> str:
+    """The badge: how sure the AI was, what the reviewer did with it, how much evidence."""
+    sure = "no confidence" if provenance.confidence is None else f"{provenance.confidence:.0%}"
+    count = len(provenance.evidence)
+    quotes = f" · {count} quote{'s' if count != 1 else ''}" if count else ""
+    if edited:
+        return f"✎ Edited · AI was {sure}{quotes}"
+    if confirmed:
+        return f"✓ AI {sure} · confirmed{quotes}"
+    return f"⚠ AI {sure} · confirm{quotes}" if low else f"AI {sure}{quotes}"
+
+
+def evidence_toggle(provenance: Provenance, label: str, parent: QWidget) -> QToolButton:
+    """The AI badge doubles as the switch that opens its evidence."""
+    toggle = QToolButton(parent)
+    toggle.setAutoRaise(True)
+    toggle.setAutoFillBackground(True)
+    toggle.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+    has_more = bool(provenance.evidence or provenance.rationale or provenance.ai_problem)
+    # without evidence the badge still shows the confidence, but is not a (dead) button
+    toggle.setCheckable(has_more)
+    if has_more:
+        toggle.setArrowType(Qt.ArrowType.RightArrow)
+    else:
+        toggle.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+    toggle.setToolTip("Show the transcript quotes and the AI's reasoning" if has_more else "The AI gave no evidence")
+    toggle.setAccessibleName(f"AI answer for {label}: show evidence")
+    return toggle
+
+
+class EvidencePanel(QWidget):
+    """The transcript quotes (with their time in the interview), the rationale, any AI problem."""
+
+    def __init__(self, provenance: Provenance, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(16, 0, 0, 0)
+        self.lines: list[str] = []
+        for item in provenance.evidence:
+            when = f"  — at {item.timestamp}" if item.timestamp else ""
+            self._line(f"“{item.quote}”{when}")
+        if provenance.rationale:
+            self._line(f"Why: {provenance.rationale}").setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        if provenance.ai_problem:
+            self._line(f"The AI's answer could not be used as is: {provenance.ai_problem}")
+
+    def _line(self, text: str) -> QLabel:
+        label = QLabel(text, self)
+        label.setWordWrap(True)
+        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.layout().addWidget(label)
+        self.lines.append(text)
+        return label

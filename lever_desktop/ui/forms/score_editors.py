@@ -1,0 +1,150 @@
+"""Ratings: the overall score-system, a 1–4 score, and a scorecard of skills."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QGridLayout, QLabel, QLineEdit, QWidget
+
+from lever_desktop.forms import FormField
+from lever_desktop.forms.near_miss import leading_number
+
+from .base import FieldEditor, register, row_layout
+from .buttons import ButtonRow
+
+SCORE_LABELS = ("1 · Strong no", "2 · No", "3 · Yes", "4 · Strong yes")
+_DIGIT_KEYS = {getattr(Qt.Key, f"Key_{d}"): d for d in range(1, 10)}
+
+
+def digit_keys(options: tuple[str, ...]) -> dict[int, int]:
+    """Key 3 picks "3 - Hire"; options without numbers are picked by position (1 = first)."""
+    numbers = [leading_number(o) for o in options]
+    by_number = len(set(numbers)) == len(numbers) and None not in numbers
+    return {
+        key: (numbers.index(digit) if by_number else digit - 1)
+        for key, digit in _DIGIT_KEYS.items()
+        if (digit in numbers if by_number else digit <= len(options))
+    }
+
+
+class _OptionButtonsEditor(FieldEditor):
+    """Options as a row of buttons; the widget value is the option's position."""
+
+    def __init__(self, field: FormField, parent: QWidget | None = None) -> None:
+        super().__init__(field, parent)
+        options = field.definition.option_texts
+        self.row = ButtonRow(
+            options,
+            names=[f"{self.label}: {o}" for o in options],
+            keys=digit_keys(options),
+            clearable=not field.required,
+            clear_name=f"Clear {self.label}",
+            parent=self,
+        )
+        self.row.changed.connect(self._user_changed)
+        row_layout(self).addWidget(self.row)
+
+    def value(self) -> int | None:
+        return self.row.index()
+
+    def _show(self, widget_value: Any) -> None:
+        self.row.set_index(widget_value)
+
+    def focus_target(self) -> QWidget:
+        return self.row.focus_target()
+
+
+@register
+class ScoreSystemEditor(_OptionButtonsEditor):
+    kinds = ("score-system",)
+
+
+@register
+class ScoreEditor(_OptionButtonsEditor):
+    """Four steps that can be cleared; a score carrying its own options shows those instead."""
+
+    kinds = ("score",)
+
+    def __init__(self, field: FormField, parent: QWidget | None = None) -> None:
+        if field.definition.options:
+            super().__init__(field, parent)
+            return
+        FieldEditor.__init__(self, field, parent)
+        self.row = score_row(self.label, clearable=True, parent=self)
+        self.row.changed.connect(self._user_changed)
+        row_layout(self).addWidget(self.row)
+
+    def value(self) -> int | None:
+        if self.field.definition.options:
+            return super().value()
+        index = self.row.index()
+        return None if index is None else index + 1
+
+    def _show(self, widget_value: Any) -> None:
+        if self.field.definition.options:
+            super()._show(widget_value)
+        else:
+            self.row.set_index(None if widget_value is None else widget_value - 1)
+
+
+def score_row(name: str, *, clearable: bool, parent: QWidget, short: bool = False) -> ButtonRow:
+    labels = ("1", "2", "3", "4") if short else SCORE_LABELS
+    return ButtonRow(
+        labels,
+        names=[f"{name}: {full}" for full in SCORE_LABELS],
+        keys={key: d - 1 for key, d in _DIGIT_KEYS.items() if d <= 4},
+        clearable=clearable,
+        clear_name=f"Clear {name}",
+        clear_button=not short,  # scorecard lines clear by clicking the score again or Delete
+        parent=parent,
+    )
+
+
+@register
+class ScorecardEditor(FieldEditor):
+    """One line per skill: name (description on hover), a 1–4 score, a comment."""
+
+    kinds = ("scorecard",)
+
+    def __init__(self, field: FormField, parent: QWidget | None = None) -> None:
+        super().__init__(field, parent)
+        grid = QGridLayout(self)
+        grid.setContentsMargins(0, 0, 0, 0)
+        grid.setColumnStretch(2, 1)
+        self.rows: list[ButtonRow] = []
+        self.comments: list[QLineEdit] = []
+        for line, skill in enumerate(field.definition.scores):
+            name = QLabel(skill.text, self)
+            name.setToolTip(skill.description)
+            scores = score_row(skill.text, clearable=True, parent=self, short=True)
+            scores.setToolTip(skill.description or skill.text)
+            scores.changed.connect(self._user_changed)
+            comment = QLineEdit(self)
+            comment.setPlaceholderText(f"Comment on {skill.text.lower()}")
+            self._name(comment, f"{skill.text}: comment")
+            comment.textEdited.connect(self._user_changed)
+            grid.addWidget(name, line, 0)
+            grid.addWidget(scores, line, 1)
+            grid.addWidget(comment, line, 2)
+            self.rows.append(scores)
+            self.comments.append(comment)
+
+    def value(self) -> tuple[tuple[int | None, str], ...]:
+        return tuple(
+            (None if row.index() is None else row.index() + 1, comment.text())
+            for row, comment in zip(self.rows, self.comments, strict=True)
+        )
+
+    def _show(self, widget_value: Any) -> None:
+        values = list(widget_value or ())
+        for line, (row, comment) in enumerate(zip(self.rows, self.comments, strict=True)):
+            score, text = values[line] if line < len(values) else (None, "")
+            row.set_index(None if score is None else score - 1)
+            comment.setText(text)
+
+    def focus_target(self) -> QWidget:
+        for row in self.rows:
+            if row.index() is None:
+                return row.focus_target()
+        return self.rows[0].focus_target() if self.rows else self

@@ -1,0 +1,170 @@
+"""Date, yes/no and currency answers, and the read-only view of a field type we do not know."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from PySide6.QtCore import QDate, QRegularExpression, Qt
+from PySide6.QtGui import QPalette, QRegularExpressionValidator
+from PySide6.QtWidgets import QDateEdit, QLabel, QLineEdit, QPushButton, QWidget
+
+from lever_desktop.forms import FormField
+
+from .base import FieldEditor, register, row_layout
+from .buttons import ButtonRow
+
+
+@register
+class DateEditor(FieldEditor):
+    """A date that can be absent: "Add date" shows a calendar-backed editor, "Clear" removes it.
+
+    QDateEdit has no empty state (a special value text breaks typing), hence the two modes.
+    """
+
+    kinds = ("date",)
+
+    def __init__(self, field: FormField, parent: QWidget | None = None) -> None:
+        super().__init__(field, parent)
+        layout = row_layout(self)
+        self.add_button = QPushButton("Add date", self)
+        self._name(self.add_button, f"Add {self.label}")
+        self.add_button.clicked.connect(self._add_by_user)
+        self.date_edit = QDateEdit(self)
+        self.date_edit.setCalendarPopup(True)
+        self.date_edit.setDisplayFormat("yyyy-MM-dd")
+        self.date_edit.setDateRange(QDate(1900, 1, 1), QDate(2200, 12, 31))
+        self._name(self.date_edit, self.label, field.definition.description)
+        self.date_edit.dateChanged.connect(self._user_changed)
+        self.clear_button = QPushButton("Clear", self)
+        self.clear_button.setFlat(True)
+        self._name(self.clear_button, f"Clear {self.label}")
+        self.clear_button.clicked.connect(self._clear_by_user)
+        for widget in (self.add_button, self.date_edit, self.clear_button):
+            layout.addWidget(widget)
+        layout.addStretch(1)
+        self._empty = True
+        self._show(None)
+
+    def _add_by_user(self) -> None:
+        self._show(date.today())
+        self.date_edit.setFocus(Qt.FocusReason.OtherFocusReason)
+        self._user_changed()
+
+    def _clear_by_user(self) -> None:
+        self._show(None)
+        self.add_button.setFocus(Qt.FocusReason.OtherFocusReason)
+        self._user_changed()
+
+    def value(self) -> date | None:
+        return None if self._empty else self.date_edit.date().toPython()
+
+    def _show(self, widget_value: Any) -> None:
+        self._empty = widget_value is None
+        if widget_value is not None:
+            with self.quietly():
+                self.date_edit.setDate(QDate(widget_value.year, widget_value.month, widget_value.day))
+        self.add_button.setVisible(self._empty)
+        self.date_edit.setVisible(not self._empty)
+        self.clear_button.setVisible(not self._empty)
+
+    def focus_target(self) -> QWidget:
+        return self.add_button if self._empty else self.date_edit
+
+
+@register
+class YesNoEditor(FieldEditor):
+    kinds = ("yes-no",)
+
+    def __init__(self, field: FormField, parent: QWidget | None = None) -> None:
+        super().__init__(field, parent)
+        self.row = ButtonRow(
+            ("Yes", "No"),
+            names=(f"{self.label}: Yes", f"{self.label}: No"),
+            keys={Qt.Key.Key_Y: 0, Qt.Key.Key_N: 1},
+            clear_name=f"Clear {self.label}",
+            parent=self,
+        )
+        self.row.changed.connect(self._user_changed)
+        row_layout(self).addWidget(self.row)
+
+    def value(self) -> bool | None:
+        index = self.row.index()
+        return None if index is None else index == 0
+
+    def _show(self, widget_value: Any) -> None:
+        self.row.set_index(None if widget_value is None else (0 if widget_value else 1))
+
+    def focus_target(self) -> QWidget:
+        return self.row.focus_target()
+
+
+@register
+class CurrencyEditor(FieldEditor):
+    """An amount with the ISO code beside it; thousands separators are accepted and ignored."""
+
+    kinds = ("currency",)
+    _AMOUNT = QRegularExpression(r"^[0-9][0-9,]{0,16}(\.[0-9]{0,2})?$|^$")
+
+    def __init__(self, field: FormField, parent: QWidget | None = None) -> None:
+        super().__init__(field, parent)
+        code = field.definition.currency or "—"
+        self.amount = QLineEdit(self)
+        self.amount.setValidator(QRegularExpressionValidator(self._AMOUNT, self.amount))
+        self.amount.setPlaceholderText("Amount")
+        self.amount.setAlignment(Qt.AlignmentFlag.AlignRight)
+        self.amount.setMaximumWidth(220)
+        self._name(self.amount, f"{self.label} in {code}", field.definition.description)
+        self.amount.textEdited.connect(self._user_changed)
+        self.code = QLabel(code, self)
+        self.code.setBuddy(self.amount)
+        layout = row_layout(self)
+        layout.addWidget(self.amount)
+        layout.addWidget(self.code)
+        layout.addStretch(1)
+
+    def value(self) -> Decimal | None:
+        text = self.amount.text().replace(",", "").strip()
+        try:
+            return Decimal(text) if text else None
+        except InvalidOperation:
+            return None
+
+    def _show(self, widget_value: Any) -> None:
+        self.amount.setText("" if widget_value is None else f"{widget_value:,f}")
+
+    def focus_target(self) -> QWidget:
+        return self.amount
+
+
+class UnsupportedEditor(FieldEditor):
+    """Shown, not editable: the field is kept so nobody believes the form is complete."""
+
+    def __init__(self, field: FormField, parent: QWidget | None = None) -> None:
+        super().__init__(field, parent)
+        kind = field.kind.type_name
+        notice = f"Lever Desktop cannot edit “{kind}” fields. This answer is not sent from here"
+        notice += " — Lever requires it, so complete this feedback in Lever." if field.required else "."
+        self.notice = QLabel(f"ⓘ {notice}", self)
+        self.notice.setWordWrap(True)
+        self.notice.setFocusPolicy(Qt.FocusPolicy.TabFocus)  # reachable, so it is read out
+        self._name(self.notice, f"{self.label}: {notice}")
+        layout = row_layout(self, vertical=True)
+        layout.addWidget(self.notice)
+        if field.value is not None:
+            shown = QLabel(f"Value on file: {json.dumps(field.value, ensure_ascii=False)[:300]}", self)
+            shown.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+            shown.setWordWrap(True)
+            shown.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            layout.addWidget(shown)
+
+    def value(self) -> Any:
+        return self.field.value
+
+    def _show(self, widget_value: Any) -> None:
+        pass
+
+    def focus_target(self) -> QWidget:
+        return self.notice

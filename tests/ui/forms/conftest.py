@@ -1,0 +1,49 @@
+"""Feedback-form widgets under pytest-qt: a factory that builds a shown form from fields."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from lever_desktop.forms import FeedbackForm
+from lever_desktop.ui.forms import FeedbackFormWidget
+
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
+
+
+def load_fixture(name: str) -> Any:
+    return json.loads((FIXTURES / name).read_text(encoding="utf-8"))
+
+
+@pytest.fixture
+def every_type_template() -> dict[str, Any]:
+    return load_fixture("templates/every_type.json")
+
+
+@pytest.fixture
+def every_type_draft() -> dict[str, Any]:
+    return load_fixture("drafts/every_type_draft.json")
+
+
+@pytest.fixture
+def make_form(qtbot):
+    """Build and show a FeedbackFormWidget from a template (or a list of field definitions)."""
+
+    def make(template: dict[str, Any] | list[dict[str, Any]], draft: dict[str, Any] | None = None,
+             threshold: float = 0.6) -> FeedbackFormWidget:
+        if isinstance(template, list):
+            template = {"id": "t", "text": "Test form", "fields": template}
+        form = FeedbackForm.from_template(template)
+        if draft is not None:
+            form.apply_draft(draft)
+        widget = FeedbackFormWidget(form, confidence_threshold=threshold)
+        qtbot.addWidget(widget)
+        widget.resize(900, 700)
+        widget.show()
+        qtbot.waitExposed(widget)
+        return widget
+
+    return make
