@@ -207,3 +207,32 @@ def test_bad_configuration_is_refused():
         RateLimiter(0, 10)
     with pytest.raises(ValueError):
         RateLimiter(10, 0.5)
+
+
+def test_acquire_works_from_event_loops_in_different_threads(clock):
+    """The GUI's qasync loop and the sandbox's or a worker's loop share one limiter."""
+    import asyncio
+
+    limiter = RateLimiter(50.0, 1, clock=clock)
+    sent: list[float] = []
+    errors: list[BaseException] = []
+
+    async def no_wait(seconds: float) -> None:
+        await asyncio.sleep(0)  # the fake clock does not move: only the loop binding is under test
+
+    def in_own_loop() -> None:
+        async def walk() -> list[float]:
+            return [await limiter.acquire(no_wait) for _ in range(50)]
+
+        try:
+            sent.extend(asyncio.run(walk()))
+        except BaseException as e:  # pragma: no cover - reported below
+            errors.append(e)
+
+    threads = [threading.Thread(target=in_own_loop) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert len(set(round(s, 9) for s in sent)) == 150  # every request its own slot, 20 ms apart

@@ -172,3 +172,21 @@ async def test_post_validation_error_is_not_retried(client, respx_mock):
 async def test_delete_204_returns_none(client, respx_mock):
     respx_mock.delete(FEEDBACK + "/f1").respond(204)
     assert await client.delete("/opportunities/o1/feedback/f1") is None
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [("3", 3.0), ("0.5", 0.5), ("-4", 0.0), ("soon", None), ("", None),
+     ("Tue, 14 Nov 2023 22:13:00 GMT", 0.0), ("Tue, 14 Nov 2023 22:14:20 GMT", 60.0)],
+)
+def test_retry_after_parsing(value, expected):
+    policy = RetryPolicy(wall_clock=lambda: 1_700_000_000.0)
+    assert policy.retry_after(httpx.Response(429, headers={"Retry-After": value})) == expected
+
+
+async def test_post_redirected_to_lever_keeps_method_and_body(client, respx_mock):
+    respx_mock.post(FEEDBACK).respond(301, headers={"Location": "https://api.eu.lever.co/v1/opportunities/o1/feedback?perform_as=u"})
+    moved = respx_mock.post("https://api.eu.lever.co/v1/opportunities/o1/feedback").mock(return_value=CREATED)
+    assert await client.post("/opportunities/o1/feedback", json={"baseTemplateId": "t"}, params={"perform_as": "u"}) == {"id": "f1"}
+    assert moved.calls.last.request.content == b'{"baseTemplateId":"t"}'
+    assert moved.calls.last.request.url.params["perform_as"] == "u"
