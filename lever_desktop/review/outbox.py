@@ -182,12 +182,12 @@ class Outbox:
 
     async def _read_back(self, entry: queue.Entry, feedback_id: str) -> tuple[list[dict[str, Any]] | None, str | None]:
         try:
-            async for form in self.client.paginate(entry.path):
-                if str(form.get("id")) == feedback_id:
-                    return reconcile.differences(form, entry.body), None
-            return None, f"form {feedback_id} not found when read back"
+            form = await self.client.get_one(f"{entry.path}/{feedback_id}")
         except (le.LeverError, OSError) as e:  # submitted either way; the check can be repeated later
             return None, _describe(e)
+        if not isinstance(form, dict):
+            return None, f"form {feedback_id} not found when read back"
+        return reconcile.differences(form, entry.body), None
 
     async def _template_unchanged(self, entry: queue.Entry, report: FlushReport) -> bool:
         if self.engine is not None:

@@ -1,0 +1,60 @@
+"""The CLI path with the shipped sample drafts: sync, import, approve, dry-run, submit (sandbox seed 1)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from lever_desktop import cli, paths
+from lever_desktop.resources import resource_path
+
+EVERY = resource_path("samples/draft-every-field-type.json")
+PHONE = resource_path("samples/drafts-phone-screen.json")
+
+
+@pytest.fixture
+def lever_env(sandbox, monkeypatch):
+    monkeypatch.setenv("LEVER_API_KEY", sandbox.api_key)
+    monkeypatch.setenv("LEVER_BASE_URL", sandbox.base_url)
+    return sandbox
+
+
+def _cli(capsys, *argv: str) -> tuple[int, dict]:
+    code = cli.main(["--basedir", str(paths.basedir()), *argv])
+    out = capsys.readouterr().out
+    return code, (json.loads(out) if "--json" in argv and out.strip() else {})
+
+
+def test_samples_from_import_to_lever(lever_env, capsys):
+    assert _cli(capsys, "sync", "--json")[0] == 0
+    code, imported = _cli(capsys, "drafts", "import", str(EVERY), "--json")
+    assert code == 0
+    code, imported2 = _cli(capsys, "drafts", "import", str(PHONE), "--json")
+    flags = {r["draft_id"]: sorted({f["code"] for f in r["flags"]}) for r in imported["results"] + imported2["results"]}
+    assert flags == {
+        "sample-every-field-type": [],
+        "sample-phone-screen-clean": [],
+        "sample-phone-screen-flawed": ["invalid_value", "low_confidence"],
+        "sample-phone-screen-unknown-interviewer": ["unknown_interviewer"],
+    }
+    # Importing again changes nothing.
+    assert _cli(capsys, "drafts", "import", str(EVERY), "--json")[1]["results"][0]["status"] == "duplicate"
+
+    code, approved = _cli(capsys, "drafts", "approve", "sample-every-field-type", "--json")
+    assert code == 0 and "the interviewer" in approved["authoredAs"]
+    assert _cli(capsys, "drafts", "approve", "sample-phone-screen-flawed")[0] == 1  # invalid values block it
+
+    code, dry = _cli(capsys, "submit", "--dry-run", "--json")
+    [req] = dry["requests"]
+    assert req["method"] == "POST" and req["path"].endswith(f"/feedback?perform_as={approved['author']['user_id']}")
+    assert req["body"] == approved["request"]["body"]
+    assert _cli(capsys, "drafts", "show", "sample-every-field-type", "--json")[1]["state"] == "approved"
+
+    code, report = _cli(capsys, "submit", "--json")
+    assert code == 0 and report["submitted"] == ["sample-every-field-type"]
+    shown = _cli(capsys, "drafts", "show", "sample-every-field-type", "--json")[1]
+    assert shown["state"] == "submitted" and shown["leverFeedbackId"]
+    assert [e["event"] for e in shown["audit"]][-2:] == ["submitted", "read_back"]
+    listed = _cli(capsys, "drafts", "list", "--state", "submitted", "--json")[1]["drafts"]
+    assert [d["draftId"] for d in listed] == ["sample-every-field-type"]
