@@ -13,7 +13,7 @@ import json
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFont, QFontDatabase, QKeySequence
+from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
@@ -86,7 +86,6 @@ class DraftEditor(QWidget):
         self.show_payload.setToolTip("Show the exact request Lever will receive")
         self.approve = QPushButton("Approve")
         self.approve.setDefault(True)
-        self.approve.setShortcut(QKeySequence("Ctrl+Return"))
         self.approve.setToolTip("Approve and submit to Lever (Ctrl+Enter)")
         bold = QFont(self.approve.font())
         bold.setBold(True)

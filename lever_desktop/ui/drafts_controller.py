@@ -21,7 +21,7 @@ from lever_desktop.ui.pages import TablePage
 from lever_desktop.ui.table_models import format_ms
 from lever_desktop.ui.tasks import TaskRunner, dialog_result
 
-HEADERS = ("Candidate", "Form", "Interviewer", "Flags", "Received", "State")
+HEADERS = ("Candidate", "Form", "To check", "State", "Received", "Interviewer")
 
 
 class DraftsController(QObject):
@@ -34,6 +34,7 @@ class DraftsController(QObject):
         self.session = session
         self.runner = runner
         self.list = TablePage(HEADERS, title="Drafts waiting for your review, oldest first.", time_columns=(4,))
+        self.list.table.sortByColumn(4, Qt.SortOrder.AscendingOrder)
         self.editor = DraftEditor()
         self.page = QSplitter(Qt.Orientation.Horizontal)
         self.page.addWidget(self.list)
@@ -54,7 +55,7 @@ class DraftsController(QObject):
             # Text fields take J/K as typing (they override shortcuts for printable keys).
             QShortcut(QKeySequence(key), self.page, lambda d=delta: self.step(d),
                       context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        for col, width in enumerate((150, 130, 150, 40, 120)):
+        for col, width in enumerate((140, 130, 70, 80, 115)):
             self.list.table.horizontalHeader().resizeSection(col, width)
 
     # -- list ----------------------------------------------------------------
@@ -62,7 +63,7 @@ class DraftsController(QObject):
         def fill(rows: list[tuple]) -> None:
             keep = self.draft_id
             self.list.model.set_rows(
-                [(name, form, who, flags or "", received, queries.DRAFT_STATE_LABELS.get(state, state))
+                [(name, form, f"⚠ {flags}" if flags else "", queries.DRAFT_STATE_LABELS.get(state, state), received, who)
                  for _id, name, form, who, flags, received, state in rows],
                 keys=[r[0] for r in rows],
             )
@@ -128,7 +129,9 @@ class DraftsController(QObject):
         interview = view["interview"] or {}
         self.editor.set_header(view["candidate"], view["headline"], form.title, rec.interviewer_email,
                                interview.get("subject"), format_ms(rec.received_at))
-        self.editor.set_flags([f.get("message", f.get("code", "")) for f in rec.flags] + notices)
+        labels = {f.id: f.label for f in form.fields}
+        self.editor.set_flags([(f"{labels[f['fieldId']]}: " if f.get("fieldId") in labels else "")
+                               + str(f.get("message") or f.get("code", "")) for f in rec.flags] + notices)
         self.editor.set_form(widget)
         choices = [(view["author"], None)] if view["author"] else [("(no Lever user found)", None)]
         if view["service_author"]:
@@ -175,11 +178,20 @@ class DraftsController(QObject):
             self._save_values()
 
     def _save_values(self) -> None:
-        if self.form is None or self.draft_id is None:
+        if self.form is not None and self.draft_id is not None:
+            self.runner.run(self._save_now(), name="save review")
+
+    async def _save_now(self) -> None:
+        if self.form is None or self.draft_id is None or self.session.store is None:
             return
         values = {k: v for k, v in self.form.state()["values"].items() if v is not None}
-        self.runner.run(self.session.store.call(queries.save_review_values, self.draft_id, values,
-                                                self.session.reviewer), name="save review")
+        await self.session.store.call(queries.save_review_values, self.draft_id, values, self.session.reviewer)
+
+    async def aclose(self) -> None:
+        """Quitting: keep the edits of the open draft, and stop the save timer."""
+        if self._save_timer.isActive():
+            self._save_timer.stop()
+            await self._save_now()
 
     def _update_payload(self) -> None:
         if self.form is None or self.view is None:

@@ -119,6 +119,7 @@ class MainController(QObject):
 
     async def aclose(self) -> None:
         self._counts_timer.stop()
+        await self.drafts.aclose()
         self.sync.close()
         unsubscribe = getattr(self, "_relay_unsubscribe", None)
         if unsubscribe is not None:

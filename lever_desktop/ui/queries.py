@@ -198,14 +198,15 @@ def draft_view(conn: sa.Connection, draft_id: str, service_account: str | None) 
     users = cache_view.users(conn)
     try:
         author = resolve_author(rec.interviewer_email, users, interview)
-        author_text, author_problem = author.describe(), "; ".join(author.warnings)
+        author_text, author_problem = f"{author.name} <{author.email}> — the interviewer", "; ".join(author.warnings)
     except AuthorUnresolved as e:
         author_text, author_problem = None, str(e)
     service = None
     if service_account:
         try:
             service = resolve_author(rec.interviewer_email, users, interview, chosen_email=service_account,
-                                     service_account_email=service_account, confirm_service_account=True).describe()
+                                     service_account_email=service_account, confirm_service_account=True)
+            service = f"{service.name} <{service.email}>"
         except AuthorUnresolved:
             service = None
     return {

@@ -100,9 +100,12 @@ class ThreadedRelay:
 class SandboxEnvironment:
     """The sandbox, its relay and the settings that point the app at them."""
 
-    def __init__(self, *, opportunities: int = SANDBOX_OPPORTUNITIES, tick: float | None = INTERVIEW_EVERY_S,
-                 first_drafts: int = FIRST_RUN_DRAFTS, rate: float = 10.0, burst: int = 20) -> None:
-        self.opportunities, self.tick, self.first_drafts = opportunities, tick, first_drafts
+    def __init__(self, *, opportunities: int | None = None, tick: float | None = None,
+                 first_drafts: int | None = None, rate: float = 10.0, burst: int = 20) -> None:
+        # Module-level defaults read now (not at import), so tests and benches can shrink them.
+        self.opportunities = opportunities or SANDBOX_OPPORTUNITIES
+        self.tick = tick if tick is not None else INTERVIEW_EVERY_S
+        self.first_drafts = first_drafts if first_drafts is not None else FIRST_RUN_DRAFTS
         self.rate, self.burst = rate, burst
         self.server: Any = None
         self.relay: ThreadedRelay | None = None

@@ -43,7 +43,7 @@ class Shell(QObject):
             account = await self._choose_account()
             if account is None:
                 return 0
-            await self._open(account)
+            await self.open_account(account)
             await self._quit.wait()
             return 0
         finally:
@@ -78,7 +78,7 @@ class Shell(QObject):
         self.sandbox_env = SandboxEnvironment()
         return await self.sandbox_env.start()
 
-    async def _open(self, account: config.Account) -> None:
+    async def open_account(self, account: config.Account) -> None:
         from lever_desktop.ui.main_controller import MainController
         from lever_desktop.ui.session import open_session
 
@@ -96,11 +96,12 @@ class Shell(QObject):
     async def shutdown(self) -> None:
         """Cancel and await tasks, stop services, close the HTTP client and the store."""
         if self.controller is not None:
+            # First the window's own work (remembered layout, the reviewer's unsaved edits),
+            # while the store is still open; then every background task.
             self.controller.save_state()
-        await self.runner.shutdown()
-        if self.controller is not None:
             await self.controller.aclose()
             self.controller = None
+        await self.runner.shutdown()
         if self.session is not None:
             await self.session.aclose()
             self.session = None

@@ -6,6 +6,7 @@ listener is removed in ``close()`` so nothing reaches a deleted widget.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 
 from PySide6.QtCore import QObject, Signal
@@ -13,6 +14,9 @@ from PySide6.QtCore import QObject, Signal
 from lever_desktop.sync.events import SyncEvent, SyncState
 from lever_desktop.ui.main_window import MainWindow
 from lever_desktop.ui.tasks import TaskRunner
+
+# While offline, an incremental pass (one cheap request per resource) probes Lever this often.
+PROBE_DELAYS_S = (2.0, 5.0, 10.0, 20.0, 30.0, 60.0)
 
 RESOURCE_LABELS = {
     "opportunities": "candidates", "archive_reasons": "archive reasons", "feedback_templates": "feedback forms",
@@ -34,6 +38,7 @@ class SyncController(QObject):
         self.engine = session.engine
         self.outbox_unreachable = False
         self.bootstrapping = False
+        self._probing = False
         self._unsubscribe = self.engine.subscribe(self._event)
         window.sync_action.triggered.connect(self.sync_now)
         window.offline_banner.button.clicked.connect(self.sync_now)
@@ -109,10 +114,32 @@ class SyncController(QObject):
         self.update_banner()
         if state != SyncState.OFFLINE:
             self.connection_changed.emit(True)
+        else:
+            self._ensure_probe()
+
+    def _ensure_probe(self) -> None:
+        if not self._probing:
+            self._probing = True
+            self.runner.run(self._probe_until_online(), name="wait for Lever")
+
+    async def _probe_until_online(self) -> None:
+        """The banner must go away by itself: keep trying Lever (gently) until it answers."""
+        try:
+            for delay in (*PROBE_DELAYS_S, *([PROBE_DELAYS_S[-1]] * 10_000)):
+                await asyncio.sleep(delay)
+                if self.engine.state != SyncState.OFFLINE and not self.outbox_unreachable:
+                    return
+                report = await self.engine.sync_now()
+                if report.ok:
+                    return
+        finally:
+            self._probing = False
 
     def set_outbox_unreachable(self, unreachable: bool) -> None:
         self.outbox_unreachable = unreachable
         self.update_banner()
+        if unreachable:
+            self._ensure_probe()
 
     def update_banner(self) -> None:
         offline = self.engine.state == SyncState.OFFLINE or self.outbox_unreachable

@@ -1,0 +1,145 @@
+"""The recruiter's paths through the window, against a real sandbox over loopback.
+
+Every wait is on an effect (a widget state, a signal, what the sandbox stored),
+never on time.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+
+import httpx
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QPushButton
+
+from lever_desktop import config
+from lever_desktop.ui import queries, sandbox_mode
+from lever_desktop.ui.first_run import FirstRunDialog
+from lever_desktop.ui.shell import Shell
+
+TIMEOUT = 30_000
+
+
+def run(qtbot, coro, timeout: int = TIMEOUT):
+    """Drive a coroutine on the qasync loop until it is done (Qt events flow meanwhile)."""
+    future = asyncio.ensure_future(coro)
+    qtbot.waitUntil(future.done, timeout=timeout)
+    return future.result()
+
+
+@pytest.fixture
+def shell(runner, error_path, qtbot):
+    s = Shell(runner, error_path)
+    yield s
+    run(qtbot, s.shutdown())
+
+
+@pytest.fixture
+def desktop(shell, sandbox, qtbot):
+    """The main window connected to the sandbox, after its first sync."""
+    run(qtbot, shell.open_account(config.Account(api_key=sandbox.api_key, base_url=sandbox.base_url)))
+    qtbot.waitUntil(lambda: shell.session.engine.last_report is not None, timeout=TIMEOUT)
+    assert shell.session.engine.last_report.ok
+    return shell
+
+
+def sandbox_draft(sandbox, flaw: str | None = "option-case") -> dict:
+    with httpx.Client(base_url=sandbox.admin_url) as admin:
+        return admin.post("/interviews/complete", json={"flaw": flaw}).raise_for_status().json()["draft"]
+
+
+def lever_forms(sandbox, opportunity_id: str) -> list[dict]:
+    with httpx.Client(base_url=sandbox.admin_url) as admin:
+        return admin.get(f"/feedback/{opportunity_id}").raise_for_status().json()
+
+
+def import_and_open(desktop, qtbot, tmp_path, doc) -> None:
+    path = tmp_path / "draft.json"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    desktop.window.files_dropped.emit([str(path)])  # what a drop of the file does
+    drafts = desktop.controller.drafts
+    qtbot.waitUntil(lambda: drafts.draft_id == doc["draftId"] and drafts.form is not None, timeout=TIMEOUT)
+
+
+def fix_flagged_values(desktop, qtbot) -> None:
+    """Click what the reviewer clicks: accept the suggested fix, confirm unsure AI answers."""
+    widget = desktop.controller.drafts.editor.form_widget
+    for row in widget.rows:
+        for button in (row.suggest_button, row.confirm_button):
+            if isinstance(button, QPushButton) and button.isVisible() and row.needs_attention():
+                qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    assert widget.can_approve(), widget.blocking_reasons()
+
+
+def test_first_run_offers_the_sandbox_and_opens_it(shell, qtbot, monkeypatch):
+    monkeypatch.setattr(sandbox_mode, "SANDBOX_OPPORTUNITIES", 30)
+    monkeypatch.setattr(sandbox_mode, "INTERVIEW_EVERY_S", None)
+    monkeypatch.setattr(sandbox_mode, "FIRST_RUN_DRAFTS", 2)
+    main = asyncio.ensure_future(shell.main())
+    qtbot.waitUntil(lambda: _first_run_dialog() is not None, timeout=TIMEOUT)
+    qtbot.mouseClick(_first_run_dialog().try_sandbox, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: shell.window is not None and shell.window.isVisible(), timeout=TIMEOUT)
+    assert shell.window.sandbox_banner.isVisible()
+    assert "not your Lever account" in shell.window.sandbox_banner.label.text()
+    drafts = shell.controller.drafts
+    # The sandbox's drafts travel sandbox -> relay -> feed poller -> review intake.
+    qtbot.waitUntil(lambda: drafts.list.model.rowCount() == 2, timeout=TIMEOUT)
+    shell.window.close()  # closing the window quits cleanly
+    qtbot.waitUntil(main.done, timeout=TIMEOUT)
+    assert main.result() == 0 and shell.session is None and shell.sandbox_env is None
+
+
+def test_review_fix_approve_submits_to_lever(desktop, sandbox, qtbot, tmp_path):
+    doc = sandbox_draft(sandbox)
+    import_and_open(desktop, qtbot, tmp_path, doc)
+    editor = desktop.controller.drafts.editor
+    assert not editor.approve.isEnabled()  # a flagged value blocks approval
+    assert "the interviewer" in editor.author.currentText()
+    fix_flagged_values(desktop, qtbot)
+    qtbot.waitUntil(editor.approve.isEnabled)
+    desktop.window.activateWindow()
+    qtbot.waitUntil(desktop.window.isActiveWindow)
+    editor.form_widget.rows[0].editor.focus_target().setFocus()
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: "Submitted to Lever" in editor.outcome.text(), timeout=TIMEOUT)
+    stored = [f for f in lever_forms(sandbox, doc["opportunityId"]) if f.get("interview") == doc["interviewId"]]
+    assert len(stored) == 1 and stored[0]["completedAt"]
+
+
+def test_sync_button_syncs_and_shows_progress_state(desktop, qtbot):
+    sync = desktop.controller.sync
+    with qtbot.waitSignal(sync.finished, timeout=TIMEOUT) as finished:
+        desktop.window.sync_action.trigger()
+    assert finished.args[0].ok
+    assert desktop.window.status_connection.text() == "● Online"
+    assert desktop.window.status_last_sync.text().startswith("Last sync")
+    active = run(qtbot, desktop.session.store.call(queries.counts))["candidates"]
+    assert active > 0
+    qtbot.waitUntil(lambda: desktop.controller.candidates.model.rowCount() == active, timeout=TIMEOUT)
+
+
+def test_offline_banner_queues_approval_and_submits_when_lever_is_back(desktop, sandbox, qtbot, tmp_path):
+    doc = sandbox_draft(sandbox)
+    import_and_open(desktop, qtbot, tmp_path, doc)
+    sandbox.stop()
+    window = desktop.window
+    window.sync_action.trigger()
+    qtbot.waitUntil(window.offline_banner.isVisible, timeout=TIMEOUT)
+    fix_flagged_values(desktop, qtbot)
+    editor = desktop.controller.drafts.editor
+    qtbot.mouseClick(editor.approve, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "Outbox (1 pending" in window.nav.item(1).text(), timeout=TIMEOUT)
+    assert "Submitted" not in editor.outcome.text()
+    sandbox.start()  # same port: Lever is reachable again
+    qtbot.waitUntil(lambda: "Submitted to Lever" in editor.outcome.text(), timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: not window.offline_banner.isVisible(), timeout=TIMEOUT)
+    stored = [f for f in lever_forms(sandbox, doc["opportunityId"]) if f.get("interview") == doc["interviewId"]]
+    assert len(stored) == 1
+
+
+def _first_run_dialog() -> FirstRunDialog | None:
+    from PySide6.QtWidgets import QApplication
+
+    return next((w for w in QApplication.topLevelWidgets() if isinstance(w, FirstRunDialog) and w.isVisible()), None)
