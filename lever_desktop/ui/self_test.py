@@ -1,0 +1,96 @@
+"""The self-test behind ``lever-desktop self-test`` (see commands.py).
+
+Everything happens in a temporary basedir with the in-memory keychain, on the
+offscreen platform; Qt's own messages go to the log, not stderr, so a clean
+run prints exactly one line on stdout and nothing on stderr.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import tempfile
+import time
+
+_log = logging.getLogger(__name__)
+
+
+def run() -> int:
+    os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    from lever_desktop import log, paths, secrets
+
+    with tempfile.TemporaryDirectory(prefix="lever-desktop-self-test-") as tmp:
+        paths.set_basedir(tmp)
+        secrets.use_memory_backend()
+        log.setup(paths.log_dir(), level=logging.INFO, console=False)
+        started = time.perf_counter()
+        try:
+            summary = _run_checks()
+        except Exception as e:  # noqa: BLE001 - the one line says what failed; the log has the rest
+            _log.exception("self-test failed")
+            print(f"self-test FAILED: {type(e).__name__}: {e}", file=sys.stderr)
+            return 1
+        finally:
+            log.setup(None)  # release the log file before the directory goes
+        print(f"self-test ok in {time.perf_counter() - started:.1f} s: {summary}")
+        return 0
+
+
+def _run_checks() -> str:
+    from PySide6.QtCore import qInstallMessageHandler
+
+    import qasync  # noqa: I001 - after PySide6
+
+    from lever_desktop.ui.app import create_application
+
+    qt_log = logging.getLogger("qt")
+    qInstallMessageHandler(lambda _kind, _ctx, message: qt_log.info("%s", message))
+    app = create_application([sys.argv[0]])
+    loop = qasync.QEventLoop(app)
+    try:
+        return loop.run_until_complete(_checks())
+    finally:
+        loop.close()
+
+
+async def _checks() -> str:
+    from lever_desktop.lever.client import LeverClient
+    from lever_desktop.sandbox.server import SandboxServer
+    from lever_desktop.store import cache
+    from lever_desktop.store.db import Store
+    from lever_desktop.sync.engine import SyncEngine
+    from lever_desktop.ui.tasks import in_thread
+
+    store = await in_thread(Store.open)
+    sandbox = SandboxServer(opportunities=5, rate=1000.0, burst=1000)
+    try:
+        await in_thread(sandbox.start)
+        client = LeverClient(sandbox.api_key, base_url=sandbox.base_url)
+        try:
+            report = await SyncEngine(client, store).sync_now(full=True)
+        finally:
+            await client.aclose()
+        if not report.ok:
+            raise RuntimeError(f"sandbox sync failed: {report.error}")
+        templates = await store.call(cache.list_templates)
+        kinds = _render_every_field_type(templates)
+        records = sum(report.counts.values())
+    finally:
+        await in_thread(sandbox.stop)
+        await in_thread(store.close)
+    return f"database ok, form rendered with {kinds} field types, sandbox sync stored {records} records"
+
+
+def _render_every_field_type(templates) -> int:
+    from lever_desktop.forms import FeedbackForm
+    from lever_desktop.ui.forms import FeedbackFormWidget
+
+    template = max(templates, key=lambda t: len({f.get("type") for f in t.fields}))
+    form = FeedbackForm.from_template(template.raw)
+    widget = FeedbackFormWidget(form)
+    widget.resize(800, 1200)
+    if widget.grab().isNull():
+        raise RuntimeError("the feedback form did not render")
+    widget.deleteLater()
+    return len({f.definition.type for f in form.fields})
