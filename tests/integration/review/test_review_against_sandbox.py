@@ -236,3 +236,41 @@ async def test_service_account_is_an_explicit_confirmed_choice(world, lever):
     assert (await _outbox(store, lever).flush()).submitted == ["d-bot"]
     approved = [e for e in await store.call(drafts.audit_trail, "d-bot") if e["event"] == "approved"]
     assert approved[0]["detail"]["author"]["via"] == "service_account" and approved[0]["actor"] == "rita"
+
+
+async def test_forbidden_pauses_with_its_own_message(world, sandbox, lever):
+    store, targets, every = world
+    await _approved(store, lever, draft_for("d-403", targets[0], every))
+    sandbox.faults.replace(parse_spec("status=403,method=POST,path=*/feedback,count=1"))
+    report = await _outbox(store, lever).flush()
+    assert report.paused["status"] == 403 and "permission" in report.paused["message"]
+    assert (await store.call(drafts.get, "d-403")).state == "approved"
+    assert (await _outbox(store, lever).flush(resume=True)).submitted == ["d-403"]
+
+
+async def test_rate_limited_post_backs_off_then_sends_once(world, sandbox, lever):
+    store, targets, every = world
+    t = targets[3]
+    await _approved(store, lever, draft_for("d-429", t, every))
+    before = len(await _forms(lever, t.opportunity_id))
+    sandbox.faults.replace(parse_spec("status=429,method=POST,path=*/feedback,count=5"))  # beyond the client's retries
+    box = _outbox(store, lever)
+    assert (await box.flush()).retrying == ["d-429"]
+    entry = (await box.pending())[0]
+    assert entry.last_error and "429" in entry.last_error and entry.state == "approved"
+    assert (await box.drain(deadline_s=30)).submitted == ["d-429"]
+    assert len(await _forms(lever, t.opportunity_id)) == before + 1
+
+
+async def test_intake_refreshes_what_the_cache_lacks_through_the_sync_engine(sandbox, lever):
+    from lever_desktop.sync.engine import SyncEngine
+
+    targets = await find_targets(lever, 1)
+    every = await template_named(lever, "Every field type")
+    with Store.open() as store:
+        await prime_cache(lever, store, [])  # users and templates only: no opportunity, no interview yet
+        engine = SyncEngine(lever, store)
+        r = await intake.receive_draft(store, draft_for("d-refresh", targets[0], every), source="relay", engine=engine)
+        assert (r.status, r.flags) == ("received", [])
+        rec = await store.call(drafts.get, "d-refresh")
+        assert rec.panel_id == targets[0].panel_id and rec.template_version
