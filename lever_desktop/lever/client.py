@@ -20,6 +20,7 @@ import httpx
 from lever_desktop import __version__
 from lever_desktop import log as applog
 from lever_desktop.lever import errors
+from lever_desktop.lever.envelope import Page, unwrap
 from lever_desktop.lever.ratelimit import RateLimiter, Sleep, client_rate, shared_limiter
 from lever_desktop.lever.retry import NOT_SENT_ERRORS, RETRY_STATUSES, TRANSIENT_ERRORS, RetryPolicy, idempotent
 from lever_desktop.lever.urls import InsecureURLError, is_lever_host, resolve_base_url, same_origin
@@ -29,7 +30,6 @@ _log = logging.getLogger(__name__)
 DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=10.0)
 MAX_REDIRECTS = 5
 REDIRECT_STATUSES = frozenset({301, 307, 308})  # permanent/method-preserving: safe to repeat as is
-_ENVELOPE_KEYS = frozenset({"data", "hasNext", "next"})
 
 Params = Mapping[str, Any]
 
@@ -41,13 +41,6 @@ class ClientStats:
     requests: int = 0  # requests that reached the server (retries and redirects included)
     rate_limited: int = 0  # 429 answers
     retries: int = 0
-
-
-@dataclass(frozen=True)
-class Page:
-    records: list[Any]
-    has_next: bool
-    next: str | None
 
 
 class _Credential:
@@ -67,26 +60,6 @@ class _Credential:
 
     def __repr__(self) -> str:
         return "<Lever API key>"
-
-
-def _envelope(body: Any) -> Any:
-    """The innermost ``{data, hasNext?, next?}`` dict, or ``body`` itself when bare."""
-    while (
-        isinstance(body, dict)
-        and isinstance(body.get("data"), dict)
-        and "data" in body["data"]
-        and set(body["data"]) <= _ENVELOPE_KEYS
-    ):
-        body = body["data"]
-    return body
-
-
-def unwrap(body: Any) -> Any:
-    """``{data: X}`` and ``{data: {data: X}}`` give X; a bare object is returned as is."""
-    env = _envelope(body)
-    if isinstance(env, dict) and "data" in env and set(env) <= _ENVELOPE_KEYS:
-        return env["data"]
-    return env
 
 
 def _clean_params(params: Params | None) -> dict[str, Any]:
@@ -166,12 +139,10 @@ class LeverClient:
 
     async def get_page(self, path: str, params: Params | None = None) -> Page:
         """One page of a list: its records, ``hasNext`` and the ``next`` token."""
-        env = _envelope(await self._request("GET", path, params=params))
-        records = env.get("data") if isinstance(env, dict) else None
-        if not isinstance(records, list):
+        page = Page.of(await self._request("GET", path, params=params))
+        if page is None:
             raise errors.PaginationError("Lever did not answer with a list", method="GET", path=path)
-        token = env.get("next")
-        return Page(records, bool(env.get("hasNext")), token if isinstance(token, str) and token else None)
+        return page
 
     async def paginate(self, path: str, params: Params | None = None) -> AsyncIterator[Any]:
         """Every record of a list, page by page (``limit=100`` unless given)."""
@@ -206,55 +177,62 @@ class LeverClient:
         attempt = 0
         while True:
             attempt += 1
+            last = attempt >= attempts
             sent_at = await self.limiter.acquire(self._sleep)
             try:
                 response = await self._send(method, path, query, json)
             except httpx.HTTPError as e:
                 failure = self._transport_failure(e, safe, where)
-                if attempt >= attempts:
+                if last:
                     raise failure from e
                 wait, reason = self.retry.backoff(attempt), type(e).__name__
             else:
                 self.stats.requests += 1
-                status = response.status_code
-                retry_after = self.retry.retry_after(response)
-                if status == 429:
-                    self.stats.rate_limited += 1
-                    self.limiter.on_rate_limited(retry_after, sent_at)
-                    if attempt >= attempts or (retry_after or 0) > self.retry.max_retry_after:
-                        raise self._error(response, where)
-                    # With Retry-After, the limiter's pause holds back this request and all others.
-                    wait = 0.0 if retry_after is not None else self.retry.backoff(attempt)
-                elif status >= 500:
-                    if not safe:
-                        raise errors.AmbiguousWriteError(
-                            f"Lever answered {status}; the write may or may not have been applied",
-                            status=status, **where,
-                        )
-                    if status not in RETRY_STATUSES or attempt >= attempts:
-                        raise self._error(response, where)
-                    wait = min(retry_after, self.retry.max_retry_after) if retry_after is not None \
-                        else self.retry.backoff(attempt)
-                elif status >= 300:
-                    raise self._error(response, where)
-                else:
+                if response.is_success:
                     try:
                         return response.json() if response.content else None
                     except ValueError:
-                        if not safe:
-                            raise errors.AmbiguousWriteError(
-                                "Lever accepted the write but its answer was unreadable", status=status, **where
-                            ) from None
-                        if attempt >= attempts:
-                            raise errors.LeverServerError(
-                                "Lever sent an unreadable (non-JSON) answer", status=status, **where
-                            ) from None
-                    wait = self.retry.backoff(attempt)
-                reason = f"HTTP {status}"
+                        self._unreadable(response, safe, last, where)
+                        wait = self.retry.backoff(attempt)
+                else:
+                    wait = self._wait_or_raise(response, safe, last, attempt, sent_at, where)
+                reason = f"HTTP {response.status_code}"
             self.stats.retries += 1
             _log.warning("%s %s: %s; retry %d of %d in %.2f s", method, path, reason, attempt, attempts - 1, wait)
             if wait > 0:
                 await self._sleep(wait)
+
+    def _wait_or_raise(
+        self, response: httpx.Response, safe: bool, last: bool, attempt: int, sent_at: float, where: dict[str, str]
+    ) -> float:
+        """How long to wait before retrying after a failed answer; raises when no retry is due."""
+        status = response.status_code
+        retry_after = self.retry.retry_after(response)
+        if status == 429:
+            self.stats.rate_limited += 1
+            self.limiter.on_rate_limited(retry_after, sent_at)
+            if last or (retry_after or 0) > self.retry.max_retry_after:
+                raise self._error(response, where)
+            # With Retry-After, the limiter's pause holds back this request and all others.
+            return 0.0 if retry_after is not None else self.retry.backoff(attempt)
+        if status >= 500 and not safe:
+            raise errors.AmbiguousWriteError(
+                f"Lever answered {status}; the write may or may not have been applied", status=status, **where
+            )
+        if status not in RETRY_STATUSES or last:
+            raise self._error(response, where)
+        return min(retry_after, self.retry.max_retry_after) if retry_after is not None else self.retry.backoff(attempt)
+
+    def _unreadable(self, response: httpx.Response, safe: bool, last: bool, where: dict[str, str]) -> None:
+        """A 2xx whose body is not JSON: a GET may try again; a write did happen, unseen."""
+        if not safe:
+            raise errors.AmbiguousWriteError(
+                "Lever accepted the write but its answer was unreadable", status=response.status_code, **where
+            )
+        if last:
+            raise errors.LeverServerError(
+                "Lever sent an unreadable (non-JSON) answer", status=response.status_code, **where
+            )
 
     def _transport_failure(self, e: httpx.HTTPError, safe: bool, where: dict[str, str]) -> errors.LeverError:
         """The error to raise for a transport failure; raises at once if it must not be retried."""
@@ -300,11 +278,7 @@ class LeverClient:
 
     # -- error mapping ----------------------------------------------------------------------
 
-    def _scrub(self, text: str) -> str:
-        return self._credential.scrub(text)[:500]
-
     def _error(self, response: httpx.Response, where: dict[str, str]) -> errors.LeverError:
-        status = response.status_code
         code: str | None = None
         message = ""
         try:
@@ -314,23 +288,11 @@ class LeverClient:
         if isinstance(body, dict):
             code = str(body["code"]) if body.get("code") else None
             message = str(body.get("message") or body.get("error") or "")
-        message = self._scrub(message or response.reason_phrase or f"HTTP {status}")
-        code = self._scrub(code) if code else None
-        kw: dict[str, Any] = {"status": status, "code": code, **where}
-        if status == 400:
-            if "invalid offset token" in message.lower():
-                return errors.InvalidOffsetToken(message, **kw)
-            return errors.LeverValidationError(message, **kw)
-        if status == 401:
-            return errors.LeverAuthError(f"Lever rejected the API key; check the key in Settings ({message})", **kw)
-        if status == 403:
-            return errors.LeverAuthError(
-                f"Lever refused this request; check the API key's permissions ({message})", **kw
-            )
-        if status == 404:
-            return errors.LeverNotFound(message, **kw)
-        if status == 429:
-            return errors.LeverRateLimited(message, retry_after=self.retry.retry_after(response), **kw)
-        if status >= 500:
-            return errors.LeverServerError(message, **kw)
-        return errors.LeverError(message, **kw)
+        scrub = self._credential.scrub
+        return errors.from_status(
+            response.status_code,
+            scrub(code)[:100] if code else None,
+            scrub(message or response.reason_phrase or f"HTTP {response.status_code}")[:500],
+            retry_after=self.retry.retry_after(response),
+            **where,
+        )

@@ -90,3 +90,26 @@ class AmbiguousWriteError(LeverError):
 
 class PaginationError(LeverError):
     """Lever's pagination misbehaved (repeated token, empty page that claims more)."""
+
+
+def from_status(
+    status: int, code: str | None, message: str, *, retry_after: float | None = None,
+    method: str | None = None, path: str | None = None,
+) -> LeverError:
+    """The error for an HTTP error answer (``message`` already free of secrets)."""
+    kw = {"status": status, "code": code, "method": method, "path": path}
+    if status == 400:
+        if "invalid offset token" in message.lower():
+            return InvalidOffsetToken(message, **kw)
+        return LeverValidationError(message, **kw)
+    if status == 401:
+        return LeverAuthError(f"Lever rejected the API key; check the key in Settings ({message})", **kw)
+    if status == 403:
+        return LeverAuthError(f"Lever refused this request; check the API key's permissions ({message})", **kw)
+    if status == 404:
+        return LeverNotFound(message, **kw)
+    if status == 429:
+        return LeverRateLimited(message, retry_after=retry_after, **kw)
+    if status >= 500:
+        return LeverServerError(message, **kw)
+    return LeverError(message, **kw)
