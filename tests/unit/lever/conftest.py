@@ -1,9 +1,4 @@
-"""Fixtures for the Lever client's unit tests: a fake clock and a client wired to it.
-
-Nothing here really sleeps: the limiter, the backoff and Retry-After waits all
-go through ``FakeClock.sleep``, which only moves the clock forward and records
-the wait.
-"""
+"""Fixtures for the Lever client's unit tests: a fake clock and clients wired to it."""
 
 from __future__ import annotations
 
@@ -12,22 +7,7 @@ import pytest
 from lever_desktop.lever.client import LeverClient
 from lever_desktop.lever.ratelimit import RateLimiter
 from lever_desktop.lever.retry import RetryPolicy
-
-API_KEY = "lk_test_9f8e7d6c5b4a39281706"
-BASE = "https://api.lever.co/v1"
-
-
-class FakeClock:
-    def __init__(self, start: float = 1000.0) -> None:
-        self.now = start
-        self.sleeps: list[float] = []
-
-    def __call__(self) -> float:
-        return self.now
-
-    async def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.now += max(0.0, seconds)
+from tests.unit.lever.lever_support import API_KEY, BASE, FakeClock
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ import pytest
 
 from lever_desktop.lever import errors
 from lever_desktop.lever.client import LeverClient, unwrap
-from tests.unit.lever.conftest import API_KEY, BASE
+from tests.unit.lever.lever_support import API_KEY, BASE
 
 
 def _basic(key: str) -> str:

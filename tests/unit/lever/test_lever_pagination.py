@@ -6,7 +6,7 @@ import httpx
 import pytest
 
 from lever_desktop.lever import errors
-from tests.unit.lever.conftest import BASE
+from tests.unit.lever.lever_support import BASE
 
 URL = f"{BASE}/opportunities"
 # The shape of a real token: URL-encoded JSON. It must go back exactly as received.

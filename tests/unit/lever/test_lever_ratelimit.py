@@ -9,7 +9,7 @@ import pytest
 
 from lever_desktop.lever import ratelimit
 from lever_desktop.lever.ratelimit import RateLimiter, client_rate, shared_limiter
-from tests.unit.lever.conftest import FakeClock
+from tests.unit.lever.lever_support import FakeClock
 
 
 def slots(limiter: RateLimiter, n: int) -> list[float]:

@@ -11,7 +11,7 @@ import pytest
 from lever_desktop import log as applog
 from lever_desktop.lever import errors, resources
 from lever_desktop.lever.models import Feedback, Opportunity, Webhook
-from tests.unit.lever.conftest import BASE
+from tests.unit.lever.lever_support import BASE
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "lever"
 
