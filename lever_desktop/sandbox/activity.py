@@ -105,6 +105,8 @@ class Activity:
                            flaw: str | None = "auto") -> dict[str, Any]:
         """Mark an interview as happened just now and draft its feedback."""
         st = self.state
+        if interview_id is not None and row is None:
+            raise LookupError("an interviewId needs its opportunityId")
         if interview_id is not None and row is not None:
             found = st.find_interview(row, interview_id)
             if found is None:

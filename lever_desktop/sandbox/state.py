@@ -11,6 +11,7 @@ from __future__ import annotations
 import random
 import threading
 import time
+import uuid
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Callable
@@ -145,7 +146,10 @@ class SandboxState:
     def new_feedback(self, template: dict[str, Any], values: dict[str, Any], user_id: str,
                      panel_id: str | None, interview_id: str | None, at: int, *,
                      completed_at: int | None, rng: random.Random | None = None) -> dict[str, Any]:
-        return {"id": new_uuid(rng or self.rng), "type": "interview", "template": template,
+        # Forms posted by clients get random ids: they must not shift the seeded RNG the
+        # clock and the drafts draw from (drafts stay deterministic whatever tests post).
+        fid = new_uuid(rng) if rng is not None else str(uuid.uuid4())
+        return {"id": fid, "type": "interview", "template": template,
                 "values": values, "user": user_id, "panel": panel_id, "interview": interview_id,
                 "createdAt": at, "updatedAt": at, "completedAt": completed_at, "deletedAt": None}
 
