@@ -130,7 +130,7 @@ async def run(sandbox: Any, n: int, *, max_kills: int, seed: int = 7,
         sandbox.faults.replace(parse_spec(FAULTS))
 
         await _approve_batch(store, client, "p1", n, targets, template)
-        box = Outbox(store, client, backoff_base_ms=5, backoff_cap_ms=200)
+        box = Outbox(store, client, backoff_base_ms=5, backoff_cap_ms=200, settle_ms=200)
         report = await box.drain(deadline_s=600)
         log(f"phase 1: {len(report.submitted)} submitted, {len(report.reconciled)} found after ambiguous failures")
 

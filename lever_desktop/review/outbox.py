@@ -34,6 +34,9 @@ from lever_desktop.review.validation import check_values
 
 _log = logging.getLogger(__name__)
 LIVE = (DraftState.APPROVED, DraftState.SUBMITTING)
+# An unfinished attempt is reconciled no sooner than this after it was sent: a request
+# whose answer was lost may still be in Lever's hands, and must not be missed by the read.
+SETTLE_MS = 3_000
 
 
 @dataclass
@@ -57,8 +60,10 @@ class OutboxPaused(Exception):
 class Outbox:
     def __init__(self, store: Any, client: Any, engine: Any = None, *, clock: Callable[[], int] = now_ms,
                  backoff_base_ms: int = 1_000, backoff_cap_ms: int = 300_000,
-                 rng: Callable[[], float] = random.random, lock_timeout: float = 30.0) -> None:
+                 rng: Callable[[], float] = random.random, lock_timeout: float = 30.0,
+                 settle_ms: int = SETTLE_MS) -> None:
         self.store, self.client, self.engine = store, client, engine
+        self.settle_ms = settle_ms
         self.clock, self.rng = clock, rng
         self.backoff_base_ms, self.backoff_cap_ms = backoff_base_ms, backoff_cap_ms
         self._lock = asyncio.Lock()
@@ -89,8 +94,9 @@ class Outbox:
             report.paused = await self.pause_state()
             if report.paused:
                 return report
-            for entry in await self.store.call(queue.entries, [DraftState.SUBMITTING], ids):
-                await self._reconcile(entry, report, cause="found in flight at start")
+            now = self.clock()
+            for entry in await self.store.call(queue.entries, [DraftState.SUBMITTING], ids, now):
+                await self._reconcile(entry, report, cause="left in flight")
                 if report.paused:
                     return report
             due = None if ignore_schedule else self.clock()
@@ -122,7 +128,8 @@ class Outbox:
     async def _send(self, entry: queue.Entry, report: FlushReport) -> None:
         if not await self._template_unchanged(entry, report):
             return
-        if not await self.store.call(queue.claim, entry.draft_id, self.clock()):
+        sent_at = self.clock()
+        if not await self.store.call(queue.claim, entry.draft_id, sent_at, sent_at + self.settle_ms):
             return
         entry.attempts += 1
         try:
@@ -141,8 +148,10 @@ class Outbox:
             report.retrying.append(entry.draft_id)
         except (le.LeverError, OSError) as e:
             # AmbiguousWriteError (timeout, reset, 5xx after sending) or anything unexpected:
-            # Lever may have stored it. Look before sending again.
-            await self._reconcile(entry, report, cause=_describe(e))
+            # Lever may have stored it. Stay "submitting"; look (once it settled) before sending again.
+            settled = max(self._backoff(entry), sent_at + self.settle_ms)
+            await self.store.call(queue.postpone, entry.draft_id, settled, _describe(e))
+            report.retrying.append(entry.draft_id)
         else:
             await self._submitted(entry, answer if isinstance(answer, dict) else {}, report, reconciled=False)
 

@@ -75,14 +75,18 @@ def next_due(conn: Connection, draft_ids: Iterable[str] | None = None) -> int | 
     return min((e.next_attempt_at for e in rows), default=None)
 
 
-def claim(conn: Connection, draft_id: str, now: int) -> bool:
-    """approved -> submitting, committed before the POST leaves (the crash-safety point)."""
+def claim(conn: Connection, draft_id: str, now: int, settle_until: int | None = None) -> bool:
+    """approved -> submitting, committed before the POST leaves (the crash-safety point).
+
+    ``settle_until``: if this attempt is left unfinished (crash, lost answer), it is not
+    reconciled before then, so Lever has finished any request still in flight.
+    """
     rec = drafts.get(conn, draft_id)
     if rec is None or rec.state != DraftState.APPROVED:
         return False
     drafts.transition(conn, draft_id, DraftState.SUBMITTING, actor="outbox", event="sending")
     conn.execute(update(outbox).where(outbox.c.draft_id == draft_id).values(
-        attempts=outbox.c.attempts + 1, sent_at=now))
+        attempts=outbox.c.attempts + 1, sent_at=now, next_attempt_at=settle_until if settle_until is not None else now))
     return True
 
 
