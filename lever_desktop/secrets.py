@@ -114,6 +114,8 @@ class KeyringBackend:
             pass
         except self._errors.NoKeyringError as e:
             raise SecretStoreUnavailable(type(e).__name__) from None
+        except self._errors.KeyringError as e:
+            raise SecretStoreError(f"The keychain refused to delete a secret ({type(e).__name__}).") from None
 
 
 _backend: Backend | None = None

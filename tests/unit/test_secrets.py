@@ -74,16 +74,19 @@ class _NoKeyring(keyring.backend.KeyringBackend):
         raise keyring.errors.KeyringLocked("locked")
 
     def delete_password(self, service, username):
-        raise keyring.errors.NoKeyringError("no backend")
+        raise keyring.errors.KeyringLocked("locked")
 
 
 def test_keyring_failures_become_secret_store_errors_without_the_secret(monkeypatch):
     monkeypatch.setattr(keyring, "get_keyring", lambda: _NoKeyring())
     monkeypatch.setattr(keyring, "get_password", lambda s, u: _NoKeyring().get_password(s, u))
     monkeypatch.setattr(keyring, "set_password", lambda s, u, p: _NoKeyring().set_password(s, u, p))
+    monkeypatch.setattr(keyring, "delete_password", lambda s, u: _NoKeyring().delete_password(s, u))
     secrets.use_backend(None)
     with pytest.raises(secrets.SecretStoreUnavailable):
         secrets.get_secret(secrets.API_KEY)
     with pytest.raises(secrets.SecretStoreError) as info:
         secrets.set_secret(secrets.API_KEY, "lk_never_shown_123")
     assert "lk_never_shown_123" not in str(info.value)
+    with pytest.raises(secrets.SecretStoreError, match="refused to delete"):
+        secrets.delete_secret(secrets.API_KEY)
