@@ -8,6 +8,7 @@ later shown read-only rather than dropped.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 # Lever's default overall-rating scale, used when a score-system field carries no options.
@@ -47,7 +48,7 @@ class FieldDefinition:
         """What a recruiter sees as the question; never empty."""
         return self.text or self.prompt or f"Untitled {self.type or 'field'}"
 
-    @property
+    @cached_property
     def option_texts(self) -> tuple[str, ...]:
         return tuple(o.text for o in self.options)
 

@@ -26,6 +26,21 @@ class FieldError:
         return {"fieldId": self.field_id, "label": self.label, "message": self.message}
 
 
+@dataclass(frozen=True)
+class FieldStatus:
+    """Everything a view needs to draw one field, computed in one pass."""
+
+    error: FieldError | None
+    edited: bool
+    needs_confirmation: bool
+    suggestion: Any
+    is_empty: bool
+
+    @property
+    def needs_attention(self) -> bool:
+        return self.error is not None or self.needs_confirmation or self.suggestion is not None
+
+
 class FormField:
     def __init__(self, definition: FieldDefinition, kind: FieldKind) -> None:
         self.definition = definition
@@ -69,7 +84,7 @@ class FormField:
         ai = self.provenance.ai_value
         if self.kind.is_empty(ai) and self.is_empty:
             return False
-        return _canonical(self.value) != _canonical(ai)
+        return not same_value(self.value, ai)
 
     @property
     def suggestion(self) -> Any:
@@ -97,9 +112,24 @@ class FormField:
             problem += f" Suggested fix: {describe(fix)}."
         return problem
 
-    def needs_confirmation(self, threshold: float) -> bool:
+    def status(self, threshold: float) -> FieldStatus:
+        edited = self.edited
+        suggestion = None
+        if self.provenance is not None and not edited and self.provenance.has_suggestion:
+            suggestion = copy.deepcopy(self.provenance.suggestion)
+        return FieldStatus(
+            error=self.error(),
+            edited=edited,
+            needs_confirmation=self.needs_confirmation(threshold, edited=edited),
+            suggestion=suggestion,
+            is_empty=self.is_empty,
+        )
+
+    def needs_confirmation(self, threshold: float, *, edited: bool | None = None) -> bool:
         """A low-confidence AI answer the reviewer has neither confirmed nor replaced."""
-        if self.provenance is None or not self.supported or self.confirmed or self.edited:
+        if self.provenance is None or not self.supported or self.confirmed:
+            return False
+        if self.edited if edited is None else edited:
             return False
         if self.kind.is_empty(self.provenance.ai_value):
             return False  # the AI gave no answer: nothing of its to confirm
@@ -112,12 +142,16 @@ class FormField:
         return {"id": self.id, "value": copy.deepcopy(self.value)}
 
 
-def _canonical(value: Any) -> Any:
-    # 3 and 3.0 are the same amount; True must not equal 1 for yes/no or score purposes
-    if isinstance(value, bool):
-        return ("bool", value)
-    if isinstance(value, list):
-        return [_canonical(v) for v in value]
-    if isinstance(value, dict):
-        return {k: _canonical(v) for k, v in value.items()}
-    return value
+def same_value(a: Any, b: Any) -> bool:
+    """Equal wire values: 3 and 3.0 are the same amount, but True is not the score 1."""
+    if type(a) is not type(b):
+        numbers = (int, float)
+        return (
+            isinstance(a, numbers) and isinstance(b, numbers)
+            and not isinstance(a, bool) and not isinstance(b, bool) and a == b
+        )
+    if isinstance(a, list):
+        return len(a) == len(b) and all(map(same_value, a, b))
+    if isinstance(a, dict):
+        return a.keys() == b.keys() and all(same_value(v, b[k]) for k, v in a.items())
+    return bool(a == b)

@@ -1,30 +1,38 @@
 """The contract every field editor follows, and the registry that picks one per field kind.
 
 An editor shows and edits a *widget value* (see ``forms.kinds``); it never talks to the form
-itself. ``edited`` fires only for the reviewer's own input, never for ``set_value``, so a revert
-or an accepted suggestion does not echo back as an edit.
+itself. ``on_edit`` is called only for the reviewer's own input, never for ``set_value``, so a
+revert or an accepted suggestion does not echo back as an edit. (A plain callback rather than a
+Qt signal: a form has hundreds of editors and each ``connect`` costs more than the widget.)
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, ClassVar
 
-from PySide6.QtCore import Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
 from lever_desktop.forms import FormField
 
+from .buttons import ButtonChoice
+
+
+def nothing() -> None:
+    pass
+
 
 class FieldEditor(QWidget):
-    edited = Signal()
     kinds: ClassVar[tuple[str, ...]] = ()
 
     def __init__(self, field: FormField, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.field = field
         self._quiet = False
+        self.on_edit: Callable[[], None] = nothing
+        self.choices: list[ButtonChoice] = []  # button sets whose keys (1–4, Y/N) we route
 
     # subclasses implement these three
     def value(self) -> Any:
@@ -49,9 +57,19 @@ class FieldEditor(QWidget):
         finally:
             self._quiet = before
 
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
+        # buttons ignore digits and letters, so those keys bubble up to the editor
+        focused = self.focusWidget()
+        for choice in self.choices:
+            mine = len(self.choices) == 1 or choice.owns(focused)
+            if mine and choice.handle_key(event):
+                event.accept()
+                return
+        super().keyPressEvent(event)
+
     def _user_changed(self, *_args: Any) -> None:
         if not self._quiet:
-            self.edited.emit()
+            self.on_edit()
 
     @property
     def label(self) -> str:

@@ -1,25 +1,31 @@
-"""A row of toggle buttons where at most one is on — the control behind scores and yes/no.
+"""A set of toggle buttons where at most one is on — the control behind scores and yes/no.
 
 Unlike an exclusive ``QButtonGroup`` it can be cleared (click the chosen button again, press
-Delete, or use "Clear"), and it answers to keyboard shortcuts such as 1–4 or Y/N.
+Delete, or use "Clear"), and it answers to keyboard shortcuts such as 1–4 or Y/N. It is not a
+widget of its own: its buttons go straight into the editor's layout (a scorecard has a dozen of
+them per skill line, and every extra container widget slows opening a long form).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeyEvent, QPalette
-from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QPushButton, QWidget
+from PySide6.QtWidgets import QBoxLayout, QButtonGroup, QPushButton, QWidget
 
 _CLEAR_KEYS = (Qt.Key.Key_Delete, Qt.Key.Key_Backspace)
+_BUTTON, _BUTTON_TEXT = QPalette.ColorRole.Button, QPalette.ColorRole.ButtonText
+_HIGHLIGHT, _HIGHLIGHTED_TEXT = QPalette.ColorRole.Highlight, QPalette.ColorRole.HighlightedText
 
 
-class ButtonRow(QWidget):
-    changed = Signal()  # the reviewer picked or cleared; never for set_index()
+class ButtonChoice:
+    """``on_change`` is called when the reviewer picks or clears, never for ``set_index()``."""
 
     def __init__(
         self,
+        parent: QWidget,
+        layout: QBoxLayout,
         labels: Sequence[str],
         *,
         names: Sequence[str],
@@ -27,20 +33,17 @@ class ButtonRow(QWidget):
         clearable: bool = True,
         clear_name: str = "Clear",
         clear_button: bool = True,
-        parent: QWidget | None = None,
     ) -> None:
-        super().__init__(parent)
+        self.parent = parent
+        self.on_change: Callable[[], None] = lambda: None
         self.keys = keys or {}
         self.clearable = clearable
         self._index: int | None = None
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(4)
         self.buttons: list[QPushButton] = []
-        self.group = QButtonGroup(self)
+        self.group = QButtonGroup(parent)
         self.group.setExclusive(False)  # exclusivity is ours, so the choice can be cleared
         for index, (label, name) in enumerate(zip(labels, names, strict=True)):
-            button = QPushButton(label, self)
+            button = QPushButton(label, parent)
             button.setCheckable(True)
             button.setAccessibleName(name)
             self.group.addButton(button, index)
@@ -49,12 +52,12 @@ class ButtonRow(QWidget):
         self.group.idClicked.connect(self._clicked)
         self.clear_button: QPushButton | None = None
         if clearable and clear_button:
-            self.clear_button = QPushButton("Clear", self)
+            self.clear_button = QPushButton("Clear", parent)
             self.clear_button.setFlat(True)
             self.clear_button.setAccessibleName(clear_name)
+            self.clear_button.setEnabled(False)
             self.clear_button.clicked.connect(lambda: self._pick(None))
             layout.addWidget(self.clear_button)
-        layout.addStretch(1)
 
     def index(self) -> int | None:
         return self._index
@@ -70,13 +73,31 @@ class ButtonRow(QWidget):
         if self.clear_button is not None:
             self.clear_button.setEnabled(self._index is not None)
 
+    def owns(self, widget: QWidget | None) -> bool:
+        return widget is not None and (widget in self.buttons or widget is self.clear_button)
+
+    def handle_key(self, event: QKeyEvent) -> bool:
+        """Digits/letters pick, Delete clears; True when the key was ours."""
+        key = event.key()
+        if key in self.keys:
+            self._pick(self.keys[key])
+        elif key in _CLEAR_KEYS and self.clearable:
+            self._pick(None)
+        else:
+            return False
+        return True
+
+    def focus_target(self) -> QWidget:
+        if self._index is not None:
+            return self.buttons[self._index]
+        return self.buttons[0] if self.buttons else self.parent
+
     def _paint_choice(self, button: QPushButton, on: bool) -> None:
         """The chosen answer stands out in any palette: the theme's own selection colours."""
-        role = QPalette.ColorRole
-        palette = self.palette()
+        palette = self.parent.palette()
         if on:
-            palette.setColor(role.Button, palette.color(role.Highlight))
-            palette.setColor(role.ButtonText, palette.color(role.HighlightedText))
+            palette.setColor(_BUTTON, palette.color(_HIGHLIGHT))
+            palette.setColor(_BUTTON_TEXT, palette.color(_HIGHLIGHTED_TEXT))
         button.setPalette(palette)
 
     def _clicked(self, index: int) -> None:
@@ -89,20 +110,4 @@ class ButtonRow(QWidget):
         changed = index != self._index
         self.set_index(index)
         if changed:
-            self.changed.emit()
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
-        key = event.key()
-        if key in self.keys:
-            self._pick(self.keys[key])
-        elif key in _CLEAR_KEYS and self.clearable:
-            self._pick(None)
-        else:
-            super().keyPressEvent(event)
-            return
-        event.accept()
-
-    def focus_target(self) -> QWidget:
-        if self._index is not None:
-            return self.buttons[self._index]
-        return self.buttons[0] if self.buttons else self
+            self.on_change()

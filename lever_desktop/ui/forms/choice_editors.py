@@ -92,12 +92,15 @@ class CheckboxEditor(FieldEditor):
         super().__init__(field, parent)
         layout = row_layout(self, vertical=True)
         self.boxes: list[QCheckBox] = []
-        for text in field.definition.option_texts:
+        self.group = QButtonGroup(self)
+        self.group.setExclusive(False)
+        for index, text in enumerate(field.definition.option_texts):
             box = QCheckBox(text, self)
             self._name(box, f"{self.label}: {text}")
-            box.toggled.connect(self._user_changed)
+            self.group.addButton(box, index)
             self.boxes.append(box)
             layout.addWidget(box, 0, Qt.AlignmentFlag.AlignLeft)
+        self.group.idToggled.connect(self._user_changed)
 
     def value(self) -> tuple[int, ...]:
         return tuple(i for i, box in enumerate(self.boxes) if box.isChecked())

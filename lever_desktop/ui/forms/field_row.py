@@ -8,26 +8,34 @@ a 60-question form must open in a blink.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QToolButton, QVBoxLayout, QWidget
 
 from lever_desktop.forms import FeedbackForm, FormField
+from lever_desktop.forms.field import FieldStatus
 from lever_desktop.forms.kinds import describe
 
 from .base import editor_for
 from .provenance_view import EvidencePanel, confidence_text, evidence_toggle
 
 Role = QPalette.ColorRole
+# enum look-ups are slow in PySide; a form refreshes hundreds of times while it is built
+_HIGHLIGHT, _HIGHLIGHTED_TEXT = Role.Highlight, Role.HighlightedText
+_BUTTON, _BUTTON_TEXT, _PLACEHOLDER = Role.Button, Role.ButtonText, Role.PlaceholderText
 _BAR = 4  # px of the attention bar on the left edge
+_SHORT = 60  # characters that always fit on one line; wrapping labels make layout much slower
 
 
 class FieldRow(QFrame):
-    changed = Signal()  # the field's value or confirmation changed
+    """``on_change`` is called after the reviewer changed the value or its confirmation."""
 
     def __init__(self, form: FeedbackForm, field: FormField, threshold: float, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.form, self.field, self.threshold = form, field, threshold
+        self.on_change: Callable[[], None] = lambda: None
         self.touched = False  # required-but-empty is only reported once touched or on approve
         self.show_required = False
         self.attention = False
@@ -39,26 +47,25 @@ class FieldRow(QFrame):
         header = QHBoxLayout()
         self.title = QLabel(field.label + ("  *" if field.required else ""), self)
         self.title.setFont(_bold(self.title.font()))
-        self.title.setWordWrap(True)
+        self.title.setWordWrap(len(field.label) > _SHORT)
         if field.required:
             self.title.setToolTip("Required")
         header.addWidget(self.title, 1)
         self.ai_badge: QToolButton | None = None
         if field.provenance is not None:
-            self.ai_badge = evidence_toggle(field.provenance, field.label, self)
-            self.ai_badge.toggled.connect(self._show_evidence)
+            self.ai_badge = evidence_toggle(field.provenance, field.label, self._show_evidence, self)
             header.addWidget(self.ai_badge)
         self.outer.addLayout(header)
 
         if field.definition.description:
             description = QLabel(field.definition.description, self)
-            description.setWordWrap(True)
-            description.setForegroundRole(Role.PlaceholderText)
+            description.setWordWrap(len(field.definition.description) > _SHORT)
+            description.setForegroundRole(_PLACEHOLDER)
             self.outer.addWidget(description)
 
         self.editor = editor_for(field, self)
         self.editor.set_value(field.kind.to_widget(field.value))
-        self.editor.edited.connect(self._edited_by_user)
+        self.editor.on_edit = self._edited_by_user
         self.title.setBuddy(self.editor.focus_target())
         self.outer.addWidget(self.editor)
 
@@ -126,17 +133,17 @@ class FieldRow(QFrame):
 
     def _after_change(self) -> None:
         self.refresh()
-        self.changed.emit()
+        self.on_change()
 
     # -- state ----------------------------------------------------------------------------
     def needs_attention(self) -> bool:
-        f = self.field
-        return f.error() is not None or f.needs_confirmation(self.threshold) or f.suggestion is not None
+        return self.field.status(self.threshold).needs_attention
 
     def refresh(self) -> None:
         f = self.field
-        error = f.error()
-        hide_empty = f.is_empty and f.supported and not (self.touched or self.show_required)
+        status = f.status(self.threshold)
+        error = status.error
+        hide_empty = status.is_empty and f.supported and not (self.touched or self.show_required)
         shown = None if error is None or hide_empty else error.message
         if shown or self.message is not None:
             message = self._message_label()
@@ -144,22 +151,22 @@ class FieldRow(QFrame):
             message.setAccessibleName(f"{f.label}: {shown}" if shown else "")
             message.setVisible(bool(shown))
         if f.provenance is not None:
-            self._refresh_provenance()
-        attention = self.needs_attention()
+            self._refresh_provenance(status)
+        attention = status.needs_attention
         if attention != self.attention:
             self.attention = attention
             self.update()
 
-    def _refresh_provenance(self) -> None:
+    def _refresh_provenance(self, status: FieldStatus) -> None:
         f, provenance = self.field, self.field.provenance
         assert provenance is not None and self.ai_badge is not None
-        low = f.needs_confirmation(self.threshold)
-        self.ai_badge.setText(confidence_text(provenance, low, f.confirmed, f.edited))
-        self.ai_badge.setBackgroundRole(Role.Highlight if low else Role.Button)
-        self.ai_badge.setForegroundRole(Role.HighlightedText if low else Role.ButtonText)
+        low, edited = status.needs_confirmation, status.edited
+        self.ai_badge.setText(confidence_text(provenance, low, f.confirmed, edited))
+        self.ai_badge.setBackgroundRole(_HIGHLIGHT if low else _BUTTON)
+        self.ai_badge.setForegroundRole(_HIGHLIGHTED_TEXT if low else _BUTTON_TEXT)
         if not f.supported:
             return
-        fix = f.suggestion
+        fix = status.suggestion
         if fix is not None:
             name = f"Use the suggested answer {describe(fix)} for {f.label}"
             button = self._action("suggest_button", "", name, self._accept_suggestion, 0)
@@ -167,27 +174,33 @@ class FieldRow(QFrame):
             button.setAccessibleName(name)
         if self.suggest_button is not None:
             self.suggest_button.setVisible(fix is not None)
-        confirmable = provenance.is_low(self.threshold) and not f.edited
+        confirmable = provenance.is_low(self.threshold) and not edited
         if confirmable and not f.kind.is_empty(provenance.ai_value):
             self._action("confirm_button", "", f"Confirm the AI answer for {f.label}", self._confirm, 1)
         if self.confirm_button is not None:
             self.confirm_button.setText("✓ Confirmed" if f.confirmed else "Confirm")
             self.confirm_button.setVisible(confirmable)
-        if f.edited:
+        if edited:
             self._action("revert_button", "Revert to AI answer", f"Revert {f.label} to the AI answer",
                          self._revert, 2)
         if self.revert_button is not None:
-            self.revert_button.setVisible(f.edited)
+            self.revert_button.setVisible(edited)
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt override
         super().paintEvent(event)
         if self.attention:  # a bar in the theme's selection colour: this question needs you
             painter = QPainter(self)
-            painter.fillRect(1, 1, _BAR, self.height() - 2, self.palette().color(Role.Highlight))
+            painter.fillRect(1, 1, _BAR, self.height() - 2, self.palette().color(_HIGHLIGHT))
             painter.end()
 
 
+_BOLD: dict[str, QFont] = {}
+
+
 def _bold(font: QFont) -> QFont:
-    bold = QFont(font)
-    bold.setBold(True)
-    return bold
+    """One bold font per base font, shared by all rows (building a QFont per label is slow)."""
+    key = font.key()
+    if key not in _BOLD:
+        _BOLD[key] = QFont(font)
+        _BOLD[key].setBold(True)
+    return _BOLD[key]

@@ -59,7 +59,7 @@ class FeedbackFormWidget(QWidget):
         self.rows: list[FieldRow] = []
         for field in form.fields:
             row = FieldRow(form, field, confidence_threshold, self)
-            row.changed.connect(self._row_changed)
+            row.on_change = self._row_changed
             self.rows.append(row)
             layout.addWidget(row)
         layout.addStretch(1)

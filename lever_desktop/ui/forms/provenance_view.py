@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QLabel, QToolButton, QVBoxLayout, QWidget
@@ -21,9 +23,27 @@ def confidence_text(provenance: Provenance, low: bool, confirmed: bool, edited: 
     return f"⚠ AI {sure} · confirm{quotes}" if low else f"AI {sure}{quotes}"
 
 
-def evidence_toggle(provenance: Provenance, label: str, parent: QWidget) -> QToolButton:
+class _Badge(QToolButton):
+    """Calls ``on_toggle`` directly: cheaper than a signal connection per field."""
+
+    def __init__(self, on_toggle: Callable[[bool], None], parent: QWidget) -> None:
+        super().__init__(parent)
+        self.on_toggle = on_toggle
+
+    def checkStateSet(self) -> None:  # noqa: N802 - Qt override: setChecked()
+        super().checkStateSet()
+        self.on_toggle(self.isChecked())
+
+    def nextCheckState(self) -> None:  # noqa: N802 - Qt override: a click or Space
+        super().nextCheckState()
+        self.on_toggle(self.isChecked())
+
+
+def evidence_toggle(
+    provenance: Provenance, label: str, on_toggle: Callable[[bool], None], parent: QWidget
+) -> QToolButton:
     """The AI badge doubles as the switch that opens its evidence."""
-    toggle = QToolButton(parent)
+    toggle = _Badge(on_toggle, parent)
     toggle.setAutoRaise(True)
     toggle.setAutoFillBackground(True)
     toggle.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)

@@ -5,16 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QGridLayout, QLabel, QLineEdit, QWidget
+from PySide6.QtWidgets import QBoxLayout, QGridLayout, QHBoxLayout, QLabel, QLineEdit, QWidget
 
 from lever_desktop.forms import FormField
 from lever_desktop.forms.near_miss import leading_number
 
 from .base import FieldEditor, register, row_layout
-from .buttons import ButtonRow
+from .buttons import ButtonChoice
 
 SCORE_LABELS = ("1 · Strong no", "2 · No", "3 · Yes", "4 · Strong yes")
 _DIGIT_KEYS = {getattr(Qt.Key, f"Key_{d}"): d for d in range(1, 10)}
+_SCORE_KEYS = {key: d - 1 for key, d in _DIGIT_KEYS.items() if d <= 4}
 
 
 def digit_keys(options: tuple[str, ...]) -> dict[int, int]:
@@ -28,22 +29,44 @@ def digit_keys(options: tuple[str, ...]) -> dict[int, int]:
     }
 
 
+def score_choice(editor: FieldEditor, layout: QBoxLayout, name: str, *, short: bool = False) -> ButtonChoice:
+    """Four steps, 1 (strong no) to 4 (strong yes), that can be cleared."""
+    choice = ButtonChoice(
+        editor,
+        layout,
+        ("1", "2", "3", "4") if short else SCORE_LABELS,
+        names=[f"{name}: {full}" for full in SCORE_LABELS],
+        keys=_SCORE_KEYS,
+        clear_name=f"Clear {name}",
+        clear_button=not short,  # scorecard lines clear by clicking the score again or Delete
+    )
+    choice.on_change = editor._user_changed
+    editor.choices.append(choice)
+    return choice
+
+
 class _OptionButtonsEditor(FieldEditor):
     """Options as a row of buttons; the widget value is the option's position."""
 
     def __init__(self, field: FormField, parent: QWidget | None = None) -> None:
         super().__init__(field, parent)
+        layout = row_layout(self)
         options = field.definition.option_texts
-        self.row = ButtonRow(
-            options,
-            names=[f"{self.label}: {o}" for o in options],
-            keys=digit_keys(options),
-            clearable=not field.required,
-            clear_name=f"Clear {self.label}",
-            parent=self,
-        )
-        self.row.changed.connect(self._user_changed)
-        row_layout(self).addWidget(self.row)
+        if options or field.definition.type != "score":
+            self.row = ButtonChoice(
+                self,
+                layout,
+                options,
+                names=[f"{self.label}: {o}" for o in options],
+                keys=digit_keys(options),
+                clearable=not field.required,
+                clear_name=f"Clear {self.label}",
+            )
+            self.row.on_change = self._user_changed
+            self.choices.append(self.row)
+        else:
+            self.row = score_choice(self, layout, self.label)
+        layout.addStretch(1)
 
     def value(self) -> int | None:
         return self.row.index()
@@ -66,39 +89,17 @@ class ScoreEditor(_OptionButtonsEditor):
 
     kinds = ("score",)
 
-    def __init__(self, field: FormField, parent: QWidget | None = None) -> None:
-        if field.definition.options:
-            super().__init__(field, parent)
-            return
-        FieldEditor.__init__(self, field, parent)
-        self.row = score_row(self.label, clearable=True, parent=self)
-        self.row.changed.connect(self._user_changed)
-        row_layout(self).addWidget(self.row)
+    @property
+    def _levels(self) -> bool:
+        return not self.field.definition.options
 
     def value(self) -> int | None:
-        if self.field.definition.options:
-            return super().value()
         index = self.row.index()
-        return None if index is None else index + 1
+        return index + 1 if self._levels and index is not None else index
 
     def _show(self, widget_value: Any) -> None:
-        if self.field.definition.options:
-            super()._show(widget_value)
-        else:
-            self.row.set_index(None if widget_value is None else widget_value - 1)
-
-
-def score_row(name: str, *, clearable: bool, parent: QWidget, short: bool = False) -> ButtonRow:
-    labels = ("1", "2", "3", "4") if short else SCORE_LABELS
-    return ButtonRow(
-        labels,
-        names=[f"{name}: {full}" for full in SCORE_LABELS],
-        keys={key: d - 1 for key, d in _DIGIT_KEYS.items() if d <= 4},
-        clearable=clearable,
-        clear_name=f"Clear {name}",
-        clear_button=not short,  # scorecard lines clear by clicking the score again or Delete
-        parent=parent,
-    )
+        levels = self._levels and widget_value is not None
+        self.row.set_index(widget_value - 1 if levels else widget_value)
 
 
 @register
@@ -112,20 +113,21 @@ class ScorecardEditor(FieldEditor):
         grid = QGridLayout(self)
         grid.setContentsMargins(0, 0, 0, 0)
         grid.setColumnStretch(2, 1)
-        self.rows: list[ButtonRow] = []
+        self.rows: list[ButtonChoice] = []
         self.comments: list[QLineEdit] = []
         for line, skill in enumerate(field.definition.scores):
             name = QLabel(skill.text, self)
             name.setToolTip(skill.description)
-            scores = score_row(skill.text, clearable=True, parent=self, short=True)
-            scores.setToolTip(skill.description or skill.text)
-            scores.changed.connect(self._user_changed)
+            buttons = QHBoxLayout()
+            scores = score_choice(self, buttons, skill.text, short=True)
+            for button in scores.buttons:
+                button.setToolTip(skill.description or skill.text)
             comment = QLineEdit(self)
             comment.setPlaceholderText(f"Comment on {skill.text.lower()}")
             self._name(comment, f"{skill.text}: comment")
             comment.textEdited.connect(self._user_changed)
             grid.addWidget(name, line, 0)
-            grid.addWidget(scores, line, 1)
+            grid.addLayout(buttons, line, 1)
             grid.addWidget(comment, line, 2)
             self.rows.append(scores)
             self.comments.append(comment)

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QDateEdit, QLabel, QLineEdit, QPushButton, QWidget
 from lever_desktop.forms import FormField
 
 from .base import FieldEditor, register, row_layout
-from .buttons import ButtonRow
+from .buttons import ButtonChoice
 
 
 @register
@@ -80,15 +80,18 @@ class YesNoEditor(FieldEditor):
 
     def __init__(self, field: FormField, parent: QWidget | None = None) -> None:
         super().__init__(field, parent)
-        self.row = ButtonRow(
+        layout = row_layout(self)
+        self.row = ButtonChoice(
+            self,
+            layout,
             ("Yes", "No"),
             names=(f"{self.label}: Yes", f"{self.label}: No"),
             keys={Qt.Key.Key_Y: 0, Qt.Key.Key_N: 1},
             clear_name=f"Clear {self.label}",
-            parent=self,
         )
-        self.row.changed.connect(self._user_changed)
-        row_layout(self).addWidget(self.row)
+        self.row.on_change = self._user_changed
+        self.choices.append(self.row)
+        layout.addStretch(1)
 
     def value(self) -> bool | None:
         index = self.row.index()

@@ -149,10 +149,11 @@ def test_scorecard_rows(qtbot, make_form):
     click(qtbot, editor.rows[0].buttons[3])
     qtbot.keyClicks(editor.comments[0], "Outbox pattern")
     assert widget.form.errors()[0].message.startswith("“Coding” has no score yet")
+    editor.rows[1].buttons[0].setFocus()  # the focused skill line takes the number key
     qtbot.keyClick(editor.rows[1].buttons[0], Qt.Key.Key_2)
     assert sent(widget) == [{"id": "q", "value": [{"score": 4, "comment": "Outbox pattern"},
                                                   {"score": 2, "comment": ""}]}]
-    assert editor.rows[0].toolTip() == "Failure modes"
+    assert editor.rows[0].buttons[0].toolTip() == "Failure modes"
     assert "Coding" in widget.row("q").message.text() or widget.row("q").message.isHidden()
 
 
