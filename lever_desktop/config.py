@@ -73,11 +73,13 @@ class Account:
     service_account_email: str | None = None
 
 
-def _secret(name: str) -> str | None:
+def _secret(name: str, problems: list[str] | None = None) -> str | None:
     try:
         return secrets.get_secret(name)
     except secrets.SecretStoreError as e:
         _log.warning("%s", e)
+        if problems is not None:
+            problems.append(str(e))
         return None
 
 
@@ -85,8 +87,14 @@ def resolve_account(settings: Settings | None = None, env: dict[str, str] | None
     """Settings + keychain, overridden by ``LEVER_*`` environment variables."""
     settings = settings or Settings.load()
     env = dict(os.environ if env is None else env)
-    api_key = env.get("LEVER_API_KEY") or _secret(secrets.API_KEY)
+    keychain_problems: list[str] = []
+    api_key = env.get("LEVER_API_KEY") or _secret(secrets.API_KEY, keychain_problems)
     if not api_key:
+        if keychain_problems:  # a locked or missing keychain is not "never connected": say which
+            raise ConfigError(
+                f"The Lever API key could not be read from the keychain: {keychain_problems[0]} "
+                "Or set LEVER_API_KEY."
+            )
         raise ConfigError(
             "No Lever API key is configured. Set LEVER_API_KEY, or open Lever Desktop "
             "and connect your account (or try the sandbox)."

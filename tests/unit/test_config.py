@@ -98,3 +98,14 @@ def test_unknown_settings_keys_are_ignored():
 
 def test_region_urls_stay_importable_from_config():
     assert config.REGION_URLS["us"] == "https://api.lever.co/v1"
+
+
+def test_an_unreadable_keychain_is_named_as_the_reason(caplog):
+    class Unavailable:
+        def get(self, name):
+            raise secrets.SecretStoreUnavailable("test backend")
+
+    secrets.use_backend(Unavailable())
+    with caplog.at_level(logging.WARNING, logger="lever_desktop.config"):
+        with pytest.raises(ConfigError, match="could not be read from the keychain: No secure password store"):
+            resolve_account(Settings(), env={})
