@@ -1,6 +1,7 @@
-"""Candidates: filter and sort 100,000 rows in SQL, show the selected profile.
+"""Candidates: filter and sort 100,000 rows as you type, show the selected profile.
 
-Every keystroke starts one id query on the store's thread; while it runs,
+Every keystroke filters an in-memory index of the list (``CandidateIndex``,
+off the GUI thread; SQLite until the index is loaded); while that runs,
 further keystrokes only remember the newest filter, which runs next — so the
 window never waits and never shows a stale result after a fresh one.
 """
@@ -15,7 +16,8 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from lever_desktop.ui import queries
 from lever_desktop.ui.pages import CandidatesPage, profile_html
 from lever_desktop.ui.table_models import LazyTableModel
-from lever_desktop.ui.tasks import TaskRunner
+from lever_desktop.ui.candidate_index import CandidateIndex
+from lever_desktop.ui.tasks import TaskRunner, in_thread
 
 HEADERS = ("Name", "Headline", "Stage", "Postings", "Owner", "Updated")
 SORT_KEYS = ("name", "headline", "stage", None, "owner", "updated")
@@ -34,6 +36,7 @@ class CandidatesController(QObject):
         )
         self.page = CandidatesPage(self.model)
         self._sort = ("updated", True)
+        self.index: CandidateIndex | None = None
         self._running = False
         self._queued: tuple[queries.CandidateFilter, float] | None = None
         self.page.filterChanged.connect(self.refilter)
@@ -77,8 +80,20 @@ class CandidatesController(QObject):
             self._running = False
             return False  # the error path tells the person
 
-        self.runner.run(self.session.store.call(queries.candidate_ids, f, sort, descending),
-                        owner=self.page, on_success=done, on_failure=failed, name="filter candidates")
+        if self.index is not None:
+            work = in_thread(self.index.filter, f, sort, descending)
+        else:  # until the index is loaded, ask SQLite (slower, but the list shows at once)
+            work = self.session.store.call(queries.candidate_ids, f, sort, descending)
+        self.runner.run(work, owner=self.page, on_success=done, on_failure=failed, name="filter candidates")
+
+    def load_index(self) -> None:
+        """(Re)build the in-memory filter index on the store's thread; the list refilters with it."""
+        def loaded(index: CandidateIndex) -> None:
+            self.index = index
+            self.refilter()
+
+        self.runner.run(self.session.store.call(CandidateIndex.load), owner=self.page, on_success=loaded,
+                        name="index candidates")
 
     def _apply(self, ids: list[str]) -> None:
         selected = self._selected_id()
@@ -125,6 +140,7 @@ class CandidatesController(QObject):
                         name="load filters")
 
     def cache_changed(self) -> None:
-        """After a sync: new filter choices, and the visible rows re-read."""
+        """After a sync: new filter choices, a fresh index, and the visible rows re-read."""
         self.load_choices()
-        self.refilter()
+        self.model.refresh_rows()
+        self.load_index()

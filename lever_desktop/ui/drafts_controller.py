@@ -39,7 +39,7 @@ class DraftsController(QObject):
         self.page = QSplitter(Qt.Orientation.Horizontal)
         self.page.addWidget(self.list)
         self.page.addWidget(self.editor)
-        self.page.setSizes([430, 850])
+        self.page.setSizes([480, 800])
         self.form = None
         self.view: dict[str, Any] | None = None
         self.draft_id: str | None = None
@@ -55,7 +55,7 @@ class DraftsController(QObject):
             # Text fields take J/K as typing (they override shortcuts for printable keys).
             QShortcut(QKeySequence(key), self.page, lambda d=delta: self.step(d),
                       context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        for col, width in enumerate((140, 130, 70, 80, 115)):
+        for col, width in enumerate((135, 120, 65, 85, 115)):
             self.list.table.horizontalHeader().resizeSection(col, width)
 
     # -- list ----------------------------------------------------------------
@@ -130,7 +130,7 @@ class DraftsController(QObject):
         self.editor.set_header(view["candidate"], view["headline"], form.title, rec.interviewer_email,
                                interview.get("subject"), format_ms(rec.received_at))
         labels = {f.id: f.label for f in form.fields}
-        self.editor.set_flags([(f"{labels[f['fieldId']]}: " if f.get("fieldId") in labels else "")
+        self.editor.set_flags([(f"{labels[f['fieldId']]} — " if f.get("fieldId") in labels else "")
                                + str(f.get("message") or f.get("code", "")) for f in rec.flags] + notices)
         self.editor.set_form(widget)
         choices = [(view["author"], None)] if view["author"] else [("(no Lever user found)", None)]
@@ -145,8 +145,15 @@ class DraftsController(QObject):
         self.loaded.emit(draft_id)
 
     def _can_approve(self) -> bool:
-        return bool(self.form and self.form.can_approve(self.session.settings.confidence_threshold).ok
-                    and self.view and self.view["author"])
+        """Also explains itself: the Approve button's tooltip lists what still blocks it."""
+        if self.form is None or self.view is None:
+            return False
+        reasons = list(self.form.can_approve(self.session.settings.confidence_threshold).reasons)
+        if not self.view["author"]:
+            reasons.append(f"No Lever user to author it as: {self.view['author_problem']}")
+        self.editor.approve.setToolTip("Approve and submit to Lever (Ctrl+Enter)" if not reasons else
+                                       "Before approving:\n• " + "\n• ".join(reasons))
+        return not reasons
 
     def show_state(self, state: str, reason: str | None, feedback_id: str | None, readback: Any) -> None:
         text = {

@@ -31,10 +31,10 @@ COUNTS_EVERY_MS = 5_000
 
 
 class MainController(QObject):
-    def __init__(self, session, runner: TaskRunner, errors: ErrorPath, *, sandbox_env=None) -> None:
+    def __init__(self, session, runner: TaskRunner, errors: ErrorPath, *, window: MainWindow | None = None) -> None:
         super().__init__()
         self.session, self.runner, self.errors = session, runner, errors
-        self.window = MainWindow(sandbox=session.sandbox)
+        self.window = window or MainWindow(sandbox=session.sandbox)
         self.ui_state = UiState()
         self.candidates = CandidatesController(session, runner, self)
         self.drafts = DraftsController(session, runner, self)
@@ -79,7 +79,8 @@ class MainController(QObject):
     # -- life ----------------------------------------------------------------
     def show(self) -> None:
         w = self.window
-        self.ui_state.restore_window(w)
+        if not w.isVisible():
+            self.ui_state.restore_window(w)
         self.ui_state.restore_splitter("main", w.splitter)
         self.ui_state.restore_splitter("drafts", self.drafts.page)
         self.ui_state.restore_splitter("candidates", self.candidates.page.splitter)
@@ -87,6 +88,7 @@ class MainController(QObject):
         w.show()
         self.candidates.load_choices()
         self.candidates.refilter()
+        self.candidates.load_index()
         self.drafts.reload()
         self.outbox.reload()
         self._load_postings()

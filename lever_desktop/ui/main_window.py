@@ -151,6 +151,10 @@ class MainWindow(QMainWindow):
             label.setContentsMargins(8, 0, 8, 0)
             bar.addPermanentWidget(label)
 
+    def set_sandbox(self, sandbox: bool) -> None:
+        self.setWindowTitle(f"{APP_NAME} — Sandbox" if sandbox else APP_NAME)
+        self.sandbox_banner.setVisible(sandbox)
+
     # -- pages ---------------------------------------------------------------
     def set_page(self, key: str, widget: QWidget) -> None:
         index = [k for k, _ in PAGES].index(key)

@@ -27,12 +27,12 @@ class CandidateFilter:
 
 
 # Column key -> ORDER BY expression (ids only: the expensive joins stay in the row fetch).
-CANDIDATE_SORTS = {
-    "name": "o.name COLLATE NOCASE",
-    "stage": "(SELECT position FROM stages s WHERE s.id = o.stage_id)",
-    "owner": "(SELECT name FROM users u WHERE u.id = o.owner_id) COLLATE NOCASE",
-    "updated": "o.updated_at",
-    "headline": "o.headline COLLATE NOCASE",
+CANDIDATE_SORTS = {  # the same keys and NULL handling as CandidateIndex, so both give one order
+    "name": "lower(coalesce(o.name, ''))",
+    "stage": "coalesce((SELECT position FROM stages s WHERE s.id = o.stage_id), 9999)",
+    "owner": "lower(coalesce((SELECT name FROM users u WHERE u.id = o.owner_id), ''))",
+    "updated": "coalesce(o.updated_at, 0)",
+    "headline": "lower(coalesce(o.headline, ''))",
 }
 
 
@@ -58,7 +58,7 @@ def candidate_ids(conn: sa.Connection, f: CandidateFilter, sort: str = "updated"
         where.append("o.archived_at IS NOT NULL")
     order = CANDIDATE_SORTS.get(sort, CANDIDATE_SORTS["updated"])
     direction = "DESC" if descending else "ASC"
-    sql = f"SELECT o.id FROM opportunities o WHERE {' AND '.join(where)} ORDER BY {order} {direction}, o.id"
+    sql = f"SELECT o.id FROM opportunities o WHERE {' AND '.join(where)} ORDER BY {order} {direction}, o.id {direction}"
     return [r[0] for r in conn.execute(sa.text(sql), params)]
 
 

@@ -39,6 +39,7 @@ class Shell(QObject):
 
     async def main(self) -> int:
         self._quit = asyncio.Event()
+        self._show_window_early()
         try:
             account = await self._choose_account()
             if account is None:
@@ -48,6 +49,21 @@ class Shell(QObject):
             return 0
         finally:
             await self.shutdown()
+
+    def _show_window_early(self) -> None:
+        """Paint the window before the heavy part of starting (database, sync engine, pages).
+
+        Only Qt and the window's layout are imported by now; the pages arrive a moment later.
+        """
+        from lever_desktop.ui.main_window import MainWindow
+        from lever_desktop.ui.ui_state import UiState
+
+        self.window = MainWindow(sandbox=self.sandbox_requested)
+        UiState().restore_window(self.window)
+        self.window.statusBar().showMessage("Opening your cache…")
+        self.window.close_requested.connect(self.quit)
+        self.errors.window = lambda: self.window
+        self.window.show()
 
     def quit(self) -> None:
         if self._quit is not None:
@@ -65,7 +81,7 @@ class Shell(QObject):
             pass  # not configured yet: first run
         from lever_desktop.ui.first_run import FirstRunDialog
 
-        dialog = FirstRunDialog(self.runner)
+        dialog = FirstRunDialog(self.runner, self.window)
         if await dialog_result(dialog) != FirstRunDialog.DialogCode.Accepted:
             return None
         if dialog.chose_sandbox:
@@ -86,11 +102,12 @@ class Shell(QObject):
         self.session = await open_session(account, sandbox=env is not None,
                                           settings=env.settings if env else None,
                                           database_path=env.database_path if env else None)
-        self.controller = MainController(self.session, self.runner, self.errors, sandbox_env=self.sandbox_env)
-        self.window = self.controller.window
-        self.errors.window = lambda: self.window
-        self.window.close_requested.connect(self.quit)
+        if self.window is None:  # opened without main() (tests)
+            self._show_window_early()
+        self.window.set_sandbox(env is not None)
+        self.controller = MainController(self.session, self.runner, self.errors, window=self.window)
         self.controller.show()
+        self.window.statusBar().clearMessage()
         self.window_shown.emit()
 
     async def shutdown(self) -> None:

@@ -80,7 +80,7 @@ def test_first_run_offers_the_sandbox_and_opens_it(shell, qtbot, monkeypatch):
     main = asyncio.ensure_future(shell.main())
     qtbot.waitUntil(lambda: _first_run_dialog() is not None, timeout=TIMEOUT)
     qtbot.mouseClick(_first_run_dialog().try_sandbox, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: shell.window is not None and shell.window.isVisible(), timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: shell.controller is not None, timeout=TIMEOUT)
     assert shell.window.sandbox_banner.isVisible()
     assert "not your Lever account" in shell.window.sandbox_banner.label.text()
     drafts = shell.controller.drafts
