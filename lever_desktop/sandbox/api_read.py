@@ -165,7 +165,8 @@ async def get_interview(request: Request) -> JSONResponse:
 async def list_postings(request: Request) -> JSONResponse:
     state, params = _state(request), request.query_params
     lo, hi = ms_param(params, "updated_at_start"), ms_param(params, "updated_at_end")
-    others = {k for k in params if k not in {"updated_at_start", "updated_at_end", "confidentiality", "limit", "offset"}}
+    allowed = {"updated_at_start", "updated_at_end", "confidentiality", "limit", "offset", "expand", "include"}
+    others = {k for k in params if k not in allowed}
     if (lo is not None or hi is not None) and others:
         raise bad_request("updated_at_start/updated_at_end can only be combined with confidentiality")
     states = set(params.getlist("state"))

@@ -1,0 +1,75 @@
+"""The sandbox's pure parts: ids, token bucket, tokens, values, drift."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from lever_desktop.sandbox import templates as tpl
+from lever_desktop.sandbox.drafts import sample_value
+from lever_desktop.sandbox.ratelimit import TokenBucket
+from lever_desktop.sandbox.state import SandboxState
+from lever_desktop.sandbox.validation import FeedbackRejected, check_field_values, check_value
+
+
+@pytest.fixture(scope="module")
+def big():
+    return SandboxState(opportunities=100_000, seed=2)
+
+
+def test_opportunity_ids_are_uuid_shaped_unique_and_invertible(big):
+    opps = big.opps
+    rows = [0, 1, 2, 99_999] + random.Random(1).sample(range(100_000), 2000)
+    ids = [opps.id_of(r) for r in rows]
+    assert len(set(ids)) == len(set(rows))
+    for r, i in zip(rows, ids):
+        assert [len(p) for p in i.split("-")] == [8, 4, 4, 4, 12]
+        assert opps.row_of(i) == r
+    assert opps.row_of(ids[0][:-1] + "z") is None and opps.row_of("nope") is None
+    other = SandboxState(opportunities=10, seed=3).opps
+    assert other.row_of(ids[1]) is None  # another seed's ids are not ours
+
+
+def test_rows_are_in_creation_order(big):
+    created = big.opps.created
+    assert all(a < b for a, b in zip(created, created[1:]))
+
+
+def test_token_bucket_refills_at_its_rate():
+    now = [0.0]
+    bucket = TokenBucket(rate=10, burst=20, clock=lambda: now[0])
+    assert sum(bucket.take() for _ in range(25)) == 20
+    now[0] += 0.5
+    assert sum(bucket.take() for _ in range(25)) == 5
+    now[0] += 100
+    assert sum(bucket.take() for _ in range(25)) == 20  # never more than the burst
+
+
+def test_sampled_values_are_valid_for_every_known_type(big):
+    rng = random.Random(0)
+    for template in big.offerable_templates():
+        for field in template["fields"]:
+            value = sample_value(field, rng, 1_700_000_000_000)
+            if field["type"] in tpl.KNOWN_TYPES:
+                assert check_value(field, value) is None, (field["type"], value)
+            else:
+                assert value is None
+
+
+def test_required_fields_and_merging_for_edits(big):
+    template = next(t for t in big.offerable_templates() if t["text"] == "Phone screen")
+    with pytest.raises(FeedbackRejected, match="required"):
+        check_field_values(template, [], completed=True)
+    assert check_field_values(template, [], completed=False) == {}
+    first = template["fields"][0]
+    merged = check_field_values(template, [], completed=False, previous={first["id"]: "kept"})
+    assert merged == {first["id"]: "kept"}
+
+
+def test_drift_moves_updated_at_and_changes_fields(big):
+    t = big.offerable_templates()[0]
+    new = tpl.drift(t, random.Random(1), t["updatedAt"] - 5)
+    assert new["updatedAt"] > t["updatedAt"] and new["fields"] != t["fields"]
+    assert t["fields"] == big.templates[t["id"]]["fields"]  # the old version is untouched
+    assert "_version" not in tpl.public_view(new)
