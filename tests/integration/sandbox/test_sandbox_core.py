@@ -6,23 +6,7 @@ import warnings
 
 import httpx
 import pytest
-
-
-def client(sandbox, key=None) -> httpx.Client:
-    return httpx.Client(base_url=sandbox.base_url, auth=(key or sandbox.api_key, ""), timeout=10)
-
-
-def walk(c: httpx.Client, path: str, params=None) -> list[dict]:
-    out, offset = [], None
-    while True:
-        items = list(params.items()) if isinstance(params, dict) else list(params or [])
-        p = items + ([("offset", offset)] if offset else [])
-        body = c.get(path, params=p).raise_for_status().json()
-        out += body["data"]
-        if not body["hasNext"]:
-            assert "next" not in body or body["next"] is None
-            return out
-        offset = body["next"]
+from sandbox_http import client, walk
 
 
 def test_basic_auth_is_required_and_checked(sandbox):

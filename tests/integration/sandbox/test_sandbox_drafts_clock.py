@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from receiver import wait_until
-from test_sandbox_core import client
+from sandbox_http import client
 
 from lever_desktop.sandbox.validation import check_value, is_required
 

@@ -7,7 +7,7 @@ import random
 
 import pytest
 from sandbox_fixtures import FAST_DEFAULTS
-from test_sandbox_core import client
+from sandbox_http import client
 
 from lever_desktop.sandbox.drafts import sample_value
 from lever_desktop.sandbox.server import SandboxServer

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import httpx
 import pytest
-from test_sandbox_core import client as http_client
-from test_sandbox_core import walk
+from sandbox_http import client as http_client
+from sandbox_http import walk
 
 from lever_desktop.lever import errors, resources
 from lever_desktop.lever.client import LeverClient

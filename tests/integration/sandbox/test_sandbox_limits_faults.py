@@ -6,7 +6,7 @@ import time
 
 import httpx
 import pytest
-from test_sandbox_core import client
+from sandbox_http import client
 
 from lever_desktop.sandbox.faults import FaultSpecError, parse_spec
 from lever_desktop.sandbox.gate import endpoint_key

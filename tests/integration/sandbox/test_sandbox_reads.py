@@ -6,7 +6,7 @@ import time
 
 import httpx
 import pytest
-from test_sandbox_core import client, walk
+from sandbox_http import client, walk
 
 from lever_desktop.sandbox.server import SandboxServer
 
@@ -66,10 +66,13 @@ def test_filters_select_exactly_the_matching_opportunities(lever):
     tagged = [o for o in visible if o["tags"]]
     tag = tagged[0]["tags"][0]
     assert {o["id"] for o in walk(lever, "/opportunities", {"tag": tag})} == {o["id"] for o in visible if tag in o["tags"]}
-    posting = visible[0]["applications"][0]
+    with_apps = walk(lever, "/opportunities", {"expand": "applications"})
+    posting = with_apps[0]["applications"][0]["posting"]
+    by_posting = walk(lever, "/opportunities", {"posting_id": posting, "expand": "applications"})
+    assert by_posting and all(o["applications"][0]["posting"] == posting for o in by_posting)
+    assert len(by_posting) == sum(o["applications"][0]["posting"] == posting for o in with_apps)
     assert lever.get("/opportunities", params={"posting_id": "nope"}).json()["data"] == []
     assert lever.get("/opportunities", params={"archived": "yes"}).status_code == 400
-    assert posting
 
 
 def test_builtin_stages_have_slug_ids(lever):

@@ -8,7 +8,7 @@ import stat
 
 import pytest
 from receiver import Receiver, wait_until
-from test_sandbox_core import client
+from sandbox_http import client
 
 from lever_desktop.lever.signatures import verify
 from lever_desktop.sandbox.webhooks import EVENTS
