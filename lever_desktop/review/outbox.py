@@ -27,7 +27,7 @@ from typing import Any, Callable, Iterable
 
 from lever_desktop.lever import errors as le
 from lever_desktop.review import cache_view, queue, reconcile
-from lever_desktop.review.drafts import now_ms
+from lever_desktop.review.drafts import dumps, now_ms
 from lever_desktop.review.flush_lock import FlushLock
 from lever_desktop.review.lifecycle import AttentionReason, DraftState
 from lever_desktop.review.validation import check_values
@@ -210,9 +210,11 @@ class Outbox:
         current = await self.store.call(cache_view.template, entry.template_id)
         if current is None or entry.template_version is None or current[0] == entry.template_version:
             return True
+        # The draft is re-linked to the new version: the reviewer re-checks it against that one.
         await self.store.call(queue.needs_attention, entry.draft_id, AttentionReason.TEMPLATE_CHANGED,
                               {"message": "The feedback template changed in Lever since approval; review again.",
-                               "approvedVersion": entry.template_version, "currentVersion": current[0]})
+                               "approvedVersion": entry.template_version, "currentVersion": current[0]},
+                              {"template_version": current[0], "template_json": dumps(current[1])})
         report.drifted.append(entry.draft_id)
         return False
 

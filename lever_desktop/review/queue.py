@@ -111,9 +111,10 @@ def postpone(conn: Connection, draft_id: str, next_attempt_at: int, error: str) 
     drafts.write_audit(conn, draft_id, "outbox", "retry_later", {"error": error, "nextAttemptAt": next_attempt_at})
 
 
-def needs_attention(conn: Connection, draft_id: str, reason: AttentionReason, detail: dict[str, Any]) -> None:
+def needs_attention(conn: Connection, draft_id: str, reason: AttentionReason, detail: dict[str, Any],
+                    draft_values: dict[str, Any] | None = None) -> None:
     drafts.transition(conn, draft_id, DraftState.NEEDS_ATTENTION, actor="outbox", event=reason.value,
-                      detail=detail, attention_reason=reason.value)
+                      detail=detail, attention_reason=reason.value, **(draft_values or {}))
     conn.execute(update(outbox).where(outbox.c.draft_id == draft_id).values(
         last_error=str(detail.get("message") or reason.value)))
 

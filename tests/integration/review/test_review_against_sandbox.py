@@ -158,6 +158,10 @@ async def test_template_drift_before_sending_goes_back_to_review(world, lever):
     assert report.drifted == ["d-drift"]
     rec = await store.call(drafts.get, "d-drift")
     assert (rec.state, rec.attention_reason) == ("needs_attention", "template_changed")
+    # Re-approving checks the values against the new version: its new required question is unanswered.
+    with pytest.raises(approval.ApprovalError) as e:
+        await approval.approve(store, "d-drift", reviewer="rita")
+    assert e.value.code == "invalid_values" and any("new-q" in p or "New question" in p for p in e.value.problems)
 
 
 async def test_offline_approval_just_queues(world, sandbox, lever):
