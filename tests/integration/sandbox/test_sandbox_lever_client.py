@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import httpx
 import pytest
 from sandbox_http import client as http_client
@@ -80,6 +82,15 @@ async def test_429_storm_is_ridden_out(sandbox):
     async with lever_client(sandbox) as lever:
         assert await lever.get("/stages")
         assert lever.stats.rate_limited == 3
+
+
+async def test_retry_after_is_honoured(sandbox_factory):
+    s = sandbox_factory(retry_after=True, faults="status=429,path=/stages,count=1")
+    async with lever_client(s) as lever:
+        started = time.monotonic()
+        assert await lever.get("/stages")
+        assert time.monotonic() - started >= 1.0  # the sandbox said Retry-After: 1
+        assert lever.stats.rate_limited == 1
 
 
 async def test_timeouts_are_retried_for_reads(sandbox):
