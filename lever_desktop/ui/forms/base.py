@@ -1,9 +1,13 @@
 """The contract every field editor follows, and the registry that picks one per field kind.
 
-An editor shows and edits a *widget value* (see ``forms.kinds``); it never talks to the form
-itself. ``on_edit`` is called only for the reviewer's own input, never for ``set_value``, so a
-revert or an accepted suggestion does not echo back as an edit. (A plain callback rather than a
-Qt signal: a form has hundreds of editors and each ``connect`` costs more than the widget.)
+An editor puts the controls for one answer into its row's layout and converts between them
+and a *widget value* (see ``forms.kinds``); it never talks to the form itself. ``on_edit`` is
+called only for the reviewer's own input, never for ``set_value``, so a revert or an accepted
+suggestion does not echo back as an edit.
+
+Editors are deliberately not widgets, and report through plain callbacks rather than Qt signals:
+a long form has hundreds of controls, and every extra container widget, nested layout or signal
+connection measurably slows opening it (tests/bench/bench_form_build.py).
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ from contextlib import contextmanager
 from typing import Any, ClassVar
 
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QBoxLayout, QHBoxLayout, QWidget
 
 from lever_desktop.forms import FormField
 
@@ -24,12 +28,12 @@ def nothing() -> None:
     pass
 
 
-class FieldEditor(QWidget):
+class FieldEditor:
     kinds: ClassVar[tuple[str, ...]] = ()
 
-    def __init__(self, field: FormField, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+    def __init__(self, field: FormField, host: QWidget, layout: QBoxLayout) -> None:
         self.field = field
+        self.host = host  # the row: parent of every control this editor makes
         self._quiet = False
         self.on_edit: Callable[[], None] = nothing
         self.choices: list[ButtonChoice] = []  # button sets whose keys (1–4, Y/N) we route
@@ -43,7 +47,7 @@ class FieldEditor(QWidget):
 
     def focus_target(self) -> QWidget:
         """The control Tab and 'next field needing attention' land on."""
-        return self
+        raise NotImplementedError
 
     def set_value(self, widget_value: Any) -> None:
         with self.quietly():
@@ -57,15 +61,13 @@ class FieldEditor(QWidget):
         finally:
             self._quiet = before
 
-    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
-        # buttons ignore digits and letters, so those keys bubble up to the editor
-        focused = self.focusWidget()
+    def handle_key(self, event: QKeyEvent, focused: QWidget | None) -> bool:
+        """Number and letter keys for button sets; buttons ignore them, so they reach the row."""
         for choice in self.choices:
             mine = len(self.choices) == 1 or choice.owns(focused)
             if mine and choice.handle_key(event):
-                event.accept()
-                return
-        super().keyPressEvent(event)
+                return True
+        return False
 
     def _user_changed(self, *_args: Any) -> None:
         if not self._quiet:
@@ -83,10 +85,11 @@ class FieldEditor(QWidget):
         return widget
 
 
-def row_layout(parent: QWidget, vertical: bool = False) -> QHBoxLayout | QVBoxLayout:
-    layout = QVBoxLayout(parent) if vertical else QHBoxLayout(parent)
-    layout.setContentsMargins(0, 0, 0, 0)
-    return layout
+def line_in(layout: QBoxLayout) -> QHBoxLayout:
+    """A horizontal line of controls inside the row's layout."""
+    line = QHBoxLayout()
+    layout.addLayout(line)
+    return line
 
 
 _EDITORS: dict[str, type[FieldEditor]] = {}
@@ -98,9 +101,9 @@ def register(cls: type[FieldEditor]) -> type[FieldEditor]:
     return cls
 
 
-def editor_for(field: FormField, parent: QWidget | None = None) -> FieldEditor:
+def editor_for(field: FormField, host: QWidget, layout: QBoxLayout) -> FieldEditor:
     from . import choice_editors, score_editors, simple_editors, text_editors  # noqa: F401
 
     if not field.supported:
-        return simple_editors.UnsupportedEditor(field, parent)
-    return _EDITORS[field.definition.type](field, parent)
+        return simple_editors.UnsupportedEditor(field, host, layout)
+    return _EDITORS[field.definition.type](field, host, layout)

@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QButtonGroup, QCheckBox, QComboBox, QPushButton, QRadioButton, QWidget
+from PySide6.QtWidgets import QBoxLayout, QButtonGroup, QCheckBox, QComboBox, QPushButton, QRadioButton, QWidget
 
 from lever_desktop.forms import FormField
 
-from .base import FieldEditor, register, row_layout
+from .base import FieldEditor, line_in, register
 
 NO_CHOICE = "— Choose —"
 
@@ -20,15 +20,15 @@ class DropdownEditor(FieldEditor):
 
     kinds = ("dropdown",)
 
-    def __init__(self, field: FormField, parent: QWidget | None = None) -> None:
-        super().__init__(field, parent)
-        self.combo = QComboBox(self)
+    def __init__(self, field: FormField, host: QWidget, layout: QBoxLayout) -> None:
+        super().__init__(field, host, layout)
+        self.combo = QComboBox(host)
         self.combo.addItems([NO_CHOICE, *field.definition.option_texts])
         self._name(self.combo, self.label, field.definition.description)
         self.combo.currentIndexChanged.connect(self._user_changed)
-        layout = row_layout(self)
-        layout.addWidget(self.combo)
-        layout.addStretch(1)
+        line = line_in(layout)
+        line.addWidget(self.combo)
+        line.addStretch(1)
 
     def value(self) -> int | None:
         index = self.combo.currentIndex()
@@ -45,19 +45,18 @@ class DropdownEditor(FieldEditor):
 class RadioEditor(FieldEditor):
     kinds = ("multiple-choice",)
 
-    def __init__(self, field: FormField, parent: QWidget | None = None) -> None:
-        super().__init__(field, parent)
-        layout = row_layout(self, vertical=True)
-        self.group = QButtonGroup(self)
+    def __init__(self, field: FormField, host: QWidget, layout: QBoxLayout) -> None:
+        super().__init__(field, host, layout)
+        self.group = QButtonGroup(host)
         self.buttons: list[QRadioButton] = []
         for index, text in enumerate(field.definition.option_texts):
-            button = QRadioButton(text, self)
+            button = QRadioButton(text, host)
             self._name(button, f"{self.label}: {text}")
             self.group.addButton(button, index)
             self.buttons.append(button)
             layout.addWidget(button, 0, Qt.AlignmentFlag.AlignLeft)
         self.group.idClicked.connect(self._user_changed)
-        self.clear_button = QPushButton("Clear choice", self)
+        self.clear_button = QPushButton("Clear choice", host)
         self.clear_button.setFlat(True)
         self._name(self.clear_button, f"Clear {self.label}")
         self.clear_button.clicked.connect(self._clear_by_user)
@@ -88,14 +87,13 @@ class RadioEditor(FieldEditor):
 class CheckboxEditor(FieldEditor):
     kinds = ("multiple-select",)
 
-    def __init__(self, field: FormField, parent: QWidget | None = None) -> None:
-        super().__init__(field, parent)
-        layout = row_layout(self, vertical=True)
+    def __init__(self, field: FormField, host: QWidget, layout: QBoxLayout) -> None:
+        super().__init__(field, host, layout)
         self.boxes: list[QCheckBox] = []
-        self.group = QButtonGroup(self)
+        self.group = QButtonGroup(host)
         self.group.setExclusive(False)
         for index, text in enumerate(field.definition.option_texts):
-            box = QCheckBox(text, self)
+            box = QCheckBox(text, host)
             self._name(box, f"{self.label}: {text}")
             self.group.addButton(box, index)
             self.boxes.append(box)
@@ -111,4 +109,4 @@ class CheckboxEditor(FieldEditor):
             box.setChecked(index in chosen)
 
     def focus_target(self) -> QWidget:
-        return self.boxes[0] if self.boxes else self
+        return self.boxes[0] if self.boxes else self.host

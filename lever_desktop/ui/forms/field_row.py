@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFont, QPainter, QPaintEvent, QPalette
+from PySide6.QtGui import QFont, QKeyEvent, QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QToolButton, QVBoxLayout, QWidget
 
 from lever_desktop.forms import FeedbackForm, FormField
@@ -63,11 +63,11 @@ class FieldRow(QFrame):
             description.setForegroundRole(_PLACEHOLDER)
             self.outer.addWidget(description)
 
-        self.editor = editor_for(field, self)
+        self.editor = editor_for(field, self, self.outer)
+        self._editor_end = self.outer.count()  # message and actions go right after the editor
         self.editor.set_value(field.kind.to_widget(field.value))
         self.editor.on_edit = self._edited_by_user
         self.title.setBuddy(self.editor.focus_target())
-        self.outer.addWidget(self.editor)
 
         self.message: QLabel | None = None
         self.suggest_button: QPushButton | None = None
@@ -87,7 +87,7 @@ class FieldRow(QFrame):
             if self.actions is None:
                 self.actions = QHBoxLayout()
                 self.actions.addStretch(1)
-                self.outer.insertLayout(self.outer.indexOf(self.editor) + 1 + (self.message is not None), self.actions)
+                self.outer.insertLayout(self._editor_end + (self.message is not None), self.actions)
             earlier = [b for b in (self.suggest_button, self.confirm_button, self.revert_button)[:position] if b]
             self.actions.insertWidget(len(earlier), button)
             setattr(self, attribute, button)
@@ -96,10 +96,9 @@ class FieldRow(QFrame):
     def _message_label(self) -> QLabel:
         if self.message is None:
             self.message = QLabel(self)
-            self.message.setWordWrap(True)
             self.message.setFont(_bold(self.message.font()))
             self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-            self.outer.insertWidget(self.outer.indexOf(self.editor) + 1, self.message)
+            self.outer.insertWidget(self._editor_end, self.message)
         return self.message
 
     def _show_evidence(self, open_: bool) -> None:
@@ -147,6 +146,7 @@ class FieldRow(QFrame):
         shown = None if error is None or hide_empty else error.message
         if shown or self.message is not None:
             message = self._message_label()
+            message.setWordWrap(bool(shown) and len(shown) > _SHORT)
             message.setText(f"⚠ {shown}" if shown else "")
             message.setAccessibleName(f"{f.label}: {shown}" if shown else "")
             message.setVisible(bool(shown))
@@ -185,6 +185,12 @@ class FieldRow(QFrame):
                          self._revert, 2)
         if self.revert_button is not None:
             self.revert_button.setVisible(edited)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
+        if self.editor.handle_key(event, self.focusWidget()):
+            event.accept()
+        else:
+            super().keyPressEvent(event)
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt override
         super().paintEvent(event)

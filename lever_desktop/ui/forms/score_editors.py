@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QBoxLayout, QGridLayout, QHBoxLayout, QLabel, QLin
 from lever_desktop.forms import FormField
 from lever_desktop.forms.near_miss import leading_number
 
-from .base import FieldEditor, register, row_layout
+from .base import FieldEditor, line_in, register
 from .buttons import ButtonChoice
 
 SCORE_LABELS = ("1 · Strong no", "2 · No", "3 · Yes", "4 · Strong yes")
@@ -32,7 +32,7 @@ def digit_keys(options: tuple[str, ...]) -> dict[int, int]:
 def score_choice(editor: FieldEditor, layout: QBoxLayout, name: str, *, short: bool = False) -> ButtonChoice:
     """Four steps, 1 (strong no) to 4 (strong yes), that can be cleared."""
     choice = ButtonChoice(
-        editor,
+        editor.host,
         layout,
         ("1", "2", "3", "4") if short else SCORE_LABELS,
         names=[f"{name}: {full}" for full in SCORE_LABELS],
@@ -48,14 +48,14 @@ def score_choice(editor: FieldEditor, layout: QBoxLayout, name: str, *, short: b
 class _OptionButtonsEditor(FieldEditor):
     """Options as a row of buttons; the widget value is the option's position."""
 
-    def __init__(self, field: FormField, parent: QWidget | None = None) -> None:
-        super().__init__(field, parent)
-        layout = row_layout(self)
+    def __init__(self, field: FormField, host: QWidget, layout: QBoxLayout) -> None:
+        super().__init__(field, host, layout)
+        line = line_in(layout)
         options = field.definition.option_texts
         if options or field.definition.type != "score":
             self.row = ButtonChoice(
-                self,
-                layout,
+                host,
+                line,
                 options,
                 names=[f"{self.label}: {o}" for o in options],
                 keys=digit_keys(options),
@@ -65,8 +65,8 @@ class _OptionButtonsEditor(FieldEditor):
             self.row.on_change = self._user_changed
             self.choices.append(self.row)
         else:
-            self.row = score_choice(self, layout, self.label)
-        layout.addStretch(1)
+            self.row = score_choice(self, line, self.label)
+        line.addStretch(1)
 
     def value(self) -> int | None:
         return self.row.index()
@@ -108,21 +108,21 @@ class ScorecardEditor(FieldEditor):
 
     kinds = ("scorecard",)
 
-    def __init__(self, field: FormField, parent: QWidget | None = None) -> None:
-        super().__init__(field, parent)
-        grid = QGridLayout(self)
-        grid.setContentsMargins(0, 0, 0, 0)
+    def __init__(self, field: FormField, host: QWidget, layout: QBoxLayout) -> None:
+        super().__init__(field, host, layout)
+        grid = QGridLayout()
+        layout.addLayout(grid)
         grid.setColumnStretch(2, 1)
         self.rows: list[ButtonChoice] = []
         self.comments: list[QLineEdit] = []
         for line, skill in enumerate(field.definition.scores):
-            name = QLabel(skill.text, self)
+            name = QLabel(skill.text, host)
             name.setToolTip(skill.description)
             buttons = QHBoxLayout()
             scores = score_choice(self, buttons, skill.text, short=True)
             for button in scores.buttons:
                 button.setToolTip(skill.description or skill.text)
-            comment = QLineEdit(self)
+            comment = QLineEdit(host)
             comment.setPlaceholderText(f"Comment on {skill.text.lower()}")
             self._name(comment, f"{skill.text}: comment")
             comment.textEdited.connect(self._user_changed)
@@ -149,4 +149,4 @@ class ScorecardEditor(FieldEditor):
         for row in self.rows:
             if row.index() is None:
                 return row.focus_target()
-        return self.rows[0].focus_target() if self.rows else self
+        return self.rows[0].focus_target() if self.rows else self.host

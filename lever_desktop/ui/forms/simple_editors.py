@@ -9,11 +9,11 @@ from typing import Any
 
 from PySide6.QtCore import QDate, QRegularExpression, Qt
 from PySide6.QtGui import QPalette, QRegularExpressionValidator
-from PySide6.QtWidgets import QDateEdit, QLabel, QLineEdit, QPushButton, QWidget
+from PySide6.QtWidgets import QBoxLayout, QDateEdit, QLabel, QLineEdit, QPushButton, QWidget
 
 from lever_desktop.forms import FormField
 
-from .base import FieldEditor, register, row_layout
+from .base import FieldEditor, line_in, register
 from .buttons import ButtonChoice
 
 
@@ -26,25 +26,25 @@ class DateEditor(FieldEditor):
 
     kinds = ("date",)
 
-    def __init__(self, field: FormField, parent: QWidget | None = None) -> None:
-        super().__init__(field, parent)
-        layout = row_layout(self)
-        self.add_button = QPushButton("Add date", self)
+    def __init__(self, field: FormField, host: QWidget, layout: QBoxLayout) -> None:
+        super().__init__(field, host, layout)
+        line = line_in(layout)
+        self.add_button = QPushButton("Add date", host)
         self._name(self.add_button, f"Add {self.label}")
         self.add_button.clicked.connect(self._add_by_user)
-        self.date_edit = QDateEdit(self)
+        self.date_edit = QDateEdit(host)
         self.date_edit.setCalendarPopup(True)
         self.date_edit.setDisplayFormat("yyyy-MM-dd")
         self.date_edit.setDateRange(QDate(1900, 1, 1), QDate(2200, 12, 31))
         self._name(self.date_edit, self.label, field.definition.description)
         self.date_edit.dateChanged.connect(self._user_changed)
-        self.clear_button = QPushButton("Clear", self)
+        self.clear_button = QPushButton("Clear", host)
         self.clear_button.setFlat(True)
         self._name(self.clear_button, f"Clear {self.label}")
         self.clear_button.clicked.connect(self._clear_by_user)
         for widget in (self.add_button, self.date_edit, self.clear_button):
-            layout.addWidget(widget)
-        layout.addStretch(1)
+            line.addWidget(widget)
+        line.addStretch(1)
         self._empty = True
         self._show(None)
 
@@ -78,12 +78,12 @@ class DateEditor(FieldEditor):
 class YesNoEditor(FieldEditor):
     kinds = ("yes-no",)
 
-    def __init__(self, field: FormField, parent: QWidget | None = None) -> None:
-        super().__init__(field, parent)
-        layout = row_layout(self)
+    def __init__(self, field: FormField, host: QWidget, layout: QBoxLayout) -> None:
+        super().__init__(field, host, layout)
+        line = line_in(layout)
         self.row = ButtonChoice(
-            self,
-            layout,
+            host,
+            line,
             ("Yes", "No"),
             names=(f"{self.label}: Yes", f"{self.label}: No"),
             keys={Qt.Key.Key_Y: 0, Qt.Key.Key_N: 1},
@@ -91,7 +91,7 @@ class YesNoEditor(FieldEditor):
         )
         self.row.on_change = self._user_changed
         self.choices.append(self.row)
-        layout.addStretch(1)
+        line.addStretch(1)
 
     def value(self) -> bool | None:
         index = self.row.index()
@@ -111,22 +111,22 @@ class CurrencyEditor(FieldEditor):
     kinds = ("currency",)
     _AMOUNT = QRegularExpression(r"^[0-9][0-9,]{0,16}(\.[0-9]{0,2})?$|^$")
 
-    def __init__(self, field: FormField, parent: QWidget | None = None) -> None:
-        super().__init__(field, parent)
+    def __init__(self, field: FormField, host: QWidget, layout: QBoxLayout) -> None:
+        super().__init__(field, host, layout)
         code = field.definition.currency or "—"
-        self.amount = QLineEdit(self)
+        self.amount = QLineEdit(host)
         self.amount.setValidator(QRegularExpressionValidator(self._AMOUNT, self.amount))
         self.amount.setPlaceholderText("Amount")
         self.amount.setAlignment(Qt.AlignmentFlag.AlignRight)
         self.amount.setMaximumWidth(220)
         self._name(self.amount, f"{self.label} in {code}", field.definition.description)
         self.amount.textEdited.connect(self._user_changed)
-        self.code = QLabel(code, self)
+        self.code = QLabel(code, host)
         self.code.setBuddy(self.amount)
-        layout = row_layout(self)
-        layout.addWidget(self.amount)
-        layout.addWidget(self.code)
-        layout.addStretch(1)
+        line = line_in(layout)
+        line.addWidget(self.amount)
+        line.addWidget(self.code)
+        line.addStretch(1)
 
     def value(self) -> Decimal | None:
         text = self.amount.text().replace(",", "").strip()
@@ -145,19 +145,18 @@ class CurrencyEditor(FieldEditor):
 class UnsupportedEditor(FieldEditor):
     """Shown, not editable: the field is kept so nobody believes the form is complete."""
 
-    def __init__(self, field: FormField, parent: QWidget | None = None) -> None:
-        super().__init__(field, parent)
+    def __init__(self, field: FormField, host: QWidget, layout: QBoxLayout) -> None:
+        super().__init__(field, host, layout)
         kind = field.kind.type_name
         notice = f"Lever Desktop cannot edit “{kind}” fields. This answer is not sent from here"
         notice += " — Lever requires it, so complete this feedback in Lever." if field.required else "."
-        self.notice = QLabel(f"ⓘ {notice}", self)
+        self.notice = QLabel(f"ⓘ {notice}", host)
         self.notice.setWordWrap(True)
         self.notice.setFocusPolicy(Qt.FocusPolicy.TabFocus)  # reachable, so it is read out
         self._name(self.notice, f"{self.label}: {notice}")
-        layout = row_layout(self, vertical=True)
         layout.addWidget(self.notice)
         if field.value is not None:
-            shown = QLabel(f"Value on file: {json.dumps(field.value, ensure_ascii=False)[:300]}", self)
+            shown = QLabel(f"Value on file: {json.dumps(field.value, ensure_ascii=False)[:300]}", host)
             shown.setForegroundRole(QPalette.ColorRole.PlaceholderText)
             shown.setWordWrap(True)
             shown.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)

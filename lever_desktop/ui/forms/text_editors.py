@@ -6,24 +6,24 @@ from typing import Any
 
 from PySide6.QtCore import QSize
 from PySide6.QtGui import QFontDatabase, QPalette
-from PySide6.QtWidgets import QLabel, QLineEdit, QPlainTextEdit, QSizePolicy, QWidget
+from PySide6.QtWidgets import QBoxLayout, QLabel, QLineEdit, QPlainTextEdit, QSizePolicy, QWidget
 
 from lever_desktop.forms import FormField
 
-from .base import FieldEditor, register, row_layout
+from .base import FieldEditor, line_in, register
 
 
 @register
 class LineEditor(FieldEditor):
     kinds = ("text",)
 
-    def __init__(self, field: FormField, parent: QWidget | None = None) -> None:
-        super().__init__(field, parent)
-        self.line = QLineEdit(self)
+    def __init__(self, field: FormField, host: QWidget, layout: QBoxLayout) -> None:
+        super().__init__(field, host, layout)
+        self.line = QLineEdit(host)
         self.line.setPlaceholderText(field.definition.prompt)
         self._name(self.line, self.label, field.definition.description)
         self.line.textEdited.connect(self._user_changed)
-        row_layout(self).addWidget(self.line)
+        layout.addWidget(self.line)
 
     def value(self) -> str:
         return self.line.text()
@@ -65,11 +65,10 @@ class GrowingTextEdit(QPlainTextEdit):
 class TextAreaEditor(FieldEditor):
     kinds = ("textarea",)
 
-    def __init__(self, field: FormField, parent: QWidget | None = None) -> None:
-        super().__init__(field, parent)
-        layout = row_layout(self, vertical=True)
+    def __init__(self, field: FormField, host: QWidget, layout: QBoxLayout) -> None:
+        super().__init__(field, host, layout)
         self._add_header(layout)
-        self.text = GrowingTextEdit(self)
+        self.text = GrowingTextEdit(host)
         self.text.setPlaceholderText(field.definition.prompt)
         self._name(self.text, self.label, field.definition.description)
         self.text.textChanged.connect(self._user_changed)
@@ -101,8 +100,8 @@ class CodeEditor(TextAreaEditor):
 
     kinds = ("code",)
 
-    def __init__(self, field: FormField, parent: QWidget | None = None) -> None:
-        super().__init__(field, parent)
+    def __init__(self, field: FormField, host: QWidget, layout: QBoxLayout) -> None:
+        super().__init__(field, host, layout)
         self.text.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self.text.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
         self.text.setAccessibleName(f"{self.label} ({self.language_name} code)")
@@ -115,6 +114,6 @@ class CodeEditor(TextAreaEditor):
         return _LANGUAGE_NAMES.get(language.lower(), language[:1].upper() + language[1:])
 
     def _add_header(self, layout: Any) -> None:
-        self.language_label = QLabel(f"Code · {self.language_name}", self)
+        self.language_label = QLabel(f"Code · {self.language_name}", self.host)
         self.language_label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         layout.addWidget(self.language_label)
