@@ -4,13 +4,12 @@ Imported by the review tests (tests/ is on sys.path)."""
 
 from __future__ import annotations
 
-import copy
 import time
 from typing import Any
 
 import sqlalchemy as sa
 
-from lever_desktop.store import Store, schema
+from lever_desktop.store import schema
 
 NOW = int(time.time() * 1000)
 

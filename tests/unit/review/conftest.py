@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import copy
-
 import pytest
-from review_seed import TEMPLATE, seed
+from review_seed import seed
 
 from lever_desktop.store import Store
 
@@ -16,8 +14,3 @@ def store():
     s.call_sync(seed)
     yield s
     s.close()
-
-
-@pytest.fixture
-def template():
-    return copy.deepcopy(TEMPLATE)
