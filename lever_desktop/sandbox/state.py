@@ -102,7 +102,9 @@ class SandboxState:
             return d
         rng = random.Random(f"details:{self.seed}:{row}")
         created, updated = self.opps.created[row], self.opps.updated[row] or self.opps.created[row]
-        forms = self.offerable_templates()
+        # The seeded past used the first versions: details look the same whether they are
+        # first read before or after a template drifted.
+        forms = [self.template_versions[t["id"]][0] for t in self.offerable_templates()]
         for k in range(rng.randrange(1, 3)):
             start = created + (updated - created) * (k + 1) // 3 + rng.randrange(0, DAY_MS)
             self._add_panel(row, d, rng, start, rng.choice(forms), past=True)

@@ -73,3 +73,15 @@ def test_drift_moves_updated_at_and_changes_fields(big):
     assert new["updatedAt"] > t["updatedAt"] and new["fields"] != t["fields"]
     assert t["fields"] == big.templates[t["id"]]["fields"]  # the old version is untouched
     assert "_version" not in tpl.public_view(new)
+
+
+def test_details_do_not_depend_on_when_they_are_first_read():
+    from lever_desktop.sandbox.activity import Activity
+
+    a, b = SandboxState(opportunities=60, seed=5), SandboxState(opportunities=60, seed=5)
+    for t in b.offerable_templates():
+        Activity(b).drift_template(t["id"])
+    for row in range(60):
+        pa, pb = a.details_of(row), b.details_of(row)
+        assert [p["id"] for p in pa.panels] == [p["id"] for p in pb.panels]
+        assert [f["id"] for f in pa.feedback] == [f["id"] for f in pb.feedback]
