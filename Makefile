@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test bench dist clean
+.PHONY: run test bench dist smoke clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(not ((3, 11) <= sys.version_info[:2] < (3, 14)))' || \
@@ -25,6 +25,20 @@ test: $(STAMP)
 ## Benchmarks (not part of the test suite); each prints its figures.
 bench: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest tests/bench -s -p no:randomly
+
+## Build the Linux installers into dist/: the PyInstaller bundle, a .tar.gz and a .deb.
+dist: $(VENV)/.installed-dist
+	$(BIN)/pyinstaller --noconfirm --clean --log-level WARN build_spec.spec
+	PYTHON=$(BIN)/python packaging/linux/build.sh
+
+$(VENV)/.installed-dist: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e ".[dist]"
+	touch $@
+
+## Smoke-test what `make dist` built: the bundle, and the .deb unpacked to a temporary root.
+smoke:
+	$(BIN)/python packaging/smoke_test.py dist/lever-desktop
+	$(BIN)/python packaging/smoke_test.py $(wildcard dist/lever-desktop_*.deb)
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info

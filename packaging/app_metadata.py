@@ -32,9 +32,10 @@ def package_info() -> dict[str, str]:
 
 def version_tuple(version: str) -> tuple[int, int, int, int]:
     """``0.1.0`` -> (0, 1, 0, 0); pre-release suffixes (``0.2.0rc1``) are dropped."""
-    numbers = [int(n) for n in re.findall(r"\d+", version.split("+")[0])[:4]]
-    if not numbers or not re.match(r"^\d", version):
-        raise ValueError(f"not a release version: {version!r}")
+    release = re.match(r"\d+(?:\.\d+){0,3}", version)
+    if release is None:
+        raise ValueError(f"not a version number: {version!r}")
+    numbers = [int(n) for n in release.group().split(".")]
     return tuple((numbers + [0, 0, 0, 0])[:4])  # type: ignore[return-value]
 
 

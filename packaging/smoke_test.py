@@ -1,7 +1,7 @@
 """Smoke-test a frozen Lever Desktop: the artifact users download, not the source tree.
 
     python packaging/smoke_test.py dist/lever-desktop            # a onedir bundle
-    python packaging/smoke_test.py /tmp/root/opt/lever-desktop   # an unpacked .deb
+    python packaging/smoke_test.py dist/lever-desktop_0.1.0_amd64.deb   # unpacked to a temp root
     python packaging/smoke_test.py "dist/Lever Desktop.app"      # a macOS app
 
 It runs ``lever-desktop-console --version`` and ``lever-desktop-console
@@ -121,9 +121,47 @@ def dangling_symlinks(bundle: Path) -> list[str]:
     return [f"dangling symlink {p.relative_to(bundle)}" for p in bundle.rglob("*") if p.is_symlink() and not p.exists()]
 
 
+def deb_layout_problems(root: Path) -> list[str]:
+    """What a .deb unpacked at ``root`` gets wrong about where things go."""
+    problems = []
+    launcher = root / "usr" / "bin" / APP
+    if not launcher.is_symlink() or os.readlink(launcher) != f"/opt/{APP}/{APP}":
+        problems.append(f"/usr/bin/{APP} is not a symlink to /opt/{APP}/{APP}")
+    for rel in (
+        f"opt/{APP}/{APP}",
+        f"usr/share/applications/{APP}.desktop",
+        f"usr/share/icons/hicolor/256x256/apps/{APP}.png",
+        f"usr/share/icons/hicolor/scalable/apps/{APP}.svg",
+    ):
+        if not (root / rel).is_file():
+            problems.append(f"/{rel} is missing")
+    desktop = root / "usr" / "share" / "applications" / f"{APP}.desktop"
+    if desktop.is_file():
+        entry = desktop.read_text(encoding="utf-8").splitlines()
+        for line in (f"Exec={APP}", f"Icon={APP}"):
+            if line not in entry:
+                problems.append(f"{desktop.name} lacks {line!r}")
+    return problems
+
+
+def check_deb(deb: Path, workdir: Path, timeout: float, env: dict[str, str]) -> tuple[Path, list[str]]:
+    """Unpack ``deb`` under ``workdir``; the bundle's path and the layout problems.
+
+    Also starts the app through a symlink, as /usr/bin/lever-desktop does.
+    """
+    root = workdir / "root"
+    subprocess.run(["dpkg-deb", "-x", str(deb), str(root)], check=True)
+    problems = deb_layout_problems(root)
+    link = workdir / APP
+    link.symlink_to(root / "opt" / APP / APP)
+    result = run([str(link), "--version"], timeout, env)
+    problems += [f"through a symlink: {p}" for p in check(result)]
+    return root / "opt" / APP, problems
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("target", type=Path, help="bundle directory, .app, or executable")
+    parser.add_argument("target", type=Path, help="bundle directory, .app, executable, or .deb")
     parser.add_argument("--windowed", action="store_true", help="test lever-desktop instead of the console variant")
     parser.add_argument("--timeout", type=float, default=120.0, help="seconds per run (default 120)")
     parser.add_argument("--expect-version", help="--version must print this version")
@@ -132,11 +170,16 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
 
-    exe = find_executable(args.target, windowed=args.windowed).resolve()
-    bundle = exe.parent.parent if exe.parent.name == "MacOS" else exe.parent
-    problems = dangling_symlinks(bundle) + missing_qt_libraries(bundle)
     env = smoke_env()
-    with tempfile.TemporaryDirectory(prefix="lever-smoke-", ignore_cleanup_errors=True) as basedir:
+    with tempfile.TemporaryDirectory(prefix="lever-smoke-", ignore_cleanup_errors=True) as tmp:
+        problems: list[str] = []
+        target = args.target
+        if target.suffix == ".deb":
+            target, problems = check_deb(target, Path(tmp), args.timeout, env)
+        exe = find_executable(target, windowed=args.windowed).resolve()
+        bundle = exe.parent.parent if exe.parent.name == "MacOS" else exe.parent
+        problems += dangling_symlinks(bundle) + missing_qt_libraries(bundle)
+        basedir = os.path.join(tmp, "basedir")
         runs = [
             (run([str(exe), "--version"], args.timeout, env), args.expect_version),
             (run([str(exe), "--basedir", basedir, *shlex.split(args.command)], args.timeout, env), None),
