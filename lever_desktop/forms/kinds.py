@@ -61,11 +61,15 @@ class FieldKind:
         return not self.is_empty(value) and self.validate(value) is None
 
 
+# What a drafting model writes when it has no answer; Lever would store it as the answer.
+_NO_ANSWER = frozenset({"", "null", "none"})
+
+
 class TextKind(FieldKind):
     type_name = "text"
 
     def is_empty(self, value: Any) -> bool:
-        return value is None or (isinstance(value, str) and not value.strip())
+        return value is None or (isinstance(value, str) and value.strip().lower() in _NO_ANSWER)
 
     def validate(self, value: Any) -> str | None:
         return None if isinstance(value, str) else f"Expected text, got {describe(value)}."
