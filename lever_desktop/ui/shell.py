@@ -98,6 +98,7 @@ class Shell(QObject):
         from lever_desktop.ui.main_controller import MainController
         from lever_desktop.ui.session import open_session
 
+        await in_thread(_import_heavy_modules)
         env = self.sandbox_env
         self.session = await open_session(account, sandbox=env is not None,
                                           settings=env.settings if env else None,
@@ -108,6 +109,9 @@ class Shell(QObject):
         self.controller = MainController(self.session, self.runner, self.errors, window=self.window)
         self.controller.show()
         self.window.statusBar().clearMessage()
+        from lever_desktop.ui.app import settle_memory
+
+        settle_memory()
         self.window_shown.emit()
 
     async def shutdown(self) -> None:
@@ -130,3 +134,23 @@ class Shell(QObject):
             self.window.deleteLater()
             self.window = None
         self.closed.emit()
+
+
+HEAVY_MODULES = (
+    "lever_desktop.lever.client", "lever_desktop.store.db", "lever_desktop.sync.engine",
+    "lever_desktop.review.outbox", "lever_desktop.relay.client", "lever_desktop.ui.main_controller",
+    # httpcore/anyio import these on the first connection, i.e. on the loop, mid-sync
+    "anyio._backends._asyncio", "httpcore._async.http11", "httpcore._async.connection",
+)
+
+
+def _import_heavy_modules() -> None:
+    """httpx, SQLAlchemy, Alembic, pydantic: a second or more of imports, kept off the GUI thread
+    so the window that is already painted keeps answering while they load."""
+    import importlib
+
+    for name in HEAVY_MODULES:
+        try:
+            importlib.import_module(name)
+        except ImportError:  # a library reorganised its internals: only a warm-up is lost
+            pass

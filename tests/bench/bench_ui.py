@@ -254,10 +254,12 @@ def bench_sync_stall(workdir: Path) -> dict:
     from PySide6.QtWidgets import QApplication
 
     from lever_desktop import config, paths, secrets
+    from lever_desktop.ui.app import settle_memory
     from lever_desktop.ui.crash import ErrorPath
     from lever_desktop.ui.main_controller import MainController
     from lever_desktop.ui.session import open_session
-    from lever_desktop.ui.tasks import TaskRunner
+    from lever_desktop.ui.shell import _import_heavy_modules
+    from lever_desktop.ui.tasks import TaskRunner, in_thread
 
     paths.set_basedir(workdir / "sync")
     secrets.use_memory_backend()
@@ -278,9 +280,11 @@ def bench_sync_stall(workdir: Path) -> dict:
         gaps: list[float] = []
 
         async def scenario():
+            await in_thread(_import_heavy_modules)  # as Shell.open_account does
             session = await open_session(config.Account(api_key=key, base_url=base_url))
             controller = MainController(session, runner, errors)
             controller.show()
+            settle_memory()  # as Shell.open_account does once the window is wired
             controller.window.show_page("candidates")
             stop = asyncio.Event()
 
