@@ -92,18 +92,10 @@ def line_in(layout: QBoxLayout) -> QHBoxLayout:
     return line
 
 
-_EDITORS: dict[str, type[FieldEditor]] = {}
+EDITORS: dict[str, type[FieldEditor]] = {}  # filled by @register in the editor modules
 
 
 def register(cls: type[FieldEditor]) -> type[FieldEditor]:
     for kind in cls.kinds:
-        _EDITORS[kind] = cls
+        EDITORS[kind] = cls
     return cls
-
-
-def editor_for(field: FormField, host: QWidget, layout: QBoxLayout) -> FieldEditor:
-    from . import choice_editors, score_editors, simple_editors, text_editors  # noqa: F401
-
-    if not field.supported:
-        return simple_editors.UnsupportedEditor(field, host, layout)
-    return _EDITORS[field.definition.type](field, host, layout)

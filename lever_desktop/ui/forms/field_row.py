@@ -18,7 +18,7 @@ from lever_desktop.forms import FeedbackForm, FormField
 from lever_desktop.forms.field import FieldStatus
 from lever_desktop.forms.kinds import describe
 
-from .base import editor_for
+from .editors import editor_for
 from .provenance_view import EvidencePanel, confidence_text, evidence_toggle
 
 Role = QPalette.ColorRole
