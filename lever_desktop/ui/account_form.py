@@ -55,7 +55,8 @@ class AccountForm(QWidget):
         self.key_status.setWordWrap(True)
         self.key_status.setObjectName("keyStatus")
         self.relay_url = QLineEdit(placeholderText="https://relay.example.com")
-        self.relay_token = QLineEdit(echoMode=QLineEdit.EchoMode.Password, placeholderText="reader token")
+        self.relay_token = QLineEdit(echoMode=QLineEdit.EchoMode.Password,
+                                     placeholderText="reader token (empty: keep the saved one)")
         self.webhook_tokens = QPlainTextEdit()
         self.webhook_tokens.setPlaceholderText("one per line: candidateStageChange = <signature token>")
         self.webhook_tokens.setFixedHeight(70)
@@ -143,20 +144,20 @@ class AccountForm(QWidget):
         s.confidence_threshold = self.threshold.value()
         s.extra["reviewer_email"] = self.email.text().strip()
         s.sandbox = False
-        writes = {secrets.RELAY_READER_TOKEN: self.relay_token.text().strip(),
-                  secrets.WEBHOOK_TOKENS: json.dumps(tokens) if tokens else ""}
-        if self.api_key.text().strip():
-            writes[secrets.API_KEY] = self.api_key.text().strip()
-        await in_thread(_write_secrets, writes)
+        await in_thread(_write_secrets, {
+            secrets.API_KEY: self.api_key.text().strip(),
+            secrets.RELAY_READER_TOKEN: self.relay_token.text().strip(),
+            secrets.WEBHOOK_TOKENS: json.dumps(tokens) if tokens else "",
+        })
         await in_thread(s.save)
 
 
 def _write_secrets(values: dict[str, str]) -> None:
+    """Empty fields keep what the keychain has: Settings never shows saved secrets, so an empty
+    field means "unchanged", not "delete"."""
     for name, value in values.items():
         if value:
             secrets.set_secret(name, value)
-        elif name != secrets.API_KEY:
-            secrets.delete_secret(name)
 
 
 def _why(exc: BaseException) -> str:

@@ -115,7 +115,7 @@ def test_connect_to_lever_checks_the_key_at_once_and_saves_secrets(runner, sandb
 
 def test_no_secure_store_is_said_plainly_and_nothing_typed_is_lost(runner, qtbot, monkeypatch):
     class NoKeychain:
-        def get(self, name):
+        def get(self, *_args):
             raise secrets.SecretStoreUnavailable("test")
 
         set = delete = get
