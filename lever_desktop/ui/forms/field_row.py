@@ -26,6 +26,7 @@ Role = QPalette.ColorRole
 _HIGHLIGHT, _HIGHLIGHTED_TEXT = Role.Highlight, Role.HighlightedText
 _BUTTON, _BUTTON_TEXT, _PLACEHOLDER = Role.Button, Role.ButtonText, Role.PlaceholderText
 _BAR = 4  # px of the attention bar on the left edge
+_TAB_FOCUS = Qt.FocusPolicy.TabFocus
 _SHORT = 60  # characters that always fit on one line; wrapping labels make layout much slower
 
 
@@ -88,10 +89,22 @@ class FieldRow(QFrame):
                 self.actions = QHBoxLayout()
                 self.actions.addStretch(1)
                 self.outer.insertLayout(self._editor_end + (self.message is not None), self.actions)
-            earlier = [b for b in (self.suggest_button, self.confirm_button, self.revert_button)[:position] if b]
+            actions = (self.suggest_button, self.confirm_button, self.revert_button)
+            earlier = [b for b in actions[:position] if b]
             self.actions.insertWidget(len(earlier), button)
+            # a widget made later would otherwise be last in the window's Tab order
+            anchor = earlier[-1] if earlier else self._last_control(exclude=(*actions, button))
+            if anchor is not None:
+                QWidget.setTabOrder(anchor, button)
             setattr(self, attribute, button)
         return button
+
+    def _last_control(self, exclude: tuple[QWidget | None, ...]) -> QWidget | None:
+        controls = [
+            w for w in self.children()
+            if isinstance(w, QWidget) and w not in exclude and w.focusPolicy() & _TAB_FOCUS
+        ]
+        return controls[-1] if controls else None
 
     def _message_label(self) -> QLabel:
         if self.message is None:

@@ -119,6 +119,8 @@ def test_every_control_has_an_accessible_name_and_tab_order_follows_the_form(
         and not isinstance(w.parentWidget(), (QComboBox, QDateEdit))  # their inner line edit
     ]
     assert unnamed == []
+    click(qtbot, widget.row("f-culture").editor.row.buttons[0])  # an edit adds a Revert button
+    click(qtbot, widget.row("f-rating").suggest_button)
     rows_in_tab_order = []
     current = widget.nextInFocusChain()
     while current is not widget:
