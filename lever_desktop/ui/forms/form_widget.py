@@ -18,6 +18,13 @@ NEXT_ATTENTION_KEYS = (QKeySequence(Qt.Key.Key_F8), QKeySequence("Ctrl+."))
 
 
 class FeedbackFormWidget(QWidget):
+    """Edits ``form`` in place; read the result from the form (``form.field_values()``).
+
+    ``valuesChanged`` fires after every reviewer change (answer, confirmation, revert, fix);
+    ``approvableChanged(bool)`` only when the answer to ``can_approve()`` flips — read it once
+    after construction for the initial state. ``blocking_reasons()`` says why not, per field.
+    """
+
     valuesChanged = Signal()  # noqa: N815 - Qt signal naming
     approvableChanged = Signal(bool)  # noqa: N815
 
