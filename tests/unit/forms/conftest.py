@@ -28,3 +28,8 @@ def every_type_draft() -> dict[str, Any]:
 @pytest.fixture
 def unknown_type_template() -> dict[str, Any]:
     return load_fixture("templates/unknown_type.json")
+
+
+@pytest.fixture
+def phone_screen_template() -> dict[str, Any]:
+    return load_fixture("templates/phone_screen.json")

@@ -114,3 +114,27 @@ def test_unknown_field_id_is_a_clear_error(every_type_template):
     form = FeedbackForm.from_template(every_type_template)
     with pytest.raises(KeyError, match="no field 'nope'"):
         form.set("nope", 1)
+
+
+def test_a_bare_phone_screen_template(phone_screen_template):
+    """Unwrapped template, score-system without options, a score that carries its own options."""
+    form = FeedbackForm.from_template(phone_screen_template)
+    assert form.template_id == "tmpl-phone-screen"
+    assert form.field("p-rating").definition.option_texts[1] == "3 - Hire"  # Lever's default scale
+    assert form.field("p-comp").definition.currency == "EUR"
+    form.set("p-rating", "4 - Strong Hire")
+    form.set("p-why", "Wants to own the payments platform.")
+    form.set("p-visa", "no")
+    form.set("p-fit", 3)  # this score has options: the option text is what Lever wants
+    message = form.errors()[0].message
+    assert "not one of the options" in message
+    assert "Suggested fix" not in message  # fixes are offered for AI values, not the reviewer's
+    form.set("p-fit", "3 - Yes")
+    form.set("p-comp", 85000)
+    assert form.field_values() == [
+        {"id": "p-rating", "value": "4 - Strong Hire"},
+        {"id": "p-why", "value": "Wants to own the payments platform."},
+        {"id": "p-comp", "value": 85000},
+        {"id": "p-visa", "value": "no"},
+        {"id": "p-fit", "value": "3 - Yes"},
+    ]
