@@ -135,3 +135,14 @@ async def test_targeted_refresh_stores_panels_interviews_and_feedback(sandbox, s
         assert not await engine.refresh_opportunity(oid)  # 404: forgotten, children too
     assert store.call_sync(cache.get_opportunity, oid) is None
     assert consistent(store.path)
+
+
+async def test_the_nightly_pass_drops_webhook_deliveries_older_than_30_days(sandbox, store):
+    day = 86_400_000
+    async with client_for(sandbox) as client:
+        engine = SyncEngine(client, store)
+        now = engine.now_ms()
+        for key, age in (("old", 31 * day), ("recent", 29 * day)):
+            store.call_sync(lambda c, k=key, a=age: cache.record_webhook_delivery(c, k, "{}", "accepted", now - a))
+        await engine.sync_now()
+    assert cached(store.path, "SELECT dedup_key FROM webhook_deliveries") == [("recent",)]
