@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QBoxLayout, QLabel, QLineEdit, QPlainTextEdit, QSi
 
 from lever_desktop.forms import FormField
 
-from .base import FieldEditor, line_in, register
+from .base import FieldEditor, register
 
 
 @register
