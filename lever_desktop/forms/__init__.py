@@ -15,7 +15,7 @@ from .form import (
     ReadOnlyField,
 )
 from .kinds import FieldKind
-from .provenance import DRAFT_SCHEMA, Evidence, Provenance
+from .provenance import DRAFT_SCHEMA, Evidence, Provenance, draft_values
 from .registry import KINDS, KNOWN_TYPES, kind_for
 
 __all__ = [
@@ -41,6 +41,7 @@ __all__ = [
     "TemplateDrift",
     "compare_templates",
     "draft_diff",
+    "draft_values",
     "kind_for",
     "parse_field",
 ]

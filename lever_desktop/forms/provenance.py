@@ -82,6 +82,12 @@ def parse_evidence(value: Any) -> tuple[Evidence, ...]:
     return tuple(out)
 
 
+def draft_values(doc: Any) -> dict[str, Any]:
+    """{field id: AI value} of a draft document (the last answer wins for a repeated id)."""
+    entries, _notices = draft_entries(doc)
+    return {entry["id"]: copy.deepcopy(entry.get("value")) for entry in entries}
+
+
 def draft_entries(doc: Any) -> tuple[list[dict[str, Any]], list[str]]:
     """The field entries of a draft document, and notices about what was odd in it."""
     if not isinstance(doc, dict):

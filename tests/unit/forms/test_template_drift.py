@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 
-from lever_desktop.forms import compare_templates
+from lever_desktop.forms import compare_templates, draft_values
 
 
 def fields_of(template):
@@ -78,3 +78,12 @@ def test_scorecard_rows_changed(every_type_template):
     drift = compare_templates(every_type_template, described, answer).for_field("f-skills")
     assert drift.applies is True and drift.notes == ("Skill descriptions changed.",)
     assert drift.as_dict()["changes"] == ["scorecard-changed"]
+
+
+def test_a_whole_draft_checked_against_a_newer_template(every_type_template, every_type_draft):
+    new = copy.deepcopy(every_type_template)
+    next(f for f in fields_of(new) if f["id"] == "f-langs")["options"].pop(0)  # "Python" retired
+    drift = compare_templates(every_type_template, new, draft_values(every_type_draft))
+    assert [(f.field_id, f.applies) for f in drift.changed] == [("f-langs", False)]
+    assert drift.for_field("f-rating").applies is False  # "3" was never valid: flagged, not hidden
+    assert drift.for_field("f-summary").applies is True
