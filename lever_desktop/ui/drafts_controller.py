@@ -18,10 +18,10 @@ from lever_desktop.review.lifecycle import REVIEWABLE
 from lever_desktop.ui import queries
 from lever_desktop.ui.draft_editor import DraftEditor
 from lever_desktop.ui.pages import TablePage
-from lever_desktop.ui.table_models import format_ms
+from lever_desktop.ui.table_models import format_ms, format_ms_short
 from lever_desktop.ui.tasks import TaskRunner, dialog_result
 
-HEADERS = ("Candidate", "Form", "To check", "State", "Received", "Interviewer")
+HEADERS = ("Candidate", "Form", "⚠", "State", "Received", "Interviewer")
 
 
 class DraftsController(QObject):
@@ -33,7 +33,8 @@ class DraftsController(QObject):
         super().__init__(parent)
         self.session = session
         self.runner = runner
-        self.list = TablePage(HEADERS, title="Drafts waiting for your review, oldest first.", time_columns=(4,))
+        self.list = TablePage(HEADERS, title="Drafts waiting for your review, oldest first.", time_columns=(4,),
+                              time_format=format_ms_short)
         self.list.table.sortByColumn(4, Qt.SortOrder.AscendingOrder)
         self.editor = DraftEditor()
         self.page = QSplitter(Qt.Orientation.Horizontal)
@@ -55,7 +56,7 @@ class DraftsController(QObject):
             # Text fields take J/K as typing (they override shortcuts for printable keys).
             QShortcut(QKeySequence(key), self.page, lambda d=delta: self.step(d),
                       context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        for col, width in enumerate((135, 120, 65, 85, 115)):
+        for col, width in enumerate((130, 115, 30, 80, 78)):
             self.list.table.horizontalHeader().resizeSection(col, width)
 
     # -- list ----------------------------------------------------------------
@@ -63,7 +64,7 @@ class DraftsController(QObject):
         def fill(rows: list[tuple]) -> None:
             keep = self.draft_id
             self.list.model.set_rows(
-                [(name, form, f"⚠ {flags}" if flags else "", queries.DRAFT_STATE_LABELS.get(state, state), received, who)
+                [(name, form, flags or None, queries.DRAFT_STATE_LABELS.get(state, state), received, who)
                  for _id, name, form, who, flags, received, state in rows],
                 keys=[r[0] for r in rows],
             )
@@ -130,8 +131,7 @@ class DraftsController(QObject):
         self.editor.set_header(view["candidate"], view["headline"], form.title, rec.interviewer_email,
                                interview.get("subject"), format_ms(rec.received_at))
         labels = {f.id: f.label for f in form.fields}
-        self.editor.set_flags([(f"{labels[f['fieldId']]} — " if f.get("fieldId") in labels else "")
-                               + str(f.get("message") or f.get("code", "")) for f in rec.flags] + notices)
+        self.editor.set_flags([_flag_text(f, labels) for f in rec.flags] + notices)
         self.editor.set_form(widget)
         choices = [(view["author"], None)] if view["author"] else [("(no Lever user found)", None)]
         if view["service_author"]:
@@ -163,8 +163,11 @@ class DraftsController(QObject):
             "needs_attention": (f"Needs attention: {str(reason or '').replace('_', ' ')}.", "error"),
             "discarded": ("Discarded.", "info"),
         }.get(state)
-        if state == "submitted" and readback:
+        readback = readback or {}
+        if state == "submitted" and readback.get("differences"):
             text = (text[0] + " Lever's stored form differs from what you approved: see Activity.", "warn")
+        elif state == "submitted" and readback.get("error"):
+            text = (text[0] + " (It could not be read back to compare: " + str(readback["error"]) + ")", "ok")
         self.editor.set_outcome(*(text or ("", "info")))
 
     def _values_changed(self) -> None:
@@ -207,8 +210,9 @@ class DraftsController(QObject):
         body = build_body(rec.template_id, rec.panel_id, rec.interview_id, int(time.time() * 1000),
                           self.form.field_values(strict=False))
         errors = [str(e) for e in self.form.errors()]
+        author = self.view["author_id"] if self.editor.chosen_author() is None else "(the service account)"
         self.editor.set_payload({"method": "POST", "path": f"/opportunities/{rec.opportunity_id}/feedback",
-                                 "params": {"perform_as": "(the author above)"}, "body": body,
+                                 "params": {"perform_as": author or "(no Lever user found)"}, "body": body,
                                  **({"notYetValid": errors} if errors else {})})
 
     # -- actions -------------------------------------------------------------
@@ -266,3 +270,10 @@ class DraftsController(QObject):
         """The outbox moved a draft on: update the editor if it is showing that draft."""
         if draft_id == self.draft_id:
             self.show_state(state, reason, feedback_id, readback)
+
+
+def _flag_text(flag: dict[str, Any], labels: dict[str, str]) -> str:
+    """"Overall rating — the model was 40% sure", without repeating a label the message has."""
+    message = str(flag.get("message") or flag.get("code", ""))
+    label = labels.get(flag.get("fieldId") or "")
+    return f"{label} — {message}" if label and not message.startswith(label) else message

@@ -141,9 +141,10 @@ def profile_html(p: dict | None) -> str:
 class TablePage(QWidget):
     """A title line, a sortable table, and an optional detail pane."""
 
-    def __init__(self, headers, *, title: str, time_columns=(), detail: bool = False, parent=None) -> None:
+    def __init__(self, headers, *, title: str, time_columns=(), time_format=format_ms, detail: bool = False,
+                 parent=None) -> None:
         super().__init__(parent)
-        self.model = RowsModel(headers, time_columns=time_columns)
+        self.model = RowsModel(headers, time_columns=time_columns, time_format=time_format)
         self.proxy = sorted_proxy(self.model)
         self.title = QLabel(title)
         self.title.setWordWrap(True)

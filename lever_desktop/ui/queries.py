@@ -199,8 +199,9 @@ def draft_view(conn: sa.Connection, draft_id: str, service_account: str | None) 
     try:
         author = resolve_author(rec.interviewer_email, users, interview)
         author_text, author_problem = f"{author.name} <{author.email}> — the interviewer", "; ".join(author.warnings)
+        author_id = author.user_id
     except AuthorUnresolved as e:
-        author_text, author_problem = None, str(e)
+        author_text, author_problem, author_id = None, str(e), None
     service = None
     if service_account:
         try:
@@ -217,6 +218,7 @@ def draft_view(conn: sa.Connection, draft_id: str, service_account: str | None) 
         "headline": opp[1] if opp else None,
         "interview": interview,
         "author": author_text,
+        "author_id": author_id,
         "author_problem": author_problem,
         "service_author": service,
         "audit": drafts.audit_trail(conn, draft_id)[-3:],

@@ -28,6 +28,14 @@ def format_ms(value: Any) -> str:
     return dt.datetime.fromtimestamp(int(value) / 1000).strftime("%Y-%m-%d %H:%M")
 
 
+def format_ms_short(value: Any) -> str:
+    """"14:05" today, "Nov 27" before: what fits a narrow column."""
+    if not value:
+        return ""
+    at = dt.datetime.fromtimestamp(int(value) / 1000)
+    return at.strftime("%H:%M") if at.date() == dt.date.today() else at.strftime("%b %d")
+
+
 class LazyTableModel(QAbstractTableModel):
     sortRequested = Signal(int, Qt.SortOrder)
     blockLoaded = Signal()
@@ -145,12 +153,14 @@ class LazyTableModel(QAbstractTableModel):
 class RowsModel(QAbstractTableModel):
     """A short list (drafts, outbox, postings) held in full; sortable through a proxy."""
 
-    def __init__(self, headers: Sequence[str], *, time_columns: Sequence[int] = (), parent=None) -> None:
+    def __init__(self, headers: Sequence[str], *, time_columns: Sequence[int] = (),
+                 time_format: Callable[[Any], str] = format_ms, parent=None) -> None:
         super().__init__(parent)
         self._headers = list(headers)
         self._rows: list[tuple[Any, ...]] = []
         self._keys: list[Any] = []
         self._time_columns = set(time_columns)
+        self._time_format = time_format
 
     def set_rows(self, rows: list[tuple[Any, ...]], keys: list[Any] | None = None) -> None:
         self.beginResetModel()
@@ -180,7 +190,9 @@ class RowsModel(QAbstractTableModel):
             return None
         value = self._rows[index.row()][index.column()]
         if role == Qt.ItemDataRole.DisplayRole:
-            return format_ms(value) if index.column() in self._time_columns else ("" if value is None else str(value))
+            if index.column() in self._time_columns:
+                return self._time_format(value)
+            return "" if value is None else str(value)
         if role == Qt.ItemDataRole.UserRole:  # sort key: raw value
             return value if value is not None else ""
         if role == Qt.ItemDataRole.ToolTipRole:

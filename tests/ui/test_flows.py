@@ -104,6 +104,7 @@ def test_review_fix_approve_submits_to_lever(desktop, sandbox, qtbot, tmp_path):
     editor.form_widget.rows[0].editor.focus_target().setFocus()
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: "Submitted to Lever" in editor.outcome.text(), timeout=TIMEOUT)
+    assert "differs" not in editor.outcome.text()  # read back from Lever: what was approved was stored
     stored = [f for f in lever_forms(sandbox, doc["opportunityId"]) if f.get("interview") == doc["interviewId"]]
     assert len(stored) == 1 and stored[0]["completedAt"]
 
