@@ -2,19 +2,11 @@
 
 from __future__ import annotations
 
-import pytest
 from sync_support import admin, bootstrap_floor, cached, client_for, consistent, live_ids
 
-from lever_desktop.store import Store, cache
+from lever_desktop.store import cache
 from lever_desktop.sync.engine import SyncEngine
 from lever_desktop.sync.events import SyncState
-
-
-@pytest.fixture
-def store():
-    s = Store.open()
-    yield s
-    s.close()
 
 
 async def test_bootstrap_fills_the_cache_at_the_request_floor(sandbox_factory, store):

@@ -8,7 +8,7 @@ import pytest
 from sync_support import bootstrap_floor, cached, client_for, consistent, live_ids, set_faults, wait_for
 
 from lever_desktop.lever import errors
-from lever_desktop.store import Store, cache
+from lever_desktop.store import cache
 from lever_desktop.sync import walk
 from lever_desktop.sync.engine import SyncEngine
 from lever_desktop.sync.events import SyncState
@@ -19,13 +19,6 @@ from lever_desktop.sync.events import SyncState
 CASES = [(step, "status=500") for step in range(9)] + [
     (0, "drop"), (4, "drop"), (6, "drop"), (3, "malformed"), (7, "malformed"),
 ]
-
-
-@pytest.fixture
-def store():
-    s = Store.open()
-    yield s
-    s.close()
 
 
 @pytest.mark.parametrize(("step", "fault"), CASES)
@@ -91,9 +84,14 @@ async def test_forbidden_confidential_records_fall_back_to_the_rest(sandbox_fact
     assert {r[0] for r in cached(store.path, "SELECT id FROM opportunities")} == live_ids(lever, confidential=False)
 
 
-async def test_a_manual_sync_joins_the_running_pass(sandbox_factory, store):
+def slow_sandbox(sandbox_factory):
     lever = sandbox_factory(opportunities=250)
-    set_faults(lever, "latency=0.05,path=/opportunities")
+    set_faults(lever, "latency=0.05,path=/opportunities")  # a pass long enough to meet it running
+    return lever
+
+
+async def test_a_manual_sync_joins_the_running_pass(sandbox_factory, store):
+    lever = slow_sandbox(sandbox_factory)
     async with client_for(lever) as client:
         engine = SyncEngine(client, store)
         first = asyncio.ensure_future(engine.sync_now())
@@ -104,8 +102,7 @@ async def test_a_manual_sync_joins_the_running_pass(sandbox_factory, store):
 
 
 async def test_cancel_keeps_stored_pages_and_the_next_pass_resumes(sandbox_factory, store):
-    lever = sandbox_factory(opportunities=250)
-    set_faults(lever, "latency=0.05,path=/opportunities")
+    lever = slow_sandbox(sandbox_factory)
     async with client_for(lever) as client:
         engine = SyncEngine(client, store)
         events = []
@@ -123,8 +120,7 @@ async def test_cancel_keeps_stored_pages_and_the_next_pass_resumes(sandbox_facto
 
 
 async def test_a_caller_that_stops_waiting_does_not_cancel_the_pass(sandbox_factory, store):
-    lever = sandbox_factory(opportunities=250)
-    set_faults(lever, "latency=0.05,path=/opportunities")
+    lever = slow_sandbox(sandbox_factory)
     async with client_for(lever) as client:
         engine = SyncEngine(client, store)
         impatient = asyncio.ensure_future(engine.sync_now())

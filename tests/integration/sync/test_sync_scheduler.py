@@ -3,24 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 
-import pytest
 from sync_support import client_for, wait_for
 
-from lever_desktop.store import Store
 from lever_desktop.sync.clock import ManualClock
 from lever_desktop.sync.engine import SyncEngine
 from lever_desktop.sync.events import SyncState
 
 MINUTE, HOUR = 60, 3600
-
-
-@pytest.fixture
-def store():
-    s = Store.open()
-    yield s
-    s.close()
 
 
 class Harness:
@@ -40,6 +32,18 @@ class Harness:
         """Wait until the scheduler sleeps on the clock (nothing left to do right now)."""
         await wait_for(lambda: self.clock.sleepers == 1 and not self.engine.running)
 
+    @contextlib.asynccontextmanager
+    async def running(self):
+        """The scheduler running, after its first pass (a bootstrap), waiting on the clock."""
+        task = asyncio.create_task(self.engine.run_scheduler())
+        try:
+            await wait_for(lambda: len(self.passes) == 1)
+            await self.idle()
+            yield self
+        finally:
+            task.cancel()
+            await asyncio.gather(task, return_exceptions=True)
+
     async def advance(self, seconds: float) -> None:
         n = len(self.passes)
         await self.clock.advance(seconds)
@@ -50,12 +54,8 @@ class Harness:
 async def test_each_resource_runs_at_its_cadence(sandbox, store):
     clock = ManualClock(start=time.time())
     async with client_for(sandbox) as client:
-        h = Harness(SyncEngine(client, store, clock=clock), clock)
-        task = asyncio.create_task(h.engine.run_scheduler())
-        try:
-            await wait_for(lambda: len(h.passes) == 1)  # first start: everything (a bootstrap)
-            await h.idle()
-            assert h.passes[0].ok and len(h.passes[0].resources) == 7
+        async with Harness(SyncEngine(client, store, clock=clock), clock).running() as h:
+            assert h.passes[0].ok and len(h.passes[0].resources) == 7  # first start: a bootstrap
             await h.advance(15 * MINUTE)
             assert h.passes[-1].resources == ["opportunities"] and h.passes[-1].requests == 1
             await h.advance(45 * MINUTE)  # an hour: postings and templates (1 h TTL) too
@@ -63,19 +63,12 @@ async def test_each_resource_runs_at_its_cadence(sandbox, store):
             await h.advance(23 * HOUR)  # a day: stages, users, reasons and the nightly tombstone check
             assert sorted(h.passes[-1].resources) == sorted(r.name for r in h.engine.resources)
             assert all(p.ok for p in h.passes) and len(h.passes) == 4
-        finally:
-            task.cancel()
-            await asyncio.gather(task, return_exceptions=True)
 
 
 async def test_network_loss_goes_offline_and_recovers_by_itself(sandbox, store):
     clock = ManualClock(start=time.time())
     async with client_for(sandbox) as client:
-        h = Harness(SyncEngine(client, store, clock=clock), clock)
-        task = asyncio.create_task(h.engine.run_scheduler())
-        try:
-            await wait_for(lambda: len(h.passes) == 1)
-            await h.idle()
+        async with Harness(SyncEngine(client, store, clock=clock), clock).running() as h:
             sandbox.stop()  # Lever unreachable
             await h.advance(15 * MINUTE)
             assert h.engine.state == SyncState.OFFLINE and h.passes[-1].offline
@@ -85,6 +78,3 @@ async def test_network_loss_goes_offline_and_recovers_by_itself(sandbox, store):
             await h.advance(15)
             assert h.engine.state == SyncState.ONLINE and h.passes[-1].ok
             assert h.states[-3:] == [SyncState.OFFLINE, SyncState.SYNCING, SyncState.ONLINE]
-        finally:
-            task.cancel()
-            await asyncio.gather(task, return_exceptions=True)
