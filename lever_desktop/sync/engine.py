@@ -109,17 +109,24 @@ class SyncEngine:
             self._bus.emit(SyncEvent("progress", self.state, res.name, done, total))
 
         params = walk.walk_params(res, state, full, self.overlap_ms)
-        w = walk.Walk(self, res, params, state, full, progress)
+        w = walk.Walk(self, res, params, state, progress)
+        key = f"confidentiality:{res.name}"
         try:
-            return await w.run()
+            received = await w.run()
+            if params.get("confidentiality") == "all" and state.get(key):
+                await self.store.call(cache.delete_state, key)  # permission granted since: forget the fallback
+            return received
         except errors.LeverAuthError as e:
             if not (e.forbidden and params.get("confidentiality") == "all"):
                 raise
-            # This key may not read confidential data: fall back to what it may read, and remember.
+            # This key may not read confidential data: fall back to what it may read, and remember
+            # (a full pass asks again).
             _log.info("%s: confidential records not permitted for this key; syncing the others", res.name)
-            await self.store.call(cache.set_state, f"confidentiality:{res.name}", "non-confidential", self.now_ms())
-            state[f"confidentiality:{res.name}"] = "non-confidential"
-            w = walk.Walk(self, res, walk.walk_params(res, state, False, self.overlap_ms), state, full, progress)
+            await self.store.call(cache.set_state, key, "non-confidential", self.now_ms())
+            state[key] = "non-confidential"
+            restarts = w.restarts
+            w = walk.Walk(self, res, {k: v for k, v in params.items() if k != "confidentiality"}, state, progress)
+            w.restarts += restarts
             return await w.run()
         finally:
             report.restarts += w.restarts

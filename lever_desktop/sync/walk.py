@@ -96,11 +96,12 @@ def _commit_page(
 class Walk:
     """Walk ``res`` with ``params``; ``progress(done, total)`` after every stored page."""
 
-    def __init__(self, engine: Any, res: Resource, params: dict[str, Any], state: dict[str, Any], full: bool,
+    def __init__(self, engine: Any, res: Resource, params: dict[str, Any], state: dict[str, Any],
                  progress: Callable[[int, int | None], None]) -> None:  # fmt: skip
-        self.engine, self.res, self.params, self.full = engine, res, params, full
-        self.progress = progress
-        self.total: int | None = state.get(f"count:{res.name}") if "updated_at_start" not in params else None
+        self.engine, self.res, self.params, self.progress = engine, res, params, progress
+        # A walk without a window reads everything: its size last time is the estimate for the bar.
+        self.whole = res.window is None or res.window not in params
+        self.total: int | None = state.get(f"count:{res.name}") if self.whole else None
         self.cursor: dict[str, Any] | None = state.get(f"cursor:{res.name}")
         if self.cursor and self.cursor.get("params") != params:
             self.cursor = None  # a cursor of another query: its token would be refused
@@ -138,8 +139,7 @@ class Walk:
                     raise errors.PaginationError(f"{res.path}: Lever's pagination is stuck", method="GET", path=res.path)
                 cursor = None if last else {"token": page.next, "params": self.params, "started_at": started_at,
                                             "done": done}  # fmt: skip
-                finished = {"started_at": started_at, "full": "updated_at_start" not in self.params
-                            and "deleted_at_start" not in self.params, "done": done} if last else None  # fmt: skip
+                finished = {"started_at": started_at, "full": self.whole, "done": done} if last else None
                 if pending is not None:
                     previous, pending = pending, None
                     self.stored += await previous
