@@ -100,6 +100,8 @@ class MainController(QObject):
         from lever_desktop.store import cache
 
         first_run = await self.session.store.call(cache.count_opportunities) == 0
+        last = await self.session.store.call(cache.states, "last_success:")
+        self.sync.show_last_sync(max((v for v in last.values() if isinstance(v, (int, float))), default=None))
         self.sync.start(first_run)
         self.outbox.start()
         poller = self.session.poller

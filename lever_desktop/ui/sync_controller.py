@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import time
 
 from PySide6.QtCore import QObject, Signal
 
@@ -43,7 +44,6 @@ class SyncController(QObject):
         window.sync_action.triggered.connect(self.sync_now)
         window.offline_banner.button.clicked.connect(self.sync_now)
         self._show_state(self.engine.state)
-        window.status_last_sync.setText("Not synced yet")
 
     def close(self) -> None:
         if self._unsubscribe is not None:
@@ -88,7 +88,7 @@ class SyncController(QObject):
         report = event.report
         self.window.sync_progress_action.setVisible(False)
         if report is not None and report.ok:
-            self.window.status_last_sync.setText("Last sync " + dt.datetime.now().strftime("%H:%M"))
+            self.show_last_sync(time.time() * 1000)
             stored = sum(report.counts.values())
             self.activity.emit("sync", f"finished: {stored:,} records updated, {report.requests} requests, "
                                        f"{report.seconds:.1f} s")
@@ -100,6 +100,15 @@ class SyncController(QObject):
             self.activity.emit("sync", f"failed: {report.error}")
             self.cache_changed.emit()  # pages stored before the failure are worth showing
         self.finished.emit(report)
+
+    def show_last_sync(self, at_ms: float | None) -> None:
+        label = self.window.status_last_sync
+        if at_ms is None:
+            label.setText("Not synced yet")
+            return
+        at = dt.datetime.fromtimestamp(at_ms / 1000)
+        label.setText("Last sync " + at.strftime("%H:%M" if at.date() == dt.date.today() else "%b %d %H:%M"))
+        label.setToolTip(at.strftime("%Y-%m-%d %H:%M:%S"))
 
     def _show_state(self, state: SyncState) -> None:
         w = self.window

@@ -12,7 +12,7 @@ import json
 import httpx
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QPushButton
+from PySide6.QtWidgets import QApplication, QLineEdit, QPlainTextEdit, QPushButton, QTextEdit
 
 from lever_desktop import config
 from lever_desktop.ui import queries, sandbox_mode
@@ -107,6 +107,30 @@ def test_review_fix_approve_submits_to_lever(desktop, sandbox, qtbot, tmp_path):
     assert "differs" not in editor.outcome.text()  # read back from Lever: what was approved was stored
     stored = [f for f in lever_forms(sandbox, doc["opportunityId"]) if f.get("interview") == doc["interviewId"]]
     assert len(stored) == 1 and stored[0]["completedAt"]
+
+
+def test_j_and_k_move_between_drafts_but_type_in_text_fields(desktop, sandbox, qtbot, tmp_path):
+    first, second = sandbox_draft(sandbox, None), sandbox_draft(sandbox, None)
+    import_and_open(desktop, qtbot, tmp_path, first)
+    drafts = desktop.controller.drafts
+    (tmp_path / "second.json").write_text(json.dumps(second), encoding="utf-8")
+    desktop.window.files_dropped.emit([str(tmp_path / "second.json")])
+    qtbot.waitUntil(lambda: drafts.list.model.rowCount() == 2, timeout=TIMEOUT)
+    desktop.window.activateWindow()
+    qtbot.waitUntil(desktop.window.isActiveWindow)
+    drafts.list.table.setFocus()
+    start = drafts.draft_id
+    qtbot.keyClick(drafts.list.table, Qt.Key.Key_J)
+    qtbot.waitUntil(lambda: drafts.draft_id != start and drafts.form is not None, timeout=TIMEOUT)
+    qtbot.keyClick(drafts.list.table, Qt.Key.Key_K)
+    qtbot.waitUntil(lambda: drafts.draft_id == start and drafts.form is not None, timeout=TIMEOUT)
+    texts = [r.editor.focus_target() for r in drafts.editor.form_widget.rows
+             if isinstance(r.editor.focus_target(), (QLineEdit, QPlainTextEdit, QTextEdit))]
+    if texts:  # in a text answer, J is a letter, not "next draft"
+        texts[0].setFocus()
+        qtbot.keyClicks(texts[0], "j")
+        assert drafts.draft_id == start
+        assert "j" in (texts[0].text() if isinstance(texts[0], QLineEdit) else texts[0].toPlainText())
 
 
 def test_sync_button_syncs_and_shows_progress_state(desktop, qtbot):

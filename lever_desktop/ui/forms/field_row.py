@@ -187,7 +187,7 @@ class FieldRow(QFrame):
             button.setAccessibleName(name)
         if self.suggest_button is not None:
             self.suggest_button.setVisible(fix is not None)
-        confirmable = provenance.is_low(self.threshold) and not edited
+        confirmable = provenance.is_low(self.threshold) and not edited and not provenance.ai_problem
         if confirmable and not f.kind.is_empty(provenance.ai_value):
             self._action("confirm_button", "", f"Confirm the AI answer for {f.label}", self._confirm, 1)
         if self.confirm_button is not None:

@@ -55,7 +55,7 @@ class FeedbackFormWidget(QWidget):
             instructions.setAccessibleName("Template instructions")
             layout.addWidget(instructions)
         for notice in form.notices:
-            note = QLabel(f"ⓘ {notice}", self)
+            note = QLabel(f"Note: {notice}", self)
             note.setWordWrap(True)
             note.setForegroundRole(QPalette.ColorRole.PlaceholderText)
             layout.addWidget(note)

@@ -148,9 +148,10 @@ class UnsupportedEditor(FieldEditor):
     def __init__(self, field: FormField, host: QWidget, layout: QBoxLayout) -> None:
         super().__init__(field, host, layout)
         kind = field.kind.type_name
-        notice = f"Lever Desktop cannot edit “{kind}” fields. This answer is not sent from here"
-        notice += " — Lever requires it, so complete this feedback in Lever." if field.required else "."
-        self.notice = QLabel(f"ⓘ {notice}", host)
+        # plain words, no symbol: glyphs like ⓘ are missing from common UI fonts
+        notice = f"Read only: Lever Desktop cannot edit “{kind}” fields, so no answer is sent from here."
+        # when Lever requires the field, the row's error message says what to do instead
+        self.notice = QLabel(notice, host)
         self.notice.setWordWrap(True)
         self.notice.setFocusPolicy(Qt.FocusPolicy.TabFocus)  # reachable, so it is read out
         self._name(self.notice, f"{self.label}: {notice}")
