@@ -84,6 +84,9 @@ _QT_LIBS_DROPPED = re.compile(
     r"WaylandEglCompositorHwIntegration|EglFS\w*|EglFs\w*|ShaderTools|Multimedia\w*)"
 )
 _QT_LIB_NAME = re.compile(r"^(lib)?Qt6?[A-Z]")
+# Windows: Qt's software OpenGL (about 20 MB) and the Direct3D shader compiler serve
+# Qt Quick and QOpenGLWidget; our widgets paint with the raster engine.
+_WINDOWS_GL_DLLS = re.compile(r"^(opengl32sw|d3dcompiler_\d+)\.dll$", re.IGNORECASE)
 
 
 def _qt_relative(dest: str) -> PurePosixPath | None:
@@ -109,6 +112,8 @@ def keep_entry(dest: str) -> bool:
     if KEEP_ALL:
         return True
     name = PurePosixPath(dest.replace("\\", "/")).name
+    if _WINDOWS_GL_DLLS.match(name):
+        return False
     rel = _qt_relative(dest)
     if rel is None:  # a Python extension module, or a symlink PyInstaller puts at the top
         return not (_QT_LIB_NAME.match(name) and _QT_LIBS_DROPPED.search(name))

@@ -59,6 +59,8 @@ def test_what_the_app_needs_ships(dest):
         "PySide6\\Qt6Network.dll",
         "PySide6/Qt/lib/QtNetwork.framework/Versions/A/QtNetwork",
         "PySide6/Qt/qml/QtQuick/qmldir",
+        "PySide6\\opengl32sw.dll",
+        "PySide6\\d3dcompiler_47.dll",
     ],
 )
 def test_unused_qt_parts_stay_out(dest):
