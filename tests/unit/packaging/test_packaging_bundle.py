@@ -185,3 +185,28 @@ def test_desktop_entry_launches_the_app_by_name():
     assert lines[0] == "[Desktop Entry]"
     for required in ("Type=Application", "Name=Lever Desktop", "Exec=lever-desktop", "Icon=lever-desktop"):
         assert required in lines
+
+
+def _imported_names(path: Path) -> set[str]:
+    """Every absolute import, with ``from a import b`` counted as both a and a.b."""
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module)
+            names.update(f"{node.module}.{alias.name}" for alias in node.names)
+    return names
+
+
+def test_the_app_imports_nothing_the_bundle_leaves_out():
+    # An import of an excluded module would only fail in the frozen app, on the
+    # code path that reaches it: catch it here instead.
+    excluded = set(bundle_contents.EXCLUDED_MODULES)
+    offenders = []
+    for path in (ROOT / "lever_desktop").rglob("*.py"):
+        for module in _imported_names(path):
+            parts = module.split(".")
+            if any(".".join(parts[:i]) in excluded for i in range(1, len(parts) + 1)):
+                offenders.append(f"{path.relative_to(ROOT)}: {module}")
+    assert offenders == []
