@@ -134,3 +134,15 @@ def test_sync_state_round_trips_json(store):
     assert store.call_sync(cache.get_state, "watermark:opportunities") == {"at": 6}
     assert store.call_sync(cache.states, "watermark:") == {"watermark:opportunities": {"at": 6}}
     assert store.call_sync(cache.get_state, "missing", 0) == 0
+
+
+def test_a_record_without_updated_at_never_replaces_a_dated_one(store):
+    store.call_sync(cache.upsert_opportunities, [opp("o1", 50, name="Dated")], 1)
+    assert store.call_sync(cache.upsert_opportunities, [opp("o1", None, name="Undated")], 2) == 0
+    assert store.call_sync(cache.get_opportunity, "o1").summary.name == "Dated"
+
+
+def test_postings_never_go_back_in_time(store):
+    store.call_sync(cache.upsert_postings, [{"id": "p1", "text": "New title", "updatedAt": 9}], 1)
+    store.call_sync(cache.upsert_postings, [{"id": "p1", "text": "Old title", "updatedAt": 3}], 2)
+    assert [p.text for p in store.call_sync(cache.list_postings)] == ["New title"]
