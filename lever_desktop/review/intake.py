@@ -68,6 +68,8 @@ def _missing(links: _Links, d: DraftDocument) -> tuple[bool, bool]:
 
 async def _refresh(engine: Any, d: DraftDocument, opportunity: bool, template: bool) -> None:
     """Targeted refresh of what the cache lacks; failures (offline, 404) only leave flags."""
+    if getattr(engine, "state", None) == "offline":  # known unreachable: don't stall intake on retries
+        return
     try:
         if opportunity:
             await engine.refresh_opportunity(d.opportunityId)
