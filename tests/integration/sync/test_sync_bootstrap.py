@@ -68,8 +68,11 @@ async def test_a_pass_with_no_changes_costs_one_request_per_resource(sandbox, st
         assert report.requests == len(engine.resources)
         # A full pass walks everything again (and the cache is unchanged by it).
         before = cached(store.path, "SELECT id, updated_at, stage_id FROM opportunities ORDER BY id")
+        totals = []
+        engine.subscribe(lambda e: e.kind == "progress" and e.resource == "opportunities" and totals.append(e.total))
         full = await engine.sync_now(full=True)
     assert full.ok and full.requests == bootstrap_floor(sandbox)
+    assert set(totals) == {len(live_ids(sandbox))}  # the last full walk's size: the progress bar's estimate
     assert cached(store.path, "SELECT id, updated_at, stage_id FROM opportunities ORDER BY id") == before
 
 
@@ -138,3 +141,16 @@ async def test_the_nightly_pass_drops_webhook_deliveries_older_than_30_days(sand
             store.call_sync(lambda c, k=key, a=age: cache.record_webhook_delivery(c, k, "{}", "accepted", now - a))
         await engine.sync_now()
     assert cached(store.path, "SELECT dedup_key FROM webhook_deliveries") == [("recent",)]
+
+
+async def test_a_contact_update_refreshes_each_of_its_opportunities(sandbox, store):
+    async with client_for(sandbox) as client:
+        engine = SyncEngine(client, store)
+        await engine.sync_now()
+        oid = sorted(live_ids(sandbox))[0]
+        contact = store.call_sync(cache.get_opportunity, oid).raw["contact"]
+        before = client.stats.requests
+        assert await engine.refresh_contact(contact) == 1
+        assert client.stats.requests - before == 4
+        assert await engine.refresh_contact("no-such-contact") == 0
+    assert store.call_sync(cache.get_opportunity, oid).details_synced_at is not None
