@@ -37,7 +37,7 @@ def _sync(basedir, lever, *extra: str) -> subprocess.Popen:
 
 def test_kill_mid_walk_then_resume(sandbox_factory, tmp_path):
     lever = sandbox_factory(opportunities=1000)
-    set_faults(lever, "latency=0.1,path=/opportunities")  # ten pages: time to be killed mid-walk
+    set_faults(lever, "latency=0.2,path=/opportunities")  # ten slow pages: time to be killed mid-walk
     basedir = tmp_path / "killed"
     db = basedir / "data" / "lever-desktop.sqlite3"
 
