@@ -176,7 +176,7 @@ def main(argv: list[str] | None = None) -> int:
         target = args.target
         if target.suffix == ".deb":
             target, problems = check_deb(target, Path(tmp), args.timeout, env)
-        exe = find_executable(target, windowed=args.windowed).resolve()
+        exe = find_executable(target, windowed=args.windowed).absolute()  # a symlink stays one
         bundle = exe.parent.parent if exe.parent.name == "MacOS" else exe.parent
         problems += dangling_symlinks(bundle) + missing_qt_libraries(bundle)
         basedir = os.path.join(tmp, "basedir")
