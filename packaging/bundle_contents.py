@@ -36,10 +36,13 @@ EXCLUDED_MODULES = [
     "PyQt5", "PyQt6", "PySide2",  # qasync probes for every binding
     # Standard library the app never uses.
     "tkinter", "_tkinter", "turtle", "turtledemo", "idlelib", "lib2to3", "pydoc_data",
-    "unittest", "doctest", "pdb", "ensurepip", "venv", "distutils", "test", "xmlrpc",
+    "unittest", "doctest", "pdb", "pydoc", "ensurepip", "venv", "distutils", "test", "xmlrpc",
     # Development and test tooling that lives in the same venv.
     "pytest", "_pytest", "pytestqt", "pytest_asyncio", "pytest_timeout", "respx",
     "hypothesis", "setuptools", "pkg_resources", "pip", "wheel", "IPython",
+    # Syntax highlighting for Mako's error pages (Alembic brings Mako, for writing new
+    # revisions only) and for httpx's command-line client, which both import optionally.
+    "pygments",
     # Database drivers: the desktop app only speaks SQLite; PostgreSQL is for the team relay.
     "psycopg", "psycopg_binary", "psycopg_c", "psycopg2", "MySQLdb", "pymysql", "asyncpg",
     "oracledb", "cx_Oracle", "pyodbc", "pymssql",
