@@ -90,6 +90,10 @@ _QT_LIB_NAME = re.compile(r"^(lib)?Qt6?[A-Z]")
 # Windows: Qt's software OpenGL (about 20 MB) and the Direct3D shader compiler serve
 # Qt Quick and QOpenGLWidget; our widgets paint with the raster engine.
 _WINDOWS_GL_DLLS = re.compile(r"^(opengl32sw|d3dcompiler_\d+)\.dll$", re.IGNORECASE)
+# Linux: the C++ runtime comes from the system (every desktop has it, at least as new
+# as the build machine's). A bundled older copy would be loaded first and break the
+# system's Mesa GL drivers ("GLIBCXX_3.4.30 not found") when Qt opens them.
+_LINUX_SYSTEM_LIBS = re.compile(r"^(libstdc\+\+|libgcc_s)\.so")
 
 
 def _qt_relative(dest: str) -> PurePosixPath | None:
@@ -115,7 +119,7 @@ def keep_entry(dest: str) -> bool:
     if KEEP_ALL:
         return True
     name = PurePosixPath(dest.replace("\\", "/")).name
-    if _WINDOWS_GL_DLLS.match(name):
+    if _WINDOWS_GL_DLLS.match(name) or _LINUX_SYSTEM_LIBS.match(name):
         return False
     rel = _qt_relative(dest)
     if rel is None:  # a Python extension module, or a symlink PyInstaller puts at the top

@@ -47,8 +47,8 @@ find "$STAGE" -type d -exec chmod 0755 {} +
 find "$STAGE" -type f ! -perm -u+x -exec chmod 0644 {} +
 find "$STAGE" -type f -perm -u+x -exec chmod 0755 {} +
 
-# What the bundle deliberately leaves to the system: libc (at least the build
-# machine's: build on the oldest distribution you support), OpenGL/EGL, the X11
+# What the bundle deliberately leaves to the system: libc and the C++ runtime (at
+# least the build machine's: build on the oldest distribution you support), OpenGL/EGL, the X11
 # connection (PyInstaller never bundles these), and the xcb helpers Qt's X11
 # platform plugin links against when the build machine lacked them.
 cat > "$STAGE/DEBIAN/control" <<CONTROL
@@ -57,7 +57,7 @@ Version: $VERSION
 Architecture: $ARCH
 Maintainer: Lever Desktop <support@lever-desktop.invalid>
 Installed-Size: $(du -sk --exclude=DEBIAN "$STAGE" | cut -f1)
-Depends: libc6 (>= $(getconf GNU_LIBC_VERSION | cut -d' ' -f2)), libgl1, libegl1, libxcb1, libxcb-icccm4, libxcb-keysyms1, libxkbcommon-x11-0, libfontconfig1, libdbus-1-3
+Depends: libc6 (>= $(getconf GNU_LIBC_VERSION | cut -d' ' -f2)), libstdc++6, libgcc-s1, libgl1, libegl1, libxcb1, libxcb-icccm4, libxcb-keysyms1, libxkbcommon-x11-0, libfontconfig1, libdbus-1-3
 Recommends: gnome-keyring | kwalletmanager | keepassxc
 Section: misc
 Priority: optional

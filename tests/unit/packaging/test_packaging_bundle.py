@@ -60,6 +60,8 @@ def test_what_the_app_needs_ships(dest):
         "PySide6/Qt/lib/QtNetwork.framework/Versions/A/QtNetwork",
         "PySide6/Qt/qml/QtQuick/qmldir",
         "PySide6\\opengl32sw.dll",
+        "libstdc++.so.6",  # the system's, which Mesa's drivers need
+        "libgcc_s.so.1",
         "PySide6\\d3dcompiler_47.dll",
     ],
 )
