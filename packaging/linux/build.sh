@@ -69,7 +69,7 @@ Description: Review AI-drafted interview feedback and submit it to Lever
  The API key is kept in the desktop keyring (Secret Service).
 CONTROL
 
-# gzip by default: 63 MB in a few seconds; xz makes 48 MB but takes a minute or more
+# gzip by default: 60 MB in a few seconds; xz makes 46 MB but takes a minute or more
 # (single-threaded), so release builds opt in (DEB_COMPRESSION=xz in the GitHub workflow).
 dpkg-deb --root-owner-group -Z"${DEB_COMPRESSION:-gzip}" --build "$STAGE" "$DEB" >/dev/null
 ls -l "$TARBALL" "$DEB"
