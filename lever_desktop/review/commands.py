@@ -151,6 +151,12 @@ async def _import(args: argparse.Namespace) -> int:
     except DraftDocumentError as e:
         print(f"lever-desktop: {args.file}: {e}", file=sys.stderr)
         return EXIT_ERROR
+    except UnicodeDecodeError:
+        print(f"lever-desktop: {args.file}: not a UTF-8 text file (draft documents are JSON)", file=sys.stderr)
+        return EXIT_ERROR
+    except OSError as e:
+        print(f"lever-desktop: {args.file}: cannot read it ({e.strerror or type(e).__name__})", file=sys.stderr)
+        return EXIT_ERROR
     results = []
     with _store() as store:
         async with _lever(store, required=False) as (_client, engine):
