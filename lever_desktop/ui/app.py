@@ -14,6 +14,7 @@ import logging
 import sys
 
 # PySide6 before qasync: qasync picks the first Qt binding already imported.
+from PySide6.QtCore import QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
@@ -45,16 +46,36 @@ def create_application(argv: list[str] | None = None) -> QApplication:
     return app
 
 
-def settle_memory() -> None:
-    """Once the window is up: collect, then freeze what start-up built (Qt wrappers, modules,
-    the cache's index) out of the collector's reach, and collect the young generation less often.
+GC_YOUNG_EVERY_MS = 5_000
+GC_FULL_EVERY = 60  # young collections between two full ones (about 5 minutes)
 
-    A full collection walks every live object; during a sync with a large cache it stalled the
-    event loop for a quarter of a second. Frozen objects are never walked again.
+
+def settle_memory() -> None:
+    """Once the window is up: collect, freeze the start-up heap, and collect on the GUI thread only.
+
+    Two reasons (Anki does the same): a full collection walks every live object, and during a
+    sync with a large cache it stalled the event loop for a quarter of a second; and a
+    collection that happens to run on the store's thread destroys the Qt objects it frees
+    there ("Timers cannot be stopped from another thread"). Frozen objects are never walked
+    again; automatic collection is off and a timer collects on the GUI thread instead.
     """
+    app = QApplication.instance()
+    if app is None or app.property("leverGcTimer"):
+        return
     gc.collect()
     gc.freeze()
-    gc.set_threshold(20_000, 20, 20)
+    gc.disable()
+    ticks = [0]
+
+    def collect() -> None:
+        ticks[0] += 1
+        gc.collect(2 if ticks[0] % GC_FULL_EVERY == 0 else 1)
+
+    timer = QTimer(app)
+    timer.setInterval(GC_YOUNG_EVERY_MS)
+    timer.timeout.connect(collect)
+    timer.start()
+    app.setProperty("leverGcTimer", True)
 
 
 def app_icon() -> QIcon:
@@ -75,7 +96,7 @@ def run(args: argparse.Namespace) -> int:
     errors.install(loop)
     previous_crash = errors.start_fault_log()
     runner = TaskRunner(errors.report)
-    shell = Shell(runner, errors, sandbox=bool(getattr(args, "sandbox", False)))
+    shell = Shell(runner, errors, sandbox=bool(getattr(args, "sandbox", False)), own_process=True)
     if previous_crash:
         errors.report_previous_crash(previous_crash)
     try:

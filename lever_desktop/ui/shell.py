@@ -26,8 +26,10 @@ class Shell(QObject):
     window_shown = Signal()  # tests and benchmarks wait on this
     closed = Signal()
 
-    def __init__(self, runner: TaskRunner, errors: ErrorPath, *, sandbox: bool = False) -> None:
+    def __init__(self, runner: TaskRunner, errors: ErrorPath, *, sandbox: bool = False,
+                 own_process: bool = False) -> None:
         super().__init__()
+        self.own_process = own_process  # the whole process is ours: tune its garbage collector
         self.runner = runner
         self.errors = errors
         self.sandbox_requested = sandbox
@@ -109,9 +111,10 @@ class Shell(QObject):
         self.controller = MainController(self.session, self.runner, self.errors, window=self.window)
         self.controller.show()
         self.window.statusBar().clearMessage()
-        from lever_desktop.ui.app import settle_memory
+        if self.own_process:
+            from lever_desktop.ui.app import settle_memory
 
-        settle_memory()
+            settle_memory()
         self.window_shown.emit()
 
     async def shutdown(self) -> None:

@@ -36,7 +36,27 @@ def format_ms_short(value: Any) -> str:
     return at.strftime("%H:%M") if at.date() == dt.date.today() else at.strftime("%b %d")
 
 
-class LazyTableModel(QAbstractTableModel):
+class _FlatTableModel(QAbstractTableModel):
+    """A flat table with fixed column headers; subclasses say how many rows there are."""
+
+    _headers: list[str]
+
+    def _row_total(self) -> int:
+        raise NotImplementedError
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else self._row_total()
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._headers)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self._headers[section]
+        return None
+
+
+class LazyTableModel(_FlatTableModel):
     sortRequested = Signal(int, Qt.SortOrder)
     blockLoaded = Signal()
 
@@ -93,16 +113,8 @@ class LazyTableModel(QAbstractTableModel):
         return self._rows.get(item_id) if item_id else None
 
     # -- Qt model ------------------------------------------------------------
-    def rowCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._ids)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._headers)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self._headers[section]
-        return None
+    def _row_total(self) -> int:
+        return len(self._ids)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
         if not index.isValid():
@@ -150,7 +162,7 @@ class LazyTableModel(QAbstractTableModel):
         self._runner.run(self._fetch(ids), owner=self, on_success=arrived, name="load rows")
 
 
-class RowsModel(QAbstractTableModel):
+class RowsModel(_FlatTableModel):
     """A short list (drafts, outbox, postings) held in full; sortable through a proxy."""
 
     def __init__(self, headers: Sequence[str], *, time_columns: Sequence[int] = (),
@@ -174,16 +186,8 @@ class RowsModel(QAbstractTableModel):
     def keys(self) -> list[Any]:
         return list(self._keys)
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._headers)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self._headers[section]
-        return None
+    def _row_total(self) -> int:
+        return len(self._rows)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
         if not index.isValid():

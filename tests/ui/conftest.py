@@ -11,6 +11,7 @@ Unexpected Qt warnings fail the test too (after qutebrowser's logfail).
 from __future__ import annotations
 
 import asyncio
+import gc
 import sys
 
 import pytest
@@ -80,6 +81,9 @@ def runner(qloop, error_path, qtbot):
 @pytest.fixture(autouse=True)
 def _fail_on_qt_warnings(request, qtlog):
     yield
+    # Collect this test's garbage here, on the GUI thread: left to chance, a collection
+    # could run on the store's thread and destroy Qt objects there (Qt warns, or worse).
+    gc.collect()
     if request.node.get_closest_marker("qt_noisy"):
         return
     bad = [
