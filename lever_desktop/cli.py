@@ -44,7 +44,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.basedir:  # else keep what is set (platform defaults in a fresh process; the tests' basedir)
         paths.set_basedir(args.basedir)
-    log.setup(paths.log_dir(), level=logging.DEBUG if args.verbose else logging.INFO, console=args.verbose)
+    try:
+        log.setup(paths.log_dir(), level=logging.DEBUG if args.verbose else logging.INFO, console=args.verbose)
+    except OSError as e:  # e.g. --basedir names a file, or a folder we may not write to
+        print(f"lever-desktop: cannot keep files in {e.filename or paths.dirs().log}: {e.strerror or e}",
+              file=sys.stderr)
+        return 2
     func = getattr(args, "func", None)
     if func is None:
         gui = _gui_entry()
@@ -56,6 +61,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(func(args) or 0)
     except KeyboardInterrupt:
         return 130
+    except Exception as e:  # nobody mapped it to a message: one redacted line here, the traceback in the log
+        logging.getLogger("lever_desktop.cli").exception("%s failed", args.command)
+        detail = log.redact(str(e)).rstrip(". ") or "no detail"
+        print(f"lever-desktop {args.command}: unexpected error: {type(e).__name__}: {detail}. "
+              f"The log in {paths.log_dir()} has the details.", file=sys.stderr)
+        return 1
 
 
 def _gui_entry():
