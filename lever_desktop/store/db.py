@@ -94,6 +94,13 @@ class Store:
         store = cls(db_path)
         try:
             store._executor.submit(store._start).result()
+        except sa.exc.DatabaseError as e:  # damaged, not SQLite, locked: say so, touch nothing
+            store.close()
+            raise StoreError(
+                f"The local cache {db_path} cannot be opened ({getattr(e, 'orig', None) or type(e).__name__}). "
+                "If another Lever Desktop is using it, close that one; if it is damaged, move the file "
+                "aside (nothing in it is deleted) and a new sync starts afresh."
+            ) from None
         except BaseException:
             store.close()
             raise

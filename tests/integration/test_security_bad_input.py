@@ -122,3 +122,23 @@ def test_malformed_webhook_tokens_setting_is_explained(basedir):
     run = _cli(basedir, "sync", LEVER_API_KEY="k-123456", LEVER_BASE_URL="http://127.0.0.1:9/v1",
                LEVER_WEBHOOK_TOKENS="{not json")
     _says(run, "LEVER_WEBHOOK_TOKENS")
+
+
+def test_a_damaged_cache_is_explained_and_left_untouched(basedir):
+    db = basedir / "data" / "lever-desktop.sqlite3"
+    db.parent.mkdir(parents=True)
+    damaged = b"this is not an SQLite file " * 40
+    db.write_bytes(damaged)
+    env = {"LEVER_API_KEY": "k-123456", "LEVER_BASE_URL": "http://127.0.0.1:9/v1",
+           "LEVER_RELAY_URL": "http://127.0.0.1:9", "LEVER_RELAY_TOKEN": "t-123456"}
+    for argv in (["drafts", "list"], ["sync"], ["relay", "poll", "--once"]):
+        _says(_cli(basedir, *argv, **env), "cannot be opened", "not a database")
+    assert db.read_bytes() == damaged
+
+
+def test_a_basedir_that_is_a_file_is_refused_with_a_message(tmp_path):
+    not_a_dir = tmp_path / "notes.txt"
+    not_a_dir.write_text("keep me", encoding="utf-8")
+    run = _cli(not_a_dir, "drafts", "list")
+    _says(run, "cannot keep files in", "Not a directory" if os.name == "posix" else "")
+    assert run.returncode == 2 and not_a_dir.read_text(encoding="utf-8") == "keep me"
