@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import logging.handlers
+import os
 import re
 import threading
 import traceback
@@ -64,6 +65,16 @@ class RedactingFilter(logging.Filter):
         return True
 
 
+class PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
+    """Every log file, the first and each one a rollover starts, is readable by the user only."""
+
+    def _open(self):  # type: ignore[no-untyped-def]
+        stream = super()._open()
+        if os.name == "posix":
+            os.fchmod(stream.fileno(), 0o600)
+        return stream
+
+
 _FORMAT = "%(asctime)s %(levelname)-7s %(name)s: %(message)s"
 _installed: list[logging.Handler] = []
 
@@ -81,7 +92,7 @@ def setup(log_dir: Path | None = None, level: int = logging.INFO, *, console: bo
     if log_dir is not None:
         log_dir.mkdir(parents=True, exist_ok=True)
         path = log_dir / "lever-desktop.log"
-        fh = logging.handlers.RotatingFileHandler(path, maxBytes=5_000_000, backupCount=5, encoding="utf-8")
+        fh = PrivateRotatingFileHandler(path, maxBytes=5_000_000, backupCount=5, encoding="utf-8")
         handlers.append(fh)
     if console:
         handlers.append(logging.StreamHandler())

@@ -1,0 +1,60 @@
+"""Private files: log files stay 0600 across rollovers; the backup before a migration is 0600."""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import stat
+from pathlib import Path
+
+import pytest
+
+from lever_desktop import log, paths
+from lever_desktop.store import Store
+
+posix_only = pytest.mark.skipif(os.name != "posix", reason="file modes are POSIX")
+FIXTURE_0001 = Path(__file__).parents[1] / "fixtures" / "db" / "0001_cache.sqlite3"
+
+
+@pytest.fixture
+def desktop_umask():
+    old = os.umask(0o022)  # what most desktops use: files would be created world-readable
+    yield
+    os.umask(old)
+
+
+@pytest.fixture
+def log_file(tmp_path):
+    path = log.setup(tmp_path / "log")
+    yield path
+    log.setup(None, level=logging.WARNING)
+
+
+def _mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+@posix_only
+def test_log_files_stay_private_across_rollovers(desktop_umask, log_file):
+    [handler] = [h for h in logging.getLogger().handlers if isinstance(h, log.PrivateRotatingFileHandler)]
+    logging.getLogger("lever_desktop.test").warning("before the rollover")
+    handler.doRollover()
+    logging.getLogger("lever_desktop.test").warning("after the rollover")
+    handler.flush()
+    rolled = log_file.with_name(log_file.name + ".1")
+    assert "before the rollover" in rolled.read_text(encoding="utf-8")
+    assert "after the rollover" in log_file.read_text(encoding="utf-8")
+    assert _mode(log_file) == 0o600 and _mode(rolled) == 0o600
+
+
+@posix_only
+def test_the_backup_taken_before_a_migration_is_private(desktop_umask):
+    db = paths.database_path()
+    shutil.copyfile(FIXTURE_0001, db)
+    os.chmod(db, 0o644)  # as an older version may have left it
+    with Store.open() as store:
+        assert store.backup_path is not None
+        assert _mode(store.backup_path) == 0o600
+        assert _mode(db) == 0o600
+
