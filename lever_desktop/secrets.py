@@ -153,13 +153,36 @@ def _call(fn: Callable[[], T], timeout: float) -> T:
 
 
 def get_secret(name: str, timeout: float = DEFAULT_TIMEOUT) -> str | None:
-    return _call(lambda: backend().get(name), timeout)
+    from lever_desktop import log
+
+    value = _call(lambda: backend().get(name), timeout)
+    log.register_secret(value)  # whoever reads a secret, the logs redact it from then on
+    if name == WEBHOOK_TOKENS and value:
+        _register_webhook_tokens(value)
+    return value
+
+
+def _register_webhook_tokens(raw: str) -> None:
+    """The webhook tokens are one JSON object in the keychain: each value is a secret of its own."""
+    import json
+
+    from lever_desktop import log
+
+    try:
+        tokens = json.loads(raw)
+    except ValueError:
+        return
+    if isinstance(tokens, dict):
+        for v in tokens.values():
+            log.register_secret(v if isinstance(v, str) else None)
 
 
 def set_secret(name: str, value: str, timeout: float = DEFAULT_TIMEOUT) -> None:
     from lever_desktop import log
 
     log.register_secret(value)
+    if name == WEBHOOK_TOKENS:
+        _register_webhook_tokens(value)
     _call(lambda: backend().set(name, value), timeout)
 
 
