@@ -1,7 +1,10 @@
-"""Private files: log files stay 0600 across rollovers; the backup before a migration is 0600."""
+"""Private files and redacted logs: log files stay 0600 across rollovers, the backup before a
+migration is 0600, secrets read from the keychain and their encoded forms are redacted."""
 
 from __future__ import annotations
 
+import base64
+import json
 import logging
 import os
 import shutil
@@ -10,10 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from lever_desktop import log, paths
+from lever_desktop import log, paths, secrets
 from lever_desktop.store import Store
 
 posix_only = pytest.mark.skipif(os.name != "posix", reason="file modes are POSIX")
+KEY = "lk_live_MARKER_93f0c2aa71"
 FIXTURE_0001 = Path(__file__).parents[1] / "fixtures" / "db" / "0001_cache.sqlite3"
 
 
@@ -58,3 +62,28 @@ def test_the_backup_taken_before_a_migration_is_private(desktop_umask):
         assert _mode(store.backup_path) == 0o600
         assert _mode(db) == 0o600
 
+
+def test_secrets_read_from_the_keychain_are_redacted(log_file):
+    backend = secrets.use_memory_backend()
+    backend.set(secrets.RELAY_READER_TOKEN, "reader-from-keychain-MARKER-8812")
+    backend.set(secrets.WEBHOOK_TOKENS, json.dumps({"candidateStageChange": "sig-from-keychain-MARKER-5521"}))
+    assert secrets.get_secret(secrets.RELAY_READER_TOKEN) == "reader-from-keychain-MARKER-8812"
+    secrets.get_secret(secrets.WEBHOOK_TOKENS)
+    secrets.set_secret(secrets.WEBHOOK_TOKENS, json.dumps({"applicationCreated": "sig-saved-MARKER-7730"}))
+    logging.getLogger("lever_desktop.test").warning(
+        "polling with reader-from-keychain-MARKER-8812; tokens sig-from-keychain-MARKER-5521 sig-saved-MARKER-7730")
+    for h in logging.getLogger().handlers:
+        h.flush()
+    text = log_file.read_text(encoding="utf-8")
+    assert "MARKER" not in text and text.count(log.REDACTED) == 3
+
+
+def test_the_base64_basic_credential_is_redacted_without_the_word_basic(log_file):
+    log.register_secret(KEY)
+    credential = base64.b64encode(f"{KEY}:".encode()).decode()
+    logging.getLogger("lever_desktop.test").warning("headers=%s raw=%s", {"x-cred": credential},
+                                                     credential.rstrip("="))
+    for h in logging.getLogger().handlers:
+        h.flush()
+    text = log_file.read_text(encoding="utf-8")
+    assert credential.rstrip("=") not in text and text.count(log.REDACTED) == 2
