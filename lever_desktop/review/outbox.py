@@ -1,8 +1,9 @@
 """The outbox worker: every approved draft becomes exactly one feedback form in Lever.
 
 For each due entry:
-1. re-check the template (``engine.ensure_template``); on drift the draft
-   goes back to the reviewer instead of being sent;
+1. re-read the template from Lever (``engine.ensure_template(max_age=0)``:
+   not the hour's TTL, an edit made minutes ago must be seen); on drift the
+   draft goes back to the reviewer instead of being sent;
 2. commit ``submitting`` *before* the POST leaves;
 3. POST ``/opportunities/:id/feedback?perform_as=``;
 4. on success record ``submitted`` with Lever's id, then read the form back
@@ -201,7 +202,7 @@ class Outbox:
     async def _template_unchanged(self, entry: queue.Entry, report: FlushReport) -> bool:
         if self.engine is not None:
             try:
-                await self.engine.ensure_template(entry.template_id)
+                await self.engine.ensure_template(entry.template_id, max_age=0)
             except le.LeverAuthError as e:
                 await self._pause(e, report)
                 return False

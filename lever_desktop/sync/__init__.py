@@ -2,6 +2,6 @@
 
 ``SyncEngine(client, store, clock=...)``: ``sync_now(full=False)``, ``cancel()``,
 ``refresh_opportunity(id)``, ``tombstone(id)``, ``refresh_contact(id)``,
-``ensure_template(id)``, ``state``, ``subscribe(listener)``, ``run_scheduler()``.
+``ensure_template(id, max_age=TTL)``, ``state``, ``subscribe(listener)``, ``run_scheduler()``.
 Progress, state changes and pass results arrive as ``events.SyncEvent``.
 """

@@ -168,13 +168,16 @@ class SyncEngine:
             await self.refresh_opportunity(oid)
         return len(ids)
 
-    async def ensure_template(self, template_id: str) -> TemplateRecord | None:
-        """The current version of a template, re-read from Lever when older than an hour.
+    async def ensure_template(self, template_id: str, *, max_age: float = TEMPLATE_TTL) -> TemplateRecord | None:
+        """The current version of a template, re-read from Lever when older than ``max_age`` seconds.
 
-        Offline, the cached version is returned (the reviewer can still work).
+        The hour's TTL suits showing a form; the outbox passes ``max_age=0`` just
+        before sending, so an edit made in Lever minutes ago is seen (a changed
+        template is stored as a new version). Offline, the cached version is
+        returned (the reviewer can still work).
         """
         cached = await self.store.call(cache.current_template, template_id)
-        if cached is not None and self.now_ms() - cached.fetched_at < TEMPLATE_TTL * 1000:
+        if cached is not None and max_age > 0 and self.now_ms() - cached.fetched_at < max_age * 1000:
             return cached
         try:
             record = await self.client.get_one(f"/feedback_templates/{template_id}")

@@ -164,6 +164,39 @@ async def test_template_drift_before_sending_goes_back_to_review(world, lever):
     assert e.value.code == "invalid_values" and any("new-q" in p or "New question" in p for p in e.value.problems)
 
 
+async def test_template_edited_in_lever_minutes_ago_is_caught_before_sending(world, sandbox, lever):
+    """The pre-send check reads Lever, not the cache's hour-long TTL: no POST, back to review."""
+    import httpx
+
+    from lever_desktop.sync.engine import SyncEngine
+
+    store, targets, every = world
+    await _approved(store, lever, draft_for("d-fresh", targets[0], every))
+    approved_version = (await store.call(drafts.get, "d-fresh")).template_version
+    admin = httpx.Client(base_url=sandbox.admin_url, timeout=10)
+    try:
+        # An admin edits the template in Lever; the cache was filled moments ago (well within its TTL).
+        assert admin.post("/templates/drift", json={"templateId": every["id"]}).status_code == 200
+        assert admin.post("/stats/reset").status_code == 204
+        report = await Outbox(store, lever, SyncEngine(lever, store), backoff_base_ms=1, backoff_cap_ms=5,
+                              settle_ms=20).flush()
+        counts = admin.get("/stats").json()["requests"]
+    finally:
+        admin.close()
+    assert report.drifted == ["d-fresh"] and report.submitted == report.rejected == []
+    assert counts.get("GET /feedback_templates/:id") == 1
+    assert not any(key.startswith("POST ") for key in counts), counts  # no feedback was sent to Lever
+    rec = await store.call(drafts.get, "d-fresh")
+    assert (rec.state, rec.attention_reason) == ("needs_attention", "template_changed")
+    current = await store.call(cache.current_template, every["id"])
+    assert current.version != approved_version and rec.template_version == current.version  # re-linked
+    last = (await store.call(drafts.audit_trail, "d-fresh"))[-1]
+    assert last["event"] == "template_changed" and last["actor"] == "outbox"
+    assert last["detail"]["approvedVersion"] == approved_version
+    assert last["detail"]["currentVersion"] == current.version
+    assert "template changed" in last["detail"]["message"]
+
+
 async def test_offline_approval_just_queues(world, sandbox, lever):
     store, targets, every = world
     sandbox.stop()  # Lever is unreachable
