@@ -32,12 +32,13 @@ def check_relay_url(url: str) -> str:
     """https anywhere; plain http only to loopback (tokens must not cross a network in clear)."""
     parts = urlsplit(url.strip())
     host = (parts.hostname or "").lower()
+    # Messages never repeat the URL: a pasted URL may carry a token.
     if parts.scheme not in ("http", "https") or not host:
-        raise ValueError(f"The relay URL {url!r} is not an http(s) URL.")
+        raise ValueError("The relay URL is not an http(s) URL (it looks like https://relay.example.com).")
     if parts.scheme == "http" and not _loopback(host):
         raise ValueError("The relay URL must use https:// (plain http:// is allowed only on loopback).")
-    if parts.username or parts.password:
-        raise ValueError("Put the relay token in Settings, not in the relay URL.")
+    if parts.username or parts.password or parts.query or parts.fragment:
+        raise ValueError("Put the relay token in Settings, not in the relay URL (no user, ?query or #fragment).")
     return url.strip().rstrip("/")
 
 

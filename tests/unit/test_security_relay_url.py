@@ -1,0 +1,29 @@
+"""A relay URL that carries a token is refused, and the refusal never repeats the token."""
+
+from __future__ import annotations
+
+import pytest
+
+from lever_desktop.relay.feed import check_relay_url
+
+TOKEN = "pasted-token-MARKER-6d21"
+
+
+@pytest.mark.parametrize("url", [
+    f"https://relay.example.com/?token={TOKEN}",
+    f"https://relay.example.com/#{TOKEN}",
+    f"https://reader:{TOKEN}@relay.example.com",
+    f"ftp://reader:{TOKEN}@relay.example.com",
+    f"relay.example.com/?token={TOKEN}",
+    f"http://relay.example.com/?token={TOKEN}",
+])
+def test_a_url_with_a_token_is_refused_without_repeating_it(url):
+    with pytest.raises(ValueError) as info:
+        check_relay_url(url)
+    assert TOKEN not in str(info.value) and TOKEN not in repr(info.value)
+    assert "relay URL" in str(info.value)
+
+
+def test_plain_relay_urls_still_pass():
+    assert check_relay_url(" https://relay.example.com/ ") == "https://relay.example.com"
+    assert check_relay_url("http://127.0.0.1:8790/relay") == "http://127.0.0.1:8790/relay"
