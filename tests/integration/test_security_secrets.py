@@ -91,7 +91,15 @@ def test_a_real_flow_leaves_no_secret_on_disk_in_output_or_in_the_relay_log(worl
     wrong_relay = _cli(basedir, {**env, "LEVER_RELAY_TOKEN": WRONG_READER}, "-v", "relay", "poll", "--once")
     assert wrong_relay.returncode != 0
     runs.append(wrong_relay)
-    runs.append(_cli(basedir, {**env, "LEVER_API_KEY": WRONG_KEY}, "submit"))
+    # An approved draft meets the wrong key: the outbox pauses and records why (in SQLite, in the log).
+    resp = httpx.post(sandbox.admin_url + "/interviews/complete", json={"flaw": None})
+    second = resp.json()["draft"]["draftId"]
+    runs.append(_cli(basedir, env, "relay", "poll", "--once"))
+    runs.append(_cli(basedir, env, "drafts", "approve", second))
+    assert runs[-1].returncode == 0, runs[-1].stderr
+    paused = _cli(basedir, {**env, "LEVER_API_KEY": WRONG_KEY}, "-v", "submit", "--json")
+    assert paused.returncode != 0 and json.loads(paused.stdout)["paused"], paused.stdout
+    runs.append(paused)
 
     markers = [API_KEY, WRONG_KEY, READER, WRONG_READER, INGEST, EXTRA_SIGNATURE, *signature_tokens.values()]
     files = _all_bytes(basedir)
