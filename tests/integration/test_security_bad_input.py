@@ -14,7 +14,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+import httpx
 import pytest
+from relay_fixtures import signed_delivery
 
 from lever_desktop.resources import resource_path
 
@@ -142,3 +144,18 @@ def test_a_basedir_that_is_a_file_is_refused_with_a_message(tmp_path):
     run = _cli(not_a_dir, "drafts", "list")
     _says(run, "cannot keep files in", "Not a directory" if os.name == "posix" else "")
     assert run.returncode == 2 and not_a_dir.read_text(encoding="utf-8") == "keep me"
+
+
+def test_relay_items_wait_on_the_relay_while_lever_is_unreachable(basedir, relay, sandbox):
+    signature = "stage-signature-token-" + "q" * 16
+    env = {"LEVER_API_KEY": sandbox.api_key, "LEVER_RELAY_URL": relay.url, "LEVER_RELAY_TOKEN": relay.reader_token,
+           "LEVER_WEBHOOK_TOKENS": json.dumps({"candidateStageChange": signature})}
+    opp = httpx.get(sandbox.base_url + "/opportunities", params={"limit": 1}, auth=(sandbox.api_key, "")).json()
+    delivery = signed_delivery("candidateStageChange", {"opportunityId": opp["data"][0]["id"]}, signature)
+    assert httpx.post(relay.url + "/lever/webhooks", json=delivery).status_code == 200
+
+    down = f"http://127.0.0.1:{_free_loopback_port()}/v1"
+    _says(_cli(basedir, "relay", "poll", "--once", LEVER_BASE_URL=down, **env), "could not be reached")
+    back = _cli(basedir, "relay", "poll", "--once", "--json", LEVER_BASE_URL=sandbox.base_url, **env)
+    assert back.returncode == 0, back.stderr
+    assert json.loads(back.stdout)["accepted"] == 1  # the delivery was not lost while Lever was down
