@@ -7,11 +7,13 @@ from typing import TYPE_CHECKING
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
+from starlette.requests import ClientDisconnect
 from starlette.routing import Mount
 
 from lever_desktop.sandbox import api_admin, api_feedback, api_read, api_writes
 from lever_desktop.sandbox.gate import LeverGate
-from lever_desktop.sandbox.http import LeverHTTPError, http_exception_handler, lever_error_handler
+from lever_desktop.sandbox.http import (LeverHTTPError, client_gone_handler, http_exception_handler,
+                                        lever_error_handler)
 
 if TYPE_CHECKING:
     from lever_desktop.sandbox.server import SandboxServer
@@ -31,7 +33,9 @@ def build_app(server: "SandboxServer"):
             Mount("/v1", routes=api_read.ROUTES + api_writes.ROUTES + api_feedback.ROUTES),
             Mount("/_sandbox", routes=api_admin.ROUTES),
         ],
-        exception_handlers={LeverHTTPError: lever_error_handler, HTTPException: http_exception_handler},
+        # Every body read (feedback, writes, admin) may raise ClientDisconnect: one quiet handler for all.
+        exception_handlers={LeverHTTPError: lever_error_handler, HTTPException: http_exception_handler,
+                            ClientDisconnect: client_gone_handler},
         lifespan=lifespan,
     )
     app.state.sandbox = server.state

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import json
+import logging
 from typing import Any
 
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
+
+_log = logging.getLogger("lever_desktop.sandbox")
 
 
 class LeverHTTPError(Exception):
@@ -39,6 +42,17 @@ async def http_exception_handler(request: Request, exc: Exception) -> Response:
     if status == 405:
         return error_response(405, "MethodNotAllowed", f"{request.method} is not allowed here")
     return error_response(status, "Error", str(getattr(exc, "detail", "")))
+
+
+async def client_gone_handler(request: Request, exc: Exception) -> Response:
+    """A client killed while sending its body (``request.body()`` raised): nothing was read, nothing stored.
+
+    Routine for a test double that clients are killed against, so a debug line, not
+    uvicorn's "Exception in ASGI application" traceback. The answer goes nowhere.
+    """
+    assert isinstance(exc, ClientDisconnect)
+    _log.debug("%s %s: client disconnected before its whole body arrived; dropped", request.method, request.url.path)
+    return Response(status_code=400)
 
 
 def data(obj: Any, status: int = 200) -> JSONResponse:
