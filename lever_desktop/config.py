@@ -113,6 +113,13 @@ def resolve_account(settings: Settings | None = None, env: dict[str, str] | None
                 check_base_url(url)
         except InsecureURLError as e:
             raise ConfigError(f"{what}: {e.message}") from None
+    if relay_url:
+        from lever_desktop.relay.feed import check_relay_url
+
+        try:  # here, not first in the poller: a bad saved URL sends the GUI to Settings, not to a crash
+            check_relay_url(relay_url)
+        except ValueError as e:
+            raise ConfigError(str(e)) from None
     relay_token = env.get("LEVER_RELAY_TOKEN") or _secret(secrets.RELAY_READER_TOKEN)
     applog.register_secret(relay_token)
     tokens_raw = env.get("LEVER_WEBHOOK_TOKENS") or _secret(secrets.WEBHOOK_TOKENS) or "{}"

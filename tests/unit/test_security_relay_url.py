@@ -27,3 +27,12 @@ def test_a_url_with_a_token_is_refused_without_repeating_it(url):
 def test_plain_relay_urls_still_pass():
     assert check_relay_url(" https://relay.example.com/ ") == "https://relay.example.com"
     assert check_relay_url("http://127.0.0.1:8790/relay") == "http://127.0.0.1:8790/relay"
+
+
+def test_a_saved_relay_url_with_a_token_is_a_config_error_that_does_not_repeat_it():
+    from lever_desktop import config
+
+    env = {"LEVER_API_KEY": "k-123456", "LEVER_RELAY_URL": f"https://relay.example.com/feed?token={TOKEN}"}
+    with pytest.raises(config.ConfigError) as info:
+        config.resolve_account(config.Settings(), env=env)
+    assert TOKEN not in str(info.value) and "relay URL" in str(info.value)
