@@ -155,7 +155,7 @@ async def _read_json_object(request: Request, max_body: int) -> str:
     try:
         text = b"".join(chunks).decode("utf-8")
         doc = json.loads(text, parse_constant=_reject_constant)
-    except (UnicodeDecodeError, ValueError) as e:
+    except (UnicodeDecodeError, ValueError, RecursionError) as e:  # RecursionError: nested too deeply
         raise Refused(400, "invalid-json", f"body is not valid UTF-8 JSON ({type(e).__name__})") from None
     if not isinstance(doc, dict):
         raise Refused(400, "invalid-json", "body must be a JSON object")
