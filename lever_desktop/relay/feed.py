@@ -55,7 +55,7 @@ def parse_feed(raw: bytes) -> list[FeedItem]:
     """Items of one feed page; a page that is not protocol v1 raises ``RelayError``."""
     try:
         page = json.loads(raw)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: nested too deeply to parse
         raise RelayError("the relay answered with something that is not JSON") from None
     items = page.get("items") if isinstance(page, dict) else None
     if not isinstance(items, list):

@@ -118,7 +118,7 @@ def parse_draft(doc: Any) -> DraftDocument:
     if isinstance(doc, (str, bytes)):
         try:
             doc = json.loads(doc)
-        except ValueError as e:
+        except (ValueError, RecursionError) as e:  # RecursionError: nested too deeply to parse
             raise DraftDocumentError([f"not valid JSON ({e})"]) from None
     if not isinstance(doc, dict):
         raise DraftDocumentError([f"expected a JSON object, got {type(doc).__name__}"])
@@ -134,6 +134,6 @@ def load_documents(text: str) -> list[Any]:
     """A file holds one document or a JSON array of them; items are validated later, one by one."""
     try:
         data = json.loads(text)
-    except ValueError as e:
+    except (ValueError, RecursionError) as e:  # RecursionError: nested too deeply to parse
         raise DraftDocumentError([f"not valid JSON ({e})"]) from None
     return data if isinstance(data, list) else [data]

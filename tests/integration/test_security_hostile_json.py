@@ -6,7 +6,12 @@ which asks the sender to retry — and keep serving; the app's own parsers say "
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+
 import httpx
+import pytest
 
 DEEP = "[" * 100_000 + "]" * 100_000
 
@@ -20,3 +25,23 @@ def test_the_relay_refuses_deeply_nested_json_as_a_bad_request(relay):
     feed = httpx.get(relay.feed_url, params={"after": 0, "wait": 0}, headers=relay.reader_headers())
     assert feed.status_code == 200 and feed.json()["items"] == []
     assert "Traceback" not in relay.log_text()  # a refusal line, not an error with a stack
+
+
+def test_the_app_parsers_call_deep_nesting_invalid_json():
+    from lever_desktop.relay.feed import RelayError, parse_feed
+    from lever_desktop.review.document import DraftDocumentError, load_documents, parse_draft
+
+    for parse in (load_documents, parse_draft):
+        with pytest.raises(DraftDocumentError, match="not valid JSON"):
+            parse(DEEP)
+    with pytest.raises(RelayError, match="not JSON"):
+        parse_feed(('{"items": ' + DEEP + "}").encode())
+
+
+def test_drafts_import_of_deep_nesting_is_a_sentence(tmp_path):
+    path = tmp_path / "deep.json"
+    path.write_text(DEEP, encoding="utf-8")
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("LEVER_")}
+    run = subprocess.run([sys.executable, "-m", "lever_desktop", "--basedir", str(tmp_path / "app"), "drafts",
+                          "import", "--offline", str(path)], env=clean, capture_output=True, text=True, timeout=60)
+    assert run.returncode == 1 and "not valid JSON" in run.stderr and "unexpected" not in run.stderr, run.stderr
