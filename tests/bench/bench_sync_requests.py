@@ -7,7 +7,7 @@
    request per resource).
 2. Bootstrap of 10,000 opportunities against a sandbox with Lever's limit on (10/s, burst
    20) vs the rate-limit floor ((requests - burst) / 10 s; goal <= 1.15x). Also shown: the
-   floor of the client's own pacing (it aims at 95% of the rate and half the burst, issue 2),
+   floor of the client's own pacing (the full burst, then 97.5% of the rate; see lever.ratelimit),
    which is what the engine itself can be held to.
 """
 

@@ -25,10 +25,18 @@ def run_in_threads(target, count: int) -> None:
         t.join()
 
 
-def test_defaults_leave_headroom_below_lever_bucket():
-    assert client_rate(10.0, 20) == (9.5, 10.0)
-    assert client_rate(1000.0, 2000) == (950.0, 1000.0)
-    assert client_rate(1.0, 1) == (0.95, 1.0)
+def test_defaults_spend_the_full_burst_then_run_just_below_lever_rate():
+    assert client_rate(10.0, 20) == (pytest.approx(9.75), 20.0)
+    assert client_rate(1000.0, 2000) == (pytest.approx(975.0), 2000.0)
+    assert client_rate(1.0, 1) == (pytest.approx(0.975), 1.0)
+
+
+async def test_defaults_bootstrap_within_three_percent_of_lever_floor(clock):
+    """Issue 4: 105 requests from a fresh bucket vs Lever's floor (105 - 20) / 10 = 8.5 s."""
+    limiter = RateLimiter(*client_rate(10.0, 20), clock=clock)
+    for _ in range(105):
+        await limiter.acquire(clock.sleep)
+    assert (clock.now - 1000.0) / 8.5 == pytest.approx(1 / 0.975, rel=1e-6)
 
 
 def test_burst_goes_at_once_then_steady_rate(clock):
@@ -56,7 +64,7 @@ async def test_long_walk_sustains_the_configured_rate(clock):
 
 def _server_429s(arrivals: list[float], rate: float = 10.0, burst: float = 20.0) -> int:
     """How many of ``arrivals`` a Lever-like bucket (10/s, burst 20) would reject."""
-    tokens, last, rejected = burst, arrivals[0], 0
+    tokens, last, rejected = burst, min(arrivals), 0
     for t in sorted(arrivals):
         tokens = min(burst, tokens + (t - last) * rate)
         last = t
@@ -78,6 +86,8 @@ async def test_defaults_against_a_simulated_lever_bucket_with_jitter(clock):
     rate = len(arrivals) / (max(arrivals) - 1000.0)
     assert rate >= 0.90 * 10.0
     assert _server_429s(arrivals) <= 0.01 * len(arrivals)
+    # A fresh bucket spends Lever's whole burst and, with this jitter, draws no 429 at all.
+    assert _server_429s(arrivals) == 0
     # At exactly Lever's own numbers the same jitter draws 429s: the headroom is needed.
     clock2 = FakeClock()
     greedy = RateLimiter(10.0, 20, clock=clock2)
@@ -86,6 +96,54 @@ async def test_defaults_against_a_simulated_lever_bucket_with_jitter(clock):
         sent = await greedy.acquire(clock2.sleep)
         greedy_arrivals.append(sent + rng.uniform(0.0, 0.15))
     assert _server_429s(greedy_arrivals) > 0
+
+
+class _LeverBucket:
+    """Lever's bucket for one key (10/s, burst 20), shared with another process's traffic."""
+
+    def __init__(self, tokens: float, other_rate: float = 0.0, rate: float = 10.0, burst: float = 20.0) -> None:
+        self.tokens, self.other_rate, self.rate, self.burst = tokens, other_rate, rate, burst
+        self.last = 1000.0
+
+    def admit(self, t: float) -> bool:
+        # The other process's requests take their share of the refill (what it leaves is ours).
+        self.tokens = min(self.burst, self.tokens + (t - self.last) * (self.rate - self.other_rate))
+        self.last = t
+        if self.tokens >= 1:
+            self.tokens -= 1
+            return True
+        return False
+
+
+async def _walk(limiter: RateLimiter, clock: FakeClock, lever: _LeverBucket, pages: int) -> tuple[int, float]:
+    """Fetch ``pages`` one after the other as ``paginate`` does, retrying 429s; (429s, seconds)."""
+    rejected = 0
+    for _ in range(pages):
+        while True:
+            sent = await limiter.acquire(clock.sleep)
+            if lever.admit(sent):
+                break
+            rejected += 1
+            limiter.on_rate_limited(None, sent)
+    return rejected, clock.now - 1000.0
+
+
+@pytest.mark.parametrize("left", [0.0, 5.0])
+async def test_a_burst_into_a_drained_lever_bucket_costs_one_cut_and_recovers(clock, left):
+    """Another process just spent the key's burst: the fresh limiter's burst meets 429s, then adapts."""
+    limiter = RateLimiter(*client_rate(10.0, 20), clock=clock)
+    rejected, seconds = await _walk(limiter, clock, _LeverBucket(tokens=left), 1000)
+    assert rejected <= 2  # the first 429 drops the burst credit and halves the rate
+    assert limiter.rate == pytest.approx(9.75)  # back to the configured rate
+    assert 1000 / seconds >= 0.90 * 10.0
+
+
+async def test_sharing_the_key_with_a_steady_neighbour_settles_below_what_it_leaves(clock):
+    """A neighbour takes 4/s of the key's 10/s: AIMD keeps us near the other 6/s with few 429s."""
+    limiter = RateLimiter(*client_rate(10.0, 20), clock=clock)
+    rejected, seconds = await _walk(limiter, clock, _LeverBucket(tokens=20.0, other_rate=4.0), 1200)
+    assert rejected <= 0.03 * 1200
+    assert 1200 / seconds >= 0.90 * 6.0
 
 
 def test_429_halves_the_rate_once_per_congestion_event(clock):
@@ -201,7 +259,7 @@ async def test_clients_with_the_same_key_share_a_limiter(make_client):
     two = make_client(limiter=None)
     other = make_client(limiter=None, api_key="another-key-123456")
     assert one.limiter is two.limiter and one.limiter is not other.limiter
-    assert one.limiter.configured == (9.5, 10.0)  # Lever's 10/s, 20 with the default headroom
+    assert one.limiter.configured == (pytest.approx(9.75), 20.0)  # Lever's 10/s, 20 with the default headroom
 
 
 def test_bad_configuration_is_refused():
