@@ -131,8 +131,8 @@ class FormField:
             return False
         if self.edited if edited is None else edited:
             return False
-        if self.kind.is_empty(self.provenance.ai_value):
-            return False  # the AI gave no answer: nothing of its to confirm
+        if self.kind.is_empty(self.provenance.ai_value) or self.provenance.ai_problem:
+            return False  # no usable AI answer to confirm: it is empty, or flagged as an error
         return self.provenance.is_low(threshold)
 
     def wire_entry(self) -> dict[str, Any] | None:

@@ -184,7 +184,8 @@ def test_unknown_type_is_shown_read_only(qtbot, make_form):
     widget = make_form([{"id": "u", "type": "e-signature", "text": "Signature", "required": True},
                         {"id": "n", "type": "text", "text": "Notes"}])
     row = widget.row("u")
-    assert "e-signature" in row.editor.notice.text() and "complete this feedback in Lever" in row.editor.notice.text()
+    assert row.editor.notice.text().startswith("Read only: Lever Desktop cannot edit “e-signature” fields")
+    assert "complete this feedback in Lever" in row.message.text()
     assert not row.findChildren(QLineEdit) and not row.findChildren(QPushButton)
     assert not widget.can_approve()
     assert any("e-signature" in reason for reason in widget.blocking_reasons())

@@ -39,8 +39,16 @@ def test_near_misses_are_flagged_and_offered_not_coerced(form):
 def test_confidence_threshold_decides_what_needs_confirming(form):
     assert [f.id for f in form.needs_confirmation(0.6)] == ["f-start", "f-location", "f-relocate"]
     assert [f.id for f in form.needs_confirmation(0.8)] == [
-        "f-headline", "f-start", "f-level", "f-location", "f-culture", "f-skills", "f-relocate", "f-salary",
-    ]
+        "f-headline", "f-start", "f-location", "f-culture", "f-skills", "f-relocate", "f-salary",
+    ]  # f-level (70%) is not among them: its AI value is invalid, which blocks on its own
+
+
+def test_an_invalid_ai_value_is_an_error_not_something_to_confirm(form):
+    level = form.field("f-level")
+    assert level.provenance.confidence < 0.8 and level.error() is not None
+    assert not level.needs_confirmation(0.8)
+    reasons = form.can_approve(0.8).reasons
+    assert sum(r.startswith("Level:") for r in reasons) == 1
 
 
 def test_approval_needs_valid_values_and_confirmed_low_confidence_answers(form):
