@@ -37,8 +37,10 @@ def build_parser() -> argparse.ArgumentParser:
                    "put a TLS-terminating reverse proxy in front)")
     p.add_argument("--port", type=int, default=8790, help="port (0 = any free port; the chosen one is "
                    "printed on stdout)")
+    # The help names the default, never the value from the environment: a PostgreSQL URL
+    # carries a password, and `lever-relay --help` must not print it.
     p.add_argument("--db", default=env.get("LEVER_RELAY_DB", DEFAULT_DB), metavar="URL",
-                   help="SQLAlchemy URL: sqlite:///path (default %(default)s) or "
+                   help=f"SQLAlchemy URL: sqlite:///path (default {DEFAULT_DB}) or "
                    "postgresql://user:pass@host/db (env LEVER_RELAY_DB)")
     p.add_argument("--ingest-token", default=env.get("LEVER_RELAY_INGEST_TOKEN"),
                    help="token(s) the drafting pipeline presents (env LEVER_RELAY_INGEST_TOKEN)")
@@ -68,7 +70,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                          retention_days=args.retention_days, poll_interval=args.poll_interval,
                          max_body=args.max_body)
     app = create_app(config)
-    sock = socket.socket(socket.AF_INET6 if ":" in args.host else socket.AF_INET)
+    # IPPROTO_TCP explicitly: asyncio sets TCP_NODELAY only on sockets that say so, and without it
+    # every response (headers and body are separate writes) stalls 40 ms on delayed ACKs.
+    sock = socket.socket(socket.AF_INET6 if ":" in args.host else socket.AF_INET, socket.SOCK_STREAM,
+                         socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
         sock.bind((args.host, args.port))

@@ -31,3 +31,14 @@ def test_an_unmapped_error_is_one_redacted_line_and_a_logged_traceback(monkeypat
     assert "Traceback" not in err and KEY not in err and len(err.splitlines()) == 1
     logged = (paths.log_dir() / "lever-desktop.log").read_text(encoding="utf-8")
     assert "Traceback" in logged and "drafts failed" in logged and KEY not in logged
+
+
+def test_relay_help_does_not_print_the_database_password_from_the_environment(monkeypatch, capsys):
+    from lever_desktop.relay import __main__ as relay_main
+
+    monkeypatch.setenv("LEVER_RELAY_DB", "postgresql://relay:pg-pass-MARKER-9@db.internal/relay")
+    with pytest.raises(SystemExit) as done:
+        relay_main.main(["--help"])
+    out = capsys.readouterr().out
+    assert done.value.code == 0 and "--db URL" in out and "sqlite:///lever-relay.sqlite3" in out
+    assert "pg-pass-MARKER-9" not in out and "db.internal" not in out
