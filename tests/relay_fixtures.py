@@ -8,6 +8,7 @@ server named by ``LEVER_TEST_PG_URL`` (tests using it skip when that is unset).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import secrets
 import selectors
@@ -136,24 +137,31 @@ def relay(relay_factory) -> RelayProcess:
     return relay_factory()
 
 
-@pytest.fixture
-def pg_url() -> Iterator[str]:
-    """A fresh, empty PostgreSQL database, dropped afterwards."""
-    base = os.environ.get("LEVER_TEST_PG_URL")
-    if not base:
-        pytest.skip("LEVER_TEST_PG_URL is not set (.ci/start-postgres starts a server)")
+@contextlib.contextmanager
+def pg_database(base_url: str) -> Iterator[str]:
+    """A fresh, empty database on the server of ``base_url``, dropped afterwards."""
     import sqlalchemy as sa
 
     name = "lever_relay_" + uuid.uuid4().hex[:12]
-    admin = sa.create_engine(base, isolation_level="AUTOCOMMIT")
+    admin = sa.create_engine(base_url, isolation_level="AUTOCOMMIT")
     try:
         with admin.connect() as conn:
             conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-        yield sa.engine.make_url(base).set(database=name).render_as_string(hide_password=False)
+        yield sa.engine.make_url(base_url).set(database=name).render_as_string(hide_password=False)
         with admin.connect() as conn:
             conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     finally:
         admin.dispose()
+
+
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    """A fresh PostgreSQL database on ``LEVER_TEST_PG_URL``'s server (skips when that is unset)."""
+    base = os.environ.get("LEVER_TEST_PG_URL")
+    if not base:
+        pytest.skip("LEVER_TEST_PG_URL is not set (.ci/start-postgres starts a server)")
+    with pg_database(base) as url:
+        yield url
 
 
 # -- helpers for poller tests -------------------------------------------------------------------
