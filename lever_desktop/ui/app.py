@@ -11,6 +11,7 @@ import argparse
 import asyncio
 import gc
 import logging
+import signal
 import sys
 
 # PySide6 before qasync: qasync picks the first Qt binding already imported.
@@ -87,6 +88,24 @@ def app_icon() -> QIcon:
         return QIcon()
 
 
+def _quit_on_signals(loop: asyncio.AbstractEventLoop, shell: Shell) -> None:
+    """SIGTERM (logout, ``kill``, a service manager) and SIGINT close the app like its window does.
+
+    Without this Python dies on SIGTERM at once: the reviewer's unsaved edits are not written
+    and the HTTP client and database are not closed. Approved drafts are safe either way (they
+    are committed before the outbox sends them); this keeps the rest too.
+    """
+    def request_quit(name: str) -> None:
+        _log.info("%s received: closing", name)
+        shell.quit()
+
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        try:
+            loop.add_signal_handler(sig, request_quit, sig.name)
+        except (NotImplementedError, RuntimeError, ValueError):  # Windows: no signal handlers on loops
+            pass
+
+
 def run(args: argparse.Namespace) -> int:
     logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per request drowns the log
     app = create_application()
@@ -99,6 +118,7 @@ def run(args: argparse.Namespace) -> int:
     shell = Shell(runner, errors, sandbox=bool(getattr(args, "sandbox", False)), own_process=True)
     if previous_crash:
         errors.report_previous_crash(previous_crash)
+    _quit_on_signals(loop, shell)
     try:
         with loop:
             return loop.run_until_complete(shell.main())

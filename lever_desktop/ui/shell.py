@@ -115,6 +115,7 @@ class Shell(QObject):
             from lever_desktop.ui.app import settle_memory
 
             settle_memory()
+        _log.info("main window ready")
         self.window_shown.emit()
 
     async def shutdown(self) -> None:

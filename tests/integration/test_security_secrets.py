@@ -55,7 +55,7 @@ def _wait_for_log(relay, text: str, timeout: float = 10.0) -> str:
     deadline = time.monotonic() + timeout
     while text not in (log := relay.log_text()):
         assert time.monotonic() < deadline, f"{text!r} never reached the relay's log"
-        time.sleep(0.05)
+        time.sleep(0.05)  # polling the log for the line, with a deadline
     return log
 
 
