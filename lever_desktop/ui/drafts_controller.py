@@ -11,7 +11,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QMessageBox, QSplitter
+from PySide6.QtWidgets import QHeaderView, QMessageBox, QSplitter
 
 from lever_desktop.review.approval import ApprovalError, approve, build_body
 from lever_desktop.review.lifecycle import REVIEWABLE
@@ -40,7 +40,7 @@ class DraftsController(QObject):
         self.page = QSplitter(Qt.Orientation.Horizontal)
         self.page.addWidget(self.list)
         self.page.addWidget(self.editor)
-        self.page.setSizes([480, 800])
+        self.page.setSizes([450, 800])
         self.form = None
         self.view: dict[str, Any] | None = None
         self.draft_id: str | None = None
@@ -56,8 +56,14 @@ class DraftsController(QObject):
             # Text fields take J/K as typing (they override shortcuts for printable keys).
             QShortcut(QKeySequence(key), self.page, lambda d=delta: self.step(d),
                       context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        for col, width in enumerate((130, 115, 30, 80, 78)):
-            self.list.table.horizontalHeader().resizeSection(col, width)
+        # Flags, state and received take what their contents need (a short list: cheap), so
+        # they are never clipped; candidate and form share what is left of the default width,
+        # and the interviewer column (an e-mail address) stretches into any room beyond.
+        header = self.list.table.horizontalHeader()
+        for col in (2, 3, 4):
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+        for col, width in ((0, 106), (1, 88)):
+            header.resizeSection(col, width)
 
     # -- list ----------------------------------------------------------------
     def reload(self) -> None:
