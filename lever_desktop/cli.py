@@ -57,6 +57,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             parser.print_help()
             return 0
         return gui(args)
+    if args.sandbox and args.command != "self-test":
+        # The embedded sandbox lives as long as the GUI; a headless command would sync or submit
+        # to a simulator that vanishes when it returns. Say how to do what was meant instead.
+        print(f"lever-desktop {args.command}: --sandbox applies to the app window only. To run "
+              f"'{args.command}' against a simulated Lever, start 'lever-sandbox' in another terminal "
+              "and set LEVER_BASE_URL to the API address it prints and LEVER_API_KEY=sandbox-key.",
+              file=sys.stderr)
+        return 2
     try:
         return int(func(args) or 0)
     except KeyboardInterrupt:

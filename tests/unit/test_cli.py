@@ -68,3 +68,11 @@ def test_python_dash_m_entry_point(tmp_path):
         capture_output=True, text=True, timeout=60,
     )
     assert run.returncode == 0 and run.stdout.strip() == f"lever-desktop {__version__}"
+
+
+def test_sandbox_with_a_headless_command_says_how_instead_of_using_the_real_account(capsys, monkeypatch):
+    monkeypatch.setenv("LEVER_API_KEY", "a-real-key-that-must-not-be-used")
+    assert cli.main(["--sandbox", "sync"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("lever-desktop sync: --sandbox applies to the app window only")
+    assert "lever-sandbox" in err and "LEVER_BASE_URL" in err
