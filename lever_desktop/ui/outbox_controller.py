@@ -65,14 +65,21 @@ class OutboxController(QObject):
                 pass
 
     async def _reported(self, report) -> None:
+        named = [*report.submitted, *report.reconciled, *report.rejected, *report.drifted,
+                 *report.readback_differences]
+        labels = await self.session.store.call(queries.draft_labels, named) if named else {}
+
+        def label(draft_id: str) -> str:
+            return labels.get(draft_id, f"draft {draft_id}")
+
         for draft_id in report.submitted + report.reconciled:
-            self.activity.emit("outbox", f"submitted draft {draft_id} to Lever")
+            self.activity.emit("outbox", f"submitted {label(draft_id)} to Lever")
         for draft_id in report.rejected:
-            self.activity.emit("outbox", f"Lever rejected draft {draft_id}: it needs your attention")
+            self.activity.emit("outbox", f"Lever rejected {label(draft_id)}: it needs your attention")
         for draft_id in report.drifted:
-            self.activity.emit("outbox", f"template changed for draft {draft_id}: back to review")
+            self.activity.emit("outbox", f"the form of {label(draft_id)} changed in Lever: back to review")
         for draft_id, diffs in report.readback_differences.items():
-            self.activity.emit("outbox", f"Lever stored draft {draft_id} differently: {diffs}")
+            self.activity.emit("outbox", f"Lever stored {label(draft_id)} differently: {diffs}")
         if report.paused:
             self.activity.emit("outbox", report.paused.get("message", "outbox paused"))
         rows = await self.session.store.call(queries.outbox_list)

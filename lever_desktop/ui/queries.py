@@ -245,6 +245,19 @@ def discard_draft(conn: sa.Connection, draft_id: str, reviewer: str) -> None:
     drafts.transition(conn, draft_id, DraftState.DISCARDED, actor=reviewer, event="discarded")
 
 
+def draft_labels(conn: sa.Connection, draft_ids: Sequence[str]) -> dict[str, str]:
+    """“Phone screen for Frances Haddad”: how the activity log names a draft to a person."""
+    if not draft_ids:
+        return {}
+    sql = sa.text("""
+        SELECT d.draft_id, coalesce(json_extract(d.template_json, '$.text'), 'feedback'),
+               coalesce(o.name, d.opportunity_id)
+        FROM drafts d LEFT JOIN opportunities o ON o.id = d.opportunity_id
+        WHERE d.draft_id IN :ids
+    """).bindparams(sa.bindparam("ids", expanding=True))
+    return {r[0]: f"{r[1]} for {r[2]}" for r in conn.execute(sql, {"ids": list(draft_ids)})}
+
+
 def outbox_list(conn: sa.Connection) -> list[tuple[Any, ...]]:
     sql = """
         SELECT d.draft_id, coalesce(o.name, d.opportunity_id), d.state, d.attention_reason,

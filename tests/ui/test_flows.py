@@ -107,6 +107,10 @@ def test_review_fix_approve_submits_to_lever(desktop, sandbox, qtbot, tmp_path):
     assert "differs" not in editor.outcome.text()  # read back from Lever: what was approved was stored
     stored = [f for f in lever_forms(sandbox, doc["opportunityId"]) if f.get("interview") == doc["interviewId"]]
     assert len(stored) == 1 and stored[0]["completedAt"]
+    # The activity log names what was sent the way the reviewer knows it, not by draft id.
+    form, name = desktop.controller.drafts.form.title, desktop.controller.drafts.view["candidate"]
+    log = desktop.controller.activity.log
+    qtbot.waitUntil(lambda: f"submitted {form} for {name} to Lever" in log.toPlainText(), timeout=TIMEOUT)
 
 
 def test_j_and_k_move_between_drafts_but_type_in_text_fields(desktop, sandbox, qtbot, tmp_path):
