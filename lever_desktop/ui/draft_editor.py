@@ -139,12 +139,22 @@ class DraftEditor(QWidget):
         bits.append(f"received {e(received)}")
         self.meta.setText(" · ".join(bits))
 
-    def set_flags(self, messages: list[str]) -> None:
-        if not messages:
+    def set_flags(self, flags: list[tuple[str, bool]]) -> None:
+        """The pipeline's flags as (message, checked): checked ones stay listed, ticked and grey,
+        so the reviewer sees both what was flagged and that it has been dealt with."""
+        if not flags:
             self.flags.setText("✔ Nothing flagged.")
             return
-        items = "".join(f"<li>{html.escape(m)}</li>" for m in messages)
-        self.flags.setText(f"⚠ <b>{len(messages)} to check</b><ul style='margin:0'>{items}</ul>")
+        items = "".join(f"<li style='color:gray'>✓ {html.escape(m)}</li>" if done else f"<li>{html.escape(m)}</li>"
+                        for m, done in flags)
+        open_ = sum(not done for _m, done in flags)
+        if open_ == 0:
+            head = f"✔ <b>{'The flagged answer is' if len(flags) == 1 else f'All {len(flags)} flagged answers are'} checked</b>"
+        elif open_ == len(flags):
+            head = f"⚠ <b>{open_} to check</b>"
+        else:
+            head = f"⚠ <b>{open_} of {len(flags)} still to check</b>"
+        self.flags.setText(f"{head}<ul style='margin:0'>{items}</ul>")
 
     def set_form(self, widget: QWidget | None) -> None:
         old = self.scroll.takeWidget()

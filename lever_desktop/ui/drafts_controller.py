@@ -42,6 +42,7 @@ class DraftsController(QObject):
         self.page.addWidget(self.editor)
         self.page.setSizes([450, 800])
         self.form = None
+        self._flags: list[tuple[str, str | None]] = []  # (message, field id) of the open draft
         self.view: dict[str, Any] | None = None
         self.draft_id: str | None = None
         self._save_timer = QTimer(self, singleShot=True, interval=400)
@@ -137,8 +138,10 @@ class DraftsController(QObject):
         self.editor.set_header(view["candidate"], view["headline"], form.title, rec.interviewer_email,
                                interview.get("subject"), format_ms(rec.received_at))
         labels = {f.id: f.label for f in form.fields}
-        self.editor.set_flags([_flag_text(f, labels) for f in rec.flags] + notices)
+        self._flags = [(_flag_text(f, labels), f.get("fieldId") if f.get("fieldId") in labels else None)
+                       for f in rec.flags] + [(n, None) for n in notices]
         self.editor.set_form(widget)
+        self._refresh_flags()
         choices = [(view["author"], None)] if view["author"] else [("(no Lever user found)", None)]
         if view["service_author"]:
             choices.append((f"Service account: {view['service_author']}", self.session.settings.service_account_email))
@@ -176,7 +179,17 @@ class DraftsController(QObject):
             text = (text[0] + " (It could not be read back to compare: " + str(readback["error"]) + ")", "ok")
         self.editor.set_outcome(*(text or ("", "info")))
 
+    def _refresh_flags(self) -> None:
+        """A flag on a field counts as checked once that field no longer needs the reviewer."""
+        form, threshold = self.form, self.session.settings.confidence_threshold
+        self.editor.set_flags([
+            (text, form is not None and field_id is not None
+             and not form.field(field_id).status(threshold).needs_attention)
+            for text, field_id in self._flags
+        ])
+
     def _values_changed(self) -> None:
+        self._refresh_flags()
         self.editor.approve.setEnabled(self._can_approve())
         self._save_timer.start()
         if self.editor.show_payload.isChecked():

@@ -97,7 +97,12 @@ def test_review_fix_approve_submits_to_lever(desktop, sandbox, qtbot, tmp_path):
     editor = desktop.controller.drafts.editor
     assert not editor.approve.isEnabled()  # a flagged value blocks approval
     assert "the interviewer" in editor.author.currentText()
+    flagged = len(desktop.controller.drafts.view["record"].flags)
+    assert flagged >= 1 and f"{flagged} to check" in editor.flags.text() and "✓" not in editor.flags.text()
     fix_flagged_values(desktop, qtbot)
+    # The pipeline's flags stay listed, ticked off now that the reviewer has dealt with them.
+    assert "still to check" not in editor.flags.text() and editor.flags.text().count("✓ ") == flagged
+    assert editor.flags.text().startswith("✔ <b>")
     qtbot.waitUntil(editor.approve.isEnabled)
     desktop.window.activateWindow()
     qtbot.waitUntil(desktop.window.isActiveWindow)
