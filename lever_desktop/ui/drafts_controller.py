@@ -34,8 +34,7 @@ class DraftsController(QObject):
         self.session = session
         self.runner = runner
         self.list = TablePage(HEADERS, title="Drafts waiting for your review, oldest first.", time_columns=(4,),
-                              time_format=format_ms_short)
-        self.list.table.sortByColumn(4, Qt.SortOrder.AscendingOrder)
+                              time_format=format_ms_short, sort=(4, Qt.SortOrder.AscendingOrder), fit_columns=False)
         self.editor = DraftEditor()
         self.page = QSplitter(Qt.Orientation.Horizontal)
         self.page.addWidget(self.list)

@@ -10,7 +10,7 @@ import asyncio
 import logging
 import time
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 
 from lever_desktop.review import queue
 from lever_desktop.ui import queries
@@ -33,7 +33,7 @@ class OutboxController(QObject):
         self.session = session
         self.runner = runner
         self.page = TablePage(HEADERS, title="Approved feedback on its way to Lever, and anything that needs you.",
-                              time_columns=(5,))
+                              time_columns=(5,), sort=(5, Qt.SortOrder.AscendingOrder))
         self._wake = asyncio.Event()
         self._send_now = False
 

@@ -141,7 +141,10 @@ def profile_html(p: dict | None) -> str:
 class TablePage(QWidget):
     """A title line, a sortable table, and an optional detail pane."""
 
+    MAX_FITTED_WIDTH = 320  # a long cell (an error message) must not push the others off screen
+
     def __init__(self, headers, *, title: str, time_columns=(), time_format=format_ms, detail: bool = False,
+                 sort: tuple[int, Qt.SortOrder] = (0, Qt.SortOrder.AscendingOrder), fit_columns: bool = True,
                  parent=None) -> None:
         super().__init__(parent)
         self.model = RowsModel(headers, time_columns=time_columns, time_format=time_format)
@@ -149,6 +152,9 @@ class TablePage(QWidget):
         self.title = QLabel(title)
         self.title.setWordWrap(True)
         self.table = make_table(self.proxy)
+        self.table.sortByColumn(*sort)
+        self._fitted = not fit_columns
+        self.model.modelReset.connect(self._fit_columns_once)
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
         self.detail = QTextBrowser() if detail else None
@@ -160,6 +166,17 @@ class TablePage(QWidget):
             layout.addWidget(self.splitter, 1)
         else:
             layout.addWidget(self.table, 1)
+
+    def _fit_columns_once(self) -> None:
+        """Size the columns to what the first rows hold (these tables are short), then leave
+        them to the person: a refill does not undo a column they widened."""
+        if self._fitted or self.model.rowCount() == 0:
+            return
+        self._fitted = True
+        self.table.resizeColumnsToContents()
+        header = self.table.horizontalHeader()
+        for col in range(self.model.columnCount()):
+            header.resizeSection(col, min(header.sectionSize(col) + 12, self.MAX_FITTED_WIDTH))
 
     def selected_key(self):
         rows = self.table.selectionModel().selectedRows()

@@ -201,4 +201,7 @@ class RowsModel(_FlatTableModel):
             return value if value is not None else ""
         if role == Qt.ItemDataRole.ToolTipRole:
             return None if value is None else str(value)
+        if role == Qt.ItemDataRole.TextAlignmentRole and isinstance(value, int | float) \
+                and not isinstance(value, bool) and index.column() not in self._time_columns:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)  # counts line up
         return None

@@ -1,0 +1,31 @@
+"""Table pages as a recruiter first sees them: sorted by name, nothing clipped, counts aligned."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+
+from lever_desktop.ui.pages import TablePage
+
+ROWS = [("Technical Writer", "published", 1), ("Account Executive", "pending", 12),
+        ("Customer Success Manager", "published", 4)]
+
+
+def test_a_table_page_sorts_by_its_first_column_and_fits_it(qtbot):
+    page = TablePage(("Posting", "State", "Candidates"), title="Postings")
+    qtbot.addWidget(page)
+    page.model.set_rows(ROWS, keys=["p3", "p1", "p2"])
+    shown = [page.proxy.index(r, 0).data() for r in range(3)]
+    assert shown == ["Account Executive", "Customer Success Manager", "Technical Writer"]
+    width = page.table.fontMetrics().horizontalAdvance("Customer Success Manager")
+    assert page.table.horizontalHeader().sectionSize(0) > width  # the longest name is not elided
+    assert page.proxy.index(0, 2).data(Qt.ItemDataRole.TextAlignmentRole) & Qt.AlignmentFlag.AlignRight
+    assert not page.proxy.index(0, 1).data(Qt.ItemDataRole.TextAlignmentRole)
+
+
+def test_a_refill_keeps_the_widths_the_person_chose(qtbot):
+    page = TablePage(("Posting", "State", "Candidates"), title="Postings")
+    qtbot.addWidget(page)
+    page.model.set_rows(ROWS)
+    page.table.horizontalHeader().resizeSection(0, 90)
+    page.model.set_rows(ROWS + [("Data Scientist", "closed", 8)])
+    assert page.table.horizontalHeader().sectionSize(0) == 90
