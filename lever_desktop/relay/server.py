@@ -93,7 +93,8 @@ class FeedSignal:
         self._someone_waits.set()
         try:
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(event.wait(), timeout)
+                async with asyncio.timeout(timeout):  # not wait_for: 3.11's can swallow a cancel (gh-86296)
+                    await event.wait()
         finally:
             self._waiters -= 1
             if not self._waiters:

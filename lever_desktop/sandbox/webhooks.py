@@ -120,9 +120,10 @@ class Dispatcher:
                 task.add_done_callback(self._sending.discard)
             later = [d["due"] for d in pending if d["due"] > now]
             self._wakeup.clear()
-            try:
-                await asyncio.wait_for(self._wakeup.wait(), timeout=(min(later) - now) if later else None)
-            except asyncio.TimeoutError:
+            try:  # asyncio.timeout, not wait_for: 3.11's wait_for can swallow a cancel (gh-86296)
+                async with asyncio.timeout((min(later) - now) if later else None):
+                    await self._wakeup.wait()
+            except TimeoutError:
                 pass
 
     async def _send(self, item: dict[str, Any]) -> None:

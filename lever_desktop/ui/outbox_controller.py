@@ -7,6 +7,7 @@ Lever becomes reachable again, or when the earliest back-off is due.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 
@@ -36,9 +37,10 @@ class OutboxController(QObject):
                               time_columns=(5,), sort=(5, Qt.SortOrder.AscendingOrder))
         self._wake = asyncio.Event()
         self._send_now = False
+        self.task: asyncio.Task | None = None
 
     def start(self) -> None:
-        self.runner.run(self._loop(), name="outbox")
+        self.task = self.runner.run(self._loop(), name="outbox")
 
     def wake(self, *, now: bool = False) -> None:
         """Something was approved (or Lever is back): flush soon; ``now`` ignores back-off."""
@@ -59,10 +61,11 @@ class OutboxController(QObject):
                 await self._reported(report)
             due = await self.session.store.call(queue.next_due)
             timeout = IDLE_RECHECK_S if due is None else min(IDLE_RECHECK_S, max(0.2, (due - _now()) / 1000))
-            try:
-                await asyncio.wait_for(self._wake.wait(), timeout)
-            except TimeoutError:
-                pass
+            # asyncio.timeout, not wait_for: on Python 3.11 wait_for swallows a cancel that lands
+            # just as the event is set (gh-86296), and quitting then hung until the next recheck.
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(timeout):
+                    await self._wake.wait()
 
     async def _reported(self, report) -> None:
         named = [*report.submitted, *report.reconciled, *report.rejected, *report.drifted,
