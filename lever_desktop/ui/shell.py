@@ -43,8 +43,8 @@ class Shell(QObject):
         self._quit = asyncio.Event()
         self._show_window_early()
         try:
-            account = await self._choose_account()
-            if account is None:
+            account = await self._unless_quit(self._choose_account())
+            if account is None:  # the first-run dialog was closed, or we were asked to quit
                 return 0
             await self.open_account(account)
             await self._quit.wait()
@@ -67,6 +67,25 @@ class Shell(QObject):
         self.errors.window = lambda: self.window
         self.window.show()
 
+    async def _unless_quit(self, coro):
+        """Run ``coro`` unless a quit request (SIGTERM, the window closed) comes first: then it is
+        cancelled (an open dialog is rejected) and the result is None."""
+        assert self._quit is not None
+        work = asyncio.ensure_future(coro)
+        quit_wait = asyncio.ensure_future(self._quit.wait())
+        try:
+            await asyncio.wait({work, quit_wait}, return_when=asyncio.FIRST_COMPLETED)
+        except asyncio.CancelledError:
+            work.cancel()
+            raise
+        finally:
+            quit_wait.cancel()
+        if work.done():
+            return work.result()
+        work.cancel()
+        await asyncio.gather(work, return_exceptions=True)
+        return None
+
     def quit(self) -> None:
         if self._quit is not None:
             self._quit.set()
@@ -83,6 +102,8 @@ class Shell(QObject):
             pass  # not configured yet: first run
         from lever_desktop.ui.first_run import FirstRunDialog
 
+        self.window.statusBar().clearMessage()  # nothing is being opened while they choose
+        _log.info("first run: asking how to start (sandbox or Lever account)")
         dialog = FirstRunDialog(self.runner, self.window)
         if await dialog_result(dialog) != FirstRunDialog.DialogCode.Accepted:
             return None

@@ -48,3 +48,22 @@ def test_a_termination_signal_shuts_down_cleanly(tmp_path, sig):
     assert list(base.rglob("window.ini"))
     databases = list(base.rglob("*.sqlite3"))
     assert databases and not [p for p in base.rglob("*.sqlite3-wal") if p.stat().st_size]
+
+
+def test_sigterm_while_the_first_run_dialog_is_open_closes_the_app(tmp_path):
+    """Nothing configured: the app waits in its welcome dialog, and a logout must not hang on it."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LEVER_")}
+    env["QT_QPA_PLATFORM"] = "offscreen"
+    base = tmp_path / "base"
+    proc = subprocess.Popen([sys.executable, "-m", "lever_desktop", "--basedir", str(base)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    try:
+        _wait_for("lever-desktop.log", base, "first run: asking", proc)
+        proc.send_signal(signal.SIGTERM)
+        _out, err = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
+    assert proc.returncode == 0, err.decode(errors="replace")
+    assert "Lever Desktop closed" in next(base.rglob("lever-desktop.log")).read_text(encoding="utf-8")
