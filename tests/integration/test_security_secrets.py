@@ -14,11 +14,11 @@ import os
 import stat
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import httpx
 import pytest
+from waiting import wait_until
 
 from lever_desktop.store import Store
 
@@ -52,11 +52,11 @@ def world(relay_factory, sandbox_factory, tmp_path):
 
 
 def _wait_for_log(relay, text: str, timeout: float = 10.0) -> str:
-    deadline = time.monotonic() + timeout
-    while text not in (log := relay.log_text()):
-        assert time.monotonic() < deadline, f"{text!r} never reached the relay's log"
-        time.sleep(0.05)  # polling the log for the line, with a deadline
-    return log
+    def logged() -> str | None:
+        log = relay.log_text()
+        return log if text in log else None
+
+    return wait_until(logged, timeout, what=f"{text!r} in the relay's log")
 
 
 def _all_bytes(root: Path) -> dict[Path, bytes]:

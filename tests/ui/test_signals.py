@@ -6,23 +6,21 @@ import os
 import signal
 import subprocess
 import sys
-import time
 
 import pytest
+from waiting import wait_until
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
 
 
-def _wait_for(path_glob, base, text: str, proc: subprocess.Popen, timeout: float = 60.0) -> str:
-    deadline = time.monotonic() + timeout
-    while True:
-        logs = list(base.rglob(path_glob))
+def _wait_for_log(base, text: str, proc: subprocess.Popen) -> str:
+    def logged() -> str | None:
+        assert proc.poll() is None, f"the app exited ({proc.returncode}) before logging {text!r}"
+        logs = list(base.rglob("lever-desktop.log"))
         content = logs[0].read_text(encoding="utf-8") if logs else ""
-        if text in content:
-            return content
-        assert proc.poll() is None, f"the app exited ({proc.returncode}) before {text!r}:\n{content}"
-        assert time.monotonic() < deadline, f"{text!r} never reached the log:\n{content}"
-        time.sleep(0.05)  # polling the log for the line, with a deadline
+        return content if text in content else None
+
+    return wait_until(logged, timeout=60, what=f"{text!r} in the app's log")
 
 
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
@@ -33,7 +31,7 @@ def test_a_termination_signal_shuts_down_cleanly(tmp_path, sig):
     proc = subprocess.Popen([sys.executable, "-m", "lever_desktop", "--basedir", str(base), "--sandbox"],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
     try:
-        _wait_for("lever-desktop.log", base, "main window ready", proc)
+        _wait_for_log(base, "main window ready", proc)
         proc.send_signal(sig)
         _out, err = proc.communicate(timeout=60)
     finally:
@@ -58,7 +56,7 @@ def test_sigterm_while_the_first_run_dialog_is_open_closes_the_app(tmp_path):
     proc = subprocess.Popen([sys.executable, "-m", "lever_desktop", "--basedir", str(base)],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
     try:
-        _wait_for("lever-desktop.log", base, "first run: asking", proc)
+        _wait_for_log(base, "first run: asking", proc)
         proc.send_signal(signal.SIGTERM)
         _out, err = proc.communicate(timeout=60)
     finally:

@@ -61,15 +61,3 @@ class Receiver:
                     raise AssertionError(f"timed out; received {len(self.received)} requests")
                 self._cond.wait(left)
             return list(self.received)
-
-
-def wait_until(condition, timeout: float = 10.0, interval: float = 0.02):
-    """Poll ``condition()`` until it returns something truthy; fail after ``timeout``."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = condition()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError("condition not met in time")
-        time.sleep(interval)  # polling interval of a deadline-bound wait on the condition

@@ -7,7 +7,8 @@ import os
 import stat
 
 import pytest
-from receiver import Receiver, wait_until
+from receiver import Receiver
+from waiting import wait_until
 from sandbox_http import client
 
 from lever_desktop.lever.signatures import verify

@@ -8,10 +8,10 @@ import signal
 import sqlite3
 import subprocess
 import sys
-import time
 
 import pytest
 from sync_support import cached, consistent, live_ids, set_faults
+from waiting import wait_until
 
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="SIGKILL")
 
@@ -42,11 +42,12 @@ def test_kill_mid_walk_then_resume(sandbox_factory, tmp_path):
     db = basedir / "data" / "lever-desktop.sqlite3"
 
     victim = _sync(basedir, lever)
-    deadline = time.monotonic() + 60
-    while _stored(db) < 200:  # at least two pages committed
+
+    def two_pages_committed() -> bool:
         assert victim.poll() is None, victim.communicate()
-        assert time.monotonic() < deadline, "the sync never got going"
-        time.sleep(0.02)  # polling the database for progress, with a deadline
+        return _stored(db) >= 200
+
+    wait_until(two_pages_committed, timeout=60, what="the sync committing two pages")
     victim.send_signal(signal.SIGKILL)
     victim.communicate()
     assert victim.returncode == -signal.SIGKILL
