@@ -11,15 +11,19 @@ threads, so the limiter binds no asyncio primitive to a loop: a reservation
 (the time slot of the next request) is computed under a ``threading.Lock``,
 and the caller sleeps until its slot in its own loop.
 
-Defaults (see ``client_rate``): the server's full burst, then 97.5 % of its
-steady rate. A key nobody has used for a couple of seconds has a full bucket
-on the server, so a fresh limiter may spend all of it at once: a bootstrap of
-N requests then takes (N - burst) / (0.975 rate), 2.6 % over Lever's floor
-(half the burst at 95 % cost 18 % on 105 requests). At exactly the
-server's rate, jitter in arrival times (a request delayed while the server
-refilled a full bucket) draws 429s; 2.5 % headroom gives the server's bucket
-0.25 token/s of slack, so after a burst it climbs back to full within
-~80 s and then absorbs any jitter short of ~2 s.
+Defaults (see ``client_rate``): the server's burst but one token, then 97.5 %
+of its steady rate. A key nobody has used for a couple of seconds has a full
+bucket on the server, so a fresh limiter may spend nearly all of it at once: a
+bootstrap of N requests then takes (N - burst + 1) / (0.975 rate), 3.8 % over
+Lever's floor on 105 requests (half the burst at 95 % cost 18 %). The token
+kept back is slack for the seconds right after the burst: Lever starts
+counting when the first request arrives, which is later than we start (that
+request also opens the connection, and a loaded machine adds more), so Lever
+has refilled less than our limiter thinks; spending all 20 drew a 429 in half
+of the runs on a busy machine, one token back drew none. At exactly the
+server's rate, jitter in arrival times draws 429s; 2.5 % headroom gives the
+server's bucket 0.25 token/s of slack, so after a burst it climbs back to
+full within ~80 s and then absorbs any jitter short of ~2 s.
 
 When the server's bucket is not full after all (another process, or a client
 in this process whose limiter was released, just used the key), the burst
@@ -48,6 +52,7 @@ Sleep = Callable[[float], Awaitable[object]]
 
 HEADROOM = 0.975  # share of the server's steady rate we aim for
 BURST_SHARE = 1.0  # share of the server's burst a full (idle) bucket may spend
+BURST_RESERVE = 1  # tokens of it left unspent: slack for arrival jitter right after the burst
 DECREASE = 0.5  # multiplicative decrease on a 429
 MIN_RATE_SHARE = 0.1  # never slower than this share of the configured rate
 RECOVERY_SHARE = 0.05  # configured-rate share regained per second after a cut
@@ -56,7 +61,7 @@ MAX_PAUSE = 60.0  # longest Retry-After pause imposed on the whole bucket
 
 def client_rate(server_rate: float, server_burst: float) -> tuple[float, float]:
     """Our steady rate and burst for a server bucket of ``server_rate``/s, ``server_burst``."""
-    return server_rate * HEADROOM, max(1.0, float(int(server_burst * BURST_SHARE)))
+    return server_rate * HEADROOM, max(1.0, float(int(server_burst * BURST_SHARE) - BURST_RESERVE))
 
 
 class RateLimiter:
