@@ -58,10 +58,7 @@ class SyncDispatcher:
         await self._run("refresh opportunity", self.engine.refresh_opportunity(opportunity_id))
 
     async def refresh_interviews(self, opportunity_id: str) -> None:
-        # The engine's opportunity refresh re-reads panels and interviews with it; use a
-        # narrower call when the engine offers one.
-        refresh = getattr(self.engine, "refresh_interviews", None) or self.engine.refresh_opportunity
-        await self._run("refresh interviews", refresh(opportunity_id))
+        await self._run("refresh interviews", self.engine.refresh_interviews(opportunity_id))
 
     async def tombstone(self, opportunity_id: str) -> None:
         await self._run("tombstone", self.engine.tombstone(opportunity_id))

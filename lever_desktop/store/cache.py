@@ -177,14 +177,19 @@ def replace_opportunity_details(
     opportunity_id: str,
     panels: Sequence[dict[str, Any]],
     interviews: Sequence[dict[str, Any]],
-    feedback: Sequence[dict[str, Any]],
+    feedback: Sequence[dict[str, Any]] | None,
     synced_at: int,
 ) -> bool:
-    """Replace an opportunity's panels, interviews and feedback (false if it is not cached)."""
+    """Replace an opportunity's panels, interviews and feedback (false if it is not cached).
+
+    ``feedback=None`` keeps the cached feedback (an interview webhook re-reads only panels and
+    interviews); ``details_synced_at`` then stays as it was, since not every detail was re-read.
+    """
     o = schema.opportunities
     if conn.execute(sa.select(o.c.id).where(o.c.id == opportunity_id)).first() is None:
         return False
-    for table in (schema.panels, schema.interviews, schema.feedback):
+    replaced = (schema.panels, schema.interviews) + ((schema.feedback,) if feedback is not None else ())
+    for table in replaced:
         conn.execute(sa.delete(table).where(table.c.opportunity_id == opportunity_id))
     panel_rows = [
         {"id": p["id"], "opportunity_id": opportunity_id, "start": mapping.ms(p.get("start")),
@@ -217,14 +222,15 @@ def replace_opportunity_details(
          "panel_id": mapping.ref(f.get("panel")), "interview_id": mapping.ref(f.get("interview")),
          "created_at": mapping.ms(f.get("createdAt")), "updated_at": mapping.ms(f.get("updatedAt")),
          "completed_at": mapping.ms(f.get("completedAt")), "raw": f}
-        for f in feedback if f.get("id") and not f.get("deletedAt")
+        for f in feedback or () if f.get("id") and not f.get("deletedAt")
     ]  # fmt: skip
     for table, rows in ((schema.panels, panel_rows), (schema.interviews, interview_rows),
                         (schema.interview_interviewers, people), (schema.feedback, feedback_rows)):  # fmt: skip
         if rows:
             conn.execute(sa.insert(table).prefix_with("OR REPLACE"), rows)
-    conn.execute(sa.update(schema.opportunities).where(schema.opportunities.c.id == opportunity_id)
-                 .values(details_synced_at=synced_at))  # fmt: skip
+    if feedback is not None:
+        conn.execute(sa.update(schema.opportunities).where(schema.opportunities.c.id == opportunity_id)
+                     .values(details_synced_at=synced_at))  # fmt: skip
     return True
 
 

@@ -156,6 +156,28 @@ class SyncEngine:
             self._set_state(SyncState.ONLINE)
         return True
 
+    async def refresh_interviews(self, opportunity_id: str) -> bool:
+        """Re-read one opportunity's panels and interviews (an interview webhook): two requests
+        instead of ``refresh_opportunity``'s four. An opportunity not in the cache yet gets the
+        full refresh. False if it was deleted."""
+        path = f"/opportunities/{opportunity_id}"
+        try:
+            panels = [p async for p in self.client.paginate(f"{path}/panels")]
+            interviews = [i async for i in self.client.paginate(f"{path}/interviews")]
+        except errors.LeverUnavailable:
+            self._set_state(SyncState.OFFLINE)
+            raise
+        except errors.LeverNotFound:
+            await self.tombstone(opportunity_id)
+            return False
+        stored = await self.store.call(cache.replace_opportunity_details, opportunity_id, panels, interviews,
+                                       None, self.now_ms())
+        if not stored:
+            return await self.refresh_opportunity(opportunity_id)
+        if self.state == SyncState.OFFLINE:
+            self._set_state(SyncState.ONLINE)
+        return True
+
     async def tombstone(self, opportunity_id: str) -> None:
         """Forget a deleted opportunity (a ``candidateDeleted`` webhook or a 404)."""
         now = self.now_ms()

@@ -132,6 +132,32 @@ async def test_targeted_refresh_stores_panels_interviews_and_feedback(sandbox, s
     assert consistent(store.path)
 
 
+async def test_an_interview_refresh_rereads_panels_and_interviews_only(sandbox, store):
+    st = sandbox.state
+    row = next(r for r in range(st.opps.count) if st.opps.has_interviews(r) and r not in st.deleted_rows
+               and any(not f.get("deletedAt") for f in st.details_of(r).feedback))
+    oid = st.opps.id_of(row)
+    async with client_for(sandbox) as client:
+        engine = SyncEngine(client, store)
+        await engine.sync_now()
+        assert await engine.refresh_opportunity(oid)
+        before_detail = store.call_sync(cache.get_opportunity, oid)
+        scheduled = admin(sandbox, "POST", "/interviews/schedule", {"opportunityId": oid})  # interviewCreated
+        before = client.stats.requests
+        assert await engine.refresh_interviews(oid)
+        assert client.stats.requests - before == 2  # panels, interviews: not the opportunity, not feedback
+        detail = store.call_sync(cache.get_opportunity, oid)
+        assert scheduled["panel"]["id"] in {p["id"] for p in detail.panels}
+        assert {i["id"] for i in scheduled["panel"]["interviews"]} <= {i.id for i in detail.interviews}
+        assert {f.id for f in detail.feedback} == {f.id for f in before_detail.feedback} != set()  # kept
+        assert detail.details_synced_at == before_detail.details_synced_at  # feedback was not re-read
+
+        admin(sandbox, "DELETE", f"/opportunities/{oid}")
+        assert not await engine.refresh_interviews(oid)  # 404: forgotten
+    assert store.call_sync(cache.get_opportunity, oid) is None
+    assert consistent(store.path)
+
+
 async def test_the_nightly_pass_drops_webhook_deliveries_older_than_30_days(sandbox, store):
     day = 86_400_000
     async with client_for(sandbox) as client:
