@@ -61,6 +61,20 @@ class Activity:
         if index >= 0 and st.catalog.archive_reasons[index]["type"] == "hired":
             webhooks.emit(st, "candidateHired", self._ids(row))
 
+    def rename_contact(self, row: int, name: str) -> None:
+        """The candidate's contact is renamed (as a recruiter fixing a typo would): ``contactUpdated``.
+
+        Its data carries only the contact's ids, as Lever documents nothing more for it; the
+        app has to find the opportunities of that contact itself."""
+        st, opps = self.state, self.state.opps
+        if not isinstance(name, str) or not name.strip():
+            raise ValueError("name must be a non-empty string")
+        with st.lock:
+            opps.renamed[row] = name.strip()
+            opps.updated[row] = max(now_ms(), (opps.updated[row] or 0) + 1)
+        contact = opps.contact_of(row)
+        webhooks.emit(st, "contactUpdated", {"contactId": contact, "candidateId": contact})
+
     def delete(self, row: int, user_id: str | None = None) -> None:
         st = self.state
         by = user_id or st.catalog.users[0]["id"]

@@ -6,6 +6,7 @@ GET|POST|DELETE /faults           list, replace ({"spec": "..."} or rule list), 
 GET|PUT /rate-limit               {"rate", "burst", "retryAfter"}
 POST /opportunities/{id}/stage    {"stage"}: move now (webhook)
 POST /opportunities/{id}/archive  {"reason": id|null} (webhooks)
+POST /opportunities/{id}/contact  {"name"}: rename the candidate's contact (contactUpdated)
 DELETE /opportunities/{id}        delete (candidateDeleted)
 GET  /interviews/upcoming         interviews the clock will complete next
 POST /interviews/complete         {"opportunityId"?, "interviewId"?, "flaw"?: "auto"|null|kind} -> {draft, flaws}
@@ -141,6 +142,14 @@ async def archive(request: Request) -> Response:
 
 
 @admin
+async def rename_contact(request: Request) -> Response:
+    row = _row(request, request.path_params["id"])
+    body = await _obj(request)
+    _server(request).activity.rename_contact(row, body.get("name"))
+    return Response(status_code=204)
+
+
+@admin
 async def delete_opportunity(request: Request) -> Response:
     _server(request).activity.delete(_row(request, request.path_params["id"]))
     return Response(status_code=204)
@@ -219,6 +228,7 @@ ROUTES = [
     Route("/rate-limit", rate_limit, methods=["GET", "PUT"]),
     Route("/opportunities/{id}/stage", move_stage, methods=["POST"]),
     Route("/opportunities/{id}/archive", archive, methods=["POST"]),
+    Route("/opportunities/{id}/contact", rename_contact, methods=["POST"]),
     Route("/opportunities/{id}", delete_opportunity, methods=["DELETE"]),
     Route("/interviews/upcoming", upcoming),
     Route("/interviews/complete", complete, methods=["POST"]),

@@ -49,6 +49,7 @@ class OpportunityTable:
         self.owner: list[int] = [0] * count
         self.tags: list[int] = [0] * count
         self.stage_changes: dict[int, list[dict[str, Any]]] = {}
+        self.renamed: dict[int, str] = {}  # contact names changed since the seed (contactUpdated)
         self.archived_at: dict[int, int] = {}
         rand = rng.getrandbits
         for i in range(count):
@@ -86,10 +87,13 @@ class OpportunityTable:
 
     # -- derived, cheap fields ------------------------------------------------
     def name(self, row: int) -> str:
+        return self.renamed.get(row) or self._seed_name(row)
+
+    def _seed_name(self, row: int) -> str:
         return f"{FIRST_NAMES[(row * 7 + self.seed) % len(FIRST_NAMES)]} {LAST_NAMES[(row * 13 + row // 40) % len(LAST_NAMES)]}"
 
-    def email(self, row: int) -> str:
-        return f"{self.name(row).lower().replace(' ', '.').replace('-', '')}.{row}@candidates.example.org"
+    def email(self, row: int) -> str:  # from the seed name: a renamed contact keeps its address
+        return f"{self._seed_name(row).lower().replace(' ', '.').replace('-', '')}.{row}@candidates.example.org"
 
     def tag_names(self, row: int) -> list[str]:
         return [t for b, t in enumerate(TAGS) if self.tags[row] >> b & 1]

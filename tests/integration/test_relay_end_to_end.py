@@ -86,3 +86,23 @@ async def test_a_completed_interview_yields_a_draft_in_review(app_stack):
     record = await _eventually(poller, in_review)
     assert record.source == "relay"
     assert poller.stats.drafts["received"] == 1
+
+
+async def test_a_renamed_contact_reaches_every_cached_opportunity_of_that_contact(app_stack):
+    """contactUpdated names only the contact: the app finds its opportunities and re-reads them."""
+    sandbox, store, client, poller = app_stack
+    opp = (await store.call(queries.list_opportunities)).items[0]
+    async with httpx.AsyncClient() as admin:
+        resp = await admin.post(f"{sandbox.admin_url}/opportunities/{opp.id}/contact",
+                                json={"name": "Ada Lovelace-Byron"})
+        assert resp.status_code == 204, resp.text
+        refused = await admin.post(f"{sandbox.admin_url}/opportunities/{opp.id}/contact", json={"name": " "})
+        assert refused.status_code == 400
+
+    async def renamed():
+        detail = await store.call(queries.get_opportunity, opp.id)
+        return detail is not None and detail.summary.name == "Ada Lovelace-Byron"
+
+    await _eventually(poller, renamed)
+    assert poller.stats.accepted >= 1 and not poller.stats.rejected
+    assert (await store.call(queries.get_opportunity, opp.id)).summary.email == opp.email  # address kept
