@@ -61,6 +61,21 @@ class Activity:
         if index >= 0 and st.catalog.archive_reasons[index]["type"] == "hired":
             webhooks.emit(st, "candidateHired", self._ids(row))
 
+    def new_application(self, posting_id: str | None = None, name: str | None = None) -> int:
+        """A candidate applies to a posting (the first one unless named): ``applicationCreated``."""
+        st, cat = self.state, self.state.catalog
+        posting = 0 if posting_id is None else next(
+            (i for i, p in enumerate(cat.postings) if p["id"] == posting_id), None)
+        if posting is None:
+            raise ValueError(f"unknown posting {posting_id}")
+        if name is not None and (not isinstance(name, str) or not name.strip()):
+            raise ValueError("name must be a non-empty string")
+        owner = next(i for i, u in enumerate(cat.users) if u["deactivatedAt"] is None)
+        with st.lock:
+            row = st.opps.add(now_ms(), posting, owner, name.strip() if name else None)
+        webhooks.emit(st, "applicationCreated", {**self._ids(row), "postingId": cat.postings[posting]["id"]})
+        return row
+
     def rename_contact(self, row: int, name: str) -> None:
         """The candidate's contact is renamed (as a recruiter fixing a typo would): ``contactUpdated``.
 

@@ -7,6 +7,7 @@ GET|PUT /rate-limit               {"rate", "burst", "retryAfter"}
 POST /opportunities/{id}/stage    {"stage"}: move now (webhook)
 POST /opportunities/{id}/archive  {"reason": id|null} (webhooks)
 POST /opportunities/{id}/contact  {"name"}: rename the candidate's contact (contactUpdated)
+POST /applications               {"postingId"?, "name"?} -> {opportunityId}: a new applicant (applicationCreated)
 DELETE /opportunities/{id}        delete (candidateDeleted)
 GET  /interviews/upcoming         interviews the clock will complete next
 POST /interviews/complete         {"opportunityId"?, "interviewId"?, "flaw"?: "auto"|null|kind} -> {draft, flaws}
@@ -142,6 +143,14 @@ async def archive(request: Request) -> Response:
 
 
 @admin
+async def new_application(request: Request) -> Response:
+    body = await _obj(request)
+    server = _server(request)
+    row = server.activity.new_application(body.get("postingId"), body.get("name"))
+    return JSONResponse({"opportunityId": server.state.opps.id_of(row)}, status_code=201)
+
+
+@admin
 async def rename_contact(request: Request) -> Response:
     row = _row(request, request.path_params["id"])
     body = await _obj(request)
@@ -229,6 +238,7 @@ ROUTES = [
     Route("/opportunities/{id}/stage", move_stage, methods=["POST"]),
     Route("/opportunities/{id}/archive", archive, methods=["POST"]),
     Route("/opportunities/{id}/contact", rename_contact, methods=["POST"]),
+    Route("/applications", new_application, methods=["POST"]),
     Route("/opportunities/{id}", delete_opportunity, methods=["DELETE"]),
     Route("/interviews/upcoming", upcoming),
     Route("/interviews/complete", complete, methods=["POST"]),

@@ -66,6 +66,25 @@ class OpportunityTable:
             self.owner[i] = active[(r >> 57) % len(active)]
             self.tags[i] = (r >> 32) & 0xFF & ((r >> 8) & 0xFF)  # sparse: a few tags each
 
+    def add(self, created_ms: int, posting: int, owner: int, name: str | None = None) -> int:
+        """A new applicant (``applicationCreated``): the next row, in the first stage, no interviews.
+
+        Rows stay in creation order (listing bisects on ``created``), so the caller passes a time
+        no earlier than the newest row's."""
+        row = self.count
+        self.created.append(max(created_ms, self.created[-1] + 1 if self.created else created_ms))
+        self.updated.append(self.created[row])
+        self.stage.append(0)
+        self.posting.append(posting)
+        self.archive.append(NO_ARCHIVE)
+        self.confidential.append(False)
+        self.owner.append(owner)
+        self.tags.append(0)
+        if name:
+            self.renamed[row] = name
+        self.count += 1
+        return row
+
     # -- ids ---------------------------------------------------------------
     def id_of(self, row: int) -> str:
         return f"{self._prefix}{self._mix(row):012x}"

@@ -106,3 +106,23 @@ async def test_a_renamed_contact_reaches_every_cached_opportunity_of_that_contac
     await _eventually(poller, renamed)
     assert poller.stats.accepted >= 1 and not poller.stats.rejected
     assert (await store.call(queries.get_opportunity, opp.id)).summary.email == opp.email  # address kept
+
+
+async def test_a_new_applicant_in_lever_appears_in_the_cache(app_stack):
+    sandbox, store, client, poller = app_stack
+    async with httpx.AsyncClient() as admin:
+        resp = await admin.post(f"{sandbox.admin_url}/applications", json={"name": "Grace Brewster Hopper"})
+        assert resp.status_code == 201, resp.text
+        new_id = resp.json()["opportunityId"]
+        bad = await admin.post(f"{sandbox.admin_url}/applications", json={"postingId": "no-such-posting"})
+        assert bad.status_code == 400
+    assert await store.call(queries.get_opportunity, new_id) is None
+
+    async def cached():
+        return await store.call(queries.get_opportunity, new_id)
+
+    detail = await _eventually(poller, cached)
+    assert detail.summary.name == "Grace Brewster Hopper" and not poller.stats.rejected
+    # Lever's own list shows the applicant too, newest last, and nothing else moved.
+    listed = [o async for o in client.paginate("/opportunities", {"limit": 100})]
+    assert listed[-1]["id"] == new_id and listed[-1]["stage"]
