@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPlainTextEdit,
+    QSizePolicy,
     QWidget,
 )
 
@@ -54,6 +55,8 @@ class AccountForm(QWidget):
         self.key_status = QLabel(" ")
         self.key_status.setWordWrap(True)
         self.key_status.setObjectName("keyStatus")
+        # As tall as its text: a wrapping label otherwise takes a taller dialog's spare height.
+        self.key_status.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
         self.relay_url = QLineEdit(placeholderText="https://relay.example.com")
         self.relay_token = QLineEdit(echoMode=QLineEdit.EchoMode.Password,
                                      placeholderText="reader token (empty: keep the saved one)")

@@ -100,6 +100,7 @@ class FirstRunDialog(_SavingDialog):
         c.addWidget(QLabel("<h3>Connect to Lever</h3>"))
         c.addWidget(self.form)
         c.addWidget(self.problem)
+        c.addStretch(1)
         row = QHBoxLayout()
         back = QPushButton("Back")
         back.clicked.connect(lambda: self.pages.setCurrentIndex(0))
@@ -126,6 +127,7 @@ class SettingsDialog(_SavingDialog):
         self.setWindowTitle(f"{APP_NAME} — Settings")
         self.setWindowModality(Qt.WindowModality.WindowModal)
         self.form.api_key.setPlaceholderText("leave empty to keep the saved key")
+        self.setMinimumWidth(600)  # the fields' hints are read in full, not clipped
         layout = QVBoxLayout(self)
         layout.addWidget(self.form)
         layout.addWidget(QLabel("Changes to the account take effect the next time Lever Desktop starts."))
