@@ -270,6 +270,26 @@ def record_webhook_delivery(
     return conn.execute(stmt).rowcount == 1
 
 
+def purge_template_versions(conn: sa.Connection, now: int, days: int = 30) -> int:
+    """Forget superseded template versions Lever last confirmed over ``days`` ago; returns how many.
+
+    The current version always stays, and so does any version a draft or an outbox entry was
+    linked or approved against (drift detection and offline review read it).
+    """
+    return conn.exec_driver_sql(
+        """
+        DELETE FROM feedback_templates
+        WHERE NOT current AND fetched_at < ?
+          AND NOT EXISTS (SELECT 1 FROM drafts d WHERE d.template_id = feedback_templates.template_id
+                          AND d.template_version = feedback_templates.version)
+          AND NOT EXISTS (SELECT 1 FROM outbox o JOIN drafts d ON d.draft_id = o.draft_id
+                          WHERE d.template_id = feedback_templates.template_id
+                          AND o.template_version = feedback_templates.version)
+        """,
+        (now - days * 86_400_000,),
+    ).rowcount
+
+
 def purge_webhook_deliveries(conn: sa.Connection, now: int, days: int = 30) -> int:
     w = schema.webhook_deliveries
     return conn.execute(sa.delete(w).where(w.c.received_at < now - days * 86_400_000)).rowcount

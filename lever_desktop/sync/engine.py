@@ -24,6 +24,7 @@ _log = logging.getLogger(__name__)
 OVERLAP_MS = 5 * 60 * 1000  # re-read the last minutes of each window: clock skew, in-flight writes
 TEMPLATE_TTL = 3600.0
 WEBHOOK_RETENTION_DAYS = 30  # raw deliveries are kept for debugging, then dropped
+TEMPLATE_RETENTION_DAYS = 30  # superseded template versions no draft refers to, then dropped
 
 
 class SyncEngine:
@@ -86,6 +87,7 @@ class SyncEngine:
                     report.counts[res.name] = await self._walk(res, state, full, report)
             if "tombstones" in names:  # the nightly housekeeping rides along
                 await self.store.call(cache.purge_webhook_deliveries, self.now_ms(), WEBHOOK_RETENTION_DAYS)
+                await self.store.call(cache.purge_template_versions, self.now_ms(), TEMPLATE_RETENTION_DAYS)
             after = SyncState.ONLINE
         except asyncio.CancelledError:
             report.cancelled = True

@@ -111,6 +111,34 @@ def test_templates_are_kept_by_version(store):
     assert store.call_sync(cache.current_template, "t0").is_no_feedback
 
 
+def test_superseded_template_versions_no_draft_needs_are_purged_after_30_days(store):
+    day = 86_400_000
+    now = 100 * day
+
+    def versions(template_id: str, old_at: int) -> tuple[str, str]:
+        """Two versions of ``template_id``: the first confirmed at ``old_at``, then superseded."""
+        v1 = {"id": template_id, "text": "Onsite", "fields": [{"id": "f", "type": "text", "text": "Notes"}]}
+        v2 = {**v1, "fields": [{"id": "f", "type": "textarea", "text": "Notes"}]}
+        store.call_sync(cache.upsert_templates, [v1], old_at)
+        first = store.call_sync(cache.current_template, template_id).version
+        store.call_sync(cache.upsert_templates, [v2], old_at + 1)
+        return first, store.call_sync(cache.current_template, template_id).version
+
+    stale, current = versions("t-stale", now - 40 * day)
+    kept_by_draft, _ = versions("t-draft", now - 40 * day)
+    recent, _ = versions("t-recent", now - 20 * day)
+    store.call_sync(lambda c: c.exec_driver_sql(
+        "INSERT INTO drafts (draft_id, state, source, opportunity_id, template_id, template_version,"
+        " interviewer_email, document, received_at, updated_at)"
+        " VALUES ('d1', 'in_review', 'file', 'o1', 't-draft', ?, 'x@example.com', '{}', 1, 1)", (kept_by_draft,)))
+
+    assert store.call_sync(cache.purge_template_versions, now, 30) == 1
+    assert store.call_sync(cache.template_version, "t-stale", stale) is None
+    assert store.call_sync(cache.template_version, "t-stale", current).current  # current: always kept, however old
+    assert store.call_sync(cache.template_version, "t-draft", kept_by_draft) is not None  # a draft reads it
+    assert store.call_sync(cache.template_version, "t-recent", recent) is not None  # superseded 20 days ago
+
+
 def test_users_by_email_ignore_case_and_prefer_active(store):
     store.call_sync(cache.upsert_users, [
         {"id": "u0", "email": "ada@example.com", "deactivatedAt": 5},
