@@ -62,7 +62,8 @@ class Activity:
             webhooks.emit(st, "candidateHired", self._ids(row))
 
     def new_application(self, posting_id: str | None = None, name: str | None = None) -> int:
-        """A candidate applies to a posting (the first one unless named): ``applicationCreated``."""
+        """A candidate applies to a posting (the first one unless named): a new contact and its
+        opportunity, so ``contactCreated`` then ``applicationCreated``."""
         st, cat = self.state, self.state.catalog
         posting = 0 if posting_id is None else next(
             (i for i, p in enumerate(cat.postings) if p["id"] == posting_id), None)
@@ -73,6 +74,7 @@ class Activity:
         owner = next(i for i, u in enumerate(cat.users) if u["deactivatedAt"] is None)
         with st.lock:
             row = st.opps.add(now_ms(), posting, owner, name.strip() if name else None)
+        webhooks.emit(st, "contactCreated", {"contactId": st.opps.contact_of(row), "candidateId": st.opps.contact_of(row)})
         webhooks.emit(st, "applicationCreated", {**self._ids(row), "postingId": cat.postings[posting]["id"]})
         return row
 
@@ -129,6 +131,19 @@ class Activity:
         for iv in panel["interviews"]:
             webhooks.emit(st, "interviewCreated", {**self._ids(target), "panelId": panel["id"], "interviewId": iv["id"]})
         return target, panel
+
+    def delete_interview(self, row: int, interview_id: str) -> None:
+        """An interview is removed from its panel (the panel too, once empty): ``interviewDeleted``."""
+        st = self.state
+        with st.lock:
+            found = st.find_interview(row, interview_id)
+            if found is None:
+                raise LookupError(f"no interview {interview_id} on that opportunity")
+            panel, iv = found
+            panel["interviews"].remove(iv)
+            if not panel["interviews"]:
+                st.details_of(row).panels.remove(panel)
+        webhooks.emit(st, "interviewDeleted", {**self._ids(row), "panelId": panel["id"], "interviewId": interview_id})
 
     def complete_interview(self, row: int | None = None, interview_id: str | None = None,
                            flaw: str | None = "auto") -> dict[str, Any]:

@@ -12,6 +12,7 @@ DELETE /opportunities/{id}        delete (candidateDeleted)
 GET  /interviews/upcoming         interviews the clock will complete next
 POST /interviews/complete         {"opportunityId"?, "interviewId"?, "flaw"?: "auto"|null|kind} -> {draft, flaws}
 POST /interviews/schedule         {"opportunityId"?} -> {opportunityId, panel} (interviewCreated)
+DELETE /opportunities/{id}/interviews/{interview id}   remove it (interviewDeleted)
 POST /templates/drift             {"templateId"?} -> the new template version
 POST /clock/tick                  one clock tick now
 GET  /drafts                      drafts produced so far [{draft, flaws}]
@@ -151,6 +152,13 @@ async def new_application(request: Request) -> Response:
 
 
 @admin
+async def delete_interview(request: Request) -> Response:
+    row = _row(request, request.path_params["id"])
+    _server(request).activity.delete_interview(row, request.path_params["interview"])
+    return Response(status_code=204)
+
+
+@admin
 async def rename_contact(request: Request) -> Response:
     row = _row(request, request.path_params["id"])
     body = await _obj(request)
@@ -239,6 +247,7 @@ ROUTES = [
     Route("/opportunities/{id}/archive", archive, methods=["POST"]),
     Route("/opportunities/{id}/contact", rename_contact, methods=["POST"]),
     Route("/applications", new_application, methods=["POST"]),
+    Route("/opportunities/{id}/interviews/{interview}", delete_interview, methods=["DELETE"]),
     Route("/opportunities/{id}", delete_opportunity, methods=["DELETE"]),
     Route("/interviews/upcoming", upcoming),
     Route("/interviews/complete", complete, methods=["POST"]),

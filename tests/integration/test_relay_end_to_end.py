@@ -126,3 +126,33 @@ async def test_a_new_applicant_in_lever_appears_in_the_cache(app_stack):
     # Lever's own list shows the applicant too, newest last, and nothing else moved.
     listed = [o async for o in client.paginate("/opportunities", {"limit": 100})]
     assert listed[-1]["id"] == new_id and listed[-1]["stage"]
+
+
+async def test_interviews_scheduled_and_deleted_in_lever_follow_in_the_cache(app_stack):
+    sandbox, store, client, poller = app_stack
+    async with httpx.AsyncClient(base_url=sandbox.admin_url) as admin:
+        resp = await admin.post("/interviews/schedule", json={})
+        assert resp.status_code == 200, resp.text
+        opportunity_id, panel = resp.json()["opportunityId"], resp.json()["panel"]
+        ids = {i["id"] for i in panel["interviews"]}
+
+        async def cached_interviews() -> set[str]:
+            detail = await store.call(queries.get_opportunity, opportunity_id)
+            return {i.id for i in detail.interviews} if detail else set()
+
+        await _eventually(poller, lambda: _has(cached_interviews, ids))
+        for interview_id in ids:
+            gone = await admin.delete(f"/opportunities/{opportunity_id}/interviews/{interview_id}")
+            assert gone.status_code == 204, gone.text
+        missing = await admin.delete(f"/opportunities/{opportunity_id}/interviews/no-such-interview")
+        assert missing.status_code == 404
+
+    async def all_gone() -> bool:
+        return not (await cached_interviews()) & ids
+
+    await _eventually(poller, all_gone)
+    assert not poller.stats.rejected
+
+
+async def _has(get, wanted: set[str]) -> bool:
+    return wanted <= await get()
