@@ -127,20 +127,19 @@ async def rate_limit(request: Request) -> Response:
     return JSONResponse({"rate": limiter.rate, "burst": limiter.burst, "retryAfter": limiter.retry_after})
 
 
-@admin
-async def move_stage(request: Request) -> Response:
-    row = _row(request, request.path_params["id"])
-    body = await _obj(request)
-    _server(request).activity.change_stage(row, str(body.get("stage")))
-    return Response(status_code=204)
+def _on_opportunity(act: Callable[[Any, int, dict[str, Any]], None]) -> Handler:
+    """A route that changes one opportunity: ``act(activity, row, body)``, then 204."""
+    @admin
+    async def handler(request: Request) -> Response:
+        row = _row(request, request.path_params["id"])
+        act(_server(request).activity, row, await _obj(request))
+        return Response(status_code=204)
+    return handler
 
 
-@admin
-async def archive(request: Request) -> Response:
-    row = _row(request, request.path_params["id"])
-    body = await _obj(request)
-    _server(request).activity.set_archived(row, body.get("reason"))
-    return Response(status_code=204)
+move_stage = _on_opportunity(lambda activity, row, body: activity.change_stage(row, str(body.get("stage"))))
+archive = _on_opportunity(lambda activity, row, body: activity.set_archived(row, body.get("reason")))
+rename_contact = _on_opportunity(lambda activity, row, body: activity.rename_contact(row, body.get("name")))
 
 
 @admin
@@ -155,14 +154,6 @@ async def new_application(request: Request) -> Response:
 async def delete_interview(request: Request) -> Response:
     row = _row(request, request.path_params["id"])
     _server(request).activity.delete_interview(row, request.path_params["interview"])
-    return Response(status_code=204)
-
-
-@admin
-async def rename_contact(request: Request) -> Response:
-    row = _row(request, request.path_params["id"])
-    body = await _obj(request)
-    _server(request).activity.rename_contact(row, body.get("name"))
     return Response(status_code=204)
 
 
