@@ -2,30 +2,13 @@
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
 from typing import Any
 
 import pytest
+from form_fixtures import every_type_draft, every_type_template  # noqa: F401  (tests/ is on sys.path)
 
 from lever_desktop.forms import FeedbackForm
 from lever_desktop.ui.forms import FeedbackFormWidget
-
-FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
-
-
-def load_fixture(name: str) -> Any:
-    return json.loads((FIXTURES / name).read_text(encoding="utf-8"))
-
-
-@pytest.fixture
-def every_type_template() -> dict[str, Any]:
-    return load_fixture("templates/every_type.json")
-
-
-@pytest.fixture
-def every_type_draft() -> dict[str, Any]:
-    return load_fixture("drafts/every_type_draft.json")
 
 
 @pytest.fixture

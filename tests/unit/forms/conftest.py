@@ -2,34 +2,9 @@
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-from typing import Any
-
-import pytest
-
-FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
-
-
-def load_fixture(name: str) -> Any:
-    return json.loads((FIXTURES / name).read_text(encoding="utf-8"))
-
-
-@pytest.fixture
-def every_type_template() -> dict[str, Any]:
-    return load_fixture("templates/every_type.json")
-
-
-@pytest.fixture
-def every_type_draft() -> dict[str, Any]:
-    return load_fixture("drafts/every_type_draft.json")
-
-
-@pytest.fixture
-def unknown_type_template() -> dict[str, Any]:
-    return load_fixture("templates/unknown_type.json")
-
-
-@pytest.fixture
-def phone_screen_template() -> dict[str, Any]:
-    return load_fixture("templates/phone_screen.json")
+from form_fixtures import (  # noqa: F401  (tests/ is on sys.path)
+    every_type_draft,
+    every_type_template,
+    phone_screen_template,
+    unknown_type_template,
+)
