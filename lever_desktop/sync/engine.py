@@ -137,48 +137,55 @@ class SyncEngine:
 
     async def refresh_opportunity(self, opportunity_id: str) -> bool:
         """Re-read one opportunity with its panels, interviews and feedback; False if deleted."""
-        path = f"/opportunities/{opportunity_id}"
-        try:
-            record = await self.client.get_one(path, {"expand": ["applications"]})
-            if record is None:
-                await self.tombstone(opportunity_id)
-                return False
-            panels = [p async for p in self.client.paginate(f"{path}/panels")]
-            interviews = [i async for i in self.client.paginate(f"{path}/interviews")]
-            feedback = [f async for f in self.client.paginate(f"{path}/feedback")]
-        except errors.LeverUnavailable:
-            self._set_state(SyncState.OFFLINE)
-            raise
-        except errors.LeverNotFound:  # deleted between two of the calls
-            await self.tombstone(opportunity_id)
+        read = await self._read_opportunity(opportunity_id, full=True)
+        if read is None:
             return False
-        now = self.now_ms()
-        await self.store.call(_store_opportunity, record, panels, interviews, feedback, now)
-        if self.state == SyncState.OFFLINE:
-            self._set_state(SyncState.ONLINE)
+        record, panels, interviews, feedback = read
+        await self.store.call(_store_opportunity, record, panels, interviews, feedback, self.now_ms())
+        self._reached_lever()
         return True
 
     async def refresh_interviews(self, opportunity_id: str) -> bool:
         """Re-read one opportunity's panels and interviews (an interview webhook): two requests
         instead of ``refresh_opportunity``'s four. An opportunity not in the cache yet gets the
         full refresh. False if it was deleted."""
-        path = f"/opportunities/{opportunity_id}"
-        try:
-            panels = [p async for p in self.client.paginate(f"{path}/panels")]
-            interviews = [i async for i in self.client.paginate(f"{path}/interviews")]
-        except errors.LeverUnavailable:
-            self._set_state(SyncState.OFFLINE)
-            raise
-        except errors.LeverNotFound:
-            await self.tombstone(opportunity_id)
+        read = await self._read_opportunity(opportunity_id, full=False)
+        if read is None:
             return False
+        _, panels, interviews, _ = read
         stored = await self.store.call(cache.replace_opportunity_details, opportunity_id, panels, interviews,
                                        None, self.now_ms())
         if not stored:
             return await self.refresh_opportunity(opportunity_id)
+        self._reached_lever()
+        return True
+
+    async def _read_opportunity(self, opportunity_id: str, *, full: bool) -> tuple[Any, list, list, list | None] | None:
+        """(record, panels, interviews, feedback) from Lever; record and feedback only when ``full``.
+
+        None when the opportunity was deleted (it is tombstoned here); when Lever is unreachable
+        the engine goes offline and the error propagates.
+        """
+        path = f"/opportunities/{opportunity_id}"
+        try:
+            record = await self.client.get_one(path, {"expand": ["applications"]}) if full else None
+            if full and record is None:
+                await self.tombstone(opportunity_id)
+                return None
+            panels = [p async for p in self.client.paginate(f"{path}/panels")]
+            interviews = [i async for i in self.client.paginate(f"{path}/interviews")]
+            feedback = [f async for f in self.client.paginate(f"{path}/feedback")] if full else None
+        except errors.LeverUnavailable:
+            self._set_state(SyncState.OFFLINE)
+            raise
+        except errors.LeverNotFound:  # deleted between two of the calls
+            await self.tombstone(opportunity_id)
+            return None
+        return record, panels, interviews, feedback
+
+    def _reached_lever(self) -> None:
         if self.state == SyncState.OFFLINE:
             self._set_state(SyncState.ONLINE)
-        return True
 
     async def tombstone(self, opportunity_id: str) -> None:
         """Forget a deleted opportunity (a ``candidateDeleted`` webhook or a 404)."""
