@@ -22,9 +22,12 @@ class Activity:
         self.state, self.relay_url, self.relay_ingest_token = state, relay_url, relay_ingest_token
         self._drift_turn = 0
 
-    def _ids(self, row: int) -> dict[str, str]:
+    def _contact_ids(self, row: int) -> dict[str, str]:
         contact = self.state.opps.contact_of(row)
-        return {"opportunityId": self.state.opps.id_of(row), "candidateId": contact, "contactId": contact}
+        return {"candidateId": contact, "contactId": contact}
+
+    def _ids(self, row: int) -> dict[str, str]:
+        return {"opportunityId": self.state.opps.id_of(row), **self._contact_ids(row)}
 
     # -- opportunity changes ------------------------------------------------------
     def change_stage(self, row: int, stage_id: str, user_id: str | None = None) -> None:
@@ -69,12 +72,11 @@ class Activity:
             (i for i, p in enumerate(cat.postings) if p["id"] == posting_id), None)
         if posting is None:
             raise ValueError(f"unknown posting {posting_id}")
-        if name is not None and (not isinstance(name, str) or not name.strip()):
-            raise ValueError("name must be a non-empty string")
+        name = None if name is None else _person_name(name)
         owner = next(i for i, u in enumerate(cat.users) if u["deactivatedAt"] is None)
         with st.lock:
-            row = st.opps.add(now_ms(), posting, owner, name.strip() if name else None)
-        webhooks.emit(st, "contactCreated", {"contactId": st.opps.contact_of(row), "candidateId": st.opps.contact_of(row)})
+            row = st.opps.add(now_ms(), posting, owner, name)
+        webhooks.emit(st, "contactCreated", self._contact_ids(row))
         webhooks.emit(st, "applicationCreated", {**self._ids(row), "postingId": cat.postings[posting]["id"]})
         return row
 
@@ -84,13 +86,11 @@ class Activity:
         Its data carries only the contact's ids, as Lever documents nothing more for it; the
         app has to find the opportunities of that contact itself."""
         st, opps = self.state, self.state.opps
-        if not isinstance(name, str) or not name.strip():
-            raise ValueError("name must be a non-empty string")
+        name = _person_name(name)
         with st.lock:
-            opps.renamed[row] = name.strip()
+            opps.renamed[row] = name
             opps.updated[row] = max(now_ms(), (opps.updated[row] or 0) + 1)
-        contact = opps.contact_of(row)
-        webhooks.emit(st, "contactUpdated", {"contactId": contact, "candidateId": contact})
+        webhooks.emit(st, "contactUpdated", self._contact_ids(row))
 
     def delete(self, row: int, user_id: str | None = None) -> None:
         st = self.state
@@ -203,3 +203,9 @@ class Activity:
             nxt = min(self.state.opps.stage[row] + 1, len(self.state.catalog.stages) - 1)
             self.change_stage(row, self.state.catalog.stages[max(nxt, INTERVIEW_STAGE_FROM)]["id"])
         return row
+
+
+def _person_name(value: Any) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError("name must be a non-empty string")
+    return value.strip()
