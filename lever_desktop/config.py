@@ -90,7 +90,7 @@ def _webhook_tokens(env: dict[str, str]) -> dict[str, str]:
     from_env = env.get("LEVER_WEBHOOK_TOKENS")
     raw = from_env or _secret(secrets.WEBHOOK_TOKENS) or ""
     try:
-        return tokens.parse(raw, "LEVER_WEBHOOK_TOKENS" if from_env else "The webhook signature tokens in the keychain")
+        return tokens.parse(raw, "LEVER_WEBHOOK_TOKENS" if from_env else tokens.KEYCHAIN)
     except tokens.TokenFormatError as e:
         raise ConfigError(str(e) if from_env else f"{e} Enter them again in Settings.") from None
 

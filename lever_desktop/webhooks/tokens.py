@@ -21,6 +21,7 @@ import json
 import re
 from typing import Any, Mapping
 
+from lever_desktop import secrets
 from lever_desktop.lever.signatures import ACCOUNT_WIDE
 from lever_desktop.relay.deliveries import EVENTS
 
@@ -86,3 +87,18 @@ def describe(tokens: Mapping[str, str]) -> str:
     parts = (["an account-wide token"] if ACCOUNT_WIDE in tokens else []) + (
         [f"{per_event} event token{'s' * (per_event != 1)}"] if per_event else [])
     return ", ".join(parts) or "no tokens"
+
+
+KEYCHAIN = "The webhook signature tokens in the keychain"
+
+
+def load_keychain() -> dict[str, str]:
+    """The tokens kept in the keychain (blocking: call it off the GUI thread)."""
+    return parse(secrets.get_secret(secrets.WEBHOOK_TOKENS) or "", KEYCHAIN)
+
+
+def keep_in_keychain(event: str, token: str) -> None:
+    """Add or replace one event's token, keeping the others (blocking)."""
+    tokens = load_keychain()
+    tokens[event] = token
+    secrets.set_secret(secrets.WEBHOOK_TOKENS, dumps(tokens))
