@@ -15,14 +15,11 @@ import os
 import sys
 
 from lever_desktop import config
-from lever_desktop.lever.client import LeverClient
 from lever_desktop.lever.errors import LeverError
 from lever_desktop.secrets import SecretStoreError
-from lever_desktop.webhooks import tokens
-from lever_desktop.webhooks.setup import SetupReport, connect_webhooks, relay_webhook_url
+from lever_desktop.webhooks.setup import connect_account, relay_webhook_url
 
 PROG = "lever-desktop webhooks setup"
-WEBHOOK_IDS = "webhook_ids"  # Settings.extra: event -> the webhook whose token the keychain holds
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -39,13 +36,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run)
 
 
-async def _setup(account: config.Account, relay_url: str, settings: config.Settings, held: dict[str, str],
-                 dry_run: bool, replace: bool) -> SetupReport:
-    async with LeverClient(account.api_key, base_url=account.base_url) as client:
-        return await connect_webhooks(client, relay_url, held=held, webhook_ids=settings.extra.get(WEBHOOK_IDS) or {},
-                                      store_token=tokens.keep_in_keychain, dry_run=dry_run, replace=replace)
-
-
 def run(args: argparse.Namespace) -> int:
     try:
         settings = config.Settings.load()
@@ -54,20 +44,17 @@ def run(args: argparse.Namespace) -> int:
         if not relay_url:
             raise config.ConfigError("Give the relay's public address with --relay-url "
                                      "(e.g. https://relay.example.com).")
-        relay_webhook_url(relay_url)  # a bad URL is refused before anything reaches Lever
-        held = tokens.load_keychain()
-    except (config.ConfigError, ValueError, SecretStoreError) as e:
+        relay_webhook_url(relay_url)
+    except (config.ConfigError, ValueError) as e:
         print(f"{PROG}: {e}", file=sys.stderr)
         return 2
     try:
-        report = asyncio.run(_setup(account, relay_url, settings, held, args.dry_run, args.replace))
+        report = asyncio.run(connect_account(account.api_key, account.base_url, relay_url, settings,
+                                             dry_run=args.dry_run, replace=args.replace))
     except (LeverError, SecretStoreError, ValueError) as e:
         print(f"{PROG}: {e}\nWebhooks created before this point keep their tokens in the keychain; "
               "running setup again continues from there.", file=sys.stderr)
         return 1
-    if not args.dry_run and report.webhook_ids != settings.extra.get(WEBHOOK_IDS):
-        settings.extra[WEBHOOK_IDS] = report.webhook_ids
-        settings.save()
     warning = ("LEVER_WEBHOOK_TOKENS is set and overrides the keychain: unset it so the tokens stored here are used."
                if os.environ.get("LEVER_WEBHOOK_TOKENS") else "")
     if args.json:

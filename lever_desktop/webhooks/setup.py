@@ -18,9 +18,11 @@ Nothing here switches the webhooks on: a Super Admin does that in Lever (``SUPER
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping
 
+from lever_desktop import config
 from lever_desktop.lever import resources
 from lever_desktop.lever.client import LeverClient
 from lever_desktop.lever.errors import AmbiguousWriteError, LeverError, LeverNotFound
@@ -28,8 +30,10 @@ from lever_desktop.lever.models import Webhook
 from lever_desktop.lever.signatures import signature_token_for
 from lever_desktop.relay.deliveries import EVENTS
 from lever_desktop.relay.feed import check_relay_url
+from lever_desktop.webhooks import tokens
 
 RELAY_WEBHOOK_PATH = "/lever/webhooks"  # where the relay takes Lever's deliveries
+WEBHOOK_IDS = "webhook_ids"  # in Settings.extra: event -> the webhook whose token the keychain holds
 
 # What each step ended as.
 CONNECTED = "connected"  # it exists and we hold its token: nothing to do
@@ -42,16 +46,17 @@ NEEDS_ATTENTION = {NEEDS_TOKEN, UNCERTAIN}
 
 SUPER_ADMIN_STEP = (
     "A Lever Super Admin must still switch these webhooks on: in Lever, Settings -> Integrations and "
-    "API -> Webhooks, enable the webhook group of each event above. Until then Lever sends nothing, and the "
+    "API -> Webhooks, enable the webhook group of each event. Until then Lever sends nothing, and the "
     "periodic sync keeps the cache up to date."
 )
 NEEDS_TOKEN_ADVICE = (
     "Lever shows a webhook's signature token only when it is created, and this computer does not have it. "
-    "If another Lever Desktop set it up, copy its signature tokens into Settings; otherwise run again with "
-    "--replace to delete and recreate it (whoever holds the old token stops receiving this event)."
+    "If another Lever Desktop set it up, copy its signature tokens into Settings; otherwise {replace} to delete "
+    "and recreate it (whoever holds the old token stops receiving this event)."
 )
 UNCERTAIN_ADVICE = ("Lever's answer was lost, so it may have created the webhook without us seeing its token: "
-                    "run setup again (with --replace if it then reports the webhook).")
+                    "set up again, and if the webhook is then reported without its token, {replace}.")
+REPLACE_FLAG = "run again with --replace"
 
 
 @dataclass(frozen=True)
@@ -84,8 +89,24 @@ class SetupReport:
         return {"webhookUrl": self.webhook_url, "dryRun": self.dry_run, "ok": self.ok,
                 "steps": [s.to_json() for s in self.steps], "nextStep": SUPER_ADMIN_STEP}
 
-    def lines(self) -> list[str]:
-        """The report in words, one line per event, then what a Super Admin must do."""
+    def summary(self, replace: str = REPLACE_FLAG) -> list[str]:
+        """The report in a few lines: counts, the events needing attention, what to do next."""
+        words = {CONNECTED: "already connected", CREATED: "created", REPLACED: "replaced",
+                 WOULD_CREATE: "would be created", WOULD_REPLACE: "would be replaced"}
+        done = [f"{self.count(st)} {w}" for st, w in words.items() if self.count(st)]
+        out = [f"Webhooks to {self.webhook_url}: {', '.join(done) or 'none connected'}."
+               + (" Their signature tokens are in the keychain." if self.count(CREATED) + self.count(REPLACED) else "")]
+        for status, why, advice in ((NEEDS_TOKEN, "token missing", NEEDS_TOKEN_ADVICE),
+                                    (UNCERTAIN, "unknown whether Lever created it", UNCERTAIN_ADVICE)):
+            events = [s.event for s in self.steps if s.status == status]
+            if events:
+                out.append(f"Needs attention ({why}): {', '.join(events)}. {advice.format(replace=replace)}")
+        out.append(SUPER_ADMIN_STEP)
+        return out
+
+    def lines(self, replace: str = REPLACE_FLAG) -> list[str]:
+        """The report in words, one line per event, then what a Super Admin must do.
+        ``replace`` says how to ask for replacing ("run again with --replace")."""
         words = {CONNECTED: "already connected", CREATED: "created; token stored in the keychain",
                  REPLACED: "replaced; new token stored in the keychain", WOULD_CREATE: "would be created",
                  WOULD_REPLACE: "would be deleted and created again",
@@ -95,9 +116,9 @@ class SetupReport:
         out += [f"  {s.event:<24} {words.get(s.status, s.status)}" + (f" — {s.note}" if s.note else "")
                 for s in self.steps]
         if self.count(NEEDS_TOKEN):
-            out.append(NEEDS_TOKEN_ADVICE)
+            out.append(NEEDS_TOKEN_ADVICE.format(replace=replace))
         if self.count(UNCERTAIN):
-            out.append(UNCERTAIN_ADVICE)
+            out.append(UNCERTAIN_ADVICE.format(replace=replace))
         out.append(SUPER_ADMIN_STEP)
         return out
 
@@ -111,7 +132,7 @@ def _same_url(a: str, b: str) -> bool:
     return a.strip().rstrip("/") == b.rstrip("/")
 
 
-StoreToken = Callable[[str, str], None]  # (event, signature token) -> kept in the keychain; blocking
+StoreToken = Callable[[Mapping[str, str]], None]  # {event: signature token} -> kept in the keychain; blocking
 
 
 async def connect_webhooks(client: LeverClient, relay_url: str, *, held: Mapping[str, str],
@@ -156,7 +177,7 @@ async def _create(client: LeverClient, event: str, url: str, replacing: list[Web
         await resources.delete_webhook(client, hook.id)
         raise ValueError(f"Lever created the {event} webhook but returned no signature token; it was deleted again.")
     try:
-        await asyncio.to_thread(store_token, event, token)
+        await _blocking(store_token, {event: token})
     except Exception:
         await resources.delete_webhook(client, hook.id)  # its token is lost: the webhook must not stay
         raise
@@ -171,3 +192,28 @@ async def _create(client: LeverClient, event: str, url: str, replacing: list[Web
             left.append(old.id)
     note = f"could not delete the old webhook {', '.join(left)}: delete it in Lever" if left else ""
     return Step(event, REPLACED if replacing else CREATED, hook.id, note)
+
+
+# The keychain and the settings file can block (a locked keychain for seconds): their own thread,
+# never the loop's default executor, which also resolves host names for the Lever client.
+_keychain = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="webhook-setup")
+
+
+async def _blocking(fn: Callable[..., Any], *args: Any) -> Any:
+    return await asyncio.get_running_loop().run_in_executor(_keychain, fn, *args)
+
+
+async def connect_account(api_key: str, base_url: str, relay_url: str, settings: config.Settings, *,
+                          dry_run: bool = False, replace: bool = False, transport: Any = None) -> SetupReport:
+    """``connect_webhooks`` with the keychain's tokens, remembering the webhook ids in ``settings``
+    (saved when they change). What the command line and Settings' "Connect webhooks" both run."""
+    relay_webhook_url(relay_url)  # a bad URL is refused before anything reaches Lever
+    held = await _blocking(tokens.load_keychain)
+    kwargs = {"transport": transport} if transport is not None else {}
+    async with LeverClient(api_key, base_url=base_url, **kwargs) as client:
+        report = await connect_webhooks(client, relay_url, held=held, webhook_ids=settings.extra.get(WEBHOOK_IDS) or {},
+                                        store_token=tokens.keep_in_keychain, dry_run=dry_run, replace=replace)
+    if not dry_run and report.webhook_ids != settings.extra.get(WEBHOOK_IDS):
+        settings.extra[WEBHOOK_IDS] = report.webhook_ids
+        await _blocking(settings.save)
+    return report

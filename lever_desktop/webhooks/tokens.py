@@ -97,8 +97,11 @@ def load_keychain() -> dict[str, str]:
     return parse(secrets.get_secret(secrets.WEBHOOK_TOKENS) or "", KEYCHAIN)
 
 
-def keep_in_keychain(event: str, token: str) -> None:
-    """Add or replace one event's token, keeping the others (blocking)."""
-    tokens = load_keychain()
-    tokens[event] = token
-    secrets.set_secret(secrets.WEBHOOK_TOKENS, dumps(tokens))
+def keep_in_keychain(new: Mapping[str, str]) -> None:
+    """Add tokens to the keychain's, an event's new token replacing its old one (blocking).
+    A stored value that cannot be read is replaced: this is how a person repairs it."""
+    try:
+        kept = load_keychain()
+    except TokenFormatError:
+        kept = {}
+    secrets.set_secret(secrets.WEBHOOK_TOKENS, dumps({**kept, **new}))
