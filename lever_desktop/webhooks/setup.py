@@ -204,16 +204,17 @@ async def _blocking(fn: Callable[..., Any], *args: Any) -> Any:
 
 
 async def connect_account(api_key: str, base_url: str, relay_url: str, settings: config.Settings, *,
-                          dry_run: bool = False, replace: bool = False, transport: Any = None) -> SetupReport:
+                          dry_run: bool = False, replace: bool = False) -> SetupReport:
     """``connect_webhooks`` with the keychain's tokens, remembering the webhook ids in ``settings``
     (saved when they change). What the command line and Settings' "Connect webhooks" both run."""
     relay_webhook_url(relay_url)  # a bad URL is refused before anything reaches Lever
     held = await _blocking(tokens.load_keychain)
-    kwargs = {"transport": transport} if transport is not None else {}
-    async with LeverClient(api_key, base_url=base_url, **kwargs) as client:
-        report = await connect_webhooks(client, relay_url, held=held, webhook_ids=settings.extra.get(WEBHOOK_IDS) or {},
+    recorded = settings.extra.get(WEBHOOK_IDS)
+    recorded = recorded if isinstance(recorded, dict) else {}  # a hand-edited settings file is not trusted
+    async with LeverClient(api_key, base_url=base_url) as client:
+        report = await connect_webhooks(client, relay_url, held=held, webhook_ids=recorded,
                                         store_token=tokens.keep_in_keychain, dry_run=dry_run, replace=replace)
-    if not dry_run and report.webhook_ids != settings.extra.get(WEBHOOK_IDS):
+    if not dry_run and report.webhook_ids != recorded:
         settings.extra[WEBHOOK_IDS] = report.webhook_ids
         await _blocking(settings.save)
     return report
