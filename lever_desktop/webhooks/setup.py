@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import contextlib
 from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping
 
@@ -156,7 +157,8 @@ async def connect_webhooks(client: LeverClient, relay_url: str, *, held: Mapping
         if ours and held_for_it:
             report.steps.append(Step(event, CONNECTED, recorded or ours[0].id))
         elif ours and not replace:
-            stale = " (the token held is from a webhook since deleted in Lever)" if recorded else ""
+            gone = recorded is not None and all(w.id != recorded for w in ours)
+            stale = " (the token held is from a webhook since deleted in Lever)" if gone else ""
             report.steps.append(Step(event, NEEDS_TOKEN, ours[0].id, f"webhook {ours[0].id}{stale}"))
             report.webhook_ids.pop(event, None)
         elif dry_run:
@@ -179,7 +181,8 @@ async def _create(client: LeverClient, event: str, url: str, replacing: list[Web
     try:
         await _blocking(store_token, {event: token})
     except Exception:
-        await resources.delete_webhook(client, hook.id)  # its token is lost: the webhook must not stay
+        with contextlib.suppress(LeverError):  # the keychain's error is the one to report; a webhook left
+            await resources.delete_webhook(client, hook.id)  # here is reported without its token next time
         raise
     report.webhook_ids[event] = hook.id
     left = []

@@ -124,6 +124,21 @@ def test_a_token_left_from_a_webhook_deleted_in_lever_is_not_taken_for_its_succe
     assert code == 1 and step["status"] == "needs-token" and "since deleted" in step["note"]
 
 
+def test_a_create_whose_answer_is_lost_is_reported_and_never_repeated_blindly(account, capsys):
+    relay, sandbox = account
+    # Lever creates the webhook, then the connection drops before its answer (and its token) arrive.
+    spec = "drop-after,method=POST,path=/webhooks,count=1"
+    httpx.post(sandbox.admin_url + "/faults", json={"spec": spec}).raise_for_status()
+    code, report = _setup(capsys, relay_url=relay.url)
+    uncertain = [s["event"] for s in report["steps"] if s["status"] == "uncertain"]
+    assert code == 1 and uncertain == [EVENTS[0]] and EVENTS[0] not in _stored_tokens()
+    assert _requests(sandbox)["POST /webhooks"] == len(EVENTS)  # not retried
+    code, again = _setup(capsys, relay_url=relay.url)
+    step = next(s for s in again["steps"] if s["event"] == EVENTS[0])
+    assert code == 1 and step["status"] == "needs-token" and "since deleted" not in step.get("note", "")
+    assert _requests(sandbox)["POST /webhooks"] == len(EVENTS)
+
+
 def test_a_keychain_that_refuses_the_token_leaves_no_webhook_behind(account, capsys):
     relay, sandbox = account
 
