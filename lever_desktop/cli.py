@@ -20,6 +20,7 @@ COMMAND_MODULES: list[str] = [
     "lever_desktop.review.commands",
     "lever_desktop.sync.commands",
     "lever_desktop.relay.commands",
+    "lever_desktop.webhooks.commands",
     "lever_desktop.ui.commands",
 ]
 

@@ -83,6 +83,18 @@ def _secret(name: str, problems: list[str] | None = None) -> str | None:
         return None
 
 
+def _webhook_tokens(env: dict[str, str]) -> dict[str, str]:
+    """One account-wide token or ``{event: token}``, from the environment, else the keychain."""
+    from lever_desktop.webhooks import tokens
+
+    from_env = env.get("LEVER_WEBHOOK_TOKENS")
+    raw = from_env or _secret(secrets.WEBHOOK_TOKENS) or ""
+    try:
+        return tokens.parse(raw, "LEVER_WEBHOOK_TOKENS" if from_env else tokens.KEYCHAIN)
+    except tokens.TokenFormatError as e:
+        raise ConfigError(str(e) if from_env else f"{e} Enter them again in Settings.") from None
+
+
 def resolve_account(settings: Settings | None = None, env: dict[str, str] | None = None) -> Account:
     """Settings + keychain, overridden by ``LEVER_*`` environment variables."""
     settings = settings or Settings.load()
@@ -122,15 +134,7 @@ def resolve_account(settings: Settings | None = None, env: dict[str, str] | None
             raise ConfigError(str(e)) from None
     relay_token = env.get("LEVER_RELAY_TOKEN") or _secret(secrets.RELAY_READER_TOKEN)
     applog.register_secret(relay_token)
-    tokens_raw = env.get("LEVER_WEBHOOK_TOKENS") or _secret(secrets.WEBHOOK_TOKENS) or "{}"
-    try:
-        webhook_tokens = json.loads(tokens_raw)
-        if not isinstance(webhook_tokens, dict) or not all(
-            isinstance(k, str) and isinstance(v, str) for k, v in webhook_tokens.items()
-        ):
-            raise ValueError("not an object of strings")
-    except ValueError as e:
-        raise ConfigError(f"LEVER_WEBHOOK_TOKENS must be a JSON object {{event: signatureToken}} ({e}).") from None
+    webhook_tokens = _webhook_tokens(env)
     for v in webhook_tokens.values():
         applog.register_secret(v)
     return Account(

@@ -18,7 +18,7 @@ SERVICE = "lever-desktop"
 API_KEY = "lever-api-key"
 RELAY_READER_TOKEN = "relay-reader-token"
 RELAY_INGEST_TOKEN = "relay-ingest-token"
-WEBHOOK_TOKENS = "webhook-signature-tokens"  # JSON {event: signatureToken}
+WEBHOOK_TOKENS = "webhook-signature-tokens"  # JSON {event: signatureToken, "*": account-wide token}
 
 DEFAULT_TIMEOUT = 5.0
 
@@ -163,7 +163,8 @@ def get_secret(name: str, timeout: float = DEFAULT_TIMEOUT) -> str | None:
 
 
 def _register_webhook_tokens(raw: str) -> None:
-    """The webhook tokens are one JSON object in the keychain: each value is a secret of its own."""
+    """The webhook tokens are one JSON object in the keychain: each value is a secret of its own.
+    Anything else (one bare account-wide token, put there by hand) is a secret as a whole."""
     import json
 
     from lever_desktop import log
@@ -171,8 +172,10 @@ def _register_webhook_tokens(raw: str) -> None:
     try:
         tokens = json.loads(raw)
     except ValueError:
-        return
-    if isinstance(tokens, dict):
+        tokens = None
+    if not isinstance(tokens, dict):
+        log.register_secret(raw.strip())
+    else:
         for v in tokens.values():
             log.register_secret(v if isinstance(v, str) else None)
 

@@ -1,7 +1,9 @@
 """Lever webhook signatures.
 
 Lever signs ``token + str(triggeredAt)`` with HMAC-SHA256 keyed by the
-per-webhook signature token; the body itself is not signed.
+per-webhook signature token; the body itself is not signed. Customers hold either one
+token per event (each webhook made through the API has its own) or one account-wide
+"webhook signing token" (Lever's settings page): ``signature_token_for`` picks the key.
 """
 
 from __future__ import annotations
@@ -9,6 +11,8 @@ from __future__ import annotations
 import hashlib
 import hmac
 from typing import Any, Mapping
+
+ACCOUNT_WIDE = "*"  # the key of the account-wide token among {event: signatureToken}
 
 
 def sign(token: str, triggered_at: int, signature_token: str) -> str:
@@ -33,3 +37,8 @@ def verify(body: Mapping[str, Any], signature_token: str) -> bool:
         return False
     expected = sign(token, triggered_at, signature_token)
     return hmac.compare_digest(expected.encode(), signature.lower().encode())
+
+
+def signature_token_for(tokens: Mapping[str, str], event: str) -> str | None:
+    """The event's own token when there is one, else the account-wide one (``None``: neither)."""
+    return tokens.get(event) or tokens.get(ACCOUNT_WIDE) or None

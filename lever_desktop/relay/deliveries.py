@@ -14,7 +14,7 @@ import json
 from dataclasses import dataclass
 from typing import Any, Mapping
 
-from lever_desktop.lever.signatures import verify
+from lever_desktop.lever.signatures import signature_token_for, verify
 
 MAX_BODY = 1024 * 1024
 DEFAULT_MAX_AGE_S = 7 * 86400  # how late a delivery may be processed (a laptop shut for a long weekend)
@@ -106,7 +106,7 @@ def judge(body: Any, size: int, tokens: Mapping[str, str], now_ms: int, *,
         return reject("malformed", event, token, at)
     if event not in _ROUTES:
         return reject("unknown-event", event, token, at)
-    signature_token = tokens.get(event)
+    signature_token = signature_token_for(tokens, event)
     if not signature_token:
         return reject("no-signature-token", event, token, at)
     if not verify(body, signature_token):

@@ -2,7 +2,7 @@
 
 ``server.SandboxServer`` runs it in a background thread (``lever-sandbox`` from the
 command line). Layout: ``catalog``/``templates``/``opportunities``/``state`` hold the
-seeded account; ``api_read``/``api_writes``/``api_feedback`` serve ``/v1``;
+seeded account; ``api_read``/``api_writes``/``api_webhooks``/``api_feedback`` serve ``/v1``;
 ``gate`` applies auth, the per-key token bucket (``ratelimit``) and ``faults`` to every
 ``/v1`` request; ``webhooks`` signs and delivers (with retries) webhooks and drafts;
 ``activity``/``clock``/``drafts`` make interviews happen; ``api_admin`` is ``/_sandbox``.

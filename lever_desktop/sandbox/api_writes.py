@@ -1,26 +1,19 @@
-"""Opportunity writes (stage, archived) and webhook management.
+"""Opportunity writes (stage, archived); webhook management is in ``api_webhooks``.
 
-Stricter readings: ``perform_as``, when given, must name an active user (else 400);
-a webhook URL must be ``https://`` — plain ``http://`` is accepted only for loopback
-hosts, so a local relay can be registered.
+Stricter reading: ``perform_as``, when given, must name an active user (else 400).
 """
 
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlsplit
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from lever_desktop.sandbox.api_read import opportunity_row, render_opportunity
-from lever_desktop.sandbox.http import bad_request, data, json_body, not_found
-from lever_desktop.sandbox.paging import page_of
+from lever_desktop.sandbox.http import bad_request, data, json_body
 from lever_desktop.sandbox.state import SandboxState
-from lever_desktop.sandbox.webhooks import EVENTS, create_webhook, public_webhook
-
-LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1"}
 
 
 def _state(request: Request) -> SandboxState:
@@ -63,42 +56,7 @@ async def put_archived(request: Request) -> JSONResponse:
     return data(render_opportunity(state, row, set()))
 
 
-async def list_webhooks(request: Request) -> JSONResponse:
-    state = _state(request)
-    with state.lock:
-        hooks = [public_webhook(h) for h in state.webhooks.values()]
-    return JSONResponse(page_of(request.url.path, request.query_params, hooks, key=lambda h: (h["createdAt"], h["id"])))
-
-
-async def post_webhook(request: Request) -> JSONResponse:
-    body = await json_body(request)
-    if not isinstance(body, dict):
-        raise bad_request("Request body must be a JSON object")
-    url, event = body.get("url"), body.get("event")
-    if event not in EVENTS:
-        raise bad_request(f"Invalid value for event: must be one of {', '.join(EVENTS)}")
-    parts = urlsplit(url) if isinstance(url, str) else None
-    secure = parts is not None and parts.scheme == "https" and bool(parts.hostname)
-    local = parts is not None and parts.scheme == "http" and parts.hostname in LOOPBACK_HOSTS
-    if not (secure or local):
-        raise bad_request("Invalid value for url: webhooks need a public https:// URL")
-    conditions = (body.get("configuration") or {}).get("conditions") if isinstance(body.get("configuration"), dict) else None
-    hook = create_webhook(_state(request), url, event, conditions)
-    return data(hook, status=201)
-
-
-async def delete_webhook(request: Request) -> Response:
-    state = _state(request)
-    with state.lock:
-        if state.webhooks.pop(request.path_params["id"], None) is None:
-            raise not_found("Webhook")
-    return Response(status_code=204)
-
-
 ROUTES = [
     Route("/opportunities/{id}/stage", put_stage, methods=["PUT"]),
     Route("/opportunities/{id}/archived", put_archived, methods=["PUT"]),
-    Route("/webhooks", list_webhooks, methods=["GET"]),
-    Route("/webhooks", post_webhook, methods=["POST"]),
-    Route("/webhooks/{id}", delete_webhook, methods=["DELETE"]),
 ]

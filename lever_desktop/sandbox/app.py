@@ -10,7 +10,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import ClientDisconnect
 from starlette.routing import Mount
 
-from lever_desktop.sandbox import api_admin, api_feedback, api_read, api_writes
+from lever_desktop.sandbox import api_admin, api_feedback, api_read, api_webhooks, api_writes
 from lever_desktop.sandbox.gate import LeverGate
 from lever_desktop.sandbox.http import (LeverHTTPError, client_gone_handler, http_exception_handler,
                                         lever_error_handler)
@@ -30,7 +30,7 @@ def build_app(server: "SandboxServer"):
 
     app = Starlette(
         routes=[
-            Mount("/v1", routes=api_read.ROUTES + api_writes.ROUTES + api_feedback.ROUTES),
+            Mount("/v1", routes=api_read.ROUTES + api_writes.ROUTES + api_webhooks.ROUTES + api_feedback.ROUTES),
             Mount("/_sandbox", routes=api_admin.ROUTES),
         ],
         # Every body read (feedback, writes, admin) may raise ClientDisconnect: one quiet handler for all.

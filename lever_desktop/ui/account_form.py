@@ -9,7 +9,6 @@ keep what was typed.
 
 from __future__ import annotations
 
-import json
 import logging
 
 from PySide6.QtCore import Signal
@@ -19,7 +18,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QLineEdit,
-    QPlainTextEdit,
     QSizePolicy,
     QWidget,
 )
@@ -27,6 +25,8 @@ from PySide6.QtWidgets import (
 from lever_desktop import config, secrets
 from lever_desktop.ui.account_check import describe_key
 from lever_desktop.ui.tasks import TaskRunner, in_thread
+from lever_desktop.ui.webhooks_step import ConnectWebhooksStep, SignatureTokensEdit
+from lever_desktop.webhooks import tokens as signature_tokens
 
 _log = logging.getLogger(__name__)
 
@@ -60,9 +60,8 @@ class AccountForm(QWidget):
         self.relay_url = QLineEdit(placeholderText="https://relay.example.com")
         self.relay_token = QLineEdit(echoMode=QLineEdit.EchoMode.Password,
                                      placeholderText="reader token (empty: keep the saved one)")
-        self.webhook_tokens = QPlainTextEdit()
-        self.webhook_tokens.setPlaceholderText("one per line: candidateStageChange = <signature token>")
-        self.webhook_tokens.setFixedHeight(70)
+        self.webhook_tokens = SignatureTokensEdit()
+        self.connect_webhooks = ConnectWebhooksStep(runner, self)
         self.service_account = QLineEdit(placeholderText="optional: author used only when you confirm it")
         self.threshold = QDoubleSpinBox(minimum=0.0, maximum=1.0, singleStep=0.05, decimals=2)
         form.addRow("API key", self.api_key)
@@ -73,6 +72,7 @@ class AccountForm(QWidget):
         form.addRow("Relay URL", self.relay_url)
         form.addRow("Relay reader token", self.relay_token)
         form.addRow("Webhook signature tokens", self.webhook_tokens)
+        form.addRow("", self.connect_webhooks)
         form.addRow("Service account email", self.service_account)
         form.addRow("Confirm AI values below", self.threshold)
         self._load(self.settings)
@@ -91,6 +91,12 @@ class AccountForm(QWidget):
 
     def api_address(self) -> str:
         return self.base_url.text().strip().rstrip("/") or config.REGION_URLS[self.region.currentData()]
+
+    def typed_api_key(self) -> str:
+        return self.api_key.text().strip()
+
+    def typed_relay_url(self) -> str:
+        return self.relay_url.text().strip()
 
     def check_key(self) -> None:
         key = self.api_key.text().strip()
@@ -114,27 +120,8 @@ class AccountForm(QWidget):
                          owner=self, on_success=done, on_failure=failed, name="check API key")
 
     def webhook_token_map(self) -> dict[str, str]:
-        """``event = token`` lines, or a JSON object; raises ValueError with a clear message."""
-        raw = self.webhook_tokens.toPlainText().strip()
-        if not raw:
-            return {}
-        if raw.startswith("{"):
-            try:
-                value = json.loads(raw)
-            except ValueError:
-                raise ValueError("Webhook signature tokens: the JSON is not valid.") from None
-            if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
-                raise ValueError("Webhook signature tokens: expected {\"event\": \"token\", ...}.")
-            return value
-        tokens = {}
-        for n, line in enumerate(raw.splitlines(), 1):
-            if not line.strip():
-                continue
-            event, sep, token = line.partition("=")
-            if not sep or not event.strip() or not token.strip():
-                raise ValueError(f"Webhook signature tokens, line {n}: write it as  event = token")
-            tokens[event.strip()] = token.strip()
-        return tokens
+        """One account-wide token and/or ``event = token`` lines, or a JSON object; raises ValueError."""
+        return self.webhook_tokens.tokens()
 
     async def save(self) -> None:
         """Settings file and keychain; raises ValueError / SecretStoreError with a clear message."""
@@ -150,8 +137,9 @@ class AccountForm(QWidget):
         await in_thread(_write_secrets, {
             secrets.API_KEY: self.api_key.text().strip(),
             secrets.RELAY_READER_TOKEN: self.relay_token.text().strip(),
-            secrets.WEBHOOK_TOKENS: json.dumps(tokens) if tokens else "",
         })
+        if tokens:  # added to the kept ones (e.g. from "Connect webhooks"), an event's new token replacing its old
+            await in_thread(signature_tokens.keep_in_keychain, tokens)
         await in_thread(s.save)
 
 

@@ -65,12 +65,29 @@ def test_missing_or_bad_configuration(env, message):
 
 @pytest.mark.parametrize(
     "raw", ['{"candidateStageChange": "sigtoken-abcdef', '["sigtoken-abcdef-123"]', '{"e": 12345678}',
-            '{"e": {"token": "sigtoken-abcdef-123"}}'],
+            '{"e": {"token": "sigtoken-abcdef-123"}}', "sigtoken abcdef 123",
+            '{"candidateStageChanged": "sigtoken-abcdef-123"}'],  # a typo would reject every delivery
 )
 def test_bad_webhook_tokens_are_a_config_error_that_does_not_echo_them(raw):
-    with pytest.raises(ConfigError, match="LEVER_WEBHOOK_TOKENS must be a JSON object") as info:
+    with pytest.raises(ConfigError, match="^LEVER_WEBHOOK_TOKENS: ") as info:
         resolve_account(Settings(), {"LEVER_API_KEY": KEY, "LEVER_WEBHOOK_TOKENS": raw})
     assert "sigtoken" not in str(info.value) and "12345678" not in str(info.value)
+
+
+def test_one_account_wide_webhook_token_is_accepted_from_env_and_keychain():
+    account = resolve_account(Settings(), {"LEVER_API_KEY": KEY, "LEVER_WEBHOOK_TOKENS": " sigtoken0account0wide0 "})
+    assert account.webhook_tokens == {"*": "sigtoken0account0wide0"}
+    assert "sigtoken0account0wide0" not in log.redact("value sigtoken0account0wide0 here")
+    both = json.dumps({"*": "sigtoken0account0wide1", "candidateHired": "sigtoken0hired"})
+    secrets.set_secret(secrets.WEBHOOK_TOKENS, both)
+    assert resolve_account(Settings(), {"LEVER_API_KEY": KEY}).webhook_tokens == {
+        "*": "sigtoken0account0wide1", "candidateHired": "sigtoken0hired"}
+
+
+def test_broken_webhook_tokens_in_the_keychain_send_the_person_to_settings():
+    secrets.set_secret(secrets.WEBHOOK_TOKENS, '{"candidateStageChange": 5}')
+    with pytest.raises(ConfigError, match="tokens in the keychain.*Enter them again in Settings"):
+        resolve_account(Settings(), {"LEVER_API_KEY": KEY})
 
 
 def test_settings_round_trip_user_only_and_never_secret():

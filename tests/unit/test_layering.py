@@ -10,7 +10,7 @@ from pathlib import Path
 import lever_desktop
 
 PKG = Path(lever_desktop.__file__).parent
-CORE = ["lever", "forms", "store", "sync", "review", "relay", "sandbox"]
+CORE = ["lever", "forms", "store", "sync", "review", "relay", "sandbox", "webhooks"]
 
 
 def _imports(path: Path) -> set[str]:

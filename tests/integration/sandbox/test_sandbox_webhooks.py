@@ -48,6 +48,19 @@ def test_management_returns_the_signature_token_only_once(sandbox, hook_receiver
         assert c.delete(f"/webhooks/{hook['id']}").status_code == 404
 
 
+@pytest.mark.parametrize("configuration", ["origins", {"conditions": ["applied"]}])
+def test_a_configuration_that_is_not_an_object_is_refused(sandbox, configuration):
+    with client(sandbox) as c:
+        r = c.post("/webhooks", json={"url": "https://relay.example.com/x", "event": "candidateHired",
+                                      "configuration": configuration})
+        assert r.status_code == 400 and "configuration" in r.json()["message"]
+        assert c.get("/webhooks").json()["data"] == []
+        conditions = {"origins": ["applied"]}
+        r = c.post("/webhooks", json={"url": "https://relay.example.com/x", "event": "applicationCreated",
+                                      "configuration": {"conditions": conditions}})
+        assert r.status_code == 201 and r.json()["data"]["configuration"]["conditions"] == conditions
+
+
 def test_stage_change_delivers_a_lever_signed_webhook(sandbox, hook_receiver):
     with client(sandbox) as c:
         token = register(c, hook_receiver.url + "/hook", "candidateStageChange")["configuration"]["signatureToken"]
