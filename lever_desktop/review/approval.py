@@ -91,7 +91,7 @@ def _approve_tx(conn: Connection, draft_id: str, opts: dict[str, Any]) -> Approv
         return ApprovalError(f"No draft with id {draft_id}", code="unknown_draft")
     if rec.state not in REVIEWABLE:
         return ApprovalError(f"Draft {draft_id} is {rec.state.replace('_', ' ')} and cannot be approved", code="state")
-    if privacy.is_purged(rec.document):
+    if privacy.withheld(conn, rec.document, rec.opportunity_id, opts["now"]):
         return ApprovalError(privacy.ANONYMISED_MESSAGE + " Discard it", code="anonymised")
     actor = opts["reviewer"]
     current = cache_view.template(conn, rec.template_id)

@@ -85,8 +85,10 @@ def claim(conn: Connection, draft_id: str, now: int, settle_until: int | None = 
     rec = drafts.get(conn, draft_id)
     if rec is None or rec.state != DraftState.APPROVED:
         return False
-    if privacy.is_purged(rec.document):  # anonymised while in flight, then proved not stored: never send
-        needs_attention(conn, draft_id, AttentionReason.OPPORTUNITY_ANONYMISED, {"message": privacy.ANONYMISED_MESSAGE})
+    if privacy.withheld(conn, rec.document, rec.opportunity_id, now):  # the candidate was anonymised
+        if drafts.get(conn, draft_id).state == DraftState.APPROVED:  # in flight then, proved not stored since
+            needs_attention(conn, draft_id, AttentionReason.OPPORTUNITY_ANONYMISED,
+                            {"message": privacy.ANONYMISED_MESSAGE})
         return False
     drafts.transition(conn, draft_id, DraftState.SUBMITTING, actor="outbox", event="sending")
     conn.execute(update(outbox).where(outbox.c.draft_id == draft_id).values(

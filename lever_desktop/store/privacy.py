@@ -8,7 +8,7 @@ loses its text (document fields, values, evidence, rationale, read-back, audit d
 outbox body's ``fieldValues``) and keeps what exactly-once needs: ids, states, author,
 ``completedAt``. A draft not yet sent goes to needs attention; one possibly in flight stays
 ``submitting`` so the outbox still recognises or rules out its form in Lever, and can never
-be sent again once purged (``is_purged``: the outbox and approval refuse it).
+be sent again once purged (``withheld``: the outbox and approval refuse it).
 
 Retention purges the same text from drafts submitted more than N days ago (the rows stay:
 a pipeline re-delivering the same draftId must still find it and not submit it twice).
@@ -55,6 +55,17 @@ def is_anonymised(record: Any) -> bool:
 
 def is_purged(document: dict[str, Any] | None) -> bool:
     return isinstance(document, dict) and bool(document.get(PURGED))
+
+
+def withheld(conn: sa.Connection, document: dict[str, Any] | None, opportunity_id: str, now: int) -> bool:
+    """Whether a draft must not be approved or sent: its text was purged, or its candidate was
+    anonymised since it arrived (a relay delivery after the purge: it is purged now)."""
+    if is_purged(document):
+        return True
+    if anonymised_in_cache(conn, opportunity_id):
+        purge_anonymised(conn, [opportunity_id], now)
+        return True
+    return False
 
 
 def anonymised_in_cache(conn: sa.Connection, opportunity_id: str) -> bool:

@@ -105,3 +105,13 @@ async def test_a_stale_page_does_not_bring_the_name_back(store):
     await store.call(cache.upsert_opportunities, [stale], NOW + 3)
     assert "Grace" not in await store.call(_everything_stored)
 
+
+
+async def test_a_draft_arriving_after_the_purge_is_purged_instead_of_approved_or_sent(store):
+    await store.call(_purge)
+    assert (await intake.receive_draft(store, _doc("d-late"), source="relay")).status == "received"
+    with pytest.raises(ApprovalError, match="anonymised in Lever"):
+        await approval.approve(store, "d-late", reviewer="rita", values=VALUES)
+    rec = await store.call(drafts.get, "d-late")
+    assert (rec.state, rec.attention_reason, rec.document["fields"]) == ("needs_attention", "opportunity_anonymised", [])
+    assert "Grace" not in await store.call(_everything_stored)
