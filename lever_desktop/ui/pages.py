@@ -56,14 +56,15 @@ def sorted_proxy(model: RowsModel) -> QSortFilterProxyModel:
 class FeedbackNotice(QWidget):
     """One line over the profile while other people's feedback is hidden, offering to show it."""
 
-    TEXT = ("Other people's feedback and overall ratings are hidden: Lever may keep them from interviewers "
-            "until they submit their own.")
+    TEXT = "Others' feedback and ratings are hidden."
+    WHY = ("Lever may keep other people's feedback and overall ratings from interviewers until they submit "
+           "their own; this app reads with the company's key and cannot tell what Lever would show you.")
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self.label = QLabel(self.TEXT)
         self.label.setTextFormat(Qt.TextFormat.PlainText)
-        self.label.setWordWrap(True)
+        self.label.setToolTip(self.WHY)
         self.show_button = QPushButton("Show them")
         self.show_button.setToolTip("Turns on Settings → Privacy → Show other people's feedback")
         row = QHBoxLayout(self)

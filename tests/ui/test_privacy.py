@@ -35,7 +35,8 @@ def test_an_interviewer_sees_no_one_elses_feedback_until_they_choose_to(desktop,
                     timeout=TIMEOUT)
     qtbot.waitUntil(lambda: "None cached yet" not in page.profile.toPlainText(), timeout=TIMEOUT)
     assert "Submitted feedback" not in page.profile.toPlainText()
-    assert "Lever may keep them from interviewers" in page.feedback_notice.label.text()
+    assert "hidden" in page.feedback_notice.label.text()
+    assert "until they submit their own" in page.feedback_notice.label.toolTip()
 
     qtbot.mouseClick(page.feedback_notice.show_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: "Submitted feedback" in page.profile.toPlainText(), timeout=TIMEOUT)
