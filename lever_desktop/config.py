@@ -26,6 +26,10 @@ class ConfigError(Exception):
     """Configuration is missing or invalid; the message says how to fix it."""
 
 
+ROLES = ("interviewer", "recruiter")  # asked at first run: "I mainly interview / recruit"
+DEFAULT_RETENTION_DAYS = 90
+
+
 @dataclass
 class Settings:
     region: str = "us"
@@ -34,7 +38,33 @@ class Settings:
     service_account_email: str | None = None
     confidence_threshold: float = 0.6
     sandbox: bool = False  # the embedded simulator is the account
+    # Lever may hide a panel's feedback from an interviewer until they submit their own, and the
+    # app reads with an account-wide key: so other people's feedback and overall ratings show
+    # only to someone who said they recruit, or who turned them on (None: follow the role).
+    role: str | None = None
+    show_others_feedback: bool | None = None
+    submitted_retention_days: int = DEFAULT_RETENTION_DAYS  # then a submitted draft's text is purged
     extra: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        # A hand-edited settings file must not switch privacy off or stop the purge: odd values
+        # fall back to the safe default.
+        if self.role not in ROLES:
+            self.role = None
+        if not isinstance(self.show_others_feedback, bool):
+            self.show_others_feedback = None
+        days = self.submitted_retention_days
+        if isinstance(days, bool) or not isinstance(days, int) or days < 1:
+            _log.warning("submitted_retention_days %r is not a whole number of days; using %d",
+                         days, DEFAULT_RETENTION_DAYS)
+            self.submitted_retention_days = DEFAULT_RETENTION_DAYS
+
+    @property
+    def others_feedback_visible(self) -> bool:
+        """Whether the candidate page shows other people's feedback and overall ratings."""
+        if self.show_others_feedback is not None:
+            return self.show_others_feedback
+        return self.role == "recruiter"
 
     @classmethod
     def load(cls) -> "Settings":

@@ -18,6 +18,7 @@ from lever_desktop.review import cache_view, drafts
 from lever_desktop.review.authors import Author, AuthorUnresolved, ServiceAccountNotConfirmed, resolve_author
 from lever_desktop.review.lifecycle import REVIEWABLE, AttentionReason, DraftState
 from lever_desktop.review.validation import check_values
+from lever_desktop.store import privacy
 from lever_desktop.store.review_schema import outbox
 
 
@@ -90,6 +91,8 @@ def _approve_tx(conn: Connection, draft_id: str, opts: dict[str, Any]) -> Approv
         return ApprovalError(f"No draft with id {draft_id}", code="unknown_draft")
     if rec.state not in REVIEWABLE:
         return ApprovalError(f"Draft {draft_id} is {rec.state.replace('_', ' ')} and cannot be approved", code="state")
+    if privacy.withheld(conn, rec.document, rec.opportunity_id, opts["now"]):
+        return ApprovalError(privacy.ANONYMISED_MESSAGE + " Discard it", code="anonymised")
     actor = opts["reviewer"]
     current = cache_view.template(conn, rec.template_id)
     if current is None and rec.template is None:

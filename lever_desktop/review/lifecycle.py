@@ -30,6 +30,8 @@ class AttentionReason(StrEnum):
     REJECTED_BY_LEVER = "rejected_by_lever"
     TEMPLATE_CHANGED = "template_changed"
     AUTHOR_UNRESOLVED = "author_unresolved"
+    # Lever anonymised the candidate: the draft's text is gone from this computer, nothing is sent.
+    OPPORTUNITY_ANONYMISED = "opportunity_anonymised"
 
 
 S = DraftState

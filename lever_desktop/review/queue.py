@@ -16,6 +16,7 @@ from sqlalchemy import Connection, delete, insert, select, update
 
 from lever_desktop.review import drafts
 from lever_desktop.review.lifecycle import AttentionReason, DraftState
+from lever_desktop.store import privacy
 from lever_desktop.store.review_schema import drafts as drafts_t
 from lever_desktop.store.review_schema import outbox, review_meta
 
@@ -83,6 +84,11 @@ def claim(conn: Connection, draft_id: str, now: int, settle_until: int | None = 
     """
     rec = drafts.get(conn, draft_id)
     if rec is None or rec.state != DraftState.APPROVED:
+        return False
+    if privacy.withheld(conn, rec.document, rec.opportunity_id, now):  # the candidate was anonymised
+        if drafts.get(conn, draft_id).state == DraftState.APPROVED:  # in flight then, proved not stored since
+            needs_attention(conn, draft_id, AttentionReason.OPPORTUNITY_ANONYMISED,
+                            {"message": privacy.ANONYMISED_MESSAGE})
         return False
     drafts.transition(conn, draft_id, DraftState.SUBMITTING, actor="outbox", event="sending")
     conn.execute(update(outbox).where(outbox.c.draft_id == draft_id).values(

@@ -92,6 +92,17 @@ class Activity:
             opps.updated[row] = max(now_ms(), (opps.updated[row] or 0) + 1)
         webhooks.emit(st, "contactUpdated", self._contact_ids(row))
 
+    def anonymize(self, row: int) -> None:
+        """Lever's data-protection flow removes the candidate's personal data (``isAnonymized``).
+
+        Lever documents no webhook for it: the app sees it when it next reads the opportunity,
+        by its new ``updatedAt``. Panels and feedback stay as they were, so a client that stores
+        them again for an anonymised candidate shows up in tests."""
+        opps = self.state.opps
+        with self.state.lock:
+            opps.anonymized.add(row)
+            opps.updated[row] = max(now_ms(), (opps.updated[row] or 0) + 1)
+
     def delete(self, row: int, user_id: str | None = None) -> None:
         st = self.state
         by = user_id or st.catalog.users[0]["id"]

@@ -7,6 +7,7 @@ GET|PUT /rate-limit               {"rate", "burst", "retryAfter"}
 POST /opportunities/{id}/stage    {"stage"}: move now (webhook)
 POST /opportunities/{id}/archive  {"reason": id|null} (webhooks)
 POST /opportunities/{id}/contact  {"name"}: rename the candidate's contact (contactUpdated)
+POST /opportunities/{id}/anonymize  remove the candidate's personal data (isAnonymized; no webhook)
 POST /applications               {"postingId"?, "name"?} -> {opportunityId}: a new applicant (applicationCreated)
 DELETE /opportunities/{id}        delete (candidateDeleted)
 GET  /interviews/upcoming         interviews the clock will complete next
@@ -140,6 +141,7 @@ def _on_opportunity(act: Callable[[Any, int, dict[str, Any]], None]) -> Handler:
 move_stage = _on_opportunity(lambda activity, row, body: activity.change_stage(row, str(body.get("stage"))))
 archive = _on_opportunity(lambda activity, row, body: activity.set_archived(row, body.get("reason")))
 rename_contact = _on_opportunity(lambda activity, row, body: activity.rename_contact(row, body.get("name")))
+anonymize = _on_opportunity(lambda activity, row, _body: activity.anonymize(row))
 
 
 @admin
@@ -237,6 +239,7 @@ ROUTES = [
     Route("/opportunities/{id}/stage", move_stage, methods=["POST"]),
     Route("/opportunities/{id}/archive", archive, methods=["POST"]),
     Route("/opportunities/{id}/contact", rename_contact, methods=["POST"]),
+    Route("/opportunities/{id}/anonymize", anonymize, methods=["POST"]),
     Route("/applications", new_application, methods=["POST"]),
     Route("/opportunities/{id}/interviews/{interview}", delete_interview, methods=["DELETE"]),
     Route("/opportunities/{id}", delete_opportunity, methods=["DELETE"]),

@@ -19,6 +19,9 @@ _MASK48 = (1 << 48) - 1
 _MIX = 0x9E3779B97F4B  # odd, so multiplication mod 2**48 is a bijection
 _UNMIX = pow(_MIX, -1, 1 << 48)
 NO_ARCHIVE = -1
+# What the sandbox shows for a candidate anonymised by Lever's data-protection flow (Lever's own
+# wording is undocumented; what matters is that nothing of the person is left).
+ANONYMIZED_NAME = "Anonymized candidate"
 
 
 class OpportunityTable:
@@ -50,6 +53,7 @@ class OpportunityTable:
         self.tags: list[int] = [0] * count
         self.stage_changes: dict[int, list[dict[str, Any]]] = {}
         self.renamed: dict[int, str] = {}  # contact names changed since the seed (contactUpdated)
+        self.anonymized: set[int] = set()  # personal data removed (data protection)
         self.archived_at: dict[int, int] = {}
         rand = rng.getrandbits
         for i in range(count):
@@ -106,12 +110,16 @@ class OpportunityTable:
 
     # -- derived, cheap fields ------------------------------------------------
     def name(self, row: int) -> str:
+        if row in self.anonymized:
+            return ANONYMIZED_NAME
         return self.renamed.get(row) or self._seed_name(row)
 
     def _seed_name(self, row: int) -> str:
         return f"{FIRST_NAMES[(row * 7 + self.seed) % len(FIRST_NAMES)]} {LAST_NAMES[(row * 13 + row // 40) % len(LAST_NAMES)]}"
 
-    def email(self, row: int) -> str:  # from the seed name: a renamed contact keeps its address
+    def email(self, row: int) -> str | None:  # from the seed name: a renamed contact keeps its address
+        if row in self.anonymized:
+            return None
         return f"{self._seed_name(row).lower().replace(' ', '.').replace('-', '')}.{row}@candidates.example.org"
 
     def tag_names(self, row: int) -> list[str]:
@@ -146,12 +154,12 @@ class OpportunityTable:
         owner = cat.users[self.owner[row]]["id"]
         follower = cat.users[(self.owner[row] + 3) % len(cat.users)]["id"]
         changes = self.changes(row)
+        anonymized = row in self.anonymized
         return {
-            "id": oid, "name": name, "headline": f"{posting['text']} candidate",
-            "contact": self.contact_of(row), "emails": [self.email(row)],
-            "phones": [{"type": "mobile", "value": f"+1 555 {row % 10000:04d}"}],
-            "links": [f"https://www.linkedin.com/in/sandbox-{row}"],
-            "location": LOCATIONS[row % len(LOCATIONS)], "stage": self.stage_id(row),
+            "id": oid, "name": name, "headline": None if anonymized else f"{posting['text']} candidate",
+            "contact": self.contact_of(row), "emails": self._emails(row), "phones": self._phones(row),
+            "links": [] if anonymized else [f"https://www.linkedin.com/in/sandbox-{row}"],
+            "location": None if anonymized else LOCATIONS[row % len(LOCATIONS)], "stage": self.stage_id(row),
             "stageChanges": changes, "archived": self.archived_obj(row), "tags": self.tag_names(row),
             "sources": ["LinkedIn" if row % 3 else "Referral"], "origin": "sourced" if row % 4 == 0 else "applied",
             "sourcedBy": owner if row % 4 == 0 else None, "owner": owner, "followers": [owner, follower],
@@ -163,8 +171,15 @@ class OpportunityTable:
             "snoozedUntil": None,
             "urls": {"list": "https://hire.sandbox.lever.local/candidates",
                      "show": f"https://hire.sandbox.lever.local/candidates/{oid}"},
-            "isAnonymized": False, "dataProtection": None,
+            "isAnonymized": anonymized, "dataProtection": None,
         }
+
+    def _emails(self, row: int) -> list[str]:
+        email = self.email(row)
+        return [email] if email else []
+
+    def _phones(self, row: int) -> list[dict[str, str]]:
+        return [] if row in self.anonymized else [{"type": "mobile", "value": f"+1 555 {row % 10000:04d}"}]
 
     def application_id(self, row: int) -> str:
         return f"{self._prefix[:9]}a991-4{(row * 31) & 0xFFF:03x}-a{(row >> 12) & 0xFFF:03x}-{self._mix(row):012x}"
@@ -179,6 +194,5 @@ class OpportunityTable:
 
     def contact(self, row: int) -> dict[str, Any]:
         return {"id": self.contact_of(row), "name": self.name(row), "headline": None,
-                "isAnonymized": False, "emails": [self.email(row)],
-                "phones": [{"type": "mobile", "value": f"+1 555 {row % 10000:04d}"}],
-                "location": {"name": LOCATIONS[row % len(LOCATIONS)]}}
+                "isAnonymized": row in self.anonymized, "emails": self._emails(row), "phones": self._phones(row),
+                "location": None if row in self.anonymized else {"name": LOCATIONS[row % len(LOCATIONS)]}}

@@ -14,7 +14,7 @@ from typing import Any, Iterable, Sequence
 import sqlalchemy as sa
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from lever_desktop.store import mapping, schema
+from lever_desktop.store import mapping, privacy, schema
 from lever_desktop.store.queries import (  # noqa: F401  (re-exported: callers use cache.<fn> only)
     count_opportunities,
     current_template,
@@ -100,6 +100,9 @@ def upsert_opportunities(conn: sa.Connection, records: Sequence[dict[str, Any]],
         )
     if links:
         conn.exec_driver_sql("INSERT OR IGNORE INTO opportunity_postings VALUES (?, ?)", links)
+    # Every opportunity reaches the cache through here (walks, refreshes, webhooks): an anonymised
+    # one is stripped in the same transaction, so its name is never committed.
+    privacy.purge_anonymised(conn, [row[0] for row in rows if privacy.is_anonymised(by_id[row[0]])], synced_at)
     return len(rows)
 
 
@@ -188,6 +191,8 @@ def replace_opportunity_details(
     o = schema.opportunities
     if conn.execute(sa.select(o.c.id).where(o.c.id == opportunity_id)).first() is None:
         return False
+    if privacy.anonymised_in_cache(conn, opportunity_id):
+        return True  # Lever anonymised the candidate: nothing of theirs is kept (store/privacy.py)
     replaced = (schema.panels, schema.interviews) + ((schema.feedback,) if feedback is not None else ())
     for table in replaced:
         conn.execute(sa.delete(table).where(table.c.opportunity_id == opportunity_id))

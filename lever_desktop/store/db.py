@@ -50,6 +50,9 @@ def _engine(path: Path) -> sa.Engine:
         # FULL: an approved draft acknowledged to the reviewer survives a power cut or kill -9.
         cur.execute("PRAGMA synchronous=FULL")
         cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        # Deleted and overwritten rows are zeroed, not left in free pages: an anonymised
+        # candidate's name must be gone from the file, not just from the tables (store/privacy.py).
+        cur.execute("PRAGMA secure_delete=ON")
         cur.close()
 
     @event.listens_for(engine, "begin")
@@ -159,6 +162,18 @@ class Store:
         if threading.current_thread() is self._thread:
             raise RuntimeError("call_sync from inside a store function would deadlock: use its conn")
         return self._executor.submit(self._run, fn, args).result()
+
+    async def checkpoint(self) -> None:
+        """Copy the write-ahead log into the database file and empty it, so text purged since
+        (an anonymised candidate) is not left in the ``-wal`` file. A reader in another process
+        may keep part of it until the next checkpoint."""
+        await asyncio.wrap_future(self._executor.submit(self._checkpoint))
+
+    def _checkpoint(self) -> None:
+        if self._conn is None:
+            raise StoreError("the cache is closed")
+        # On the driver connection: a checkpoint cannot run inside the transaction SQLAlchemy would open.
+        self._conn.connection.driver_connection.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
 
     def close(self) -> None:
         """Finish queued work, close the connection (checkpointing the WAL) and the thread."""

@@ -26,7 +26,8 @@ async def _sync(account: config.Account, full: bool) -> SyncReport:
     store = Store.open()
     try:
         async with LeverClient(account.api_key, base_url=account.base_url) as client:
-            return await SyncEngine(client, store).sync_now(full=full)
+            engine = SyncEngine(client, store, retention_days=config.Settings.load().submitted_retention_days)
+            return await engine.sync_now(full=full)
     finally:
         store.close()
 

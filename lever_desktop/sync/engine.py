@@ -13,7 +13,7 @@ import time
 from typing import Any, Callable, Sequence
 
 from lever_desktop.lever import errors
-from lever_desktop.store import Store, cache
+from lever_desktop.store import Store, cache, privacy
 from lever_desktop.store.records import TemplateRecord
 from lever_desktop.sync import scheduler, walk
 from lever_desktop.sync.clock import Clock, SystemClock, ms
@@ -29,8 +29,10 @@ TEMPLATE_RETENTION_DAYS = 30  # superseded template versions no draft refers to,
 
 class SyncEngine:
     def __init__(self, client: Any, store: Store, *, clock: Clock | None = None, overlap_ms: int = OVERLAP_MS,
-                 resources: Sequence[walk.Resource] = walk.RESOURCES) -> None:  # fmt: skip
+                 resources: Sequence[walk.Resource] = walk.RESOURCES,
+                 retention_days: int = privacy.DEFAULT_RETENTION_DAYS) -> None:  # fmt: skip
         self.client = client
+        self.retention_days = retention_days  # submitted drafts keep their text this long (Settings)
         self.store = store
         self.clock: Clock = clock or SystemClock()
         self.overlap_ms = overlap_ms
@@ -88,6 +90,9 @@ class SyncEngine:
             if "tombstones" in names:  # the nightly housekeeping rides along
                 await self.store.call(cache.purge_webhook_deliveries, self.now_ms(), WEBHOOK_RETENTION_DAYS)
                 await self.store.call(cache.purge_template_versions, self.now_ms(), TEMPLATE_RETENTION_DAYS)
+                await self.store.call(privacy.maintain, self.now_ms(), self.retention_days)
+            # A purge (anonymised candidate, retention) must not leave old pages in the -wal file.
+            await self.store.checkpoint()
             after = SyncState.ONLINE
         except asyncio.CancelledError:
             report.cancelled = True

@@ -13,6 +13,7 @@ import time
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 
+from lever_desktop import config
 from lever_desktop.ui import queries
 from lever_desktop.ui.pages import CandidatesPage, profile_html
 from lever_desktop.ui.table_models import LazyTableModel
@@ -42,6 +43,7 @@ class CandidatesController(QObject):
         self.page.filterChanged.connect(self.refilter)
         self.model.sortRequested.connect(self._sort_requested)
         self.page.table.selectionModel().currentRowChanged.connect(self._show_profile)
+        self.page.feedback_notice.show_button.clicked.connect(self.show_others_feedback)
         QShortcut(QKeySequence.StandardKey.Find, self.page, self.page.search.setFocus,
                   context=Qt.ShortcutContext.WindowShortcut)
         header = self.page.table.horizontalHeader()
@@ -119,8 +121,7 @@ class CandidatesController(QObject):
         opportunity_id = self.model.id_at(current.row()) if current.isValid() else None
         if opportunity_id is None:
             return
-        self.runner.run(self.session.store.call(queries.candidate_profile, opportunity_id), owner=self.page,
-                        on_success=lambda p: self.page.profile.setHtml(profile_html(p)), name="load profile")
+        self._load_profile(opportunity_id)
         if self.session.engine is not None:  # freshen panels/interviews/feedback in the background
             self.runner.run(self.session.engine.refresh_opportunity(opportunity_id), owner=self.page,
                             on_success=lambda _r: self._profile_refreshed(opportunity_id),
@@ -128,8 +129,32 @@ class CandidatesController(QObject):
 
     def _profile_refreshed(self, opportunity_id: str) -> None:
         if self._selected_id() == opportunity_id:
-            self.runner.run(self.session.store.call(queries.candidate_profile, opportunity_id), owner=self.page,
-                            on_success=lambda p: self.page.profile.setHtml(profile_html(p)), name="load profile")
+            self._load_profile(opportunity_id)
+
+    def _load_profile(self, opportunity_id: str) -> None:
+        # The privacy choice is read each time: Settings or the notice may have changed it since.
+        async def load() -> tuple[dict | None, bool]:
+            visible = (await in_thread(config.Settings.load)).others_feedback_visible
+            return await self.session.store.call(queries.candidate_profile, opportunity_id, visible), visible
+
+        def show(result: tuple[dict | None, bool]) -> None:
+            profile, visible = result
+            self.page.profile.setHtml(profile_html(profile))
+            self.page.feedback_notice.setVisible(not visible and profile is not None
+                                                 and not profile.get("anonymised"))
+
+        self.runner.run(load(), owner=self.page, on_success=show, name="load profile")
+
+    def show_others_feedback(self) -> None:
+        """The notice's "Show them": the same switch as Settings → Privacy, saved at once."""
+        def turned_on(_result: None) -> None:
+            self.page.feedback_notice.hide()
+            selected = self._selected_id()
+            if selected:
+                self._load_profile(selected)
+
+        self.runner.run(in_thread(_show_others_feedback), owner=self.page, on_success=turned_on,
+                        name="show others' feedback")
 
     def load_choices(self) -> None:
         def fill(choices: dict) -> None:
@@ -144,3 +169,9 @@ class CandidatesController(QObject):
         self.load_choices()
         self.model.refresh_rows()
         self.load_index()
+
+
+def _show_others_feedback() -> None:
+    settings = config.Settings.load()
+    settings.show_others_feedback = True
+    settings.save()

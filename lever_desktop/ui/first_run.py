@@ -21,7 +21,8 @@ from PySide6.QtWidgets import (
 
 from lever_desktop import APP_NAME, config, secrets
 from lever_desktop.ui.account_form import AccountForm
-from lever_desktop.ui.tasks import TaskRunner
+from lever_desktop.ui.privacy_settings import PrivacySettings, RoleChoice
+from lever_desktop.ui.tasks import TaskRunner, in_thread
 
 
 def _big_button(title: str, text: str) -> QPushButton:
@@ -86,6 +87,8 @@ class FirstRunDialog(_SavingDialog):
         )
         intro.setWordWrap(True)
         w.addWidget(intro)
+        self.role = RoleChoice(self.form.settings)
+        w.addWidget(self.role)
         self.try_sandbox = _big_button("Try the sandbox", "A simulated Lever account on this computer, with "
                                        "candidates and drafts to review. Nothing reaches Lever.")
         self.connect_lever = _big_button("Connect to Lever", "Use your company's Lever account with an API key.")
@@ -116,7 +119,23 @@ class FirstRunDialog(_SavingDialog):
 
     def _sandbox(self) -> None:
         self.chose_sandbox = True
-        self.accept()
+        if self.form.settings.role is None:  # not chosen: nothing to remember, the safe default holds
+            self.accept()
+            return
+
+        def failed(_exc: BaseException) -> bool:
+            self.accept()  # the sandbox still opens; the role is asked for again in Settings
+            return False
+
+        self.runner.run(in_thread(_remember_role, self.form.settings.role), owner=self,
+                        on_success=lambda _r: self.accept(), on_failure=failed, name="save role")
+
+
+def _remember_role(role: str) -> None:
+    """The sandbox saves no account, but the person's role holds for it and for a later account."""
+    settings = config.Settings.load()
+    settings.role, settings.show_others_feedback = role, None
+    settings.save()
 
 
 class SettingsDialog(_SavingDialog):
@@ -130,6 +149,7 @@ class SettingsDialog(_SavingDialog):
         self.setMinimumWidth(600)  # the fields' hints are read in full, not clipped
         layout = QVBoxLayout(self)
         layout.addWidget(self.form)
+        layout.addWidget(PrivacySettings(self.form.settings))
         layout.addWidget(QLabel("Changes to the account take effect the next time Lever Desktop starts."))
         layout.addWidget(self.problem)
         layout.addWidget(self.buttons)

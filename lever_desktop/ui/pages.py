@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPlainTextEdit,
+    QPushButton,
     QSplitter,
     QTableView,
     QTextBrowser,
@@ -52,6 +53,27 @@ def sorted_proxy(model: RowsModel) -> QSortFilterProxyModel:
     return proxy
 
 
+class FeedbackNotice(QWidget):
+    """One line over the profile while other people's feedback is hidden, offering to show it."""
+
+    TEXT = "Others' feedback and ratings are hidden."
+    WHY = ("Lever may keep other people's feedback and overall ratings from interviewers until they submit "
+           "their own; this app reads with the company's key and cannot tell what Lever would show you.")
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.label = QLabel(self.TEXT)
+        self.label.setTextFormat(Qt.TextFormat.PlainText)
+        self.label.setToolTip(self.WHY)
+        self.show_button = QPushButton("Show them")
+        self.show_button.setToolTip("Turns on Settings → Privacy → Show other people's feedback")
+        row = QHBoxLayout(self)
+        row.setContentsMargins(4, 2, 4, 2)
+        row.addWidget(self.label, 1)
+        row.addWidget(self.show_button)
+        self.hide()
+
+
 class CandidatesPage(QWidget):
     filterChanged = Signal()
 
@@ -81,9 +103,15 @@ class CandidatesPage(QWidget):
         self.profile = QTextBrowser()
         self.profile.setOpenExternalLinks(False)
         self.profile.setHtml("<p style='color:gray'>Select a candidate to see their profile.</p>")
+        self.feedback_notice = FeedbackNotice()
+        side = QWidget()
+        side_layout = QVBoxLayout(side)
+        side_layout.setContentsMargins(0, 0, 0, 0)
+        side_layout.addWidget(self.feedback_notice)
+        side_layout.addWidget(self.profile, 1)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(self.table)
-        self.splitter.addWidget(self.profile)
+        self.splitter.addWidget(side)
         self.splitter.setSizes([760, 420])
         layout = QVBoxLayout(self)
         layout.addLayout(filters)
@@ -109,6 +137,9 @@ def profile_html(p: dict | None) -> str:
     if p is None:
         return "<p>This candidate is no longer in the cache.</p>"
     e = html.escape
+    if p.get("anonymised"):
+        return ("<h2>Anonymised candidate</h2><p>Lever anonymised this candidate: nothing personal about them, "
+                "and none of their drafts' text, is kept on this computer.</p>")
     parts = [f"<h2 style='margin-bottom:0'>{e(p['name'] or 'Unnamed candidate')}</h2>"]
     if p["headline"]:
         parts.append(f"<p style='margin-top:2px'>{e(p['headline'])}</p>")
@@ -128,6 +159,8 @@ def profile_html(p: dict | None) -> str:
             f"<br><small>{e(who or '')}</small></li>" for subject, date, canceled, who in p["interviews"]) + "</ul>")
     else:
         parts.append("<p>None cached yet.</p>" if not p["details_synced"] else "<p>None</p>")
+    if p["feedback"] is None:  # hidden (Settings → Privacy): the page's notice says so
+        return "".join(parts)
     parts.append("<h3>Submitted feedback</h3>")
     if p["feedback"]:
         parts.append("<ul>" + "".join(

@@ -109,8 +109,13 @@ def postings(conn: sa.Connection) -> list[tuple[Any, ...]]:
     return [tuple(r) for r in conn.execute(sa.text(sql))]
 
 
-def candidate_profile(conn: sa.Connection, opportunity_id: str) -> dict[str, Any] | None:
-    """Everything the profile pane shows about one candidate."""
+def candidate_profile(conn: sa.Connection, opportunity_id: str, others_feedback: bool = False) -> dict[str, Any] | None:
+    """Everything the profile pane shows about one candidate.
+
+    Submitted feedback and its overall ratings are read only when ``others_feedback`` (Settings →
+    Privacy): Lever may hide them from an interviewer, so they are not even loaded otherwise
+    (``feedback`` is then None).
+    """
     row = conn.execute(
         sa.text(
             "SELECT o.name, o.headline, o.email, o.location, o.tags, s.text, u.name, o.archived_at, "
@@ -131,12 +136,15 @@ def candidate_profile(conn: sa.Connection, opportunity_id: str) -> dict[str, Any
         {"id": opportunity_id})]
     feedback_ = [tuple(r) for r in conn.execute(
         sa.text("SELECT f.text, u.name, f.completed_at, f.raw FROM feedback f LEFT JOIN users u ON u.id = f.user_id "
-                "WHERE f.opportunity_id = :id ORDER BY f.completed_at DESC"), {"id": opportunity_id})]
+                "WHERE f.opportunity_id = :id ORDER BY f.completed_at DESC"), {"id": opportunity_id})
+    ] if others_feedback else None
+    raw = row[10] if isinstance(row[10], dict) else json.loads(row[10] or "{}")
     return {
         "id": opportunity_id, "name": row[0], "headline": row[1], "email": row[2], "location": row[3],
         "tags": tags, "stage": row[5], "owner": row[6], "archived_at": row[7], "updated_at": row[8],
         "details_synced": row[9] is not None, "postings": postings_, "interviews": interviews_,
-        "feedback": [(t, who, at, _overall(raw)) for t, who, at, raw in feedback_],
+        "feedback": None if feedback_ is None else [(t, who, at, _overall(r)) for t, who, at, r in feedback_],
+        "anonymised": raw.get("isAnonymized") is True,
     }
 
 

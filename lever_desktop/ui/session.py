@@ -57,7 +57,7 @@ async def open_session(account: config.Account, *, sandbox: bool = False,
     settings = settings or await in_thread(config.Settings.load)
     store = await in_thread(Store.open, database_path)  # migrations + backup: never on the GUI thread
     client = LeverClient(account.api_key, base_url=account.base_url)
-    engine = SyncEngine(client, store)
+    engine = SyncEngine(client, store, retention_days=settings.submitted_retention_days)
     outbox = Outbox(store, client, engine)
     session = Session(account=account, settings=settings, store=store, client=client, engine=engine,
                       outbox=outbox, sandbox=sandbox,
