@@ -30,6 +30,7 @@ class AttentionReason(StrEnum):
     REJECTED_BY_LEVER = "rejected_by_lever"
     TEMPLATE_CHANGED = "template_changed"
     AUTHOR_UNRESOLVED = "author_unresolved"
+    UNSENDABLE_TEXT = "unsendable_text"  # stored before intake refused such text; never sent
 
 
 S = DraftState
