@@ -200,13 +200,13 @@ class MainController(QObject):
     async def _import(self, files: list[str]) -> None:
         from pathlib import Path
 
-        from lever_desktop.review.document import load_documents
+        from lever_desktop.review.document import load_documents, read_draft_file
         from lever_desktop.review.intake import receive_draft
 
         outcomes: dict[str, int] = {}
         for name in files:
             try:
-                docs = load_documents(await in_thread(Path(name).read_text, "utf-8"))
+                docs = load_documents(await in_thread(read_draft_file, name))
             except (OSError, ValueError) as e:
                 self.activity.add("import", f"{Path(name).name}: {e}")
                 outcomes["unreadable"] = outcomes.get("unreadable", 0) + 1

@@ -9,7 +9,6 @@ from review_seed import VALUES, draft_doc
 from lever_desktop.relay.dispatch import SyncDispatcher
 from lever_desktop.review import approval, drafts, intake
 from lever_desktop.review.approval import ApprovalError
-from lever_desktop.review.validation import unsendable
 
 
 def _with_value(field_id: str, value, draft_id: str = "d-bad"):
@@ -56,6 +55,8 @@ async def test_approval_refuses_a_control_character_the_reviewer_typed(store):
 
 
 def test_unsendable_names_the_field_and_passes_clean_forms():
+    from lever_desktop.review.validation import unsendable
+
     body = {"baseTemplateId": "t", "completedAt": 1,
             "fieldValues": [{"id": "f-ok", "value": "fine\n"},
                             {"id": "f-card", "value": [{"score": 3, "comment": "x\ud800"}]}]}
