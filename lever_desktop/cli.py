@@ -14,6 +14,7 @@ import sys
 from typing import Sequence
 
 from lever_desktop import __version__, log, paths
+from lever_desktop.untrusted import echo
 
 # Modules with ``register(subparsers)``; each sets ``func(args) -> int`` on its parser.
 COMMAND_MODULES: list[str] = [
@@ -73,8 +74,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as e:  # nobody mapped it to a message: one redacted line here, the traceback in the log
         logging.getLogger("lever_desktop.cli").exception("%s failed", args.command)
         detail = log.redact(str(e)).rstrip(". ") or "no detail"
-        print(f"lever-desktop {args.command}: unexpected error: {type(e).__name__}: {detail}. "
-              f"The log in {paths.log_dir()} has the details.", file=sys.stderr)
+        echo(f"lever-desktop {args.command}: unexpected error: {type(e).__name__}: {detail}. "
+             f"The log in {paths.log_dir()} has the details.", file=sys.stderr)
         return 1
 
 

@@ -21,6 +21,7 @@ from lever_desktop.relay import ledger
 from lever_desktop.relay.client import FeedPoller, PollStats
 from lever_desktop.relay.dispatch import DispatchDeferred, SyncDispatcher
 from lever_desktop.relay.feed import RelayError, check_relay_url
+from lever_desktop.untrusted import echo
 
 SANDBOX_TOKENS_FILE = "sandbox-webhook-tokens.json"  # in the data dir; lever-sandbox --relay writes it
 
@@ -113,7 +114,7 @@ def run(args: argparse.Namespace) -> int:
                                      "(or the relay in Settings).")
         check_relay_url(account.relay_url)
     except (config.ConfigError, ValueError) as e:
-        print(f"lever-desktop relay poll: {e}", file=sys.stderr)
+        echo(f"lever-desktop relay poll: {e}", file=sys.stderr)
         return 2
     sandbox = bool(getattr(args, "sandbox", False)) or config.Settings.load().sandbox
     tokens = file_tokens(paths.data_dir() / SANDBOX_TOKENS_FILE) if sandbox else account.webhook_tokens
@@ -124,12 +125,12 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(report, indent=2))
     else:
-        print(f"relay {report['relay']}: {report['state']}, cursor {report['cursor']}")
+        echo(f"relay {report['relay']}: {report['state']}, cursor {report['cursor']}")
         print(f"accepted {report['accepted']}, duplicates {report['duplicates']}, "
               f"drafts {report['drafts'] or 0}, failed {report['failed']}")
         for reason, n in sorted(report["rejected"].items()):
-            print(f"rejected {reason}: {n}")
+            echo(f"rejected {reason}: {n}")
     if error:
-        print(f"lever-desktop relay poll: {error}", file=sys.stderr)
+        echo(f"lever-desktop relay poll: {error}", file=sys.stderr)
         return 1
     return 0

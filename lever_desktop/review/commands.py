@@ -3,7 +3,8 @@
 Reviewing and approving need only the local store (they work offline);
 importing refreshes what the cache lacks when an account is configured;
 ``submit`` flushes the outbox to Lever. ``--json`` prints one JSON document
-on stdout; errors go to stderr with a non-zero exit code.
+on stdout; errors go to stderr with a non-zero exit code. Text from drafts, Lever or the
+relay is printed with control characters escaped (``untrusted.echo``); JSON escapes them itself.
 """
 
 from __future__ import annotations
@@ -14,15 +15,15 @@ import contextlib
 import json
 import os
 import sys
-from pathlib import Path
 from typing import Any, AsyncIterator
 
 from lever_desktop import config
 from lever_desktop.review import approval, drafts, intake, queue
-from lever_desktop.review.document import DraftDocumentError, load_documents
+from lever_desktop.review.document import DraftDocumentError, DraftFileError, load_documents, read_draft_file
 from lever_desktop.review.flush_lock import OutboxBusy
 from lever_desktop.review.outbox import Outbox
 from lever_desktop.store import Store, StoreError
+from lever_desktop.untrusted import echo
 
 EXIT_ERROR, EXIT_NOT_DONE = 1, 3
 
@@ -63,12 +64,20 @@ def _run(coro: Any) -> int:
     try:
         return asyncio.run(coro)
     except (StoreError, config.ConfigError, OutboxBusy, OSError) as e:
-        print(f"lever-desktop: {e}", file=sys.stderr)
+        _fail(str(e))
         return EXIT_ERROR
 
 
-def _emit(args: argparse.Namespace, payload: Any, text: str) -> None:
-    print(json.dumps(payload, indent=2, sort_keys=True) if args.json else text)
+def _fail(message: str) -> None:
+    echo(f"lever-desktop: {message}", file=sys.stderr)
+
+
+def _emit(args: argparse.Namespace, payload: Any, lines: list[str]) -> None:
+    """``--json``: one document (json.dumps escapes control characters); else the lines, escaped."""
+    if args.json:
+        print(json.dumps(payload, indent=2, sort_keys=True))
+    else:
+        echo(*lines)
 
 
 @contextlib.contextmanager
@@ -117,7 +126,7 @@ async def _list(args: argparse.Namespace) -> int:
     rows = [r.summary() for r in recs]
     lines = [f"{r['draftId']:<24} {r['state']:<16} opp {r['opportunityId']}  {r['interviewerEmail']}"
              + (f"  flags: {', '.join(r['flags'])}" if r["flags"] else "") for r in rows]
-    _emit(args, {"drafts": rows}, "\n".join(lines) or "No drafts.")
+    _emit(args, {"drafts": rows}, lines or ["No drafts."])
     return 0
 
 
@@ -125,7 +134,7 @@ async def _show(args: argparse.Namespace) -> int:
     with _store() as store:
         rec = await store.call(drafts.get, args.id)
         if rec is None:
-            print(f"lever-desktop: no draft with id {args.id}", file=sys.stderr)
+            _fail(f"no draft with id {args.id}")
             return EXIT_ERROR
         trail = await store.call(drafts.audit_trail, args.id)
         pending = await store.call(queue.entries, ["approved", "submitting"], [args.id])
@@ -141,21 +150,21 @@ async def _show(args: argparse.Namespace) -> int:
     text += [f"  ! {f['code']}: {f['message']}" for f in rec.flags]
     text += [f"  {k}: {json.dumps(v)}" for k, v in rec.current_values().items()]
     text += [f"  [{e['event']}] {e['actor']} {e['from'] or ''} -> {e['to'] or ''}" for e in trail]
-    _emit(args, doc, "\n".join(text))
+    _emit(args, doc, text)
     return 0
 
 
 async def _import(args: argparse.Namespace) -> int:
     try:
-        docs = load_documents(Path(args.file).read_text(encoding="utf-8"))
-    except DraftDocumentError as e:
-        print(f"lever-desktop: {args.file}: {e}", file=sys.stderr)
+        docs = load_documents(read_draft_file(args.file))
+    except (DraftDocumentError, DraftFileError) as e:
+        _fail(f"{args.file}: {e}")
         return EXIT_ERROR
     except UnicodeDecodeError:
-        print(f"lever-desktop: {args.file}: not a UTF-8 text file (draft documents are JSON)", file=sys.stderr)
+        _fail(f"{args.file}: not a UTF-8 text file (draft documents are JSON)")
         return EXIT_ERROR
     except OSError as e:
-        print(f"lever-desktop: {args.file}: cannot read it ({e.strerror or type(e).__name__})", file=sys.stderr)
+        _fail(f"{args.file}: cannot read it ({e.strerror or type(e).__name__})")
         return EXIT_ERROR
     results = []
     with _store() as store:
@@ -168,7 +177,7 @@ async def _import(args: argparse.Namespace) -> int:
     for r in results:
         detail = "; ".join(r["problems"]) if r["problems"] else ", ".join(f["code"] for f in r["flags"])
         lines.append(f"{r['draft_id'] or '?'}: {r['status']}" + (f" ({detail})" if detail else ""))
-    _emit(args, {"results": results}, "\n".join(lines))
+    _emit(args, {"results": results}, lines)
     return EXIT_ERROR if any(r["status"] == "invalid" for r in results) else 0
 
 
@@ -180,12 +189,12 @@ async def _approve(args: argparse.Namespace) -> int:
                                        confirm_service_account=args.confirm_service_account)
         except approval.ApprovalError as e:
             hint = " (re-run with --confirm-service-account)" if e.code == "service_account_unconfirmed" else ""
-            print(f"lever-desktop: {e}{hint}", file=sys.stderr)
+            _fail(f"{e}{hint}")
             return EXIT_ERROR
     text = [f"Approved draft {a.draft_id}; queued for submission.",
             f"The feedback will be authored in Lever as {a.author.describe()}."]
     text += [f"Warning: {w}" for w in a.warnings]
-    _emit(args, a.to_json(), "\n".join(text))
+    _emit(args, a.to_json(), text)
     return 0
 
 
@@ -194,7 +203,7 @@ async def _submit(args: argparse.Namespace) -> int:
         if args.dry_run:
             reqs = [e.request() for e in await store.call(queue.entries, ["approved", "submitting"], args.ids or None)]
             text = "\n\n".join(f"{r['method']} {r['path']}\n{json.dumps(r['body'], indent=2)}" for r in reqs)
-            _emit(args, {"dryRun": True, "requests": reqs}, text or "Nothing to submit.")
+            _emit(args, {"dryRun": True, "requests": reqs}, (text or "Nothing to submit.").split("\n"))
             return 0
         async with _lever(store, required=True) as (client, engine):
             box = Outbox(store, client, engine)
@@ -206,7 +215,7 @@ async def _submit(args: argparse.Namespace) -> int:
         text.append(f"Outbox paused: {report.paused['message']}")
     for did, diffs in report.readback_differences.items():
         text.append(f"{did}: Lever stored something else for " + ", ".join(d["fieldId"] for d in diffs))
-    _emit(args, out, "\n".join(text))
+    _emit(args, out, text)
     if report.paused:
         return EXIT_ERROR
     return EXIT_NOT_DONE if (report.retrying or report.rejected or report.drifted) else 0

@@ -3,19 +3,31 @@
 A draft is untrusted input: it arrives through the relay or as a file a
 person dropped on the app. Validation here is about the *shape* of the
 document; whether each value fits the template is the forms layer's job and
-is flagged, not rejected, at intake.
+is flagged, not rejected, at intake. Text that is not clean Unicode, or holds control
+characters (tab and newline are fine in free text), is refused here, naming the field.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import re
+import stat
+from collections.abc import Mapping
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (BaseModel, ConfigDict, Field, StrictFloat, StrictInt, ValidationError, field_validator,
+                      model_validator)
+
+from lever_desktop.untrusted import printable, text_problem, value_problems
 
 SCHEMA = "lever-desktop/draft@1"
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+# Top-level strings that name things: no tab or newline there either.
+_IDENTIFIERS = frozenset({"schema", "draftId", "opportunityId", "templateId", "panelId", "interviewId",
+                          "interviewerEmail", "model"})
+MAX_FILE_BYTES = 10 * 1024 * 1024  # a drafts file is JSON text; anything larger is a mistake or an attack
+MAX_TEXT_PROBLEMS = 10  # a document full of escapes gets a readable message, not thousands of lines
 
 
 class DraftDocumentError(ValueError):
@@ -28,17 +40,21 @@ class DraftDocumentError(ValueError):
         super().__init__(f"Invalid {where}: " + "; ".join(problems))
 
 
+class DraftFileError(ValueError):
+    """A drafts file that is not read at all (a FIFO, a device, too large); the message says why."""
+
+
 class Evidence(BaseModel):
     model_config = ConfigDict(extra="ignore")
     quote: str
-    atMs: int | None = Field(default=None, ge=0)
+    atMs: StrictInt | None = Field(default=None, ge=0)
 
 
 class DraftField(BaseModel):
     model_config = ConfigDict(extra="ignore")
     id: str = Field(min_length=1)
     value: Any = None
-    confidence: float | None = Field(default=None, ge=0.0, le=1.0)
+    confidence: StrictFloat | None = Field(default=None, ge=0.0, le=1.0)
     evidence: list[Evidence] = Field(default_factory=list)
     rationale: str | None = None
 
@@ -57,7 +73,8 @@ class DraftDocument(BaseModel):
     panelId: str | None = None
     interviewId: str | None = None
     interviewerEmail: str
-    createdAt: int = Field(gt=0)
+    # Strict: ``True`` is an int in Python and pydantic's lax mode would also take "1731609025310".
+    createdAt: StrictInt = Field(gt=0)
     model: str | None = None
     fields: list[DraftField]
 
@@ -113,21 +130,50 @@ def _describe(err: dict[str, Any]) -> str:
     return f"{where}: {msg}" if where else msg
 
 
-def parse_draft(doc: Any) -> DraftDocument:
-    """Validate one document (a dict or JSON text); raises DraftDocumentError with every problem."""
-    if isinstance(doc, (str, bytes)):
-        try:
-            doc = json.loads(doc)
-        except (ValueError, RecursionError) as e:  # RecursionError: nested too deeply to parse
-            raise DraftDocumentError([f"not valid JSON ({e})"]) from None
+def text_problems(doc: Mapping[str, Any], field_labels: Mapping[str, str] | None = None) -> list[str]:
+    """Every string of the document that is refused, by where it is; a field is named by its
+    question in the template when ``field_labels`` ({field id: text}) knows it."""
+    labels = field_labels or {}
+    found: list[str] = []
+    for key, value in doc.items():
+        if isinstance(key, str) and (problem := text_problem(key, free_text=False)):
+            found.append(f"a key {problem}")
+        if key == "fields" and isinstance(value, list):
+            for i, f in enumerate(value):
+                fid = f.get("id") if isinstance(f, dict) else None
+                label = labels.get(fid) if isinstance(fid, str) else None
+                note = f" ({printable(label)})" if label else ""
+                found.extend(value_problems(f, f"fields[{i}]", strict=[f"fields[{i}].id"], note=note))
+        else:
+            found.extend(value_problems(value, str(key), free_text=key not in _IDENTIFIERS))
+    if len(found) > MAX_TEXT_PROBLEMS:
+        found[MAX_TEXT_PROBLEMS:] = [f"and {len(found) - MAX_TEXT_PROBLEMS} more strings with such characters"]
+    return found
+
+
+def parse_draft(doc: Any, field_labels: Mapping[str, str] | None = None) -> DraftDocument:
+    """Validate one document (a JSON object already parsed); raises DraftDocumentError with every problem.
+
+    Only an object is a draft: a string is never parsed as JSON here, so a string inside a
+    file's array of drafts stays a string (and is refused) rather than being decoded again.
+    """
     if not isinstance(doc, dict):
-        raise DraftDocumentError([f"expected a JSON object, got {type(doc).__name__}"])
+        raise DraftDocumentError([f"expected a JSON object, got {_json_kind(doc)}"])
     draft_id = doc.get("draftId") if isinstance(doc.get("draftId"), str) else None
+    problems = text_problems(doc, field_labels)
     try:
-        return DraftDocument.model_validate(doc)
+        parsed = DraftDocument.model_validate(doc)
     except ValidationError as e:
-        problems = [_describe(err) for err in e.errors(include_url=False)]
+        problems += [_describe(err) for err in e.errors(include_url=False)]
+    if problems:
         raise DraftDocumentError(problems, draft_id=draft_id) from None
+    return parsed
+
+
+def _json_kind(value: Any) -> str:
+    names = {str: "a string", bool: "true/false", int: "a number", float: "a number", list: "an array",
+             type(None): "null"}
+    return names.get(type(value), type(value).__name__)
 
 
 def load_documents(text: str) -> list[Any]:
@@ -137,3 +183,29 @@ def load_documents(text: str) -> list[Any]:
     except (ValueError, RecursionError) as e:  # RecursionError: nested too deeply to parse
         raise DraftDocumentError([f"not valid JSON ({e})"]) from None
     return data if isinstance(data, list) else [data]
+
+
+def read_draft_file(path: str | os.PathLike[str]) -> str:
+    """The text of a drafts file. Refuses anything but a regular file of at most 10 MB
+    (DraftFileError) before reading it: a FIFO would block the import, a device never end."""
+    st = os.stat(path)
+    _check_file(st.st_mode, st.st_size)
+    # Non-blocking open: if the path became a FIFO since the stat, opening it must not hang either.
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    with os.fdopen(fd, "rb") as f:
+        st = os.fstat(f.fileno())
+        _check_file(st.st_mode, st.st_size)
+        data = f.read(MAX_FILE_BYTES + 1)  # the file may grow after the stat
+    _check_file(stat.S_IFREG, len(data))
+    return data.decode("utf-8")
+
+
+def _check_file(mode: int, size: int) -> None:
+    if not stat.S_ISREG(mode):
+        kind = ("a FIFO (named pipe)" if stat.S_ISFIFO(mode) else "a directory" if stat.S_ISDIR(mode)
+                else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "a socket" if stat.S_ISSOCK(mode)
+                else "not a regular file")
+        raise DraftFileError(f"{kind}, not a drafts file; give the path of a JSON file")
+    if size > MAX_FILE_BYTES:
+        raise DraftFileError(f"too large ({size / 2**20:.1f} MB); a drafts file may have at most "
+                             f"{MAX_FILE_BYTES // 2**20} MB")

@@ -129,7 +129,7 @@ async def receive_draft(
 ) -> IntakeResult:
     """Validate, de-duplicate, link and store one document; never raises for bad input."""
     try:
-        d = parse_draft(doc)
+        d = parse_draft(doc, await store.call(_field_labels, doc))
     except DraftDocumentError as e:
         return IntakeResult("invalid", e.draft_id, problems=e.problems)
     if await store.call(drafts.exists, d.draftId):
@@ -140,7 +140,6 @@ async def receive_draft(
         await _refresh(engine, d, need_opp, need_tpl)
         links = await store.call(_read_links, d)
     flags, panel_id = assess(d, links, confidence_threshold)
-    raw = doc if isinstance(doc, dict) else d.model_dump(by_alias=True)
     row = {
         "draft_id": d.draftId,
         "state": DraftState.RECEIVED.value,
@@ -152,13 +151,22 @@ async def receive_draft(
         "panel_id": panel_id,
         "interview_id": d.interviewId,
         "interviewer_email": d.interviewerEmail,
-        "document": drafts.dumps(raw),
+        "document": drafts.dumps(doc),  # verbatim: keys pipelines add later are kept
         "flags_json": drafts.dumps(flags),
     }
     stored = await store.call(_insert_once, row, {"source": source, "flags": [f["code"] for f in flags]})
     if not stored:  # a concurrent delivery of the same draft won the race
         return IntakeResult("duplicate", d.draftId)
     return IntakeResult("received", d.draftId, flags=flags)
+
+
+def _field_labels(conn: Any, doc: Any) -> dict[str, str]:
+    """{field id: question} of the cached template the document names, so a refusal can say
+    "fields[3].value (Strengths)"; empty when the document or the cache cannot tell."""
+    template_id = doc.get("templateId") if isinstance(doc, dict) else None
+    cached = cache_view.template(conn, template_id) if isinstance(template_id, str) and template_id else None
+    fields = cached[1].get("fields") if cached else None
+    return {str(f["id"]): str(f.get("text") or "") for f in fields or [] if isinstance(f, dict) and "id" in f}
 
 
 def _insert_once(conn: Any, row: dict[str, Any], detail: dict[str, Any]) -> bool:

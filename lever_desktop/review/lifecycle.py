@@ -32,6 +32,7 @@ class AttentionReason(StrEnum):
     AUTHOR_UNRESOLVED = "author_unresolved"
     # Lever anonymised the candidate: the draft's text is gone from this computer, nothing is sent.
     OPPORTUNITY_ANONYMISED = "opportunity_anonymised"
+    UNSENDABLE_TEXT = "unsendable_text"  # stored before intake refused such text; never sent
 
 
 S = DraftState

@@ -31,7 +31,7 @@ from lever_desktop.review import cache_view, queue, reconcile
 from lever_desktop.review.drafts import dumps, now_ms
 from lever_desktop.review.flush_lock import FlushLock
 from lever_desktop.review.lifecycle import AttentionReason, DraftState
-from lever_desktop.review.validation import check_values
+from lever_desktop.review.validation import check_values, hold_if_unsendable
 
 _log = logging.getLogger(__name__)
 LIVE = (DraftState.APPROVED, DraftState.SUBMITTING)
@@ -127,6 +127,9 @@ class Outbox:
 
     # -- steps ----------------------------------------------------------------------------------
     async def _send(self, entry: queue.Entry, report: FlushReport) -> None:
+        if await self.store.call(hold_if_unsendable, entry.draft_id, entry.body):  # -> needs attention
+            report.rejected.append(entry.draft_id)
+            return
         if not await self._template_unchanged(entry, report):
             return
         sent_at = self.clock()

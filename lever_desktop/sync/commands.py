@@ -13,6 +13,7 @@ from lever_desktop.lever.errors import LeverAuthError, LeverUnavailable
 from lever_desktop.store import Store, StoreError
 from lever_desktop.sync.engine import SyncEngine
 from lever_desktop.sync.events import SyncReport
+from lever_desktop.untrusted import echo
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -47,12 +48,12 @@ def run(args: argparse.Namespace) -> int:
     try:
         account = config.resolve_account()
     except config.ConfigError as e:
-        print(f"lever-desktop sync: {e}", file=sys.stderr)
+        echo(f"lever-desktop sync: {e}", file=sys.stderr)
         return 2
     try:
         report = asyncio.run(_sync(account, args.full))
     except StoreError as e:
-        print(f"lever-desktop sync: {e}", file=sys.stderr)
+        echo(f"lever-desktop sync: {e}", file=sys.stderr)
         return 1
     if args.json:
         print(json.dumps(report.to_json(), indent=2))
@@ -61,6 +62,6 @@ def run(args: argparse.Namespace) -> int:
             print(f"{name:<20} {n:>8}")
         print(f"{report.requests} requests, {report.rate_limited} rate-limited, {report.seconds:.1f} s")
     if not report.ok:
-        print(f"lever-desktop sync: {report.error or 'cancelled'}\n{_advice(report)}", file=sys.stderr)
+        echo(f"lever-desktop sync: {report.error or 'cancelled'}", _advice(report), file=sys.stderr)
         return 1
     return 0

@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDoubleSpinBox,
     QFormLayout,
-    QLabel,
     QLineEdit,
     QSizePolicy,
     QWidget,
@@ -24,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from lever_desktop import config, secrets
 from lever_desktop.ui.account_check import describe_key
+from lever_desktop.ui.plain import plain_label
 from lever_desktop.ui.tasks import TaskRunner, in_thread
 from lever_desktop.ui.webhooks_step import ConnectWebhooksStep, SignatureTokensEdit
 from lever_desktop.webhooks import tokens as signature_tokens
@@ -52,7 +52,7 @@ class AccountForm(QWidget):
         for code, text in REGIONS:
             self.region.addItem(text, code)
         self.base_url = QLineEdit(placeholderText="optional: another API address, e.g. a local lever-sandbox")
-        self.key_status = QLabel(" ")
+        self.key_status = plain_label(" ")  # Lever's answer (a name, an error) in its own words
         self.key_status.setWordWrap(True)
         self.key_status.setObjectName("keyStatus")
         # As tall as its text: a wrapping label otherwise takes a taller dialog's spare height.

@@ -26,7 +26,6 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
-    QLabel,
     QPlainTextEdit,
     QVBoxLayout,
     QWidget,
@@ -35,6 +34,7 @@ from PySide6.QtWidgets import (
 from lever_desktop import APP_NAME
 from lever_desktop import log as applog
 from lever_desktop.ui.messages import explain
+from lever_desktop.ui.plain import plain_label
 
 _log = logging.getLogger(__name__)
 
@@ -147,7 +147,7 @@ class ErrorDialog(QDialog):
         self.setWindowTitle(f"{APP_NAME} — problem")
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
         layout = QVBoxLayout(self)
-        label = QLabel(summary)
+        label = plain_label(summary)  # may quote an error from Lever or the relay
         label.setWordWrap(True)
         layout.addWidget(label)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)

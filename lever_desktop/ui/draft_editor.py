@@ -3,12 +3,12 @@
 The form itself is ``FeedbackFormWidget`` from ``ui/forms``; this view puts
 around it what the reviewer needs to decide: the candidate, the template, the
 flags, who the feedback will be authored as, the exact payload, and — after
-approval — what happened to it.
+approval — what happened to it. Every label here shows names, messages and
+errors from Lever or the draft, so all of them are plain text (``ui/plain.py``).
 """
 
 from __future__ import annotations
 
-import html
 import json
 from typing import Any
 
@@ -28,6 +28,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from lever_desktop.ui.plain import plain_label
+
 
 class DraftEditor(QWidget):
     approveRequested = Signal()
@@ -39,18 +41,16 @@ class DraftEditor(QWidget):
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self.form_widget: QWidget | None = None
-        self.title = QLabel("Select a draft to review it.")
-        self.title.setTextFormat(Qt.TextFormat.RichText)
+        self.title = plain_label("Select a draft to review it.")
         self.title.setWordWrap(True)
         font = self.title.font()
         font.setPointSizeF(font.pointSizeF() * 1.25)
+        font.setBold(True)
         self.title.setFont(font)
-        self.meta = QLabel()
+        self.meta = plain_label()
         self.meta.setWordWrap(True)
-        self.meta.setTextFormat(Qt.TextFormat.RichText)
-        self.flags = QLabel()
+        self.flags = plain_label()
         self.flags.setWordWrap(True)
-        self.flags.setTextFormat(Qt.TextFormat.RichText)
         self.flags.setObjectName("draftFlags")
 
         self.scroll = QScrollArea()
@@ -69,11 +69,10 @@ class DraftEditor(QWidget):
         self.author = QComboBox(accessibleName="Authored as")
         self.author.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.author.currentIndexChanged.connect(self.authorChoiceChanged)
-        self.author_note = QLabel()
+        self.author_note = plain_label()
         self.author_note.setWordWrap(True)
-        self.outcome = QLabel()
+        self.outcome = plain_label()
         self.outcome.setWordWrap(True)
-        self.outcome.setTextFormat(Qt.TextFormat.RichText)
         self.outcome.setObjectName("draftOutcome")
 
         self.previous = QPushButton("◀ Previous")
@@ -122,7 +121,7 @@ class DraftEditor(QWidget):
 
     # -- filling -------------------------------------------------------------
     def set_empty(self, text: str = "Select a draft to review it.") -> None:
-        self.title.setText(html.escape(text))
+        self.title.setText(text)
         self.meta.clear()
         self.flags.clear()
         self.outcome.clear()
@@ -131,12 +130,11 @@ class DraftEditor(QWidget):
 
     def set_header(self, candidate: str, headline: str | None, template: str, interviewer: str,
                    interview: str | None, received: str) -> None:
-        e = html.escape
-        self.title.setText(f"<b>{e(candidate)}</b>" + (f" — {e(headline)}" if headline else ""))
-        bits = [f"<b>{e(template)}</b>", f"interviewer {e(interviewer)}"]
+        self.title.setText(candidate + (f" — {headline}" if headline else ""))
+        bits = [template, f"interviewer {interviewer}"]
         if interview:
-            bits.append(e(interview))
-        bits.append(f"received {e(received)}")
+            bits.append(interview)
+        bits.append(f"received {received}")
         self.meta.setText(" · ".join(bits))
 
     def set_flags(self, flags: list[tuple[str, bool]]) -> None:
@@ -145,16 +143,15 @@ class DraftEditor(QWidget):
         if not flags:
             self.flags.setText("✔ Nothing flagged.")
             return
-        items = "".join(f"<li style='color:gray'>✓ {html.escape(m)}</li>" if done else f"<li>{html.escape(m)}</li>"
-                        for m, done in flags)
+        items = [f"    ✓ {m}" if done else f"    • {m}" for m, done in flags]
         open_ = sum(not done for _m, done in flags)
         if open_ == 0:
-            head = f"✔ <b>{'The flagged answer is' if len(flags) == 1 else f'All {len(flags)} flagged answers are'} checked</b>"
+            head = f"✔ {'The flagged answer is' if len(flags) == 1 else f'All {len(flags)} flagged answers are'} checked"
         elif open_ == len(flags):
-            head = f"⚠ <b>{open_} to check</b>"
+            head = f"⚠ {open_} to check"
         else:
-            head = f"⚠ <b>{open_} of {len(flags)} still to check</b>"
-        self.flags.setText(f"{head}<ul style='margin:0'>{items}</ul>")
+            head = f"⚠ {open_} of {len(flags)} still to check"
+        self.flags.setText("\n".join([head, *items]))
 
     def set_form(self, widget: QWidget | None) -> None:
         old = self.scroll.takeWidget()
@@ -186,4 +183,6 @@ class DraftEditor(QWidget):
 
     def set_outcome(self, text: str, kind: str = "info") -> None:
         colour = {"ok": "#1a7f37", "warn": "#9a6700", "error": "#cf222e"}.get(kind)
-        self.outcome.setText(f"<span style='color:{colour}'>{text}</span>" if colour else text)
+        # the text may carry Lever's or the approval's message: plain text, coloured by the style sheet
+        self.outcome.setStyleSheet(f"#draftOutcome {{ color: {colour}; }}" if colour else "")
+        self.outcome.setText(text)

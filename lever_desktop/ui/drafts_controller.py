@@ -18,6 +18,7 @@ from lever_desktop.review.lifecycle import REVIEWABLE
 from lever_desktop.ui import queries
 from lever_desktop.ui.draft_editor import DraftEditor
 from lever_desktop.ui.pages import TablePage
+from lever_desktop.ui.plain import plain_message_box, plain_tooltip
 from lever_desktop.ui.table_models import format_ms, format_ms_short
 from lever_desktop.ui.tasks import TaskRunner, dialog_result
 
@@ -160,7 +161,7 @@ class DraftsController(QObject):
         if not self.view["author"]:
             reasons.append(f"No Lever user to author it as: {self.view['author_problem']}")
         self.editor.approve.setToolTip("Approve and submit to Lever (Ctrl+Enter)" if not reasons else
-                                       "Before approving:\n• " + "\n• ".join(reasons))
+                                       plain_tooltip("Before approving:\n• " + "\n• ".join(reasons)))
         return not reasons
 
     def show_state(self, state: str, reason: str | None, feedback_id: str | None, readback: Any) -> None:
@@ -243,10 +244,11 @@ class DraftsController(QObject):
     async def _approve(self, draft_id: str, values: dict[str, Any], chosen: str | None) -> None:
         confirm = False
         if chosen:
-            box = QMessageBox(QMessageBox.Icon.Question, "Author as the service account?",
-                              f"This feedback will appear in Lever as written by the service account {chosen}, "
-                              "not by the interviewer. The audit trail records your choice.",
-                              QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel, self.editor)
+            box = plain_message_box(QMessageBox(
+                QMessageBox.Icon.Question, "Author as the service account?",
+                f"This feedback will appear in Lever as written by the service account {chosen}, "
+                "not by the interviewer. The audit trail records your choice.",
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel, self.editor))
             if await dialog_result(box) != QMessageBox.StandardButton.Yes:
                 return
             confirm = True

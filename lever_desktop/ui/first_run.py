@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from lever_desktop import APP_NAME, config, secrets
 from lever_desktop.ui.account_form import AccountForm
+from lever_desktop.ui.plain import plain_label
 from lever_desktop.ui.privacy_settings import PrivacySettings, RoleChoice
 from lever_desktop.ui.tasks import TaskRunner, in_thread
 
@@ -39,7 +40,7 @@ class _SavingDialog(QDialog):
         super().__init__(parent)
         self.runner = runner
         self.form = AccountForm(runner, config.Settings.load())
-        self.problem = QLabel()
+        self.problem = plain_label()  # shows the error's own words
         self.problem.setWordWrap(True)
         self.problem.setObjectName("saveProblem")
         self.problem.setStyleSheet("#saveProblem { color: #cf222e; }")

@@ -22,6 +22,7 @@ from lever_desktop.ui.drafts_controller import DraftsController
 from lever_desktop.ui.main_window import PAGES, SHORTCUTS, MainWindow
 from lever_desktop.ui.outbox_controller import OutboxController
 from lever_desktop.ui.pages import ActivityPage, TablePage
+from lever_desktop.ui.plain import plain_tooltip
 from lever_desktop.ui.sync_controller import SyncController
 from lever_desktop.ui.tasks import TaskRunner, in_thread
 from lever_desktop.ui.ui_state import UiState
@@ -153,7 +154,7 @@ class MainController(QObject):
         text = {"connected": "Relay: connected", "idle": "Relay: starting", "unreachable": "Relay: unreachable",
                 "unauthorized": "Relay: token refused"}.get(state, f"Relay: {state}")
         self.window.status_relay.setText(text)
-        self.window.status_relay.setToolTip(message)
+        self.window.status_relay.setToolTip(plain_tooltip(message))  # the relay's own words
         self.activity.add("relay", f"{state} {message}".strip())
 
     def refresh_counts(self) -> None:
@@ -200,13 +201,13 @@ class MainController(QObject):
     async def _import(self, files: list[str]) -> None:
         from pathlib import Path
 
-        from lever_desktop.review.document import load_documents
+        from lever_desktop.review.document import load_documents, read_draft_file
         from lever_desktop.review.intake import receive_draft
 
         outcomes: dict[str, int] = {}
         for name in files:
             try:
-                docs = load_documents(await in_thread(Path(name).read_text, "utf-8"))
+                docs = load_documents(await in_thread(read_draft_file, name))
             except (OSError, ValueError) as e:
                 self.activity.add("import", f"{Path(name).name}: {e}")
                 outcomes["unreadable"] = outcomes.get("unreadable", 0) + 1

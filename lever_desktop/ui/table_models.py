@@ -15,6 +15,7 @@ from typing import Any, Awaitable, Callable, Sequence
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QFont
 
+from lever_desktop.ui.plain import plain_tooltip
 from lever_desktop.ui.tasks import TaskRunner
 
 Index = QModelIndex | QPersistentModelIndex
@@ -129,7 +130,7 @@ class LazyTableModel(_FlatTableModel):
             value = values[index.column()]
             return format_ms(value) if index.column() in self._time_columns else ("" if value is None else str(value))
         if role == Qt.ItemDataRole.ToolTipRole and index.column() in (1, 3):
-            return values[index.column()]
+            return plain_tooltip(values[index.column()])  # names from Lever: never HTML
         if role == Qt.ItemDataRole.FontRole and self._dim_column is not None and values[self._dim_column]:
             font = QFont()
             font.setItalic(True)
@@ -200,7 +201,7 @@ class RowsModel(_FlatTableModel):
         if role == Qt.ItemDataRole.UserRole:  # sort key: raw value
             return value if value is not None else ""
         if role == Qt.ItemDataRole.ToolTipRole:
-            return None if value is None else str(value)
+            return None if value is None else plain_tooltip(str(value))
         if role == Qt.ItemDataRole.TextAlignmentRole and isinstance(value, int | float) \
                 and not isinstance(value, bool) and index.column() not in self._time_columns:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)  # counts line up

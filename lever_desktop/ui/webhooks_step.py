@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from lever_desktop import config, secrets
+from lever_desktop.ui.plain import plain_tooltip
 from lever_desktop.ui.tasks import TaskRunner, in_thread
 from lever_desktop.webhooks import tokens
 from lever_desktop.webhooks.setup import SetupReport, connect_account
@@ -110,7 +111,7 @@ class ConnectWebhooksStep(QWidget):
     def _show(self, report: SetupReport) -> None:
         self.button.setEnabled(True)
         self._say("\n\n".join(report.summary(replace=f"tick “{REPLACE_TEXT}” and connect again")))
-        self.report.setToolTip("\n".join(report.lines()[1:-1]))  # event by event
+        self.report.setToolTip(plain_tooltip("\n".join(report.lines()[1:-1])))  # event by event
         self.done.emit(report.ok)
 
     def _failed(self, exc: BaseException) -> bool:

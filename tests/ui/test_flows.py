@@ -102,7 +102,7 @@ def test_review_fix_approve_submits_to_lever(desktop, sandbox, qtbot, tmp_path):
     fix_flagged_values(desktop, qtbot)
     # The pipeline's flags stay listed, ticked off now that the reviewer has dealt with them.
     assert "still to check" not in editor.flags.text() and editor.flags.text().count("✓ ") == flagged
-    assert editor.flags.text().startswith("✔ <b>")
+    assert editor.flags.text().startswith("✔ ") and editor.flags.textFormat() == Qt.TextFormat.PlainText
     qtbot.waitUntil(editor.approve.isEnabled)
     desktop.window.activateWindow()
     qtbot.waitUntil(desktop.window.isActiveWindow)
@@ -189,3 +189,30 @@ def test_quitting_as_the_outbox_is_woken_still_stops_it(desktop, qtbot):
     outbox.task.cancel()
     qtbot.waitUntil(outbox.task.done, timeout=5_000)  # the recheck is a minute away
     assert outbox.task.cancelled()
+
+
+def test_a_hostile_draft_paints_nothing_in_the_main_window(desktop, sandbox, qtbot, tmp_path):
+    """AI quotes, rationale and a rejected value carrying HTML are shown as the text they are."""
+    from PySide6.QtWidgets import QLabel
+
+    hostile = ("<h1 style='color:red'>APPROVED BY HIRING MANAGER</h1><img src='file:///etc/x.png'>"
+               "<a href='https://evil.example/'>open</a>")
+    doc = sandbox_draft(sandbox, None)
+    for f in doc["fields"]:
+        f["evidence"], f["rationale"] = [{"quote": hostile}], hostile
+    import_and_open(desktop, qtbot, tmp_path, doc)
+    drafts = desktop.controller.drafts
+    for row in drafts.editor.form_widget.rows:
+        if row.ai_badge is not None and row.ai_badge.isCheckable():
+            qtbot.mouseClick(row.ai_badge, Qt.MouseButton.LeftButton)
+    # Lever's refusal quotes the value: the approval error is shown in the outcome line.
+    choice = next(f for f in drafts.form.fields if f.definition.option_texts and f.kind.type_name != "multiple-select")
+    run(qtbot, drafts._approve(drafts.draft_id, {**drafts._values(), choice.id: hostile}, None))
+    assert drafts.editor.outcome.text().startswith(f"Draft {doc['draftId']} has values Lever would reject")
+    assert "“<h1 style='color:red'>APPROVED" in drafts.editor.outcome.text()
+    labels = desktop.window.findChildren(QLabel)
+    showing = [label for label in labels if "APPROVED BY HIRING MANAGER" in label.text()]
+    assert len(showing) >= 2 * len(doc["fields"]) + 1  # each quote and rationale, the outcome
+    rich = [label.text() for label in labels if label.textFormat() != Qt.TextFormat.PlainText]
+    assert not [text for text in rich if "APPROVED BY" in text or "<img" in text or "evil.example" in text]
+    assert all(label.textFormat() == Qt.TextFormat.PlainText for label in showing)

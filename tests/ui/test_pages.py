@@ -29,3 +29,17 @@ def test_a_refill_keeps_the_widths_the_person_chose(qtbot):
     page.table.horizontalHeader().resizeSection(0, 90)
     page.model.set_rows(ROWS + [("Data Scientist", "closed", 8)])
     assert page.table.horizontalHeader().sectionSize(0) == 90
+
+
+def test_a_cell_tooltip_from_outside_shows_its_markup_as_text(qtbot):
+    from PySide6.QtGui import QTextDocument
+
+    page = TablePage(("Draft", "Error"), title="Outbox")
+    qtbot.addWidget(page)
+    error = "Lever said: <img src='x.png'><a href='https://evil.example/'>R&D</a>\nretry later"
+    page.model.set_rows([("d-1", error)])
+    tip = page.proxy.index(0, 1).data(Qt.ItemDataRole.ToolTipRole)
+    shown = QTextDocument()
+    shown.setHtml(tip)  # how Qt treats a tooltip that looks like HTML
+    assert shown.toPlainText() == error
+    assert page.proxy.index(0, 0).data(Qt.ItemDataRole.ToolTipRole) == "d-1"  # plain text stays as it is

@@ -18,6 +18,8 @@ from lever_desktop.forms import FeedbackForm, FormField
 from lever_desktop.forms.field import FieldStatus
 from lever_desktop.forms.kinds import describe
 
+from lever_desktop.ui.plain import plain_label
+
 from .editors import editor_for
 from .provenance_view import EvidencePanel, confidence_text, evidence_toggle
 
@@ -46,7 +48,7 @@ class FieldRow(QFrame):
         self.outer.setSpacing(4)
 
         header = QHBoxLayout()
-        self.title = QLabel(field.label + ("  *" if field.required else ""), self)
+        self.title = plain_label(field.label + ("  *" if field.required else ""), self)
         self.title.setFont(_bold(self.title.font()))
         self.title.setWordWrap(len(field.label) > _SHORT)
         if field.required:
@@ -59,7 +61,7 @@ class FieldRow(QFrame):
         self.outer.addLayout(header)
 
         if field.definition.description:
-            description = QLabel(field.definition.description, self)
+            description = plain_label(field.definition.description, self)
             description.setWordWrap(len(field.definition.description) > _SHORT)
             description.setForegroundRole(_PLACEHOLDER)
             self.outer.addWidget(description)
@@ -108,7 +110,7 @@ class FieldRow(QFrame):
 
     def _message_label(self) -> QLabel:
         if self.message is None:
-            self.message = QLabel(self)
+            self.message = plain_label(parent=self)  # may quote the value or an option
             self.message.setFont(_bold(self.message.font()))
             self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             self.outer.insertWidget(self._editor_end, self.message)

@@ -11,6 +11,7 @@ from PySide6.QtGui import QFont, QKeySequence, QPalette, QShortcut
 from PySide6.QtWidgets import QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from lever_desktop.forms import DEFAULT_CONFIDENCE_THRESHOLD, FeedbackForm
+from lever_desktop.ui.plain import plain_label
 
 from .field_row import FieldRow
 
@@ -41,7 +42,7 @@ class FeedbackFormWidget(QWidget):
         layout = QVBoxLayout(self)
         layout.setSpacing(8)
 
-        title = QLabel(form.title, self)
+        title = plain_label(form.title, self)
         font = QFont(title.font())
         font.setPointSizeF(font.pointSizeF() * 1.3)
         font.setBold(True)
@@ -49,13 +50,13 @@ class FeedbackFormWidget(QWidget):
         title.setWordWrap(True)
         layout.addWidget(title)
         if form.instructions:
-            instructions = QLabel(form.instructions, self)
+            instructions = plain_label(form.instructions, self)
             instructions.setWordWrap(True)
             instructions.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             instructions.setAccessibleName("Template instructions")
             layout.addWidget(instructions)
         for notice in form.notices:
-            note = QLabel(f"Note: {notice}", self)
+            note = plain_label(f"Note: {notice}", self)
             note.setWordWrap(True)
             note.setForegroundRole(QPalette.ColorRole.PlaceholderText)
             layout.addWidget(note)

@@ -9,6 +9,7 @@ from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QLabel, QToolButton, QVBoxLayout, QWidget
 
 from lever_desktop.forms import Provenance
+from lever_desktop.ui.plain import plain_label
 
 
 def confidence_text(provenance: Provenance, low: bool, confirmed: bool, edited: bool) -> str:
@@ -60,7 +61,8 @@ def evidence_toggle(
 
 
 class EvidencePanel(QWidget):
-    """The transcript quotes (with their time in the interview), the rationale, any AI problem."""
+    """The transcript quotes (with their time in the interview), the rationale, any AI problem:
+    the AI's own words, so shown as plain text (a quote may be HTML)."""
 
     def __init__(self, provenance: Provenance, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -76,7 +78,7 @@ class EvidencePanel(QWidget):
             self._line(f"The AI's answer could not be used as is: {provenance.ai_problem}")
 
     def _line(self, text: str) -> QLabel:
-        label = QLabel(text, self)
+        label = plain_label(text, self)
         label.setWordWrap(True)
         label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.layout().addWidget(label)

@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QBoxLayout, QGridLayout, QHBoxLayout, QLabel, QLineEdit, QWidget
+from PySide6.QtWidgets import QBoxLayout, QGridLayout, QHBoxLayout, QLineEdit, QWidget
 
 from lever_desktop.forms import FormField
 from lever_desktop.forms.near_miss import leading_number
+from lever_desktop.ui.plain import plain_label, plain_tooltip
 
 from .base import FieldEditor, line_in, register
 from .buttons import ButtonChoice
@@ -116,12 +117,12 @@ class ScorecardEditor(FieldEditor):
         self.rows: list[ButtonChoice] = []
         self.comments: list[QLineEdit] = []
         for line, skill in enumerate(field.definition.scores):
-            name = QLabel(skill.text, host)
-            name.setToolTip(skill.description)
+            name = plain_label(skill.text, host)
+            name.setToolTip(plain_tooltip(skill.description))
             buttons = QHBoxLayout()
             scores = score_choice(self, buttons, skill.text, short=True)
             for button in scores.buttons:
-                button.setToolTip(skill.description or skill.text)
+                button.setToolTip(plain_tooltip(skill.description or skill.text))
             comment = QLineEdit(host)
             comment.setPlaceholderText(f"Comment on {skill.text.lower()}")
             self._name(comment, f"{skill.text}: comment")

@@ -9,9 +9,10 @@ from typing import Any
 
 from PySide6.QtCore import QDate, QRegularExpression, Qt
 from PySide6.QtGui import QPalette, QRegularExpressionValidator
-from PySide6.QtWidgets import QBoxLayout, QDateEdit, QLabel, QLineEdit, QPushButton, QWidget
+from PySide6.QtWidgets import QBoxLayout, QDateEdit, QLineEdit, QPushButton, QWidget
 
 from lever_desktop.forms import FormField
+from lever_desktop.ui.plain import plain_label
 
 from .base import FieldEditor, line_in, register
 from .buttons import ButtonChoice
@@ -121,7 +122,7 @@ class CurrencyEditor(FieldEditor):
         self.amount.setMaximumWidth(220)
         self._name(self.amount, f"{self.label} in {code}", field.definition.description)
         self.amount.textEdited.connect(self._user_changed)
-        self.code = QLabel(code, host)
+        self.code = plain_label(code, host)
         self.code.setBuddy(self.amount)
         line = line_in(layout)
         line.addWidget(self.amount)
@@ -151,13 +152,13 @@ class UnsupportedEditor(FieldEditor):
         # plain words, no symbol: glyphs like ⓘ are missing from common UI fonts
         notice = f"Read only: Lever Desktop cannot edit “{kind}” fields, so no answer is sent from here."
         # when Lever requires the field, the row's error message says what to do instead
-        self.notice = QLabel(notice, host)
+        self.notice = plain_label(notice, host)
         self.notice.setWordWrap(True)
         self.notice.setFocusPolicy(Qt.FocusPolicy.TabFocus)  # reachable, so it is read out
         self._name(self.notice, f"{self.label}: {notice}")
         layout.addWidget(self.notice)
         if field.value is not None:
-            shown = QLabel(f"Value on file: {json.dumps(field.value, ensure_ascii=False)[:300]}", host)
+            shown = plain_label(f"Value on file: {json.dumps(field.value, ensure_ascii=False)[:300]}", host)
             shown.setForegroundRole(QPalette.ColorRole.PlaceholderText)
             shown.setWordWrap(True)
             shown.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)

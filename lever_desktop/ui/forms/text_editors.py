@@ -6,9 +6,10 @@ from typing import Any
 
 from PySide6.QtCore import QSize
 from PySide6.QtGui import QFontDatabase, QPalette
-from PySide6.QtWidgets import QBoxLayout, QLabel, QLineEdit, QPlainTextEdit, QSizePolicy, QWidget
+from PySide6.QtWidgets import QBoxLayout, QLineEdit, QPlainTextEdit, QSizePolicy, QWidget
 
 from lever_desktop.forms import FormField
+from lever_desktop.ui.plain import plain_label
 
 from .base import FieldEditor, register
 
@@ -114,6 +115,6 @@ class CodeEditor(TextAreaEditor):
         return _LANGUAGE_NAMES.get(language.lower(), language[:1].upper() + language[1:])
 
     def _add_header(self, layout: Any) -> None:
-        self.language_label = QLabel(f"Code · {self.language_name}", self.host)
+        self.language_label = plain_label(f"Code · {self.language_name}", self.host)
         self.language_label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         layout.addWidget(self.language_label)

@@ -313,3 +313,36 @@ async def test_intake_refreshes_what_the_cache_lacks_through_the_sync_engine(san
         assert (r.status, r.flags) == ("received", [])
         rec = await store.call(drafts.get, "d-refresh")
         assert rec.panel_id == targets[0].panel_id and rec.template_version
+
+
+async def test_a_form_stored_with_a_lone_surrogate_needs_attention_instead_of_looping(world, lever):
+    """Approved before intake refused such text: the POST can never be encoded. The outbox must
+    not claim it, crash and re-queue it forever, but say what is wrong and send nothing."""
+    import json
+
+    import sqlalchemy as sa
+
+    from lever_desktop.store.review_schema import outbox
+
+    store, targets, every = world
+    t = targets[3]
+    a = await _approved(store, lever, draft_for("d-legacy", t, every))
+    text = next(f for f in every["fields"] if f["type"] == "text")
+    body = json.loads(json.dumps(a.body))
+    next(fv for fv in body["fieldValues"] if fv["id"] == text["id"])["value"] = "Great \ud83d communicator"
+
+    def old_cache(conn):  # what a cache from before the fix holds
+        conn.execute(sa.update(outbox).where(outbox.c.draft_id == "d-legacy").values(payload_json=json.dumps(body)))
+
+    await store.call(old_cache)
+    before = len(await _forms(lever, t.opportunity_id))
+    report = await _outbox(store, lever).drain(deadline_s=10)
+    assert report.rejected == ["d-legacy"] and report.retrying == [] and report.submitted == []
+    rec = await store.call(drafts.get, "d-legacy")
+    assert (rec.state, rec.attention_reason) == ("needs_attention", "unsendable_text")
+    trail = await store.call(drafts.audit_trail, "d-legacy")
+    assert [e["event"] for e in trail] == ["received", "approved", "unsendable_text"]  # never "sending"
+    assert trail[-1]["detail"]["message"] == (
+        f"The form cannot be sent to Lever: the answer to field {text['id']}: "
+        "contains a lone surrogate U+D83D (not valid Unicode text).")
+    assert len(await _forms(lever, t.opportunity_id)) == before

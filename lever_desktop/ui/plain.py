@@ -1,0 +1,45 @@
+"""Outside text in Qt widgets is plain text, never HTML.
+
+A QLabel's default ``AutoText`` renders anything that looks like HTML, and a tooltip is rich
+text whenever it looks like HTML: a draft (or a Lever template, the relay, a setting) could
+otherwise paint headings, links and images into the review pane. Every label that may show
+such text is made with ``plain_label`` (or passed through ``make_plain``), every such tooltip
+goes through ``plain_tooltip``. Our own fixed markup (the welcome text, banners) stays rich.
+"""
+
+from __future__ import annotations
+
+import html
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QMessageBox, QWidget
+
+_PLAIN = Qt.TextFormat.PlainText
+
+
+def make_plain(label: QLabel) -> QLabel:
+    label.setTextFormat(_PLAIN)
+    return label
+
+
+def plain_label(text: str = "", parent: QWidget | None = None) -> QLabel:
+    """A label that shows ``text`` literally, whatever it contains."""
+    label = QLabel(parent)
+    label.setTextFormat(_PLAIN)
+    label.setText(text)
+    return label
+
+
+def plain_tooltip(text: str | None) -> str:
+    """Tooltip markup showing ``text`` literally (escaped; line breaks kept); "" for no tooltip.
+
+    Text without ``<`` or ``&`` holds no markup, whatever Qt guesses, and is kept as it is."""
+    if not text or ("<" not in text and "&" not in text):
+        return text or ""
+    return f"<p style='white-space:pre-wrap'>{html.escape(text)}</p>"
+
+
+def plain_message_box(box: QMessageBox) -> QMessageBox:
+    """A message box whose text is shown literally (it names a setting or an answer)."""
+    box.setTextFormat(_PLAIN)
+    return box
