@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlalchemy import Connection, insert, select
 
-from lever_desktop.review import cache_view, drafts
+from lever_desktop.review import cache_view, drafts, own_feedback
 from lever_desktop.review.authors import Author, AuthorUnresolved, ServiceAccountNotConfirmed, resolve_author
 from lever_desktop.review.lifecycle import REVIEWABLE, AttentionReason, DraftState
 from lever_desktop.review.validation import check_values
@@ -88,6 +88,10 @@ def _approve_tx(conn: Connection, draft_id: str, opts: dict[str, Any]) -> Approv
     rec = drafts.get(conn, draft_id)
     if rec is None:
         return ApprovalError(f"No draft with id {draft_id}", code="unknown_draft")
+    if rec.state == DraftState.AMENDING:  # an edit of a submitted form: a PUT, not a new form
+        from lever_desktop.review import amend
+
+        return amend.approve_amendment_tx(conn, rec, opts)
     if rec.state not in REVIEWABLE:
         return ApprovalError(f"Draft {draft_id} is {rec.state.replace('_', ' ')} and cannot be approved", code="state")
     actor = opts["reviewer"]
@@ -122,6 +126,12 @@ def _approve_tx(conn: Connection, draft_id: str, opts: dict[str, Any]) -> Approv
             drafts.transition(conn, draft_id, DraftState.NEEDS_ATTENTION, actor=actor, event="author_unresolved",
                               attention_reason=AttentionReason.AUTHOR_UNRESOLVED.value, detail={"reason": str(e)})
         return ApprovalError(str(e), code=e.code)
+    own = own_feedback.in_cache(conn, rec.opportunity_id, author.user_id, rec.template_id, rec.panel_id,
+                                rec.interview_id)
+    if own and not opts.get("add_second_form"):
+        return ApprovalError(
+            f"{own[-1].describe(opts['now'])}; approving would add a second form. Read theirs in Lever, then "
+            "discard this draft or choose to add a second form (--add-second-form)", code="own_feedback_exists")
     completed_at = _unique_completed_at(conn, rec.opportunity_id, author.user_id, opts["now"])
     body = build_body(rec.template_id, rec.panel_id, rec.interview_id, completed_at, check.field_values)
     ai = rec.ai_values()
@@ -129,7 +139,10 @@ def _approve_tx(conn: Connection, draft_id: str, opts: dict[str, Any]) -> Approv
         conn, draft_id, DraftState.APPROVED, actor=actor, event="approved",
         detail={"author": author.to_json(), "authoredAs": author.describe(), "aiValues": ai,
                 "approvedValues": values, "changed": sorted(k for k in set(ai) | set(values) if ai.get(k) != values.get(k)),
-                "templateVersion": version, "body": body},
+                "templateVersion": version, "body": body,
+                # The reviewer's explicit choice, and the forms it accepted: the pre-send check stops
+                # only for a form that was not among these (review/own_feedback.py).
+                "addSecondForm": bool(own), "ownFeedback": [f.to_json() for f in own]},
         values_json=drafts.dumps(values), author_json=drafts.dumps(author.to_json()),
         template_version=version, template_json=drafts.dumps(template),
     )
@@ -152,13 +165,18 @@ async def approve(
     chosen_email: str | None = None,
     service_account_email: str | None = None,
     confirm_service_account: bool = False,
+    add_second_form: bool = False,
     now: int | None = None,
 ) -> Approval:
-    """Approve and queue; raises ApprovalError (the draft keeps any flag it earned)."""
+    """Approve and queue; raises ApprovalError (the draft keeps any flag it earned).
+
+    ``add_second_form``: the reviewer saw that the author already has a form for this
+    interview in Lever and chose to add this one next to it.
+    """
     opts = {
         "reviewer": reviewer or default_reviewer(), "values": values, "chosen_email": chosen_email,
         "service_account_email": service_account_email, "confirm_service_account": confirm_service_account,
-        "now": now or drafts.now_ms(),
+        "add_second_form": add_second_form, "now": now or drafts.now_ms(),
     }
     result = await store.call(_approve_tx, draft_id, opts)
     if isinstance(result, ApprovalError):

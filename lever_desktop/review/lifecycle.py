@@ -24,12 +24,21 @@ class DraftState(StrEnum):
     SUBMITTED = "submitted"
     NEEDS_ATTENTION = "needs_attention"
     DISCARDED = "discarded"
+    # After submission (review/amend.py): the form is edited (PUT) or withdrawn (DELETE).
+    AMENDING = "amending"
+    AMEND_QUEUED = "amend_queued"
+    WITHDRAWING = "withdrawing"
+    WITHDRAWN = "withdrawn"
 
 
 class AttentionReason(StrEnum):
     REJECTED_BY_LEVER = "rejected_by_lever"
     TEMPLATE_CHANGED = "template_changed"
     AUTHOR_UNRESOLVED = "author_unresolved"
+    # The author's own form for this interview appeared in Lever after approval (review/own_feedback.py).
+    OWN_FEEDBACK_EXISTS = "own_feedback_exists"
+    # An amendment found the submitted form deleted in Lever (review/amend.py).
+    FORM_GONE = "form_gone"
 
 
 S = DraftState
@@ -47,10 +56,27 @@ ALLOWED: dict[DraftState, frozenset[DraftState]] = {
     S.DISCARDED: frozenset(),
 }
 
+# -- after submission: amend (PUT) and withdraw (DELETE), see review/amend.py -------------------
+#
+#   submitted -> amending -> amend_queued -> submitted (Lever holds the edit)
+#        \          \             \-> amending (Lever refused the edit) / needs_attention (form gone)
+#         \-> withdrawing <-/ -> withdrawn (DELETE answered 204, or 404: already gone)
+#                     \-> submitted (Lever refused to delete it)
+#
+# ``amend_queued`` and ``withdrawing`` are durable intents committed before the request leaves;
+# PUT and DELETE are idempotent, so an unsure attempt is re-read and simply sent again.
+ALLOWED[S.SUBMITTED] = frozenset({S.AMENDING, S.WITHDRAWING})
+ALLOWED[S.AMENDING] = frozenset({S.AMEND_QUEUED, S.SUBMITTED, S.WITHDRAWING})
+ALLOWED[S.AMEND_QUEUED] = frozenset({S.SUBMITTED, S.AMENDING, S.NEEDS_ATTENTION})
+ALLOWED[S.WITHDRAWING] = frozenset({S.WITHDRAWN, S.SUBMITTED})
+ALLOWED[S.WITHDRAWN] = frozenset()
+
 # States in which the reviewer may still edit values and approve.
 REVIEWABLE = frozenset({S.RECEIVED, S.IN_REVIEW, S.NEEDS_ATTENTION})
 # States whose outbox row is live.
 QUEUED = frozenset({S.APPROVED, S.SUBMITTING})
+# States whose outbox row carries a change to a submitted form (a PUT or a DELETE).
+CHANGES = frozenset({S.AMEND_QUEUED, S.WITHDRAWING})
 
 
 class TransitionError(Exception):

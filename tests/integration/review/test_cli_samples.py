@@ -41,8 +41,18 @@ def test_samples_from_import_to_lever(lever_env, capsys):
     # Importing again changes nothing.
     assert _cli(capsys, "drafts", "import", str(EVERY), "--json")[1]["results"][0]["status"] == "duplicate"
 
-    code, approved = _cli(capsys, "drafts", "approve", "sample-every-field-type", "--json")
+    # Mary Kagan already filled in this interview's form in Lever (seed 1): never a silent second form.
+    shown = _cli(capsys, "drafts", "show", "sample-every-field-type", "--json")[1]
+    assert [f["notice"] for f in shown["ownFeedback"]] and "Mary Kagan submitted feedback for this interview" in \
+        shown["ownFeedback"][0]["notice"]
+    assert cli.main(["--basedir", str(paths.basedir()), "drafts", "approve", "sample-every-field-type"]) == 1
+    err = capsys.readouterr().err
+    assert "Mary Kagan submitted feedback for this interview" in err and "--add-second-form" in err
+    code, approved = _cli(capsys, "drafts", "approve", "sample-every-field-type", "--add-second-form", "--json")
     assert code == 0 and "the interviewer" in approved["authoredAs"]
+    [choice] = [e for e in _cli(capsys, "drafts", "show", "sample-every-field-type", "--json")[1]["audit"]
+                if e["event"] == "approved"]
+    assert choice["detail"]["addSecondForm"] is True and choice["detail"]["ownFeedback"][0]["authorName"] == "Mary Kagan"
     assert _cli(capsys, "drafts", "approve", "sample-phone-screen-flawed")[0] == 1  # invalid values block it
 
     code, dry = _cli(capsys, "submit", "--dry-run", "--json")
