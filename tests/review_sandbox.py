@@ -70,6 +70,19 @@ async def find_targets(client: LeverClient, want: int, scan: int = 60) -> list[T
     return targets
 
 
+async def open_slots(client: LeverClient, targets: list[Target]) -> list[Target]:
+    """Every (interview, active user) pair without a form yet: one draft each never meets the author's
+    own form. Round-robin over the interviews, so consecutive drafts go to different opportunities."""
+    users = [u async for u in client.paginate("/users")]
+    written: set[tuple[Any, Any]] = set()
+    for oid in sorted({t.opportunity_id for t in targets}):
+        written |= {(_ref(f.get("user")), _ref(f.get("interview")))
+                    async for f in client.paginate(f"/opportunities/{oid}/feedback") if not f.get("deletedAt")}
+    per_target = [[Target(t.opportunity_id, t.panel_id, t.interview_id, u) for u in users
+                   if (u["id"], t.interview_id) not in written] for t in targets]
+    return [s for row in zip(*per_target) for s in row]
+
+
 def _ref(value: Any) -> Any:
     return value.get("id") if isinstance(value, dict) else value
 
