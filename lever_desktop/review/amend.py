@@ -18,6 +18,7 @@ back-off.
 from __future__ import annotations
 
 import json
+import logging
 from dataclasses import dataclass
 from typing import Any, Iterable
 
@@ -32,6 +33,8 @@ from lever_desktop.review.own_feedback import day_month
 from lever_desktop.review.validation import check_values
 from lever_desktop.store.review_schema import drafts as drafts_t
 from lever_desktop.store.review_schema import outbox
+
+_log = logging.getLogger(__name__)
 
 
 class ChangeError(Exception):
@@ -57,6 +60,12 @@ class Change:
     @property
     def put_body(self) -> dict[str, Any]:
         return {"fieldValues": self.body.get("fieldValues", [])}
+
+    def request(self) -> dict[str, Any]:
+        """The exact request the outbox sends (``submit --dry-run``)."""
+        method = "DELETE" if self.state == DraftState.WITHDRAWING else "PUT"
+        return {"draftId": self.draft_id, "method": method, "path": f"{self.path}?perform_as={self.perform_as}",
+                "params": {"perform_as": self.perform_as}, "body": self.put_body if method == "PUT" else None}
 
 
 def _submitted_form(conn: Connection, draft_id: str, allowed: Iterable[str], doing: str) -> tuple[Any, Any]:
@@ -261,6 +270,17 @@ async def _amended(box: Any, change: Change, form: dict[str, Any], report: Any, 
     report.amended.append(change.draft_id)
     if diffs:
         report.readback_differences[change.draft_id] = diffs
+    await _refresh_cache(box, change)
+
+
+async def _refresh_cache(box: Any, change: Change) -> None:
+    """The cache shows the form as Lever now holds it (candidate profile, own-feedback notices)."""
+    if box.engine is None:
+        return
+    try:
+        await box.engine.refresh_opportunity(change.opportunity_id)
+    except Exception as e:  # noqa: BLE001 - done in Lever either way; the next sync catches up
+        _log.info("refreshing %s after changing its feedback failed: %s", change.opportunity_id, e)
 
 
 async def _gone(box: Any, change: Change, report: Any) -> None:
@@ -298,3 +318,4 @@ async def _withdrawn(box: Any, change: Change, report: Any, *, already_gone: boo
                          {"leverFeedbackId": change.feedback_id, "alreadyGone": already_gone,
                           "attempts": change.attempts})
     report.withdrawn.append(change.draft_id)
+    await _refresh_cache(box, change)

@@ -306,7 +306,9 @@ async def _submit(args: argparse.Namespace) -> int:
     with _store() as store:
         if args.dry_run:
             reqs = [e.request() for e in await store.call(queue.entries, ["approved", "submitting"], args.ids or None)]
-            text = "\n\n".join(f"{r['method']} {r['path']}\n{json.dumps(r['body'], indent=2)}" for r in reqs)
+            reqs += [c.request() for c in await store.call(amend.changes, args.ids or None)]
+            text = "\n\n".join(f"{r['method']} {r['path']}" + (f"\n{json.dumps(r['body'], indent=2)}" if r["body"] else "")
+                                 for r in reqs)
             _emit(args, {"dryRun": True, "requests": reqs}, text or "Nothing to submit.")
             return 0
         async with _lever(store, required=True) as (client, engine):

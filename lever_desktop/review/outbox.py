@@ -4,6 +4,10 @@ For each due entry:
 1. re-read the template from Lever (``engine.ensure_template(max_age=0)``:
    not the hour's TTL, an edit made minutes ago must be seen); on drift the
    draft goes back to the reviewer instead of being sent;
+   then read the opportunity's feedback: a form by the same author for the same
+   interview that was not there at approval stops the send (needs attention,
+   ``review/own_feedback.py``), and this entry's own form, found there, is recorded
+   instead of sent again;
 2. commit ``submitting`` *before* the POST leaves;
 3. POST ``/opportunities/:id/feedback?perform_as=``;
 4. on success record ``submitted`` with Lever's id, then read the form back
@@ -15,7 +19,8 @@ author, panel/interview and ``completedAt`` before ever sending again.
 Lever's 400 -> needs attention (with Lever's message and the local
 validation); 401/403 -> the outbox pauses until resumed; 429/5xx/network ->
 back off. A file lock keeps two processes (GUI and ``submit``) from flushing
-the same outbox at once.
+the same outbox at once. After the new forms, each flush sends the queued
+amendments (PUT) and withdrawals (DELETE) of submitted forms (``review/amend.py``).
 """
 
 from __future__ import annotations
