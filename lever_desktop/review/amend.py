@@ -26,11 +26,10 @@ from sqlalchemy import Connection, select, update
 
 from lever_desktop.lever import errors as le
 from lever_desktop.review import cache_view, drafts, queue, reconcile
-from lever_desktop.review.approval import Approval, ApprovalError
+from lever_desktop.review.approval import Approval, ApprovalError, checked_values
 from lever_desktop.review.authors import Author
 from lever_desktop.review.lifecycle import CHANGES, AttentionReason, DraftState
 from lever_desktop.review.own_feedback import day_month
-from lever_desktop.review.validation import check_values
 from lever_desktop.store.review_schema import drafts as drafts_t
 from lever_desktop.store.review_schema import outbox
 
@@ -121,11 +120,9 @@ def approve_amendment_tx(conn: Connection, rec: Any, opts: dict[str, Any]) -> Ap
                              "amendment against the new version", code="template_changed")
     version, template = current if current is not None else (rec.template_version, rec.template or {})
     values = opts["values"] if opts["values"] is not None else rec.current_values()
-    check = check_values(template, values)
-    if not check.ok:
-        problems = [f"{e['fieldId']}: {e['message']}" for e in check.errors]
-        problems += [f"{f}: not a field of the template" for f in check.unknown_fields]
-        return ApprovalError(f"Draft {rec.draft_id} has values Lever would reject", problems, code="invalid_values")
+    check = checked_values(rec.draft_id, template, values)
+    if isinstance(check, ApprovalError):
+        return check
     sent = _sent_values(row)
     body = {**json.loads(row.payload_json), "fieldValues": check.field_values}
     put = {"fieldValues": check.field_values}

@@ -83,6 +83,16 @@ def build_body(template_id: str, panel_id: str | None, interview_id: str | None,
     return body
 
 
+def checked_values(draft_id: str, template: dict[str, Any], values: dict[str, Any]) -> Any:
+    """The values checked against the template, or the ApprovalError naming what Lever would reject."""
+    check = check_values(template, values)
+    if check.ok:
+        return check
+    problems = [f"{e['fieldId']}: {e['message']}" for e in check.errors]
+    problems += [f"{f}: not a field of the template" for f in check.unknown_fields]
+    return ApprovalError(f"Draft {draft_id} has values Lever would reject", problems, code="invalid_values")
+
+
 def _approve_tx(conn: Connection, draft_id: str, opts: dict[str, Any]) -> Approval | ApprovalError:
     """Runs in one store transaction; returns the error instead of raising so its flag is kept."""
     rec = drafts.get(conn, draft_id)
@@ -108,11 +118,9 @@ def _approve_tx(conn: Connection, draft_id: str, opts: dict[str, Any]) -> Approv
                              code="template_changed")
     version, template = current if current is not None else (rec.template_version, rec.template or {})
     values = opts["values"] if opts["values"] is not None else rec.current_values()
-    check = check_values(template, values)
-    if not check.ok:
-        problems = [f"{e['fieldId']}: {e['message']}" for e in check.errors]
-        problems += [f"{f}: not a field of the template" for f in check.unknown_fields]
-        return ApprovalError(f"Draft {draft_id} has values Lever would reject", problems, code="invalid_values")
+    check = checked_values(draft_id, template, values)
+    if isinstance(check, ApprovalError):
+        return check
     interview = cache_view.interview(conn, rec.interview_id) if rec.interview_id else None
     try:
         author = resolve_author(rec.interviewer_email, cache_view.users(conn), interview,
