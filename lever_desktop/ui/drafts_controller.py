@@ -206,7 +206,8 @@ class DraftsController(QObject):
         if self.form is None or self.view is None:
             return False
         reasons = list(self.form.can_approve(self.session.settings.confidence_threshold).reasons)
-        if not self.view["author"]:
+        amending = self.view["record"].state == DraftState.AMENDING  # the form in Lever keeps its author
+        if not self.view["author"] and not amending:
             reasons.append(f"No Lever user to author it as: {self.view['author_problem']}")
         if self.view["own_feedback"] and not self.editor.second_form.isChecked():
             reasons.append(f"{self.view['own_feedback'][-1]}: read theirs in Lever; tick “Add this as a second "
@@ -283,9 +284,16 @@ class DraftsController(QObject):
         if self.form is None or self.view is None:
             return
         rec = self.view["record"]
+        errors = [str(e) for e in self.form.errors()]
+        if rec.state == DraftState.AMENDING:  # an edit of the form Lever holds: a PUT as its author
+            author = (rec.author or {}).get("user_id") or "(the form's author)"
+            self.editor.set_payload({"method": "PUT", "path": f"/opportunities/{rec.opportunity_id}/feedback/"
+                                     f"{rec.lever_feedback_id}", "params": {"perform_as": author},
+                                     "body": {"fieldValues": self.form.field_values(strict=False)},
+                                     **({"notYetValid": errors} if errors else {})})
+            return
         body = build_body(rec.template_id, rec.panel_id, rec.interview_id, int(time.time() * 1000),
                           self.form.field_values(strict=False))
-        errors = [str(e) for e in self.form.errors()]
         author = self.view["author_id"] if self.editor.chosen_author() is None else "(the service account)"
         self.editor.set_payload({"method": "POST", "path": f"/opportunities/{rec.opportunity_id}/feedback",
                                  "params": {"perform_as": author or "(no Lever user found)"}, "body": body,
