@@ -103,6 +103,19 @@ async def reopen(store: Any, draft_id: str, *, reviewer: str, values: dict[str, 
     await store.call(reopen_tx, draft_id, reviewer, values)
 
 
+def cancel_tx(conn: Connection, draft_id: str, reviewer: str) -> None:
+    """amending -> submitted, nothing sent: the draft shows what Lever holds again."""
+    rec, row = _submitted_form(conn, draft_id, {DraftState.AMENDING}, "left unamended")
+    drafts.transition(conn, draft_id, DraftState.SUBMITTED, actor=reviewer, event="amend_cancelled",
+                      detail={"feedbackId": rec.lever_feedback_id, "discardedValues": rec.current_values()},
+                      values_json=drafts.dumps(_sent_values(row)))
+
+
+async def cancel(store: Any, draft_id: str, *, reviewer: str) -> None:
+    """Give up an amendment not yet approved (raises ChangeError)."""
+    await store.call(cancel_tx, draft_id, reviewer)
+
+
 def approve_amendment_tx(conn: Connection, rec: Any, opts: dict[str, Any]) -> Approval | ApprovalError:
     """amending -> amend_queued, with the PUT's body written to the outbox row in the same transaction."""
     row = conn.execute(select(outbox).where(outbox.c.draft_id == rec.draft_id)).first()

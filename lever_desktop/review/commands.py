@@ -59,6 +59,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     am.add_argument("id")
     am.add_argument("--set", dest="sets", action="append", default=[], metavar="FIELD=JSON",
                     help="set a field's value (JSON, e.g. '\"4 - Strong Hire\"'); repeatable")
+    am.add_argument("--cancel", action="store_true", help="give up an amendment not yet approved; nothing is sent")
     am.add_argument("--reviewer", help="who amends (default: your login name)")
     am.add_argument("--json", action="store_true")
     am.set_defaults(func=lambda a: _run(_amend(a)))
@@ -264,12 +265,20 @@ async def _amend(args: argparse.Namespace) -> int:
         print(f"lever-desktop: {e}", file=sys.stderr)
         return EXIT_ERROR
     with _store() as store:
+        reviewer = args.reviewer or approval.default_reviewer()
         try:
-            await amend.reopen(store, args.id, reviewer=args.reviewer or approval.default_reviewer(), values=values)
+            if args.cancel:
+                await amend.cancel(store, args.id, reviewer=reviewer)
+            else:
+                await amend.reopen(store, args.id, reviewer=reviewer, values=values)
         except amend.ChangeError as e:
             print(f"lever-desktop: {e}", file=sys.stderr)
             return EXIT_ERROR
         rec = await store.call(drafts.get, args.id)
+    if args.cancel:
+        _emit(args, {**rec.summary(), "values": rec.current_values()},
+              f"The amendment of draft {args.id} is cancelled; Lever's form is unchanged.")
+        return 0
     _emit(args, {**rec.summary(), "values": rec.current_values()},
           f"Draft {args.id} is reopened for amendment (Lever form {rec.lever_feedback_id}).\n"
           f"Edit it in the app or with --set FIELD=JSON, then `drafts approve {args.id}` queues the change "

@@ -266,8 +266,9 @@ class Outbox:
             await self._pause(e, report)
             return False
         except (le.LeverError, OSError) as e:
+            # The error first: the outbox page and the offline banner read what kind of failure it was.
             await self.store.call(queue.postpone, entry.draft_id, self._backoff(entry),
-                                  f"checking Lever for the author's own feedback: {_describe(e)}")
+                                  f"{_describe(e)} (checking Lever for the author's own feedback)")
             report.retrying.append(entry.draft_id)
             return False
         found = await self.store.call(own_feedback.before_send, entry.draft_id, entry.opportunity_id, forms,

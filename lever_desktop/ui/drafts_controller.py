@@ -196,8 +196,9 @@ class DraftsController(QObject):
         self.editor.set_actions_enabled(editable, approvable=self._can_approve())
         self.editor.author.setEnabled(state in REVIEWABLE)  # a form in Lever keeps its author
         self.editor.approve.setText("Send amendment" if state == DraftState.AMENDING else "Approve")
-        self.editor.set_after_submission(amend=state == DraftState.SUBMITTED,
+        self.editor.set_after_submission(amend=state in (DraftState.SUBMITTED, DraftState.AMENDING),
                                          withdraw=state in (DraftState.SUBMITTED, DraftState.AMENDING))
+        self.editor.amend.setText("Cancel amendment" if state == DraftState.AMENDING else "Amend")
         if self.editor.form_widget is not None:
             self.editor.form_widget.setEnabled(editable)
 
@@ -360,12 +361,17 @@ class DraftsController(QObject):
             self.runner.run(self._amend(self.draft_id), owner=self.editor, name="amend draft")
 
     async def _amend(self, draft_id: str) -> None:
+        """Amend a submitted form, or (the same button while amending) cancel the amendment."""
+        cancelling = self.view is not None and self.view["record"].state == DraftState.AMENDING
         try:
-            await amend.reopen(self.session.store, draft_id, reviewer=self.session.reviewer)
+            if cancelling:
+                await amend.cancel(self.session.store, draft_id, reviewer=self.session.reviewer)
+            else:
+                await amend.reopen(self.session.store, draft_id, reviewer=self.session.reviewer)
         except amend.ChangeError as e:
             self.editor.set_outcome(str(e), "error")
             return
-        self.open(draft_id)  # editable again, starting from what Lever holds
+        self.open(draft_id)  # editable again (or read-only again), showing what Lever holds
         self.reload()
 
     def withdraw_current(self) -> None:

@@ -259,6 +259,7 @@ def test_amend_then_withdraw_a_submitted_form(desktop, sandbox, qtbot, tmp_path)
     qtbot.waitUntil(lambda: drafts.view is not None and drafts.view["record"].state == "amending"
                     and editor.form_widget is not None and editor.form_widget.isEnabled(), timeout=TIMEOUT)
     assert editor.approve.text() == "Send amendment" and not editor.author.isEnabled()
+    assert editor.amend.text() == "Cancel amendment" and not editor.discard.isVisible()
     editor.show_payload.setChecked(True)  # what will be sent: a PUT of the same form, as its author
     payload = json.loads(editor.preview.toPlainText())
     assert (payload["method"], payload["path"]) == ("PUT", f"/opportunities/{doc['opportunityId']}/feedback/{form['id']}")

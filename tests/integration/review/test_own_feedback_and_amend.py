@@ -136,6 +136,21 @@ async def test_amend_puts_the_edit_on_the_same_form(world, lever):
     assert trail[-4]["detail"]["changed"] == [field["id"]] and trail[-4]["actor"] == "rita"
 
 
+async def test_a_cancelled_amendment_sends_nothing_and_shows_what_lever_holds(world, sandbox, lever):
+    store, targets, every = world
+    rec = await _submitted(store, lever, draft_for("d-cancel", targets[3], every))
+    field = _text_field(every)
+    sent = rec.current_values()
+    await amend.reopen(store, "d-cancel", reviewer="rita", values={field["id"]: "Second thoughts."})
+    await amend.cancel(store, "d-cancel", reviewer="rita")
+    after = await store.call(drafts.get, "d-cancel")
+    assert after.state == "submitted" and after.current_values() == sent
+    report = await _outbox(store, lever).flush()
+    assert report.amended == [] and not any(k.startswith("PUT") for k in sandbox.state.requests)
+    last = (await store.call(drafts.audit_trail, "d-cancel"))[-1]
+    assert last["event"] == "amend_cancelled" and last["detail"]["discardedValues"][field["id"]] == "Second thoughts."
+
+
 async def test_an_unsure_amendment_is_re_read_then_recorded(world, sandbox, lever):
     store, targets, every = world
     t = targets[1]
