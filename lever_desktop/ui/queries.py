@@ -156,7 +156,8 @@ def counts(conn: sa.Connection) -> dict[str, int]:
 
     return {
         "review": one("SELECT count(*) FROM drafts WHERE state IN ('received', 'in_review')"),
-        "outbox": one("SELECT count(*) FROM outbox WHERE sent_at IS NULL"),
+        "outbox": one("SELECT count(*) FROM outbox ob JOIN drafts d ON d.draft_id = ob.draft_id "
+                      "WHERE ob.sent_at IS NULL OR d.state IN ('amend_queued', 'withdrawing')"),
         "attention": one("SELECT count(*) FROM drafts WHERE state = 'needs_attention'"),
         "candidates": one("SELECT count(*) FROM opportunities WHERE archived_at IS NULL"),
     }

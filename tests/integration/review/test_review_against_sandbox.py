@@ -184,9 +184,12 @@ async def test_offline_approval_just_queues(world, sandbox, lever):
     sandbox.stop()  # Lever is unreachable
     a = await _approved(store, lever, draft_for("d-off", targets[0], every))
     assert a.author.user_id == targets[0].interviewer["id"]
-    report = await _outbox(store, lever).flush()
+    box = _outbox(store, lever)
+    report = await box.flush()
     assert report.retrying == ["d-off"]
     assert (await store.call(drafts.get, "d-off")).state == DraftState.APPROVED
+    # What the window's "Lever unreachable" state reads (ui/outbox_controller.py).
+    assert (await box.pending())[0].last_error.startswith("LeverUnavailable")
     sandbox.start()
     assert (await _outbox(store, lever).drain(deadline_s=30)).submitted == ["d-off"]
 
