@@ -133,6 +133,7 @@ class Outbox:
             nxt = await self.next_due(ids)
             if r.paused or nxt is None or loop.time() >= end:
                 total.retrying = [e.draft_id for e in await self.pending(ids)]
+                total.retrying += [c.draft_id for c in await self.store.call(amend.changes, ids)]
                 return total
             # Wait until the earliest entry is due (backoff chosen above), not a fixed nap.
             await asyncio.sleep(min(max(0, nxt - self.clock()) / 1000, max(0.0, end - loop.time())))

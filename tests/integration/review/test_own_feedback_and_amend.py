@@ -235,6 +235,9 @@ async def test_withdrawing_a_form_already_gone_is_success(world, sandbox, lever,
         sandbox.faults.replace(parse_spec("drop-after,method=DELETE,count=1"))
         assert (await box.flush()).retrying == ["d-gone"]
         assert (await store.call(drafts.get, "d-gone")).state == "withdrawing"
+        sandbox.stop()  # and Lever is unreachable for a while: `submit` reports it still queued
+        assert (await box.drain(deadline_s=0.5)).retrying == ["d-gone"]
+        sandbox.start()
     report = await box.drain(deadline_s=30)
     assert report.withdrawn == ["d-gone"]
     last = (await store.call(drafts.audit_trail, "d-gone"))[-1]
