@@ -20,7 +20,7 @@ import time
 from dataclasses import dataclass
 from typing import Any, Callable
 
-from review_sandbox import Tally, draft_for, fast_client, find_targets, prime_cache, tally, template_named
+from review_sandbox import Tally, draft_for, fast_client, find_targets, open_slots, prime_cache, tally, template_named
 
 from lever_desktop import paths
 from lever_desktop.review import approval, intake, queue
@@ -44,9 +44,11 @@ class Outcome:
     states: dict[str, int]
 
 
-async def _approve_batch(store: Any, client: Any, prefix: str, n: int, targets: list[Any], template: dict[str, Any]) -> None:
-    for i in range(n):
-        doc = draft_for(f"{prefix}-{i:05d}", targets[i % len(targets)], template)
+async def _approve_batch(store: Any, client: Any, prefix: str, slots: list[Any], template: dict[str, Any]) -> None:
+    # One draft per (interview, author): a second one would rightly stop before its POST, since the
+    # author's own form (the first draft's) appeared in Lever after it was approved.
+    for i, slot in enumerate(slots):
+        doc = draft_for(f"{prefix}-{i:05d}", slot, template, interviewerEmail=slot.interviewer["email"])
         r = await intake.receive_draft(store, doc, source="reliability")
         assert r.status == "received", r
         await approval.approve(store, doc["draftId"], reviewer="reliability")
@@ -124,17 +126,19 @@ async def run(sandbox: Any, n: int, *, max_kills: int, seed: int = 7,
     client = fast_client(sandbox.api_key, sandbox.base_url)
     store = Store.open()
     try:
-        targets = await find_targets(client, 12)
+        targets = await find_targets(client, max(12, 2 * n // 15 + 1), scan=sandbox.state.opps.count)
+        slots = await open_slots(client, targets)
+        assert len(slots) >= 2 * n, f"only {len(slots)} (interview, author) pairs for {2 * n} drafts"
         await prime_cache(client, store, sorted({t.opportunity_id for t in targets}))
         template = await template_named(client, "Every field type")
         sandbox.faults.replace(parse_spec(FAULTS))
 
-        await _approve_batch(store, client, "p1", n, targets, template)
+        await _approve_batch(store, client, "p1", slots[:n], template)
         box = Outbox(store, client, backoff_base_ms=5, backoff_cap_ms=200, settle_ms=200)
         report = await box.drain(deadline_s=600)
         log(f"phase 1: {len(report.submitted)} submitted, {len(report.reconciled)} found after ambiguous failures")
 
-        await _approve_batch(store, client, "p2", n, targets, template)
+        await _approve_batch(store, client, "p2", slots[n:2 * n], template)
         env = {**os.environ, "LEVER_API_KEY": sandbox.api_key, "LEVER_BASE_URL": sandbox.base_url}
         kills, runs = kill_and_restart(env, rng, max_kills, log)
         log(f"phase 2: {runs} runs of lever-desktop submit, {kills} killed with SIGKILL")

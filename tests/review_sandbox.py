@@ -51,7 +51,8 @@ async def prime_cache(client: LeverClient, store: Any, opportunity_ids: list[str
 
 
 async def find_targets(client: LeverClient, want: int, scan: int = 60) -> list[Target]:
-    """Interviews with a panel and an active interviewer, across the first ``scan`` opportunities."""
+    """Interviews with a panel and an active interviewer who has not submitted feedback for it yet
+    (the app refuses to add a second form silently), across the first ``scan`` opportunities."""
     active = {u["id"] async for u in client.paginate("/users")}
     targets: list[Target] = []
     n = 0
@@ -59,11 +60,31 @@ async def find_targets(client: LeverClient, want: int, scan: int = 60) -> list[T
         n += 1
         if n > scan or len(targets) >= want:
             break
+        written = {(_ref(f.get("user")), _ref(f.get("interview")))
+                   async for f in client.paginate(f"/opportunities/{opp['id']}/feedback") if not f.get("deletedAt")}
         async for iv in client.paginate(f"/opportunities/{opp['id']}/interviews"):
-            people = [p for p in iv.get("interviewers") or [] if p.get("id") in active]
+            people = [p for p in iv.get("interviewers") or []
+                      if p.get("id") in active and (p["id"], iv["id"]) not in written]
             if iv.get("panel") and people and not iv.get("canceledAt"):
                 targets.append(Target(opp["id"], iv["panel"], iv["id"], people[0]))
     return targets
+
+
+async def open_slots(client: LeverClient, targets: list[Target]) -> list[Target]:
+    """Every (interview, active user) pair without a form yet: one draft each never meets the author's
+    own form. Round-robin over the interviews, so consecutive drafts go to different opportunities."""
+    users = [u async for u in client.paginate("/users")]
+    written: set[tuple[Any, Any]] = set()
+    for oid in sorted({t.opportunity_id for t in targets}):
+        written |= {(_ref(f.get("user")), _ref(f.get("interview")))
+                    async for f in client.paginate(f"/opportunities/{oid}/feedback") if not f.get("deletedAt")}
+    per_target = [[Target(t.opportunity_id, t.panel_id, t.interview_id, u) for u in users
+                   if (u["id"], t.interview_id) not in written] for t in targets]
+    return [s for row in zip(*per_target) for s in row]
+
+
+def _ref(value: Any) -> Any:
+    return value.get("id") if isinstance(value, dict) else value
 
 
 async def template_named(client: LeverClient, text: str) -> dict[str, Any]:

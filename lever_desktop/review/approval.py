@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlalchemy import Connection, insert, select
 
-from lever_desktop.review import cache_view, drafts
+from lever_desktop.review import cache_view, drafts, own_feedback
 from lever_desktop.review.authors import Author, AuthorUnresolved, ServiceAccountNotConfirmed, resolve_author
 from lever_desktop.review.lifecycle import REVIEWABLE, AttentionReason, DraftState
 from lever_desktop.review.validation import check_values
@@ -84,11 +84,25 @@ def build_body(template_id: str, panel_id: str | None, interview_id: str | None,
     return body
 
 
+def checked_values(draft_id: str, template: dict[str, Any], values: dict[str, Any]) -> Any:
+    """The values checked against the template, or the ApprovalError naming what Lever would reject."""
+    check = check_values(template, values)
+    if check.ok:
+        return check
+    problems = [f"{e['fieldId']}: {e['message']}" for e in check.errors]
+    problems += [f"{f}: not a field of the template" for f in check.unknown_fields]
+    return ApprovalError(f"Draft {draft_id} has values Lever would reject", problems, code="invalid_values")
+
+
 def _approve_tx(conn: Connection, draft_id: str, opts: dict[str, Any]) -> Approval | ApprovalError:
     """Runs in one store transaction; returns the error instead of raising so its flag is kept."""
     rec = drafts.get(conn, draft_id)
     if rec is None:
         return ApprovalError(f"No draft with id {draft_id}", code="unknown_draft")
+    if rec.state == DraftState.AMENDING:  # an edit of a submitted form: a PUT, not a new form
+        from lever_desktop.review import amend
+
+        return amend.approve_amendment_tx(conn, rec, opts)
     if rec.state not in REVIEWABLE:
         return ApprovalError(f"Draft {draft_id} is {rec.state.replace('_', ' ')} and cannot be approved", code="state")
     if privacy.withheld(conn, rec.document, rec.opportunity_id, opts["now"]):
@@ -107,11 +121,9 @@ def _approve_tx(conn: Connection, draft_id: str, opts: dict[str, Any]) -> Approv
                              code="template_changed")
     version, template = current if current is not None else (rec.template_version, rec.template or {})
     values = opts["values"] if opts["values"] is not None else rec.current_values()
-    check = check_values(template, values)
-    if not check.ok:
-        problems = [f"{e['fieldId']}: {e['message']}" for e in check.errors]
-        problems += [f"{f}: not a field of the template" for f in check.unknown_fields]
-        return ApprovalError(f"Draft {draft_id} has values Lever would reject", problems, code="invalid_values")
+    check = checked_values(draft_id, template, values)
+    if isinstance(check, ApprovalError):
+        return check
     interview = cache_view.interview(conn, rec.interview_id) if rec.interview_id else None
     try:
         author = resolve_author(rec.interviewer_email, cache_view.users(conn), interview,
@@ -125,6 +137,12 @@ def _approve_tx(conn: Connection, draft_id: str, opts: dict[str, Any]) -> Approv
             drafts.transition(conn, draft_id, DraftState.NEEDS_ATTENTION, actor=actor, event="author_unresolved",
                               attention_reason=AttentionReason.AUTHOR_UNRESOLVED.value, detail={"reason": str(e)})
         return ApprovalError(str(e), code=e.code)
+    own = own_feedback.in_cache(conn, rec.opportunity_id, author.user_id, rec.template_id, rec.panel_id,
+                                rec.interview_id)
+    if own and not opts.get("add_second_form"):
+        return ApprovalError(
+            f"{own[-1].describe(opts['now'])}; approving would add a second form. Read theirs in Lever, then "
+            "discard this draft or choose to add a second form (--add-second-form)", code="own_feedback_exists")
     completed_at = _unique_completed_at(conn, rec.opportunity_id, author.user_id, opts["now"])
     body = build_body(rec.template_id, rec.panel_id, rec.interview_id, completed_at, check.field_values)
     ai = rec.ai_values()
@@ -132,7 +150,10 @@ def _approve_tx(conn: Connection, draft_id: str, opts: dict[str, Any]) -> Approv
         conn, draft_id, DraftState.APPROVED, actor=actor, event="approved",
         detail={"author": author.to_json(), "authoredAs": author.describe(), "aiValues": ai,
                 "approvedValues": values, "changed": sorted(k for k in set(ai) | set(values) if ai.get(k) != values.get(k)),
-                "templateVersion": version, "body": body},
+                "templateVersion": version, "body": body,
+                # The reviewer's explicit choice, and the forms it accepted: the pre-send check stops
+                # only for a form that was not among these (review/own_feedback.py).
+                "addSecondForm": bool(own), "ownFeedback": [f.to_json() for f in own]},
         values_json=drafts.dumps(values), author_json=drafts.dumps(author.to_json()),
         template_version=version, template_json=drafts.dumps(template),
     )
@@ -155,13 +176,18 @@ async def approve(
     chosen_email: str | None = None,
     service_account_email: str | None = None,
     confirm_service_account: bool = False,
+    add_second_form: bool = False,
     now: int | None = None,
 ) -> Approval:
-    """Approve and queue; raises ApprovalError (the draft keeps any flag it earned)."""
+    """Approve and queue; raises ApprovalError (the draft keeps any flag it earned).
+
+    ``add_second_form``: the reviewer saw that the author already has a form for this
+    interview in Lever and chose to add this one next to it.
+    """
     opts = {
         "reviewer": reviewer or default_reviewer(), "values": values, "chosen_email": chosen_email,
         "service_account_email": service_account_email, "confirm_service_account": confirm_service_account,
-        "now": now or drafts.now_ms(),
+        "add_second_form": add_second_form, "now": now or drafts.now_ms(),
     }
     result = await store.call(_approve_tx, draft_id, opts)
     if isinstance(result, ApprovalError):

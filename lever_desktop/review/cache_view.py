@@ -57,3 +57,10 @@ def interview(conn: Connection, interview_id: str) -> dict[str, Any] | None:
 
 def panel_exists(conn: Connection, panel_id: str) -> bool:
     return conn.execute(select(s.panels.c.id).where(s.panels.c.id == panel_id)).first() is not None
+
+
+def feedback(conn: Connection, opportunity_id: str) -> list[dict[str, Any]]:
+    """The opportunity's submitted forms as Lever sent them (deleted ones are never cached)."""
+    f = s.feedback
+    rows = conn.execute(select(f.c.raw).where(f.c.opportunity_id == opportunity_id).order_by(f.c.completed_at))
+    return [r.raw for r in rows if isinstance(r.raw, dict)]

@@ -18,7 +18,8 @@ import sys
 from typing import Any, AsyncIterator
 
 from lever_desktop import config
-from lever_desktop.review import approval, drafts, intake, queue
+from lever_desktop.review import amend, approval, cache_view, drafts, intake, own_feedback, queue
+from lever_desktop.review.authors import AuthorUnresolved, resolve_author
 from lever_desktop.review.document import DraftDocumentError, DraftFileError, load_documents, read_draft_file
 from lever_desktop.review.flush_lock import OutboxBusy
 from lever_desktop.review.outbox import Outbox
@@ -49,9 +50,26 @@ def register(sub: argparse._SubParsersAction) -> None:
     ap.add_argument("--as", dest="as_email", metavar="EMAIL", help="author the feedback as this Lever user")
     ap.add_argument("--confirm-service-account", action="store_true",
                     help="confirm that --as names the configured service account on purpose")
+    ap.add_argument("--add-second-form", action="store_true",
+                    help="the author already has a form for this interview in Lever: add this one next to it")
     ap.add_argument("--reviewer", help="who approves (default: your login name)")
+    ap.add_argument("--offline", action="store_true", help="check only the cache for the author's own feedback")
     ap.add_argument("--json", action="store_true")
     ap.set_defaults(func=lambda a: _run(_approve(a)))
+    am = dsub.add_parser("amend", help="reopen a submitted draft to edit the form in Lever (then approve, submit)")
+    am.add_argument("id")
+    am.add_argument("--set", dest="sets", action="append", default=[], metavar="FIELD=JSON",
+                    help="set a field's value (JSON, e.g. '\"4 - Strong Hire\"'); repeatable")
+    am.add_argument("--cancel", action="store_true", help="give up an amendment not yet approved; nothing is sent")
+    am.add_argument("--reviewer", help="who amends (default: your login name)")
+    am.add_argument("--json", action="store_true")
+    am.set_defaults(func=lambda a: _run(_amend(a)))
+    wd = dsub.add_parser("withdraw", help="delete a submitted form from Lever (asks first)")
+    wd.add_argument("id")
+    wd.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    wd.add_argument("--reviewer", help="who withdraws (default: your login name)")
+    wd.add_argument("--json", action="store_true")
+    wd.set_defaults(func=lambda a: _run(_withdraw(a)))
     sp = sub.add_parser("submit", help="send approved drafts to Lever (flush the outbox)")
     sp.add_argument("ids", nargs="*", metavar="ID")
     sp.add_argument("--dry-run", action="store_true", help="print the exact requests; send nothing")
@@ -138,15 +156,19 @@ async def _show(args: argparse.Namespace) -> int:
             return EXIT_ERROR
         trail = await store.call(drafts.audit_trail, args.id)
         pending = await store.call(queue.entries, ["approved", "submitting"], [args.id])
+        own = await store.call(_own_feedback_of, rec)
+    now = drafts.now_ms()
     doc = {**rec.summary(), "flagsDetail": rec.flags, "aiValues": rec.ai_values(), "values": rec.current_values(),
            "author": rec.author, "readBack": rec.readback, "audit": trail,
-           "outbox": pending[0].request() if pending else None}
+           "outbox": pending[0].request() if pending else None,
+           "ownFeedback": [{**f.to_json(), "notice": f.describe(now)} for f in own]}
     text = [f"Draft {rec.draft_id} — {rec.state.replace('_', ' ')}"
             + (f" ({rec.attention_reason.replace('_', ' ')})" if rec.attention_reason else ""),
             f"Opportunity {rec.opportunity_id}, template {rec.template_id}, interview {rec.interview_id or '-'}",
             f"Interviewer {rec.interviewer_email}"]
     if rec.author:
         text.append(f"Authored as {rec.author['name']} <{rec.author['email']}> (Lever user {rec.author['user_id']})")
+    text += [f"  ! {f.describe(now)} (Lever form {f.feedback_id})" for f in own]
     text += [f"  ! {f['code']}: {f['message']}" for f in rec.flags]
     text += [f"  {k}: {json.dumps(v)}" for k, v in rec.current_values().items()]
     text += [f"  [{e['event']}] {e['actor']} {e['from'] or ''} -> {e['to'] or ''}" for e in trail]
@@ -183,26 +205,128 @@ async def _import(args: argparse.Namespace) -> int:
 
 async def _approve(args: argparse.Namespace) -> int:
     with _store() as store:
+        if not args.offline:
+            await _check_lever_for_own_feedback(store, args.id)
         try:
             a = await approval.approve(store, args.id, reviewer=args.reviewer, chosen_email=args.as_email,
                                        service_account_email=_service_account(),
-                                       confirm_service_account=args.confirm_service_account)
+                                       confirm_service_account=args.confirm_service_account,
+                                       add_second_form=args.add_second_form)
         except approval.ApprovalError as e:
             hint = " (re-run with --confirm-service-account)" if e.code == "service_account_unconfirmed" else ""
             _fail(f"{e}{hint}")
             return EXIT_ERROR
-    text = [f"Approved draft {a.draft_id}; queued for submission.",
-            f"The feedback will be authored in Lever as {a.author.describe()}."]
+    if a.method == "PUT":
+        text = [f"Approved the amendment of draft {a.draft_id}; queued for Lever (submit sends it).",
+                f"The form stays authored by {a.author.name}."]
+    else:
+        text = [f"Approved draft {a.draft_id}; queued for submission.",
+                f"The feedback will be authored in Lever as {a.author.describe()}."]
     text += [f"Warning: {w}" for w in a.warnings]
     _emit(args, a.to_json(), text)
     return 0
+
+
+def _own_feedback_of(conn: Any, rec: drafts.DraftRecord) -> list[own_feedback.OwnForm]:
+    """The author's forms in the cache for this draft's interview (the approved author, else the interviewer)."""
+    author_id = (rec.author or {}).get("user_id")
+    if author_id is None:
+        interview = cache_view.interview(conn, rec.interview_id) if rec.interview_id else None
+        try:
+            author_id = resolve_author(rec.interviewer_email, cache_view.users(conn), interview).user_id
+        except AuthorUnresolved:
+            return []
+    return own_feedback.for_draft(conn, rec, author_id)
+
+
+async def _check_lever_for_own_feedback(store: Store, draft_id: str) -> None:
+    """Refresh the opportunity's feedback from Lever before approving; offline, the cache decides."""
+    rec = await store.call(drafts.get, draft_id)
+    if rec is None or rec.state == "amending":
+        return
+    async with _lever(store, required=False) as (_client, engine):
+        if engine is None:
+            return
+        try:
+            await engine.refresh_opportunity(rec.opportunity_id)
+        except Exception as e:  # noqa: BLE001 - unreachable: the cache (and the pre-send check) still guard
+            print(f"lever-desktop: could not check Lever for the author's own feedback ({type(e).__name__}); "
+                  "using the cache", file=sys.stderr)
+
+
+def _field_values(sets: list[str]) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for item in sets:
+        field_id, sep, raw = item.partition("=")
+        if not sep or not field_id.strip():
+            raise ValueError(f"--set {item!r}: expected FIELD=JSON")
+        try:
+            values[field_id.strip()] = json.loads(raw)
+        except ValueError:
+            raise ValueError(f"--set {field_id}: the value is not JSON (quote text: '\"Yes\"')") from None
+    return values
+
+
+async def _amend(args: argparse.Namespace) -> int:
+    try:
+        values = _field_values(args.sets)
+    except ValueError as e:
+        print(f"lever-desktop: {e}", file=sys.stderr)
+        return EXIT_ERROR
+    with _store() as store:
+        reviewer = args.reviewer or approval.default_reviewer()
+        try:
+            if args.cancel:
+                await amend.cancel(store, args.id, reviewer=reviewer)
+            else:
+                await amend.reopen(store, args.id, reviewer=reviewer, values=values)
+        except amend.ChangeError as e:
+            print(f"lever-desktop: {e}", file=sys.stderr)
+            return EXIT_ERROR
+        rec = await store.call(drafts.get, args.id)
+    if args.cancel:
+        _emit(args, {**rec.summary(), "values": rec.current_values()},
+              f"The amendment of draft {args.id} is cancelled; Lever's form is unchanged.")
+        return 0
+    _emit(args, {**rec.summary(), "values": rec.current_values()},
+          f"Draft {args.id} is reopened for amendment (Lever form {rec.lever_feedback_id}).\n"
+          f"Edit it in the app or with --set FIELD=JSON, then `drafts approve {args.id}` queues the change "
+          "and `submit` sends it.")
+    return 0
+
+
+async def _withdraw(args: argparse.Namespace) -> int:
+    with _store() as store:
+        try:
+            question = await store.call(amend.withdrawal_question, args.id)
+        except amend.ChangeError as e:
+            print(f"lever-desktop: {e}", file=sys.stderr)
+            return EXIT_ERROR
+        if not args.yes:
+            if not sys.stdin.isatty():
+                print(f"lever-desktop: {question} Re-run with --yes to confirm.", file=sys.stderr)
+                return EXIT_ERROR
+            if input(f"{question} [y/N] ").strip().lower() not in ("y", "yes"):
+                print("Nothing was deleted.", file=sys.stderr)
+                return EXIT_ERROR
+        await amend.withdraw(store, args.id, reviewer=args.reviewer or approval.default_reviewer())
+        async with _lever(store, required=False) as (client, engine):
+            report = await Outbox(store, client, engine).drain([args.id], deadline_s=60) if client else None
+        rec = await store.call(drafts.get, args.id)
+    gone = rec.state == "withdrawn"
+    text = ("Deleted from Lever." if gone else
+            "Queued: the form is deleted from Lever when it is reachable (`submit` retries).")
+    _emit(args, {**rec.summary(), "confirmed": question, "report": report.to_json() if report else None}, text)
+    return 0 if gone else EXIT_NOT_DONE
 
 
 async def _submit(args: argparse.Namespace) -> int:
     with _store() as store:
         if args.dry_run:
             reqs = [e.request() for e in await store.call(queue.entries, ["approved", "submitting"], args.ids or None)]
-            text = "\n\n".join(f"{r['method']} {r['path']}\n{json.dumps(r['body'], indent=2)}" for r in reqs)
+            reqs += [c.request() for c in await store.call(amend.changes, args.ids or None)]
+            text = "\n\n".join(f"{r['method']} {r['path']}" + (f"\n{json.dumps(r['body'], indent=2)}" if r["body"] else "")
+                                 for r in reqs)
             _emit(args, {"dryRun": True, "requests": reqs}, (text or "Nothing to submit.").split("\n"))
             return 0
         async with _lever(store, required=True) as (client, engine):
@@ -210,7 +334,10 @@ async def _submit(args: argparse.Namespace) -> int:
             report = await box.drain(args.ids or None, deadline_s=args.deadline, resume=True)
     out = report.to_json()
     text = [f"submitted {len(report.submitted)}, found already in Lever {len(report.reconciled)}, "
-            f"needs attention {len(report.rejected) + len(report.drifted)}, still queued {len(report.retrying)}"]
+            f"needs attention {len(report.rejected) + len(report.drifted) + len(report.own_feedback)}, "
+            f"still queued {len(report.retrying)}"]
+    if report.amended or report.withdrawn:
+        text.append(f"amended {len(report.amended)}, withdrawn from Lever {len(report.withdrawn)}")
     if report.paused:
         text.append(f"Outbox paused: {report.paused['message']}")
     for did, diffs in report.readback_differences.items():
@@ -218,4 +345,4 @@ async def _submit(args: argparse.Namespace) -> int:
     _emit(args, out, text)
     if report.paused:
         return EXIT_ERROR
-    return EXIT_NOT_DONE if (report.retrying or report.rejected or report.drifted) else 0
+    return EXIT_NOT_DONE if (report.retrying or report.rejected or report.drifted or report.own_feedback) else 0

@@ -24,6 +24,11 @@ class DraftState(StrEnum):
     SUBMITTED = "submitted"
     NEEDS_ATTENTION = "needs_attention"
     DISCARDED = "discarded"
+    # After submission (review/amend.py): the form is edited (PUT) or withdrawn (DELETE).
+    AMENDING = "amending"
+    AMEND_QUEUED = "amend_queued"
+    WITHDRAWING = "withdrawing"
+    WITHDRAWN = "withdrawn"
 
 
 class AttentionReason(StrEnum):
@@ -33,6 +38,10 @@ class AttentionReason(StrEnum):
     # Lever anonymised the candidate: the draft's text is gone from this computer, nothing is sent.
     OPPORTUNITY_ANONYMISED = "opportunity_anonymised"
     UNSENDABLE_TEXT = "unsendable_text"  # stored before intake refused such text; never sent
+    # The author's own form for this interview appeared in Lever after approval (review/own_feedback.py).
+    OWN_FEEDBACK_EXISTS = "own_feedback_exists"
+    # An amendment found the submitted form deleted in Lever (review/amend.py).
+    FORM_GONE = "form_gone"
 
 
 S = DraftState
@@ -50,10 +59,27 @@ ALLOWED: dict[DraftState, frozenset[DraftState]] = {
     S.DISCARDED: frozenset(),
 }
 
+# -- after submission: amend (PUT) and withdraw (DELETE), see review/amend.py -------------------
+#
+#   submitted -> amending -> amend_queued -> submitted (Lever holds the edit)
+#        \          \             \-> amending (Lever refused the edit) / needs_attention (form gone)
+#         \-> withdrawing <-/ -> withdrawn (DELETE answered 204, or 404: already gone)
+#                     \-> submitted (Lever refused to delete it)
+#
+# ``amend_queued`` and ``withdrawing`` are durable intents committed before the request leaves;
+# PUT and DELETE are idempotent, so an unsure attempt is re-read and simply sent again.
+ALLOWED[S.SUBMITTED] = frozenset({S.AMENDING, S.WITHDRAWING})
+ALLOWED[S.AMENDING] = frozenset({S.AMEND_QUEUED, S.SUBMITTED, S.WITHDRAWING})
+ALLOWED[S.AMEND_QUEUED] = frozenset({S.SUBMITTED, S.AMENDING, S.NEEDS_ATTENTION})
+ALLOWED[S.WITHDRAWING] = frozenset({S.WITHDRAWN, S.SUBMITTED})
+ALLOWED[S.WITHDRAWN] = frozenset()
+
 # States in which the reviewer may still edit values and approve.
 REVIEWABLE = frozenset({S.RECEIVED, S.IN_REVIEW, S.NEEDS_ATTENTION})
 # States whose outbox row is live.
 QUEUED = frozenset({S.APPROVED, S.SUBMITTING})
+# States whose outbox row carries a change to a submitted form (a PUT or a DELETE).
+CHANGES = frozenset({S.AMEND_QUEUED, S.WITHDRAWING})
 
 
 class TransitionError(Exception):

@@ -4,6 +4,10 @@ For each due entry:
 1. re-read the template from Lever (``engine.ensure_template(max_age=0)``:
    not the hour's TTL, an edit made minutes ago must be seen); on drift the
    draft goes back to the reviewer instead of being sent;
+   then read the opportunity's feedback: a form by the same author for the same
+   interview that was not there at approval stops the send (needs attention,
+   ``review/own_feedback.py``), and this entry's own form, found there, is recorded
+   instead of sent again;
 2. commit ``submitting`` *before* the POST leaves;
 3. POST ``/opportunities/:id/feedback?perform_as=``;
 4. on success record ``submitted`` with Lever's id, then read the form back
@@ -15,7 +19,8 @@ author, panel/interview and ``completedAt`` before ever sending again.
 Lever's 400 -> needs attention (with Lever's message and the local
 validation); 401/403 -> the outbox pauses until resumed; 429/5xx/network ->
 back off. A file lock keeps two processes (GUI and ``submit``) from flushing
-the same outbox at once.
+the same outbox at once. After the new forms, each flush sends the queued
+amendments (PUT) and withdrawals (DELETE) of submitted forms (``review/amend.py``).
 """
 
 from __future__ import annotations
@@ -27,7 +32,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Callable, Iterable
 
 from lever_desktop.lever import errors as le
-from lever_desktop.review import cache_view, queue, reconcile
+from lever_desktop.review import amend, cache_view, own_feedback, queue, reconcile
 from lever_desktop.review.drafts import dumps, now_ms
 from lever_desktop.review.flush_lock import FlushLock
 from lever_desktop.review.lifecycle import AttentionReason, DraftState
@@ -46,6 +51,11 @@ class FlushReport:
     reconciled: list[str] = field(default_factory=list)  # found already stored after an ambiguous failure
     rejected: list[str] = field(default_factory=list)  # Lever's 400 -> needs attention
     drifted: list[str] = field(default_factory=list)  # template changed -> back to review
+    # The author's own form appeared in Lever since approval -> needs attention (review/own_feedback.py).
+    own_feedback: list[str] = field(default_factory=list)
+    # Changes to submitted forms (review/amend.py): PUT answered, DELETE answered (or already gone).
+    amended: list[str] = field(default_factory=list)
+    withdrawn: list[str] = field(default_factory=list)
     retrying: list[str] = field(default_factory=list)
     paused: dict[str, Any] | None = None
     readback_differences: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
@@ -105,6 +115,8 @@ class Outbox:
                 await self._send(entry, report)
                 if report.paused:
                     break
+            if not report.paused:
+                await amend.send_changes(self, ids, None if ignore_schedule else self.clock(), report)
         return report
 
     async def drain(self, draft_ids: Iterable[str] | None = None, *, deadline_s: float = 600.0,
@@ -118,12 +130,18 @@ class Outbox:
             r = await self.flush(ids, resume=resume)
             resume = False
             _merge(total, r)
-            nxt = await self.store.call(queue.next_due, ids)
+            nxt = await self.next_due(ids)
             if r.paused or nxt is None or loop.time() >= end:
                 total.retrying = [e.draft_id for e in await self.pending(ids)]
+                total.retrying += [c.draft_id for c in await self.store.call(amend.changes, ids)]
                 return total
             # Wait until the earliest entry is due (backoff chosen above), not a fixed nap.
             await asyncio.sleep(min(max(0, nxt - self.clock()) / 1000, max(0.0, end - loop.time())))
+
+    async def next_due(self, draft_ids: Iterable[str] | None = None) -> int | None:
+        """When the earliest live entry (a new form, or a change to a submitted one) is due."""
+        due = [await self.store.call(queue.next_due, draft_ids), await self.store.call(amend.next_due, draft_ids)]
+        return min((d for d in due if d is not None), default=None)
 
     # -- steps ----------------------------------------------------------------------------------
     async def _send(self, entry: queue.Entry, report: FlushReport) -> None:
@@ -131,6 +149,8 @@ class Outbox:
             report.rejected.append(entry.draft_id)
             return
         if not await self._template_unchanged(entry, report):
+            return
+        if not await self._own_feedback_clear(entry, report):
             return
         sent_at = self.clock()
         if not await self.store.call(queue.claim, entry.draft_id, sent_at, sent_at + self.settle_ms):
@@ -241,6 +261,35 @@ class Outbox:
         report.paused = {"status": e.status, "message": msg, "at": self.clock()}
         await self.store.call(queue.set_pause, report.paused)
 
+    async def _own_feedback_clear(self, entry: queue.Entry, report: FlushReport) -> bool:
+        """Read Lever just before the POST: never add a form next to the author's own one unless
+        the reviewer chose to, knowing it was there (review/own_feedback.py)."""
+        try:
+            forms = [f async for f in self.client.paginate(entry.path)]
+        except le.LeverAuthError as e:
+            await self._pause(e, report)
+            return False
+        except (le.LeverError, OSError) as e:
+            # The error first: the outbox page and the offline banner read what kind of failure it was.
+            await self.store.call(queue.postpone, entry.draft_id, self._backoff(entry),
+                                  f"{_describe(e)} (checking Lever for the author's own feedback)")
+            report.retrying.append(entry.draft_id)
+            return False
+        found = await self.store.call(own_feedback.before_send, entry.draft_id, entry.opportunity_id, forms,
+                                      entry.body, entry.perform_as)
+        if found.ours is not None:  # an earlier attempt did land: record it, never send a duplicate
+            await self.store.call(queue.claim, entry.draft_id, self.clock())
+            await self._submitted(entry, found.ours, report, reconciled=True)
+            return False
+        if found.new_forms:
+            now = self.clock()
+            await self.store.call(queue.needs_attention, entry.draft_id, AttentionReason.OWN_FEEDBACK_EXISTS, {
+                "message": f"{found.new_forms[-1].describe(now)}, after this draft was approved; not sent.",
+                "ownFeedback": [f.to_json() for f in found.new_forms]})
+            report.own_feedback.append(entry.draft_id)
+            return False
+        return True
+
     def _backoff(self, entry: queue.Entry, retry_after_s: float | None = None) -> int:
         step = min(self.backoff_cap_ms, self.backoff_base_ms * 2 ** max(0, entry.attempts - 1))
         wait = step * (0.5 + self.rng() / 2)
@@ -258,7 +307,7 @@ def _describe(e: BaseException) -> str:
 
 
 def _merge(total: FlushReport, r: FlushReport) -> None:
-    for name in ("submitted", "reconciled", "rejected", "drifted"):
+    for name in ("submitted", "reconciled", "rejected", "drifted", "own_feedback", "amended", "withdrawn"):
         getattr(total, name).extend(getattr(r, name))
     total.readback_differences.update(r.readback_differences)
     total.paused = r.paused

@@ -5,6 +5,9 @@ around it what the reviewer needs to decide: the candidate, the template, the
 flags, who the feedback will be authored as, the exact payload, and — after
 approval — what happened to it. Every label here shows names, messages and
 errors from Lever or the draft, so all of them are plain text (``ui/plain.py``).
+When the author already has a form for this
+interview in Lever, a notice says so and Approve waits for an explicit "add a
+second form"; a submitted draft offers Amend and Withdraw from Lever.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from typing import Any
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QFrame,
     QHBoxLayout,
@@ -37,6 +41,9 @@ class DraftEditor(QWidget):
     nextRequested = Signal()
     previousRequested = Signal()
     authorChoiceChanged = Signal()
+    amendRequested = Signal()
+    withdrawRequested = Signal()
+    secondFormToggled = Signal(bool)
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -71,6 +78,13 @@ class DraftEditor(QWidget):
         self.author.currentIndexChanged.connect(self.authorChoiceChanged)
         self.author_note = plain_label()
         self.author_note.setWordWrap(True)
+        # The author's own form already in Lever: text from Lever, so plain text.
+        self.own_feedback = QLabel(objectName="ownFeedback", wordWrap=True)
+        self.own_feedback.setTextFormat(Qt.TextFormat.PlainText)
+        self.own_feedback.setStyleSheet("color: #9a6700")
+        self.second_form = QCheckBox("Add this as a second form next to theirs")
+        self.second_form.setToolTip("The audit trail records this choice")
+        self.second_form.toggled.connect(self.secondFormToggled)
         self.outcome = plain_label()
         self.outcome.setWordWrap(True)
         self.outcome.setObjectName("draftOutcome")
@@ -90,6 +104,10 @@ class DraftEditor(QWidget):
         bold.setBold(True)
         self.approve.setFont(bold)
         self.approve.setMinimumWidth(140)
+        self.amend = QPushButton("Amend")
+        self.amend.setToolTip("Reopen this submitted form, edit it and send the change to Lever")
+        self.withdraw = QPushButton("Withdraw from Lever…")
+        self.withdraw.setToolTip("Delete this form from Lever (asks first)")
 
         author_row = QHBoxLayout()
         author_row.addWidget(self.author_label)
@@ -99,7 +117,7 @@ class DraftEditor(QWidget):
         for b in (self.previous, self.next):
             buttons.addWidget(b)
         buttons.addStretch(1)
-        for b in (self.show_payload, self.discard, self.approve):
+        for b in (self.show_payload, self.withdraw, self.amend, self.discard, self.approve):
             buttons.addWidget(b)
 
         layout = QVBoxLayout(self)
@@ -107,6 +125,8 @@ class DraftEditor(QWidget):
         layout.addWidget(self.meta)
         layout.addWidget(self.flags)
         layout.addWidget(self.body, 1)
+        layout.addWidget(self.own_feedback)
+        layout.addWidget(self.second_form)
         layout.addWidget(self.outcome)
         layout.addLayout(author_row)
         layout.addLayout(buttons)
@@ -114,6 +134,8 @@ class DraftEditor(QWidget):
 
         self.approve.clicked.connect(self.approveRequested)
         self.discard.clicked.connect(self.discardRequested)
+        self.amend.clicked.connect(self.amendRequested)
+        self.withdraw.clicked.connect(self.withdrawRequested)
         self.next.clicked.connect(self.nextRequested)
         self.previous.clicked.connect(self.previousRequested)
         self.show_payload.toggled.connect(self.preview.setVisible)
@@ -125,6 +147,8 @@ class DraftEditor(QWidget):
         self.meta.clear()
         self.flags.clear()
         self.outcome.clear()
+        self.set_own_feedback([])
+        self.set_after_submission(amend=False, withdraw=False)
         self.set_form(None)
         self.set_actions_enabled(False)
 
@@ -172,6 +196,22 @@ class DraftEditor(QWidget):
 
     def chosen_author(self) -> str | None:
         return self.author.currentData()
+
+    def set_own_feedback(self, notices: list[str]) -> None:
+        """"Frances Haddad submitted feedback for this interview 2 days ago": shown with the
+        choice to add a second form, unticked each time a draft is shown."""
+        self.own_feedback.setText("\n".join(f"⚠ {n}." for n in notices))
+        self.own_feedback.setVisible(bool(notices))
+        self.second_form.blockSignals(True)
+        self.second_form.setChecked(False)
+        self.second_form.blockSignals(False)
+        self.second_form.setVisible(bool(notices))
+
+    def set_after_submission(self, *, amend: bool, withdraw: bool) -> None:
+        """Amend / Withdraw from Lever are offered only for a form Lever holds."""
+        self.amend.setVisible(amend)
+        self.withdraw.setVisible(withdraw)
+        self.discard.setVisible(not (amend or withdraw))
 
     def set_payload(self, payload: dict[str, Any] | None, problem: str = "") -> None:
         self.preview.setPlainText(json.dumps(payload, indent=2, ensure_ascii=False) if payload else problem)

@@ -1,7 +1,9 @@
 """Drafts to review: the list, the editor, approve / discard, J/K, payload preview.
 
 Approving only writes the outbox (it works offline); the outbox controller
-sends it and reports back, and the editor then shows the outcome.
+sends it and reports back, and the editor then shows the outcome. Opening a
+draft also asks Lever (in the background) whether its author already filled in
+the form; a submitted draft can be amended or withdrawn from Lever.
 """
 
 from __future__ import annotations
@@ -13,8 +15,9 @@ from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QHeaderView, QMessageBox, QSplitter
 
+from lever_desktop.review import amend
 from lever_desktop.review.approval import ApprovalError, approve, build_body
-from lever_desktop.review.lifecycle import REVIEWABLE
+from lever_desktop.review.lifecycle import REVIEWABLE, DraftState
 from lever_desktop.ui import queries
 from lever_desktop.ui.draft_editor import DraftEditor
 from lever_desktop.ui.pages import TablePage
@@ -29,6 +32,7 @@ class DraftsController(QObject):
     approved = Signal(str)  # draft id: the outbox should wake up
     changed = Signal()  # counts may have changed
     loaded = Signal(str)  # draft id now in the editor (tests wait on it)
+    own_feedback_checked = Signal(str)  # draft id whose author's forms were just re-read from Lever
 
     def __init__(self, session, runner: TaskRunner, parent=None) -> None:
         super().__init__(parent)
@@ -50,6 +54,10 @@ class DraftsController(QObject):
         self.list.table.selectionModel().currentRowChanged.connect(self._selected)
         self.editor.approveRequested.connect(self.approve_current)
         self.editor.discardRequested.connect(self.discard_current)
+        self.editor.amendRequested.connect(self.amend_current)
+        self.editor.withdrawRequested.connect(self.withdraw_current)
+        self.editor.secondFormToggled.connect(lambda _on: self.editor.approve.setEnabled(
+            self._editable() and self._can_approve()))
         self.editor.nextRequested.connect(lambda: self.step(1))
         self.editor.previousRequested.connect(lambda: self.step(-1))
         self.editor.show_payload.toggled.connect(lambda on: on and self._update_payload())
@@ -114,6 +122,32 @@ class DraftsController(QObject):
         self.runner.run(self.session.store.call(queries.draft_view, draft_id, service), owner=self.editor,
                         on_success=lambda v: self._show(draft_id, v), name="open draft")
 
+    def _check_lever_for_own_feedback(self, draft_id: str, opportunity_id: str) -> None:
+        """Re-read the opportunity's feedback from Lever: the interviewer may have written theirs
+        since the last sync. Offline, the cache's answer stands (and the outbox checks again)."""
+        engine = self.session.engine
+        if engine is None or getattr(engine, "state", None) == "offline":
+            return
+
+        async def check() -> list[str] | None:
+            try:
+                await engine.refresh_opportunity(opportunity_id)
+            except Exception:  # noqa: BLE001 - unreachable now: the pre-send check still guards
+                return None
+            view = await self.session.store.call(queries.draft_view, draft_id, None)
+            return None if view is None else view["own_feedback"]
+
+        def show(notices: list[str] | None) -> None:
+            if notices is None or draft_id != self.draft_id or self.view is None:
+                return
+            if notices != self.view["own_feedback"]:
+                self.view["own_feedback"] = notices
+                self.editor.set_own_feedback(notices)
+                self.editor.approve.setEnabled(self._editable() and self._can_approve())
+            self.own_feedback_checked.emit(draft_id)
+
+        self.runner.run(check(), owner=self.editor, on_success=show, name="check Lever for the author's feedback")
+
     def _show(self, draft_id: str, view: dict[str, Any] | None) -> None:
         if draft_id != self.draft_id:
             return  # the reviewer moved on meanwhile
@@ -146,20 +180,40 @@ class DraftsController(QObject):
         if view["service_author"]:
             choices.append((f"Service account: {view['service_author']}", self.session.settings.service_account_email))
         self.editor.set_authors(choices, view["author_problem"])
-        reviewable = rec.state in REVIEWABLE
-        self.editor.set_actions_enabled(reviewable, approvable=self._can_approve())
-        widget.setEnabled(reviewable)
+        self.editor.set_own_feedback(view["own_feedback"])
+        self._set_state_actions(rec.state)
         self.show_state(rec.state, rec.attention_reason, rec.lever_feedback_id, rec.readback)
         self._update_payload()
         self.loaded.emit(draft_id)
+        if rec.state in REVIEWABLE:
+            self._check_lever_for_own_feedback(draft_id, rec.opportunity_id)
+
+    def _editable(self) -> bool:
+        return self.view is not None and self.view["record"].state in REVIEWABLE | {DraftState.AMENDING}
+
+    def _set_state_actions(self, state: str) -> None:
+        """What the reviewer may do in this state: edit and approve; or amend / withdraw a sent form."""
+        editable = state in REVIEWABLE | {DraftState.AMENDING}
+        self.editor.set_actions_enabled(editable, approvable=self._can_approve())
+        self.editor.author.setEnabled(state in REVIEWABLE)  # a form in Lever keeps its author
+        self.editor.approve.setText("Send amendment" if state == DraftState.AMENDING else "Approve")
+        self.editor.set_after_submission(amend=state in (DraftState.SUBMITTED, DraftState.AMENDING),
+                                         withdraw=state in (DraftState.SUBMITTED, DraftState.AMENDING))
+        self.editor.amend.setText("Cancel amendment" if state == DraftState.AMENDING else "Amend")
+        if self.editor.form_widget is not None:
+            self.editor.form_widget.setEnabled(editable)
 
     def _can_approve(self) -> bool:
         """Also explains itself: the Approve button's tooltip lists what still blocks it."""
         if self.form is None or self.view is None:
             return False
         reasons = list(self.form.can_approve(self.session.settings.confidence_threshold).reasons)
-        if not self.view["author"]:
+        amending = self.view["record"].state == DraftState.AMENDING  # the form in Lever keeps its author
+        if not self.view["author"] and not amending:
             reasons.append(f"No Lever user to author it as: {self.view['author_problem']}")
+        if self.view["own_feedback"] and not self.editor.second_form.isChecked():
+            reasons.append(f"{self.view['own_feedback'][-1]}: read theirs in Lever; tick “Add this as a second "
+                           "form” to send yours as well, or discard this draft")
         self.editor.approve.setToolTip("Approve and submit to Lever (Ctrl+Enter)" if not reasons else
                                        plain_tooltip("Before approving:\n• " + "\n• ".join(reasons)))
         return not reasons
@@ -171,6 +225,12 @@ class DraftsController(QObject):
             "submitted": (f"✔ Submitted to Lever (feedback {feedback_id}).", "ok"),
             "needs_attention": (f"Needs attention: {str(reason or '').replace('_', ' ')}.", "error"),
             "discarded": ("Discarded.", "info"),
+            "amending": (f"Amending the form in Lever (feedback {feedback_id}): edit, then Send amendment."
+                         + (f" Needs attention: {str(reason).replace('_', ' ')}." if reason else ""),
+                         "error" if reason else "info"),
+            "amend_queued": ("Amendment queued — it goes to Lever as soon as Lever is reachable.", "warn"),
+            "withdrawing": ("Withdrawing from Lever…", "warn"),
+            "withdrawn": (f"Withdrawn: feedback {feedback_id} was deleted from Lever.", "info"),
         }.get(state)
         readback = readback or {}
         if state == "submitted" and readback.get("differences"):
@@ -226,9 +286,16 @@ class DraftsController(QObject):
         if self.form is None or self.view is None:
             return
         rec = self.view["record"]
+        errors = [str(e) for e in self.form.errors()]
+        if rec.state == DraftState.AMENDING:  # an edit of the form Lever holds: a PUT as its author
+            author = (rec.author or {}).get("user_id") or "(the form's author)"
+            self.editor.set_payload({"method": "PUT", "path": f"/opportunities/{rec.opportunity_id}/feedback/"
+                                     f"{rec.lever_feedback_id}", "params": {"perform_as": author},
+                                     "body": {"fieldValues": self.form.field_values(strict=False)},
+                                     **({"notYetValid": errors} if errors else {})})
+            return
         body = build_body(rec.template_id, rec.panel_id, rec.interview_id, int(time.time() * 1000),
                           self.form.field_values(strict=False))
-        errors = [str(e) for e in self.form.errors()]
         author = self.view["author_id"] if self.editor.chosen_author() is None else "(the service account)"
         self.editor.set_payload({"method": "POST", "path": f"/opportunities/{rec.opportunity_id}/feedback",
                                  "params": {"perform_as": author or "(no Lever user found)"}, "body": body,
@@ -238,10 +305,12 @@ class DraftsController(QObject):
     def approve_current(self) -> None:
         if self.form is None or self.draft_id is None or not self.editor.approve.isEnabled():
             return
-        self.runner.run(self._approve(self.draft_id, self._values(), self.editor.chosen_author()),
+        second = self.editor.second_form.isVisible() and self.editor.second_form.isChecked()
+        self.runner.run(self._approve(self.draft_id, self._values(), self.editor.chosen_author(), second),
                         owner=self.editor, name="approve draft")
 
-    async def _approve(self, draft_id: str, values: dict[str, Any], chosen: str | None) -> None:
+    async def _approve(self, draft_id: str, values: dict[str, Any], chosen: str | None,
+                       second_form: bool = False) -> None:
         confirm = False
         if chosen:
             box = plain_message_box(QMessageBox(
@@ -256,14 +325,17 @@ class DraftsController(QObject):
         try:
             result = await approve(self.session.store, draft_id, reviewer=self.session.reviewer, values=values,
                                    chosen_email=chosen, service_account_email=self.session.settings.service_account_email,
-                                   confirm_service_account=confirm)
+                                   confirm_service_account=confirm, add_second_form=second_form)
         except ApprovalError as e:
             self.editor.set_outcome(str(e), "error")
             self.editor.approve.setEnabled(self._can_approve())
             self.reload()
             return
         if draft_id == self.draft_id:
-            self.editor.set_outcome(f"Approved — will be authored as {result.author.describe()}. Sending…", "warn")
+            self.editor.set_outcome(f"Amendment approved — sending it to Lever as {result.author.name}…"
+                                    if result.method == "PUT" else
+                                    f"Approved — will be authored as {result.author.describe()}. Sending…", "warn")
+            self.editor.set_after_submission(amend=False, withdraw=False)
             self.editor.set_actions_enabled(False)
             if self.editor.form_widget is not None:
                 self.editor.form_widget.setEnabled(False)
@@ -285,10 +357,58 @@ class DraftsController(QObject):
         self.step(1)
         self.reload()
 
+    # -- after submission: amend, withdraw (review/amend.py) -------------------------------------
+    def amend_current(self) -> None:
+        if self.draft_id is not None:
+            self.runner.run(self._amend(self.draft_id), owner=self.editor, name="amend draft")
+
+    async def _amend(self, draft_id: str) -> None:
+        """Amend a submitted form, or (the same button while amending) cancel the amendment."""
+        cancelling = self.view is not None and self.view["record"].state == DraftState.AMENDING
+        try:
+            if cancelling:
+                await amend.cancel(self.session.store, draft_id, reviewer=self.session.reviewer)
+            else:
+                await amend.reopen(self.session.store, draft_id, reviewer=self.session.reviewer)
+        except amend.ChangeError as e:
+            self.editor.set_outcome(str(e), "error")
+            return
+        self.open(draft_id)  # editable again (or read-only again), showing what Lever holds
+        self.reload()
+
+    def withdraw_current(self) -> None:
+        if self.draft_id is not None and self.view is not None and self.view["withdraw_question"]:
+            self.runner.run(self._withdraw(self.draft_id, self.view["withdraw_question"]), owner=self.editor,
+                            name="withdraw draft")
+
+    async def _withdraw(self, draft_id: str, question: str) -> None:
+        box = QMessageBox(QMessageBox.Icon.Warning, "Withdraw from Lever?", question,
+                          QMessageBox.StandardButton.Cancel, self.editor)
+        box.setTextFormat(Qt.TextFormat.PlainText)  # names and the form's title come from Lever
+        box.setInformativeText("The form is deleted from Lever for everyone. The audit trail keeps a record.")
+        delete = box.addButton("Withdraw from Lever", QMessageBox.ButtonRole.DestructiveRole)
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        await dialog_result(box)
+        if box.clickedButton() is not delete:
+            return
+        try:
+            await amend.withdraw(self.session.store, draft_id, reviewer=self.session.reviewer)
+        except amend.ChangeError as e:
+            self.editor.set_outcome(str(e), "error")
+            return
+        if draft_id == self.draft_id:
+            self._set_state_actions(DraftState.WITHDRAWING)
+            self.show_state(DraftState.WITHDRAWING, None, None, None)
+        self.approved.emit(draft_id)  # the outbox sends it
+        self.reload()
+
     def outbox_progress(self, draft_id: str, state: str, reason: str | None, feedback_id: str | None,
                         readback: Any) -> None:
         """The outbox moved a draft on: update the editor if it is showing that draft."""
         if draft_id == self.draft_id:
+            if self.view is not None and self.view["record"].state != state:
+                self.open(draft_id)  # new actions (amend, withdraw) and the question to ask come with it
+                return
             self.show_state(state, reason, feedback_id, readback)
 
 

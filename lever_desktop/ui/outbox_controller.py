@@ -13,7 +13,6 @@ import time
 
 from PySide6.QtCore import QObject, Qt, Signal
 
-from lever_desktop.review import queue
 from lever_desktop.ui import queries
 from lever_desktop.ui.pages import TablePage
 from lever_desktop.ui.tasks import TaskRunner
@@ -59,7 +58,7 @@ class OutboxController(QObject):
                 report = None
             if report is not None:
                 await self._reported(report)
-            due = await self.session.store.call(queue.next_due)
+            due = await self.session.outbox.next_due()  # new forms, amendments and withdrawals
             timeout = IDLE_RECHECK_S if due is None else min(IDLE_RECHECK_S, max(0.2, (due - _now()) / 1000))
             # asyncio.timeout, not wait_for: on Python 3.11 wait_for swallows a cancel that lands
             # just as the event is set (gh-86296), and quitting then hung until the next recheck.
@@ -68,8 +67,9 @@ class OutboxController(QObject):
                     await self._wake.wait()
 
     async def _reported(self, report) -> None:
+        changed = [*report.own_feedback, *report.amended, *report.withdrawn]
         named = [*report.submitted, *report.reconciled, *report.rejected, *report.drifted,
-                 *report.readback_differences]
+                 *report.readback_differences, *changed]
         labels = await self.session.store.call(queries.draft_labels, named) if named else {}
 
         def label(draft_id: str) -> str:
@@ -81,6 +81,13 @@ class OutboxController(QObject):
             self.activity.emit("outbox", f"Lever rejected {label(draft_id)}: it needs your attention")
         for draft_id in report.drifted:
             self.activity.emit("outbox", f"the form of {label(draft_id)} changed in Lever: back to review")
+        for draft_id in report.own_feedback:
+            self.activity.emit("outbox", f"not sent: the interviewer wrote their own form for {label(draft_id)} "
+                                         "in Lever after approval — it needs your attention")
+        for draft_id in report.amended:
+            self.activity.emit("outbox", f"amended {label(draft_id)} in Lever")
+        for draft_id in report.withdrawn:
+            self.activity.emit("outbox", f"withdrew {label(draft_id)} from Lever")
         for draft_id, diffs in report.readback_differences.items():
             self.activity.emit("outbox", f"Lever stored {label(draft_id)} differently: {diffs}")
         if report.paused:
@@ -89,7 +96,8 @@ class OutboxController(QObject):
         unreachable = any(str(r[5] or "").startswith("LeverUnavailable") and r[2] == "approved" for r in rows)
         self.unreachable.emit(unreachable and not (report.submitted or report.reconciled))
         self._fill(rows)
-        for draft_id in set(report.submitted + report.reconciled + report.rejected + report.drifted + report.retrying):
+        for draft_id in set(report.submitted + report.reconciled + report.rejected + report.drifted + report.retrying
+                            + changed):
             self.draft_moved.emit(draft_id)
         self.flushed.emit(report)
 

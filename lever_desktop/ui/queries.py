@@ -164,7 +164,8 @@ def counts(conn: sa.Connection) -> dict[str, int]:
 
     return {
         "review": one("SELECT count(*) FROM drafts WHERE state IN ('received', 'in_review')"),
-        "outbox": one("SELECT count(*) FROM outbox WHERE sent_at IS NULL"),
+        "outbox": one("SELECT count(*) FROM outbox ob JOIN drafts d ON d.draft_id = ob.draft_id "
+                      "WHERE ob.sent_at IS NULL OR d.state IN ('amend_queued', 'withdrawing')"),
         "attention": one("SELECT count(*) FROM drafts WHERE state = 'needs_attention'"),
         "candidates": one("SELECT count(*) FROM opportunities WHERE archived_at IS NULL"),
     }
@@ -174,6 +175,8 @@ def counts(conn: sa.Connection) -> dict[str, int]:
 DRAFT_STATE_LABELS = {
     "received": "To review", "in_review": "To review", "needs_attention": "Needs attention",
     "approved": "Queued", "submitting": "Sending…", "submitted": "Submitted", "discarded": "Discarded",
+    "amending": "Amending", "amend_queued": "Amendment queued", "withdrawing": "Withdrawing…",
+    "withdrawn": "Withdrawn",
 }
 DAY_MS = 86_400_000
 
@@ -184,21 +187,25 @@ def review_list(conn: sa.Connection, now_ms: int) -> list[tuple[Any, ...]]:
         SELECT d.draft_id, coalesce(o.name, d.opportunity_id), coalesce(json_extract(d.template_json, '$.text'),
                d.template_id), d.interviewer_email, json_array_length(d.flags_json), d.received_at, d.state
         FROM drafts d LEFT JOIN opportunities o ON o.id = d.opportunity_id
-        WHERE d.state IN ('received', 'in_review', 'needs_attention', 'approved', 'submitting')
-           OR (d.state = 'submitted' AND d.updated_at > :since)
-        ORDER BY d.state IN ('received', 'in_review', 'needs_attention') DESC, d.received_at, d.draft_id
+        WHERE d.state IN ('received', 'in_review', 'needs_attention', 'approved', 'submitting',
+                          'amending', 'amend_queued', 'withdrawing')
+           OR (d.state IN ('submitted', 'withdrawn') AND d.updated_at > :since)
+        ORDER BY d.state IN ('received', 'in_review', 'needs_attention', 'amending') DESC, d.received_at, d.draft_id
     """
     return [tuple(r) for r in conn.execute(sa.text(sql), {"since": now_ms - DAY_MS})]
 
 
-def draft_view(conn: sa.Connection, draft_id: str, service_account: str | None) -> dict[str, Any] | None:
+def draft_view(conn: sa.Connection, draft_id: str, service_account: str | None,
+               now_ms: int | None = None) -> dict[str, Any] | None:
     """What the draft editor shows: the draft, its candidate and interview, and its author."""
-    from lever_desktop.review import cache_view, drafts
+    from lever_desktop.review import amend, cache_view, drafts, own_feedback
     from lever_desktop.review.authors import AuthorUnresolved, resolve_author
+    from lever_desktop.review.lifecycle import REVIEWABLE
 
     rec = drafts.get(conn, draft_id)
     if rec is None:
         return None
+    now_ms = now_ms if now_ms is not None else drafts.now_ms()
     current = cache_view.template(conn, rec.template_id)
     opp = conn.execute(sa.text("SELECT name, headline FROM opportunities WHERE id = :id"),
                        {"id": rec.opportunity_id}).first()
@@ -218,8 +225,16 @@ def draft_view(conn: sa.Connection, draft_id: str, service_account: str | None) 
             service = f"{service.name} <{service.email}>"
         except AuthorUnresolved:
             service = None
+    # The author's own form for this interview, before the draft is shown as ready to approve.
+    own = own_feedback.for_draft(conn, rec, author_id) if rec.state in REVIEWABLE else []
+    try:
+        withdraw_question = amend.withdrawal_question(conn, draft_id)
+    except amend.ChangeError:  # not (or no longer) in Lever
+        withdraw_question = None
     return {
         "record": rec,
+        "own_feedback": [f.describe(now_ms) for f in own],
+        "withdraw_question": withdraw_question,
         "template": rec.template or (current[1] if current else None),
         "template_drifted": bool(current and rec.template_version and current[0] != rec.template_version),
         "candidate": opp[0] if opp else f"Unknown candidate {rec.opportunity_id}",
@@ -239,7 +254,7 @@ def save_review_values(conn: sa.Connection, draft_id: str, values: dict[str, Any
     from lever_desktop.review.lifecycle import DraftState, REVIEWABLE
 
     rec = drafts.get(conn, draft_id)
-    if rec is None or rec.state not in REVIEWABLE:
+    if rec is None or rec.state not in REVIEWABLE | {DraftState.AMENDING}:
         return
     if rec.state == DraftState.RECEIVED:
         drafts.transition(conn, draft_id, DraftState.IN_REVIEW, actor=reviewer, event="opened")
@@ -272,7 +287,8 @@ def outbox_list(conn: sa.Connection) -> list[tuple[Any, ...]]:
                ob.attempts, ob.last_error, coalesce(ob.approved_at, d.updated_at), d.lever_feedback_id
         FROM drafts d LEFT JOIN outbox ob ON ob.draft_id = d.draft_id
         LEFT JOIN opportunities o ON o.id = d.opportunity_id
-        WHERE d.state IN ('approved', 'submitting', 'needs_attention') OR ob.sent_at IS NULL AND ob.draft_id IS NOT NULL
+        WHERE d.state IN ('approved', 'submitting', 'needs_attention', 'amend_queued', 'withdrawing')
+           OR ob.sent_at IS NULL AND ob.draft_id IS NOT NULL
         ORDER BY d.state = 'needs_attention' DESC, ob.approved_at
     """
     return [tuple(r) for r in conn.execute(sa.text(sql))]

@@ -216,3 +216,98 @@ def test_a_hostile_draft_paints_nothing_in_the_main_window(desktop, sandbox, qtb
     rich = [label.text() for label in labels if label.textFormat() != Qt.TextFormat.PlainText]
     assert not [text for text in rich if "APPROVED BY" in text or "<img" in text or "evil.example" in text]
     assert all(label.textFormat() == Qt.TextFormat.PlainText for label in showing)
+
+
+# -- the interviewer's own feedback; amend and withdraw ------------------------------------------------
+
+def _interviewer_id(sandbox, doc) -> str:
+    with httpx.Client(base_url=sandbox.base_url, auth=(sandbox.api_key, "")) as lever:
+        interviews = lever.get(f"/opportunities/{doc['opportunityId']}/interviews").raise_for_status().json()["data"]
+    [iv] = [i for i in interviews if i["id"] == doc["interviewId"]]
+    return next(p["id"] for p in iv["interviewers"] if p["email"] == doc["interviewerEmail"])
+
+
+def _write_their_own_form(sandbox, doc) -> None:
+    """The interviewer fills in the form in Lever themselves, after the last sync."""
+    body = {"baseTemplateId": doc["templateId"], "panel": doc["panelId"], "interview": doc["interviewId"],
+            "completedAt": doc["createdAt"], "fieldValues": [{"id": f["id"], "value": f["value"]} for f in doc["fields"]]}
+    with httpx.Client(base_url=sandbox.base_url, auth=(sandbox.api_key, "")) as lever:
+        lever.post(f"/opportunities/{doc['opportunityId']}/feedback", json=body,
+                   params={"perform_as": _interviewer_id(sandbox, doc)}).raise_for_status()
+
+
+def _message_box():
+    from PySide6.QtWidgets import QMessageBox
+
+    boxes = [w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox) and w.isVisible()]
+    return boxes[0] if boxes else None
+
+
+def _interview_forms(sandbox, doc) -> list[dict]:
+    return [f for f in lever_forms(sandbox, doc["opportunityId"]) if f.get("interview") == doc["interviewId"]]
+
+
+def test_their_own_form_in_lever_is_shown_and_a_second_one_needs_a_choice(desktop, sandbox, qtbot, tmp_path):
+    doc = sandbox_draft(sandbox, None)
+    _write_their_own_form(sandbox, doc)  # not in the cache: opening the draft asks Lever
+    drafts = desktop.controller.drafts
+    with qtbot.waitSignal(drafts.own_feedback_checked, timeout=TIMEOUT):
+        import_and_open(desktop, qtbot, tmp_path, doc)
+    editor = drafts.editor
+    assert editor.own_feedback.isVisible() and editor.second_form.isVisible()
+    assert editor.own_feedback.textFormat() == Qt.TextFormat.PlainText
+    assert "submitted feedback for this interview just now" in editor.own_feedback.text()
+    assert not editor.approve.isEnabled() and "second form" in editor.approve.toolTip()
+    editor.second_form.setChecked(True)  # the reviewer read theirs and adds this one knowingly
+    qtbot.waitUntil(editor.approve.isEnabled)
+    qtbot.mouseClick(editor.approve, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "Submitted to Lever" in editor.outcome.text(), timeout=TIMEOUT)
+    assert len(_interview_forms(sandbox, doc)) == 2
+    from lever_desktop.review import drafts as repo
+
+    trail = run(qtbot, desktop.session.store.call(repo.audit_trail, doc["draftId"]))
+    [approved] = [e for e in trail if e["event"] == "approved"]
+    assert approved["detail"]["addSecondForm"] is True and len(approved["detail"]["ownFeedback"]) == 1
+
+
+def test_amend_then_withdraw_a_submitted_form(desktop, sandbox, qtbot, tmp_path):
+    doc = sandbox_draft(sandbox, None)
+    import_and_open(desktop, qtbot, tmp_path, doc)
+    drafts, editor = desktop.controller.drafts, desktop.controller.drafts.editor
+    assert not editor.amend.isVisible() and not editor.withdraw.isVisible()  # nothing in Lever yet
+    qtbot.waitUntil(editor.approve.isEnabled)
+    qtbot.mouseClick(editor.approve, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "Submitted to Lever" in editor.outcome.text() and editor.amend.isVisible(),
+                    timeout=TIMEOUT)
+    [form] = _interview_forms(sandbox, doc)
+    assert not editor.form_widget.isEnabled()
+
+    qtbot.mouseClick(editor.amend, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: drafts.view is not None and drafts.view["record"].state == "amending"
+                    and editor.form_widget is not None and editor.form_widget.isEnabled(), timeout=TIMEOUT)
+    assert editor.approve.text() == "Send amendment" and not editor.author.isEnabled()
+    assert editor.amend.text() == "Cancel amendment" and not editor.discard.isVisible()
+    editor.show_payload.setChecked(True)  # what will be sent: a PUT of the same form, as its author
+    payload = json.loads(editor.preview.toPlainText())
+    assert (payload["method"], payload["path"]) == ("PUT", f"/opportunities/{doc['opportunityId']}/feedback/{form['id']}")
+    assert payload["params"] == {"perform_as": form["user"]} and set(payload["body"]) == {"fieldValues"}
+    row = next(r for r in editor.form_widget.rows if isinstance(r.editor.focus_target(), QPlainTextEdit))
+    row.editor.focus_target().setPlainText("Amended after the debrief.")
+    qtbot.waitUntil(editor.approve.isEnabled)
+    qtbot.mouseClick(editor.approve, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: any(f["id"] == row.field.id and f["value"] == "Amended after the debrief."
+                                for f in _interview_forms(sandbox, doc)[0]["fields"]), timeout=TIMEOUT)
+    assert [f["id"] for f in _interview_forms(sandbox, doc)] == [form["id"]]  # the same form, edited
+    qtbot.waitUntil(lambda: drafts.view["record"].state == "submitted" and editor.withdraw.isVisible(),
+                    timeout=TIMEOUT)
+
+    qtbot.mouseClick(editor.withdraw, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: _message_box() is not None, timeout=TIMEOUT)
+    box = _message_box()
+    assert box.text().startswith("Delete ") and "feedback, submitted " in box.text()
+    assert box.text().endswith(" from Lever?")
+    [delete] = [b for b in box.buttons() if b.text() == "Withdraw from Lever"]
+    qtbot.mouseClick(delete, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "Withdrawn" in editor.outcome.text(), timeout=TIMEOUT)
+    assert _interview_forms(sandbox, doc)[0]["deletedAt"]
+    assert not editor.amend.isVisible() and not editor.withdraw.isVisible()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 
 import pytest
@@ -41,8 +42,18 @@ def test_samples_from_import_to_lever(lever_env, capsys):
     # Importing again changes nothing.
     assert _cli(capsys, "drafts", "import", str(EVERY), "--json")[1]["results"][0]["status"] == "duplicate"
 
-    code, approved = _cli(capsys, "drafts", "approve", "sample-every-field-type", "--json")
+    # Mary Kagan already filled in this interview's form in Lever (seed 1): never a silent second form.
+    shown = _cli(capsys, "drafts", "show", "sample-every-field-type", "--json")[1]
+    assert [f["notice"] for f in shown["ownFeedback"]] and "Mary Kagan submitted feedback for this interview" in \
+        shown["ownFeedback"][0]["notice"]
+    assert cli.main(["--basedir", str(paths.basedir()), "drafts", "approve", "sample-every-field-type"]) == 1
+    err = capsys.readouterr().err
+    assert "Mary Kagan submitted feedback for this interview" in err and "--add-second-form" in err
+    code, approved = _cli(capsys, "drafts", "approve", "sample-every-field-type", "--add-second-form", "--json")
     assert code == 0 and "the interviewer" in approved["authoredAs"]
+    [choice] = [e for e in _cli(capsys, "drafts", "show", "sample-every-field-type", "--json")[1]["audit"]
+                if e["event"] == "approved"]
+    assert choice["detail"]["addSecondForm"] is True and choice["detail"]["ownFeedback"][0]["authorName"] == "Mary Kagan"
     assert _cli(capsys, "drafts", "approve", "sample-phone-screen-flawed")[0] == 1  # invalid values block it
 
     code, dry = _cli(capsys, "submit", "--dry-run", "--json")
@@ -58,3 +69,37 @@ def test_samples_from_import_to_lever(lever_env, capsys):
     assert [e["event"] for e in shown["audit"]][-2:] == ["submitted", "read_back"]
     listed = _cli(capsys, "drafts", "list", "--state", "submitted", "--json")[1]["drafts"]
     assert [d["draftId"] for d in listed] == ["sample-every-field-type"]
+
+
+def test_amend_and_withdraw_from_the_command_line(lever_env, capsys, monkeypatch):
+    assert _cli(capsys, "sync", "--json")[0] == 0
+    assert _cli(capsys, "drafts", "import", str(EVERY), "--json")[0] == 0
+    assert _cli(capsys, "drafts", "approve", "sample-every-field-type", "--add-second-form", "--json")[0] == 0
+    assert _cli(capsys, "submit", "--json")[1]["submitted"] == ["sample-every-field-type"]
+    fid = _cli(capsys, "drafts", "show", "sample-every-field-type", "--json")[1]["leverFeedbackId"]
+
+    assert cli.main(["--basedir", str(paths.basedir()), "drafts", "amend", "sample-every-field-type",
+                     "--set", "nope"]) == 1
+    assert "expected FIELD=JSON" in capsys.readouterr().err
+    text_field = next(k for k, v in _cli(capsys, "drafts", "show", "sample-every-field-type", "--json")[1]["values"]
+                      .items() if isinstance(v, str) and len(v) > 20)
+    code, reopened = _cli(capsys, "drafts", "amend", "sample-every-field-type", "--set",
+                          f'{text_field}="Amended from the terminal."', "--json")
+    assert code == 0 and reopened["state"] == "amending"
+    code, approved = _cli(capsys, "drafts", "approve", "sample-every-field-type", "--json")
+    assert code == 0 and approved["request"]["method"] == "PUT" and approved["request"]["path"].endswith(fid)
+    [put] = _cli(capsys, "submit", "--dry-run", "--json")[1]["requests"]
+    assert put["method"] == "PUT" and put["body"] == approved["request"]["body"]
+    assert {"id": text_field, "value": "Amended from the terminal."} in put["body"]["fieldValues"]
+    code, report = _cli(capsys, "submit", "--json")
+    assert code == 0 and report["amended"] == ["sample-every-field-type"] and report["submitted"] == []
+
+    monkeypatch.setattr("sys.stdin", io.StringIO(""))  # not a terminal: nothing is deleted without --yes
+    assert cli.main(["--basedir", str(paths.basedir()), "drafts", "withdraw", "sample-every-field-type"]) == 1
+    err = capsys.readouterr().err
+    assert "Delete Mary Kagan's Every field type feedback, submitted " in err and "--yes" in err
+    assert _cli(capsys, "drafts", "show", "sample-every-field-type", "--json")[1]["state"] == "submitted"
+    code, withdrawn = _cli(capsys, "drafts", "withdraw", "sample-every-field-type", "--yes", "--json")
+    assert code == 0 and withdrawn["state"] == "withdrawn" and withdrawn["report"]["withdrawn"] == [withdrawn["draftId"]]
+    events = [e["event"] for e in _cli(capsys, "drafts", "show", "sample-every-field-type", "--json")[1]["audit"]]
+    assert events[-3:] == ["withdraw_requested", "withdraw_sending", "withdrawn"]

@@ -1,0 +1,149 @@
+"""Never write over an interviewer's own feedback.
+
+An interviewer may have filled in Lever's form themselves before the AI draft
+reached a reviewer. Sending the draft would then put a second form by the same
+person next to theirs, so:
+- when a draft is shown and approved, the cached feedback (synced from Lever)
+  is searched for a form by the same author for the same interview — the same
+  panel when the draft names no interview, the same template on the
+  opportunity when it names neither; the reviewer must then choose to add a
+  second form, and that choice (with the forms it accepted) is in the audit
+  trail of the ``approved`` event;
+- just before the POST the outbox reads the opportunity's feedback from Lever
+  again: a form by that author that was not there at approval stops the send
+  (needs attention), and a form that is this entry's own (matched like a
+  reconciliation) is recorded instead of sending a duplicate.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from typing import Any, Iterable
+
+from sqlalchemy import Connection, select
+
+from lever_desktop.review import cache_view, queue, reconcile
+from lever_desktop.store.mapping import ref
+from lever_desktop.store.review_schema import draft_audit
+
+DAY_MS = 86_400_000
+
+
+@dataclass(frozen=True)
+class OwnForm:
+    """A submitted form in Lever by the draft's author, for the draft's interview."""
+
+    feedback_id: str
+    user_id: str
+    author_name: str
+    completed_at: int | None
+    on_interview: bool
+
+    def describe(self, now_ms: int) -> str:
+        """"Frances Haddad submitted feedback for this interview 2 days ago"."""
+        where = "this interview" if self.on_interview else "this candidate"
+        when = f" {ago(self.completed_at, now_ms)}" if self.completed_at else ""
+        return f"{self.author_name} submitted feedback for {where}{when}"
+
+    def to_json(self) -> dict[str, Any]:
+        return {"feedbackId": self.feedback_id, "userId": self.user_id, "authorName": self.author_name,
+                "completedAt": self.completed_at}
+
+
+def ago(at_ms: int, now_ms: int) -> str:
+    """A person's "when": "just now", "3 hours ago", "yesterday", "2 days ago", "on 3 Dec 2026"."""
+    minutes = max(0, now_ms - at_ms) // 60_000
+    if minutes < 2:
+        return "just now"
+    if minutes < 60:
+        return f"{minutes} minutes ago"
+    if minutes < 24 * 60:
+        hours = minutes // 60
+        return "an hour ago" if hours == 1 else f"{hours} hours ago"
+    days = minutes // (24 * 60)
+    if days == 1:
+        return "yesterday"
+    if days < 30:
+        return f"{days} days ago"
+    return "on " + day_month(at_ms, with_year=True)
+
+
+def day_month(at_ms: int, *, with_year: bool = False) -> str:
+    """"3 Dec" (or "3 Dec 2026"), in local time, without a platform-specific strftime flag."""
+    d = dt.datetime.fromtimestamp(at_ms / 1000)
+    return f"{d.day} {d:%b}" + (f" {d.year}" if with_year else "")
+
+
+def same_slot(form: dict[str, Any], author_id: str, template_id: str, panel_id: str | None,
+              interview_id: str | None) -> bool:
+    """Is ``form`` the author's feedback for the interview (or panel, or opportunity) the draft is for?"""
+    if form.get("deletedAt") or not form.get("completedAt") or ref(form.get("user")) != author_id:
+        return False
+    if interview_id:
+        return ref(form.get("interview")) == interview_id
+    if panel_id:
+        return ref(form.get("panel")) == panel_id
+    return ref(form.get("interview")) is None and ref(form.get("baseTemplateId")) == template_id
+
+
+def find(forms: Iterable[dict[str, Any]], users: Iterable[dict[str, Any]], author_id: str, template_id: str,
+         panel_id: str | None, interview_id: str | None, *, exclude: Iterable[str] = ()) -> list[OwnForm]:
+    names = {u.get("id"): u.get("name") for u in users}
+    skip = set(exclude)
+    return [
+        OwnForm(str(f["id"]), author_id, str(names.get(author_id) or author_id),
+                f.get("completedAt") if isinstance(f.get("completedAt"), int) else None, bool(interview_id))
+        for f in forms
+        if f.get("id") is not None and str(f["id"]) not in skip
+        and same_slot(f, author_id, template_id, panel_id, interview_id)
+    ]
+
+
+def in_cache(conn: Connection, opportunity_id: str, author_id: str, template_id: str, panel_id: str | None,
+             interview_id: str | None, *, exclude: Iterable[str] = ()) -> list[OwnForm]:
+    """The author's forms for this slot as the last sync saw them in Lever."""
+    return find(cache_view.feedback(conn, opportunity_id), cache_view.users(conn), author_id, template_id,
+                panel_id, interview_id, exclude=exclude)
+
+
+def accepted_at_approval(conn: Connection, draft_id: str) -> set[str]:
+    """Forms the reviewer knew of and chose to add a second form next to (the last approval's)."""
+    row = conn.execute(
+        select(draft_audit.c.detail_json)
+        .where(draft_audit.c.draft_id == draft_id, draft_audit.c.event == "approved")
+        .order_by(draft_audit.c.id.desc()).limit(1)
+    ).first()
+    if row is None:
+        return set()
+    detail = json.loads(row.detail_json or "{}")
+    return {str(f.get("feedbackId")) for f in detail.get("ownFeedback") or [] if isinstance(f, dict)}
+
+
+@dataclass
+class BeforeSend:
+    """What the read just before the POST found: ``ours`` (this entry's form is already stored),
+    ``new_forms`` (the author's forms that appeared since approval) or neither (send)."""
+
+    ours: dict[str, Any] | None = None
+    new_forms: list[OwnForm] | None = None
+
+
+def before_send(conn: Connection, draft_id: str, opportunity_id: str, forms: list[dict[str, Any]],
+                body: dict[str, Any], perform_as: str) -> BeforeSend:
+    """Judge the forms Lever holds now (read by the outbox) against what the approval accepted."""
+    ours = reconcile.find_match(forms, body, perform_as, queue.claimed_feedback_ids(conn, opportunity_id))
+    if ours is not None:
+        return BeforeSend(ours=ours)
+    new = find(forms, cache_view.users(conn), perform_as, body["baseTemplateId"], body.get("panel"),
+               body.get("interview"), exclude=accepted_at_approval(conn, draft_id))
+    return BeforeSend(new_forms=new or None)
+
+
+def for_draft(conn: Connection, rec: Any, author_id: str | None) -> list[OwnForm]:
+    """What the review pane warns about before the draft is shown as ready to approve."""
+    if not author_id:
+        return []
+    return in_cache(conn, rec.opportunity_id, author_id, rec.template_id, rec.panel_id, rec.interview_id,
+                    exclude=[rec.lever_feedback_id] if rec.lever_feedback_id else ())
