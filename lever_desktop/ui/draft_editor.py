@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 class DraftEditor(QWidget):
     approveRequested = Signal()
     discardRequested = Signal()
+    removeDuplicateRequested = Signal()
     nextRequested = Signal()
     previousRequested = Signal()
     authorChoiceChanged = Signal()
@@ -81,6 +82,10 @@ class DraftEditor(QWidget):
         self.next = QPushButton("Next ▶")
         self.next.setToolTip("Next draft (J)")
         self.discard = QPushButton("Discard")
+        # Shown only while Lever holds a second form from this draft's approval.
+        self.remove_duplicate = QPushButton("Remove duplicate from Lever…")
+        self.remove_duplicate.setToolTip("Delete the extra form Lever stored from this approval (asks first)")
+        self.remove_duplicate.setVisible(False)
         self.show_payload = QPushButton("Payload")
         self.show_payload.setCheckable(True)
         self.show_payload.setToolTip("Show the exact request Lever will receive")
@@ -100,7 +105,7 @@ class DraftEditor(QWidget):
         for b in (self.previous, self.next):
             buttons.addWidget(b)
         buttons.addStretch(1)
-        for b in (self.show_payload, self.discard, self.approve):
+        for b in (self.remove_duplicate, self.show_payload, self.discard, self.approve):
             buttons.addWidget(b)
 
         layout = QVBoxLayout(self)
@@ -115,6 +120,7 @@ class DraftEditor(QWidget):
 
         self.approve.clicked.connect(self.approveRequested)
         self.discard.clicked.connect(self.discardRequested)
+        self.remove_duplicate.clicked.connect(self.removeDuplicateRequested)
         self.next.clicked.connect(self.nextRequested)
         self.previous.clicked.connect(self.previousRequested)
         self.show_payload.toggled.connect(self.preview.setVisible)
@@ -126,6 +132,7 @@ class DraftEditor(QWidget):
         self.meta.clear()
         self.flags.clear()
         self.outcome.clear()
+        self.remove_duplicate.setVisible(False)
         self.set_form(None)
         self.set_actions_enabled(False)
 

@@ -1,4 +1,4 @@
-"""Drafts to review: the list, the editor, approve / discard, J/K, payload preview.
+"""Drafts to review: the list, the editor, approve / discard, J/K, payload preview, remove a duplicate.
 
 Approving only writes the outbox (it works offline); the outbox controller
 sends it and reports back, and the editor then shows the outcome.
@@ -14,7 +14,9 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QHeaderView, QMessageBox, QSplitter
 
 from lever_desktop.review.approval import ApprovalError, approve, build_body
-from lever_desktop.review.lifecycle import REVIEWABLE
+from lever_desktop.lever.errors import LeverError
+from lever_desktop.review import duplicates
+from lever_desktop.review.lifecycle import REVIEWABLE, STATUS_WORDS, attention_words
 from lever_desktop.ui import queries
 from lever_desktop.ui.draft_editor import DraftEditor
 from lever_desktop.ui.pages import TablePage
@@ -49,6 +51,7 @@ class DraftsController(QObject):
         self.list.table.selectionModel().currentRowChanged.connect(self._selected)
         self.editor.approveRequested.connect(self.approve_current)
         self.editor.discardRequested.connect(self.discard_current)
+        self.editor.removeDuplicateRequested.connect(self.remove_duplicate_current)
         self.editor.nextRequested.connect(lambda: self.step(1))
         self.editor.previousRequested.connect(lambda: self.step(-1))
         self.editor.show_payload.toggled.connect(lambda on: on and self._update_payload())
@@ -148,7 +151,7 @@ class DraftsController(QObject):
         reviewable = rec.state in REVIEWABLE
         self.editor.set_actions_enabled(reviewable, approvable=self._can_approve())
         widget.setEnabled(reviewable)
-        self.show_state(rec.state, rec.attention_reason, rec.lever_feedback_id, rec.readback)
+        self.show_state(rec.state, rec.attention_reason, rec.lever_feedback_id, rec.readback, view["status"])
         self._update_payload()
         self.loaded.emit(draft_id)
 
@@ -163,15 +166,22 @@ class DraftsController(QObject):
                                        "Before approving:\n• " + "\n• ".join(reasons))
         return not reasons
 
-    def show_state(self, state: str, reason: str | None, feedback_id: str | None, readback: Any) -> None:
+    def show_state(self, state: str, reason: str | None, feedback_id: str | None, readback: Any,
+                   status: str | None = None) -> None:
+        readback = readback or {}
+        extra = list(readback.get("duplicates") or [])
         text = {
             "approved": ("Approved — queued for Lever. It goes out as soon as Lever is reachable.", "warn"),
             "submitting": ("Sending to Lever…", "warn"),
+            "checking": (STATUS_WORDS["checking"] + " Its answer was lost; it is not sent again while Lever may "
+                         "still be storing it.", "warn"),
             "submitted": (f"✔ Submitted to Lever (feedback {feedback_id}).", "ok"),
-            "needs_attention": (f"Needs attention: {str(reason or '').replace('_', ' ')}.", "error"),
+            "duplicate_in_lever": (f"Duplicate in Lever: besides feedback {feedback_id}, Lever also holds "
+                                   f"{', '.join(extra)} from this approval. Remove the extra one.", "error"),
+            "needs_attention": (f"Needs attention: {attention_words(reason)}.", "error"),
             "discarded": ("Discarded.", "info"),
-        }.get(state)
-        readback = readback or {}
+        }.get(status or state)
+        self.editor.remove_duplicate.setVisible(state == "submitted" and bool(extra))
         if state == "submitted" and readback.get("differences"):
             text = (text[0] + " Lever's stored form differs from what you approved: see Activity.", "warn")
         elif state == "submitted" and readback.get("error"):
@@ -284,10 +294,39 @@ class DraftsController(QObject):
         self.reload()
 
     def outbox_progress(self, draft_id: str, state: str, reason: str | None, feedback_id: str | None,
-                        readback: Any) -> None:
+                        readback: Any, status: str | None = None) -> None:
         """The outbox moved a draft on: update the editor if it is showing that draft."""
         if draft_id == self.draft_id:
-            self.show_state(state, reason, feedback_id, readback)
+            self.show_state(state, reason, feedback_id, readback, status)
+
+    def remove_duplicate_current(self) -> None:
+        if self.draft_id is None or self.view is None:
+            return
+        extra = (self.view["record"].readback or {}).get("duplicates") or []
+        if extra:
+            self.runner.run(self._remove_duplicate(self.draft_id, extra[0]), owner=self.editor, name="remove duplicate")
+
+    async def _remove_duplicate(self, draft_id: str, feedback_id: str) -> None:
+        try:
+            dup = await self.session.store.call(duplicates.find, draft_id, feedback_id)
+        except duplicates.DuplicateError as e:
+            self.editor.set_outcome(str(e), "error")
+            return
+        box = QMessageBox(QMessageBox.Icon.Warning, "Remove the duplicate from Lever?", dup.question(),
+                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel, self.editor)
+        box.setTextFormat(Qt.TextFormat.PlainText)  # names from Lever, shown as typed
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        if await dialog_result(box) != QMessageBox.StandardButton.Yes:
+            return
+        try:
+            await duplicates.remove(self.session.store, self.session.client, draft_id, feedback_id,
+                                    actor=self.session.reviewer)
+        except (LeverError, OSError) as e:
+            self.editor.set_outcome(f"Lever did not delete form {feedback_id}: {e}", "error")
+            return
+        if draft_id == self.draft_id:
+            self.open(draft_id)
+        self.reload()
 
 
 def _flag_text(flag: dict[str, Any], labels: dict[str, str]) -> str:

@@ -72,7 +72,14 @@ async def test_answer_lost_while_lever_is_still_storing_is_never_sent_twice(worl
     box = _outbox(store, impatient)
     first = await box.flush()
     assert first.retrying == ["d-slow"]
-    assert await store.call(queue.status, "d-slow") == "checking"  # "Checking whether Lever stored it…"
+    assert await store.call(queue.status, "d-slow") == "checking"
+    # What the drafts list and the outbox page show meanwhile (ui/queries holds no Qt).
+    from lever_desktop.ui import queries
+
+    [listed] = [r for r in await store.call(queries.review_list, now_ms()) if r[0] == "d-slow"]
+    [queued] = [r for r in await store.call(queries.outbox_list) if r[0] == "d-slow"]
+    assert queries.DRAFT_STATE_LABELS[listed[-1]] == queries.DRAFT_STATE_LABELS[queued[2]] == \
+        "Checking whether Lever stored it…"
     report = await box.drain(deadline_s=30)
     assert report.reconciled == ["d-slow"] and report.submitted == []
     assert len(await _forms(lever, t.opportunity_id)) == before + 1
