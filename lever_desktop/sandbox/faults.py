@@ -122,6 +122,7 @@ class Faults:
         self._lock = threading.Lock()
         self._storm_left = 0
         self._storm_rule: FaultRule | None = None
+        self.late_pending = 0  # store-after requests received and not yet handled
 
     def replace(self, rules: list[FaultRule]) -> None:
         with self._lock:

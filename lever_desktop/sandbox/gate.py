@@ -178,7 +178,12 @@ class LeverGate:
 
         task = asyncio.ensure_future(late())
         self._late.add(task)
-        task.add_done_callback(self._late.discard)
+        self.faults.late_pending += 1
+
+        def done(t: asyncio.Task) -> None:
+            self._late.discard(t)
+            self.faults.late_pending -= 1
+        task.add_done_callback(done)
         for message in await asyncio.shield(task):
             await send(message)  # uvicorn drops these if the client has gone
 
