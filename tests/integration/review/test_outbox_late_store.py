@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import httpx
 import pytest
-from review_sandbox import draft_for, fast_client, find_targets, prime_cache, template_named
+from review_sandbox import draft_for
 from waiting import wait_until
 
 from lever_desktop.lever import errors as le
@@ -19,14 +19,6 @@ from lever_desktop.review import approval, drafts, duplicates, intake, queue
 from lever_desktop.review.drafts import now_ms
 from lever_desktop.review.outbox import Outbox
 from lever_desktop.sandbox.faults import parse_spec
-from lever_desktop.store import Store
-
-
-@pytest.fixture
-async def lever(sandbox):
-    client = fast_client(sandbox.api_key, sandbox.base_url)
-    yield client
-    await client.aclose()
 
 
 @pytest.fixture
@@ -36,16 +28,6 @@ async def impatient(sandbox):
                          retry=RetryPolicy(backoff_base=0.01, backoff_cap=0.05))
     yield client
     await client.aclose()
-
-
-@pytest.fixture
-async def world(sandbox, lever):
-    store = Store.open()
-    targets = await find_targets(lever, 3)
-    await prime_cache(lever, store, sorted({t.opportunity_id for t in targets}))
-    every = await template_named(lever, "Every field type")
-    yield store, targets, every
-    store.close()
 
 
 def _outbox(store, client, *, window_ms: int = 3_000, **kw) -> Outbox:
@@ -62,13 +44,19 @@ async def _approved(store, doc):
     return await approval.approve(store, doc["draftId"], reviewer="rita")
 
 
+async def _slow_lever(world, sandbox, lever, draft_id: str, target: int, store_after_s: float):
+    """An approved draft, the forms its opportunity holds, and a Lever that stores the next POST late."""
+    store, targets, every = world
+    t = targets[target]
+    approved = await _approved(store, draft_for(draft_id, t, every))
+    before = len(await _forms(lever, t.opportunity_id))
+    sandbox.faults.replace(parse_spec(f"store-after={store_after_s},method=POST,path=*/feedback,count=1"))
+    return store, t, approved, before
+
+
 async def test_answer_lost_while_lever_is_still_storing_is_never_sent_twice(world, sandbox, impatient, lever):
     """Lever takes longer than our timeout (35 s against 30 s, scaled down) and stores it anyway."""
-    store, targets, every = world
-    t = targets[0]
-    await _approved(store, draft_for("d-slow", t, every))
-    before = len(await _forms(lever, t.opportunity_id))
-    sandbox.faults.replace(parse_spec("store-after=0.6,method=POST,path=*/feedback,count=1"))
+    store, t, _, before = await _slow_lever(world, sandbox, lever, "d-slow", 0, 0.6)
     box = _outbox(store, impatient)
     first = await box.flush()
     assert first.retrying == ["d-slow"]
@@ -88,11 +76,7 @@ async def test_answer_lost_while_lever_is_still_storing_is_never_sent_twice(worl
 
 async def test_submitter_killed_while_lever_stores_late_is_sent_once(world, sandbox, impatient, lever):
     """The process died with its POST in flight; Lever stores it after the restart's first read."""
-    store, targets, every = world
-    t = targets[1]
-    a = await _approved(store, draft_for("d-killed", t, every))
-    before = len(await _forms(lever, t.opportunity_id))
-    sandbox.faults.replace(parse_spec("store-after=0.6,method=POST,path=*/feedback,count=1"))
+    store, t, a, before = await _slow_lever(world, sandbox, lever, "d-killed", 1, 0.6)
     # What the killed process left: "submitting" committed, its POST received by Lever, no answer.
     assert await store.call(queue.claim, "d-killed", now_ms())
     with pytest.raises(le.AmbiguousWriteError):
@@ -153,11 +137,7 @@ async def test_reconcile_read_answered_404_needs_attention(world, sandbox, lever
 
 async def test_a_form_stored_after_the_window_is_found_as_a_duplicate_and_removed(world, sandbox, impatient, lever):
     """Lever breaks the settle window's promise: the second form is detected, then deleted on request."""
-    store, targets, every = world
-    t = targets[2]
-    await _approved(store, draft_for("d-dup", t, every))
-    before = len(await _forms(lever, t.opportunity_id))
-    sandbox.faults.replace(parse_spec("store-after=0.8,method=POST,path=*/feedback,count=1"))
+    store, t, _, before = await _slow_lever(world, sandbox, lever, "d-dup", 2, 0.8)
     skew = [0]
     box = _outbox(store, impatient, window_ms=100, clock=lambda: now_ms() + skew[0])
     report = await box.drain(deadline_s=30)

@@ -14,24 +14,6 @@ from lever_desktop.sandbox.faults import parse_spec
 from lever_desktop.store import Store, cache
 
 
-@pytest.fixture
-async def lever(sandbox):
-    client = fast_client(sandbox.api_key, sandbox.base_url)
-    yield client
-    await client.aclose()
-
-
-@pytest.fixture
-async def world(sandbox, lever):
-    """A store primed like a sync leaves it, interview targets, the every-field-type template."""
-    store = Store.open()
-    targets = await find_targets(lever, 4)
-    await prime_cache(lever, store, sorted({t.opportunity_id for t in targets}))
-    every = await template_named(lever, "Every field type")
-    yield store, targets, every
-    store.close()
-
-
 def _outbox(store, client) -> Outbox:
     return Outbox(store, client, backoff_base_ms=1, backoff_cap_ms=5, settle_ms=20, settle_window_ms=300)
 

@@ -1,0 +1,26 @@
+"""Review against the sandbox: a Lever client, and a store primed the way a sync leaves it."""
+
+from __future__ import annotations
+
+import pytest
+from review_sandbox import fast_client, find_targets, prime_cache, template_named
+
+from lever_desktop.store import Store
+
+
+@pytest.fixture
+async def lever(sandbox):
+    client = fast_client(sandbox.api_key, sandbox.base_url)
+    yield client
+    await client.aclose()
+
+
+@pytest.fixture
+async def world(sandbox, lever):
+    """A store primed like a sync leaves it, interview targets, the every-field-type template."""
+    store = Store.open()
+    targets = await find_targets(lever, 4)
+    await prime_cache(lever, store, sorted({t.opportunity_id for t in targets}))
+    every = await template_named(lever, "Every field type")
+    yield store, targets, every
+    store.close()
