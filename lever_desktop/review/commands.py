@@ -64,8 +64,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     sp.add_argument("ids", nargs="*", metavar="ID")
     sp.add_argument("--dry-run", action="store_true", help="print the exact requests; send nothing")
     sp.add_argument("--json", action="store_true")
-    sp.add_argument("--deadline", type=float, default=SETTLE_WINDOW_MS / 1000 + 60, help="give up retrying after this many "
-                    "seconds (default: past one settle window, so a lost answer is settled within one run)")
+    sp.add_argument("--deadline", type=float, default=SETTLE_WINDOW_MS / 1000 + 60,
+                    help="give up retrying after this many seconds (default: one settle window and a minute, "
+                         "so a lost answer is settled within one run)")
     sp.add_argument("--settle-window", type=float, default=SETTLE_WINDOW_MS / 1000, metavar="SECONDS",
                     help="after a lost answer, how long Lever may still store the form before it is sent again")
     sp.set_defaults(func=lambda a: _run(_submit(a)))
