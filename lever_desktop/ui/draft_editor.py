@@ -193,4 +193,5 @@ class DraftEditor(QWidget):
 
     def set_outcome(self, text: str, kind: str = "info") -> None:
         colour = {"ok": "#1a7f37", "warn": "#9a6700", "error": "#cf222e"}.get(kind)
+        text = html.escape(text, quote=False)  # ids and messages from Lever: shown as typed, never as markup
         self.outcome.setText(f"<span style='color:{colour}'>{text}</span>" if colour else text)

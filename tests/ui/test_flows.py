@@ -231,3 +231,12 @@ def test_a_duplicate_in_lever_is_removed_from_the_review_pane_after_confirming(d
     forms = {f["id"]: f for f in lever_forms(sandbox, doc["opportunityId"])}
     assert forms[extra]["deletedAt"] and not forms[kept]["deletedAt"]
     assert "Submitted to Lever" in editor.outcome.text()
+
+
+def test_the_outcome_line_shows_text_from_lever_as_typed(qtbot):
+    from lever_desktop.ui.draft_editor import DraftEditor
+
+    editor = DraftEditor()
+    qtbot.addWidget(editor)
+    editor.set_outcome("Lever did not delete form <img src=x>: <b>gone</b>", "error")
+    assert "<img" not in editor.outcome.text() and "&lt;b&gt;gone&lt;/b&gt;" in editor.outcome.text()
