@@ -2,14 +2,20 @@
 
 Phase 1: approve N drafts and flush them in-process while the sandbox fails 20%
 of feedback POSTs (503 before storing, connection dropped before storing,
-connection dropped *after* storing). Phase 2: approve N more and flush them
-with ``lever-desktop submit`` subprocesses killed with SIGKILL at random
-moments, restarted until the outbox is empty, under the same faults. Then
-count in Lever: forms == 2N, duplicates == 0, lost == 0.
+connection dropped *after* storing) and stores 5% of them only ``store_after_s``
+seconds after receiving them (``store-after``: a submitter killed meanwhile
+leaves a request that lands later). Phase 2: approve N more and flush them
+with ``lever-desktop submit --settle-window`` subprocesses killed with SIGKILL
+at random moments, restarted until the outbox is empty, under the same faults.
+Then count in Lever: forms == 2N, duplicates == 0, lost == 0.
+
+The settle window is injected, shorter than the real ten minutes but longer than
+``store_after_s``: what matters is that it outlasts Lever's processing.
 """
 
 from __future__ import annotations
 
+import asyncio
 import os
 import random
 import signal
@@ -29,11 +35,12 @@ from lever_desktop.review.outbox import Outbox
 from lever_desktop.sandbox.faults import parse_spec
 from lever_desktop.store import Store
 
-# 20% of feedback POSTs fail, in the three ways that matter for exactly-once.
+# 20% of feedback POSTs fail, in the three ways that matter for exactly-once; 5% more are stored late.
 FAULTS = ("status=503,method=POST,path=*/feedback,rate=0.07;"
           "drop,method=POST,path=*/feedback,rate=0.065;"
-          "drop-after,method=POST,path=*/feedback,rate=0.0757")
-# Conditional rates: 0.07 + 0.93*0.065 + 0.87*0.0757 ≈ 0.20 of POSTs fail.
+          "drop-after,method=POST,path=*/feedback,rate=0.0757;"
+          "store-after={store_after},method=POST,path=*/feedback,rate=0.0625")
+# Conditional rates: 0.07 + 0.93*0.065 + 0.87*0.0757 ≈ 0.20 of POSTs fail; 0.80*0.0625 = 0.05 land late.
 
 
 @dataclass
@@ -54,8 +61,9 @@ async def _approve_batch(store: Any, client: Any, prefix: str, slots: list[Any],
         await approval.approve(store, doc["draftId"], reviewer="reliability")
 
 
-def _submit_cmd() -> list[str]:
-    return [sys.executable, "-m", "lever_desktop", "--basedir", str(paths.basedir()), "submit", "--json"]
+def _submit_cmd(settle_window_s: float) -> list[str]:
+    return [sys.executable, "-m", "lever_desktop", "--basedir", str(paths.basedir()), "submit", "--json",
+            "--settle-window", str(settle_window_s)]
 
 
 def _states() -> dict[str, int]:
@@ -84,14 +92,15 @@ def _wait_for_work(proc: subprocess.Popen, before: int, deadline_s: float = 60.0
         time.sleep(0.02)  # polling the database for the condition, with a deadline
 
 
-def kill_and_restart(env: dict[str, str], rng: random.Random, max_kills: int, log: Callable[[str], None]) -> tuple[int, int]:
+def kill_and_restart(env: dict[str, str], rng: random.Random, max_kills: int, log: Callable[[str], None],
+                     settle_window_s: float) -> tuple[int, int]:
     """Run ``submit`` until it finishes; the first ``max_kills`` runs are SIGKILLed at a random moment:
     most while it is sending (a random delay after it started sending), some during start-up."""
     kills = runs = 0
     while True:
         runs += 1
         before = _last_audit_id()
-        proc = subprocess.Popen(_submit_cmd(), env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        proc = subprocess.Popen(_submit_cmd(settle_window_s), env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         try:
             if kills < max_kills:
                 if rng.random() < 0.8:
@@ -120,8 +129,15 @@ def kill_and_restart(env: dict[str, str], rng: random.Random, max_kills: int, lo
         log(f"submit exited {proc.returncode}; running it again")
 
 
-async def run(sandbox: Any, n: int, *, max_kills: int, seed: int = 7,
-              log: Callable[[str], None] = lambda s: None) -> Outcome:
+async def _late_stores_landed(sandbox: Any, deadline_s: float = 60.0) -> None:
+    end = time.monotonic() + deadline_s
+    while sandbox.faults.late_pending and time.monotonic() < end:
+        await asyncio.sleep(0.05)  # polling the sandbox's own count of requests it still holds, with a deadline
+
+
+async def run(sandbox: Any, n: int, *, max_kills: int, seed: int = 7, store_after_s: float = 0.5,
+              settle_window_s: float = 1.5, log: Callable[[str], None] = lambda s: None) -> Outcome:
+    assert settle_window_s > store_after_s, "the settle window must outlast Lever's processing"
     rng = random.Random(seed)
     client = fast_client(sandbox.api_key, sandbox.base_url)
     store = Store.open()
@@ -131,19 +147,22 @@ async def run(sandbox: Any, n: int, *, max_kills: int, seed: int = 7,
         assert len(slots) >= 2 * n, f"only {len(slots)} (interview, author) pairs for {2 * n} drafts"
         await prime_cache(client, store, sorted({t.opportunity_id for t in targets}))
         template = await template_named(client, "Every field type")
-        sandbox.faults.replace(parse_spec(FAULTS))
+        sandbox.faults.replace(parse_spec(FAULTS.format(store_after=store_after_s)))
 
         await _approve_batch(store, client, "p1", slots[:n], template)
-        box = Outbox(store, client, backoff_base_ms=5, backoff_cap_ms=200, settle_ms=200)
+        box = Outbox(store, client, backoff_base_ms=5, backoff_cap_ms=200, settle_ms=200,
+                     settle_window_ms=int(settle_window_s * 1000))
         report = await box.drain(deadline_s=600)
         log(f"phase 1: {len(report.submitted)} submitted, {len(report.reconciled)} found after ambiguous failures")
 
         await _approve_batch(store, client, "p2", slots[n:2 * n], template)
         env = {**os.environ, "LEVER_API_KEY": sandbox.api_key, "LEVER_BASE_URL": sandbox.base_url}
-        kills, runs = kill_and_restart(env, rng, max_kills, log)
+        kills, runs = kill_and_restart(env, rng, max_kills, log, settle_window_s)
         log(f"phase 2: {runs} runs of lever-desktop submit, {kills} killed with SIGKILL")
 
         sandbox.faults.replace([])
+        # Let every late store land before counting (the sandbox holds them in tasks of its own).
+        await _late_stores_landed(sandbox)
         everything = await store.call(queue.entries, [s.value for s in DraftState])
         requests = [e.request() for e in everything]
         states: dict[str, int] = {}

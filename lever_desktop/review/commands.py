@@ -1,4 +1,4 @@
-"""``drafts list|show|import|approve`` and ``submit``: the review workflow without the GUI.
+"""``drafts list|show|import|approve|remove-duplicate`` and ``submit``: the review workflow without the GUI.
 
 Reviewing and approving need only the local store (they work offline);
 importing refreshes what the cache lacks when an account is configured;
@@ -18,11 +18,13 @@ import sys
 from typing import Any, AsyncIterator
 
 from lever_desktop import config
-from lever_desktop.review import amend, approval, cache_view, drafts, intake, own_feedback, queue
+from lever_desktop.lever.errors import LeverError
+from lever_desktop.review import amend, approval, cache_view, drafts, duplicates, intake, own_feedback, queue
 from lever_desktop.review.authors import AuthorUnresolved, resolve_author
 from lever_desktop.review.document import DraftDocumentError, DraftFileError, load_documents, read_draft_file
+from lever_desktop.review.lifecycle import STATUS_WORDS, attention_words
 from lever_desktop.review.flush_lock import OutboxBusy
-from lever_desktop.review.outbox import Outbox
+from lever_desktop.review.outbox import SETTLE_WINDOW_MS, Outbox
 from lever_desktop.store import Store, StoreError
 from lever_desktop.untrusted import echo
 
@@ -70,11 +72,22 @@ def register(sub: argparse._SubParsersAction) -> None:
     wd.add_argument("--reviewer", help="who withdraws (default: your login name)")
     wd.add_argument("--json", action="store_true")
     wd.set_defaults(func=lambda a: _run(_withdraw(a)))
+    rd = dsub.add_parser("remove-duplicate", help="delete a second form Lever stored from one approval")
+    rd.add_argument("id")
+    rd.add_argument("--feedback", required=True, metavar="FID", help="the duplicate form's Lever id (drafts show ID)")
+    rd.add_argument("--yes", action="store_true", help="delete without asking")
+    rd.add_argument("--reviewer", help="who removes it, for the audit trail (default: your login name)")
+    rd.add_argument("--json", action="store_true")
+    rd.set_defaults(func=lambda a: _run(_remove_duplicate(a)))
     sp = sub.add_parser("submit", help="send approved drafts to Lever (flush the outbox)")
     sp.add_argument("ids", nargs="*", metavar="ID")
     sp.add_argument("--dry-run", action="store_true", help="print the exact requests; send nothing")
     sp.add_argument("--json", action="store_true")
-    sp.add_argument("--deadline", type=float, default=600.0, help="give up retrying after this many seconds")
+    sp.add_argument("--deadline", type=float, default=SETTLE_WINDOW_MS / 1000 + 60,
+                    help="give up retrying after this many seconds (default: one settle window and a minute, "
+                         "so a lost answer is settled within one run)")
+    sp.add_argument("--settle-window", type=float, default=SETTLE_WINDOW_MS / 1000, metavar="SECONDS",
+                    help="after a lost answer, how long Lever may still store the form before it is sent again")
     sp.set_defaults(func=lambda a: _run(_submit(a)))
 
 
@@ -141,8 +154,10 @@ def _service_account() -> str | None:
 async def _list(args: argparse.Namespace) -> int:
     with _store() as store:
         recs = await store.call(drafts.list_drafts, args.state)
-    rows = [r.summary() for r in recs]
-    lines = [f"{r['draftId']:<24} {r['state']:<16} opp {r['opportunityId']}  {r['interviewerEmail']}"
+        statuses = {r.draft_id: await store.call(queue.status, r.draft_id) for r in recs}
+    rows = [{**r.summary(), "status": statuses[r.draft_id]} for r in recs]
+    lines = [f"{r['draftId']:<24} {STATUS_WORDS.get(r['status'], r['status']):<34} opp {r['opportunityId']}  "
+             f"{r['interviewerEmail']}"
              + (f"  flags: {', '.join(r['flags'])}" if r["flags"] else "") for r in rows]
     _emit(args, {"drafts": rows}, lines or ["No drafts."])
     return 0
@@ -157,18 +172,21 @@ async def _show(args: argparse.Namespace) -> int:
         trail = await store.call(drafts.audit_trail, args.id)
         pending = await store.call(queue.entries, ["approved", "submitting"], [args.id])
         own = await store.call(_own_feedback_of, rec)
+        status = await store.call(queue.status, args.id)
     now = drafts.now_ms()
-    doc = {**rec.summary(), "flagsDetail": rec.flags, "aiValues": rec.ai_values(), "values": rec.current_values(),
-           "author": rec.author, "readBack": rec.readback, "audit": trail,
+    doc = {**rec.summary(), "status": status, "flagsDetail": rec.flags, "aiValues": rec.ai_values(),
+           "values": rec.current_values(), "author": rec.author, "readBack": rec.readback, "audit": trail,
            "outbox": pending[0].request() if pending else None,
            "ownFeedback": [{**f.to_json(), "notice": f.describe(now)} for f in own]}
-    text = [f"Draft {rec.draft_id} — {rec.state.replace('_', ' ')}"
-            + (f" ({rec.attention_reason.replace('_', ' ')})" if rec.attention_reason else ""),
+    text = [f"Draft {rec.draft_id} — {STATUS_WORDS.get(status or '', rec.state.replace('_', ' '))}"
+            + (f" ({attention_words(rec.attention_reason)})" if rec.attention_reason else ""),
             f"Opportunity {rec.opportunity_id}, template {rec.template_id}, interview {rec.interview_id or '-'}",
             f"Interviewer {rec.interviewer_email}"]
     if rec.author:
         text.append(f"Authored as {rec.author['name']} <{rec.author['email']}> (Lever user {rec.author['user_id']})")
     text += [f"  ! {f.describe(now)} (Lever form {f.feedback_id})" for f in own]
+    text += [f"  Lever also holds form {fid} from this approval: drafts remove-duplicate {rec.draft_id} --feedback {fid}"
+             for fid in (rec.readback or {}).get("duplicates") or []]
     text += [f"  ! {f['code']}: {f['message']}" for f in rec.flags]
     text += [f"  {k}: {json.dumps(v)}" for k, v in rec.current_values().items()]
     text += [f"  [{e['event']}] {e['actor']} {e['from'] or ''} -> {e['to'] or ''}" for e in trail]
@@ -330,14 +348,17 @@ async def _submit(args: argparse.Namespace) -> int:
             _emit(args, {"dryRun": True, "requests": reqs}, (text or "Nothing to submit.").split("\n"))
             return 0
         async with _lever(store, required=True) as (client, engine):
-            box = Outbox(store, client, engine)
+            box = Outbox(store, client, engine, settle_window_ms=int(args.settle_window * 1000))
             report = await box.drain(args.ids or None, deadline_s=args.deadline, resume=True)
     out = report.to_json()
     text = [f"submitted {len(report.submitted)}, found already in Lever {len(report.reconciled)}, "
-            f"needs attention {len(report.rejected) + len(report.drifted) + len(report.own_feedback)}, "
+            f"needs attention {len(report.rejected) + len(report.drifted) + len(report.gone) + len(report.own_feedback)}, "
             f"still queued {len(report.retrying)}"]
     if report.amended or report.withdrawn:
         text.append(f"amended {len(report.amended)}, withdrawn from Lever {len(report.withdrawn)}")
+    text += [f"{did}: {attention_words('opportunity_gone')}" for did in report.gone]
+    text += [f"{did}: duplicate in Lever, extra form(s) {', '.join(fids)} (drafts remove-duplicate {did} --feedback ID)"
+             for did, fids in report.duplicates.items()]
     if report.paused:
         text.append(f"Outbox paused: {report.paused['message']}")
     for did, diffs in report.readback_differences.items():
@@ -345,4 +366,31 @@ async def _submit(args: argparse.Namespace) -> int:
     _emit(args, out, text)
     if report.paused:
         return EXIT_ERROR
-    return EXIT_NOT_DONE if (report.retrying or report.rejected or report.drifted or report.own_feedback) else 0
+    return EXIT_NOT_DONE if (report.retrying or report.rejected or report.drifted or report.gone
+                            or report.own_feedback) else 0
+
+
+async def _remove_duplicate(args: argparse.Namespace) -> int:
+    with _store() as store:
+        try:
+            dup = await store.call(duplicates.find, args.id, args.feedback)
+        except duplicates.DuplicateError as e:
+            print(f"lever-desktop: {e}", file=sys.stderr)
+            return EXIT_ERROR
+        if not args.yes:
+            if not sys.stdin.isatty():
+                print(f"lever-desktop: {dup.question()} Re-run with --yes to confirm.", file=sys.stderr)
+                return EXIT_ERROR
+            if input(f"{dup.question()} [y/N] ").strip().lower() not in ("y", "yes"):
+                print("Nothing deleted.")
+                return EXIT_ERROR
+        async with _lever(store, required=True) as (client, _engine_):
+            try:
+                await duplicates.remove(store, client, args.id, args.feedback,
+                                        actor=args.reviewer or approval.default_reviewer())
+            except LeverError as e:
+                print(f"lever-desktop: Lever did not delete form {args.feedback}: {e}", file=sys.stderr)
+                return EXIT_ERROR
+    _emit(args, {"draftId": dup.draft_id, "deletedFeedbackId": dup.feedback_id, "kept": dup.kept_feedback_id},
+          f"Deleted duplicate form {dup.feedback_id} for {dup.candidate} from Lever; form {dup.kept_feedback_id} stays.")
+    return 0

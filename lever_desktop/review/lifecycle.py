@@ -6,8 +6,10 @@
                        \\-> discarded \\-> back to review / needs_attention before sending
 
 ``submitting`` means "a POST may be in flight": a draft only leaves it once
-Lever's answer is known or a read of the opportunity's feedback proved the
-form is not there. Every transition is written to the audit trail in the same
+Lever's answer is known or reads of the opportunity's feedback, across a
+settle window, proved the form is not there. While those reads run the reviewer
+sees the sub-status *checking* ("Checking whether Lever stored it…"); a
+submitted draft whose approval Lever holds twice shows *duplicate in Lever*. Every transition is written to the audit trail in the same
 transaction as the state change (see ``drafts.transition``).
 """
 
@@ -42,6 +44,38 @@ class AttentionReason(StrEnum):
     OWN_FEEDBACK_EXISTS = "own_feedback_exists"
     # An amendment found the submitted form deleted in Lever (review/amend.py).
     FORM_GONE = "form_gone"
+    OPPORTUNITY_GONE = "opportunity_gone"  # Lever answers 404: deleted or merged after approval
+
+
+# What a reviewer reads for each reason (CLI, drafts list, outbox page, review pane).
+ATTENTION_WORDS = {
+    AttentionReason.REJECTED_BY_LEVER: "Lever rejected the form",
+    AttentionReason.TEMPLATE_CHANGED: "The feedback template changed in Lever; review again",
+    AttentionReason.AUTHOR_UNRESOLVED: "No Lever user to author it as",
+    AttentionReason.OPPORTUNITY_GONE: "This candidate no longer exists in Lever",
+    AttentionReason.OPPORTUNITY_ANONYMISED: "Lever anonymised this candidate; nothing is sent",
+    AttentionReason.UNSENDABLE_TEXT: "The form holds text Lever cannot take (control characters)",
+    AttentionReason.OWN_FEEDBACK_EXISTS: "The interviewer has their own feedback in Lever for this interview",
+    AttentionReason.FORM_GONE: "The submitted form was deleted in Lever",
+}
+
+# Sub-statuses shown in place of the state (see ``queue.STATUS_SQL``).
+CHECKING = "checking"  # submitting, and an answer was lost: re-reading Lever before any re-send
+DUPLICATE = "duplicate_in_lever"  # submitted, and Lever holds a second form from this approval
+STATUS_WORDS = {
+    "received": "To review", "in_review": "To review", "needs_attention": "Needs attention",
+    "approved": "Queued", "submitting": "Sending…", "submitted": "Submitted", "discarded": "Discarded",
+    CHECKING: "Checking whether Lever stored it…", DUPLICATE: "Duplicate in Lever",
+    "amending": "Amending", "amend_queued": "Amendment queued", "withdrawing": "Withdrawing…",
+    "withdrawn": "Withdrawn",
+}
+
+
+def attention_words(reason: str | None) -> str:
+    try:
+        return ATTENTION_WORDS[AttentionReason(reason)]
+    except ValueError:
+        return str(reason or "").replace("_", " ")
 
 
 S = DraftState

@@ -10,16 +10,36 @@ For each due entry:
    instead of sent again;
 2. commit ``submitting`` *before* the POST leaves;
 3. POST ``/opportunities/:id/feedback?perform_as=``;
-4. on success record ``submitted`` with Lever's id, then read the form back
-   and record any difference from what was approved.
+4. on success record ``submitted`` with Lever's id, then read the opportunity's
+   feedback back: record any difference from what was approved, and any second
+   form from the same approval ("duplicate in Lever", removable on request).
+
 When the outcome is unknown (AmbiguousWriteError: timeout, reset, 5xx after
 the request left; or a crash, found as a row still ``submitting`` at the next
-start) the worker reads the opportunity's feedback and matches template,
-author, panel/interview and ``completedAt`` before ever sending again.
+start) the draft is *checking*: the worker re-reads the opportunity's feedback
+``settle_ms`` after the send, then at doubling intervals (3 s, 6 s, 12 s, ...),
+looking for the form (``reconcile``: template, author, panel/interview, values,
+times inside a window). Found -> submitted. It sends again only once a read
+*after the settle window* still finds nothing.
+
+The settle window (``SETTLE_WINDOW_MS``, 10 minutes) has to outlast any request
+Lever can still be processing. Our client gives up after 30 s; Lever answers
+through load balancers whose idle timeout is about a minute (AWS's default is
+60 s), after which nothing answers the client, but a request already handed to
+an application server is still processed to the end, and during an incident
+(exactly when answers get lost) requests queue before they are processed.
+Ten minutes is several times the sum of those limits; the price is that a lost
+answer keeps a draft "checking" for up to ten minutes before a re-send, which
+is better than a second form in the candidate's profile. A first request that
+lands later still is caught: a draft sent more than once gets one more read a
+settle window after it was submitted, and any read that finds two forms from
+one approval marks it "duplicate in Lever".
+
 Lever's 400 -> needs attention (with Lever's message and the local
-validation); 401/403 -> the outbox pauses until resumed; 429/5xx/network ->
-back off. A file lock keeps two processes (GUI and ``submit``) from flushing
-the same outbox at once. After the new forms, each flush sends the queued
+validation); 404 (the opportunity was deleted or merged) -> needs attention,
+final; 401/403 -> the outbox pauses until resumed; 429/5xx/network -> back
+off. A file lock keeps two processes (GUI and ``submit``) from flushing the
+same outbox at once. After the new forms, each flush sends the queued
 amendments (PUT) and withdrawals (DELETE) of submitted forms (``review/amend.py``).
 """
 
@@ -35,14 +55,15 @@ from lever_desktop.lever import errors as le
 from lever_desktop.review import amend, cache_view, own_feedback, queue, reconcile
 from lever_desktop.review.drafts import dumps, now_ms
 from lever_desktop.review.flush_lock import FlushLock
-from lever_desktop.review.lifecycle import AttentionReason, DraftState
+from lever_desktop.review.lifecycle import ATTENTION_WORDS, AttentionReason, DraftState
 from lever_desktop.review.validation import check_values, hold_if_unsendable
 
 _log = logging.getLogger(__name__)
 LIVE = (DraftState.APPROVED, DraftState.SUBMITTING)
-# An unfinished attempt is reconciled no sooner than this after it was sent: a request
-# whose answer was lost may still be in Lever's hands, and must not be missed by the read.
+# The first read after a lost answer (then doubling): most requests Lever still holds land by then.
 SETTLE_MS = 3_000
+# No re-send before this long after the lost attempt left (why ten minutes: module docstring).
+SETTLE_WINDOW_MS = 10 * 60_000
 
 
 @dataclass
@@ -57,6 +78,8 @@ class FlushReport:
     amended: list[str] = field(default_factory=list)
     withdrawn: list[str] = field(default_factory=list)
     retrying: list[str] = field(default_factory=list)
+    gone: list[str] = field(default_factory=list)  # 404: the candidate no longer exists -> needs attention
+    duplicates: dict[str, list[str]] = field(default_factory=dict)  # draft -> extra forms found in Lever
     paused: dict[str, Any] | None = None
     readback_differences: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
 
@@ -72,9 +95,9 @@ class Outbox:
     def __init__(self, store: Any, client: Any, engine: Any = None, *, clock: Callable[[], int] = now_ms,
                  backoff_base_ms: int = 1_000, backoff_cap_ms: int = 300_000,
                  rng: Callable[[], float] = random.random, lock_timeout: float = 30.0,
-                 settle_ms: int = SETTLE_MS) -> None:
+                 settle_ms: int = SETTLE_MS, settle_window_ms: int = SETTLE_WINDOW_MS) -> None:
         self.store, self.client, self.engine = store, client, engine
-        self.settle_ms = settle_ms
+        self.settle_ms, self.settle_window_ms = max(1, settle_ms), settle_window_ms
         self.clock, self.rng = clock, rng
         self.backoff_base_ms, self.backoff_cap_ms = backoff_base_ms, backoff_cap_ms
         self._lock = asyncio.Lock()
@@ -110,6 +133,8 @@ class Outbox:
                 await self._reconcile(entry, report, cause="left in flight")
                 if report.paused:
                     return report
+            for entry in await self.store.call(queue.rechecks_due, now, ids):
+                await self._recheck(entry, report)
             due = None if ignore_schedule else self.clock()
             for entry in await self.store.call(queue.entries, [DraftState.APPROVED], ids, due):
                 await self._send(entry, report)
@@ -160,6 +185,8 @@ class Outbox:
             answer = await self.client.post(entry.path, json=entry.body, params={"perform_as": entry.perform_as})
         except le.LeverValidationError as e:
             await self._rejected(entry, e, report)
+        except le.LeverNotFound as e:
+            await self._gone(entry, e, report)
         except le.LeverAuthError as e:
             # Refused at the door: certainly not stored.
             await self.store.call(queue.release, entry.draft_id, 0, _describe(e), "auth_refused")
@@ -172,55 +199,105 @@ class Outbox:
             report.retrying.append(entry.draft_id)
         except (le.LeverError, OSError) as e:
             # AmbiguousWriteError (timeout, reset, 5xx after sending) or anything unexpected:
-            # Lever may have stored it. Stay "submitting"; look (once it settled) before sending again.
-            settled = max(self._backoff(entry), sent_at + self.settle_ms)
-            await self.store.call(queue.postpone, entry.draft_id, settled, _describe(e))
+            # Lever may have stored it, or may still store it. Stay "submitting" (checking):
+            # reads across the settle window come before any re-send.
+            await self.store.call(queue.postpone, entry.draft_id, self._next_read(sent_at), _describe(e))
             report.retrying.append(entry.draft_id)
         else:
             await self._submitted(entry, answer if isinstance(answer, dict) else {}, report, reconciled=False)
 
     async def _reconcile(self, entry: queue.Entry, report: FlushReport, *, cause: str) -> None:
+        sent_at = entry.sent_at or 0
         try:
             forms = [f async for f in self.client.paginate(f"{entry.path}")]
-            claimed = await self.store.call(queue.claimed_feedback_ids, entry.opportunity_id)
+            claimed = await self.store.call(own_feedback.not_ours, entry.draft_id, entry.opportunity_id)
+        except le.LeverNotFound as e:
+            await self._gone(entry, e, report)
+            return
         except le.LeverAuthError as e:
             await self._pause(e, report)
             return
         except (le.LeverError, OSError) as e:
-            # Still unsure: stay "submitting" so the next pass reads again before any re-send.
-            await self.store.call(queue.postpone, entry.draft_id, self._backoff(entry), f"{cause}; then {_describe(e)}")
+            # Still unsure: stay "submitting" so a later read comes before any re-send.
+            await self.store.call(queue.postpone, entry.draft_id, max(self._next_read(sent_at), self._backoff(entry)),
+                                  f"{cause}; then {_describe(e)}")
             report.retrying.append(entry.draft_id)
             return
-        match = reconcile.find_match(forms, entry.body, entry.perform_as, claimed)
-        if match is not None:
-            await self._submitted(entry, match, report, reconciled=True)
+        now = self.clock()
+        found = reconcile.find_all(forms, entry.body, entry.perform_as, claimed,
+                                   reconcile.Window.around(entry.approved_at, now))
+        if found:
+            await self._submitted(entry, found[0], report, reconciled=True, forms=forms)
+        elif now < sent_at + self.settle_window_ms:
+            # Not there yet, and the request may still be in Lever's hands: read again later.
+            await self.store.call(queue.postpone, entry.draft_id, self._next_read(sent_at),
+                                  f"{cause}; not stored yet, checking again")
+            report.retrying.append(entry.draft_id)
         else:
             await self.store.call(queue.release, entry.draft_id, self._backoff(entry), f"{cause}; not stored",
                                   "not_stored")
             report.retrying.append(entry.draft_id)
 
     async def _submitted(self, entry: queue.Entry, form: dict[str, Any], report: FlushReport, *,
-                         reconciled: bool) -> None:
+                         reconciled: bool, forms: list[dict[str, Any]] | None = None) -> None:
         fid = str(form.get("id"))
         await self.store.call(queue.record_submitted, entry.draft_id, fid,
                               {"leverFeedbackId": fid, "reconciled": reconciled, "attempts": entry.attempts})
         (report.reconciled if reconciled else report.submitted).append(entry.draft_id)
-        if reconciled and form.get("fields") is not None:
-            diffs, err = reconcile.differences(form, entry.body), None
+        if forms is None:
+            forms, err = await self._read_forms(entry)
         else:
-            diffs, err = await self._read_back(entry, fid)
+            err = None
+        diffs = None
+        if forms is not None:
+            stored = next((f for f in forms if str(f.get("id")) == fid), None)
+            if stored is None and not reconciled:  # not listed (yet): read the one form
+                stored, err = await self._read_one(entry, fid)
+            diffs = reconcile.differences(stored or form, entry.body)
+            await self._note_duplicates(entry, forms, report)
         await self.store.call(queue.record_readback, entry.draft_id, diffs, err)
         if diffs:
             report.readback_differences[entry.draft_id] = diffs
+        if entry.attempts > 1:
+            # Sent more than once: a first request landing later than the settle window is caught then.
+            await self.store.call(queue.set_recheck, entry.draft_id, self.clock() + self.settle_window_ms)
 
-    async def _read_back(self, entry: queue.Entry, feedback_id: str) -> tuple[list[dict[str, Any]] | None, str | None]:
+    async def _recheck(self, entry: queue.Entry, report: FlushReport) -> None:
+        try:
+            forms = [f async for f in self.client.paginate(entry.path)]
+        except le.LeverNotFound:
+            forms = []  # the candidate is gone, and with it any second form
+        except (le.LeverError, OSError) as e:
+            _log.info("duplicate check for %s failed (%s); trying again later", entry.draft_id, e)
+            await self.store.call(queue.set_recheck, entry.draft_id, self._backoff(entry))
+            return
+        await self._note_duplicates(entry, forms, report)
+        await self.store.call(queue.set_recheck, entry.draft_id, None)
+
+    async def _note_duplicates(self, entry: queue.Entry, forms: list[dict[str, Any]], report: FlushReport) -> None:
+        """Forms from this approval beyond the one recorded (the recorded one is among ``claimed``)."""
+        claimed = await self.store.call(own_feedback.not_ours, entry.draft_id, entry.opportunity_id)
+        extra = [str(f["id"]) for f in reconcile.find_all(forms, entry.body, entry.perform_as, claimed,
+                                                           reconcile.Window.around(entry.approved_at, self.clock()))]
+        if extra:
+            _log.warning("draft %s: Lever holds %d more form(s) from one approval: %s", entry.draft_id, len(extra), extra)
+            await self.store.call(queue.record_duplicates, entry.draft_id, extra)
+            report.duplicates[entry.draft_id] = extra
+
+    async def _read_forms(self, entry: queue.Entry) -> tuple[list[dict[str, Any]] | None, str | None]:
+        try:
+            return [f async for f in self.client.paginate(entry.path)], None
+        except (le.LeverError, OSError) as e:  # submitted either way; the check can be repeated later
+            return None, _describe(e)
+
+    async def _read_one(self, entry: queue.Entry, feedback_id: str) -> tuple[dict[str, Any] | None, str | None]:
         try:
             form = await self.client.get_one(f"{entry.path}/{feedback_id}")
-        except (le.LeverError, OSError) as e:  # submitted either way; the check can be repeated later
+        except (le.LeverError, OSError) as e:
             return None, _describe(e)
         if not isinstance(form, dict):
             return None, f"form {feedback_id} not found when read back"
-        return reconcile.differences(form, entry.body), None
+        return form, None
 
     async def _template_unchanged(self, entry: queue.Entry, report: FlushReport) -> bool:
         if self.engine is not None:
@@ -253,6 +330,14 @@ class Outbox:
         })
         report.rejected.append(entry.draft_id)
 
+    async def _gone(self, entry: queue.Entry, e: le.LeverError, report: FlushReport) -> None:
+        """404 is final: the opportunity was deleted or merged after approval; retrying cannot help."""
+        await self.store.call(queue.needs_attention, entry.draft_id, AttentionReason.OPPORTUNITY_GONE, {
+            "message": f"{ATTENTION_WORDS[AttentionReason.OPPORTUNITY_GONE]} (deleted or merged since approval).",
+            "lever": {"status": e.status, "code": e.code, "message": e.message},
+        })
+        report.gone.append(entry.draft_id)
+
     async def _pause(self, e: le.LeverError, report: FlushReport) -> None:
         if getattr(e, "forbidden", False):
             msg = "Lever refused permission to write feedback (403). Ask an admin for feedback:write access, then resume."
@@ -266,6 +351,9 @@ class Outbox:
         the reviewer chose to, knowing it was there (review/own_feedback.py)."""
         try:
             forms = [f async for f in self.client.paginate(entry.path)]
+        except le.LeverNotFound as e:  # the candidate is gone: final, not a retry
+            await self._gone(entry, e, report)
+            return False
         except le.LeverAuthError as e:
             await self._pause(e, report)
             return False
@@ -276,7 +364,8 @@ class Outbox:
             report.retrying.append(entry.draft_id)
             return False
         found = await self.store.call(own_feedback.before_send, entry.draft_id, entry.opportunity_id, forms,
-                                      entry.body, entry.perform_as)
+                                      entry.body, entry.perform_as,
+                                      reconcile.Window.around(entry.approved_at, self.clock()))
         if found.ours is not None:  # an earlier attempt did land: record it, never send a duplicate
             await self.store.call(queue.claim, entry.draft_id, self.clock())
             await self._submitted(entry, found.ours, report, reconciled=True)
@@ -289,6 +378,13 @@ class Outbox:
             report.own_feedback.append(entry.draft_id)
             return False
         return True
+
+    def _next_read(self, sent_at: int) -> int:
+        """The next reconciliation read: settle_ms, 2x, 4x ... after the send; the last at the window's end."""
+        now, end, step = self.clock(), sent_at + self.settle_window_ms, self.settle_ms
+        while sent_at + step <= now and sent_at + step < end:
+            step *= 2
+        return min(sent_at + step, end)
 
     def _backoff(self, entry: queue.Entry, retry_after_s: float | None = None) -> int:
         step = min(self.backoff_cap_ms, self.backoff_base_ms * 2 ** max(0, entry.attempts - 1))
@@ -307,7 +403,8 @@ def _describe(e: BaseException) -> str:
 
 
 def _merge(total: FlushReport, r: FlushReport) -> None:
-    for name in ("submitted", "reconciled", "rejected", "drifted", "own_feedback", "amended", "withdrawn"):
+    for name in ("submitted", "reconciled", "rejected", "drifted", "gone", "own_feedback", "amended", "withdrawn"):
         getattr(total, name).extend(getattr(r, name))
     total.readback_differences.update(r.readback_differences)
+    total.duplicates.update(r.duplicates)
     total.paused = r.paused

@@ -108,6 +108,13 @@ def in_cache(conn: Connection, opportunity_id: str, author_id: str, template_id:
                 panel_id, interview_id, exclude=exclude)
 
 
+def not_ours(conn: Connection, draft_id: str, opportunity_id: str) -> set[str]:
+    """Forms that cannot be the one this approval created: those recorded for drafts, and the
+    author's own forms the reviewer saw at approval (identical values inside the reconciliation
+    window must not pass for ours, or ours would never be sent)."""
+    return queue.claimed_feedback_ids(conn, opportunity_id) | accepted_at_approval(conn, draft_id)
+
+
 def accepted_at_approval(conn: Connection, draft_id: str) -> set[str]:
     """Forms the reviewer knew of and chose to add a second form next to (the last approval's)."""
     row = conn.execute(
@@ -131,9 +138,12 @@ class BeforeSend:
 
 
 def before_send(conn: Connection, draft_id: str, opportunity_id: str, forms: list[dict[str, Any]],
-                body: dict[str, Any], perform_as: str) -> BeforeSend:
-    """Judge the forms Lever holds now (read by the outbox) against what the approval accepted."""
-    ours = reconcile.find_match(forms, body, perform_as, queue.claimed_feedback_ids(conn, opportunity_id))
+                body: dict[str, Any], perform_as: str, window: reconcile.Window | None = None) -> BeforeSend:
+    """Judge the forms Lever holds now (read by the outbox) against what the approval accepted.
+
+    ``window``: when a form from this approval can have been stored; with it, a form whose
+    ``completedAt`` Lever rounded or replaced is still recognised as ours (never sent twice)."""
+    ours = reconcile.find_match(forms, body, perform_as, not_ours(conn, draft_id, opportunity_id), window)
     if ours is not None:
         return BeforeSend(ours=ours)
     new = find(forms, cache_view.users(conn), perform_as, body["baseTemplateId"], body.get("panel"),

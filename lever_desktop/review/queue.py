@@ -12,7 +12,7 @@ import json
 from dataclasses import dataclass
 from typing import Any, Iterable
 
-from sqlalchemy import Connection, delete, insert, select, update
+from sqlalchemy import Connection, delete, func, insert, select, text, update
 
 from lever_desktop.review import drafts
 from lever_desktop.review.lifecycle import AttentionReason, DraftState
@@ -21,6 +21,15 @@ from lever_desktop.store.review_schema import drafts as drafts_t
 from lever_desktop.store.review_schema import outbox, review_meta
 
 PAUSE_KEY = "outbox_paused"
+
+# The status a person reads (``lifecycle.STATUS_WORDS``), for SQL over ``drafts d LEFT JOIN outbox ob``:
+# a draft still submitting after a lost answer is *checking*; a submitted one Lever holds twice is a
+# *duplicate in Lever* (``record_duplicates``).
+STATUS_SQL = """CASE
+    WHEN d.state = 'submitting' AND ob.last_error IS NOT NULL THEN 'checking'
+    WHEN d.state = 'submitted' AND coalesce(json_array_length(d.readback_json, '$.duplicates'), 0) > 0
+        THEN 'duplicate_in_lever'
+    ELSE d.state END"""
 
 
 @dataclass
@@ -35,6 +44,8 @@ class Entry:
     attempts: int
     next_attempt_at: int
     last_error: str | None
+    sent_at: int | None = None  # when the current attempt was claimed (before its POST left)
+    approved_at: int = 0
 
     @property
     def path(self) -> str:
@@ -65,7 +76,7 @@ def entries(conn: Connection, states: Iterable[str], draft_ids: Iterable[str] | 
         q = q.where(outbox.c.next_attempt_at <= due_at)
     return [
         Entry(r.draft_id, r.state, r.opportunity_id, r.perform_as, json.loads(r.payload_json), r.template_id,
-              r.template_version, r.attempts, r.next_attempt_at, r.last_error)
+              r.template_version, r.attempts, r.next_attempt_at, r.last_error, r.sent_at, r.approved_at)
         for r in conn.execute(q)
     ]
 
@@ -91,8 +102,10 @@ def claim(conn: Connection, draft_id: str, now: int, settle_until: int | None = 
                             {"message": privacy.ANONYMISED_MESSAGE})
         return False
     drafts.transition(conn, draft_id, DraftState.SUBMITTING, actor="outbox", event="sending")
+    # last_error cleared: "submitting" with an error recorded means "checking" (see STATUS_SQL).
     conn.execute(update(outbox).where(outbox.c.draft_id == draft_id).values(
-        attempts=outbox.c.attempts + 1, sent_at=now, next_attempt_at=settle_until if settle_until is not None else now))
+        attempts=outbox.c.attempts + 1, sent_at=now, last_error=None,
+        next_attempt_at=settle_until if settle_until is not None else now))
     return True
 
 
@@ -125,10 +138,50 @@ def needs_attention(conn: Connection, draft_id: str, reason: AttentionReason, de
         last_error=str(detail.get("message") or reason.value)))
 
 
+def _merge_readback(conn: Connection, draft_id: str, **changes: Any) -> dict[str, Any]:
+    rec = drafts.get(conn, draft_id)
+    value = {**((rec.readback if rec else None) or {}), **changes}
+    drafts.update_fields(conn, draft_id, readback_json=drafts.dumps(value))
+    return value
+
+
 def record_readback(conn: Connection, draft_id: str, diffs: list[dict[str, Any]] | None, error: str | None) -> None:
     value = {"differences": diffs, "error": error}
-    drafts.update_fields(conn, draft_id, readback_json=drafts.dumps(value))
+    _merge_readback(conn, draft_id, **value)
     drafts.write_audit(conn, draft_id, "outbox", "read_back", value)
+
+
+def duplicates_of(conn: Connection, draft_id: str) -> list[str]:
+    rec = drafts.get(conn, draft_id)
+    return list(((rec.readback if rec else None) or {}).get("duplicates") or [])
+
+
+def record_duplicates(conn: Connection, draft_id: str, feedback_ids: list[str]) -> None:
+    """A read found more forms from this approval than the one recorded: "duplicate in Lever"."""
+    known = duplicates_of(conn, draft_id)
+    new = [f for f in feedback_ids if f not in known]
+    if new:
+        _merge_readback(conn, draft_id, duplicates=known + new)
+        drafts.write_audit(conn, draft_id, "outbox", "duplicate_in_lever", {"extraFeedbackIds": new})
+
+
+def record_duplicate_removed(conn: Connection, draft_id: str, feedback_id: str, actor: str, detail: dict[str, Any]) -> None:
+    _merge_readback(conn, draft_id, duplicates=[f for f in duplicates_of(conn, draft_id) if f != feedback_id])
+    drafts.write_audit(conn, draft_id, actor, "duplicate_removed", {"feedbackId": feedback_id, **detail})
+
+
+def set_recheck(conn: Connection, draft_id: str, at: int | None) -> None:
+    """A submitted draft whose earlier attempt was lost gets one more read at ``at`` (None: done)."""
+    _merge_readback(conn, draft_id, recheckAt=at)
+
+
+def rechecks_due(conn: Connection, now: int, draft_ids: Iterable[str] | None = None) -> list[Entry]:
+    recheck_at = func.json_extract(drafts_t.c.readback_json, "$.recheckAt")
+    q = select(drafts_t.c.draft_id).where(drafts_t.c.state == DraftState.SUBMITTED, recheck_at <= now)
+    if draft_ids is not None:
+        q = q.where(drafts_t.c.draft_id.in_(list(draft_ids)))
+    due = [r.draft_id for r in conn.execute(q)]
+    return entries(conn, [DraftState.SUBMITTED], due) if due else []
 
 
 def claimed_feedback_ids(conn: Connection, opportunity_id: str) -> set[str]:
@@ -146,3 +199,10 @@ def set_pause(conn: Connection, value: dict[str, Any] | None) -> None:
     conn.execute(delete(review_meta).where(review_meta.c.key == PAUSE_KEY))
     if value is not None:
         conn.execute(insert(review_meta).values(key=PAUSE_KEY, value_json=drafts.dumps(value)))
+
+
+def status(conn: Connection, draft_id: str) -> str | None:
+    """The status a person reads for one draft (a key of ``lifecycle.STATUS_WORDS``)."""
+    sql = text(f"SELECT {STATUS_SQL} FROM drafts d LEFT JOIN outbox ob ON ob.draft_id = d.draft_id "
+               "WHERE d.draft_id = :id")
+    return conn.execute(sql, {"id": draft_id}).scalar()

@@ -2,14 +2,48 @@
 
 A feedback POST is not idempotent, so after any failure that leaves us unsure
 whether Lever stored the form, the outbox reads the opportunity's feedback
-and looks for it here before ever sending again. The match key is what the
-approved body fixed: template, author (perform_as), panel/interview and the
-exact ``completedAt`` chosen at approval.
+and looks for it here before ever sending again.
+
+The match does not trust Lever to echo ``completedAt``: Lever documents only
+that the field "defaults to now", so it may be stored rounded (seconds
+truncation) or replaced by the time Lever stored the form. A form is ours when
+template, author (perform_as) and panel/interview are what the approved body
+says and either
+- its ``completedAt`` is exactly the one fixed at approval (Lever echoed it), or
+- every field value is what was approved, and its ``completedAt`` or
+  ``createdAt`` falls inside the window in which this approval could have been
+  stored: from approval (less a tolerance for clock skew between this machine
+  and Lever) to the read (plus the same tolerance).
+Values are not required for the exact echo: that key is already unique, and a
+value Lever normalises on storage must not make us miss the form (and send it
+again). The exact echo ranks a form first when several candidates are present.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, Iterable
+
+# This machine's clock and Lever's may disagree; a form stored up to this much "before" the
+# approval or "after" the read is still inside the window. Generous on purpose: the other
+# keys (template, author, interview, every value) already make a false match implausible.
+CLOCK_SKEW_MS = 5 * 60_000
+
+
+@dataclass(frozen=True)
+class Window:
+    """When a form from one approval can have been stored (epoch ms, this machine's clock)."""
+
+    start: int
+    end: int
+
+    @classmethod
+    def around(cls, approved_at: int, now: int, skew_ms: int = CLOCK_SKEW_MS) -> "Window":
+        return cls(approved_at - skew_ms, now + skew_ms)
+
+    def holds(self, form: dict[str, Any]) -> bool:
+        times = (form.get("completedAt"), form.get("createdAt"))
+        return any(isinstance(t, int) and self.start <= t <= self.end for t in times)
 
 
 def _ref(value: Any) -> str | None:
@@ -19,26 +53,36 @@ def _ref(value: Any) -> str | None:
     return str(value) if value not in (None, "") else None
 
 
-def matches(form: dict[str, Any], body: dict[str, Any], perform_as: str) -> bool:
+def matches(form: dict[str, Any], body: dict[str, Any], perform_as: str, window: Window | None = None) -> bool:
+    """``window`` None: only the exact ``completedAt`` fixed at approval counts (no read time known)."""
     if form.get("deletedAt"):
         return False
-    return (
+    same_slot = (
         _ref(form.get("baseTemplateId")) == body["baseTemplateId"]
         and _ref(form.get("user")) == perform_as
         and _ref(form.get("panel")) == body.get("panel")
         and _ref(form.get("interview")) == body.get("interview")
-        and form.get("completedAt") == body["completedAt"]
     )
+    if not same_slot:
+        return False
+    if form.get("completedAt") == body["completedAt"]:
+        return True
+    return window is not None and window.holds(form) and not value_differences(form, body)
 
 
-def find_match(
-    forms: Iterable[dict[str, Any]], body: dict[str, Any], perform_as: str, claimed: set[str]
-) -> dict[str, Any] | None:
+def find_all(forms: Iterable[dict[str, Any]], body: dict[str, Any], perform_as: str, claimed: set[str],
+             window: Window | None = None) -> list[dict[str, Any]]:
+    """Every form this approval may have created, best first (exact completedAt, then oldest)."""
+    found = [f for f in forms if matches(f, body, perform_as, window) and str(f.get("id")) not in claimed]
+    return sorted(found, key=lambda f: (f.get("completedAt") != body["completedAt"], f.get("createdAt") or 0,
+                                        str(f.get("id"))))
+
+
+def find_match(forms: Iterable[dict[str, Any]], body: dict[str, Any], perform_as: str, claimed: set[str],
+               window: Window | None = None) -> dict[str, Any] | None:
     """The form this outbox entry created, ignoring forms already recorded for other drafts."""
-    for form in forms:
-        if matches(form, body, perform_as) and str(form.get("id")) not in claimed:
-            return form
-    return None
+    found = find_all(forms, body, perform_as, claimed, window)
+    return found[0] if found else None
 
 
 def stored_values(form: dict[str, Any]) -> dict[str, Any]:
@@ -54,7 +98,7 @@ def _empty(value: Any) -> bool:
     return value is None or value == "" or value == []
 
 
-def differences(form: dict[str, Any], body: dict[str, Any]) -> list[dict[str, Any]]:
+def value_differences(form: dict[str, Any], body: dict[str, Any]) -> list[dict[str, Any]]:
     """Every field whose stored value is not what was approved (an empty answer equals no answer)."""
     approved = {str(f["id"]): f.get("value") for f in body.get("fieldValues", [])}
     stored = stored_values(form)
@@ -65,6 +109,12 @@ def differences(form: dict[str, Any], body: dict[str, Any]) -> list[dict[str, An
             continue
         if a != s:
             diffs.append({"fieldId": fid, "approved": a, "stored": s})
+    return diffs
+
+
+def differences(form: dict[str, Any], body: dict[str, Any]) -> list[dict[str, Any]]:
+    """Field differences, and ``completedAt`` when Lever kept a different time than approved."""
+    diffs = value_differences(form, body)
     if form.get("completedAt") != body.get("completedAt"):
         diffs.append({"fieldId": "completedAt", "approved": body.get("completedAt"), "stored": form.get("completedAt")})
     return diffs

@@ -10,11 +10,18 @@ Kinds:
   ``drop``          close the connection before the request is handled: no response
   ``drop-after``    handle the request (a POST is stored!), then close with no response
   ``malformed``     200 with a truncated JSON body
+  ``store-after=SECS``  receive the request, handle it (a POST is stored) SECS later whether
+                    or not the client is still connected, then answer if it still is: a
+                    Lever that stores a request after the client gave up on it
+  ``completed-at=round|now``  a write's ``completedAt`` is stored truncated to whole seconds
+                    (``round``) or replaced by the time of storing (``now``): Lever documents
+                    only that the field "defaults to now"; combines with the other kinds
 Keys: ``path=GLOB`` (matched against the path after ``/v1``, e.g. ``/opportunities*``,
 ``*/feedback``; default ``*``), ``method=POST``, ``rate=P`` (probability, default 1),
 ``count=N`` (fire at most N times). The dice come from a RNG seeded with ``--seed``.
 
-Example: ``status=503,path=/opportunities,rate=0.2;drop-after,method=POST,path=*/feedback,count=1``
+Example: ``status=503,path=/opportunities,rate=0.2;drop-after,method=POST,path=*/feedback,count=1``,
+``store-after=6,method=POST,path=*/feedback``, ``completed-at=round,path=*/feedback``
 """
 
 from __future__ import annotations
@@ -25,7 +32,8 @@ import threading
 from dataclasses import asdict, dataclass
 from typing import Any
 
-KINDS = {"status", "storm", "latency", "drop", "drop-after", "malformed"}
+KINDS = {"status", "storm", "latency", "drop", "drop-after", "malformed", "store-after", "completed-at"}
+COMPLETED_AT_MODES = ("round", "now")
 
 
 class FaultSpecError(ValueError):
@@ -35,7 +43,7 @@ class FaultSpecError(ValueError):
 @dataclass
 class FaultRule:
     kind: str
-    arg: float | None = None
+    arg: float | str | None = None  # a number; for completed-at one of COMPLETED_AT_MODES
     path: str = "*"
     method: str | None = None
     rate: float = 1.0
@@ -52,7 +60,9 @@ class FaultRule:
 def _rule(kind: str, arg: Any = None, **keys: Any) -> FaultRule:
     if kind not in KINDS:
         raise FaultSpecError(f"unknown fault kind {kind!r} (known: {', '.join(sorted(KINDS))})")
-    if kind in ("status", "storm", "latency"):
+    if kind == "completed-at" and arg not in COMPLETED_AT_MODES:
+        raise FaultSpecError(f"fault 'completed-at' needs a mode: completed-at={'|'.join(COMPLETED_AT_MODES)}")
+    if kind in ("status", "storm", "latency", "store-after"):
         if arg is None:
             raise FaultSpecError(f"fault {kind!r} needs a value, e.g. {kind}=3")
         try:
@@ -101,6 +111,7 @@ def parse_rules(obj: Any) -> list[FaultRule]:
 @dataclass
 class Decision:
     delay: float = 0.0
+    completed_at: str | None = None  # "round" | "now": how a write's completedAt is stored
     rule: FaultRule | None = None  # the one non-latency fault to apply, if any
 
 
@@ -111,6 +122,7 @@ class Faults:
         self._lock = threading.Lock()
         self._storm_left = 0
         self._storm_rule: FaultRule | None = None
+        self.late_pending = 0  # store-after requests received and not yet handled
 
     def replace(self, rules: list[FaultRule]) -> None:
         with self._lock:
@@ -132,6 +144,10 @@ class Faults:
                 if rule.kind == "latency":
                     rule.fired += 1
                     decision.delay += float(rule.arg or 0)
+                    continue
+                if rule.kind == "completed-at":  # a modifier, like latency: combines with the rest
+                    rule.fired += 1
+                    decision.completed_at = str(rule.arg)
                     continue
                 if decision.rule is None:
                     rule.fired += 1

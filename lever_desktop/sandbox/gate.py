@@ -16,7 +16,7 @@ from typing import Any
 
 from lever_desktop.sandbox.faults import Faults
 from lever_desktop.sandbox.ratelimit import RateLimiter
-from lever_desktop.sandbox.state import SandboxState
+from lever_desktop.sandbox.state import SandboxState, now_ms
 
 _log = logging.getLogger("lever_desktop.sandbox")
 
@@ -70,9 +70,48 @@ async def drop_connection(send) -> None:
         await asyncio.sleep(0)
 
 
+async def _read_body(receive) -> bytes:
+    chunks = []
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":
+            break
+        chunks.append(message.get("body", b""))
+        if not message.get("more_body"):
+            break
+    return b"".join(chunks)
+
+
+def _completed_at(body: bytes, mode: str | None) -> bytes:
+    """The ``completed-at`` fault: the body as this Lever would store it (called when it is stored)."""
+    try:
+        doc = json.loads(body)
+    except ValueError:
+        return body
+    value = doc.get("completedAt") if isinstance(doc, dict) else None
+    if mode is None or not isinstance(value, int) or isinstance(value, bool):
+        return body
+    doc["completedAt"] = value // 1000 * 1000 if mode == "round" else now_ms()
+    return json.dumps(doc).encode()
+
+
+def _replay(body: bytes, receive, mode: str | None):
+    """A ``receive`` that hands the handler ``body`` (rewritten as it is read), then the client's own."""
+    given = False
+
+    async def replayed():
+        nonlocal given
+        if given:
+            return await receive()
+        given = True
+        return {"type": "http.request", "body": _completed_at(body, mode), "more_body": False}
+    return replayed
+
+
 class LeverGate:
     def __init__(self, app, *, state: SandboxState, api_key: str, limiter: RateLimiter, faults: Faults) -> None:
         self.app, self.state, self.api_key, self.limiter, self.faults = app, state, api_key, limiter, faults
+        self._late: set[asyncio.Task] = set()  # store-after requests, kept alive past their client
 
     async def __call__(self, scope, receive, send) -> None:
         path = scope.get("path", "")
@@ -97,6 +136,11 @@ class LeverGate:
         if decision.delay:
             await asyncio.sleep(decision.delay)
         rule = decision.rule
+        if rule is not None and rule.kind == "store-after":
+            await self._store_after(scope, receive, send, float(rule.arg or 0), decision.completed_at, f"{method} {sub}")
+            return
+        if decision.completed_at is not None:
+            receive = _replay(await _read_body(receive), receive, decision.completed_at)
         if rule is None:
             await self.app(scope, receive, send)
         elif rule.kind == "status":
@@ -117,6 +161,31 @@ class LeverGate:
             await drop_connection(send)
         elif rule.kind == "malformed":
             await _respond(send, 200, b'{"data": [{"id": "5f0c7d8e-')
+
+    async def _store_after(self, scope, receive, send, delay: float, completed_at: str | None, what: str) -> None:
+        """Handle the request ``delay`` s after receiving it, in a task the client's leaving cannot cancel."""
+        body = await _read_body(receive)
+
+        async def late() -> list[dict[str, Any]]:
+            await asyncio.sleep(delay)
+            kept: list[dict[str, Any]] = []
+
+            async def keep(message) -> None:
+                kept.append(message)
+            await self.app(scope, _replay(body, receive, completed_at), keep)
+            _log.info("fault: handled %s %.1f s after receiving it", what, delay)
+            return kept
+
+        task = asyncio.ensure_future(late())
+        self._late.add(task)
+        self.faults.late_pending += 1
+
+        def done(t: asyncio.Task) -> None:
+            self._late.discard(t)
+            self.faults.late_pending -= 1
+        task.add_done_callback(done)
+        for message in await asyncio.shield(task):
+            await send(message)  # uvicorn drops these if the client has gone
 
     async def _too_many(self, send) -> None:
         with self.state.lock:

@@ -38,6 +38,7 @@ from lever_desktop.ui.plain import plain_label
 class DraftEditor(QWidget):
     approveRequested = Signal()
     discardRequested = Signal()
+    removeDuplicateRequested = Signal()
     nextRequested = Signal()
     previousRequested = Signal()
     authorChoiceChanged = Signal()
@@ -94,6 +95,10 @@ class DraftEditor(QWidget):
         self.next = QPushButton("Next ▶")
         self.next.setToolTip("Next draft (J)")
         self.discard = QPushButton("Discard")
+        # Shown only while Lever holds a second form from this draft's approval.
+        self.remove_duplicate = QPushButton("Remove duplicate from Lever…")
+        self.remove_duplicate.setToolTip("Delete the extra form Lever stored from this approval (asks first)")
+        self.remove_duplicate.setVisible(False)
         self.show_payload = QPushButton("Payload")
         self.show_payload.setCheckable(True)
         self.show_payload.setToolTip("Show the exact request Lever will receive")
@@ -117,7 +122,7 @@ class DraftEditor(QWidget):
         for b in (self.previous, self.next):
             buttons.addWidget(b)
         buttons.addStretch(1)
-        for b in (self.show_payload, self.withdraw, self.amend, self.discard, self.approve):
+        for b in (self.remove_duplicate, self.show_payload, self.withdraw, self.amend, self.discard, self.approve):
             buttons.addWidget(b)
 
         layout = QVBoxLayout(self)
@@ -136,6 +141,7 @@ class DraftEditor(QWidget):
         self.discard.clicked.connect(self.discardRequested)
         self.amend.clicked.connect(self.amendRequested)
         self.withdraw.clicked.connect(self.withdrawRequested)
+        self.remove_duplicate.clicked.connect(self.removeDuplicateRequested)
         self.next.clicked.connect(self.nextRequested)
         self.previous.clicked.connect(self.previousRequested)
         self.show_payload.toggled.connect(self.preview.setVisible)
@@ -149,6 +155,7 @@ class DraftEditor(QWidget):
         self.outcome.clear()
         self.set_own_feedback([])
         self.set_after_submission(amend=False, withdraw=False)
+        self.remove_duplicate.setVisible(False)
         self.set_form(None)
         self.set_actions_enabled(False)
 

@@ -1,4 +1,4 @@
-"""Drafts to review: the list, the editor, approve / discard, J/K, payload preview.
+"""Drafts to review: the list, the editor, approve / discard, J/K, payload preview, remove a duplicate.
 
 Approving only writes the outbox (it works offline); the outbox controller
 sends it and reports back, and the editor then shows the outcome. Opening a
@@ -17,7 +17,9 @@ from PySide6.QtWidgets import QHeaderView, QMessageBox, QSplitter
 
 from lever_desktop.review import amend
 from lever_desktop.review.approval import ApprovalError, approve, build_body
-from lever_desktop.review.lifecycle import REVIEWABLE, DraftState
+from lever_desktop.lever.errors import LeverError
+from lever_desktop.review import duplicates
+from lever_desktop.review.lifecycle import REVIEWABLE, STATUS_WORDS, DraftState, attention_words
 from lever_desktop.ui import queries
 from lever_desktop.ui.draft_editor import DraftEditor
 from lever_desktop.ui.pages import TablePage
@@ -58,6 +60,7 @@ class DraftsController(QObject):
         self.editor.withdrawRequested.connect(self.withdraw_current)
         self.editor.secondFormToggled.connect(lambda _on: self.editor.approve.setEnabled(
             self._editable() and self._can_approve()))
+        self.editor.removeDuplicateRequested.connect(self.remove_duplicate_current)
         self.editor.nextRequested.connect(lambda: self.step(1))
         self.editor.previousRequested.connect(lambda: self.step(-1))
         self.editor.show_payload.toggled.connect(lambda on: on and self._update_payload())
@@ -182,7 +185,7 @@ class DraftsController(QObject):
         self.editor.set_authors(choices, view["author_problem"])
         self.editor.set_own_feedback(view["own_feedback"])
         self._set_state_actions(rec.state)
-        self.show_state(rec.state, rec.attention_reason, rec.lever_feedback_id, rec.readback)
+        self.show_state(rec.state, rec.attention_reason, rec.lever_feedback_id, rec.readback, view["status"])
         self._update_payload()
         self.loaded.emit(draft_id)
         if rec.state in REVIEWABLE:
@@ -218,21 +221,28 @@ class DraftsController(QObject):
                                        plain_tooltip("Before approving:\n• " + "\n• ".join(reasons)))
         return not reasons
 
-    def show_state(self, state: str, reason: str | None, feedback_id: str | None, readback: Any) -> None:
+    def show_state(self, state: str, reason: str | None, feedback_id: str | None, readback: Any,
+                   status: str | None = None) -> None:
+        readback = readback or {}
+        extra = list(readback.get("duplicates") or [])
         text = {
             "approved": ("Approved — queued for Lever. It goes out as soon as Lever is reachable.", "warn"),
             "submitting": ("Sending to Lever…", "warn"),
+            "checking": (STATUS_WORDS["checking"] + " Its answer was lost; it is not sent again while Lever may "
+                         "still be storing it.", "warn"),
             "submitted": (f"✔ Submitted to Lever (feedback {feedback_id}).", "ok"),
-            "needs_attention": (f"Needs attention: {str(reason or '').replace('_', ' ')}.", "error"),
+            "duplicate_in_lever": (f"Duplicate in Lever: besides feedback {feedback_id}, Lever also holds "
+                                   f"{', '.join(extra)} from this approval. Remove the extra one.", "error"),
+            "needs_attention": (f"Needs attention: {attention_words(reason)}.", "error"),
             "discarded": ("Discarded.", "info"),
             "amending": (f"Amending the form in Lever (feedback {feedback_id}): edit, then Send amendment."
-                         + (f" Needs attention: {str(reason).replace('_', ' ')}." if reason else ""),
+                         + (f" Needs attention: {attention_words(reason)}." if reason else ""),
                          "error" if reason else "info"),
             "amend_queued": ("Amendment queued — it goes to Lever as soon as Lever is reachable.", "warn"),
             "withdrawing": ("Withdrawing from Lever…", "warn"),
             "withdrawn": (f"Withdrawn: feedback {feedback_id} was deleted from Lever.", "info"),
-        }.get(state)
-        readback = readback or {}
+        }.get(status or state)
+        self.editor.remove_duplicate.setVisible(state == "submitted" and bool(extra))
         if state == "submitted" and readback.get("differences"):
             text = (text[0] + " Lever's stored form differs from what you approved: see Activity.", "warn")
         elif state == "submitted" and readback.get("error"):
@@ -403,13 +413,42 @@ class DraftsController(QObject):
         self.reload()
 
     def outbox_progress(self, draft_id: str, state: str, reason: str | None, feedback_id: str | None,
-                        readback: Any) -> None:
+                        readback: Any, status: str | None = None) -> None:
         """The outbox moved a draft on: update the editor if it is showing that draft."""
         if draft_id == self.draft_id:
             if self.view is not None and self.view["record"].state != state:
                 self.open(draft_id)  # new actions (amend, withdraw) and the question to ask come with it
                 return
-            self.show_state(state, reason, feedback_id, readback)
+            self.show_state(state, reason, feedback_id, readback, status)
+
+    def remove_duplicate_current(self) -> None:
+        if self.draft_id is None or self.view is None:
+            return
+        extra = (self.view["record"].readback or {}).get("duplicates") or []
+        if extra:
+            self.runner.run(self._remove_duplicate(self.draft_id, extra[0]), owner=self.editor, name="remove duplicate")
+
+    async def _remove_duplicate(self, draft_id: str, feedback_id: str) -> None:
+        try:
+            dup = await self.session.store.call(duplicates.find, draft_id, feedback_id)
+        except duplicates.DuplicateError as e:
+            self.editor.set_outcome(str(e), "error")
+            return
+        box = QMessageBox(QMessageBox.Icon.Warning, "Remove the duplicate from Lever?", dup.question(),
+                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel, self.editor)
+        box.setTextFormat(Qt.TextFormat.PlainText)  # names from Lever, shown as typed
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        if await dialog_result(box) != QMessageBox.StandardButton.Yes:
+            return
+        try:
+            await duplicates.remove(self.session.store, self.session.client, draft_id, feedback_id,
+                                    actor=self.session.reviewer)
+        except (LeverError, OSError) as e:
+            self.editor.set_outcome(f"Lever did not delete form {feedback_id}: {e}", "error")
+            return
+        if draft_id == self.draft_id:
+            self.open(draft_id)
+        self.reload()
 
 
 def _flag_text(flag: dict[str, Any], labels: dict[str, str]) -> str:

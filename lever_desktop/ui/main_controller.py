@@ -139,15 +139,14 @@ class MainController(QObject):
         self._load_postings()
 
     def _draft_moved(self, draft_id: str) -> None:
-        from lever_desktop.review import drafts as repo
-
-        def show(rec) -> None:
-            if rec is not None:
+        def show(outcome) -> None:
+            if outcome is not None:
+                rec, status = outcome
                 self.drafts.outbox_progress(draft_id, rec.state, rec.attention_reason, rec.lever_feedback_id,
-                                            rec.readback)
+                                            rec.readback, status)
 
-        self.runner.run(self.session.store.call(repo.get, draft_id), owner=self.window, on_success=show,
-                        name="draft outcome")
+        self.runner.run(self.session.store.call(queries.draft_outcome, draft_id), owner=self.window,
+                        on_success=show, name="draft outcome")
         self.drafts.reload()
 
     def _relay_state(self, state: str, message: str) -> None:

@@ -13,6 +13,7 @@ import time
 
 from PySide6.QtCore import QObject, Qt, Signal
 
+from lever_desktop.review.lifecycle import attention_words
 from lever_desktop.ui import queries
 from lever_desktop.ui.pages import TablePage
 from lever_desktop.ui.tasks import TaskRunner
@@ -68,8 +69,8 @@ class OutboxController(QObject):
 
     async def _reported(self, report) -> None:
         changed = [*report.own_feedback, *report.amended, *report.withdrawn]
-        named = [*report.submitted, *report.reconciled, *report.rejected, *report.drifted,
-                 *report.readback_differences, *changed]
+        named = [*report.submitted, *report.reconciled, *report.rejected, *report.drifted, *report.gone,
+                 *report.duplicates, *report.readback_differences, *changed]
         labels = await self.session.store.call(queries.draft_labels, named) if named else {}
 
         def label(draft_id: str) -> str:
@@ -96,8 +97,13 @@ class OutboxController(QObject):
         unreachable = any(str(r[5] or "").startswith("LeverUnavailable") and r[2] == "approved" for r in rows)
         self.unreachable.emit(unreachable and not (report.submitted or report.reconciled))
         self._fill(rows)
+        for draft_id in report.gone:
+            self.activity.emit("outbox", f"{label(draft_id)}: {attention_words('opportunity_gone')}")
+        for draft_id, extra in report.duplicates.items():
+            self.activity.emit("outbox", f"Lever holds {label(draft_id)} twice (extra form {', '.join(extra)}): "
+                                         "remove the duplicate from the draft's review pane")
         for draft_id in set(report.submitted + report.reconciled + report.rejected + report.drifted + report.retrying
-                            + changed):
+                            + report.gone + list(report.duplicates) + changed):
             self.draft_moved.emit(draft_id)
         self.flushed.emit(report)
 
@@ -107,7 +113,7 @@ class OutboxController(QObject):
 
     def _fill(self, rows: list[tuple]) -> None:
         self.page.model.set_rows(
-            [(name, queries.DRAFT_STATE_LABELS.get(state, state), (reason or "").replace("_", " "), attempts or 0,
+            [(name, queries.DRAFT_STATE_LABELS.get(state, state), attention_words(reason) if reason else "", attempts or 0,
               error or "", approved) for _id, name, state, reason, attempts, error, approved, _fid in rows],
             keys=[r[0] for r in rows],
         )

@@ -14,6 +14,9 @@ from typing import Any, Sequence
 
 import sqlalchemy as sa
 
+from lever_desktop.review import queue
+from lever_desktop.review.lifecycle import STATUS_WORDS
+
 ARCHIVED_ANY, ARCHIVED_ACTIVE, ARCHIVED_ONLY = "any", "active", "archived"
 
 
@@ -172,12 +175,7 @@ def counts(conn: sa.Connection) -> dict[str, int]:
 
 
 # -- drafts -------------------------------------------------------------------
-DRAFT_STATE_LABELS = {
-    "received": "To review", "in_review": "To review", "needs_attention": "Needs attention",
-    "approved": "Queued", "submitting": "Sending…", "submitted": "Submitted", "discarded": "Discarded",
-    "amending": "Amending", "amend_queued": "Amendment queued", "withdrawing": "Withdrawing…",
-    "withdrawn": "Withdrawn",
-}
+DRAFT_STATE_LABELS = STATUS_WORDS  # states and the outbox's sub-statuses (checking, duplicate in Lever)
 DAY_MS = 86_400_000
 
 
@@ -185,13 +183,14 @@ def review_list(conn: sa.Connection, now_ms: int) -> list[tuple[Any, ...]]:
     """Drafts to review first (oldest first), then this day's approved and submitted ones."""
     sql = """
         SELECT d.draft_id, coalesce(o.name, d.opportunity_id), coalesce(json_extract(d.template_json, '$.text'),
-               d.template_id), d.interviewer_email, json_array_length(d.flags_json), d.received_at, d.state
+               d.template_id), d.interviewer_email, json_array_length(d.flags_json), d.received_at, {status}
         FROM drafts d LEFT JOIN opportunities o ON o.id = d.opportunity_id
+        LEFT JOIN outbox ob ON ob.draft_id = d.draft_id
         WHERE d.state IN ('received', 'in_review', 'needs_attention', 'approved', 'submitting',
                           'amending', 'amend_queued', 'withdrawing')
            OR (d.state IN ('submitted', 'withdrawn') AND d.updated_at > :since)
         ORDER BY d.state IN ('received', 'in_review', 'needs_attention', 'amending') DESC, d.received_at, d.draft_id
-    """
+    """.format(status=queue.STATUS_SQL)
     return [tuple(r) for r in conn.execute(sa.text(sql), {"since": now_ms - DAY_MS})]
 
 
@@ -245,7 +244,16 @@ def draft_view(conn: sa.Connection, draft_id: str, service_account: str | None,
         "author_problem": author_problem,
         "service_author": service,
         "audit": drafts.audit_trail(conn, draft_id)[-3:],
+        "status": queue.status(conn, draft_id),
     }
+
+
+def draft_outcome(conn: sa.Connection, draft_id: str) -> tuple[Any, str | None] | None:
+    """The draft and the status a person reads (e.g. "checking"), after the outbox moved it."""
+    from lever_desktop.review import drafts
+
+    rec = drafts.get(conn, draft_id)
+    return None if rec is None else (rec, queue.status(conn, draft_id))
 
 
 def save_review_values(conn: sa.Connection, draft_id: str, values: dict[str, Any], reviewer: str) -> None:
@@ -283,12 +291,13 @@ def draft_labels(conn: sa.Connection, draft_ids: Sequence[str]) -> dict[str, str
 
 def outbox_list(conn: sa.Connection) -> list[tuple[Any, ...]]:
     sql = """
-        SELECT d.draft_id, coalesce(o.name, d.opportunity_id), d.state, d.attention_reason,
+        SELECT d.draft_id, coalesce(o.name, d.opportunity_id), {status}, d.attention_reason,
                ob.attempts, ob.last_error, coalesce(ob.approved_at, d.updated_at), d.lever_feedback_id
         FROM drafts d LEFT JOIN outbox ob ON ob.draft_id = d.draft_id
         LEFT JOIN opportunities o ON o.id = d.opportunity_id
         WHERE d.state IN ('approved', 'submitting', 'needs_attention', 'amend_queued', 'withdrawing')
            OR ob.sent_at IS NULL AND ob.draft_id IS NOT NULL
+           OR {status} = 'duplicate_in_lever'
         ORDER BY d.state = 'needs_attention' DESC, ob.approved_at
-    """
+    """.format(status=queue.STATUS_SQL)
     return [tuple(r) for r in conn.execute(sa.text(sql))]

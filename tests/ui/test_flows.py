@@ -311,3 +311,55 @@ def test_amend_then_withdraw_a_submitted_form(desktop, sandbox, qtbot, tmp_path)
     qtbot.waitUntil(lambda: "Withdrawn" in editor.outcome.text(), timeout=TIMEOUT)
     assert _interview_forms(sandbox, doc)[0]["deletedAt"]
     assert not editor.amend.isVisible() and not editor.withdraw.isVisible()
+
+
+def test_a_duplicate_in_lever_is_removed_from_the_review_pane_after_confirming(desktop, sandbox, qtbot, tmp_path):
+    from PySide6.QtWidgets import QMessageBox
+
+    from lever_desktop.review import drafts as repo
+    from lever_desktop.review import queue
+
+    doc = sandbox_draft(sandbox, flaw=None)
+    import_and_open(desktop, qtbot, tmp_path, doc)
+    drafts, editor = desktop.controller.drafts, desktop.controller.drafts.editor
+    qtbot.waitUntil(editor.approve.isEnabled)
+    qtbot.mouseClick(editor.approve, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "Submitted to Lever" in editor.outcome.text(), timeout=TIMEOUT)
+    assert not editor.remove_duplicate.isVisible()
+    # The first POST of a lost answer lands after the settle window; a read records the second form.
+    store = desktop.session.store
+    [entry] = run(qtbot, store.call(queue.entries, ["submitted"], [doc["draftId"]]))
+    kept = run(qtbot, store.call(repo.get, doc["draftId"])).lever_feedback_id
+    with httpx.Client(base_url=sandbox.base_url, auth=(sandbox.api_key, "")) as lever:
+        extra = lever.post(entry.path, params={"perform_as": entry.perform_as},
+                           json=entry.body).raise_for_status().json()["data"]["id"]
+    run(qtbot, store.call(queue.record_duplicates, doc["draftId"], [extra]))
+    drafts.open(doc["draftId"])
+    qtbot.waitUntil(lambda: editor.remove_duplicate.isVisible() and "Duplicate in Lever" in editor.outcome.text(),
+                    timeout=TIMEOUT)
+
+    qtbot.mouseClick(editor.remove_duplicate, Qt.MouseButton.LeftButton)
+
+    def confirmation():
+        boxes = [w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox) and w.isVisible()]
+        return boxes[0] if boxes else None
+    qtbot.waitUntil(lambda: confirmation() is not None, timeout=TIMEOUT)
+    box = confirmation()
+    name = drafts.view["candidate"]
+    assert name in box.text() and drafts.form.title in box.text() and extra in box.text()
+    assert box.textFormat() == Qt.TextFormat.PlainText
+    box.button(QMessageBox.StandardButton.Yes).click()
+    qtbot.waitUntil(lambda: not editor.remove_duplicate.isVisible(), timeout=TIMEOUT)
+    forms = {f["id"]: f for f in lever_forms(sandbox, doc["opportunityId"])}
+    assert forms[extra]["deletedAt"] and not forms[kept]["deletedAt"]
+    assert "Submitted to Lever" in editor.outcome.text()
+
+
+def test_the_outcome_line_shows_text_from_lever_as_typed(qtbot):
+    from lever_desktop.ui.draft_editor import DraftEditor
+
+    editor = DraftEditor()
+    qtbot.addWidget(editor)
+    editor.set_outcome("Lever did not delete form <img src=x>: <b>gone</b>", "error")
+    assert editor.outcome.textFormat() == Qt.TextFormat.PlainText
+    assert editor.outcome.text() == "Lever did not delete form <img src=x>: <b>gone</b>"

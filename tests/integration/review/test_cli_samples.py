@@ -103,3 +103,43 @@ def test_amend_and_withdraw_from_the_command_line(lever_env, capsys, monkeypatch
     assert code == 0 and withdrawn["state"] == "withdrawn" and withdrawn["report"]["withdrawn"] == [withdrawn["draftId"]]
     events = [e["event"] for e in _cli(capsys, "drafts", "show", "sample-every-field-type", "--json")[1]["audit"]]
     assert events[-3:] == ["withdraw_requested", "withdraw_sending", "withdrawn"]
+
+
+def test_remove_duplicate_asks_then_deletes_only_the_extra_form(lever_env, capsys):
+    import httpx
+
+    from lever_desktop.review import queue
+    from lever_desktop.store import Store
+
+    assert _cli(capsys, "sync", "--json")[0] == 0
+    assert _cli(capsys, "drafts", "import", str(EVERY), "--json")[0] == 0
+    code, approved = _cli(capsys, "drafts", "approve", "sample-every-field-type", "--add-second-form",
+                          "--json")
+    assert _cli(capsys, "submit", "--json")[0] == 0
+    kept = _cli(capsys, "drafts", "show", "sample-every-field-type", "--json")[1]["leverFeedbackId"]
+    # A first POST whose answer was lost lands after the settle window, and a read records it.
+    req = approved["request"]
+    with httpx.Client(base_url=lever_env.base_url, auth=(lever_env.api_key, "")) as lever:
+        extra = lever.post(req["path"].split("?")[0], params=req["params"], json=req["body"]).json()["data"]["id"]
+        store = Store.open()
+        try:
+            store.call_sync(queue.record_duplicates, "sample-every-field-type", [extra])
+        finally:
+            store.close()
+        shown = _cli(capsys, "drafts", "show", "sample-every-field-type", "--json")[1]
+        assert shown["status"] == "duplicate_in_lever" and shown["readBack"]["duplicates"] == [extra]
+
+        base = ["--basedir", str(paths.basedir()), "drafts", "remove-duplicate", "sample-every-field-type"]
+        assert cli.main([*base, "--feedback", kept, "--yes"]) == 1  # never the submitted form
+        assert f"Form {kept} is not a duplicate recorded" in capsys.readouterr().err
+        assert _cli(capsys, "drafts", "remove-duplicate", "sample-every-field-type", "--feedback", extra)[0] == 1
+        form_path = f"{req['path'].split('?')[0]}/{extra}"
+        assert lever.get(form_path).status_code == 200  # not confirmed: nothing deleted
+        code, out = _cli(capsys, "drafts", "remove-duplicate", "sample-every-field-type", "--feedback", extra,
+                         "--yes", "--reviewer", "rita", "--json")
+        assert code == 0 and out == {"draftId": "sample-every-field-type", "deletedFeedbackId": extra, "kept": kept}
+        assert lever.get(form_path).status_code == 404
+        assert lever.get(f"{req['path'].split('?')[0]}/{kept}").status_code == 200
+    shown = _cli(capsys, "drafts", "show", "sample-every-field-type", "--json")[1]
+    assert shown["status"] == "submitted"
+    assert (shown["audit"][-1]["event"], shown["audit"][-1]["actor"]) == ("duplicate_removed", "rita")

@@ -1,4 +1,4 @@
-"""Exactly once, in CI: faults on 20% of POSTs, then kill -9 of `lever-desktop submit` at random moments."""
+"""Exactly once, in CI: faults on 20% of POSTs, 5% stored late, then kill -9 of `lever-desktop submit` at random moments."""
 
 from __future__ import annotations
 

@@ -15,7 +15,7 @@ from lever_desktop.store import Store, cache
 
 
 def _outbox(store, client) -> Outbox:
-    return Outbox(store, client, backoff_base_ms=1, backoff_cap_ms=5, settle_ms=20)
+    return Outbox(store, client, backoff_base_ms=1, backoff_cap_ms=5, settle_ms=20, settle_window_ms=300)
 
 
 async def _forms(client, opportunity_id):
@@ -161,7 +161,7 @@ async def test_template_edited_in_lever_minutes_ago_is_caught_before_sending(wor
         assert admin.post("/templates/drift", json={"templateId": every["id"]}).status_code == 200
         assert admin.post("/stats/reset").status_code == 204
         report = await Outbox(store, lever, SyncEngine(lever, store), backoff_base_ms=1, backoff_cap_ms=5,
-                              settle_ms=20).flush()
+                              settle_ms=20, settle_window_ms=300).flush()
         counts = admin.get("/stats").json()["requests"]
     finally:
         admin.close()

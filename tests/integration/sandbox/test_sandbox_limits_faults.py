@@ -176,3 +176,59 @@ async def test_admin_api_is_loopback_only():
     assert (await handler(request_from("127.0.0.1"))).status_code == 204
     assert (await handler(request_from("::1"))).status_code == 204
     assert (await handler(request_from("10.1.2.3"))).status_code == 403
+
+
+def _feedback_target(c, s):
+    """An interview, its template, and a complete valid body for it."""
+    import random
+
+    from lever_desktop.sandbox.drafts import sample_value
+
+    iv = c.get(s.admin_url + "/examples").json()["interview"]
+    template = c.get(f"/feedback_templates/{iv['templateId']}").json()["data"]
+    now = int(time.time() * 1000)
+    values = [{"id": f["id"], "value": v} for f in template["fields"]
+              if (v := sample_value(f, random.Random(f["id"]), now)) is not None]
+    body = {"baseTemplateId": template["id"], "panel": iv["panelId"], "interview": iv["interviewId"],
+            "completedAt": 1_731_609_025_310, "fieldValues": values}
+    return iv, f"/opportunities/{iv['opportunityId']}/feedback", body
+
+
+def test_store_after_stores_the_post_late_even_when_the_client_gave_up(sandbox_factory):
+    from waiting import wait_until
+
+    s = sandbox_factory(faults="store-after=0.5,method=POST,path=*/feedback")
+    with client(s) as c:
+        iv, url, body = _feedback_target(c, s)
+        before = len(c.get(url).json()["data"])
+        with pytest.raises(httpx.ReadTimeout):  # the client leaves long before Lever stores it
+            c.post(url, params={"perform_as": iv["interviewerId"]}, json=body, timeout=0.1)
+        assert len(c.get(url).json()["data"]) == before  # not yet...
+        wait_until(lambda: len(c.get(url).json()["data"]) == before + 1, timeout=5, what="the late store")
+        started = time.monotonic()
+        r = c.post(url, params={"perform_as": iv["interviewerId"]}, json=body)  # a patient client gets its answer
+        assert r.status_code == 201 and time.monotonic() - started >= 0.5
+        assert len(c.get(url).json()["data"]) == before + 2
+
+
+@pytest.mark.parametrize("mode", ["round", "now"])
+def test_completed_at_is_rounded_or_replaced(sandbox_factory, mode):
+    s = sandbox_factory(faults=f"completed-at={mode},method=POST,path=*/feedback")
+    with client(s) as c:
+        iv, url, body = _feedback_target(c, s)
+        before = int(time.time() * 1000)
+        r = c.post(url, params={"perform_as": iv["interviewerId"]}, json=body)
+        assert r.status_code == 201
+        stored = r.json()["data"]["completedAt"]
+        if mode == "round":
+            assert stored == 1_731_609_025_000
+        else:
+            assert before <= stored <= int(time.time() * 1000)
+
+
+def test_store_after_and_completed_at_spec_errors():
+    assert [(r.kind, r.arg) for r in parse_spec("store-after=6,method=POST;completed-at=now")] == [
+        ("store-after", 6.0), ("completed-at", "now")]
+    for bad in ("store-after", "store-after=soon", "completed-at", "completed-at=sometimes"):
+        with pytest.raises(FaultSpecError):
+            parse_spec(bad)

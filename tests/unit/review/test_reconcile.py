@@ -35,3 +35,28 @@ def test_differences_ignore_empty_answers_and_report_changes():
     assert differences(_form(), BODY) == []
     stored = _form(fields=[{"id": "a", "value": "y"}, {"id": "b", "value": 3}, {"id": "c", "value": ""}])
     assert differences(stored, BODY) == [{"fieldId": "a", "approved": "x", "stored": "y"}]
+
+
+def test_without_an_exact_echo_values_and_a_time_inside_the_window_decide():
+    from lever_desktop.review.reconcile import Window
+
+    window = Window.around(approved_at=1000, now=9000, skew_ms=500)
+    rounded = _form(completedAt=900)  # Lever kept fewer digits (1000 approved)
+    replaced = _form(completedAt=8000, createdAt=8000)  # Lever stored "now"
+    assert find_match([rounded], BODY, "u-1", set(), window)["id"] == "fb-1"
+    assert find_match([replaced], BODY, "u-1", set(), window)["id"] == "fb-1"
+    assert find_match([rounded], BODY, "u-1", set()) is None  # no window: exact echo only
+    other_values = _form(completedAt=8000, fields=[{"id": "a", "value": "y"}, {"id": "b", "value": 3}])
+    too_early = _form(completedAt=100, createdAt=100)
+    too_late = _form(completedAt=9600, createdAt=9600)
+    for form in (other_values, too_early, too_late, _form(completedAt=8000, user="u-2")):
+        assert find_match([form], BODY, "u-1", set(), window) is None, form
+
+
+def test_the_exact_echo_ranks_first_and_the_rest_are_duplicates():
+    from lever_desktop.review.reconcile import Window, find_all
+
+    window = Window.around(approved_at=500, now=5000)
+    late = _form(id="fb-late", completedAt=4000, createdAt=4000)
+    exact = _form(id="fb-exact", createdAt=4500)
+    assert [f["id"] for f in find_all([late, exact], BODY, "u-1", set(), window)] == ["fb-exact", "fb-late"]
