@@ -59,12 +59,18 @@ def upgrade(connection: sa.Connection) -> None:
     command.upgrade(_config(connection), "head")
 
 
-def backup(path: Path, label: str) -> Path:
-    """Copy the live database (consistent even mid-WAL) with SQLite's backup API."""
-    target = path.with_name(f"{path.name}.{label}.bak")
+def backup(path: Path, label: str, why: str = "before migrating") -> Path:
+    """Copy the live database to ``<cache>.<label>.bak`` (see ``copy``)."""
+    target = copy(path, path.with_name(f"{path.name}.{label}.bak"))
+    _log.info("backed up the cache to %s %s", target, why)
+    return target
+
+
+def copy(source: Path, target: Path) -> Path:
+    """Copy a database with SQLite's backup API (consistent even mid-WAL); ``target`` appears whole."""
     tmp = target.with_name(target.name + ".tmp")
     tmp.unlink(missing_ok=True)
-    src = sqlite3.connect(path)
+    src = sqlite3.connect(source)
     try:
         dst = sqlite3.connect(tmp)
         try:
@@ -76,5 +82,4 @@ def backup(path: Path, label: str) -> Path:
     if os.name == "posix":
         tmp.chmod(0o600)
     os.replace(tmp, target)
-    _log.info("backed up the cache to %s before migrating", target)
     return target
