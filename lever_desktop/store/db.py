@@ -86,6 +86,7 @@ class Store:
         self._closed = False
         self.backup_path: Path | None = None
         self.integrity = integrity.Check(complete=False)
+        self._backup: threading.Thread | None = None
 
     @classmethod
     def open(cls, path: str | os.PathLike[str] | None = None) -> "Store":
@@ -113,7 +114,11 @@ class Store:
                 raise _open_error(db_path, e) from None
             raise
         if store.integrity.complete and not created:  # only a cache known whole replaces the last backup
-            integrity.backup_if_due(db_path)
+            # Its own thread and connection (WAL lets it read while we write): a large cache
+            # takes seconds to copy, and the window should not wait for that.
+            store._backup = threading.Thread(target=integrity.backup_if_due, args=(db_path,),
+                                             name="lever-db-backup", daemon=True)
+            store._backup.start()
         return store
 
     @classmethod
@@ -213,6 +218,8 @@ class Store:
             self._executor.submit(self._disconnect).result()
         finally:
             self._executor.shutdown(wait=True)
+            if self._backup is not None:
+                self._backup.join()  # a half-written backup would be left as a .tmp file
 
     def _disconnect(self) -> None:
         if self._conn is not None:

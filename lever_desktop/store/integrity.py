@@ -129,7 +129,7 @@ def backup_if_due(path: Path, now: float | None = None) -> Path | None:
     if target.exists() and now - target.stat().st_mtime < AT_OPEN_EVERY_SECONDS:
         return None
     try:
-        return migrate.backup(path, AT_OPEN_LABEL)
+        return migrate.backup(path, AT_OPEN_LABEL, "at open")
     except (OSError, sqlite3.Error) as e:  # a full disk must not stop the app from opening
         _log.warning("cache: the at-open backup could not be written (%s)", e)
         return None

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import os
 import sqlite3
+import threading
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -68,18 +69,23 @@ def backup(path: Path, label: str, why: str = "before migrating") -> Path:
 
 def copy(source: Path, target: Path) -> Path:
     """Copy a database with SQLite's backup API (consistent even mid-WAL); ``target`` appears whole."""
-    tmp = target.with_name(target.name + ".tmp")
+    # Its own name: the GUI and a CLI command may both be refreshing the same backup.
+    tmp = target.with_name(f"{target.name}.{os.getpid()}-{threading.get_ident()}.tmp")
     tmp.unlink(missing_ok=True)
-    src = sqlite3.connect(source)
     try:
-        dst = sqlite3.connect(tmp)
+        src = sqlite3.connect(source)
         try:
-            src.backup(dst)
+            dst = sqlite3.connect(tmp)
+            try:
+                src.backup(dst)
+            finally:
+                dst.close()
         finally:
-            dst.close()
-    finally:
-        src.close()
-    if os.name == "posix":
-        tmp.chmod(0o600)
-    os.replace(tmp, target)
+            src.close()
+        if os.name == "posix":
+            tmp.chmod(0o600)
+        os.replace(tmp, target)
+    except BaseException:  # a full disk: no half copy left behind
+        tmp.unlink(missing_ok=True)
+        raise
     return target
