@@ -30,14 +30,6 @@ T = TypeVar("T")
 BUSY_TIMEOUT_MS = 10_000  # another process (CLI sync next to the GUI) may hold the write lock
 
 
-def _private_file(path: Path) -> None:
-    """Create ``path`` readable by the user only: the cache holds candidate PII."""
-    fd = os.open(path, os.O_CREAT | os.O_RDWR, 0o600)
-    os.close(fd)
-    if os.name == "posix":
-        path.chmod(0o600)
-
-
 def _engine(path: Path) -> sa.Engine:
     engine = sa.create_engine(sa.URL.create("sqlite", database=str(path)), poolclass=sa.NullPool)
 
@@ -127,7 +119,7 @@ class Store:
         fresh_path = db_path.with_name(f"{db_path.name}.new-{os.getpid()}")
         for suffix in ("", "-wal", "-shm"):
             fresh_path.with_name(fresh_path.name + suffix).unlink(missing_ok=True)
-        _private_file(fresh_path)
+        migrate.private_file(fresh_path)
         fresh = cls(fresh_path)
         try:
             fresh._executor.submit(fresh._start, False).result()

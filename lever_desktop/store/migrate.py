@@ -60,6 +60,14 @@ def upgrade(connection: sa.Connection) -> None:
     command.upgrade(_config(connection), "head")
 
 
+def private_file(path: Path) -> None:
+    """Create ``path`` readable by the user only: the cache and its copies hold candidate PII."""
+    fd = os.open(path, os.O_CREAT | os.O_RDWR, 0o600)
+    os.close(fd)
+    if os.name == "posix":
+        path.chmod(0o600)
+
+
 def backup(path: Path, label: str, why: str = "before migrating") -> Path:
     """Copy the live database to ``<cache>.<label>.bak`` (see ``copy``)."""
     target = copy(path, path.with_name(f"{path.name}.{label}.bak"))
@@ -73,6 +81,7 @@ def copy(source: Path, target: Path) -> Path:
     tmp = target.with_name(f"{target.name}.{os.getpid()}-{threading.get_ident()}.tmp")
     tmp.unlink(missing_ok=True)
     try:
+        private_file(tmp)  # private from its first byte, whatever the umask
         src = sqlite3.connect(source)
         try:
             dst = sqlite3.connect(tmp)
@@ -82,8 +91,6 @@ def copy(source: Path, target: Path) -> Path:
                 dst.close()
         finally:
             src.close()
-        if os.name == "posix":
-            tmp.chmod(0o600)
         os.replace(tmp, target)
     except BaseException:  # a full disk: no half copy left behind
         tmp.unlink(missing_ok=True)

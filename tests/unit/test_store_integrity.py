@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import logging
 import os
+import sqlite3
+import stat
 import time
 from pathlib import Path
 
@@ -125,3 +127,23 @@ def test_only_cache_backups_name_a_cache():
     assert integrity.cache_of(Path("/d/lever-desktop.sqlite3.at-open.bak")) == Path("/d/lever-desktop.sqlite3")
     with pytest.raises(StoreError, match="not a Lever Desktop cache backup"):
         integrity.cache_of(Path("/d/notes.txt"))
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX permissions")
+def test_a_backup_is_private_from_its_first_byte(cache, monkeypatch):
+    """The copy is written while the app runs; under a 022 umask it must never be readable by others."""
+    modes = []
+    real_connect = sqlite3.connect
+
+    def spy(path, *a, **kw):
+        if str(path).endswith(".tmp"):
+            modes.append(stat.S_IMODE(os.stat(path).st_mode))
+        return real_connect(path, *a, **kw)
+
+    monkeypatch.setattr(migrate.sqlite3, "connect", spy)
+    old = os.umask(0o022)
+    try:
+        migrate.backup(cache, "probe", "for the test")
+    finally:
+        os.umask(old)
+    assert modes == [0o600]
