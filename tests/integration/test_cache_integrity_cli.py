@@ -58,6 +58,9 @@ def test_sync_and_check_on_a_garbage_page_say_one_line_not_kilobytes_of_sql():
     err = _one_line(_cli("sync", LEVER_API_KEY="k-123456", LEVER_BASE_URL="http://127.0.0.1:9/v1"))
     assert err.startswith("lever-desktop sync: The local cache") and f"cache restore {backup}" in err
     assert f"cache restore {backup}" in _one_line(_cli("cache", "check"))
+    err = _one_line(_cli("relay", "poll", "--once", LEVER_API_KEY="k-123456", LEVER_BASE_URL="http://127.0.0.1:9/v1",
+                         LEVER_RELAY_URL="http://127.0.0.1:9", LEVER_RELAY_TOKEN="t-123456"))
+    assert err.startswith("lever-desktop relay: The local cache") and "unexpected" not in err
     assert _cli("cache", "restore", str(backup)).returncode == 0
     assert _cli("cache", "check").stdout.startswith("The local cache")
 
