@@ -22,6 +22,7 @@ COMMAND_MODULES: list[str] = [
     "lever_desktop.sync.commands",
     "lever_desktop.relay.commands",
     "lever_desktop.webhooks.commands",
+    "lever_desktop.store.commands",
     "lever_desktop.ui.commands",
 ]
 
@@ -71,12 +72,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(func(args) or 0)
     except KeyboardInterrupt:
         return 130
-    except Exception as e:  # nobody mapped it to a message: one redacted line here, the traceback in the log
+    except Exception as e:
+        if _is_store_error(e):  # its message is the one line (damaged cache: which backup to restore)
+            logging.getLogger("lever_desktop.cli").error("%s: %s", args.command, e, exc_info=e)
+            print(f"lever-desktop {args.command}: {e}", file=sys.stderr)
+            return 1
+        # nobody mapped it to a message: one redacted line here, the traceback in the log
         logging.getLogger("lever_desktop.cli").exception("%s failed", args.command)
         detail = log.redact(str(e)).rstrip(". ") or "no detail"
         echo(f"lever-desktop {args.command}: unexpected error: {type(e).__name__}: {detail}. "
              f"The log in {paths.log_dir()} has the details.", file=sys.stderr)
         return 1
+
+
+def _is_store_error(e: BaseException) -> bool:
+    # By name: importing the store here would load SQLAlchemy for every command and the GUI.
+    return any(cls.__name__ == "StoreError" for cls in type(e).__mro__)
 
 
 def _gui_entry():

@@ -12,12 +12,12 @@ import json
 import logging
 import os
 from dataclasses import asdict, dataclass, field, fields
-from typing import Any
+from typing import Any, Mapping
 
 from lever_desktop import paths, secrets
 from lever_desktop import log as applog
 from lever_desktop.lever.errors import InsecureURLError
-from lever_desktop.lever.urls import REGION_URLS, check_base_url
+from lever_desktop.lever.urls import CUSTOM_HOST_ENV, REGION_URLS, allowed_custom_host, check_base_url, check_relay_url
 
 _log = logging.getLogger(__name__)
 
@@ -103,6 +103,48 @@ class Account:
     service_account_email: str | None = None
 
 
+@dataclass(frozen=True)
+class ApiAddress:
+    """The Lever API address in effect, where it comes from, and why it is refused (if it is)."""
+
+    url: str
+    source: str  # "region", "settings", "LEVER_BASE_URL" or "LEVER_REGION"
+    custom_host: str | None = None  # LEVER_ALLOW_CUSTOM_HOST, when set
+    problem: str | None = None
+
+    def describe(self) -> str:
+        """One line for Settings: the address, and any environment variable behind it."""
+        text = self.url
+        if self.source.startswith("LEVER_"):
+            text += f"  (from {self.source}, which overrides the fields above)"
+        if self.custom_host:
+            text += f"\n{CUSTOM_HOST_ENV}={self.custom_host}: the API key may also go to that host"
+        return text + (f"\n✘ {self.problem}" if self.problem else "")
+
+
+def api_address(settings: Settings, env: Mapping[str, str] | None = None) -> ApiAddress:
+    """Where the API key will be sent: ``LEVER_BASE_URL`` / ``LEVER_REGION`` over the settings."""
+    env = os.environ if env is None else env
+    custom = allowed_custom_host(env)
+    if env.get("LEVER_BASE_URL"):
+        url, source = env["LEVER_BASE_URL"], "LEVER_BASE_URL"
+    elif settings.base_url:
+        url, source = settings.base_url, "settings"
+    else:
+        region = env.get("LEVER_REGION") or settings.region
+        source = "LEVER_REGION" if env.get("LEVER_REGION") else "region"
+        if region not in REGION_URLS:
+            return ApiAddress(f"(region {region})", source, custom,
+                              f"Unknown Lever region {region!r}: use one of {', '.join(REGION_URLS)}.")
+        url = REGION_URLS[region]
+    url = url.strip().rstrip("/")
+    try:
+        check_base_url(url, env)
+    except InsecureURLError as e:
+        return ApiAddress(url, source, custom, f"Lever base URL: {e.message}")
+    return ApiAddress(url, source, custom)
+
+
 def _secret(name: str, problems: list[str] | None = None) -> str | None:
     try:
         return secrets.get_secret(name)
@@ -142,26 +184,16 @@ def resolve_account(settings: Settings | None = None, env: dict[str, str] | None
             "and connect your account (or try the sandbox)."
         )
     applog.register_secret(api_key)
-    region = env.get("LEVER_REGION") or settings.region
-    base_url = env.get("LEVER_BASE_URL") or settings.base_url
-    if not base_url:
-        if region not in REGION_URLS:
-            raise ConfigError(f"Unknown Lever region {region!r}: use one of {', '.join(REGION_URLS)}.")
-        base_url = REGION_URLS[region]
+    address = api_address(settings, env)
+    if address.problem:
+        raise ConfigError(address.problem)
+    base_url = address.url
     relay_url = env.get("LEVER_RELAY_URL") or settings.relay_url
-    for what, url in (("Lever base URL", base_url), ("relay URL", relay_url)):
-        try:
-            if url:
-                check_base_url(url)
-        except InsecureURLError as e:
-            raise ConfigError(f"{what}: {e.message}") from None
     if relay_url:
-        from lever_desktop.relay.feed import check_relay_url
-
         try:  # here, not first in the poller: a bad saved URL sends the GUI to Settings, not to a crash
             check_relay_url(relay_url)
-        except ValueError as e:
-            raise ConfigError(str(e)) from None
+        except InsecureURLError as e:
+            raise ConfigError(e.message) from None
     relay_token = env.get("LEVER_RELAY_TOKEN") or _secret(secrets.RELAY_READER_TOKEN)
     applog.register_secret(relay_token)
     webhook_tokens = _webhook_tokens(env)

@@ -13,6 +13,8 @@ import logging
 import logging.handlers
 import os
 import re
+import stat
+import sys
 import threading
 import traceback
 from pathlib import Path
@@ -68,12 +70,54 @@ class RedactingFilter(logging.Filter):
         return True
 
 
-class PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
+class QuietWhenFailing:
+    """A handler that cannot write (a full disk, a vanished drive) says so in one stderr line,
+    once, instead of logging's "--- Logging error ---" traceback per record; it stays quiet
+    until a record is written again, and speaks again if writing fails after that."""
+
+    _failing = False
+    _failed_now = False
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self._failed_now = False
+        super().emit(record)  # type: ignore[misc]  # calls handleError instead of raising
+        if not self._failed_now:
+            self._failing = False
+
+    def handleError(self, record: logging.LogRecord) -> None:  # noqa: N802 - logging's name
+        self._failed_now = True
+        error = sys.exc_info()[1]
+        if not isinstance(error, OSError):  # a bug, not the disk: logging's own report
+            super().handleError(record)  # type: ignore[misc]
+            return
+        if self._failing:
+            return
+        self._failing = True
+        reason = getattr(error, "strerror", None) or type(error).__name__
+        where = getattr(self, "baseFilename", None) or "stderr"
+        try:
+            print(f"lever-desktop: cannot write the log {where} ({reason}); "
+                  "logging pauses until it can write again.", file=sys.stderr, flush=True)
+        except Exception:  # noqa: BLE001 - no stderr (windowed app) or a broken one: nothing more to do
+            pass
+
+    def close(self) -> None:
+        try:
+            super().close()  # type: ignore[misc]
+        except OSError:  # the last flush of a full disk: already said, nothing left to do
+            pass
+
+
+class QuietStreamHandler(QuietWhenFailing, logging.StreamHandler):
+    """stderr (``--verbose``)."""
+
+
+class PrivateRotatingFileHandler(QuietWhenFailing, logging.handlers.RotatingFileHandler):
     """Every log file, the first and each one a rollover starts, is readable by the user only."""
 
     def _open(self):  # type: ignore[no-untyped-def]
         stream = super()._open()
-        if os.name == "posix":
+        if os.name == "posix" and stat.S_ISREG(os.fstat(stream.fileno()).st_mode):  # never chmod a device
             os.fchmod(stream.fileno(), 0o600)
         return stream
 
@@ -98,13 +142,13 @@ def setup(log_dir: Path | None = None, level: int = logging.INFO, *, console: bo
         fh = PrivateRotatingFileHandler(path, maxBytes=5_000_000, backupCount=5, encoding="utf-8")
         handlers.append(fh)
     if console:
-        handlers.append(logging.StreamHandler())
+        handlers.append(QuietStreamHandler())
     for h in handlers:
         h.setFormatter(logging.Formatter(_FORMAT))
         h.addFilter(RedactingFilter())
         root.addHandler(h)
         _installed.append(h)
-    if path is not None:
+    if path is not None and path.is_file():
         try:
             path.chmod(0o600)
         except OSError:

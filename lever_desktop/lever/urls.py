@@ -1,13 +1,23 @@
-"""Which hosts the client talks to, and which it refuses.
+"""Where credentials may go: the one URL policy for the Lever API key and the relay's token.
 
-The API key travels in every request's Authorization header, so the base URL
-must be HTTPS (plain ``http://`` only on loopback, where the sandbox runs) and
-redirects are followed only to Lever's own HTTPS hosts.
+The API key travels in every request's Authorization header, so it goes only to
+Lever's API hosts over HTTPS, or over plain ``http://`` to a literal loopback
+address (127.0.0.0/8, ::1) or ``localhost`` exactly, where the sandbox runs.
+Any other host needs the documented override ``LEVER_ALLOW_CUSTOM_HOST=<hostname>``
+(a corporate proxy), which Settings shows. Redirects are followed only to
+``*.lever.co`` over HTTPS. The relay is the team's own server: HTTPS anywhere,
+plain HTTP only on loopback.
+
+Hosts are compared in their ASCII form (IDN as punycode), so a look-alike such
+as ``аpi.lever.co`` with a Cyrillic "а" is not Lever; ``api.lever.co.evil.com``,
+``api.lever.co.`` and ``https://api.lever.co@evil.com`` are not either.
 """
 
 from __future__ import annotations
 
 import ipaddress
+import os
+from typing import Mapping
 
 import httpx
 
@@ -18,21 +28,43 @@ REGION_URLS = {
     "eu": "https://api.eu.lever.co/v1",
     "sandbox": "https://api.sandbox.lever.co/v1",
 }
+LEVER_HOSTS = frozenset({"api.lever.co", "api.eu.lever.co", "api.sandbox.lever.co"})
+CUSTOM_HOST_ENV = "LEVER_ALLOW_CUSTOM_HOST"
+_LOOPBACK_V4 = ipaddress.ip_network("127.0.0.0/8")
+_LOOPBACK_V6 = ipaddress.ip_address("::1")
+
+
+def host_of(url: httpx.URL) -> str:
+    """The host as it goes on the wire: ASCII (IDN as punycode), lower case, no brackets."""
+    return url.raw_host.decode("ascii", "replace").strip("[]").lower()
 
 
 def is_loopback(host: str) -> bool:
+    """``localhost`` exactly, or a literal 127.0.0.0/8 or ::1 address (not ``x.localhost``, not a name)."""
     host = host.strip("[]").lower()
-    if host == "localhost" or host.endswith(".localhost"):
+    if host == "localhost":
         return True
     try:
-        return ipaddress.ip_address(host).is_loopback
+        address = ipaddress.ip_address(host)
     except ValueError:
         return False
+    return address in _LOOPBACK_V4 if address.version == 4 else address == _LOOPBACK_V6
+
+
+def _default_port(url: httpx.URL) -> bool:
+    return url.port in (None, 443)
 
 
 def is_lever_host(url: httpx.URL) -> bool:
-    host = url.host.lower()
-    return url.scheme == "https" and (host == "lever.co" or host.endswith(".lever.co"))
+    """A redirect target the key may follow: HTTPS to ``lever.co`` or a subdomain, default port."""
+    host = host_of(url)
+    return url.scheme == "https" and _default_port(url) and (host == "lever.co" or host.endswith(".lever.co"))
+
+
+def allowed_custom_host(env: Mapping[str, str] | None = None) -> str | None:
+    """The host ``LEVER_ALLOW_CUSTOM_HOST`` lets the key go to (HTTPS only), if set."""
+    value = (os.environ if env is None else env).get(CUSTOM_HOST_ENV, "").strip().lower()
+    return value or None
 
 
 def resolve_base_url(base_url: str | None, region: str = "us") -> str:
@@ -45,28 +77,55 @@ def resolve_base_url(base_url: str | None, region: str = "us") -> str:
     return base_url.rstrip("/")
 
 
-def check_base_url(base_url: str) -> None:
-    """Raise ``InsecureURLError`` unless credentials may be sent to ``base_url``
-    (the Lever API, or the relay)."""
+def _parse(text: str, what: str) -> httpx.URL:
     try:
-        url = httpx.URL(base_url)
-    except (httpx.InvalidURL, TypeError) as e:
-        raise InsecureURLError(f"{base_url!r} is not a valid URL ({e}).") from None
+        url = httpx.URL(text.strip())
+    except (httpx.InvalidURL, TypeError):
+        raise InsecureURLError(f"The {what} is not a valid URL.") from None
     if url.userinfo:
-        raise InsecureURLError("The URL must not contain a user name or password.")
-    if not url.host:
-        raise InsecureURLError(f"{base_url!r} has no host; use e.g. https://api.lever.co/v1.")
-    if url.scheme == "https":
-        return
+        raise InsecureURLError(f"The {what} must not contain a user name or password.")
+    if url.scheme not in ("http", "https") or not url.host:
+        raise InsecureURLError(f"The {what} must be an https:// address with a host.")
+    return url
+
+
+def check_base_url(base_url: str, env: Mapping[str, str] | None = None) -> None:
+    """Raise ``InsecureURLError`` unless the API key may be sent to ``base_url``."""
+    url = _parse(base_url, "Lever API address")
+    host = host_of(url)
     if url.scheme == "http":
-        if is_loopback(url.host):
+        if is_loopback(host):
             return
         raise InsecureURLError(
-            f"Refusing plain http:// to {url.host}: credentials would travel unencrypted. "
-            "Use https:// (plain http is allowed only for loopback addresses such as the sandbox)."
+            f"Refusing plain http:// to {host}: the API key would travel unencrypted. Use https:// "
+            "(plain http is allowed only to 127.0.0.1, ::1 or localhost, such as the sandbox)."
         )
-    raise InsecureURLError(f"Unsupported URL scheme {url.scheme!r}; use https://.")
+    if (host in LEVER_HOSTS and _default_port(url)) or is_loopback(host):
+        return
+    if host == allowed_custom_host(env):
+        return
+    raise InsecureURLError(
+        f"{host}{f':{url.port}' if url.port else ''} is not a Lever API host ({', '.join(sorted(LEVER_HOSTS))}), "
+        f"so the API key is not sent there. For a proxy of your own, set {CUSTOM_HOST_ENV}={host}."
+    )
+
+
+def check_relay_url(text: str) -> str:
+    """The relay URL, normalised: https anywhere; plain http only to loopback (the token must not
+    cross a network in clear). Messages never repeat the URL: a pasted URL may carry a token."""
+    try:
+        url = httpx.URL(text.strip())
+    except (httpx.InvalidURL, TypeError):
+        url = None
+    if url is None or url.scheme not in ("http", "https") or not url.host:
+        raise InsecureURLError("The relay URL is not an http(s) URL (it looks like https://relay.example.com).")
+    if url.scheme == "http" and not is_loopback(host_of(url)):
+        raise InsecureURLError(f"The relay URL must use https:// for {host_of(url)} (plain http:// is allowed "
+                               "only to 127.0.0.1, ::1 or localhost).")
+    if url.userinfo or url.query or url.fragment:
+        raise InsecureURLError("Put the relay token in Settings, not in the relay URL (no user, ?query or #fragment).")
+    return text.strip().rstrip("/")
 
 
 def same_origin(a: httpx.URL, b: httpx.URL) -> bool:
-    return (a.scheme, a.host.lower(), a.port) == (b.scheme, b.host.lower(), b.port)
+    return (a.scheme, host_of(a), a.port) == (b.scheme, host_of(b), b.port)

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import ipaddress
 import json
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
 
+from lever_desktop.lever.urls import check_relay_url  # the one URL policy (re-exported for the poller)
 from lever_desktop.relay.deliveries import canonical
+
+__all__ = ["FeedItem", "RelayError", "RelayUnauthorized", "check_relay_url", "parse_feed"]
 
 
 class RelayError(Exception):
@@ -26,29 +27,6 @@ class FeedItem:
     body: Any
     text: str  # the body as JSON text, kept in the raw store
     size: int
-
-
-def check_relay_url(url: str) -> str:
-    """https anywhere; plain http only to loopback (tokens must not cross a network in clear)."""
-    parts = urlsplit(url.strip())
-    host = (parts.hostname or "").lower()
-    # Messages never repeat the URL: a pasted URL may carry a token.
-    if parts.scheme not in ("http", "https") or not host:
-        raise ValueError("The relay URL is not an http(s) URL (it looks like https://relay.example.com).")
-    if parts.scheme == "http" and not _loopback(host):
-        raise ValueError("The relay URL must use https:// (plain http:// is allowed only on loopback).")
-    if parts.username or parts.password or parts.query or parts.fragment:
-        raise ValueError("Put the relay token in Settings, not in the relay URL (no user, ?query or #fragment).")
-    return url.strip().rstrip("/")
-
-
-def _loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 def parse_feed(raw: bytes) -> list[FeedItem]:

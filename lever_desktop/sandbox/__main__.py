@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import signal
 import sys
 import threading
@@ -18,6 +19,11 @@ from lever_desktop import paths
 from lever_desktop.sandbox.clock import SandboxClock
 from lever_desktop.sandbox.faults import FaultSpecError
 from lever_desktop.sandbox.server import SandboxServer
+
+
+API_KEY_ENV = "LEVER_SANDBOX_API_KEY"
+RELAY_TOKEN_ENV = "LEVER_RELAY_INGEST_TOKEN"  # the same variable lever-relay reads
+DEFAULT_API_KEY = "sandbox-key"
 
 
 def default_webhook_tokens_file():
@@ -31,12 +37,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=8765, help="0 picks a free port (default 8765)")
     p.add_argument("--opportunities", type=int, default=500, metavar="N")
     p.add_argument("--seed", type=int, default=1)
-    p.add_argument("--api-key", default="sandbox-key", help="the key clients send as the Basic-auth user name")
+    # Secrets also from the environment: other users can read a process's command line.
+    p.add_argument("--api-key", default=os.environ.get(API_KEY_ENV) or DEFAULT_API_KEY,
+                   help=f"the key clients send as the Basic-auth user name (or {API_KEY_ENV}; "
+                        f"default {DEFAULT_API_KEY!r})")
     p.add_argument("--rate", type=float, default=10.0, help="token bucket refill, requests/s (Lever: 10)")
     p.add_argument("--burst", type=int, default=20, help="token bucket size (Lever: 20)")
     p.add_argument("--retry-after", action="store_true", help="send Retry-After on 429 (Lever does not document one)")
     p.add_argument("--relay", metavar="URL", help="register this relay for every webhook and post drafts to it")
-    p.add_argument("--relay-token", metavar="TOKEN", help="the relay's ingest token for POST /drafts")
+    p.add_argument("--relay-token", metavar="TOKEN", default=os.environ.get(RELAY_TOKEN_ENV) or None,
+                   help=f"the relay's ingest token for POST /drafts (or {RELAY_TOKEN_ENV})")
     p.add_argument("--webhook-tokens-file", metavar="PATH",
                    help="where to write {event: signatureToken} (0600); default: the app's data dir")
     p.add_argument("--faults", metavar="SPEC", help="fault rules, e.g. 'status=503,rate=0.1;latency=0.5,path=/users'")
@@ -69,7 +79,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"lever-sandbox: {e}", file=sys.stderr)
         return 1
     print(f"Lever sandbox ready in {time.perf_counter() - started:.2f}s with {args.opportunities} opportunities\n"
-          f"  API:   {server.base_url}  (Basic auth: user {args.api_key!r}, empty password)\n"
+          f"  API:   {server.base_url}  (Basic auth: user {_shown_key(args.api_key)}, empty password)\n"
           f"  admin: {server.admin_url}/  (loopback only)", flush=True)
     if tokens_file and args.relay:
         print(f"  webhook signature tokens: {tokens_file}", flush=True)
@@ -81,6 +91,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         pass
     server.stop()
     return 0
+
+
+def _shown_key(key: str) -> str:
+    """The well-known default is printed; a chosen key is not (logs and terminals are shared too)."""
+    return repr(key) if key == DEFAULT_API_KEY else f"the key in {API_KEY_ENV} or --api-key"
 
 
 if __name__ == "__main__":

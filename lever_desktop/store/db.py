@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import sqlite3
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -20,21 +21,13 @@ import sqlalchemy as sa
 from sqlalchemy import event
 
 from lever_desktop import paths
-from lever_desktop.store import migrate
+from lever_desktop.store import integrity, migrate
 from lever_desktop.store.migrate import StoreError
 
 _log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 BUSY_TIMEOUT_MS = 10_000  # another process (CLI sync next to the GUI) may hold the write lock
-
-
-def _private_file(path: Path) -> None:
-    """Create ``path`` readable by the user only: the cache holds candidate PII."""
-    fd = os.open(path, os.O_CREAT | os.O_RDWR, 0o600)
-    os.close(fd)
-    if os.name == "posix":
-        path.chmod(0o600)
 
 
 def _engine(path: Path) -> sa.Engine:
@@ -87,29 +80,65 @@ class Store:
         self._conn: sa.Connection | None = None
         self._closed = False
         self.backup_path: Path | None = None
+        self.integrity = integrity.Check(complete=False)
+        self._backup: threading.Thread | None = None
 
     @classmethod
     def open(cls, path: str | os.PathLike[str] | None = None) -> "Store":
-        """Open (creating or migrating) the cache; blocks until it is ready."""
+        """Open (creating, checking, migrating) the cache; blocks until it is ready.
+
+        Raises ``StoreError`` in one line; a damaged file raises ``CacheDamaged``, naming
+        the backup to restore, and is never replaced by a new, empty cache.
+        """
         db_path = Path(path) if path is not None else paths.database_path()
         db_path.parent.mkdir(parents=True, exist_ok=True)
-        _private_file(db_path)
+        created = not db_path.exists()
+        if created:
+            cls._create(db_path)
+        elif db_path.stat().st_size == 0:  # created whole (below), so empty means lost
+            _log.error("cache %s is empty (0 bytes)", db_path)
+            raise integrity.damaged(db_path, "it is empty, 0 bytes")
+        elif os.name == "posix":
+            db_path.chmod(0o600)
         store = cls(db_path)
         try:
-            store._executor.submit(store._start).result()
-        except sa.exc.DatabaseError as e:  # damaged, not SQLite, locked: say so, touch nothing
+            store._executor.submit(store._start, True).result()
+        except BaseException as e:
             store.close()
-            raise StoreError(
-                f"The local cache {db_path} cannot be opened ({getattr(e, 'orig', None) or type(e).__name__}). "
-                "If another Lever Desktop is using it, close that one; if it is damaged, move the file "
-                "aside (nothing in it is deleted) and a new sync starts afresh."
-            ) from None
-        except BaseException:
-            store.close()
+            if isinstance(e, sa.exc.DatabaseError | sqlite3.DatabaseError):
+                raise _open_error(db_path, e) from None
             raise
+        if store.integrity.complete and not created:  # only a cache known whole replaces the last backup
+            # Its own thread and connection (WAL lets it read while we write): a large cache
+            # takes seconds to copy, and the window should not wait for that.
+            store._backup = threading.Thread(target=integrity.backup_if_due, args=(db_path,),
+                                             name="lever-db-backup", daemon=True)
+            store._backup.start()
         return store
 
-    def _start(self) -> None:
+    @classmethod
+    def _create(cls, db_path: Path) -> None:
+        """Build a new cache aside and link it into place whole: a crash leaves no empty file."""
+        fresh_path = db_path.with_name(f"{db_path.name}.new-{os.getpid()}")
+        for suffix in ("", "-wal", "-shm"):
+            fresh_path.with_name(fresh_path.name + suffix).unlink(missing_ok=True)
+        migrate.private_file(fresh_path)
+        fresh = cls(fresh_path)
+        try:
+            fresh._executor.submit(fresh._start, False).result()
+        finally:
+            fresh.close()  # checkpoints: the whole schema is in the main file
+        try:
+            os.link(fresh_path, db_path)  # never over a cache another process just made
+        except FileExistsError:
+            pass
+        except OSError:  # a file system without hard links
+            if not db_path.exists():
+                os.replace(fresh_path, db_path)
+        finally:
+            fresh_path.unlink(missing_ok=True)
+
+    def _start(self, check: bool) -> None:
         self._thread = threading.current_thread()
         self._engine = _engine(self.path)
         self._conn = self._engine.connect()
@@ -117,6 +146,11 @@ class Store:
             side = self.path.with_name(self.path.name + suffix)
             if os.name == "posix" and side.exists():
                 side.chmod(0o600)
+        if check:
+            self.integrity = integrity.quick_check(self._conn.connection.driver_connection)
+            if self.integrity.problems:
+                _log.error("cache %s failed its integrity check: %s", self.path, "; ".join(self.integrity.problems))
+                raise integrity.damaged(self.path, "its integrity check failed")
         self._migrate(self._conn)
 
     def _migrate(self, conn: sa.Connection) -> None:
@@ -146,8 +180,15 @@ class Store:
     def _run(self, fn: Callable[..., T], args: tuple[Any, ...]) -> T:
         if self._conn is None:
             raise StoreError("the cache is closed")
-        with self._conn.begin():
-            return _plain(fn(self._conn, *args))
+        try:
+            with self._conn.begin():
+                return _plain(fn(self._conn, *args))
+        except sa.exc.DatabaseError as e:
+            if not integrity.is_damage(e):
+                raise
+            # Damage the time-boxed check at open did not reach: one line, not the SQL.
+            _log.error("cache %s: %s", self.path, e)
+            raise integrity.damaged(self.path, str(e.orig)) from None
 
     async def call(self, fn: Callable[..., T], *args: Any) -> T:
         """Run ``fn(conn, *args)`` in one transaction on the database thread."""
@@ -184,6 +225,8 @@ class Store:
             self._executor.submit(self._disconnect).result()
         finally:
             self._executor.shutdown(wait=True)
+            if self._backup is not None:
+                self._backup.join()  # a half-written backup would be left as a .tmp file
 
     def _disconnect(self) -> None:
         if self._conn is not None:
@@ -201,3 +244,14 @@ class Store:
 
     def __repr__(self) -> str:
         return f"Store({str(self.path)!r}{', closed' if self._closed else ''})"
+
+
+def _open_error(path: Path, e: BaseException) -> StoreError:
+    """What went wrong opening ``path``, in one line; the detail goes to the log."""
+    _log.error("cache %s cannot be opened: %s", path, e)
+    reason = getattr(e, "orig", None) or e
+    if integrity.is_damage(e):
+        return integrity.damaged(path, str(reason))
+    if integrity.is_busy(e):
+        return StoreError(f"The local cache {path} is in use by another Lever Desktop; close that one and try again.")
+    return StoreError(f"The local cache {path} cannot be opened ({reason}); it was left as it is.")

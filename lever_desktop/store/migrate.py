@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import os
 import sqlite3
+import threading
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -59,22 +60,39 @@ def upgrade(connection: sa.Connection) -> None:
     command.upgrade(_config(connection), "head")
 
 
-def backup(path: Path, label: str) -> Path:
-    """Copy the live database (consistent even mid-WAL) with SQLite's backup API."""
-    target = path.with_name(f"{path.name}.{label}.bak")
-    tmp = target.with_name(target.name + ".tmp")
-    tmp.unlink(missing_ok=True)
-    src = sqlite3.connect(path)
-    try:
-        dst = sqlite3.connect(tmp)
-        try:
-            src.backup(dst)
-        finally:
-            dst.close()
-    finally:
-        src.close()
+def private_file(path: Path) -> None:
+    """Create ``path`` readable by the user only: the cache and its copies hold candidate PII."""
+    fd = os.open(path, os.O_CREAT | os.O_RDWR, 0o600)
+    os.close(fd)
     if os.name == "posix":
-        tmp.chmod(0o600)
-    os.replace(tmp, target)
-    _log.info("backed up the cache to %s before migrating", target)
+        path.chmod(0o600)
+
+
+def backup(path: Path, label: str, why: str = "before migrating") -> Path:
+    """Copy the live database to ``<cache>.<label>.bak`` (see ``copy``)."""
+    target = copy(path, path.with_name(f"{path.name}.{label}.bak"))
+    _log.info("backed up the cache to %s %s", target, why)
+    return target
+
+
+def copy(source: Path, target: Path) -> Path:
+    """Copy a database with SQLite's backup API (consistent even mid-WAL); ``target`` appears whole."""
+    # Its own name: the GUI and a CLI command may both be refreshing the same backup.
+    tmp = target.with_name(f"{target.name}.{os.getpid()}-{threading.get_ident()}.tmp")
+    tmp.unlink(missing_ok=True)
+    try:
+        private_file(tmp)  # private from its first byte, whatever the umask
+        src = sqlite3.connect(source)
+        try:
+            dst = sqlite3.connect(tmp)
+            try:
+                src.backup(dst)
+            finally:
+                dst.close()
+        finally:
+            src.close()
+        os.replace(tmp, target)
+    except BaseException:  # a full disk: no half copy left behind
+        tmp.unlink(missing_ok=True)
+        raise
     return target

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDoubleSpinBox,
@@ -55,8 +55,16 @@ class AccountForm(QWidget):
         self.key_status = plain_label(" ")  # Lever's answer (a name, an error) in its own words
         self.key_status.setWordWrap(True)
         self.key_status.setObjectName("keyStatus")
+        self.key_status.setTextFormat(Qt.TextFormat.PlainText)  # it quotes the user name from Lever
         # As tall as its text: a wrapping label otherwise takes a taller dialog's spare height.
         self.key_status.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
+        # What the app will really use: the environment (LEVER_BASE_URL, LEVER_REGION,
+        # LEVER_ALLOW_CUSTOM_HOST) overrides the fields, and a person must see that.
+        self.address_in_effect = QLabel()
+        self.address_in_effect.setObjectName("addressInEffect")
+        self.address_in_effect.setTextFormat(Qt.TextFormat.PlainText)
+        self.address_in_effect.setWordWrap(True)
+        self.address_in_effect.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
         self.relay_url = QLineEdit(placeholderText="https://relay.example.com")
         self.relay_token = QLineEdit(echoMode=QLineEdit.EchoMode.Password,
                                      placeholderText="reader token (empty: keep the saved one)")
@@ -68,6 +76,7 @@ class AccountForm(QWidget):
         form.addRow("Your Lever email", self.email)
         form.addRow("Region", self.region)
         form.addRow("API address", self.base_url)
+        form.addRow("Address in effect", self.address_in_effect)
         form.addRow("", self.key_status)
         form.addRow("Relay URL", self.relay_url)
         form.addRow("Relay reader token", self.relay_token)
@@ -80,6 +89,9 @@ class AccountForm(QWidget):
         self.email.editingFinished.connect(self.check_key)
         self.region.currentIndexChanged.connect(self.check_key)
         self.base_url.editingFinished.connect(self.check_key)
+        self.region.currentIndexChanged.connect(self.show_address_in_effect)
+        self.base_url.textChanged.connect(self.show_address_in_effect)
+        self.show_address_in_effect()
 
     def _load(self, s: config.Settings) -> None:
         self.region.setCurrentIndex(max(0, self.region.findData(s.region)))
@@ -89,8 +101,16 @@ class AccountForm(QWidget):
         self.email.setText(str(s.extra.get("reviewer_email", "")))
         self.threshold.setValue(s.confidence_threshold)
 
+    def address(self) -> config.ApiAddress:
+        typed = config.Settings(region=self.region.currentData(), base_url=self.base_url.text().strip() or None)
+        return config.api_address(typed)
+
     def api_address(self) -> str:
-        return self.base_url.text().strip().rstrip("/") or config.REGION_URLS[self.region.currentData()]
+        """Where the key check goes: the address in effect, environment overrides included."""
+        return self.address().url
+
+    def show_address_in_effect(self) -> None:
+        self.address_in_effect.setText(self.address().describe())
 
     def typed_api_key(self) -> str:
         return self.api_key.text().strip()

@@ -16,6 +16,7 @@ _BY_CLASS: dict[str, str] = {
     "so nothing is sent twice.",
     "ConfigError": "",  # its own message says how to fix it
     "SecretStoreError": "",
+    "StoreError": "",  # the cache: says what is wrong and, when damaged, which backup to restore
 }
 
 

@@ -134,7 +134,7 @@ def test_a_damaged_cache_is_explained_and_left_untouched(basedir):
     env = {"LEVER_API_KEY": "k-123456", "LEVER_BASE_URL": "http://127.0.0.1:9/v1",
            "LEVER_RELAY_URL": "http://127.0.0.1:9", "LEVER_RELAY_TOKEN": "t-123456"}
     for argv in (["drafts", "list"], ["sync"], ["relay", "poll", "--once"]):
-        _says(_cli(basedir, *argv, **env), "cannot be opened", "not a database")
+        _says(_cli(basedir, *argv, **env), "is damaged", "not a database", "left as it is")
     assert db.read_bytes() == damaged
 
 

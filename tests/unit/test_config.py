@@ -56,7 +56,7 @@ def test_process_environment_is_read_by_default(monkeypatch):
     [({}, "No Lever API key"),
      ({"LEVER_API_KEY": KEY, "LEVER_REGION": "mars"}, "Unknown Lever region 'mars'"),
      ({"LEVER_API_KEY": KEY, "LEVER_BASE_URL": "http://api.lever.co/v1"}, "Refusing plain http://"),
-     ({"LEVER_API_KEY": KEY, "LEVER_RELAY_URL": "http://relay.example.com"}, "relay URL: Refusing plain http://")],
+     ({"LEVER_API_KEY": KEY, "LEVER_RELAY_URL": "http://relay.example.com"}, "relay URL must use https://")],
 )
 def test_missing_or_bad_configuration(env, message):
     with pytest.raises(ConfigError, match=message):

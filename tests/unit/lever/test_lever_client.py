@@ -31,7 +31,8 @@ async def test_region_picks_the_lever_host(make_client, region, url):
     assert make_client(base_url=None, region=region).base_url == url
 
 
-async def test_explicit_base_url_wins_over_region(make_client):
+async def test_explicit_base_url_wins_over_region(make_client, monkeypatch):
+    monkeypatch.setenv("LEVER_ALLOW_CUSTOM_HOST", "proxy.example.com")  # not Lever: allowed by name only
     assert make_client(base_url="https://proxy.example.com/v1/", region="eu").base_url == "https://proxy.example.com/v1"
 
 

@@ -1,0 +1,32 @@
+"""Settings shows the Lever API address really in effect: the environment overrides the fields,
+and a refused address says why, as plain text."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+
+from lever_desktop import config
+from lever_desktop.ui.account_form import AccountForm
+
+
+def test_settings_show_the_environment_override_in_effect(runner, qtbot, monkeypatch):
+    monkeypatch.setenv("LEVER_BASE_URL", "http://127.0.0.1:8765/v1")
+    monkeypatch.setenv("LEVER_ALLOW_CUSTOM_HOST", "lever-proxy.corp.example")
+    form = AccountForm(runner, config.Settings(region="eu"))
+    qtbot.addWidget(form)
+    shown = form.address_in_effect.text()
+    assert shown.startswith("http://127.0.0.1:8765/v1  (from LEVER_BASE_URL, which overrides the fields above)")
+    assert "LEVER_ALLOW_CUSTOM_HOST=lever-proxy.corp.example" in shown
+    assert form.api_address() == "http://127.0.0.1:8765/v1"  # the key is checked where it will be used
+    assert form.address_in_effect.textFormat() == Qt.TextFormat.PlainText
+
+
+def test_the_typed_address_is_shown_and_a_hostile_one_refused_as_you_type(runner, qtbot):
+    form = AccountForm(runner, config.Settings(region="eu"))
+    qtbot.addWidget(form)
+    assert form.address_in_effect.text() == "https://api.eu.lever.co/v1"
+    form.base_url.setText("https://api.lever.co.evil.com/v1")
+    assert "✘ Lever base URL: api.lever.co.evil.com is not a Lever API host" in form.address_in_effect.text()
+    form.base_url.setText("")
+    form.region.setCurrentIndex(form.region.findData("us"))
+    assert form.address_in_effect.text() == "https://api.lever.co/v1"

@@ -1,0 +1,33 @@
+"""Opening the app on a damaged cache: one sentence in the error dialog, naming the backup to restore,
+with no traceback under it (the detail is in the log)."""
+
+from __future__ import annotations
+
+from cache_damage import damaged_cache
+from PySide6.QtWidgets import QApplication
+
+from lever_desktop import config
+from lever_desktop.ui.crash import ErrorDialog, ErrorPath
+from lever_desktop.ui.session import open_session
+from lever_desktop.ui.tasks import TaskRunner
+
+
+def test_opening_a_damaged_cache_shows_one_line_with_the_restore_command(qloop, qtbot):
+    cache, _, backup = damaged_cache("garbage mid-file page")
+    errors = ErrorPath(None)
+    seen = []
+    errors.reported.connect(lambda summary, detail: seen.append((summary, detail)))
+    runner = TaskRunner(errors.report)
+    account = config.Account(api_key="k-123456", base_url="http://127.0.0.1:9/v1")
+    runner.run(open_session(account, settings=config.Settings(), database_path=cache), name="open the cache")
+    qtbot.waitUntil(lambda: bool(seen), timeout=15_000)
+    summary, detail = seen[0]
+    assert summary.startswith(f"The local cache {cache} is damaged")
+    assert summary.endswith(f"lever-desktop cache restore {backup}")
+    assert detail == ""  # no traceback for a person to read
+    dialogs = [w for w in QApplication.topLevelWidgets() if isinstance(w, ErrorDialog) and w.isVisible()]
+    try:
+        assert len(dialogs) == 1 and not hasattr(dialogs[0], "details")
+    finally:
+        for d in dialogs:
+            d.close()

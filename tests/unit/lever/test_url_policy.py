@@ -1,0 +1,117 @@
+"""Where the API key may go: Lever's three API hosts over HTTPS, literal loopback over HTTP,
+anything else only when LEVER_ALLOW_CUSTOM_HOST names it. The relay: HTTPS anywhere, HTTP on
+loopback only. Redirects: *.lever.co over HTTPS only."""
+
+from __future__ import annotations
+
+import pytest
+
+from lever_desktop import config
+from lever_desktop.lever import errors
+from lever_desktop.lever.client import LeverClient
+from lever_desktop.lever.urls import check_relay_url
+from tests.unit.lever.lever_support import API_KEY, BASE
+
+HOSTILE_API_URLS = [
+    "https://api.lever.co@evil.com/v1",  # userinfo: the host is evil.com
+    "https://api.lever.co%2F@evil.com/v1",
+    "https://api.lever.co.evil.com/v1",
+    "https://evil.com/api.lever.co/v1",
+    "https://evil.com#@api.lever.co/v1",
+    "https://api.lever.co./v1",  # trailing dot: another name, another certificate check
+    "https://\u0430pi.lever.co/v1",  # Cyrillic "а": looks like Lever, is xn--pi-7kc.lever.co
+    "https://api.l\u0435ver.co/v1",  # Cyrillic "е" in lever
+    "https://api.lever.co:8443/v1",  # Lever's host, another port
+    "https://evil.lever.co/v1",  # a Lever domain, but not its API
+    "https://lever.co/v1",
+    "http://api.lever.co/v1",
+    "http://127.0.0.1.nip.io/v1",  # resolves to loopback, but is a name anyone can point anywhere
+    "http://localhost.evil.com/v1",
+    "http://foo.localhost/v1",
+    "http://localhost./v1",
+    "http://127.1/v1",  # loopback only in inet_aton's eyes; not a literal address
+    "http://2130706433/v1",
+    "http://0x7f.0.0.1/v1",
+    "http://[::ffff:127.0.0.1]/v1",
+    "http://10.0.0.5:8080/v1",
+    "ftp://api.lever.co/v1",
+    "api.lever.co/v1",
+]
+
+FINE_API_URLS = [
+    "https://api.lever.co/v1", "https://API.Lever.CO/v1/", "https://api.eu.lever.co/v1",
+    "https://api.sandbox.lever.co/v1", "https://api.lever.co:443/v1",
+    "http://127.0.0.1:8765/v1", "http://127.3.4.5/v1", "http://[::1]:9000/v1", "http://localhost:1/v1",
+    "http://LOCALHOST:8/v1",
+]
+
+
+@pytest.mark.parametrize("url", HOSTILE_API_URLS)
+def test_the_key_is_not_sent_to_hostile_api_addresses(url):
+    with pytest.raises(errors.InsecureURLError) as info:
+        LeverClient(API_KEY, base_url=url)
+    assert API_KEY not in str(info.value)
+    with pytest.raises(config.ConfigError):
+        config.resolve_account(config.Settings(), env={"LEVER_API_KEY": API_KEY, "LEVER_BASE_URL": url})
+
+
+@pytest.mark.parametrize("url", FINE_API_URLS)
+async def test_lever_hosts_and_literal_loopback_are_fine(make_client, url):
+    assert make_client(base_url=url).base_url == url.rstrip("/")
+
+
+def test_a_custom_host_needs_the_override_which_names_exactly_one_host():
+    env = {"LEVER_API_KEY": API_KEY, "LEVER_BASE_URL": "https://lever-proxy.corp.example/v1"}
+    with pytest.raises(config.ConfigError, match="LEVER_ALLOW_CUSTOM_HOST=lever-proxy.corp.example"):
+        config.resolve_account(config.Settings(), env=env)
+    env["LEVER_ALLOW_CUSTOM_HOST"] = "lever-proxy.corp.example"
+    assert config.resolve_account(config.Settings(), env=env).base_url == "https://lever-proxy.corp.example/v1"
+    for other in ("https://lever-proxy.corp.example.evil.com/v1", "http://lever-proxy.corp.example/v1",
+                  "https://evil.com/v1", "https://x@lever-proxy.corp.example/v1"):
+        with pytest.raises(config.ConfigError):
+            config.resolve_account(config.Settings(), env={**env, "LEVER_BASE_URL": other})
+
+
+def test_the_address_in_effect_names_the_environment_behind_it():
+    saved = config.Settings(region="eu")
+    assert config.api_address(saved, env={}).describe() == "https://api.eu.lever.co/v1"
+    env = {"LEVER_BASE_URL": "http://127.0.0.1:8765/v1/", "LEVER_ALLOW_CUSTOM_HOST": "proxy.corp.example"}
+    address = config.api_address(saved, env=env)
+    assert (address.url, address.source, address.problem) == ("http://127.0.0.1:8765/v1", "LEVER_BASE_URL", None)
+    assert address.describe().splitlines() == [
+        "http://127.0.0.1:8765/v1  (from LEVER_BASE_URL, which overrides the fields above)",
+        "LEVER_ALLOW_CUSTOM_HOST=proxy.corp.example: the API key may also go to that host",
+    ]
+    refused = config.api_address(config.Settings(base_url="https://api.lever.co.evil.com/v1"), env={})
+    assert refused.source == "settings" and "not a Lever API host" in refused.problem
+
+
+@pytest.mark.parametrize("url", [
+    "http://relay.example.com", "http://127.0.0.1.nip.io:8790", "http://localhost.evil.com", "http://foo.localhost",
+    "http://127.1:8790", "http://[::ffff:127.0.0.1]:8790", "ftp://127.0.0.1", "https://user:pw@relay.example.com",
+])
+def test_relay_urls_refused(url):
+    with pytest.raises(ValueError, match="relay URL"):
+        check_relay_url(url)
+
+
+@pytest.mark.parametrize("url", [
+    "https://relay.example.com", "https://relay.example.com:8443/team", "http://127.0.0.1:8790", "http://[::1]:8790",
+    "http://localhost:8790",
+])
+def test_relay_urls_accepted(url):
+    assert check_relay_url(url) == url
+
+
+@pytest.mark.parametrize("location", [
+    "https://api.lever.co.evil.com/v1/users", "https://api.lever.co@evil.com/v1/users",
+    "https://evil.com/.lever.co/v1/users", "https://api.xn--lver-v4d.co/v1/users",  # IDN "lеver", as sent
+    "https://api.lever.co./v1/users",
+    "https://api.eu.lever.co:8443/v1/users", "http://api.eu.lever.co/v1/users", "//evil.com/v1/users",
+])
+async def test_redirects_are_followed_only_to_lever_over_https(client, respx_mock, location):
+    first = respx_mock.get(f"{BASE}/users").respond(301, headers={"Location": location})
+    with pytest.raises(errors.InsecureURLError, match="not followed") as info:
+        await client.get("/users")
+    assert first.call_count == 1 and len(respx_mock.calls) == 1  # nothing else was asked, keyed or not
+    assert API_KEY not in str(info.value)
