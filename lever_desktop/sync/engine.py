@@ -12,7 +12,7 @@ import logging
 import time
 from typing import Any, Callable, Sequence
 
-from lever_desktop.lever import errors
+from lever_desktop.lever import errors, paths
 from lever_desktop.store import Store, cache
 from lever_desktop.store.records import TemplateRecord
 from lever_desktop.sync import scheduler, walk
@@ -166,7 +166,7 @@ class SyncEngine:
         None when the opportunity was deleted (it is tombstoned here); when Lever is unreachable
         the engine goes offline and the error propagates.
         """
-        path = f"/opportunities/{opportunity_id}"
+        path = paths.opportunity(opportunity_id)  # the id quoted into one segment
         try:
             record = await self.client.get_one(path, {"expand": ["applications"]}) if full else None
             if full and record is None:
@@ -211,7 +211,7 @@ class SyncEngine:
         if cached is not None and max_age > 0 and self.now_ms() - cached.fetched_at < max_age * 1000:
             return cached
         try:
-            record = await self.client.get_one(f"/feedback_templates/{template_id}")
+            record = await self.client.get_one(paths.feedback_template(template_id))
         except errors.LeverUnavailable:
             self._set_state(SyncState.OFFLINE)
             return cached
