@@ -289,6 +289,19 @@ class FeedbackTemplate(LeverModel):
         """The overall rating: every template has exactly one ``score-system`` field."""
         return next((f for f in self.fields if f.type == "score-system"), None)
 
+    def request_shape(self) -> list[list[Any]]:
+        """What decides the feedback POST a form of this template makes, in a canonical order.
+
+        Field ids, types, ``required``, option texts (the value sent is an option's text; their
+        order changes nothing) and scorecard rows (sent positionally: their order counts). Not the
+        template's name, instructions, group or stage, nor field labels, nor the order of fields
+        or of keys: editing those does not change what an approved draft sends.
+        """
+        return sorted(
+            [f.id, f.type, f.required, sorted(o.text for o in f.options), [s.text for s in f.scores]]
+            for f in self.fields
+        )
+
 
 class FeedbackField(TemplateField):
     value: Any = None

@@ -139,25 +139,48 @@ def upsert_archive_reasons(conn: sa.Connection, records: Sequence[dict[str, Any]
     return _replace(conn, schema.archive_reasons, rows)
 
 
+def _known_version(conn: sa.Connection, template_id: str, version: str) -> str | None:
+    """The stored version of ``template_id`` that sends what ``version`` sends, if any.
+
+    Versions cached before version hashes meant "what the form sends" hashed the whole
+    definition: a stored version whose definition hashes to ``version`` today is the same
+    version, and keeps its old name, so drafts approved against it are not sent back to review.
+    """
+    t = schema.feedback_templates
+    rows = conn.execute(
+        sa.select(t.c.version, t.c.raw, t.c.fields).where(t.c.template_id == template_id)
+        .order_by(t.c.current.desc(), t.c.fetched_at.desc())
+    ).all()  # fmt: skip
+    if any(r.version == version for r in rows):
+        return version
+    for r in rows:
+        stored = models.parse(models.FeedbackTemplate, [{**(r.raw or {}), "id": template_id, "fields": r.fields}])
+        if stored and mapping.template_version(stored[0][0]) == version:
+            return r.version
+    return None
+
+
 def upsert_templates(conn: sa.Connection, records: Sequence[dict[str, Any]], fetched_at: int) -> int:
     """Store templates by version; returns how many versions were new.
 
     The version Lever sends now becomes ``current``; older versions stay, so a
-    draft written against one keeps its form after the template is edited.
+    draft written against one keeps its form after the template is edited. An
+    edit that does not change what the form sends (instructions, labels, order)
+    updates the current version in place.
     """
     t = schema.feedback_templates
     new = 0
     for template, record in models.parse(models.FeedbackTemplate, records):
         row = mapping.template_row(template, record, fetched_at)
-        key = (t.c.template_id == row["template_id"]) & (t.c.version == row["version"])
-        conn.execute(sa.update(t).where((t.c.template_id == row["template_id"]) & ~key).values(current=False))
-        seen = conn.execute(
-            sa.update(t).where(key).values(current=True, fetched_at=fetched_at, raw=record,
-                                           updated_at=row["updated_at"])
-        ).rowcount  # fmt: skip
-        if not seen:
+        version = _known_version(conn, template.id, row["version"])
+        key = (t.c.template_id == template.id) & (t.c.version == (version or row["version"]))
+        conn.execute(sa.update(t).where((t.c.template_id == template.id) & ~key).values(current=False))
+        if version is None:
             conn.execute(sa.insert(t).values(**row))
             new += 1
+        else:
+            keep = ("template_id", "version", "first_seen_at")
+            conn.execute(sa.update(t).where(key).values(**{k: v for k, v in row.items() if k not in keep}))
     return new
 
 

@@ -57,10 +57,15 @@ def posting_row(p: models.Posting, raw: dict[str, Any], synced_at: int) -> tuple
 
 
 def template_version(t: models.FeedbackTemplate | dict[str, Any]) -> str:
-    """Content hash of what a form is built from: same definition, same version."""
-    raw = t if isinstance(t, dict) else t.model_dump(by_alias=True)
-    body = dumps({k: raw.get(k) for k in ("text", "instructions", "group", "stage", "fields")})
-    return hashlib.sha256(body.encode()).hexdigest()[:16]
+    """Hash of what a form of this template sends (``FeedbackTemplate.request_shape``).
+
+    Same request, same version: Lever reordering its answer, the list and the single-template
+    endpoint spelling ``required`` or ``stage`` differently, or an admin editing instructions
+    leave approved drafts alone; a changed option, score row, type or required flag does not.
+    """
+    if isinstance(t, dict):
+        t = models.parse_template(t)
+    return hashlib.sha256(dumps(t.request_shape()).encode()).hexdigest()[:16]
 
 
 def is_no_feedback(t: models.FeedbackTemplate) -> bool:
@@ -71,7 +76,7 @@ def is_no_feedback(t: models.FeedbackTemplate) -> bool:
 def template_row(t: models.FeedbackTemplate, raw: dict[str, Any], now: int) -> dict[str, Any]:
     group = t.group or models.TemplateGroup()
     return {
-        "template_id": t.id, "version": template_version(raw), "current": True, "text": t.text,
+        "template_id": t.id, "version": template_version(t), "current": True, "text": t.text,
         "group_id": group.id, "group_name": group.name, "stage_id": t.stage, "instructions": t.instructions,
         "is_no_feedback": is_no_feedback(t), "created_at": t.created_at, "updated_at": t.updated_at,
         "fields": raw.get("fields") or [], "raw": raw, "first_seen_at": now, "fetched_at": now,
