@@ -21,7 +21,16 @@ import logging
 from functools import cache
 from typing import Annotated, Any, Sequence, TypeVar
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainValidator, TypeAdapter, ValidationError
+from pydantic import (
+    AliasChoices,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainValidator,
+    TypeAdapter,
+    ValidationError,
+)
 from pydantic.alias_generators import to_camel
 
 _log = logging.getLogger(__name__)
@@ -40,8 +49,12 @@ def _text_of(value: Any) -> str | None:
     return value if isinstance(value, str) else None
 
 
-def _ms_of(value: Any) -> int | None:
+def _int_of(value: Any) -> int | None:
     return int(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+
+
+def _number_of(value: Any) -> float | None:
+    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
 
 
 def _flag(value: Any) -> bool:
@@ -51,28 +64,17 @@ def _flag(value: Any) -> bool:
     return bool(value)
 
 
-# Leaf types, validated in plain Python (PlainValidator: no second pass in pydantic-core).
-Ref = Annotated[str | None, PlainValidator(_id_of)]
-Text = Annotated[str | None, PlainValidator(_text_of)]
-Millis = Annotated[int | None, PlainValidator(_ms_of)]  # epoch milliseconds
-Flag = Annotated[bool, PlainValidator(_flag)]
-Strings = Annotated[list[str], PlainValidator(lambda v: [s for s in v if isinstance(s, str)] if isinstance(v, list) else [])]
-Refs = Annotated[list[str], PlainValidator(lambda v: [i for i in map(_id_of, v) if i] if isinstance(v, list) else [])]
-Object = Annotated[dict[str, Any], PlainValidator(lambda v: v if isinstance(v, dict) else {})]
-Label = Annotated[str, PlainValidator(lambda v: v if isinstance(v, str) else "")]  # "" when missing
+def _strings(value: Any) -> list[str]:
+    return [s for s in value if isinstance(s, str)] if isinstance(value, list) else []
 
 
-class LeverModel(BaseModel):
-    model_config = ConfigDict(extra="ignore", alias_generator=to_camel, populate_by_name=True)
+def _refs(value: Any) -> list[str]:
+    return [i for i in map(_id_of, value) if i] if isinstance(value, list) else []
 
 
 def _objects(value: Any) -> Any:
     """A list of nested objects: null reads as empty, items that are not objects are dropped."""
     return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
-
-
-T = TypeVar("T")
-Many = Annotated[list[T], BeforeValidator(_objects)]  # a list of nested objects, leniently
 
 
 def _object(value: Any) -> Any:
@@ -81,6 +83,25 @@ def _object(value: Any) -> Any:
 
 def _object_or_empty(value: Any) -> Any:
     return value if isinstance(value, dict) else {}
+
+
+# Leaf types, validated in plain Python (PlainValidator: no second pass in pydantic-core).
+Ref = Annotated[str | None, PlainValidator(_id_of)]
+Text = Annotated[str | None, PlainValidator(_text_of)]
+Label = Annotated[str, PlainValidator(lambda v: v if isinstance(v, str) else "")]  # "" when missing
+Millis = Annotated[int | None, PlainValidator(_int_of)]  # epoch milliseconds
+Whole = Annotated[int | None, PlainValidator(_int_of)]  # a count: minutes, a position
+Number = Annotated[float | None, PlainValidator(_number_of)]
+Flag = Annotated[bool, PlainValidator(_flag)]
+Strings = Annotated[list[str], PlainValidator(_strings)]
+Refs = Annotated[list[str], PlainValidator(_refs)]
+Object = Annotated[dict[str, Any], PlainValidator(_object_or_empty)]
+T = TypeVar("T")
+Many = Annotated[list[T], BeforeValidator(_objects)]  # nested objects, validated by pydantic-core
+
+
+class LeverModel(BaseModel):
+    model_config = ConfigDict(extra="ignore", alias_generator=to_camel, populate_by_name=True)
 
 
 class Stage(LeverModel):
@@ -119,7 +140,7 @@ class Phone(LeverModel):
 
 class StageChange(LeverModel):
     to_stage_id: Ref = None
-    to_stage_index: int | None = None
+    to_stage_index: Whole = None
     user_id: Ref = None
     updated_at: Millis = None
 
@@ -160,8 +181,7 @@ class Opportunity(LeverModel):
     owner: Ref = None
     followers: Refs = Field(default_factory=list)
     applications: Annotated[list[str | Application], BeforeValidator(_applications)] = Field(default_factory=list)
-    postings: Annotated[list[str] | None, PlainValidator(
-        lambda v: [i for i in map(_id_of, v) if i] if isinstance(v, list) else None)] = None  # fmt: skip
+    postings: Annotated[list[str] | None, PlainValidator(lambda v: _refs(v) if isinstance(v, list) else None)] = None
     confidentiality: Text = None
     created_at: Millis = None
     updated_at: Millis = None  # null on some old records
@@ -214,8 +234,8 @@ class PostingContent(LeverModel):
 
 
 class SalaryRange(LeverModel):
-    min: float | None = None
-    max: float | None = None
+    min: Number = None
+    max: Number = None
     currency: Text = None
     interval: Text = None
 
@@ -304,6 +324,7 @@ class FeedbackTemplate(LeverModel):
 
 
 class FeedbackField(TemplateField):
+    type: Label = ""  # a write echoed back (``fieldValues``) has only ids and values
     value: Any = None
 
 
@@ -312,7 +333,8 @@ class Feedback(LeverModel):
     type: Text = None  # interview | assignment | share
     text: Text = None
     base_template_id: Ref = None
-    fields: Many[FeedbackField] = Field(default_factory=list)
+    # Reads say ``fields``; an answer echoing a write may say ``fieldValues``.
+    fields: Many[FeedbackField] = Field(default_factory=list, validation_alias=AliasChoices("fields", "fieldValues"))
     user: Ref = None  # the author, as an id or the expanded user
     panel: Ref = None
     interview: Ref = None
@@ -326,7 +348,7 @@ class Feedback(LeverModel):
         return self.deleted_at is not None
 
     def values(self) -> dict[str, Any]:
-        """Field id -> value as Lever reads it back (reads say ``fields``, writes ``fieldValues``)."""
+        """Field id -> value as Lever stored it (what the outbox compares with what was approved)."""
         return {f.id: f.value for f in self.fields}
 
 
@@ -353,7 +375,7 @@ class Interview(LeverModel):
     panel: Ref = None
     subject: Text = None
     date: Millis = None
-    duration: Millis = None  # minutes
+    duration: Whole = None  # minutes
     timezone: Text = None
     location: Text = None
     interviewers: Interviewers = Field(default_factory=list)
@@ -375,9 +397,9 @@ class Panel(LeverModel):
     note: Text = None
     canceled_at: Millis = None
     externally_managed: Flag = False
-    interviews: Annotated[list[dict[str, Any]], PlainValidator(
-        lambda v: [i for i in _objects(v) if _id_of(i)])] = Field(default_factory=list)  # fmt: skip
-    # Inlined interviews stay raw: the cache merges them with /interviews before reading them.
+    # Inlined interviews stay raw: the cache merges each with its /interviews record, then reads it.
+    interviews: Annotated[list[dict[str, Any]], PlainValidator(lambda v: [i for i in _objects(v) if _id_of(i)])] = (
+        Field(default_factory=list))
 
 
 class WebhookDelivery(LeverModel):

@@ -178,3 +178,27 @@ def test_one_odd_record_does_not_stop_the_page(store, caplog):
     assert rows(store, "SELECT template_id FROM feedback_templates") == [(good["id"],)]
     [line] = [r.getMessage() for r in caplog.records]
     assert broken["id"] in line and "fields.0.type" in line and "no type" not in line
+
+
+def test_a_form_echoing_the_write_shape_reads_the_same():
+    """Reads say ``fields``; an answer that echoes the POST says ``fieldValues`` (ids and values only)."""
+    form = models.parse_feedback({"id": "fb1", "baseTemplateId": TEMPLATE_ID, "user": {"id": "u1"}, "completedAt": 5,
+                                  "fieldValues": [{"id": "f-rating", "value": "3 - Hire"}]})  # fmt: skip
+    assert form.values() == {"f-rating": "3 - Hire"} and (form.user, form.completed_at) == ("u1", 5)
+
+
+def test_unexpected_value_shapes_read_as_not_given(store):
+    """A value of an odd shape loses that value, never the candidate, posting or interview."""
+    [opp] = fixture("opportunities.json")[:1]
+    odd = {**opp, "headline": 5, "emails": None, "phones": ["(123)"], "stageChanges": [{"toStageIndex": "four"}],
+           "archived": "no", "createdAt": "2014-08-06", "isAnonymized": None, "urls": []}  # fmt: skip
+    assert sync_write(store, "opportunities", [odd]) == 1
+    assert rows(store, "SELECT headline, email, phone, archived_at, created_at FROM opportunities") == [
+        (None, None, None, None, None)]
+    [posting] = fixture("postings.json")
+    assert sync_write(store, "postings", [{**posting, "salaryRange": {"min": "90k"}, "categories": None}]) == 1
+    [(p, _)] = models.parse(models.Posting, [{**posting, "salaryRange": {"min": "90k"}}])
+    assert p.salary_range.min is None and p.categories.team == "Customer Success"
+    [interview] = fixture("interviews.json")
+    [(i, _)] = models.parse(models.Interview, [{**interview, "duration": "1h", "interviewers": ["u1", {"name": "x"}]}])
+    assert i.duration is None and [p.id for p in i.interviewers] == ["u1"]
