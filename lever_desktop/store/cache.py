@@ -60,14 +60,17 @@ _OPP_UPSERT = _upsert_sql("opportunities", mapping.OPPORTUNITY_COLUMNS, guard=Tr
 _POSTING_UPSERT = _upsert_sql("postings", mapping.POSTING_COLUMNS, guard=True)
 
 
-def _newest(parsed: Iterable[tuple[Any, dict[str, Any]]]) -> dict[str, tuple[Any, dict[str, Any]]]:
+Parsed = tuple[models.Opportunity, dict[str, Any]]  # the model and the record Lever sent
+
+
+def _newest(parsed: Iterable[Parsed]) -> list[Parsed]:
     """One record per id: the most recently updated (a page may repeat a record)."""
-    best: dict[str, tuple[Any, dict[str, Any]]] = {}
-    for item in parsed:
-        have = best.get(item[0].id)
-        if have is None or (item[0].updated_at or -1) >= (have[0].updated_at or -1):
-            best[item[0].id] = item
-    return best
+    best: dict[str, Parsed] = {}
+    for o, raw in parsed:
+        have = best.get(o.id)
+        if have is None or (o.updated_at or -1) >= (have[0].updated_at or -1):
+            best[o.id] = (o, raw)
+    return list(best.values())
 
 
 def upsert_opportunities(conn: sa.Connection, records: Sequence[dict[str, Any]], synced_at: int) -> int:
@@ -82,8 +85,8 @@ def upsert_opportunities(conn: sa.Connection, records: Sequence[dict[str, Any]],
     existing = dict(_in(conn, "SELECT id, updated_at FROM opportunities WHERE id IN ({})", ids))
     dead = {i for (i,) in _in(conn, "SELECT opportunity_id FROM tombstones WHERE opportunity_id IN ({})", ids)}
     fresh = [
-        o_raw for o_raw in _newest(p for p in parsed if p[0].id not in dead).values()
-        if o_raw[0].id not in existing or (o_raw[0].updated_at or -1) >= (existing[o_raw[0].id] or -1)
+        (o, raw) for o, raw in _newest(p for p in parsed if p[0].id not in dead)
+        if o.id not in existing or (o.updated_at or -1) >= (existing[o.id] or -1)
     ]  # fmt: skip
     if not fresh:
         return 0
