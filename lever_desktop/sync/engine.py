@@ -141,7 +141,7 @@ class SyncEngine:
         if read is None:
             return False
         record, panels, interviews, feedback = read
-        await self.store.call(_store_opportunity, record, panels, interviews, feedback, self.now_ms())
+        await self.store.call(_store_opportunity, opportunity_id, record, panels, interviews, feedback, self.now_ms())
         self._reached_lever()
         return True
 
@@ -231,10 +231,10 @@ class SyncEngine:
         await scheduler.run(self)
 
 
-def _store_opportunity(conn: Any, record: dict[str, Any], panels: list[Any], interviews: list[Any],
-                       feedback: list[Any], now: int) -> None:  # fmt: skip
-    cache.upsert_opportunities(conn, [record], now)
-    cache.replace_opportunity_details(conn, record["id"], panels, interviews, feedback, now)
+def _store_opportunity(conn: Any, opportunity_id: str, record: dict[str, Any], panels: list[Any],
+                       interviews: list[Any], feedback: list[Any], now: int) -> None:  # fmt: skip
+    cache.upsert_opportunities(conn, [record], now)  # read through the model: no id, nothing stored
+    cache.replace_opportunity_details(conn, opportunity_id, panels, interviews, feedback, now)
 
 
 def _opportunities_of_contact(conn: Any, contact_id: str) -> list[str]:

@@ -46,3 +46,11 @@ async def test_engine_reads_a_template_by_its_quoted_id(client, respx_mock, stor
     route = respx_mock.get(url__regex=r".*").respond(404, json=NOT_FOUND)
     assert await SyncEngine(client, store).ensure_template("..") is None
     assert [c.request.url.raw_path.split(b"?")[0] for c in route.calls] == [b"/v1/feedback_templates/%2E%2E"]
+
+
+async def test_an_answer_without_an_id_is_not_stored_under_another(client, respx_mock, store):
+    """``GET /opportunities/:id`` read through the model: a record without an id stores nothing, quietly."""
+    respx_mock.get(url__regex=r".*/opportunities/o1(\?.*)?$").respond(json={"data": {"name": "No id"}})
+    respx_mock.get(url__regex=r".*/opportunities/o1/.*").respond(json={"data": [], "hasNext": False})
+    assert await SyncEngine(client, store).refresh_opportunity("o1") is True
+    assert store.call_sync(lambda c: c.exec_driver_sql("SELECT COUNT(*) FROM opportunities").scalar_one()) == 0
