@@ -1,21 +1,103 @@
-"""Pydantic models of what Lever returns, parsed leniently.
+"""Pydantic models of what Lever returns: the one typed boundary every reader goes through.
 
-Lever adds fields without notice and is loose with types (``required`` as
-1/0, ``updatedAt`` null on old records, ids or expanded objects in the same
-field), so: unknown keys are ignored, almost everything is optional, and
-fields that ``expand=`` can inline accept either an id or the object.
-Attributes are snake_case; ``model_validate`` takes Lever's camelCase and
-``model_dump(by_alias=True)`` gives it back.
+Lever adds fields without notice and is loose with types, and its docs show
+variants of the same field (``required`` as true/1/0/null, ``updatedAt`` null
+on old records, ``stage`` as an id or ``{id, text}``, a template ``group`` as
+an object, ``""`` or null, references as ids or ``expand``ed objects). So:
+unknown keys are ignored, almost everything is optional, a reference keeps
+just its id, and a value of an unexpected shape reads as "not given" instead
+of failing the whole page. Attributes are snake_case; ``model_validate``
+takes Lever's camelCase. The raw record stays with the caller (the cache keeps
+it verbatim), so nothing Lever adds is lost.
+
+``parse`` validates a list of records at once (one ``TypeAdapter`` call per
+page, the cheap way for 100k opportunities); ``parse_template`` and
+``parse_feedback`` read one template or one completed form.
 """
 
 from __future__ import annotations
 
-from typing import Any
+import logging
+from functools import cache
+from typing import Annotated, Any, Sequence, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import (
+    AliasChoices,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainValidator,
+    TypeAdapter,
+    ValidationError,
+)
 from pydantic.alias_generators import to_camel
 
-Millis = int | None  # epoch milliseconds
+_log = logging.getLogger(__name__)
+
+
+def _id_of(value: Any) -> str | None:
+    """An id whether Lever sent the bare id or the expanded object; "" and null are no id."""
+    if isinstance(value, dict):
+        value = value.get("id")
+    return value if isinstance(value, str) and value else None
+
+
+def _text_of(value: Any) -> str | None:
+    if isinstance(value, dict):  # {"name": ...} locations
+        value = value.get("name")
+    return value if isinstance(value, str) else None
+
+
+def _int_of(value: Any) -> int | None:
+    return int(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+
+
+def _number_of(value: Any) -> float | None:
+    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+
+
+def _flag(value: Any) -> bool:
+    # Lever sends true/false, 1/0, and occasionally null or "true".
+    if isinstance(value, str):
+        return value.strip().lower() in ("true", "1", "yes")
+    return bool(value)
+
+
+def _strings(value: Any) -> list[str]:
+    return [s for s in value if isinstance(s, str)] if isinstance(value, list) else []
+
+
+def _refs(value: Any) -> list[str]:
+    return [i for i in map(_id_of, value) if i] if isinstance(value, list) else []
+
+
+def _objects(value: Any) -> Any:
+    """A list of nested objects: null reads as empty, items that are not objects are dropped."""
+    return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
+
+
+def _object(value: Any) -> Any:
+    return value if isinstance(value, dict) else None
+
+
+def _object_or_empty(value: Any) -> Any:
+    return value if isinstance(value, dict) else {}
+
+
+# Leaf types, validated in plain Python (PlainValidator: no second pass in pydantic-core).
+Ref = Annotated[str | None, PlainValidator(_id_of)]
+Text = Annotated[str | None, PlainValidator(_text_of)]
+Label = Annotated[str, PlainValidator(lambda v: v if isinstance(v, str) else "")]  # "" when missing
+Millis = Annotated[int | None, PlainValidator(_int_of)]  # epoch milliseconds
+Whole = Annotated[int | None, PlainValidator(_int_of)]  # a count: minutes, a position
+Number = Annotated[float | None, PlainValidator(_number_of)]
+Flag = Annotated[bool, PlainValidator(_flag)]
+Strings = Annotated[list[str], PlainValidator(_strings)]
+Refs = Annotated[list[str], PlainValidator(_refs)]
+Object = Annotated[dict[str, Any], PlainValidator(_object_or_empty)]
+T = TypeVar("T")
+Many = Annotated[list[T], BeforeValidator(_objects)]  # nested objects, validated by pydantic-core
 
 
 class LeverModel(BaseModel):
@@ -24,20 +106,20 @@ class LeverModel(BaseModel):
 
 class Stage(LeverModel):
     id: str
-    text: str = ""
+    text: Label = ""
 
 
 class User(LeverModel):
     id: str
-    name: str | None = None
-    username: str | None = None
-    email: str | None = None
-    access_role: str | None = None
+    name: Text = None
+    username: Text = None
+    email: Text = None
+    access_role: Text = None
     deactivated_at: Millis = None
     created_at: Millis = None
-    job_title: str | None = None
-    manager_id: str | None = None
-    photo: str | None = None
+    job_title: Text = None
+    manager_id: Ref = None
+    photo: Text = None
 
     @property
     def active(self) -> bool:
@@ -46,177 +128,216 @@ class User(LeverModel):
 
 class ArchiveReason(LeverModel):
     id: str
-    text: str = ""
-    status: str | None = None
-    type: str | None = None  # hired | non-hired
+    text: Label = ""
+    status: Text = None
+    type: Text = None  # hired | non-hired
 
 
 class Phone(LeverModel):
-    type: str | None = None
-    value: str | None = None
+    type: Text = None
+    value: Text = None
 
 
 class StageChange(LeverModel):
-    to_stage_id: str | None = None
-    to_stage_index: int | None = None
-    user_id: str | None = None
+    to_stage_id: Ref = None
+    to_stage_index: Whole = None
+    user_id: Ref = None
     updated_at: Millis = None
 
 
 class Archived(LeverModel):
-    reason: str | None = None
+    reason: Ref = None  # an id, or the reason object
     archived_at: Millis = None
+
+
+class Application(LeverModel):
+    """What ``expand=applications`` inlines; only the posting matters to the cache."""
+
+    id: Ref = None
+    posting: Ref = None
+
+
+def _applications(value: Any) -> Any:
+    # Bare application ids (no expand) are kept as ids: the postings are then unknown.
+    return [v for v in value if isinstance(v, (str, dict))] if isinstance(value, list) else []
 
 
 class Opportunity(LeverModel):
     id: str
-    name: str | None = None
-    headline: str | None = None
-    contact: str | None = None
-    emails: list[str] = Field(default_factory=list)
-    phones: list[Phone] = Field(default_factory=list)
-    links: list[str] = Field(default_factory=list)
-    location: str | None = None
-    stage: str | Stage | None = None  # an id, or the object with expand=stage
-    stage_changes: list[StageChange] = Field(default_factory=list)
-    archived: Archived | None = None
-    tags: list[str] = Field(default_factory=list)
-    sources: list[str] = Field(default_factory=list)
-    origin: str | None = None
-    sourced_by: str | User | None = None
-    owner: str | User | None = None
-    followers: list[str | User] = Field(default_factory=list)
-    applications: list[str | dict[str, Any]] = Field(default_factory=list)
-    confidentiality: str | None = None
+    name: Text = None
+    headline: Text = None
+    contact: Ref = None
+    emails: Strings = Field(default_factory=list)
+    phones: Many[Phone] = Field(default_factory=list)
+    links: Strings = Field(default_factory=list)
+    location: Text = None
+    stage: Ref = None  # the stage id, whether or not expand=stage inlined it
+    stage_changes: Many[StageChange] = Field(default_factory=list)
+    archived: Annotated[Archived | None, BeforeValidator(_object)] = None
+    tags: Strings = Field(default_factory=list)
+    sources: Strings = Field(default_factory=list)
+    origin: Text = None
+    sourced_by: Ref = None
+    owner: Ref = None
+    followers: Refs = Field(default_factory=list)
+    applications: Annotated[list[str | Application], BeforeValidator(_applications)] = Field(default_factory=list)
+    postings: Annotated[list[str] | None, PlainValidator(lambda v: _refs(v) if isinstance(v, list) else None)] = None
+    confidentiality: Text = None
     created_at: Millis = None
     updated_at: Millis = None  # null on some old records
     last_interaction_at: Millis = None
     last_advanced_at: Millis = None
     snoozed_until: Millis = None
-    urls: dict[str, str] = Field(default_factory=dict)
-    is_anonymized: bool = False
-    data_protection: dict[str, Any] | None = None
+    urls: Object = Field(default_factory=dict)
+    is_anonymized: Flag = False
+    data_protection: Annotated[dict[str, Any] | None, PlainValidator(_object)] = None
 
     @property
     def stage_id(self) -> str | None:
-        return self.stage.id if isinstance(self.stage, Stage) else self.stage
+        return self.stage
+
+    def posting_ids(self) -> list[str] | None:
+        """Posting ids of this opportunity, or None when the record does not say (unexpanded)."""
+        if self.postings is not None:
+            return sorted(set(self.postings))
+        if any(isinstance(a, str) for a in self.applications):
+            return None  # bare application ids: the postings are unknown, keep what we had
+        return sorted({a.posting for a in self.applications if isinstance(a, Application) and a.posting})
 
 
 class DeletedOpportunity(LeverModel):
     id: str
     deleted_at: Millis = None
-    deleted_by: str | None = None
+    deleted_by: Ref = None
 
 
 class PostingCategories(LeverModel):
-    team: str | None = None
-    department: str | None = None
-    location: str | None = None
-    all_locations: list[str] = Field(default_factory=list)
-    commitment: str | None = None
-    level: str | None = None
+    team: Text = None
+    department: Text = None
+    location: Text = None
+    all_locations: Strings = Field(default_factory=list)
+    commitment: Text = None
+    level: Text = None
 
 
 class PostingList(LeverModel):
-    text: str | None = None
-    content: str | None = None
+    text: Text = None
+    content: Text = None
 
 
 class PostingContent(LeverModel):
-    description: str | None = None
-    description_html: str | None = None
-    lists: list[PostingList] = Field(default_factory=list)
-    closing: str | None = None
-    closing_html: str | None = None
+    description: Text = None
+    description_html: Text = None
+    lists: Many[PostingList] = Field(default_factory=list)
+    closing: Text = None
+    closing_html: Text = None
 
 
 class SalaryRange(LeverModel):
-    min: float | None = None
-    max: float | None = None
-    currency: str | None = None
-    interval: str | None = None
+    min: Number = None
+    max: Number = None
+    currency: Text = None
+    interval: Text = None
 
 
 class Posting(LeverModel):
     id: str
-    text: str | None = None
-    state: str | None = None
-    categories: PostingCategories = Field(default_factory=PostingCategories)
-    content: PostingContent = Field(default_factory=PostingContent)
-    hiring_manager: str | User | None = None
-    owner: str | User | None = None
-    workplace_type: str | None = None
-    distribution_channels: list[str] = Field(default_factory=list)
-    tags: list[str] = Field(default_factory=list)
+    text: Text = None
+    state: Text = None
+    categories: Annotated[PostingCategories, BeforeValidator(_object_or_empty)] = Field(
+        default_factory=PostingCategories)
+    content: Annotated[PostingContent, BeforeValidator(_object_or_empty)] = Field(default_factory=PostingContent)
+    hiring_manager: Ref = None
+    owner: Ref = None
+    workplace_type: Text = None
+    distribution_channels: Strings = Field(default_factory=list)
+    confidentiality: Text = None
+    tags: Strings = Field(default_factory=list)
     created_at: Millis = None
     updated_at: Millis = None
-    urls: dict[str, str] = Field(default_factory=dict)
-    salary_range: SalaryRange | None = None
+    urls: Object = Field(default_factory=dict)
+    salary_range: Annotated[SalaryRange | None, BeforeValidator(_object)] = None
 
 
 class FieldOption(LeverModel):
-    text: str
-    option_id: str | None = None
+    text: Label = ""
+    option_id: Ref = None
 
 
 class ScoreDefinition(LeverModel):
-    text: str
-    description: str | None = None
+    text: Label = ""
+    description: Text = None
 
 
 class TemplateField(LeverModel):
     id: str
     type: str
-    text: str = ""
-    description: str | None = None
-    required: bool = False
-    prompt: str | None = None
-    options: list[FieldOption] = Field(default_factory=list)
-    scores: list[ScoreDefinition] = Field(default_factory=list)
-    language: str | None = None
-    currency: str | None = None
-
-    @field_validator("required", mode="before")
-    @classmethod
-    def _required_as_bool(cls, v: Any) -> Any:
-        # Lever sends true/false, 1/0, and occasionally null.
-        return False if v is None else v
+    text: Label = ""
+    description: Text = None
+    required: Flag = False
+    prompt: Text = None
+    options: Many[FieldOption] = Field(default_factory=list)
+    scores: Many[ScoreDefinition] = Field(default_factory=list)
+    language: Text = None
+    currency: Text = None
 
 
 class TemplateGroup(LeverModel):
-    id: str | None = None
-    name: str | None = None
+    id: Ref = None
+    name: Text = None
+
+
+def _group(value: Any) -> Any:
+    # The docs show {id, name}; templates outside any group have "" or null; a bare id is kept.
+    if isinstance(value, dict):
+        return value
+    return {"id": value} if isinstance(value, str) and value else None
 
 
 class FeedbackTemplate(LeverModel):
     id: str
-    text: str = ""
-    group: TemplateGroup | None = None
-    instructions: str | None = None
-    stage: str | None = None
+    text: Label = ""
+    group: Annotated[TemplateGroup | None, BeforeValidator(_group)] = None
+    instructions: Text = None
+    stage: Ref = None  # the stage id, whether Lever sent the id or {id, text}
     created_at: Millis = None
     updated_at: Millis = None
-    fields: list[TemplateField] = Field(default_factory=list)
+    fields: Many[TemplateField] = Field(default_factory=list)
 
     @property
     def score_field(self) -> TemplateField | None:
         """The overall rating: every template has exactly one ``score-system`` field."""
         return next((f for f in self.fields if f.type == "score-system"), None)
 
+    def request_shape(self) -> list[list[Any]]:
+        """What decides the feedback POST a form of this template makes, in a canonical order.
+
+        Field ids, types, ``required``, option texts (the value sent is an option's text; their
+        order changes nothing) and scorecard rows (sent positionally: their order counts). Not the
+        template's name, instructions, group or stage, nor field labels, nor the order of fields
+        or of keys: editing those does not change what an approved draft sends.
+        """
+        return sorted(
+            [f.id, f.type, f.required, sorted(o.text for o in f.options), [s.text for s in f.scores]]
+            for f in self.fields
+        )
+
 
 class FeedbackField(TemplateField):
+    type: Label = ""  # a write echoed back (``fieldValues``) has only ids and values
     value: Any = None
 
 
 class Feedback(LeverModel):
     id: str
-    type: str | None = None  # interview | assignment | share
-    text: str | None = None
-    base_template_id: str | None = None
-    fields: list[FeedbackField] = Field(default_factory=list)
-    user: str | User | None = None
-    panel: str | None = None
-    interview: str | None = None
+    type: Text = None  # interview | assignment | share
+    text: Text = None
+    base_template_id: Ref = None
+    # Reads say ``fields``; an answer echoing a write may say ``fieldValues``.
+    fields: Many[FeedbackField] = Field(default_factory=list, validation_alias=AliasChoices("fields", "fieldValues"))
+    user: Ref = None  # the author, as an id or the expanded user
+    panel: Ref = None
+    interview: Ref = None
     created_at: Millis = None
     updated_at: Millis = None
     completed_at: Millis = None
@@ -226,51 +347,59 @@ class Feedback(LeverModel):
     def deleted(self) -> bool:
         return self.deleted_at is not None
 
+    def values(self) -> dict[str, Any]:
+        """Field id -> value as Lever stored it (what the outbox compares with what was approved)."""
+        return {f.id: f.value for f in self.fields}
+
 
 class Interviewer(LeverModel):
     id: str
-    email: str | None = None
-    name: str | None = None
-    feedback_template: str | None = None
+    email: Text = None
+    name: Text = None
+    feedback_template: Ref = None
 
 
-class PanelInterview(LeverModel):
+def _interviewers(value: Any) -> Any:
+    # Interviewers arrive as objects or as bare user ids; ones without an id are no one.
+    people = [{"id": v} if isinstance(v, str) else v for v in value] if isinstance(value, list) else []
+    return [p for p in people if _id_of(p)]
+
+
+Interviewers = Annotated[list[Interviewer], BeforeValidator(_interviewers)]
+
+
+class Interview(LeverModel):
+    """An interview from ``/interviews``, or one inlined in a panel (``location``, ``feedbackReminder``)."""
+
     id: str
+    panel: Ref = None
+    subject: Text = None
     date: Millis = None
-    duration: int | None = None
-    subject: str | None = None
-    location: str | None = None
-    feedback_template: str | None = None
-    interviewers: list[Interviewer] = Field(default_factory=list)
-    feedback_reminder: str | None = None
+    duration: Whole = None  # minutes
+    timezone: Text = None
+    location: Text = None
+    interviewers: Interviewers = Field(default_factory=list)
+    feedback_template: Ref = None
+    feedback_forms: Refs = Field(default_factory=list)
+    feedback_reminder: Text = None
+    canceled_at: Millis = None
+    stage: Ref = None
+    postings: Refs = Field(default_factory=list)
 
 
 class Panel(LeverModel):
     id: str
     start: Millis = None
     end: Millis = None
-    timezone: str | None = None
-    stage: str | None = None
-    user: str | None = None
-    note: str | None = None
+    timezone: Text = None
+    stage: Ref = None
+    user: Ref = None
+    note: Text = None
     canceled_at: Millis = None
-    externally_managed: bool = False
-    interviews: list[PanelInterview] = Field(default_factory=list)
-
-
-class Interview(LeverModel):
-    id: str
-    panel: str | None = None
-    subject: str | None = None
-    date: Millis = None
-    duration: int | None = None
-    timezone: str | None = None
-    interviewers: list[Interviewer] = Field(default_factory=list)
-    feedback_template: str | None = None
-    feedback_forms: list[str] = Field(default_factory=list)
-    canceled_at: Millis = None
-    stage: str | None = None
-    postings: list[str] = Field(default_factory=list)
+    externally_managed: Flag = False
+    # Inlined interviews stay raw: the cache merges each with its /interviews record, then reads it.
+    interviews: Annotated[list[dict[str, Any]], PlainValidator(lambda v: [i for i in _objects(v) if _id_of(i)])] = (
+        Field(default_factory=list))
 
 
 class WebhookDelivery(LeverModel):
@@ -295,3 +424,44 @@ class Webhook(LeverModel):
     url: str
     configuration: WebhookConfiguration = Field(default_factory=WebhookConfiguration)
     created_at: Millis = None
+
+
+M = TypeVar("M", bound=LeverModel)
+
+
+@cache
+def _list_of(model: type[M]) -> TypeAdapter[list[M]]:
+    return TypeAdapter(list[model])  # type: ignore[valid-type]
+
+
+def parse(model: type[M], records: Sequence[Any]) -> list[tuple[M, dict[str, Any]]]:
+    """Each record that is an object with an id, as ``(model, raw record)``, in order.
+
+    A page is validated in one call; if that fails, record by record, and a record that still
+    does not fit is left out with a warning naming its id and the fields (never their values,
+    which may be a candidate's personal data), so one odd record cannot stop a sync.
+    """
+    raw = [r for r in records if isinstance(r, dict) and isinstance(r.get("id"), str) and r["id"]]
+    try:
+        return list(zip(_list_of(model).validate_python(raw), raw))
+    except ValidationError:
+        pass
+    out = []
+    for r in raw:
+        try:
+            out.append((model.model_validate(r), r))
+        except ValidationError as e:
+            where = sorted({".".join(map(str, err["loc"])) for err in e.errors()})
+            _log.warning("skipped a %s Lever sent in an unexpected shape: %s (fields %s)",
+                         model.__name__, r["id"], ", ".join(where))  # fmt: skip
+    return out
+
+
+def parse_template(record: dict[str, Any]) -> FeedbackTemplate:
+    """A feedback template from ``/feedback_templates`` (list or single): raises ``ValidationError``."""
+    return FeedbackTemplate.model_validate(record)
+
+
+def parse_feedback(record: dict[str, Any]) -> Feedback:
+    """A completed feedback form from ``/opportunities/:id/feedback``: raises ``ValidationError``."""
+    return Feedback.model_validate(record)

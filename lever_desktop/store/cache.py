@@ -14,6 +14,7 @@ from typing import Any, Iterable, Sequence
 import sqlalchemy as sa
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from lever_desktop.lever import models
 from lever_desktop.store import mapping, privacy, schema
 from lever_desktop.store.queries import (  # noqa: F401  (re-exported: callers use cache.<fn> only)
     count_opportunities,
@@ -59,14 +60,17 @@ _OPP_UPSERT = _upsert_sql("opportunities", mapping.OPPORTUNITY_COLUMNS, guard=Tr
 _POSTING_UPSERT = _upsert_sql("postings", mapping.POSTING_COLUMNS, guard=True)
 
 
-def _newest(records: Iterable[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+Parsed = tuple[models.Opportunity, dict[str, Any]]  # the model and the record Lever sent
+
+
+def _newest(parsed: Iterable[Parsed]) -> list[Parsed]:
     """One record per id: the most recently updated (a page may repeat a record)."""
-    best: dict[str, dict[str, Any]] = {}
-    for r in records:
-        have = best.get(r["id"])
-        if have is None or (mapping.ms(r.get("updatedAt")) or -1) >= (mapping.ms(have.get("updatedAt")) or -1):
-            best[r["id"]] = r
-    return best
+    best: dict[str, Parsed] = {}
+    for o, raw in parsed:
+        have = best.get(o.id)
+        if have is None or (o.updated_at or -1) >= (have[0].updated_at or -1):
+            best[o.id] = (o, raw)
+    return list(best.values())
 
 
 def upsert_opportunities(conn: sa.Connection, records: Sequence[dict[str, Any]], synced_at: int) -> int:
@@ -74,26 +78,25 @@ def upsert_opportunities(conn: sa.Connection, records: Sequence[dict[str, Any]],
 
     Deleted opportunities (tombstoned) are not resurrected by a late page.
     """
-    records = [r for r in records if isinstance(r, dict) and isinstance(r.get("id"), str)]
-    if not records:
+    parsed = models.parse(models.Opportunity, records)
+    if not parsed:
         return 0
-    ids = [r["id"] for r in records]
+    ids = [o.id for o, _ in parsed]
     existing = dict(_in(conn, "SELECT id, updated_at FROM opportunities WHERE id IN ({})", ids))
     dead = {i for (i,) in _in(conn, "SELECT opportunity_id FROM tombstones WHERE opportunity_id IN ({})", ids)}
-    by_id = _newest(r for r in records if r["id"] not in dead)
-    rows = [
-        mapping.opportunity_row(r, synced_at) for oid, r in by_id.items()
-        if oid not in existing or (mapping.ms(r.get("updatedAt")) or -1) >= (existing[oid] or -1)
+    fresh = [
+        (o, raw) for o, raw in _newest(p for p in parsed if p[0].id not in dead)
+        if o.id not in existing or (o.updated_at or -1) >= (existing[o.id] or -1)
     ]  # fmt: skip
-    if not rows:
+    if not fresh:
         return 0
-    conn.exec_driver_sql(_OPP_UPSERT, rows)
+    conn.exec_driver_sql(_OPP_UPSERT, [mapping.opportunity_row(o, raw, synced_at) for o, raw in fresh])
     links, relinked = [], []
-    for row in rows:
-        postings = mapping.posting_ids(by_id[row[0]])
+    for o, _ in fresh:
+        postings = o.posting_ids()
         if postings is not None:
-            relinked.append(row[0])
-            links += [(row[0], p) for p in postings]
+            relinked.append(o.id)
+            links += [(o.id, p) for p in postings]
     for part in _chunks(relinked):
         conn.exec_driver_sql(
             f"DELETE FROM opportunity_postings WHERE opportunity_id IN ({','.join('?' * len(part))})", tuple(part)
@@ -102,12 +105,12 @@ def upsert_opportunities(conn: sa.Connection, records: Sequence[dict[str, Any]],
         conn.exec_driver_sql("INSERT OR IGNORE INTO opportunity_postings VALUES (?, ?)", links)
     # Every opportunity reaches the cache through here (walks, refreshes, webhooks): an anonymised
     # one is stripped in the same transaction, so its name is never committed.
-    privacy.purge_anonymised(conn, [row[0] for row in rows if privacy.is_anonymised(by_id[row[0]])], synced_at)
-    return len(rows)
+    privacy.purge_anonymised(conn, [o.id for o, _ in fresh if o.is_anonymized], synced_at)
+    return len(fresh)
 
 
 def upsert_postings(conn: sa.Connection, records: Sequence[dict[str, Any]], synced_at: int) -> int:
-    rows = [mapping.posting_row(p, synced_at) for p in records if isinstance(p, dict) and p.get("id")]
+    rows = [mapping.posting_row(p, raw, synced_at) for p, raw in models.parse(models.Posting, records)]
     if rows:
         conn.exec_driver_sql(_POSTING_UPSERT, rows)
     return len(rows)
@@ -126,52 +129,64 @@ def _replace(conn: sa.Connection, table: sa.Table, rows: list[dict[str, Any]]) -
 def upsert_stages(conn: sa.Connection, records: Sequence[dict[str, Any]], synced_at: int, start: int = 0) -> int:
     """``start``: position of the first record in Lever's pipeline order (pages keep the order)."""
     rows = [
-        {"id": r["id"], "text": r.get("text"), "position": start + i, "raw": r, "synced_at": synced_at}
-        for i, r in enumerate(records) if r.get("id")
+        {"id": s.id, "text": s.text, "position": start + i, "raw": raw, "synced_at": synced_at}
+        for i, (s, raw) in enumerate(models.parse(models.Stage, records))
     ]  # fmt: skip
     return _replace(conn, schema.stages, rows)
 
 
 def upsert_users(conn: sa.Connection, records: Sequence[dict[str, Any]], synced_at: int) -> int:
-    rows = [
-        {"id": r["id"], "name": r.get("name"), "username": r.get("username"), "email": r.get("email"),
-         "access_role": r.get("accessRole"), "deactivated_at": mapping.ms(r.get("deactivatedAt")),
-         "created_at": mapping.ms(r.get("createdAt")), "raw": r, "synced_at": synced_at}
-        for r in records if r.get("id")
-    ]  # fmt: skip
+    rows = [mapping.user_row(u, raw, synced_at) for u, raw in models.parse(models.User, records)]
     return _replace(conn, schema.users, rows)
 
 
 def upsert_archive_reasons(conn: sa.Connection, records: Sequence[dict[str, Any]], synced_at: int) -> int:
-    rows = [
-        {"id": r["id"], "text": r.get("text"), "status": r.get("status"), "type": r.get("type"),
-         "raw": r, "synced_at": synced_at}
-        for r in records if r.get("id")
-    ]  # fmt: skip
+    rows = [mapping.archive_reason_row(r, raw, synced_at) for r, raw in models.parse(models.ArchiveReason, records)]
     return _replace(conn, schema.archive_reasons, rows)
+
+
+def _known_version(conn: sa.Connection, template_id: str, version: str) -> str | None:
+    """The stored version of ``template_id`` that sends what ``version`` sends, if any.
+
+    Versions cached before version hashes meant "what the form sends" hashed the whole
+    definition: a stored version whose definition hashes to ``version`` today is the same
+    version, and keeps its old name, so drafts approved against it are not sent back to review.
+    """
+    t = schema.feedback_templates
+    rows = conn.execute(
+        sa.select(t.c.version, t.c.raw, t.c.fields).where(t.c.template_id == template_id)
+        .order_by(t.c.current.desc(), t.c.fetched_at.desc())
+    ).all()  # fmt: skip
+    if any(r.version == version for r in rows):
+        return version
+    for r in rows:
+        stored = models.parse(models.FeedbackTemplate, [{**(r.raw or {}), "id": template_id, "fields": r.fields}])
+        if stored and mapping.template_version(stored[0][0]) == version:
+            return r.version
+    return None
 
 
 def upsert_templates(conn: sa.Connection, records: Sequence[dict[str, Any]], fetched_at: int) -> int:
     """Store templates by version; returns how many versions were new.
 
     The version Lever sends now becomes ``current``; older versions stay, so a
-    draft written against one keeps its form after the template is edited.
+    draft written against one keeps its form after the template is edited. An
+    edit that does not change what the form sends (instructions, labels, order)
+    updates the current version in place.
     """
     t = schema.feedback_templates
     new = 0
-    for record in records:
-        if not record.get("id"):
-            continue
-        row = mapping.template_row(record, fetched_at)
-        key = (t.c.template_id == row["template_id"]) & (t.c.version == row["version"])
-        conn.execute(sa.update(t).where((t.c.template_id == row["template_id"]) & ~key).values(current=False))
-        seen = conn.execute(
-            sa.update(t).where(key).values(current=True, fetched_at=fetched_at, raw=record,
-                                           updated_at=row["updated_at"])
-        ).rowcount  # fmt: skip
-        if not seen:
+    for template, record in models.parse(models.FeedbackTemplate, records):
+        row = mapping.template_row(template, record, fetched_at)
+        version = _known_version(conn, template.id, row["version"])
+        key = (t.c.template_id == template.id) & (t.c.version == (version or row["version"]))
+        conn.execute(sa.update(t).where((t.c.template_id == template.id) & ~key).values(current=False))
+        if version is None:
             conn.execute(sa.insert(t).values(**row))
             new += 1
+        else:
+            keep = ("template_id", "version", "first_seen_at")
+            conn.execute(sa.update(t).where(key).values(**{k: v for k, v in row.items() if k not in keep}))
     return new
 
 
@@ -196,38 +211,23 @@ def replace_opportunity_details(
     replaced = (schema.panels, schema.interviews) + ((schema.feedback,) if feedback is not None else ())
     for table in replaced:
         conn.execute(sa.delete(table).where(table.c.opportunity_id == opportunity_id))
-    panel_rows = [
-        {"id": p["id"], "opportunity_id": opportunity_id, "start": mapping.ms(p.get("start")),
-         "end": mapping.ms(p.get("end")), "timezone": p.get("timezone"), "stage_id": mapping.ref(p.get("stage")),
-         "canceled_at": mapping.ms(p.get("canceledAt")), "externally_managed": bool(p.get("externallyManaged")),
-         "raw": p}
-        for p in panels if p.get("id")
-    ]  # fmt: skip
+    parsed_panels = models.parse(models.Panel, panels)
+    panel_rows = [mapping.panel_row(p, raw, opportunity_id) for p, raw in parsed_panels]
     # Interviews come from /interviews and inside each panel: one row each, the richest wins.
     merged: dict[str, dict[str, Any]] = {}
-    for p in panels:
-        for i in p.get("interviews") or []:
-            if isinstance(i, dict) and i.get("id"):
-                merged[i["id"]] = {"panel": p.get("id"), **i}
+    for p, _ in parsed_panels:
+        for i in p.interviews:
+            merged[i["id"]] = {"panel": p.id, **i}
     for i in interviews:
-        if i.get("id"):
+        if isinstance(i, dict) and isinstance(i.get("id"), str):
             merged[i["id"]] = {**merged.get(i["id"], {}), **i}
     interview_rows, people = [], []
-    for i in merged.values():
-        interview_rows.append({
-            "id": i["id"], "opportunity_id": opportunity_id, "panel_id": mapping.ref(i.get("panel")),
-            "subject": i.get("subject"), "date": mapping.ms(i.get("date")), "duration": mapping.ms(i.get("duration")),
-            "timezone": i.get("timezone"), "feedback_template_id": mapping.ref(i.get("feedbackTemplate")),
-            "stage_id": mapping.ref(i.get("stage")), "canceled_at": mapping.ms(i.get("canceledAt")), "raw": i,
-        })  # fmt: skip
-        people += mapping.interviewers_of(i)
+    for i, raw in models.parse(models.Interview, list(merged.values())):
+        interview_rows.append(mapping.interview_row(i, raw, opportunity_id))
+        people += mapping.interviewer_rows(i)
     feedback_rows = [
-        {"id": f["id"], "opportunity_id": opportunity_id, "type": f.get("type"), "text": f.get("text"),
-         "base_template_id": mapping.ref(f.get("baseTemplateId")), "user_id": mapping.ref(f.get("user")),
-         "panel_id": mapping.ref(f.get("panel")), "interview_id": mapping.ref(f.get("interview")),
-         "created_at": mapping.ms(f.get("createdAt")), "updated_at": mapping.ms(f.get("updatedAt")),
-         "completed_at": mapping.ms(f.get("completedAt")), "raw": f}
-        for f in feedback or () if f.get("id") and not f.get("deletedAt")
+        mapping.feedback_row(f, raw, opportunity_id)
+        for f, raw in models.parse(models.Feedback, feedback or ()) if not f.deleted
     ]  # fmt: skip
     for table, rows in ((schema.panels, panel_rows), (schema.interviews, interview_rows),
                         (schema.interview_interviewers, people), (schema.feedback, feedback_rows)):  # fmt: skip
@@ -241,10 +241,7 @@ def replace_opportunity_details(
 
 def apply_tombstones(conn: sa.Connection, records: Sequence[dict[str, Any]], recorded_at: int) -> int:
     """Record deletions and drop the opportunities (children cascade); returns tombstones recorded."""
-    rows = [
-        (r["id"], mapping.ms(r.get("deletedAt")), mapping.ref(r.get("deletedBy")), recorded_at)
-        for r in records if isinstance(r.get("id"), str)
-    ]  # fmt: skip
+    rows = [mapping.tombstone_row(d, recorded_at) for d, _ in models.parse(models.DeletedOpportunity, records)]
     if not rows:
         return 0
     conn.exec_driver_sql("INSERT OR REPLACE INTO tombstones VALUES (?, ?, ?, ?)", rows)

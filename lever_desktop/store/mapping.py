@@ -1,9 +1,10 @@
-"""Lever JSON -> cache rows (the data-mapping table of the seed design).
+"""Lever records -> cache rows (the data-mapping table of the seed design).
 
-Lenient by design: Lever adds fields without notice and sends ``expand``ed
-objects or bare ids for the same key, so every reference goes through ``ref``.
-Rows are tuples in the column order of the SQL in ``cache.py`` (bulk ingest
-runs through ``executemany`` without per-row ORM work).
+Every record is read through the pydantic models of ``lever.models`` (lenient
+where Lever's docs show variants: ids or ``expand``ed objects, nulls, extra
+keys); the record itself is kept verbatim in ``raw``. Rows are tuples in the
+column order of the SQL in ``cache.py`` (bulk ingest runs through
+``executemany`` without per-row ORM work).
 """
 
 from __future__ import annotations
@@ -12,40 +13,13 @@ import hashlib
 import json
 from typing import Any
 
+from lever_desktop.lever import models
+
 NO_FEEDBACK = "no feedback"
 
 
 def dumps(value: Any) -> str:
     return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
-
-
-def ref(value: Any) -> str | None:
-    """An id whether Lever sent the bare id or the expanded object."""
-    if isinstance(value, dict):
-        value = value.get("id")
-    return value if isinstance(value, str) and value else None
-
-
-def ms(value: Any) -> int | None:
-    return int(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
-
-
-def _text(value: Any) -> str | None:
-    if isinstance(value, dict):  # {"name": ...} locations
-        value = value.get("name")
-    return value if isinstance(value, str) else None
-
-
-def posting_ids(opportunity: dict[str, Any]) -> list[str] | None:
-    """Posting ids of an opportunity, or None when the record does not say (unexpanded)."""
-    if isinstance(opportunity.get("postings"), list):
-        return sorted({p for p in map(ref, opportunity["postings"]) if p})
-    apps = opportunity.get("applications")
-    if not isinstance(apps, list):
-        return None
-    if any(not isinstance(a, dict) for a in apps):
-        return None  # bare application ids: the postings are unknown, keep what we had
-    return sorted({p for p in (ref(a.get("posting")) for a in apps) if p})
 
 
 OPPORTUNITY_COLUMNS = (
@@ -55,21 +29,14 @@ OPPORTUNITY_COLUMNS = (
 )  # fmt: skip
 
 
-def opportunity_row(o: dict[str, Any], synced_at: int) -> tuple[Any, ...]:
-    emails = [e for e in o.get("emails") or [] if isinstance(e, str)]
-    phones = o.get("phones") or []
-    phone = phones[0].get("value") if phones and isinstance(phones[0], dict) else None
-    archived = o.get("archived") if isinstance(o.get("archived"), dict) else {}
-    name = o.get("name") if isinstance(o.get("name"), str) else None
-    search = " ".join([name or "", *emails]).lower()
+def opportunity_row(o: models.Opportunity, raw: dict[str, Any], synced_at: int) -> tuple[Any, ...]:
+    phone = o.phones[0].value if o.phones else None
+    archived = o.archived or models.Archived()
+    search = " ".join([o.name or "", *o.emails]).lower()
     return (
-        o["id"], name, _text(o.get("headline")), emails[0] if emails else None, phone,
-        _text(o.get("location")), ref(o.get("stage")), _text(o.get("origin")),
-        dumps([s for s in o.get("sources") or [] if isinstance(s, str)]),
-        dumps([t for t in o.get("tags") or [] if isinstance(t, str)]),
-        ref(o.get("owner")), ref(o.get("contact")), ref(archived.get("reason")), ms(archived.get("archivedAt")),
-        _text(o.get("confidentiality")), ms(o.get("createdAt")), ms(o.get("updatedAt")),
-        ms(o.get("lastInteractionAt")), search, dumps(o), synced_at,
+        o.id, o.name, o.headline, o.emails[0] if o.emails else None, phone, o.location, o.stage, o.origin,
+        dumps(o.sources), dumps(o.tags), o.owner, o.contact, archived.reason, archived.archived_at,
+        o.confidentiality, o.created_at, o.updated_at, o.last_interaction_at, search, dumps(raw), synced_at,
     )  # fmt: skip
 
 
@@ -80,46 +47,74 @@ POSTING_COLUMNS = (
 )  # fmt: skip
 
 
-def posting_row(p: dict[str, Any], synced_at: int) -> tuple[Any, ...]:
-    cat = p.get("categories") if isinstance(p.get("categories"), dict) else {}
+def posting_row(p: models.Posting, raw: dict[str, Any], synced_at: int) -> tuple[Any, ...]:
+    cat = p.categories
     return (
-        p["id"], _text(p.get("text")), _text(p.get("state")), _text(cat.get("team")),
-        _text(cat.get("department")), _text(cat.get("location")), _text(cat.get("commitment")),
-        _text(cat.get("level")), _text(p.get("workplaceType")), ref(p.get("hiringManager")), ref(p.get("owner")),
-        dumps(p.get("distributionChannels") or []), _text(p.get("confidentiality")), ms(p.get("createdAt")),
-        ms(p.get("updatedAt")), dumps(p), synced_at,
+        p.id, p.text, p.state, cat.team, cat.department, cat.location, cat.commitment, cat.level, p.workplace_type,
+        p.hiring_manager, p.owner, dumps(p.distribution_channels), p.confidentiality, p.created_at, p.updated_at,
+        dumps(raw), synced_at,
     )  # fmt: skip
 
 
-def template_version(t: dict[str, Any]) -> str:
-    """Content hash of what a form is built from: same definition, same version."""
-    keys = ("text", "instructions", "group", "stage", "fields")
-    body = dumps({k: t.get(k) for k in keys})
-    return hashlib.sha256(body.encode()).hexdigest()[:16]
+def template_version(t: models.FeedbackTemplate | dict[str, Any]) -> str:
+    """Hash of what a form of this template sends (``FeedbackTemplate.request_shape``).
+
+    Same request, same version: Lever reordering its answer, the list and the single-template
+    endpoint spelling ``required`` or ``stage`` differently, or an admin editing instructions
+    leave approved drafts alone; a changed option, score row, type or required flag does not.
+    """
+    if isinstance(t, dict):
+        t = models.parse_template(t)
+    return hashlib.sha256(dumps(t.request_shape()).encode()).hexdigest()[:16]
 
 
-def is_no_feedback(t: dict[str, Any]) -> bool:
+def is_no_feedback(t: models.FeedbackTemplate) -> bool:
     """Lever's default "No Feedback" template: cached, never offered as a form."""
-    return str(t.get("text") or "").strip().lower() == NO_FEEDBACK
+    return t.text.strip().lower() == NO_FEEDBACK
 
 
-def template_row(t: dict[str, Any], now: int) -> dict[str, Any]:
-    group = t.get("group") if isinstance(t.get("group"), dict) else {}
+def template_row(t: models.FeedbackTemplate, raw: dict[str, Any], now: int) -> dict[str, Any]:
+    group = t.group or models.TemplateGroup()
     return {
-        "template_id": t["id"], "version": template_version(t), "current": True, "text": _text(t.get("text")),
-        "group_id": ref(group), "group_name": _text(group.get("name")), "stage_id": ref(t.get("stage")),
-        "instructions": _text(t.get("instructions")), "is_no_feedback": is_no_feedback(t),
-        "created_at": ms(t.get("createdAt")), "updated_at": ms(t.get("updatedAt")),
-        "fields": t.get("fields") or [], "raw": t, "first_seen_at": now, "fetched_at": now,
+        "template_id": t.id, "version": template_version(t), "current": True, "text": t.text,
+        "group_id": group.id, "group_name": group.name, "stage_id": t.stage, "instructions": t.instructions,
+        "is_no_feedback": is_no_feedback(t), "created_at": t.created_at, "updated_at": t.updated_at,
+        "fields": raw.get("fields") or [], "raw": raw, "first_seen_at": now, "fetched_at": now,
     }  # fmt: skip
 
 
-def interviewers_of(interview: dict[str, Any]) -> list[dict[str, Any]]:
-    people = []
-    for person in interview.get("interviewers") or []:
-        uid = ref(person)
-        if uid:
-            p = person if isinstance(person, dict) else {}
-            people.append({"interview_id": interview["id"], "user_id": uid, "email": _text(p.get("email")),
-                           "name": _text(p.get("name")), "feedback_template_id": ref(p.get("feedbackTemplate"))})  # fmt: skip
-    return people
+def user_row(u: models.User, raw: dict[str, Any], synced_at: int) -> dict[str, Any]:
+    return {"id": u.id, "name": u.name, "username": u.username, "email": u.email, "access_role": u.access_role,
+            "deactivated_at": u.deactivated_at, "created_at": u.created_at, "raw": raw, "synced_at": synced_at}  # fmt: skip
+
+
+def archive_reason_row(r: models.ArchiveReason, raw: dict[str, Any], synced_at: int) -> dict[str, Any]:
+    return {"id": r.id, "text": r.text, "status": r.status, "type": r.type, "raw": raw, "synced_at": synced_at}
+
+
+def panel_row(p: models.Panel, raw: dict[str, Any], opportunity_id: str) -> dict[str, Any]:
+    return {"id": p.id, "opportunity_id": opportunity_id, "start": p.start, "end": p.end, "timezone": p.timezone,
+            "stage_id": p.stage, "canceled_at": p.canceled_at, "externally_managed": p.externally_managed,
+            "raw": raw}  # fmt: skip
+
+
+def interview_row(i: models.Interview, raw: dict[str, Any], opportunity_id: str) -> dict[str, Any]:
+    return {"id": i.id, "opportunity_id": opportunity_id, "panel_id": i.panel, "subject": i.subject, "date": i.date,
+            "duration": i.duration, "timezone": i.timezone, "feedback_template_id": i.feedback_template,
+            "stage_id": i.stage, "canceled_at": i.canceled_at, "raw": raw}  # fmt: skip
+
+
+def interviewer_rows(i: models.Interview) -> list[dict[str, Any]]:
+    return [{"interview_id": i.id, "user_id": p.id, "email": p.email, "name": p.name,
+             "feedback_template_id": p.feedback_template} for p in i.interviewers]  # fmt: skip
+
+
+def feedback_row(f: models.Feedback, raw: dict[str, Any], opportunity_id: str) -> dict[str, Any]:
+    return {"id": f.id, "opportunity_id": opportunity_id, "type": f.type, "text": f.text,
+            "base_template_id": f.base_template_id, "user_id": f.user, "panel_id": f.panel,
+            "interview_id": f.interview, "created_at": f.created_at, "updated_at": f.updated_at,
+            "completed_at": f.completed_at, "raw": raw}  # fmt: skip
+
+
+def tombstone_row(d: models.DeletedOpportunity, recorded_at: int) -> tuple[Any, ...]:
+    return (d.id, d.deleted_at, d.deleted_by, recorded_at)

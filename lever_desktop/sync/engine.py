@@ -12,7 +12,7 @@ import logging
 import time
 from typing import Any, Callable, Sequence
 
-from lever_desktop.lever import errors
+from lever_desktop.lever import errors, paths
 from lever_desktop.store import Store, cache, privacy
 from lever_desktop.store.records import TemplateRecord
 from lever_desktop.sync import scheduler, walk
@@ -146,7 +146,7 @@ class SyncEngine:
         if read is None:
             return False
         record, panels, interviews, feedback = read
-        await self.store.call(_store_opportunity, record, panels, interviews, feedback, self.now_ms())
+        await self.store.call(_store_opportunity, opportunity_id, record, panels, interviews, feedback, self.now_ms())
         self._reached_lever()
         return True
 
@@ -171,7 +171,7 @@ class SyncEngine:
         None when the opportunity was deleted (it is tombstoned here); when Lever is unreachable
         the engine goes offline and the error propagates.
         """
-        path = f"/opportunities/{opportunity_id}"
+        path = paths.opportunity(opportunity_id)  # the id quoted into one segment
         try:
             record = await self.client.get_one(path, {"expand": ["applications"]}) if full else None
             if full and record is None:
@@ -216,7 +216,7 @@ class SyncEngine:
         if cached is not None and max_age > 0 and self.now_ms() - cached.fetched_at < max_age * 1000:
             return cached
         try:
-            record = await self.client.get_one(f"/feedback_templates/{template_id}")
+            record = await self.client.get_one(paths.feedback_template(template_id))
         except errors.LeverUnavailable:
             self._set_state(SyncState.OFFLINE)
             return cached
@@ -236,10 +236,10 @@ class SyncEngine:
         await scheduler.run(self)
 
 
-def _store_opportunity(conn: Any, record: dict[str, Any], panels: list[Any], interviews: list[Any],
-                       feedback: list[Any], now: int) -> None:  # fmt: skip
-    cache.upsert_opportunities(conn, [record], now)
-    cache.replace_opportunity_details(conn, record["id"], panels, interviews, feedback, now)
+def _store_opportunity(conn: Any, opportunity_id: str, record: dict[str, Any], panels: list[Any],
+                       interviews: list[Any], feedback: list[Any], now: int) -> None:  # fmt: skip
+    cache.upsert_opportunities(conn, [record], now)  # read through the model: no id, nothing stored
+    cache.replace_opportunity_details(conn, opportunity_id, panels, interviews, feedback, now)
 
 
 def _opportunities_of_contact(conn: Any, contact_id: str) -> list[str]:

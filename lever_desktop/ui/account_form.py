@@ -60,7 +60,7 @@ class AccountForm(QWidget):
         self.key_status.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
         # What the app will really use: the environment (LEVER_BASE_URL, LEVER_REGION,
         # LEVER_ALLOW_CUSTOM_HOST) overrides the fields, and a person must see that.
-        self.address_in_effect = QLabel()
+        self.address_in_effect = plain_label()
         self.address_in_effect.setObjectName("addressInEffect")
         self.address_in_effect.setTextFormat(Qt.TextFormat.PlainText)
         self.address_in_effect.setWordWrap(True)

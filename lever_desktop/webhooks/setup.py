@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping
 
 from lever_desktop import config
-from lever_desktop.lever import resources
+from lever_desktop.webhooks import api as webhooks_api
 from lever_desktop.lever.client import LeverClient
 from lever_desktop.lever.errors import AmbiguousWriteError, LeverError, LeverNotFound
 from lever_desktop.lever.models import Webhook
@@ -148,7 +148,7 @@ async def connect_webhooks(client: LeverClient, relay_url: str, *, held: Mapping
     """
     url = relay_webhook_url(relay_url)
     report = SetupReport(url, dry_run, webhook_ids=dict(webhook_ids))
-    existing = [w async for w in resources.list_webhooks(client)]
+    existing = [w async for w in webhooks_api.list_webhooks(client)]
     for event in events:
         ours = [w for w in existing if w.event == event and _same_url(w.url, url)]
         recorded = webhook_ids.get(event)
@@ -171,24 +171,24 @@ async def connect_webhooks(client: LeverClient, relay_url: str, *, held: Mapping
 async def _create(client: LeverClient, event: str, url: str, replacing: list[Webhook], store_token: StoreToken,
                   report: SetupReport) -> Step:
     try:
-        hook = await resources.create_webhook(client, event, url)
+        hook = await webhooks_api.create_webhook(client, event, url)
     except AmbiguousWriteError:
         return Step(event, UNCERTAIN)
     token = hook.configuration.signature_token
     if not token:  # not what Lever documents; a webhook without a token we hold is of no use
-        await resources.delete_webhook(client, hook.id)
+        await webhooks_api.delete_webhook(client, hook.id)
         raise ValueError(f"Lever created the {event} webhook but returned no signature token; it was deleted again.")
     try:
         await _blocking(store_token, {event: token})
     except Exception:
         with contextlib.suppress(LeverError):  # the keychain's error is the one to report; a webhook left
-            await resources.delete_webhook(client, hook.id)  # here is reported without its token next time
+            await webhooks_api.delete_webhook(client, hook.id)  # here is reported without its token next time
         raise
     report.webhook_ids[event] = hook.id
     left = []
     for old in replacing:
         try:
-            await resources.delete_webhook(client, old.id)
+            await webhooks_api.delete_webhook(client, old.id)
         except LeverNotFound:
             pass
         except LeverError:  # e.g. made in Lever's settings page, which the API may not change

@@ -3,7 +3,7 @@
     .venv/bin/python tests/bench/bench_sync_ingest.py          (or pytest ... -s)
 
 Ours: Lever records (dicts, as the client hands them over) -> ``cache.upsert_opportunities``
-on the store's thread, one transaction per page of 100 as the sync engine commits, with the
+(validated through the ``lever.models.Opportunity`` pydantic model, a page per call) on the store's thread, one transaction per page of 100 as the sync engine commits, with the
 cache's durability settings (WAL, synchronous=FULL). Baseline, same run: the same rows
 already mapped to tuples, inserted by ``sqlite3.executemany`` into the same table, with the
 same pragmas and the same page-per-transaction. A second pair compares single transactions
@@ -50,10 +50,11 @@ def ours(db: Path, recs: list[dict], page: int) -> float:
 
 
 def baseline(db: Path, recs: list[dict], page: int) -> float:
+    from lever_desktop.lever import models
     from lever_desktop.store import Store, mapping
 
     Store.open(db).close()  # the same schema, built by the migrations
-    rows = [mapping.opportunity_row(r, 1) for r in recs]
+    rows = [mapping.opportunity_row(o, raw, 1) for o, raw in models.parse(models.Opportunity, recs)]
     links = [(r["id"], r["applications"][0]["posting"]) for r in recs]
     cols = ", ".join(f'"{c}"' for c in mapping.OPPORTUNITY_COLUMNS)
     sql = f"INSERT INTO opportunities ({cols}) VALUES ({', '.join('?' * len(mapping.OPPORTUNITY_COLUMNS))})"

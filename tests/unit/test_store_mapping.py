@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+from lever_desktop.lever import models
 from lever_desktop.store import mapping
 
 COLS = mapping.OPPORTUNITY_COLUMNS
 
 
 def row(record: dict) -> dict:
-    return dict(zip(COLS, mapping.opportunity_row(record, 5)))
+    [(opportunity, raw)] = models.parse(models.Opportunity, [record])
+    return dict(zip(COLS, mapping.opportunity_row(opportunity, raw, 5)))
+
+
+def posting_ids(record: dict) -> list[str] | None:
+    return models.Opportunity.model_validate({"id": "o", **record}).posting_ids()
 
 
 def test_bare_and_expanded_references_map_to_the_same_ids():
@@ -35,13 +41,6 @@ def test_archived_and_search_text():
 
 
 def test_posting_ids_are_unknown_unless_expanded():
-    assert mapping.posting_ids({"applications": ["a1"]}) is None
-    assert mapping.posting_ids({"applications": [{"posting": "p2"}, {"posting": {"id": "p1"}}]}) == ["p1", "p2"]
-    assert mapping.posting_ids({"applications": []}) == []
-
-
-def test_template_version_depends_on_the_definition_only():
-    t = {"id": "t", "text": "Onsite", "fields": [{"id": "f", "type": "text"}], "updatedAt": 1}
-    assert mapping.template_version(t) == mapping.template_version({**t, "updatedAt": 2, "createdAt": 0})
-    assert mapping.template_version(t) != mapping.template_version({**t, "fields": [{"id": "f", "type": "code"}]})
-    assert mapping.is_no_feedback({"text": " No feedback "}) and not mapping.is_no_feedback(t)
+    assert posting_ids({"applications": ["a1"]}) is None
+    assert posting_ids({"applications": [{"posting": "p2"}, {"posting": {"id": "p1"}}]}) == ["p1", "p2"]
+    assert posting_ids({"applications": []}) == []

@@ -9,7 +9,7 @@ import pytest
 from sandbox_http import client as http_client
 from sandbox_http import walk
 
-from lever_desktop.lever import errors, resources
+from lever_desktop.lever import errors, models
 from lever_desktop.lever.client import LeverClient
 from lever_desktop.lever.retry import RetryPolicy
 
@@ -46,8 +46,9 @@ async def test_full_walk_of_every_resource(sandbox_factory):
         ids = [o["id"] async for o in lever.paginate("/opportunities")]
         assert len(ids) == len(set(ids)) and set(ids) == expected
         assert lever.stats.requests == server_stats(s)["requests"]["GET /opportunities"] == len(expected) // 100 + 1
-        typed = [o async for o in resources.list_opportunities(lever, expand=["stage", "owner"])]
-        assert {o.id for o in typed} == expected
+        typed = models.parse(models.Opportunity, [o async for o in lever.paginate("/opportunities",
+                                                                               {"expand": ["stage", "owner"]})])
+        assert {o.id for o, _ in typed} == expected
         for path in ("/postings", "/stages", "/users", "/archive_reasons", "/feedback_templates",
                      "/opportunities/deleted"):
             assert [r async for r in lever.paginate(path, {"limit": 3})]

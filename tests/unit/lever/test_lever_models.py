@@ -20,7 +20,7 @@ def records(name: str):
 def test_opportunity_with_expanded_objects_and_unknown_keys():
     full, old = (models.Opportunity.model_validate(r) for r in records("opportunities.json"))
     assert full.stage_id == "00922a60-7c15-422b-b086-f62000824fd7"
-    assert isinstance(full.owner, models.User) and full.owner.name == "Chandler Bing"
+    assert full.owner == "df0f7158-6f42-4e0d-a3f6-1b1c7b8a5c6e"  # expand=owner inlined the user: its id
     assert full.phones[0].value == "(123) 456-7891"
     assert full.stage_changes[1].to_stage_index == 4
     assert full.archived is None and full.updated_at == 1407357023564
@@ -74,7 +74,8 @@ def test_feedback_values_and_deleted_forms():
 
 def test_panel_and_interview():
     [panel] = [models.Panel.model_validate(r) for r in records("panels.json")]
-    assert panel.interviews[0].interviewers[0].email == "rachel@exampleq3.com"
+    inlined = models.Interview.model_validate(panel.interviews[0])
+    assert inlined.interviewers[0].email == "rachel@exampleq3.com" and inlined.location == "Room 4"
     [interview] = [models.Interview.model_validate(r) for r in records("interviews.json")]
     assert interview.panel == panel.id and interview.feedback_forms
 
