@@ -43,6 +43,9 @@ def _id_of(value: Any) -> str | None:
     return value if isinstance(value, str) and value else None
 
 
+ref = _id_of  # the same reading for code that holds a raw reference (review/own_feedback.py)
+
+
 def _text_of(value: Any) -> str | None:
     if isinstance(value, dict):  # {"name": ...} locations
         value = value.get("name")

@@ -25,7 +25,7 @@ from typing import Any, Iterable
 from sqlalchemy import Connection, select
 
 from lever_desktop.review import cache_view, queue, reconcile
-from lever_desktop.store.mapping import ref
+from lever_desktop.lever.models import ref
 from lever_desktop.store.review_schema import draft_audit
 
 DAY_MS = 86_400_000
