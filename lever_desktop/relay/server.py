@@ -19,6 +19,7 @@ import contextlib
 import hmac
 import json
 import logging
+import re
 import time
 from dataclasses import dataclass
 from typing import Callable
@@ -167,14 +168,18 @@ def _reject_constant(name: str) -> None:
     raise ValueError(f"{name} is not JSON")
 
 
+_DIGITS = re.compile(r"[0-9]{1,19}")
+
+
 def _int_param(request: Request, name: str, default: int, lo: int, hi: int) -> int:
     raw = request.query_params.get(name)
     if raw is None or raw == "":
         return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise Refused(400, "bad-parameter", f"{name} must be an integer") from None
+    # ASCII digits only: int() also takes "+5", " 5", "1_0" and other scripts' digits ("١٢"), which
+    # no client sends and a cache or proxy in front would key differently from us.
+    if not _DIGITS.fullmatch(raw):
+        raise Refused(400, "bad-parameter", f"{name} must be a whole number written with the digits 0-9")
+    value = int(raw)
     if not lo <= value <= hi:
         raise Refused(400, "bad-parameter", f"{name} must be between {lo} and {hi}")
     return value

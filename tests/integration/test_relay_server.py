@@ -114,6 +114,16 @@ def test_bad_feed_parameters_are_refused(relay):
         assert resp.json()["error"] == "bad-parameter"
 
 
+def test_feed_parameters_take_ascii_digits_only(relay):
+    # int() takes all of these ("١٢" is 12 in Arabic-Indic digits); the relay must not.
+    for name in ("after", "limit", "wait"):
+        for value in ("\u0661\u0662", "+5", " 5", "5 ", "1_0", "\uff15", "1" * 20):
+            resp = httpx.get(relay.feed_url, params={name: value}, headers=relay.reader_headers())
+            assert resp.status_code == 400, (name, value, resp.text)
+            assert resp.json()["error"] == "bad-parameter" and "0-9" in resp.json()["message"]
+    assert _feed(relay, after="0", limit="7", wait="0") == {"items": [], "next": 0}
+
+
 def test_long_poll_holds_then_wakes_at_once_on_insert(any_relay):
     r = any_relay
     started = time.monotonic()
