@@ -202,9 +202,6 @@ class RecordingDispatcher:
     async def refresh_interviews(self, opportunity_id: str) -> None:
         await self._record("refresh_interviews", opportunity_id)
 
-    async def tombstone(self, opportunity_id: str) -> None:
-        await self._record("tombstone", opportunity_id)
-
     async def refresh_contact(self, contact_id: str) -> None:
         await self._record("refresh_contact", contact_id)
 

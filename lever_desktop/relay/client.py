@@ -7,7 +7,7 @@ Guarantees:
   and accepted Lever tokens are remembered in the cache;
 - nothing forged is acted on: see ``deliveries.judge``; rejected items are kept with the reason;
 - a relay that repeats or reorders items changes nothing: items are sorted and de-duplicated, the
-  cursor never goes back, and tokens already accepted are duplicates.
+  cursor never goes back, and deliveries already accepted (same token, same work) are duplicates.
 """
 
 from __future__ import annotations
@@ -182,17 +182,17 @@ class FeedPoller:
                 reason = "oversize" if item.kind == "draft" else "unknown-kind"
                 records.append(_rejected(item, reason, now))
                 batch.rejected[reason] += 1
-        seen = await self.store.call(ledger.accepted_among, [v.token for _, v in judged if v.accepted])
+        seen = await self.store.call(ledger.accepted_among, [v.dedup_key for _, v in judged if v.accepted])
         actions: list[deliveries.Action] = []
         for item, v in judged:
             if not v.accepted:
                 _log.warning("relay item %d rejected: %s (event %s)", item.seq, v.reason, v.event)
                 records.append(_rejected(item, v.reason or "rejected", now, v))
                 batch.rejected[v.reason] += 1
-            elif v.token in seen:
+            elif v.dedup_key in seen:
                 batch.duplicates += 1
             else:
-                seen.add(v.token)
+                seen.add(v.dedup_key)
                 assert v.action is not None
                 actions.append(v.action)
                 records.append(ledger.DeliveryRecord(v.dedup_key, item.text, "accepted", now, v.event, v.triggered_at))

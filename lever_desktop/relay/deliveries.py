@@ -3,8 +3,12 @@
 The relay is not trusted: a delivery is acted on only when Lever's signature over
 ``token + triggeredAt`` checks out with that event's signature token and
 ``triggeredAt`` is recent. ``data`` is not signed (Lever signs only the token and
-time), so it is used as a hint of *which* object changed; the app re-fetches the
-object from Lever and never takes field values from a delivery.
+time): anyone who saw one genuine delivery can re-post it with other ids. So every
+delivery is only a hint of *which* object to re-read: the app re-fetches it from
+Lever and changes the cache only from Lever's answer — even ``candidateDeleted`` is
+a re-read, and only Lever's 404 tombstones. For the same reason a delivery is
+de-duplicated on its token *and* the work it names, so a re-targeted copy posted
+first cannot make the genuine one look like a repeat.
 """
 
 from __future__ import annotations
@@ -22,7 +26,6 @@ DEFAULT_MAX_SKEW_S = 300  # how far in the future triggeredAt may be (clock drif
 
 REFRESH = "refresh_opportunity"
 INTERVIEWS = "refresh_interviews"
-TOMBSTONE = "tombstone"
 CONTACT = "refresh_contact"
 
 _ROUTES = {
@@ -30,7 +33,7 @@ _ROUTES = {
     "candidateArchiveChange": REFRESH,
     "candidateHired": REFRESH,
     "applicationCreated": REFRESH,
-    "candidateDeleted": TOMBSTONE,
+    "candidateDeleted": REFRESH,  # a re-read: Lever's 404 tombstones, a forged id changes nothing
     "interviewCreated": INTERVIEWS,
     "interviewUpdated": INTERVIEWS,
     "interviewDeleted": INTERVIEWS,
@@ -59,7 +62,10 @@ class Verdict:
 
     @property
     def dedup_key(self) -> str:
-        return self.token or ""
+        """Lever's token plus the work named: a Lever retry is a duplicate, a re-targeted copy is not."""
+        if self.action is None:
+            return self.token or ""
+        return f"{self.token}:{self.action.name}:{self.action.target}"
 
 
 def canonical(body: Any) -> str:

@@ -28,7 +28,6 @@ class DraftOutcome:
 class Dispatcher(Protocol):
     async def refresh_opportunity(self, opportunity_id: str) -> None: ...
     async def refresh_interviews(self, opportunity_id: str) -> None: ...
-    async def tombstone(self, opportunity_id: str) -> None: ...
     async def refresh_contact(self, contact_id: str) -> None: ...
     async def receive_draft(self, doc: dict[str, Any]) -> DraftOutcome: ...
 
@@ -59,9 +58,6 @@ class SyncDispatcher:
 
     async def refresh_interviews(self, opportunity_id: str) -> None:
         await self._run("refresh interviews", self.engine.refresh_interviews(opportunity_id))
-
-    async def tombstone(self, opportunity_id: str) -> None:
-        await self._run("tombstone", self.engine.tombstone(opportunity_id))
 
     async def refresh_contact(self, contact_id: str) -> None:
         await self._run("refresh contact", self.engine.refresh_contact(contact_id))
