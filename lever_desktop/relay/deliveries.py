@@ -21,6 +21,7 @@ from typing import Any, Mapping
 from lever_desktop.lever.signatures import verify
 
 MAX_BODY = 1024 * 1024
+EXCERPT_BYTES = 1024  # what a rejected item keeps of its body: enough to debug, too little to fill a disk
 DEFAULT_MAX_AGE_S = 7 * 86400  # how late a delivery may be processed (a laptop shut for a long weekend)
 DEFAULT_MAX_SKEW_S = 300  # how far in the future triggeredAt may be (clock drift)
 
@@ -72,9 +73,28 @@ def canonical(body: Any) -> str:
     return json.dumps(body, ensure_ascii=False, separators=(",", ":"), sort_keys=False)
 
 
+def _utf8(text: str) -> bytes:
+    # surrogatepass: a lone surrogate ("\ud800" in the JSON) still hashes and measures, never raises.
+    return text.encode("utf-8", "surrogatepass")
+
+
 def rejected_key(kind: str, text: str) -> str:
     """Key for a rejected item: never a bare token, so a forgery can't shadow the genuine delivery."""
-    return f"rejected:{kind}:{hashlib.sha256(text.encode()).hexdigest()}"
+    return f"rejected:{kind}:{hashlib.sha256(_utf8(text)).hexdigest()}"
+
+
+def excerpt(text: str | bytes) -> dict[str, Any]:
+    """The bounded record kept of a rejected body: its size, its sha256 and its first KB.
+
+    Anyone may post to the relay, so a rejected body is never kept whole (60 posts of 1 MB
+    would otherwise cost 60 MB on the relay and in every desktop's cache). The head is plain
+    text that always stores: undecodable bytes and lone surrogates become escapes.
+    """
+    raw = text if isinstance(text, bytes) else _utf8(text)
+    start = text[:EXCERPT_BYTES]
+    readable = start.decode("utf-8", "backslashreplace") if isinstance(start, bytes) else start
+    head = readable.encode("utf-8", "backslashreplace")[:EXCERPT_BYTES].decode("utf-8", "ignore")
+    return {"size": len(raw), "sha256": hashlib.sha256(raw).hexdigest(), "head": head}
 
 
 def _str(d: Mapping[str, Any], key: str) -> str | None:

@@ -68,5 +68,8 @@ class SyncDispatcher:
         kwargs: dict[str, Any] = {"engine": self.engine}
         if self.confidence_threshold is not None:
             kwargs["confidence_threshold"] = self.confidence_threshold
-        result = await receive_draft(self.store, doc, source="relay", **kwargs)
+        try:
+            result = await receive_draft(self.store, doc, source="relay", **kwargs)
+        except self._transient as e:
+            raise DispatchDeferred(f"receive draft: {type(e).__name__}") from e
         return DraftOutcome(result.status, list(result.problems))
