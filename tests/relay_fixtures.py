@@ -177,6 +177,12 @@ def signed_delivery(event: str, data: dict, signature_token: str, *, at: int | N
             "signature": sign(token, at, signature_token), "data": data}
 
 
+def lever_shaped(**fields) -> dict:
+    """A body the relay takes for a Lever delivery (it checks the shape; only the app checks signatures)."""
+    return {"event": "candidateStageChange", "token": secrets.token_hex(8), "triggeredAt": 1,
+            "signature": "not-checked-by-the-relay", **fields}
+
+
 class RecordingDispatcher:
     """A dispatcher that remembers what it was asked to do (and can be told to fail)."""
 

@@ -3,6 +3,9 @@
 Protocol (DESIGN.md "Relay protocol v1"):
 - ``POST /lever/webhooks`` — Lever's delivery, stored verbatim, 200 at once. No token: Lever
   cannot send one; the app verifies Lever's signature itself, so the relay is not trusted.
+  Since anyone may post here, a body that cannot be a Lever delivery (not shaped like one, or
+  over ``max_webhook_body``) is kept only as a bounded record — kind ``rejected``: the reason,
+  size, sha256 and first KB — so anonymous megabytes never fill the relay or the desktops.
 - ``POST /drafts`` — a draft document from the AI pipeline, ``Authorization: Bearer <ingest>``.
 - ``GET /v1/feed?after=&limit=&wait=`` — ``Authorization: Bearer <reader>``; long-polls.
 - ``GET /healthz``.
@@ -31,11 +34,14 @@ from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from lever_desktop.relay.deliveries import canonical, excerpt
 from lever_desktop.relay.storage import FeedStore, redacted_url
 
 _log = logging.getLogger(__name__)
 
 MAX_BODY = 1024 * 1024
+MAX_WEBHOOK_BODY = 16 * 1024  # Lever's deliveries are well under 1 KB: ids, a token, a signature
+MAX_FEED_BYTES = 4 * 1024 * 1024  # bodies per feed page (at least one item): bounds a reader's memory
 DAY_MS = 86_400_000
 
 
@@ -49,6 +55,9 @@ class RelayConfig:
     max_wait: float = 60.0  # longest long-poll a reader may ask for
     max_limit: int = 1000
     max_body: int = MAX_BODY
+    max_webhook_body: int = MAX_WEBHOOK_BODY
+    max_feed_bytes: int = MAX_FEED_BYTES
+    body_timeout: float = 10.0  # a client gets this long to send a whole body
     purge_interval: float = 3600.0
 
     def __repr__(self) -> str:  # tokens and database passwords never reach a log
@@ -139,8 +148,9 @@ def _check_token(request: Request, allowed: tuple[str, ...], role: str) -> None:
         raise Refused(401, "unauthorized", f"the {role} token is not valid")
 
 
-async def _read_json_object(request: Request, max_body: int) -> str:
-    """The body as verbatim text, once it is known to be one JSON object of at most ``max_body``."""
+async def _read_json_object(request: Request, max_body: int, timeout: float) -> tuple[str, dict]:
+    """The body as verbatim text and parsed, once it is one JSON object of at most ``max_body``
+    bytes, sent within ``timeout`` seconds."""
     media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if media_type != "application/json":
         raise Refused(415, "unsupported-media-type",
@@ -149,19 +159,36 @@ async def _read_json_object(request: Request, max_body: int) -> str:
     if declared and declared.isdigit() and int(declared) > max_body:
         raise Refused(413, "too-large", f"body of {declared} bytes is over the {max_body}-byte limit")
     chunks, size = [], 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > max_body:
-            raise Refused(413, "too-large", f"body is over the {max_body}-byte limit")
-        chunks.append(chunk)
+    try:
+        async with asyncio.timeout(timeout):  # a body trickled byte by byte would hold its socket forever
+            async for chunk in request.stream():
+                size += len(chunk)
+                if size > max_body:
+                    raise Refused(413, "too-large", f"body is over the {max_body}-byte limit")
+                chunks.append(chunk)
+    except TimeoutError:
+        raise Refused(408, "timeout", f"the body did not arrive within {timeout:g} s") from None
     try:
         text = b"".join(chunks).decode("utf-8")
         doc = json.loads(text, parse_constant=_reject_constant)
-    except (UnicodeDecodeError, ValueError, RecursionError) as e:  # RecursionError: nested too deeply
+        # JSON allows a lone surrogate ("\ud800"); UTF-8 does not, and no reader could store it.
+        canonical(doc).encode("utf-8")
+    except (UnicodeError, ValueError, RecursionError) as e:  # RecursionError: nested too deeply
         raise Refused(400, "invalid-json", f"body is not valid UTF-8 JSON ({type(e).__name__})") from None
     if not isinstance(doc, dict):
         raise Refused(400, "invalid-json", "body must be a JSON object")
-    return text
+    return text, doc
+
+
+def _not_a_lever_delivery(doc: dict, size: int, limit: int) -> str | None:
+    """Why this body cannot be a Lever webhook delivery (None when it may be one)."""
+    if size > limit:
+        return "oversize"
+    at = doc.get("triggeredAt")
+    if not all(isinstance(doc.get(k), str) and doc[k] for k in ("event", "token", "signature")) \
+            or isinstance(at, bool) or not isinstance(at, int):
+        return "not-a-lever-delivery"
+    return None
 
 
 def _reject_constant(name: str) -> None:
@@ -221,18 +248,24 @@ def create_app(config: RelayConfig, *, clock: Callable[[], float] = time.time) -
             await asyncio.gather(*tasks, return_exceptions=True)
             store.close()
 
-    async def ingest(request: Request, kind: str) -> Response:
-        body = await _read_json_object(request, config.max_body)
+    async def store_item(kind: str, body: str) -> Response:
         seq = await run_in_threadpool(store.append, kind, body, now_ms())
         signal.notify()
         return JSONResponse({"seq": seq})
 
     async def lever_webhook(request: Request) -> Response:
-        return await ingest(request, "lever-webhook")
+        text, doc = await _read_json_object(request, config.max_body, config.body_timeout)
+        reason = _not_a_lever_delivery(doc, len(text.encode()), config.max_webhook_body)
+        if reason is None:
+            return await store_item("lever-webhook", text)
+        # Still 200: the poster learns nothing, and the desktops see that something was set aside.
+        record = {"kind": "lever-webhook", "reason": reason, **excerpt(text.encode())}
+        return await store_item("rejected", json.dumps(record, ensure_ascii=False))
 
     async def draft(request: Request) -> Response:
         _check_token(request, config.ingest_tokens, "ingest")
-        return await ingest(request, "draft")
+        text, _doc = await _read_json_object(request, config.max_body, config.body_timeout)
+        return await store_item("draft", text)
 
     async def feed(request: Request) -> Response:
         _check_token(request, config.reader_tokens, "reader")
@@ -242,7 +275,7 @@ def create_app(config: RelayConfig, *, clock: Callable[[], float] = time.time) -
         deadline = time.monotonic() + wait
         while True:
             woken = signal.current()
-            items = await run_in_threadpool(store.read, after, limit)
+            items = await run_in_threadpool(store.read, after, limit, config.max_feed_bytes)
             remaining = deadline - time.monotonic()
             if items or remaining <= 0 or signal.closed:
                 break
