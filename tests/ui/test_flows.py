@@ -189,3 +189,24 @@ def test_quitting_as_the_outbox_is_woken_still_stops_it(desktop, qtbot):
     outbox.task.cancel()
     qtbot.waitUntil(outbox.task.done, timeout=5_000)  # the recheck is a minute away
     assert outbox.task.cancelled()
+
+
+def test_a_background_task_that_dies_restarts_and_the_status_bar_says_so(shell, sandbox, qtbot, monkeypatch):
+    from lever_desktop.sync.engine import SyncEngine
+
+    original, runs = SyncEngine.run_scheduler, []
+
+    async def flaky(self):
+        runs.append(1)
+        if len(runs) == 1:
+            raise RuntimeError("scheduler bug")
+        await original(self)
+
+    monkeypatch.setattr(SyncEngine, "run_scheduler", flaky)
+    run(qtbot, shell.open_account(config.Account(api_key=sandbox.api_key, base_url=sandbox.base_url)))
+    bar = shell.window.statusBar()
+    qtbot.waitUntil(lambda: "sync scheduler stopped unexpectedly (RuntimeError)" in bar.currentMessage(),
+                    timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: len(runs) == 2, timeout=TIMEOUT)  # back after its back-off
+    qtbot.waitUntil(lambda: shell.session.engine.last_report is not None, timeout=TIMEOUT)
+    assert shell.session.engine.last_report.ok
