@@ -90,7 +90,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"lever-relay: cannot listen on {args.host}:{args.port} ({e.strerror})", file=sys.stderr)
         return 1
     # Listen before announcing the port: early clients wait in the backlog instead of being refused.
-    sock.listen(2048)
+    sock.listen(limits.ACCEPT_BURST)
     host, port = sock.getsockname()[:2]
     cap = limits.connection_cap(args.max_connections)
     protocol = type("RelayH11Protocol", (limits.GuardedH11Protocol,),
@@ -100,6 +100,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                                     # The cap above sheds idle connections; this one bounds requests
                                     # in progress (503 past it).
                                     limit_concurrency=cap + 1, timeout_keep_alive=5,
+                                    backlog=limits.ACCEPT_BURST,
                                     h11_max_incomplete_event_size=limits.MAX_HEADER_BYTES))
     server.on_exit = app.state.signal.close
     print(f"lever-relay listening on http://{host}:{port} (database {redacted_url(config.db_url)}, "

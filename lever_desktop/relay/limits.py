@@ -17,12 +17,17 @@ from typing import Any
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
 FD_RESERVE = 100  # descriptors kept for the database (pool + WAL files), logs, the listening socket
+# asyncio accepts up to the listen backlog in one go before any connection_made (and so before any
+# shedding) runs: that many descriptors must stay free on top of the cap, or accept() hits EMFILE
+# and asyncio stops accepting for a whole second — the health check with it.
+ACCEPT_BURST = 64
 DEFAULT_MAX_CONNECTIONS = 1000
 MAX_HEADER_BYTES = 16 * 1024  # h11's limit on a request head (request line + headers)
 
 
 def connection_cap(wanted: int = DEFAULT_MAX_CONNECTIONS) -> int:
     """``wanted``, lowered to fit the open-file limit (at least 16)."""
+    # (FD_RESERVE + ACCEPT_BURST below: the database, logs and one accept burst always fit.)
     try:
         import resource
     except ImportError:  # Windows: no RLIMIT_NOFILE; its select-free loop has no such limit
@@ -30,7 +35,7 @@ def connection_cap(wanted: int = DEFAULT_MAX_CONNECTIONS) -> int:
     soft, _hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     if soft == resource.RLIM_INFINITY:
         return wanted
-    return max(16, min(wanted, soft - FD_RESERVE))
+    return max(16, min(wanted, soft - FD_RESERVE - ACCEPT_BURST))
 
 
 class GuardedH11Protocol(H11Protocol):

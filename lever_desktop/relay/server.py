@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
 import hmac
 import json
 import logging
@@ -148,9 +149,20 @@ def _check_token(request: Request, allowed: tuple[str, ...], role: str) -> None:
         raise Refused(401, "unauthorized", f"the {role} token is not valid")
 
 
-async def _read_json_object(request: Request, max_body: int, timeout: float) -> tuple[str, dict]:
-    """The body as verbatim text and parsed, once it is one JSON object of at most ``max_body``
-    bytes, sent within ``timeout`` seconds."""
+@dataclass(frozen=True)
+class Body:
+    kept: bytes  # the first ``keep`` bytes (all of it when it fits)
+    size: int
+    sha256: str
+
+    @property
+    def whole(self) -> bool:
+        return len(self.kept) == self.size
+
+
+async def _read_body(request: Request, max_body: int, timeout: float, keep: int) -> Body:
+    """Read a JSON request's body within ``timeout`` seconds, at most ``max_body`` bytes; only the
+    first ``keep`` bytes stay in memory (the rest is hashed as it passes)."""
     media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if media_type != "application/json":
         raise Refused(415, "unsupported-media-type",
@@ -158,18 +170,25 @@ async def _read_json_object(request: Request, max_body: int, timeout: float) -> 
     declared = request.headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > max_body:
         raise Refused(413, "too-large", f"body of {declared} bytes is over the {max_body}-byte limit")
-    chunks, size = [], 0
+    kept, size, digest = bytearray(), 0, hashlib.sha256()
     try:
         async with asyncio.timeout(timeout):  # a body trickled byte by byte would hold its socket forever
             async for chunk in request.stream():
                 size += len(chunk)
                 if size > max_body:
                     raise Refused(413, "too-large", f"body is over the {max_body}-byte limit")
-                chunks.append(chunk)
+                digest.update(chunk)
+                if len(kept) < keep:
+                    kept += chunk[:keep - len(kept)]
     except TimeoutError:
         raise Refused(408, "timeout", f"the body did not arrive within {timeout:g} s") from None
+    return Body(bytes(kept), size, digest.hexdigest())
+
+
+def _json_object(raw: bytes) -> tuple[str, dict]:
+    """The body as verbatim text and parsed, once it is one JSON object."""
     try:
-        text = b"".join(chunks).decode("utf-8")
+        text = raw.decode("utf-8")
         doc = json.loads(text, parse_constant=_reject_constant)
         # JSON allows a lone surrogate ("\ud800"); UTF-8 does not, and no reader could store it.
         canonical(doc).encode("utf-8")
@@ -180,15 +199,20 @@ async def _read_json_object(request: Request, max_body: int, timeout: float) -> 
     return text, doc
 
 
-def _not_a_lever_delivery(doc: dict, size: int, limit: int) -> str | None:
+def _not_a_lever_delivery(doc: dict) -> str | None:
     """Why this body cannot be a Lever webhook delivery (None when it may be one)."""
-    if size > limit:
-        return "oversize"
     at = doc.get("triggeredAt")
     if not all(isinstance(doc.get(k), str) and doc[k] for k in ("event", "token", "signature")) \
             or isinstance(at, bool) or not isinstance(at, int):
         return "not-a-lever-delivery"
     return None
+
+
+def _set_aside(reason: str, body: Body) -> str:
+    """The bounded record kept instead of a body that cannot be a Lever delivery."""
+    record = {"kind": "lever-webhook", "reason": reason, **excerpt(body.kept), "size": body.size,
+              "sha256": body.sha256}
+    return json.dumps(record, ensure_ascii=False)
 
 
 def _reject_constant(name: str) -> None:
@@ -254,17 +278,21 @@ def create_app(config: RelayConfig, *, clock: Callable[[], float] = time.time) -
         return JSONResponse({"seq": seq})
 
     async def lever_webhook(request: Request) -> Response:
-        text, doc = await _read_json_object(request, config.max_body, config.body_timeout)
-        reason = _not_a_lever_delivery(doc, len(text.encode()), config.max_webhook_body)
-        if reason is None:
-            return await store_item("lever-webhook", text)
-        # Still 200: the poster learns nothing, and the desktops see that something was set aside.
-        record = {"kind": "lever-webhook", "reason": reason, **excerpt(text.encode())}
-        return await store_item("rejected", json.dumps(record, ensure_ascii=False))
+        # Anyone may post here: past the webhook limit only a record (size, sha256, first KB) is
+        # kept, and the body is neither held in memory nor parsed.
+        body = await _read_body(request, config.max_body, config.body_timeout, config.max_webhook_body + 1)
+        if body.size > config.max_webhook_body:
+            return await store_item("rejected", _set_aside("oversize", body))
+        text, doc = _json_object(body.kept)
+        reason = _not_a_lever_delivery(doc)
+        # Still 200 when set aside: the poster learns nothing, and the desktops see a record.
+        return await store_item("lever-webhook", text) if reason is None else \
+            await store_item("rejected", _set_aside(reason, body))
 
     async def draft(request: Request) -> Response:
         _check_token(request, config.ingest_tokens, "ingest")
-        text, _doc = await _read_json_object(request, config.max_body, config.body_timeout)
+        body = await _read_body(request, config.max_body, config.body_timeout, config.max_body)
+        text, _doc = _json_object(body.kept)
         return await store_item("draft", text)
 
     async def feed(request: Request) -> Response:
