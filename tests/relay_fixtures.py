@@ -14,6 +14,7 @@ import secrets
 import selectors
 import subprocess
 import sys
+import threading
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -175,6 +176,14 @@ def signed_delivery(event: str, data: dict, signature_token: str, *, at: int | N
     token = token or secrets.token_hex(24)
     return {"id": str(uuid.uuid4()), "event": event, "triggeredAt": at, "token": token,
             "signature": sign(token, at, signature_token), "data": data}
+
+
+def wait_for_reader(relay: RelayProcess, reader: threading.Thread, timeout: float = 10.0) -> None:
+    """Wait until ``relay``'s /healthz counts a long-polling reader (started in ``reader``)."""
+    deadline = time.monotonic() + timeout
+    while httpx.get(relay.url + "/healthz").json()["waiting"] < 1:
+        assert time.monotonic() < deadline, "the reader never reached the relay"
+        reader.join(timeout=0.05)
 
 
 def lever_shaped(**fields) -> dict:

@@ -9,8 +9,8 @@ available) like the machine where 300 slow connections took it down. Then, at on
 - 60 anonymous 1 MB posts to ``/lever/webhooks`` (4 at a time);
 - ``GET /healthz`` on a fresh connection every 100 ms.
 Afterwards, 4 readers ask for ``limit=1000`` at once over 60 drafts of 900 KB.
-Prints /healthz latency (p50, p95, max; a fresh connection every 100 ms), how much the database grew, the relay's peak RSS (VmHWM)
-and its log size. Targets: /healthz under 100 ms, the database growing < 1 MB, RSS < 150 MB.
+Prints /healthz latency (p50, p95, max; a fresh connection every 100 ms), how much the database
+grew, the relay's peak RSS (VmHWM) and its log size. Targets: /healthz under 100 ms, the database growing < 1 MB, RSS < 150 MB.
 """
 
 from __future__ import annotations
@@ -136,7 +136,8 @@ async def _attack(url: str) -> dict:
     checker.join()
     return {"healthz_p50_ms": statistics.median(latencies) * 1000, "healthz_max_ms": max(latencies) * 1000,
             "healthz_p95_ms": statistics.quantiles(latencies, n=20)[-1] * 1000,
-            "healthz_failures": len(failures), "failure_kinds": sorted(set(failures)), "healthz_checks": len(latencies) + len(failures),
+            "healthz_failures": len(failures), "failure_kinds": sorted(set(failures)),
+            "healthz_checks": len(latencies) + len(failures),
             "posts_ok": posted.count(200), "slow_cut": len(cut)}
 
 

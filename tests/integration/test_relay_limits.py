@@ -8,6 +8,7 @@ import threading
 import time
 
 import httpx
+from relay_fixtures import wait_for_reader
 
 from lever_desktop.relay.limits import RateLimitFilter
 
@@ -74,10 +75,7 @@ def test_at_the_connection_cap_the_longest_idle_connection_makes_room(relay_fact
 
     reader = threading.Thread(target=long_poll)
     reader.start()
-    deadline = time.monotonic() + 10
-    while httpx.get(relay.url + "/healthz").json()["waiting"] < 1:
-        assert time.monotonic() < deadline
-        reader.join(timeout=0.05)
+    wait_for_reader(relay, reader)
     slow = []
     for _ in range(60):
         s = _connect(relay.url)

@@ -8,7 +8,7 @@ import time
 
 import httpx
 import pytest
-from relay_fixtures import lever_shaped
+from relay_fixtures import lever_shaped, wait_for_reader
 
 JSON = {"Content-Type": "application/json"}
 
@@ -164,10 +164,7 @@ def test_healthz_and_prompt_shutdown_with_a_waiting_reader(relay):
 
     t = threading.Thread(target=reader)
     t.start()
-    deadline = time.monotonic() + 10
-    while httpx.get(relay.url + "/healthz").json()["waiting"] < 1:
-        assert time.monotonic() < deadline, "the reader never reached the relay"
-        t.join(timeout=0.05)
+    wait_for_reader(relay, t)
     started = time.monotonic()
     relay.stop()
     t.join(timeout=30)

@@ -7,7 +7,7 @@ import time
 
 import httpx
 import pytest
-from relay_fixtures import lever_shaped
+from relay_fixtures import lever_shaped, wait_for_reader
 
 PRODUCERS = 4
 PER_PRODUCER = 60
@@ -85,10 +85,7 @@ def test_a_reader_on_one_relay_is_woken_by_an_insert_on_the_other(database, rela
 
     t = threading.Thread(target=reader)
     t.start()
-    deadline = time.monotonic() + 10
-    while httpx.get(a.url + "/healthz").json()["waiting"] < 1:
-        assert time.monotonic() < deadline
-        t.join(timeout=0.05)
+    wait_for_reader(a, t)
     posted = time.monotonic()
     assert httpx.post(b.url + "/lever/webhooks", json=lever_shaped(id="from-b")).status_code == 200
     t.join(timeout=30)
