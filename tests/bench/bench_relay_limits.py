@@ -10,7 +10,8 @@ available) like the machine where 300 slow connections took it down. Then, at on
 - ``GET /healthz`` on a fresh connection every 100 ms.
 Afterwards, 4 readers ask for ``limit=1000`` at once over 60 drafts of 900 KB.
 Prints /healthz latency (p50, p95, max; a fresh connection every 100 ms), how much the database
-grew, the relay's peak RSS (VmHWM) and its log size. Targets: /healthz under 100 ms, the database growing < 1 MB, RSS < 150 MB.
+grew, the relay's peak RSS (VmHWM) and its log size. Targets: /healthz under 100 ms, the database
+growing < 1 MB, RSS < 150 MB.
 """
 
 from __future__ import annotations
