@@ -84,11 +84,13 @@ async def test_forged_unsigned_and_malformed_are_kept_counted_and_never_acted_on
     poller = make_poller(relay)
     await poller.poll_once()
     assert poller.dispatcher.calls == [("refresh_opportunity", "opp-real"), ("refresh_opportunity", "opp-evil")]
-    assert poller.stats.rejected == {"bad-signature": 2, "unsigned": 1, "malformed": 1}
+    # The relay itself sets aside what cannot be a Lever delivery (no signature, no token).
+    assert poller.stats.rejected == {"bad-signature": 2, "relay:not-a-lever-delivery": 2}
     assert poller.stats.duplicates == 1 and poller.stats.accepted == 2
     rows = deliveries_table(store)
-    assert sorted(r[2] for r in rows if r[1] == "rejected") == ["bad-signature", "bad-signature", "malformed",
-                                                                 "unsigned"]
+    assert sorted(r[2] for r in rows if r[1] == "rejected") == ["bad-signature", "bad-signature",
+                                                                 "relay:not-a-lever-delivery",
+                                                                 "relay:not-a-lever-delivery"]
 
 
 async def test_replays_are_ignored_across_restarts(relay, store, make_poller):
