@@ -14,6 +14,7 @@ import secrets
 import selectors
 import subprocess
 import sys
+import threading
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -177,6 +178,20 @@ def signed_delivery(event: str, data: dict, signature_token: str, *, at: int | N
             "signature": sign(token, at, signature_token), "data": data}
 
 
+def wait_for_reader(relay: RelayProcess, reader: threading.Thread, timeout: float = 10.0) -> None:
+    """Wait until ``relay``'s /healthz counts a long-polling reader (started in ``reader``)."""
+    deadline = time.monotonic() + timeout
+    while httpx.get(relay.url + "/healthz").json()["waiting"] < 1:
+        assert time.monotonic() < deadline, "the reader never reached the relay"
+        reader.join(timeout=0.05)
+
+
+def lever_shaped(**fields) -> dict:
+    """A body the relay takes for a Lever delivery (it checks the shape; only the app checks signatures)."""
+    return {"event": "candidateStageChange", "token": secrets.token_hex(8), "triggeredAt": 1,
+            "signature": "not-checked-by-the-relay", **fields}
+
+
 class RecordingDispatcher:
     """A dispatcher that remembers what it was asked to do (and can be told to fail)."""
 
@@ -201,9 +216,6 @@ class RecordingDispatcher:
 
     async def refresh_interviews(self, opportunity_id: str) -> None:
         await self._record("refresh_interviews", opportunity_id)
-
-    async def tombstone(self, opportunity_id: str) -> None:
-        await self._record("tombstone", opportunity_id)
 
     async def refresh_contact(self, contact_id: str) -> None:
         await self._record("refresh_contact", contact_id)

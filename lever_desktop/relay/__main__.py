@@ -19,6 +19,7 @@ from typing import Sequence
 import uvicorn
 
 from lever_desktop import log as applog
+from lever_desktop.relay import limits
 from lever_desktop.relay.server import MAX_BODY, RelayConfig, create_app
 from lever_desktop.relay.storage import redacted_url
 
@@ -50,6 +51,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--poll-interval", type=float, default=0.25,
                    help="seconds between looks for other relay processes' inserts while readers wait")
     p.add_argument("--max-body", type=int, default=MAX_BODY, help="largest accepted body in bytes")
+    p.add_argument("--max-connections", type=int, default=limits.DEFAULT_MAX_CONNECTIONS,
+                   help="open connections at most (default %(default)s, lowered to fit the open-file limit); "
+                   "past it the longest-idle connection is dropped")
+    p.add_argument("--header-timeout", type=float, default=10.0,
+                   help="seconds a client has to send a request's head (default %(default)s)")
+    p.add_argument("--body-timeout", type=float, default=10.0,
+                   help="seconds a client has to send a request's body (default %(default)s)")
     p.add_argument("--no-access-log", action="store_true", help="do not log every request")
     p.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"])
     return p
@@ -61,6 +69,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     for t in ingest + reader:
         applog.register_secret(t)
     applog.setup(None, level=getattr(logging, args.log_level.upper()), console=True)
+    limits.rate_limit_logs()
     missing = [n for n, v in (("--ingest-token", ingest), ("--reader-token", reader)) if not v]
     if missing:
         print(f"lever-relay: {' and '.join(missing)} required (or LEVER_RELAY_INGEST_TOKEN / "
@@ -68,7 +77,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     config = RelayConfig(db_url=args.db, ingest_tokens=ingest, reader_tokens=reader,
                          retention_days=args.retention_days, poll_interval=args.poll_interval,
-                         max_body=args.max_body)
+                         max_body=args.max_body, body_timeout=args.body_timeout)
     app = create_app(config)
     # IPPROTO_TCP explicitly: asyncio sets TCP_NODELAY only on sockets that say so, and without it
     # every response (headers and body are separate writes) stalls 40 ms on delayed ACKs.
@@ -81,13 +90,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"lever-relay: cannot listen on {args.host}:{args.port} ({e.strerror})", file=sys.stderr)
         return 1
     # Listen before announcing the port: early clients wait in the backlog instead of being refused.
-    sock.listen(2048)
+    sock.listen(limits.ACCEPT_BURST)
     host, port = sock.getsockname()[:2]
+    cap = limits.connection_cap(args.max_connections)
+    protocol = type("RelayH11Protocol", (limits.GuardedH11Protocol,),
+                    {"header_timeout": args.header_timeout, "max_connections": cap})
     server = _Server(uvicorn.Config(app, log_config=None, access_log=not args.no_access_log,
-                                    timeout_graceful_shutdown=5, proxy_headers=True))
+                                    timeout_graceful_shutdown=5, proxy_headers=True, http=protocol,
+                                    # The cap above sheds idle connections; this one bounds requests
+                                    # in progress (503 past it).
+                                    limit_concurrency=cap + 1, timeout_keep_alive=5,
+                                    backlog=limits.ACCEPT_BURST,
+                                    h11_max_incomplete_event_size=limits.MAX_HEADER_BYTES))
     server.on_exit = app.state.signal.close
-    print(f"lever-relay listening on http://{host}:{port} (database {redacted_url(config.db_url)})",
-          flush=True)
+    print(f"lever-relay listening on http://{host}:{port} (database {redacted_url(config.db_url)}, "
+          f"at most {cap} connections)", flush=True)
     try:
         asyncio.run(server.serve(sockets=[sock]))
     except KeyboardInterrupt:

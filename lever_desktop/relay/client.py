@@ -5,16 +5,21 @@ Guarantees:
   after every item of the batch was processed; a failure part-way leaves the cursor where it was
   and the whole batch is processed again later, which is safe because every action is idempotent
   and accepted Lever tokens are remembered in the cache;
-- nothing forged is acted on: see ``deliveries.judge``; rejected items are kept with the reason;
+- nothing forged is acted on: see ``deliveries.judge``; rejected items are kept with the reason,
+  as a bounded record (size, sha256, first KB);
+- no item stops the feed: one that cannot be decoded, parsed or processed is rejected with its
+  reason and the cursor moves past it (only "try later" — ``DispatchDeferred`` — holds the batch);
 - a relay that repeats or reorders items changes nothing: items are sorted and de-duplicated, the
-  cursor never goes back, and tokens already accepted are duplicates.
+  cursor never goes back, and deliveries already accepted (same token, same work) are duplicates.
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import random
+import re
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -173,33 +178,42 @@ class FeedPoller:
         judged: list[tuple[FeedItem, deliveries.Verdict]] = []
         drafts: list[FeedItem] = []
         for item in items:
-            if item.kind == "lever-webhook":
-                judged.append((item, deliveries.judge(item.body, item.size, tokens, now,
-                                                      max_age_s=self.max_age_s, max_skew_s=self.max_skew_s)))
-            elif item.kind == "draft" and item.size <= deliveries.MAX_BODY:
+            reason = item.problem or _relay_reason(item)
+            if reason is None and item.kind == "lever-webhook":
+                judged.append((item, self._judge(item, tokens, now)))
+                continue
+            if reason is None and item.kind == "draft" and item.size <= deliveries.MAX_BODY:
                 drafts.append(item)
-            else:
-                reason = "oversize" if item.kind == "draft" else "unknown-kind"
-                records.append(_rejected(item, reason, now))
-                batch.rejected[reason] += 1
-        seen = await self.store.call(ledger.accepted_among, [v.token for _, v in judged if v.accepted])
+                continue
+            reason = reason or ("oversize" if item.kind == "draft" else "unknown-kind")
+            records.append(_rejected(item, reason, now))
+            batch.rejected[reason] += 1
+        seen = await self.store.call(ledger.accepted_among, [v.dedup_key for _, v in judged if v.accepted])
         actions: list[deliveries.Action] = []
         for item, v in judged:
             if not v.accepted:
                 _log.warning("relay item %d rejected: %s (event %s)", item.seq, v.reason, v.event)
                 records.append(_rejected(item, v.reason or "rejected", now, v))
                 batch.rejected[v.reason] += 1
-            elif v.token in seen:
+            elif v.dedup_key in seen:
                 batch.duplicates += 1
             else:
-                seen.add(v.token)
+                seen.add(v.dedup_key)
                 assert v.action is not None
                 actions.append(v.action)
                 records.append(ledger.DeliveryRecord(v.dedup_key, item.text, "accepted", now, v.event, v.triggered_at))
                 batch.accepted += 1
         await self._dispatch(actions, batch)
         for item in drafts:
-            outcome = await self.dispatcher.receive_draft(item.body)
+            try:
+                outcome = await self.dispatcher.receive_draft(item.body)
+            except DispatchDeferred:
+                raise
+            except Exception:  # a poison draft is set aside with its reason; the ones behind it go on
+                _log.exception("relay item %d: the draft could not be processed", item.seq)
+                records.append(_rejected(item, "unprocessable", now, event="draft"))
+                batch.rejected["unprocessable"] += 1
+                continue
             batch.drafts[outcome.status] += 1
             if outcome.status == "invalid":
                 _log.warning("relay item %d: invalid draft (%s)", item.seq, "; ".join(outcome.problems)[:500])
@@ -211,6 +225,14 @@ class FeedPoller:
         self.stats.merge(batch)
         for cb in list(self._batch_listeners):
             cb(batch)
+
+    def _judge(self, item: FeedItem, tokens: Mapping[str, str], now: int) -> deliveries.Verdict:
+        try:
+            return deliveries.judge(item.body, item.size, tokens, now, max_age_s=self.max_age_s,
+                                    max_skew_s=self.max_skew_s)
+        except Exception:  # judge never raises on bad input; if it does, one item must not stop the feed
+            _log.exception("relay item %d could not be judged", item.seq)
+            return deliveries.Verdict(False, "unprocessable", None, None, None)
 
     async def _dispatch(self, actions: list[deliveries.Action], batch: PollStats) -> None:
         # Ten stage changes of one opportunity in a batch need one refresh: keep each action's
@@ -242,8 +264,21 @@ class FeedPoller:
 
 def _rejected(item: FeedItem, reason: str, now: int, v: deliveries.Verdict | None = None,
               event: str | None = None) -> ledger.DeliveryRecord:
-    return ledger.DeliveryRecord(deliveries.rejected_key(item.kind, item.text), item.text, "rejected", now,
+    # A bounded record (size, sha256, first KB), never the whole body: anyone can post to the relay.
+    record = json.dumps(deliveries.excerpt(item.text), ensure_ascii=False)
+    return ledger.DeliveryRecord(deliveries.rejected_key(item.kind, item.text), record, "rejected", now,
                                  v.event if v else event, v.triggered_at if v else None, reason)
+
+
+def _relay_reason(item: FeedItem) -> str | None:
+    """The reason the relay gave for an item it kept only a record of (kind ``rejected``)."""
+    if item.kind != "rejected":
+        return None
+    reason = item.body.get("reason") if isinstance(item.body, dict) else None
+    return f"relay:{reason}" if isinstance(reason, str) and _REASON.fullmatch(reason) else "relay:rejected"
+
+
+_REASON = re.compile(r"[a-z][a-z-]{0,39}")
 
 
 async def _read_capped(resp: httpx.Response, cap: int = 160 * 1024 * 1024) -> bytes:

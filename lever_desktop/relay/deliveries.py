@@ -3,8 +3,12 @@
 The relay is not trusted: a delivery is acted on only when Lever's signature over
 ``token + triggeredAt`` checks out with that event's signature token and
 ``triggeredAt`` is recent. ``data`` is not signed (Lever signs only the token and
-time), so it is used as a hint of *which* object changed; the app re-fetches the
-object from Lever and never takes field values from a delivery.
+time): anyone who saw one genuine delivery can re-post it with other ids. So every
+delivery is only a hint of *which* object to re-read: the app re-fetches it from
+Lever and changes the cache only from Lever's answer — even ``candidateDeleted`` is
+a re-read, and only Lever's 404 tombstones. For the same reason a delivery is
+de-duplicated on its token *and* the work it names, so a re-targeted copy posted
+first cannot make the genuine one look like a repeat.
 """
 
 from __future__ import annotations
@@ -17,12 +21,12 @@ from typing import Any, Mapping
 from lever_desktop.lever.signatures import signature_token_for, verify
 
 MAX_BODY = 1024 * 1024
+EXCERPT_BYTES = 1024  # what a rejected item keeps of its body: enough to debug, too little to fill a disk
 DEFAULT_MAX_AGE_S = 7 * 86400  # how late a delivery may be processed (a laptop shut for a long weekend)
 DEFAULT_MAX_SKEW_S = 300  # how far in the future triggeredAt may be (clock drift)
 
 REFRESH = "refresh_opportunity"
 INTERVIEWS = "refresh_interviews"
-TOMBSTONE = "tombstone"
 CONTACT = "refresh_contact"
 
 _ROUTES = {
@@ -30,7 +34,7 @@ _ROUTES = {
     "candidateArchiveChange": REFRESH,
     "candidateHired": REFRESH,
     "applicationCreated": REFRESH,
-    "candidateDeleted": TOMBSTONE,
+    "candidateDeleted": REFRESH,  # a re-read: Lever's 404 tombstones, a forged id changes nothing
     "interviewCreated": INTERVIEWS,
     "interviewUpdated": INTERVIEWS,
     "interviewDeleted": INTERVIEWS,
@@ -59,16 +63,38 @@ class Verdict:
 
     @property
     def dedup_key(self) -> str:
-        return self.token or ""
+        """Lever's token plus the work named: a Lever retry is a duplicate, a re-targeted copy is not."""
+        if self.action is None:
+            return self.token or ""
+        return f"{self.token}:{self.action.name}:{self.action.target}"
 
 
 def canonical(body: Any) -> str:
     return json.dumps(body, ensure_ascii=False, separators=(",", ":"), sort_keys=False)
 
 
+def _utf8(text: str) -> bytes:
+    # surrogatepass: a lone surrogate ("\ud800" in the JSON) still hashes and measures, never raises.
+    return text.encode("utf-8", "surrogatepass")
+
+
 def rejected_key(kind: str, text: str) -> str:
     """Key for a rejected item: never a bare token, so a forgery can't shadow the genuine delivery."""
-    return f"rejected:{kind}:{hashlib.sha256(text.encode()).hexdigest()}"
+    return f"rejected:{kind}:{hashlib.sha256(_utf8(text)).hexdigest()}"
+
+
+def excerpt(text: str | bytes) -> dict[str, Any]:
+    """The bounded record kept of a rejected body: its size, its sha256 and its first KB.
+
+    Anyone may post to the relay, so a rejected body is never kept whole (60 posts of 1 MB
+    would otherwise cost 60 MB on the relay and in every desktop's cache). The head is plain
+    text that always stores: undecodable bytes and lone surrogates become escapes.
+    """
+    raw = text if isinstance(text, bytes) else _utf8(text)
+    start = text[:EXCERPT_BYTES]
+    readable = start.decode("utf-8", "backslashreplace") if isinstance(start, bytes) else start
+    head = readable.encode("utf-8", "backslashreplace")[:EXCERPT_BYTES].decode("utf-8", "ignore")
+    return {"size": len(raw), "sha256": hashlib.sha256(raw).hexdigest(), "head": head}
 
 
 def _str(d: Mapping[str, Any], key: str) -> str | None:

@@ -28,7 +28,6 @@ class DraftOutcome:
 class Dispatcher(Protocol):
     async def refresh_opportunity(self, opportunity_id: str) -> None: ...
     async def refresh_interviews(self, opportunity_id: str) -> None: ...
-    async def tombstone(self, opportunity_id: str) -> None: ...
     async def refresh_contact(self, contact_id: str) -> None: ...
     async def receive_draft(self, doc: dict[str, Any]) -> DraftOutcome: ...
 
@@ -60,9 +59,6 @@ class SyncDispatcher:
     async def refresh_interviews(self, opportunity_id: str) -> None:
         await self._run("refresh interviews", self.engine.refresh_interviews(opportunity_id))
 
-    async def tombstone(self, opportunity_id: str) -> None:
-        await self._run("tombstone", self.engine.tombstone(opportunity_id))
-
     async def refresh_contact(self, contact_id: str) -> None:
         await self._run("refresh contact", self.engine.refresh_contact(contact_id))
 
@@ -72,5 +68,8 @@ class SyncDispatcher:
         kwargs: dict[str, Any] = {"engine": self.engine}
         if self.confidence_threshold is not None:
             kwargs["confidence_threshold"] = self.confidence_threshold
-        result = await receive_draft(self.store, doc, source="relay", **kwargs)
+        try:
+            result = await receive_draft(self.store, doc, source="relay", **kwargs)
+        except self._transient as e:
+            raise DispatchDeferred(f"receive draft: {type(e).__name__}") from e
         return DraftOutcome(result.status, list(result.problems))

@@ -27,6 +27,7 @@ class FeedItem:
     body: Any
     text: str  # the body as JSON text, kept in the raw store
     size: int
+    problem: str | None = None  # why this one item cannot be used (it is rejected; the feed goes on)
 
 
 def parse_feed(raw: bytes) -> list[FeedItem]:
@@ -44,7 +45,19 @@ def parse_feed(raw: bytes) -> list[FeedItem]:
         if isinstance(seq, bool) or not isinstance(seq, int) or seq < 1:
             raise RelayError("the relay sent an item without a valid sequence number")
         kind = it.get("kind")
-        body = it.get("body")
-        text = canonical(body)
-        out.append(FeedItem(seq, kind if isinstance(kind, str) else "?", body, text, len(text.encode())))
+        out.append(_item(seq, kind if isinstance(kind, str) else "?", it.get("body")))
     return out
+
+
+def _item(seq: int, kind: str, body: Any) -> FeedItem:
+    """One item; a poison body (a lone surrogate, nesting JSON can't re-encode) becomes a rejected
+    item instead of an error that would stop the whole feed at it, for every poll, for 30 days."""
+    try:
+        text = canonical(body)
+    except (ValueError, RecursionError):
+        return FeedItem(seq, kind, None, "", 0, "unparseable")
+    try:
+        size = len(text.encode())
+    except UnicodeEncodeError:  # JSON allows "\ud800"; UTF-8, signatures and SQLite do not
+        return FeedItem(seq, kind, None, text, len(text.encode("utf-8", "surrogatepass")), "undecodable")
+    return FeedItem(seq, kind, body, text, size)

@@ -40,7 +40,7 @@ def load_cursor(conn: sa.Connection, key: str) -> int:
 
 
 def accepted_among(conn: sa.Connection, keys: Sequence[str]) -> set[str]:
-    """Which of these Lever tokens were already accepted (in any earlier run)."""
+    """Which of these delivery keys (``Verdict.dedup_key``) were already accepted (in any earlier run)."""
     w = schema.webhook_deliveries
     found: set[str] = set()
     keys = list(dict.fromkeys(keys))

@@ -3,6 +3,9 @@
 Protocol (DESIGN.md "Relay protocol v1"):
 - ``POST /lever/webhooks`` — Lever's delivery, stored verbatim, 200 at once. No token: Lever
   cannot send one; the app verifies Lever's signature itself, so the relay is not trusted.
+  Since anyone may post here, a body that cannot be a Lever delivery (not shaped like one, or
+  over ``max_webhook_body``) is kept only as a bounded record — kind ``rejected``: the reason,
+  size, sha256 and first KB — so anonymous megabytes never fill the relay or the desktops.
 - ``POST /drafts`` — a draft document from the AI pipeline, ``Authorization: Bearer <ingest>``.
 - ``GET /v1/feed?after=&limit=&wait=`` — ``Authorization: Bearer <reader>``; long-polls.
 - ``GET /healthz``.
@@ -16,9 +19,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
 import hmac
 import json
 import logging
+import re
 import time
 from dataclasses import dataclass
 from typing import Callable
@@ -30,11 +35,14 @@ from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from lever_desktop.relay.deliveries import canonical, excerpt
 from lever_desktop.relay.storage import FeedStore, redacted_url
 
 _log = logging.getLogger(__name__)
 
 MAX_BODY = 1024 * 1024
+MAX_WEBHOOK_BODY = 16 * 1024  # Lever's deliveries are well under 1 KB: ids, a token, a signature
+MAX_FEED_BYTES = 4 * 1024 * 1024  # bodies per feed page (at least one item): bounds a reader's memory
 DAY_MS = 86_400_000
 
 
@@ -48,6 +56,9 @@ class RelayConfig:
     max_wait: float = 60.0  # longest long-poll a reader may ask for
     max_limit: int = 1000
     max_body: int = MAX_BODY
+    max_webhook_body: int = MAX_WEBHOOK_BODY
+    max_feed_bytes: int = MAX_FEED_BYTES
+    body_timeout: float = 10.0  # a client gets this long to send a whole body
     purge_interval: float = 3600.0
 
     def __repr__(self) -> str:  # tokens and database passwords never reach a log
@@ -138,8 +149,20 @@ def _check_token(request: Request, allowed: tuple[str, ...], role: str) -> None:
         raise Refused(401, "unauthorized", f"the {role} token is not valid")
 
 
-async def _read_json_object(request: Request, max_body: int) -> str:
-    """The body as verbatim text, once it is known to be one JSON object of at most ``max_body``."""
+@dataclass(frozen=True)
+class Body:
+    kept: bytes  # the first ``keep`` bytes (all of it when it fits)
+    size: int
+    sha256: str
+
+    @property
+    def whole(self) -> bool:
+        return len(self.kept) == self.size
+
+
+async def _read_body(request: Request, max_body: int, timeout: float, keep: int) -> Body:
+    """Read a JSON request's body within ``timeout`` seconds, at most ``max_body`` bytes; only the
+    first ``keep`` bytes stay in memory (the rest is hashed as it passes)."""
     media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if media_type != "application/json":
         raise Refused(415, "unsupported-media-type",
@@ -147,34 +170,67 @@ async def _read_json_object(request: Request, max_body: int) -> str:
     declared = request.headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > max_body:
         raise Refused(413, "too-large", f"body of {declared} bytes is over the {max_body}-byte limit")
-    chunks, size = [], 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > max_body:
-            raise Refused(413, "too-large", f"body is over the {max_body}-byte limit")
-        chunks.append(chunk)
+    kept, size, digest = bytearray(), 0, hashlib.sha256()
     try:
-        text = b"".join(chunks).decode("utf-8")
+        async with asyncio.timeout(timeout):  # a body trickled byte by byte would hold its socket forever
+            async for chunk in request.stream():
+                size += len(chunk)
+                if size > max_body:
+                    raise Refused(413, "too-large", f"body is over the {max_body}-byte limit")
+                digest.update(chunk)
+                if len(kept) < keep:
+                    kept += chunk[:keep - len(kept)]
+    except TimeoutError:
+        raise Refused(408, "timeout", f"the body did not arrive within {timeout:g} s") from None
+    return Body(bytes(kept), size, digest.hexdigest())
+
+
+def _json_object(raw: bytes) -> tuple[str, dict]:
+    """The body as verbatim text and parsed, once it is one JSON object."""
+    try:
+        text = raw.decode("utf-8")
         doc = json.loads(text, parse_constant=_reject_constant)
-    except (UnicodeDecodeError, ValueError, RecursionError) as e:  # RecursionError: nested too deeply
+        # JSON allows a lone surrogate ("\ud800"); UTF-8 does not, and no reader could store it.
+        canonical(doc).encode("utf-8")
+    except (UnicodeError, ValueError, RecursionError) as e:  # RecursionError: nested too deeply
         raise Refused(400, "invalid-json", f"body is not valid UTF-8 JSON ({type(e).__name__})") from None
     if not isinstance(doc, dict):
         raise Refused(400, "invalid-json", "body must be a JSON object")
-    return text
+    return text, doc
+
+
+def _not_a_lever_delivery(doc: dict) -> str | None:
+    """Why this body cannot be a Lever webhook delivery (None when it may be one)."""
+    at = doc.get("triggeredAt")
+    if not all(isinstance(doc.get(k), str) and doc[k] for k in ("event", "token", "signature")) \
+            or isinstance(at, bool) or not isinstance(at, int):
+        return "not-a-lever-delivery"
+    return None
+
+
+def _set_aside(reason: str, body: Body) -> str:
+    """The bounded record kept instead of a body that cannot be a Lever delivery."""
+    record = {"kind": "lever-webhook", "reason": reason, **excerpt(body.kept), "size": body.size,
+              "sha256": body.sha256}
+    return json.dumps(record, ensure_ascii=False)
 
 
 def _reject_constant(name: str) -> None:
     raise ValueError(f"{name} is not JSON")
 
 
+_DIGITS = re.compile(r"[0-9]{1,19}")
+
+
 def _int_param(request: Request, name: str, default: int, lo: int, hi: int) -> int:
     raw = request.query_params.get(name)
     if raw is None or raw == "":
         return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise Refused(400, "bad-parameter", f"{name} must be an integer") from None
+    # ASCII digits only: int() also takes "+5", " 5", "1_0" and other scripts' digits ("١٢"), which
+    # no client sends and a cache or proxy in front would key differently from us.
+    if not _DIGITS.fullmatch(raw):
+        raise Refused(400, "bad-parameter", f"{name} must be a whole number written with the digits 0-9")
+    value = int(raw)
     if not lo <= value <= hi:
         raise Refused(400, "bad-parameter", f"{name} must be between {lo} and {hi}")
     return value
@@ -216,18 +272,28 @@ def create_app(config: RelayConfig, *, clock: Callable[[], float] = time.time) -
             await asyncio.gather(*tasks, return_exceptions=True)
             store.close()
 
-    async def ingest(request: Request, kind: str) -> Response:
-        body = await _read_json_object(request, config.max_body)
+    async def store_item(kind: str, body: str) -> Response:
         seq = await run_in_threadpool(store.append, kind, body, now_ms())
         signal.notify()
         return JSONResponse({"seq": seq})
 
     async def lever_webhook(request: Request) -> Response:
-        return await ingest(request, "lever-webhook")
+        # Anyone may post here: past the webhook limit only a record (size, sha256, first KB) is
+        # kept, and the body is neither held in memory nor parsed.
+        body = await _read_body(request, config.max_body, config.body_timeout, config.max_webhook_body + 1)
+        if body.size > config.max_webhook_body:
+            return await store_item("rejected", _set_aside("oversize", body))
+        text, doc = _json_object(body.kept)
+        reason = _not_a_lever_delivery(doc)
+        # Still 200 when set aside: the poster learns nothing, and the desktops see a record.
+        return await store_item("lever-webhook", text) if reason is None else \
+            await store_item("rejected", _set_aside(reason, body))
 
     async def draft(request: Request) -> Response:
         _check_token(request, config.ingest_tokens, "ingest")
-        return await ingest(request, "draft")
+        body = await _read_body(request, config.max_body, config.body_timeout, config.max_body)
+        text, _doc = _json_object(body.kept)
+        return await store_item("draft", text)
 
     async def feed(request: Request) -> Response:
         _check_token(request, config.reader_tokens, "reader")
@@ -237,7 +303,7 @@ def create_app(config: RelayConfig, *, clock: Callable[[], float] = time.time) -
         deadline = time.monotonic() + wait
         while True:
             woken = signal.current()
-            items = await run_in_threadpool(store.read, after, limit)
+            items = await run_in_threadpool(store.read, after, limit, config.max_feed_bytes)
             remaining = deadline - time.monotonic()
             if items or remaining <= 0 or signal.closed:
                 break

@@ -20,7 +20,9 @@ has one writer at a time and numbers are drawn under its write lock.
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 from dataclasses import dataclass
 
 from sqlalchemy import (
@@ -44,7 +46,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import make_url
 
-KINDS = ("lever-webhook", "draft")
+KINDS = ("lever-webhook", "draft", "rejected")  # rejected: a bounded record of a body set aside
 # Any constant: it only has to differ from other advisory locks in the same database.
 _INSERT_LOCK_KEY = 0x4C45_5652  # "LEVR"
 
@@ -95,6 +97,7 @@ class FeedStore:
         self.url = normalize_url(url)
         self.dialect = make_url(self.url).get_backend_name()
         if self.dialect == "sqlite":
+            _private_sqlite_file(make_url(self.url).database)
             self.engine: Engine = create_engine(self.url, connect_args={"timeout": 30})
             event.listen(self.engine, "connect", _sqlite_pragmas)
         else:
@@ -117,15 +120,21 @@ class FeedStore:
             )
             return int(result.inserted_primary_key[0])
 
-    def read(self, after: int, limit: int) -> list[FeedItem]:
-        stmt = (
-            select(relay_items.c.seq, relay_items.c.kind, relay_items.c.received_at, relay_items.c.body)
-            .where(relay_items.c.seq > after)
-            .order_by(relay_items.c.seq)
-            .limit(limit)
-        )
+    def read(self, after: int, limit: int, max_bytes: int | None = None) -> list[FeedItem]:
+        """Up to ``limit`` items after ``after``; with ``max_bytes``, only as many as fit in it
+        (always at least one), so a page of megabyte drafts cannot take a reader's memory."""
+        c = relay_items.c
+        stmt = select(c.seq, c.kind, c.received_at, c.body).where(c.seq > after).order_by(c.seq).limit(limit)
+        items: list[FeedItem] = []
+        total = 0
         with self.engine.connect() as conn:
-            return [FeedItem(*row) for row in conn.execute(stmt)]
+            # Streamed a few rows at a time: rows past the budget are never loaded.
+            for row in conn.execution_options(yield_per=8).execute(stmt):
+                total += len(row.body)
+                if items and max_bytes is not None and total > max_bytes:
+                    break
+                items.append(FeedItem(*row))
+        return items
 
     def last_seq(self) -> int:
         with self.engine.connect() as conn:
@@ -139,6 +148,21 @@ class FeedStore:
 
     def close(self) -> None:
         self.engine.dispose()
+
+
+def _private_sqlite_file(path: str | None) -> None:
+    """The feed holds drafts (candidates' names, interview notes): owner-only, 0600.
+
+    The file is created 0600 before SQLite opens it; SQLite gives its -wal and -shm files the
+    database file's permissions. Files left by an older relay are narrowed too.
+    """
+    if not path or path == ":memory:" or path.startswith("file:"):
+        return
+    os.close(os.open(path, os.O_CREAT | os.O_RDWR, 0o600))
+    for name in (path, path + "-wal", path + "-shm", path + "-journal"):
+        with contextlib.suppress(FileNotFoundError):
+            if os.name == "posix" and os.stat(name).st_mode & 0o077:
+                os.chmod(name, 0o600)
 
 
 def _sqlite_pragmas(dbapi_conn, _record) -> None:

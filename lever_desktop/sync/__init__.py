@@ -1,7 +1,7 @@
 """The sync engine (asyncio, no Qt): keeps the local cache close to Lever within its rate limit.
 
 ``SyncEngine(client, store, clock=...)``: ``sync_now(full=False)``, ``cancel()``,
-``refresh_opportunity(id)``, ``tombstone(id)``, ``refresh_contact(id)``,
+``refresh_opportunity(id)`` (a 404 tombstones), ``refresh_contact(id)``,
 ``ensure_template(id, max_age=TTL)``, ``state``, ``subscribe(listener)``, ``run_scheduler()``.
 Progress, state changes and pass results arrive as ``events.SyncEvent``.
 """

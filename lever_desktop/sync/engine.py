@@ -193,7 +193,8 @@ class SyncEngine:
             self._set_state(SyncState.ONLINE)
 
     async def tombstone(self, opportunity_id: str) -> None:
-        """Forget a deleted opportunity (a ``candidateDeleted`` webhook or a 404)."""
+        """Forget a deleted opportunity. Only on Lever's word (its 404, or its deleted list): a
+        ``candidateDeleted`` webhook's ids are unsigned, so the relay dispatch re-reads instead."""
         now = self.now_ms()
         await self.store.call(cache.apply_tombstones, [{"id": opportunity_id, "deletedAt": now}], now)
 

@@ -2,8 +2,9 @@
 
 Each area has its own controller (candidates, drafts, outbox, sync); this one
 connects them to each other and to the window, and starts the long-lived
-tasks (sync scheduler, outbox, relay poller) through the TaskRunner so that
-quitting cancels and awaits them.
+tasks (sync scheduler, outbox, relay poller) through one Supervisor: quitting
+cancels and awaits them, and one that fails unexpectedly restarts with back-off
+while the status bar says so.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from lever_desktop.ui.outbox_controller import OutboxController
 from lever_desktop.ui.pages import ActivityPage, TablePage
 from lever_desktop.ui.plain import plain_tooltip
 from lever_desktop.ui.sync_controller import SyncController
-from lever_desktop.ui.tasks import TaskRunner, in_thread
+from lever_desktop.ui.tasks import Supervisor, TaskRunner, in_thread
 from lever_desktop.ui.ui_state import UiState
 
 _log = logging.getLogger(__name__)
@@ -49,6 +50,7 @@ class MainController(QObject):
                             ("activity", self.activity)):
             w.set_page(key, widget)
         self.sync = SyncController(session, runner, w, self)
+        self.supervisor = Supervisor(runner, parent=self)
         self._last_review_count: int | None = None
         self.tray = self._make_tray()
         self._wire()
@@ -61,6 +63,7 @@ class MainController(QObject):
         self.sync.activity.connect(self.activity.add)
         self.sync.connection_changed.connect(lambda online: online and self.outbox.wake(now=True))
         self.outbox.activity.connect(self.activity.add)
+        self.supervisor.restarting.connect(self._task_restarting)
         self.outbox.unreachable.connect(self.sync.set_outbox_unreachable)
         self.outbox.draft_moved.connect(self._draft_moved)
         self.outbox.flushed.connect(lambda _r: self.refresh_counts())
@@ -103,13 +106,13 @@ class MainController(QObject):
         first_run = await self.session.store.call(cache.count_opportunities) == 0
         last = await self.session.store.call(cache.states, "last_success:")
         self.sync.show_last_sync(max((v for v in last.values() if isinstance(v, (int, float))), default=None))
-        self.sync.start(first_run)
-        self.outbox.start()
+        self.sync.start(first_run, self.supervisor)
+        self.outbox.start(self.supervisor)
         poller = self.session.poller
         if poller is not None:
             self._relay_unsubscribe = poller.subscribe(self._relay_state)
             self._relay_state(poller.state, poller.message)
-            self.runner.run(poller.run(), name="relay poller")
+            self.supervisor.keep("relay poller", poller.run)
         else:
             self.window.status_relay.setText("Relay: not configured")
 
@@ -148,6 +151,11 @@ class MainController(QObject):
         self.runner.run(self.session.store.call(queries.draft_outcome, draft_id), owner=self.window,
                         on_success=show, name="draft outcome")
         self.drafts.reload()
+
+    def _task_restarting(self, name: str, reason: str, delay: float) -> None:
+        text = f"The {name} stopped unexpectedly ({reason}); restarting in {delay:.0f} s. Details are in the log."
+        self.window.statusBar().showMessage(text, int(max(delay, 10.0) * 1000))
+        self.activity.add("app", text)
 
     def _relay_state(self, state: str, message: str) -> None:
         text = {"connected": "Relay: connected", "idle": "Relay: starting", "unreachable": "Relay: unreachable",

@@ -16,7 +16,7 @@ from PySide6.QtCore import QObject, Qt, Signal
 from lever_desktop.review.lifecycle import attention_words
 from lever_desktop.ui import queries
 from lever_desktop.ui.pages import TablePage
-from lever_desktop.ui.tasks import TaskRunner
+from lever_desktop.ui.tasks import Supervisor, TaskRunner
 
 _log = logging.getLogger(__name__)
 HEADERS = ("Candidate", "State", "Why", "Attempts", "Last error", "Approved")
@@ -39,8 +39,8 @@ class OutboxController(QObject):
         self._send_now = False
         self.task: asyncio.Task | None = None
 
-    def start(self) -> None:
-        self.task = self.runner.run(self._loop(), name="outbox")
+    def start(self, supervisor: Supervisor) -> None:
+        self.task = supervisor.keep("outbox", self._loop)
 
     def wake(self, *, now: bool = False) -> None:
         """Something was approved (or Lever is back): flush soon; ``now`` ignores back-off."""

@@ -14,7 +14,7 @@ from PySide6.QtCore import QObject, Signal
 
 from lever_desktop.sync.events import SyncEvent, SyncState
 from lever_desktop.ui.main_window import MainWindow
-from lever_desktop.ui.tasks import TaskRunner
+from lever_desktop.ui.tasks import Supervisor, TaskRunner
 
 # While offline, an incremental pass (one cheap request per resource) probes Lever this often.
 PROBE_DELAYS_S = (2.0, 5.0, 10.0, 20.0, 30.0, 60.0)
@@ -50,12 +50,12 @@ class SyncController(QObject):
             self._unsubscribe()
             self._unsubscribe = None
 
-    def start(self, first_run: bool) -> None:
-        """Start the periodic scheduler (it syncs at once whatever is due)."""
+    def start(self, first_run: bool, supervisor: Supervisor) -> None:
+        """Start the periodic scheduler (it syncs at once whatever is due), kept alive by ``supervisor``."""
         self.bootstrapping = first_run
         if first_run:
             self.window.statusBar().showMessage("First sync: downloading your Lever data…")
-        self.runner.run(self.engine.run_scheduler(), name="sync scheduler")
+        supervisor.keep("sync scheduler", self.engine.run_scheduler)
 
     def sync_now(self) -> None:
         """Ctrl+R: joins the pass that is already running instead of starting a second one."""

@@ -120,6 +120,49 @@ class TaskRunner(QObject):
             await asyncio.gather(*tasks, return_exceptions=True)
 
 
+class Supervisor(QObject):
+    """Keeps the app's long-running tasks (relay poller, outbox loop, sync scheduler) alive.
+
+    Such a task is meant to run until quit; if it fails unexpectedly, everything it serves
+    stops with it (drafts stay on the relay, approvals in the outbox) and nobody would know.
+    So it is restarted after a back-off that doubles with each failure in a row (``backoff`` =
+    (first, cap) seconds; a run that lasted ``healthy_after`` s starts the count over), each
+    failure is logged in full, and ``restarting(name, reason, delay)`` lets the window say so.
+    Cancelling (quitting) still stops it: the runner tracks the supervising task.
+    """
+
+    restarting = Signal(str, str, float)  # task name, what went wrong (one line), seconds until restart
+
+    def __init__(self, runner: TaskRunner, *, backoff: tuple[float, float] = (2.0, 300.0),
+                 healthy_after: float = 600.0, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.runner = runner
+        self.backoff, self.healthy_after = backoff, healthy_after
+        self.restarts: dict[str, int] = {}
+
+    def keep(self, name: str, start: Callable[[], Coroutine[Any, Any, Any]]) -> asyncio.Task[Any] | None:
+        """Run ``start()`` now, and again after each unexpected failure, until it returns or is cancelled."""
+        return self.runner.run(self._keep(name, start), name=name)
+
+    async def _keep(self, name: str, start: Callable[[], Coroutine[Any, Any, Any]]) -> None:
+        loop = asyncio.get_running_loop()
+        failures = 0
+        while True:
+            began = loop.time()
+            try:
+                await start()
+                return
+            except Exception as e:  # noqa: BLE001 - the task must come back; the log gets everything
+                failures = 1 if loop.time() - began >= self.healthy_after else failures + 1
+                first, cap = self.backoff
+                delay = min(cap, first * 2 ** min(failures - 1, 16))
+                self.restarts[name] = self.restarts.get(name, 0) + 1
+                _log.error("%s stopped unexpectedly; restarting in %.0f s", name, delay, exc_info=e)
+                if alive(self):
+                    self.restarting.emit(name, type(e).__name__, delay)
+                await asyncio.sleep(delay)
+
+
 async def in_thread(fn: Callable[..., T], *args: Any) -> T:
     """Blocking work (big JSON, file reads) off the GUI thread.
 

@@ -63,7 +63,7 @@ async def test_genuine_deliveries_are_dispatched_and_the_cursor_saved(relay, sto
     post(relay, signed_delivery("interviewCreated", {"opportunityId": "opp-3"}, SIG["interviewCreated"]))
     poller = make_poller(relay)
     assert await poller.poll_once() == 3
-    assert poller.dispatcher.calls == [("refresh_opportunity", "opp-1"), ("tombstone", "opp-2"),
+    assert poller.dispatcher.calls == [("refresh_opportunity", "opp-1"), ("refresh_opportunity", "opp-2"),
                                        ("refresh_interviews", "opp-3")]
     assert poller.stats.accepted == 3 and poller.state == CONNECTED
     assert await store.call(queries.get_state, ledger.cursor_key(relay.url)) == 3
@@ -73,21 +73,24 @@ async def test_genuine_deliveries_are_dispatched_and_the_cursor_saved(relay, sto
 async def test_forged_unsigned_and_malformed_are_kept_counted_and_never_acted_on(relay, store, make_poller):
     genuine = stage_change("opp-real")
     forged = {**stage_change("opp-evil"), "signature": "0" * 64}
-    stolen = {**genuine, "data": {"opportunityId": "opp-evil"}}  # data is not signed: only a hint...
+    stolen = {**genuine, "data": {"opportunityId": "opp-evil"}}  # data is not signed: only a hint
     post(relay, {**stage_change("opp-evil"), "token": genuine["token"], "signature": "f" * 64})  # shadow try
     post(relay, forged)
     post(relay, {k: v for k, v in stage_change("opp-evil").items() if k != "signature"})
     post(relay, {"event": "candidateStageChange", "data": {"opportunityId": "opp-evil"}, "signature": "x"})
     post(relay, genuine)
-    post(relay, stolen)  # ...and a replayed token is a duplicate, whatever its data says
+    post(relay, stolen)  # to re-read: never a duplicate that could shadow the genuine one
+    post(relay, genuine)  # a Lever retry is a duplicate
     poller = make_poller(relay)
     await poller.poll_once()
-    assert poller.dispatcher.calls == [("refresh_opportunity", "opp-real")]
-    assert poller.stats.rejected == {"bad-signature": 2, "unsigned": 1, "malformed": 1}
-    assert poller.stats.duplicates == 1 and poller.stats.accepted == 1
+    assert poller.dispatcher.calls == [("refresh_opportunity", "opp-real"), ("refresh_opportunity", "opp-evil")]
+    # The relay itself sets aside what cannot be a Lever delivery (no signature, no token).
+    assert poller.stats.rejected == {"bad-signature": 2, "relay:not-a-lever-delivery": 2}
+    assert poller.stats.duplicates == 1 and poller.stats.accepted == 2
     rows = deliveries_table(store)
-    assert sorted(r[2] for r in rows if r[1] == "rejected") == ["bad-signature", "bad-signature", "malformed",
-                                                                 "unsigned"]
+    assert sorted(r[2] for r in rows if r[1] == "rejected") == ["bad-signature", "bad-signature",
+                                                                 "relay:not-a-lever-delivery",
+                                                                 "relay:not-a-lever-delivery"]
 
 
 async def test_replays_are_ignored_across_restarts(relay, store, make_poller):

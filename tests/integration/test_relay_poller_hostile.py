@@ -120,3 +120,59 @@ def test_loopback_http_and_any_https_are_fine():
     assert check_relay_url("http://127.0.0.1:8790/") == "http://127.0.0.1:8790"
     assert check_relay_url("http://[::1]:8790") == "http://[::1]:8790"
     assert check_relay_url("https://relay.example.com") == "https://relay.example.com"
+
+
+def _deliveries(store) -> list[tuple]:
+    def q(conn):
+        import sqlalchemy as sa
+
+        from lever_desktop.store.schema import webhook_deliveries as w
+        return [tuple(r) for r in conn.execute(sa.select(w.c.verdict, w.c.reason, w.c.body).order_by(w.c.id))]
+    return store.call_sync(q)
+
+
+class PoisonDraftDispatcher(RecordingDispatcher):
+    async def receive_draft(self, doc: dict):
+        if doc.get("draftId") == "poison":
+            raise RuntimeError("intake bug on this one draft")
+        return await super().receive_draft(doc)
+
+
+async def test_poison_items_are_rejected_with_their_reason_and_the_feed_moves_past_them(hostile):
+    # JSON allows a lone surrogate ("\ud800"); UTF-8, the signature check and SQLite do not. One such
+    # item used to stop every poll at it (UnicodeEncodeError) until the relay purged it 30 days later.
+    lone = '{"items": [{"seq": 1, "kind": "lever-webhook", "receivedAt": 0, "body": {"a": "\\ud800"}},'
+    lone += ' {"seq": 2, "kind": "draft", "receivedAt": 0, "body": {"draftId": "d\\udfff"}}'
+    page = json.dumps({"items": [item(3, {"draftId": "poison"}, kind="draft"),
+                                 item(4, {"kind": "lever-webhook", "reason": "oversize", "size": 1 << 20},
+                                      kind="rejected"),
+                                 item(5, stage("opp-ok")), item(6, {"draftId": "d-ok"}, kind="draft")]})
+    raw = (lone + ", " + page[len('{"items": ['):]).encode()
+    poller, _ = hostile([raw])
+    poller.dispatcher = PoisonDraftDispatcher()
+
+    stats = await poller.drain()
+
+    assert poller.dispatcher.calls == [("refresh_opportunity", "opp-ok")]
+    assert [d["draftId"] for d in poller.dispatcher.drafts] == ["d-ok"]
+    assert stats.rejected == {"undecodable": 2, "unprocessable": 1, "relay:oversize": 1}
+    assert poller.cursor == 6 and await poller.store.call(ledger.load_cursor, ledger.cursor_key(poller.url)) == 6
+    rows = _deliveries(poller.store)
+    assert sorted(r[1] for r in rows if r[0] == "rejected") == ["relay:oversize", "undecodable", "undecodable",
+                                                                "unprocessable"]
+    lone_record = json.loads(next(r[2] for r in rows if r[1] == "undecodable"))
+    assert lone_record["head"] == '{"a":"\\ud800"}' and lone_record["size"] == 11
+
+
+async def test_a_rejected_body_is_kept_as_a_bounded_record(hostile):
+    big = stage("opp-big")
+    big["data"]["padding"] = "é" * (1024 * 1024)
+    poller, _ = hostile([{"items": [item(1, big), item(2, {"x": "y" * 500_000})]}])
+    await poller.poll_once()
+    assert poller.stats.rejected == {"oversize": 1, "unsigned": 1}
+    rows = _deliveries(poller.store)
+    assert [r[1] for r in rows] == ["oversize", "unsigned"]
+    for _verdict, _reason, body in rows:
+        record = json.loads(body)
+        assert set(record) == {"size", "sha256", "head"} and record["size"] > 500_000
+        assert len(record["head"].encode()) <= 1024 and len(body) < 1400

@@ -8,6 +8,7 @@ import time
 
 import httpx
 import pytest
+from relay_fixtures import lever_shaped, wait_for_reader
 
 JSON = {"Content-Type": "application/json"}
 
@@ -30,7 +31,9 @@ def test_webhooks_are_stored_verbatim_and_fed_in_order(any_relay):
     r = any_relay
     # Odd spacing, key order and non-ASCII must come back byte for byte: the app checks signatures
     # and de-duplicates on what Lever actually sent.
-    bodies = ['{"z": 1,   "a": "é\\u00e9", "n": [1, 2.50]}', '{"event":"candidateHired","token":"t2"}']
+    bodies = ['{"z": 1,   "a": "é\\u00e9", "n": [1, 2.50], "event": "e", "token": "t1", "signature": "s", '
+              '"triggeredAt": 1}',
+              '{"event":"candidateHired","token":"t2","signature":"s2","triggeredAt":1431454330072,"data":{}}']
     for b in bodies:
         resp = httpx.post(r.url + "/lever/webhooks", content=b.encode(), headers=JSON)
         assert resp.status_code == 200
@@ -114,6 +117,16 @@ def test_bad_feed_parameters_are_refused(relay):
         assert resp.json()["error"] == "bad-parameter"
 
 
+def test_feed_parameters_take_ascii_digits_only(relay):
+    # int() takes all of these ("١٢" is 12 in Arabic-Indic digits); the relay must not.
+    for name in ("after", "limit", "wait"):
+        for value in ("\u0661\u0662", "+5", " 5", "5 ", "1_0", "\uff15", "1" * 20):
+            resp = httpx.get(relay.feed_url, params={name: value}, headers=relay.reader_headers())
+            assert resp.status_code == 400, (name, value, resp.text)
+            assert resp.json()["error"] == "bad-parameter" and "0-9" in resp.json()["message"]
+    assert _feed(relay, after="0", limit="7", wait="0") == {"items": [], "next": 0}
+
+
 def test_long_poll_holds_then_wakes_at_once_on_insert(any_relay):
     r = any_relay
     started = time.monotonic()
@@ -132,9 +145,9 @@ def test_long_poll_holds_then_wakes_at_once_on_insert(any_relay):
     t.start()
     listening.wait()
     posted_at = time.monotonic()
-    assert httpx.post(r.url + "/lever/webhooks", json={"id": "x"}, headers=JSON).status_code == 200
+    assert httpx.post(r.url + "/lever/webhooks", json=lever_shaped(id="x"), headers=JSON).status_code == 200
     t.join(timeout=25)
-    assert [i["body"] for i in result["feed"]["items"]] == [{"id": "x"}]
+    assert [i["body"]["id"] for i in result["feed"]["items"]] == ["x"]
     assert result["at"] - posted_at < 2.0
 
 
@@ -151,10 +164,7 @@ def test_healthz_and_prompt_shutdown_with_a_waiting_reader(relay):
 
     t = threading.Thread(target=reader)
     t.start()
-    deadline = time.monotonic() + 10
-    while httpx.get(relay.url + "/healthz").json()["waiting"] < 1:
-        assert time.monotonic() < deadline, "the reader never reached the relay"
-        t.join(timeout=0.05)
+    wait_for_reader(relay, t)
     started = time.monotonic()
     relay.stop()
     t.join(timeout=30)
@@ -162,3 +172,68 @@ def test_healthz_and_prompt_shutdown_with_a_waiting_reader(relay):
     assert relay.proc.returncode in (0, -15)
     assert "Application shutdown complete" in relay.log_text()
     assert time.monotonic() - started < 8
+
+
+def test_anonymous_bodies_that_cannot_be_lever_deliveries_are_kept_as_bounded_records(relay):
+    sizes = []
+    db = relay.db_url.removeprefix("sqlite:///")
+    import os
+
+    before = os.path.getsize(db)
+    big = {"event": "candidateStageChange", "data": {"pad": "x" * (1024 * 1024 - 100)}}  # no signature
+    for _ in range(20):
+        assert httpx.post(relay.url + "/lever/webhooks", json=big).status_code == 200
+    padded = lever_shaped(data={"pad": "y" * 20_000})  # shaped like one, but no Lever delivery is 20 KB
+    assert httpx.post(relay.url + "/lever/webhooks", json=padded).status_code == 200
+    assert httpx.post(relay.url + "/lever/webhooks", json={"hello": "x"}).status_code == 200
+    items = _feed(relay, limit=100)["items"]
+    assert [i["kind"] for i in items] == ["rejected"] * 22
+    for i in items:
+        sizes.append(i["body"]["size"])
+        assert set(i["body"]) == {"kind", "reason", "size", "sha256", "head"}
+        assert len(i["body"]["head"].encode()) <= 1024
+    assert [i["body"]["reason"] for i in items] == ["oversize"] * 21 + ["not-a-lever-delivery"]
+    assert min(sizes[:21]) > 20_000
+    assert os.path.getsize(db) - before < 200 * 1024  # 20 MB posted
+
+
+def test_lone_surrogates_are_refused_at_the_door(relay):
+    for path, headers in (("/lever/webhooks", {}), ("/drafts", relay.ingest_headers())):
+        resp = httpx.post(relay.url + path, content=b'{"event": "x", "a": "\\ud800"}',
+                          headers={**JSON, **headers})
+        assert resp.status_code == 400 and resp.json()["error"] == "invalid-json", resp.text
+    ok = httpx.post(relay.url + "/lever/webhooks", content=b'{"a": "\\ud83d\\ude00"}', headers=JSON)  # a pair
+    assert ok.status_code == 200
+    assert [i["kind"] for i in _feed(relay)["items"]] == ["rejected"]
+
+
+def test_a_feed_page_holds_a_bounded_number_of_bytes(relay):
+    draft = {"schema": "lever-desktop/draft@1", "draftId": "d", "pad": "z" * 900_000}
+    for _ in range(12):
+        assert httpx.post(relay.url + "/drafts", json=draft, headers=relay.ingest_headers()).status_code == 200
+    page = httpx.get(relay.feed_url, params={"after": 0, "limit": 1000}, headers=relay.reader_headers())
+    assert page.status_code == 200
+    assert 1 <= len(page.json()["items"]) <= 5 and len(page.content) < 5 * 1024 * 1024
+    seen, cursor = 0, 0
+    while True:  # following the cursor still yields everything, a few megabytes at a time
+        items = _feed(relay, after=cursor, limit=1000)["items"]
+        if not items:
+            break
+        seen, cursor = seen + len(items), items[-1]["seq"]
+    assert seen == 12
+
+
+def test_the_database_file_is_private(relay_factory, tmp_path):
+    import os
+    import stat
+
+    relay = relay_factory(f"sqlite:///{tmp_path / 'private.sqlite3'}")
+    assert httpx.post(relay.url + "/lever/webhooks", json=lever_shaped()).status_code == 200
+    for name in ("private.sqlite3", "private.sqlite3-wal", "private.sqlite3-shm"):
+        mode = stat.S_IMODE(os.stat(tmp_path / name).st_mode)
+        assert mode == 0o600, (name, oct(mode))
+    old = tmp_path / "old.sqlite3"  # left world-readable by an older relay
+    old.touch(mode=0o644)
+    os.chmod(old, 0o644)
+    relay_factory(f"sqlite:///{old}")
+    assert stat.S_IMODE(os.stat(old).st_mode) == 0o600

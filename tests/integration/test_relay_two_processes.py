@@ -7,6 +7,7 @@ import time
 
 import httpx
 import pytest
+from relay_fixtures import lever_shaped, wait_for_reader
 
 PRODUCERS = 4
 PER_PRODUCER = 60
@@ -15,7 +16,7 @@ PER_PRODUCER = 60
 def _ingest(url: str, producer: int, errors: list) -> None:
     with httpx.Client(timeout=30) as client:
         for i in range(PER_PRODUCER):
-            resp = client.post(url + "/lever/webhooks", json={"id": f"p{producer}-{i:03d}", "n": i})
+            resp = client.post(url + "/lever/webhooks", json=lever_shaped(id=f"p{producer}-{i:03d}", n=i))
             if resp.status_code != 200:
                 errors.append(resp.text)
 
@@ -84,12 +85,9 @@ def test_a_reader_on_one_relay_is_woken_by_an_insert_on_the_other(database, rela
 
     t = threading.Thread(target=reader)
     t.start()
-    deadline = time.monotonic() + 10
-    while httpx.get(a.url + "/healthz").json()["waiting"] < 1:
-        assert time.monotonic() < deadline
-        t.join(timeout=0.05)
+    wait_for_reader(a, t)
     posted = time.monotonic()
-    assert httpx.post(b.url + "/lever/webhooks", json={"id": "from-b"}).status_code == 200
+    assert httpx.post(b.url + "/lever/webhooks", json=lever_shaped(id="from-b")).status_code == 200
     t.join(timeout=30)
     assert [i["body"]["id"] for i in result["feed"]["items"]] == ["from-b"]
     assert result["at"] - posted < 2.0

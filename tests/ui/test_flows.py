@@ -363,3 +363,54 @@ def test_the_outcome_line_shows_text_from_lever_as_typed(qtbot):
     editor.set_outcome("Lever did not delete form <img src=x>: <b>gone</b>", "error")
     assert editor.outcome.textFormat() == Qt.TextFormat.PlainText
     assert editor.outcome.text() == "Lever did not delete form <img src=x>: <b>gone</b>"
+
+
+def test_a_background_task_that_dies_restarts_and_the_status_bar_says_so(shell, sandbox, qtbot, monkeypatch):
+    from lever_desktop.sync.engine import SyncEngine
+
+    original, runs = SyncEngine.run_scheduler, []
+
+    async def flaky(self):
+        runs.append(1)
+        if len(runs) == 1:
+            raise RuntimeError("scheduler bug")
+        await original(self)
+
+    monkeypatch.setattr(SyncEngine, "run_scheduler", flaky)
+    run(qtbot, shell.open_account(config.Account(api_key=sandbox.api_key, base_url=sandbox.base_url)))
+    bar = shell.window.statusBar()
+    qtbot.waitUntil(lambda: "sync scheduler stopped unexpectedly (RuntimeError)" in bar.currentMessage(),
+                    timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: len(runs) == 2, timeout=TIMEOUT)  # back after its back-off
+    qtbot.waitUntil(lambda: shell.session.engine.last_report is not None, timeout=TIMEOUT)
+    assert shell.session.engine.last_report.ok
+
+
+def test_a_relay_poller_that_dies_comes_back_and_the_drafts_still_arrive(shell, qtbot, monkeypatch):
+    """The poller task used to die for good on one unexpected error: nothing more from the relay."""
+    from lever_desktop.relay.client import FeedPoller
+
+    monkeypatch.setattr(sandbox_mode, "SANDBOX_OPPORTUNITIES", 30)
+    monkeypatch.setattr(sandbox_mode, "INTERVIEW_EVERY_S", None)
+    monkeypatch.setattr(sandbox_mode, "FIRST_RUN_DRAFTS", 2)
+    original, polls = FeedPoller.poll_once, []
+
+    async def first_poll_fails(self, wait=0):
+        polls.append(wait)
+        if len(polls) == 1:
+            raise RuntimeError("unexpected poller bug")
+        return await original(self, wait)
+
+    monkeypatch.setattr(FeedPoller, "poll_once", first_poll_fails)
+    main = asyncio.ensure_future(shell.main())
+    qtbot.waitUntil(lambda: _first_run_dialog() is not None, timeout=TIMEOUT)
+    qtbot.mouseClick(_first_run_dialog().try_sandbox, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: shell.controller is not None, timeout=TIMEOUT)
+    bar = shell.window.statusBar()
+    qtbot.waitUntil(lambda: "relay poller stopped unexpectedly (RuntimeError)" in bar.currentMessage(),
+                    timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: shell.controller.drafts.list.model.rowCount() == 2, timeout=TIMEOUT)
+    assert len(polls) > 1
+    shell.window.close()
+    qtbot.waitUntil(main.done, timeout=TIMEOUT)
+    assert main.result() == 0

@@ -86,3 +86,41 @@ def _alive(obj):
     import shiboken6
 
     return shiboken6.isValid(obj)
+
+
+def test_a_supervised_task_that_fails_restarts_with_backoff_and_says_so(runner, error_path, qtbot):
+    from lever_desktop.ui.tasks import Supervisor
+
+    supervisor = Supervisor(runner, backoff=(0.01, 0.02))
+    said = []
+    supervisor.restarting.connect(lambda name, reason, delay: said.append((name, reason, delay)))
+    starts = []
+    forever = asyncio.Event()
+
+    async def poller():
+        starts.append(len(starts))
+        if len(starts) <= 3:
+            raise UnicodeEncodeError("utf-8", "\ud800", 0, 1, "surrogates not allowed")
+        await forever.wait()
+
+    task = supervisor.keep("relay poller", poller)
+    qtbot.waitUntil(lambda: len(starts) == 4, timeout=5000)
+    assert said == [("relay poller", "UnicodeEncodeError", d) for d in (0.01, 0.02, 0.02)]
+    assert not task.done() and not error_path.errors  # alive again; no crash dialog for a restart
+    task.cancel()  # quitting still stops it
+    qtbot.waitUntil(task.done, timeout=5000)
+    assert task.cancelled() and len(starts) == 4
+
+
+def test_a_supervised_task_that_finishes_is_not_restarted(runner, qtbot):
+    from lever_desktop.ui.tasks import Supervisor
+
+    supervisor = Supervisor(runner, backoff=(0.01, 0.02))
+    starts = []
+
+    async def once():
+        starts.append(1)
+
+    with qtbot.waitSignal(runner.idle, timeout=5000):
+        supervisor.keep("outbox", once)
+    assert starts == [1] and supervisor.restarts == {}

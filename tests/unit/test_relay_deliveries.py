@@ -24,7 +24,7 @@ def test_lever_test_vector_is_accepted():
             "data": {"opportunityId": "opp-1", "toStageId": "s2"}}
     v = _judge(body, now=1431454330072 + 1000)
     assert v.accepted and v.action == Action("refresh_opportunity", "opp-1")
-    assert v.dedup_key == body["token"]
+    assert v.dedup_key.startswith(body["token"] + ":")
 
 
 @pytest.mark.parametrize(
@@ -32,7 +32,8 @@ def test_lever_test_vector_is_accepted():
     [
         ("candidateStageChange", {"opportunityId": "o1"}, Action("refresh_opportunity", "o1")),
         ("applicationCreated", {"candidateId": "o2"}, Action("refresh_opportunity", "o2")),
-        ("candidateDeleted", {"opportunityId": "o3"}, Action("tombstone", "o3")),
+        # Never a tombstone from unsigned data: a re-read, and only Lever's 404 deletes.
+        ("candidateDeleted", {"opportunityId": "o3"}, Action("refresh_opportunity", "o3")),
         ("interviewUpdated", {"opportunityId": "o4", "interviewId": "i"}, Action("refresh_interviews", "o4")),
         ("contactUpdated", {"contactId": "c1"}, Action("refresh_contact", "c1")),
     ],
@@ -94,3 +95,14 @@ def test_rejected_items_never_take_a_bare_token_as_key():
     key = rejected_key("lever-webhook", canonical(body))
     assert body["token"] not in key and key.startswith("rejected:")
     assert key == rejected_key("lever-webhook", canonical(body))  # the same forgery twice: one record
+
+
+def test_a_retargeted_copy_never_shares_the_genuine_deliverys_key():
+    """data is unsigned: a copy of a genuine delivery with other ids verifies too. It must not
+    shadow the genuine one (de-duplicated away), and a true Lever retry must still be one."""
+    genuine = signed_delivery("candidateDeleted", {"opportunityId": "opp-a"}, SIG, at=NOW)
+    retargeted = {**genuine, "data": {"opportunityId": "opp-b"}}
+    g, r = _judge(genuine), _judge(retargeted)
+    assert g.accepted and r.accepted  # both are hints to re-read Lever
+    assert g.dedup_key != r.dedup_key
+    assert _judge(dict(genuine)).dedup_key == g.dedup_key

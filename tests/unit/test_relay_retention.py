@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 
 import httpx
+from relay_fixtures import lever_shaped
 
 from lever_desktop.relay.server import DAY_MS, RelayConfig, create_app
 from lever_desktop.relay.storage import FeedItem, FeedStore
@@ -31,10 +32,10 @@ async def test_purge_drops_old_items_and_numbers_keep_growing(tmp_path):
     app = _app(tmp_path, clock)
     async with _running(app) as client:
         for i in range(3):
-            assert (await client.post("/lever/webhooks", json={"id": i})).status_code == 200
+            assert (await client.post("/lever/webhooks", json=lever_shaped(id=i))).status_code == 200
         clock[0] += 29 * 86400
         assert app.state.purge() == 0  # 29 days old: kept
-        assert (await client.post("/lever/webhooks", json={"id": "recent"})).status_code == 200
+        assert (await client.post("/lever/webhooks", json=lever_shaped(id="recent"))).status_code == 200
         clock[0] += 1.5 * 86400
         assert app.state.purge() == 3
         feed = (await client.get("/v1/feed", params={"after": 0}, headers=READER)).json()
@@ -42,14 +43,14 @@ async def test_purge_drops_old_items_and_numbers_keep_growing(tmp_path):
         clock[0] += 31 * 86400
         assert app.state.purge() == 1
         # Everything is gone, yet the next item is 5: a reader's cursor at 4 never skips it.
-        assert (await client.post("/lever/webhooks", json={"id": "next"})).json() == {"seq": 5}
+        assert (await client.post("/lever/webhooks", json=lever_shaped(id="next"))).json() == {"seq": 5}
         assert (await client.get("/v1/feed", params={"after": 4}, headers=READER)).json()["items"][0]["seq"] == 5
 
 
 async def test_a_restarted_relay_purges_at_start(tmp_path):
     clock = [1_700_000_000.0]
     async with _running(_app(tmp_path, clock, retention_days=1)) as client:
-        await client.post("/lever/webhooks", json={"id": "old"})
+        await client.post("/lever/webhooks", json=lever_shaped(id="old"))
     clock[0] += 2 * 86400
     async with _running(_app(tmp_path, clock, retention_days=1)) as client:
         assert (await client.get("/v1/feed", headers=READER)).json() == {"items": [], "next": 0}
