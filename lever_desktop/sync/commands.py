@@ -7,9 +7,9 @@ import asyncio
 import json
 import sys
 
-from lever_desktop import config
+from lever_desktop import config, messages
 from lever_desktop.lever.client import LeverClient
-from lever_desktop.lever.errors import LeverAuthError, LeverUnavailable
+from lever_desktop.lever.errors import LeverAuthError, LeverError
 from lever_desktop.store import Store, StoreError
 from lever_desktop.sync.engine import SyncEngine
 from lever_desktop.sync.events import SyncReport
@@ -33,15 +33,16 @@ async def _sync(account: config.Account, full: bool) -> SyncReport:
         store.close()
 
 
+# Whatever stopped it, a sync keeps what it fetched (the walk's cursors are saved as it goes).
+RESUMES = "What was fetched is kept; the next sync resumes from there."
+
+
 def _advice(report: SyncReport) -> str:
     err = report.error
-    if isinstance(err, LeverAuthError):
-        return ("Lever refused this API key's permissions" if err.forbidden else "Lever rejected the API key") + (
-            " — check the key in Settings or LEVER_API_KEY."
-        )
-    if isinstance(err, LeverUnavailable):
-        return "Lever could not be reached — check the network; the next sync resumes where this one stopped."
-    return "The sync stopped; what was fetched is kept and the next sync resumes from there."
+    said = messages.explain(err, messages.CLI) if isinstance(err, LeverError) else None
+    if isinstance(err, LeverAuthError):  # nothing to resume until the key is fixed
+        return said or ""
+    return f"{said} {RESUMES}" if said else f"The sync stopped. {RESUMES}"
 
 
 def run(args: argparse.Namespace) -> int:

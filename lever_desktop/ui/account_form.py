@@ -172,6 +172,6 @@ def _write_secrets(values: dict[str, str]) -> None:
 
 
 def _why(exc: BaseException) -> str:
-    from lever_desktop.ui.messages import explain
+    from lever_desktop.messages import explain
 
     return explain(exc) or f"The key could not be checked ({type(exc).__name__})."

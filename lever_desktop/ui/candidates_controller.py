@@ -16,12 +16,20 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from lever_desktop import config
 from lever_desktop.ui import queries
 from lever_desktop.ui.pages import CandidatesPage, profile_html
-from lever_desktop.ui.table_models import LazyTableModel
+from lever_desktop.ui.table_models import Column, LazyTableModel, format_ms
 from lever_desktop.ui.candidate_index import CandidateIndex
 from lever_desktop.ui.tasks import TaskRunner, in_thread
 
-HEADERS = ("Name", "Headline", "Stage", "Postings", "Owner", "Updated")
-SORT_KEYS = ("name", "headline", "stage", None, "owner", "updated")
+# Of queries.CandidateRow; ``sort`` is the key of CANDIDATE_SORTS and CandidateIndex (the list is sorted in
+# SQL or the index, never in Qt). Headlines and postings are long: hovering shows them whole.
+COLUMNS = (
+    Column("Name", "name", sort="name", tooltip=False, width=200),
+    Column("Headline", "headline", sort="headline", width=260),
+    Column("Stage", "stage", sort="stage", tooltip=False, width=140),
+    Column("Postings", "postings", width=220),
+    Column("Owner", "owner", sort="owner", tooltip=False, width=140),
+    Column("Updated", "updated", time=format_ms, sort="updated", tooltip=False),
+)
 
 
 class CandidatesController(QObject):
@@ -32,8 +40,8 @@ class CandidatesController(QObject):
         self.session = session
         self.runner = runner
         self.model = LazyTableModel(
-            HEADERS, lambda ids: session.store.call(queries.candidate_rows, ids), runner,
-            time_columns=(5,), dim_column=6,
+            COLUMNS, lambda ids: session.store.call(queries.candidate_rows, ids), runner,
+            greyed=lambda row: bool(row.archived_at),
         )
         self.page = CandidatesPage(self.model)
         self._sort = ("updated", True)
@@ -46,9 +54,6 @@ class CandidatesController(QObject):
         self.page.feedback_notice.show_button.clicked.connect(self.show_others_feedback)
         QShortcut(QKeySequence.StandardKey.Find, self.page, self.page.search.setFocus,
                   context=Qt.ShortcutContext.WindowShortcut)
-        header = self.page.table.horizontalHeader()
-        for col, width in enumerate((200, 260, 140, 220, 140)):
-            header.resizeSection(col, width)
 
     def current_filter(self) -> queries.CandidateFilter:
         p = self.page
@@ -106,11 +111,8 @@ class CandidatesController(QObject):
             if row >= 0:
                 self.page.table.selectRow(row)
 
-    def _sort_requested(self, column: int, order: Qt.SortOrder) -> None:
-        key = SORT_KEYS[column]
-        if key is None:
-            return
-        self._sort = (key, order == Qt.SortOrder.DescendingOrder)
+    def _sort_requested(self, key: str, descending: bool) -> None:
+        self._sort = (key, descending)
         self.refilter()
 
     def _selected_id(self) -> str | None:

@@ -6,6 +6,12 @@ sends its errors), threads, the asyncio loop's exception handler and the
 sentence with a way forward; anything else becomes a dialog with copyable,
 redacted details. Each distinct error is shown once per run; the log gets all.
 
+``report`` may be called on any thread (``threading.excepthook`` runs on the
+thread that raised: the sandbox's and the relay's uvicorn threads are real
+sources). It logs there, at once, and hands the rest to the GUI thread through
+a queued signal (as Anki's task manager does): widgets are only ever built on
+the GUI thread, and listeners of ``reported`` may touch theirs.
+
 A hard crash (segfault, abort) cannot run Python: ``faulthandler`` writes it to
 a file in the log dir, and the next start reports that file.
 """
@@ -13,6 +19,7 @@ a file in the log dir, and the next start reports that file.
 from __future__ import annotations
 
 import asyncio
+import collections
 import faulthandler
 import logging
 import sys
@@ -21,7 +28,7 @@ import traceback
 from pathlib import Path
 from typing import Any, Callable, TextIO
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QDialog,
@@ -33,18 +40,20 @@ from PySide6.QtWidgets import (
 
 from lever_desktop import APP_NAME
 from lever_desktop import log as applog
-from lever_desktop.ui.messages import explain
+from lever_desktop.messages import explain
 from lever_desktop.ui.plain import plain_label
 
 _log = logging.getLogger(__name__)
 
 FAULT_FILE = "faulthandler.log"
+KEPT_ERRORS = 50  # the newest errors kept for tests and debugging; a thread failing in a loop must not grow memory
 
 
 class ErrorPath(QObject):
     """Receives every unhandled error of the application."""
 
-    reported = Signal(str, str)  # (summary for people, detail for the log/dialog)
+    reported = Signal(str, str)  # (summary for people, detail for the log/dialog); on the GUI thread
+    _from_thread = Signal(object, str, str, str)  # (error, summary, detail, key) to be shown by the GUI thread
 
     def __init__(self, log_dir: Path | None, *, dialogs: bool = True, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -55,7 +64,8 @@ class ErrorPath(QObject):
         self._fault_file: TextIO | None = None
         self._old_hooks: tuple[Any, Any] | None = None
         self.window: Callable[[], QWidget | None] = lambda: None
-        self.errors: list[BaseException] = []  # tests look here
+        self.errors: collections.deque[BaseException] = collections.deque(maxlen=KEPT_ERRORS)  # tests look here
+        self._from_thread.connect(self._tell, Qt.ConnectionType.QueuedConnection)
 
     # -- installation ------------------------------------------------------
     def install(self, loop: asyncio.AbstractEventLoop | None = None) -> None:
@@ -110,9 +120,9 @@ class ErrorPath(QObject):
 
     # -- reporting -----------------------------------------------------------
     def report(self, exc: BaseException, context: str = "") -> None:
+        """Log ``exc`` now and tell the person on the GUI thread; safe to call from any thread."""
         if isinstance(exc, (KeyboardInterrupt, SystemExit, asyncio.CancelledError)):
             return
-        self.errors.append(exc)
         detail = applog.redact("".join(traceback.format_exception(exc)))
         summary = explain(exc)
         if summary is None:
@@ -126,6 +136,17 @@ class ErrorPath(QObject):
         else:
             _log.warning("%s (%s): %s", summary, context, type(exc).__name__)
             key, detail = summary, ""
+        if QThread.currentThread() is self.thread():
+            self._tell(exc, summary, detail, key)
+            return
+        try:
+            self._from_thread.emit(exc, summary, detail, key)
+        except RuntimeError:  # the path itself is gone (the app is closing): the log has it
+            pass
+
+    @Slot(object, str, str, str)
+    def _tell(self, exc: BaseException, summary: str, detail: str, key: str) -> None:
+        self.errors.append(exc)
         self.reported.emit(summary, detail)
         self._show(summary, detail, key=key)
 

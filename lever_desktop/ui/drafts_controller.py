@@ -9,7 +9,7 @@ the form; a submitted draft can be amended or withdrawn from Lever.
 from __future__ import annotations
 
 import time
-from typing import Any
+from typing import Any, NamedTuple
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -24,10 +24,28 @@ from lever_desktop.ui import queries
 from lever_desktop.ui.draft_editor import DraftEditor
 from lever_desktop.ui.pages import TablePage
 from lever_desktop.ui.plain import plain_message_box, plain_tooltip
-from lever_desktop.ui.table_models import format_ms, format_ms_short
+from lever_desktop.ui.table_models import KEY_ROLE, Column, format_ms, format_ms_short
 from lever_desktop.ui.tasks import TaskRunner, dialog_result
 
-HEADERS = ("Candidate", "Form", "⚠", "State", "Received", "Interviewer")
+
+class ReviewRow(NamedTuple):
+    """One line of the drafts list."""
+
+    draft_id: str
+    candidate: str | None
+    form: str | None
+    flags: int | None  # how many things to check; None (an empty cell, not "0") when nothing
+    state: str
+    received: int | None
+    interviewer: str | None
+
+
+# Candidate and form share what is left of the default width; the interviewer (an e-mail
+# address) stretches into any room beyond.
+COLUMNS = (Column("Candidate", "candidate", width=106), Column("Form", "form", width=88), Column("⚠", "flags"),
+           Column("State", "state"), Column("Received", "received", time=format_ms_short),
+           Column("Interviewer", "interviewer"))
+FITTED = ("flags", "state", "received")  # take what their contents need (a short list: cheap), never clipped
 
 
 class DraftsController(QObject):
@@ -40,8 +58,8 @@ class DraftsController(QObject):
         super().__init__(parent)
         self.session = session
         self.runner = runner
-        self.list = TablePage(HEADERS, title="Drafts waiting for your review, oldest first.", time_columns=(4,),
-                              time_format=format_ms_short, sort=(4, Qt.SortOrder.AscendingOrder), fit_columns=False)
+        self.list = TablePage(COLUMNS, key="draft_id", title="Drafts waiting for your review, oldest first.",
+                              sort=("received", Qt.SortOrder.AscendingOrder), fit_columns=False)
         self.editor = DraftEditor()
         self.page = QSplitter(Qt.Orientation.Horizontal)
         self.page.addWidget(self.list)
@@ -68,24 +86,17 @@ class DraftsController(QObject):
             # Text fields take J/K as typing (they override shortcuts for printable keys).
             QShortcut(QKeySequence(key), self.page, lambda d=delta: self.step(d),
                       context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        # Flags, state and received take what their contents need (a short list: cheap), so
-        # they are never clipped; candidate and form share what is left of the default width,
-        # and the interviewer column (an e-mail address) stretches into any room beyond.
         header = self.list.table.horizontalHeader()
-        for col in (2, 3, 4):
-            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
-        for col, width in ((0, 106), (1, 88)):
-            header.resizeSection(col, width)
+        for field in FITTED:
+            header.setSectionResizeMode(self.list.model.column_of(field), QHeaderView.ResizeMode.ResizeToContents)
 
     # -- list ----------------------------------------------------------------
     def reload(self) -> None:
         def fill(rows: list[tuple]) -> None:
             keep = self.draft_id
             self.list.model.set_rows(
-                [(name, form, flags or None, queries.DRAFT_STATE_LABELS.get(state, state), received, who)
-                 for _id, name, form, who, flags, received, state in rows],
-                keys=[r[0] for r in rows],
-            )
+                [ReviewRow(draft_id, name, form, flags or None, queries.DRAFT_STATE_LABELS.get(state, state), received,
+                           who) for draft_id, name, form, who, flags, received, state in rows])
             if keep and keep in self.list.model.keys():
                 self._select(keep, load=False)
             elif rows and self.draft_id is None:
@@ -107,7 +118,7 @@ class DraftsController(QObject):
     def _selected(self, current, _previous=None) -> None:
         if not current.isValid():
             return
-        draft_id = self.list.model.key_at(self.list.proxy.mapToSource(current).row())
+        draft_id = current.data(KEY_ROLE)
         if draft_id and draft_id != self.draft_id:
             self.open(draft_id)
 

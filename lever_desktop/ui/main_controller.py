@@ -25,11 +25,16 @@ from lever_desktop.ui.outbox_controller import OutboxController
 from lever_desktop.ui.pages import ActivityPage, TablePage
 from lever_desktop.ui.plain import plain_tooltip
 from lever_desktop.ui.sync_controller import SyncController
+from lever_desktop.ui.table_models import Column, format_ms
 from lever_desktop.ui.tasks import Supervisor, TaskRunner, in_thread
 from lever_desktop.ui.ui_state import UiState
 
 _log = logging.getLogger(__name__)
 COUNTS_EVERY_MS = 5_000
+POSTING_COLUMNS = (  # of queries.PostingRow
+    Column("Posting", "title"), Column("State", "state"), Column("Team", "team"), Column("Location", "location"),
+    Column("Hiring manager", "hiring_manager"), Column("Candidates", "candidates"),
+    Column("Updated", "updated", time=format_ms))
 
 
 class MainController(QObject):
@@ -41,8 +46,7 @@ class MainController(QObject):
         self.candidates = CandidatesController(session, runner, self)
         self.drafts = DraftsController(session, runner, self)
         self.outbox = OutboxController(session, runner, self)
-        self.postings = TablePage(("Posting", "State", "Team", "Location", "Hiring manager", "Candidates", "Updated"),
-                                  title="Postings in the cache", time_columns=(6,))
+        self.postings = TablePage(POSTING_COLUMNS, key="id", title="Postings in the cache")
         self.activity = ActivityPage()
         w = self.window
         for key, widget in (("review", self.drafts.page), ("outbox", self.outbox.page),
@@ -184,10 +188,8 @@ class MainController(QObject):
         self._last_review_count = c["review"]
 
     def _load_postings(self) -> None:
-        def fill(rows) -> None:
-            self.postings.model.set_rows([r[:7] for r in rows], keys=[r[7] for r in rows])
-
-        self.runner.run(self.session.store.call(queries.postings), owner=self.postings, on_success=fill,
+        self.runner.run(self.session.store.call(queries.postings), owner=self.postings,
+                        on_success=self.postings.model.set_rows,
                         name="load postings")
 
     def _page_changed(self, row: int) -> None:

@@ -10,16 +10,35 @@ import asyncio
 import contextlib
 import logging
 import time
+from typing import NamedTuple
 
 from PySide6.QtCore import QObject, Qt, Signal
 
 from lever_desktop.review.lifecycle import attention_words
 from lever_desktop.ui import queries
 from lever_desktop.ui.pages import TablePage
+from lever_desktop.ui.table_models import Column, format_ms
 from lever_desktop.ui.tasks import Supervisor, TaskRunner
 
 _log = logging.getLogger(__name__)
-HEADERS = ("Candidate", "State", "Why", "Attempts", "Last error", "Approved")
+
+
+class OutboxRow(NamedTuple):
+    """One line of the outbox page."""
+
+    draft_id: str
+    candidate: str | None
+    state: str
+    why: str
+    attempts: int
+    last_error: str
+    approved: int | None
+
+
+COLUMNS = (Column("Candidate", "candidate"), Column("State", "state"), Column("Why", "why"),
+           Column("Attempts", "attempts"), Column("Last error", "last_error"),
+           Column("Approved", "approved", time=format_ms))
+
 IDLE_RECHECK_S = 60.0
 
 
@@ -33,8 +52,9 @@ class OutboxController(QObject):
         super().__init__(parent)
         self.session = session
         self.runner = runner
-        self.page = TablePage(HEADERS, title="Approved feedback on its way to Lever, and anything that needs you.",
-                              time_columns=(5,), sort=(5, Qt.SortOrder.AscendingOrder))
+        self.page = TablePage(COLUMNS, key="draft_id",
+                              title="Approved feedback on its way to Lever, and anything that needs you.",
+                              sort=("approved", Qt.SortOrder.AscendingOrder))
         self._wake = asyncio.Event()
         self._send_now = False
         self.task: asyncio.Task | None = None
@@ -113,10 +133,9 @@ class OutboxController(QObject):
 
     def _fill(self, rows: list[tuple]) -> None:
         self.page.model.set_rows(
-            [(name, queries.DRAFT_STATE_LABELS.get(state, state), attention_words(reason) if reason else "", attempts or 0,
-              error or "", approved) for _id, name, state, reason, attempts, error, approved, _fid in rows],
-            keys=[r[0] for r in rows],
-        )
+            [OutboxRow(draft_id, name, queries.DRAFT_STATE_LABELS.get(state, state),
+                       attention_words(reason) if reason else "", attempts or 0, error or "", approved)
+             for draft_id, name, state, reason, attempts, error, approved, _fid in rows])
 
 
 def _now() -> int:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+from collections.abc import Sequence
 
 from PySide6.QtCore import QSortFilterProxyModel, Qt, Signal
 from PySide6.QtWidgets import (
@@ -25,10 +26,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from lever_desktop.ui.table_models import RowsModel, format_ms
+from lever_desktop.ui.table_models import KEY_ROLE, SORT_ROLE, Column, RowsModel, format_ms
 
 
-def make_table(model, *, sortable: bool = True) -> QTableView:
+def make_table(model, columns: Sequence[Column] = (), *, sortable: bool = True) -> QTableView:
     view = QTableView()
     view.setModel(model)
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -41,13 +42,16 @@ def make_table(model, *, sortable: bool = True) -> QTableView:
     view.horizontalHeader().setStretchLastSection(True)
     view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
     view.setShowGrid(False)
+    for i, column in enumerate(columns):
+        if column.width is not None:
+            view.horizontalHeader().resizeSection(i, column.width)
     return view
 
 
 def sorted_proxy(model: RowsModel) -> QSortFilterProxyModel:
     proxy = QSortFilterProxyModel()
     proxy.setSourceModel(model)
-    proxy.setSortRole(Qt.ItemDataRole.UserRole)
+    proxy.setSortRole(SORT_ROLE)
     proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
     proxy.setFilterKeyColumn(-1)
     return proxy
@@ -98,8 +102,8 @@ class CandidatesPage(QWidget):
         for w in (self.stage, self.posting, self.owner, self.archived):
             filters.addWidget(w, 1)
         filters.addWidget(self.count)
-        self.table = make_table(model)
-        self.table.sortByColumn(5, Qt.SortOrder.DescendingOrder)
+        self.table = make_table(model, model.columns)
+        self.table.sortByColumn(model.column_of("updated"), Qt.SortOrder.DescendingOrder)
         self.profile = QTextBrowser()
         self.profile.setOpenExternalLinks(False)
         self.profile.setHtml("<p style='color:gray'>Select a candidate to see their profile.</p>")
@@ -176,16 +180,18 @@ class TablePage(QWidget):
 
     MAX_FITTED_WIDTH = 320  # a long cell (an error message) must not push the others off screen
 
-    def __init__(self, headers, *, title: str, time_columns=(), time_format=format_ms, detail: bool = False,
-                 sort: tuple[int, Qt.SortOrder] = (0, Qt.SortOrder.AscendingOrder), fit_columns: bool = True,
-                 parent=None) -> None:
+    def __init__(self, columns: Sequence[Column], *, key: str, title: str, detail: bool = False,
+                 sort: tuple[str, Qt.SortOrder] | None = None, fit_columns: bool = True, parent=None) -> None:
+        """``key`` names the row field that identifies a row; ``sort`` the field and order it starts
+        sorted by (the first column, ascending, when not given)."""
         super().__init__(parent)
-        self.model = RowsModel(headers, time_columns=time_columns, time_format=time_format)
+        self.model = RowsModel(columns, key=key)
         self.proxy = sorted_proxy(self.model)
         self.title = QLabel(title)
         self.title.setWordWrap(True)
-        self.table = make_table(self.proxy)
-        self.table.sortByColumn(*sort)
+        self.table = make_table(self.proxy, columns)
+        field, order = sort or (columns[0].field, Qt.SortOrder.AscendingOrder)
+        self.table.sortByColumn(self.model.column_of(field), order)
         self._fitted = not fit_columns
         self.model.modelReset.connect(self._fit_columns_once)
         layout = QVBoxLayout(self)
@@ -213,9 +219,7 @@ class TablePage(QWidget):
 
     def selected_key(self):
         rows = self.table.selectionModel().selectedRows()
-        if not rows:
-            return None
-        return self.model.key_at(self.proxy.mapToSource(rows[0]).row())
+        return rows[0].data(KEY_ROLE) if rows else None
 
 
 class ActivityPage(QWidget):

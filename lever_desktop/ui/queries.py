@@ -3,14 +3,14 @@
 Lists of 100,000 candidates follow Anki's browser: filtering and sorting are
 one SQL query that returns only ids; rows are then read in small blocks by id
 when the table needs them. Every function takes the store's ``conn`` and
-returns plain tuples, dicts and dataclasses.
+returns plain tuples, named tuples, dicts and dataclasses.
 """
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any, NamedTuple, Sequence
 
 import sqlalchemy as sa
 
@@ -65,10 +65,19 @@ def candidate_ids(conn: sa.Connection, f: CandidateFilter, sort: str = "updated"
     return [r[0] for r in conn.execute(sa.text(sql), params)]
 
 
-CANDIDATE_COLUMNS = ("name", "headline", "stage", "postings", "owner", "updated")
+class CandidateRow(NamedTuple):
+    """One line of the candidate list."""
+
+    name: str | None
+    headline: str | None
+    stage: str | None
+    postings: str | None  # their titles, comma-separated
+    owner: str | None
+    updated: int | None
+    archived_at: int | None
 
 
-def candidate_rows(conn: sa.Connection, ids: Sequence[str]) -> dict[str, tuple[Any, ...]]:
+def candidate_rows(conn: sa.Connection, ids: Sequence[str]) -> dict[str, CandidateRow]:
     """Display rows for ``ids`` (a block of at most a few hundred)."""
     if not ids:
         return {}
@@ -84,7 +93,7 @@ def candidate_rows(conn: sa.Connection, ids: Sequence[str]) -> dict[str, tuple[A
         WHERE o.id IN :ids
         """
     ).bindparams(sa.bindparam("ids", expanding=True))
-    return {r[0]: tuple(r[1:]) for r in conn.execute(sql, {"ids": list(ids)})}
+    return {r[0]: CandidateRow(*r[1:]) for r in conn.execute(sql, {"ids": list(ids)})}
 
 
 def filter_choices(conn: sa.Connection) -> dict[str, list[tuple[str, str]]]:
@@ -102,14 +111,27 @@ def filter_choices(conn: sa.Connection) -> dict[str, list[tuple[str, str]]]:
     }
 
 
-def postings(conn: sa.Connection) -> list[tuple[Any, ...]]:
+class PostingRow(NamedTuple):
+    """One line of the postings page."""
+
+    title: str | None
+    state: str | None
+    team: str | None
+    location: str | None
+    hiring_manager: str | None
+    candidates: int
+    updated: int | None
+    id: str
+
+
+def postings(conn: sa.Connection) -> list[PostingRow]:
     sql = """
         SELECT p.text, p.state, p.team, p.location, u.name,
                (SELECT count(*) FROM opportunity_postings op WHERE op.posting_id = p.id), p.updated_at, p.id
         FROM postings p LEFT JOIN users u ON u.id = p.hiring_manager_id
         ORDER BY p.state = 'published' DESC, p.text COLLATE NOCASE
     """
-    return [tuple(r) for r in conn.execute(sa.text(sql))]
+    return [PostingRow(*r) for r in conn.execute(sa.text(sql))]
 
 
 def candidate_profile(conn: sa.Connection, opportunity_id: str, others_feedback: bool = False) -> dict[str, Any] | None:

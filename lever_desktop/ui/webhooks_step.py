@@ -116,7 +116,7 @@ class ConnectWebhooksStep(QWidget):
 
     def _failed(self, exc: BaseException) -> bool:
         from lever_desktop.lever.errors import LeverError
-        from lever_desktop.ui.messages import explain
+        from lever_desktop.messages import explain
 
         self.button.setEnabled(True)
         if not isinstance(exc, (LeverError, ValueError, secrets.SecretStoreError)):

@@ -2,18 +2,30 @@
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from PySide6.QtCore import Qt
 
 from lever_desktop.ui.pages import TablePage
+from lever_desktop.ui.table_models import Column
 
-ROWS = [("Technical Writer", "published", 1), ("Account Executive", "pending", 12),
-        ("Customer Success Manager", "published", 4)]
+
+class Posting(NamedTuple):
+    id: str
+    title: str
+    state: str
+    candidates: int
+
+
+COLUMNS = (Column("Posting", "title"), Column("State", "state"), Column("Candidates", "candidates"))
+ROWS = [Posting("p3", "Technical Writer", "published", 1), Posting("p1", "Account Executive", "pending", 12),
+        Posting("p2", "Customer Success Manager", "published", 4)]
 
 
 def test_a_table_page_sorts_by_its_first_column_and_fits_it(qtbot):
-    page = TablePage(("Posting", "State", "Candidates"), title="Postings")
+    page = TablePage(COLUMNS, key="id", title="Postings")
     qtbot.addWidget(page)
-    page.model.set_rows(ROWS, keys=["p3", "p1", "p2"])
+    page.model.set_rows(ROWS)
     shown = [page.proxy.index(r, 0).data() for r in range(3)]
     assert shown == ["Account Executive", "Customer Success Manager", "Technical Writer"]
     width = page.table.fontMetrics().horizontalAdvance("Customer Success Manager")
@@ -23,21 +35,25 @@ def test_a_table_page_sorts_by_its_first_column_and_fits_it(qtbot):
 
 
 def test_a_refill_keeps_the_widths_the_person_chose(qtbot):
-    page = TablePage(("Posting", "State", "Candidates"), title="Postings")
+    page = TablePage(COLUMNS, key="id", title="Postings")
     qtbot.addWidget(page)
     page.model.set_rows(ROWS)
     page.table.horizontalHeader().resizeSection(0, 90)
-    page.model.set_rows(ROWS + [("Data Scientist", "closed", 8)])
+    page.model.set_rows(ROWS + [Posting("p4", "Data Scientist", "closed", 8)])
     assert page.table.horizontalHeader().sectionSize(0) == 90
 
 
 def test_a_cell_tooltip_from_outside_shows_its_markup_as_text(qtbot):
     from PySide6.QtGui import QTextDocument
 
-    page = TablePage(("Draft", "Error"), title="Outbox")
+    class Failed(NamedTuple):
+        draft_id: str
+        error: str
+
+    page = TablePage((Column("Draft", "draft_id"), Column("Error", "error")), key="draft_id", title="Outbox")
     qtbot.addWidget(page)
     error = "Lever said: <img src='x.png'><a href='https://evil.example/'>R&D</a>\nretry later"
-    page.model.set_rows([("d-1", error)])
+    page.model.set_rows([Failed("d-1", error)])
     tip = page.proxy.index(0, 1).data(Qt.ItemDataRole.ToolTipRole)
     shown = QTextDocument()
     shown.setHtml(tip)  # how Qt treats a tooltip that looks like HTML

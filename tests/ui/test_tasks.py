@@ -74,14 +74,6 @@ def test_shutdown_cancels_and_awaits_everything(runner, qloop, qtbot):
     assert runner.run(_value(1)) is None
 
 
-def test_known_errors_are_explained_in_words():
-    from lever_desktop.config import ConfigError
-    from lever_desktop.ui.messages import explain
-
-    assert explain(ConfigError("No Lever API key is configured.")) == "No Lever API key is configured."
-    assert explain(KeyError("x")) is None
-
-
 def _alive(obj):
     import shiboken6
 
