@@ -52,6 +52,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Callable, Iterable
 
 from lever_desktop.lever import errors as le
+from lever_desktop.lever import paths
 from lever_desktop.review import amend, cache_view, own_feedback, queue, reconcile
 from lever_desktop.review.drafts import dumps, now_ms
 from lever_desktop.review.flush_lock import FlushLock
@@ -292,7 +293,7 @@ class Outbox:
 
     async def _read_one(self, entry: queue.Entry, feedback_id: str) -> tuple[dict[str, Any] | None, str | None]:
         try:
-            form = await self.client.get_one(f"{entry.path}/{feedback_id}")
+            form = await self.client.get_one(paths.feedback_form(entry.opportunity_id, feedback_id))
         except (le.LeverError, OSError) as e:
             return None, _describe(e)
         if not isinstance(form, dict):
