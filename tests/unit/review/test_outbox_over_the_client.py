@@ -89,3 +89,22 @@ async def test_a_forged_opportunity_id_and_an_odd_form_id_stay_one_segment(store
         ("DELETE", ONE_FORM),
     ]
 
+
+async def test_a_stored_form_whose_answer_names_no_form_is_read_back_not_sent_again(store, client, respx_mock):
+    lever = RecordingLever(b"/v1/opportunities/opp-1/feedback", answer_names_form=False)
+    respx_mock.route().mock(side_effect=lever)
+    await intake.receive_draft(store, draft_doc("d-quiet"), source="test")
+    await approval.approve(store, "d-quiet", reviewer="rita", now=NOW)
+    now = [NOW + 1_000]
+    box = Outbox(store, client, clock=lambda: now[0])
+
+    first = await box.flush()
+    assert (first.submitted, first.retrying) == ([], ["d-quiet"])
+    assert await store.call(queue.status, "d-quiet") == "checking"  # never recorded under a made-up id
+
+    now[0] = await store.call(queue.next_due, ["d-quiet"])
+    second = await box.flush()
+    assert second.reconciled == ["d-quiet"]
+    rec = await store.call(drafts.get, "d-quiet")
+    assert (rec.state, rec.lever_feedback_id, rec.readback["differences"]) == ("submitted", FORM, [])
+    assert [m for m, _ in lever.requests].count("POST") == 1
