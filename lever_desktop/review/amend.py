@@ -161,7 +161,7 @@ def withdrawal_question(conn: Connection, draft_id: str) -> str:
     """"Delete Frances Haddad's Phone screen feedback, submitted 3 Dec, from Lever?" (raises ChangeError)."""
     rec, row = _submitted_form(conn, draft_id, {DraftState.SUBMITTED, DraftState.AMENDING}, "withdrawn")
     who = (rec.author or {}).get("name") or rec.interviewer_email
-    form = (rec.template or {}).get("text") or "feedback"
+    form = rec.template_name or "feedback"
     completed = json.loads(row.payload_json).get("completedAt")
     when = f", submitted {day_month(completed)}," if isinstance(completed, int) else ""
     return f"Delete {who}'s {form} feedback{when} from Lever?"

@@ -59,7 +59,7 @@ def find(conn: Connection, draft_id: str, feedback_id: str) -> Duplicate:
         raise DuplicateError(f"Form {feedback_id} is the one recorded as submitted for draft {draft_id}.")
     [entry] = queue.entries(conn, [DraftState.SUBMITTED], [draft_id])
     opp = cache_view.opportunity(conn, rec.opportunity_id)
-    tpl = (rec.template or {}).get("text") or rec.template_id
+    tpl = rec.template_name or rec.template_id
     return Duplicate(draft_id, feedback_id, str(rec.lever_feedback_id), rec.opportunity_id, entry.perform_as,
                      (opp or {}).get("name") or f"candidate {rec.opportunity_id}", str(tpl))
 
