@@ -12,7 +12,8 @@ it verbatim), so nothing Lever adds is lost.
 
 ``parse`` validates a list of records at once (one ``TypeAdapter`` call per
 page, the cheap way for 100k opportunities); ``parse_template`` and
-``parse_feedback`` read one template or one completed form.
+``parse_feedback`` read one template or one completed form; ``parse_forms`` and
+``answered_form`` read the forms the outbox and review compare with what was approved.
 """
 
 from __future__ import annotations
@@ -331,13 +332,20 @@ class FeedbackField(TemplateField):
     value: Any = None
 
 
+def _answers(value: Any) -> Any:
+    # An answer without a field id says nothing comparable: it is dropped rather than making the
+    # whole form unreadable (the outbox must still recognise its own form, or it would send it again).
+    return [f for f in _objects(value) if isinstance(f.get("id"), str) and f["id"]]
+
+
 class Feedback(LeverModel):
     id: str
     type: Text = None  # interview | assignment | share
     text: Text = None
     base_template_id: Ref = None
     # Reads say ``fields``; an answer echoing a write may say ``fieldValues``.
-    fields: Many[FeedbackField] = Field(default_factory=list, validation_alias=AliasChoices("fields", "fieldValues"))
+    fields: Annotated[list[FeedbackField], BeforeValidator(_answers)] = Field(
+        default_factory=list, validation_alias=AliasChoices("fields", "fieldValues"))
     user: Ref = None  # the author, as an id or the expanded user
     panel: Ref = None
     interview: Ref = None
@@ -349,6 +357,11 @@ class Feedback(LeverModel):
     @property
     def deleted(self) -> bool:
         return self.deleted_at is not None
+
+    @property
+    def has_fields(self) -> bool:
+        """Did Lever send the answers (``fields`` or ``fieldValues``), even none, or leave them out?"""
+        return "fields" in self.model_fields_set
 
     def values(self) -> dict[str, Any]:
         """Field id -> value as Lever stored it (what the outbox compares with what was approved)."""
@@ -468,3 +481,13 @@ def parse_template(record: dict[str, Any]) -> FeedbackTemplate:
 def parse_feedback(record: dict[str, Any]) -> Feedback:
     """A completed feedback form from ``/opportunities/:id/feedback``: raises ``ValidationError``."""
     return Feedback.model_validate(record)
+
+
+def parse_forms(records: Sequence[Any]) -> list[Feedback]:
+    """An opportunity's forms as Lever listed them (deleted ones too), each that has an id."""
+    return [form for form, _raw in parse(Feedback, records)]
+
+
+def answered_form(record: Any) -> Feedback | None:
+    """One form Lever answered with (a read, or the echo of a write); None when it names no form."""
+    return next(iter(parse_forms([record])), None)

@@ -1,8 +1,10 @@
-"""Lever API paths built from ids: every id goes into a path through ``seg``.
+"""Lever API paths built from ids: every id goes into a path through ``seg``, here and nowhere else.
 
 Ids come from Lever, webhooks (unsigned ``data``), drafts and the command line;
 ids are slugs or UUIDs, so one that would add a path segment or a query
 (``../users``, ``a?b``, ``a/b``) is quoted into a single segment instead.
+A test (tests/unit/test_layering.py) keeps every other module from building a
+Lever path around an id itself.
 """
 
 from __future__ import annotations
@@ -24,5 +26,27 @@ def opportunity(opportunity_id: str) -> str:
     return f"/opportunities/{seg(opportunity_id)}"
 
 
+def panels(opportunity_id: str) -> str:
+    return f"{opportunity(opportunity_id)}/panels"
+
+
+def interviews(opportunity_id: str) -> str:
+    return f"{opportunity(opportunity_id)}/interviews"
+
+
+def feedback(opportunity_id: str) -> str:
+    """The opportunity's completed forms (GET) and where a new one is POSTed."""
+    return f"{opportunity(opportunity_id)}/feedback"
+
+
+def feedback_form(opportunity_id: str, feedback_id: str) -> str:
+    """One form: read, amended (PUT) and withdrawn (DELETE) here."""
+    return f"{feedback(opportunity_id)}/{seg(feedback_id)}"
+
+
 def feedback_template(template_id: str) -> str:
     return f"/feedback_templates/{seg(template_id)}"
+
+
+def webhook(webhook_id: str) -> str:
+    return f"/webhooks/{seg(webhook_id)}"

@@ -25,6 +25,8 @@ from typing import Any, Iterable
 from sqlalchemy import Connection, select, update
 
 from lever_desktop.lever import errors as le
+from lever_desktop.lever import models, paths
+from lever_desktop.lever.models import Feedback
 from lever_desktop.review import cache_view, drafts, queue, reconcile
 from lever_desktop.review.approval import Approval, ApprovalError, checked_values
 from lever_desktop.review.authors import Author
@@ -54,7 +56,7 @@ class Change:
 
     @property
     def path(self) -> str:
-        return f"/opportunities/{self.opportunity_id}/feedback/{self.feedback_id}"
+        return paths.feedback_form(self.opportunity_id, self.feedback_id)
 
     @property
     def put_body(self) -> dict[str, Any]:
@@ -149,8 +151,7 @@ def approve_amendment_tx(conn: Connection, rec: Any, opts: dict[str, Any]) -> Ap
     conn.execute(update(outbox).where(outbox.c.draft_id == rec.draft_id).values(
         payload_json=drafts.dumps(body), template_version=version, attempts=0, next_attempt_at=0, last_error=None))
     author = Author(**rec.author) if rec.author else Author(row.perform_as, "", row.perform_as, "interviewer")
-    return Approval(rec.draft_id, author, "PUT",
-                    f"/opportunities/{rec.opportunity_id}/feedback/{rec.lever_feedback_id}",
+    return Approval(rec.draft_id, author, "PUT", paths.feedback_form(rec.opportunity_id, rec.lever_feedback_id),
                     {"perform_as": row.perform_as}, put)
 
 
@@ -160,7 +161,7 @@ def withdrawal_question(conn: Connection, draft_id: str) -> str:
     """"Delete Frances Haddad's Phone screen feedback, submitted 3 Dec, from Lever?" (raises ChangeError)."""
     rec, row = _submitted_form(conn, draft_id, {DraftState.SUBMITTED, DraftState.AMENDING}, "withdrawn")
     who = (rec.author or {}).get("name") or rec.interviewer_email
-    form = (rec.template or {}).get("text") or "feedback"
+    form = rec.template_name or "feedback"
     completed = json.loads(row.payload_json).get("completedAt")
     when = f", submitted {day_month(completed)}," if isinstance(completed, int) else ""
     return f"Delete {who}'s {form} feedback{when} from Lever?"
@@ -237,14 +238,14 @@ async def _unsure(box: Any, change: Change, report: Any, e: BaseException, retry
 async def _put(box: Any, change: Change, report: Any) -> None:
     if change.attempts > 0:  # an earlier PUT may have landed: look before sending it again
         try:
-            form = await box.client.get_one(change.path)
+            form = models.answered_form(await box.client.get_one(change.path))
         except le.LeverAuthError as e:
             await box._pause(e, report)
             return
         except (le.LeverError, OSError) as e:
             await _unsure(box, change, report, e)
             return
-        if not isinstance(form, dict) or form.get("deletedAt"):
+        if form is None or form.deleted:
             await _gone(box, change, report)
             return
         if not reconcile.differences(form, change.body):
@@ -268,13 +269,14 @@ async def _put(box: Any, change: Change, report: Any) -> None:
     except (le.LeverError, OSError) as e:  # unavailable or unsure: the PUT is idempotent, send it again later
         await _unsure(box, change, report, e)
     else:
-        await _amended(box, change, answer if isinstance(answer, dict) else {}, report, reconciled=False)
+        await _amended(box, change, models.answered_form(answer), report, reconciled=False)
 
 
-async def _amended(box: Any, change: Change, form: dict[str, Any], report: Any, *, reconciled: bool) -> None:
+async def _amended(box: Any, change: Change, form: Feedback | None, report: Any, *, reconciled: bool) -> None:
     await box.store.call(_finish, change.draft_id, DraftState.SUBMITTED, "amended",
                          {"leverFeedbackId": change.feedback_id, "reconciled": reconciled, "attempts": change.attempts})
-    diffs = reconcile.differences(form, change.body) if form.get("fields") is not None else None
+    # Compared only when Lever's answer holds the form's fields (a bare acknowledgement says nothing).
+    diffs = reconcile.differences(form, change.body) if form is not None and form.has_fields else None
     await box.store.call(queue.record_readback, change.draft_id, diffs,
                          None if diffs is not None else "Lever's answer did not include the form")
     report.amended.append(change.draft_id)

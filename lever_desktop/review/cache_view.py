@@ -1,4 +1,5 @@
-"""What review reads from the local cache: plain dicts, so review works offline.
+"""What review reads from the local cache: plain dicts (Lever's feedback forms as the typed
+``Feedback``, the same as the outbox reads them from Lever), so review works offline.
 
 Kept in one module so the review layer depends on the cache's tables in one
 place only.
@@ -10,6 +11,8 @@ from typing import Any
 
 from sqlalchemy import Connection, select
 
+from lever_desktop.lever import models
+from lever_desktop.lever.models import Feedback
 from lever_desktop.store import queries
 from lever_desktop.store import schema as s
 
@@ -59,8 +62,9 @@ def panel_exists(conn: Connection, panel_id: str) -> bool:
     return conn.execute(select(s.panels.c.id).where(s.panels.c.id == panel_id)).first() is not None
 
 
-def feedback(conn: Connection, opportunity_id: str) -> list[dict[str, Any]]:
-    """The opportunity's submitted forms as Lever sent them (deleted ones are never cached)."""
+def feedback(conn: Connection, opportunity_id: str) -> list[Feedback]:
+    """The opportunity's submitted forms as Lever sent them, read through the model like a fresh
+    read from Lever (deleted ones are never cached)."""
     f = s.feedback
     rows = conn.execute(select(f.c.raw).where(f.c.opportunity_id == opportunity_id).order_by(f.c.completed_at))
-    return [r.raw for r in rows if isinstance(r.raw, dict)]
+    return models.parse_forms([r.raw for r in rows])

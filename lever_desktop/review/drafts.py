@@ -14,6 +14,7 @@ from typing import Any, Iterable
 
 from sqlalchemy import Connection, insert, select, update
 
+from lever_desktop.lever import models
 from lever_desktop.review.lifecycle import DraftState, check_transition
 from lever_desktop.store.review_schema import draft_audit, drafts
 
@@ -53,6 +54,13 @@ class DraftRecord:
 
     def ai_values(self) -> dict[str, Any]:
         return {f["id"]: f.get("value") for f in self.document.get("fields", []) if isinstance(f, dict)}
+
+    @property
+    def template_name(self) -> str | None:
+        """The template's name as Lever calls it ("Phone screen"), read through the model."""
+        template = self.template if isinstance(self.template, dict) else {}
+        found = models.parse(models.FeedbackTemplate, [{"id": self.template_id, **template}])
+        return (found[0][0].text or None) if found else None
 
     def current_values(self) -> dict[str, Any]:
         """The reviewer's values where they edited, else the AI's."""

@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import Connection
 
 from lever_desktop.lever import errors as le
+from lever_desktop.lever import paths
 from lever_desktop.review import cache_view, drafts, queue
 from lever_desktop.review.lifecycle import DraftState
 
@@ -37,7 +38,7 @@ class Duplicate:
 
     @property
     def path(self) -> str:
-        return f"/opportunities/{self.opportunity_id}/feedback/{self.feedback_id}"
+        return paths.feedback_form(self.opportunity_id, self.feedback_id)
 
     def question(self) -> str:
         """The confirmation a person answers before the DELETE."""
@@ -58,7 +59,7 @@ def find(conn: Connection, draft_id: str, feedback_id: str) -> Duplicate:
         raise DuplicateError(f"Form {feedback_id} is the one recorded as submitted for draft {draft_id}.")
     [entry] = queue.entries(conn, [DraftState.SUBMITTED], [draft_id])
     opp = cache_view.opportunity(conn, rec.opportunity_id)
-    tpl = (rec.template or {}).get("text") or rec.template_id
+    tpl = rec.template_name or rec.template_id
     return Duplicate(draft_id, feedback_id, str(rec.lever_feedback_id), rec.opportunity_id, entry.perform_as,
                      (opp or {}).get("name") or f"candidate {rec.opportunity_id}", str(tpl))
 

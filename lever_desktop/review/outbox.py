@@ -52,6 +52,8 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Callable, Iterable
 
 from lever_desktop.lever import errors as le
+from lever_desktop.lever import models, paths
+from lever_desktop.lever.models import Feedback
 from lever_desktop.review import amend, cache_view, own_feedback, queue, reconcile
 from lever_desktop.review.drafts import dumps, now_ms
 from lever_desktop.review.flush_lock import FlushLock
@@ -204,12 +206,21 @@ class Outbox:
             await self.store.call(queue.postpone, entry.draft_id, self._next_read(sent_at), _describe(e))
             report.retrying.append(entry.draft_id)
         else:
-            await self._submitted(entry, answer if isinstance(answer, dict) else {}, report, reconciled=False)
+            form = models.answered_form(answer)
+            if form is None:
+                # Stored (2xx), but the answer names no form: stay "checking", and the reads that
+                # follow find the form by its completedAt like after a lost answer (never a re-send).
+                _log.warning("draft %s: Lever stored the form but its answer named no form id", entry.draft_id)
+                await self.store.call(queue.postpone, entry.draft_id, self._next_read(sent_at),
+                                      "Lever's answer named no form; reading it back")
+                report.retrying.append(entry.draft_id)
+            else:
+                await self._submitted(entry, form, report, reconciled=False)
 
     async def _reconcile(self, entry: queue.Entry, report: FlushReport, *, cause: str) -> None:
         sent_at = entry.sent_at or 0
         try:
-            forms = [f async for f in self.client.paginate(f"{entry.path}")]
+            forms = await self._forms(entry)
             claimed = await self.store.call(own_feedback.not_ours, entry.draft_id, entry.opportunity_id)
         except le.LeverNotFound as e:
             await self._gone(entry, e, report)
@@ -238,9 +249,9 @@ class Outbox:
                                   "not_stored")
             report.retrying.append(entry.draft_id)
 
-    async def _submitted(self, entry: queue.Entry, form: dict[str, Any], report: FlushReport, *,
-                         reconciled: bool, forms: list[dict[str, Any]] | None = None) -> None:
-        fid = str(form.get("id"))
+    async def _submitted(self, entry: queue.Entry, form: Feedback, report: FlushReport, *,
+                         reconciled: bool, forms: list[Feedback] | None = None) -> None:
+        fid = form.id
         await self.store.call(queue.record_submitted, entry.draft_id, fid,
                               {"leverFeedbackId": fid, "reconciled": reconciled, "attempts": entry.attempts})
         (report.reconciled if reconciled else report.submitted).append(entry.draft_id)
@@ -250,7 +261,7 @@ class Outbox:
             err = None
         diffs = None
         if forms is not None:
-            stored = next((f for f in forms if str(f.get("id")) == fid), None)
+            stored = next((f for f in forms if f.id == fid), None)
             if stored is None and not reconciled:  # not listed (yet): read the one form
                 stored, err = await self._read_one(entry, fid)
             diffs = reconcile.differences(stored or form, entry.body)
@@ -264,7 +275,7 @@ class Outbox:
 
     async def _recheck(self, entry: queue.Entry, report: FlushReport) -> None:
         try:
-            forms = [f async for f in self.client.paginate(entry.path)]
+            forms = await self._forms(entry)
         except le.LeverNotFound:
             forms = []  # the candidate is gone, and with it any second form
         except (le.LeverError, OSError) as e:
@@ -274,28 +285,33 @@ class Outbox:
         await self._note_duplicates(entry, forms, report)
         await self.store.call(queue.set_recheck, entry.draft_id, None)
 
-    async def _note_duplicates(self, entry: queue.Entry, forms: list[dict[str, Any]], report: FlushReport) -> None:
+    async def _note_duplicates(self, entry: queue.Entry, forms: list[Feedback], report: FlushReport) -> None:
         """Forms from this approval beyond the one recorded (the recorded one is among ``claimed``)."""
         claimed = await self.store.call(own_feedback.not_ours, entry.draft_id, entry.opportunity_id)
-        extra = [str(f["id"]) for f in reconcile.find_all(forms, entry.body, entry.perform_as, claimed,
-                                                           reconcile.Window.around(entry.approved_at, self.clock()))]
+        extra = [f.id for f in reconcile.find_all(forms, entry.body, entry.perform_as, claimed,
+                                                  reconcile.Window.around(entry.approved_at, self.clock()))]
         if extra:
             _log.warning("draft %s: Lever holds %d more form(s) from one approval: %s", entry.draft_id, len(extra), extra)
             await self.store.call(queue.record_duplicates, entry.draft_id, extra)
             report.duplicates[entry.draft_id] = extra
 
-    async def _read_forms(self, entry: queue.Entry) -> tuple[list[dict[str, Any]] | None, str | None]:
+    async def _forms(self, entry: queue.Entry) -> list[Feedback]:
+        """The opportunity's forms as Lever holds them now, read through the model."""
+        return models.parse_forms([f async for f in self.client.paginate(entry.path)])
+
+    async def _read_forms(self, entry: queue.Entry) -> tuple[list[Feedback] | None, str | None]:
         try:
-            return [f async for f in self.client.paginate(entry.path)], None
+            return await self._forms(entry), None
         except (le.LeverError, OSError) as e:  # submitted either way; the check can be repeated later
             return None, _describe(e)
 
-    async def _read_one(self, entry: queue.Entry, feedback_id: str) -> tuple[dict[str, Any] | None, str | None]:
+    async def _read_one(self, entry: queue.Entry, feedback_id: str) -> tuple[Feedback | None, str | None]:
         try:
-            form = await self.client.get_one(f"{entry.path}/{feedback_id}")
+            answer = await self.client.get_one(paths.feedback_form(entry.opportunity_id, feedback_id))
         except (le.LeverError, OSError) as e:
             return None, _describe(e)
-        if not isinstance(form, dict):
+        form = models.answered_form(answer)
+        if form is None:
             return None, f"form {feedback_id} not found when read back"
         return form, None
 
@@ -350,7 +366,7 @@ class Outbox:
         """Read Lever just before the POST: never add a form next to the author's own one unless
         the reviewer chose to, knowing it was there (review/own_feedback.py)."""
         try:
-            forms = [f async for f in self.client.paginate(entry.path)]
+            forms = await self._forms(entry)
         except le.LeverNotFound as e:  # the candidate is gone: final, not a retry
             await self._gone(entry, e, report)
             return False

@@ -25,7 +25,7 @@ from typing import Any, Iterable
 from sqlalchemy import Connection, select
 
 from lever_desktop.review import cache_view, queue, reconcile
-from lever_desktop.lever.models import ref
+from lever_desktop.lever.models import Feedback
 from lever_desktop.store.review_schema import draft_audit
 
 DAY_MS = 86_400_000
@@ -76,28 +76,27 @@ def day_month(at_ms: int, *, with_year: bool = False) -> str:
     return f"{d.day} {d:%b}" + (f" {d.year}" if with_year else "")
 
 
-def same_slot(form: dict[str, Any], author_id: str, template_id: str, panel_id: str | None,
+def same_slot(form: Feedback, author_id: str, template_id: str, panel_id: str | None,
               interview_id: str | None) -> bool:
     """Is ``form`` the author's feedback for the interview (or panel, or opportunity) the draft is for?"""
-    if form.get("deletedAt") or not form.get("completedAt") or ref(form.get("user")) != author_id:
+    if form.deleted or not form.completed_at or form.user != author_id:
         return False
     if interview_id:
-        return ref(form.get("interview")) == interview_id
+        return form.interview == interview_id
     if panel_id:
-        return ref(form.get("panel")) == panel_id
-    return ref(form.get("interview")) is None and ref(form.get("baseTemplateId")) == template_id
+        return form.panel == panel_id
+    return form.interview is None and form.base_template_id == template_id
 
 
-def find(forms: Iterable[dict[str, Any]], users: Iterable[dict[str, Any]], author_id: str, template_id: str,
+def find(forms: Iterable[Feedback], users: Iterable[dict[str, Any]], author_id: str, template_id: str,
          panel_id: str | None, interview_id: str | None, *, exclude: Iterable[str] = ()) -> list[OwnForm]:
+    """The author's forms for this slot among ``forms`` (read through ``models.parse_forms``)."""
     names = {u.get("id"): u.get("name") for u in users}
     skip = set(exclude)
     return [
-        OwnForm(str(f["id"]), author_id, str(names.get(author_id) or author_id),
-                f.get("completedAt") if isinstance(f.get("completedAt"), int) else None, bool(interview_id))
+        OwnForm(f.id, author_id, str(names.get(author_id) or author_id), f.completed_at, bool(interview_id))
         for f in forms
-        if f.get("id") is not None and str(f["id"]) not in skip
-        and same_slot(f, author_id, template_id, panel_id, interview_id)
+        if f.id not in skip and same_slot(f, author_id, template_id, panel_id, interview_id)
     ]
 
 
@@ -133,11 +132,11 @@ class BeforeSend:
     """What the read just before the POST found: ``ours`` (this entry's form is already stored),
     ``new_forms`` (the author's forms that appeared since approval) or neither (send)."""
 
-    ours: dict[str, Any] | None = None
+    ours: Feedback | None = None
     new_forms: list[OwnForm] | None = None
 
 
-def before_send(conn: Connection, draft_id: str, opportunity_id: str, forms: list[dict[str, Any]],
+def before_send(conn: Connection, draft_id: str, opportunity_id: str, forms: list[Feedback],
                 body: dict[str, Any], perform_as: str, window: reconcile.Window | None = None) -> BeforeSend:
     """Judge the forms Lever holds now (read by the outbox) against what the approval accepted.
 

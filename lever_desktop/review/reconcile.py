@@ -17,12 +17,18 @@ says and either
 Values are not required for the exact echo: that key is already unique, and a
 value Lever normalises on storage must not make us miss the form (and send it
 again). The exact echo ranks a form first when several candidates are present.
+
+Forms are compared as read through the one typed boundary (``lever.models.Feedback``,
+from ``models.parse_forms``): references as ids or expanded objects, answers under
+``fields`` or ``fieldValues``. The approved body is our own POST, a plain dict.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any, Iterable
+
+from lever_desktop.lever.models import Feedback
 
 # This machine's clock and Lever's may disagree; a form stored up to this much "before" the
 # approval or "after" the read is still inside the window. Generous on purpose: the other
@@ -41,67 +47,49 @@ class Window:
     def around(cls, approved_at: int, now: int, skew_ms: int = CLOCK_SKEW_MS) -> "Window":
         return cls(approved_at - skew_ms, now + skew_ms)
 
-    def holds(self, form: dict[str, Any]) -> bool:
-        times = (form.get("completedAt"), form.get("createdAt"))
-        return any(isinstance(t, int) and self.start <= t <= self.end for t in times)
+    def holds(self, form: Feedback) -> bool:
+        return any(t is not None and self.start <= t <= self.end for t in (form.completed_at, form.created_at))
 
 
-def _ref(value: Any) -> str | None:
-    """Lever returns references either as an id or as an expanded object."""
-    if isinstance(value, dict):
-        value = value.get("id")
-    return str(value) if value not in (None, "") else None
-
-
-def matches(form: dict[str, Any], body: dict[str, Any], perform_as: str, window: Window | None = None) -> bool:
+def matches(form: Feedback, body: dict[str, Any], perform_as: str, window: Window | None = None) -> bool:
     """``window`` None: only the exact ``completedAt`` fixed at approval counts (no read time known)."""
-    if form.get("deletedAt"):
+    if form.deleted:
         return False
     same_slot = (
-        _ref(form.get("baseTemplateId")) == body["baseTemplateId"]
-        and _ref(form.get("user")) == perform_as
-        and _ref(form.get("panel")) == body.get("panel")
-        and _ref(form.get("interview")) == body.get("interview")
+        form.base_template_id == body["baseTemplateId"]
+        and form.user == perform_as
+        and form.panel == body.get("panel")
+        and form.interview == body.get("interview")
     )
     if not same_slot:
         return False
-    if form.get("completedAt") == body["completedAt"]:
+    if form.completed_at == body["completedAt"]:
         return True
     return window is not None and window.holds(form) and not value_differences(form, body)
 
 
-def find_all(forms: Iterable[dict[str, Any]], body: dict[str, Any], perform_as: str, claimed: set[str],
-             window: Window | None = None) -> list[dict[str, Any]]:
+def find_all(forms: Iterable[Feedback], body: dict[str, Any], perform_as: str, claimed: set[str],
+             window: Window | None = None) -> list[Feedback]:
     """Every form this approval may have created, best first (exact completedAt, then oldest)."""
-    found = [f for f in forms if matches(f, body, perform_as, window) and str(f.get("id")) not in claimed]
-    return sorted(found, key=lambda f: (f.get("completedAt") != body["completedAt"], f.get("createdAt") or 0,
-                                        str(f.get("id"))))
+    found = [f for f in forms if matches(f, body, perform_as, window) and f.id not in claimed]
+    return sorted(found, key=lambda f: (f.completed_at != body["completedAt"], f.created_at or 0, f.id))
 
 
-def find_match(forms: Iterable[dict[str, Any]], body: dict[str, Any], perform_as: str, claimed: set[str],
-               window: Window | None = None) -> dict[str, Any] | None:
+def find_match(forms: Iterable[Feedback], body: dict[str, Any], perform_as: str, claimed: set[str],
+               window: Window | None = None) -> Feedback | None:
     """The form this outbox entry created, ignoring forms already recorded for other drafts."""
     found = find_all(forms, body, perform_as, claimed, window)
     return found[0] if found else None
-
-
-def stored_values(form: dict[str, Any]) -> dict[str, Any]:
-    """Field id -> value as Lever reads it back (reads say ``fields``, writes ``fieldValues``)."""
-    out: dict[str, Any] = {}
-    for f in form.get("fields") or form.get("fieldValues") or []:
-        if isinstance(f, dict) and f.get("id") is not None:
-            out[str(f["id"])] = f.get("value")
-    return out
 
 
 def _empty(value: Any) -> bool:
     return value is None or value == "" or value == []
 
 
-def value_differences(form: dict[str, Any], body: dict[str, Any]) -> list[dict[str, Any]]:
+def value_differences(form: Feedback, body: dict[str, Any]) -> list[dict[str, Any]]:
     """Every field whose stored value is not what was approved (an empty answer equals no answer)."""
     approved = {str(f["id"]): f.get("value") for f in body.get("fieldValues", [])}
-    stored = stored_values(form)
+    stored = form.values()
     diffs = []
     for fid in sorted(set(approved) | set(stored)):
         a, s = approved.get(fid), stored.get(fid)
@@ -112,9 +100,9 @@ def value_differences(form: dict[str, Any], body: dict[str, Any]) -> list[dict[s
     return diffs
 
 
-def differences(form: dict[str, Any], body: dict[str, Any]) -> list[dict[str, Any]]:
+def differences(form: Feedback, body: dict[str, Any]) -> list[dict[str, Any]]:
     """Field differences, and ``completedAt`` when Lever kept a different time than approved."""
     diffs = value_differences(form, body)
-    if form.get("completedAt") != body.get("completedAt"):
-        diffs.append({"fieldId": "completedAt", "approved": body.get("completedAt"), "stored": form.get("completedAt")})
+    if form.completed_at != body.get("completedAt"):
+        diffs.append({"fieldId": "completedAt", "approved": body.get("completedAt"), "stored": form.completed_at})
     return diffs

@@ -177,9 +177,9 @@ class SyncEngine:
             if full and record is None:
                 await self.tombstone(opportunity_id)
                 return None
-            panels = [p async for p in self.client.paginate(f"{path}/panels")]
-            interviews = [i async for i in self.client.paginate(f"{path}/interviews")]
-            feedback = [f async for f in self.client.paginate(f"{path}/feedback")] if full else None
+            panels = [p async for p in self.client.paginate(paths.panels(opportunity_id))]
+            interviews = [i async for i in self.client.paginate(paths.interviews(opportunity_id))]
+            feedback = [f async for f in self.client.paginate(paths.feedback(opportunity_id))] if full else None
         except errors.LeverUnavailable:
             self._set_state(SyncState.OFFLINE)
             raise

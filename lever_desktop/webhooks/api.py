@@ -9,10 +9,9 @@ from __future__ import annotations
 from typing import Any, AsyncIterator, Mapping
 
 from lever_desktop import log as applog
-from lever_desktop.lever import models
+from lever_desktop.lever import models, paths
 from lever_desktop.lever.client import LeverClient
 from lever_desktop.lever.models import Webhook
-from lever_desktop.lever.paths import seg
 
 
 async def list_webhooks(client: LeverClient) -> AsyncIterator[Webhook]:
@@ -33,4 +32,4 @@ async def create_webhook(client: LeverClient, event: str, url: str,
 
 
 async def delete_webhook(client: LeverClient, webhook_id: str) -> None:
-    await client.delete(f"/webhooks/{seg(webhook_id)}")
+    await client.delete(paths.webhook(webhook_id))

@@ -72,6 +72,24 @@ def test_feedback_values_and_deleted_forms():
     assert not live.deleted and deleted.deleted
 
 
+def test_a_form_stays_readable_when_one_answer_has_no_field_id():
+    """The outbox must still recognise its own form (or it would send it again): an answer it
+    cannot compare is dropped, not the form; a form without an id is no form."""
+    forms = models.parse_forms([
+        {"id": "fb-1", "user": {"id": "u-1"}, "completedAt": 5,
+         "fields": [{"value": "orphan"}, {"id": "", "value": 1}, "junk", {"id": "a", "type": "text", "value": "x"}]},
+        {"user": "u-1", "fields": []}, "not a form",
+    ])  # fmt: skip
+    assert [(f.id, f.user, f.values()) for f in forms] == [("fb-1", "u-1", {"a": "x"})]
+
+
+def test_an_answer_says_whether_it_carried_the_forms_fields():
+    assert models.answered_form({"id": "fb-1", "fieldValues": [{"id": "a", "value": 2}]}).values() == {"a": 2}
+    assert models.answered_form({"id": "fb-1", "fields": []}).has_fields
+    assert not models.answered_form({"id": "fb-1", "completedAt": 5}).has_fields
+    assert models.answered_form({"completedAt": 5}) is None and models.answered_form(None) is None
+
+
 def test_panel_and_interview():
     [panel] = [models.Panel.model_validate(r) for r in records("panels.json")]
     inlined = models.Interview.model_validate(panel.interviews[0])

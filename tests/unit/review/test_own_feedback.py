@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from lever_desktop.lever.models import parse_feedback
 from lever_desktop.review.own_feedback import ago, find
 
 NOW = 1_764_800_000_000
@@ -15,7 +16,7 @@ def _form(fid, **over):
     form = {"id": fid, "user": "u-fh", "panel": "p1", "interview": "i1", "baseTemplateId": "t1",
             "completedAt": NOW - 2 * DAY, "deletedAt": None}
     form.update(over)
-    return form
+    return parse_feedback(form)  # as the outbox and the cache read Lever's answer
 
 
 @pytest.mark.parametrize(("delta", "text"), [

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from lever_desktop.lever.models import parse_feedback
 from lever_desktop.review.reconcile import differences, find_match
 
 BODY = {"baseTemplateId": "tpl", "panel": "pan", "interview": "int", "completedAt": 1000,
@@ -13,11 +14,11 @@ def _form(**over):
             "completedAt": 1000, "deletedAt": None,
             "fields": [{"id": "a", "type": "text", "value": "x"}, {"id": "b", "type": "score", "value": 3}]}
     form.update(over)
-    return form
+    return parse_feedback(form)  # as the outbox reads Lever's answer
 
 
 def test_match_on_template_author_panel_interview_and_completed_at():
-    assert find_match([_form()], BODY, "u-1", set())["id"] == "fb-1"
+    assert find_match([_form()], BODY, "u-1", set()).id == "fb-1"
     assert find_match([_form(user={"id": "u-1", "name": "Ana"})], BODY, "u-1", set()) is not None
 
 
@@ -43,8 +44,8 @@ def test_without_an_exact_echo_values_and_a_time_inside_the_window_decide():
     window = Window.around(approved_at=1000, now=9000, skew_ms=500)
     rounded = _form(completedAt=900)  # Lever kept fewer digits (1000 approved)
     replaced = _form(completedAt=8000, createdAt=8000)  # Lever stored "now"
-    assert find_match([rounded], BODY, "u-1", set(), window)["id"] == "fb-1"
-    assert find_match([replaced], BODY, "u-1", set(), window)["id"] == "fb-1"
+    assert find_match([rounded], BODY, "u-1", set(), window).id == "fb-1"
+    assert find_match([replaced], BODY, "u-1", set(), window).id == "fb-1"
     assert find_match([rounded], BODY, "u-1", set()) is None  # no window: exact echo only
     other_values = _form(completedAt=8000, fields=[{"id": "a", "value": "y"}, {"id": "b", "value": 3}])
     too_early = _form(completedAt=100, createdAt=100)
@@ -59,4 +60,4 @@ def test_the_exact_echo_ranks_first_and_the_rest_are_duplicates():
     window = Window.around(approved_at=500, now=5000)
     late = _form(id="fb-late", completedAt=4000, createdAt=4000)
     exact = _form(id="fb-exact", createdAt=4500)
-    assert [f["id"] for f in find_all([late, exact], BODY, "u-1", set(), window)] == ["fb-exact", "fb-late"]
+    assert [f.id for f in find_all([late, exact], BODY, "u-1", set(), window)] == ["fb-exact", "fb-late"]
