@@ -118,12 +118,12 @@ class Shell(QObject):
         return await self.sandbox_env.start()
 
     async def open_account(self, account: config.Account) -> None:
-        from lever_desktop.ui.main_controller import MainController
-        from lever_desktop.ui.session import open_session
-
         await in_thread(_import_heavy_modules)
+        from lever_desktop.session import open_session
+        from lever_desktop.ui.main_controller import MainController
+
         env = self.sandbox_env
-        self.session = await open_session(account, sandbox=env is not None,
+        self.session = await open_session(account, sandbox=env is not None, relay=True, offload=in_thread,
                                           settings=env.settings if env else None,
                                           database_path=env.database_path if env else None)
         if self.window is None:  # opened without main() (tests)
@@ -163,7 +163,8 @@ class Shell(QObject):
 
 HEAVY_MODULES = (
     "lever_desktop.lever.client", "lever_desktop.store.db", "lever_desktop.sync.engine",
-    "lever_desktop.review.outbox", "lever_desktop.relay.client", "lever_desktop.ui.main_controller",
+    "lever_desktop.review.outbox", "lever_desktop.relay.client", "lever_desktop.session",
+    "lever_desktop.ui.main_controller",
     # httpcore/anyio import these on the first connection, i.e. on the loop, mid-sync
     "anyio._backends._asyncio", "httpcore._async.http11", "httpcore._async.connection",
 )

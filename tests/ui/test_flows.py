@@ -366,9 +366,9 @@ def test_the_outcome_line_shows_text_from_lever_as_typed(qtbot):
 
 
 def test_a_background_task_that_dies_restarts_and_the_status_bar_says_so(shell, sandbox, qtbot, monkeypatch):
-    from lever_desktop.sync.engine import SyncEngine
+    from lever_desktop.sync.scheduler import Scheduler
 
-    original, runs = SyncEngine.run_scheduler, []
+    original, runs = Scheduler.run, []
 
     async def flaky(self):
         runs.append(1)
@@ -376,7 +376,7 @@ def test_a_background_task_that_dies_restarts_and_the_status_bar_says_so(shell, 
             raise RuntimeError("scheduler bug")
         await original(self)
 
-    monkeypatch.setattr(SyncEngine, "run_scheduler", flaky)
+    monkeypatch.setattr(Scheduler, "run", flaky)
     run(qtbot, shell.open_account(config.Account(api_key=sandbox.api_key, base_url=sandbox.base_url)))
     bar = shell.window.statusBar()
     qtbot.waitUntil(lambda: "sync scheduler stopped unexpectedly (RuntimeError)" in bar.currentMessage(),
