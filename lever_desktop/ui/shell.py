@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from typing import Callable
 
 from PySide6.QtCore import QObject, Signal
 
@@ -27,9 +28,11 @@ class Shell(QObject):
     closed = Signal()
 
     def __init__(self, runner: TaskRunner, errors: ErrorPath, *, sandbox: bool = False,
-                 own_process: bool = False) -> None:
+                 window_ready: Callable[[], None] | None = None) -> None:
         super().__init__()
-        self.own_process = own_process  # the whole process is ours: tune its garbage collector
+        # Run once the main window is wired; the app passes its memory tuning (the whole process
+        # is ours then), tests pass nothing.
+        self.window_ready = window_ready
         self.runner = runner
         self.errors = errors
         self.sandbox_requested = sandbox
@@ -132,10 +135,8 @@ class Shell(QObject):
         self.controller = MainController(self.session, self.runner, self.errors, window=self.window)
         self.controller.show()
         self.window.statusBar().clearMessage()
-        if self.own_process:
-            from lever_desktop.ui.app import settle_memory
-
-            settle_memory()
+        if self.window_ready is not None:
+            self.window_ready()
         _log.info("main window ready")
         self.window_shown.emit()
 

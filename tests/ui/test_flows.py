@@ -414,3 +414,14 @@ def test_a_relay_poller_that_dies_comes_back_and_the_drafts_still_arrive(shell, 
     shell.window.close()
     qtbot.waitUntil(main.done, timeout=TIMEOUT)
     assert main.result() == 0
+
+
+def test_the_window_ready_hook_runs_once_the_main_window_is_wired(runner, error_path, sandbox, qtbot):
+    """The app tunes memory through this hook (the shell no longer imports the app back)."""
+    calls = []
+    s = Shell(runner, error_path, window_ready=lambda: calls.append(s.controller is not None))
+    try:
+        run(qtbot, s.open_account(config.Account(api_key=sandbox.api_key, base_url=sandbox.base_url)))
+        assert calls == [True]
+    finally:
+        run(qtbot, s.shutdown())
