@@ -20,7 +20,8 @@ from lever_desktop import config, paths
 from lever_desktop.relay import ledger
 from lever_desktop.relay.client import FeedPoller, PollStats
 from lever_desktop.relay.dispatch import DispatchDeferred
-from lever_desktop.relay.feed import RelayError, check_relay_url
+from lever_desktop.lever.urls import check_relay_url
+from lever_desktop.relay.feed import RelayError
 from lever_desktop.untrusted import echo
 
 SANDBOX_TOKENS_FILE = "sandbox-webhook-tokens.json"  # in the data dir; lever-sandbox --relay writes it

@@ -29,8 +29,8 @@ from lever_desktop.lever.client import LeverClient
 from lever_desktop.lever.errors import AmbiguousWriteError, LeverError, LeverNotFound
 from lever_desktop.lever.models import Webhook
 from lever_desktop.lever.signatures import signature_token_for
+from lever_desktop.lever.urls import check_relay_url
 from lever_desktop.relay.deliveries import EVENTS
-from lever_desktop.relay.feed import check_relay_url
 from lever_desktop.webhooks import tokens
 
 RELAY_WEBHOOK_PATH = "/lever/webhooks"  # where the relay takes Lever's deliveries
