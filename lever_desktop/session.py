@@ -37,6 +37,8 @@ async def _inline(fn: Callable[..., Any], *args: Any) -> Any:
 
 @dataclass
 class Session:
+    """What one window or one command works with; ``None`` where it has no account (or no relay)."""
+
     settings: config.Settings
     store: Store | None
     account: config.Account | None = None
