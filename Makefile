@@ -18,8 +18,10 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/lever-desktop --sandbox
 
-## Install and run the whole test suite (GUI tests offscreen).
+## Install and run the whole test suite (GUI tests offscreen), after the layer contracts
+## of pyproject.toml ([tool.importlinter]: the core never imports Qt, each layer only those below).
 test: $(STAMP)
+	$(BIN)/lint-imports
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest
 
 ## Benchmarks (not part of the test suite); each prints its figures.

@@ -157,7 +157,7 @@ def _secret(name: str, problems: list[str] | None = None) -> str | None:
 
 def _webhook_tokens(env: dict[str, str]) -> dict[str, str]:
     """One account-wide token or ``{event: token}``, from the environment, else the keychain."""
-    from lever_desktop.webhooks import tokens
+    from lever_desktop import webhook_tokens as tokens
 
     from_env = env.get("LEVER_WEBHOOK_TOKENS")
     raw = from_env or _secret(secrets.WEBHOOK_TOKENS) or ""

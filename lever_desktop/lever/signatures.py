@@ -13,6 +13,20 @@ import hmac
 from typing import Any, Mapping
 
 ACCOUNT_WIDE = "*"  # the key of the account-wide token among {event: signatureToken}
+# The webhook events the app subscribes to (relay/deliveries.py routes each to a re-read): the
+# events a signature token may be for. Here, below the settings that parse those tokens.
+EVENTS = (
+    "candidateStageChange",
+    "candidateArchiveChange",
+    "candidateHired",
+    "applicationCreated",
+    "candidateDeleted",
+    "interviewCreated",
+    "interviewUpdated",
+    "interviewDeleted",
+    "contactCreated",
+    "contactUpdated",
+)
 
 
 def sign(token: str, triggered_at: int, signature_token: str) -> str:

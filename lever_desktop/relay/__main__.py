@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import logging
 import os
 import socket
@@ -22,6 +21,7 @@ from lever_desktop import log as applog
 from lever_desktop.relay import limits
 from lever_desktop.relay.server import MAX_BODY, RelayConfig, create_app
 from lever_desktop.relay.storage import redacted_url
+from lever_desktop.serving import Server
 
 DEFAULT_DB = "sqlite:///lever-relay.sqlite3"
 
@@ -95,14 +95,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     cap = limits.connection_cap(args.max_connections)
     protocol = type("RelayH11Protocol", (limits.GuardedH11Protocol,),
                     {"header_timeout": args.header_timeout, "max_connections": cap})
-    server = _Server(uvicorn.Config(app, log_config=None, access_log=not args.no_access_log,
-                                    timeout_graceful_shutdown=5, proxy_headers=True, http=protocol,
-                                    # The cap above sheds idle connections; this one bounds requests
-                                    # in progress (503 past it).
-                                    limit_concurrency=cap + 1, timeout_keep_alive=5,
-                                    backlog=limits.ACCEPT_BURST,
-                                    h11_max_incomplete_event_size=limits.MAX_HEADER_BYTES))
-    server.on_exit = app.state.signal.close
+    server = Server(uvicorn.Config(app, log_config=None, access_log=not args.no_access_log,
+                                   timeout_graceful_shutdown=5, proxy_headers=True, http=protocol,
+                                   # The cap above sheds idle connections; this one bounds requests
+                                   # in progress (503 past it).
+                                   limit_concurrency=cap + 1, timeout_keep_alive=5,
+                                   backlog=limits.ACCEPT_BURST,
+                                   h11_max_incomplete_event_size=limits.MAX_HEADER_BYTES),
+                    on_exit=app.state.signal.close)  # release long-polling readers at once
     print(f"lever-relay listening on http://{host}:{port} (database {redacted_url(config.db_url)}, "
           f"at most {cap} connections)", flush=True)
     try:
@@ -112,18 +112,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     finally:
         sock.close()
     return 0
-
-
-class _Server(uvicorn.Server):
-    """Releases long-polling readers as soon as a stop is requested, so shutdown is prompt."""
-
-    on_exit = None
-
-    def handle_exit(self, sig, frame) -> None:
-        super().handle_exit(sig, frame)
-        if self.on_exit is not None:
-            with contextlib.suppress(RuntimeError):  # no loop yet: nothing waits
-                asyncio.get_running_loop().call_soon_threadsafe(self.on_exit)
 
 
 if __name__ == "__main__":

@@ -27,9 +27,10 @@ from typing import Any, Callable, Mapping
 
 import httpx
 
+from lever_desktop.lever.urls import check_relay_url
 from lever_desktop.relay import deliveries, ledger
 from lever_desktop.relay.dispatch import Dispatcher, DispatchDeferred
-from lever_desktop.relay.feed import FeedItem, RelayError, RelayUnauthorized, check_relay_url, parse_feed
+from lever_desktop.relay.feed import FeedItem, RelayError, RelayUnauthorized, parse_feed
 
 _log = logging.getLogger(__name__)
 

@@ -19,8 +19,9 @@ from typing import Any, Callable, Mapping
 from lever_desktop import config, paths
 from lever_desktop.relay import ledger
 from lever_desktop.relay.client import FeedPoller, PollStats
-from lever_desktop.relay.dispatch import DispatchDeferred, SyncDispatcher
-from lever_desktop.relay.feed import RelayError, check_relay_url
+from lever_desktop.relay.dispatch import DispatchDeferred
+from lever_desktop.lever.urls import check_relay_url
+from lever_desktop.relay.feed import RelayError
 from lever_desktop.untrusted import echo
 
 SANDBOX_TOKENS_FILE = "sandbox-webhook-tokens.json"  # in the data dir; lever-sandbox --relay writes it
@@ -64,30 +65,20 @@ def _report(poller: FeedPoller, stats: PollStats, totals: dict[str, Any]) -> dic
 
 
 async def _poll(account: config.Account, tokens: Any, once: bool, wait: int) -> tuple[dict[str, Any], str | None]:
-    from lever_desktop.lever.client import LeverClient
-    from lever_desktop.store import Store
-    from lever_desktop.sync.engine import SyncEngine
+    from lever_desktop.session import opened
 
-    store = Store.open()
     error = None
-    try:
-        async with LeverClient(account.api_key, base_url=account.base_url) as client:
-            engine = SyncEngine(client, store)
-            dispatcher = SyncDispatcher(engine, store, confidence_threshold=config.Settings.load().confidence_threshold)
-            assert account.relay_url and account.relay_token
-            poller = FeedPoller(account.relay_url, account.relay_token, store, dispatcher, tokens, wait=wait)
-            try:
-                stats = await poller.drain() if once else await _follow(poller)
-            except (RelayError, DispatchDeferred) as e:
-                stats = poller.stats
-                error = str(e) if isinstance(e, RelayError) else (
-                    "Lever could not be reached; the items stay on the relay and are processed next time")
-            finally:
-                await poller.aclose()
-            totals = await store.call(ledger.verdict_counts)
-            return _report(poller, stats, totals), error
-    finally:
-        store.close()
+    async with opened(account, relay=True, relay_tokens=tokens, relay_wait=wait) as session:
+        poller, store = session.poller, session.store
+        assert poller is not None and store is not None  # run() checked that a relay is configured
+        try:
+            stats = await poller.drain() if once else await _follow(poller)
+        except (RelayError, DispatchDeferred) as e:
+            stats = poller.stats
+            error = str(e) if isinstance(e, RelayError) else (
+                "Lever could not be reached; the items stay on the relay and are processed next time")
+        totals = await store.call(ledger.verdict_counts)
+        return _report(poller, stats, totals), error
 
 
 async def _follow(poller: FeedPoller) -> PollStats:

@@ -29,7 +29,7 @@ REFRESH = "refresh_opportunity"
 INTERVIEWS = "refresh_interviews"
 CONTACT = "refresh_contact"
 
-_ROUTES = {
+_ROUTES = {  # one per event of lever.signatures.EVENTS, the ones the app subscribes to
     "candidateStageChange": REFRESH,
     "candidateArchiveChange": REFRESH,
     "candidateHired": REFRESH,
@@ -41,7 +41,6 @@ _ROUTES = {
     "contactCreated": CONTACT,
     "contactUpdated": CONTACT,
 }
-EVENTS = tuple(_ROUTES)
 
 
 @dataclass(frozen=True)

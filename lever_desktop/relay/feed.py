@@ -6,10 +6,9 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from lever_desktop.lever.urls import check_relay_url  # the one URL policy (re-exported for the poller)
 from lever_desktop.relay.deliveries import canonical
 
-__all__ = ["FeedItem", "RelayError", "RelayUnauthorized", "check_relay_url", "parse_feed"]
+__all__ = ["FeedItem", "RelayError", "RelayUnauthorized", "parse_feed"]
 
 
 class RelayError(Exception):

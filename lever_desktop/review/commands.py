@@ -15,7 +15,7 @@ import contextlib
 import json
 import os
 import sys
-from typing import Any, AsyncIterator
+from typing import Any, AsyncIterator, Literal
 
 from lever_desktop import config
 from lever_desktop.lever.errors import LeverError
@@ -24,8 +24,9 @@ from lever_desktop.review.authors import AuthorUnresolved, resolve_author
 from lever_desktop.review.document import DraftDocumentError, DraftFileError, load_documents, read_draft_file
 from lever_desktop.review.lifecycle import STATUS_WORDS, attention_words
 from lever_desktop.review.flush_lock import OutboxBusy
-from lever_desktop.review.outbox import SETTLE_WINDOW_MS, Outbox
-from lever_desktop.store import Store, StoreError
+from lever_desktop.review.outbox import SETTLE_WINDOW_MS
+from lever_desktop.session import Session, configured_account, opened
+from lever_desktop.store import StoreError
 from lever_desktop.untrusted import echo
 
 EXIT_ERROR, EXIT_NOT_DONE = 1, 3
@@ -111,48 +112,21 @@ def _emit(args: argparse.Namespace, payload: Any, lines: list[str]) -> None:
         echo(*lines)
 
 
-@contextlib.contextmanager
-def _store():
-    store = Store.open()
-    try:
-        yield store
-    finally:
-        store.close()
-
-
 @contextlib.asynccontextmanager
-async def _lever(store: Store, required: bool) -> AsyncIterator[tuple[Any, Any]]:
-    """(client, sync engine) for the configured account, or (None, None) when none and not required."""
-    try:
-        account = config.resolve_account()
-    except config.ConfigError:
-        if required:
-            raise
-        yield None, None
-        return
-    from lever_desktop.lever.client import LeverClient
-
-    client = LeverClient(account.api_key, base_url=account.base_url)
-    try:
-        yield client, _engine(client, store)
-    finally:
-        await client.aclose()
+async def _session(lever: Literal["never", "optional", "required"] = "never", **options: Any) -> AsyncIterator[Session]:
+    """The cache, and Lever when the command needs it: ``optional`` goes on offline without an account."""
+    account = None if lever == "never" else configured_account(lever)
+    async with opened(account, **options) as session:
+        yield session
 
 
-def _engine(client: Any, store: Store) -> Any:
-    try:
-        from lever_desktop.sync.engine import SyncEngine
-    except ImportError:  # the sync layer is optional for review: the outbox works from the cache
-        return None
-    return SyncEngine(client, store)
-
-
-def _service_account() -> str | None:
-    return os.environ.get("LEVER_SERVICE_ACCOUNT") or config.Settings.load().service_account_email
+def _service_account(settings: config.Settings) -> str | None:
+    return os.environ.get("LEVER_SERVICE_ACCOUNT") or settings.service_account_email
 
 
 async def _list(args: argparse.Namespace) -> int:
-    with _store() as store:
+    async with _session() as session:
+        store = session.store
         recs = await store.call(drafts.list_drafts, args.state)
         statuses = {r.draft_id: await store.call(queue.status, r.draft_id) for r in recs}
     rows = [{**r.summary(), "status": statuses[r.draft_id]} for r in recs]
@@ -164,7 +138,8 @@ async def _list(args: argparse.Namespace) -> int:
 
 
 async def _show(args: argparse.Namespace) -> int:
-    with _store() as store:
+    async with _session() as session:
+        store = session.store
         rec = await store.call(drafts.get, args.id)
         if rec is None:
             _fail(f"no draft with id {args.id}")
@@ -207,12 +182,11 @@ async def _import(args: argparse.Namespace) -> int:
         _fail(f"{args.file}: cannot read it ({e.strerror or type(e).__name__})")
         return EXIT_ERROR
     results = []
-    with _store() as store:
-        async with _lever(store, required=False) as (_client, engine):
-            for doc in docs:
-                r = await intake.receive_draft(store, doc, source="file", engine=None if args.offline else engine,
-                                               confidence_threshold=config.Settings.load().confidence_threshold)
-                results.append(r.to_json())
+    async with _session("never" if args.offline else "optional") as session:
+        for doc in docs:
+            r = await intake.receive_draft(session.store, doc, source="file", engine=session.engine,
+                                           confidence_threshold=session.settings.confidence_threshold)
+            results.append(r.to_json())
     lines = []
     for r in results:
         detail = "; ".join(r["problems"]) if r["problems"] else ", ".join(f["code"] for f in r["flags"])
@@ -222,12 +196,12 @@ async def _import(args: argparse.Namespace) -> int:
 
 
 async def _approve(args: argparse.Namespace) -> int:
-    with _store() as store:
-        if not args.offline:
-            await _check_lever_for_own_feedback(store, args.id)
+    async with _session("never" if args.offline else "optional") as session:
+        if session.engine is not None:
+            await _check_lever_for_own_feedback(session, args.id)
         try:
-            a = await approval.approve(store, args.id, reviewer=args.reviewer, chosen_email=args.as_email,
-                                       service_account_email=_service_account(),
+            a = await approval.approve(session.store, args.id, reviewer=args.reviewer, chosen_email=args.as_email,
+                                       service_account_email=_service_account(session.settings),
                                        confirm_service_account=args.confirm_service_account,
                                        add_second_form=args.add_second_form)
         except approval.ApprovalError as e:
@@ -257,19 +231,17 @@ def _own_feedback_of(conn: Any, rec: drafts.DraftRecord) -> list[own_feedback.Ow
     return own_feedback.for_draft(conn, rec, author_id)
 
 
-async def _check_lever_for_own_feedback(store: Store, draft_id: str) -> None:
+async def _check_lever_for_own_feedback(session: Session, draft_id: str) -> None:
     """Refresh the opportunity's feedback from Lever before approving; offline, the cache decides."""
-    rec = await store.call(drafts.get, draft_id)
+    assert session.store is not None and session.engine is not None
+    rec = await session.store.call(drafts.get, draft_id)
     if rec is None or rec.state == "amending":
         return
-    async with _lever(store, required=False) as (_client, engine):
-        if engine is None:
-            return
-        try:
-            await engine.refresh_opportunity(rec.opportunity_id)
-        except Exception as e:  # noqa: BLE001 - unreachable: the cache (and the pre-send check) still guard
-            print(f"lever-desktop: could not check Lever for the author's own feedback ({type(e).__name__}); "
-                  "using the cache", file=sys.stderr)
+    try:
+        await session.engine.refresh_opportunity(rec.opportunity_id)
+    except Exception as e:  # noqa: BLE001 - unreachable: the cache (and the pre-send check) still guard
+        print(f"lever-desktop: could not check Lever for the author's own feedback ({type(e).__name__}); "
+              "using the cache", file=sys.stderr)
 
 
 def _field_values(sets: list[str]) -> dict[str, Any]:
@@ -291,7 +263,8 @@ async def _amend(args: argparse.Namespace) -> int:
     except ValueError as e:
         print(f"lever-desktop: {e}", file=sys.stderr)
         return EXIT_ERROR
-    with _store() as store:
+    async with _session() as session:
+        store = session.store
         reviewer = args.reviewer or approval.default_reviewer()
         try:
             if args.cancel:
@@ -314,7 +287,8 @@ async def _amend(args: argparse.Namespace) -> int:
 
 
 async def _withdraw(args: argparse.Namespace) -> int:
-    with _store() as store:
+    async with _session("optional") as session:
+        store = session.store
         try:
             question = await store.call(amend.withdrawal_question, args.id)
         except amend.ChangeError as e:
@@ -328,8 +302,7 @@ async def _withdraw(args: argparse.Namespace) -> int:
                 print("Nothing was deleted.", file=sys.stderr)
                 return EXIT_ERROR
         await amend.withdraw(store, args.id, reviewer=args.reviewer or approval.default_reviewer())
-        async with _lever(store, required=False) as (client, engine):
-            report = await Outbox(store, client, engine).drain([args.id], deadline_s=60) if client else None
+        report = await session.outbox.drain([args.id], deadline_s=60) if session.outbox else None
         rec = await store.call(drafts.get, args.id)
     gone = rec.state == "withdrawn"
     text = ("Deleted from Lever." if gone else
@@ -339,7 +312,9 @@ async def _withdraw(args: argparse.Namespace) -> int:
 
 
 async def _submit(args: argparse.Namespace) -> int:
-    with _store() as store:
+    async with _session("never" if args.dry_run else "required",
+                        settle_window_ms=int(args.settle_window * 1000)) as session:
+        store = session.store
         if args.dry_run:
             reqs = [e.request() for e in await store.call(queue.entries, ["approved", "submitting"], args.ids or None)]
             reqs += [c.request() for c in await store.call(amend.changes, args.ids or None)]
@@ -347,9 +322,8 @@ async def _submit(args: argparse.Namespace) -> int:
                                  for r in reqs)
             _emit(args, {"dryRun": True, "requests": reqs}, (text or "Nothing to submit.").split("\n"))
             return 0
-        async with _lever(store, required=True) as (client, engine):
-            box = Outbox(store, client, engine, settle_window_ms=int(args.settle_window * 1000))
-            report = await box.drain(args.ids or None, deadline_s=args.deadline, resume=True)
+        assert session.outbox is not None
+        report = await session.outbox.drain(args.ids or None, deadline_s=args.deadline, resume=True)
     out = report.to_json()
     text = [f"submitted {len(report.submitted)}, found already in Lever {len(report.reconciled)}, "
             f"needs attention {len(report.rejected) + len(report.drifted) + len(report.gone) + len(report.own_feedback)}, "
@@ -371,7 +345,8 @@ async def _submit(args: argparse.Namespace) -> int:
 
 
 async def _remove_duplicate(args: argparse.Namespace) -> int:
-    with _store() as store:
+    async with _session("required") as session:
+        store = session.store
         try:
             dup = await store.call(duplicates.find, args.id, args.feedback)
         except duplicates.DuplicateError as e:
@@ -384,13 +359,12 @@ async def _remove_duplicate(args: argparse.Namespace) -> int:
             if input(f"{dup.question()} [y/N] ").strip().lower() not in ("y", "yes"):
                 print("Nothing deleted.")
                 return EXIT_ERROR
-        async with _lever(store, required=True) as (client, _engine_):
-            try:
-                await duplicates.remove(store, client, args.id, args.feedback,
-                                        actor=args.reviewer or approval.default_reviewer())
-            except LeverError as e:
-                print(f"lever-desktop: Lever did not delete form {args.feedback}: {e}", file=sys.stderr)
-                return EXIT_ERROR
+        try:
+            await duplicates.remove(store, session.client, args.id, args.feedback,
+                                    actor=args.reviewer or approval.default_reviewer())
+        except LeverError as e:
+            print(f"lever-desktop: Lever did not delete form {args.feedback}: {e}", file=sys.stderr)
+            return EXIT_ERROR
     _emit(args, {"draftId": dup.draft_id, "deletedFeedbackId": dup.feedback_id, "kept": dup.kept_feedback_id},
           f"Deleted duplicate form {dup.feedback_id} for {dup.candidate} from Lever; form {dup.kept_feedback_id} stays.")
     return 0

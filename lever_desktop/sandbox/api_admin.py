@@ -25,31 +25,24 @@ GET  /examples                    handy ids for tests (an interview with an acti
 from __future__ import annotations
 
 import functools
-import ipaddress
 from typing import Any, Awaitable, Callable
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from lever_desktop.lever.urls import is_loopback  # the one URL policy: 127.0.0.0/8 and ::1
 from lever_desktop.sandbox import drafts as drafting, templates as tpl
 from lever_desktop.sandbox.faults import FaultSpecError, parse_rules
 from lever_desktop.sandbox.http import error_response, json_body
 
-
-
-def is_loopback(host: str | None) -> bool:
-    try:
-        return host is not None and ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 Handler = Callable[[Request], Awaitable[Response]]
 
 
 def admin(handler: Handler) -> Handler:
     @functools.wraps(handler)
     async def guarded(request: Request) -> Response:
-        if not is_loopback(request.client.host if request.client else None):
+        if request.client is None or not is_loopback(request.client.host):
             return error_response(403, "Forbidden", "the sandbox admin API answers loopback clients only")
         try:
             return await handler(request)
@@ -58,14 +51,14 @@ def admin(handler: Handler) -> Handler:
     return guarded
 
 
-def _server(request: Request):
-    return request.app.state.server
+def _services(request: Request):
+    return request.app.state.services
 
 
 def _row(request: Request, opportunity_id: str | None) -> int | None:
     if opportunity_id is None:
         return None
-    row = _server(request).state.row(opportunity_id)
+    row = _services(request).state.row(opportunity_id)
     if row is None:
         raise LookupError(f"no opportunity {opportunity_id}")
     return row
@@ -82,15 +75,16 @@ async def _obj(request: Request) -> dict[str, Any]:
 
 @admin
 async def summary(request: Request) -> Response:
-    s = _server(request)
-    return JSONResponse({"baseUrl": s.base_url, "adminUrl": s.admin_url, "seed": s.state.seed,
+    s = _services(request)
+    root = s.root_url()
+    return JSONResponse({"baseUrl": root + "/v1", "adminUrl": root + "/_sandbox", "seed": s.state.seed,
                          "opportunities": s.state.opps.count, "relayUrl": s.relay_url,
                          "clockTicks": s.background.ticks})
 
 
 @admin
 async def stats(request: Request) -> Response:
-    st = _server(request).state
+    st = _services(request).state
     with st.lock:
         counts = dict(st.requests)
         limited = st.rate_limited
@@ -99,7 +93,7 @@ async def stats(request: Request) -> Response:
 
 @admin
 async def reset_stats(request: Request) -> Response:
-    st = _server(request).state
+    st = _services(request).state
     with st.lock:
         st.requests.clear()
         st.rate_limited = 0
@@ -108,7 +102,7 @@ async def reset_stats(request: Request) -> Response:
 
 @admin
 async def faults(request: Request) -> Response:
-    f = _server(request).faults
+    f = _services(request).faults
     if request.method == "POST":
         try:
             f.replace(parse_rules(await json_body(request)))
@@ -121,7 +115,7 @@ async def faults(request: Request) -> Response:
 
 @admin
 async def rate_limit(request: Request) -> Response:
-    limiter = _server(request).limiter
+    limiter = _services(request).limiter
     if request.method == "PUT":
         body = await _obj(request)
         limiter.configure(body.get("rate"), body.get("burst"), body.get("retryAfter"))
@@ -133,7 +127,7 @@ def _on_opportunity(act: Callable[[Any, int, dict[str, Any]], None]) -> Handler:
     @admin
     async def handler(request: Request) -> Response:
         row = _row(request, request.path_params["id"])
-        act(_server(request).activity, row, await _obj(request))
+        act(_services(request).activity, row, await _obj(request))
         return Response(status_code=204)
     return handler
 
@@ -147,7 +141,7 @@ anonymize = _on_opportunity(lambda activity, row, _body: activity.anonymize(row)
 @admin
 async def new_application(request: Request) -> Response:
     body = await _obj(request)
-    server = _server(request)
+    server = _services(request)
     row = server.activity.new_application(body.get("postingId"), body.get("name"))
     return JSONResponse({"opportunityId": server.state.opps.id_of(row)}, status_code=201)
 
@@ -155,21 +149,21 @@ async def new_application(request: Request) -> Response:
 @admin
 async def delete_interview(request: Request) -> Response:
     row = _row(request, request.path_params["id"])
-    _server(request).activity.delete_interview(row, request.path_params["interview"])
+    _services(request).activity.delete_interview(row, request.path_params["interview"])
     return Response(status_code=204)
 
 
 @admin
 async def delete_opportunity(request: Request) -> Response:
-    _server(request).activity.delete(_row(request, request.path_params["id"]))
+    _services(request).activity.delete(_row(request, request.path_params["id"]))
     return Response(status_code=204)
 
 
 @admin
 async def upcoming(request: Request) -> Response:
-    st = _server(request).state
+    st = _services(request).state
     return JSONResponse([{"opportunityId": st.opps.id_of(r), "panelId": p["id"], "interviewId": iv["id"],
-                          "date": iv["date"]} for r, p, iv in _server(request).activity.upcoming()])
+                          "date": iv["date"]} for r, p, iv in _services(request).activity.upcoming()])
 
 
 @admin
@@ -179,38 +173,38 @@ async def complete(request: Request) -> Response:
     if flaw not in (None, "auto", *drafting.FLAWS):
         raise ValueError(f"flaw must be null, 'auto' or one of {drafting.FLAWS}")
     row = _row(request, body.get("opportunityId"))
-    return JSONResponse(_server(request).activity.complete_interview(row, body.get("interviewId"), flaw))
+    return JSONResponse(_services(request).activity.complete_interview(row, body.get("interviewId"), flaw))
 
 
 @admin
 async def schedule(request: Request) -> Response:
     body = await _obj(request)
-    row, panel = _server(request).activity.schedule_interview(_row(request, body.get("opportunityId")))
-    return JSONResponse({"opportunityId": _server(request).state.opps.id_of(row), "panel": panel})
+    row, panel = _services(request).activity.schedule_interview(_row(request, body.get("opportunityId")))
+    return JSONResponse({"opportunityId": _services(request).state.opps.id_of(row), "panel": panel})
 
 
 @admin
 async def drift(request: Request) -> Response:
     body = await _obj(request)
-    return JSONResponse(tpl.public_view(_server(request).activity.drift_template(body.get("templateId"))))
+    return JSONResponse(tpl.public_view(_services(request).activity.drift_template(body.get("templateId"))))
 
 
 @admin
 async def tick(request: Request) -> Response:
-    _server(request).background.tick()
+    _services(request).background.tick()
     return Response(status_code=204)
 
 
 @admin
 async def list_drafts(request: Request) -> Response:
-    st = _server(request).state
+    st = _services(request).state
     with st.lock:
         return JSONResponse(list(st.drafts))
 
 
 @admin
 async def all_feedback(request: Request) -> Response:
-    st = _server(request).state
+    st = _services(request).state
     row = _row(request, request.path_params["id"])
     with st.lock:
         return JSONResponse([st.feedback_view(f) for f in st.details_of(row).feedback])
@@ -218,7 +212,7 @@ async def all_feedback(request: Request) -> Response:
 
 @admin
 async def deliveries(request: Request) -> Response:
-    st = _server(request).state
+    st = _services(request).state
     with st.lock:
         return JSONResponse([{k: v for k, v in d.items() if k not in ("due", "sending", "headers")}
                              for d in st.deliveries])
@@ -227,7 +221,7 @@ async def deliveries(request: Request) -> Response:
 @admin
 async def examples(request: Request) -> Response:
     from lever_desktop.sandbox.examples import examples as build
-    return JSONResponse(build(_server(request).state))
+    return JSONResponse(build(_services(request).state))
 
 
 ROUTES = [

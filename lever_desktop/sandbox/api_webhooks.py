@@ -19,13 +19,11 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from lever_desktop.lever.urls import is_loopback  # the one URL policy: plain http only to loopback
 from lever_desktop.sandbox.http import bad_request, data, json_body, not_found
 from lever_desktop.sandbox.paging import page_of
 from lever_desktop.sandbox.state import SandboxState
 from lever_desktop.sandbox.webhooks import EVENTS, create_webhook, public_webhook
-
-LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1"}
-
 
 def _state(request: Request) -> SandboxState:
     return request.app.state.sandbox
@@ -47,7 +45,7 @@ async def post_webhook(request: Request) -> JSONResponse:
         raise bad_request(f"Invalid value for event: must be one of {', '.join(EVENTS)}")
     parts = urlsplit(url) if isinstance(url, str) else None
     secure = parts is not None and parts.scheme == "https" and bool(parts.hostname)
-    local = parts is not None and parts.scheme == "http" and parts.hostname in LOOPBACK_HOSTS
+    local = parts is not None and parts.scheme == "http" and is_loopback(parts.hostname or "")
     if not (secure or local):
         raise bad_request("Invalid value for url: webhooks need a public https:// URL")
     configuration = body.get("configuration")

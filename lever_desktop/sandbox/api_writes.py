@@ -38,7 +38,7 @@ async def put_stage(request: Request) -> JSONResponse:
     stage = body.get("stage") if isinstance(body, dict) else None
     if not isinstance(stage, str) or state.catalog.stage(stage) is None:
         raise bad_request("Invalid value for stage")
-    request.app.state.server.activity.change_stage(row, stage, actor)
+    request.app.state.services.activity.change_stage(row, stage, actor)
     return data(render_opportunity(state, row, set()))
 
 
@@ -52,7 +52,7 @@ async def put_archived(request: Request) -> JSONResponse:
     reason = body["reason"]
     if reason is not None and (not isinstance(reason, str) or state.catalog.archive_reason(reason) is None):
         raise bad_request("Invalid value for reason")
-    request.app.state.server.activity.set_archived(row, reason)
+    request.app.state.services.activity.set_archived(row, reason)
     return data(render_opportunity(state, row, set()))
 
 

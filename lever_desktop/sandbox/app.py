@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import contextlib
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
+from typing import Callable
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
@@ -11,22 +12,38 @@ from starlette.requests import ClientDisconnect
 from starlette.routing import Mount
 
 from lever_desktop.sandbox import api_admin, api_feedback, api_read, api_webhooks, api_writes
+from lever_desktop.sandbox.activity import Activity
+from lever_desktop.sandbox.clock import Background
+from lever_desktop.sandbox.faults import Faults
 from lever_desktop.sandbox.gate import LeverGate
 from lever_desktop.sandbox.http import (LeverHTTPError, client_gone_handler, http_exception_handler,
                                         lever_error_handler)
+from lever_desktop.sandbox.ratelimit import RateLimiter
+from lever_desktop.sandbox.state import SandboxState
 
-if TYPE_CHECKING:
-    from lever_desktop.sandbox.server import SandboxServer
+
+@dataclass(frozen=True)
+class Services:
+    """What the routes reach: the simulated account and its machinery, not the server running them."""
+
+    state: SandboxState
+    api_key: str
+    limiter: RateLimiter
+    faults: Faults
+    activity: Activity
+    background: Background
+    relay_url: str | None
+    root_url: Callable[[], str]  # known once the server listens (port 0 picks one)
 
 
-def build_app(server: "SandboxServer"):
+def build_app(services: Services):
     @contextlib.asynccontextmanager
     async def lifespan(app):
-        await server.background.start()
+        await services.background.start()
         try:
             yield
         finally:
-            await server.background.stop()
+            await services.background.stop()
 
     app = Starlette(
         routes=[
@@ -38,6 +55,7 @@ def build_app(server: "SandboxServer"):
                             ClientDisconnect: client_gone_handler},
         lifespan=lifespan,
     )
-    app.state.sandbox = server.state
-    app.state.server = server
-    return LeverGate(app, state=server.state, api_key=server.api_key, limiter=server.limiter, faults=server.faults)
+    app.state.sandbox = services.state
+    app.state.services = services
+    return LeverGate(app, state=services.state, api_key=services.api_key, limiter=services.limiter,
+                     faults=services.faults)

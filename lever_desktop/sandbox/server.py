@@ -12,20 +12,17 @@ from __future__ import annotations
 import json
 import logging
 import os
-import threading
-import time
 from pathlib import Path
 from typing import Any, Sequence
 
-import uvicorn
-
 from lever_desktop.sandbox.activity import Activity
-from lever_desktop.sandbox.app import build_app
+from lever_desktop.sandbox.app import Services, build_app
 from lever_desktop.sandbox.clock import Background, SandboxClock
 from lever_desktop.sandbox.faults import FaultRule, Faults, parse_spec
 from lever_desktop.sandbox.ratelimit import RateLimiter
 from lever_desktop.sandbox.state import SandboxState
 from lever_desktop.sandbox.webhooks import DEFAULT_RETRY_GAPS, EVENTS, Dispatcher, create_webhook
+from lever_desktop.serving import ThreadedServer
 
 _log = logging.getLogger("lever_desktop.sandbox")
 
@@ -48,8 +45,7 @@ class SandboxServer:
         self.background = Background(self.activity, Dispatcher(self.state, webhook_retry_gaps),
                                      SandboxClock.coerce(clock))
         self.webhook_tokens_file = Path(webhook_tokens_file) if webhook_tokens_file else None
-        self._server: uvicorn.Server | None = None
-        self._thread: threading.Thread | None = None
+        self._server: ThreadedServer | None = None
         self._relay_registered = False
 
     def __repr__(self) -> str:  # never the API key
@@ -75,41 +71,26 @@ class SandboxServer:
 
     @property
     def running(self) -> bool:
-        return self._thread is not None and self._thread.is_alive()
+        return self._server is not None and self._server.running
 
     # -- life cycle ------------------------------------------------------------------
     def start(self, timeout: float = 15.0) -> "SandboxServer":
         if self.running:
             return self
         self._register_relay()
-        config = uvicorn.Config(build_app(self), host=self.host, port=self._port, log_level="warning", log_config=None,
-                                access_log=False, proxy_headers=False, lifespan="on", http="h11", loop="asyncio", ws="none",
-                                timeout_graceful_shutdown=1, timeout_keep_alive=5)
-        server = uvicorn.Server(config)
-        thread = threading.Thread(target=server.run, name="lever-sandbox", daemon=True)
-        thread.start()
-        deadline = time.monotonic() + timeout
-        while not server.started:
-            if not thread.is_alive() or time.monotonic() > deadline:
-                server.should_exit = True
-                thread.join(5)
-                raise RuntimeError(f"the Lever sandbox could not start on {self.host}:{self._port}")
-            time.sleep(0.01)  # polling the server's own "started" flag with a deadline
-        self._server, self._thread = server, thread
-        self._port = server.servers[0].sockets[0].getsockname()[1]
+        services = Services(self.state, self.api_key, self.limiter, self.faults, self.activity, self.background,
+                            self.relay_url, lambda: self.root_url)
+        server = ThreadedServer(build_app(services), name="lever-sandbox", title="Lever sandbox", host=self.host, port=self._port,
+                                proxy_headers=False, timeout_keep_alive=5)
+        self._port = server.start(timeout)
+        self._server = server
         _log.info("Lever sandbox listening on %s", self.base_url)
         return self
 
     def stop(self, timeout: float = 15.0) -> None:
-        server, thread = self._server, self._thread
-        if server is None or thread is None:
-            return
-        server.should_exit = True
-        thread.join(timeout)
-        if thread.is_alive():
-            server.force_exit = True
-            thread.join(timeout)
-        self._server, self._thread = None, None
+        if self._server is not None:
+            self._server.stop(timeout)
+            self._server = None
 
     def __enter__(self) -> "SandboxServer":
         return self.start()

@@ -8,10 +8,9 @@ import json
 import sys
 
 from lever_desktop import config, messages
-from lever_desktop.lever.client import LeverClient
 from lever_desktop.lever.errors import LeverAuthError, LeverError
-from lever_desktop.store import Store, StoreError
-from lever_desktop.sync.engine import SyncEngine
+from lever_desktop.session import opened
+from lever_desktop.store import StoreError
 from lever_desktop.sync.events import SyncReport
 from lever_desktop.untrusted import echo
 
@@ -24,13 +23,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 async def _sync(account: config.Account, full: bool) -> SyncReport:
-    store = Store.open()
-    try:
-        async with LeverClient(account.api_key, base_url=account.base_url) as client:
-            engine = SyncEngine(client, store, retention_days=config.Settings.load().submitted_retention_days)
-            return await engine.sync_now(full=full)
-    finally:
-        store.close()
+    async with opened(account) as session:
+        assert session.engine is not None
+        return await session.engine.sync_now(full=full)
 
 
 # Whatever stopped it, a sync keeps what it fetched (the walk's cursors are saved as it goes).

@@ -15,7 +15,7 @@ from typing import Any, Callable, Sequence
 from lever_desktop.lever import errors, paths
 from lever_desktop.store import Store, cache, privacy
 from lever_desktop.store.records import TemplateRecord
-from lever_desktop.sync import scheduler, walk
+from lever_desktop.sync import walk
 from lever_desktop.sync.clock import Clock, SystemClock, ms
 from lever_desktop.sync.events import EventBus, Listener, SyncEvent, SyncReport, SyncState
 
@@ -40,7 +40,6 @@ class SyncEngine:
         self.state = SyncState.ONLINE
         self._bus = EventBus()
         self._pass: asyncio.Task[SyncReport] | None = None
-        self._wake = asyncio.Event()
         self.last_report: SyncReport | None = None
 
     def now_ms(self) -> int:
@@ -62,9 +61,10 @@ class SyncEngine:
 
     async def sync_now(self, full: bool = False) -> SyncReport:
         """Walk every resource (incrementally unless ``full``); joins a pass already running."""
-        return await self._run([r.name for r in self.resources], full)
+        return await self.run_pass([r.name for r in self.resources], full)
 
-    async def _run(self, names: list[str], full: bool) -> SyncReport:
+    async def run_pass(self, names: list[str], full: bool = False) -> SyncReport:
+        """Walk the named resources; joins a pass already running (whatever it walks)."""
         if not self.running:
             self._pass = asyncio.create_task(self._do_pass(names, full), name="lever-sync-pass")
         # shield: a caller that stops waiting must not cancel the pass others joined.
@@ -225,16 +225,6 @@ class SyncEngine:
             return cached
         await self.store.call(cache.upsert_templates, [record], self.now_ms())
         return await self.store.call(cache.current_template, template_id)
-
-    # -- the periodic scheduler ----------------------------------------------------------
-
-    def wake(self) -> None:
-        """Make the scheduler re-check what is due now (e.g. after the network came back)."""
-        self._wake.set()
-
-    async def run_scheduler(self) -> None:
-        """Run forever: each resource at its cadence, backing off while Lever is unreachable."""
-        await scheduler.run(self)
 
 
 def _store_opportunity(conn: Any, opportunity_id: str, record: dict[str, Any], panels: list[Any],

@@ -26,7 +26,7 @@ from lever_desktop.ui.account_check import describe_key
 from lever_desktop.ui.plain import plain_label
 from lever_desktop.ui.tasks import TaskRunner, in_thread
 from lever_desktop.ui.webhooks_step import ConnectWebhooksStep, SignatureTokensEdit
-from lever_desktop.webhooks import tokens as signature_tokens
+from lever_desktop import webhook_tokens as signature_tokens
 
 _log = logging.getLogger(__name__)
 

@@ -115,7 +115,7 @@ def run(args: argparse.Namespace) -> int:
     errors.install(loop)
     previous_crash = errors.start_fault_log()
     runner = TaskRunner(errors.report)
-    shell = Shell(runner, errors, sandbox=bool(getattr(args, "sandbox", False)), own_process=True)
+    shell = Shell(runner, errors, sandbox=bool(getattr(args, "sandbox", False)), window_ready=settle_memory)
     if previous_crash:
         errors.report_previous_crash(previous_crash)
     _quit_on_signals(loop, shell)

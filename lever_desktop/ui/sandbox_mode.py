@@ -11,20 +11,16 @@ basedir's data dir (so reviews persist between runs), and the window shows a
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
 import secrets
-import threading
-import time
 from pathlib import Path
 from typing import Any
 
 import httpx
-import uvicorn
 
 from lever_desktop import config, paths
 from lever_desktop import log as applog
+from lever_desktop.serving import ThreadedServer
 from lever_desktop.ui.tasks import in_thread
 
 _log = logging.getLogger(__name__)
@@ -40,61 +36,29 @@ def sandbox_dir() -> Path:
     return d
 
 
-class _Server(uvicorn.Server):
-    """Remembers its event loop, so another thread can schedule work on it."""
-
-    loop: asyncio.AbstractEventLoop | None = None
-
-    async def startup(self, sockets=None) -> None:
-        self.loop = asyncio.get_running_loop()
-        await super().startup(sockets=sockets)
-
-
 class ThreadedRelay:
-    """The reference relay (``lever-relay``) served by uvicorn on a background thread."""
+    """The reference relay (``lever-relay``) served on a background thread."""
 
     def __init__(self, db_path: Path) -> None:
         self.ingest_token = "ingest-" + secrets.token_urlsafe(24)
         self.reader_token = "reader-" + secrets.token_urlsafe(24)
         self.db_path = db_path
         self.url = ""
-        self._server: _Server | None = None
-        self._thread: threading.Thread | None = None
-        self._app: Any = None
+        self._server: ThreadedServer | None = None
 
     def start(self, timeout: float = 15.0) -> None:
         from lever_desktop.relay.server import RelayConfig, create_app
 
         app = create_app(RelayConfig(db_url=f"sqlite:///{self.db_path}", ingest_tokens=(self.ingest_token,),
                                      reader_tokens=(self.reader_token,)))
-        server = _Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_config=None, access_log=False,
-                                               log_level="warning", lifespan="on", http="h11", loop="asyncio",
-                                               ws="none", timeout_graceful_shutdown=1))
-        thread = threading.Thread(target=server.run, name="lever-relay", daemon=True)
-        thread.start()
-        deadline = time.monotonic() + timeout
-        while not server.started:  # uvicorn's own flag, polled with a deadline (off the GUI thread)
-            if not thread.is_alive() or time.monotonic() > deadline:
-                server.should_exit = True
-                raise RuntimeError("the sandbox relay could not start")
-            time.sleep(0.01)
-        self._server, self._thread, self._app = server, thread, app
-        self.url = f"http://127.0.0.1:{server.servers[0].sockets[0].getsockname()[1]}"
+        server = ThreadedServer(app, name="lever-relay", title="sandbox relay", on_exit=app.state.signal.close)
+        self.url = f"http://127.0.0.1:{server.start(timeout)}"
+        self._server = server
 
     def stop(self, timeout: float = 10.0) -> None:
-        if self._server is None or self._thread is None:
-            return
-        loop = self._server.loop
-        if loop is not None and self._app is not None:
-            # Release long-polling readers first, or shutdown waits out their timeout.
-            with contextlib.suppress(RuntimeError):
-                loop.call_soon_threadsafe(self._app.state.signal.close)
-        self._server.should_exit = True
-        self._thread.join(timeout)
-        if self._thread.is_alive():
-            self._server.force_exit = True
-            self._thread.join(timeout)
-        self._server = self._thread = None
+        if self._server is not None:
+            self._server.stop(timeout)
+            self._server = None
 
 
 class SandboxEnvironment:

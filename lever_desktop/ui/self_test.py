@@ -55,30 +55,26 @@ def _run_checks() -> str:
 
 
 async def _checks() -> str:
-    from lever_desktop.lever.client import LeverClient
+    from lever_desktop import config
     from lever_desktop.sandbox.server import SandboxServer
+    from lever_desktop.session import opened
     from lever_desktop.store import cache
-    from lever_desktop.store.db import Store
-    from lever_desktop.sync.engine import SyncEngine
     from lever_desktop.ui.tasks import in_thread
 
-    store = await in_thread(Store.open)
     sandbox = SandboxServer(opportunities=5, rate=1000.0, burst=1000)
+    await in_thread(sandbox.start)
     try:
-        await in_thread(sandbox.start)
-        client = LeverClient(sandbox.api_key, base_url=sandbox.base_url)
-        try:
-            report = await SyncEngine(client, store).sync_now(full=True)
-        finally:
-            await client.aclose()
-        if not report.ok:
-            raise RuntimeError(f"sandbox sync failed: {report.error}")
-        templates = await store.call(cache.list_templates)
+        account = config.Account(api_key=sandbox.api_key, base_url=sandbox.base_url)
+        async with opened(account, offload=in_thread) as session:  # the app's own session, cache included
+            assert session.engine is not None and session.store is not None
+            report = await session.engine.sync_now(full=True)
+            if not report.ok:
+                raise RuntimeError(f"sandbox sync failed: {report.error}")
+            templates = await session.store.call(cache.list_templates)
         kinds = _render_every_field_type(templates)
         records = sum(report.counts.values())
     finally:
         await in_thread(sandbox.stop)
-        await in_thread(store.close)
     return f"database ok, form rendered with {kinds} field types, sandbox sync stored {records} records"
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from typing import Callable
 
 from PySide6.QtCore import QObject, Signal
 
@@ -27,9 +28,11 @@ class Shell(QObject):
     closed = Signal()
 
     def __init__(self, runner: TaskRunner, errors: ErrorPath, *, sandbox: bool = False,
-                 own_process: bool = False) -> None:
+                 window_ready: Callable[[], None] | None = None) -> None:
         super().__init__()
-        self.own_process = own_process  # the whole process is ours: tune its garbage collector
+        # Run once the main window is wired; the app passes its memory tuning (the whole process
+        # is ours then), tests pass nothing.
+        self.window_ready = window_ready
         self.runner = runner
         self.errors = errors
         self.sandbox_requested = sandbox
@@ -118,12 +121,12 @@ class Shell(QObject):
         return await self.sandbox_env.start()
 
     async def open_account(self, account: config.Account) -> None:
-        from lever_desktop.ui.main_controller import MainController
-        from lever_desktop.ui.session import open_session
-
         await in_thread(_import_heavy_modules)
+        from lever_desktop.session import open_session
+        from lever_desktop.ui.main_controller import MainController
+
         env = self.sandbox_env
-        self.session = await open_session(account, sandbox=env is not None,
+        self.session = await open_session(account, sandbox=env is not None, relay=True, offload=in_thread,
                                           settings=env.settings if env else None,
                                           database_path=env.database_path if env else None)
         if self.window is None:  # opened without main() (tests)
@@ -132,10 +135,8 @@ class Shell(QObject):
         self.controller = MainController(self.session, self.runner, self.errors, window=self.window)
         self.controller.show()
         self.window.statusBar().clearMessage()
-        if self.own_process:
-            from lever_desktop.ui.app import settle_memory
-
-            settle_memory()
+        if self.window_ready is not None:
+            self.window_ready()
         _log.info("main window ready")
         self.window_shown.emit()
 
@@ -163,7 +164,8 @@ class Shell(QObject):
 
 HEAVY_MODULES = (
     "lever_desktop.lever.client", "lever_desktop.store.db", "lever_desktop.sync.engine",
-    "lever_desktop.review.outbox", "lever_desktop.relay.client", "lever_desktop.ui.main_controller",
+    "lever_desktop.review.outbox", "lever_desktop.relay.client", "lever_desktop.session",
+    "lever_desktop.ui.main_controller",
     # httpcore/anyio import these on the first connection, i.e. on the loop, mid-sync
     "anyio._backends._asyncio", "httpcore._async.http11", "httpcore._async.connection",
 )

@@ -37,6 +37,7 @@ class SyncController(QObject):
         self.runner = runner
         self.window = window
         self.engine = session.engine
+        self.scheduler = session.scheduler
         self.outbox_unreachable = False
         self.bootstrapping = False
         self._probing = False
@@ -55,11 +56,11 @@ class SyncController(QObject):
         self.bootstrapping = first_run
         if first_run:
             self.window.statusBar().showMessage("First sync: downloading your Lever data…")
-        supervisor.keep("sync scheduler", self.engine.run_scheduler)
+        supervisor.keep("sync scheduler", self.scheduler.run)
 
     def sync_now(self) -> None:
         """Ctrl+R: joins the pass that is already running instead of starting a second one."""
-        self.engine.wake()
+        self.scheduler.wake()
         self.runner.run(self.engine.sync_now(), owner=self.window, on_failure=lambda _e: True, name="sync now")
 
     # -- engine events -------------------------------------------------------

@@ -1,7 +1,7 @@
 """Settings' webhook part: the signature tokens field and the "Connect webhooks" step.
 
 The field takes the tokens as customers have them (one account-wide token, one per event,
-or both; ``webhooks.tokens``). "Connect webhooks" runs the same setup as
+or both; ``webhook_tokens``). "Connect webhooks" runs the same setup as
 ``lever-desktop webhooks setup`` with the key, API address and relay URL in the form:
 the tokens Lever returns go straight to the keychain, and what happened — including
 what a Super Admin must still switch on in Lever — is shown as plain text.
@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 from lever_desktop import config, secrets
 from lever_desktop.ui.plain import plain_tooltip
 from lever_desktop.ui.tasks import TaskRunner, in_thread
-from lever_desktop.webhooks import tokens
+from lever_desktop import webhook_tokens as tokens
 from lever_desktop.webhooks.setup import SetupReport, connect_account
 
 REPLACE_TEXT = "Replace webhooks missing a token"

@@ -28,10 +28,9 @@ from lever_desktop.webhooks import api as webhooks_api
 from lever_desktop.lever.client import LeverClient
 from lever_desktop.lever.errors import AmbiguousWriteError, LeverError, LeverNotFound
 from lever_desktop.lever.models import Webhook
-from lever_desktop.lever.signatures import signature_token_for
-from lever_desktop.relay.deliveries import EVENTS
-from lever_desktop.relay.feed import check_relay_url
-from lever_desktop.webhooks import tokens
+from lever_desktop.lever.signatures import EVENTS, signature_token_for
+from lever_desktop.lever.urls import check_relay_url
+from lever_desktop import webhook_tokens as tokens
 
 RELAY_WEBHOOK_PATH = "/lever/webhooks"  # where the relay takes Lever's deliveries
 WEBHOOK_IDS = "webhook_ids"  # in Settings.extra: event -> the webhook whose token the keychain holds

@@ -257,7 +257,7 @@ def bench_sync_stall(workdir: Path) -> dict:
     from lever_desktop.ui.app import settle_memory
     from lever_desktop.ui.crash import ErrorPath
     from lever_desktop.ui.main_controller import MainController
-    from lever_desktop.ui.session import open_session
+    from lever_desktop.session import open_session
     from lever_desktop.ui.shell import _import_heavy_modules
     from lever_desktop.ui.tasks import TaskRunner, in_thread
 
@@ -281,7 +281,7 @@ def bench_sync_stall(workdir: Path) -> dict:
 
         async def scenario():
             await in_thread(_import_heavy_modules)  # as Shell.open_account does
-            session = await open_session(config.Account(api_key=key, base_url=base_url))
+            session = await open_session(config.Account(api_key=key, base_url=base_url), relay=True, offload=in_thread)
             controller = MainController(session, runner, errors)
             controller.show()
             settle_memory()  # as Shell.open_account does once the window is wired

@@ -17,7 +17,7 @@ from relay_fixtures import signed_delivery
 from waiting import wait_until
 
 from lever_desktop import cli, config, secrets
-from lever_desktop.relay.deliveries import EVENTS
+from lever_desktop.lever.signatures import EVENTS
 
 
 @pytest.fixture

@@ -7,9 +7,9 @@ from cache_damage import damaged_cache
 from PySide6.QtWidgets import QApplication
 
 from lever_desktop import config
+from lever_desktop.session import open_session
 from lever_desktop.ui.crash import ErrorDialog, ErrorPath
-from lever_desktop.ui.session import open_session
-from lever_desktop.ui.tasks import TaskRunner
+from lever_desktop.ui.tasks import TaskRunner, in_thread
 
 
 def test_opening_a_damaged_cache_shows_one_line_with_the_restore_command(qloop, qtbot):
@@ -19,7 +19,8 @@ def test_opening_a_damaged_cache_shows_one_line_with_the_restore_command(qloop, 
     errors.reported.connect(lambda summary, detail: seen.append((summary, detail)))
     runner = TaskRunner(errors.report)
     account = config.Account(api_key="k-123456", base_url="http://127.0.0.1:9/v1")
-    runner.run(open_session(account, settings=config.Settings(), database_path=cache), name="open the cache")
+    runner.run(open_session(account, settings=config.Settings(), database_path=cache, offload=in_thread),
+               name="open the cache")
     qtbot.waitUntil(lambda: bool(seen), timeout=15_000)
     summary, detail = seen[0]
     assert summary.startswith(f"The local cache {cache} is damaged")

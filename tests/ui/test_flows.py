@@ -366,9 +366,9 @@ def test_the_outcome_line_shows_text_from_lever_as_typed(qtbot):
 
 
 def test_a_background_task_that_dies_restarts_and_the_status_bar_says_so(shell, sandbox, qtbot, monkeypatch):
-    from lever_desktop.sync.engine import SyncEngine
+    from lever_desktop.sync.scheduler import Scheduler
 
-    original, runs = SyncEngine.run_scheduler, []
+    original, runs = Scheduler.run, []
 
     async def flaky(self):
         runs.append(1)
@@ -376,7 +376,7 @@ def test_a_background_task_that_dies_restarts_and_the_status_bar_says_so(shell, 
             raise RuntimeError("scheduler bug")
         await original(self)
 
-    monkeypatch.setattr(SyncEngine, "run_scheduler", flaky)
+    monkeypatch.setattr(Scheduler, "run", flaky)
     run(qtbot, shell.open_account(config.Account(api_key=sandbox.api_key, base_url=sandbox.base_url)))
     bar = shell.window.statusBar()
     qtbot.waitUntil(lambda: "sync scheduler stopped unexpectedly (RuntimeError)" in bar.currentMessage(),
@@ -414,3 +414,14 @@ def test_a_relay_poller_that_dies_comes_back_and_the_drafts_still_arrive(shell, 
     shell.window.close()
     qtbot.waitUntil(main.done, timeout=TIMEOUT)
     assert main.result() == 0
+
+
+def test_the_window_ready_hook_runs_once_the_main_window_is_wired(runner, error_path, sandbox, qtbot):
+    """The app tunes memory through this hook (the shell no longer imports the app back)."""
+    calls = []
+    s = Shell(runner, error_path, window_ready=lambda: calls.append(s.controller is not None))
+    try:
+        run(qtbot, s.open_account(config.Account(api_key=sandbox.api_key, base_url=sandbox.base_url)))
+        assert calls == [True]
+    finally:
+        run(qtbot, s.shutdown())

@@ -8,7 +8,7 @@ import httpx
 from PySide6.QtCore import Qt
 
 from lever_desktop import config, secrets
-from lever_desktop.relay.deliveries import EVENTS
+from lever_desktop.lever.signatures import EVENTS
 from lever_desktop.ui.first_run import SettingsDialog
 
 TIMEOUT = 20_000

@@ -106,3 +106,11 @@ def test_a_retargeted_copy_never_shares_the_genuine_deliverys_key():
     assert g.accepted and r.accepted  # both are hints to re-read Lever
     assert g.dedup_key != r.dedup_key
     assert _judge(dict(genuine)).dedup_key == g.dedup_key
+
+
+def test_every_event_the_app_subscribes_to_has_one_route():
+    """The events live in lever/signatures.py (below the settings that parse tokens per event)."""
+    from lever_desktop.lever.signatures import EVENTS
+    from lever_desktop.relay.deliveries import _ROUTES
+
+    assert tuple(_ROUTES) == EVENTS

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from lever_desktop.relay.feed import check_relay_url
+from lever_desktop.lever.urls import check_relay_url
 
 TOKEN = "pasted-token-MARKER-6d21"
 

@@ -8,7 +8,7 @@ from relay_fixtures import signed_delivery
 from lever_desktop import log, secrets
 from lever_desktop.lever.signatures import signature_token_for
 from lever_desktop.relay.deliveries import canonical, judge
-from lever_desktop.webhooks.tokens import TokenFormatError, describe, dumps, parse
+from lever_desktop.webhook_tokens import TokenFormatError, describe, dumps, parse
 
 WIDE = "accountwide0signing0token0000000000000000000000"
 STAGE = "stagechange0signature0token000000000000000000000"

@@ -48,6 +48,18 @@ def test_management_returns_the_signature_token_only_once(sandbox, hook_receiver
         assert c.delete(f"/webhooks/{hook['id']}").status_code == 404
 
 
+@pytest.mark.parametrize(("url", "status"), [
+    ("http://127.0.0.2:8790/lever/webhooks", 201),  # loopback is 127.0.0.0/8, as in lever/urls.py
+    ("http://[::1]:8790/lever/webhooks", 201),
+    ("http://localhost:8790/lever/webhooks", 201),
+    ("http://relay.localhost:8790/lever/webhooks", 400),  # a name, not loopback
+    ("http://127.0.0.1.nip.io/lever/webhooks", 400),
+])
+def test_plain_http_webhooks_follow_the_one_loopback_policy(sandbox, url, status):
+    with client(sandbox) as c:
+        assert c.post("/webhooks", json={"url": url, "event": "candidateHired"}).status_code == status
+
+
 @pytest.mark.parametrize("configuration", ["origins", {"conditions": ["applied"]}])
 def test_a_configuration_that_is_not_an_object_is_refused(sandbox, configuration):
     with client(sandbox) as c:

@@ -11,6 +11,7 @@ from sync_support import client_for, wait_for
 from lever_desktop.sync.clock import ManualClock
 from lever_desktop.sync.engine import SyncEngine
 from lever_desktop.sync.events import SyncState
+from lever_desktop.sync.scheduler import Scheduler
 
 MINUTE, HOUR = 60, 3600
 
@@ -18,6 +19,7 @@ MINUTE, HOUR = 60, 3600
 class Harness:
     def __init__(self, engine: SyncEngine, clock: ManualClock) -> None:
         self.engine, self.clock = engine, clock
+        self.scheduler = Scheduler(engine)
         self.passes: list = []
         self.states: list[SyncState] = []
         engine.subscribe(self._on_event)
@@ -35,7 +37,7 @@ class Harness:
     @contextlib.asynccontextmanager
     async def running(self):
         """The scheduler running, after its first pass (a bootstrap), waiting on the clock."""
-        task = asyncio.create_task(self.engine.run_scheduler())
+        task = asyncio.create_task(self.scheduler.run())
         try:
             await wait_for(lambda: len(self.passes) == 1)
             await self.idle()
@@ -78,3 +80,19 @@ async def test_network_loss_goes_offline_and_recovers_by_itself(sandbox, store):
             await h.advance(15)
             assert h.engine.state == SyncState.ONLINE and h.passes[-1].ok
             assert h.states[-3:] == [SyncState.OFFLINE, SyncState.SYNCING, SyncState.ONLINE]
+
+
+async def test_wake_retries_at_once_instead_of_waiting_out_the_backoff(sandbox, store):
+    """Ctrl+R or the network coming back: the scheduler re-checks now, not after its back-off."""
+    clock = ManualClock(start=time.time())
+    async with client_for(sandbox) as client:
+        async with Harness(SyncEngine(client, store, clock=clock), clock).running() as h:
+            sandbox.stop()
+            await h.advance(15 * MINUTE)
+            assert h.engine.state == SyncState.OFFLINE
+            sandbox.start()
+            n = len(h.passes)
+            h.scheduler.wake()  # the clock does not move: only the wake-up can start this pass
+            await wait_for(lambda: len(h.passes) > n)
+            assert h.passes[-1].ok and h.passes[-1].resources == ["opportunities"]
+            assert h.engine.state == SyncState.ONLINE

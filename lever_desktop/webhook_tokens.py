@@ -22,8 +22,7 @@ import re
 from typing import Any, Mapping
 
 from lever_desktop import secrets
-from lever_desktop.lever.signatures import ACCOUNT_WIDE
-from lever_desktop.relay.deliveries import EVENTS
+from lever_desktop.lever.signatures import ACCOUNT_WIDE, EVENTS
 
 # Lever's tokens are 48 letters and digits; allow the other URL-safe characters, never spaces.
 _TOKEN = re.compile(r"[A-Za-z0-9_\-]{8,256}")
