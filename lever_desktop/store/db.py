@@ -225,8 +225,12 @@ class Store:
             self._executor.submit(self._disconnect).result()
         finally:
             self._executor.shutdown(wait=True)
-            if self._backup is not None:
-                self._backup.join()  # a half-written backup would be left as a .tmp file
+            self.wait_for_backup()  # a half-written backup would be left as a .tmp file
+
+    def wait_for_backup(self) -> None:
+        """Until the at-open backup (if one was due) is written and renamed into place."""
+        if self._backup is not None:
+            self._backup.join()
 
     def _disconnect(self) -> None:
         if self._conn is not None:

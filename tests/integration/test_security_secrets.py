@@ -133,6 +133,7 @@ def test_files_holding_pii_or_secrets_are_private_after_a_real_sync(world, tmp_p
         # SQLite removes -wal/-shm when the last connection closes: look while one is open (the GUI's case).
         store = Store.open(db)
         try:
+            store.wait_for_backup()  # its .tmp file is renamed meanwhile: list the files once it is in place
             store.call_sync(lambda conn: conn.exec_driver_sql("CREATE TABLE security_probe (x)"))
             sides = [db.with_name(db.name + "-wal"), db.with_name(db.name + "-shm")]
             for path in [db, *sides, basedir / "log" / "lever-desktop.log", tokens_file]:
