@@ -46,12 +46,14 @@ is evidence about the bucket, not a verdict on our rate:
   both ends, so that is our share of it), within [``DECREASE_MIN``,
   ``DECREASE``] of the current rate. Several processes cutting to what each was
   served bring the key's total below Lever's rate in one step.
-- After a cut the rate grows by ``PROBE`` of itself per second, faster as the
-  spell without a 429 lengthens (x(1 + (calm / ``CALM``)^2)): slow enough that
-  ten processes probing at once rarely overrun the key, yet a limiter left
-  alone is back at full rate about a minute after the contention ends. Growth
-  in proportion to the rate also makes a fast process meet (and cut on) more of
-  the 429s than a slow one, which pulls their shares together.
+- After a cut the rate grows by ``PROBE`` of the configured rate per second,
+  faster as the spell without a 429 lengthens (x(1 + (calm / ``CALM``)^2)):
+  a fifth of the old 5 %/s at first, so ten processes probing at once overrun
+  the key less often, yet a limiter left alone is back at full rate within
+  about 30 s of the contention ending. The same additive growth for everyone,
+  with cuts in proportion to each one's rate, pulls the shares of processes on
+  one key together (AIMD); growth in proportion to each one's own rate would
+  keep a process cut deep early on behind for the whole walk.
 - ``Retry-After`` pauses every request for the key (up to ``MAX_PAUSE``).
 """
 
@@ -60,7 +62,6 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import hmac
-import math
 import os
 import random
 import threading
@@ -82,8 +83,8 @@ GOODPUT_SHARE = 0.8  # a cut aims at this share of the rate the server gave us s
 DECREASE = 0.5  # a cut keeps at most this share of the rate...
 DECREASE_MIN = 0.25  # ...and at least this share
 MIN_RATE_SHARE = 0.02  # never slower than this share of the configured rate (50 processes on a key)
-PROBE = 0.01  # after a cut, the rate grows by this share of itself per second...
-CALM = 20.0  # ...times 1 + (seconds since the last 429 / CALM)^2
+PROBE = 0.01  # after a cut, the rate grows by this share of the configured rate per second...
+CALM = 10.0  # ...times 1 + (seconds since the last 429 / CALM)^2
 MAX_PAUSE = 60.0  # longest Retry-After pause imposed on the whole bucket
 
 
@@ -142,9 +143,9 @@ class RateLimiter:
         start = self._rate
         if start < self._max_rate:
             calm = max(0.0, now - self._last_429)
-            growth = PROBE * (1 + (calm / CALM) ** 2)
-            self._rate = min(self._max_rate, start * math.exp(growth * elapsed))
-        # The mean of both ends is exact for a steady rate and close enough while growing.
+            growth = self._max_rate * PROBE * (1 + (calm / CALM) ** 2)
+            self._rate = min(self._max_rate, start + growth * elapsed)
+        # The mean of both ends is exact while the rate moves linearly, close enough across a change.
         self._tokens = min(self._burst, self._tokens + elapsed * (start + self._rate) / 2)
         self._updated = now
 
