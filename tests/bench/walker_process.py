@@ -7,7 +7,7 @@ export of the baseline commit's ``lever_desktop``: the code below uses only the
 client API both share. It prints ``ready``, waits for a line on stdin (so that
 all walkers start together however long their imports took), walks, and
 prints one JSON line: records, requests, 429s, seconds, and the error if the
-walk failed.
+walk failed, and when its 429s came.
 
     python tests/bench/walker_process.py BASE_URL API_KEY PAGE_SIZE [FAULT_AT FAULT_SPEC ADMIN_URL]
 
@@ -38,6 +38,7 @@ async def walk(base_url: str, api_key: str, page_size: int, fault_at: int, fault
     started = time.monotonic()
     records = pages = 0
     error = None
+    timeline: list[tuple[float, int]] = []  # (seconds, 429s so far) whenever a page met more 429s
     async with LeverClient(api_key, base_url=base_url, rate=10.0, burst=20) as lever:
         query: dict = {"limit": page_size, "confidentiality": "all"}
         try:
@@ -46,7 +47,10 @@ async def walk(base_url: str, api_key: str, page_size: int, fault_at: int, fault
                 if pages == fault_at:
                     async with httpx.AsyncClient() as admin:
                         await admin.post(admin_url + "/faults", json={"spec": fault})
+                limited = lever.stats.rate_limited
                 page = await lever.get_page("/opportunities", query)
+                if lever.stats.rate_limited > limited:
+                    timeline.append((round(time.monotonic() - started, 3), lever.stats.rate_limited))
                 records += len(page.records)
                 if not page.has_next:
                     break
@@ -55,7 +59,7 @@ async def walk(base_url: str, api_key: str, page_size: int, fault_at: int, fault
             error = f"{type(e).__name__}: {e}"
         stats = lever.stats
         return {"records": records, "requests": stats.requests, "rateLimited": stats.rate_limited,
-                "seconds": time.monotonic() - started, "error": error}
+                "seconds": time.monotonic() - started, "error": error, "timeline": timeline}
 
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -72,6 +76,12 @@ def baseline_tree(rev: str = BASELINE_REV) -> str:
         archive = subprocess.run(["git", "archive", sha, "lever_desktop"], cwd=ROOT, check=True, capture_output=True)
         subprocess.run(["tar", "-x", "-C", str(out)], input=archive.stdout, check=True)
     return str(out)
+
+
+def limiters(baseline: str | None) -> dict[str, str | None]:
+    """The limiters a benchmark compares: label -> the PYTHONPATH entry holding that code."""
+    ours: dict[str, str | None] = {"ours": None}
+    return {f"baseline {baseline}": baseline_tree(baseline), **ours} if baseline else ours
 
 
 def run_walkers(base_url: str, admin_url: str, api_key: str, count: int, page_size: int, *,
