@@ -174,47 +174,74 @@ class LeverClient:
         safe = idempotent(method)
         attempts = max(1, self.retry.max_attempts)
         where = {"method": method, "path": path}
-        attempt = 0
+        attempt = 0  # failed attempts counted against max_attempts (a GET's 429s are not)
+        limited: list[float] = []  # when each attempt that met a 429 in a row was sent
+        started = self.retry.clock()
         while True:
-            attempt += 1
-            last = attempt >= attempts
             sent_at = await self.limiter.acquire(self._sleep)
             try:
                 response = await self._send(method, path, query, json)
             except httpx.HTTPError as e:
+                attempt += 1
                 failure = self._transport_failure(e, safe, where)
-                if last:
+                if attempt >= attempts:
                     raise failure from e
                 wait, reason = self.retry.backoff(attempt), type(e).__name__
             else:
                 self.stats.requests += 1
+                reason = f"HTTP {response.status_code}"
+                if response.status_code == 429:
+                    limited.append(sent_at)
+                    if not safe:
+                        attempt += 1
+                    wait = self._wait_out_429(response, safe, attempt >= attempts, limited, started, where)
+                    self.stats.retries += 1
+                    _log.warning("%s %s: HTTP 429 (%d in a row); retry in %.2f s", method, path, len(limited), wait)
+                    if wait > 0:
+                        await self._sleep(wait)
+                    continue
+                self.limiter.on_success()
+                limited.clear()
+                attempt += 1
                 if response.is_success:
                     try:
                         return response.json() if response.content else None
                     except ValueError:
-                        self._unreadable(response, safe, last, where)
+                        self._unreadable(response, safe, attempt >= attempts, where)
                         wait = self.retry.backoff(attempt)
                 else:
-                    wait = self._wait_or_raise(response, safe, last, attempt, sent_at, where)
-                reason = f"HTTP {response.status_code}"
+                    wait = self._wait_or_raise(response, safe, attempt >= attempts, attempt, where)
             self.stats.retries += 1
             _log.warning("%s %s: %s; retry %d of %d in %.2f s", method, path, reason, attempt, attempts - 1, wait)
             if wait > 0:
                 await self._sleep(wait)
 
-    def _wait_or_raise(
-        self, response: httpx.Response, safe: bool, last: bool, attempt: int, sent_at: float, where: dict[str, str]
+    def _wait_out_429(
+        self, response: httpx.Response, safe: bool, last: bool, limited: list[float], started: float,
+        where: dict[str, str],
     ) -> float:
-        """How long to wait before retrying after a failed answer; raises when no retry is due."""
+        """How long to wait after a 429; raises when this request gives up on it.
+
+        A GET gives up only past the policy's ``rate_limit_deadline`` (or a
+        Retry-After too long to wait); a write after ``max_attempts``.
+        """
+        self.stats.rate_limited += 1
+        retry_after = self.retry.retry_after(response)
+        # All the 429s of this request report one congestion: its first attempt's epoch.
+        self.limiter.on_rate_limited(retry_after, limited[-1], first_sent_at=limited[0])
+        deadline = self.retry.rate_limit_deadline
+        overdue = safe and deadline is not None and self.retry.clock() - started >= deadline
+        if (last and not safe) or overdue or (retry_after or 0) > self.retry.max_retry_after:
+            raise self._error(response, where)
+        # With Retry-After, the limiter's pause holds back this request and all others.
+        return 0.0 if retry_after is not None else self.retry.limited_backoff(len(limited))
+
+    def _wait_or_raise(
+        self, response: httpx.Response, safe: bool, last: bool, attempt: int, where: dict[str, str]
+    ) -> float:
+        """How long to wait before retrying after a failed answer (not 429); raises when no retry is due."""
         status = response.status_code
         retry_after = self.retry.retry_after(response)
-        if status == 429:
-            self.stats.rate_limited += 1
-            self.limiter.on_rate_limited(retry_after, sent_at)
-            if last or (retry_after or 0) > self.retry.max_retry_after:
-                raise self._error(response, where)
-            # With Retry-After, the limiter's pause holds back this request and all others.
-            return 0.0 if retry_after is not None else self.retry.backoff(attempt)
         if status >= 500 and not safe:
             raise errors.AmbiguousWriteError(
                 f"Lever answered {status}; the write may or may not have been applied", status=status, **where

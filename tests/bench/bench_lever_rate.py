@@ -6,7 +6,7 @@ record) plus concurrent per-opportunity reads, as a sync with targeted refreshes
 
 - ``seed 8/s``: the fixed 8/s limiter the seed design settled for (baseline);
 - ``greedy 10/s+20``: a client limiter copying Lever's numbers exactly;
-- ``ours (default)``: ``LeverClient``'s defaults (9.5/s, bursts of 10, adaptive).
+- ``ours (default)``: ``LeverClient``'s defaults (9.75/s, bursts of 19, adaptive).
 
 Goal: ours >= 0.90 of the server's steady rate with <= 1 % of requests answered 429.
 

@@ -132,91 +132,161 @@ async def _walk(limiter: RateLimiter, clock: FakeClock, lever: _LeverBucket, pag
     """Fetch ``pages`` one after the other as ``paginate`` does, retrying 429s; (429s, seconds)."""
     rejected = 0
     for _ in range(pages):
+        first: float | None = None
         while True:
             sent = await limiter.acquire(clock.sleep)
             if lever.admit(sent):
+                limiter.on_success()
                 break
             rejected += 1
-            limiter.on_rate_limited(None, sent)
+            first = sent if first is None else first
+            limiter.on_rate_limited(None, sent, first_sent_at=first)
     return rejected, clock.now - 1000.0
 
 
 @pytest.mark.parametrize("left", [0.0, 5.0])
-async def test_a_burst_into_a_drained_lever_bucket_costs_one_cut_and_recovers(clock, left):
-    """Another process just spent the key's burst: the fresh limiter's burst meets 429s, then adapts."""
-    limiter = RateLimiter(*client_rate(10.0, 20), clock=clock)
+async def test_a_burst_into_a_drained_lever_bucket_costs_the_burst_credit_not_a_cut(clock, left):
+    """Another process just spent the key's burst: the fresh limiter's burst meets a 429 and paces
+    from there; alone on the key, the 97.5 % pace lets Lever's bucket refill, so no cut follows."""
+    limiter = RateLimiter(*client_rate(10.0, 20), clock=clock, rng=random.Random(3).random)
     rejected, seconds = await _walk(limiter, clock, _LeverBucket(tokens=left), 1000)
-    assert rejected <= 2  # the first 429 drops the burst credit and halves the rate
-    assert limiter.rate == pytest.approx(9.75)  # back to the configured rate
+    assert rejected <= 2 and limiter.cuts == 0
+    assert limiter.rate == pytest.approx(9.75)
     assert 1000 / seconds >= 0.90 * 10.0
 
 
 async def test_sharing_the_key_with_a_steady_neighbour_settles_below_what_it_leaves(clock):
-    """A neighbour takes 4/s of the key's 10/s: AIMD keeps us near the other 6/s with few 429s."""
-    limiter = RateLimiter(*client_rate(10.0, 20), clock=clock)
+    """A neighbour takes 4/s of the key's 10/s: the limiter settles near the other 6/s with few 429s."""
+    limiter = RateLimiter(*client_rate(10.0, 20), clock=clock, rng=random.Random(3).random)
     rejected, seconds = await _walk(limiter, clock, _LeverBucket(tokens=20.0, other_rate=4.0), 1200)
     assert rejected <= 0.03 * 1200
     assert 1200 / seconds >= 0.90 * 6.0
 
 
-def test_429_halves_the_rate_once_per_congestion_event(clock):
-    limiter = RateLimiter(10.0, 10, clock=clock)
-    in_flight = slots(limiter, 3)
-    clock.now += 0.5
-    limiter.on_rate_limited(sent_at=in_flight[0])
-    assert limiter.rate == pytest.approx(5.0)
-    # Answers to requests sent before the cut report the same congestion: no second cut.
-    limiter.on_rate_limited(sent_at=in_flight[2])
-    assert limiter.rate == pytest.approx(5.0)
-    # A request sent after the cut that still meets a 429 cuts again.
-    later = limiter.reserve()[1]
-    limiter.on_rate_limited(sent_at=later)
-    assert limiter.rate == pytest.approx(2.5)
+def _limiter(clock: FakeClock, rate: float = 10.0, burst: float = 10) -> RateLimiter:
+    return RateLimiter(rate, burst, clock=clock, rng=lambda: 0.0)  # no jitter: exact slots
 
 
-def test_rate_never_drops_below_the_floor(clock):
-    limiter = RateLimiter(10.0, 10, clock=clock)
-    for _ in range(20):
-        limiter.on_rate_limited()
-    assert limiter.rate == pytest.approx(10.0 * ratelimit.MIN_RATE_SHARE)
+def _serve(limiter: RateLimiter, clock: FakeClock, seconds: float, per_second: float) -> None:
+    """Lever answers ``per_second`` of our requests for ``seconds`` (the clock moves on)."""
+    for _ in range(round(seconds * per_second)):
+        clock.now += 1 / per_second
+        limiter.on_success()
 
 
-def test_429_drops_burst_credit(clock):
-    limiter = RateLimiter(10.0, 10, clock=clock)
-    limiter.on_rate_limited()
+def test_a_first_429_after_a_calm_spell_drops_the_burst_credit_but_keeps_the_rate(clock):
+    limiter = _limiter(clock)
+    limiter.on_rate_limited(sent_at=clock.now)
+    assert limiter.rate == 10.0 and limiter.cuts == 0
     delay, _, _ = limiter.reserve()
-    assert delay == pytest.approx(1 / 5.0)  # no burst: one token at the halved rate
+    assert delay == pytest.approx(1 / 10.0)  # no burst: one refill interval at the same rate
 
 
-def test_rate_recovers_additively_to_the_configured_rate(clock):
-    limiter = RateLimiter(10.0, 10, clock=clock)
-    limiter.on_rate_limited()
-    assert limiter.rate == pytest.approx(5.0)
-    clock.now += 4  # +5 % of 10/s per second
-    assert limiter.rate == pytest.approx(7.0)
-    clock.now += 6
+def test_sustained_429s_cut_once_per_congestion_epoch(clock):
+    limiter = _limiter(clock)
+    in_flight = slots(limiter, 3)
+    limiter.on_rate_limited(sent_at=in_flight[0])  # epoch 1: the first after a calm spell
+    _serve(limiter, clock, 1.0, 4.0)  # Lever served us 4/s since
+    later = limiter.reserve()[1]
+    limiter.on_rate_limited(sent_at=later)  # epoch 2, within SUSTAINED of epoch 1: a cut
+    assert limiter.cuts == 1
+    assert limiter.rate == pytest.approx(4.0 * ratelimit.GOODPUT_SHARE)  # what Lever gave us, with margin
+    # Answers to requests sent before the epoch ends report the same congestion: no second cut.
+    limiter.on_rate_limited(sent_at=later)
+    limiter.on_rate_limited(sent_at=clock.now)
+    assert limiter.cuts == 1
+    # A request sent after the epoch ended that still meets a 429 is new evidence: cut again.
+    clock.now += 1.0
+    limiter.on_rate_limited(sent_at=clock.now)
+    assert limiter.cuts == 2
+
+
+def test_retries_of_one_request_do_not_compound(clock):
+    """Three 429s in a row for one request, each retry sent well after the last: one epoch, no cut."""
+    limiter = _limiter(clock)
+    first = limiter.reserve()[1]
+    limiter.on_rate_limited(sent_at=first)
+    for _ in range(3):
+        clock.now += 2.0  # long past the epoch's own length
+        limiter.on_rate_limited(sent_at=clock.now, first_sent_at=first)
+    assert limiter.cuts == 0 and limiter.rate == 10.0
+    # Even under sustained contention the retries of one request cost one cut, not one each.
+    limiter.on_success()
+    clock.now += 1.0
+    second = limiter.reserve()[1]
+    for _ in range(4):
+        limiter.on_rate_limited(sent_at=clock.now, first_sent_at=second)
+        clock.now += 2.0
+    assert limiter.cuts == 1
+
+
+def test_a_cut_stays_within_a_quarter_and_a_half_of_the_rate(clock):
+    limiter = _limiter(clock)
+    limiter.on_rate_limited(sent_at=clock.now)
+    _serve(limiter, clock, 1.0, 9.0)  # served at nearly our rate: halve, no less
+    limiter.on_rate_limited(sent_at=clock.now)
+    assert limiter.rate == pytest.approx(10.0 * ratelimit.DECREASE)
+    clock.now += 1.0
+    limiter.on_rate_limited(sent_at=clock.now)  # served nothing: a quarter, no less
+    assert 5.0 * ratelimit.DECREASE_MIN <= limiter.rate <= 5.2 * ratelimit.DECREASE_MIN  # 5/s + 1 s of probing
+
+
+def test_a_429_long_after_the_last_one_is_a_new_calm_spell(clock):
+    limiter = _limiter(clock)
+    limiter.on_rate_limited(sent_at=clock.now)
+    clock.now += ratelimit.SUSTAINED + 1
+    limiter.on_rate_limited(sent_at=clock.now)
+    assert limiter.cuts == 0
+
+
+def test_jitter_spreads_the_slot_after_a_429_over_the_next_intervals(clock):
+    late = RateLimiter(10.0, 10, clock=clock, rng=lambda: 1.0)
+    late.on_rate_limited(sent_at=clock.now)
+    assert late.reserve()[0] == pytest.approx((1 + ratelimit.JITTER) / 10.0)
+
+
+def test_rate_probes_back_up_faster_the_longer_lever_stays_calm(clock):
+    limiter = _limiter(clock)
+    limiter.on_rate_limited(sent_at=clock.now)
+    limiter.on_rate_limited(sent_at=None)  # sustained: 10/s -> 2.5/s (nothing served)
+    assert limiter.rate == pytest.approx(2.5)
+    clock.now += 2  # 1 % of the configured rate per second at first (plus a little: 2 s of calm)
+    assert limiter.rate == pytest.approx(2.5 + 10.0 * ratelimit.PROBE * 2 * (1 + (2 / ratelimit.CALM) ** 2))
+    assert limiter.rate < 2.75  # a fifth of the old 5 %/s: ten processes probing together
+    clock.now += 25  # calm for half a minute: the probe accelerates back to the configured rate
     assert limiter.rate == pytest.approx(10.0)
-    clock.now += 100
-    assert limiter.rate == pytest.approx(10.0)
 
 
-def test_tokens_refill_at_the_recovering_rate(clock):
-    limiter = RateLimiter(10.0, 100, clock=clock)
+def test_processes_growing_alike_after_cuts_in_proportion_converge_to_fair_shares(clock):
+    """AIMD on one key: two limiters that start far apart and meet the same congestion events
+    (each cut keeps the same share of its rate) end up close together."""
+    fast, slow = _limiter(clock), _limiter(clock)
+    for limiter in (fast, slow):
+        limiter.on_rate_limited(sent_at=clock.now)
+    slow.on_rate_limited(sent_at=None)
+    slow.on_rate_limited(sent_at=None)  # 0.625/s against 10/s
+    for _ in range(30):  # an event every 2 s: both cut by half of what they send
+        clock.now += 2.0
+        for limiter in (fast, slow):
+            limiter.on_rate_limited(sent_at=None)
+    assert fast.rate / slow.rate < 1.1
+
+
+def test_tokens_refill_at_the_rate_in_force(clock):
+    limiter = _limiter(clock, burst=100)
     slots(limiter, 100)
-    limiter.on_rate_limited()  # 5/s, recovering 0.5/s per second
-    clock.now += 4  # mean rate over the 4 s: (5 + 7) / 2 = 6/s -> 24 tokens
-    times = slots(limiter, 25)
-    assert times[23] == clock.now and times[24] > clock.now
+    limiter.on_rate_limited(sent_at=clock.now)
+    limiter.on_rate_limited(sent_at=None)  # cut to 2.5/s
+    clock.now += 4  # ~10 tokens at ~2.5/s
+    times = slots(limiter, 11)
+    assert times[9] == clock.now and times[10] > clock.now
 
 
 def test_retry_after_pauses_the_whole_bucket(clock):
-    limiter = RateLimiter(10.0, 10, clock=clock)
+    limiter = _limiter(clock)
     limiter.on_rate_limited(retry_after=5.0)
     delay, slot, _ = limiter.reserve()
-    assert slot == pytest.approx(1005.0 + 1 / 5.0)
-    # Recovery only starts when the pause ends.
-    clock.now = 1005.0
-    assert limiter.rate == pytest.approx(5.0)
+    assert slot == pytest.approx(1005.0 + 1 / 10.0)
 
 
 def test_retry_after_pause_is_capped(clock):

@@ -8,6 +8,7 @@ import httpx
 import pytest
 
 from lever_desktop.lever import errors
+from lever_desktop.lever.ratelimit import RateLimiter
 from lever_desktop.lever.retry import RetryPolicy
 from tests.unit.lever.lever_support import API_KEY, BASE
 
@@ -91,20 +92,69 @@ async def test_retry_after_http_date_is_honoured(client, respx_mock, clock):
 
 
 async def test_retry_after_pauses_other_requests_sharing_the_key(make_client, respx_mock, clock):
-    first = make_client(retry=RetryPolicy(max_attempts=1))
+    first = make_client(retry=RetryPolicy(rate_limit_deadline=0.0, clock=clock))
     second = make_client(limiter=first.limiter)
     respx_mock.get(URL).mock(side_effect=[httpx.Response(429, headers={"Retry-After": "5"}), OK])
     with pytest.raises(errors.LeverRateLimited):
-        await first.get("/opportunities")  # gives up at once: no wait of its own
+        await first.get("/opportunities")  # its deadline has passed: no wait of its own
     assert clock.now < 1000.1
     await second.get("/opportunities")
     assert clock.now >= 1005.0  # the other client waited out the pause
 
 
-async def test_429_without_retry_after_backs_off(client, respx_mock, clock):
-    respx_mock.get(URL).mock(side_effect=[httpx.Response(429), OK])
+async def test_429s_without_retry_after_back_off_from_a_refill_interval_up_to_a_full_refill(client, respx_mock, clock):
+    respx_mock.get(URL).mock(side_effect=[httpx.Response(429)] * 7 + [OK])
     await client.get("/opportunities")
-    assert 0.5 in clock.sleeps  # rng 1.0 x base 0.5
+    backoffs = [s for s in clock.sleeps if s >= 0.05]  # the fast limiter's own waits are ~1 ms
+    assert backoffs == pytest.approx([0.1, 0.2, 0.4, 0.8, 1.6, 2.0, 2.0])  # rng 1.0: the ceiling
+
+
+async def test_a_get_never_gives_up_on_429s_alone(make_client, respx_mock, clock):
+    """Colleagues sharing the key may slow a walk down, never fail it: 40 429s in a row on
+    one page (far beyond max_attempts) and the walk goes on, waiting at most 2 s each time."""
+    client = make_client(retry=RetryPolicy(max_attempts=3, rng=lambda: 1.0))
+    respx_mock.get(URL).mock(side_effect=[httpx.Response(429)] * 40 + [OK])
+    assert await client.get("/opportunities") == [{"id": "o1"}]
+    assert client.stats.rate_limited == 40 and max(clock.sleeps) <= 2.0
+
+
+async def test_a_gets_429s_do_not_use_up_its_attempts_for_other_failures(make_client, respx_mock):
+    client = make_client(retry=RetryPolicy(max_attempts=3, rng=lambda: 0.0))
+    route = respx_mock.get(URL).mock(side_effect=[httpx.Response(503), httpx.Response(429), httpx.Response(429),
+                                                  httpx.Response(503), OK])
+    assert await client.get("/opportunities") == [{"id": "o1"}]
+    assert route.call_count == 5
+    respx_mock.get(URL).mock(side_effect=[httpx.Response(503), httpx.Response(429), httpx.Response(503),
+                                          httpx.Response(503)])
+    with pytest.raises(errors.LeverServerError):  # the third 503 is the third failed attempt
+        await client.get("/opportunities")
+
+
+async def test_a_get_gives_up_on_429s_only_past_the_callers_deadline(make_client, respx_mock, clock):
+    client = make_client(retry=RetryPolicy(rate_limit_deadline=30.0, clock=clock, rng=lambda: 1.0))
+    route = respx_mock.get(URL).respond(429)
+    with pytest.raises(errors.LeverRateLimited):
+        await client.get("/opportunities")
+    assert 30.0 <= clock.now - 1000.0 < 30.0 + 2.1  # one capped backoff past the deadline at most
+    assert route.call_count > RetryPolicy().max_attempts
+
+
+async def test_a_write_still_gives_up_on_429s_after_max_attempts(make_client, respx_mock):
+    client = make_client(retry=RetryPolicy(max_attempts=3, rng=lambda: 0.0))
+    route = respx_mock.post(FEEDBACK).respond(429)
+    with pytest.raises(errors.LeverRateLimited):
+        await client.post("/opportunities/o1/feedback", json={})
+    assert route.call_count == 3
+
+
+async def test_the_429s_of_one_request_are_one_congestion_epoch(make_client, respx_mock, clock):
+    """The retries of one request report the congestion its first attempt met: no cut at all
+    for a storm of 429s on one request after a calm spell (issue #16 item 1)."""
+    limiter = RateLimiter(9.75, 19, clock=clock, rng=lambda: 0.0)
+    client = make_client(limiter=limiter, retry=RetryPolicy(rng=lambda: 1.0))
+    respx_mock.get(URL).mock(side_effect=[httpx.Response(429)] * 3 + [OK])
+    await client.get("/opportunities")
+    assert limiter.cuts == 0 and limiter.rate == pytest.approx(9.75)
 
 
 async def test_too_long_retry_after_is_raised_not_waited(client, respx_mock, clock):
