@@ -125,8 +125,14 @@ class SetupReport:
 
 
 def relay_webhook_url(relay_url: str) -> str:
-    """``https://relay.example.com`` -> ``https://relay.example.com/lever/webhooks`` (checked)."""
-    return check_relay_url(relay_url) + RELAY_WEBHOOK_PATH
+    """``https://relay.example.com`` -> ``https://relay.example.com/lever/webhooks`` (checked).
+
+    The webhook address itself (as Lever's webhook settings show it) is taken as meaning the
+    relay: registering ``.../lever/webhooks/lever/webhooks`` would make every delivery a 404."""
+    base = check_relay_url(relay_url)
+    if base.endswith(RELAY_WEBHOOK_PATH):
+        base = base[: -len(RELAY_WEBHOOK_PATH)]
+    return base + RELAY_WEBHOOK_PATH
 
 
 def _same_url(a: str, b: str) -> bool:
