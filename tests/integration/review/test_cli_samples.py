@@ -86,12 +86,15 @@ def test_samples_from_import_to_lever(lever_env, capsys, tmp_path):
     again = {**json.loads(EVERY.read_text(encoding="utf-8")), "draftId": "sample-every-field-type-again"}
     (tmp_path / "again.json").write_text(json.dumps(again), encoding="utf-8")
     assert _cli(capsys, "drafts", "import", str(tmp_path / "again.json"))[0] == 0
-    assert cli.main(["--basedir", str(paths.basedir()), "drafts", "approve", "sample-every-field-type-again"]) == 1
+    # `drafts show` reads only the cache, which no sync refreshed: the form sent from here counts.
+    shown = _cli(capsys, "drafts", "show", "sample-every-field-type-again", "--json")[1]
+    assert [f["feedbackId"] for f in shown["ownFeedback"]] == [_cli(
+        capsys, "drafts", "show", "sample-every-field-type", "--json")[1]["leverFeedbackId"]]
+    assert "Ada Lovelace submitted feedback for this interview" in shown["ownFeedback"][0]["notice"]
+    assert cli.main(["--basedir", str(paths.basedir()), "drafts", "approve", "sample-every-field-type-again",
+                     "--offline"]) == 1
     err = capsys.readouterr().err
     assert "Ada Lovelace submitted feedback for this interview" in err and "--add-second-form" in err
-    shown = _cli(capsys, "drafts", "show", "sample-every-field-type-again", "--json")[1]
-    assert [f["notice"] for f in shown["ownFeedback"]] and "Ada Lovelace submitted feedback for this interview" in \
-        shown["ownFeedback"][0]["notice"]
     code, approved = _cli(capsys, "drafts", "approve", "sample-every-field-type-again", "--add-second-form", "--json")
     assert code == 0
     [choice] = [e for e in _cli(capsys, "drafts", "show", "sample-every-field-type-again", "--json")[1]["audit"]
