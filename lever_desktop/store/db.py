@@ -207,7 +207,8 @@ class Store:
     async def scrub_backups(self, now: int, retention_days: int) -> list[str]:
         """After a purge (an anonymised candidate, retention), the same purge in the backups next
         to the cache, which were copied before it (``privacy.scrub_backups``)."""
-        from lever_desktop.store import privacy  # privacy reads review's drafts, which import the store
+        # Here, not at the top: privacy reads review's drafts, which import the store.
+        from lever_desktop.store import privacy
 
         if self._backup is not None:  # the at-open copy may still be being written
             await asyncio.to_thread(self._backup.join)

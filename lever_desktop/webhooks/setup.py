@@ -129,10 +129,7 @@ def relay_webhook_url(relay_url: str) -> str:
 
     The webhook address itself (as Lever's webhook settings show it) is taken as meaning the
     relay: registering ``.../lever/webhooks/lever/webhooks`` would make every delivery a 404."""
-    base = check_relay_url(relay_url)
-    if base.endswith(RELAY_WEBHOOK_PATH):
-        base = base[: -len(RELAY_WEBHOOK_PATH)]
-    return base + RELAY_WEBHOOK_PATH
+    return check_relay_url(relay_url).removesuffix(RELAY_WEBHOOK_PATH) + RELAY_WEBHOOK_PATH
 
 
 def _same_url(a: str, b: str) -> bool:
