@@ -35,7 +35,7 @@ class SecretStoreUnavailable(SecretStoreError):
     def __init__(self, detail: str = "") -> None:
         msg = (
             "No secure password store is available on this system, so Lever Desktop "
-            "cannot keep your API key safely. Install and unlock a keyring "
+            "cannot keep your API key and webhook tokens safely. Install and unlock a keyring "
             "(GNOME Keyring, KWallet, macOS Keychain or Windows Credential Manager)."
         )
         super().__init__(f"{msg} ({detail})" if detail else msg)

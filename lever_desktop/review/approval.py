@@ -17,7 +17,7 @@ from sqlalchemy import Connection, insert, select
 from lever_desktop.lever import paths
 from lever_desktop.review import cache_view, drafts, own_feedback
 from lever_desktop.review.authors import Author, AuthorUnresolved, ServiceAccountNotConfirmed, resolve_author
-from lever_desktop.review.lifecycle import REVIEWABLE, AttentionReason, DraftState
+from lever_desktop.review.lifecycle import ATTENTION_WORDS, REVIEWABLE, AttentionReason, DraftState
 from lever_desktop.review.validation import check_values
 from lever_desktop.store import privacy
 from lever_desktop.store.review_schema import outbox
@@ -109,6 +109,14 @@ def _approve_tx(conn: Connection, draft_id: str, opts: dict[str, Any]) -> Approv
     if privacy.withheld(conn, rec.document, rec.opportunity_id, opts["now"]):
         return ApprovalError(privacy.ANONYMISED_MESSAGE + " Discard it", code="anonymised")
     actor = opts["reviewer"]
+    gone = rec.attention_reason == AttentionReason.OPPORTUNITY_GONE  # Lever's 404 is final
+    if gone or cache_view.opportunity_deleted(conn, rec.opportunity_id):
+        if rec.state != DraftState.NEEDS_ATTENTION:
+            drafts.transition(conn, draft_id, DraftState.NEEDS_ATTENTION, actor=actor, event="opportunity_gone",
+                              attention_reason=AttentionReason.OPPORTUNITY_GONE.value,
+                              detail={"message": "Lever lists the opportunity as deleted."})
+        return ApprovalError(f"{ATTENTION_WORDS[AttentionReason.OPPORTUNITY_GONE]} (deleted or merged); "
+                             "discard this draft", code="opportunity_gone")
     current = cache_view.template(conn, rec.template_id)
     if current is None and rec.template is None:
         return ApprovalError(f"Template {rec.template_id} is not in the cache; sync, then approve", code="unknown_template")

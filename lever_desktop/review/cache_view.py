@@ -31,6 +31,12 @@ def opportunity(conn: Connection, opportunity_id: str) -> dict[str, Any] | None:
     return None if row is None else {"id": row.id, "name": row.name, "detailsSyncedAt": row.details_synced_at}
 
 
+def opportunity_deleted(conn: Connection, opportunity_id: str) -> bool:
+    """Lever listed it among deleted opportunities (a sync recorded the tombstone)."""
+    return conn.execute(select(s.tombstones.c.opportunity_id)
+                        .where(s.tombstones.c.opportunity_id == opportunity_id)).first() is not None
+
+
 def template(conn: Connection, template_id: str, version: str | None = None) -> tuple[str, dict[str, Any]] | None:
     """(version, template as Lever sent it) — the current version unless one is named."""
     rec = queries.template_version(conn, template_id, version) if version else queries.current_template(conn, template_id)

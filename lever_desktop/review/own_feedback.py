@@ -102,9 +102,12 @@ def find(forms: Iterable[Feedback], users: Iterable[dict[str, Any]], author_id: 
 
 def in_cache(conn: Connection, opportunity_id: str, author_id: str, template_id: str, panel_id: str | None,
              interview_id: str | None, *, exclude: Iterable[str] = ()) -> list[OwnForm]:
-    """The author's forms for this slot as the last sync saw them in Lever."""
-    return find(cache_view.feedback(conn, opportunity_id), cache_view.users(conn), author_id, template_id,
-                panel_id, interview_id, exclude=exclude)
+    """The author's forms for this slot as the last sync saw them in Lever, and those this computer
+    submitted since (a sync does not re-read feedback: it does not move an opportunity's updatedAt)."""
+    cached = cache_view.feedback(conn, opportunity_id)
+    seen = {str(f.get("id")) for f in cached}
+    forms = cached + [f for f in queue.forms_sent_from_here(conn, opportunity_id) if f["id"] not in seen]
+    return find(forms, cache_view.users(conn), author_id, template_id, panel_id, interview_id, exclude=exclude)
 
 
 def not_ours(conn: Connection, draft_id: str, opportunity_id: str) -> set[str]:

@@ -185,6 +185,24 @@ def rechecks_due(conn: Connection, now: int, draft_ids: Iterable[str] | None = N
     return entries(conn, [DraftState.SUBMITTED], due) if due else []
 
 
+def forms_sent_from_here(conn: Connection, opportunity_id: str) -> list[dict[str, Any]]:
+    """The forms this computer created on the opportunity and that Lever still holds, shaped like
+    Lever's feedback (ids, author, panel, interview, template, ``completedAt``; no values)."""
+    held = (DraftState.SUBMITTED, DraftState.AMENDING, DraftState.AMEND_QUEUED, DraftState.WITHDRAWING)
+    rows = conn.execute(
+        select(outbox.c.lever_feedback_id, outbox.c.perform_as, outbox.c.payload_json, outbox.c.completed_at)
+        .join(drafts_t, drafts_t.c.draft_id == outbox.c.draft_id)
+        .where(outbox.c.opportunity_id == opportunity_id, outbox.c.lever_feedback_id.is_not(None),
+               drafts_t.c.state.in_([s.value for s in held])))
+    forms = []
+    for r in rows:
+        body = json.loads(r.payload_json or "{}")
+        forms.append({"id": r.lever_feedback_id, "user": r.perform_as, "panel": body.get("panel"),
+                      "interview": body.get("interview"), "baseTemplateId": body.get("baseTemplateId"),
+                      "completedAt": r.completed_at})
+    return forms
+
+
 def claimed_feedback_ids(conn: Connection, opportunity_id: str) -> set[str]:
     rows = conn.execute(select(outbox.c.lever_feedback_id).where(
         outbox.c.opportunity_id == opportunity_id, outbox.c.lever_feedback_id.is_not(None)))

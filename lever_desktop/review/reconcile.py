@@ -86,6 +86,24 @@ def _empty(value: Any) -> bool:
     return value is None or value == "" or value == []
 
 
+def _same(approved: Any, stored: Any) -> bool:
+    """The same answer, up to what a server may do when storing it (unconfirmed for Lever): text
+    trimmed or with its line ends changed, a multiple-select's options in another order."""
+    if isinstance(approved, str) and isinstance(stored, str):
+        return _text(approved) == _text(stored)
+    if isinstance(approved, list) and isinstance(stored, list) and len(approved) == len(stored):
+        if all(isinstance(v, str) for v in approved + stored):  # multiple-select: a set of option texts
+            return sorted(map(_text, approved)) == sorted(map(_text, stored))
+        return all(_same(a, s) for a, s in zip(approved, stored))  # scorecard rows keep their order
+    if isinstance(approved, dict) and isinstance(stored, dict):  # a scorecard row: extra keys say nothing
+        return all(_same(v, stored.get(k)) for k, v in approved.items())
+    return approved == stored
+
+
+def _text(value: str) -> str:
+    return value.replace("\r\n", "\n").strip()
+
+
 def value_differences(form: Feedback, body: dict[str, Any]) -> list[dict[str, Any]]:
     """Every field whose stored value is not what was approved (an empty answer equals no answer)."""
     approved = {str(f["id"]): f.get("value") for f in body.get("fieldValues", [])}
@@ -95,7 +113,7 @@ def value_differences(form: Feedback, body: dict[str, Any]) -> list[dict[str, An
         a, s = approved.get(fid), stored.get(fid)
         if _empty(a) and _empty(s):
             continue
-        if a != s:
+        if not _same(a, s):
             diffs.append({"fieldId": fid, "approved": a, "stored": s})
     return diffs
 

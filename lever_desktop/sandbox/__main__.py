@@ -52,6 +52,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--faults", metavar="SPEC", help="fault rules, e.g. 'status=503,rate=0.1;latency=0.5,path=/users'")
     p.add_argument("--tick", type=float, default=30.0, metavar="SECONDS",
                    help="the clock: complete/schedule an interview every SECONDS (0 = never)")
+    # Off by default: a template edited every few minutes would invalidate the drafts someone is
+    # importing and approving by hand (the README's sample flow); tests drift through the admin API.
+    p.add_argument("--drift-every", type=int, default=0, metavar="TICKS",
+                   help="the clock also changes a feedback template every TICKS ticks (default 0 = never; "
+                        "POST /_sandbox/templates/drift changes one on demand)")
     p.add_argument("--basedir", metavar="DIR", help="the app's basedir (for the default tokens file)")
     p.add_argument("-v", "--verbose", action="store_true")
     return p
@@ -69,7 +74,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             opportunities=args.opportunities, seed=args.seed, api_key=args.api_key, rate=args.rate,
             burst=args.burst, relay_url=args.relay, relay_ingest_token=args.relay_token,
             webhook_tokens_file=tokens_file, faults=args.faults,
-            clock=SandboxClock(tick_seconds=args.tick or None), host=args.host, port=args.port,
+            clock=SandboxClock(tick_seconds=args.tick or None, drift_every=max(0, args.drift_every)),
+            host=args.host, port=args.port,
             retry_after=args.retry_after)
         server.start()
     except FaultSpecError as e:

@@ -189,7 +189,11 @@ class Activity:
         return record
 
     # -- templates -------------------------------------------------------------------
-    def drift_template(self, template_id: str | None = None) -> dict[str, Any]:
+    def drift_template(self, template_id: str | None = None, kind: str = "change") -> dict[str, Any]:
+        """A new version of the template: ``change`` alters what its forms send, ``reword``
+        only how it reads (``templates.reword``)."""
+        if kind not in ("change", "reword"):
+            raise ValueError(f"unknown drift kind {kind!r} (change | reword)")
         st = self.state
         with st.lock:
             if template_id is None:
@@ -199,7 +203,8 @@ class Activity:
             current = st.templates.get(template_id)
             if current is None or not tpl.is_offerable(current):
                 raise LookupError(f"no editable template {template_id}")
-            new = tpl.drift(current, random.Random(f"drift:{st.seed}:{len(st.template_versions[template_id])}"), now_ms())
+            new = (tpl.reword(current, now_ms()) if kind == "reword" else
+                   tpl.drift(current, random.Random(f"drift:{st.seed}:{len(st.template_versions[template_id])}"), now_ms()))
             st.templates[template_id] = new
             st.template_versions[template_id].append(new)
         return new

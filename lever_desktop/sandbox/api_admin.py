@@ -14,7 +14,7 @@ GET  /interviews/upcoming         interviews the clock will complete next
 POST /interviews/complete         {"opportunityId"?, "interviewId"?, "flaw"?: "auto"|null|kind} -> {draft, flaws}
 POST /interviews/schedule         {"opportunityId"?} -> {opportunityId, panel} (interviewCreated)
 DELETE /opportunities/{id}/interviews/{interview id}   remove it (interviewDeleted)
-POST /templates/drift             {"templateId"?} -> the new template version
+POST /templates/drift             {"templateId"?, "kind"?: "change"|"reword"} -> the new template version
 POST /clock/tick                  one clock tick now
 GET  /drafts                      drafts produced so far [{draft, flaws}]
 GET  /feedback/{opportunity id}   every form incl. unsubmitted drafts
@@ -186,7 +186,8 @@ async def schedule(request: Request) -> Response:
 @admin
 async def drift(request: Request) -> Response:
     body = await _obj(request)
-    return JSONResponse(tpl.public_view(_services(request).activity.drift_template(body.get("templateId"))))
+    return JSONResponse(tpl.public_view(_services(request).activity.drift_template(
+        body.get("templateId"), body.get("kind", "change"))))
 
 
 @admin

@@ -2,7 +2,9 @@
 
 Also "No Feedback", Lever's default template that is listed but must never be
 offered as a form. ``drift`` makes a new version of a template the way an admin
-editing it in Lever would: ``updatedAt`` moves and fields change.
+editing it in Lever would: ``updatedAt`` moves and fields change. ``reword`` is the
+edit that changes nothing a form sends: instructions, labels, descriptions, the order
+of questions and of options (approved drafts must stay approved through it).
 """
 
 from __future__ import annotations
@@ -111,6 +113,24 @@ def drift(template: dict[str, Any], rng: random.Random, now_ms: int) -> dict[str
         fields.remove(removable[0])
     fields.insert(max(0, len(fields) - 1),
                   _field(rng, "text", f"Follow-up question (v{version})", False))
+    return new
+
+
+def reword(template: dict[str, Any], now_ms: int) -> dict[str, Any]:
+    """A new version whose forms send exactly what the old one's did: an admin rewrote the
+    instructions, relabelled and re-described questions and moved them (and options) around.
+    Scorecard rows keep their order: their values are sent by position."""
+    new = copy.deepcopy(template)
+    new["updatedAt"] = max(now_ms, template["updatedAt"] + 1)
+    version = new.setdefault("_version", 1) + 1
+    new["_version"] = version
+    new["instructions"] = f"{template.get('instructions') or ''} Be specific (v{version}).".strip()
+    for f in new["fields"]:
+        f["text"] = f"{f['text'].split(' (reworded')[0]} (reworded v{version})"
+        f["description"] = f"Asked since v{version}"
+        if f.get("options"):
+            f["options"].reverse()
+    new["fields"].reverse()
     return new
 
 

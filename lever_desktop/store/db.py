@@ -204,6 +204,16 @@ class Store:
             raise RuntimeError("call_sync from inside a store function would deadlock: use its conn")
         return self._executor.submit(self._run, fn, args).result()
 
+    async def scrub_backups(self, now: int, retention_days: int) -> list[str]:
+        """After a purge (an anonymised candidate, retention), the same purge in the backups next
+        to the cache, which were copied before it (``privacy.scrub_backups``)."""
+        # Here, not at the top: privacy reads review's drafts, which import the store.
+        from lever_desktop.store import privacy
+
+        if self._backup is not None:  # the at-open copy may still be being written
+            await asyncio.to_thread(self._backup.join)
+        return await self.call(privacy.scrub_backups, integrity.backups(self.path), now, retention_days, _engine)
+
     async def checkpoint(self) -> None:
         """Copy the write-ahead log into the database file and empty it, so text purged since
         (an anonymised candidate) is not left in the ``-wal`` file. A reader in another process

@@ -15,15 +15,20 @@ a pipeline re-delivering the same draftId must still find it and not submit it t
 
 The database runs with ``secure_delete`` (``db.py``), so purged text does not linger in free
 pages, and the sync engine empties the write-ahead log after each pass (``Store.checkpoint``),
-so it does not linger there either.
+so it does not linger there either. The backups next to the cache (``store/integrity.py``) were
+copied before the purge: after a pass that purged anything, the same purge runs in each of them
+(``scrub_backups``), and a backup of another schema version, which it cannot run in, is removed.
 """
 
 from __future__ import annotations
 
 import json
-from typing import Any, Iterable
+import logging
+from pathlib import Path
+from typing import Any, Callable, Iterable
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from lever_desktop.config import DEFAULT_RETENTION_DAYS
 from lever_desktop.review import drafts
@@ -32,7 +37,12 @@ from lever_desktop.store import schema
 from lever_desktop.store.review_schema import draft_audit, outbox
 from lever_desktop.store.review_schema import drafts as drafts_t
 
+_log = logging.getLogger(__name__)
+
 DAY_MS = 86_400_000
+# sync_state: how many purges removed text from this cache, and at which count its backups were
+# last given the same purge (they lag behind until the pass that purged has scrubbed them).
+PURGES, BACKUPS_SCRUBBED = "privacy.purges", "privacy.backups_scrubbed"
 PURGED = "purged"  # key of a purged draft document: {"at": ms, "why": "anonymised" | "retention"}
 ANONYMISED, RETENTION = "anonymised", "retention"
 ANONYMISED_MESSAGE = ("The candidate was anonymised in Lever: this draft's text was removed from this computer "
@@ -77,25 +87,98 @@ def anonymised_in_cache(conn: sa.Connection, opportunity_id: str) -> bool:
 def purge_anonymised(conn: sa.Connection, opportunity_ids: Iterable[str], now: int) -> int:
     """Forget anonymised candidates and their drafts' text; returns how many drafts were purged."""
     o = schema.opportunities
-    purged = 0
+    purged, removed = 0, False
     for oid in dict.fromkeys(opportunity_ids):
-        row = conn.execute(sa.select(o.c.updated_at).where(o.c.id == oid)).first()
+        row = conn.execute(sa.select(o.c.updated_at, o.c.name, o.c.raw).where(o.c.id == oid)).first()
         if row is not None:
+            removed = removed or row.name is not None or not (
+                isinstance(row.raw, dict) and set(row.raw) <= {"id", "isAnonymized", "updatedAt"})
             conn.execute(sa.update(o).where(o.c.id == oid).values(
                 name=None, headline=None, email=None, phone=None, location=None, origin=None, sources=[], tags=[],
                 search_text="", raw={"id": oid, "isAnonymized": True, "updatedAt": row.updated_at},
                 details_synced_at=now,
             ))
             for table in (schema.panels, schema.interviews, schema.feedback):
-                conn.execute(sa.delete(table).where(table.c.opportunity_id == oid))
+                removed = conn.execute(sa.delete(table).where(table.c.opportunity_id == oid)).rowcount > 0 or removed
         purged += _purge_drafts(conn, drafts_t.c.opportunity_id == oid, ANONYMISED, now)
+    if removed or purged:
+        _count_purge(conn, now)
     return purged
 
 
 def purge_submitted(conn: sa.Connection, now: int, days: int = DEFAULT_RETENTION_DAYS) -> int:
     """Purge the text of drafts submitted over ``days`` ago (last change); returns how many."""
     old = (drafts_t.c.state == DraftState.SUBMITTED.value) & (drafts_t.c.updated_at < now - days * DAY_MS)
-    return _purge_drafts(conn, old, RETENTION, now)
+    purged = _purge_drafts(conn, old, RETENTION, now)
+    if purged:
+        _count_purge(conn, now)
+    return purged
+
+
+def _count_purge(conn: sa.Connection, now: int) -> None:
+    count = int(conn.execute(sa.select(schema.sync_state.c.value)
+                             .where(schema.sync_state.c.key == PURGES)).scalar() or 0) + 1
+    stmt = sqlite_insert(schema.sync_state).values(key=PURGES, value=count, updated_at=now)
+    conn.execute(stmt.on_conflict_do_update(index_elements=["key"], set_={"value": count, "updated_at": now}))
+
+
+def scrub_backups(conn: sa.Connection, backups: list[Path], now: int, retention_days: int,
+                  connect: Callable[[Path], sa.Engine]) -> list[str]:
+    """Give the backups the purges this cache had since they were last scrubbed; what was done to
+    each, in words. ``connect`` opens a backup like the cache (``secure_delete`` on)."""
+    state = dict(conn.execute(sa.select(schema.sync_state.c.key, schema.sync_state.c.value)
+                              .where(schema.sync_state.c.key.in_([PURGES, BACKUPS_SCRUBBED]))).all())
+    due = int(state.get(PURGES) or 0)
+    if due == int(state.get(BACKUPS_SCRUBBED) or 0):
+        return []
+    head = conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
+    anonymised = [r[0] for r in conn.exec_driver_sql(
+        "SELECT id FROM opportunities WHERE json_extract(raw, '$.isAnonymized') = 1")]
+    done = [_scrub_backup(path, head, anonymised, now, retention_days, connect) for path in backups]
+    stmt = sqlite_insert(schema.sync_state).values(key=BACKUPS_SCRUBBED, value=due, updated_at=now)
+    conn.execute(stmt.on_conflict_do_update(index_elements=["key"], set_={"value": due, "updated_at": now}))
+    return done
+
+
+def _still_held(conn: sa.Connection, anonymised: set[str]) -> list[str]:
+    """Which of the anonymised candidates this (backup) database still holds anything of."""
+    if not anonymised:
+        return []
+    held = {r[0] for r in conn.exec_driver_sql(
+        "SELECT id FROM opportunities WHERE json_extract(raw, '$.isAnonymized') IS NOT 1 OR name IS NOT NULL "
+        "UNION SELECT opportunity_id FROM panels UNION SELECT opportunity_id FROM interviews "
+        "UNION SELECT opportunity_id FROM feedback "
+        "UNION SELECT opportunity_id FROM drafts WHERE json_extract(document, '$.purged') IS NULL")}
+    return sorted(held & anonymised)
+
+
+def _scrub_backup(path: Path, head: str | None, anonymised: list[str], now: int, retention_days: int,
+                  connect: Callable[[Path], sa.Engine]) -> str:
+    engine = connect(path)
+    try:
+        with engine.begin() as backup:
+            version = backup.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
+            if version != head:
+                raise ValueError(f"schema {version}, not {head}")
+            ids = _still_held(backup, set(anonymised))
+            if ids:
+                purge_anonymised(backup, ids, now)
+            purged = purge_submitted(backup, now, retention_days)
+        if not ids and not purged:
+            return f"{path.name} holds nothing purged"
+        with engine.connect() as backup:  # rewrite the file: no page of the old text is left anywhere
+            backup.connection.driver_connection.execute("VACUUM")
+    except (ValueError, sa.exc.SQLAlchemyError, OSError) as e:
+        engine.dispose()
+        # It holds text Lever asked us to forget and cannot be cleaned: a backup is not worth that.
+        path.unlink(missing_ok=True)
+        _log.warning("privacy: removed the backup %s, which held purged text and could not be cleaned (%s)",
+                     path.name, e)
+        return f"removed {path.name}"
+    finally:
+        engine.dispose()
+    _log.info("privacy: purged text removed from the backup %s too", path.name)
+    return f"scrubbed {path.name}"
 
 
 def maintain(conn: sa.Connection, now: int, retention_days: int = DEFAULT_RETENTION_DAYS) -> dict[str, int]:

@@ -93,6 +93,7 @@ class SyncEngine:
                 await self.store.call(privacy.maintain, self.now_ms(), self.retention_days)
             # A purge (anonymised candidate, retention) must not leave old pages in the -wal file.
             await self.store.checkpoint()
+            await self.store.scrub_backups(self.now_ms(), self.retention_days)
             after = SyncState.ONLINE
         except asyncio.CancelledError:
             report.cancelled = True

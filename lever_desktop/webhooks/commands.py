@@ -16,7 +16,7 @@ import sys
 
 from lever_desktop import config
 from lever_desktop.lever.errors import LeverError
-from lever_desktop.secrets import SecretStoreError
+from lever_desktop.secrets import SecretStoreError, SecretStoreUnavailable
 from lever_desktop.webhooks.setup import connect_account, relay_webhook_url
 
 PROG = "lever-desktop webhooks setup"
@@ -52,8 +52,11 @@ def run(args: argparse.Namespace) -> int:
         report = asyncio.run(connect_account(account.api_key, account.base_url, relay_url, settings,
                                              dry_run=args.dry_run, replace=args.replace))
     except (LeverError, SecretStoreError, ValueError) as e:
-        print(f"{PROG}: {e}\nWebhooks created before this point keep their tokens in the keychain; "
-              "running setup again continues from there.", file=sys.stderr)
+        # Only a run that could have created webhooks has a "before this point": a dry run, or a
+        # keychain missing altogether (read first), created none.
+        resumable = not args.dry_run and not isinstance(e, SecretStoreUnavailable)
+        print(f"{PROG}: {e}" + ("\nWebhooks created before this point keep their tokens in the keychain; "
+                                 "running setup again continues from there." if resumable else ""), file=sys.stderr)
         return 1
     warning = ("LEVER_WEBHOOK_TOKENS is set and overrides the keychain: unset it so the tokens stored here are used."
                if os.environ.get("LEVER_WEBHOOK_TOKENS") else "")

@@ -124,8 +124,11 @@ class SetupReport:
 
 
 def relay_webhook_url(relay_url: str) -> str:
-    """``https://relay.example.com`` -> ``https://relay.example.com/lever/webhooks`` (checked)."""
-    return check_relay_url(relay_url) + RELAY_WEBHOOK_PATH
+    """``https://relay.example.com`` -> ``https://relay.example.com/lever/webhooks`` (checked).
+
+    The webhook address itself (as Lever's webhook settings show it) is taken as meaning the
+    relay: registering ``.../lever/webhooks/lever/webhooks`` would make every delivery a 404."""
+    return check_relay_url(relay_url).removesuffix(RELAY_WEBHOOK_PATH) + RELAY_WEBHOOK_PATH
 
 
 def _same_url(a: str, b: str) -> bool:

@@ -174,3 +174,31 @@ def test_one_account_wide_token_verifies_deliveries_end_to_end(account, capsys, 
     assert httpx.post(relay.url + "/lever/webhooks", json=forged).status_code == 200
     polled = _poll(capsys)
     assert polled["accepted"] == 2 and polled["rejected"] == {"bad-signature": 1}
+
+
+def test_the_webhook_address_pasted_as_the_relay_url_registers_the_relay_not_a_404(account, capsys):
+    # Lever's webhook settings show the full address; pasting it must not register
+    # .../lever/webhooks/lever/webhooks, where the relay answers 404 to every delivery.
+    relay, sandbox = account
+    code, report = _setup(capsys, relay_url=relay.url + "/lever/webhooks/")
+    assert code == 0 and report["webhookUrl"] == relay.url + "/lever/webhooks"
+    assert {h["url"] for h in _webhooks(sandbox)} == {relay.url + "/lever/webhooks"}
+    code, again = _setup(capsys, relay_url=relay.url)
+    assert code == 0 and {s["status"] for s in again["steps"]} == {"connected"}
+    assert _requests(sandbox)["POST /webhooks"] == len(EVENTS)
+
+
+@pytest.mark.parametrize("dry_run", [True, False])
+def test_without_a_keychain_setup_says_so_and_claims_no_progress(account, capsys, dry_run):
+    relay, sandbox = account
+
+    class NoKeychain(secrets.MemoryBackend):
+        def get(self, name):
+            raise secrets.SecretStoreUnavailable("keyring backend fail.Keyring")
+
+    secrets.use_backend(NoKeychain())
+    assert cli.main(["webhooks", "setup", "--relay-url", relay.url, *(["--dry-run"] if dry_run else [])]) == 1
+    err = capsys.readouterr().err
+    assert "No secure password store" in err and "webhook tokens" in err
+    assert "created before this point" not in err  # nothing was, and nothing could be
+    assert _webhooks(sandbox) == []

@@ -27,7 +27,25 @@ def _cli(capsys, *argv: str) -> tuple[int, dict]:
     return code, (json.loads(out) if "--json" in argv and out.strip() else {})
 
 
-def test_samples_from_import_to_lever(lever_env, capsys):
+def test_readme_sample_flow_works_as_written(sandbox_factory, monkeypatch, capsys):
+    # The README's commands against `lever-sandbox` as it starts by default (seed 1, 500
+    # opportunities), from a fresh basedir: the samples name interviews their interviewers
+    # have not filled in yet, so approving needs no --add-second-form.
+    server = sandbox_factory(opportunities=500)
+    monkeypatch.setenv("LEVER_API_KEY", server.api_key)
+    monkeypatch.setenv("LEVER_BASE_URL", server.base_url)
+    assert _cli(capsys, "sync")[0] == 0
+    assert _cli(capsys, "drafts", "import", str(PHONE))[0] == 0
+    assert _cli(capsys, "drafts", "import", str(EVERY))[0] == 0
+    for draft_id in ("sample-phone-screen-clean", "sample-every-field-type"):
+        shown = _cli(capsys, "drafts", "show", draft_id, "--json")[1]
+        assert shown["ownFeedback"] == []
+        assert _cli(capsys, "drafts", "approve", draft_id)[0] == 0, capsys.readouterr().err
+    code, report = _cli(capsys, "submit", "--json")
+    assert code == 0 and sorted(report["submitted"]) == ["sample-every-field-type", "sample-phone-screen-clean"]
+
+
+def test_samples_from_import_to_lever(lever_env, capsys, tmp_path):
     assert _cli(capsys, "sync", "--json")[0] == 0
     code, imported = _cli(capsys, "drafts", "import", str(EVERY), "--json")
     assert code == 0
@@ -42,18 +60,11 @@ def test_samples_from_import_to_lever(lever_env, capsys):
     # Importing again changes nothing.
     assert _cli(capsys, "drafts", "import", str(EVERY), "--json")[1]["results"][0]["status"] == "duplicate"
 
-    # Mary Kagan already filled in this interview's form in Lever (seed 1): never a silent second form.
-    shown = _cli(capsys, "drafts", "show", "sample-every-field-type", "--json")[1]
-    assert [f["notice"] for f in shown["ownFeedback"]] and "Mary Kagan submitted feedback for this interview" in \
-        shown["ownFeedback"][0]["notice"]
-    assert cli.main(["--basedir", str(paths.basedir()), "drafts", "approve", "sample-every-field-type"]) == 1
-    err = capsys.readouterr().err
-    assert "Mary Kagan submitted feedback for this interview" in err and "--add-second-form" in err
-    code, approved = _cli(capsys, "drafts", "approve", "sample-every-field-type", "--add-second-form", "--json")
+    code, approved = _cli(capsys, "drafts", "approve", "sample-every-field-type", "--json")
     assert code == 0 and "the interviewer" in approved["authoredAs"]
     [choice] = [e for e in _cli(capsys, "drafts", "show", "sample-every-field-type", "--json")[1]["audit"]
                 if e["event"] == "approved"]
-    assert choice["detail"]["addSecondForm"] is True and choice["detail"]["ownFeedback"][0]["authorName"] == "Mary Kagan"
+    assert choice["detail"]["addSecondForm"] is False
     assert _cli(capsys, "drafts", "approve", "sample-phone-screen-flawed")[0] == 1  # invalid values block it
 
     code, dry = _cli(capsys, "submit", "--dry-run", "--json")
@@ -70,11 +81,31 @@ def test_samples_from_import_to_lever(lever_env, capsys):
     listed = _cli(capsys, "drafts", "list", "--state", "submitted", "--json")[1]["drafts"]
     assert [d["draftId"] for d in listed] == ["sample-every-field-type"]
 
+    # A pipeline delivering the same interview again: Ada Lovelace's form is in Lever now, so
+    # never a silent second form.
+    again = {**json.loads(EVERY.read_text(encoding="utf-8")), "draftId": "sample-every-field-type-again"}
+    (tmp_path / "again.json").write_text(json.dumps(again), encoding="utf-8")
+    assert _cli(capsys, "drafts", "import", str(tmp_path / "again.json"))[0] == 0
+    # `drafts show` reads only the cache, which no sync refreshed: the form sent from here counts.
+    shown = _cli(capsys, "drafts", "show", "sample-every-field-type-again", "--json")[1]
+    assert [f["feedbackId"] for f in shown["ownFeedback"]] == [_cli(
+        capsys, "drafts", "show", "sample-every-field-type", "--json")[1]["leverFeedbackId"]]
+    assert "Ada Lovelace submitted feedback for this interview" in shown["ownFeedback"][0]["notice"]
+    assert cli.main(["--basedir", str(paths.basedir()), "drafts", "approve", "sample-every-field-type-again",
+                     "--offline"]) == 1
+    err = capsys.readouterr().err
+    assert "Ada Lovelace submitted feedback for this interview" in err and "--add-second-form" in err
+    code, approved = _cli(capsys, "drafts", "approve", "sample-every-field-type-again", "--add-second-form", "--json")
+    assert code == 0
+    [choice] = [e for e in _cli(capsys, "drafts", "show", "sample-every-field-type-again", "--json")[1]["audit"]
+                if e["event"] == "approved"]
+    assert choice["detail"]["addSecondForm"] is True and choice["detail"]["ownFeedback"][0]["authorName"] == "Ada Lovelace"
+
 
 def test_amend_and_withdraw_from_the_command_line(lever_env, capsys, monkeypatch):
     assert _cli(capsys, "sync", "--json")[0] == 0
     assert _cli(capsys, "drafts", "import", str(EVERY), "--json")[0] == 0
-    assert _cli(capsys, "drafts", "approve", "sample-every-field-type", "--add-second-form", "--json")[0] == 0
+    assert _cli(capsys, "drafts", "approve", "sample-every-field-type", "--json")[0] == 0
     assert _cli(capsys, "submit", "--json")[1]["submitted"] == ["sample-every-field-type"]
     fid = _cli(capsys, "drafts", "show", "sample-every-field-type", "--json")[1]["leverFeedbackId"]
 
@@ -97,7 +128,7 @@ def test_amend_and_withdraw_from_the_command_line(lever_env, capsys, monkeypatch
     monkeypatch.setattr("sys.stdin", io.StringIO(""))  # not a terminal: nothing is deleted without --yes
     assert cli.main(["--basedir", str(paths.basedir()), "drafts", "withdraw", "sample-every-field-type"]) == 1
     err = capsys.readouterr().err
-    assert "Delete Mary Kagan's Every field type feedback, submitted " in err and "--yes" in err
+    assert "Delete Ada Lovelace's Every field type feedback, submitted " in err and "--yes" in err
     assert _cli(capsys, "drafts", "show", "sample-every-field-type", "--json")[1]["state"] == "submitted"
     code, withdrawn = _cli(capsys, "drafts", "withdraw", "sample-every-field-type", "--yes", "--json")
     assert code == 0 and withdrawn["state"] == "withdrawn" and withdrawn["report"]["withdrawn"] == [withdrawn["draftId"]]
@@ -113,8 +144,7 @@ def test_remove_duplicate_asks_then_deletes_only_the_extra_form(lever_env, capsy
 
     assert _cli(capsys, "sync", "--json")[0] == 0
     assert _cli(capsys, "drafts", "import", str(EVERY), "--json")[0] == 0
-    code, approved = _cli(capsys, "drafts", "approve", "sample-every-field-type", "--add-second-form",
-                          "--json")
+    code, approved = _cli(capsys, "drafts", "approve", "sample-every-field-type", "--json")
     assert _cli(capsys, "submit", "--json")[0] == 0
     kept = _cli(capsys, "drafts", "show", "sample-every-field-type", "--json")[1]["leverFeedbackId"]
     # A first POST whose answer was lost lands after the settle window, and a read records it.

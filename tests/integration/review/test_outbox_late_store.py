@@ -123,6 +123,29 @@ async def test_post_answered_404_needs_attention_at_once(world, sandbox, lever):
     assert await box.pending() == []  # nothing left to retry
 
 
+async def test_a_candidate_gone_from_lever_cannot_be_approved_again(world, sandbox, lever):
+    """After Lever's 404, approving again would queue a POST that can only 404 again; and a
+    draft for an opportunity a sync saw deleted cannot be approved at all."""
+    from lever_desktop.sync.engine import SyncEngine
+
+    store, targets, every = world
+    await _approved(store, draft_for("d-gone", targets[0], every))
+    r = await intake.receive_draft(store, draft_for("d-gone-too", targets[0], every), source="test")
+    assert r.status == "received"
+    await _delete_opportunity(sandbox, targets[0].opportunity_id)
+    assert (await _outbox(store, lever).flush()).gone == ["d-gone"]
+    with pytest.raises(approval.ApprovalError) as e:
+        await approval.approve(store, "d-gone", reviewer="rita")
+    assert e.value.code == "opportunity_gone" and "no longer exists in Lever" in str(e.value)
+    await SyncEngine(lever, store).sync_now()  # records Lever's tombstone
+    with pytest.raises(approval.ApprovalError) as e:
+        await approval.approve(store, "d-gone-too", reviewer="rita")
+    assert e.value.code == "opportunity_gone"
+    rec = await store.call(drafts.get, "d-gone-too")
+    assert (rec.state, rec.attention_reason) == ("needs_attention", "opportunity_gone")
+    assert await store.call(queue.entries, ["approved"], ["d-gone", "d-gone-too"]) == []
+
+
 async def test_reconcile_read_answered_404_needs_attention(world, sandbox, lever):
     store, targets, every = world
     await _approved(store, draft_for("d-merged", targets[1], every))

@@ -179,6 +179,43 @@ async def test_template_edited_in_lever_minutes_ago_is_caught_before_sending(wor
     assert "template changed" in last["detail"]["message"]
 
 
+async def test_template_reworded_in_lever_keeps_the_approved_draft_approved(world, sandbox, lever):
+    """An admin rewrites instructions and labels and moves questions and options around: what the
+    form sends is unchanged, so the draft goes out as approved (sync and pre-send read both see it)."""
+    import httpx
+
+    from lever_desktop.sync.engine import SyncEngine
+
+    store, targets, every = world
+    await _approved(store, lever, draft_for("d-reworded", targets[0], every))
+    approved_version = (await store.call(drafts.get, "d-reworded")).template_version
+    admin = httpx.Client(base_url=sandbox.admin_url, timeout=10)
+    try:
+        reworded = admin.post("/templates/drift", json={"templateId": every["id"], "kind": "reword"}).json()
+        assert [f["id"] for f in reworded["fields"]] == [f["id"] for f in reversed(every["fields"])]
+        assert reworded["instructions"] != every["instructions"]
+        engine = SyncEngine(lever, store)
+        await engine.sync_now(full=True)  # the cache takes the reworded version
+        current = await store.call(cache.current_template, every["id"])
+        assert current.raw["instructions"] == reworded["instructions"] and current.version == approved_version
+        assert (await store.call(drafts.get, "d-reworded")).state == DraftState.APPROVED
+        assert admin.post("/stats/reset").status_code == 204
+        report = await Outbox(store, lever, engine, backoff_base_ms=1, backoff_cap_ms=5,
+                              settle_ms=20, settle_window_ms=300).flush()
+        counts = admin.get("/stats").json()["requests"]
+        # A real change after that still sends a later approval back (the reading is not just lenient).
+        assert admin.post("/templates/drift", json={"templateId": every["id"], "kind": "change"}).status_code == 200
+    finally:
+        admin.close()
+    assert report.submitted == ["d-reworded"] and report.drifted == []
+    assert counts.get("GET /feedback_templates/:id") == 1
+    assert sum(n for key, n in counts.items() if key.startswith("POST ")) == 1, counts
+    await _approved(store, lever, draft_for("d-changed", targets[1], every))
+    report = await Outbox(store, lever, engine, backoff_base_ms=1, backoff_cap_ms=5, settle_ms=20,
+                          settle_window_ms=300).flush()
+    assert report.drifted == ["d-changed"] and report.submitted == []
+
+
 async def test_offline_approval_just_queues(world, sandbox, lever):
     store, targets, every = world
     sandbox.stop()  # Lever is unreachable

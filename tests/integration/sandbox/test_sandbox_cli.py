@@ -45,3 +45,27 @@ def test_cli_refuses_a_bad_fault_spec():
     done = subprocess.run([sys.executable, "-m", "lever_desktop.sandbox", "--port", "0", "--faults", "explode"],
                           capture_output=True, text=True, timeout=30)
     assert done.returncode == 2 and "unknown fault kind" in done.stderr
+
+
+@pytest.mark.skipif(os.name != "posix", reason="SIGTERM")
+@pytest.mark.parametrize("drift_every", [None, "10"])
+def test_the_clock_leaves_templates_alone_unless_asked(drift_every):
+    # Someone following the README imports the sample drafts minutes after starting the
+    # sandbox: a template the clock edited every 5 minutes would make them unapprovable.
+    from waiting import wait_until
+
+    proc, base = start("--tick", "0.05", *(["--drift-every", drift_every] if drift_every else []))
+    admin = base.removesuffix("/v1") + "/_sandbox"
+    try:
+        with httpx.Client(base_url=base, auth=("sandbox-key", "")) as c:
+            before = {t["id"]: t["updatedAt"] for t in c.get("/feedback_templates").json()["data"]}
+            wait_until(lambda: httpx.get(admin + "/").json()["clockTicks"] >= 12, timeout=60,
+                       what="a dozen clock ticks")
+            after = {t["id"]: t["updatedAt"] for t in c.get("/feedback_templates").json()["data"]}
+        changed = [tid for tid in before if after[tid] != before[tid]]
+        assert (changed == []) == (drift_every is None), changed
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(15) == 0
+        proc.stdout.close()
+        proc.stderr.close()
