@@ -25,6 +25,7 @@ from typing import Any, Iterable
 from sqlalchemy import Connection, select
 
 from lever_desktop.review import cache_view, queue, reconcile
+from lever_desktop.lever import models
 from lever_desktop.lever.models import Feedback
 from lever_desktop.store.review_schema import draft_audit
 
@@ -105,8 +106,9 @@ def in_cache(conn: Connection, opportunity_id: str, author_id: str, template_id:
     """The author's forms for this slot as the last sync saw them in Lever, and those this computer
     submitted since (a sync does not re-read feedback: it does not move an opportunity's updatedAt)."""
     cached = cache_view.feedback(conn, opportunity_id)
-    seen = {str(f.get("id")) for f in cached}
-    forms = cached + [f for f in queue.forms_sent_from_here(conn, opportunity_id) if f["id"] not in seen]
+    seen = {f.id for f in cached}
+    sent = models.parse_forms(queue.forms_sent_from_here(conn, opportunity_id))
+    forms = cached + [f for f in sent if f.id not in seen]
     return find(forms, cache_view.users(conn), author_id, template_id, panel_id, interview_id, exclude=exclude)
 
 
