@@ -24,5 +24,12 @@ def opportunity(opportunity_id: str) -> str:
     return f"/opportunities/{seg(opportunity_id)}"
 
 
+def feedback(opportunity_id: str, feedback_id: str | None = None) -> str:
+    """An opportunity's feedback forms, or one of them: ids from a draft must not steer a write
+    (``x/../<other>`` would POST onto another candidate, past every check made for ``x``)."""
+    path = f"{opportunity(opportunity_id)}/feedback"
+    return path if feedback_id is None else f"{path}/{seg(feedback_id)}"
+
+
 def feedback_template(template_id: str) -> str:
     return f"/feedback_templates/{seg(template_id)}"

@@ -25,6 +25,7 @@ from typing import Any, Iterable
 from sqlalchemy import Connection, select, update
 
 from lever_desktop.lever import errors as le
+from lever_desktop.lever import paths
 from lever_desktop.review import cache_view, drafts, queue, reconcile
 from lever_desktop.review.approval import Approval, ApprovalError, checked_values
 from lever_desktop.review.authors import Author
@@ -54,7 +55,7 @@ class Change:
 
     @property
     def path(self) -> str:
-        return f"/opportunities/{self.opportunity_id}/feedback/{self.feedback_id}"
+        return paths.feedback(self.opportunity_id, self.feedback_id)
 
     @property
     def put_body(self) -> dict[str, Any]:
@@ -150,7 +151,7 @@ def approve_amendment_tx(conn: Connection, rec: Any, opts: dict[str, Any]) -> Ap
         payload_json=drafts.dumps(body), template_version=version, attempts=0, next_attempt_at=0, last_error=None))
     author = Author(**rec.author) if rec.author else Author(row.perform_as, "", row.perform_as, "interviewer")
     return Approval(rec.draft_id, author, "PUT",
-                    f"/opportunities/{rec.opportunity_id}/feedback/{rec.lever_feedback_id}",
+                    paths.feedback(rec.opportunity_id, rec.lever_feedback_id),
                     {"perform_as": row.perform_as}, put)
 
 

@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import Connection, insert, select
 
+from lever_desktop.lever import paths
 from lever_desktop.review import cache_view, drafts, own_feedback
 from lever_desktop.review.authors import Author, AuthorUnresolved, ServiceAccountNotConfirmed, resolve_author
 from lever_desktop.review.lifecycle import REVIEWABLE, AttentionReason, DraftState
@@ -163,7 +164,7 @@ def _approve_tx(conn: Connection, draft_id: str, opts: dict[str, Any]) -> Approv
         payload_json=drafts.dumps(body), completed_at=completed_at, template_version=version,
         approved_at=opts["now"], attempts=0, next_attempt_at=0,
     ))
-    return Approval(draft_id, author, "POST", f"/opportunities/{rec.opportunity_id}/feedback",
+    return Approval(draft_id, author, "POST", paths.feedback(rec.opportunity_id),
                     {"perform_as": author.user_id}, body, warnings=list(author.warnings))
 
 

@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import Connection
 
 from lever_desktop.lever import errors as le
+from lever_desktop.lever import paths
 from lever_desktop.review import cache_view, drafts, queue
 from lever_desktop.review.lifecycle import DraftState
 
@@ -37,7 +38,7 @@ class Duplicate:
 
     @property
     def path(self) -> str:
-        return f"/opportunities/{self.opportunity_id}/feedback/{self.feedback_id}"
+        return paths.feedback(self.opportunity_id, self.feedback_id)
 
     def question(self) -> str:
         """The confirmation a person answers before the DELETE."""

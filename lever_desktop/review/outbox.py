@@ -52,6 +52,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Callable, Iterable
 
 from lever_desktop.lever import errors as le
+from lever_desktop.lever import paths
 from lever_desktop.review import amend, cache_view, own_feedback, queue, reconcile
 from lever_desktop.review.drafts import dumps, now_ms
 from lever_desktop.review.flush_lock import FlushLock
@@ -209,7 +210,7 @@ class Outbox:
     async def _reconcile(self, entry: queue.Entry, report: FlushReport, *, cause: str) -> None:
         sent_at = entry.sent_at or 0
         try:
-            forms = [f async for f in self.client.paginate(f"{entry.path}")]
+            forms = [f async for f in self.client.paginate(entry.path)]
             claimed = await self.store.call(own_feedback.not_ours, entry.draft_id, entry.opportunity_id)
         except le.LeverNotFound as e:
             await self._gone(entry, e, report)
@@ -292,7 +293,7 @@ class Outbox:
 
     async def _read_one(self, entry: queue.Entry, feedback_id: str) -> tuple[dict[str, Any] | None, str | None]:
         try:
-            form = await self.client.get_one(f"{entry.path}/{feedback_id}")
+            form = await self.client.get_one(paths.feedback(entry.opportunity_id, feedback_id))
         except (le.LeverError, OSError) as e:
             return None, _describe(e)
         if not isinstance(form, dict):

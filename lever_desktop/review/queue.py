@@ -14,6 +14,7 @@ from typing import Any, Iterable
 
 from sqlalchemy import Connection, delete, func, insert, select, text, update
 
+from lever_desktop.lever import paths
 from lever_desktop.review import drafts
 from lever_desktop.review.lifecycle import AttentionReason, DraftState
 from lever_desktop.store import privacy
@@ -49,7 +50,7 @@ class Entry:
 
     @property
     def path(self) -> str:
-        return f"/opportunities/{self.opportunity_id}/feedback"
+        return paths.feedback(self.opportunity_id)  # the id is the draft's: one quoted segment
 
     def request(self) -> dict[str, Any]:
         """The exact request the worker sends (for --dry-run and the UI)."""

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QHeaderView, QMessageBox, QSplitter
 from lever_desktop.review import amend
 from lever_desktop.review.approval import ApprovalError, approve, build_body
 from lever_desktop.lever.errors import LeverError
+from lever_desktop.lever import paths
 from lever_desktop.review import duplicates
 from lever_desktop.review.lifecycle import REVIEWABLE, STATUS_WORDS, DraftState, attention_words
 from lever_desktop.ui import queries
@@ -299,15 +300,16 @@ class DraftsController(QObject):
         errors = [str(e) for e in self.form.errors()]
         if rec.state == DraftState.AMENDING:  # an edit of the form Lever holds: a PUT as its author
             author = (rec.author or {}).get("user_id") or "(the form's author)"
-            self.editor.set_payload({"method": "PUT", "path": f"/opportunities/{rec.opportunity_id}/feedback/"
-                                     f"{rec.lever_feedback_id}", "params": {"perform_as": author},
+            path = paths.feedback(rec.opportunity_id, str(rec.lever_feedback_id))
+            self.editor.set_payload({"method": "PUT", "path": path,
+                                     "params": {"perform_as": author},
                                      "body": {"fieldValues": self.form.field_values(strict=False)},
                                      **({"notYetValid": errors} if errors else {})})
             return
         body = build_body(rec.template_id, rec.panel_id, rec.interview_id, int(time.time() * 1000),
                           self.form.field_values(strict=False))
         author = self.view["author_id"] if self.editor.chosen_author() is None else "(the service account)"
-        self.editor.set_payload({"method": "POST", "path": f"/opportunities/{rec.opportunity_id}/feedback",
+        self.editor.set_payload({"method": "POST", "path": paths.feedback(rec.opportunity_id),  # as the outbox sends
                                  "params": {"perform_as": author or "(no Lever user found)"}, "body": body,
                                  **({"notYetValid": errors} if errors else {})})
 

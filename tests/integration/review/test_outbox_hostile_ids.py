@@ -1,0 +1,36 @@
+"""Ids from a draft never steer a write to Lever (the sandbox, over loopback).
+
+A draft names its opportunity; every check before sending (the cache, the candidate's privacy, the
+author's own feedback) is made for that id. Written raw into the path, ``x/../<other>`` became
+``/opportunities/<other>/feedback`` once the HTTP client resolved the dot segment, and the form landed
+on a candidate no check had looked at.
+"""
+
+from __future__ import annotations
+
+from review_sandbox import draft_for
+
+from lever_desktop.review import approval, drafts, intake
+from lever_desktop.review.outbox import Outbox
+
+
+async def _forms(client, opportunity_id):
+    return [f["id"] async for f in client.paginate(f"/opportunities/{opportunity_id}/feedback")]
+
+
+async def test_a_dot_segment_in_a_drafts_opportunity_id_never_writes_onto_another_candidate(world, lever):
+    store, targets, every = world
+    other = targets[0]
+    before = await _forms(lever, other.opportunity_id)
+    doc = draft_for("d-steer", other, every, opportunityId=f"x/../{other.opportunity_id}")
+    assert (await intake.receive_draft(store, doc, source="relay")).status == "received"
+    a = await approval.approve(store, "d-steer", reviewer="rita")
+    assert a.path == f"/opportunities/x%2F..%2F{other.opportunity_id}/feedback"  # what the reviewer is shown
+
+    box = Outbox(store, lever, backoff_base_ms=1, backoff_cap_ms=5, settle_ms=20, settle_window_ms=300)
+    report = await box.flush()
+
+    assert await _forms(lever, other.opportunity_id) == before  # nothing landed on the other candidate
+    assert report.gone == ["d-steer"] and report.submitted == []
+    rec = await store.call(drafts.get, "d-steer")
+    assert (rec.state, rec.attention_reason, rec.lever_feedback_id) == ("needs_attention", "opportunity_gone", None)
