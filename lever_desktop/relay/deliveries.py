@@ -21,11 +21,6 @@ from typing import Any, Mapping
 from lever_desktop.lever.signatures import signature_token_for, verify
 
 MAX_BODY = 1024 * 1024
-# Lever's deliveries nest 3 levels, a draft about 6. The relay stores a body only when it nests at
-# most this deep: the readers parse it again inside a feed page, 3 levels further down and deeper in
-# their own stack, so a body just under Python's JSON recursion limit at the relay (969 levels was
-# accepted) failed every poll of every desktop, the feed stuck at it for the relay's 30 days.
-MAX_DEPTH = 64
 EXCERPT_BYTES = 1024  # what a rejected item keeps of its body: enough to debug, too little to fill a disk
 DEFAULT_MAX_AGE_S = 7 * 86400  # how late a delivery may be processed (a laptop shut for a long weekend)
 DEFAULT_MAX_SKEW_S = 300  # how far in the future triggeredAt may be (clock drift)
@@ -78,22 +73,6 @@ class Verdict:
         if self.action is None:
             return self.token or ""
         return f"{self.token}:{self.action.name}:{self.action.target}"
-
-
-def nesting_depth(value: Any) -> int:
-    """How many arrays and objects deep ``value`` goes (iterative: any depth ``json.loads`` returns)."""
-    deepest, stack = 0, [(value, 0)]
-    while stack:
-        v, depth = stack.pop()
-        if isinstance(v, dict):
-            stack.extend((child, depth + 1) for child in v.values())
-        elif isinstance(v, list):
-            stack.extend((child, depth + 1) for child in v)
-        else:
-            deepest = max(deepest, depth)
-            continue
-        deepest = max(deepest, depth + 1)
-    return deepest
 
 
 def canonical(body: Any) -> str:

@@ -19,7 +19,7 @@ from typing import Any, Literal
 from pydantic import (BaseModel, ConfigDict, Field, StrictFloat, StrictInt, ValidationError, field_validator,
                       model_validator)
 
-from lever_desktop.untrusted import printable, text_problem, value_problems
+from lever_desktop.untrusted import MAX_DEPTH, nesting_depth, printable, text_problem, value_problems
 
 SCHEMA = "lever-desktop/draft@1"
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -160,6 +160,8 @@ def parse_draft(doc: Any, field_labels: Mapping[str, str] | None = None) -> Draf
     if not isinstance(doc, dict):
         raise DraftDocumentError([f"expected a JSON object, got {_json_kind(doc)}"])
     draft_id = doc.get("draftId") if isinstance(doc.get("draftId"), str) else None
+    if nesting_depth(doc) > MAX_DEPTH:  # nothing below may recurse through it (untrusted.MAX_DEPTH)
+        raise DraftDocumentError([f"nested more than {MAX_DEPTH} levels deep"], draft_id=draft_id)
     problems = text_problems(doc, field_labels)
     try:
         parsed = DraftDocument.model_validate(doc)

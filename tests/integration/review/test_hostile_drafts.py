@@ -1,5 +1,6 @@
-"""Ids from a draft never steer a write to Lever (the sandbox, over loopback).
+"""Hostile drafts against the sandbox (over loopback): they are refused or held, never obeyed.
 
+Ids from a draft never steer a write to Lever.
 A draft names its opportunity; every check before sending (the cache, the candidate's privacy, the
 author's own feedback) is made for that id. Written raw into the path, ``x/../<other>`` became
 ``/opportunities/<other>/feedback`` once the HTTP client resolved the dot segment, and the form landed
@@ -7,6 +8,8 @@ on a candidate no check had looked at.
 """
 
 from __future__ import annotations
+
+import json
 
 from review_sandbox import draft_for
 
@@ -34,3 +37,19 @@ async def test_a_dot_segment_in_a_drafts_opportunity_id_never_writes_onto_anothe
     assert report.gone == ["d-steer"] and report.submitted == []
     rec = await store.call(drafts.get, "d-steer")
     assert (rec.state, rec.attention_reason, rec.lever_feedback_id) == ("needs_attention", "opportunity_gone", None)
+
+
+async def test_a_draft_nested_just_under_the_json_parsers_limit_is_invalid_not_a_crash(world):
+    """``json.loads`` takes ~990 levels, but intake copies and compares values recursively: a value 900
+    deep in a field the template knows raised RecursionError out of ``receive_draft``."""
+    store, targets, every = world
+    doc = draft_for("d-deep", targets[0], every)
+    listed = next(f["id"] for f in every["fields"] if f["type"] == "multiple-select")
+    for f in doc["fields"]:
+        if f["id"] == listed:
+            f["value"] = json.loads("[" * 900 + '"Python"' + "]" * 900)
+
+    r = await intake.receive_draft(store, doc, source="file")
+
+    assert (r.status, r.problems) == ("invalid", ["nested more than 64 levels deep"])
+    assert await store.call(drafts.get, "d-deep") is None
