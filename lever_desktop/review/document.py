@@ -13,6 +13,7 @@ import json
 import os
 import re
 import stat
+from collections import Counter
 from collections.abc import Mapping
 from typing import Any, Literal
 
@@ -93,8 +94,8 @@ class DraftDocument(BaseModel):
 
     @model_validator(mode="after")
     def _consistent(self) -> "DraftDocument":
-        ids = [f.id for f in self.fields]
-        dup = sorted({i for i in ids if ids.count(i) > 1})
+        # Counted once (not ids.count per id): a 700 KB draft of 40,000 fields took 32 s to validate.
+        dup = sorted(i for i, n in Counter(f.id for f in self.fields).items() if n > 1)
         if dup:
             raise ValueError(f"field ids appear more than once: {', '.join(dup)}")
         # Lever takes panel and interview together; an interview alone is
