@@ -94,7 +94,7 @@ def copy(source: Path, target: Path) -> Path:
             src.close()
         os.replace(tmp, target)
     except BaseException:  # a full disk: no half copy left behind
-        tmp.unlink(missing_ok=True)
+        _unlink_copy(tmp)
         raise
     return target
 
@@ -105,7 +105,7 @@ def _remove_orphaned_copies(target: Path) -> None:
     A copy whose process is alive may still be in progress and is left alone."""
     if os.name != "posix":  # os.kill(pid, 0) would terminate the process on Windows
         return
-    for tmp in target.parent.glob(f"{target.name}.*-*.tmp"):
+    for tmp in target.parent.glob(f"{target.name}.*-*.tmp*"):  # with SQLite's -journal next to it
         pid = tmp.name[len(target.name) + 1:].split("-", 1)[0]
         if not pid.isdigit():
             continue
@@ -116,3 +116,8 @@ def _remove_orphaned_copies(target: Path) -> None:
             _log.info("removed %s, a copy left unfinished by process %s", tmp.name, pid)
         except OSError:  # alive (perhaps another user's): not ours to judge
             continue
+
+
+def _unlink_copy(tmp: Path) -> None:
+    for suffix in ("", "-journal", "-wal", "-shm"):
+        tmp.with_name(tmp.name + suffix).unlink(missing_ok=True)
