@@ -20,7 +20,7 @@ async def test_a_draft_sent_after_the_backup_is_matched_not_sent_again(sandbox):
     client = fast_client(sandbox.api_key, sandbox.base_url)
     try:
         every = await template_named(client, "Every field type")
-        targets = await find_targets(client, 2)
+        targets = (await find_targets(client, 2))[:2]  # it returns every open slot of the last opportunity read
         with Store.open() as store:
             await prime_cache(client, store, sorted({t.opportunity_id for t in targets}))
             for n, target in enumerate(targets):
