@@ -24,8 +24,9 @@ def _deliveries(relay, event: str) -> list[dict]:
     return [i["body"] for i in resp.json()["items"] if i["body"].get("event") == event]
 
 
-async def test_a_retargeted_candidate_deleted_removes_nothing_and_the_genuine_one_still_counts(
-        relay_factory, sandbox_factory, tmp_path):
+def _world(relay_factory, sandbox_factory, tmp_path):
+    """Lever (the sandbox) posting to an upstream relay the attacker can read; the app follows its own
+    relay with the real sync engine and cache."""
     upstream, relay = relay_factory(), relay_factory()
     tokens_file = tmp_path / "webhook-tokens.json"
     sandbox = sandbox_factory(relay_url=upstream.url, relay_ingest_token=upstream.ingest_token,
@@ -34,6 +35,12 @@ async def test_a_retargeted_candidate_deleted_removes_nothing_and_the_genuine_on
     client = LeverClient(sandbox.api_key, base_url=sandbox.base_url)
     poller = FeedPoller(relay.url, relay.reader_token, store, SyncDispatcher(SyncEngine(client, store), store),
                         file_tokens(tokens_file))
+    return upstream, relay, sandbox, store, client, poller
+
+
+async def test_a_retargeted_candidate_deleted_removes_nothing_and_the_genuine_one_still_counts(
+        relay_factory, sandbox_factory, tmp_path):
+    upstream, relay, sandbox, store, client, poller = _world(relay_factory, sandbox_factory, tmp_path)
     try:
         await SyncEngine(client, store).sync_now()
         deleted, bystander = [o.id for o in (await store.call(queries.list_opportunities)).items[:2]]
@@ -63,14 +70,7 @@ async def test_one_captured_delivery_retargeted_many_times_costs_a_few_reads_not
         relay_factory, sandbox_factory, tmp_path):
     """Each forged copy named a fresh id, so each was "new work": 300 copies of one captured delivery
     made 300 reads of Lever (sharing the outbox's rate limit) and left 300 tombstones."""
-    upstream, relay = relay_factory(), relay_factory()
-    tokens_file = tmp_path / "webhook-tokens.json"
-    sandbox = sandbox_factory(relay_url=upstream.url, relay_ingest_token=upstream.ingest_token,
-                              webhook_tokens_file=tokens_file, opportunities=20)
-    store = Store.open()
-    client = LeverClient(sandbox.api_key, base_url=sandbox.base_url)
-    poller = FeedPoller(relay.url, relay.reader_token, store, SyncDispatcher(SyncEngine(client, store), store),
-                        file_tokens(tokens_file))
+    upstream, relay, sandbox, store, client, poller = _world(relay_factory, sandbox_factory, tmp_path)
     tombstones = lambda: store.call_sync(
         lambda c: c.exec_driver_sql("SELECT COUNT(*) FROM tombstones").scalar_one())
     try:
