@@ -53,3 +53,25 @@ async def test_a_draft_nested_just_under_the_json_parsers_limit_is_invalid_not_a
 
     assert (r.status, r.problems) == ("invalid", ["nested more than 64 levels deep"])
     assert await store.call(drafts.get, "d-deep") is None
+
+
+async def test_an_earlier_attempt_found_for_a_candidate_anonymised_since_does_not_end_the_flush(world, lever):
+    """The pre-send read finds the form an earlier attempt stored, but the candidate was anonymised
+    meanwhile: recording it raised TransitionError, and every entry behind it waited for the next flush."""
+    store, targets, every = world
+    anonymised = targets[1]
+    other = next(t for t in targets if t.opportunity_id != anonymised.opportunity_id)
+    for draft_id, target in (("d-anon", anonymised), ("d-next", other)):
+        await intake.receive_draft(store, draft_for(draft_id, target, every), source="file")
+    first = await approval.approve(store, "d-anon", reviewer="rita")
+    await approval.approve(store, "d-next", reviewer="rita")
+    await lever.post(first.path, json=first.body, params=first.params)  # the earlier attempt that landed
+    store.call_sync(lambda c: c.exec_driver_sql(  # Lever anonymised the candidate; a sync recorded it
+        "UPDATE opportunities SET raw = json_set(raw, '$.isAnonymized', 1) WHERE id = ?", (anonymised.opportunity_id,)))
+
+    report = await Outbox(store, lever, backoff_base_ms=1, backoff_cap_ms=5, settle_ms=20,
+                          settle_window_ms=300).flush()
+
+    assert report.submitted == ["d-next"], report
+    rec = await store.call(drafts.get, "d-anon")
+    assert (rec.state, rec.attention_reason) == ("needs_attention", "opportunity_anonymised")
