@@ -3,7 +3,11 @@
 The redaction filter removes every registered secret value (API key, relay
 tokens, webhook signature tokens) and anything that looks like an
 ``Authorization`` header or Basic/Bearer credential, from the message, its
-arguments and any exception text, before a handler sees the record.
+arguments and any exception text, before a handler sees the record. It also
+keeps each record one record: text from outside (an event name in a relay item
+anyone may post, Lever's messages) is escaped, and lines after a record's first
+are indented, so no value can forge a log line, send a terminal escape to a
+console handler or (a lone surrogate) fail the write.
 """
 
 from __future__ import annotations
@@ -18,6 +22,8 @@ import sys
 import threading
 import traceback
 from pathlib import Path
+
+from lever_desktop.untrusted import printable
 
 REDACTED = "[REDACTED]"
 
@@ -51,6 +57,12 @@ def redact(text: str) -> str:
     return text
 
 
+def _one_record(text: str) -> str:
+    """``text`` escaped line by line (control and bidi characters, lone surrogates), every line after
+    the first indented: a record starts at column 0 with its time, so none can be forged."""
+    return "\n    ".join(printable(line) for line in text.split("\n"))
+
+
 class RedactingFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         try:
@@ -59,13 +71,13 @@ class RedactingFilter(logging.Filter):
             message = f"{record.msg!r} {record.args!r}"
         if record.exc_info and record.exc_info[1] is not None:
             exc_text = "".join(traceback.format_exception(*record.exc_info))
-            record.exc_text = redact(exc_text).rstrip("\n")
+            record.exc_text = _one_record(redact(exc_text).rstrip("\n"))
             record.exc_info = None
         elif record.exc_text:
-            record.exc_text = redact(record.exc_text)
+            record.exc_text = _one_record(redact(record.exc_text))
         if record.stack_info:
-            record.stack_info = redact(record.stack_info)
-        record.msg = redact(message)
+            record.stack_info = _one_record(redact(record.stack_info))
+        record.msg = _one_record(redact(message))
         record.args = None
         return True
 

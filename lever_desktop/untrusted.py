@@ -22,6 +22,30 @@ _BAD_IN_FREE_TEXT = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")  # 
 _UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\u202a-\u202e\u2066-\u2069]")
 
 
+# Lever's deliveries nest 3 levels, a draft about 6. Deeper JSON is refused at every door (the relay,
+# draft intake): ``json.loads`` takes nearly 1000 levels, but the code after it is recursive
+# (``copy.deepcopy``, JSON encoding, the same parse one level down inside a feed page) and deeper in
+# the stack, so a body that parsed at the door raised RecursionError later: at the relay, 969 levels
+# were stored and then failed every desktop's poll for 30 days; a draft 900 deep crashed intake.
+MAX_DEPTH = 64
+
+
+def nesting_depth(value: Any) -> int:
+    """How many arrays and objects deep ``value`` goes (iterative: any depth ``json.loads`` returns)."""
+    deepest, stack = 0, [(value, 0)]
+    while stack:
+        v, depth = stack.pop()
+        if isinstance(v, dict):
+            stack.extend((child, depth + 1) for child in v.values())
+        elif isinstance(v, list):
+            stack.extend((child, depth + 1) for child in v)
+        else:
+            deepest = max(deepest, depth)
+            continue
+        deepest = max(deepest, depth + 1)
+    return deepest
+
+
 def text_problem(text: str, *, free_text: bool = True) -> str | None:
     """Why ``text`` is refused, in words with the code point, or None when it is fine."""
     m = (_BAD_IN_FREE_TEXT if free_text else _BAD_ANYWHERE).search(text)

@@ -34,9 +34,12 @@ def interviews(opportunity_id: str) -> str:
     return f"{opportunity(opportunity_id)}/interviews"
 
 
-def feedback(opportunity_id: str) -> str:
-    """The opportunity's completed forms (GET) and where a new one is POSTed."""
-    return f"{opportunity(opportunity_id)}/feedback"
+def feedback(opportunity_id: str, feedback_id: str | None = None) -> str:
+    """The opportunity's completed forms (GET) and where a new one is POSTed, or one of them: ids
+    from a draft must not steer a write (``x/../<other>`` would POST onto another candidate, past
+    every check made for ``x``)."""
+    path = f"{opportunity(opportunity_id)}/feedback"
+    return path if feedback_id is None else f"{path}/{seg(feedback_id)}"
 
 
 def feedback_form(opportunity_id: str, feedback_id: str) -> str:

@@ -190,6 +190,7 @@ class FeedPoller:
             records.append(_rejected(item, reason, now))
             batch.rejected[reason] += 1
         seen = await self.store.call(ledger.accepted_among, [v.dedup_key for _, v in judged if v.accepted])
+        acted = await self.store.call(ledger.targets_acted_on, [v.token for _, v in judged if v.accepted and v.token])
         actions: list[deliveries.Action] = []
         for item, v in judged:
             if not v.accepted:
@@ -198,8 +199,13 @@ class FeedPoller:
                 batch.rejected[v.reason] += 1
             elif v.dedup_key in seen:
                 batch.duplicates += 1
+            elif acted.get(v.token or "", 0) >= deliveries.MAX_TARGETS_PER_TOKEN:
+                # Yet another object named under one Lever token: a forged copy (deliveries.py).
+                records.append(_rejected(item, "retargeted", now, v))
+                batch.rejected["retargeted"] += 1
             else:
                 seen.add(v.dedup_key)
+                acted[v.token or ""] = acted.get(v.token or "", 0) + 1
                 assert v.action is not None
                 actions.append(v.action)
                 records.append(ledger.DeliveryRecord(v.dedup_key, item.text, "accepted", now, v.event, v.triggered_at))

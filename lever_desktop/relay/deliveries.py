@@ -24,6 +24,12 @@ MAX_BODY = 1024 * 1024
 EXCERPT_BYTES = 1024  # what a rejected item keeps of its body: enough to debug, too little to fill a disk
 DEFAULT_MAX_AGE_S = 7 * 86400  # how late a delivery may be processed (a laptop shut for a long weekend)
 DEFAULT_MAX_SKEW_S = 300  # how far in the future triggeredAt may be (clock drift)
+# Lever names one object per delivery, and its retries name the same one; only forged copies of a
+# captured delivery name others. Acting on every copy let one captured delivery make each desktop
+# re-read Lever (and record a tombstone) once per forged id, without limit. A few targets per token
+# still let the genuine delivery through behind a forgery or two; past them a change arrives with
+# the periodic sync instead.
+MAX_TARGETS_PER_TOKEN = 3
 
 REFRESH = "refresh_opportunity"
 INTERVIEWS = "refresh_interviews"

@@ -51,6 +51,18 @@ def accepted_among(conn: sa.Connection, keys: Sequence[str]) -> set[str]:
     return found
 
 
+def targets_acted_on(conn: sa.Connection, tokens: Sequence[str]) -> dict[str, int]:
+    """Token -> how many different targets deliveries with that Lever token were accepted for
+    (``Verdict.dedup_key`` is ``token:action:target``; a range over the unique key, no LIKE escaping)."""
+    w = schema.webhook_deliveries
+    out: dict[str, int] = {}
+    for token in dict.fromkeys(tokens):
+        q = sa.select(sa.func.count()).where(w.c.verdict == "accepted", w.c.dedup_key >= token + ":",
+                                             w.c.dedup_key < token + ";")
+        out[token] = conn.execute(q).scalar_one()
+    return out
+
+
 def commit_batch(conn: sa.Connection, records: Sequence[DeliveryRecord], key: str, cursor: int,
                  now: int) -> int:
     """Record the batch's deliveries and move the cursor; returns how many records were new."""

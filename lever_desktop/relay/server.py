@@ -37,6 +37,7 @@ from starlette.routing import Route
 
 from lever_desktop.relay.deliveries import canonical, excerpt
 from lever_desktop.relay.storage import FeedStore, redacted_url
+from lever_desktop.untrusted import MAX_DEPTH, nesting_depth
 
 _log = logging.getLogger(__name__)
 
@@ -196,6 +197,8 @@ def _json_object(raw: bytes) -> tuple[str, dict]:
         raise Refused(400, "invalid-json", f"body is not valid UTF-8 JSON ({type(e).__name__})") from None
     if not isinstance(doc, dict):
         raise Refused(400, "invalid-json", "body must be a JSON object")
+    if nesting_depth(doc) > MAX_DEPTH:  # the readers must be able to parse it back (untrusted.MAX_DEPTH)
+        raise Refused(400, "too-deep", f"body nests more than {MAX_DEPTH} levels deep")
     return text, doc
 
 

@@ -160,6 +160,10 @@ def approve_amendment_tx(conn: Connection, rec: Any, opts: dict[str, Any]) -> Ap
 def withdrawal_question(conn: Connection, draft_id: str) -> str:
     """"Delete Frances Haddad's Phone screen feedback, submitted 3 Dec, from Lever?" (raises ChangeError)."""
     rec, row = _submitted_form(conn, draft_id, {DraftState.SUBMITTED, DraftState.AMENDING}, "withdrawn")
+    extra = queue.duplicates_of(conn, draft_id)
+    if extra:  # the DELETE names one form: withdrawn, the draft could no longer remove the other one
+        raise ChangeError(f"Lever holds this form twice (extra form {', '.join(extra)}): remove the duplicate first "
+                          f"(drafts remove-duplicate {draft_id} --feedback {extra[0]}), then withdraw.")
     who = (rec.author or {}).get("name") or rec.interviewer_email
     form = rec.template_name or "feedback"
     completed = json.loads(row.payload_json).get("completedAt")

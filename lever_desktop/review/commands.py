@@ -27,7 +27,7 @@ from lever_desktop.review.flush_lock import OutboxBusy
 from lever_desktop.review.outbox import SETTLE_WINDOW_MS
 from lever_desktop.session import Session, configured_account, opened
 from lever_desktop.store import StoreError
-from lever_desktop.untrusted import echo
+from lever_desktop.untrusted import echo, printable
 
 EXIT_ERROR, EXIT_NOT_DONE = 1, 3
 
@@ -272,7 +272,7 @@ async def _amend(args: argparse.Namespace) -> int:
             else:
                 await amend.reopen(store, args.id, reviewer=reviewer, values=values)
         except amend.ChangeError as e:
-            print(f"lever-desktop: {e}", file=sys.stderr)
+            echo(f"lever-desktop: {e}", file=sys.stderr)
             return EXIT_ERROR
         rec = await store.call(drafts.get, args.id)
     if args.cancel:
@@ -292,13 +292,14 @@ async def _withdraw(args: argparse.Namespace) -> int:
         try:
             question = await store.call(amend.withdrawal_question, args.id)
         except amend.ChangeError as e:
-            print(f"lever-desktop: {e}", file=sys.stderr)
+            echo(f"lever-desktop: {e}", file=sys.stderr)
             return EXIT_ERROR
+        # The question names the author and the form as Lever spells them: printed escaped.
         if not args.yes:
             if not sys.stdin.isatty():
-                print(f"lever-desktop: {question} Re-run with --yes to confirm.", file=sys.stderr)
+                echo(f"lever-desktop: {question} Re-run with --yes to confirm.", file=sys.stderr)
                 return EXIT_ERROR
-            if input(f"{question} [y/N] ").strip().lower() not in ("y", "yes"):
+            if input(f"{printable(question)} [y/N] ").strip().lower() not in ("y", "yes"):
                 print("Nothing was deleted.", file=sys.stderr)
                 return EXIT_ERROR
         await amend.withdraw(store, args.id, reviewer=args.reviewer or approval.default_reviewer())
@@ -350,20 +351,21 @@ async def _remove_duplicate(args: argparse.Namespace) -> int:
         try:
             dup = await store.call(duplicates.find, args.id, args.feedback)
         except duplicates.DuplicateError as e:
-            print(f"lever-desktop: {e}", file=sys.stderr)
+            echo(f"lever-desktop: {e}", file=sys.stderr)
             return EXIT_ERROR
+        # The question names the candidate and the form as Lever spells them: printed escaped.
         if not args.yes:
             if not sys.stdin.isatty():
-                print(f"lever-desktop: {dup.question()} Re-run with --yes to confirm.", file=sys.stderr)
+                echo(f"lever-desktop: {dup.question()} Re-run with --yes to confirm.", file=sys.stderr)
                 return EXIT_ERROR
-            if input(f"{dup.question()} [y/N] ").strip().lower() not in ("y", "yes"):
+            if input(f"{printable(dup.question())} [y/N] ").strip().lower() not in ("y", "yes"):
                 print("Nothing deleted.")
                 return EXIT_ERROR
         try:
             await duplicates.remove(store, session.client, args.id, args.feedback,
                                     actor=args.reviewer or approval.default_reviewer())
         except LeverError as e:
-            print(f"lever-desktop: Lever did not delete form {args.feedback}: {e}", file=sys.stderr)
+            echo(f"lever-desktop: Lever did not delete form {args.feedback}: {e}", file=sys.stderr)
             return EXIT_ERROR
     _emit(args, {"draftId": dup.draft_id, "deletedFeedbackId": dup.feedback_id, "kept": dup.kept_feedback_id},
           f"Deleted duplicate form {dup.feedback_id} for {dup.candidate} from Lever; form {dup.kept_feedback_id} stays.")

@@ -13,13 +13,14 @@ import json
 import os
 import re
 import stat
+from collections import Counter
 from collections.abc import Mapping
 from typing import Any, Literal
 
 from pydantic import (BaseModel, ConfigDict, Field, StrictFloat, StrictInt, ValidationError, field_validator,
                       model_validator)
 
-from lever_desktop.untrusted import printable, text_problem, value_problems
+from lever_desktop.untrusted import MAX_DEPTH, nesting_depth, printable, text_problem, value_problems
 
 SCHEMA = "lever-desktop/draft@1"
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -93,8 +94,8 @@ class DraftDocument(BaseModel):
 
     @model_validator(mode="after")
     def _consistent(self) -> "DraftDocument":
-        ids = [f.id for f in self.fields]
-        dup = sorted({i for i in ids if ids.count(i) > 1})
+        # Counted once (not ids.count per id): a 700 KB draft of 40,000 fields took 32 s to validate.
+        dup = sorted(i for i, n in Counter(f.id for f in self.fields).items() if n > 1)
         if dup:
             raise ValueError(f"field ids appear more than once: {', '.join(dup)}")
         # Lever takes panel and interview together; an interview alone is
@@ -160,6 +161,8 @@ def parse_draft(doc: Any, field_labels: Mapping[str, str] | None = None) -> Draf
     if not isinstance(doc, dict):
         raise DraftDocumentError([f"expected a JSON object, got {_json_kind(doc)}"])
     draft_id = doc.get("draftId") if isinstance(doc.get("draftId"), str) else None
+    if nesting_depth(doc) > MAX_DEPTH:  # nothing below may recurse through it (untrusted.MAX_DEPTH)
+        raise DraftDocumentError([f"nested more than {MAX_DEPTH} levels deep"], draft_id=draft_id)
     problems = text_problems(doc, field_labels)
     try:
         parsed = DraftDocument.model_validate(doc)

@@ -383,7 +383,11 @@ class Outbox:
                                       entry.body, entry.perform_as,
                                       reconcile.Window.around(entry.approved_at, self.clock()))
         if found.ours is not None:  # an earlier attempt did land: record it, never send a duplicate
-            await self.store.call(queue.claim, entry.draft_id, self.clock())
+            if not await self.store.call(queue.claim, entry.draft_id, self.clock()):
+                # Not claimable any more (the candidate was anonymised meanwhile: claim moved the draft
+                # to needs attention). Recording it as submitted raised TransitionError and ended the
+                # flush for every entry behind it.
+                return False
             await self._submitted(entry, found.ours, report, reconciled=True)
             return False
         if found.new_forms:

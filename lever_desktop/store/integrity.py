@@ -153,6 +153,28 @@ def damaged(path: Path, reason: str) -> CacheDamaged:
     return CacheDamaged(head + advice, path, newest)
 
 
+def in_use(cache: Path) -> bool:
+    """Whether another process has the cache open. Every SQLite connection to a WAL database holds a
+    shared lock on its ``-shm`` file's "DMS" byte (offset 128) while open, and the OS drops it when the
+    process ends, even by kill -9. Only asks: never call it with the cache open in this process (closing
+    any descriptor of a file drops all of this process's POSIX locks on it)."""
+    if os.name != "posix":  # pragma: no cover - Windows: not checked
+        return False
+    import fcntl
+
+    try:
+        fd = os.open(cache.with_name(cache.name + "-shm"), os.O_RDWR)
+    except FileNotFoundError:  # nobody has it open in WAL mode
+        return False
+    try:
+        fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB, 1, 128)
+    except OSError:
+        return True
+    finally:
+        os.close(fd)  # releases the probe's lock
+    return False
+
+
 def restore(backup: Path, now: datetime | None = None) -> tuple[Path, Path | None]:
     """Put ``backup`` in place of its cache; the cache (and its WAL) is kept aside, never deleted.
 
@@ -163,6 +185,9 @@ def restore(backup: Path, now: datetime | None = None) -> tuple[Path, Path | Non
     if not backup.is_file():
         raise StoreError(f"There is no backup at {backup}.")
     cache = cache_of(backup)
+    if in_use(cache):  # it would go on writing into the file moved aside: those changes would be lost
+        raise StoreError(f"The cache {cache} is open in Lever Desktop (the app or a command); close it, "
+                         "then restore.")
     check = full_check(backup)
     if check.problems:
         raise StoreError(f"The backup {backup} is damaged too ({check.problems[0]}); pick another one.")

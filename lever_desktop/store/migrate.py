@@ -77,6 +77,7 @@ def backup(path: Path, label: str, why: str = "before migrating") -> Path:
 
 def copy(source: Path, target: Path) -> Path:
     """Copy a database with SQLite's backup API (consistent even mid-WAL); ``target`` appears whole."""
+    _remove_orphaned_copies(target)
     # Its own name: the GUI and a CLI command may both be refreshing the same backup.
     tmp = target.with_name(f"{target.name}.{os.getpid()}-{threading.get_ident()}.tmp")
     tmp.unlink(missing_ok=True)
@@ -93,6 +94,30 @@ def copy(source: Path, target: Path) -> Path:
             src.close()
         os.replace(tmp, target)
     except BaseException:  # a full disk: no half copy left behind
-        tmp.unlink(missing_ok=True)
+        _unlink_copy(tmp)
         raise
     return target
+
+
+def _remove_orphaned_copies(target: Path) -> None:
+    """Delete half copies of ``target`` left by processes that no longer exist (kill -9, a power cut
+    mid-copy): each is as large as the cache and holds its PII, and nothing else would ever remove it.
+    A copy whose process is alive may still be in progress and is left alone."""
+    if os.name != "posix":  # os.kill(pid, 0) would terminate the process on Windows
+        return
+    for tmp in target.parent.glob(f"{target.name}.*-*.tmp*"):  # with SQLite's -journal next to it
+        pid = tmp.name[len(target.name) + 1:].split("-", 1)[0]
+        if not pid.isdigit():
+            continue
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:  # gone: the copy can never finish
+            tmp.unlink(missing_ok=True)
+            _log.info("removed %s, a copy left unfinished by process %s", tmp.name, pid)
+        except OSError:  # alive (perhaps another user's): not ours to judge
+            continue
+
+
+def _unlink_copy(tmp: Path) -> None:
+    for suffix in ("", "-journal", "-wal", "-shm"):
+        tmp.with_name(tmp.name + suffix).unlink(missing_ok=True)

@@ -400,9 +400,13 @@ class DraftsController(QObject):
         self.reload()
 
     def withdraw_current(self) -> None:
-        if self.draft_id is not None and self.view is not None and self.view["withdraw_question"]:
+        if self.draft_id is None or self.view is None:
+            return
+        if self.view["withdraw_question"]:
             self.runner.run(self._withdraw(self.draft_id, self.view["withdraw_question"]), owner=self.editor,
                             name="withdraw draft")
+        elif self.view.get("withdraw_refusal"):  # e.g. a duplicate to remove first: said, not ignored
+            self.editor.set_outcome(self.view["withdraw_refusal"], "error")
 
     async def _withdraw(self, draft_id: str, question: str) -> None:
         box = QMessageBox(QMessageBox.Icon.Warning, "Withdraw from Lever?", question,

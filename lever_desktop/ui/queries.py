@@ -248,14 +248,16 @@ def draft_view(conn: sa.Connection, draft_id: str, service_account: str | None,
             service = None
     # The author's own form for this interview, before the draft is shown as ready to approve.
     own = own_feedback.for_draft(conn, rec, author_id) if rec.state in REVIEWABLE else []
+    withdraw_refusal = None
     try:
         withdraw_question = amend.withdrawal_question(conn, draft_id)
-    except amend.ChangeError:  # not (or no longer) in Lever
-        withdraw_question = None
+    except amend.ChangeError as e:  # not (or no longer) in Lever, or held there twice
+        withdraw_question, withdraw_refusal = None, str(e)
     return {
         "record": rec,
         "own_feedback": [f.describe(now_ms) for f in own],
         "withdraw_question": withdraw_question,
+        "withdraw_refusal": withdraw_refusal,  # why the Withdraw button asks nothing (shown on click)
         "template": rec.template or (current[1] if current else None),
         "template_drifted": bool(current and rec.template_version and current[0] != rec.template_version),
         "candidate": opp[0] if opp else f"Unknown candidate {rec.opportunity_id}",

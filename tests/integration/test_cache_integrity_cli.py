@@ -75,3 +75,23 @@ def test_restoring_something_that_is_not_a_backup_is_refused_in_one_line(cache, 
     (tmp_path / "notes.txt").write_text("hello")
     err = _one_line(_cli("cache", "restore", str(tmp_path / "notes.txt")))
     assert "not a Lever Desktop cache backup" in err
+
+
+def test_restore_waits_until_no_process_has_the_cache_open(cache):
+    """Restored under a running app, the cache was moved aside while the app kept writing into it:
+    everything it did afterwards (an approval, a submission recorded) was lost at its next start."""
+    backup = integrity.backups(cache)[0]
+    holder = subprocess.Popen([sys.executable, "-c", "import sys, time; from lever_desktop.store import Store; "
+                               "s = Store.open(sys.argv[1]); print('open', flush=True); time.sleep(120)", str(cache)],
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline() == "open\n"
+        before = cache.read_bytes()
+        err = _one_line(_cli("cache", "restore", str(backup)))
+        assert "is open in Lever Desktop" in err and "close it, then restore" in err
+        assert cache.read_bytes() == before and not list(cache.parent.glob(f"{cache.name}.damaged-*"))
+    finally:
+        holder.kill()  # kill -9: the OS drops its locks
+        holder.wait(timeout=30)
+        holder.stdout.close()
+    assert _cli("cache", "restore", str(backup)).returncode == 0

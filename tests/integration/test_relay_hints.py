@@ -24,8 +24,9 @@ def _deliveries(relay, event: str) -> list[dict]:
     return [i["body"] for i in resp.json()["items"] if i["body"].get("event") == event]
 
 
-async def test_a_retargeted_candidate_deleted_removes_nothing_and_the_genuine_one_still_counts(
-        relay_factory, sandbox_factory, tmp_path):
+def _world(relay_factory, sandbox_factory, tmp_path):
+    """Lever (the sandbox) posting to an upstream relay the attacker can read; the app follows its own
+    relay with the real sync engine and cache."""
     upstream, relay = relay_factory(), relay_factory()
     tokens_file = tmp_path / "webhook-tokens.json"
     sandbox = sandbox_factory(relay_url=upstream.url, relay_ingest_token=upstream.ingest_token,
@@ -34,6 +35,12 @@ async def test_a_retargeted_candidate_deleted_removes_nothing_and_the_genuine_on
     client = LeverClient(sandbox.api_key, base_url=sandbox.base_url)
     poller = FeedPoller(relay.url, relay.reader_token, store, SyncDispatcher(SyncEngine(client, store), store),
                         file_tokens(tokens_file))
+    return upstream, relay, sandbox, store, client, poller
+
+
+async def test_a_retargeted_candidate_deleted_removes_nothing_and_the_genuine_one_still_counts(
+        relay_factory, sandbox_factory, tmp_path):
+    upstream, relay, sandbox, store, client, poller = _world(relay_factory, sandbox_factory, tmp_path)
     try:
         await SyncEngine(client, store).sync_now()
         deleted, bystander = [o.id for o in (await store.call(queries.list_opportunities)).items[:2]]
@@ -53,6 +60,38 @@ async def test_a_retargeted_candidate_deleted_removes_nothing_and_the_genuine_on
         await SyncEngine(client, store).sync_now(full=True)
         assert await store.call(queries.get_opportunity, bystander) is not None
         assert await store.call(queries.get_opportunity, deleted) is None
+    finally:
+        await poller.aclose()
+        await client.aclose()
+        store.close()
+
+
+async def test_one_captured_delivery_retargeted_many_times_costs_a_few_reads_not_one_per_copy(
+        relay_factory, sandbox_factory, tmp_path):
+    """Each forged copy named a fresh id, so each was "new work": 300 copies of one captured delivery
+    made 300 reads of Lever (sharing the outbox's rate limit) and left 300 tombstones."""
+    upstream, relay, sandbox, store, client, poller = _world(relay_factory, sandbox_factory, tmp_path)
+    tombstones = lambda: store.call_sync(
+        lambda c: c.exec_driver_sql("SELECT COUNT(*) FROM tombstones").scalar_one())
+    try:
+        await SyncEngine(client, store).sync_now()
+        deleted = (await store.call(queries.list_opportunities)).items[0].id
+        async with httpx.AsyncClient() as admin:
+            assert (await admin.delete(f"{sandbox.admin_url}/opportunities/{deleted}")).status_code == 204
+        genuine = _deliveries(upstream, "candidateDeleted")[0]
+        forged = [{**genuine, "data": {**genuine["data"], "opportunityId": f"forged-{i}", "candidateId": f"forged-{i}"}}
+                  for i in range(20)]
+        with httpx.Client() as h:  # two forgeries got ahead of Lever; then the flood
+            for body in [*forged[:2], genuine, *forged[2:]]:
+                assert h.post(relay.url + "/lever/webhooks", json=body).status_code == 200
+        before, tombstones_before = client.stats.requests, tombstones()
+
+        stats = await poller.drain()
+
+        assert (stats.accepted, dict(stats.rejected)) == (3, {"retargeted": 18})
+        assert client.stats.requests - before == 3  # one read per target acted on
+        assert tombstones() - tombstones_before == 3
+        assert await store.call(queries.get_opportunity, deleted) is None  # the genuine one still counted
     finally:
         await poller.aclose()
         await client.aclose()

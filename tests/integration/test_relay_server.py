@@ -237,3 +237,31 @@ def test_the_database_file_is_private(relay_factory, tmp_path):
     os.chmod(old, 0o644)
     relay_factory(f"sqlite:///{old}")
     assert stat.S_IMODE(os.stat(old).st_mode) == 0o600
+
+
+async def test_a_body_nested_near_the_parsers_limit_is_refused_so_the_desktops_feed_never_sticks(relay):
+    """969 levels passed the relay's parse; inside a feed page, 3 levels further down, every desktop's
+    parse of that page failed, and ``relay poll`` stopped there on every poll for 30 days."""
+    from relay_fixtures import RecordingDispatcher, signed_delivery
+
+    from lever_desktop.relay.client import FeedPoller
+    from lever_desktop.store import Store
+
+    deep = '{"a":' * 960 + "1" + "}" * 960
+    for path, headers in (("/lever/webhooks", {}), ("/drafts", relay.ingest_headers())):
+        body = ('{"event":"candidateStageChange","token":"t","signature":"s","triggeredAt":1,"data":'
+                + deep + "}")
+        resp = httpx.post(relay.url + path, content=body.encode(), headers={**JSON, **headers})
+        assert resp.status_code == 400 and resp.json()["error"] == "too-deep", resp.text
+    signature_token = "sig-stage-" + "s" * 30
+    after = signed_delivery("candidateStageChange", {"opportunityId": "opp-7"}, signature_token)
+    assert httpx.post(relay.url + "/lever/webhooks", json=after).status_code == 200
+    store, dispatcher = Store.open(), RecordingDispatcher()
+    poller = FeedPoller(relay.url, relay.reader_token, store, dispatcher,
+                        {"candidateStageChange": signature_token})
+    try:
+        stats = await poller.drain()
+    finally:
+        await poller.aclose()
+        store.close()
+    assert (stats.accepted, dispatcher.calls) == (1, [("refresh_opportunity", "opp-7")])

@@ -337,6 +337,10 @@ def test_a_duplicate_in_lever_is_removed_from_the_review_pane_after_confirming(d
     drafts.open(doc["draftId"])
     qtbot.waitUntil(lambda: editor.remove_duplicate.isVisible() and "Duplicate in Lever" in editor.outcome.text(),
                     timeout=TIMEOUT)
+    # Withdrawing now would delete one form and leave the other in Lever: it says so and asks nothing.
+    qtbot.mouseClick(editor.withdraw, Qt.MouseButton.LeftButton)
+    assert editor.outcome.text().startswith(f"Lever holds this form twice (extra form {extra}): remove the duplicate")
+    assert _message_box() is None
 
     qtbot.mouseClick(editor.remove_duplicate, Qt.MouseButton.LeftButton)
 

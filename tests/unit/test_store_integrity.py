@@ -147,3 +147,38 @@ def test_a_backup_is_private_from_its_first_byte(cache, monkeypatch):
     finally:
         os.umask(old)
     assert modes == [0o600]
+
+
+def test_a_copy_left_half_written_by_a_killed_process_is_removed_by_the_next_backup(tmp_path):
+    """kill -9 (or a power cut) during a backup left ``<backup>.<pid>-<thread>.tmp``: as large as the
+    cache, holding its PII, and never removed, one more at every such crash."""
+    import signal
+    import subprocess
+    import sys
+
+    from waiting import wait_until
+
+    big = tmp_path / "big.sqlite3"
+    with sqlite3.connect(big) as conn:  # large enough that the copy takes a while to write
+        conn.execute("CREATE TABLE pad (x BLOB)")
+        conn.executemany("INSERT INTO pad VALUES (randomblob(4096))", ([] for _ in range(30_000)))
+    target = tmp_path / "big.sqlite3.at-open.bak"
+    child = subprocess.Popen([sys.executable, "-c", "import sys, pathlib; from lever_desktop.store import migrate; "
+                              "migrate.copy(pathlib.Path(sys.argv[1]), pathlib.Path(sys.argv[2]))", str(big),
+                              str(target)])
+    try:
+        [half] = wait_until(lambda: list(tmp_path.glob("*.tmp")), timeout=30, interval=0.001,
+                            what="the child's copy under way")
+        child.send_signal(signal.SIGKILL)
+    finally:
+        child.wait(timeout=30)
+    assert child.returncode == -signal.SIGKILL and half.exists() and not target.exists()
+    # SQLite may have had its rollback journal open next to the half copy too.
+    half.with_name(half.name + "-journal").write_bytes(b"")
+    alive = target.with_name(f"{target.name}.{os.getpid()}-1.tmp")  # a copy still being written here
+    alive.write_bytes(b"in progress")
+
+    migrate.copy(big, target)
+
+    assert not half.exists() and alive.exists() and target.stat().st_size == big.stat().st_size
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([big.name, target.name, alive.name])

@@ -185,3 +185,28 @@ async def test_a_form_stored_after_the_window_is_found_as_a_duplicate_and_remove
     assert await store.call(queue.status, "d-dup") == "submitted"
     last = (await store.call(drafts.audit_trail, "d-dup"))[-1]
     assert (last["event"], last["actor"], last["detail"]["feedbackId"]) == ("duplicate_removed", "rita", extra)
+
+
+async def test_a_form_held_twice_is_not_withdrawn_until_the_duplicate_is_removed(world, sandbox, impatient, lever):
+    """The withdrawal's DELETE names the recorded form only: the duplicate stayed in Lever, and the draft,
+    withdrawn, no longer offered to remove it (the reviewer had asked that the feedback leave Lever)."""
+    from lever_desktop.review import amend
+
+    store, t, _, before = await _slow_lever(world, sandbox, lever, "d-dup-w", 3, 0.8)
+    skew = [0]
+    box = _outbox(store, impatient, window_ms=100, clock=lambda: now_ms() + skew[0])
+    assert (await box.drain(deadline_s=30)).submitted == ["d-dup-w"]
+    lever_has = lambda: sandbox.state.details_of(sandbox.state.row(t.opportunity_id)).feedback  # noqa: E731
+    wait_until(lambda: len([f for f in lever_has() if f["completedAt"]]) >= before + 2, timeout=10,
+               what="the first POST stored late")
+    skew[0] = 1_000
+    [extra] = (await box.flush()).duplicates["d-dup-w"]
+
+    with pytest.raises(amend.ChangeError, match=f"remove the duplicate first .*--feedback {extra}"):
+        await amend.withdraw(store, "d-dup-w", reviewer="rita")
+    assert await store.call(queue.status, "d-dup-w") == "duplicate_in_lever"
+
+    await duplicates.remove(store, lever, "d-dup-w", extra, actor="rita")
+    await amend.withdraw(store, "d-dup-w", reviewer="rita")
+    assert (await box.flush()).withdrawn == ["d-dup-w"]
+    assert len(await _forms(lever, t.opportunity_id)) == before  # nothing of this approval is left in Lever

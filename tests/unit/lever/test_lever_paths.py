@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from lever_desktop.lever.paths import seg
+from lever_desktop.lever.paths import feedback, seg
 from lever_desktop.store import Store
 from lever_desktop.sync.engine import SyncEngine
 
@@ -21,6 +21,12 @@ def test_seg_quotes_an_id_into_one_segment(value, segment):
 def test_seg_refuses_no_id(value):
     with pytest.raises(ValueError):
         seg(value)
+
+
+def test_feedback_paths_quote_both_ids():
+    # The outbox's POST, PUT and DELETE paths: a draft's opportunity id is one segment too.
+    assert feedback("x/../opp-2") == "/opportunities/x%2F..%2Fopp-2/feedback"
+    assert feedback("opp-1", "../../users") == "/opportunities/opp-1/feedback/..%2F..%2Fusers"
 
 
 @pytest.fixture

@@ -137,3 +137,15 @@ def test_a_document_full_of_escapes_gets_a_short_message():
     with pytest.raises(DraftDocumentError) as e:
         parse_draft(_doc(fields=[_field(f"v\x1b{i}", id=f"f{i}") for i in range(50)]))
     assert len(e.value.problems) == 11 and e.value.problems[-1] == "and 40 more strings with such characters"
+
+
+def test_a_draft_of_many_fields_is_validated_in_linear_time():
+    """Duplicate field ids were found with ``ids.count`` per id: a 700 KB draft of 40,000 fields (under
+    the relay's 1 MB) took 32 s, on the event loop that runs the window and the relay poller."""
+    import time
+
+    many = [{"id": f"f{i}"} for i in range(40_000)]
+    started = time.perf_counter()
+    with pytest.raises(DraftDocumentError, match="field ids appear more than once: f7$"):
+        parse_draft(_doc(fields=[*many, {"id": "f7"}]))
+    assert time.perf_counter() - started < 8  # linear: well under a second unloaded
