@@ -33,7 +33,8 @@ def _hostile_cache() -> None:
     async def submitted(store: Store) -> None:
         for draft_id, fid in (("d-1", "fb-1"), ("d-2", "fb-2")):
             await intake.receive_draft(store, draft_doc(draft_id), source="file")
-            await approval.approve(store, draft_id, reviewer="rita@example.com")
+            # d-2 is for the same interview as d-1, sent from here: a second form, chosen knowingly
+            await approval.approve(store, draft_id, reviewer="rita@example.com", add_second_form=draft_id == "d-2")
             await store.call(queue.claim, draft_id, 1)
             await store.call(queue.record_submitted, draft_id, fid, {})
         await store.call(queue.record_duplicates, "d-1", ["fb-9"])
