@@ -46,6 +46,8 @@ def _hostile_cache() -> None:
 
 def _cli(*argv: str) -> subprocess.CompletedProcess[str]:
     clean = {k: v for k, v in os.environ.items() if not k.startswith("LEVER_")}
+    # An account is looked up before the question is asked; nothing is sent without --yes.
+    clean |= {"LEVER_API_KEY": "test-key", "LEVER_BASE_URL": "http://127.0.0.1:9/v1"}
     return subprocess.run([sys.executable, "-m", "lever_desktop", "--basedir", str(paths.basedir()), *argv],
                           env=clean, stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=120)
 
