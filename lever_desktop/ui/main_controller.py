@@ -16,6 +16,7 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QSystemTrayIcon
 
 from lever_desktop import APP_NAME, __version__
+from lever_desktop.review import editing
 from lever_desktop.ui import queries
 from lever_desktop.ui.candidates_controller import CandidatesController
 from lever_desktop.ui.crash import ErrorPath
@@ -146,13 +147,13 @@ class MainController(QObject):
         self._load_postings()
 
     def _draft_moved(self, draft_id: str) -> None:
-        def show(outcome) -> None:
+        def show(outcome: editing.DraftOutcome | None) -> None:
             if outcome is not None:
-                rec, status = outcome
+                rec, status = outcome.record, outcome.status
                 self.drafts.outbox_progress(draft_id, rec.state, rec.attention_reason, rec.lever_feedback_id,
                                             rec.readback, status)
 
-        self.runner.run(self.session.store.call(queries.draft_outcome, draft_id), owner=self.window,
+        self.runner.run(self.session.store.call(editing.draft_outcome, draft_id), owner=self.window,
                         on_success=show, name="draft outcome")
         self.drafts.reload()
 
