@@ -15,13 +15,12 @@ from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QHeaderView, QMessageBox, QSplitter
 
-from lever_desktop.review import amend, editing
+from lever_desktop.review import amend, editing, lists
 from lever_desktop.review.approval import ApprovalError, approve, build_body
 from lever_desktop.lever import paths
 from lever_desktop.lever.errors import LeverError
 from lever_desktop.review import duplicates
 from lever_desktop.review.lifecycle import REVIEWABLE, STATUS_WORDS, DraftState, attention_words
-from lever_desktop.ui import queries
 from lever_desktop.ui.draft_editor import DraftEditor
 from lever_desktop.ui.pages import TablePage
 from lever_desktop.ui.plain import plain_message_box, plain_tooltip
@@ -96,7 +95,7 @@ class DraftsController(QObject):
         def fill(rows: list[tuple]) -> None:
             keep = self.draft_id
             self.list.model.set_rows(
-                [ReviewRow(draft_id, name, form, flags or None, queries.DRAFT_STATE_LABELS.get(state, state), received,
+                [ReviewRow(draft_id, name, form, flags or None, lists.DRAFT_STATE_LABELS.get(state, state), received,
                            who) for draft_id, name, form, who, flags, received, state in rows])
             if keep and keep in self.list.model.keys():
                 self._select(keep, load=False)
@@ -106,7 +105,7 @@ class DraftsController(QObject):
                 self.editor.set_empty("No drafts to review. New ones arrive from the relay, or drop draft files here.")
             self.changed.emit()
 
-        self.runner.run(self.session.store.call(queries.review_list, int(time.time() * 1000)),
+        self.runner.run(self.session.store.call(lists.review_list, int(time.time() * 1000)),
                         owner=self.page, on_success=fill, name="load drafts")
 
     def _select(self, draft_id: str, *, load: bool = True) -> None:

@@ -16,8 +16,8 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QSystemTrayIcon
 
 from lever_desktop import APP_NAME, __version__
-from lever_desktop.review import editing
-from lever_desktop.ui import queries
+from lever_desktop.review import editing, lists
+from lever_desktop.store import candidates
 from lever_desktop.ui.candidates_controller import CandidatesController
 from lever_desktop.ui.crash import ErrorPath
 from lever_desktop.ui.drafts_controller import DraftsController
@@ -32,7 +32,7 @@ from lever_desktop.ui.ui_state import UiState
 
 _log = logging.getLogger(__name__)
 COUNTS_EVERY_MS = 5_000
-POSTING_COLUMNS = (  # of queries.PostingRow
+POSTING_COLUMNS = (  # of candidates.PostingRow
     Column("Posting", "title"), Column("State", "state"), Column("Team", "team"), Column("Location", "location"),
     Column("Hiring manager", "hiring_manager"), Column("Candidates", "candidates"),
     Column("Updated", "updated", time=format_ms))
@@ -170,7 +170,7 @@ class MainController(QObject):
         self.activity.add("relay", f"{state} {message}".strip())
 
     def refresh_counts(self) -> None:
-        self.runner.run(self.session.store.call(queries.counts), owner=self.window, on_success=self._show_counts,
+        self.runner.run(self.session.store.call(lists.counts), owner=self.window, on_success=self._show_counts,
                         name="counts")
 
     def _show_counts(self, c: dict[str, int]) -> None:
@@ -189,7 +189,7 @@ class MainController(QObject):
         self._last_review_count = c["review"]
 
     def _load_postings(self) -> None:
-        self.runner.run(self.session.store.call(queries.postings), owner=self.postings,
+        self.runner.run(self.session.store.call(candidates.postings), owner=self.postings,
                         on_success=self.postings.model.set_rows,
                         name="load postings")
 

@@ -15,7 +15,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLineEdit, QPlainTextEdit, QPushButton, QTextEdit
 
 from lever_desktop import config
-from lever_desktop.ui import queries, sandbox_mode
+from lever_desktop.review import lists
+from lever_desktop.ui import sandbox_mode
 from lever_desktop.ui.first_run import FirstRunDialog
 from lever_desktop.ui.shell import Shell
 
@@ -149,7 +150,7 @@ def test_sync_button_syncs_and_shows_progress_state(desktop, qtbot):
     assert finished.args[0].ok
     assert desktop.window.status_connection.text() == "● Online"
     assert desktop.window.status_last_sync.text().startswith("Last sync")
-    active = run(qtbot, desktop.session.store.call(queries.counts))["candidates"]
+    active = run(qtbot, desktop.session.store.call(lists.counts))["candidates"]
     assert active > 0
     qtbot.waitUntil(lambda: desktop.controller.candidates.model.rowCount() == active, timeout=TIMEOUT)
 
