@@ -14,9 +14,8 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLineEdit, QPlainTextEdit, QPushButton, QTextEdit
 
-from lever_desktop import config
+from lever_desktop import config, sandbox_mode
 from lever_desktop.review import lists
-from lever_desktop.ui import sandbox_mode
 from lever_desktop.ui.first_run import FirstRunDialog
 from lever_desktop.ui.shell import Shell
 
