@@ -16,7 +16,7 @@ from sqlalchemy import Connection, insert, select
 
 from lever_desktop.lever import paths
 from lever_desktop.review import cache_view, drafts, own_feedback
-from lever_desktop.review.authors import Author, AuthorUnresolved, ServiceAccountNotConfirmed, resolve_author
+from lever_desktop.review.authors import Author, AuthorUnresolved, ServiceAccountNotConfirmed
 from lever_desktop.review.lifecycle import ATTENTION_WORDS, REVIEWABLE, AttentionReason, DraftState
 from lever_desktop.review.validation import check_values
 from lever_desktop.store import privacy
@@ -133,12 +133,10 @@ def _approve_tx(conn: Connection, draft_id: str, opts: dict[str, Any]) -> Approv
     check = checked_values(draft_id, template, values)
     if isinstance(check, ApprovalError):
         return check
-    interview = cache_view.interview(conn, rec.interview_id) if rec.interview_id else None
     try:
-        author = resolve_author(rec.interviewer_email, cache_view.users(conn), interview,
-                                chosen_email=opts["chosen_email"],
-                                service_account_email=opts["service_account_email"],
-                                confirm_service_account=opts["confirm_service_account"])
+        author = cache_view.author(conn, rec, chosen_email=opts["chosen_email"],
+                                   service_account_email=opts["service_account_email"],
+                                   confirm_service_account=opts["confirm_service_account"])
     except ServiceAccountNotConfirmed as e:
         return ApprovalError(str(e), code=e.code)
     except AuthorUnresolved as e:

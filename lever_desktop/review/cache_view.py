@@ -13,6 +13,7 @@ from sqlalchemy import Connection, select
 
 from lever_desktop.lever import models
 from lever_desktop.lever.models import Feedback
+from lever_desktop.review.authors import Author, resolve_author
 from lever_desktop.store import queries
 from lever_desktop.store import schema as s
 
@@ -74,3 +75,13 @@ def feedback(conn: Connection, opportunity_id: str) -> list[Feedback]:
     f = s.feedback
     rows = conn.execute(select(f.c.raw).where(f.c.opportunity_id == opportunity_id).order_by(f.c.completed_at))
     return models.parse_forms([r.raw for r in rows])
+
+
+def author(conn: Connection, rec: Any, **choice: Any) -> Author:
+    """Who would author ``rec`` (a DraftRecord) in Lever, by the cached users and its interview.
+
+    ``choice``: resolve_author's chosen_email, service_account_email, confirm_service_account.
+    Raises AuthorUnresolved (or ServiceAccountNotConfirmed) as resolve_author does.
+    """
+    meeting = interview(conn, rec.interview_id) if rec.interview_id else None
+    return resolve_author(rec.interviewer_email, users(conn), meeting, **choice)

@@ -1,4 +1,4 @@
-"""``drafts list|show|import|approve|remove-duplicate`` and ``submit``: the review workflow without the GUI.
+"""``drafts list|show|import|approve|discard|amend|withdraw|remove-duplicate`` and ``submit``: the review workflow without the GUI.
 
 Reviewing and approving need only the local store (they work offline);
 importing refreshes what the cache lacks when an account is configured;
@@ -19,8 +19,8 @@ from typing import Any, AsyncIterator, Literal
 
 from lever_desktop import config
 from lever_desktop.lever.errors import LeverError
-from lever_desktop.review import amend, approval, cache_view, drafts, duplicates, intake, own_feedback, queue
-from lever_desktop.review.authors import AuthorUnresolved, resolve_author
+from lever_desktop.review import amend, approval, cache_view, drafts, duplicates, editing, intake, own_feedback, queue
+from lever_desktop.review.authors import AuthorUnresolved
 from lever_desktop.review.document import DraftDocumentError, DraftFileError, load_documents, read_draft_file
 from lever_desktop.review.lifecycle import STATUS_WORDS, attention_words
 from lever_desktop.review.flush_lock import OutboxBusy
@@ -33,7 +33,7 @@ EXIT_ERROR, EXIT_NOT_DONE = 1, 3
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("drafts", help="review AI-drafted feedback: list, show, import, approve")
+    p = sub.add_parser("drafts", help="review AI-drafted feedback: list, show, import, approve, discard")
     dsub = p.add_subparsers(dest="drafts_command", metavar="ACTION", required=True)
     ls = dsub.add_parser("list", help="drafts in the local store")
     ls.add_argument("--state", action="append", help="only drafts in this state (repeatable)")
@@ -59,6 +59,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     ap.add_argument("--offline", action="store_true", help="check only the cache for the author's own feedback")
     ap.add_argument("--json", action="store_true")
     ap.set_defaults(func=lambda a: _run(_approve(a)))
+    dc = dsub.add_parser("discard", help="discard a draft: it is never sent to Lever")
+    dc.add_argument("id")
+    dc.add_argument("--reviewer", help="who discards it, for the audit trail (default: your login name)")
+    dc.add_argument("--json", action="store_true")
+    dc.set_defaults(func=lambda a: _run(_discard(a)))
     am = dsub.add_parser("amend", help="reopen a submitted draft to edit the form in Lever (then approve, submit)")
     am.add_argument("id")
     am.add_argument("--set", dest="sets", action="append", default=[], metavar="FIELD=JSON",
@@ -219,13 +224,23 @@ async def _approve(args: argparse.Namespace) -> int:
     return 0
 
 
+async def _discard(args: argparse.Namespace) -> int:
+    async with _session() as session:
+        try:
+            rec = await session.store.call(editing.discard, args.id, args.reviewer or approval.default_reviewer())
+        except editing.DiscardError as e:
+            _fail(str(e))
+            return EXIT_ERROR
+    _emit(args, rec.summary(), [f"Discarded draft {rec.draft_id}; it will not be sent to Lever."])
+    return 0
+
+
 def _own_feedback_of(conn: Any, rec: drafts.DraftRecord) -> list[own_feedback.OwnForm]:
     """The author's forms in the cache for this draft's interview (the approved author, else the interviewer)."""
     author_id = (rec.author or {}).get("user_id")
     if author_id is None:
-        interview = cache_view.interview(conn, rec.interview_id) if rec.interview_id else None
         try:
-            author_id = resolve_author(rec.interviewer_email, cache_view.users(conn), interview).user_id
+            author_id = cache_view.author(conn, rec).user_id
         except AuthorUnresolved:
             return []
     return own_feedback.for_draft(conn, rec, author_id)

@@ -4,7 +4,7 @@ Plain functions taking the store's ``conn`` (run them through ``Store.call``).
 Opportunities and postings never go back in time: a row is only replaced by a
 record whose ``updatedAt`` is at least as new, so a slow page or a stale
 webhook re-fetch cannot undo a newer change. Bulk paths use ``executemany``
-with pre-built tuples; reads for the UI are in ``queries.py``.
+with pre-built tuples; reads are in ``queries.py``, the candidate list's in ``candidates.py``.
 """
 
 from __future__ import annotations
@@ -23,7 +23,6 @@ from lever_desktop.store.queries import (  # noqa: F401  (re-exported: callers u
     get_state,
     get_user,
     list_archive_reasons,
-    list_opportunities,
     list_postings,
     list_stages,
     list_templates,

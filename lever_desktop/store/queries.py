@@ -1,6 +1,7 @@
-"""Reads for the UI and the review layer; every function returns plain records.
+"""Reads for the review layer and the sync engine; every function returns plain records.
 
-(Re-exported by ``cache.py``, so callers write ``cache.list_opportunities``.)
+(Re-exported by ``cache.py``, so callers write ``cache.get_opportunity``.) The candidate list's
+filtering and sorting is ``candidates.py``'s.
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ from lever_desktop.store.records import (
     InterviewRecord,
     Interviewer,
     OpportunityDetail,
-    OpportunityPage,
     OpportunitySummary,
     PostingRecord,
     TemplateRecord,
@@ -38,37 +38,6 @@ def _summary(row: sa.Row) -> OpportunitySummary:
     ids = tuple(sorted(m["posting_ids"].split(","))) if m["posting_ids"] else ()
     return OpportunitySummary(**{k: m[k] for k in OpportunitySummary.__dataclass_fields__ if k != "posting_ids"},
                               posting_ids=ids)  # fmt: skip
-
-
-def _like(text: str) -> str:
-    escaped = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
-def list_opportunities(
-    conn: sa.Connection, *, text: str | None = None, stage_id: str | None = None, posting_id: str | None = None,
-    owner_id: str | None = None, archived: bool | None = False, limit: int = 100, offset: int = 0,
-) -> OpportunityPage:  # fmt: skip
-    """One page of the candidate list (most recently updated first) and the total count.
-
-    ``archived``: False = active only (the default view), True = archived only, None = both.
-    """
-    conds: list[Any] = []
-    if text and text.strip():
-        conds.append(o.c.search_text.like(_like(text.strip()), escape="\\"))
-    if stage_id:
-        conds.append(o.c.stage_id == stage_id)
-    if owner_id:
-        conds.append(o.c.owner_id == owner_id)
-    if posting_id:
-        conds.append(o.c.id.in_(sa.select(op.c.opportunity_id).where(op.c.posting_id == posting_id)))
-    if archived is not None:
-        conds.append(o.c.archived_at.is_not(None) if archived else o.c.archived_at.is_(None))
-    total = conn.execute(sa.select(sa.func.count()).select_from(o).where(*conds)).scalar_one()
-    rows = conn.execute(
-        _summary_query().where(*conds).order_by(o.c.updated_at.desc().nulls_last(), o.c.id).limit(limit).offset(offset)
-    )
-    return OpportunityPage(total=total, items=[_summary(r) for r in rows])
 
 
 def count_opportunities(conn: sa.Connection) -> int:

@@ -22,12 +22,6 @@ class OpportunitySummary:
 
 
 @dataclass(frozen=True)
-class OpportunityPage:
-    total: int  # all matches, for "1–50 of 1,234"
-    items: list[OpportunitySummary]
-
-
-@dataclass(frozen=True)
 class Interviewer:
     user_id: str
     email: str | None

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from lever_desktop import config, secrets
-from lever_desktop.ui.account_check import describe_key
+from lever_desktop.lever.account import describe_key
 from lever_desktop.ui.plain import plain_label
 from lever_desktop.ui.tasks import TaskRunner, in_thread
 from lever_desktop.ui.webhooks_step import ConnectWebhooksStep, SignatureTokensEdit

@@ -14,13 +14,13 @@ from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 
 from lever_desktop import config
-from lever_desktop.ui import queries
+from lever_desktop.store import candidates
+from lever_desktop.store.candidate_index import CandidateIndex
 from lever_desktop.ui.pages import CandidatesPage, profile_html
 from lever_desktop.ui.table_models import Column, LazyTableModel, format_ms
-from lever_desktop.ui.candidate_index import CandidateIndex
 from lever_desktop.ui.tasks import TaskRunner, in_thread
 
-# Of queries.CandidateRow; ``sort`` is the key of CANDIDATE_SORTS and CandidateIndex (the list is sorted in
+# Of candidates.CandidateRow; ``sort`` is the key of CANDIDATE_SORTS and CandidateIndex (the list is sorted in
 # SQL or the index, never in Qt). Headlines and postings are long: hovering shows them whole.
 COLUMNS = (
     Column("Name", "name", sort="name", tooltip=False, width=200),
@@ -40,14 +40,14 @@ class CandidatesController(QObject):
         self.session = session
         self.runner = runner
         self.model = LazyTableModel(
-            COLUMNS, lambda ids: session.store.call(queries.candidate_rows, ids), runner,
+            COLUMNS, lambda ids: session.store.call(candidates.candidate_rows, ids), runner,
             greyed=lambda row: bool(row.archived_at),
         )
         self.page = CandidatesPage(self.model)
         self._sort = ("updated", True)
         self.index: CandidateIndex | None = None
         self._running = False
-        self._queued: tuple[queries.CandidateFilter, float] | None = None
+        self._queued: tuple[candidates.CandidateFilter, float] | None = None
         self.page.filterChanged.connect(self.refilter)
         self.model.sortRequested.connect(self._sort_requested)
         self.page.table.selectionModel().currentRowChanged.connect(self._show_profile)
@@ -55,9 +55,9 @@ class CandidatesController(QObject):
         QShortcut(QKeySequence.StandardKey.Find, self.page, self.page.search.setFocus,
                   context=Qt.ShortcutContext.WindowShortcut)
 
-    def current_filter(self) -> queries.CandidateFilter:
+    def current_filter(self) -> candidates.CandidateFilter:
         p = self.page
-        return queries.CandidateFilter(
+        return candidates.CandidateFilter(
             text=p.search.text(), stage_id=p.stage.currentData(), posting_id=p.posting.currentData(),
             owner_id=p.owner.currentData(), archived=p.archived.currentData(),
         )
@@ -90,7 +90,7 @@ class CandidatesController(QObject):
         if self.index is not None:
             work = in_thread(self.index.filter, f, sort, descending)
         else:  # until the index is loaded, ask SQLite (slower, but the list shows at once)
-            work = self.session.store.call(queries.candidate_ids, f, sort, descending)
+            work = self.session.store.call(candidates.candidate_ids, f, sort, descending)
         self.runner.run(work, owner=self.page, on_success=done, on_failure=failed, name="filter candidates")
 
     def load_index(self) -> None:
@@ -137,7 +137,7 @@ class CandidatesController(QObject):
         # The privacy choice is read each time: Settings or the notice may have changed it since.
         async def load() -> tuple[dict | None, bool]:
             visible = (await in_thread(config.Settings.load)).others_feedback_visible
-            return await self.session.store.call(queries.candidate_profile, opportunity_id, visible), visible
+            return await self.session.store.call(candidates.candidate_profile, opportunity_id, visible), visible
 
         def show(result: tuple[dict | None, bool]) -> None:
             profile, visible = result
@@ -163,7 +163,7 @@ class CandidatesController(QObject):
             for key, pairs in choices.items():
                 self.page.set_choices(key, pairs)
 
-        self.runner.run(self.session.store.call(queries.filter_choices), owner=self.page, on_success=fill,
+        self.runner.run(self.session.store.call(candidates.filter_choices), owner=self.page, on_success=fill,
                         name="load filters")
 
     def cache_changed(self) -> None:

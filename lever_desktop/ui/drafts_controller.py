@@ -15,13 +15,12 @@ from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QHeaderView, QMessageBox, QSplitter
 
-from lever_desktop.review import amend
+from lever_desktop.review import amend, editing, lists
 from lever_desktop.review.approval import ApprovalError, approve, build_body
 from lever_desktop.lever import paths
 from lever_desktop.lever.errors import LeverError
 from lever_desktop.review import duplicates
 from lever_desktop.review.lifecycle import REVIEWABLE, STATUS_WORDS, DraftState, attention_words
-from lever_desktop.ui import queries
 from lever_desktop.ui.draft_editor import DraftEditor
 from lever_desktop.ui.pages import TablePage
 from lever_desktop.ui.plain import plain_message_box, plain_tooltip
@@ -68,7 +67,7 @@ class DraftsController(QObject):
         self.page.setSizes([450, 800])
         self.form = None
         self._flags: list[tuple[str, str | None]] = []  # (message, field id) of the open draft
-        self.view: dict[str, Any] | None = None
+        self.view: editing.DraftView | None = None
         self.draft_id: str | None = None
         self._save_timer = QTimer(self, singleShot=True, interval=400)
         self._save_timer.timeout.connect(self._save_values)
@@ -96,7 +95,7 @@ class DraftsController(QObject):
         def fill(rows: list[tuple]) -> None:
             keep = self.draft_id
             self.list.model.set_rows(
-                [ReviewRow(draft_id, name, form, flags or None, queries.DRAFT_STATE_LABELS.get(state, state), received,
+                [ReviewRow(draft_id, name, form, flags or None, lists.DRAFT_STATE_LABELS.get(state, state), received,
                            who) for draft_id, name, form, who, flags, received, state in rows])
             if keep and keep in self.list.model.keys():
                 self._select(keep, load=False)
@@ -106,7 +105,7 @@ class DraftsController(QObject):
                 self.editor.set_empty("No drafts to review. New ones arrive from the relay, or drop draft files here.")
             self.changed.emit()
 
-        self.runner.run(self.session.store.call(queries.review_list, int(time.time() * 1000)),
+        self.runner.run(self.session.store.call(lists.review_list, int(time.time() * 1000)),
                         owner=self.page, on_success=fill, name="load drafts")
 
     def _select(self, draft_id: str, *, load: bool = True) -> None:
@@ -134,7 +133,7 @@ class DraftsController(QObject):
         self._flush_pending_save()
         self.draft_id = draft_id
         service = self.session.settings.service_account_email
-        self.runner.run(self.session.store.call(queries.draft_view, draft_id, service), owner=self.editor,
+        self.runner.run(self.session.store.call(editing.draft_view, draft_id, service), owner=self.editor,
                         on_success=lambda v: self._show(draft_id, v), name="open draft")
 
     def _check_lever_for_own_feedback(self, draft_id: str, opportunity_id: str) -> None:
@@ -149,33 +148,33 @@ class DraftsController(QObject):
                 await engine.refresh_opportunity(opportunity_id)
             except Exception:  # noqa: BLE001 - unreachable now: the pre-send check still guards
                 return None
-            view = await self.session.store.call(queries.draft_view, draft_id, None)
-            return None if view is None else view["own_feedback"]
+            view = await self.session.store.call(editing.draft_view, draft_id, None)
+            return None if view is None else view.own_feedback
 
         def show(notices: list[str] | None) -> None:
             if notices is None or draft_id != self.draft_id or self.view is None:
                 return
-            if notices != self.view["own_feedback"]:
-                self.view["own_feedback"] = notices
+            if notices != self.view.own_feedback:
+                self.view.own_feedback = notices
                 self.editor.set_own_feedback(notices)
                 self.editor.approve.setEnabled(self._editable() and self._can_approve())
             self.own_feedback_checked.emit(draft_id)
 
         self.runner.run(check(), owner=self.editor, on_success=show, name="check Lever for the author's feedback")
 
-    def _show(self, draft_id: str, view: dict[str, Any] | None) -> None:
+    def _show(self, draft_id: str, view: editing.DraftView | None) -> None:
         if draft_id != self.draft_id:
             return  # the reviewer moved on meanwhile
         self.view = view
-        if view is None or view["template"] is None:
+        if view is None or view.template is None:
             self.form = None
             self.editor.set_empty("This draft's feedback form is not in the cache yet: sync (Ctrl+R), then open it again.")
             return
         from lever_desktop.forms import FeedbackForm
         from lever_desktop.ui.forms import FeedbackFormWidget
 
-        rec = view["record"]
-        form = FeedbackForm.from_template(view["template"])
+        rec = view.record
+        form = FeedbackForm.from_template(view.template)
         notices = form.apply_draft(rec.document)
         if rec.values is not None:
             form.restore({"values": rec.values})
@@ -183,28 +182,28 @@ class DraftsController(QObject):
         widget = FeedbackFormWidget(form, confidence_threshold=self.session.settings.confidence_threshold)
         widget.valuesChanged.connect(self._values_changed)
         widget.approvableChanged.connect(self._approvable_changed)
-        interview = view["interview"] or {}
-        self.editor.set_header(view["candidate"], view["headline"], form.title, rec.interviewer_email,
+        interview = view.interview or {}
+        self.editor.set_header(view.candidate, view.headline, form.title, rec.interviewer_email,
                                interview.get("subject"), format_ms(rec.received_at))
         labels = {f.id: f.label for f in form.fields}
         self._flags = [(_flag_text(f, labels), f.get("fieldId") if f.get("fieldId") in labels else None)
                        for f in rec.flags] + [(n, None) for n in notices]
         self.editor.set_form(widget)
         self._refresh_flags()
-        choices = [(view["author"], None)] if view["author"] else [("(no Lever user found)", None)]
-        if view["service_author"]:
-            choices.append((f"Service account: {view['service_author']}", self.session.settings.service_account_email))
-        self.editor.set_authors(choices, view["author_problem"])
-        self.editor.set_own_feedback(view["own_feedback"])
+        choices = [(view.author, None)] if view.author else [("(no Lever user found)", None)]
+        if view.service_author:
+            choices.append((f"Service account: {view.service_author}", self.session.settings.service_account_email))
+        self.editor.set_authors(choices, view.author_problem)
+        self.editor.set_own_feedback(view.own_feedback)
         self._set_state_actions(rec.state)
-        self.show_state(rec.state, rec.attention_reason, rec.lever_feedback_id, rec.readback, view["status"])
+        self.show_state(rec.state, rec.attention_reason, rec.lever_feedback_id, rec.readback, view.status)
         self._update_payload()
         self.loaded.emit(draft_id)
         if rec.state in REVIEWABLE:
             self._check_lever_for_own_feedback(draft_id, rec.opportunity_id)
 
     def _editable(self) -> bool:
-        return self.view is not None and self.view["record"].state in REVIEWABLE | {DraftState.AMENDING}
+        return self.view is not None and self.view.record.state in REVIEWABLE | {DraftState.AMENDING}
 
     def _set_state_actions(self, state: str) -> None:
         """What the reviewer may do in this state: edit and approve; or amend / withdraw a sent form."""
@@ -223,11 +222,11 @@ class DraftsController(QObject):
         if self.form is None or self.view is None:
             return False
         reasons = list(self.form.can_approve(self.session.settings.confidence_threshold).reasons)
-        amending = self.view["record"].state == DraftState.AMENDING  # the form in Lever keeps its author
-        if not self.view["author"] and not amending:
-            reasons.append(f"No Lever user to author it as: {self.view['author_problem']}")
-        if self.view["own_feedback"] and not self.editor.second_form.isChecked():
-            reasons.append(f"{self.view['own_feedback'][-1]}: read theirs in Lever; tick “Add this as a second "
+        amending = self.view.record.state == DraftState.AMENDING  # the form in Lever keeps its author
+        if not self.view.author and not amending:
+            reasons.append(f"No Lever user to author it as: {self.view.author_problem}")
+        if self.view.own_feedback and not self.editor.second_form.isChecked():
+            reasons.append(f"{self.view.own_feedback[-1]}: read theirs in Lever; tick “Add this as a second "
                            "form” to send yours as well, or discard this draft")
         self.editor.approve.setToolTip("Approve and submit to Lever (Ctrl+Enter)" if not reasons else
                                        plain_tooltip("Before approving:\n• " + "\n• ".join(reasons)))
@@ -296,7 +295,7 @@ class DraftsController(QObject):
         if self.form is None or self.draft_id is None or self.session.store is None:
             return
         values = {k: v for k, v in self.form.state()["values"].items() if v is not None}
-        await self.session.store.call(queries.save_review_values, self.draft_id, values, self.session.reviewer)
+        await self.session.store.call(editing.save_values, self.draft_id, values, self.session.reviewer)
 
     async def aclose(self) -> None:
         """Quitting: keep the edits of the open draft, and stop the save timer."""
@@ -307,7 +306,7 @@ class DraftsController(QObject):
     def _update_payload(self) -> None:
         if self.form is None or self.view is None:
             return
-        rec = self.view["record"]
+        rec = self.view.record
         errors = [str(e) for e in self.form.errors()]
         if rec.state == DraftState.AMENDING:  # an edit of the form Lever holds: a PUT as its author
             author = (rec.author or {}).get("user_id") or "(the form's author)"
@@ -319,7 +318,7 @@ class DraftsController(QObject):
             return
         body = build_body(rec.template_id, rec.panel_id, rec.interview_id, int(time.time() * 1000),
                           self.form.field_values(strict=False))
-        author = self.view["author_id"] if self.editor.chosen_author() is None else "(the service account)"
+        author = self.view.author_id if self.editor.chosen_author() is None else "(the service account)"
         self.editor.set_payload({"method": "POST", "path": paths.feedback(rec.opportunity_id),
                                  "params": {"perform_as": author or "(no Lever user found)"}, "body": body,
                                  **({"notYetValid": errors} if errors else {})})
@@ -376,7 +375,7 @@ class DraftsController(QObject):
                           QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel, self.editor)
         if await dialog_result(box) != QMessageBox.StandardButton.Discard:
             return
-        await self.session.store.call(queries.discard_draft, draft_id, self.session.reviewer)
+        await self.session.store.call(editing.discard, draft_id, self.session.reviewer)
         self.step(1)
         self.reload()
 
@@ -387,7 +386,7 @@ class DraftsController(QObject):
 
     async def _amend(self, draft_id: str) -> None:
         """Amend a submitted form, or (the same button while amending) cancel the amendment."""
-        cancelling = self.view is not None and self.view["record"].state == DraftState.AMENDING
+        cancelling = self.view is not None and self.view.record.state == DraftState.AMENDING
         try:
             if cancelling:
                 await amend.cancel(self.session.store, draft_id, reviewer=self.session.reviewer)
@@ -402,11 +401,11 @@ class DraftsController(QObject):
     def withdraw_current(self) -> None:
         if self.draft_id is None or self.view is None:
             return
-        if self.view["withdraw_question"]:
-            self.runner.run(self._withdraw(self.draft_id, self.view["withdraw_question"]), owner=self.editor,
+        if self.view.withdraw_question:
+            self.runner.run(self._withdraw(self.draft_id, self.view.withdraw_question), owner=self.editor,
                             name="withdraw draft")
-        elif self.view.get("withdraw_refusal"):  # e.g. a duplicate to remove first: said, not ignored
-            self.editor.set_outcome(self.view["withdraw_refusal"], "error")
+        elif self.view.withdraw_refusal:  # e.g. a duplicate to remove first: said, not ignored
+            self.editor.set_outcome(self.view.withdraw_refusal, "error")
 
     async def _withdraw(self, draft_id: str, question: str) -> None:
         box = QMessageBox(QMessageBox.Icon.Warning, "Withdraw from Lever?", question,
@@ -433,7 +432,7 @@ class DraftsController(QObject):
                         readback: Any, status: str | None = None) -> None:
         """The outbox moved a draft on: update the editor if it is showing that draft."""
         if draft_id == self.draft_id:
-            if self.view is not None and self.view["record"].state != state:
+            if self.view is not None and self.view.record.state != state:
                 self.open(draft_id)  # new actions (amend, withdraw) and the question to ask come with it
                 return
             self.show_state(state, reason, feedback_id, readback, status)
@@ -441,7 +440,7 @@ class DraftsController(QObject):
     def remove_duplicate_current(self) -> None:
         if self.draft_id is None or self.view is None:
             return
-        extra = (self.view["record"].readback or {}).get("duplicates") or []
+        extra = (self.view.record.readback or {}).get("duplicates") or []
         if extra:
             self.runner.run(self._remove_duplicate(self.draft_id, extra[0]), owner=self.editor, name="remove duplicate")
 

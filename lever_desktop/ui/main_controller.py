@@ -16,7 +16,8 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QSystemTrayIcon
 
 from lever_desktop import APP_NAME, __version__
-from lever_desktop.ui import queries
+from lever_desktop.review import editing, lists
+from lever_desktop.store import candidates
 from lever_desktop.ui.candidates_controller import CandidatesController
 from lever_desktop.ui.crash import ErrorPath
 from lever_desktop.ui.drafts_controller import DraftsController
@@ -31,7 +32,7 @@ from lever_desktop.ui.ui_state import UiState
 
 _log = logging.getLogger(__name__)
 COUNTS_EVERY_MS = 5_000
-POSTING_COLUMNS = (  # of queries.PostingRow
+POSTING_COLUMNS = (  # of candidates.PostingRow
     Column("Posting", "title"), Column("State", "state"), Column("Team", "team"), Column("Location", "location"),
     Column("Hiring manager", "hiring_manager"), Column("Candidates", "candidates"),
     Column("Updated", "updated", time=format_ms))
@@ -146,13 +147,13 @@ class MainController(QObject):
         self._load_postings()
 
     def _draft_moved(self, draft_id: str) -> None:
-        def show(outcome) -> None:
+        def show(outcome: editing.DraftOutcome | None) -> None:
             if outcome is not None:
-                rec, status = outcome
+                rec, status = outcome.record, outcome.status
                 self.drafts.outbox_progress(draft_id, rec.state, rec.attention_reason, rec.lever_feedback_id,
                                             rec.readback, status)
 
-        self.runner.run(self.session.store.call(queries.draft_outcome, draft_id), owner=self.window,
+        self.runner.run(self.session.store.call(editing.draft_outcome, draft_id), owner=self.window,
                         on_success=show, name="draft outcome")
         self.drafts.reload()
 
@@ -169,7 +170,7 @@ class MainController(QObject):
         self.activity.add("relay", f"{state} {message}".strip())
 
     def refresh_counts(self) -> None:
-        self.runner.run(self.session.store.call(queries.counts), owner=self.window, on_success=self._show_counts,
+        self.runner.run(self.session.store.call(lists.counts), owner=self.window, on_success=self._show_counts,
                         name="counts")
 
     def _show_counts(self, c: dict[str, int]) -> None:
@@ -188,7 +189,7 @@ class MainController(QObject):
         self._last_review_count = c["review"]
 
     def _load_postings(self) -> None:
-        self.runner.run(self.session.store.call(queries.postings), owner=self.postings,
+        self.runner.run(self.session.store.call(candidates.postings), owner=self.postings,
                         on_success=self.postings.model.set_rows,
                         name="load postings")
 

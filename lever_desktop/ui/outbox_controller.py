@@ -15,7 +15,7 @@ from typing import NamedTuple
 from PySide6.QtCore import QObject, Qt, Signal
 
 from lever_desktop.review.lifecycle import attention_words
-from lever_desktop.ui import queries
+from lever_desktop.review import lists
 from lever_desktop.ui.pages import TablePage
 from lever_desktop.ui.table_models import Column, format_ms
 from lever_desktop.ui.tasks import Supervisor, TaskRunner
@@ -91,7 +91,7 @@ class OutboxController(QObject):
         changed = [*report.own_feedback, *report.amended, *report.withdrawn]
         named = [*report.submitted, *report.reconciled, *report.rejected, *report.drifted, *report.gone,
                  *report.duplicates, *report.readback_differences, *changed]
-        labels = await self.session.store.call(queries.draft_labels, named) if named else {}
+        labels = await self.session.store.call(lists.draft_labels, named) if named else {}
 
         def label(draft_id: str) -> str:
             return labels.get(draft_id, f"draft {draft_id}")
@@ -113,7 +113,7 @@ class OutboxController(QObject):
             self.activity.emit("outbox", f"Lever stored {label(draft_id)} differently: {diffs}")
         if report.paused:
             self.activity.emit("outbox", report.paused.get("message", "outbox paused"))
-        rows = await self.session.store.call(queries.outbox_list)
+        rows = await self.session.store.call(lists.outbox_list)
         unreachable = any(str(r[5] or "").startswith("LeverUnavailable") and r[2] == "approved" for r in rows)
         self.unreachable.emit(unreachable and not (report.submitted or report.reconciled))
         self._fill(rows)
@@ -128,12 +128,12 @@ class OutboxController(QObject):
         self.flushed.emit(report)
 
     def reload(self) -> None:
-        self.runner.run(self.session.store.call(queries.outbox_list), owner=self.page, on_success=self._fill,
+        self.runner.run(self.session.store.call(lists.outbox_list), owner=self.page, on_success=self._fill,
                         name="load outbox")
 
     def _fill(self, rows: list[tuple]) -> None:
         self.page.model.set_rows(
-            [OutboxRow(draft_id, name, queries.DRAFT_STATE_LABELS.get(state, state),
+            [OutboxRow(draft_id, name, lists.DRAFT_STATE_LABELS.get(state, state),
                        attention_words(reason) if reason else "", attempts or 0, error or "", approved)
              for draft_id, name, state, reason, attempts, error, approved, _fid in rows])
 

@@ -115,10 +115,10 @@ class Shell(QObject):
         return await in_thread(config.resolve_account, None)
 
     async def _start_sandbox(self) -> config.Account:
-        from lever_desktop.ui.sandbox_mode import SandboxEnvironment
+        from lever_desktop.sandbox_mode import SandboxEnvironment
 
         self.sandbox_env = SandboxEnvironment()
-        return await self.sandbox_env.start()
+        return await in_thread(self.sandbox_env.start)
 
     async def open_account(self, account: config.Account) -> None:
         await in_thread(_import_heavy_modules)
@@ -153,7 +153,7 @@ class Shell(QObject):
             await self.session.aclose()
             self.session = None
         if self.sandbox_env is not None:
-            await self.sandbox_env.stop()
+            await in_thread(self.sandbox_env.stop)
             self.sandbox_env = None
         if self.window is not None:
             self.window.hide()

@@ -14,6 +14,7 @@ from lever_desktop.relay.commands import file_tokens
 from lever_desktop.relay.dispatch import SyncDispatcher
 from lever_desktop.review import drafts
 from lever_desktop.store import Store, queries
+from lever_desktop.store.candidates import CandidateFilter, candidate_ids
 from lever_desktop.sync.engine import SyncEngine
 
 
@@ -56,8 +57,7 @@ async def _eventually(poller: FeedPoller, check, timeout: float = 10.0):
 
 async def test_a_stage_change_in_lever_reaches_the_cache_within_seconds(app_stack):
     sandbox, store, client, poller = app_stack
-    page = await store.call(queries.list_opportunities)
-    opp = page.items[0]
+    opp = (await store.call(queries.get_opportunity, (await store.call(candidate_ids, CandidateFilter()))[0])).summary
     stages = await store.call(queries.list_stages)
     target = next(s["id"] for s in stages if s["id"] != opp.stage_id)
 
@@ -91,7 +91,7 @@ async def test_a_completed_interview_yields_a_draft_in_review(app_stack):
 async def test_a_renamed_contact_reaches_every_cached_opportunity_of_that_contact(app_stack):
     """contactUpdated names only the contact: the app finds its opportunities and re-reads them."""
     sandbox, store, client, poller = app_stack
-    opp = (await store.call(queries.list_opportunities)).items[0]
+    opp = (await store.call(queries.get_opportunity, (await store.call(candidate_ids, CandidateFilter()))[0])).summary
     async with httpx.AsyncClient() as admin:
         resp = await admin.post(f"{sandbox.admin_url}/opportunities/{opp.id}/contact",
                                 json={"name": "Ada Lovelace-Byron"})

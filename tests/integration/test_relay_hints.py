@@ -14,6 +14,7 @@ from lever_desktop.relay.client import FeedPoller
 from lever_desktop.relay.commands import file_tokens
 from lever_desktop.relay.dispatch import SyncDispatcher
 from lever_desktop.store import Store, queries
+from lever_desktop.store.candidates import CandidateFilter, candidate_ids
 from lever_desktop.sync.engine import SyncEngine
 
 
@@ -43,7 +44,7 @@ async def test_a_retargeted_candidate_deleted_removes_nothing_and_the_genuine_on
     upstream, relay, sandbox, store, client, poller = _world(relay_factory, sandbox_factory, tmp_path)
     try:
         await SyncEngine(client, store).sync_now()
-        deleted, bystander = [o.id for o in (await store.call(queries.list_opportunities)).items[:2]]
+        deleted, bystander = (await store.call(candidate_ids, CandidateFilter()))[:2]
         async with httpx.AsyncClient() as admin:
             assert (await admin.delete(f"{sandbox.admin_url}/opportunities/{deleted}")).status_code == 204
         genuine = _deliveries(upstream, "candidateDeleted")[0]

@@ -14,8 +14,8 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLineEdit, QPlainTextEdit, QPushButton, QTextEdit
 
-from lever_desktop import config
-from lever_desktop.ui import queries, sandbox_mode
+from lever_desktop import config, sandbox_mode
+from lever_desktop.review import lists
 from lever_desktop.ui.first_run import FirstRunDialog
 from lever_desktop.ui.shell import Shell
 
@@ -97,7 +97,7 @@ def test_review_fix_approve_submits_to_lever(desktop, sandbox, qtbot, tmp_path):
     editor = desktop.controller.drafts.editor
     assert not editor.approve.isEnabled()  # a flagged value blocks approval
     assert "the interviewer" in editor.author.currentText()
-    flagged = len(desktop.controller.drafts.view["record"].flags)
+    flagged = len(desktop.controller.drafts.view.record.flags)
     assert flagged >= 1 and f"{flagged} to check" in editor.flags.text() and "✓" not in editor.flags.text()
     fix_flagged_values(desktop, qtbot)
     # The pipeline's flags stay listed, ticked off now that the reviewer has dealt with them.
@@ -113,7 +113,7 @@ def test_review_fix_approve_submits_to_lever(desktop, sandbox, qtbot, tmp_path):
     stored = [f for f in lever_forms(sandbox, doc["opportunityId"]) if f.get("interview") == doc["interviewId"]]
     assert len(stored) == 1 and stored[0]["completedAt"]
     # The activity log names what was sent the way the reviewer knows it, not by draft id.
-    form, name = desktop.controller.drafts.form.title, desktop.controller.drafts.view["candidate"]
+    form, name = desktop.controller.drafts.form.title, desktop.controller.drafts.view.candidate
     log = desktop.controller.activity.log
     qtbot.waitUntil(lambda: f"submitted {form} for {name} to Lever" in log.toPlainText(), timeout=TIMEOUT)
 
@@ -149,7 +149,7 @@ def test_sync_button_syncs_and_shows_progress_state(desktop, qtbot):
     assert finished.args[0].ok
     assert desktop.window.status_connection.text() == "● Online"
     assert desktop.window.status_last_sync.text().startswith("Last sync")
-    active = run(qtbot, desktop.session.store.call(queries.counts))["candidates"]
+    active = run(qtbot, desktop.session.store.call(lists.counts))["candidates"]
     assert active > 0
     qtbot.waitUntil(lambda: desktop.controller.candidates.model.rowCount() == active, timeout=TIMEOUT)
 
@@ -283,7 +283,7 @@ def test_amend_then_withdraw_a_submitted_form(desktop, sandbox, qtbot, tmp_path)
     assert not editor.form_widget.isEnabled()
 
     qtbot.mouseClick(editor.amend, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: drafts.view is not None and drafts.view["record"].state == "amending"
+    qtbot.waitUntil(lambda: drafts.view is not None and drafts.view.record.state == "amending"
                     and editor.form_widget is not None and editor.form_widget.isEnabled(), timeout=TIMEOUT)
     assert editor.approve.text() == "Send amendment" and not editor.author.isEnabled()
     assert editor.amend.text() == "Cancel amendment" and not editor.discard.isVisible()
@@ -298,7 +298,7 @@ def test_amend_then_withdraw_a_submitted_form(desktop, sandbox, qtbot, tmp_path)
     qtbot.waitUntil(lambda: any(f["id"] == row.field.id and f["value"] == "Amended after the debrief."
                                 for f in _interview_forms(sandbox, doc)[0]["fields"]), timeout=TIMEOUT)
     assert [f["id"] for f in _interview_forms(sandbox, doc)] == [form["id"]]  # the same form, edited
-    qtbot.waitUntil(lambda: drafts.view["record"].state == "submitted" and editor.withdraw.isVisible(),
+    qtbot.waitUntil(lambda: drafts.view.record.state == "submitted" and editor.withdraw.isVisible(),
                     timeout=TIMEOUT)
 
     qtbot.mouseClick(editor.withdraw, Qt.MouseButton.LeftButton)
@@ -349,7 +349,7 @@ def test_a_duplicate_in_lever_is_removed_from_the_review_pane_after_confirming(d
         return boxes[0] if boxes else None
     qtbot.waitUntil(lambda: confirmation() is not None, timeout=TIMEOUT)
     box = confirmation()
-    name = drafts.view["candidate"]
+    name = drafts.view.candidate
     assert name in box.text() and drafts.form.title in box.text() and extra in box.text()
     assert box.textFormat() == Qt.TextFormat.PlainText
     box.button(QMessageBox.StandardButton.Yes).click()

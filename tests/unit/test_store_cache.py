@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from lever_desktop.store import Store, cache
+from lever_desktop.store.candidates import CandidateFilter, candidate_ids
 
 
 @pytest.fixture
@@ -53,17 +54,20 @@ def test_list_filters_and_counts(store):
     records[5] = opp("o5", 1005, applications=[{"posting": "p9"}])
     store.call_sync(cache.upsert_opportunities, records, 1)
 
-    page = store.call_sync(lambda c: cache.list_opportunities(c, limit=10))
-    assert page.total == 29 and len(page.items) == 10
-    assert page.items[0].id == "o29" and page.items[0].stage_text == "New lead"  # newest first
-    assert store.call_sync(lambda c: cache.list_opportunities(c, archived=True)).items[0].id == "o4"
-    assert store.call_sync(lambda c: cache.list_opportunities(c, archived=None)).total == 30
-    assert [s.id for s in store.call_sync(lambda c: cache.list_opportunities(c, stage_id="s2")).items] == ["o3"]
-    assert [s.id for s in store.call_sync(lambda c: cache.list_opportunities(c, owner_id="u2")).items] == ["o3"]
-    assert [s.id for s in store.call_sync(lambda c: cache.list_opportunities(c, posting_id="p9")).items] == ["o5"]
-    assert [s.id for s in store.call_sync(lambda c: cache.list_opportunities(c, text="ångström")).items] == ["o3"]
-    assert [s.id for s in store.call_sync(lambda c: cache.list_opportunities(c, text="O12@EXAMPLE")).items] == ["o12"]
-    assert store.call_sync(lambda c: cache.list_opportunities(c, text="100%_")).total == 0
+    def ids(**f) -> list[str]:
+        return store.call_sync(candidate_ids, CandidateFilter(**f))
+
+    active = ids()
+    assert len(active) == 29 and active[0] == "o29"  # newest first
+    assert store.call_sync(cache.get_opportunity, "o29").summary.stage_text == "New lead"
+    assert ids(archived="archived") == ["o4"]
+    assert len(ids(archived="any")) == 30
+    assert ids(stage_id="s2") == ["o3"]
+    assert ids(owner_id="u2") == ["o3"]
+    assert ids(posting_id="p9") == ["o5"]
+    assert ids(text="ångström") == ["o3"]
+    assert ids(text="O12@EXAMPLE") == ["o12"]
+    assert ids(text="100%_") == []  # LIKE's wildcards are only characters here
 
 
 def test_details_hold_interviews_interviewers_and_live_feedback(store):

@@ -61,12 +61,12 @@ async def test_answer_lost_while_lever_is_still_storing_is_never_sent_twice(worl
     first = await box.flush()
     assert first.retrying == ["d-slow"]
     assert await store.call(queue.status, "d-slow") == "checking"
-    # What the drafts list and the outbox page show meanwhile (ui/queries holds no Qt).
-    from lever_desktop.ui import queries
+    # What the drafts list and the outbox page show meanwhile (review/lists.py).
+    from lever_desktop.review import lists
 
-    [listed] = [r for r in await store.call(queries.review_list, now_ms()) if r[0] == "d-slow"]
-    [queued] = [r for r in await store.call(queries.outbox_list) if r[0] == "d-slow"]
-    assert queries.DRAFT_STATE_LABELS[listed[-1]] == queries.DRAFT_STATE_LABELS[queued[2]] == \
+    [listed] = [r for r in await store.call(lists.review_list, now_ms()) if r[0] == "d-slow"]
+    [queued] = [r for r in await store.call(lists.outbox_list) if r[0] == "d-slow"]
+    assert lists.DRAFT_STATE_LABELS[listed[-1]] == lists.DRAFT_STATE_LABELS[queued[2]] == \
         "Checking whether Lever stored it…"
     report = await box.drain(deadline_s=30)
     assert report.reconciled == ["d-slow"] and report.submitted == []

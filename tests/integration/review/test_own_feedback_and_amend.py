@@ -11,7 +11,7 @@ from review_sandbox import draft_for, prime_cache
 from lever_desktop.review import amend, approval, drafts, intake
 from lever_desktop.review.outbox import Outbox
 from lever_desktop.sandbox.faults import parse_spec
-from lever_desktop.ui import queries
+from lever_desktop.review import lists
 
 
 def _outbox(store, client) -> Outbox:
@@ -125,7 +125,7 @@ async def test_amend_puts_the_edit_on_the_same_form(world, lever):
     a = await approval.approve(store, "d-amend", reviewer="rita")
     assert (a.method, a.path) == ("PUT", f"/opportunities/{t.opportunity_id}/feedback/{rec.lever_feedback_id}")
     assert a.params == {"perform_as": t.interviewer["id"]}
-    assert (await store.call(queries.counts))["outbox"] == 1  # the window's "Outbox (1 pending)"
+    assert (await store.call(lists.counts))["outbox"] == 1  # the window's "Outbox (1 pending)"
     report = await _outbox(store, lever).flush()
     assert report.amended == ["d-amend"] and report.readback_differences == {}
     [form] = [f for f in await _forms(lever, t.opportunity_id) if f["id"] == rec.lever_feedback_id]

@@ -1,8 +1,9 @@
 """``lever-desktop --sandbox``: the whole product against a simulated Lever, on loopback.
 
-Starts, off the GUI thread, a reference relay and the Lever sandbox (which
-registers the relay for every webhook and posts its AI drafts there), then
-hands the shell an ``Account`` for them. Nothing about it touches the real
+Starts a reference relay and the Lever sandbox (which registers the relay for
+every webhook and posts its AI drafts there), then hands the shell an
+``Account`` for them. Starting and stopping block for a few seconds: the window
+calls them off the GUI thread (no Qt here). Nothing about it touches the real
 account: its keys and relay tokens are made up per run and kept in memory
 only (never the keychain), its cache is a separate database under the
 basedir's data dir (so reviews persist between runs), and the window shows a
@@ -21,7 +22,6 @@ import httpx
 from lever_desktop import config, paths
 from lever_desktop import log as applog
 from lever_desktop.serving import ThreadedServer
-from lever_desktop.ui.tasks import in_thread
 
 _log = logging.getLogger(__name__)
 
@@ -79,10 +79,7 @@ class SandboxEnvironment:
     def database_path(self) -> Path:
         return sandbox_dir() / "lever-desktop-sandbox.sqlite3"
 
-    async def start(self) -> config.Account:
-        return await in_thread(self._start)
-
-    def _start(self) -> config.Account:
+    def start(self) -> config.Account:
         from lever_desktop.sandbox.clock import SandboxClock
         from lever_desktop.sandbox.server import SandboxServer
 
@@ -120,10 +117,7 @@ class SandboxEnvironment:
                 admin.post("/interviews/complete", json={}).raise_for_status()
         marker.write_text("1", encoding="utf-8")
 
-    async def stop(self) -> None:
-        await in_thread(self._stop)
-
-    def _stop(self) -> None:
+    def stop(self) -> None:
         if self.server is not None:
             self.server.stop()
             self.server = None

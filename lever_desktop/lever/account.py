@@ -1,8 +1,10 @@
-"""Tell a person, in words, whom an API key belongs to (no Qt here)."""
+"""Tell a person, in words, whom an API key belongs to (Settings → Account's "Check the key")."""
 
 from __future__ import annotations
 
 from typing import Any
+
+from lever_desktop.lever.client import LeverClient
 
 
 async def describe_key(api_key: str, base_url: str, email: str = "", *, transport: Any = None) -> str:
@@ -11,8 +13,6 @@ async def describe_key(api_key: str, base_url: str, email: str = "", *, transpor
     Lever has no "who am I" endpoint for API keys, so the reviewer's own email
     is how we show the account the key opens.
     """
-    from lever_desktop.lever.client import LeverClient
-
     kwargs = {"transport": transport} if transport is not None else {}
     client = LeverClient(api_key, base_url=base_url, **kwargs)
     try:

@@ -1,14 +1,13 @@
-"""The candidate list's in-memory filter index against a real cache file."""
+"""The candidate list (store/candidates.py) and its in-memory filter index against a real cache file."""
 
 from __future__ import annotations
 
 import pytest
 
-from lever_desktop.store import cache
+from lever_desktop.store import cache, candidates
+from lever_desktop.store.candidate_index import CandidateIndex
+from lever_desktop.store.candidates import CandidateFilter, candidate_ids
 from lever_desktop.store.db import Store
-from lever_desktop.ui import queries
-from lever_desktop.ui.candidate_index import CandidateIndex
-from lever_desktop.ui.queries import CandidateFilter
 
 
 @pytest.fixture
@@ -36,7 +35,7 @@ def test_index_filters_like_the_sql_query(store):
     for f in cases:
         for sort in ("updated", "name", "stage", "owner"):
             for descending in (True, False):
-                expected = store.call_sync(queries.candidate_ids, f, sort, descending)
+                expected = store.call_sync(candidate_ids, f, sort, descending)
                 assert index.filter(f, sort, descending) == expected, (f, sort, descending)
 
 
@@ -46,3 +45,23 @@ def test_typing_on_narrows_and_erasing_widens_again(store):
     assert index.filter(CandidateFilter(text="ada")) == ["o0"]
     assert index.filter(CandidateFilter(text="ad")) == ["o3", "o0"]  # "radia" contains "ad" too
     assert index.filter(CandidateFilter(text="")) == ["o3", "o0", "o1"]
+
+
+def test_rows_choices_and_profile_are_plain_records_of_the_cache(store):
+    store.call_sync(cache.upsert_postings, [{"id": "p1", "text": "Engineer", "state": "published"}], 1)
+    rows = store.call_sync(candidates.candidate_rows, ["o0", "o2", "o-none"])
+    assert set(rows) == {"o0", "o2"}  # an id the cache lost is simply absent
+    assert rows["o0"] == candidates.CandidateRow("Ada Lovelace", None, "Screen", "Engineer", "Zoe Owner", 30, None)
+    assert rows["o2"].archived_at == 5
+    choices = store.call_sync(candidates.filter_choices)
+    assert choices["stage"] == [("screen", "Screen"), ("offer", "Offer")]  # in pipeline order
+    assert choices["owner"] == [("u2", "Al Owner"), ("u1", "Zoe Owner")]
+    assert choices["posting"] == [("p1", "Engineer")]
+    [posting] = store.call_sync(candidates.postings)
+    assert (posting.title, posting.candidates, posting.id) == ("Engineer", 3, "p1")
+    profile = store.call_sync(candidates.candidate_profile, "o0")
+    assert (profile["name"], profile["stage"], profile["owner"], profile["postings"]) == \
+        ("Ada Lovelace", "Screen", "Zoe Owner", ["Engineer"])
+    assert profile["feedback"] is None  # others' feedback is not even read unless Settings → Privacy allows
+    assert store.call_sync(candidates.candidate_profile, "o0", True)["feedback"] == []
+    assert store.call_sync(candidates.candidate_profile, "o-none") is None

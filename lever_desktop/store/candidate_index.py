@@ -15,7 +15,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from lever_desktop.ui.queries import ARCHIVED_ACTIVE, ARCHIVED_ONLY, CandidateFilter
+from lever_desktop.store.candidates import ARCHIVED_ACTIVE, ARCHIVED_ONLY, CandidateFilter
 
 
 @dataclass

@@ -1,0 +1,129 @@
+"""A draft under review: what the reviewer reads, their edits kept, a draft discarded.
+
+The window's editor and the CLI (``drafts discard``) both come here, so a draft
+is discarded one way with one audit entry. Every function runs on the store's
+thread (``store.call``) and returns plain dataclasses.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+
+from lever_desktop.review import amend, cache_view, drafts, own_feedback, queue
+from lever_desktop.review.authors import AuthorUnresolved
+from lever_desktop.review.drafts import DraftRecord
+from lever_desktop.review.lifecycle import REVIEWABLE, DraftState, TransitionError
+
+
+@dataclass
+class DraftView:
+    """What the draft editor shows: the draft, its candidate and interview, and its author."""
+
+    record: DraftRecord
+    own_feedback: list[str]  # the author's own forms for this interview, in words
+    withdraw_question: str | None  # None: not (or no longer) in Lever, or held there twice
+    withdraw_refusal: str | None  # why Withdraw asks nothing (shown when it is clicked)
+    template: dict[str, Any] | None
+    template_drifted: bool
+    candidate: str
+    headline: str | None
+    interview: dict[str, Any] | None
+    author: str | None  # "Name <email> — the interviewer"; None when nobody can author it
+    author_id: str | None
+    author_problem: str | None
+    service_author: str | None  # the configured service account, when it could author it
+    audit: list[dict[str, Any]]  # the last three entries
+    status: str | None  # the state or its sub-status (e.g. "checking")
+
+
+@dataclass(frozen=True)
+class DraftOutcome:
+    """The draft and the status a person reads (e.g. "checking"), after the outbox moved it."""
+
+    record: DraftRecord
+    status: str | None
+
+
+def draft_view(conn: sa.Connection, draft_id: str, service_account: str | None,
+               now_ms: int | None = None) -> DraftView | None:
+    rec = drafts.get(conn, draft_id)
+    if rec is None:
+        return None
+    now_ms = now_ms if now_ms is not None else drafts.now_ms()
+    current = cache_view.template(conn, rec.template_id)
+    opp = conn.execute(sa.text("SELECT name, headline FROM opportunities WHERE id = :id"),
+                       {"id": rec.opportunity_id}).first()
+    interview = cache_view.interview(conn, rec.interview_id) if rec.interview_id else None
+    try:
+        author = cache_view.author(conn, rec)
+        author_text, author_problem = f"{author.name} <{author.email}> — the interviewer", "; ".join(author.warnings)
+        author_id: str | None = author.user_id
+    except AuthorUnresolved as e:
+        author_text, author_problem, author_id = None, str(e), None
+    service = None
+    if service_account:
+        try:
+            chosen = cache_view.author(conn, rec, chosen_email=service_account,
+                                       service_account_email=service_account, confirm_service_account=True)
+            service = f"{chosen.name} <{chosen.email}>"
+        except AuthorUnresolved:
+            service = None
+    # The author's own form for this interview, before the draft is shown as ready to approve.
+    own = own_feedback.for_draft(conn, rec, author_id) if rec.state in REVIEWABLE else []
+    withdraw_refusal = None
+    try:
+        withdraw_question: str | None = amend.withdrawal_question(conn, draft_id)
+    except amend.ChangeError as e:  # not (or no longer) in Lever, or held there twice
+        withdraw_question, withdraw_refusal = None, str(e)
+    return DraftView(
+        record=rec,
+        own_feedback=[f.describe(now_ms) for f in own],
+        withdraw_question=withdraw_question,
+        withdraw_refusal=withdraw_refusal,
+        template=rec.template or (current[1] if current else None),
+        template_drifted=bool(current and rec.template_version and current[0] != rec.template_version),
+        candidate=opp[0] if opp else f"Unknown candidate {rec.opportunity_id}",
+        headline=opp[1] if opp else None,
+        interview=interview,
+        author=author_text,
+        author_id=author_id,
+        author_problem=author_problem,
+        service_author=service,
+        audit=drafts.audit_trail(conn, draft_id)[-3:],
+        status=queue.status(conn, draft_id),
+    )
+
+
+def draft_outcome(conn: sa.Connection, draft_id: str) -> DraftOutcome | None:
+    rec = drafts.get(conn, draft_id)
+    return None if rec is None else DraftOutcome(rec, queue.status(conn, draft_id))
+
+
+def save_values(conn: sa.Connection, draft_id: str, values: dict[str, Any], reviewer: str) -> None:
+    """Keep the reviewer's edits (and mark a fresh draft as being reviewed)."""
+    rec = drafts.get(conn, draft_id)
+    if rec is None or rec.state not in REVIEWABLE | {DraftState.AMENDING}:
+        return
+    if rec.state == DraftState.RECEIVED:
+        drafts.transition(conn, draft_id, DraftState.IN_REVIEW, actor=reviewer, event="opened")
+    drafts.update_fields(conn, draft_id, values_json=drafts.dumps(values))
+
+
+class DiscardError(Exception):
+    """The draft cannot be discarded; the message says why, in one line."""
+
+
+def discard(conn: sa.Connection, draft_id: str, reviewer: str) -> DraftRecord:
+    """The draft will never be sent to Lever; the audit trail says who decided so."""
+    rec = drafts.get(conn, draft_id)
+    if rec is None:
+        raise DiscardError(f"No draft with id {draft_id}.")
+    if rec.state == DraftState.DISCARDED:
+        raise DiscardError(f"Draft {draft_id} is already discarded.")
+    try:
+        return drafts.transition(conn, draft_id, DraftState.DISCARDED, actor=reviewer, event="discarded")
+    except TransitionError as e:  # e.g. in flight or submitted (withdraw it instead)
+        raise DiscardError(str(e)) from None

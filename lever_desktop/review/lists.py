@@ -1,0 +1,75 @@
+"""What the review and outbox pages list, and the navigation's counts (read from the cache).
+
+Every function takes the store's ``conn`` (it runs on the store's thread) and returns plain
+tuples and dicts; the draft editor's own read is ``editing.draft_view``.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+import sqlalchemy as sa
+
+from lever_desktop.review import queue
+from lever_desktop.review.lifecycle import STATUS_WORDS
+
+
+def counts(conn: sa.Connection) -> dict[str, int]:
+    """Navigation badges and the status bar."""
+    def one(sql: str) -> int:
+        return int(conn.execute(sa.text(sql)).scalar() or 0)
+
+    return {
+        "review": one("SELECT count(*) FROM drafts WHERE state IN ('received', 'in_review')"),
+        "outbox": one("SELECT count(*) FROM outbox ob JOIN drafts d ON d.draft_id = ob.draft_id "
+                      "WHERE ob.sent_at IS NULL OR d.state IN ('amend_queued', 'withdrawing')"),
+        "attention": one("SELECT count(*) FROM drafts WHERE state = 'needs_attention'"),
+        "candidates": one("SELECT count(*) FROM opportunities WHERE archived_at IS NULL"),
+    }
+
+
+# -- drafts -------------------------------------------------------------------
+DRAFT_STATE_LABELS = STATUS_WORDS  # states and the outbox's sub-statuses (checking, duplicate in Lever)
+DAY_MS = 86_400_000
+
+
+def review_list(conn: sa.Connection, now_ms: int) -> list[tuple[Any, ...]]:
+    """Drafts to review first (oldest first), then this day's approved and submitted ones."""
+    sql = """
+        SELECT d.draft_id, coalesce(o.name, d.opportunity_id), coalesce(json_extract(d.template_json, '$.text'),
+               d.template_id), d.interviewer_email, json_array_length(d.flags_json), d.received_at, {status}
+        FROM drafts d LEFT JOIN opportunities o ON o.id = d.opportunity_id
+        LEFT JOIN outbox ob ON ob.draft_id = d.draft_id
+        WHERE d.state IN ('received', 'in_review', 'needs_attention', 'approved', 'submitting',
+                          'amending', 'amend_queued', 'withdrawing')
+           OR (d.state IN ('submitted', 'withdrawn') AND d.updated_at > :since)
+        ORDER BY d.state IN ('received', 'in_review', 'needs_attention', 'amending') DESC, d.received_at, d.draft_id
+    """.format(status=queue.STATUS_SQL)
+    return [tuple(r) for r in conn.execute(sa.text(sql), {"since": now_ms - DAY_MS})]
+
+
+def draft_labels(conn: sa.Connection, draft_ids: Sequence[str]) -> dict[str, str]:
+    """“Phone screen for Frances Haddad”: how the activity log names a draft to a person."""
+    if not draft_ids:
+        return {}
+    sql = sa.text("""
+        SELECT d.draft_id, coalesce(json_extract(d.template_json, '$.text'), 'feedback'),
+               coalesce(o.name, d.opportunity_id)
+        FROM drafts d LEFT JOIN opportunities o ON o.id = d.opportunity_id
+        WHERE d.draft_id IN :ids
+    """).bindparams(sa.bindparam("ids", expanding=True))
+    return {r[0]: f"{r[1]} for {r[2]}" for r in conn.execute(sql, {"ids": list(draft_ids)})}
+
+
+def outbox_list(conn: sa.Connection) -> list[tuple[Any, ...]]:
+    sql = """
+        SELECT d.draft_id, coalesce(o.name, d.opportunity_id), {status}, d.attention_reason,
+               ob.attempts, ob.last_error, coalesce(ob.approved_at, d.updated_at), d.lever_feedback_id
+        FROM drafts d LEFT JOIN outbox ob ON ob.draft_id = d.draft_id
+        LEFT JOIN opportunities o ON o.id = d.opportunity_id
+        WHERE d.state IN ('approved', 'submitting', 'needs_attention', 'amend_queued', 'withdrawing')
+           OR ob.sent_at IS NULL AND ob.draft_id IS NOT NULL
+           OR {status} = 'duplicate_in_lever'
+        ORDER BY d.state = 'needs_attention' DESC, ob.approved_at
+    """.format(status=queue.STATUS_SQL)
+    return [tuple(r) for r in conn.execute(sa.text(sql))]

@@ -1,0 +1,181 @@
+"""The candidate list and profile as the cache answers them (one way to filter, sort and read).
+
+Lists of 100,000 candidates follow Anki's browser: filtering and sorting are
+one SQL query that returns only ids; rows are then read in small blocks by id
+when the table needs them. The window filters keystrokes through the in-memory
+``CandidateIndex`` (candidate_index.py), which gives the same order as
+``candidate_ids``. Every function takes the store's ``conn`` and returns plain
+named tuples, dicts and dataclasses.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any, NamedTuple, Sequence
+
+import sqlalchemy as sa
+
+ARCHIVED_ANY, ARCHIVED_ACTIVE, ARCHIVED_ONLY = "any", "active", "archived"
+
+
+@dataclass(frozen=True)
+class CandidateFilter:
+    text: str = ""
+    stage_id: str | None = None
+    posting_id: str | None = None
+    owner_id: str | None = None
+    archived: str = ARCHIVED_ACTIVE
+
+
+# Column key -> ORDER BY expression (ids only: the expensive joins stay in the row fetch).
+CANDIDATE_SORTS = {  # the same keys and NULL handling as CandidateIndex, so both give one order
+    "name": "lower(coalesce(o.name, ''))",
+    "stage": "coalesce((SELECT position FROM stages s WHERE s.id = o.stage_id), 9999)",
+    "owner": "lower(coalesce((SELECT name FROM users u WHERE u.id = o.owner_id), ''))",
+    "updated": "coalesce(o.updated_at, 0)",
+    "headline": "lower(coalesce(o.headline, ''))",
+}
+
+
+def candidate_ids(conn: sa.Connection, f: CandidateFilter, sort: str = "updated", descending: bool = True) -> list[str]:
+    where, params = ["1=1"], {}
+    if f.text.strip():
+        # search_text is lower-cased name + emails; LIKE with an escaped needle.
+        needle = f.text.strip().lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        where.append("o.search_text LIKE :needle ESCAPE '\\'")
+        params["needle"] = f"%{needle}%"
+    if f.stage_id:
+        where.append("o.stage_id = :stage")
+        params["stage"] = f.stage_id
+    if f.owner_id:
+        where.append("o.owner_id = :owner")
+        params["owner"] = f.owner_id
+    if f.posting_id:
+        where.append("o.id IN (SELECT opportunity_id FROM opportunity_postings WHERE posting_id = :posting)")
+        params["posting"] = f.posting_id
+    if f.archived == ARCHIVED_ACTIVE:
+        where.append("o.archived_at IS NULL")
+    elif f.archived == ARCHIVED_ONLY:
+        where.append("o.archived_at IS NOT NULL")
+    order = CANDIDATE_SORTS.get(sort, CANDIDATE_SORTS["updated"])
+    direction = "DESC" if descending else "ASC"
+    sql = f"SELECT o.id FROM opportunities o WHERE {' AND '.join(where)} ORDER BY {order} {direction}, o.id {direction}"
+    return [r[0] for r in conn.execute(sa.text(sql), params)]
+
+
+class CandidateRow(NamedTuple):
+    """One line of the candidate list."""
+
+    name: str | None
+    headline: str | None
+    stage: str | None
+    postings: str | None  # their titles, comma-separated
+    owner: str | None
+    updated: int | None
+    archived_at: int | None
+
+
+def candidate_rows(conn: sa.Connection, ids: Sequence[str]) -> dict[str, CandidateRow]:
+    """Display rows for ``ids`` (a block of at most a few hundred)."""
+    if not ids:
+        return {}
+    sql = sa.text(
+        """
+        SELECT o.id, o.name, o.headline, s.text, (
+                 SELECT group_concat(p.text, ', ') FROM opportunity_postings op
+                 JOIN postings p ON p.id = op.posting_id WHERE op.opportunity_id = o.id),
+               u.name, o.updated_at, o.archived_at
+        FROM opportunities o
+        LEFT JOIN stages s ON s.id = o.stage_id
+        LEFT JOIN users u ON u.id = o.owner_id
+        WHERE o.id IN :ids
+        """
+    ).bindparams(sa.bindparam("ids", expanding=True))
+    return {r[0]: CandidateRow(*r[1:]) for r in conn.execute(sql, {"ids": list(ids)})}
+
+
+def filter_choices(conn: sa.Connection) -> dict[str, list[tuple[str, str]]]:
+    """(id, label) lists for the stage, posting and owner filters."""
+    def pairs(sql: str) -> list[tuple[str, str]]:
+        return [(r[0], r[1] or r[0]) for r in conn.execute(sa.text(sql))]
+
+    return {
+        "stage": pairs("SELECT id, text FROM stages ORDER BY position, text"),
+        "posting": pairs("SELECT id, text FROM postings ORDER BY text COLLATE NOCASE"),
+        "owner": pairs(
+            "SELECT id, name FROM users WHERE id IN (SELECT DISTINCT owner_id FROM opportunities) "
+            "ORDER BY name COLLATE NOCASE"
+        ),
+    }
+
+
+class PostingRow(NamedTuple):
+    """One line of the postings page."""
+
+    title: str | None
+    state: str | None
+    team: str | None
+    location: str | None
+    hiring_manager: str | None
+    candidates: int
+    updated: int | None
+    id: str
+
+
+def postings(conn: sa.Connection) -> list[PostingRow]:
+    sql = """
+        SELECT p.text, p.state, p.team, p.location, u.name,
+               (SELECT count(*) FROM opportunity_postings op WHERE op.posting_id = p.id), p.updated_at, p.id
+        FROM postings p LEFT JOIN users u ON u.id = p.hiring_manager_id
+        ORDER BY p.state = 'published' DESC, p.text COLLATE NOCASE
+    """
+    return [PostingRow(*r) for r in conn.execute(sa.text(sql))]
+
+
+def candidate_profile(conn: sa.Connection, opportunity_id: str, others_feedback: bool = False) -> dict[str, Any] | None:
+    """Everything the profile pane shows about one candidate.
+
+    Submitted feedback and its overall ratings are read only when ``others_feedback`` (Settings →
+    Privacy): Lever may hide them from an interviewer, so they are not even loaded otherwise
+    (``feedback`` is then None).
+    """
+    row = conn.execute(
+        sa.text(
+            "SELECT o.name, o.headline, o.email, o.location, o.tags, s.text, u.name, o.archived_at, "
+            "o.updated_at, o.details_synced_at, o.raw FROM opportunities o "
+            "LEFT JOIN stages s ON s.id = o.stage_id LEFT JOIN users u ON u.id = o.owner_id WHERE o.id = :id"
+        ),
+        {"id": opportunity_id},
+    ).first()
+    if row is None:
+        return None
+    tags = row[4] if isinstance(row[4], list) else json.loads(row[4] or "[]")
+    postings_ = [r[0] for r in conn.execute(
+        sa.text("SELECT p.text FROM opportunity_postings op JOIN postings p ON p.id = op.posting_id "
+                "WHERE op.opportunity_id = :id ORDER BY p.text"), {"id": opportunity_id})]
+    interviews_ = [tuple(r) for r in conn.execute(
+        sa.text("SELECT subject, date, canceled_at, (SELECT group_concat(name, ', ') FROM interview_interviewers ii "
+                "WHERE ii.interview_id = i.id) FROM interviews i WHERE opportunity_id = :id ORDER BY date DESC"),
+        {"id": opportunity_id})]
+    feedback_ = [tuple(r) for r in conn.execute(
+        sa.text("SELECT f.text, u.name, f.completed_at, f.raw FROM feedback f LEFT JOIN users u ON u.id = f.user_id "
+                "WHERE f.opportunity_id = :id ORDER BY f.completed_at DESC"), {"id": opportunity_id})
+    ] if others_feedback else None
+    raw = row[10] if isinstance(row[10], dict) else json.loads(row[10] or "{}")
+    return {
+        "id": opportunity_id, "name": row[0], "headline": row[1], "email": row[2], "location": row[3],
+        "tags": tags, "stage": row[5], "owner": row[6], "archived_at": row[7], "updated_at": row[8],
+        "details_synced": row[9] is not None, "postings": postings_, "interviews": interviews_,
+        "feedback": None if feedback_ is None else [(t, who, at, _overall(r)) for t, who, at, r in feedback_],
+        "anonymised": raw.get("isAnonymized") is True,
+    }
+
+
+def _overall(raw: Any) -> str | None:
+    """The score-system answer of a submitted form: the one-line verdict recruiters scan for."""
+    data = raw if isinstance(raw, dict) else json.loads(raw or "{}")
+    for f in data.get("fields", []):
+        if f.get("type") == "score-system" and f.get("value"):
+            return str(f["value"])
+    return None
