@@ -133,6 +133,7 @@ class MainController(QObject):
         self._counts_timer.stop()
         await self.drafts.aclose()
         self.sync.close()
+        self.outbox.close()
         unsubscribe = getattr(self, "_relay_unsubscribe", None)
         if unsubscribe is not None:
             unsubscribe()

@@ -184,7 +184,7 @@ def test_quitting_as_the_outbox_is_woken_still_stops_it(desktop, qtbot):
     not swallow the cancel and wait out its recheck (Python 3.11's wait_for did: the app hung on
     SIGTERM about one start in ten)."""
     outbox = desktop.controller.outbox
-    qtbot.waitUntil(lambda: bool(outbox._wake._waiters), timeout=TIMEOUT)  # idle at its wait
+    qtbot.waitUntil(lambda: desktop.session.outbox.waiting, timeout=TIMEOUT)  # idle at its wait
     outbox.wake(now=True)
     outbox.task.cancel()
     qtbot.waitUntil(outbox.task.done, timeout=5_000)  # the recheck is a minute away
