@@ -71,6 +71,7 @@ class MainController(QObject):
         self.outbox.unreachable.connect(self.sync.set_outbox_unreachable)
         self.outbox.draft_moved.connect(self._draft_moved)
         self.outbox.flushed.connect(lambda _r: self.refresh_counts())
+        self.outbox.flushed.connect(lambda r: (r.submitted or r.reconciled) and self.sync.lever_answered())
         self.drafts.approved.connect(lambda _id: self.outbox.wake(now=True))
         self.drafts.approved.connect(lambda _id: self.refresh_counts())
         self.drafts.changed.connect(self.refresh_counts)

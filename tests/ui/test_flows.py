@@ -161,6 +161,9 @@ def test_offline_banner_queues_approval_and_submits_when_lever_is_back(desktop, 
     window = desktop.window
     window.sync_action.trigger()
     qtbot.waitUntil(window.offline_banner.isVisible, timeout=TIMEOUT)
+    # The scheduler's own back-off is what retries, and the status line says when.
+    qtbot.waitUntil(lambda: "can't be reached; trying again in" in window.status_connection.toolTip(),
+                    timeout=TIMEOUT)
     fix_flagged_values(desktop, qtbot)
     editor = desktop.controller.drafts.editor
     qtbot.mouseClick(editor.approve, Qt.MouseButton.LeftButton)
@@ -169,6 +172,7 @@ def test_offline_banner_queues_approval_and_submits_when_lever_is_back(desktop, 
     sandbox.start()  # same port: Lever is reachable again
     qtbot.waitUntil(lambda: "Submitted to Lever" in editor.outcome.text(), timeout=TIMEOUT)
     qtbot.waitUntil(lambda: not window.offline_banner.isVisible(), timeout=TIMEOUT)
+    assert window.status_connection.toolTip() == ""  # no stale "trying again" once Lever answers
     stored = [f for f in lever_forms(sandbox, doc["opportunityId"]) if f.get("interview") == doc["interviewId"]]
     assert len(stored) == 1
 
