@@ -429,3 +429,15 @@ def test_the_window_ready_hook_runs_once_the_main_window_is_wired(runner, error_
         assert calls == [True]
     finally:
         run(qtbot, s.shutdown())
+
+
+def test_the_counts_follow_events_not_a_timer(desktop, sandbox, qtbot, tmp_path):
+    """An imported draft is counted when the import is done; nothing re-reads the counts on a clock."""
+    from PySide6.QtCore import QTimer
+
+    polling = [t for t in desktop.controller.findChildren(QTimer) if t.isActive() and not t.isSingleShot()]
+    assert polling == []
+    window = desktop.window
+    qtbot.waitUntil(lambda: window.nav.item(0).text() == "Drafts to review (0)", timeout=TIMEOUT)
+    import_and_open(desktop, qtbot, tmp_path, sandbox_draft(sandbox))
+    qtbot.waitUntil(lambda: window.nav.item(0).text() == "Drafts to review (1)", timeout=TIMEOUT)
