@@ -8,7 +8,8 @@ broken view never stops the service that informs it.
 from __future__ import annotations
 
 import logging
-from typing import Callable, Generic, TypeVar
+from collections.abc import Callable
+from typing import Generic, TypeVar
 
 _log = logging.getLogger(__name__)
 
@@ -28,5 +29,5 @@ class Listeners(Generic[E]):
         for listener in list(self._listeners):
             try:
                 listener(event)
-            except Exception:  # a broken listener must not break the service
+            except Exception:  # noqa: BLE001 - a broken listener must not break the service; logged in full
                 _log.exception("listener %r failed on %r", listener, event)

@@ -14,8 +14,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 from lever_desktop.observers import Listeners
 from lever_desktop.store import cache
