@@ -28,6 +28,7 @@ from typing import Any, Callable, Mapping
 import httpx
 
 from lever_desktop.lever.urls import check_relay_url
+from lever_desktop.observers import Listeners
 from lever_desktop.relay import deliveries, ledger
 from lever_desktop.relay.dispatch import Dispatcher, DispatchDeferred
 from lever_desktop.relay.feed import FeedItem, RelayError, RelayUnauthorized, parse_feed
@@ -84,7 +85,7 @@ class FeedPoller:
         self.state, self.message = IDLE, ""
         self.stats = PollStats()
         self._listeners: list[Callable[[str, str], None]] = []
-        self._batch_listeners: list[Callable[[PollStats], None]] = []
+        self._batches: Listeners[PollStats] = Listeners()
         self._failures = 0
 
     def __repr__(self) -> str:
@@ -97,8 +98,7 @@ class FeedPoller:
 
     def on_processed(self, callback: Callable[[PollStats], None]) -> Callable[[], None]:
         """``callback(batch_stats)`` after each batch is processed and committed (views refresh)."""
-        self._batch_listeners.append(callback)
-        return lambda: self._batch_listeners.remove(callback) if callback in self._batch_listeners else None
+        return self._batches.subscribe(callback)
 
     async def aclose(self) -> None:
         await self._http.aclose()
@@ -230,8 +230,7 @@ class FeedPoller:
         await self.store.call(ledger.commit_batch, records, self._cursor_key, cursor, now)
         self.cursor = cursor
         self.stats.merge(batch)
-        for cb in list(self._batch_listeners):
-            cb(batch)
+        self._batches.emit(batch)
 
     def _judge(self, item: FeedItem, tokens: Mapping[str, str], now: int) -> deliveries.Verdict:
         try:

@@ -41,11 +41,17 @@ final; 401/403 -> the outbox pauses until resumed; 429/5xx/network -> back
 off. A file lock keeps two processes (GUI and ``submit``) from flushing the
 same outbox at once. After the new forms, each flush sends the queued
 amendments (PUT) and withdrawals (DELETE) of submitted forms (``review/amend.py``).
+
+``run()`` is the outbox's own loop (the window keeps it alive): it flushes when
+woken (``wake()``: something was approved, Lever is back), when the earliest
+entry is due, and at least every ``IDLE_RECHECK_S``; each flush is told to the
+listeners of ``subscribe()`` as an ``OutboxEvent``.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import random
 from dataclasses import asdict, dataclass, field
@@ -54,6 +60,7 @@ from typing import Any, Callable, Iterable
 from lever_desktop.lever import errors as le
 from lever_desktop.lever import models, paths
 from lever_desktop.lever.models import Feedback
+from lever_desktop.observers import Listeners
 from lever_desktop.review import amend, cache_view, own_feedback, queue, reconcile
 from lever_desktop.review.drafts import dumps, now_ms
 from lever_desktop.review.flush_lock import FlushLock
@@ -66,6 +73,9 @@ LIVE = (DraftState.APPROVED, DraftState.SUBMITTING)
 SETTLE_MS = 3_000
 # No re-send before this long after the lost attempt left (why ten minutes: module docstring).
 SETTLE_WINDOW_MS = 10 * 60_000
+# run() looks again this often with nothing due: new forms, amendments and withdrawals written
+# by another process (``submit``, ``drafts amend``) are picked up without a wake-up.
+IDLE_RECHECK_S = 60.0
 
 
 @dataclass
@@ -89,6 +99,14 @@ class FlushReport:
         return asdict(self)
 
 
+@dataclass(frozen=True)
+class OutboxEvent:
+    """One flush of ``run()``: its report, or the error that stopped it (the loop goes on)."""
+
+    report: FlushReport | None = None
+    error: BaseException | None = None
+
+
 class OutboxPaused(Exception):
     """Lever refused the key (401) or the permission (403); nothing is sent until resumed."""
 
@@ -104,6 +122,33 @@ class Outbox:
         self.backoff_base_ms, self.backoff_cap_ms = backoff_base_ms, backoff_cap_ms
         self._lock = asyncio.Lock()
         self._file_lock = FlushLock(store.path.with_name(store.path.name + ".outbox.lock"), lock_timeout)
+        self._events: Listeners[OutboxEvent] = Listeners()
+        self._woken = asyncio.Event()
+        self._send_now = False
+        self.waiting = False  # run() is parked until a wake-up or the next due entry
+
+    # -- the loop -------------------------------------------------------------------------------
+    def subscribe(self, listener: Callable[[OutboxEvent], None]) -> Callable[[], None]:
+        """``listener(event)`` after each flush of ``run()``; returns the function that unsubscribes."""
+        return self._events.subscribe(listener)
+
+    def wake(self, *, now: bool = False) -> None:
+        """Something was approved (or Lever is back): flush soon; ``now`` also ignores the back-off."""
+        self._send_now = self._send_now or now
+        self._woken.set()
+
+    async def run(self, *, idle_recheck_s: float = IDLE_RECHECK_S) -> None:
+        """Flush forever: when woken, when the earliest entry is due, at least every ``idle_recheck_s``."""
+        while True:
+            send_now, self._send_now = self._send_now, False
+            try:
+                event = OutboxEvent(report=await self.flush(ignore_schedule=send_now))
+            except Exception as e:  # noqa: BLE001 - the loop must survive; listeners tell the person
+                _log.warning("outbox flush failed: %s", e, exc_info=True)
+                event = OutboxEvent(error=e)
+            self._events.emit(event)
+            # Re-read after each flush: settle-window reads and back-offs set the next due time.
+            await self._wait(self._seconds_until(await self.next_due(), idle_recheck_s, floor=0.2))
 
     # -- public ---------------------------------------------------------------------------------
     async def pending(self, draft_ids: Iterable[str] | None = None) -> list[queue.Entry]:
@@ -163,12 +208,29 @@ class Outbox:
                 total.retrying += [c.draft_id for c in await self.store.call(amend.changes, ids)]
                 return total
             # Wait until the earliest entry is due (backoff chosen above), not a fixed nap.
-            await asyncio.sleep(min(max(0, nxt - self.clock()) / 1000, max(0.0, end - loop.time())))
+            await self._wait(self._seconds_until(nxt, max(0.0, end - loop.time())))
 
     async def next_due(self, draft_ids: Iterable[str] | None = None) -> int | None:
         """When the earliest live entry (a new form, or a change to a submitted one) is due."""
         due = [await self.store.call(queue.next_due, draft_ids), await self.store.call(amend.next_due, draft_ids)]
         return min((d for d in due if d is not None), default=None)
+
+    def _seconds_until(self, due: int | None, cap: float, *, floor: float = 0.0) -> float:
+        """Seconds until ``due`` (the outbox clock's ms), within [floor, cap]; ``cap`` when nothing is due."""
+        return cap if due is None else min(cap, max(floor, (due - self.clock()) / 1000))
+
+    async def _wait(self, seconds: float) -> None:
+        """Sleep ``seconds``, cut short by ``wake()``; a wake-up that came during the flush counts too."""
+        self.waiting = True
+        try:
+            # asyncio.timeout, not wait_for: on Python 3.11 wait_for swallows a cancel that lands
+            # just as the event is set (gh-86296), and quitting then hung until the next recheck.
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(seconds):
+                    await self._woken.wait()
+        finally:
+            self.waiting = False
+            self._woken.clear()
 
     # -- steps ----------------------------------------------------------------------------------
     async def _send(self, entry: queue.Entry, report: FlushReport) -> None:

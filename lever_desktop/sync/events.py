@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Callable
 
-_log = logging.getLogger(__name__)
+from lever_desktop.observers import Listeners
 
 
 class SyncState(str, Enum):
@@ -61,18 +60,5 @@ class SyncEvent:
 Listener = Callable[[SyncEvent], None]
 
 
-class EventBus:
-    def __init__(self) -> None:
-        self._listeners: list[Listener] = []
-
-    def subscribe(self, listener: Listener) -> Callable[[], None]:
-        """Add a listener; returns the function that removes it (call it when a widget dies)."""
-        self._listeners.append(listener)
-        return lambda: self._listeners.remove(listener) if listener in self._listeners else None
-
-    def emit(self, event: SyncEvent) -> None:
-        for listener in list(self._listeners):
-            try:
-                listener(event)
-            except Exception:  # a broken listener must not break the sync
-                _log.exception("sync listener failed on %s", event.kind)
+class EventBus(Listeners[SyncEvent]):
+    """The engine's listeners (progress bar, status line, CLI)."""

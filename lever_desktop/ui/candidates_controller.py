@@ -3,7 +3,8 @@
 Every keystroke filters an in-memory index of the list (``CandidateIndex``,
 off the GUI thread; SQLite until the index is loaded); while that runs,
 further keystrokes only remember the newest filter, which runs next — so the
-window never waits and never shows a stale result after a fresh one.
+window never waits and never shows a stale result after a fresh one (the task
+runner's ``latest`` option).
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ COLUMNS = (
     Column("Owner", "owner", sort="owner", tooltip=False, width=140),
     Column("Updated", "updated", time=format_ms, sort="updated", tooltip=False),
 )
+FILTER = "filter candidates"  # the task runner's key: the newest filter wins
 
 
 class CandidatesController(QObject):
@@ -46,8 +48,6 @@ class CandidatesController(QObject):
         self.page = CandidatesPage(self.model)
         self._sort = ("updated", True)
         self.index: CandidateIndex | None = None
-        self._running = False
-        self._queued: tuple[candidates.CandidateFilter, float] | None = None
         self.page.filterChanged.connect(self.refilter)
         self.model.sortRequested.connect(self._sort_requested)
         self.page.table.selectionModel().currentRowChanged.connect(self._show_profile)
@@ -63,35 +63,22 @@ class CandidatesController(QObject):
         )
 
     def refilter(self) -> None:
-        self._queued = (self.current_filter(), time.perf_counter())
-        if not self._running:
-            self._run_next()
-
-    def _run_next(self) -> None:
-        if self._queued is None:
-            self._running = False
-            return
-        f, started = self._queued
-        self._queued = None
-        self._running = True
+        f, started = self.current_filter(), time.perf_counter()
         sort, descending = self._sort
 
         def done(ids: list[str]) -> None:
-            self._running = False
-            if self._queued is None:  # a newer filter is pending: skip this stale result
-                self._apply(ids)
-                self.filtered.emit(len(ids), time.perf_counter() - started)
-            self._run_next()
-
-        def failed(_exc: BaseException) -> bool:
-            self._running = False
-            return False  # the error path tells the person
+            self._apply(ids)
+            self.filtered.emit(len(ids), time.perf_counter() - started)
 
         if self.index is not None:
             work = in_thread(self.index.filter, f, sort, descending)
         else:  # until the index is loaded, ask SQLite (slower, but the list shows at once)
             work = self.session.store.call(candidates.candidate_ids, f, sort, descending)
-        self.runner.run(work, owner=self.page, on_success=done, on_failure=failed, name="filter candidates")
+        self.runner.run(work, owner=self.page, on_success=done, name="filter candidates", latest=FILTER)
+
+    def filtering(self) -> bool:
+        """A filter runs or waits its turn (benchmarks wait on it)."""
+        return self.runner.busy(latest=FILTER)
 
     def load_index(self) -> None:
         """(Re)build the in-memory filter index on the store's thread; the list refilters with it."""

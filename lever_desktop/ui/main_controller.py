@@ -1,5 +1,9 @@
 """Wires the main window: pages, counts, background services, tray, menus.
 
+The counts in the navigation and status bar are re-read when something that
+changes them says so (an approval or edit, an outbox flush, a sync pass, a relay
+batch, an import), not on a timer.
+
 Each area has its own controller (candidates, drafts, outbox, sync); this one
 connects them to each other and to the window, and starts the long-lived
 tasks (sync scheduler, outbox, relay poller) through one Supervisor: quitting
@@ -11,7 +15,7 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QObject, Qt, QTimer
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QSystemTrayIcon
 
@@ -31,7 +35,6 @@ from lever_desktop.ui.tasks import Supervisor, TaskRunner, in_thread
 from lever_desktop.ui.ui_state import UiState
 
 _log = logging.getLogger(__name__)
-COUNTS_EVERY_MS = 5_000
 POSTING_COLUMNS = (  # of candidates.PostingRow
     Column("Posting", "title"), Column("State", "state"), Column("Team", "team"), Column("Location", "location"),
     Column("Hiring manager", "hiring_manager"), Column("Candidates", "candidates"),
@@ -39,6 +42,8 @@ POSTING_COLUMNS = (  # of candidates.PostingRow
 
 
 class MainController(QObject):
+    _relay_batch = Signal(object)  # PollStats, from the relay poller's listeners to the GUI
+
     def __init__(self, session, runner: TaskRunner, errors: ErrorPath, *, window: MainWindow | None = None) -> None:
         super().__init__()
         self.session, self.runner, self.errors = session, runner, errors
@@ -58,9 +63,8 @@ class MainController(QObject):
         self.supervisor = Supervisor(runner, parent=self)
         self._last_review_count: int | None = None
         self.tray = self._make_tray()
+        self._unsubscribe: list = []
         self._wire()
-        self._counts_timer = QTimer(self, interval=COUNTS_EVERY_MS)
-        self._counts_timer.timeout.connect(self.refresh_counts)
 
     def _wire(self) -> None:
         w = self.window
@@ -72,9 +76,11 @@ class MainController(QObject):
         self.outbox.unreachable.connect(self.sync.set_outbox_unreachable)
         self.outbox.draft_moved.connect(self._draft_moved)
         self.outbox.flushed.connect(lambda _r: self.refresh_counts())
+        self.outbox.flushed.connect(lambda r: (r.submitted or r.reconciled) and self.sync.lever_answered())
         self.drafts.approved.connect(lambda _id: self.outbox.wake(now=True))
         self.drafts.approved.connect(lambda _id: self.refresh_counts())
         self.drafts.changed.connect(self.refresh_counts)
+        self._relay_batch.connect(lambda _stats: self.refresh_counts())  # new drafts, re-read candidates
         w.files_dropped.connect(self.import_files)
         w.import_action.triggered.connect(self._choose_files)
         w.settings_action.triggered.connect(self._open_settings)
@@ -102,7 +108,6 @@ class MainController(QObject):
         self.outbox.reload()
         self._load_postings()
         self.refresh_counts()
-        self._counts_timer.start()
         self.runner.run(self._start_services(), name="start services")
 
     async def _start_services(self) -> None:
@@ -115,7 +120,7 @@ class MainController(QObject):
         self.outbox.start(self.supervisor)
         poller = self.session.poller
         if poller is not None:
-            self._relay_unsubscribe = poller.subscribe(self._relay_state)
+            self._unsubscribe += [poller.subscribe(self._relay_state), poller.on_processed(self._relay_batch.emit)]
             self._relay_state(poller.state, poller.message)
             self.supervisor.keep("relay poller", poller.run)
         else:
@@ -131,11 +136,10 @@ class MainController(QObject):
         s.sync()
 
     async def aclose(self) -> None:
-        self._counts_timer.stop()
         await self.drafts.aclose()
         self.sync.close()
-        unsubscribe = getattr(self, "_relay_unsubscribe", None)
-        if unsubscribe is not None:
+        self.outbox.close()
+        for unsubscribe in self._unsubscribe:
             unsubscribe()
         if self.tray is not None:
             self.tray.hide()
@@ -145,6 +149,7 @@ class MainController(QObject):
         self.candidates.cache_changed()
         self.drafts.reload()
         self._load_postings()
+        self.refresh_counts()
 
     def _draft_moved(self, draft_id: str) -> None:
         def show(outcome: editing.DraftOutcome | None) -> None:
@@ -232,6 +237,7 @@ class MainController(QObject):
         self.window.statusBar().showMessage(f"Imported drafts: {summary}", 8000)
         self.activity.add("import", summary)
         self.drafts.reload()
+        self.refresh_counts()
 
     # -- dialogs -------------------------------------------------------------
     def _open_settings(self) -> None:

@@ -1,26 +1,23 @@
-"""The outbox: send approved drafts, retry on Lever's schedule, show what waits.
+"""The outbox page: what waits to be sent, and what each flush did.
 
-One long-lived task flushes the outbox whenever something is approved, when
-Lever becomes reachable again, or when the earliest back-off is due.
+The outbox runs its own loop (``Outbox.run``, kept alive by the Supervisor) and
+tells its listeners about each flush; this controller subscribes, bridges the
+event to the GUI through a signal, and turns the report into rows and words.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import logging
-import time
 from typing import NamedTuple
 
 from PySide6.QtCore import QObject, Qt, Signal
 
 from lever_desktop.review.lifecycle import attention_words
 from lever_desktop.review import lists
+from lever_desktop.review.outbox import OutboxEvent
 from lever_desktop.ui.pages import TablePage
 from lever_desktop.ui.table_models import Column, format_ms
 from lever_desktop.ui.tasks import Supervisor, TaskRunner
-
-_log = logging.getLogger(__name__)
 
 
 class OutboxRow(NamedTuple):
@@ -39,14 +36,13 @@ COLUMNS = (Column("Candidate", "candidate"), Column("State", "state"), Column("W
            Column("Attempts", "attempts"), Column("Last error", "last_error"),
            Column("Approved", "approved", time=format_ms))
 
-IDLE_RECHECK_S = 60.0
-
 
 class OutboxController(QObject):
     flushed = Signal(object)  # FlushReport
     draft_moved = Signal(str)  # draft id whose state the outbox changed
     unreachable = Signal(bool)
     activity = Signal(str, str)
+    _outbox_event = Signal(object)  # OutboxEvent, from the core's listener list to the GUI
 
     def __init__(self, session, runner: TaskRunner, parent=None) -> None:
         super().__init__(parent)
@@ -55,37 +51,25 @@ class OutboxController(QObject):
         self.page = TablePage(COLUMNS, key="draft_id",
                               title="Approved feedback on its way to Lever, and anything that needs you.",
                               sort=("approved", Qt.SortOrder.AscendingOrder))
-        self._wake = asyncio.Event()
-        self._send_now = False
         self.task: asyncio.Task | None = None
+        self._outbox_event.connect(self._flush_done)
+        self._unsubscribe = session.outbox.subscribe(self._outbox_event.emit)
 
     def start(self, supervisor: Supervisor) -> None:
-        self.task = supervisor.keep("outbox", self._loop)
+        self.task = supervisor.keep("outbox", self.session.outbox.run)
+
+    def close(self) -> None:
+        self._unsubscribe()
 
     def wake(self, *, now: bool = False) -> None:
         """Something was approved (or Lever is back): flush soon; ``now`` ignores back-off."""
-        self._send_now = self._send_now or now
-        self._wake.set()
+        self.session.outbox.wake(now=now)
 
-    async def _loop(self) -> None:
-        while True:
-            self._wake.clear()
-            send_now, self._send_now = self._send_now, False
-            try:
-                report = await self.session.outbox.flush(ignore_schedule=send_now)
-            except Exception as e:  # noqa: BLE001 - the loop must survive; the person is told once
-                _log.warning("outbox flush failed: %s", e, exc_info=True)
-                self.activity.emit("outbox", f"flush failed: {e}")
-                report = None
-            if report is not None:
-                await self._reported(report)
-            due = await self.session.outbox.next_due()  # new forms, amendments and withdrawals
-            timeout = IDLE_RECHECK_S if due is None else min(IDLE_RECHECK_S, max(0.2, (due - _now()) / 1000))
-            # asyncio.timeout, not wait_for: on Python 3.11 wait_for swallows a cancel that lands
-            # just as the event is set (gh-86296), and quitting then hung until the next recheck.
-            with contextlib.suppress(TimeoutError):
-                async with asyncio.timeout(timeout):
-                    await self._wake.wait()
+    def _flush_done(self, event: OutboxEvent) -> None:
+        if event.error is not None:
+            self.activity.emit("outbox", f"flush failed: {event.error}")
+        else:
+            self.runner.run(self._reported(event.report), owner=self.page, name="outbox report")
 
     async def _reported(self, report) -> None:
         changed = [*report.own_feedback, *report.amended, *report.withdrawn]
@@ -136,7 +120,3 @@ class OutboxController(QObject):
             [OutboxRow(draft_id, name, lists.DRAFT_STATE_LABELS.get(state, state),
                        attention_words(reason) if reason else "", attempts or 0, error or "", approved)
              for draft_id, name, state, reason, attempts, error, approved, _fid in rows])
-
-
-def _now() -> int:
-    return int(time.time() * 1000)

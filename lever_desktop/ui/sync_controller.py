@@ -1,23 +1,22 @@
 """The Sync button, its progress, the connection status and the offline banner.
 
-The engine's events arrive on the loop (the GUI thread under qasync); the
-listener is removed in ``close()`` so nothing reaches a deleted widget.
+The engine's and the scheduler's events arrive on the loop (the GUI thread
+under qasync); the listeners are removed in ``close()`` so nothing reaches a
+deleted widget. While Lever is unreachable the scheduler retries by itself
+(``Retrying`` events); this controller only shows it.
 """
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import time
 
 from PySide6.QtCore import QObject, Signal
 
 from lever_desktop.sync.events import SyncEvent, SyncState
+from lever_desktop.sync.scheduler import Retrying
 from lever_desktop.ui.main_window import MainWindow
 from lever_desktop.ui.tasks import Supervisor, TaskRunner
-
-# While offline, an incremental pass (one cheap request per resource) probes Lever this often.
-PROBE_DELAYS_S = (2.0, 5.0, 10.0, 20.0, 30.0, 60.0)
 
 RESOURCE_LABELS = {
     "opportunities": "candidates", "archive_reasons": "archive reasons", "feedback_templates": "feedback forms",
@@ -40,16 +39,15 @@ class SyncController(QObject):
         self.scheduler = session.scheduler
         self.outbox_unreachable = False
         self.bootstrapping = False
-        self._probing = False
-        self._unsubscribe = self.engine.subscribe(self._event)
+        self._unsubscribe = [self.engine.subscribe(self._event), self.scheduler.subscribe(self._retrying)]
         window.sync_action.triggered.connect(self.sync_now)
         window.offline_banner.button.clicked.connect(self.sync_now)
         self._show_state(self.engine.state)
 
     def close(self) -> None:
-        if self._unsubscribe is not None:
-            self._unsubscribe()
-            self._unsubscribe = None
+        for unsubscribe in self._unsubscribe:
+            unsubscribe()
+        self._unsubscribe = []
 
     def start(self, first_run: bool, supervisor: Supervisor) -> None:
         """Start the periodic scheduler (it syncs at once whatever is due), kept alive by ``supervisor``."""
@@ -60,10 +58,18 @@ class SyncController(QObject):
 
     def sync_now(self) -> None:
         """Ctrl+R: joins the pass that is already running instead of starting a second one."""
-        self.scheduler.wake()
-        self.runner.run(self.engine.sync_now(), owner=self.window, on_failure=lambda _e: True, name="sync now")
+        self.scheduler.sync_now()
 
-    # -- engine events -------------------------------------------------------
+    def lever_answered(self) -> None:
+        """The outbox reached Lever: if sync still thinks it offline, let the scheduler look now."""
+        if self.engine.state == SyncState.OFFLINE:
+            self.scheduler.wake()
+
+    # -- engine and scheduler events -----------------------------------------
+    def _retrying(self, retry: Retrying) -> None:
+        why = "Lever can't be reached" if retry.offline else "The last sync failed"
+        self.window.status_connection.setToolTip(f"{why}; trying again in {retry.seconds:.0f} s.")
+
     def _event(self, event: SyncEvent) -> None:
         if event.kind == "state":
             self._show_state(event.state)
@@ -123,33 +129,12 @@ class SyncController(QObject):
                                      SyncState.OFFLINE: "○ Offline"}[state])
         self.update_banner()
         if state != SyncState.OFFLINE:
+            w.status_connection.setToolTip("")
             self.connection_changed.emit(True)
-        else:
-            self._ensure_probe()
-
-    def _ensure_probe(self) -> None:
-        if not self._probing:
-            self._probing = True
-            self.runner.run(self._probe_until_online(), name="wait for Lever")
-
-    async def _probe_until_online(self) -> None:
-        """The banner must go away by itself: keep trying Lever (gently) until it answers."""
-        try:
-            for delay in (*PROBE_DELAYS_S, *([PROBE_DELAYS_S[-1]] * 10_000)):
-                await asyncio.sleep(delay)
-                if self.engine.state != SyncState.OFFLINE and not self.outbox_unreachable:
-                    return
-                report = await self.engine.sync_now()
-                if report.ok:
-                    return
-        finally:
-            self._probing = False
 
     def set_outbox_unreachable(self, unreachable: bool) -> None:
         self.outbox_unreachable = unreachable
         self.update_banner()
-        if unreachable:
-            self._ensure_probe()
 
     def update_banner(self) -> None:
         offline = self.engine.state == SyncState.OFFLINE or self.outbox_unreachable

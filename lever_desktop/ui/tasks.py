@@ -5,6 +5,11 @@ its result or its failure. The runner keeps every task it started (so quitting
 can cancel and await them), never calls back into a widget that Qt has already
 deleted, routes failures nobody handled to the one error path, and tells tests
 when everything it started has finished (``idle`` signal, ``wait_idle()``).
+
+``latest=key`` is "newest result wins" for work a person re-asks faster than it
+answers (a filter per keystroke): one task per key runs at a time, a newer
+request replaces the one waiting to start, and the result of a task overtaken
+while it ran is dropped, so a stale answer never replaces a fresh one.
 """
 
 from __future__ import annotations
@@ -41,6 +46,8 @@ class TaskRunner(QObject):
         self._on_error = on_error
         self._tasks: set[asyncio.Task[Any]] = set()
         self._closing = False
+        self._latest_running: set[str] = set()
+        self._latest_waiting: dict[str, tuple[Coroutine[Any, Any, Any], dict[str, Any]]] = {}
 
     def run(
         self,
@@ -50,16 +57,28 @@ class TaskRunner(QObject):
         on_success: Callable[[T], None] | None = None,
         on_failure: Callable[[BaseException], bool | None] | None = None,
         name: str = "",
+        latest: str | None = None,
     ) -> asyncio.Task[T] | None:
         """Run ``work`` on the loop.
 
         ``on_success(result)`` / ``on_failure(exc)`` run on the GUI thread, and
         only while ``owner`` is alive. ``on_failure`` returning ``True`` means
         "handled"; otherwise the error also goes to the application's error path.
+        ``latest``: newest result wins among the work run under this key (module
+        docstring); ``None`` is returned while the work waits for its turn.
         """
         if self._closing:
             work.close()  # never leave an unawaited coroutine behind
             return None
+        callbacks = {"owner": owner, "on_success": on_success, "on_failure": on_failure, "name": name}
+        if latest is not None:
+            if latest in self._latest_running:
+                replaced = self._latest_waiting.pop(latest, None)
+                if replaced is not None:
+                    replaced[0].close()
+                self._latest_waiting[latest] = (work, callbacks)
+                return None
+            self._latest_running.add(latest)
         name = name or getattr(work, "__qualname__", "task")
         task = asyncio.ensure_future(work)
         self._tasks.add(task)
@@ -67,9 +86,17 @@ class TaskRunner(QObject):
 
         def done(t: asyncio.Task[T]) -> None:
             self._tasks.discard(t)
+            overtaken = False
+            if latest is not None:
+                self._latest_running.discard(latest)
+                waiting = self._latest_waiting.pop(latest, None)
+                overtaken = waiting is not None
             try:
-                self._deliver(t, name, owner, on_success, on_failure)
+                # An overtaken task's result is stale: only its failure is still worth telling.
+                self._deliver(t, name, owner, None if overtaken else on_success, on_failure)
             finally:
+                if overtaken:
+                    self.run(waiting[0], latest=latest, **waiting[1])  # before idle: the work goes on
                 if alive(self):
                     self.finished.emit(name)
                     if not self._tasks:
@@ -99,7 +126,10 @@ class TaskRunner(QObject):
         if not handled:
             self._on_error(exc, name)
 
-    def busy(self) -> bool:
+    def busy(self, latest: str | None = None) -> bool:
+        """Anything running; with ``latest``, anything running or waiting under that key."""
+        if latest is not None:
+            return latest in self._latest_running or latest in self._latest_waiting
         return bool(self._tasks)
 
     def pending(self) -> int:
@@ -113,6 +143,9 @@ class TaskRunner(QObject):
     async def shutdown(self) -> None:
         """Cancel and await everything; used when the application quits."""
         self._closing = True
+        for work, _callbacks in self._latest_waiting.values():
+            work.close()
+        self._latest_waiting.clear()
         tasks = set(self._tasks)
         for t in tasks:
             t.cancel()

@@ -134,10 +134,10 @@ def child_app(basedir: str) -> None:
             result["candidates_listed"] = time.time()
             for text in ("ada", "ada l", "", "hopper"):  # some filtering and scrolling for the memory figure
                 c.page.search.setText(text)
-                while c._running or c._queued:
+                while c.filtering():
                     await asyncio.sleep(0.005)
             c.page.search.setText("")
-            while c._running or c._queued:
+            while c.filtering():
                 await asyncio.sleep(0.005)
             c.page.table.scrollToBottom()
             await asyncio.sleep(0.3)

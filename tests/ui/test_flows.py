@@ -161,6 +161,9 @@ def test_offline_banner_queues_approval_and_submits_when_lever_is_back(desktop, 
     window = desktop.window
     window.sync_action.trigger()
     qtbot.waitUntil(window.offline_banner.isVisible, timeout=TIMEOUT)
+    # The scheduler's own back-off is what retries, and the status line says when.
+    qtbot.waitUntil(lambda: "can't be reached; trying again in" in window.status_connection.toolTip(),
+                    timeout=TIMEOUT)
     fix_flagged_values(desktop, qtbot)
     editor = desktop.controller.drafts.editor
     qtbot.mouseClick(editor.approve, Qt.MouseButton.LeftButton)
@@ -169,6 +172,7 @@ def test_offline_banner_queues_approval_and_submits_when_lever_is_back(desktop, 
     sandbox.start()  # same port: Lever is reachable again
     qtbot.waitUntil(lambda: "Submitted to Lever" in editor.outcome.text(), timeout=TIMEOUT)
     qtbot.waitUntil(lambda: not window.offline_banner.isVisible(), timeout=TIMEOUT)
+    assert window.status_connection.toolTip() == ""  # no stale "trying again" once Lever answers
     stored = [f for f in lever_forms(sandbox, doc["opportunityId"]) if f.get("interview") == doc["interviewId"]]
     assert len(stored) == 1
 
@@ -184,7 +188,7 @@ def test_quitting_as_the_outbox_is_woken_still_stops_it(desktop, qtbot):
     not swallow the cancel and wait out its recheck (Python 3.11's wait_for did: the app hung on
     SIGTERM about one start in ten)."""
     outbox = desktop.controller.outbox
-    qtbot.waitUntil(lambda: bool(outbox._wake._waiters), timeout=TIMEOUT)  # idle at its wait
+    qtbot.waitUntil(lambda: desktop.session.outbox.waiting, timeout=TIMEOUT)  # idle at its wait
     outbox.wake(now=True)
     outbox.task.cancel()
     qtbot.waitUntil(outbox.task.done, timeout=5_000)  # the recheck is a minute away
@@ -429,3 +433,15 @@ def test_the_window_ready_hook_runs_once_the_main_window_is_wired(runner, error_
         assert calls == [True]
     finally:
         run(qtbot, s.shutdown())
+
+
+def test_the_counts_follow_events_not_a_timer(desktop, sandbox, qtbot, tmp_path):
+    """An imported draft is counted when the import is done; nothing re-reads the counts on a clock."""
+    from PySide6.QtCore import QTimer
+
+    polling = [t for t in desktop.controller.findChildren(QTimer) if t.isActive() and not t.isSingleShot()]
+    assert polling == []
+    window = desktop.window
+    qtbot.waitUntil(lambda: window.nav.item(0).text() == "Drafts to review (0)", timeout=TIMEOUT)
+    import_and_open(desktop, qtbot, tmp_path, sandbox_draft(sandbox))
+    qtbot.waitUntil(lambda: window.nav.item(0).text() == "Drafts to review (1)", timeout=TIMEOUT)

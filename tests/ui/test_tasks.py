@@ -116,3 +116,33 @@ def test_a_supervised_task_that_finishes_is_not_restarted(runner, qtbot):
     with qtbot.waitSignal(runner.idle, timeout=5000):
         supervisor.keep("outbox", once)
     assert starts == [1] and supervisor.restarts == {}
+
+
+def test_newest_result_wins_under_one_key(runner, qtbot):
+    """One task per key runs; a newer request replaces the one waiting, the overtaken result is dropped."""
+    release = asyncio.Event()
+
+    async def answer(v):
+        await release.wait()
+        return v
+
+    shown, waiting = [], answer("ad")
+    assert runner.run(answer("a"), on_success=shown.append, latest="filter") is not None
+    assert runner.run(waiting, on_success=shown.append, latest="filter") is None  # waits its turn
+    assert runner.run(answer("ada"), on_success=shown.append, latest="filter") is None  # replaces "ad"
+    assert waiting.cr_frame is None  # the replaced work was closed, never left unawaited
+    assert runner.busy(latest="filter") and not runner.busy(latest="other")
+    with qtbot.waitSignal(runner.idle, timeout=5000):
+        release.set()
+    assert shown == ["ada"]  # "a" was overtaken while it ran; "ad" never ran
+    assert not runner.busy(latest="filter")
+
+
+def test_an_overtaken_failure_still_reaches_the_error_path(qloop, qtbot):
+    errors = ErrorPath(None, dialogs=False)
+    runner = TaskRunner(errors.report)
+    shown = []
+    with qtbot.waitSignal(runner.idle, timeout=5000):
+        runner.run(_boom(), latest="filter")
+        runner.run(_value("ada"), on_success=shown.append, latest="filter")
+    assert [type(e) for e in errors.errors] == [ValueError] and shown == ["ada"]

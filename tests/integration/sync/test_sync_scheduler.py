@@ -11,7 +11,7 @@ from sync_support import client_for, wait_for
 from lever_desktop.sync.clock import ManualClock
 from lever_desktop.sync.engine import SyncEngine
 from lever_desktop.sync.events import SyncState
-from lever_desktop.sync.scheduler import Scheduler
+from lever_desktop.sync.scheduler import MAX_OFFLINE_BACKOFF, Retrying, Scheduler
 
 MINUTE, HOUR = 60, 3600
 
@@ -20,6 +20,8 @@ class Harness:
     def __init__(self, engine: SyncEngine, clock: ManualClock) -> None:
         self.engine, self.clock = engine, clock
         self.scheduler = Scheduler(engine)
+        self.retries: list[Retrying] = []
+        self.scheduler.subscribe(self.retries.append)
         self.passes: list = []
         self.states: list[SyncState] = []
         engine.subscribe(self._on_event)
@@ -80,6 +82,47 @@ async def test_network_loss_goes_offline_and_recovers_by_itself(sandbox, store):
             await h.advance(15)
             assert h.engine.state == SyncState.ONLINE and h.passes[-1].ok
             assert h.states[-3:] == [SyncState.OFFLINE, SyncState.SYNCING, SyncState.ONLINE]
+
+
+async def test_offline_retries_are_told_to_listeners_and_stay_about_a_minute_apart(sandbox, store):
+    """The window shows the scheduler's own retries (no second retry loop): each back-off is an
+    event, doubling from 5 s, and never much above a minute while Lever is unreachable."""
+    clock = ManualClock(start=time.time())
+    async with client_for(sandbox) as client:
+        async with Harness(SyncEngine(client, store, clock=clock), clock).running() as h:
+            assert h.retries == []  # online: nothing to retry
+            sandbox.stop()
+            await h.advance(15 * MINUTE)
+            for _ in range(6):  # 5, 10, 20, 40, then the cap
+                await h.advance(h.retries[-1].seconds)
+            assert len(h.retries) == 7 and all(r.offline for r in h.retries)
+            seconds = [r.seconds for r in h.retries]
+            assert 4 <= seconds[0] <= 6 and seconds[3] > 30
+            assert all(MAX_OFFLINE_BACKOFF * 0.8 <= s <= MAX_OFFLINE_BACKOFF * 1.2 for s in seconds[4:])
+            assert h.engine.state == SyncState.OFFLINE
+
+
+async def test_sync_now_walks_everything_and_retries_its_failure_on_the_back_off(sandbox, store):
+    """Ctrl+R with nothing due walks every resource; when that walk finds Lever unreachable, the
+    scheduler retries it on its back-off until Lever answers (the window has no retry loop)."""
+    clock = ManualClock(start=time.time())
+    async with client_for(sandbox) as client:
+        async with Harness(SyncEngine(client, store, clock=clock), clock).running() as h:
+            everything = sorted(r.name for r in h.engine.resources)
+            h.scheduler.sync_now()  # nothing is due: the clock has not moved since the bootstrap
+            await wait_for(lambda: len(h.passes) == 2)
+            await h.idle()
+            assert h.passes[-1].ok and sorted(h.passes[-1].resources) == everything
+            sandbox.stop()
+            h.scheduler.sync_now()
+            await wait_for(lambda: len(h.retries) == 1)
+            await h.idle()
+            assert h.passes[-1].offline and sorted(h.passes[-1].resources) == everything
+            assert h.engine.state == SyncState.OFFLINE
+            sandbox.start()
+            await h.advance(h.retries[-1].seconds)  # no wake-up: the back-off alone brings it back
+            assert h.passes[-1].ok and sorted(h.passes[-1].resources) == everything
+            assert h.engine.state == SyncState.ONLINE and len(h.retries) == 1
 
 
 async def test_wake_retries_at_once_instead_of_waiting_out_the_backoff(sandbox, store):
