@@ -87,12 +87,11 @@ class FeedbackFormWidget(QWidget):
         return self.form.can_approve(self.threshold).reasons
 
     def fits(self, form: FeedbackForm) -> bool:
-        """Whether ``load(form)`` can show this form: same questions, same notes above them.
-        A question Lever Desktop cannot edit shows its value in its row, so it is built anew."""
+        """Whether ``load(form)`` can show this form: same questions, same notes above them."""
         return (
             form.title == self.form.title and form.instructions == self.form.instructions
             and form.notices == self.form.notices and len(form.fields) == len(self.rows)
-            and all(f.supported and f.id == r.field.id and f.definition == r.field.definition
+            and all(f.id == r.field.id and f.definition == r.field.definition
                     for f, r in zip(form.fields, self.rows))
         )
 

@@ -10,13 +10,14 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+from form_fixtures import unknown_type_template  # noqa: F401 (tests/ is on sys.path)
+from form_looks import looks
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLineEdit, QPlainTextEdit
 
 from lever_desktop.forms import FeedbackForm
 from lever_desktop.ui.forms import FeedbackFormWidget
 from lever_desktop.ui.forms.built_forms import BuiltForms
-from lever_desktop.ui.forms.provenance_view import EvidencePanel
 
 
 def click(qtbot, button) -> None:
@@ -43,35 +44,6 @@ def form_of(template: dict[str, Any], draft: dict[str, Any], values: dict[str, A
     if values is not None:
         form.restore({"values": values})
     return form
-
-
-def shown(widget) -> bool | None:
-    return None if widget is None else widget.isVisibleTo(widget.parentWidget())
-
-
-def text(widget) -> str | None:
-    return widget.text() if widget is not None and shown(widget) else None
-
-
-def looks(form_widget: FeedbackFormWidget) -> list[dict[str, Any]]:
-    """What the reviewer sees and can do, row by row."""
-    rows = []
-    for row in form_widget.rows:
-        badge = row.ai_badge if shown(row.ai_badge) else None
-        rows.append({
-            "id": row.field.id,
-            "value": row.editor.value(),
-            "badge": badge and (badge.text(), badge.isCheckable(), badge.isChecked(), badge.arrowType(),
-                                badge.toolTip(), badge.focusPolicy(), badge.backgroundRole()),
-            "evidence": [panel.lines for panel in row.findChildren(EvidencePanel) if shown(panel)],
-            "required_marked": (row.touched, row.show_required),
-            "message": text(row.message),
-            "suggest": text(row.suggest_button),
-            "confirm": text(row.confirm_button),
-            "revert": text(row.revert_button),
-            "attention": row.attention,
-        })
-    return rows
 
 
 def fresh(make_form, template, draft, values=None) -> FeedbackFormWidget:
@@ -144,6 +116,26 @@ def test_an_undo_in_a_reused_form_never_brings_back_the_other_drafts_text(qtbot,
     summary.undo()
     assert summary.toPlainText() == "Vague on failure handling."
     assert widget.form.get("f-summary") == "Vague on failure handling."
+
+
+def test_a_read_only_question_shows_the_value_on_file_of_the_draft_shown(qtbot, make_form, unknown_type_template):
+    def with_signature(value):
+        form = FeedbackForm.from_template(unknown_type_template)
+        form.field("u-signature").value = value  # kept as Lever had it (an amendment)
+        return form
+
+    widget = make_form(unknown_type_template)
+    signed = with_signature({"signedBy": "Ada"})
+    widget.load(signed, 0.6)
+    on_file = widget.row("u-signature").editor.on_file
+    assert on_file.isVisibleTo(widget) and "Ada" in on_file.text()
+    widget.load(with_signature(None), 0.6)
+    assert on_file.isHidden()
+    reference = make_form(unknown_type_template)
+    reference.form.field("u-signature").value = {"signedBy": "Ada"}
+    reference.refresh()
+    widget.load(signed, 0.6)
+    assert looks(widget) == looks(reference)
 
 
 def test_approvable_is_reported_for_the_draft_loaded(qtbot, make_form, every_type_template, every_type_draft):
