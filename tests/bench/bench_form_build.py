@@ -78,13 +78,15 @@ def plain_form() -> QWidget:
     return widget
 
 
-def other_draft(draft: dict[str, Any]) -> dict[str, Any]:
-    """Draft B of the same template: other answers and confidence, some without evidence."""
+def other_draft(template: dict[str, Any], draft: dict[str, Any]) -> dict[str, Any]:
+    """Draft B of the same template: other words in every text answer, other confidence (other
+    answers to confirm), some without evidence; choices as in A."""
+    types = {f["id"]: f["type"] for f in template["fields"]}
     entries = []
     for i, entry in enumerate(draft["fields"]):
         entry = {**entry, "confidence": 0.3 if i % 3 == 0 else 0.97}
-        if isinstance(entry["value"], str) and i % 2:
-            entry["value"] = entry["value"][::-1]
+        if types[entry["id"]] in ("text", "textarea", "code"):
+            entry["value"] = f"Draft B: {entry['value'][::-1]}"
         if i % 4 == 0:
             entry["evidence"], entry["rationale"] = [], ""
         entries.append(entry)
@@ -158,7 +160,7 @@ def first_build_ms(template: dict[str, Any], draft: dict[str, Any]) -> tuple[flo
 
 def run_flips() -> dict[str, float]:
     template, draft = sixty_field_template()
-    drafts = [draft, other_draft(draft)]
+    drafts = [draft, other_draft(template, draft)]
     flip_ms(template, drafts, reuse=False)  # warm-up
     before = flip_ms(template, drafts, reuse=False)
     after = flip_ms(template, drafts, reuse=True)
