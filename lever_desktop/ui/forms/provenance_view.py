@@ -59,6 +59,9 @@ def point_at(toggle: QToolButton, provenance: Provenance) -> None:
     if toggle.isChecked():  # (setChecked calls on_toggle even when nothing changes)
         toggle.setChecked(False)  # closes the panel of the answer shown before
     has_more = bool(provenance.evidence or provenance.rationale or provenance.ai_problem)
+    if getattr(toggle, "has_more", None) is has_more:
+        return  # as it was: four calls into Qt per row saved when a draft is swapped in
+    toggle.has_more = has_more
     # without evidence the badge still shows the confidence, but is not a (dead) button
     toggle.setCheckable(has_more)
     toggle.setArrowType(Qt.ArrowType.RightArrow if has_more else Qt.ArrowType.NoArrow)
