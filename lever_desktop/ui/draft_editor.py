@@ -13,6 +13,7 @@ second form"; a submitted draft offers Amend and Withdraw from Lever.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
@@ -49,6 +50,7 @@ class DraftEditor(QWidget):
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self.form_widget: QWidget | None = None
+        self.keep_form: Callable[[QWidget], bool] = lambda _widget: False
         self.title = plain_label("Select a draft to review it.")
         self.title.setWordWrap(True)
         font = self.title.font()
@@ -185,12 +187,23 @@ class DraftEditor(QWidget):
         self.flags.setText("\n".join([head, *items]))
 
     def set_form(self, widget: QWidget | None) -> None:
+        """Show ``widget``; the form shown before is deleted unless ``keep_form`` says it will be
+        shown again (a built form reused for the next draft of its template stays hidden here)."""
+        self.scroll.verticalScrollBar().setValue(0)
+        self.scroll.horizontalScrollBar().setValue(0)
+        if widget is not None and widget is self.form_widget:
+            return
         old = self.scroll.takeWidget()
         if old is not None:
-            old.deleteLater()
+            if self.keep_form(old):
+                old.hide()
+                old.setParent(self)
+            else:
+                old.deleteLater()
         self.form_widget = widget
         if widget is not None:
             self.scroll.setWidget(widget)
+            widget.show()
 
     def set_authors(self, choices: list[tuple[str, str | None]], note: str = "") -> None:
         """(label, email to author as — None for the draft's interviewer)."""

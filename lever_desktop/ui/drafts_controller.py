@@ -66,6 +66,8 @@ class DraftsController(QObject):
         self.page.addWidget(self.editor)
         self.page.setSizes([450, 800])
         self.form = None
+        self._form_draft_id: str | None = None  # the draft self.form holds (self.draft_id may be next's)
+        self._built = None  # BuiltForms
         self._flags: list[tuple[str, str | None]] = []  # (message, field id) of the open draft
         self.view: editing.DraftView | None = None
         self.draft_id: str | None = None
@@ -171,17 +173,14 @@ class DraftsController(QObject):
             self.editor.set_empty("This draft's feedback form is not in the cache yet: sync (Ctrl+R), then open it again.")
             return
         from lever_desktop.forms import FeedbackForm
-        from lever_desktop.ui.forms import FeedbackFormWidget
 
         rec = view.record
         form = FeedbackForm.from_template(view.template)
         notices = form.apply_draft(rec.document)
         if rec.values is not None:
             form.restore({"values": rec.values})
-        self.form = form
-        widget = FeedbackFormWidget(form, confidence_threshold=self.session.settings.confidence_threshold)
-        widget.valuesChanged.connect(self._values_changed)
-        widget.approvableChanged.connect(self._approvable_changed)
+        self.form, self._form_draft_id = form, draft_id
+        widget = self._built_forms().widget_for(rec.template_id, form, self.session.settings.confidence_threshold)
         interview = view.interview or {}
         self.editor.set_header(view.candidate, view.headline, form.title, rec.interviewer_email,
                                interview.get("subject"), format_ms(rec.received_at))
@@ -201,6 +200,20 @@ class DraftsController(QObject):
         self.loaded.emit(draft_id)
         if rec.state in REVIEWABLE:
             self._check_lever_for_own_feedback(draft_id, rec.opportunity_id)
+
+    def _built_forms(self):
+        """Built forms kept per template (ui/forms/built_forms.py); made on first use so the
+        form widgets are imported only once a draft is opened."""
+        if self._built is None:
+            from lever_desktop.ui.forms.built_forms import BuiltForms
+
+            def wire(widget) -> None:
+                widget.valuesChanged.connect(self._values_changed)
+                widget.approvableChanged.connect(self._approvable_changed)
+
+            self._built = BuiltForms(wire)
+            self.editor.keep_form = self._built.holds
+        return self._built
 
     def _editable(self) -> bool:
         return self.view is not None and self.view.record.state in REVIEWABLE | {DraftState.AMENDING}
@@ -288,14 +301,21 @@ class DraftsController(QObject):
             self._save_values()
 
     def _save_values(self) -> None:
-        if self.form is not None and self.draft_id is not None:
+        if self.form is not None and self._form_draft_id is not None:
             self.runner.run(self._save_now(), name="save review")
 
-    async def _save_now(self) -> None:
-        if self.form is None or self.draft_id is None or self.session.store is None:
-            return
-        values = {k: v for k, v in self.form.state()["values"].items() if v is not None}
-        await self.session.store.call(editing.save_values, self.draft_id, values, self.session.reviewer)
+    def _save_now(self):
+        """The open draft's values, read now: the task runs after the reviewer may have moved
+        on to another draft, whose id must not receive these values."""
+        draft_id, form, store = self._form_draft_id, self.form, self.session.store
+
+        async def save() -> None:
+            if form is None or draft_id is None or store is None:
+                return
+            values = {k: v for k, v in form.state()["values"].items() if v is not None}
+            await store.call(editing.save_values, draft_id, values, self.session.reviewer)
+
+        return save()
 
     async def aclose(self) -> None:
         """Quitting: keep the edits of the open draft, and stop the save timer."""

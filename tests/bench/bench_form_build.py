@@ -1,10 +1,16 @@
-"""Build a 60-question feedback form offscreen; goal: median <= 50 ms.
+"""Build a 60-question feedback form offscreen; goal: median <= 50 ms. Flip Next/Previous
+between two drafts of that template in the review pane; goal: median <= 16 ms (issue #16.3).
 
 Run: QT_QPA_PLATFORM=offscreen .venv/bin/python -m pytest tests/bench/bench_form_build.py -s
  or: QT_QPA_PLATFORM=offscreen .venv/bin/python tests/bench/bench_form_build.py
 Prints the median build time (form model + AI draft + widget, laid out), as wall-clock time and
 as CPU time of the GUI thread (steadier on a busy machine), and the ratio to building a plain
 QWidget form (a QLabel and a QLineEdit per question) in the same run.
+
+Then, side by side in the same run, a switch between drafts A and B of the template in a shown
+``DraftEditor``, from the form model to the review pane repainted: "before" builds a fresh form
+widget each time (the old path, kept here), "after" loads the draft into the form built for
+the template (``BuiltForms``); "first build" is the after path for a template not yet built.
 """
 
 from __future__ import annotations
@@ -21,11 +27,15 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from PySide6.QtWidgets import QApplication, QFormLayout, QLabel, QLineEdit, QWidget  # noqa: E402
 
 from lever_desktop.forms import FeedbackForm  # noqa: E402
+from lever_desktop.ui.draft_editor import DraftEditor  # noqa: E402
 from lever_desktop.ui.forms import FeedbackFormWidget  # noqa: E402
+from lever_desktop.ui.forms.built_forms import BuiltForms  # noqa: E402
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 ROUNDS = 25
 GOAL_MS = 50.0
+FLIP_GOAL_MS = 16.0
+THRESHOLD = 0.6
 
 
 def sixty_field_template() -> tuple[dict[str, Any], dict[str, Any]]:
@@ -68,6 +78,104 @@ def plain_form() -> QWidget:
     return widget
 
 
+def other_draft(template: dict[str, Any], draft: dict[str, Any]) -> dict[str, Any]:
+    """Draft B of the same template: other words in every text answer, other confidence (other
+    answers to confirm), some without evidence; choices as in A."""
+    types = {f["id"]: f["type"] for f in template["fields"]}
+    entries = []
+    for i, entry in enumerate(draft["fields"]):
+        entry = {**entry, "confidence": 0.3 if i % 3 == 0 else 0.97}
+        if types[entry["id"]] in ("text", "textarea", "code"):
+            entry["value"] = f"Draft B: {entry['value'][::-1]}"
+        if i % 4 == 0:
+            entry["evidence"], entry["rationale"] = [], ""
+        entries.append(entry)
+    return {**draft, "draftId": "draft-b", "fields": entries}
+
+
+def flip_ms(template: dict[str, Any], drafts: list[dict[str, Any]], reuse: bool) -> tuple[float, float]:
+    """(wall, CPU) medians of showing the next draft in a shown review pane, repainted."""
+    app = QApplication.instance()
+    editor = DraftEditor()
+    editor.resize(1250, 800)
+    editor.show()
+    built = BuiltForms(lambda _widget: None)
+    if reuse:
+        editor.keep_form = built.holds
+
+    def show(draft: dict[str, Any]) -> None:
+        form = FeedbackForm.from_template(template)
+        form.apply_draft(draft)
+        if reuse:
+            widget = built.widget_for(template["id"], form, THRESHOLD)
+        else:
+            widget = FeedbackFormWidget(form, confidence_threshold=THRESHOLD)
+        editor.set_form(widget)
+        widget.layout().activate()
+        editor.scroll.viewport().repaint()
+
+    show(drafts[-1])
+    app.processEvents()
+    wall, cpu = [], []
+    for i in range(ROUNDS * 2):
+        start, start_cpu = time.perf_counter(), time.thread_time()
+        show(drafts[i % len(drafts)])
+        wall.append((time.perf_counter() - start) * 1000)
+        cpu.append((time.thread_time() - start_cpu) * 1000)
+        app.processEvents()  # the old path's deleteLater, as between two key presses
+    built.clear()
+    editor.close()
+    editor.deleteLater()
+    app.processEvents()
+    return statistics.median(wall), statistics.median(cpu)
+
+
+def first_build_ms(template: dict[str, Any], draft: dict[str, Any]) -> tuple[float, float]:
+    """The after path for a template not built yet: a cache miss, laid out and repainted."""
+    app = QApplication.instance()
+    editor = DraftEditor()
+    editor.resize(1250, 800)
+    editor.show()
+    app.processEvents()
+    wall, cpu = [], []
+    for _ in range(ROUNDS):
+        built = BuiltForms(lambda _widget: None)
+        editor.keep_form = built.holds
+        start, start_cpu = time.perf_counter(), time.thread_time()
+        form = FeedbackForm.from_template(template)
+        form.apply_draft(draft)
+        widget = built.widget_for(template["id"], form, THRESHOLD)
+        editor.set_form(widget)
+        widget.layout().activate()
+        editor.scroll.viewport().repaint()
+        wall.append((time.perf_counter() - start) * 1000)
+        cpu.append((time.thread_time() - start_cpu) * 1000)
+        built.clear()
+        app.processEvents()
+    editor.close()
+    editor.deleteLater()
+    app.processEvents()
+    return statistics.median(wall), statistics.median(cpu)
+
+
+def run_flips() -> dict[str, float]:
+    template, draft = sixty_field_template()
+    drafts = [draft, other_draft(template, draft)]
+    flip_ms(template, drafts, reuse=False)  # warm-up
+    before = flip_ms(template, drafts, reuse=False)
+    after = flip_ms(template, drafts, reuse=True)
+    first = first_build_ms(template, draft)
+    print(f"\nNext/Previous between 2 drafts of the 60-field template, {ROUNDS * 2} switches each, "
+          f"review pane repainted (goal: median <= {FLIP_GOAL_MS:.0f} ms; first build <= {GOAL_MS:.0f} ms)")
+    print("  path                              median wall   median GUI-thread CPU")
+    print(f"  before: fresh form each switch    {before[0]:8.1f} ms   {before[1]:8.1f} ms")
+    print(f"  after : built form reused         {after[0]:8.1f} ms   {after[1]:8.1f} ms")
+    print(f"  after : first build of template   {first[0]:8.1f} ms   {first[1]:8.1f} ms")
+    print(f"  switch speed-up: {before[0] / after[0]:.1f}x wall, {before[1] / after[1]:.1f}x CPU")
+    return {"before_ms": before[0], "after_ms": after[0], "first_build_ms": first[0],
+            "before_cpu_ms": before[1], "after_cpu_ms": after[1], "first_build_cpu_ms": first[1]}
+
+
 def run() -> dict[str, float]:
     app = QApplication.instance() or QApplication([])
     template, draft = sixty_field_template()
@@ -94,5 +202,11 @@ def test_bench_form_build(qapp):
     assert figures["median_ms"] > 0
 
 
+def test_bench_draft_flip(qapp):
+    figures = run_flips()
+    assert figures["after_ms"] > 0
+
+
 if __name__ == "__main__":
     run()
+    run_flips()

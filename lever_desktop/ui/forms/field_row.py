@@ -21,7 +21,7 @@ from lever_desktop.forms.kinds import describe
 from lever_desktop.ui.plain import plain_label
 
 from .editors import editor_for
-from .provenance_view import EvidencePanel, confidence_text, evidence_toggle
+from .provenance_view import EvidencePanel, confidence_text, evidence_toggle, point_at
 
 Role = QPalette.ColorRole
 # enum look-ups are slow in PySide; a form refreshes hundreds of times while it is built
@@ -47,7 +47,7 @@ class FieldRow(QFrame):
         self.outer.setContentsMargins(_BAR + 8, 8, 10, 8)
         self.outer.setSpacing(4)
 
-        header = QHBoxLayout()
+        header = self.header = QHBoxLayout()
         self.title = plain_label(field.label + ("  *" if field.required else ""), self)
         self.title.setFont(_bold(self.title.font()))
         self.title.setWordWrap(len(field.label) > _SHORT)
@@ -78,6 +78,33 @@ class FieldRow(QFrame):
         self.revert_button: QPushButton | None = None
         self.evidence: EvidencePanel | None = None
         self.actions: QHBoxLayout | None = None
+        self.refresh()
+
+    def load(self, form: FeedbackForm, field: FormField, threshold: float) -> None:
+        """Show another draft's answer to the same question, as a freshly built row would:
+        nothing of the answer shown before may remain (fixes, confirmation, evidence, marks)."""
+        self.form, self.field, self.threshold = form, field, threshold
+        self.editor.field = field
+        self.touched = self.show_required = False
+        if field.provenance is not None:
+            if self.ai_badge is None:
+                self.ai_badge = evidence_toggle(field.provenance, field.label, self._show_evidence, self)
+                self.header.addWidget(self.ai_badge)
+            else:
+                point_at(self.ai_badge, field.provenance)
+            _set_visible(self.ai_badge, True)
+        elif self.ai_badge is not None:
+            if self.ai_badge.isChecked():
+                self.ai_badge.setChecked(False)
+            _set_visible(self.ai_badge, False)
+            for button in (self.suggest_button, self.confirm_button, self.revert_button):
+                if button is not None:  # with provenance, _refresh_provenance decides
+                    _set_visible(button, False)
+        if self.evidence is not None:  # the quotes of the answer shown before
+            self.outer.removeWidget(self.evidence)
+            self.evidence.deleteLater()
+            self.evidence = None
+        self.editor.set_value(field.kind.to_widget(field.value))
         self.refresh()
 
     # -- parts made on demand ----------------------------------------------------------------
@@ -164,7 +191,7 @@ class FieldRow(QFrame):
             message.setWordWrap(bool(shown) and len(shown) > _SHORT)
             message.setText(f"⚠ {shown}" if shown else "")
             message.setAccessibleName(f"{f.label}: {shown}" if shown else "")
-            message.setVisible(bool(shown))
+            _set_visible(message, bool(shown))
         if f.provenance is not None:
             self._refresh_provenance(status)
         attention = status.needs_attention
@@ -188,18 +215,18 @@ class FieldRow(QFrame):
             button.setText(f"Use {describe(fix)}")
             button.setAccessibleName(name)
         if self.suggest_button is not None:
-            self.suggest_button.setVisible(fix is not None)
+            _set_visible(self.suggest_button, fix is not None)
         confirmable = provenance.is_low(self.threshold) and not edited and not provenance.ai_problem
         if confirmable and not f.kind.is_empty(provenance.ai_value):
             self._action("confirm_button", "", f"Confirm the AI answer for {f.label}", self._confirm, 1)
         if self.confirm_button is not None:
             self.confirm_button.setText("✓ Confirmed" if f.confirmed else "Confirm")
-            self.confirm_button.setVisible(confirmable)
+            _set_visible(self.confirm_button, confirmable)
         if edited:
             self._action("revert_button", "Revert to AI answer", f"Revert {f.label} to the AI answer",
                          self._revert, 2)
         if self.revert_button is not None:
-            self.revert_button.setVisible(edited)
+            _set_visible(self.revert_button, edited)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
         if self.editor.handle_key(event, self.focusWidget()):
@@ -213,6 +240,12 @@ class FieldRow(QFrame):
             painter = QPainter(self)
             painter.fillRect(1, 1, _BAR, self.height() - 2, self.palette().color(_HIGHLIGHT))
             painter.end()
+
+
+def _set_visible(widget: QWidget, visible: bool) -> None:
+    """Only when it changes: a call into Qt per part per row adds up when a draft is swapped in."""
+    if widget.isHidden() == visible:
+        widget.setVisible(visible)
 
 
 _BOLD: dict[str, QFont] = {}

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont, QKeySequence, QPalette, QShortcut
-from PySide6.QtWidgets import QLabel, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QApplication, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from lever_desktop.forms import DEFAULT_CONFIDENCE_THRESHOLD, FeedbackForm
 from lever_desktop.ui.plain import plain_label
@@ -85,6 +85,27 @@ class FeedbackFormWidget(QWidget):
     def blocking_reasons(self) -> list[str]:
         """Why Approve is not possible yet, one sentence per field; empty when it is."""
         return self.form.can_approve(self.threshold).reasons
+
+    def fits(self, form: FeedbackForm) -> bool:
+        """Whether ``load(form)`` can show this form: same questions, same notes above them."""
+        return (
+            form.title == self.form.title and form.instructions == self.form.instructions
+            and form.notices == self.form.notices and len(form.fields) == len(self.rows)
+            and all(f.id == r.field.id and f.definition == r.field.definition
+                    for f, r in zip(form.fields, self.rows))
+        )
+
+    def load(self, form: FeedbackForm, confidence_threshold: float) -> None:
+        """Show another draft of the same template in these rows (see ``fits``): switching
+        drafts then costs a value swap instead of a build. Nothing of the draft shown before
+        remains: answers, fixes, confirmations, evidence opened, marks, focus."""
+        focused = QApplication.focusWidget()
+        if focused is not None and self.isAncestorOf(focused):
+            focused.clearFocus()
+        self.form, self.threshold = form, confidence_threshold
+        for row in self.rows:
+            row.load(form, form.field(row.field.id), confidence_threshold)
+        self._approvable = self.can_approve()
 
     def row(self, field_id: str) -> FieldRow:
         return next(r for r in self.rows if r.field.id == field_id)

@@ -48,16 +48,25 @@ def evidence_toggle(
     toggle.setAutoRaise(True)
     toggle.setAutoFillBackground(True)
     toggle.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+    toggle.setAccessibleName(f"AI answer for {label}: show evidence")
+    point_at(toggle, provenance)
+    return toggle
+
+
+def point_at(toggle: QToolButton, provenance: Provenance) -> None:
+    """Make the badge the (closed) switch for this answer's evidence: a reused form shows
+    another draft's answer, whose evidence may be there or not."""
+    if toggle.isChecked():  # (setChecked calls on_toggle even when nothing changes)
+        toggle.setChecked(False)  # closes the panel of the answer shown before
     has_more = bool(provenance.evidence or provenance.rationale or provenance.ai_problem)
+    if getattr(toggle, "has_more", None) is has_more:
+        return  # as it was: four calls into Qt per row saved when a draft is swapped in
+    toggle.has_more = has_more
     # without evidence the badge still shows the confidence, but is not a (dead) button
     toggle.setCheckable(has_more)
-    if has_more:
-        toggle.setArrowType(Qt.ArrowType.RightArrow)
-    else:
-        toggle.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+    toggle.setArrowType(Qt.ArrowType.RightArrow if has_more else Qt.ArrowType.NoArrow)
+    toggle.setFocusPolicy(Qt.FocusPolicy.TabFocus if has_more else Qt.FocusPolicy.NoFocus)
     toggle.setToolTip("Show the transcript quotes and the AI's reasoning" if has_more else "The AI gave no evidence")
-    toggle.setAccessibleName(f"AI answer for {label}: show evidence")
-    return toggle
 
 
 class EvidencePanel(QWidget):

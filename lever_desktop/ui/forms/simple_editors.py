@@ -157,18 +157,22 @@ class UnsupportedEditor(FieldEditor):
         self.notice.setFocusPolicy(Qt.FocusPolicy.TabFocus)  # reachable, so it is read out
         self._name(self.notice, f"{self.label}: {notice}")
         layout.addWidget(self.notice)
-        if field.value is not None:
-            shown = plain_label(f"Value on file: {json.dumps(field.value, ensure_ascii=False)[:300]}", host)
-            shown.setForegroundRole(QPalette.ColorRole.PlaceholderText)
-            shown.setWordWrap(True)
-            shown.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-            layout.addWidget(shown)
+        # made even when empty: a form reused for another draft may have a value here
+        self.on_file = plain_label(parent=host)
+        self.on_file.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        self.on_file.setWordWrap(True)
+        self.on_file.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.on_file)
+        self._show(None)
 
     def value(self) -> Any:
         return self.field.value
 
     def _show(self, widget_value: Any) -> None:
-        pass
+        value = self.field.value  # the value kept as Lever or the draft had it, not a widget value
+        self.on_file.setText("" if value is None else
+                             f"Value on file: {json.dumps(value, ensure_ascii=False)[:300]}")
+        self.on_file.setVisible(value is not None)
 
     def focus_target(self) -> QWidget:
         return self.notice
