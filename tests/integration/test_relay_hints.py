@@ -76,7 +76,7 @@ async def test_one_captured_delivery_retargeted_many_times_costs_a_few_reads_not
         lambda c: c.exec_driver_sql("SELECT COUNT(*) FROM tombstones").scalar_one())
     try:
         await SyncEngine(client, store).sync_now()
-        deleted = (await store.call(queries.list_opportunities)).items[0].id
+        deleted = (await store.call(candidate_ids, CandidateFilter()))[0]
         async with httpx.AsyncClient() as admin:
             assert (await admin.delete(f"{sandbox.admin_url}/opportunities/{deleted}")).status_code == 204
         genuine = _deliveries(upstream, "candidateDeleted")[0]

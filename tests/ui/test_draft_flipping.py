@@ -23,8 +23,8 @@ from lever_desktop.ui.table_models import KEY_ROLE
 
 def fresh_look(drafts, qtbot) -> list:
     """The open draft as a form built from scratch would show it."""
-    view, rec = drafts.view, drafts.view["record"]
-    form = FeedbackForm.from_template(view["template"])
+    view, rec = drafts.view, drafts.view.record
+    form = FeedbackForm.from_template(view.template)
     form.apply_draft(rec.document)
     if rec.values is not None:
         form.restore({"values": rec.values})
