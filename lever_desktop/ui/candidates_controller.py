@@ -18,7 +18,7 @@ from lever_desktop import config
 from lever_desktop.store import candidates
 from lever_desktop.store.candidate_index import CandidateIndex, IndexReader
 from lever_desktop.ui.pages import CandidatesPage, profile_html
-from lever_desktop.ui.table_models import Column, LazyTableModel, format_ms
+from lever_desktop.ui.table_models import BLOCK, Column, LazyTableModel, format_ms
 from lever_desktop.ui.tasks import TaskRunner, in_thread
 
 # Of candidates.CandidateRow; ``sort`` is the key of CANDIDATE_SORTS and CandidateIndex (the list is sorted in
@@ -68,14 +68,18 @@ class CandidatesController(QObject):
         f, started = self.current_filter(), time.perf_counter()
         sort, descending = self._sort
 
-        def done(ids: list[str]) -> None:
-            self._apply(ids)
+        def done(result: tuple[list[str], dict]) -> None:
+            ids, rows = result
+            self._apply(ids, rows)
             self.filtered.emit(len(ids), time.perf_counter() - started)
 
+        async def from_index(index: CandidateIndex) -> tuple[list[str], dict]:
+            return await in_thread(index.filter, f, sort, descending), {}  # rows: by block, the store is idle
+
         if self.index is not None:
-            work = in_thread(self.index.filter, f, sort, descending)
-        else:  # until the index is loaded, ask SQLite (slower, but the list shows at once)
-            work = self.session.store.call(candidates.candidate_ids, f, sort, descending)
+            work = from_index(self.index)
+        else:  # until the index has streamed in, ask SQLite (slower, but the list shows at once)
+            work = self.session.store.call(candidates.candidate_list, f, sort, descending, BLOCK)
         self.runner.run(work, owner=self.page, on_success=done, name="filter candidates", latest=FILTER)
 
     def filtering(self) -> bool:
@@ -100,9 +104,9 @@ class CandidatesController(QObject):
 
         self.runner.run(load(), owner=self.page, on_success=loaded, name="index candidates", latest=INDEX)
 
-    def _apply(self, ids: list[str]) -> None:
+    def _apply(self, ids: list[str], rows: dict) -> None:
         selected = self._selected_id()
-        self.model.set_ids(ids)
+        self.model.set_ids(ids, rows)
         self.page.count.setText(f"{len(ids):,} candidates")
         if selected:
             row = self.model.row_of(selected)
