@@ -58,7 +58,7 @@ class IndexReader:
         self.read, self.after_rowid = len(ids), last
         return True
 
-    def index(self) -> "CandidateIndex":
+    def index(self) -> CandidateIndex:
         """The index of everything read (no SQL: runs on any thread)."""
         columns = self.columns
         index = CandidateIndex(

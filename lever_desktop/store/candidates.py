@@ -65,7 +65,7 @@ def candidate_ids(conn: sa.Connection, f: CandidateFilter, sort: str = "updated"
 
 
 def candidate_list(conn: sa.Connection, f: CandidateFilter, sort: str, descending: bool,
-                   first: int) -> tuple[list[str], dict[str, "CandidateRow"]]:
+                   first: int) -> tuple[list[str], dict[str, CandidateRow]]:
     """``candidate_ids`` and the rows of the ``first`` of them: the first screen in one store call, not
     queued behind whatever else the window asked the store for meanwhile (start-up asks a lot)."""
     ids = candidate_ids(conn, f, sort, descending)
