@@ -17,6 +17,60 @@ import sqlalchemy as sa
 
 from lever_desktop.store.candidates import ARCHIVED_ACTIVE, ARCHIVED_ONLY, CandidateFilter
 
+# Read in chunks so the window can stream the index in: each chunk is one short store call, and the
+# list's own queries (a filter, a block of rows) run between them instead of after a second of reading.
+CHUNK = 5_000
+_COLUMNS = (
+    "o.rowid", "o.id", "o.search_text", "o.stage_id", "o.owner_id", "o.archived_at IS NOT NULL", "o.updated_at",
+    "lower(coalesce(o.name, ''))", "lower(coalesce(o.headline, ''))", "coalesce(s.position, 9999)",
+    "lower(coalesce(u.name, ''))",
+)
+
+
+class IndexReader:
+    """Reads the index chunk by chunk, each chunk straight into columns (holding 100,000 row objects
+    at once doubled peak memory). ``read_next`` runs on the store's thread, one store call a chunk."""
+
+    def __init__(self) -> None:
+        self.columns: list[list[Any]] = [[] for _ in _COLUMNS]
+        self.postings: dict[str, set[int]] = {}  # posting id -> rows
+        self.read = 0  # rows so far
+        self.after_rowid = 0
+
+    def read_next(self, conn: sa.Connection) -> bool:
+        """Read the next chunk; False once nothing is left."""
+        appends = [c.append for c in self.columns]
+        first, last = self.after_rowid, None
+        for row in conn.exec_driver_sql(
+                f"SELECT {', '.join(_COLUMNS)} FROM opportunities o LEFT JOIN stages s ON s.id = o.stage_id "
+                "LEFT JOIN users u ON u.id = o.owner_id WHERE o.rowid > ? ORDER BY o.rowid LIMIT ?", (first, CHUNK)):
+            for append, value in zip(appends, row):
+                append(value)
+            last = row[0]
+        if last is None:
+            return False
+        ids = self.columns[1]
+        position = {ids[n]: n for n in range(self.read, len(ids))}
+        for opportunity_id, posting_id in conn.exec_driver_sql(
+                "SELECT op.opportunity_id, op.posting_id FROM opportunity_postings op JOIN opportunities o "
+                "ON o.id = op.opportunity_id WHERE o.rowid > ? AND o.rowid <= ?", (first, last)):
+            self.postings.setdefault(posting_id, set()).add(position[opportunity_id])
+        self.read, self.after_rowid = len(ids), last
+        return True
+
+    def index(self) -> CandidateIndex:
+        """The index of everything read (no SQL: runs on any thread)."""
+        columns = self.columns
+        index = CandidateIndex(
+            ids=columns[1], text=columns[2], stage=columns[3], owner=columns[4],
+            archived=[bool(v) for v in columns[5]],
+            sort_values={"updated": [v or 0 for v in columns[6]], "name": columns[7],
+                         "headline": columns[8], "stage": columns[9], "owner": columns[10]},
+            postings=self.postings,
+        )
+        index.order("updated")  # the default view's order, ready before the first keystroke
+        return index
+
 
 @dataclass
 class CandidateIndex:
@@ -34,36 +88,11 @@ class CandidateIndex:
 
     @classmethod
     def load(cls, conn: sa.Connection) -> "CandidateIndex":
-        """Read the columns the list filters and sorts on (runs on the store's thread)."""
-        result = conn.exec_driver_sql(
-            "SELECT o.id, o.search_text, o.stage_id, o.owner_id, o.archived_at IS NOT NULL, o.updated_at, "
-            "lower(coalesce(o.name, '')), lower(coalesce(o.headline, '')), coalesce(s.position, 9999), "
-            "lower(coalesce(u.name, '')) FROM opportunities o LEFT JOIN stages s ON s.id = o.stage_id "
-            "LEFT JOIN users u ON u.id = o.owner_id"
-        )
-        # Streamed straight into columns: holding 100,000 row objects first doubled peak memory.
-        columns: list[list[Any]] = [[] for _ in range(10)]
-        appends = [c.append for c in columns]
-        for row in result:
-            for append, value in zip(appends, row):
-                append(value)
-        ids = columns[0]
-        position = {opportunity_id: n for n, opportunity_id in enumerate(ids)}
-        postings: dict[str, set[int]] = {}
-        for opportunity_id, posting_id in conn.exec_driver_sql(
-                "SELECT opportunity_id, posting_id FROM opportunity_postings"):
-            n = position.get(opportunity_id)
-            if n is not None:
-                postings.setdefault(posting_id, set()).add(n)
-        index = cls(
-            ids=ids, text=columns[1], stage=columns[2], owner=columns[3],
-            archived=[bool(v) for v in columns[4]],
-            sort_values={"updated": [v or 0 for v in columns[5]], "name": columns[6],
-                         "headline": columns[7], "stage": columns[8], "owner": columns[9]},
-            postings=postings,
-        )
-        index.order("updated")  # the default view's order, ready before the first keystroke
-        return index
+        """Read the whole index in one go (the store's thread is held for all of it: tests, commands)."""
+        reader = IndexReader()
+        while reader.read_next(conn):
+            pass
+        return reader.index()
 
     def __len__(self) -> int:
         return len(self.ids)

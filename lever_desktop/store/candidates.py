@@ -64,6 +64,14 @@ def candidate_ids(conn: sa.Connection, f: CandidateFilter, sort: str = "updated"
     return [r[0] for r in conn.execute(sa.text(sql), params)]
 
 
+def candidate_list(conn: sa.Connection, f: CandidateFilter, sort: str, descending: bool,
+                   first: int) -> tuple[list[str], dict[str, CandidateRow]]:
+    """``candidate_ids`` and the rows of the ``first`` of them: the first screen in one store call, not
+    queued behind whatever else the window asked the store for meanwhile (start-up asks a lot)."""
+    ids = candidate_ids(conn, f, sort, descending)
+    return ids, candidate_rows(conn, ids[:first])
+
+
 class CandidateRow(NamedTuple):
     """One line of the candidate list."""
 

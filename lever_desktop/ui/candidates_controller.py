@@ -1,7 +1,7 @@
 """Candidates: filter and sort 100,000 rows as you type, show the selected profile.
 
 Every keystroke filters an in-memory index of the list (``CandidateIndex``,
-off the GUI thread; SQLite until the index is loaded); while that runs,
+off the GUI thread; SQLite while the index streams in at start-up); while that runs,
 further keystrokes only remember the newest filter, which runs next — so the
 window never waits and never shows a stale result after a fresh one (the task
 runner's ``latest`` option).
@@ -16,9 +16,9 @@ from PySide6.QtGui import QKeySequence, QShortcut
 
 from lever_desktop import config
 from lever_desktop.store import candidates
-from lever_desktop.store.candidate_index import CandidateIndex
+from lever_desktop.store.candidate_index import CandidateIndex, IndexReader
 from lever_desktop.ui.pages import CandidatesPage, profile_html
-from lever_desktop.ui.table_models import Column, LazyTableModel, format_ms
+from lever_desktop.ui.table_models import BLOCK, Column, LazyTableModel, format_ms
 from lever_desktop.ui.tasks import TaskRunner, in_thread
 
 # Of candidates.CandidateRow; ``sort`` is the key of CANDIDATE_SORTS and CandidateIndex (the list is sorted in
@@ -32,6 +32,7 @@ COLUMNS = (
     Column("Updated", "updated", time=format_ms, sort="updated", tooltip=False),
 )
 FILTER = "filter candidates"  # the task runner's key: the newest filter wins
+INDEX = "index candidates"  # the same for (re)loading the index after a sync
 
 
 class CandidatesController(QObject):
@@ -48,6 +49,7 @@ class CandidatesController(QObject):
         self.page = CandidatesPage(self.model)
         self._sort = ("updated", True)
         self.index: CandidateIndex | None = None
+        self.page.count.setText("Loading…")  # until the first filter answers: no count is better than a wrong one
         self.page.filterChanged.connect(self.refilter)
         self.model.sortRequested.connect(self._sort_requested)
         self.page.table.selectionModel().currentRowChanged.connect(self._show_profile)
@@ -66,14 +68,18 @@ class CandidatesController(QObject):
         f, started = self.current_filter(), time.perf_counter()
         sort, descending = self._sort
 
-        def done(ids: list[str]) -> None:
-            self._apply(ids)
+        def done(result: tuple[list[str], dict]) -> None:
+            ids, rows = result
+            self._apply(ids, rows)
             self.filtered.emit(len(ids), time.perf_counter() - started)
 
+        async def from_index(index: CandidateIndex) -> tuple[list[str], dict]:
+            return await in_thread(index.filter, f, sort, descending), {}  # rows: by block, the store is idle
+
         if self.index is not None:
-            work = in_thread(self.index.filter, f, sort, descending)
-        else:  # until the index is loaded, ask SQLite (slower, but the list shows at once)
-            work = self.session.store.call(candidates.candidate_ids, f, sort, descending)
+            work = from_index(self.index)
+        else:  # until the index has streamed in, ask SQLite (slower, but the list shows at once)
+            work = self.session.store.call(candidates.candidate_list, f, sort, descending, BLOCK)
         self.runner.run(work, owner=self.page, on_success=done, name="filter candidates", latest=FILTER)
 
     def filtering(self) -> bool:
@@ -81,17 +87,26 @@ class CandidatesController(QObject):
         return self.runner.busy(latest=FILTER)
 
     def load_index(self) -> None:
-        """(Re)build the in-memory filter index on the store's thread; the list refilters with it."""
+        """(Re)build the in-memory filter index; the list refilters with it.
+
+        It streams in chunk by chunk (``IndexReader.read_next``), each one short store call, so the
+        list's first screen, a block of rows or a typed filter (SQLite meanwhile) never waits behind a
+        second of reading. The newest load wins: a sync finishing meanwhile starts it over."""
+        async def load() -> CandidateIndex:
+            reader = IndexReader()
+            while await self.session.store.call(reader.read_next):
+                pass
+            return await in_thread(reader.index)
+
         def loaded(index: CandidateIndex) -> None:
             self.index = index
             self.refilter()
 
-        self.runner.run(self.session.store.call(CandidateIndex.load), owner=self.page, on_success=loaded,
-                        name="index candidates")
+        self.runner.run(load(), owner=self.page, on_success=loaded, name="index candidates", latest=INDEX)
 
-    def _apply(self, ids: list[str]) -> None:
+    def _apply(self, ids: list[str], rows: dict) -> None:
         selected = self._selected_id()
-        self.model.set_ids(ids)
+        self.model.set_ids(ids, rows)
         self.page.count.setText(f"{len(ids):,} candidates")
         if selected:
             row = self.model.row_of(selected)

@@ -122,13 +122,17 @@ class LazyTableModel(_FlatTableModel):
         self._generation = 0
 
     # -- content -------------------------------------------------------------
-    def set_ids(self, ids: list[str]) -> None:
+    def set_ids(self, ids: list[str], rows: dict[str, Any] | None = None) -> None:
+        """Show ``ids``; ``rows``: some of their rows, read with them (the first screen), so those
+        cells need no block read."""
         self.beginResetModel()
         self._ids = ids
         self._generation += 1
         self._loading.clear()
         if len(self._rows) > CACHE_LIMIT:
             self._rows.clear()
+        if rows:
+            self._rows.update(rows)
         self.endResetModel()
 
     def refresh_rows(self) -> None:
