@@ -301,6 +301,20 @@ async def _amend(args: argparse.Namespace) -> int:
     return 0
 
 
+def _confirmed(args: argparse.Namespace, question: str, declined: str, declined_to: Any) -> bool:
+    """``--yes``, or the person answered yes at a terminal. The question names people and forms as
+    Lever spells them: printed escaped. Without a terminal nothing is deleted unasked."""
+    if args.yes:
+        return True
+    if not sys.stdin.isatty():
+        echo(f"lever-desktop: {question} Re-run with --yes to confirm.", file=sys.stderr)
+        return False
+    if input(f"{printable(question)} [y/N] ").strip().lower() not in ("y", "yes"):
+        print(declined, file=declined_to)
+        return False
+    return True
+
+
 async def _withdraw(args: argparse.Namespace) -> int:
     async with _session("optional") as session:
         store = session.store
@@ -309,14 +323,8 @@ async def _withdraw(args: argparse.Namespace) -> int:
         except amend.ChangeError as e:
             echo(f"lever-desktop: {e}", file=sys.stderr)
             return EXIT_ERROR
-        # The question names the author and the form as Lever spells them: printed escaped.
-        if not args.yes:
-            if not sys.stdin.isatty():
-                echo(f"lever-desktop: {question} Re-run with --yes to confirm.", file=sys.stderr)
-                return EXIT_ERROR
-            if input(f"{printable(question)} [y/N] ").strip().lower() not in ("y", "yes"):
-                print("Nothing was deleted.", file=sys.stderr)
-                return EXIT_ERROR
+        if not _confirmed(args, question, "Nothing was deleted.", sys.stderr):
+            return EXIT_ERROR
         await amend.withdraw(store, args.id, reviewer=args.reviewer or approval.default_reviewer())
         report = await session.outbox.drain([args.id], deadline_s=60) if session.outbox else None
         rec = await store.call(drafts.get, args.id)
@@ -368,14 +376,8 @@ async def _remove_duplicate(args: argparse.Namespace) -> int:
         except duplicates.DuplicateError as e:
             echo(f"lever-desktop: {e}", file=sys.stderr)
             return EXIT_ERROR
-        # The question names the candidate and the form as Lever spells them: printed escaped.
-        if not args.yes:
-            if not sys.stdin.isatty():
-                echo(f"lever-desktop: {dup.question()} Re-run with --yes to confirm.", file=sys.stderr)
-                return EXIT_ERROR
-            if input(f"{printable(dup.question())} [y/N] ").strip().lower() not in ("y", "yes"):
-                print("Nothing deleted.")
-                return EXIT_ERROR
+        if not _confirmed(args, dup.question(), "Nothing deleted.", sys.stdout):
+            return EXIT_ERROR
         try:
             await duplicates.remove(store, session.client, args.id, args.feedback,
                                     actor=args.reviewer or approval.default_reviewer())
