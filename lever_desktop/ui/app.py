@@ -51,20 +51,18 @@ GC_YOUNG_EVERY_MS = 5_000
 GC_FULL_EVERY = 60  # young collections between two full ones (about 5 minutes)
 
 
-def settle_memory() -> None:
-    """Once the window is up: collect, freeze the start-up heap, and collect on the GUI thread only.
+def collect_on_gui_thread(app: QApplication, every_ms: int = GC_YOUNG_EVERY_MS) -> QTimer | None:
+    """Turn automatic garbage collection off and collect on a GUI-thread timer instead.
 
-    Two reasons (Anki does the same): a full collection walks every live object, and during a
-    sync with a large cache it stalled the event loop for a quarter of a second; and a
-    collection that happens to run on the store's thread destroys the Qt objects it frees
-    there ("Timers cannot be stopped from another thread"). Frozen objects are never walked
-    again; automatic collection is off and a timer collects on the GUI thread instead.
+    Python collects on whichever thread happens to allocate. When that is the store's thread
+    (``store.call`` runs queries there), the collection destroys the Qt objects it frees on the
+    wrong thread: Qt warns ("Timers cannot be stopped from another thread") or the process
+    crashes (a segfault in the UI suite, with the store's thread inside a query). So, as in
+    qutebrowser and Anki, only the GUI thread collects. Done before the store's thread starts;
+    returns the timer (None if already done for ``app``).
     """
-    app = QApplication.instance()
-    if app is None or app.property("leverGcTimer"):
-        return
-    gc.collect()
-    gc.freeze()
+    if app.property("leverGcTimer"):
+        return None
     gc.disable()
     ticks = [0]
 
@@ -73,10 +71,24 @@ def settle_memory() -> None:
         gc.collect(2 if ticks[0] % GC_FULL_EVERY == 0 else 1)
 
     timer = QTimer(app)
-    timer.setInterval(GC_YOUNG_EVERY_MS)
+    timer.setInterval(every_ms)
     timer.timeout.connect(collect)
     timer.start()
     app.setProperty("leverGcTimer", True)
+    return timer
+
+
+def settle_memory() -> None:
+    """Once the window is up: collect and freeze the start-up heap (frozen objects are never
+    walked again: a full collection walks every live object, and during a sync with a large
+    cache it stalled the event loop for a quarter of a second; Anki does the same)."""
+    app = QApplication.instance()
+    if app is None or app.property("leverMemorySettled"):
+        return
+    collect_on_gui_thread(app)  # already on when started by run(); benches call this alone
+    gc.collect()
+    gc.freeze()
+    app.setProperty("leverMemorySettled", True)
 
 
 def app_icon() -> QIcon:
@@ -109,6 +121,7 @@ def _quit_on_signals(loop: asyncio.AbstractEventLoop, shell: Shell) -> None:
 def run(args: argparse.Namespace) -> int:
     logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per request drowns the log
     app = create_application()
+    collect_on_gui_thread(app)  # before any worker thread exists
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
     errors = ErrorPath(paths.log_dir())

@@ -19,6 +19,7 @@ from PySide6.QtCore import QtMsgType
 
 import qasync  # noqa: I001 - after PySide6
 
+from lever_desktop.ui.app import collect_on_gui_thread
 from lever_desktop.ui.crash import ErrorPath
 from lever_desktop.ui.tasks import TaskRunner
 
@@ -29,6 +30,19 @@ ALLOWED_QT_WARNINGS = (
     "QSystemTrayIcon::setVisible: No Icon set",
     "Populating font family aliases took",
 )
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _collect_on_gui_thread_only(qapp):
+    """As the app does (ui/app.py ``collect_on_gui_thread``): no collection may run on the
+    store's thread and destroy Qt objects there. Left automatic, one did, mid-query, and the
+    UI suite died of a segfault in tests/ui/test_draft_flipping.py."""
+    timer = collect_on_gui_thread(qapp, every_ms=500)
+    yield
+    if timer is not None:
+        timer.stop()
+        qapp.setProperty("leverGcTimer", False)
+    gc.enable()
 
 
 @pytest.fixture
