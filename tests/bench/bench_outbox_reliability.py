@@ -27,7 +27,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/: the shared review helpers
 
-import review_reliability  # noqa: E402
+from helpers import review_reliability  # noqa: E402
 
 from lever_desktop import paths  # noqa: E402
 from lever_desktop.sandbox.server import SandboxServer  # noqa: E402

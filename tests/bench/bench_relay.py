@@ -31,7 +31,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/ for relay_fixtures
 
-from relay_fixtures import RecordingDispatcher, pg_database, signed_delivery, start_relay  # noqa: E402
+from helpers.relay_fixtures import RecordingDispatcher, pg_database, signed_delivery, start_relay  # noqa: E402
 
 from lever_desktop import paths, secrets  # noqa: E402
 from lever_desktop.relay.client import FeedPoller  # noqa: E402

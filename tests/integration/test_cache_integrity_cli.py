@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from cache_damage import DAMAGE, cache_with_a_backup, damaged_cache
+from helpers.cache_damage import DAMAGE, cache_with_a_backup, damaged_cache
 
 from lever_desktop import paths
 from lever_desktop.store import integrity

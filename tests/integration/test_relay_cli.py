@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import httpx
-from relay_fixtures import signed_delivery
+from helpers.relay_fixtures import signed_delivery
 
 from lever_desktop import cli
 

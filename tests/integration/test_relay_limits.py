@@ -8,7 +8,7 @@ import threading
 import time
 
 import httpx
-from relay_fixtures import wait_for_reader
+from helpers.relay_fixtures import wait_for_reader
 
 from lever_desktop.relay.limits import RateLimitFilter
 

@@ -6,7 +6,8 @@ import asyncio
 
 import httpx
 import pytest
-from relay_fixtures import RecordingDispatcher, signed_delivery, wait_until
+from helpers.relay_fixtures import RecordingDispatcher, signed_delivery
+from helpers.waiting import wait_until_async
 
 from lever_desktop.relay import ledger
 from lever_desktop.relay.client import CONNECTED, UNAUTHORIZED, UNREACHABLE, FeedPoller
@@ -171,12 +172,12 @@ async def test_poller_rides_out_a_relay_restart_without_loss(relay_factory, tmp_
     poller.subscribe(lambda state, _: (states.append(state), changed.set()))
     task = asyncio.create_task(poller.run())
     try:
-        await wait_until(lambda: dispatcher.calls == [("refresh_opportunity", "opp-1")], changed)
+        await wait_until_async(lambda: dispatcher.calls == [("refresh_opportunity", "opp-1")], 15, changed=changed)
         first.stop()
-        await wait_until(lambda: poller.state == UNREACHABLE, changed)
+        await wait_until_async(lambda: poller.state == UNREACHABLE, 15, changed=changed)
         second = relay_factory(db, "--port", port, ingest_token=first.ingest_token, reader_token=first.reader_token)
         post(second, stage_change("opp-2"))
-        await wait_until(lambda: ("refresh_opportunity", "opp-2") in dispatcher.calls, changed)
+        await wait_until_async(lambda: ("refresh_opportunity", "opp-2") in dispatcher.calls, 15, changed=changed)
     finally:
         task.cancel()
         await asyncio.gather(task, return_exceptions=True)

@@ -7,7 +7,7 @@ import json
 
 import httpx
 import pytest
-from relay_fixtures import RecordingDispatcher, signed_delivery
+from helpers.relay_fixtures import RecordingDispatcher, signed_delivery
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response

@@ -8,7 +8,7 @@ import time
 
 import httpx
 import pytest
-from relay_fixtures import lever_shaped, wait_for_reader
+from helpers.relay_fixtures import lever_shaped, wait_for_reader
 
 JSON = {"Content-Type": "application/json"}
 
@@ -242,7 +242,7 @@ def test_the_database_file_is_private(relay_factory, tmp_path):
 async def test_a_body_nested_near_the_parsers_limit_is_refused_so_the_desktops_feed_never_sticks(relay):
     """969 levels passed the relay's parse; inside a feed page, 3 levels further down, every desktop's
     parse of that page failed, and ``relay poll`` stopped there on every poll for 30 days."""
-    from relay_fixtures import RecordingDispatcher, signed_delivery
+    from helpers.relay_fixtures import RecordingDispatcher, signed_delivery
 
     from lever_desktop.relay.client import FeedPoller
     from lever_desktop.store import Store

@@ -7,7 +7,7 @@ import time
 
 import httpx
 import pytest
-from relay_fixtures import lever_shaped, wait_for_reader
+from helpers.relay_fixtures import lever_shaped, wait_for_reader
 
 PRODUCERS = 4
 PER_PRODUCER = 60

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from relay_fixtures import signed_delivery
+from helpers.relay_fixtures import signed_delivery
 
 from lever_desktop.resources import resource_path
 

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from waiting import wait_until
+from helpers.waiting import wait_until
 
 from lever_desktop.store import Store
 

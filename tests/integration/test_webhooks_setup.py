@@ -13,8 +13,8 @@ import json
 
 import httpx
 import pytest
-from relay_fixtures import signed_delivery
-from waiting import wait_until
+from helpers.relay_fixtures import signed_delivery
+from helpers.waiting import wait_until
 
 from lever_desktop import cli, config, secrets
 from lever_desktop.lever.signatures import EVENTS

@@ -3,7 +3,7 @@ with no traceback under it (the detail is in the log)."""
 
 from __future__ import annotations
 
-from cache_damage import damaged_cache
+from helpers.cache_damage import damaged_cache
 from PySide6.QtWidgets import QApplication
 
 from lever_desktop import config

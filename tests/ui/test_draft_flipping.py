@@ -10,7 +10,7 @@ from __future__ import annotations
 import copy
 import json
 
-from form_looks import looks  # tests/ is on sys.path
+from helpers.form_looks import looks
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLineEdit, QPlainTextEdit
 from test_flows import TIMEOUT, desktop, fix_flagged_values, import_and_open, run, sandbox_draft, shell  # noqa: F401

@@ -8,7 +8,7 @@ import subprocess
 import sys
 
 import pytest
-from waiting import wait_until
+from helpers.waiting import wait_until
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
 

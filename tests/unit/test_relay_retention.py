@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 
 import httpx
-from relay_fixtures import lever_shaped
+from helpers.relay_fixtures import lever_shaped
 
 from lever_desktop.relay.server import DAY_MS, RelayConfig, create_app
 from lever_desktop.relay.storage import FeedItem, FeedStore

@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 import pytest
-from cache_damage import DAMAGE, cache_with_a_backup, cache_with_an_approved_draft, damaged_cache
+from helpers.cache_damage import DAMAGE, cache_with_a_backup, cache_with_an_approved_draft, damaged_cache
 
 from lever_desktop.review import drafts
 from lever_desktop.review.lifecycle import DraftState
@@ -156,7 +156,7 @@ def test_a_copy_left_half_written_by_a_killed_process_is_removed_by_the_next_bac
     import subprocess
     import sys
 
-    from waiting import wait_until
+    from helpers.waiting import wait_until
 
     big = tmp_path / "big.sqlite3"
     with sqlite3.connect(big) as conn:  # large enough that the copy takes a while to write

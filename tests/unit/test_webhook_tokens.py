@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from relay_fixtures import signed_delivery
+from helpers.relay_fixtures import signed_delivery
 
 from lever_desktop import log, secrets
 from lever_desktop.lever.signatures import signature_token_for

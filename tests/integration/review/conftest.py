@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from review_sandbox import fast_client, find_targets, prime_cache, template_named
+from helpers.review_sandbox import fast_client, find_targets, prime_cache, template_named
 
 from lever_desktop.store import Store
 

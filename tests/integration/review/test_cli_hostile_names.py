@@ -13,7 +13,7 @@ import subprocess
 import sys
 
 import sqlalchemy as sa
-from review_seed import TEMPLATE, draft_doc, put_template, seed
+from helpers.review_seed import TEMPLATE, draft_doc, put_template, seed
 
 from lever_desktop import paths
 from lever_desktop.review import approval, intake, queue

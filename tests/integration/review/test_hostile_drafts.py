@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 
-from review_sandbox import draft_for
+from helpers.review_sandbox import draft_for
 
 from lever_desktop.review import approval, drafts, intake
 from lever_desktop.review.outbox import Outbox

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import httpx
 import pytest
-from review_sandbox import draft_for
-from waiting import wait_until
+from helpers.review_sandbox import draft_for
+from helpers.waiting import wait_until
 
 from lever_desktop.lever import errors as le
 from lever_desktop.lever.client import LeverClient

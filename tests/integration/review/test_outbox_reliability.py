@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-import review_reliability
+from helpers import review_reliability
 
 
 @pytest.mark.slow

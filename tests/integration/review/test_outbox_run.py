@@ -8,7 +8,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 
-from review_sandbox import draft_for, fast_client
+from helpers.review_sandbox import draft_for, fast_client
+from helpers.waiting import wait_until_async
 
 from lever_desktop.review import approval, intake
 from lever_desktop.review.outbox import Outbox, OutboxEvent
@@ -22,19 +23,13 @@ async def _approve(store, doc) -> None:
     await approval.approve(store, doc["draftId"], reviewer="rita")
 
 
-async def _until(condition) -> None:
-    async with asyncio.timeout(WAIT_S):
-        while not condition():
-            await asyncio.sleep(0.01)  # polling a condition with a deadline; the outbox runs in between
-
-
 @contextlib.asynccontextmanager
 async def _running(box: Outbox):
     events: list[OutboxEvent] = []
     unsubscribe = box.subscribe(events.append)
     task = asyncio.create_task(box.run(idle_recheck_s=IDLE_S))
     try:
-        await _until(lambda: box.waiting)  # the first flush done, parked until woken
+        await wait_until_async(lambda: box.waiting, WAIT_S)  # the first flush done, parked until woken
         yield events
     finally:
         unsubscribe()
@@ -53,7 +48,7 @@ async def test_an_approval_woken_into_the_loop_is_sent_and_told_to_listeners(wor
         assert len(events) == 1 and events[0].report.submitted == []
         await _approve(store, draft_for("d-run", targets[0], every))
         box.wake(now=True)
-        await _until(lambda: any(e.report and e.report.submitted for e in events))
+        await wait_until_async(lambda: any(e.report and e.report.submitted for e in events), WAIT_S)
     assert [e.report.submitted for e in events if e.report and e.report.submitted] == [["d-run"]]
 
 
@@ -66,7 +61,7 @@ async def test_the_loop_waits_for_the_next_due_entry_without_a_wake_up(world, sa
     async with _running(box) as events:
         assert events[0].report.retrying == ["d-due"]
         sandbox.start()
-        await _until(lambda: any(e.report and e.report.submitted == ["d-due"] for e in events))
+        await wait_until_async(lambda: any(e.report and e.report.submitted == ["d-due"] for e in events), WAIT_S)
 
 
 async def test_a_refused_key_pauses_the_loop_and_tells_listeners(world, sandbox, lever):
@@ -77,7 +72,7 @@ async def test_a_refused_key_pauses_the_loop_and_tells_listeners(world, sandbox,
         async with _running(box) as events:
             assert events[0].report.paused["status"] == 401
             box.wake(now=True)  # woken while paused: it flushes, and stays paused
-            await _until(lambda: len(events) == 2)
+            await wait_until_async(lambda: len(events) == 2, WAIT_S)
     assert events[1].report.paused and not events[1].report.submitted
 
 
@@ -86,7 +81,7 @@ async def test_cancelling_as_the_loop_is_woken_stops_it(world, lever):
     store, _targets, _every = world
     box = _outbox(store, lever)
     task = asyncio.create_task(box.run(idle_recheck_s=IDLE_S))
-    await _until(lambda: box.waiting)
+    await wait_until_async(lambda: box.waiting, WAIT_S)
     box.wake(now=True)
     task.cancel()
     async with asyncio.timeout(5):
@@ -109,4 +104,4 @@ async def test_a_flush_that_fails_is_told_and_the_loop_goes_on(world, lever):
         assert isinstance(events[0].error, RuntimeError) and events[0].report is None
         await _approve(store, draft_for("d-after", targets[0], every))
         box.wake(now=True)
-        await _until(lambda: any(e.report and e.report.submitted == ["d-after"] for e in events))
+        await wait_until_async(lambda: any(e.report and e.report.submitted == ["d-after"] for e in events), WAIT_S)

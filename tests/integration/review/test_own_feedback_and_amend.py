@@ -6,7 +6,7 @@ Against the sandbox over loopback, through the real client, store and outbox.
 from __future__ import annotations
 
 import pytest
-from review_sandbox import draft_for, prime_cache
+from helpers.review_sandbox import draft_for, prime_cache
 
 from lever_desktop.review import amend, approval, drafts, intake
 from lever_desktop.review.outbox import Outbox

@@ -7,7 +7,7 @@ import os
 import subprocess
 import sys
 
-from review_sandbox import draft_for, fast_client, find_targets, prime_cache, tally, template_named
+from helpers.review_sandbox import draft_for, fast_client, find_targets, prime_cache, tally, template_named
 
 from lever_desktop import paths
 from lever_desktop.review import approval, intake, queue

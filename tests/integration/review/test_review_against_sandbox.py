@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 
 import pytest
-from review_sandbox import draft_for, fast_client, find_targets, prime_cache, template_named
+from helpers.review_sandbox import draft_for, fast_client, find_targets, prime_cache, template_named
 
 from lever_desktop.review import approval, drafts, intake, queue
 from lever_desktop.review.lifecycle import DraftState

@@ -52,7 +52,7 @@ def test_cli_refuses_a_bad_fault_spec():
 def test_the_clock_leaves_templates_alone_unless_asked(drift_every):
     # Someone following the README imports the sample drafts minutes after starting the
     # sandbox: a template the clock edited every 5 minutes would make them unapprovable.
-    from waiting import wait_until
+    from helpers.waiting import wait_until
 
     proc, base = start("--tick", "0.05", *(["--drift-every", drift_every] if drift_every else []))
     admin = base.removesuffix("/v1") + "/_sandbox"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from waiting import wait_until
+from helpers.waiting import wait_until
 from sandbox_http import client
 
 from lever_desktop.sandbox.validation import check_value, is_required

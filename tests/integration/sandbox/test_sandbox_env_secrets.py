@@ -13,7 +13,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from waiting import wait_until
+from helpers.waiting import wait_until
 
 
 @dataclass

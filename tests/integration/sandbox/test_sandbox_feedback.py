@@ -6,7 +6,7 @@ import logging
 import random
 
 import pytest
-from sandbox_fixtures import FAST_DEFAULTS
+from helpers.sandbox_fixtures import FAST_DEFAULTS
 from sandbox_http import client
 
 from lever_desktop.sandbox.drafts import sample_value

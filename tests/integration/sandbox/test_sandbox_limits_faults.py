@@ -195,7 +195,7 @@ def _feedback_target(c, s):
 
 
 def test_store_after_stores_the_post_late_even_when_the_client_gave_up(sandbox_factory):
-    from waiting import wait_until
+    from helpers.waiting import wait_until
 
     s = sandbox_factory(faults="store-after=0.5,method=POST,path=*/feedback")
     with client(s) as c:

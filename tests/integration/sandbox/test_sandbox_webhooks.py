@@ -8,7 +8,7 @@ import stat
 
 import pytest
 from receiver import Receiver
-from waiting import wait_until
+from helpers.waiting import wait_until
 from sandbox_http import client
 
 from lever_desktop.lever.signatures import verify

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import asyncio
 import math
 import sqlite3
-import time
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import httpx
 
@@ -70,10 +68,3 @@ def consistent(db: Path) -> bool:
                        "(SELECT 1 FROM opportunity_postings p WHERE p.opportunity_id = o.id)") == [(0,)]
     )  # fmt: skip
 
-
-async def wait_for(condition: Callable[[], bool], timeout: float = 10.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError("condition not met in time")
-        await asyncio.sleep(0.01)  # polling a condition with a deadline

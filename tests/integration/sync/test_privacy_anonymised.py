@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import httpx
 import pytest
-from review_sandbox import draft_for, fast_client, find_targets, template_named
+from helpers.review_sandbox import draft_for, fast_client, find_targets, template_named
 
 from lever_desktop.review import approval, drafts, intake
 from lever_desktop.review.outbox import Outbox

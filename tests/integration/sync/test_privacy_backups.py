@@ -12,8 +12,8 @@ import sqlite3
 
 import httpx
 import pytest
-from review_sandbox import draft_for, fast_client, find_targets, template_named
-from waiting import wait_until
+from helpers.review_sandbox import draft_for, fast_client, find_targets, template_named
+from helpers.waiting import wait_until
 
 from lever_desktop.review import intake
 from lever_desktop.store import Store, integrity

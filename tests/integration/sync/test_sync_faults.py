@@ -5,7 +5,8 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from sync_support import bootstrap_floor, cached, client_for, consistent, live_ids, set_faults, wait_for
+from helpers.waiting import wait_until_async
+from sync_support import bootstrap_floor, cached, client_for, consistent, live_ids, set_faults
 
 from lever_desktop.lever import errors
 from lever_desktop.store import cache
@@ -103,7 +104,7 @@ async def test_a_manual_sync_joins_the_running_pass(sandbox_factory, store):
     async with client_for(lever) as client:
         engine = SyncEngine(client, store)
         first = asyncio.ensure_future(engine.sync_now())
-        await wait_for(lambda: engine.running)
+        await wait_until_async(lambda: engine.running)
         second = await engine.sync_now()
         assert await first is second
     assert second.ok and second.requests == bootstrap_floor(lever)
@@ -132,7 +133,7 @@ async def test_a_caller_that_stops_waiting_does_not_cancel_the_pass(sandbox_fact
     async with client_for(lever) as client:
         engine = SyncEngine(client, store)
         impatient = asyncio.ensure_future(engine.sync_now())
-        await wait_for(lambda: engine.running)
+        await wait_until_async(lambda: engine.running)
         impatient.cancel()
         report = await engine.sync_now()  # joins the same pass, which went on
     assert report.ok and report.requests == bootstrap_floor(lever)

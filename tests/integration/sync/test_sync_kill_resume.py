@@ -11,7 +11,7 @@ import sys
 
 import pytest
 from sync_support import cached, consistent, live_ids, set_faults
-from waiting import wait_until
+from helpers.waiting import wait_until
 
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="SIGKILL")
 

@@ -6,7 +6,8 @@ import asyncio
 import contextlib
 import time
 
-from sync_support import client_for, wait_for
+from helpers.waiting import wait_until_async
+from sync_support import client_for
 
 from lever_desktop.sync.clock import ManualClock
 from lever_desktop.sync.engine import SyncEngine
@@ -34,14 +35,14 @@ class Harness:
 
     async def idle(self) -> None:
         """Wait until the scheduler sleeps on the clock (nothing left to do right now)."""
-        await wait_for(lambda: self.clock.sleepers == 1 and not self.engine.running)
+        await wait_until_async(lambda: self.clock.sleepers == 1 and not self.engine.running)
 
     @contextlib.asynccontextmanager
     async def running(self):
         """The scheduler running, after its first pass (a bootstrap), waiting on the clock."""
         task = asyncio.create_task(self.scheduler.run())
         try:
-            await wait_for(lambda: len(self.passes) == 1)
+            await wait_until_async(lambda: len(self.passes) == 1)
             await self.idle()
             yield self
         finally:
@@ -51,7 +52,7 @@ class Harness:
     async def advance(self, seconds: float) -> None:
         n = len(self.passes)
         await self.clock.advance(seconds)
-        await wait_for(lambda: len(self.passes) > n)
+        await wait_until_async(lambda: len(self.passes) > n)
         await self.idle()
 
 
@@ -110,12 +111,12 @@ async def test_sync_now_walks_everything_and_retries_its_failure_on_the_back_off
         async with Harness(SyncEngine(client, store, clock=clock), clock).running() as h:
             everything = sorted(r.name for r in h.engine.resources)
             h.scheduler.sync_now()  # nothing is due: the clock has not moved since the bootstrap
-            await wait_for(lambda: len(h.passes) == 2)
+            await wait_until_async(lambda: len(h.passes) == 2)
             await h.idle()
             assert h.passes[-1].ok and sorted(h.passes[-1].resources) == everything
             sandbox.stop()
             h.scheduler.sync_now()
-            await wait_for(lambda: len(h.retries) == 1)
+            await wait_until_async(lambda: len(h.retries) == 1)
             await h.idle()
             assert h.passes[-1].offline and sorted(h.passes[-1].resources) == everything
             assert h.engine.state == SyncState.OFFLINE
@@ -136,6 +137,6 @@ async def test_wake_retries_at_once_instead_of_waiting_out_the_backoff(sandbox, 
             sandbox.start()
             n = len(h.passes)
             h.scheduler.wake()  # the clock does not move: only the wake-up can start this pass
-            await wait_for(lambda: len(h.passes) > n)
+            await wait_until_async(lambda: len(h.passes) > n)
             assert h.passes[-1].ok and h.passes[-1].resources == ["opportunities"]
             assert h.engine.state == SyncState.ONLINE

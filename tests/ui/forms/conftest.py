@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from form_fixtures import every_type_draft, every_type_template  # noqa: F401  (tests/ is on sys.path)
+from helpers.form_fixtures import every_type_draft, every_type_template  # noqa: F401  (tests/ is on sys.path: helpers/)
 
 from lever_desktop.forms import FeedbackForm
 from lever_desktop.ui.forms import FeedbackFormWidget

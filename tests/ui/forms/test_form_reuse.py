@@ -10,8 +10,8 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from form_fixtures import unknown_type_template  # noqa: F401 (tests/ is on sys.path)
-from form_looks import looks
+from helpers.form_fixtures import unknown_type_template  # noqa: F401 (tests/ is on sys.path: helpers/)
+from helpers.form_looks import looks
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLineEdit, QPlainTextEdit
 

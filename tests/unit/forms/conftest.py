@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from form_fixtures import (  # noqa: F401  (tests/ is on sys.path)
+from helpers.form_fixtures import (  # noqa: F401  (tests/ is on sys.path: helpers/)
     every_type_draft,
     every_type_template,
     phone_screen_template,

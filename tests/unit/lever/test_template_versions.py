@@ -14,7 +14,7 @@ import random
 from pathlib import Path
 
 import pytest
-from review_seed import TEMPLATE, draft_doc, put_template, seed
+from helpers.review_seed import TEMPLATE, draft_doc, put_template, seed
 
 from lever_desktop.lever.envelope import unwrap
 from lever_desktop.review import approval, cache_view, drafts, intake, queue

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from review_seed import seed
+from helpers.review_seed import seed
 
 from lever_desktop.store import Store
 

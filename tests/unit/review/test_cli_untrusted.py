@@ -10,7 +10,7 @@ import subprocess
 import sys
 
 import pytest
-from review_seed import draft_doc
+from helpers.review_seed import draft_doc
 
 from lever_desktop import cli, paths
 from lever_desktop.review import drafts

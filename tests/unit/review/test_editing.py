@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from review_seed import draft_doc
+from helpers.review_seed import draft_doc
 
 from lever_desktop import cli, paths
 from lever_desktop.review import approval, drafts, editing, intake, queue

@@ -10,7 +10,7 @@ from lever_desktop.review import approval, drafts, intake, queue
 from lever_desktop.review.approval import ApprovalError
 from lever_desktop.review.lifecycle import DraftState
 
-from review_seed import TEMPLATE, VALUES, draft_doc, put_template
+from helpers.review_seed import TEMPLATE, VALUES, draft_doc, put_template
 
 
 def _codes(flags):

@@ -24,7 +24,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from review_seed import NOW, draft_doc, seed
+from helpers.review_seed import NOW, draft_doc, seed
 
 from lever_desktop.lever import errors as le
 from lever_desktop.review import approval, drafts, intake, queue

@@ -17,7 +17,7 @@ import json
 
 import httpx
 import pytest
-from review_seed import NOW, draft_doc
+from helpers.review_seed import NOW, draft_doc
 
 from lever_desktop.lever.client import LeverClient
 from lever_desktop.review import amend, approval, drafts, intake, queue

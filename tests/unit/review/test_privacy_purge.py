@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from review_seed import NOW, VALUES, draft_doc
+from helpers.review_seed import NOW, VALUES, draft_doc
 
 from lever_desktop.review import approval, drafts, intake, queue
 from lever_desktop.review.approval import ApprovalError

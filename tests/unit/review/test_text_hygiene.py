@@ -4,7 +4,7 @@ a file, the relay, the reviewer's own edits — with the field named by its ques
 from __future__ import annotations
 
 import pytest
-from review_seed import VALUES, draft_doc
+from helpers.review_seed import VALUES, draft_doc
 
 from lever_desktop.relay.dispatch import SyncDispatcher
 from lever_desktop.review import approval, drafts, intake

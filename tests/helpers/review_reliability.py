@@ -26,7 +26,7 @@ import time
 from dataclasses import dataclass
 from typing import Any, Callable
 
-from review_sandbox import Tally, draft_for, fast_client, find_targets, open_slots, prime_cache, tally, template_named
+from helpers.review_sandbox import Tally, draft_for, fast_client, find_targets, open_slots, prime_cache, tally, template_named
 
 from lever_desktop import paths
 from lever_desktop.review import approval, intake, queue

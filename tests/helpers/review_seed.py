@@ -1,6 +1,6 @@
 """Review test data: a template of every field type, users, and a cache seeded the way a sync leaves it.
 
-Imported by the review tests (tests/ is on sys.path)."""
+Imported by the review tests (tests/helpers/)."""
 
 from __future__ import annotations
 

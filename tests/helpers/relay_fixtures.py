@@ -229,10 +229,3 @@ class RecordingDispatcher:
         self.drafts.append(doc)
         return DraftOutcome("duplicate" if duplicate else "received")
 
-
-async def wait_until(condition, changed: asyncio.Event, timeout: float = 15.0) -> None:
-    """Wait for ``condition()``, re-checking each time ``changed`` is set."""
-    async with asyncio.timeout(timeout):
-        while not condition():
-            await changed.wait()
-            changed.clear()

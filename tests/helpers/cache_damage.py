@@ -1,6 +1,6 @@
 """A cache holding one approved-but-unsent draft, and the ways such a file gets damaged.
 
-Imported by the cache-integrity tests (tests/ is on sys.path)."""
+Imported by the cache-integrity tests (tests/helpers/)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Callable
 
 import sqlalchemy as sa
-from review_seed import draft_doc, seed
+from helpers.review_seed import draft_doc, seed
 
 from lever_desktop import paths
 from lever_desktop.review import approval, intake

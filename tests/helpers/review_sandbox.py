@@ -1,7 +1,7 @@
 """Review tests against the sandbox: fill the cache from it, build drafts for its interviews, count its forms.
 
 Everything goes through the real Lever client over loopback, as the app does.
-Imported by tests/integration/review and tests/bench (tests/ is on sys.path).
+Imported by tests/integration/review and tests/bench (tests/helpers/).
 """
 
 from __future__ import annotations
