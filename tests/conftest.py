@@ -13,6 +13,9 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from lever_desktop import paths, secrets  # noqa: E402
 
+# A logged warning fails the test (helpers/logfail.py); pytester tests that plugin.
+pytest_plugins = ["helpers.logfail", "pytester"]
+
 
 @pytest.fixture(autouse=True)
 def _isolated_basedir(tmp_path, monkeypatch):

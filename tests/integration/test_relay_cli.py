@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import httpx
+import pytest
 from helpers.relay_fixtures import signed_delivery
 
 from lever_desktop import cli
@@ -20,6 +21,7 @@ def _configure(monkeypatch, relay, sandbox) -> None:
     monkeypatch.setenv("LEVER_WEBHOOK_TOKENS", json.dumps(SIG))
 
 
+@pytest.mark.logs_warnings("rejected relay items are logged")
 def test_poll_once_reports_accepted_rejected_and_duplicates(relay, sandbox, monkeypatch, capsys):
     _configure(monkeypatch, relay, sandbox)
     opp = httpx.get(sandbox.base_url + "/opportunities", params={"limit": 1}, auth=(sandbox.api_key, "")).json()
@@ -47,6 +49,7 @@ def test_poll_without_a_relay_says_what_to_set(monkeypatch, capsys):
     assert "LEVER_RELAY_URL" in capsys.readouterr().err
 
 
+@pytest.mark.logs_warnings("rejected relay items are logged")
 def test_poll_reports_an_unreachable_relay(relay, sandbox, monkeypatch, capsys):
     _configure(monkeypatch, relay, sandbox)
     relay.stop()

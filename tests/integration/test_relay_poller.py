@@ -71,6 +71,7 @@ async def test_genuine_deliveries_are_dispatched_and_the_cursor_saved(relay, sto
     assert [r[1] for r in deliveries_table(store)] == ["accepted"] * 3
 
 
+@pytest.mark.logs_warnings("rejected items and an unreachable relay are logged")
 async def test_forged_unsigned_and_malformed_are_kept_counted_and_never_acted_on(relay, store, make_poller):
     genuine = stage_change("opp-real")
     forged = {**stage_change("opp-evil"), "signature": "0" * 64}
@@ -132,6 +133,7 @@ async def test_repeated_changes_of_one_opportunity_need_one_refresh(relay, make_
     assert poller.stats.accepted == 5
 
 
+@pytest.mark.logs_warnings("rejected items and an unreachable relay are logged")
 async def test_drafts_go_to_intake_and_invalid_ones_are_kept(relay, store, make_poller):
     for doc in ({"schema": "lever-desktop/draft@1", "draftId": "d1"}, {"schema": "x"}):
         resp = httpx.post(relay.url + "/drafts", json=doc, headers=relay.ingest_headers())
@@ -143,6 +145,7 @@ async def test_drafts_go_to_intake_and_invalid_ones_are_kept(relay, store, make_
     assert deliveries_table(store) == [("draft", "rejected", "invalid-draft")]
 
 
+@pytest.mark.logs_warnings("rejected items and an unreachable relay are logged")
 async def test_wrong_token_and_a_dead_relay_are_reported(relay, make_poller):
     states: list[str] = []
     bad = make_poller(relay, token="not-the-reader-token")
@@ -159,6 +162,7 @@ async def test_wrong_token_and_a_dead_relay_are_reported(relay, make_poller):
     assert states == [UNAUTHORIZED]
 
 
+@pytest.mark.logs_warnings("rejected items and an unreachable relay are logged")
 async def test_poller_rides_out_a_relay_restart_without_loss(relay_factory, tmp_path, store, make_poller):
     db = f"sqlite:///{tmp_path / 'restart.sqlite3'}"
     first = relay_factory(db)

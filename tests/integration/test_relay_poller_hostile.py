@@ -78,6 +78,7 @@ async def test_reordered_and_repeated_items_are_processed_once_in_order(hostile)
     assert poller.cursor == 4
 
 
+@pytest.mark.logs_warnings("rejected items and an unreachable relay are logged")
 async def test_forged_items_are_rejected_and_later_genuine_ones_still_accepted(hostile):
     genuine = stage("opp-real")
     shadow = {**stage("opp-evil"), "token": genuine["token"]}  # forged copy served before the genuine one
@@ -87,6 +88,7 @@ async def test_forged_items_are_rejected_and_later_genuine_ones_still_accepted(h
     assert poller.stats.rejected == {"bad-signature": 1}
 
 
+@pytest.mark.logs_warnings("rejected items and an unreachable relay are logged")
 async def test_oversize_and_unknown_items_are_rejected_without_stalling_the_feed(hostile):
     big = stage("opp-big")
     big["data"]["padding"] = "x" * (1024 * 1024)
@@ -103,6 +105,7 @@ async def test_oversize_and_unknown_items_are_rejected_without_stalling_the_feed
 @pytest.mark.parametrize("page", [b"<html>gateway timeout</html>", b'{"items": "nope"}', b"[]",
                                   json.dumps({"items": [item(True, {})]}).encode(),
                                   json.dumps({"items": [{"kind": "draft", "body": {}}]}).encode()])
+@pytest.mark.logs_warnings("rejected items and an unreachable relay are logged")
 async def test_a_babbling_relay_moves_nothing(hostile, page):
     poller, _ = hostile([page])
     with pytest.raises(RelayError):
@@ -139,6 +142,7 @@ class PoisonDraftDispatcher(RecordingDispatcher):
         return await super().receive_draft(doc)
 
 
+@pytest.mark.logs_warnings("rejected items and an unreachable relay are logged")
 async def test_poison_items_are_rejected_with_their_reason_and_the_feed_moves_past_them(hostile):
     # JSON allows a lone surrogate ("\ud800"); UTF-8, the signature check and SQLite do not. One such
     # item used to stop every poll at it (UnicodeEncodeError) until the relay purged it 30 days later.
@@ -165,6 +169,7 @@ async def test_poison_items_are_rejected_with_their_reason_and_the_feed_moves_pa
     assert lone_record["head"] == '{"a":"\\ud800"}' and lone_record["size"] == 11
 
 
+@pytest.mark.logs_warnings("rejected items and an unreachable relay are logged")
 async def test_a_rejected_body_is_kept_as_a_bounded_record(hostile):
     big = stage("opp-big")
     big["data"]["padding"] = "é" * (1024 * 1024)

@@ -161,6 +161,7 @@ def test_a_bad_relay_url_is_refused_before_anything_reaches_lever(account, capsy
     assert _requests(sandbox) == {}
 
 
+@pytest.mark.logs_warnings("a forged delivery or a missing keychain is logged")
 def test_one_account_wide_token_verifies_deliveries_end_to_end(account, capsys, monkeypatch):
     relay, sandbox = account
     wide = "accountwide0signing0token" + "0" * 23
@@ -188,6 +189,7 @@ def test_the_webhook_address_pasted_as_the_relay_url_registers_the_relay_not_a_4
     assert _requests(sandbox)["POST /webhooks"] == len(EVENTS)
 
 
+@pytest.mark.logs_warnings("a forged delivery or a missing keychain is logged")
 @pytest.mark.parametrize("dry_run", [True, False])
 def test_without_a_keychain_setup_says_so_and_claims_no_progress(account, capsys, dry_run):
     relay, sandbox = account

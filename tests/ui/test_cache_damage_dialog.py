@@ -3,6 +3,7 @@ with no traceback under it (the detail is in the log)."""
 
 from __future__ import annotations
 
+import pytest
 from helpers.cache_damage import damaged_cache
 from PySide6.QtWidgets import QApplication
 
@@ -12,6 +13,7 @@ from lever_desktop.ui.crash import ErrorDialog, ErrorPath
 from lever_desktop.ui.tasks import TaskRunner, in_thread
 
 
+@pytest.mark.logs_warnings("a damaged cache is logged")
 def test_opening_a_damaged_cache_shows_one_line_with_the_restore_command(qloop, qtbot):
     cache, _, backup = damaged_cache("garbage mid-file page")
     errors = ErrorPath(None)

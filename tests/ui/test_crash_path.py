@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
@@ -27,6 +28,7 @@ def _fail(n: int = 0) -> None:
     raise RuntimeError(f"the sandbox's server thread failed ({n})")
 
 
+@pytest.mark.logs_warnings("an unexpected error is logged in full")
 def test_an_error_in_a_plain_thread_is_told_on_the_gui_thread(qapp, qtbot):
     errors = ErrorPath(None)
     told_on = []
@@ -49,6 +51,7 @@ def test_an_error_in_a_plain_thread_is_told_on_the_gui_thread(qapp, qtbot):
             d.close()
 
 
+@pytest.mark.logs_warnings("an unexpected error is logged in full")
 def test_a_thread_failing_over_and_over_keeps_the_error_path_bounded(qapp, qtbot):
     errors = ErrorPath(None, dialogs=False)
     told = []

@@ -154,6 +154,7 @@ def test_sync_button_syncs_and_shows_progress_state(desktop, qtbot):
     qtbot.waitUntil(lambda: desktop.controller.candidates.model.rowCount() == active, timeout=TIMEOUT)
 
 
+@pytest.mark.logs_warnings("Lever down or a task dying is logged")
 def test_offline_banner_queues_approval_and_submits_when_lever_is_back(desktop, sandbox, qtbot, tmp_path):
     doc = sandbox_draft(sandbox)
     import_and_open(desktop, qtbot, tmp_path, doc)
@@ -373,6 +374,7 @@ def test_the_outcome_line_shows_text_from_lever_as_typed(qtbot):
     assert editor.outcome.text() == "Lever did not delete form <img src=x>: <b>gone</b>"
 
 
+@pytest.mark.logs_warnings("Lever down or a task dying is logged")
 def test_a_background_task_that_dies_restarts_and_the_status_bar_says_so(shell, sandbox, qtbot, monkeypatch):
     from lever_desktop.sync.scheduler import Scheduler
 
@@ -394,6 +396,7 @@ def test_a_background_task_that_dies_restarts_and_the_status_bar_says_so(shell, 
     assert shell.session.engine.last_report.ok
 
 
+@pytest.mark.logs_warnings("Lever down or a task dying is logged")
 def test_a_relay_poller_that_dies_comes_back_and_the_drafts_still_arrive(shell, qtbot, monkeypatch):
     """The poller task used to die for good on one unexpected error: nothing more from the relay."""
     from lever_desktop.relay.client import FeedPoller

@@ -28,6 +28,7 @@ def _raise(exc: BaseException) -> BaseException:
         return e
 
 
+@pytest.mark.logs_warnings("the errors shown are logged")
 def test_each_distinct_error_is_shown_once_with_redacted_copyable_details(qapp, qtbot):
     from lever_desktop import log
 
@@ -48,6 +49,7 @@ def test_each_distinct_error_is_shown_once_with_redacted_copyable_details(qapp, 
             d.close()
 
 
+@pytest.mark.logs_warnings("the errors shown are logged")
 def test_known_errors_are_one_sentence_without_details(qapp, qtbot):
     errors = ErrorPath(None)
     seen = []

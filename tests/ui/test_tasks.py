@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
 from PySide6.QtWidgets import QLabel
 
 from lever_desktop.ui.crash import ErrorPath
@@ -28,6 +29,7 @@ def test_success_reaches_the_callback_and_idle_is_signalled(runner, qtbot):
     assert not runner.busy()
 
 
+@pytest.mark.logs_warnings("a failing task is logged")
 def test_unhandled_failure_goes_to_the_error_path(qloop, qtbot):
     errors = ErrorPath(None, dialogs=False)
     seen = []
@@ -80,6 +82,7 @@ def _alive(obj):
     return shiboken6.isValid(obj)
 
 
+@pytest.mark.logs_warnings("a failing task is logged")
 def test_a_supervised_task_that_fails_restarts_with_backoff_and_says_so(runner, error_path, qtbot):
     from lever_desktop.ui.tasks import Supervisor
 
@@ -138,6 +141,7 @@ def test_newest_result_wins_under_one_key(runner, qtbot):
     assert not runner.busy(latest="filter")
 
 
+@pytest.mark.logs_warnings("a failing task is logged")
 def test_an_overtaken_failure_still_reaches_the_error_path(qloop, qtbot):
     errors = ErrorPath(None, dialogs=False)
     runner = TaskRunner(errors.report)

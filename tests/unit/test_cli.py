@@ -40,6 +40,7 @@ def test_unknown_option_is_a_usage_error(capsys):
     assert "unrecognized arguments" in capsys.readouterr().err
 
 
+@pytest.mark.logs_warnings("it writes a warning to find it in the log")
 def test_basedir_moves_every_directory_and_the_log(tmp_path, monkeypatch):
     seen = {}
 

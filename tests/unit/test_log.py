@@ -25,6 +25,7 @@ def read(path) -> str:
     return path.read_text(encoding="utf-8")
 
 
+@pytest.mark.logs_warnings("it logs warnings to read them back redacted")
 def test_a_registered_key_never_reaches_the_log_file(log_file):
     log.register_secret(KEY)
     logger = logging.getLogger("lever_desktop.test")
@@ -44,6 +45,7 @@ def test_a_registered_key_never_reaches_the_log_file(log_file):
     assert "Traceback" in text and "sync failed" in text  # the detail stays, only the secret goes
 
 
+@pytest.mark.logs_warnings("it logs warnings to read them back redacted")
 def test_authorization_headers_and_credentials_are_redacted_even_unregistered(log_file):
     basic = base64.b64encode(b"unregistered-key-123:").decode()
     logger = logging.getLogger("lever_desktop.test")
@@ -57,6 +59,7 @@ def test_authorization_headers_and_credentials_are_redacted_even_unregistered(lo
     assert text.count(log.REDACTED) >= 4
 
 
+@pytest.mark.logs_warnings("it logs warnings to read them back redacted")
 def test_a_broken_format_string_still_logs_redacted(log_file):
     log.register_secret(KEY)
     logging.getLogger("lever_desktop.test").warning("odd %s %s", KEY)
@@ -79,6 +82,7 @@ def test_short_or_empty_values_are_not_registered():
     assert log.redact("ab cd") == "ab cd"
 
 
+@pytest.mark.logs_warnings("it logs warnings to read them back redacted")
 def test_a_value_cannot_forge_a_line_write_a_terminal_escape_or_fail_the_write(log_file, capfd):
     """An event name from a relay item anyone may post went into the log as typed: a newline forged a
     record, ESC sequences reached a console handler, and a lone surrogate made the file handler print

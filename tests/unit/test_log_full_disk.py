@@ -34,6 +34,7 @@ def _fill(n: int = 20) -> None:
         logging.getLogger("lever_desktop.test").warning("sync page %d %s", i, "x" * 9000)
 
 
+@pytest.mark.logs_warnings("it logs warnings onto a full disk")
 def test_a_full_disk_is_one_line_once(full_log, capsys):
     _fill()
     err = capsys.readouterr().err
@@ -43,6 +44,7 @@ def test_a_full_disk_is_one_line_once(full_log, capsys):
     assert capsys.readouterr().err == ""
 
 
+@pytest.mark.logs_warnings("it logs warnings onto a full disk")
 def test_it_speaks_again_only_after_writing_worked_in_between(full_log, capsys, tmp_path):
     _fill()
     capsys.readouterr()

@@ -29,6 +29,7 @@ def test_the_role_sets_the_default_and_the_setting_overrides_it(role, override, 
     assert s.others_feedback_visible is visible
 
 
+@pytest.mark.logs_warnings("a hand-edited setting is logged")
 @pytest.mark.parametrize("days", ["90", 0, -5, 2.5, True, None])
 def test_a_hand_edited_retention_falls_back_to_90_days(days):
     assert _load(submitted_retention_days=days).submitted_retention_days == 90

@@ -18,6 +18,7 @@ def _remove_log_handlers():
     log.setup(None, level=logging.WARNING)
 
 
+@pytest.mark.logs_warnings("the unmapped error is logged with its traceback")
 def test_an_unmapped_error_is_one_redacted_line_and_a_logged_traceback(monkeypatch, capsys):
     log.register_secret(KEY)
 

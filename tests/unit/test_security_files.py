@@ -39,6 +39,7 @@ def _mode(path: Path) -> int:
     return stat.S_IMODE(path.stat().st_mode)
 
 
+@pytest.mark.logs_warnings("it logs warnings to read them back")
 @posix_only
 def test_log_files_stay_private_across_rollovers(desktop_umask, log_file):
     [handler] = [h for h in logging.getLogger().handlers if isinstance(h, log.PrivateRotatingFileHandler)]
@@ -63,6 +64,7 @@ def test_the_backup_taken_before_a_migration_is_private(desktop_umask):
         assert _mode(db) == 0o600
 
 
+@pytest.mark.logs_warnings("it logs warnings to read them back")
 def test_secrets_read_from_the_keychain_are_redacted(log_file):
     backend = secrets.use_memory_backend()
     backend.set(secrets.RELAY_READER_TOKEN, "reader-from-keychain-MARKER-8812")
@@ -78,6 +80,7 @@ def test_secrets_read_from_the_keychain_are_redacted(log_file):
     assert "MARKER" not in text and text.count(log.REDACTED) == 3
 
 
+@pytest.mark.logs_warnings("it logs warnings to read them back")
 def test_the_base64_basic_credential_is_redacted_without_the_word_basic(log_file):
     log.register_secret(KEY)
     credential = base64.b64encode(f"{KEY}:".encode()).decode()

@@ -64,6 +64,7 @@ def test_stop_releases_a_waiting_long_poll_before_shutting_down():
     assert time.monotonic() - t0 < 10  # not the 30 s graceful timeout
 
 
+@pytest.mark.logs_warnings("uvicorn logs the port in use")
 def test_a_port_in_use_is_a_clear_error():
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))

@@ -27,6 +27,7 @@ def cache():
     return cache_with_a_backup()
 
 
+@pytest.mark.logs_warnings("a damaged or partly checked cache is logged")
 @pytest.mark.parametrize("kind", DAMAGE)
 def test_a_damaged_cache_is_refused_untouched_naming_the_backup(kind):
     cache, damaged, backup = damaged_cache(kind)
@@ -48,6 +49,7 @@ def test_restoring_the_backup_brings_the_approved_draft_back(kind):
         assert store.call_sync(drafts.get, "d-1").state == DraftState.APPROVED
 
 
+@pytest.mark.logs_warnings("a damaged or partly checked cache is logged")
 def test_without_a_backup_the_message_says_so(tmp_path):
     path = tmp_path / "c.sqlite3"
     cache_with_an_approved_draft(path)
@@ -68,6 +70,7 @@ def test_damage_the_time_boxed_check_did_not_reach_is_one_line_not_sql(cache, mo
     assert "not checked fully" in caplog.text
 
 
+@pytest.mark.logs_warnings("a damaged or partly checked cache is logged")
 def test_a_cache_not_checked_fully_opens_but_does_not_replace_the_backup(cache, monkeypatch):
     backup = integrity.backups(cache)[0]
     os.utime(backup, (time.time() - 2 * integrity.AT_OPEN_EVERY_SECONDS,) * 2)

@@ -158,6 +158,7 @@ async def test_reconcile_read_answered_404_needs_attention(world, sandbox, lever
     assert (await store.call(drafts.get, "d-merged")).attention_reason == "opportunity_gone"
 
 
+@pytest.mark.logs_warnings("a duplicate form in Lever is logged")
 async def test_a_form_stored_after_the_window_is_found_as_a_duplicate_and_removed(world, sandbox, impatient, lever):
     """Lever breaks the settle window's promise: the second form is detected, then deleted on request."""
     store, t, _, before = await _slow_lever(world, sandbox, lever, "d-dup", 2, 0.8)
@@ -187,6 +188,7 @@ async def test_a_form_stored_after_the_window_is_found_as_a_duplicate_and_remove
     assert (last["event"], last["actor"], last["detail"]["feedbackId"]) == ("duplicate_removed", "rita", extra)
 
 
+@pytest.mark.logs_warnings("a duplicate form in Lever is logged")
 async def test_a_form_held_twice_is_not_withdrawn_until_the_duplicate_is_removed(world, sandbox, impatient, lever):
     """The withdrawal's DELETE names the recorded form only: the duplicate stayed in Lever, and the draft,
     withdrawn, no longer offered to remove it (the reviewer had asked that the feedback leave Lever)."""

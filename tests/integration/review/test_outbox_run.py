@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 
+import pytest
 from helpers.review_sandbox import draft_for, fast_client
 from helpers.waiting import wait_until_async
 
@@ -52,6 +53,7 @@ async def test_an_approval_woken_into_the_loop_is_sent_and_told_to_listeners(wor
     assert [e.report.submitted for e in events if e.report and e.report.submitted] == [["d-run"]]
 
 
+@pytest.mark.logs_warnings("Lever down or a failing flush is logged")
 async def test_the_loop_waits_for_the_next_due_entry_without_a_wake_up(world, sandbox, lever):
     """Lever unreachable: the entry backs off; the loop flushes again when it is due, unasked."""
     store, targets, every = world
@@ -89,6 +91,7 @@ async def test_cancelling_as_the_loop_is_woken_stops_it(world, lever):
     assert task.cancelled()
 
 
+@pytest.mark.logs_warnings("Lever down or a failing flush is logged")
 async def test_a_flush_that_fails_is_told_and_the_loop_goes_on(world, lever):
     store, targets, every = world
     box = _outbox(store, lever)

@@ -221,6 +221,7 @@ async def test_withdraw_names_what_disappears_then_deletes_it(world, lever):
     assert trail[-1]["detail"]["alreadyGone"] is False
 
 
+@pytest.mark.logs_warnings("the sandbox logs the form it rejects")
 @pytest.mark.parametrize("how", ["deleted in Lever", "answer lost"])
 async def test_withdrawing_a_form_already_gone_is_success(world, sandbox, lever, how):
     store, targets, every = world

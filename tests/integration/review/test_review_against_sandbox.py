@@ -51,6 +51,7 @@ async def test_every_field_type_reaches_lever_exactly_as_approved(world, lever):
     assert trail == ["received", "approved", "sending", "submitted", "read_back"]
 
 
+@pytest.mark.logs_warnings("Lever's refusals and retries are logged")
 async def test_lever_400_needs_attention_with_lever_message_and_local_check(world, lever):
     store, targets, every = world
     # The cache holds a stale template with an option Lever no longer has.
@@ -216,6 +217,7 @@ async def test_template_reworded_in_lever_keeps_the_approved_draft_approved(worl
     assert report.drifted == ["d-changed"] and report.submitted == []
 
 
+@pytest.mark.logs_warnings("Lever's refusals and retries are logged")
 async def test_offline_approval_just_queues(world, sandbox, lever):
     store, targets, every = world
     sandbox.stop()  # Lever is unreachable
@@ -309,6 +311,7 @@ async def test_forbidden_pauses_with_its_own_message(world, sandbox, lever):
     assert (await _outbox(store, lever).flush(resume=True)).submitted == ["d-403"]
 
 
+@pytest.mark.logs_warnings("Lever's refusals and retries are logged")
 async def test_rate_limited_post_backs_off_then_sends_once(world, sandbox, lever):
     store, targets, every = world
     t = targets[3]

@@ -99,6 +99,7 @@ def test_the_clock_completes_interviews_by_itself(sandbox_factory):
         assert len({d["draft"]["interviewId"] for d in drafts}) == len(drafts)
 
 
+@pytest.mark.logs_warnings("the sandbox logs the form it rejects")
 def test_template_drift_makes_a_new_version(sandbox):
     with client(sandbox) as c:
         ex = c.get(sandbox.admin_url + "/examples").json()

@@ -96,12 +96,14 @@ def test_perform_as_is_required_and_must_be_an_active_user(ctx, caplog):
     {"interview": "not-an-interview"}, {"completedAt": "2024-01-01"}, {"completedAt": True},
     {"fieldValues": {"not": "a list"}},
 ])
+@pytest.mark.logs_warnings("the sandbox logs the forms it rejects")
 def test_body_rules(ctx, change):
     c, ex, iv, template = ctx
     r = post(c, iv, body_for(iv, template, **change))
     assert r.status_code == 400 and r.json() == {"code": "BadRequestError", "message": "Unable to create feedback"}
 
 
+@pytest.mark.logs_warnings("the sandbox logs the forms it rejects")
 def test_fields_instead_of_fieldvalues_and_no_feedback_template_are_refused(ctx):
     c, ex, iv, template = ctx
     body = body_for(iv, template)
@@ -162,6 +164,7 @@ def test_edge_values_that_are_valid(ctx, type_, having, value):
     assert post(c, iv, body_for(iv, template, values, **extra)).status_code == 201
 
 
+@pytest.mark.logs_warnings("the sandbox logs the forms it rejects")
 def test_unknown_or_repeated_field_ids_are_refused(ctx):
     c, ex, iv, template = ctx
     good = valid_values(template)
@@ -169,6 +172,7 @@ def test_unknown_or_repeated_field_ids_are_refused(ctx):
     assert post(c, iv, body_for(iv, template, good + [good[0]])).status_code == 400
 
 
+@pytest.mark.logs_warnings("the sandbox logs the forms it rejects")
 def test_required_fields_enforced_only_when_completed(shared_sandbox, ctx):
     c, ex, iv, template = ctx
     sandbox = shared_sandbox
@@ -192,6 +196,7 @@ def test_required_fields_enforced_only_when_completed(shared_sandbox, ctx):
     assert draft_id in {f["id"] for f in listed}
 
 
+@pytest.mark.logs_warnings("the sandbox logs the forms it rejects")
 def test_put_edits_and_delete_marks_deleted(ctx):
     c, ex, iv, template = ctx
     fid = post(c, iv, body_for(iv, template)).json()["data"]["id"]

@@ -56,6 +56,7 @@ async def test_full_walk_of_every_resource(sandbox_factory):
         assert lever.stats.retries == 0 and lever.stats.rate_limited == 0
 
 
+@pytest.mark.logs_warnings("the client logs its retries")
 async def test_get_retries_5xx_then_succeeds(sandbox):
     set_faults(sandbox, "status=503,path=/stages,count=2")
     async with lever_client(sandbox) as lever:
@@ -63,6 +64,7 @@ async def test_get_retries_5xx_then_succeeds(sandbox):
         assert lever.stats.retries == 2 and lever.stats.requests == 3
 
 
+@pytest.mark.logs_warnings("the client logs its retries")
 async def test_get_gives_up_after_max_attempts(sandbox):
     set_faults(sandbox, "status=500,path=/stages")
     async with lever_client(sandbox) as lever:
@@ -71,6 +73,7 @@ async def test_get_gives_up_after_max_attempts(sandbox):
     assert server_stats(sandbox)["requests"]["GET /stages"] == RetryPolicy().max_attempts
 
 
+@pytest.mark.logs_warnings("the client logs its retries")
 async def test_get_retries_dropped_connections_and_malformed_bodies(sandbox):
     set_faults(sandbox, "drop,path=/users,count=1;malformed,path=/users,count=1")
     async with lever_client(sandbox) as lever:
@@ -78,6 +81,7 @@ async def test_get_retries_dropped_connections_and_malformed_bodies(sandbox):
         assert lever.stats.retries == 2
 
 
+@pytest.mark.logs_warnings("the client logs its retries")
 async def test_429_storm_is_ridden_out(sandbox):
     set_faults(sandbox, "storm=3,path=/stages,count=1")
     async with lever_client(sandbox) as lever:
@@ -85,6 +89,7 @@ async def test_429_storm_is_ridden_out(sandbox):
         assert lever.stats.rate_limited == 3
 
 
+@pytest.mark.logs_warnings("the client logs its retries")
 async def test_retry_after_is_honoured(sandbox_factory):
     s = sandbox_factory(retry_after=True, faults="status=429,path=/stages,count=1")
     async with lever_client(s) as lever:
@@ -94,6 +99,7 @@ async def test_retry_after_is_honoured(sandbox_factory):
         assert lever.stats.rate_limited == 1
 
 
+@pytest.mark.logs_warnings("the client logs its retries")
 async def test_timeouts_are_retried_for_reads(sandbox):
     set_faults(sandbox, "latency=1.0,path=/stages,count=1")
     async with lever_client(sandbox, timeout=httpx.Timeout(0.3)) as lever:
@@ -134,6 +140,7 @@ async def test_post_stored_then_dropped_is_ambiguous_and_really_stored(sandbox, 
     assert len(_forms(sandbox, ex)) == before + 1  # re-read and match before trying again
 
 
+@pytest.mark.logs_warnings("the client logs its retries")
 async def test_post_is_retried_after_a_429(sandbox, example):
     ex, template = example
     before = len(_forms(sandbox, ex))
@@ -145,6 +152,7 @@ async def test_post_is_retried_after_a_429(sandbox, example):
     assert len(_forms(sandbox, ex)) == before + 1
 
 
+@pytest.mark.logs_warnings("the client logs its retries")
 async def test_validation_auth_and_offset_errors_map_to_lever_errors(sandbox, example):
     ex, template = example
     async with lever_client(sandbox) as lever:
@@ -159,6 +167,7 @@ async def test_validation_auth_and_offset_errors_map_to_lever_errors(sandbox, ex
             await bad.get("/stages")
 
 
+@pytest.mark.logs_warnings("the client logs its retries")
 async def test_client_survives_lever_going_offline_and_back(sandbox):
     async with lever_client(sandbox) as lever:
         assert await lever.get("/stages")

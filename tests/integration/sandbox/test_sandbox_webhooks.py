@@ -98,6 +98,7 @@ def test_non_2xx_is_retried_with_growing_gaps_and_the_same_body(sandbox):
     assert gaps[-1] > gaps[0]  # configured 0.05, 0.1, 0.15, 0.2
 
 
+@pytest.mark.logs_warnings("the sandbox logs a delivery it gives up on")
 def test_gives_up_after_five_retries(sandbox):
     with Receiver(statuses=[500] * 10) as rec, client(sandbox) as c:
         register(c, rec.url + "/hook", "candidateStageChange")

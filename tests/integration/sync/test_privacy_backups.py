@@ -36,6 +36,7 @@ def _set_version(path, version: str) -> None:
     db.close()
 
 
+@pytest.mark.logs_warnings("removing a backup that held the candidate is logged")
 async def test_an_anonymised_candidate_is_purged_from_the_backups_too(sandbox, lever):
     target = (await find_targets(lever, 1))[0]
     every = await template_named(lever, "Every field type")

@@ -22,6 +22,7 @@ CASES = [(step, "status=500") for step in range(9)] + [
 ]
 
 
+@pytest.mark.logs_warnings("injected faults are logged")
 @pytest.mark.parametrize(("step", "fault"), CASES)
 async def test_a_fault_after_any_page_loses_nothing(sandbox_factory, store, step, fault):
     lever = sandbox_factory(opportunities=250)

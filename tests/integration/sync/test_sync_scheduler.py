@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import time
 
+import pytest
 from helpers.waiting import wait_until_async
 from sync_support import client_for
 
@@ -70,6 +71,7 @@ async def test_each_resource_runs_at_its_cadence(sandbox, store):
             assert all(p.ok for p in h.passes) and len(h.passes) == 4
 
 
+@pytest.mark.logs_warnings("a sync failing offline is logged")
 async def test_network_loss_goes_offline_and_recovers_by_itself(sandbox, store):
     clock = ManualClock(start=time.time())
     async with client_for(sandbox) as client:
@@ -85,6 +87,7 @@ async def test_network_loss_goes_offline_and_recovers_by_itself(sandbox, store):
             assert h.states[-3:] == [SyncState.OFFLINE, SyncState.SYNCING, SyncState.ONLINE]
 
 
+@pytest.mark.logs_warnings("a sync failing offline is logged")
 async def test_offline_retries_are_told_to_listeners_and_stay_about_a_minute_apart(sandbox, store):
     """The window shows the scheduler's own retries (no second retry loop): each back-off is an
     event, doubling from 5 s, and never much above a minute while Lever is unreachable."""
@@ -103,6 +106,7 @@ async def test_offline_retries_are_told_to_listeners_and_stay_about_a_minute_apa
             assert h.engine.state == SyncState.OFFLINE
 
 
+@pytest.mark.logs_warnings("a sync failing offline is logged")
 async def test_sync_now_walks_everything_and_retries_its_failure_on_the_back_off(sandbox, store):
     """Ctrl+R with nothing due walks every resource; when that walk finds Lever unreachable, the
     scheduler retries it on its back-off until Lever answers (the window has no retry loop)."""
@@ -126,6 +130,7 @@ async def test_sync_now_walks_everything_and_retries_its_failure_on_the_back_off
             assert h.engine.state == SyncState.ONLINE and len(h.retries) == 1
 
 
+@pytest.mark.logs_warnings("a sync failing offline is logged")
 async def test_wake_retries_at_once_instead_of_waiting_out_the_backoff(sandbox, store):
     """Ctrl+R or the network coming back: the scheduler re-checks now, not after its back-off."""
     clock = ManualClock(start=time.time())

@@ -55,6 +55,7 @@ async def walk(clock: FakeClock, lever: FakeLever, seed: int) -> float:
     return (clock.now - 1000.0) / FLOOR
 
 
+@pytest.mark.logs_warnings("the client logs its 429 retries")
 @pytest.mark.parametrize("seed", range(5))
 async def test_three_429s_at_request_15_cost_at_most_a_fifth_over_lever_floor(clock, seed):
     """Issue #16 item 1: three 429s in a row (no Retry-After) at request 15 stretched this walk to

@@ -36,12 +36,14 @@ async def test_get_retries_transient_statuses(client, respx_mock, clock, caplog,
     [httpx.ConnectError("refused"), httpx.ConnectTimeout("slow"), httpx.ReadTimeout("slow"),
      httpx.ReadError("reset"), httpx.RemoteProtocolError("Server disconnected")],
 )
+@pytest.mark.logs_warnings("the client logs its retries")
 async def test_get_retries_network_failures(client, respx_mock, exc):
     route = respx_mock.get(URL).mock(side_effect=[exc, OK])
     assert await client.get("/opportunities") == [{"id": "o1"}]
     assert route.call_count == 2 and client.stats.retries == 1
 
 
+@pytest.mark.logs_warnings("the client logs its retries")
 async def test_get_gives_up_after_max_attempts_with_exponential_full_jitter_backoff(make_client, respx_mock, clock):
     client = make_client(retry=RetryPolicy(max_attempts=4, backoff_base=0.5, rng=lambda: 0.5))
     route = respx_mock.get(URL).respond(503, json={"code": "ServiceUnavailable", "message": "maintenance"})
@@ -59,6 +61,7 @@ def test_full_jitter_spans_zero_to_the_capped_exponential():
     assert RetryPolicy(rng=lambda: 0.0).backoff(3) == 0.0
 
 
+@pytest.mark.logs_warnings("the client logs its retries")
 async def test_get_gives_up_on_network_failure_as_unavailable(make_client, respx_mock):
     client = make_client(retry=RetryPolicy(max_attempts=2, rng=lambda: 0.0))
     respx_mock.get(URL).mock(side_effect=httpx.ConnectError("refused"))
@@ -75,6 +78,7 @@ async def test_get_does_not_retry_other_5xx_or_4xx(client, respx_mock):
     assert route.call_count == 2 and client.stats.retries == 0
 
 
+@pytest.mark.logs_warnings("the client logs its retries")
 async def test_retry_after_seconds_is_honoured(client, respx_mock, clock):
     respx_mock.get(URL).mock(side_effect=[httpx.Response(429, headers={"Retry-After": "7"}), OK])
     start = clock.now
@@ -82,6 +86,7 @@ async def test_retry_after_seconds_is_honoured(client, respx_mock, clock):
     assert clock.now - start == pytest.approx(7.0, abs=0.01)
 
 
+@pytest.mark.logs_warnings("the client logs its retries")
 async def test_retry_after_http_date_is_honoured(client, respx_mock, clock):
     # The policy's wall clock reads 1_700_000_000 = Tue, 14 Nov 2023 22:13:20 GMT.
     later = httpx.Response(429, headers={"Retry-After": "Tue, 14 Nov 2023 22:13:32 GMT"})
@@ -102,6 +107,7 @@ async def test_retry_after_pauses_other_requests_sharing_the_key(make_client, re
     assert clock.now >= 1005.0  # the other client waited out the pause
 
 
+@pytest.mark.logs_warnings("the client logs its retries")
 async def test_429s_without_retry_after_back_off_from_a_refill_interval_up_to_a_full_refill(client, respx_mock, clock):
     respx_mock.get(URL).mock(side_effect=[httpx.Response(429)] * 7 + [OK])
     await client.get("/opportunities")
@@ -109,6 +115,7 @@ async def test_429s_without_retry_after_back_off_from_a_refill_interval_up_to_a_
     assert backoffs == pytest.approx([0.1, 0.2, 0.4, 0.8, 1.6, 2.0, 2.0])  # rng 1.0: the ceiling
 
 
+@pytest.mark.logs_warnings("the client logs its retries")
 async def test_a_get_never_gives_up_on_429s_alone(make_client, respx_mock, clock):
     """Colleagues sharing the key may slow a walk down, never fail it: 40 429s in a row on
     one page (far beyond max_attempts) and the walk goes on, waiting at most 2 s each time."""
@@ -118,6 +125,7 @@ async def test_a_get_never_gives_up_on_429s_alone(make_client, respx_mock, clock
     assert client.stats.rate_limited == 40 and max(clock.sleeps) <= 2.0
 
 
+@pytest.mark.logs_warnings("the client logs its retries")
 async def test_a_gets_429s_do_not_use_up_its_attempts_for_other_failures(make_client, respx_mock):
     client = make_client(retry=RetryPolicy(max_attempts=3, rng=lambda: 0.0))
     route = respx_mock.get(URL).mock(side_effect=[httpx.Response(503), httpx.Response(429), httpx.Response(429),
@@ -130,6 +138,7 @@ async def test_a_gets_429s_do_not_use_up_its_attempts_for_other_failures(make_cl
         await client.get("/opportunities")
 
 
+@pytest.mark.logs_warnings("the client logs its retries")
 async def test_a_get_gives_up_on_429s_only_past_the_callers_deadline(make_client, respx_mock, clock):
     client = make_client(retry=RetryPolicy(rate_limit_deadline=30.0, clock=clock, rng=lambda: 1.0))
     route = respx_mock.get(URL).respond(429)
@@ -139,6 +148,7 @@ async def test_a_get_gives_up_on_429s_only_past_the_callers_deadline(make_client
     assert route.call_count > RetryPolicy().max_attempts
 
 
+@pytest.mark.logs_warnings("the client logs its retries")
 async def test_a_write_still_gives_up_on_429s_after_max_attempts(make_client, respx_mock):
     client = make_client(retry=RetryPolicy(max_attempts=3, rng=lambda: 0.0))
     route = respx_mock.post(FEEDBACK).respond(429)
@@ -147,6 +157,7 @@ async def test_a_write_still_gives_up_on_429s_after_max_attempts(make_client, re
     assert route.call_count == 3
 
 
+@pytest.mark.logs_warnings("the client logs its retries")
 async def test_the_429s_of_one_request_are_one_congestion_epoch(make_client, respx_mock, clock):
     """The retries of one request report the congestion its first attempt met: no cut at all
     for a storm of 429s on one request after a calm spell (issue #16 item 1)."""
@@ -165,6 +176,7 @@ async def test_too_long_retry_after_is_raised_not_waited(client, respx_mock, clo
     assert clock.now < 1000 + 61
 
 
+@pytest.mark.logs_warnings("the client logs its retries")
 async def test_unreadable_body_on_get_is_retried(client, respx_mock):
     route = respx_mock.get(URL).mock(side_effect=[httpx.Response(200, text="{truncated"), OK])
     assert await client.get("/opportunities") == [{"id": "o1"}]
@@ -198,6 +210,7 @@ async def test_write_is_never_retried_when_the_request_may_have_arrived(client, 
     "failure", [httpx.ConnectError("refused"), httpx.ConnectTimeout("slow"), httpx.PoolTimeout("busy"),
                 httpx.Response(429), httpx.Response(429, headers={"Retry-After": "2"})],
 )
+@pytest.mark.logs_warnings("the client logs its retries")
 async def test_post_is_retried_when_lever_certainly_did_not_act(client, respx_mock, failure):
     route = respx_mock.post(FEEDBACK).mock(side_effect=[failure, CREATED])
     assert await client.post("/opportunities/o1/feedback", json={"baseTemplateId": "t"}) == {"id": "f1"}

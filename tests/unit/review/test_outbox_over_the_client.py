@@ -90,6 +90,7 @@ async def test_a_forged_opportunity_id_and_an_odd_form_id_stay_one_segment(store
     ]
 
 
+@pytest.mark.logs_warnings("an answer naming no form is logged")
 async def test_a_stored_form_whose_answer_names_no_form_is_read_back_not_sent_again(store, client, respx_mock):
     lever = RecordingLever(b"/v1/opportunities/opp-1/feedback", answer_names_form=False)
     respx_mock.route().mock(side_effect=lever)
