@@ -15,7 +15,7 @@ import gc
 import sys
 
 import pytest
-from PySide6.QtCore import QtMsgType
+from PySide6.QtCore import QTimer, QtMsgType
 
 import qasync  # noqa: I001 - after PySide6
 
@@ -66,10 +66,15 @@ def qloop(qapp, qtbot):
             qtbot.waitUntil(lambda: all(t.done() for t in pending), timeout=10_000)
     finally:
         sys.excepthook = old_hook
-        # Not loop.stop(): it calls QApplication.exit(), whose quitNow flag would make
-        # every later QEventLoop (qtbot.waitSignal) return at once in the next test.
-        loop._QEventLoop__is_running = False
-        asyncio.events._set_running_loop(None)
+        # qasync's own end of a loop made with already_running=True is stop(), then close().
+        # stop() calls QApplication.exit(), whose quitNow flag would make every later
+        # QEventLoop (qtbot.waitSignal) return at once; one pass of the application's loop,
+        # straight to its quit, clears the flag. The loop then stops being the running one
+        # (qasync set it so; asyncio's hook for loop implementations).
+        loop.stop()
+        QTimer.singleShot(0, qapp.quit)
+        qapp.exec()
+        asyncio._set_running_loop(None)
         loop.close()
         asyncio.set_event_loop(None)
     if errors:

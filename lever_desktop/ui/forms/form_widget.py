@@ -128,7 +128,7 @@ class FeedbackFormWidget(QWidget):
         waiting = [r for r in self.rows if r.needs_attention()]
         if not waiting:
             return None
-        current = self._focused_row()
+        current = self.focused_row()
         start = self.rows.index(current) + 1 if current is not None else 0
         ordered = self.rows[start:] + self.rows[:start]
         target = next(r for r in ordered if r in waiting)
@@ -140,13 +140,14 @@ class FeedbackFormWidget(QWidget):
             scroller.ensureWidgetVisible(target)
         return target
 
-    # -- internals -------------------------------------------------------------------------
-    def _focused_row(self) -> FieldRow | None:
+    def focused_row(self) -> FieldRow | None:
+        """The field row holding the keyboard focus (F8 and Ctrl+. move it), or None."""
         widget = self.focusWidget()
         while widget is not None and not isinstance(widget, FieldRow):
             widget = widget.parentWidget()
         return widget
 
+    # -- internals -------------------------------------------------------------------------
     def _scroll_area(self) -> QScrollArea | None:
         widget = self.parentWidget()
         while widget is not None and not isinstance(widget, QScrollArea):

@@ -55,7 +55,7 @@ async def test_an_anonymised_candidate_is_purged_from_the_backups_too(sandbox, l
     store = Store.open()  # the next start copies the cache, the candidate's name and the quote with it
     try:
         [at_open] = wait_until(lambda: integrity.backups(store.path), what="the at-open backup")
-        store._backup.join()
+        store.wait_for_backup()
         older = at_open.with_name(f"{store.path.name}.pre-0002-from-0001.bak")  # before a schema upgrade
         shutil.copyfile(at_open, older)
         _set_version(older, "0001")

@@ -107,11 +107,11 @@ def test_f8_jumps_to_the_next_field_needing_attention(qtbot, make_form, every_ty
     order = []
     for _ in range(6):
         qtbot.keyClick(widget.focusWidget(), Qt.Key.Key_F8)
-        row = widget._focused_row()
+        row = widget.focused_row()
         order.append(row.field.id if row else None)
     assert order == ["f-start", "f-level", "f-location", "f-relocate", "f-rating", "f-start"]
     qtbot.keyClick(widget.focusWidget(), Qt.Key.Key_Period, Qt.KeyboardModifier.ControlModifier)
-    assert widget._focused_row().field.id == "f-level"
+    assert widget.focused_row().field.id == "f-level"
 
 
 def test_every_control_has_an_accessible_name_and_tab_order_follows_the_form(
