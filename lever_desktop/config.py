@@ -11,11 +11,12 @@ from __future__ import annotations
 import json
 import logging
 import os
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, fields
-from typing import Any, Mapping
+from typing import Any
 
-from lever_desktop import paths, secrets
 from lever_desktop import log as applog
+from lever_desktop import paths, secrets
 from lever_desktop.lever.errors import InsecureURLError
 from lever_desktop.lever.urls import CUSTOM_HOST_ENV, REGION_URLS, allowed_custom_host, check_base_url, check_relay_url
 
@@ -67,7 +68,7 @@ class Settings:
         return self.role == "recruiter"
 
     @classmethod
-    def load(cls) -> "Settings":
+    def load(cls) -> Settings:
         path = paths.settings_path()
         if not path.exists():
             return cls()

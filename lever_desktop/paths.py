@@ -25,7 +25,7 @@ class Dirs:
     config: Path
     log: Path
 
-    def ensure(self) -> "Dirs":
+    def ensure(self) -> Dirs:
         for p in (self.data, self.cache, self.config, self.log):
             p.mkdir(parents=True, exist_ok=True)
             if os.name == "posix":

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import concurrent.futures
 import threading
-from typing import Callable, Protocol, TypeVar
+from collections.abc import Callable
+from typing import Protocol, TypeVar
 
 SERVICE = "lever-desktop"
 

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import contextlib
 import logging
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any, AsyncIterator, Awaitable, Callable, Literal
+from typing import Any, Literal
 
 from lever_desktop import config
 from lever_desktop.lever.client import LeverClient

@@ -19,7 +19,8 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from lever_desktop import secrets
 from lever_desktop.lever.signatures import ACCOUNT_WIDE, EVENTS

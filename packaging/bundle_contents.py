@@ -15,8 +15,8 @@ import ast
 import importlib.util
 import os
 import re
+from collections.abc import Callable, Iterable
 from pathlib import Path, PurePosixPath
-from typing import Callable, Iterable
 
 KEEP_ALL = os.environ.get("LEVER_BUNDLE_KEEP_ALL") == "1"
 

@@ -12,8 +12,9 @@ from __future__ import annotations
 import asyncio
 import base64
 import logging
+from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass
-from typing import Any, AsyncIterator, Mapping
+from typing import Any
 
 import httpx
 
@@ -107,7 +108,7 @@ class LeverClient:
     def __repr__(self) -> str:
         return f"LeverClient(base_url={self.base_url!r})"
 
-    async def __aenter__(self) -> "LeverClient":
+    async def __aenter__(self) -> LeverClient:
         return self
 
     async def __aexit__(self, *exc: object) -> None:

@@ -39,7 +39,7 @@ class Page:
     next: str | None
 
     @classmethod
-    def of(cls, body: Any) -> "Page | None":
+    def of(cls, body: Any) -> Page | None:
         """The page in a list answer; None when ``body`` is not a list envelope."""
         env = envelope(body)
         records = env.get("data") if isinstance(env, dict) else None

@@ -19,8 +19,9 @@ page, the cheap way for 100k opportunities); ``parse_template`` and
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from functools import cache
-from typing import Annotated, Any, Sequence, TypeVar
+from typing import Annotated, Any, TypeVar
 
 from pydantic import (
     AliasChoices,

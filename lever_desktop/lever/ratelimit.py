@@ -67,7 +67,7 @@ import random
 import threading
 import time
 import weakref
-from typing import Awaitable, Callable
+from collections.abc import Awaitable, Callable
 
 Clock = Callable[[], float]
 Sleep = Callable[[float], Awaitable[object]]
@@ -217,7 +217,7 @@ class RateLimiter:
 
 
 _SALT = os.urandom(16)
-_registry: "weakref.WeakValueDictionary[str, RateLimiter]" = weakref.WeakValueDictionary()
+_registry: weakref.WeakValueDictionary[str, RateLimiter] = weakref.WeakValueDictionary()
 _registry_lock = threading.Lock()
 
 

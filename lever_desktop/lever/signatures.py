@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 ACCOUNT_WIDE = "*"  # the key of the account-wide token among {event: signatureToken}
 # The webhook events the app subscribes to (relay/deliveries.py routes each to a re-read): the

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import ipaddress
 import os
-from typing import Mapping
+from collections.abc import Mapping
 
 import httpx
 

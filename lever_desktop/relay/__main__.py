@@ -13,7 +13,7 @@ import logging
 import os
 import socket
 import sys
-from typing import Sequence
+from collections.abc import Sequence
 
 import uvicorn
 

@@ -22,15 +22,16 @@ import random
 import re
 import time
 from collections import Counter
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Callable, Mapping
+from typing import Any
 
 import httpx
 
 from lever_desktop.lever.urls import check_relay_url
 from lever_desktop.observers import Listeners
 from lever_desktop.relay import deliveries, ledger
-from lever_desktop.relay.dispatch import Dispatcher, DispatchDeferred
+from lever_desktop.relay.dispatch import DispatchDeferred, Dispatcher
 from lever_desktop.relay.feed import FeedItem, RelayError, RelayUnauthorized, parse_feed
 
 _log = logging.getLogger(__name__)
@@ -49,7 +50,7 @@ class PollStats:
     drafts: Counter = field(default_factory=Counter)  # received | duplicate | invalid
     failed: int = 0  # accepted, but the targeted work failed for good (the periodic sync catches up)
 
-    def merge(self, other: "PollStats") -> None:
+    def merge(self, other: PollStats) -> None:
         self.items += other.items
         self.accepted += other.accepted
         self.duplicates += other.duplicates

@@ -13,14 +13,15 @@ import contextlib
 import json
 import signal
 import sys
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any, Callable, Mapping
+from typing import Any
 
 from lever_desktop import config, paths
+from lever_desktop.lever.urls import check_relay_url
 from lever_desktop.relay import ledger
 from lever_desktop.relay.client import FeedPoller, PollStats
 from lever_desktop.relay.dispatch import DispatchDeferred
-from lever_desktop.lever.urls import check_relay_url
 from lever_desktop.relay.feed import RelayError
 from lever_desktop.untrusted import echo
 

@@ -7,8 +7,9 @@ the batch is simply processed again (idempotently).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any
 
 import sqlalchemy as sa
 

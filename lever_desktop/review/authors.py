@@ -15,8 +15,9 @@ Resolution is pure: callers pass the cached users and interview.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
-from typing import Any, Iterable, Literal
+from typing import Any, Literal
 
 Via = Literal["interviewer", "chosen", "service_account"]
 

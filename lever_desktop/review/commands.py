@@ -15,15 +15,16 @@ import contextlib
 import json
 import os
 import sys
-from typing import Any, AsyncIterator, Literal
+from collections.abc import AsyncIterator
+from typing import Any, Literal
 
 from lever_desktop import config
 from lever_desktop.lever.errors import LeverError
 from lever_desktop.review import amend, approval, cache_view, drafts, duplicates, editing, intake, own_feedback, queue
 from lever_desktop.review.authors import AuthorUnresolved
 from lever_desktop.review.document import DraftDocumentError, DraftFileError, load_documents, read_draft_file
-from lever_desktop.review.lifecycle import STATUS_WORDS, attention_words
 from lever_desktop.review.flush_lock import OutboxBusy
+from lever_desktop.review.lifecycle import STATUS_WORDS, attention_words
 from lever_desktop.review.outbox import SETTLE_WINDOW_MS
 from lever_desktop.session import Session, configured_account, opened
 from lever_desktop.store import StoreError

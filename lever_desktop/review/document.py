@@ -17,8 +17,16 @@ from collections import Counter
 from collections.abc import Mapping
 from typing import Any, Literal
 
-from pydantic import (BaseModel, ConfigDict, Field, StrictFloat, StrictInt, ValidationError, field_validator,
-                      model_validator)
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictFloat,
+    StrictInt,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from lever_desktop.untrusted import MAX_DEPTH, nesting_depth, printable, text_problem, value_problems
 
@@ -93,7 +101,7 @@ class DraftDocument(BaseModel):
         return v or None
 
     @model_validator(mode="after")
-    def _consistent(self) -> "DraftDocument":
+    def _consistent(self) -> DraftDocument:
         # Counted once (not ids.count per id): a 700 KB draft of 40,000 fields took 32 s to validate.
         dup = sorted(i for i, n in Counter(f.id for f in self.fields).items() if n > 1)
         if dup:

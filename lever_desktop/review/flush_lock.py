@@ -55,7 +55,7 @@ class FlushLock:
         self.path, self.timeout = path, timeout
         self._fd: int | None = None
 
-    async def __aenter__(self) -> "FlushLock":
+    async def __aenter__(self) -> FlushLock:
         fd = os.open(self.path, os.O_CREAT | os.O_RDWR, 0o600)
         loop = asyncio.get_running_loop()
         deadline = loop.time() + self.timeout

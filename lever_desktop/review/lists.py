@@ -6,7 +6,8 @@ tuples and dicts; the draft editor's own read is ``editing.draft_view``.
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -35,16 +36,16 @@ DAY_MS = 86_400_000
 
 def review_list(conn: sa.Connection, now_ms: int) -> list[tuple[Any, ...]]:
     """Drafts to review first (oldest first), then this day's approved and submitted ones."""
-    sql = """
+    sql = f"""
         SELECT d.draft_id, coalesce(o.name, d.opportunity_id), coalesce(json_extract(d.template_json, '$.text'),
-               d.template_id), d.interviewer_email, json_array_length(d.flags_json), d.received_at, {status}
+               d.template_id), d.interviewer_email, json_array_length(d.flags_json), d.received_at, {queue.STATUS_SQL}
         FROM drafts d LEFT JOIN opportunities o ON o.id = d.opportunity_id
         LEFT JOIN outbox ob ON ob.draft_id = d.draft_id
         WHERE d.state IN ('received', 'in_review', 'needs_attention', 'approved', 'submitting',
                           'amending', 'amend_queued', 'withdrawing')
            OR (d.state IN ('submitted', 'withdrawn') AND d.updated_at > :since)
         ORDER BY d.state IN ('received', 'in_review', 'needs_attention', 'amending') DESC, d.received_at, d.draft_id
-    """.format(status=queue.STATUS_SQL)
+    """
     return [tuple(r) for r in conn.execute(sa.text(sql), {"since": now_ms - DAY_MS})]
 
 
@@ -62,14 +63,14 @@ def draft_labels(conn: sa.Connection, draft_ids: Sequence[str]) -> dict[str, str
 
 
 def outbox_list(conn: sa.Connection) -> list[tuple[Any, ...]]:
-    sql = """
-        SELECT d.draft_id, coalesce(o.name, d.opportunity_id), {status}, d.attention_reason,
+    sql = f"""
+        SELECT d.draft_id, coalesce(o.name, d.opportunity_id), {queue.STATUS_SQL}, d.attention_reason,
                ob.attempts, ob.last_error, coalesce(ob.approved_at, d.updated_at), d.lever_feedback_id
         FROM drafts d LEFT JOIN outbox ob ON ob.draft_id = d.draft_id
         LEFT JOIN opportunities o ON o.id = d.opportunity_id
         WHERE d.state IN ('approved', 'submitting', 'needs_attention', 'amend_queued', 'withdrawing')
            OR ob.sent_at IS NULL AND ob.draft_id IS NOT NULL
-           OR {status} = 'duplicate_in_lever'
+           OR {queue.STATUS_SQL} = 'duplicate_in_lever'
         ORDER BY d.state = 'needs_attention' DESC, ob.approved_at
-    """.format(status=queue.STATUS_SQL)
+    """
     return [tuple(r) for r in conn.execute(sa.text(sql))]

@@ -54,8 +54,9 @@ import asyncio
 import contextlib
 import logging
 import random
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
-from typing import Any, Callable, Iterable
+from typing import Any
 
 from lever_desktop.lever import errors as le
 from lever_desktop.lever import models, paths

@@ -19,14 +19,15 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any
 
 from sqlalchemy import Connection, select
 
-from lever_desktop.review import cache_view, queue, reconcile
 from lever_desktop.lever import models
 from lever_desktop.lever.models import Feedback
+from lever_desktop.review import cache_view, queue, reconcile
 from lever_desktop.store.review_schema import draft_audit
 
 DAY_MS = 86_400_000

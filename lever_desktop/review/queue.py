@@ -9,8 +9,9 @@ kill -9 at any point leaves a state the next start can finish from: a row in
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any
 
 from sqlalchemy import Connection, delete, func, insert, select, text, update
 

@@ -25,8 +25,9 @@ from ``models.parse_forms``): references as ids or expanded objects, answers und
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any
 
 from lever_desktop.lever.models import Feedback
 
@@ -44,7 +45,7 @@ class Window:
     end: int
 
     @classmethod
-    def around(cls, approved_at: int, now: int, skew_ms: int = CLOCK_SKEW_MS) -> "Window":
+    def around(cls, approved_at: int, now: int, skew_ms: int = CLOCK_SKEW_MS) -> Window:
         return cls(approved_at - skew_ms, now + skew_ms)
 
     def holds(self, form: Feedback) -> bool:

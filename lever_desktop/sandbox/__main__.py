@@ -13,13 +13,12 @@ import signal
 import sys
 import threading
 import time
-from typing import Sequence
+from collections.abc import Sequence
 
 from lever_desktop import paths
 from lever_desktop.sandbox.clock import SandboxClock
 from lever_desktop.sandbox.faults import FaultSpecError
 from lever_desktop.sandbox.server import SandboxServer
-
 
 API_KEY_ENV = "LEVER_SANDBOX_API_KEY"
 RELAY_TOKEN_ENV = "LEVER_RELAY_INGEST_TOKEN"  # the same variable lever-relay reads

@@ -10,7 +10,8 @@ from __future__ import annotations
 import random
 from typing import Any
 
-from lever_desktop.sandbox import drafts, templates as tpl, webhooks
+from lever_desktop.sandbox import drafts, webhooks
+from lever_desktop.sandbox import templates as tpl
 from lever_desktop.sandbox.catalog import DAY_MS, INTERVIEW_STAGE_FROM
 from lever_desktop.sandbox.state import HOUR_MS, SandboxState, now_ms
 

@@ -25,14 +25,16 @@ GET  /examples                    handy ids for tests (an interview with an acti
 from __future__ import annotations
 
 import functools
-from typing import Any, Awaitable, Callable
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from lever_desktop.lever.urls import is_loopback  # the one URL policy: 127.0.0.0/8 and ::1
-from lever_desktop.sandbox import drafts as drafting, templates as tpl
+from lever_desktop.sandbox import drafts as drafting
+from lever_desktop.sandbox import templates as tpl
 from lever_desktop.sandbox.faults import FaultSpecError, parse_rules
 from lever_desktop.sandbox.http import error_response, json_body
 

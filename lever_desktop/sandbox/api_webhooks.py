@@ -25,6 +25,7 @@ from lever_desktop.sandbox.paging import page_of
 from lever_desktop.sandbox.state import SandboxState
 from lever_desktop.sandbox.webhooks import EVENTS, create_webhook, public_webhook
 
+
 def _state(request: Request) -> SandboxState:
     return request.app.state.sandbox
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
@@ -16,8 +16,7 @@ from lever_desktop.sandbox.activity import Activity
 from lever_desktop.sandbox.clock import Background
 from lever_desktop.sandbox.faults import Faults
 from lever_desktop.sandbox.gate import LeverGate
-from lever_desktop.sandbox.http import (LeverHTTPError, client_gone_handler, http_exception_handler,
-                                        lever_error_handler)
+from lever_desktop.sandbox.http import LeverHTTPError, client_gone_handler, http_exception_handler, lever_error_handler
 from lever_desktop.sandbox.ratelimit import RateLimiter
 from lever_desktop.sandbox.state import SandboxState
 

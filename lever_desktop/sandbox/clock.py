@@ -25,7 +25,7 @@ class SandboxClock:
     drift_every: int = 10
 
     @classmethod
-    def coerce(cls, value: "SandboxClock | float | None") -> "SandboxClock":
+    def coerce(cls, value: SandboxClock | float | None) -> SandboxClock:
         if isinstance(value, SandboxClock):
             return value
         return cls(tick_seconds=float(value) if value is not None else None)

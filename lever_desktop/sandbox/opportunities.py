@@ -12,7 +12,13 @@ import random
 from typing import Any
 
 from lever_desktop.sandbox.catalog import (
-    DAY_MS, FIRST_NAMES, INTERVIEW_STAGE_FROM, LAST_NAMES, LOCATIONS, TAGS, Catalog,
+    DAY_MS,
+    FIRST_NAMES,
+    INTERVIEW_STAGE_FROM,
+    LAST_NAMES,
+    LOCATIONS,
+    TAGS,
+    Catalog,
 )
 
 _MASK48 = (1 << 48) - 1

@@ -12,7 +12,8 @@ from __future__ import annotations
 import bisect
 import hashlib
 import json
-from typing import Any, Callable, Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 from urllib.parse import quote, unquote
 
 from lever_desktop.sandbox.http import bad_request

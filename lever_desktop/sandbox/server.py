@@ -12,8 +12,9 @@ from __future__ import annotations
 import json
 import logging
 import os
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 from lever_desktop.sandbox.activity import Activity
 from lever_desktop.sandbox.app import Services, build_app
@@ -74,7 +75,7 @@ class SandboxServer:
         return self._server is not None and self._server.running
 
     # -- life cycle ------------------------------------------------------------------
-    def start(self, timeout: float = 15.0) -> "SandboxServer":
+    def start(self, timeout: float = 15.0) -> SandboxServer:
         if self.running:
             return self
         self._register_relay()
@@ -92,7 +93,7 @@ class SandboxServer:
             self._server.stop(timeout)
             self._server = None
 
-    def __enter__(self) -> "SandboxServer":
+    def __enter__(self) -> SandboxServer:
         return self.start()
 
     def __exit__(self, *exc: Any) -> None:

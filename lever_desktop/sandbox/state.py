@@ -13,8 +13,9 @@ import threading
 import time
 import uuid
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 from lever_desktop.sandbox import templates as tpl
 from lever_desktop.sandbox.catalog import DAY_MS, build_catalog, new_uuid

@@ -15,7 +15,8 @@ import logging
 import secrets
 import time
 import uuid
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import httpx
 

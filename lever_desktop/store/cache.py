@@ -9,7 +9,8 @@ with pre-built tuples; reads are in ``queries.py``, the candidate list's in ``ca
 
 from __future__ import annotations
 
-from typing import Any, Iterable, Sequence
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert

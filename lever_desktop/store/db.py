@@ -13,9 +13,10 @@ import logging
 import os
 import sqlite3
 import threading
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any, Callable, TypeVar
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy import event
@@ -84,7 +85,7 @@ class Store:
         self._backup: threading.Thread | None = None
 
     @classmethod
-    def open(cls, path: str | os.PathLike[str] | None = None) -> "Store":
+    def open(cls, path: str | os.PathLike[str] | None = None) -> Store:
         """Open (creating, checking, migrating) the cache; blocks until it is ready.
 
         Raises ``StoreError`` in one line; a damaged file raises ``CacheDamaged``, naming
@@ -250,7 +251,7 @@ class Store:
             self._engine.dispose()
             self._engine = None
 
-    def __enter__(self) -> "Store":
+    def __enter__(self) -> Store:
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -13,8 +13,8 @@ import sqlalchemy as sa
 from lever_desktop.store import schema
 from lever_desktop.store.records import (
     FeedbackRecord,
-    InterviewRecord,
     Interviewer,
+    InterviewRecord,
     OpportunityDetail,
     OpportunitySummary,
     PostingRecord,

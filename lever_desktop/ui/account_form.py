@@ -22,11 +22,11 @@ from PySide6.QtWidgets import (
 )
 
 from lever_desktop import config, secrets
+from lever_desktop import webhook_tokens as signature_tokens
 from lever_desktop.lever.account import describe_key
 from lever_desktop.ui.plain import plain_label
 from lever_desktop.ui.tasks import TaskRunner, in_thread
 from lever_desktop.ui.webhooks_step import ConnectWebhooksStep, SignatureTokensEdit
-from lever_desktop import webhook_tokens as signature_tokens
 
 _log = logging.getLogger(__name__)
 

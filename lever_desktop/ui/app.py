@@ -19,7 +19,8 @@ from PySide6.QtCore import QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
-import qasync  # noqa: I001 - must come after PySide6
+# isort: split
+import qasync  # after PySide6: it picks the first Qt binding already imported
 
 from lever_desktop import APP_ID, APP_NAME, __version__, paths
 from lever_desktop.ui import theme

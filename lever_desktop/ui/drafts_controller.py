@@ -15,11 +15,10 @@ from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QHeaderView, QMessageBox, QSplitter
 
-from lever_desktop.review import amend, editing, lists
-from lever_desktop.review.approval import ApprovalError, approve, build_body
 from lever_desktop.lever import paths
 from lever_desktop.lever.errors import LeverError
-from lever_desktop.review import duplicates
+from lever_desktop.review import amend, duplicates, editing, lists
+from lever_desktop.review.approval import ApprovalError, approve, build_body
 from lever_desktop.review.lifecycle import REVIEWABLE, STATUS_WORDS, DraftState, attention_words
 from lever_desktop.ui.draft_editor import DraftEditor
 from lever_desktop.ui.pages import TablePage

@@ -12,8 +12,8 @@ from typing import NamedTuple
 
 from PySide6.QtCore import QObject, Qt, Signal
 
-from lever_desktop.review.lifecycle import attention_words
 from lever_desktop.review import lists
+from lever_desktop.review.lifecycle import attention_words
 from lever_desktop.review.outbox import OutboxEvent
 from lever_desktop.ui.pages import TablePage
 from lever_desktop.ui.table_models import Column, format_ms

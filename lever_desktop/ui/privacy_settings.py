@@ -7,7 +7,16 @@ Edits go straight into the dialog's ``Settings`` object, which the dialog saves 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QButtonGroup, QCheckBox, QFormLayout, QGroupBox, QLabel, QRadioButton, QSpinBox, QVBoxLayout
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QCheckBox,
+    QFormLayout,
+    QGroupBox,
+    QLabel,
+    QRadioButton,
+    QSpinBox,
+    QVBoxLayout,
+)
 
 from lever_desktop import config
 

@@ -40,7 +40,8 @@ def run() -> int:
 def _run_checks() -> str:
     from PySide6.QtCore import qInstallMessageHandler
 
-    import qasync  # noqa: I001 - after PySide6
+    # isort: split
+    import qasync  # after PySide6: it picks the first Qt binding already imported
 
     from lever_desktop.ui.app import create_application
 

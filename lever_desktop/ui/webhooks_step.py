@@ -24,9 +24,9 @@ from PySide6.QtWidgets import (
 )
 
 from lever_desktop import config, secrets
+from lever_desktop import webhook_tokens as tokens
 from lever_desktop.ui.plain import plain_tooltip
 from lever_desktop.ui.tasks import TaskRunner, in_thread
-from lever_desktop import webhook_tokens as tokens
 from lever_desktop.webhooks.setup import SetupReport, connect_account
 
 REPLACE_TEXT = "Replace webhooks missing a token"

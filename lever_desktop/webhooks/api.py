@@ -6,7 +6,8 @@ log redactor here, before anything can print it, and the caller stores it in the
 
 from __future__ import annotations
 
-from typing import Any, AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Mapping
+from typing import Any
 
 from lever_desktop import log as applog
 from lever_desktop.lever import models, paths

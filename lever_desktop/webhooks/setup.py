@@ -20,17 +20,18 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import contextlib
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Callable, Mapping
+from typing import Any
 
 from lever_desktop import config
-from lever_desktop.webhooks import api as webhooks_api
+from lever_desktop import webhook_tokens as tokens
 from lever_desktop.lever.client import LeverClient
 from lever_desktop.lever.errors import AmbiguousWriteError, LeverError, LeverNotFound
 from lever_desktop.lever.models import Webhook
 from lever_desktop.lever.signatures import EVENTS, signature_token_for
 from lever_desktop.lever.urls import check_relay_url
-from lever_desktop import webhook_tokens as tokens
+from lever_desktop.webhooks import api as webhooks_api
 
 RELAY_WEBHOOK_PATH = "/lever/webhooks"  # where the relay takes Lever's deliveries
 WEBHOOK_IDS = "webhook_ids"  # in Settings.extra: event -> the webhook whose token the keychain holds

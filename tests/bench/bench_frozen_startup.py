@@ -44,7 +44,7 @@ def _timed_run(program: list[str], args: list[str], env: dict[str, str]) -> floa
 class Xvfb:
     """A private X server on a free display number."""
 
-    def __enter__(self) -> "Xvfb":
+    def __enter__(self) -> Xvfb:
         read, write = os.pipe()
         self.proc = subprocess.Popen(
             ["Xvfb", "-displayfd", str(write), "-screen", "0", "1280x800x24", "-nolisten", "tcp"],

@@ -229,11 +229,10 @@ def bench_cold_start_and_memory(basedir: Path, runs: int = 3) -> dict:
 
 
 def bench_filter_keystroke(basedir: Path) -> dict:
+    import qasync
     from PySide6.QtCore import Qt
     from PySide6.QtTest import QTest
     from PySide6.QtWidgets import QApplication
-
-    import qasync
 
     from lever_desktop import paths
     from lever_desktop.store.db import Store
@@ -295,10 +294,10 @@ def bench_sync_stall(workdir: Path) -> dict:
     from PySide6.QtWidgets import QApplication
 
     from lever_desktop import config, paths, secrets
+    from lever_desktop.session import open_session
     from lever_desktop.ui.app import settle_memory
     from lever_desktop.ui.crash import ErrorPath
     from lever_desktop.ui.main_controller import MainController
-    from lever_desktop.session import open_session
     from lever_desktop.ui.shell import _import_heavy_modules
     from lever_desktop.ui.tasks import TaskRunner, in_thread
 

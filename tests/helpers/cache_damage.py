@@ -6,13 +6,13 @@ from __future__ import annotations
 
 import asyncio
 import random
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Callable
 
 import sqlalchemy as sa
-from helpers.review_seed import draft_doc, seed
 
+from helpers.review_seed import draft_doc, seed
 from lever_desktop import paths
 from lever_desktop.review import approval, intake
 from lever_desktop.store import Store, integrity, schema

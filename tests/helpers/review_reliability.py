@@ -23,11 +23,20 @@ import sqlite3
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
-from helpers.review_sandbox import Tally, draft_for, fast_client, find_targets, open_slots, prime_cache, tally, template_named
-
+from helpers.review_sandbox import (
+    Tally,
+    draft_for,
+    fast_client,
+    find_targets,
+    open_slots,
+    prime_cache,
+    tally,
+    template_named,
+)
 from lever_desktop import paths
 from lever_desktop.review import approval, intake, queue
 from lever_desktop.review.lifecycle import DraftState

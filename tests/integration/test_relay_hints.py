@@ -72,8 +72,10 @@ async def test_one_captured_delivery_retargeted_many_times_costs_a_few_reads_not
     """Each forged copy named a fresh id, so each was "new work": 300 copies of one captured delivery
     made 300 reads of Lever (sharing the outbox's rate limit) and left 300 tombstones."""
     upstream, relay, sandbox, store, client, poller = _world(relay_factory, sandbox_factory, tmp_path)
-    tombstones = lambda: store.call_sync(
-        lambda c: c.exec_driver_sql("SELECT COUNT(*) FROM tombstones").scalar_one())
+
+    def tombstones() -> int:
+        return store.call_sync(lambda c: c.exec_driver_sql("SELECT COUNT(*) FROM tombstones").scalar_one())
+
     try:
         await SyncEngine(client, store).sync_now()
         deleted = (await store.call(candidate_ids, CandidateFilter()))[0]

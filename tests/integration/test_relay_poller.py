@@ -52,8 +52,9 @@ def stage_change(opp: str, **kw) -> dict:
 
 def deliveries_table(store) -> list[tuple]:
     def q(conn):
-        from lever_desktop.store.schema import webhook_deliveries as w
         import sqlalchemy as sa
+
+        from lever_desktop.store.schema import webhook_deliveries as w
         return [tuple(r) for r in conn.execute(sa.select(w.c.event, w.c.verdict, w.c.reason).order_by(w.c.id))]
     return store.call_sync(q)
 

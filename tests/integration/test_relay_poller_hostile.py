@@ -13,9 +13,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from lever_desktop.lever.urls import check_relay_url
 from lever_desktop.relay import ledger
 from lever_desktop.relay.client import FeedPoller
-from lever_desktop.lever.urls import check_relay_url
 from lever_desktop.relay.feed import RelayError
 from lever_desktop.store import Store
 

@@ -17,7 +17,8 @@ import sys
 import pytest
 from PySide6.QtCore import QTimer, QtMsgType
 
-import qasync  # noqa: I001 - after PySide6
+# isort: split
+import qasync  # after PySide6: it picks the first Qt binding already imported
 
 from lever_desktop.ui.app import collect_on_gui_thread
 from lever_desktop.ui.crash import ErrorPath

@@ -17,7 +17,6 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QToolBut
 from lever_desktop.forms import FeedbackForm, FormField
 from lever_desktop.forms.field import FieldStatus
 from lever_desktop.forms.kinds import describe
-
 from lever_desktop.ui.plain import plain_label
 
 from .editors import editor_for

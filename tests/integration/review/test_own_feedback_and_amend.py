@@ -8,10 +8,9 @@ from __future__ import annotations
 import pytest
 from helpers.review_sandbox import draft_for, prime_cache
 
-from lever_desktop.review import amend, approval, drafts, intake
+from lever_desktop.review import amend, approval, drafts, intake, lists
 from lever_desktop.review.outbox import Outbox
 from lever_desktop.sandbox.faults import parse_spec
-from lever_desktop.review import lists
 
 
 def _outbox(store, client) -> Outbox:

@@ -7,8 +7,8 @@ import os
 import stat
 
 import pytest
-from receiver import Receiver
 from helpers.waiting import wait_until
+from receiver import Receiver
 from sandbox_http import client
 
 from lever_desktop.lever.signatures import verify

@@ -10,8 +10,8 @@ import subprocess
 import sys
 
 import pytest
-from sync_support import cached, consistent, live_ids, set_faults
 from helpers.waiting import wait_until
+from sync_support import cached, consistent, live_ids, set_faults
 
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="SIGKILL")
 

@@ -5,12 +5,11 @@ from __future__ import annotations
 import copy
 
 import pytest
+from helpers.review_seed import TEMPLATE, VALUES, draft_doc, put_template
 
 from lever_desktop.review import approval, drafts, intake, queue
 from lever_desktop.review.approval import ApprovalError
 from lever_desktop.review.lifecycle import DraftState
-
-from helpers.review_seed import TEMPLATE, VALUES, draft_doc, put_template
 
 
 def _codes(flags):

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from lever_desktop.review.lifecycle import ALLOWED, DraftState as S, TransitionError, check_transition
+from lever_desktop.review.lifecycle import ALLOWED, TransitionError, check_transition
+from lever_desktop.review.lifecycle import DraftState as S
 
 
 def test_happy_path():

@@ -22,9 +22,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers.review_seed import NOW, draft_doc, seed
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from helpers.review_seed import NOW, draft_doc, seed
 
 from lever_desktop.lever import errors as le
 from lever_desktop.review import approval, drafts, intake, queue
@@ -135,7 +135,7 @@ async def _one_draft(store, answers: list[tuple[str, int]]) -> None:
     # Each answer costs at most one request, and a lost answer at most one settle window of reads.
     reads_per_window = (SETTLE_WINDOW_MS // SETTLE_MS).bit_length() + 1
     bound = (len(answers) + 1) * (reads_per_window + 2)
-    for flushes in range(1, bound + 1):
+    for _ in range(bound):
         report = await box.flush([draft_id])
         state = (await store.call(drafts.get, draft_id)).state
         if report.paused or state in ("submitted", "needs_attention"):
