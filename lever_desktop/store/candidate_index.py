@@ -87,7 +87,7 @@ class CandidateIndex:
     _last: tuple[str, list[int]] = ("", [])
 
     @classmethod
-    def load(cls, conn: sa.Connection) -> "CandidateIndex":
+    def load(cls, conn: sa.Connection) -> CandidateIndex:
         """Read the whole index in one go (the store's thread is held for all of it: tests, commands)."""
         reader = IndexReader()
         while reader.read_next(conn):

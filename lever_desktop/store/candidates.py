@@ -11,8 +11,9 @@ named tuples, dicts and dataclasses.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, NamedTuple, Sequence
+from typing import Any, NamedTuple
 
 import sqlalchemy as sa
 
