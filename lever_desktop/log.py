@@ -67,7 +67,7 @@ class RedactingFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         try:
             message = record.getMessage()
-        except Exception:  # a broken format string must not lose the record
+        except Exception:  # noqa: BLE001 - a broken format string must not lose the record
             message = f"{record.msg!r} {record.args!r}"
         if record.exc_info and record.exc_info[1] is not None:
             exc_text = "".join(traceback.format_exception(*record.exc_info))
@@ -96,7 +96,7 @@ class QuietWhenFailing:
         if not self._failed_now:
             self._failing = False
 
-    def handleError(self, record: logging.LogRecord) -> None:  # noqa: N802 - logging's name
+    def handleError(self, record: logging.LogRecord) -> None:
         self._failed_now = True
         error = sys.exc_info()[1]
         if not isinstance(error, OSError):  # a bug, not the disk: logging's own report

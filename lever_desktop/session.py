@@ -12,7 +12,7 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from lever_desktop import config
@@ -41,7 +41,7 @@ class Session:
     """What one window or one command works with; ``None`` where it has no account (or no relay)."""
 
     settings: config.Settings
-    store: Store | None
+    store: Store  # closed by ``aclose``; the session is not used after it
     account: config.Account | None = None
     client: LeverClient | None = None
     engine: SyncEngine | None = None
@@ -51,6 +51,7 @@ class Session:
     sandbox: bool = False
     reviewer: str = ""
     offload: Offload = _inline
+    _closed: bool = field(default=False, init=False, repr=False)
 
     async def aclose(self) -> None:
         if self.engine is not None:
@@ -63,9 +64,9 @@ class Session:
         if self.client is not None:
             await self.client.aclose()
             self.client = None
-        if self.store is not None:
+        if not self._closed:
+            self._closed = True
             await self.offload(self.store.close)
-            self.store = None
 
 
 async def open_session(account: config.Account | None, *, settings: config.Settings | None = None,

@@ -11,7 +11,7 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from lever_desktop import paths, secrets  # noqa: E402
+from lever_desktop import paths, secrets
 
 # A logged warning fails the test (helpers/logfail.py); pytester tests that plugin.
 pytest_plugins = ["helpers.logfail", "pytester"]

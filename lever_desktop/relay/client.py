@@ -217,7 +217,7 @@ class FeedPoller:
                 outcome = await self.dispatcher.receive_draft(item.body)
             except DispatchDeferred:
                 raise
-            except Exception:  # a poison draft is set aside with its reason; the ones behind it go on
+            except Exception:  # noqa: BLE001 - a poison draft is set aside with its reason; the ones behind it go on
                 _log.exception("relay item %d: the draft could not be processed", item.seq)
                 records.append(_rejected(item, "unprocessable", now, event="draft"))
                 batch.rejected["unprocessable"] += 1
@@ -237,7 +237,7 @@ class FeedPoller:
         try:
             return deliveries.judge(item.body, item.size, tokens, now, max_age_s=self.max_age_s,
                                     max_skew_s=self.max_skew_s)
-        except Exception:  # judge never raises on bad input; if it does, one item must not stop the feed
+        except Exception:  # noqa: BLE001 - judge never raises on bad input; if it does, one item must not stop the feed
             _log.exception("relay item %d could not be judged", item.seq)
             return deliveries.Verdict(False, "unprocessable", None, None, None)
 
@@ -250,7 +250,7 @@ class FeedPoller:
                 await getattr(self.dispatcher, action.name)(action.target)
             except DispatchDeferred:
                 raise
-            except Exception:
+            except Exception:  # noqa: BLE001 - one failed action must not stop the feed (logged)
                 _log.exception("relay: %s(%s) failed; the periodic sync will catch up", action.name, action.target)
                 batch.failed += 1
 

@@ -120,7 +120,7 @@ class FeedSignal:
             await asyncio.sleep(interval)
             try:
                 seq = await run_in_threadpool(last_seq)
-            except Exception:
+            except Exception:  # noqa: BLE001 - the notifier retries; a database blip must not end it (logged)
                 _log.exception("relay: cannot read the feed's last sequence number")
                 continue
             if seq != last:
@@ -256,7 +256,7 @@ def create_app(config: RelayConfig, *, clock: Callable[[], float] = time.time) -
             await asyncio.sleep(config.purge_interval)
             try:
                 await run_in_threadpool(purge)
-            except Exception:
+            except Exception:  # noqa: BLE001 - the purge retries later (logged)
                 _log.exception("retention purge failed; will retry")
 
     @contextlib.asynccontextmanager
@@ -318,7 +318,7 @@ def create_app(config: RelayConfig, *, clock: Callable[[], float] = time.time) -
     async def healthz(request: Request) -> Response:
         try:
             last = await run_in_threadpool(store.last_seq)
-        except Exception as e:
+        except Exception as e:  # noqa: BLE001 - any database failure is an unhealthy answer
             _log.error("healthz: database unavailable (%s)", type(e).__name__)
             return JSONResponse({"status": "unavailable", "database": store.dialect}, 503)
         return JSONResponse({"status": "ok", "database": store.dialect, "lastSeq": last,
@@ -332,7 +332,7 @@ def create_app(config: RelayConfig, *, clock: Callable[[], float] = time.time) -
                 return _refuse(request, err)
             except ClientDisconnect:
                 return Response(status_code=499)
-            except Exception:
+            except Exception:  # noqa: BLE001 - a 5xx makes Lever retry; nothing is lost (logged)
                 _log.exception("relay: %s %s failed", request.method, request.url.path)
                 # 5xx makes Lever retry the delivery later; nothing is lost.
                 return JSONResponse({"error": "unavailable", "message": "the relay could not store or "

@@ -249,7 +249,7 @@ def _own_feedback_of(conn: Any, rec: drafts.DraftRecord) -> list[own_feedback.Ow
 
 async def _check_lever_for_own_feedback(session: Session, draft_id: str) -> None:
     """Refresh the opportunity's feedback from Lever before approving; offline, the cache decides."""
-    assert session.store is not None and session.engine is not None
+    assert session.engine is not None
     rec = await session.store.call(drafts.get, draft_id)
     if rec is None or rec.state == "amending":
         return
@@ -293,12 +293,12 @@ async def _amend(args: argparse.Namespace) -> int:
         rec = await store.call(drafts.get, args.id)
     if args.cancel:
         _emit(args, {**rec.summary(), "values": rec.current_values()},
-              f"The amendment of draft {args.id} is cancelled; Lever's form is unchanged.")
+              [f"The amendment of draft {args.id} is cancelled; Lever's form is unchanged."])
         return 0
     _emit(args, {**rec.summary(), "values": rec.current_values()},
-          f"Draft {args.id} is reopened for amendment (Lever form {rec.lever_feedback_id}).\n"
-          f"Edit it in the app or with --set FIELD=JSON, then `drafts approve {args.id}` queues the change "
-          "and `submit` sends it.")
+          [f"Draft {args.id} is reopened for amendment (Lever form {rec.lever_feedback_id}).",
+           f"Edit it in the app or with --set FIELD=JSON, then `drafts approve {args.id}` queues the change "
+           "and `submit` sends it."])
     return 0
 
 
@@ -332,7 +332,7 @@ async def _withdraw(args: argparse.Namespace) -> int:
     gone = rec.state == "withdrawn"
     text = ("Deleted from Lever." if gone else
             "Queued: the form is deleted from Lever when it is reachable (`submit` retries).")
-    _emit(args, {**rec.summary(), "confirmed": question, "report": report.to_json() if report else None}, text)
+    _emit(args, {**rec.summary(), "confirmed": question, "report": report.to_json() if report else None}, [text])
     return 0 if gone else EXIT_NOT_DONE
 
 
@@ -386,5 +386,5 @@ async def _remove_duplicate(args: argparse.Namespace) -> int:
             echo(f"lever-desktop: Lever did not delete form {args.feedback}: {e}", file=sys.stderr)
             return EXIT_ERROR
     _emit(args, {"draftId": dup.draft_id, "deletedFeedbackId": dup.feedback_id, "kept": dup.kept_feedback_id},
-          f"Deleted duplicate form {dup.feedback_id} for {dup.candidate} from Lever; form {dup.kept_feedback_id} stays.")
+          [f"Deleted duplicate form {dup.feedback_id} for {dup.candidate} from Lever; form {dup.kept_feedback_id} stays."])
     return 0

@@ -66,5 +66,5 @@ class Background:
             await asyncio.sleep(every)  # the clock's own cadence, not a wait for an effect
             try:
                 self.tick()
-            except Exception:  # one bad tick must not stop the clock
+            except Exception:  # noqa: BLE001 - one bad tick must not stop the clock
                 _log.exception("sandbox clock tick failed")

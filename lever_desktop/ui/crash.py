@@ -99,7 +99,7 @@ class ErrorPath(QObject):
         if path.exists() and path.stat().st_size > 0:
             previous = path.read_text(encoding="utf-8", errors="replace")
             path.replace(path.with_suffix(".previous"))
-        self._fault_file = open(path, "w", encoding="utf-8")  # noqa: SIM115 - must outlive this call
+        self._fault_file = open(path, "w", encoding="utf-8")
         faulthandler.enable(self._fault_file)
         return previous
 

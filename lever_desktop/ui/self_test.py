@@ -67,7 +67,7 @@ async def _checks() -> str:
     try:
         account = config.Account(api_key=sandbox.api_key, base_url=sandbox.base_url)
         async with opened(account, offload=in_thread) as session:  # the app's own session, cache included
-            assert session.engine is not None and session.store is not None
+            assert session.engine is not None
             report = await session.engine.sync_now(full=True)
             if not report.ok:
                 raise RuntimeError(f"sandbox sync failed: {report.error}")

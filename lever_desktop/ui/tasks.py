@@ -115,14 +115,14 @@ class TaskRunner(QObject):
             if on_success is not None and owner_alive:
                 try:
                     on_success(task.result())
-                except Exception as e:  # a bug in the callback: report, do not lose it
+                except Exception as e:  # noqa: BLE001 - a bug in the callback: report, do not lose it
                     self._on_error(e, f"after {name}")
             return
         handled = False
         if on_failure is not None and owner_alive:
             try:
                 handled = bool(on_failure(exc))
-            except Exception as e:
+            except Exception as e:  # noqa: BLE001 - a bug in the failure handler is reported too
                 self._on_error(e, f"while handling the failure of {name}")
         if not handled:
             self._on_error(exc, name)

@@ -24,12 +24,12 @@ from typing import Any
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtWidgets import QApplication, QFormLayout, QLabel, QLineEdit, QWidget  # noqa: E402
+from PySide6.QtWidgets import QApplication, QFormLayout, QLabel, QLineEdit, QWidget
 
-from lever_desktop.forms import FeedbackForm  # noqa: E402
-from lever_desktop.ui.draft_editor import DraftEditor  # noqa: E402
-from lever_desktop.ui.forms import FeedbackFormWidget  # noqa: E402
-from lever_desktop.ui.forms.built_forms import BuiltForms  # noqa: E402
+from lever_desktop.forms import FeedbackForm
+from lever_desktop.ui.draft_editor import DraftEditor
+from lever_desktop.ui.forms import FeedbackFormWidget
+from lever_desktop.ui.forms.built_forms import BuiltForms
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 ROUNDS = 25

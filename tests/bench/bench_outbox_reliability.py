@@ -27,10 +27,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/: the shared review helpers
 
-from helpers import review_reliability  # noqa: E402
+from helpers import review_reliability
 
-from lever_desktop import paths  # noqa: E402
-from lever_desktop.sandbox.server import SandboxServer  # noqa: E402
+from lever_desktop import paths
+from lever_desktop.sandbox.server import SandboxServer
 
 N = int(os.environ.get("BENCH_OUTBOX_N", "1000"))
 STORE_AFTER_S, SETTLE_WINDOW_S = 6.0, 20.0

@@ -31,11 +31,11 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/ for relay_fixtures
 
-from helpers.relay_fixtures import RecordingDispatcher, pg_database, signed_delivery, start_relay  # noqa: E402
+from helpers.relay_fixtures import RecordingDispatcher, pg_database, signed_delivery, start_relay
 
-from lever_desktop import paths, secrets  # noqa: E402
-from lever_desktop.relay.client import FeedPoller  # noqa: E402
-from lever_desktop.store import Store  # noqa: E402
+from lever_desktop import paths, secrets
+from lever_desktop.relay.client import FeedPoller
+from lever_desktop.store import Store
 
 N = 10_000
 CONCURRENCY = 32

@@ -32,7 +32,7 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/ for relay_fixtures
 
-from helpers import relay_fixtures  # noqa: E402
+from helpers import relay_fixtures
 
 SLOW = 400
 POSTS = 60

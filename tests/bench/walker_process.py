@@ -55,7 +55,7 @@ async def walk(base_url: str, api_key: str, page_size: int, fault_at: int, fault
                 if not page.has_next:
                     break
                 query["offset"] = page.next
-        except Exception as e:  # the figure that matters: the walk failed, and how
+        except Exception as e:  # noqa: BLE001 - the figure that matters: the walk failed, and how
             error = f"{type(e).__name__}: {e}"
         stats = lever.stats
         return {"records": records, "requests": stats.requests, "rateLimited": stats.rate_limited,

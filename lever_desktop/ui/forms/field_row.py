@@ -227,13 +227,13 @@ class FieldRow(QFrame):
         if self.revert_button is not None:
             _set_visible(self.revert_button, edited)
 
-    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
+    def keyPressEvent(self, event: QKeyEvent) -> None:
         if self.editor.handle_key(event, self.focusWidget()):
             event.accept()
         else:
             super().keyPressEvent(event)
 
-    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt override
+    def paintEvent(self, event: QPaintEvent) -> None:
         super().paintEvent(event)
         if self.attention:  # a bar in the theme's selection colour: this question needs you
             painter = QPainter(self)

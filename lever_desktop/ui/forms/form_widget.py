@@ -26,8 +26,8 @@ class FeedbackFormWidget(QWidget):
     after construction for the initial state. ``blocking_reasons()`` says why not, per field.
     """
 
-    valuesChanged = Signal()  # noqa: N815 - Qt signal naming
-    approvableChanged = Signal(bool)  # noqa: N815
+    valuesChanged = Signal()
+    approvableChanged = Signal(bool)
 
     def __init__(
         self,

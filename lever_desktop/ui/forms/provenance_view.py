@@ -31,11 +31,11 @@ class _Badge(QToolButton):
         super().__init__(parent)
         self.on_toggle = on_toggle
 
-    def checkStateSet(self) -> None:  # noqa: N802 - Qt override: setChecked()
+    def checkStateSet(self) -> None:
         super().checkStateSet()
         self.on_toggle(self.isChecked())
 
-    def nextCheckState(self) -> None:  # noqa: N802 - Qt override: a click or Space
+    def nextCheckState(self) -> None:
         super().nextCheckState()
         self.on_toggle(self.isChecked())
 

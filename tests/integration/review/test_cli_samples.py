@@ -114,9 +114,14 @@ def test_amend_and_withdraw_from_the_command_line(lever_env, capsys, monkeypatch
     assert "expected FIELD=JSON" in capsys.readouterr().err
     text_field = next(k for k, v in _cli(capsys, "drafts", "show", "sample-every-field-type", "--json")[1]["values"]
                       .items() if isinstance(v, str) and len(v) > 20)
-    code, reopened = _cli(capsys, "drafts", "amend", "sample-every-field-type", "--set",
-                          f'{text_field}="Amended from the terminal."', "--json")
-    assert code == 0 and reopened["state"] == "amending"
+    # Without --json: sentences, one per line (they were once printed one character per line).
+    assert cli.main(["--basedir", str(paths.basedir()), "drafts", "amend", "sample-every-field-type", "--set",
+                     f'{text_field}="Amended from the terminal."']) == 0
+    said = capsys.readouterr().out.splitlines()
+    assert said[0] == f"Draft sample-every-field-type is reopened for amendment (Lever form {fid})."
+    assert said[1].startswith("Edit it in the app or with --set FIELD=JSON") and len(said) == 2
+    reopened = _cli(capsys, "drafts", "show", "sample-every-field-type", "--json")[1]
+    assert reopened["state"] == "amending"
     code, approved = _cli(capsys, "drafts", "approve", "sample-every-field-type", "--json")
     assert code == 0 and approved["request"]["method"] == "PUT" and approved["request"]["path"].endswith(fid)
     [put] = _cli(capsys, "submit", "--dry-run", "--json")[1]["requests"]
@@ -130,8 +135,10 @@ def test_amend_and_withdraw_from_the_command_line(lever_env, capsys, monkeypatch
     err = capsys.readouterr().err
     assert "Delete Ada Lovelace's Every field type feedback, submitted " in err and "--yes" in err
     assert _cli(capsys, "drafts", "show", "sample-every-field-type", "--json")[1]["state"] == "submitted"
-    code, withdrawn = _cli(capsys, "drafts", "withdraw", "sample-every-field-type", "--yes", "--json")
-    assert code == 0 and withdrawn["state"] == "withdrawn" and withdrawn["report"]["withdrawn"] == [withdrawn["draftId"]]
+    assert cli.main(["--basedir", str(paths.basedir()), "drafts", "withdraw", "sample-every-field-type", "--yes"]) == 0
+    assert capsys.readouterr().out.splitlines() == ["Deleted from Lever."]
+    withdrawn = _cli(capsys, "drafts", "show", "sample-every-field-type", "--json")[1]
+    assert withdrawn["state"] == "withdrawn"
     events = [e["event"] for e in _cli(capsys, "drafts", "show", "sample-every-field-type", "--json")[1]["audit"]]
     assert events[-3:] == ["withdraw_requested", "withdraw_sending", "withdrawn"]
 

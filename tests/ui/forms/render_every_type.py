@@ -12,11 +12,11 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtWidgets import QApplication  # noqa: E402
+from PySide6.QtWidgets import QApplication
 
-from lever_desktop.forms import FeedbackForm  # noqa: E402
-from lever_desktop.ui.forms import FeedbackFormWidget  # noqa: E402
-from lever_desktop.ui.theme import dark_palette  # noqa: E402
+from lever_desktop.forms import FeedbackForm
+from lever_desktop.ui.forms import FeedbackFormWidget
+from lever_desktop.ui.theme import dark_palette
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 

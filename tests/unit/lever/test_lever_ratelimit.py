@@ -367,7 +367,7 @@ def test_acquire_works_from_event_loops_in_different_threads(clock):
 
         try:
             sent.extend(asyncio.run(walk()))
-        except BaseException as e:  # pragma: no cover - reported below
+        except BaseException as e:  # noqa: BLE001 - reported below
             errors.append(e)
 
     run_in_threads(in_own_loop, 3)
