@@ -78,10 +78,10 @@ async def open_session(account: config.Account | None, *, settings: config.Setti
     ``relay``: also make the relay poller when a relay is configured, verifying deliveries with
     ``relay_tokens`` (default: the account's webhook signature tokens).
     """
-    settings = settings or await offload(config.Settings.load)
+    chosen: config.Settings = settings or await offload(config.Settings.load)
     store = await offload(Store.open, database_path)  # migrations + backup: never on the GUI thread
-    session = Session(settings=settings, store=store, account=account, sandbox=sandbox, offload=offload,
-                      reviewer=str(settings.extra.get("reviewer_email") or "") or default_reviewer())
+    session = Session(settings=chosen, store=store, account=account, sandbox=sandbox, offload=offload,
+                      reviewer=str(chosen.extra.get("reviewer_email") or "") or default_reviewer())
     if account is None:
         return session
     try:
@@ -100,11 +100,11 @@ def _connect(session: Session, account: config.Account, *, relay: bool, relay_to
     session.client = LeverClient(account.api_key, base_url=account.base_url)
     session.engine = SyncEngine(session.client, store, retention_days=settings.submitted_retention_days)
     session.scheduler = Scheduler(session.engine)
-    outbox_options = {} if settle_window_ms is None else {"settle_window_ms": settle_window_ms}
+    outbox_options: dict[str, Any] = {} if settle_window_ms is None else {"settle_window_ms": settle_window_ms}
     session.outbox = Outbox(store, session.client, session.engine, **outbox_options)
     if relay and account.relay_url and account.relay_token:
         dispatcher = SyncDispatcher(session.engine, store, confidence_threshold=settings.confidence_threshold)
-        poller_options = {} if relay_wait is None else {"wait": relay_wait}
+        poller_options: dict[str, Any] = {} if relay_wait is None else {"wait": relay_wait}
         session.poller = FeedPoller(account.relay_url, account.relay_token, store, dispatcher,
                                     account.webhook_tokens if relay_tokens is None else relay_tokens,
                                     **poller_options)

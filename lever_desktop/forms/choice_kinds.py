@@ -14,8 +14,8 @@ from .kinds import FieldKind, describe
 from .near_miss import as_int, leading_number, match_option
 
 
-class SingleChoiceKind(FieldKind):
-    type_name = "dropdown"
+class _OptionsKind(FieldKind):
+    """Answers taken from the question's options (by their exact text)."""
 
     @property
     def options(self) -> tuple[str, ...]:
@@ -24,6 +24,10 @@ class SingleChoiceKind(FieldKind):
     def _match(self, value: Any) -> str | None:
         ids = tuple(o.option_id for o in self.definition.options)
         return match_option(value, self.options, ids)
+
+
+class SingleChoiceKind(_OptionsKind):
+    type_name = "dropdown"
 
     def validate(self, value: Any) -> str | None:
         if not self.options:
@@ -54,7 +58,7 @@ class ScoreSystemKind(SingleChoiceKind):
     type_name = "score-system"
 
 
-class MultipleSelectKind(SingleChoiceKind):
+class MultipleSelectKind(_OptionsKind):
     """A list of option texts on the wire; a sorted tuple of option positions in the widget."""
 
     type_name = "multiple-select"

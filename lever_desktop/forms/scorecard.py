@@ -71,7 +71,7 @@ class ScorecardKind(FieldKind):
         return tuple(out)
 
     def from_widget(self, widget_value: Any) -> list[dict[str, Any]] | None:
-        rows = list(widget_value or ())
+        rows: list[Row] = list(widget_value or ())
         if all(score is None and not comment.strip() for score, comment in rows):
             return None
         return [{"score": score, "comment": comment} for score, comment in rows]

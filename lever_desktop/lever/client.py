@@ -14,7 +14,7 @@ import base64
 import logging
 from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypedDict
 
 import httpx
 
@@ -27,6 +27,14 @@ from lever_desktop.lever.retry import NOT_SENT_ERRORS, RETRY_STATUSES, TRANSIENT
 from lever_desktop.lever.urls import InsecureURLError, is_lever_host, resolve_base_url, same_origin
 
 _log = logging.getLogger(__name__)
+
+
+class Where(TypedDict):
+    """The request an error is about (the keyword arguments of every ``LeverError``)."""
+
+    method: str
+    path: str
+
 
 DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=10.0)
 MAX_REDIRECTS = 5
@@ -174,7 +182,7 @@ class LeverClient:
         query = _clean_params(params)
         safe = idempotent(method)
         attempts = max(1, self.retry.max_attempts)
-        where = {"method": method, "path": path}
+        where = Where(method=method, path=path)
         attempt = 0  # failed attempts counted against max_attempts (a GET's 429s are not)
         limited: list[float] = []  # when each attempt that met a 429 in a row was sent
         started = self.retry.clock()
@@ -219,7 +227,7 @@ class LeverClient:
 
     def _wait_out_429(
         self, response: httpx.Response, safe: bool, last: bool, limited: list[float], started: float,
-        where: dict[str, str],
+        where: Where,
     ) -> float:
         """How long to wait after a 429; raises when this request gives up on it.
 
@@ -238,7 +246,7 @@ class LeverClient:
         return 0.0 if retry_after is not None else self.retry.limited_backoff(len(limited))
 
     def _wait_or_raise(
-        self, response: httpx.Response, safe: bool, last: bool, attempt: int, where: dict[str, str]
+        self, response: httpx.Response, safe: bool, last: bool, attempt: int, where: Where
     ) -> float:
         """How long to wait before retrying after a failed answer (not 429); raises when no retry is due."""
         status = response.status_code
@@ -251,7 +259,7 @@ class LeverClient:
             raise self._error(response, where)
         return min(retry_after, self.retry.max_retry_after) if retry_after is not None else self.retry.backoff(attempt)
 
-    def _unreadable(self, response: httpx.Response, safe: bool, last: bool, where: dict[str, str]) -> None:
+    def _unreadable(self, response: httpx.Response, safe: bool, last: bool, where: Where) -> None:
         """A 2xx whose body is not JSON: a GET may try again; a write did happen, unseen."""
         if not safe:
             raise errors.AmbiguousWriteError(
@@ -262,7 +270,7 @@ class LeverClient:
                 "Lever sent an unreadable (non-JSON) answer", status=response.status_code, **where
             )
 
-    def _transport_failure(self, e: httpx.HTTPError, safe: bool, where: dict[str, str]) -> errors.LeverError:
+    def _transport_failure(self, e: httpx.HTTPError, safe: bool, where: Where) -> errors.LeverError:
         """The error to raise for a transport failure; raises at once if it must not be retried."""
         if isinstance(e, NOT_SENT_ERRORS):
             return errors.LeverUnavailable(f"Lever could not be reached ({type(e).__name__})", **where)
@@ -306,7 +314,7 @@ class LeverClient:
 
     # -- error mapping ----------------------------------------------------------------------
 
-    def _error(self, response: httpx.Response, where: dict[str, str]) -> errors.LeverError:
+    def _error(self, response: httpx.Response, where: Where) -> errors.LeverError:
         code: str | None = None
         message = ""
         try:

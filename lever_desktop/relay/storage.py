@@ -118,7 +118,9 @@ class FeedStore:
             result = conn.execute(
                 insert(relay_items).values(kind=kind, body=body, received_at=received_at)
             )
-            return int(result.inserted_primary_key[0])
+            key = result.inserted_primary_key
+            assert key is not None  # an INSERT of one row always has one
+            return int(key[0])
 
     def read(self, after: int, limit: int, max_bytes: int | None = None) -> list[FeedItem]:
         """Up to ``limit`` items after ``after``; with ``max_bytes``, only as many as fit in it

@@ -175,7 +175,7 @@ def withdrawal_question(conn: Connection, draft_id: str) -> str:
 def withdraw_tx(conn: Connection, draft_id: str, reviewer: str) -> str:
     """submitted/amending -> withdrawing (the DELETE's durable intent); returns what was confirmed."""
     question = withdrawal_question(conn, draft_id)
-    rec = drafts.get(conn, draft_id)
+    rec = drafts.require(conn, draft_id)
     drafts.transition(conn, draft_id, DraftState.WITHDRAWING, actor=reviewer, event="withdraw_requested",
                       detail={"feedbackId": rec.lever_feedback_id, "confirmed": question})
     conn.execute(update(outbox).where(outbox.c.draft_id == draft_id).values(

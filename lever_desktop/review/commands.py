@@ -290,7 +290,7 @@ async def _amend(args: argparse.Namespace) -> int:
         except amend.ChangeError as e:
             echo(f"lever-desktop: {e}", file=sys.stderr)
             return EXIT_ERROR
-        rec = await store.call(drafts.get, args.id)
+        rec = await store.call(drafts.require, args.id)
     if args.cancel:
         _emit(args, {**rec.summary(), "values": rec.current_values()},
               [f"The amendment of draft {args.id} is cancelled; Lever's form is unchanged."])
@@ -328,7 +328,7 @@ async def _withdraw(args: argparse.Namespace) -> int:
             return EXIT_ERROR
         await amend.withdraw(store, args.id, reviewer=args.reviewer or approval.default_reviewer())
         report = await session.outbox.drain([args.id], deadline_s=60) if session.outbox else None
-        rec = await store.call(drafts.get, args.id)
+        rec = await store.call(drafts.require, args.id)
     gone = rec.state == "withdrawn"
     text = ("Deleted from Lever." if gone else
             "Queued: the form is deleted from Lever when it is reachable (`submit` retries).")

@@ -172,11 +172,12 @@ def parse_draft(doc: Any, field_labels: Mapping[str, str] | None = None) -> Draf
     if nesting_depth(doc) > MAX_DEPTH:  # nothing below may recurse through it (untrusted.MAX_DEPTH)
         raise DraftDocumentError([f"nested more than {MAX_DEPTH} levels deep"], draft_id=draft_id)
     problems = text_problems(doc, field_labels)
+    parsed: DraftDocument | None = None
     try:
         parsed = DraftDocument.model_validate(doc)
     except ValidationError as e:
-        problems += [_describe(err) for err in e.errors(include_url=False)]
-    if problems:
+        problems += [_describe(dict(err)) for err in e.errors(include_url=False)]
+    if problems or parsed is None:
         raise DraftDocumentError(problems, draft_id=draft_id) from None
     return parsed
 

@@ -120,6 +120,14 @@ def get(conn: Connection, draft_id: str) -> DraftRecord | None:
     return _record(row) if row else None
 
 
+def require(conn: Connection, draft_id: str) -> DraftRecord:
+    """A draft that must exist (it was just written in the same flow); LookupError otherwise."""
+    rec = get(conn, draft_id)
+    if rec is None:
+        raise LookupError(f"There is no draft {draft_id} in the local store.")
+    return rec
+
+
 def list_drafts(conn: Connection, states: Iterable[str] | None = None) -> list[DraftRecord]:
     q = select(drafts).order_by(drafts.c.received_at, drafts.c.draft_id)
     if states is not None:

@@ -99,7 +99,7 @@ def claim(conn: Connection, draft_id: str, now: int, settle_until: int | None = 
     if rec is None or rec.state != DraftState.APPROVED:
         return False
     if privacy.withheld(conn, rec.document, rec.opportunity_id, now):  # the candidate was anonymised
-        if drafts.get(conn, draft_id).state == DraftState.APPROVED:  # in flight then, proved not stored since
+        if drafts.require(conn, draft_id).state == DraftState.APPROVED:  # in flight then, proved not stored since
             needs_attention(conn, draft_id, AttentionReason.OPPORTUNITY_ANONYMISED,
                             {"message": privacy.ANONYMISED_MESSAGE})
         return False

@@ -199,7 +199,7 @@ class Activity:
         with st.lock:
             if template_id is None:
                 offerable = st.offerable_templates()
-                template_id = offerable[self._drift_turn % len(offerable)]["id"]
+                template_id = str(offerable[self._drift_turn % len(offerable)]["id"])
                 self._drift_turn += 1
             current = st.templates.get(template_id)
             if current is None or not tpl.is_offerable(current):

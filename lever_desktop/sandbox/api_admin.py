@@ -129,6 +129,7 @@ def _on_opportunity(act: Callable[[Any, int, dict[str, Any]], None]) -> Handler:
     @admin
     async def handler(request: Request) -> Response:
         row = _row(request, request.path_params["id"])
+        assert row is not None  # a path always names an opportunity
         act(_services(request).activity, row, await _obj(request))
         return Response(status_code=204)
     return handler

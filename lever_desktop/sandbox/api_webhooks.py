@@ -47,7 +47,7 @@ async def post_webhook(request: Request) -> JSONResponse:
     parts = urlsplit(url) if isinstance(url, str) else None
     secure = parts is not None and parts.scheme == "https" and bool(parts.hostname)
     local = parts is not None and parts.scheme == "http" and is_loopback(parts.hostname or "")
-    if not (secure or local):
+    if not (secure or local) or not isinstance(url, str):
         raise bad_request("Invalid value for url: webhooks need a public https:// URL")
     configuration = body.get("configuration")
     if configuration is not None and not isinstance(configuration, dict):

@@ -114,10 +114,12 @@ def make_draft(*, rng: random.Random, template: dict[str, Any], opportunity_id: 
         value = sample_value(field, rng, now_ms)
         if value is None:
             continue  # a type the drafter cannot fill: leave it to the reviewer
-        if field["id"] == target and flaw == "missing-required":
+        if flaw is None or field["id"] != target:
+            pass
+        elif flaw == "missing-required":
             flaws.append({"field": field["id"], "kind": flaw})
             continue
-        if field["id"] == target:
+        else:
             value = _flaw(field, flaw, value)
             flaws.append({"field": field["id"], "kind": flaw})
         quotes = rng.sample(lines, 2)

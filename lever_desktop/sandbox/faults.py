@@ -76,7 +76,8 @@ def _rule(kind: str, arg: Any = None, **keys: Any) -> FaultRule:
                          count=int(keys["count"]) if keys.get("count") is not None else None)
     except (TypeError, ValueError) as e:
         raise FaultSpecError(f"fault {kind!r}: {e}") from None
-    keys.pop("method", None), keys.pop("count", None)
+    keys.pop("method", None)
+    keys.pop("count", None)
     if keys:
         raise FaultSpecError(f"fault {kind!r}: unknown keys {sorted(keys)}")
     if not 0 <= rule.rate <= 1:

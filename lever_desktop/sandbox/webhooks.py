@@ -90,7 +90,10 @@ class Dispatcher:
         self._wakeup = asyncio.Event()
         self._client = httpx.AsyncClient(timeout=10.0, follow_redirects=False)
         wakeup = self._wakeup
-        self.state.wake = lambda: loop.call_soon_threadsafe(wakeup.set)
+        def wake() -> None:
+            loop.call_soon_threadsafe(wakeup.set)
+
+        self.state.wake = wake
         self._task = asyncio.create_task(self._run(), name="sandbox-deliveries")
 
     async def stop(self) -> None:

@@ -20,6 +20,7 @@ from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy import event
+from sqlalchemy import exc as sa_exc
 
 from lever_desktop import paths
 from lever_desktop.store import integrity, migrate
@@ -70,6 +71,13 @@ def _plain(result: Any) -> Any:
     return result
 
 
+
+def sqlite_connection(conn: sa.Connection) -> sqlite3.Connection:
+    """The sqlite3 connection under ``conn``, for the PRAGMAs SQLAlchemy would wrap in a transaction."""
+    raw = conn.connection.driver_connection
+    assert isinstance(raw, sqlite3.Connection)
+    return raw
+
 class Store:
     """Open with ``Store.open()``; close with ``close()`` (or use it as a context manager)."""
 
@@ -106,7 +114,7 @@ class Store:
             store._executor.submit(store._start, True).result()
         except BaseException as e:
             store.close()
-            if isinstance(e, sa.exc.DatabaseError | sqlite3.DatabaseError):
+            if isinstance(e, sa_exc.DatabaseError | sqlite3.DatabaseError):
                 raise _open_error(db_path, e) from None
             raise
         if store.integrity.complete and not created:  # only a cache known whole replaces the last backup
@@ -148,7 +156,7 @@ class Store:
             if os.name == "posix" and side.exists():
                 side.chmod(0o600)
         if check:
-            self.integrity = integrity.quick_check(self._conn.connection.driver_connection)
+            self.integrity = integrity.quick_check(sqlite_connection(self._conn))
             if self.integrity.problems:
                 _log.error("cache %s failed its integrity check: %s", self.path, "; ".join(self.integrity.problems))
                 raise integrity.damaged(self.path, "its integrity check failed")
@@ -164,7 +172,7 @@ class Store:
             self.backup_path = migrate.backup(self.path, f"pre-{head}-from-{current}")
         # Table rebuilds (batch mode) must not cascade deletes: the documented SQLite
         # procedure switches foreign keys off, then checks them before committing.
-        raw = conn.connection.driver_connection  # PRAGMA foreign_keys is a no-op inside a transaction
+        raw = sqlite_connection(conn)  # PRAGMA foreign_keys is a no-op inside a transaction
         raw.execute("PRAGMA foreign_keys=OFF")
         try:
             with conn.begin():
@@ -184,7 +192,7 @@ class Store:
         try:
             with self._conn.begin():
                 return _plain(fn(self._conn, *args))
-        except sa.exc.DatabaseError as e:
+        except sa_exc.DatabaseError as e:
             if not integrity.is_damage(e):
                 raise
             # Damage the time-boxed check at open did not reach: one line, not the SQL.
@@ -225,7 +233,7 @@ class Store:
         if self._conn is None:
             raise StoreError("the cache is closed")
         # On the driver connection: a checkpoint cannot run inside the transaction SQLAlchemy would open.
-        self._conn.connection.driver_connection.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+        sqlite_connection(self._conn).execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
 
     def close(self) -> None:
         """Finish queued work, close the connection (checkpointing the WAL) and the thread."""

@@ -29,12 +29,14 @@ from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy import exc as sa_exc
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from lever_desktop.config import DEFAULT_RETENTION_DAYS
 from lever_desktop.review import drafts
 from lever_desktop.review.lifecycle import AttentionReason, DraftState
 from lever_desktop.store import schema
+from lever_desktop.store.db import sqlite_connection
 from lever_desktop.store.review_schema import draft_audit, outbox
 from lever_desktop.store.review_schema import drafts as drafts_t
 
@@ -168,8 +170,8 @@ def _scrub_backup(path: Path, head: str | None, anonymised: list[str], now: int,
         if not ids and not purged:
             return f"{path.name} holds nothing purged"
         with engine.connect() as backup:  # rewrite the file: no page of the old text is left anywhere
-            backup.connection.driver_connection.execute("VACUUM")
-    except (ValueError, sa.exc.SQLAlchemyError, OSError) as e:
+            sqlite_connection(backup).execute("VACUUM")
+    except (ValueError, sa_exc.SQLAlchemyError, OSError) as e:
         engine.dispose()
         # It holds text Lever asked us to forget and cannot be cleaned: a backup is not worth that.
         path.unlink(missing_ok=True)

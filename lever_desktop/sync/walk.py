@@ -150,6 +150,7 @@ class Walk:
                 self.progress(done, max(self.total, done) if self.total else None)
                 if last:
                     previous, pending = pending, None
+                    assert previous is not None  # set just above
                     self.stored += await previous
                     return
                 seen.add(page.next)
