@@ -13,7 +13,6 @@ import asyncio
 import base64
 import logging
 from collections.abc import AsyncIterator, Mapping
-from dataclasses import dataclass
 from typing import Any, TypedDict
 
 import httpx
@@ -21,6 +20,7 @@ import httpx
 from lever_desktop import __version__
 from lever_desktop import log as applog
 from lever_desktop.lever import errors
+from lever_desktop.lever.api import ClientStats
 from lever_desktop.lever.envelope import Page, unwrap
 from lever_desktop.lever.ratelimit import RateLimiter, Sleep, client_rate, shared_limiter
 from lever_desktop.lever.retry import NOT_SENT_ERRORS, RETRY_STATUSES, TRANSIENT_ERRORS, RetryPolicy, idempotent
@@ -41,15 +41,6 @@ MAX_REDIRECTS = 5
 REDIRECT_STATUSES = frozenset({301, 307, 308})  # permanent/method-preserving: safe to repeat as is
 
 Params = Mapping[str, Any]
-
-
-@dataclass
-class ClientStats:
-    """Counters the sync summary and the benchmarks read."""
-
-    requests: int = 0  # requests that reached the server (retries and redirects included)
-    rate_limited: int = 0  # 429 answers
-    retries: int = 0
 
 
 class _Credential:

@@ -33,6 +33,7 @@ from lever_desktop.review.approval import Approval, ApprovalError, checked_value
 from lever_desktop.review.authors import Author
 from lever_desktop.review.lifecycle import CHANGES, AttentionReason, DraftState
 from lever_desktop.review.own_feedback import day_month
+from lever_desktop.store import Store
 from lever_desktop.store.review_schema import drafts as drafts_t
 from lever_desktop.store.review_schema import outbox
 
@@ -101,7 +102,7 @@ def reopen_tx(conn: Connection, draft_id: str, reviewer: str, values: dict[str, 
         drafts.update_fields(conn, draft_id, values_json=drafts.dumps(current))
 
 
-async def reopen(store: Any, draft_id: str, *, reviewer: str, values: dict[str, Any] | None = None) -> None:
+async def reopen(store: Store, draft_id: str, *, reviewer: str, values: dict[str, Any] | None = None) -> None:
     """Reopen a submitted draft for amendment (raises ChangeError)."""
     await store.call(reopen_tx, draft_id, reviewer, values)
 
@@ -114,7 +115,7 @@ def cancel_tx(conn: Connection, draft_id: str, reviewer: str) -> None:
                       values_json=drafts.dumps(_sent_values(row)))
 
 
-async def cancel(store: Any, draft_id: str, *, reviewer: str) -> None:
+async def cancel(store: Store, draft_id: str, *, reviewer: str) -> None:
     """Give up an amendment not yet approved (raises ChangeError)."""
     await store.call(cancel_tx, draft_id, reviewer)
 
@@ -183,7 +184,7 @@ def withdraw_tx(conn: Connection, draft_id: str, reviewer: str) -> str:
     return question
 
 
-async def withdraw(store: Any, draft_id: str, *, reviewer: str) -> str:
+async def withdraw(store: Store, draft_id: str, *, reviewer: str) -> str:
     """Queue the DELETE of a submitted form, after the person confirmed ``withdrawal_question``."""
     return await store.call(withdraw_tx, draft_id, reviewer)
 

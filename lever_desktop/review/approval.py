@@ -19,7 +19,7 @@ from lever_desktop.review import cache_view, drafts, own_feedback
 from lever_desktop.review.authors import Author, AuthorUnresolved, ServiceAccountNotConfirmed
 from lever_desktop.review.lifecycle import ATTENTION_WORDS, REVIEWABLE, AttentionReason, DraftState
 from lever_desktop.review.validation import check_values
-from lever_desktop.store import privacy
+from lever_desktop.store import Store, privacy
 from lever_desktop.store.review_schema import outbox
 
 
@@ -175,7 +175,7 @@ def _approve_tx(conn: Connection, draft_id: str, opts: dict[str, Any]) -> Approv
 
 
 async def approve(
-    store: Any,
+    store: Store,
     draft_id: str,
     *,
     reviewer: str | None = None,

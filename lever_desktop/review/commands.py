@@ -379,6 +379,7 @@ async def _remove_duplicate(args: argparse.Namespace) -> int:
             return EXIT_ERROR
         if not _confirmed(args, dup.question(), "Nothing deleted.", sys.stdout):
             return EXIT_ERROR
+        assert session.client is not None  # a "required" session is connected
         try:
             await duplicates.remove(store, session.client, args.id, args.feedback,
                                     actor=args.reviewer or approval.default_reviewer())

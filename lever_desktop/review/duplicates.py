@@ -18,8 +18,10 @@ from sqlalchemy import Connection
 
 from lever_desktop.lever import errors as le
 from lever_desktop.lever import paths
+from lever_desktop.lever.api import LeverAPI
 from lever_desktop.review import cache_view, drafts, queue
 from lever_desktop.review.lifecycle import DraftState
+from lever_desktop.store import Store
 
 
 class DuplicateError(Exception):
@@ -64,7 +66,7 @@ def find(conn: Connection, draft_id: str, feedback_id: str) -> Duplicate:
                      (opp or {}).get("name") or f"candidate {rec.opportunity_id}", str(tpl))
 
 
-async def remove(store: Any, client: Any, draft_id: str, feedback_id: str, *, actor: str) -> Duplicate:
+async def remove(store: Store, client: LeverAPI, draft_id: str, feedback_id: str, *, actor: str) -> Duplicate:
     """DELETE the extra form in Lever (as its author) and record who removed it."""
     dup = await store.call(find, draft_id, feedback_id)
     detail: dict[str, Any] = {"keptFeedbackId": dup.kept_feedback_id}

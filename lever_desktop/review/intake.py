@@ -18,7 +18,9 @@ from lever_desktop.review import cache_view, drafts
 from lever_desktop.review.authors import AuthorUnresolved, resolve_author
 from lever_desktop.review.document import DraftDocument, DraftDocumentError, parse_draft
 from lever_desktop.review.lifecycle import DraftState
+from lever_desktop.review.refresher import CacheRefresher
 from lever_desktop.review.validation import check_values
+from lever_desktop.store import Store
 
 _log = logging.getLogger(__name__)
 DEFAULT_CONFIDENCE_THRESHOLD = 0.6
@@ -66,7 +68,7 @@ def _missing(links: _Links, d: DraftDocument) -> tuple[bool, bool]:
     return need_opportunity, links.template is None
 
 
-async def _refresh(engine: Any, d: DraftDocument, opportunity: bool, template: bool) -> None:
+async def _refresh(engine: CacheRefresher, d: DraftDocument, opportunity: bool, template: bool) -> None:
     """Targeted refresh of what the cache lacks; failures (offline, 404) only leave flags."""
     if getattr(engine, "state", None) == "offline":  # known unreachable: don't stall intake on retries
         return
@@ -120,11 +122,11 @@ def assess(d: DraftDocument, links: _Links, threshold: float) -> tuple[list[dict
 
 
 async def receive_draft(
-    store: Any,
+    store: Store,
     doc: Any,
     source: str = "file",
     *,
-    engine: Any = None,
+    engine: CacheRefresher | None = None,
     confidence_threshold: float = DEFAULT_CONFIDENCE_THRESHOLD,
 ) -> IntakeResult:
     """Validate, de-duplicate, link and store one document; never raises for bad input."""
@@ -176,7 +178,7 @@ def _insert_once(conn: Any, row: dict[str, Any], detail: dict[str, Any]) -> bool
     return True
 
 
-async def relink(store: Any, draft_id: str, *, engine: Any = None, threshold: float = DEFAULT_CONFIDENCE_THRESHOLD) -> list[dict[str, Any]]:
+async def relink(store: Store, draft_id: str, *, engine: CacheRefresher | None = None, threshold: float = DEFAULT_CONFIDENCE_THRESHOLD) -> list[dict[str, Any]]:
     """Re-assess a stored draft against the cache as it is now (after a sync); returns the flags."""
     rec = await store.call(drafts.get, draft_id)
     if rec is None:
@@ -187,12 +189,11 @@ async def relink(store: Any, draft_id: str, *, engine: Any = None, threshold: fl
     links = await store.call(_read_links, d)
     flags, panel_id = assess(d, links, threshold)
     tpl = links.template
-    await store.call(
-        drafts.update_fields,
-        draft_id,
-        flags_json=drafts.dumps(flags),
-        panel_id=panel_id,
-        template_version=tpl[0] if tpl else rec.template_version,
-        template_json=drafts.dumps(tpl[1]) if tpl else (drafts.dumps(rec.template) if rec.template else None),
-    )
+    changes = {
+        "flags_json": drafts.dumps(flags),
+        "panel_id": panel_id,
+        "template_version": tpl[0] if tpl else rec.template_version,
+        "template_json": drafts.dumps(tpl[1]) if tpl else (drafts.dumps(rec.template) if rec.template else None),
+    }
+    await store.call(lambda conn: drafts.update_fields(conn, draft_id, **changes))  # call() passes no keywords
     return flags

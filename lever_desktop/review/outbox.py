@@ -60,13 +60,16 @@ from typing import Any
 
 from lever_desktop.lever import errors as le
 from lever_desktop.lever import models, paths
+from lever_desktop.lever.api import LeverAPI
 from lever_desktop.lever.models import Feedback
 from lever_desktop.observers import Listeners
 from lever_desktop.review import amend, cache_view, own_feedback, queue, reconcile
 from lever_desktop.review.drafts import dumps, now_ms
 from lever_desktop.review.flush_lock import FlushLock
 from lever_desktop.review.lifecycle import ATTENTION_WORDS, AttentionReason, DraftState
+from lever_desktop.review.refresher import CacheRefresher
 from lever_desktop.review.validation import check_values, hold_if_unsendable
+from lever_desktop.store import Store
 
 _log = logging.getLogger(__name__)
 LIVE = (DraftState.APPROVED, DraftState.SUBMITTING)
@@ -113,7 +116,7 @@ class OutboxPaused(Exception):
 
 
 class Outbox:
-    def __init__(self, store: Any, client: Any, engine: Any = None, *, clock: Callable[[], int] = now_ms,
+    def __init__(self, store: Store, client: LeverAPI, engine: CacheRefresher | None = None, *, clock: Callable[[], int] = now_ms,
                  backoff_base_ms: int = 1_000, backoff_cap_ms: int = 300_000,
                  rng: Callable[[], float] = random.random, lock_timeout: float = 30.0,
                  settle_ms: int = SETTLE_MS, settle_window_ms: int = SETTLE_WINDOW_MS) -> None:

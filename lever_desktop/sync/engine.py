@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from lever_desktop.lever import errors, paths
+from lever_desktop.lever.api import LeverReads
 from lever_desktop.store import Store, cache, privacy
 from lever_desktop.store.records import TemplateRecord
 from lever_desktop.sync import walk
@@ -29,7 +30,7 @@ TEMPLATE_RETENTION_DAYS = 30  # superseded template versions no draft refers to,
 
 
 class SyncEngine:
-    def __init__(self, client: Any, store: Store, *, clock: Clock | None = None, overlap_ms: int = OVERLAP_MS,
+    def __init__(self, client: LeverReads, store: Store, *, clock: Clock | None = None, overlap_ms: int = OVERLAP_MS,
                  resources: Sequence[walk.Resource] = walk.RESOURCES,
                  retention_days: int = privacy.DEFAULT_RETENTION_DAYS) -> None:  # fmt: skip
         self.client = client

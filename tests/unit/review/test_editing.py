@@ -77,3 +77,13 @@ async def test_a_draft_in_flight_cannot_be_discarded(store):
     with pytest.raises(editing.DiscardError, match="^Draft d-1 is submitting; it cannot become discarded"):
         await store.call(editing.discard, "d-1", "ana")
     assert (await store.call(drafts.get, "d-1")).state == DraftState.SUBMITTING
+
+
+async def test_relink_reassesses_a_stored_draft_against_the_cache_and_stores_its_flags(store):
+    await intake.receive_draft(store, draft_doc(), source="file")
+    received = await store.call(drafts.get, "d-1")
+    stale = [{"code": "stale", "message": "a flag from before the last sync"}]
+    await store.call(lambda conn: drafts.update_fields(conn, "d-1", flags_json=drafts.dumps(stale)))
+    flags = await intake.relink(store, "d-1")
+    relinked = await store.call(drafts.get, "d-1")
+    assert relinked.flags == flags == received.flags and relinked.panel_id == received.panel_id
