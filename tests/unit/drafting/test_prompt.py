@@ -15,7 +15,7 @@ TRANSCRIPT = Transcript((Line(1000, "Jane", "Welcome, Grace."),
                          Line(5000, "Grace Hopper", "Thanks! Hopper's the name, Grace Hopper; I built compilers."),
                          Line(9000, "Jane", "Graceful answer, Mr. Hopperman.")))
 CONTEXT = prompt.Context(candidate="Grace Hopper", headline="Compilers at Grace Hopper Labs", postings=("Backend Engineer",),
-                         interview="Onsite", interview_at=1767225600000, interviewer="Jane Doe",
+                         interview="Onsite with Grace Hopper", interview_at=1767225600000, interviewer="Jane Doe",
                          template_name="Every field type", names=prompt.names_of("Grace Hopper"))
 
 
@@ -41,6 +41,7 @@ def test_anonymize_replaces_the_candidates_names_in_everything_sent():
     assert sent.lines[2].text == "Graceful answer, Mr. Hopperman."  # other words that merely start alike stay
     assert "Candidate: the candidate" in request.user
     assert "Candidate's headline: Compilers at the candidate Labs" in request.user
+    assert "Interview: Onsite with the candidate" in request.user  # Lever's interview subjects name the candidate
 
 
 def test_problems_of_the_last_answer_are_told_to_the_model():
