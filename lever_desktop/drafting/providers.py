@@ -224,11 +224,15 @@ async def ask(provider: Provider, request: Request) -> Answer:
         await client.close()
 
 
-def _anthropic_answer(response: Any, provider: Provider) -> Answer:
+def _metered(response: Any, provider: Provider, tokens_in: str, tokens_out: str) -> Answer:
+    """An answer with the model that gave it and the tokens it counted (named per API)."""
     usage = getattr(response, "usage", None)
-    answer = Answer(model=getattr(response, "model", None) or provider.model,
-                    input_tokens=getattr(usage, "input_tokens", 0) or 0,
-                    output_tokens=getattr(usage, "output_tokens", 0) or 0)
+    return Answer(model=getattr(response, "model", None) or provider.model,
+                  input_tokens=getattr(usage, tokens_in, 0) or 0, output_tokens=getattr(usage, tokens_out, 0) or 0)
+
+
+def _anthropic_answer(response: Any, provider: Provider) -> Answer:
+    answer = _metered(response, provider, "input_tokens", "output_tokens")
     blocks = list(getattr(response, "content", None) or [])
     said = " ".join(getattr(b, "text", "") or "" for b in blocks if getattr(b, "type", "") == "text").strip()
     if getattr(response, "stop_reason", None) == "refusal":
@@ -240,10 +244,7 @@ def _anthropic_answer(response: Any, provider: Provider) -> Answer:
 
 
 def _openai_answer(response: Any, provider: Provider) -> Answer:
-    usage = getattr(response, "usage", None)
-    answer = Answer(model=getattr(response, "model", None) or provider.model,
-                    input_tokens=getattr(usage, "prompt_tokens", 0) or 0,
-                    output_tokens=getattr(usage, "completion_tokens", 0) or 0)
+    answer = _metered(response, provider, "prompt_tokens", "completion_tokens")
     choices = list(getattr(response, "choices", None) or [])
     if not choices:
         return replace(answer, problem="The model sent an empty answer.")
