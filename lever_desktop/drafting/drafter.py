@@ -62,7 +62,7 @@ async def draft_interview(session: Any, *, opportunity_id: str, interview_id: st
     """Ask the provider for a draft and hand it to intake. A provider's fault (rate limit, timeout,
     refusal, an unusable answer twice) is an outcome without a draft, whose ``problems`` say what
     happened; DraftingError when nothing could be sent at all."""
-    provider = provider or provider_from_settings(session.settings)
+    provider = provider or await _configured(session)
     plan = await _plan(session, opportunity_id, interview_id, template_id)
     outcome = DraftOutcome(None, provider=provider.kind, model=provider.model)
     request, sent = prompt.build(plan.template, transcript, plan.context, anonymize=anonymize)
@@ -100,10 +100,18 @@ async def preview_request(session: Any, *, opportunity_id: str, interview_id: st
                           provider: Provider | None = None) -> str:
     """The exact request ``draft_interview`` would send first, as JSON text ("Show what will be
     sent"; ``drafts create --dry-run``). Sends nothing."""
-    provider = provider or provider_from_settings(session.settings)
+    provider = provider or await _configured(session)
     plan = await _plan(session, opportunity_id, interview_id, template_id)
     request, _ = prompt.build(plan.template, transcript, plan.context, anonymize=anonymize)
     return preview(provider, request)
+
+
+async def _configured(session: Any) -> Provider:
+    """The configured provider, read off the event loop: the keychain may take seconds to answer."""
+    offload = getattr(session, "offload", None)
+    if offload is None:
+        return provider_from_settings(session.settings)
+    return await offload(provider_from_settings, session.settings)
 
 
 def _count(outcome: DraftOutcome, answer: Answer) -> Answer:

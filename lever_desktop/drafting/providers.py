@@ -124,7 +124,8 @@ def provider_from_settings(settings: Any, env: Mapping[str, str] | None = None) 
         api_key = env.get("AZURE_OPENAI_API_KEY")
     if kind in KEY_ENV:
         api_key = api_key or env.get(KEY_ENV[kind]) or _keychain(KEY_NAMES[kind])
-    log.register_secret(api_key)
+    for secret in (api_key, env.get("AWS_SECRET_ACCESS_KEY"), env.get("AWS_SESSION_TOKEN")):
+        log.register_secret(secret)  # whatever reads them, the logs never show them
     region = env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or extra.get("drafter_region")
     azure = kind == "openai" and bool(azure_endpoint or (base_url and _is_azure(base_url)))
     return Provider(kind, str(model), base_url, api_key, region if kind == "bedrock" else None, azure)  # type: ignore[arg-type]

@@ -150,3 +150,35 @@ async def test_anonymize_sends_no_candidate_name_and_verifies_against_what_was_s
     assert outcome.draft_id and outcome.evidence_dropped == 0
     body = requests(sandbox_model)[0]
     assert "Grace" not in str(body) and "] the candidate: I designed the billing pipeline" in user_message(body)
+
+
+async def test_bedrock_goes_through_the_bedrock_sdk_signed_with_aws_credentials(session, transcript_file, sandbox_model,
+                                                                                 monkeypatch, tmp_path):
+    # The sandbox model speaks the Anthropic and OpenAI APIs, not Bedrock's: its 404 for Bedrock's
+    # /model/{id}/invoke shows the request went out through AsyncAnthropicBedrock, signed, to the address given.
+    for var, value in {"AWS_ACCESS_KEY_ID": "AKIDEXAMPLE", "AWS_SECRET_ACCESS_KEY": "wJalrXUtnFEMI/K7MDENG",
+                       "AWS_CONFIG_FILE": str(tmp_path / "none"), "AWS_SHARED_CREDENTIALS_FILE": str(tmp_path / "none"),
+                       "AWS_EC2_METADATA_DISABLED": "true"}.items():  # never the instance metadata service
+        monkeypatch.setenv(var, value)
+    bedrock = Provider("bedrock", "anthropic.claude-test", base_url=sandbox_model.root_url, region="eu-west-1",
+                       max_retries=0)
+    outcome = await draft(session, transcript_file, bedrock)
+    assert outcome.draft_id is None
+    assert outcome.problems == ["Claude on Amazon Bedrock at 127.0.0.1 does not know the model 'anthropic.claude-test'; "
+                                "set another in Settings or LEVER_DRAFTER_MODEL."]
+    assert "wJalrXUtnFEMI" not in outcome.problems[0]
+
+
+async def test_the_configured_provider_uses_the_keychain_key_and_the_environment_overrides_it(
+        session, transcript_file, sandbox_model_factory, monkeypatch):
+    from lever_desktop import secrets
+
+    model = sandbox_model_factory(api_key="sk-ant-from-keychain")  # refuses any other key
+    secrets.set_secret(secrets.ANTHROPIC_API_KEY, "sk-ant-from-keychain")
+    monkeypatch.setenv("ANTHROPIC_BASE_URL", model.anthropic_base_url)
+    outcome = await draft(session, transcript_file, None)
+    assert outcome.draft_id and (outcome.provider, outcome.model) == ("anthropic", "claude-sonnet-4-5")
+    monkeypatch.setenv("ANTHROPIC_API_KEY", "sk-ant-stale-env-key")
+    outcome = await draft(session, transcript_file, None)
+    assert outcome.draft_id is None and "rejected the API key" in outcome.problems[0]
+    assert "sk-ant" not in outcome.problems[0]
