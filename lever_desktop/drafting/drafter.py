@@ -10,19 +10,28 @@ get the same one-click fixes and flags. The document records the provider, model
 
 from __future__ import annotations
 
+import logging
 import time
 import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
 from lever_desktop.drafting import evidence, prompt
-from lever_desktop.drafting.providers import Answer, Provider, ProviderError, ask, preview, provider_from_settings
+from lever_desktop.drafting.providers import (
+    Answer,
+    Provider,
+    ProviderError,
+    ask,
+    preview,
+    provider_from_settings,
+)
 from lever_desktop.drafting.transcript import Transcript
 from lever_desktop.review import cache_view, intake
 from lever_desktop.review.document import SCHEMA
 from lever_desktop.review.validation import check_values
 from lever_desktop.store import queries
 
+_log = logging.getLogger(__name__)
 SOURCE = "ai"  # the draft's source in review, beside "relay" and "file"
 
 
@@ -175,8 +184,8 @@ async def _plan(session: Any, opportunity_id: str, interview_id: str | None, tem
             await engine.refresh_opportunity(opportunity_id)
             if template_id:
                 await engine.ensure_template(template_id)
-        except Exception:  # noqa: BLE001 - offline or not found: the message below says what is missing
-            pass
+        except Exception as e:  # noqa: BLE001 - offline or not found: the message below says what is missing
+            _log.info("refreshing opportunity %s for drafting failed: %s", opportunity_id, e)
         plan = await store.call(_read_plan, opportunity_id, interview_id, template_id, session.reviewer)
     if isinstance(plan, str):
         raise DraftingError(plan)

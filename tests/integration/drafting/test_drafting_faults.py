@@ -106,8 +106,8 @@ async def test_a_refusal_is_said_and_not_asked_again(session, transcript_file, p
     sandbox_model.set_faults("refusal")
     outcome = await draft(session, transcript_file, provider)
     assert outcome.draft_id is None
-    assert outcome.problems == ["The model declined to draft this feedback: “I can't help with drafting feedback "
-                                "from this conversation.”"]
+    assert outcome.problems == [("The model declined to draft this feedback: “I can't help with drafting feedback "
+                                 "from this conversation.”")]
     assert len(requests(sandbox_model)) == 1 and await session.store.call(_ids) == []
 
 
@@ -164,8 +164,8 @@ async def test_bedrock_goes_through_the_bedrock_sdk_signed_with_aws_credentials(
                        max_retries=0)
     outcome = await draft(session, transcript_file, bedrock)
     assert outcome.draft_id is None
-    assert outcome.problems == ["Claude on Amazon Bedrock at 127.0.0.1 does not know the model 'anthropic.claude-test'; "
-                                "set another in Settings or LEVER_DRAFTER_MODEL."]
+    assert outcome.problems == [("Claude on Amazon Bedrock at 127.0.0.1 does not know the model 'anthropic.claude-test'; "
+                                 "set another in Settings or LEVER_DRAFTER_MODEL.")]
     assert "wJalrXUtnFEMI" not in outcome.problems[0]
 
 

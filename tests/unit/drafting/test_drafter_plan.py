@@ -9,7 +9,11 @@ import pytest
 from review_seed import TEMPLATE, put_template
 
 from lever_desktop import config
-from lever_desktop.drafting.drafter import DraftingError, draft_interview, preview_request
+from lever_desktop.drafting.drafter import (
+    DraftingError,
+    draft_interview,
+    preview_request,
+)
 from lever_desktop.drafting.providers import Provider
 from lever_desktop.drafting.transcript import Line, Transcript
 from lever_desktop.session import Session
