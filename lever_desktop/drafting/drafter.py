@@ -90,7 +90,7 @@ async def draft_interview(session: Any, *, opportunity_id: str, interview_id: st
     if answer.refused or answer.problem or answer.fields is None:
         outcome.problems = [answer.problem or "The model sent an empty answer."]
         return outcome
-    fields = [_tidy(f) for f in answer.fields if isinstance(f, dict)]
+    fields = _tidy(answer.fields)
     check = evidence.verify(fields, sent)
     outcome.evidence_kept, outcome.evidence_dropped = check.kept, check.dropped
     doc = _document(plan, opportunity_id, interview_id, fields, provider, outcome, transcript)
@@ -139,16 +139,26 @@ def _problems(template: dict[str, Any], answer: Answer) -> list[str]:
     labels = {str(f.get("id")): str(f.get("text") or "") for f in template.get("fields") or [] if isinstance(f, dict)}
     out = [f"{e['fieldId']} ({labels.get(e['fieldId'], '')}): {e['message']}" for e in check.errors]
     out += [f"{fid} is not a question of this form" for fid in check.unknown_fields]
+    ids = [f.get("id") for f in answer.fields or [] if isinstance(f, dict)]
+    out += [f"{fid} is answered {ids.count(fid)} times; answer each question once"
+            for fid in dict.fromkeys(i for i in ids if ids.count(i) > 1)]
     return out
 
 
-def _tidy(f: dict[str, Any]) -> dict[str, Any]:
-    """draft@1 takes confidence as a number 0-1: a model's 1 is 1.0 (intake is strict on types)."""
-    f = dict(f)
-    c = f.get("confidence")
-    if isinstance(c, int) and not isinstance(c, bool):
-        f["confidence"] = float(c)
-    return f
+def _tidy(answers: list[Any]) -> list[dict[str, Any]]:
+    """The answers as draft@1 takes them: one per question (a second answer to the same question is
+    dropped, the first kept: intake would refuse the whole draft), and confidence a number 0-1
+    (a model's 1 is 1.0: intake is strict on types)."""
+    out: dict[str, dict[str, Any]] = {}
+    for f in answers:
+        if not isinstance(f, dict) or not isinstance(f.get("id"), str) or f["id"] in out:
+            continue
+        f = dict(f)
+        c = f.get("confidence")
+        if isinstance(c, int) and not isinstance(c, bool):
+            f["confidence"] = float(c)
+        out[f["id"]] = f
+    return list(out.values())
 
 
 def _document(plan: Plan, opportunity_id: str, interview_id: str | None, fields: list[dict[str, Any]],
