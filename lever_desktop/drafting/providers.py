@@ -309,7 +309,7 @@ def _fault(e: Exception, provider: Provider) -> Exception:
         return e
     name, who = type(e).__name__, f"{provider.label} at {provider.host}"
     status = getattr(e, "status_code", None)
-    tries = f" (tried {provider.max_retries + 1} times)"
+    tries = f" (tried {provider.max_retries + 1} times)" if provider.max_retries else ""
     if name == "APITimeoutError":
         return ProviderError(f"{who} did not answer within {provider.timeout:g} s{tries}; try again, or try another "
                              "provider.", retry_later=True)

@@ -152,20 +152,21 @@ async def test_anonymize_sends_no_candidate_name_and_verifies_against_what_was_s
     assert "Grace" not in str(body) and "] the candidate: I designed the billing pipeline" in user_message(body)
 
 
-async def test_bedrock_goes_through_the_bedrock_sdk_signed_with_aws_credentials(session, transcript_file, sandbox_model,
-                                                                                 monkeypatch, tmp_path):
-    # The sandbox model speaks the Anthropic and OpenAI APIs, not Bedrock's: its 404 for Bedrock's
-    # /model/{id}/invoke shows the request went out through AsyncAnthropicBedrock, signed, to the address given.
+async def test_claude_on_bedrock_through_its_sdk_signed_with_aws_credentials(session, transcript_file, sandbox_model,
+                                                                              monkeypatch, tmp_path):
     for var, value in {"AWS_ACCESS_KEY_ID": "AKIDEXAMPLE", "AWS_SECRET_ACCESS_KEY": "wJalrXUtnFEMI/K7MDENG",
                        "AWS_CONFIG_FILE": str(tmp_path / "none"), "AWS_SHARED_CREDENTIALS_FILE": str(tmp_path / "none"),
                        "AWS_EC2_METADATA_DISABLED": "true"}.items():  # never the instance metadata service
         monkeypatch.setenv(var, value)
-    bedrock = Provider("bedrock", "anthropic.claude-test", base_url=sandbox_model.root_url, region="eu-west-1",
+    bedrock = Provider("bedrock", "anthropic.claude-test", base_url=sandbox_model.bedrock_base_url, region="eu-west-1",
                        max_retries=0)
     outcome = await draft(session, transcript_file, bedrock)
-    assert outcome.draft_id is None
-    assert outcome.problems == [("Claude on Amazon Bedrock at 127.0.0.1 does not know the model 'anthropic.claude-test'; "
-                                 "set another in Settings or LEVER_DRAFTER_MODEL.")]
+    assert outcome.draft_id and outcome.problems == [] and outcome.provider == "bedrock"
+    assert outcome.evidence_kept > 0 and outcome.input_tokens > 0
+    sandbox_model.set_faults("rate-limit=0.01")
+    outcome = await draft(session, transcript_file, bedrock)
+    assert outcome.problems == [("Claude on Amazon Bedrock at 127.0.0.1 is limiting requests (429); "
+                                 "try again in a minute.")]
     assert "wJalrXUtnFEMI" not in outcome.problems[0]
 
 
