@@ -66,6 +66,9 @@ class DraftField(BaseModel):
     confidence: StrictFloat | None = Field(default=None, ge=0.0, le=1.0)
     evidence: list[Evidence] = Field(default_factory=list)
     rationale: str | None = None
+    # Quotes the model gave that the transcript does not contain (the app's drafting checks them
+    # and moves them here); intake flags the field so the reviewer sees what was not verified.
+    evidenceNotFound: list[Evidence] = Field(default_factory=list)
 
 
 class DraftDocument(BaseModel):
@@ -114,6 +117,17 @@ class DraftDocument(BaseModel):
 
     def field(self, field_id: str) -> DraftField | None:
         return next((f for f in self.fields if f.id == field_id), None)
+
+
+def json_schema() -> dict[str, Any]:
+    """The draft@1 JSON Schema for teams with their own pipeline (``resources/draft-1.schema.json``
+    is this, checked in). It says the shape; intake also refuses control characters in text and
+    checks each value against the template, which no static schema can."""
+    schema = DraftDocument.model_json_schema(by_alias=True)
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "urn:lever-desktop:draft@1",
+            **schema, "title": SCHEMA,
+            "description": "One AI-drafted interview feedback form for Lever Desktop (DESIGN.md, 'Draft document'). "
+                           "Values use Lever's fieldValues formats; keys not listed here are kept verbatim."}
 
 
 def _where(loc: tuple[Any, ...]) -> str:
