@@ -117,6 +117,13 @@ class DraftsController(QObject):
         self.list.table.setCurrentIndex(proxy_index)
         self.list.table.blockSignals(False)
 
+    def show_draft(self, draft_id: str) -> None:
+        """Bring ``draft_id`` into the editor (the outbox page's "Open the draft"), listed or not."""
+        if draft_id in self.list.model.keys():
+            self._select(draft_id)
+        if draft_id != self.draft_id:
+            self.open(draft_id)
+
     def _selected(self, current, _previous=None) -> None:
         if not current.isValid():
             return
