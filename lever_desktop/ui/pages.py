@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QSortFilterProxyModel, Qt, Signal
 from PySide6.QtWidgets import (
@@ -181,12 +181,14 @@ class TablePage(QWidget):
     MAX_FITTED_WIDTH = 320  # a long cell (an error message) must not push the others off screen
 
     def __init__(self, columns: Sequence[Column], *, key: str, title: str, detail: bool = False,
-                 sort: tuple[str, Qt.SortOrder] | None = None, fit_columns: bool = True, parent=None) -> None:
+                 sort: tuple[str, Qt.SortOrder] | None = None, fit_columns: bool = True,
+                 proxy: Callable[[RowsModel], QSortFilterProxyModel] = sorted_proxy, parent=None) -> None:
         """``key`` names the row field that identifies a row; ``sort`` the field and order it starts
-        sorted by (the first column, ascending, when not given)."""
+        sorted by (the first column, ascending, when not given); ``proxy`` makes the sorting (and
+        filtering) model over the rows."""
         super().__init__(parent)
         self.model = RowsModel(columns, key=key)
-        self.proxy = sorted_proxy(self.model)
+        self.proxy = proxy(self.model)
         self.title = QLabel(title)
         self.title.setWordWrap(True)
         self.table = make_table(self.proxy, columns)
