@@ -133,17 +133,17 @@ def same_origin(a: httpx.URL, b: httpx.URL) -> bool:
 
 
 # Lever's web app beside each API host. An opportunity's page there is what Lever itself returns
-# as the opportunity's ``urls.show``: ``https://hire.lever.co/candidates/<opportunity id>``.
+# as the opportunity's ``urls.show``: ``https://hire.lever.co/candidates/<opportunity id>``. The
+# web address of Lever's sandbox accounts is unconfirmed, so none is guessed for api.sandbox.
 WEB_APPS = {
     "api.lever.co": "https://hire.lever.co",
     "api.eu.lever.co": "https://hire.eu.lever.co",
-    "api.sandbox.lever.co": "https://hire.sandbox.lever.co",
 }
 
 
 def candidate_page(base_url: str | None, opportunity_id: str) -> str | None:
     """The opportunity's page in Lever's web app for the account at ``base_url`` (the API address
-    in effect); None where there is no web app to open (the embedded sandbox, a custom host)."""
+    in effect); None where no web app is known (the embedded sandbox, Lever's sandbox, a custom host)."""
     try:
         host = host_of(httpx.URL(base_url or ""))
     except (httpx.InvalidURL, TypeError):

@@ -235,37 +235,37 @@ async def _approve(args: argparse.Namespace) -> int:
     return 0
 
 
-async def _discard(args: argparse.Namespace) -> int:
+async def _as_reviewer(args: argparse.Namespace, fn: Any, refused: type[Exception], *more: Any) -> Any:
+    """``fn(conn, id, reviewer, *more)`` in the cache; a refusal is one line on stderr (``None``)."""
     async with _session() as session:
         try:
-            rec = await session.store.call(editing.discard, args.id, args.reviewer or approval.default_reviewer())
-        except editing.DiscardError as e:
+            return await session.store.call(fn, args.id, args.reviewer or approval.default_reviewer(), *more)
+        except refused as e:
             _fail(str(e))
-            return EXIT_ERROR
+            return None
+
+
+async def _discard(args: argparse.Namespace) -> int:
+    rec = await _as_reviewer(args, editing.discard, editing.DiscardError)
+    if rec is None:
+        return EXIT_ERROR
     _emit(args, rec.summary(), [f"Discarded draft {rec.draft_id}; it will not be sent to Lever."])
     return 0
 
 
 async def _retry(args: argparse.Namespace) -> int:
-    async with _session() as session:
-        try:
-            said = await session.store.call(outbox_actions.retry_now, args.id,
-                                            args.reviewer or approval.default_reviewer(), drafts.now_ms())
-        except outbox_actions.OutboxActionRefused as e:
-            _fail(str(e))
-            return EXIT_ERROR
+    said = await _as_reviewer(args, outbox_actions.retry_now, outbox_actions.OutboxActionRefused, drafts.now_ms())
+    if said is None:
+        return EXIT_ERROR
     _emit(args, {"draftId": args.id, "due": True, "message": said},
           [f"{said} `lever-desktop submit {args.id}` sends it from here; an open window does within a minute."])
     return 0
 
 
 async def _cancel(args: argparse.Namespace) -> int:
-    async with _session() as session:
-        try:
-            rec = await session.store.call(outbox_actions.cancel, args.id, args.reviewer or approval.default_reviewer())
-        except outbox_actions.OutboxActionRefused as e:
-            _fail(str(e))
-            return EXIT_ERROR
+    rec = await _as_reviewer(args, outbox_actions.cancel, outbox_actions.OutboxActionRefused)
+    if rec is None:
+        return EXIT_ERROR
     _emit(args, rec.summary(), [f"Draft {rec.draft_id} is back in review; nothing was sent."])
     return 0
 

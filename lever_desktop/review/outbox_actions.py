@@ -6,8 +6,9 @@ as the worker's ``queue.claim``: an entry is either still waiting (and the actio
 already claimed for sending (and the action is refused), never both.
 
 - **Retry now** makes one entry due at once; the worker still sends it through the shared rate
-  limiter (``Retry-After`` included), and an entry whose answer was lost ("checking") only has
-  Lever *read* sooner: a re-send still waits out the settle window (``review/outbox.py``).
+  limiter, and an entry Lever answered with 429 keeps its wait (a ``Retry-After`` may outlast the
+  client's own pause). An entry whose answer was lost ("checking") only has Lever *read* sooner:
+  a re-send still waits out the settle window (``review/outbox.py``).
 - **Cancel** takes an entry back to review, only while Lever is known not to hold it: queued
   (never sent, or a send proved not stored) or needing attention for a reason that sent
   nothing. In flight or checking, a first request could still land, so it is refused.
@@ -25,6 +26,7 @@ from lever_desktop.review import drafts, queue
 from lever_desktop.review.lifecycle import CHANGES, STATUS_WORDS, AttentionReason, DraftState, attention_words
 from lever_desktop.store.review_schema import outbox
 
+RATE_LIMITED = "LeverRateLimited"  # how the outbox records a 429 (``outbox._describe``)
 # Final for this opportunity: going back to review could not lead to a form in Lever.
 _FINAL_REASONS = (AttentionReason.OPPORTUNITY_GONE, AttentionReason.OPPORTUNITY_ANONYMISED)
 
@@ -40,6 +42,13 @@ def retry_now(conn: Connection, draft_id: str, reviewer: str, now: int) -> str:
     if pause:
         raise OutboxActionRefused(f"The outbox is paused: {pause.get('message', 'resume it first')}")
     status = queue.status(conn, draft_id)
+    row = conn.execute(sa.select(outbox.c.next_attempt_at, outbox.c.last_error)
+                       .where(outbox.c.draft_id == draft_id)).first()
+    if rec.state == DraftState.APPROVED and row is not None and row.next_attempt_at > now \
+            and str(row.last_error or "").startswith(RATE_LIMITED):
+        # Lever said to slow down (its Retry-After may be longer than the client's own pause): wait.
+        raise OutboxActionRefused(f"Lever is rate-limiting this API key; the outbox sends draft {draft_id} by "
+                                  f"itself in {max(1, (row.next_attempt_at - now + 999) // 1000)} s.")
     if rec.state == DraftState.APPROVED:
         said = "Sending now."
     elif status == "checking":

@@ -155,9 +155,15 @@ class OutboxController(QObject):
         p.open_in_lever.setEnabled(draft_id in self._opportunities and self._lever_page(draft_id) is not None)
 
     def retry_selected(self) -> None:
+        self._on_selected(self._retry, "retry now")
+
+    def cancel_selected(self) -> None:
+        self._on_selected(self._cancel, "cancel outbox entry")
+
+    def _on_selected(self, action, name: str) -> None:
         draft_id = self.page.pending.selected_key()
         if draft_id is not None:
-            self.runner.run(self._retry(draft_id), owner=self.page, name="retry now")
+            self.runner.run(action(draft_id), owner=self.page, name=name)
 
     async def _retry(self, draft_id: str) -> None:
         try:
@@ -167,11 +173,6 @@ class OutboxController(QObject):
             return
         self.page.message.setText(said)
         self.wake()  # only this entry is due now: the others keep their back-off
-
-    def cancel_selected(self) -> None:
-        draft_id = self.page.pending.selected_key()
-        if draft_id is not None:
-            self.runner.run(self._cancel(draft_id), owner=self.page, name="cancel outbox entry")
 
     async def _cancel(self, draft_id: str) -> None:
         try:

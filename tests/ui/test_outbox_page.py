@@ -4,9 +4,11 @@ and Open the draft shows it in the review pane. Waits are on effects, never on t
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QObject, Qt, QUrl, Slot
+from PySide6.QtGui import QDesktopServices
 from test_flows import (  # noqa: F401  (fixtures)
     TIMEOUT,
     desktop,
@@ -18,6 +20,18 @@ from test_flows import (  # noqa: F401  (fixtures)
 )
 
 from lever_desktop.sandbox.faults import parse_spec
+
+
+class _Browser(QObject):
+    """Stands in for the system browser: Qt hands it the URLs QDesktopServices.openUrl is given."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.opened: list[str] = []
+
+    @Slot(QUrl)
+    def open(self, url: QUrl) -> None:
+        self.opened.append(url.toString())
 
 
 def _click(qtbot, button) -> None:
@@ -72,6 +86,17 @@ def test_cancel_then_retry_now_from_the_outbox_page(desktop, sandbox, qtbot, tmp
 
     page.sent.table.selectRow(0)
     assert not page.open_in_lever.isEnabled()  # the sandbox has no Lever web app to open
+    # The same form seen from an EU account: Open in Lever opens its candidate page in the browser.
+    desktop.session.account = dataclasses.replace(desktop.session.account, base_url="https://api.eu.lever.co/v1")
+    page.sent.table.clearSelection()
+    page.sent.table.selectRow(0)
+    browser = _Browser()
+    QDesktopServices.setUrlHandler("https", browser, "open")
+    try:
+        _click(qtbot, page.open_in_lever)
+    finally:
+        QDesktopServices.unsetUrlHandler("https")
+    assert browser.opened == [f"https://hire.eu.lever.co/candidates/{doc['opportunityId']}"]
     other = sandbox_draft(sandbox, None)  # the reviewer has moved on to another draft
     (tmp_path / "other.json").write_text(json.dumps(other), encoding="utf-8")
     window.files_dropped.emit([str(tmp_path / "other.json")])

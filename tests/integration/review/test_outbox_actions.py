@@ -11,8 +11,6 @@ import pytest
 from review_sandbox import draft_for
 from waiting import wait_until
 
-from lever_desktop.lever.client import LeverClient
-from lever_desktop.lever.retry import RetryPolicy
 from lever_desktop.review import approval, drafts, intake, lists, outbox_actions, queue
 from lever_desktop.review.drafts import now_ms
 from lever_desktop.review.outbox import Outbox
@@ -35,15 +33,6 @@ def _stored_in_lever(sandbox, opportunity_id) -> int:
     """What the sandbox holds, read past the client (the sandbox runs on its own thread)."""
     forms = httpx.get(f"{sandbox.admin_url}/feedback/{opportunity_id}").raise_for_status().json()
     return sum(1 for f in forms if not f.get("deletedAt"))
-
-
-@pytest.fixture
-async def impatient(sandbox):
-    """A client that gives up on an answer long before a slow Lever stores the request."""
-    client = LeverClient(sandbox.api_key, base_url=sandbox.base_url, rate=100_000.0, burst=100_000, timeout=0.2,
-                         retry=RetryPolicy(backoff_base=0.01, backoff_cap=0.05))
-    yield client
-    await client.aclose()
 
 
 async def test_cancel_takes_a_queued_draft_back_to_review_and_nothing_reaches_lever(world, lever):

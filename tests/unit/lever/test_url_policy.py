@@ -120,7 +120,8 @@ async def test_redirects_are_followed_only_to_lever_over_https(client, respx_moc
 @pytest.mark.parametrize(("base_url", "page"), [
     ("https://api.lever.co/v1", "https://hire.lever.co/candidates/opp-1"),
     ("https://api.eu.lever.co/v1/", "https://hire.eu.lever.co/candidates/opp-1"),
-    ("https://API.Sandbox.Lever.co/v1", "https://hire.sandbox.lever.co/candidates/opp-1"),
+    ("https://API.EU.Lever.co/v1", "https://hire.eu.lever.co/candidates/opp-1"),
+    ("https://api.sandbox.lever.co/v1", None),  # its web address is unconfirmed: nothing guessed
     ("http://127.0.0.1:8765/v1", None),  # the embedded sandbox has no web app
     ("https://lever-proxy.corp.example/v1", None),  # a custom host: which account's app is unknown
     ("https://api.lever.co.evil.com/v1", None),

@@ -56,3 +56,13 @@ def test_drafts_cancel_refuses_while_a_send_may_land_then_takes_a_queued_one_bac
     assert (code, err) == (0, "") and out.strip() == "Draft d-2 is back in review; nothing was sent."
     assert store.call_sync(drafts.get, "d-2").state == "in_review"
     assert [r[0] for r in store.call_sync(lists.outbox_list)] == ["d-1"]
+
+
+def test_drafts_retry_leaves_an_entry_lever_rate_limited_to_its_wait(store, capsys):
+    _approved(store, "d-1")
+    due = 10 ** 13
+    assert store.call_sync(queue.claim, "d-1", 1_000)
+    store.call_sync(queue.release, "d-1", due, "LeverRateLimited: HTTP 429 (retry after 300 s)", "not_sent")
+    code, out, err = _cli(capsys, "drafts", "retry", "d-1")
+    assert (code, out) == (1, "") and "Lever is rate-limiting this API key" in err
+    assert _next_attempt(store, "d-1") == due
