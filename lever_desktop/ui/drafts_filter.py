@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt, Signal
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLineEdit, QWidget
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLineEdit, QVBoxLayout, QWidget
 
 from lever_desktop.ui.plain import plain_tooltip
 from lever_desktop.ui.table_models import SORT_ROLE, RowsModel
@@ -75,13 +75,17 @@ class DraftsFilterBar(QWidget):
         self.search.setClearButtonEnabled(True)
         self.search.setAccessibleName("Search drafts")
         self.combos: dict[str, QComboBox] = {}
-        row = QHBoxLayout(self)
-        row.setContentsMargins(0, 0, 0, 0)
-        row.addWidget(self.search, 2)
+        # Two rows: the list pane is narrow at the window's minimum size (1024 px wide).
+        rows = QVBoxLayout(self)
+        rows.setContentsMargins(0, 0, 0, 0)
+        rows.setSpacing(4)
+        rows.addWidget(self.search)
+        row = QHBoxLayout()
+        rows.addLayout(row)
         for field, all_text in zip(FILTERED, ("All states", "All interviewers", "All forms")):
             combo = QComboBox(accessibleName=f"{field.capitalize()} filter")
             combo.addItem(all_text, None)
-            combo.setMinimumContentsLength(8)
+            combo.setMinimumContentsLength(4)  # the full value is in the drop-down and its tooltip
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
             combo.currentIndexChanged.connect(self.changed)
             self.combos[field] = combo
