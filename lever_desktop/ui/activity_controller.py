@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import time
 
-from PySide6.QtCore import QObject, QTimer
+from PySide6.QtCore import QObject, Qt, QTimer
+from PySide6.QtGui import QKeySequence, QShortcut
 
 from lever_desktop.store import activity
 from lever_desktop.ui.pages import ActivityPage
@@ -24,6 +25,8 @@ class ActivityController(QObject):
         self._search_timer = QTimer(self, singleShot=True, interval=200)
         self._search_timer.timeout.connect(self.reload)
         self.page.search.textChanged.connect(lambda _text: self._search_timer.start())
+        QShortcut(QKeySequence.StandardKey.Find, self.page, self.page.search.setFocus,
+                  context=Qt.ShortcutContext.WindowShortcut)  # pages are stacked: only the one shown takes it
         self.reload()
 
     @property

@@ -80,6 +80,9 @@ class DraftsController(QObject):
         self._save_timer.timeout.connect(self._save_values)
         self.list.table.selectionModel().currentRowChanged.connect(self._selected)
         self.filters.changed.connect(self._refilter)
+        # Like the candidates' search: pages are stacked, so only the one shown takes Ctrl+F.
+        QShortcut(QKeySequence.StandardKey.Find, self.list, self.filters.search.setFocus,
+                  context=Qt.ShortcutContext.WindowShortcut)
         self.editor.approveRequested.connect(self.approve_current)
         self.editor.discardRequested.connect(self.discard_current)
         self.editor.amendRequested.connect(self.amend_current)

@@ -71,7 +71,7 @@ class DraftsFilterBar(QWidget):
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
-        self.search = QLineEdit(placeholderText="Search candidate, interviewer or form")
+        self.search = QLineEdit(placeholderText="Search candidate, interviewer or form  (Ctrl+F)")
         self.search.setClearButtonEnabled(True)
         self.search.setAccessibleName("Search drafts")
         self.combos: dict[str, QComboBox] = {}

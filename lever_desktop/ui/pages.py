@@ -230,7 +230,7 @@ class ActivityPage(QWidget):
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
-        self.search = QLineEdit(placeholderText="Search activity (every word must appear)")
+        self.search = QLineEdit(placeholderText="Search activity: every word must appear  (Ctrl+F)")
         self.search.setClearButtonEnabled(True)
         self.search.setAccessibleName("Search activity")
         self.log = QPlainTextEdit()

@@ -8,7 +8,7 @@ import datetime as dt
 import json
 
 import pytest
-from PySide6.QtCore import QDate, QDateTime, QLocale, QTime
+from PySide6.QtCore import QDate, QDateTime, QLocale, Qt, QTime
 from test_flows import TIMEOUT, desktop, sandbox_draft, shell  # noqa: F401  (fixtures)
 
 from lever_desktop.ui.table_models import KEY_ROLE, SORT_ROLE, format_ms_short
@@ -74,6 +74,18 @@ def test_search_and_filters_narrow_the_list_and_keep_the_open_draft(desktop, san
     assert len(_listed(drafts)) == len(rows)
     assert drafts.draft_id == second["id"] and table.currentIndex().data(KEY_ROLE) == second["id"]
     assert loaded == []  # the editor was never reloaded by filtering
+
+    # Ctrl+F goes to the search of the page shown, never to a hidden one's.
+    window = desktop.window
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    for page, search in (("review", drafts.filters.search),
+                         ("candidates", desktop.controller.candidates.page.search),
+                         ("activity", desktop.controller.activity.page.search)):
+        window.show_page(page)
+        window.nav.setFocus()
+        qtbot.keyClick(window.nav, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+        qtbot.waitUntil(search.hasFocus)
 
     # Received today shows the time, in the locale's own way.
     received = drafts.list.model.column_of("received")
