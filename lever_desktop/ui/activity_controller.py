@@ -38,6 +38,7 @@ class ActivityController(QObject):
         at = int(time.time() * 1000)
         self._seq += 1
         self._unsaved.append((self._seq, at, kind, text))
+        del self._unsaved[:-SHOWN]  # no more than the page shows, however long since the last read
         if activity.matches(self.page.search.text(), kind, text):
             self.page.append(at, kind, text)
         # Not owned by the page: a line added as the window closes is still kept when it can be.
