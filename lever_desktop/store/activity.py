@@ -30,9 +30,14 @@ class Line:
     text: str
 
 
+def _folded(kind: str, text: str) -> str:
+    return f"{kind} {text}".casefold()
+
+
 def record(conn: sa.Connection, at: int, kind: str, text: str) -> int:
     """Store one line; returns its id."""
-    line_id = int(conn.execute(sa.insert(activity).values(at=at, kind=kind, text=text)).inserted_primary_key[0])
+    line_id = int(conn.execute(sa.insert(activity).values(at=at, kind=kind, text=text, folded=_folded(kind, text)))
+                  .inserted_primary_key[0])
     if line_id % PRUNE_EVERY == 0:
         prune(conn, at)
     return line_id
@@ -52,29 +57,28 @@ def prune(conn: sa.Connection, now: int, keep_days: int | None = None, keep_line
 
 def matches(query: str, kind: str, text: str) -> bool:
     """Every word of ``query`` appears in the line (its kind or text), whatever the case."""
-    line = f"{kind} {text}".casefold()
+    line = _folded(kind, text)
     return all(word in line for word in query.casefold().split())
+
+
+def _naming(words: list[str]) -> sa.ColumnElement[bool]:
+    # SQLite's lower() and LIKE fold ASCII only: the line is stored folded, the words are folded here.
+    return sa.and_(*(sa.func.instr(activity.c.folded, w) > 0 for w in words))
 
 
 def recent(conn: sa.Connection, limit: int, query: str = "") -> list[Line]:
     """The newest ``limit`` lines (matching ``query``, when given), oldest first."""
-    rows = conn.execute(sa.select(activity).order_by(activity.c.id.desc()))
-    found: list[Line] = []
-    for r in rows:
-        if not query or matches(query, r.kind, r.text):
-            found.append(Line(r.id, r.at, r.kind, r.text))
-            if len(found) >= limit:
-                break
-    return found[::-1]
+    words = query.casefold().split()
+    q = sa.select(activity.c.id, activity.c.at, activity.c.kind, activity.c.text)
+    if words:
+        q = q.where(_naming(words))
+    rows = conn.execute(q.order_by(activity.c.id.desc()).limit(limit)).all()
+    return [Line(*r) for r in reversed(rows)]
 
 
 def forget_naming(conn: sa.Connection, words: list[str]) -> int:
     """Delete every line naming any of ``words`` (a candidate's name, their opportunity id)."""
-    words = [w.casefold() for w in words if w and w.strip()]
-    if not words:
+    folded = [w.casefold() for w in words if w and w.strip()]
+    if not folded:
         return 0
-    doomed = [r.id for r in conn.execute(sa.select(activity.c.id, activity.c.text))
-              if any(w in r.text.casefold() for w in words)]
-    for start in range(0, len(doomed), 500):
-        conn.execute(sa.delete(activity).where(activity.c.id.in_(doomed[start:start + 500])))
-    return len(doomed)
+    return conn.execute(sa.delete(activity).where(sa.or_(*(_naming([w]) for w in folded)))).rowcount

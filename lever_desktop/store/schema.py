@@ -278,5 +278,6 @@ activity = sa.Table(
     sa.Column("at", Ms, nullable=False),
     sa.Column("kind", sa.String, nullable=False),  # sync, outbox, relay, import, app
     sa.Column("text", sa.Text, nullable=False),
+    sa.Column("folded", sa.Text, nullable=False),  # "kind text" case-folded: searched in SQL, any script
 )
 sa.Index(None, activity.c.at)

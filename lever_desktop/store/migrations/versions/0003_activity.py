@@ -22,6 +22,7 @@ def upgrade() -> None:
     sa.Column('at', sa.BigInteger(), nullable=False),
     sa.Column('kind', sa.String(), nullable=False),
     sa.Column('text', sa.Text(), nullable=False),
+    sa.Column('folded', sa.Text(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_activity'))
     )
     op.create_index(op.f('ix_activity_at'), 'activity', ['at'], unique=False)
