@@ -124,3 +124,27 @@ async def test_retry_and_cancel_refuse_what_is_not_waiting(world, lever):
     await store.call(queue.set_pause, {"message": "Lever rejected the API key (401)."})
     with pytest.raises(Refused, match="paused: Lever rejected the API key"):
         await store.call(outbox_actions.retry_now, "d-new", "rita", now_ms())
+
+
+async def test_cancel_is_allowed_once_reads_across_the_settle_window_prove_lever_has_not_got_it(world, sandbox,
+                                                                                             impatient):
+    """The POST's connection dropped before Lever handled it: checking, then "not stored" once the
+    settle window has passed; from then on Cancel may take it back, and Lever never gets a form."""
+    store, targets, every = world
+    t = targets[2]
+    await _approved(store, "d-lost", t, every)
+    before = _stored_in_lever(sandbox, t.opportunity_id)
+    sandbox.faults.replace(parse_spec("drop,method=POST,path=*/feedback,count=1"))
+    box = Outbox(store, impatient, backoff_base_ms=600_000, backoff_cap_ms=600_000, settle_ms=20,
+                 settle_window_ms=300)
+    await box.flush()
+    assert await store.call(queue.status, "d-lost") == "checking"
+    with pytest.raises(Refused, match="may still land"):
+        await store.call(outbox_actions.cancel, "d-lost", "rita")
+
+    await box.drain(deadline_s=3)  # reads until the window has passed; the re-send waits ten minutes
+    assert await store.call(queue.status, "d-lost") == "approved"
+    rec = await store.call(outbox_actions.cancel, "d-lost", "rita")
+    assert rec.state == "in_review"
+    assert (await box.flush(ignore_schedule=True)).submitted == []
+    assert _stored_in_lever(sandbox, t.opportunity_id) == before
