@@ -22,6 +22,7 @@ from collections.abc import Mapping
 import httpx
 
 from lever_desktop.lever.errors import InsecureURLError
+from lever_desktop.lever.paths import seg
 
 REGION_URLS = {
     "us": "https://api.lever.co/v1",
@@ -129,3 +130,23 @@ def check_relay_url(text: str) -> str:
 
 def same_origin(a: httpx.URL, b: httpx.URL) -> bool:
     return (a.scheme, host_of(a), a.port) == (b.scheme, host_of(b), b.port)
+
+
+# Lever's web app beside each API host. An opportunity's page there is what Lever itself returns
+# as the opportunity's ``urls.show``: ``https://hire.lever.co/candidates/<opportunity id>``. The
+# web address of Lever's sandbox accounts is unconfirmed, so none is guessed for api.sandbox.
+WEB_APPS = {
+    "api.lever.co": "https://hire.lever.co",
+    "api.eu.lever.co": "https://hire.eu.lever.co",
+}
+
+
+def candidate_page(base_url: str | None, opportunity_id: str) -> str | None:
+    """The opportunity's page in Lever's web app for the account at ``base_url`` (the API address
+    in effect); None where no web app is known (the embedded sandbox, Lever's sandbox, a custom host)."""
+    try:
+        host = host_of(httpx.URL(base_url or ""))
+    except (httpx.InvalidURL, TypeError):
+        return None
+    web = WEB_APPS.get(host)
+    return f"{web}/candidates/{seg(opportunity_id)}" if web else None

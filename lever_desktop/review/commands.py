@@ -1,4 +1,4 @@
-"""``drafts list|show|import|approve|discard|amend|withdraw|remove-duplicate`` and ``submit``: the review workflow without the GUI.
+"""``drafts list|show|import|approve|discard|amend|withdraw|remove-duplicate|retry|cancel`` and ``submit``: the review workflow without the GUI.
 
 Reviewing and approving need only the local store (they work offline);
 importing refreshes what the cache lacks when an account is configured;
@@ -20,7 +20,18 @@ from typing import Any, Literal
 
 from lever_desktop import config
 from lever_desktop.lever.errors import LeverError
-from lever_desktop.review import amend, approval, cache_view, drafts, duplicates, editing, intake, own_feedback, queue
+from lever_desktop.review import (
+    amend,
+    approval,
+    cache_view,
+    drafts,
+    duplicates,
+    editing,
+    intake,
+    outbox_actions,
+    own_feedback,
+    queue,
+)
 from lever_desktop.review.authors import AuthorUnresolved
 from lever_desktop.review.document import DraftDocumentError, DraftFileError, load_documents, read_draft_file
 from lever_desktop.review.flush_lock import OutboxBusy
@@ -86,6 +97,16 @@ def register(sub: argparse._SubParsersAction) -> None:
     rd.add_argument("--reviewer", help="who removes it, for the audit trail (default: your login name)")
     rd.add_argument("--json", action="store_true")
     rd.set_defaults(func=lambda a: _run(_remove_duplicate(a)))
+    rt = dsub.add_parser("retry", help="make an outbox entry due now (a lost answer: check Lever now)")
+    rt.add_argument("id")
+    rt.add_argument("--reviewer", help="who asked, for the audit trail (default: your login name)")
+    rt.add_argument("--json", action="store_true")
+    rt.set_defaults(func=lambda a: _run(_retry(a)))
+    cn = dsub.add_parser("cancel", help="take a draft from the outbox back to review; refused while a send may land")
+    cn.add_argument("id")
+    cn.add_argument("--reviewer", help="who cancels, for the audit trail (default: your login name)")
+    cn.add_argument("--json", action="store_true")
+    cn.set_defaults(func=lambda a: _run(_cancel(a)))
     sp = sub.add_parser("submit", help="send approved drafts to Lever (flush the outbox)")
     sp.add_argument("ids", nargs="*", metavar="ID")
     sp.add_argument("--dry-run", action="store_true", help="print the exact requests; send nothing")
@@ -225,14 +246,38 @@ async def _approve(args: argparse.Namespace) -> int:
     return 0
 
 
-async def _discard(args: argparse.Namespace) -> int:
+async def _as_reviewer(args: argparse.Namespace, fn: Any, refused: type[Exception], *more: Any) -> Any:
+    """``fn(conn, id, reviewer, *more)`` in the cache; a refusal is one line on stderr (``None``)."""
     async with _session() as session:
         try:
-            rec = await session.store.call(editing.discard, args.id, args.reviewer or approval.default_reviewer())
-        except editing.DiscardError as e:
+            return await session.store.call(fn, args.id, args.reviewer or approval.default_reviewer(), *more)
+        except refused as e:
             _fail(str(e))
-            return EXIT_ERROR
+            return None
+
+
+async def _discard(args: argparse.Namespace) -> int:
+    rec = await _as_reviewer(args, editing.discard, editing.DiscardError)
+    if rec is None:
+        return EXIT_ERROR
     _emit(args, rec.summary(), [f"Discarded draft {rec.draft_id}; it will not be sent to Lever."])
+    return 0
+
+
+async def _retry(args: argparse.Namespace) -> int:
+    said = await _as_reviewer(args, outbox_actions.retry_now, outbox_actions.OutboxActionRefused, drafts.now_ms())
+    if said is None:
+        return EXIT_ERROR
+    _emit(args, {"draftId": args.id, "due": True, "message": said},
+          [f"{said} `lever-desktop submit {args.id}` sends it from here; an open window does within a minute."])
+    return 0
+
+
+async def _cancel(args: argparse.Namespace) -> int:
+    rec = await _as_reviewer(args, outbox_actions.cancel, outbox_actions.OutboxActionRefused)
+    if rec is None:
+        return EXIT_ERROR
+    _emit(args, rec.summary(), [f"Draft {rec.draft_id} is back in review; nothing was sent."])
     return 0
 
 

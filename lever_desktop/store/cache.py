@@ -90,6 +90,8 @@ def upsert_opportunities(conn: sa.Connection, records: Sequence[dict[str, Any]],
     ]  # fmt: skip
     if not fresh:
         return 0
+    # The upsert overwrites the name the Activity lines know them by: forget those lines first.
+    privacy.forget_activity_of(conn, [o.id for o, _ in fresh if o.is_anonymized])
     conn.exec_driver_sql(_OPP_UPSERT, [mapping.opportunity_row(o, raw, synced_at) for o, raw in fresh])
     links, relinked = [], []
     for o, _ in fresh:

@@ -6,9 +6,10 @@ tags or Lever's record) so a late page cannot bring the person back and the outb
 the opportunity; panels, interviews and feedback are dropped. Each draft of that candidate
 loses its text (document fields, values, evidence, rationale, read-back, audit details, the
 outbox body's ``fieldValues``) and keeps what exactly-once needs: ids, states, author,
-``completedAt``. A draft not yet sent goes to needs attention; one possibly in flight stays
-``submitting`` so the outbox still recognises or rules out its form in Lever, and can never
-be sent again once purged (``withheld``: the outbox and approval refuse it).
+``completedAt``; the Activity log loses every line naming the candidate. A draft not yet sent
+goes to needs attention; one possibly in flight stays ``submitting`` so the outbox still
+recognises or rules out its form in Lever, and can never be sent again once purged
+(``withheld``: the outbox and approval refuse it).
 
 Retention purges the same text from drafts submitted more than N days ago (the rows stay:
 a pipeline re-delivering the same draftId must still find it and not submit it twice).
@@ -35,7 +36,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from lever_desktop.config import DEFAULT_RETENTION_DAYS
 from lever_desktop.review import drafts
 from lever_desktop.review.lifecycle import AttentionReason, DraftState
-from lever_desktop.store import schema
+from lever_desktop.store import activity, schema
 from lever_desktop.store.db import sqlite_connection
 from lever_desktop.store.review_schema import draft_audit, outbox
 from lever_desktop.store.review_schema import drafts as drafts_t
@@ -94,6 +95,7 @@ def purge_anonymised(conn: sa.Connection, opportunity_ids: Iterable[str], now: i
     for oid in dict.fromkeys(opportunity_ids):
         row = conn.execute(sa.select(o.c.updated_at, o.c.name, o.c.raw).where(o.c.id == oid)).first()
         if row is not None:
+            removed = forget_activity_of(conn, [oid]) > 0 or removed
             removed = removed or row.name is not None or not (
                 isinstance(row.raw, dict) and set(row.raw) <= {"id", "isAnonymized", "updatedAt"})
             conn.execute(sa.update(o).where(o.c.id == oid).values(
@@ -107,6 +109,18 @@ def purge_anonymised(conn: sa.Connection, opportunity_ids: Iterable[str], now: i
     if removed or purged:
         _count_purge(conn, now)
     return purged
+
+
+def forget_activity_of(conn: sa.Connection, opportunity_ids: Iterable[str]) -> int:
+    """Delete the Activity lines naming these candidates ("submitted Phone screen for Frances Haddad
+    to Lever"), by the name still cached, or by the opportunity id where a line fell back to it.
+    Called before a page from Lever overwrites the name, and again by the purge."""
+    o = schema.opportunities
+    gone = 0
+    for oid in dict.fromkeys(opportunity_ids):
+        name = conn.execute(sa.select(o.c.name).where(o.c.id == oid)).scalar()
+        gone += activity.forget_naming(conn, [name or "", oid])
+    return gone
 
 
 def purge_submitted(conn: sa.Connection, now: int, days: int = DEFAULT_RETENTION_DAYS) -> int:

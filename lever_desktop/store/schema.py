@@ -269,3 +269,15 @@ sync_state = sa.Table(
     sa.Column("value", sa.JSON),
     sa.Column("updated_at", Ms, nullable=False),
 )
+
+# The Activity page's log (store/activity.py): what the window said happened, kept across restarts.
+activity = sa.Table(
+    "activity",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("at", Ms, nullable=False),
+    sa.Column("kind", sa.String, nullable=False),  # sync, outbox, relay, import, app
+    sa.Column("text", sa.Text, nullable=False),
+    sa.Column("folded", sa.Text, nullable=False),  # "kind text" case-folded: searched in SQL, any script
+)
+sa.Index(None, activity.c.at)

@@ -21,6 +21,7 @@ from lever_desktop.review import amend, duplicates, editing, lists
 from lever_desktop.review.approval import ApprovalError, approve, build_body
 from lever_desktop.review.lifecycle import REVIEWABLE, STATUS_WORDS, DraftState, attention_words
 from lever_desktop.ui.draft_editor import DraftEditor
+from lever_desktop.ui.drafts_filter import DraftsFilterBar, DraftsFilterProxy
 from lever_desktop.ui.pages import TablePage
 from lever_desktop.ui.plain import plain_message_box, plain_tooltip
 from lever_desktop.ui.table_models import KEY_ROLE, Column, format_ms, format_ms_short
@@ -58,7 +59,11 @@ class DraftsController(QObject):
         self.session = session
         self.runner = runner
         self.list = TablePage(COLUMNS, key="draft_id", title="Drafts waiting for your review, oldest first.",
-                              sort=("received", Qt.SortOrder.AscendingOrder), fit_columns=False)
+                              sort=("received", Qt.SortOrder.AscendingOrder), fit_columns=False,
+                              proxy=DraftsFilterProxy)
+        self.filters = DraftsFilterBar()
+        self.list.layout().insertWidget(1, self.filters)  # under the title, over the table
+        self._refiltering = False
         self.editor = DraftEditor()
         self.page = QSplitter(Qt.Orientation.Horizontal)
         self.page.addWidget(self.list)
@@ -73,6 +78,10 @@ class DraftsController(QObject):
         self._save_timer = QTimer(self, singleShot=True, interval=400)
         self._save_timer.timeout.connect(self._save_values)
         self.list.table.selectionModel().currentRowChanged.connect(self._selected)
+        self.filters.changed.connect(self._refilter)
+        # Like the candidates' search: pages are stacked, so only the one shown takes Ctrl+F.
+        QShortcut(QKeySequence.StandardKey.Find, self.list, self.filters.search.setFocus,
+                  context=Qt.ShortcutContext.WindowShortcut)
         self.editor.approveRequested.connect(self.approve_current)
         self.editor.discardRequested.connect(self.discard_current)
         self.editor.amendRequested.connect(self.amend_current)
@@ -98,6 +107,7 @@ class DraftsController(QObject):
             self.list.model.set_rows(
                 [ReviewRow(draft_id, name, form, flags or None, lists.DRAFT_STATE_LABELS.get(state, state), received,
                            who) for draft_id, name, form, who, flags, received, state in rows])
+            self.filters.set_choices(self.list.model)
             if keep and keep in self.list.model.keys():
                 self._select(keep, load=False)
             elif rows and self.draft_id is None:
@@ -116,8 +126,29 @@ class DraftsController(QObject):
         self.list.table.setCurrentIndex(proxy_index)
         self.list.table.blockSignals(False)
 
+    def show_draft(self, draft_id: str) -> None:
+        """Bring ``draft_id`` into the editor (the outbox page's "Open the draft"), listed or not."""
+        if draft_id in self.list.model.keys():
+            self._select(draft_id)
+        if draft_id != self.draft_id:
+            self.open(draft_id)
+
+    def _refilter(self) -> None:
+        """Apply the search and filters; the draft in the editor stays there (and selected, when
+        it is still listed): filtering never opens another draft."""
+        self._refiltering = True
+        try:
+            self.list.proxy.set_query(self.filters.query())
+            if self.draft_id in self.list.model.keys():
+                self._select(self.draft_id, load=False)
+            if not self.list.table.currentIndex().isValid() or \
+                    self.list.table.currentIndex().data(KEY_ROLE) != self.draft_id:
+                self.list.table.selectionModel().clear()  # filtered out: no other row pretends to be open
+        finally:
+            self._refiltering = False
+
     def _selected(self, current, _previous=None) -> None:
-        if not current.isValid():
+        if not current.isValid() or self._refiltering:
             return
         draft_id = current.data(KEY_ROLE)
         if draft_id and draft_id != self.draft_id:

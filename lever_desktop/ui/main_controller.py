@@ -22,12 +22,13 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QSystemTrayIcon
 from lever_desktop import APP_NAME, __version__
 from lever_desktop.review import editing, lists
 from lever_desktop.store import candidates
+from lever_desktop.ui.activity_controller import ActivityController
 from lever_desktop.ui.candidates_controller import CandidatesController
 from lever_desktop.ui.crash import ErrorPath
 from lever_desktop.ui.drafts_controller import DraftsController
 from lever_desktop.ui.main_window import PAGES, SHORTCUTS, MainWindow
 from lever_desktop.ui.outbox_controller import OutboxController
-from lever_desktop.ui.pages import ActivityPage, TablePage
+from lever_desktop.ui.pages import TablePage
 from lever_desktop.ui.plain import plain_tooltip
 from lever_desktop.ui.sync_controller import SyncController
 from lever_desktop.ui.table_models import Column, format_ms
@@ -53,11 +54,11 @@ class MainController(QObject):
         self.drafts = DraftsController(session, runner, self)
         self.outbox = OutboxController(session, runner, self)
         self.postings = TablePage(POSTING_COLUMNS, key="id", title="Postings in the cache")
-        self.activity = ActivityPage()
+        self.activity = ActivityController(session, runner, self)
         w = self.window
         for key, widget in (("review", self.drafts.page), ("outbox", self.outbox.page),
                             ("candidates", self.candidates.page), ("postings", self.postings),
-                            ("activity", self.activity)):
+                            ("activity", self.activity.page)):
             w.set_page(key, widget)
         self.sync = SyncController(session, runner, w, self)
         self.supervisor = Supervisor(runner, parent=self)
@@ -69,12 +70,16 @@ class MainController(QObject):
     def _wire(self) -> None:
         w = self.window
         self.sync.cache_changed.connect(self._cache_changed)
+        self.sync.cache_changed.connect(self.activity.reload)  # a privacy purge may have removed lines
         self.sync.activity.connect(self.activity.add)
         self.sync.connection_changed.connect(lambda online: online and self.outbox.wake(now=True))
         self.outbox.activity.connect(self.activity.add)
         self.supervisor.restarting.connect(self._task_restarting)
         self.outbox.unreachable.connect(self.sync.set_outbox_unreachable)
         self.outbox.draft_moved.connect(self._draft_moved)
+        self.outbox.cancelled.connect(self._draft_moved)
+        self.outbox.cancelled.connect(lambda _id: self.refresh_counts())
+        self.outbox.open_draft.connect(lambda draft_id: (w.show_page("review"), self.drafts.show_draft(draft_id)))
         self.outbox.flushed.connect(lambda _r: self.refresh_counts())
         self.outbox.flushed.connect(lambda r: (r.submitted or r.reconciled) and self.sync.lever_answered())
         self.drafts.approved.connect(lambda _id: self.outbox.wake(now=True))

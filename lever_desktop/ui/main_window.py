@@ -36,7 +36,7 @@ SHORTCUTS = [
     ("Ctrl+R", "Sync with Lever now"),
     ("Ctrl+Enter", "Approve the open draft"),
     ("J / K", "Next / previous draft"),
-    ("Ctrl+F", "Search candidates"),
+    ("Ctrl+F", "Search the drafts, candidates or activity shown"),
     ("Ctrl+1 … Ctrl+5", "Switch between views"),
     ("Ctrl+I", "Import draft files"),
     ("Ctrl+,", "Settings"),

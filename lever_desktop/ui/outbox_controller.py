@@ -1,40 +1,31 @@
-"""The outbox page: what waits to be sent, and what each flush did.
+"""The outbox page: what waits to be sent, what each flush did, and what was sent.
 
 The outbox runs its own loop (``Outbox.run``, kept alive by the Supervisor) and
 tells its listeners about each flush; this controller subscribes, bridges the
 event to the GUI through a signal, and turns the report into rows and words.
+The page's actions (Retry now, Cancel, Open the draft, Open in Lever) decide
+nothing themselves: ``review/outbox_actions.py`` says what an entry allows.
 """
 
 from __future__ import annotations
 
 import asyncio
-from typing import NamedTuple
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QObject, QUrl, Signal
+from PySide6.QtGui import QDesktopServices
 
-from lever_desktop.review import lists
-from lever_desktop.review.lifecycle import attention_words
+from lever_desktop.lever.urls import candidate_page
+from lever_desktop.review import lists, outbox_actions
+from lever_desktop.review.drafts import now_ms
+from lever_desktop.review.lifecycle import STATUS_WORDS, attention_words
 from lever_desktop.review.outbox import OutboxEvent
-from lever_desktop.ui.pages import TablePage
-from lever_desktop.ui.table_models import Column, format_ms
+from lever_desktop.ui.outbox_page import OutboxPage, OutboxRow, SentRow
+from lever_desktop.ui.table_models import KEY_ROLE
 from lever_desktop.ui.tasks import Supervisor, TaskRunner
 
-
-class OutboxRow(NamedTuple):
-    """One line of the outbox page."""
-
-    draft_id: str
-    candidate: str | None
-    state: str
-    why: str
-    attempts: int
-    last_error: str
-    approved: int | None
-
-
-COLUMNS = (Column("Candidate", "candidate"), Column("State", "state"), Column("Why", "why"),
-           Column("Attempts", "attempts"), Column("Last error", "last_error"),
-           Column("Approved", "approved", time=format_ms))
+# What the selected row's status allows; the core re-checks in the same transaction as the worker.
+RETRYABLE = frozenset({"approved", "checking", "amend_queued", "withdrawing"})
+CANCELLABLE = frozenset({"approved", "needs_attention"})
 
 
 class OutboxController(QObject):
@@ -42,18 +33,33 @@ class OutboxController(QObject):
     draft_moved = Signal(str)  # draft id whose state the outbox changed
     unreachable = Signal(bool)
     activity = Signal(str, str)
+    open_draft = Signal(str)  # draft id the person wants to see in the review pane
+    cancelled = Signal(str)  # draft id taken back to review from the outbox
     _outbox_event = Signal(object)  # OutboxEvent, from the core's listener list to the GUI
 
     def __init__(self, session, runner: TaskRunner, parent=None) -> None:
         super().__init__(parent)
         self.session = session
         self.runner = runner
-        self.page = TablePage(COLUMNS, key="draft_id",
-                              title="Approved feedback on its way to Lever, and anything that needs you.",
-                              sort=("approved", Qt.SortOrder.AscendingOrder))
+        self.page = OutboxPage()
+        self._statuses: dict[str, str] = {}  # draft id -> status (a key of STATUS_WORDS) of the pending rows
+        self._opportunities: dict[str, str] = {}  # draft id -> opportunity id of the sent rows
         self.task: asyncio.Task | None = None
         self._outbox_event.connect(self._flush_done)
         self._unsubscribe = session.outbox.subscribe(self._outbox_event.emit)
+        p = self.page
+        p.pending.table.selectionModel().selectionChanged.connect(lambda *_: self._pending_selected())
+        p.sent.table.selectionModel().selectionChanged.connect(lambda *_: self._sent_selected())
+        p.retry.clicked.connect(self.retry_selected)
+        p.cancel.clicked.connect(self.cancel_selected)
+        p.open_draft.clicked.connect(lambda: self._open(p.pending.selected_key()))
+        p.open_sent_draft.clicked.connect(lambda: self._open(p.sent.selected_key()))
+        p.open_in_lever.clicked.connect(self.open_selected_in_lever)
+        p.pending.table.doubleClicked.connect(lambda index: self._open(index.data(KEY_ROLE)))
+        p.sent.table.doubleClicked.connect(lambda index: self._open(index.data(KEY_ROLE)))
+        if candidate_page(self._base_url(), "x") is None:
+            p.open_in_lever.setToolTip("There is no Lever web app to open for this account (the sandbox, or a "
+                                       "custom API host)")
 
     def start(self, supervisor: Supervisor) -> None:
         self.task = supervisor.keep("outbox", self.session.outbox.run)
@@ -101,6 +107,8 @@ class OutboxController(QObject):
         unreachable = any(str(r[5] or "").startswith("LeverUnavailable") and r[2] == "approved" for r in rows)
         self.unreachable.emit(unreachable and not (report.submitted or report.reconciled))
         self._fill(rows)
+        if named:  # something moved: a form may have joined (or left) the Sent history
+            self._fill_sent(await self.session.store.call(outbox_actions.sent_history))
         for draft_id in report.gone:
             self.activity.emit("outbox", f"{label(draft_id)}: {attention_words('opportunity_gone')}")
         for draft_id, extra in report.duplicates.items():
@@ -114,9 +122,84 @@ class OutboxController(QObject):
     def reload(self) -> None:
         self.runner.run(self.session.store.call(lists.outbox_list), owner=self.page, on_success=self._fill,
                         name="load outbox")
+        self.runner.run(self.session.store.call(outbox_actions.sent_history), owner=self.page,
+                        on_success=self._fill_sent, name="load sent history")
 
     def _fill(self, rows: list[tuple]) -> None:
+        self._statuses = {r[0]: r[2] for r in rows}
         self.page.model.set_rows(
             [OutboxRow(draft_id, name, lists.DRAFT_STATE_LABELS.get(state, state),
                        attention_words(reason) if reason else "", attempts or 0, error or "", approved)
              for draft_id, name, state, reason, attempts, error, approved, _fid in rows])
+        self._pending_selected()
+
+    def _fill_sent(self, forms: list[outbox_actions.SentForm]) -> None:
+        self._opportunities = {f.draft_id: f.opportunity_id for f in forms}
+        self.page.sent.model.set_rows(
+            [SentRow(f.draft_id, f.candidate, f.form, f.interviewer, f.sent_at, f.feedback_id,
+                     STATUS_WORDS.get(f.status, f.status)) for f in forms])
+        self._sent_selected()
+
+    # -- actions on the selected row ------------------------------------------------------------
+    def _pending_selected(self) -> None:
+        p = self.page
+        status = self._statuses.get(p.pending.selected_key() or "")
+        p.retry.setEnabled(status in RETRYABLE)
+        p.cancel.setEnabled(status in CANCELLABLE)
+        p.open_draft.setEnabled(status is not None)
+
+    def _sent_selected(self) -> None:
+        p = self.page
+        draft_id = p.sent.selected_key()
+        p.open_sent_draft.setEnabled(draft_id is not None)
+        p.open_in_lever.setEnabled(draft_id in self._opportunities and self._lever_page(draft_id) is not None)
+
+    def retry_selected(self) -> None:
+        self._on_selected(self._retry, "retry now")
+
+    def cancel_selected(self) -> None:
+        self._on_selected(self._cancel, "cancel outbox entry")
+
+    def _on_selected(self, action, name: str) -> None:
+        draft_id = self.page.pending.selected_key()
+        if draft_id is not None:
+            self.runner.run(action(draft_id), owner=self.page, name=name)
+
+    async def _retry(self, draft_id: str) -> None:
+        try:
+            said = await self.session.store.call(outbox_actions.retry_now, draft_id, self.session.reviewer, now_ms())
+        except outbox_actions.OutboxActionRefused as e:
+            self.page.message.setText(str(e))
+            return
+        self.page.message.setText(said)
+        self.wake()  # only this entry is due now: the others keep their back-off
+
+    async def _cancel(self, draft_id: str) -> None:
+        try:
+            await self.session.store.call(outbox_actions.cancel, draft_id, self.session.reviewer)
+        except outbox_actions.OutboxActionRefused as e:
+            self.page.message.setText(str(e))
+            return
+        labels = await self.session.store.call(lists.draft_labels, [draft_id])
+        label = labels.get(draft_id, f"draft {draft_id}")
+        self.page.message.setText(f"{label} is back in review; nothing was sent.")
+        self.activity.emit("outbox", f"cancelled {label}: back to review, nothing sent")
+        self.reload()
+        self.cancelled.emit(draft_id)
+
+    def _open(self, draft_id: str | None) -> None:
+        if draft_id:
+            self.open_draft.emit(draft_id)
+
+    def _base_url(self) -> str | None:
+        account = self.session.account
+        return None if account is None or self.session.sandbox else account.base_url
+
+    def _lever_page(self, draft_id: str) -> str | None:
+        opportunity_id = self._opportunities.get(draft_id)
+        return candidate_page(self._base_url(), opportunity_id) if opportunity_id else None
+
+    def open_selected_in_lever(self) -> None:
+        url = self._lever_page(self.page.sent.selected_key() or "")
+        if url is not None:
+            QDesktopServices.openUrl(QUrl(url))

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QSortFilterProxyModel, Qt, Signal
 from PySide6.QtWidgets import (
@@ -181,12 +181,14 @@ class TablePage(QWidget):
     MAX_FITTED_WIDTH = 320  # a long cell (an error message) must not push the others off screen
 
     def __init__(self, columns: Sequence[Column], *, key: str, title: str, detail: bool = False,
-                 sort: tuple[str, Qt.SortOrder] | None = None, fit_columns: bool = True, parent=None) -> None:
+                 sort: tuple[str, Qt.SortOrder] | None = None, fit_columns: bool = True,
+                 proxy: Callable[[RowsModel], QSortFilterProxyModel] = sorted_proxy, parent=None) -> None:
         """``key`` names the row field that identifies a row; ``sort`` the field and order it starts
-        sorted by (the first column, ascending, when not given)."""
+        sorted by (the first column, ascending, when not given); ``proxy`` makes the sorting (and
+        filtering) model over the rows."""
         super().__init__(parent)
         self.model = RowsModel(columns, key=key)
-        self.proxy = sorted_proxy(self.model)
+        self.proxy = proxy(self.model)
         self.title = QLabel(title)
         self.title.setWordWrap(True)
         self.table = make_table(self.proxy, columns)
@@ -223,18 +225,40 @@ class TablePage(QWidget):
 
 
 class ActivityPage(QWidget):
-    """A running log of sync, relay and submission events, newest at the bottom."""
+    """Sync, relay and submission events, newest at the bottom, with a search box over them all
+    (``ActivityController`` keeps them in the cache and fills the page)."""
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
+        self.search = QLineEdit(placeholderText="Search activity: every word must appear  (Ctrl+F)")
+        self.search.setClearButtonEnabled(True)
+        self.search.setAccessibleName("Search activity")
         self.log = QPlainTextEdit()
         self.log.setReadOnly(True)
         self.log.setMaximumBlockCount(5000)
         self.log.setAccessibleName("Activity log")
+        self.title = QLabel("Sync, relay and submission activity, kept across restarts")
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel("Sync, relay and submission activity of this session"))
+        layout.addWidget(self.title)
+        layout.addWidget(self.search)
         layout.addWidget(self.log, 1)
 
-    def add(self, kind: str, text: str) -> None:
-        stamp = dt.datetime.now().strftime("%H:%M:%S")
-        self.log.appendPlainText(f"{stamp}  {kind:<8} {text}")
+    @staticmethod
+    def line(at_ms: int, kind: str, text: str) -> str:
+        at = dt.datetime.fromtimestamp(at_ms / 1000)
+        stamp = at.strftime("%H:%M:%S") if at.date() == dt.date.today() else at.strftime("%Y-%m-%d %H:%M:%S")
+        return f"{stamp}  {kind:<8} {text}"
+
+    def append(self, at_ms: int, kind: str, text: str) -> None:
+        self.log.appendPlainText(self.line(at_ms, kind, text))
+
+    def show_lines(self, lines: Sequence[tuple[int, str, str]]) -> None:
+        """Replace what is shown with ``lines`` (at_ms, kind, text), oldest first; someone reading
+        further up stays where they were, otherwise the newest line is in view."""
+        bar = self.log.verticalScrollBar()
+        reading = bar.value() if bar.value() < bar.maximum() else None
+        self.log.setPlainText("\n".join(self.line(*line) for line in lines))
+        if reading is None:
+            bar.setValue(bar.maximum())
+        else:
+            bar.setValue(min(reading, bar.maximum()))

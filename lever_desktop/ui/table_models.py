@@ -24,7 +24,16 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QDate,
+    QDateTime,
+    QLocale,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
 from PySide6.QtGui import QFont
 
 from lever_desktop.ui.plain import plain_tooltip
@@ -44,11 +53,20 @@ def format_ms(value: Any) -> str:
 
 
 def format_ms_short(value: Any) -> str:
-    """"14:05" today, "Nov 27" before: what fits a narrow column."""
+    """What fits a narrow column, in the person's locale: the time today ("14:05", "2:05 PM"), the
+    day and month before ("3 Dec", "Dec 3", "3. Dez."), with the year when it is not this one."""
     if not value:
         return ""
-    at = dt.datetime.fromtimestamp(int(value) / 1000)
-    return at.strftime("%H:%M") if at.date() == dt.date.today() else at.strftime("%b %d")
+    at, today = QDateTime.fromMSecsSinceEpoch(int(value)), QDate.currentDate()
+    locale = QLocale()
+    if at.date() == today:
+        return locale.toString(at.time(), QLocale.FormatType.ShortFormat)
+    # Qt has no "day and month" format: follow the order of the locale's own short date.
+    day_first = locale.dateFormat(QLocale.FormatType.ShortFormat).lstrip().lower().startswith("d")
+    pattern = "d MMM" if day_first else "MMM d"
+    if at.date().year() != today.year():
+        pattern += " yyyy"
+    return locale.toString(at.date(), pattern)
 
 
 @dataclass(frozen=True)

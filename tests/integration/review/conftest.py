@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 from helpers.review_sandbox import fast_client, find_targets, prime_cache, template_named
 
+from lever_desktop.lever.client import LeverClient
+from lever_desktop.lever.retry import RetryPolicy
 from lever_desktop.store import Store
 
 
@@ -24,3 +26,12 @@ async def world(sandbox, lever):
     every = await template_named(lever, "Every field type")
     yield store, targets, every
     store.close()
+
+
+@pytest.fixture
+async def impatient(sandbox):
+    """A client that gives up on an answer long before a slow Lever stores the request."""
+    client = LeverClient(sandbox.api_key, base_url=sandbox.base_url, rate=100_000.0, burst=100_000, timeout=0.2,
+                         retry=RetryPolicy(backoff_base=0.01, backoff_cap=0.05))
+    yield client
+    await client.aclose()

@@ -13,21 +13,10 @@ from helpers.review_sandbox import draft_for
 from helpers.waiting import wait_until
 
 from lever_desktop.lever import errors as le
-from lever_desktop.lever.client import LeverClient
-from lever_desktop.lever.retry import RetryPolicy
 from lever_desktop.review import approval, drafts, duplicates, intake, queue
 from lever_desktop.review.drafts import now_ms
 from lever_desktop.review.outbox import Outbox
 from lever_desktop.sandbox.faults import parse_spec
-
-
-@pytest.fixture
-async def impatient(sandbox):
-    """A client that gives up on an answer long before a slow Lever stores the request."""
-    client = LeverClient(sandbox.api_key, base_url=sandbox.base_url, rate=100_000.0, burst=100_000, timeout=0.2,
-                         retry=RetryPolicy(backoff_base=0.01, backoff_cap=0.05))
-    yield client
-    await client.aclose()
 
 
 def _outbox(store, client, *, window_ms: int = 3_000, **kw) -> Outbox:

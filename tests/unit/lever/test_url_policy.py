@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from lever_desktop import config
-from lever_desktop.lever import errors
+from lever_desktop.lever import errors, urls
 from lever_desktop.lever.client import LeverClient
 from lever_desktop.lever.urls import check_relay_url
 from tests.unit.lever.lever_support import API_KEY, BASE
@@ -115,3 +115,21 @@ async def test_redirects_are_followed_only_to_lever_over_https(client, respx_moc
         await client.get("/users")
     assert first.call_count == 1 and len(respx_mock.calls) == 1  # nothing else was asked, keyed or not
     assert API_KEY not in str(info.value)
+
+
+@pytest.mark.parametrize(("base_url", "page"), [
+    ("https://api.lever.co/v1", "https://hire.lever.co/candidates/opp-1"),
+    ("https://api.eu.lever.co/v1/", "https://hire.eu.lever.co/candidates/opp-1"),
+    ("https://API.EU.Lever.co/v1", "https://hire.eu.lever.co/candidates/opp-1"),
+    ("https://api.sandbox.lever.co/v1", None),  # its web address is unconfirmed: nothing guessed
+    ("http://127.0.0.1:8765/v1", None),  # the embedded sandbox has no web app
+    ("https://lever-proxy.corp.example/v1", None),  # a custom host: which account's app is unknown
+    ("https://api.lever.co.evil.com/v1", None),
+    (None, None),
+])
+def test_open_in_lever_goes_to_the_accounts_own_web_app(base_url, page):
+    assert urls.candidate_page(base_url, "opp-1") == page
+
+
+def test_open_in_lever_keeps_an_id_to_one_path_segment():
+    assert urls.candidate_page("https://api.lever.co/v1", "../users?x") == "https://hire.lever.co/candidates/..%2Fusers%3Fx"

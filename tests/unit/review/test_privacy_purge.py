@@ -115,3 +115,17 @@ async def test_a_draft_arriving_after_the_purge_is_purged_instead_of_approved_or
     rec = await store.call(drafts.get, "d-late")
     assert (rec.state, rec.attention_reason, rec.document["fields"]) == ("needs_attention", "opportunity_anonymised", [])
     assert "Grace" not in await store.call(_everything_stored)
+
+
+async def test_the_activity_log_forgets_the_lines_naming_an_anonymised_candidate(store):
+    from lever_desktop.store import activity
+
+    for text in ("submitted Phone screen for Grace Candidate to Lever", "Lever rejected Onsite for GRACE CANDIDATE",
+                 "opp-1: This candidate no longer exists in Lever", "sync: 3 opportunities updated"):
+        await store.call(activity.record, NOW, "outbox", text)
+    await store.call(_purge)
+
+    kept = [line.text for line in await store.call(activity.recent, 100)]
+    assert kept == ["sync: 3 opportunities updated"]
+    assert "Grace" not in await store.call(lambda c: json.dumps([list(r) for r in c.exec_driver_sql(
+        "SELECT * FROM activity")]))
