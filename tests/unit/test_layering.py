@@ -143,3 +143,28 @@ def test_only_lever_paths_builds_lever_paths_around_ids():
         for line in unescaped_lever_paths(path.read_text(encoding="utf-8"))
     ]
     assert offenders == []
+
+
+QT_MODULES = ("PySide6", "shiboken6", "qasync", "pytestqt")
+
+
+def _imports_qt(path: Path) -> bool:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    for node in ast.walk(tree):
+        names = ([a.name for a in node.names] if isinstance(node, ast.Import) else
+                 [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
+        if any(n.split(".")[0] in QT_MODULES for n in names):
+            return True
+    return False
+
+
+def test_only_the_gui_tests_import_qt():
+    """Tests of the Qt-free core run without Qt: what needs a QApplication lives in tests/ui/
+    (and the helpers only GUI tests use), so a core test cannot come to rely on Qt by accident."""
+    tests = ROOT / "tests"
+    allowed = {tests / "ui", tests / "bench", tests / "helpers" / "form_looks.py"}
+    offenders = [
+        str(p.relative_to(ROOT)) for p in tests.rglob("*.py")
+        if not any(p == a or a in p.parents for a in allowed) and _imports_qt(p)
+    ]
+    assert offenders == []
