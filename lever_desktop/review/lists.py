@@ -11,18 +11,24 @@ from typing import Any, Sequence
 import sqlalchemy as sa
 
 from lever_desktop.review import queue
-from lever_desktop.review.lifecycle import STATUS_WORDS
+from lever_desktop.review.lifecycle import CHANGES, QUEUED, STATUS_WORDS
+
+# "Pending" is what is not yet in Lever, told by the draft's state alone: queued (in its Undo
+# grace, or waiting to retry after a failed attempt), sending, checking whether Lever stored it,
+# and changes to submitted forms. Not whether an attempt was ever made (``sent_at``): a draft
+# sent once and released to try again is as unsent as a new one.
+PENDING = tuple(sorted(s.value for s in QUEUED | CHANGES))
 
 
 def counts(conn: sa.Connection) -> dict[str, int]:
-    """Navigation badges and the status bar."""
-    def one(sql: str) -> int:
-        return int(conn.execute(sa.text(sql)).scalar() or 0)
+    """Navigation badges and the status bar: every label that counts drafts reads this."""
+    def one(sql: str, **params: Any) -> int:
+        return int(conn.execute(sa.text(sql).bindparams(*(sa.bindparam(k, expanding=True) for k in params)),
+                                params).scalar() or 0)
 
     return {
         "review": one("SELECT count(*) FROM drafts WHERE state IN ('received', 'in_review')"),
-        "outbox": one("SELECT count(*) FROM outbox ob JOIN drafts d ON d.draft_id = ob.draft_id "
-                      "WHERE ob.sent_at IS NULL OR d.state IN ('amend_queued', 'withdrawing')"),
+        "outbox": one("SELECT count(*) FROM drafts WHERE state IN :pending", pending=list(PENDING)),
         "attention": one("SELECT count(*) FROM drafts WHERE state = 'needs_attention'"),
         "candidates": one("SELECT count(*) FROM opportunities WHERE archived_at IS NULL"),
     }
