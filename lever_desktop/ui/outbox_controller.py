@@ -40,7 +40,6 @@ COLUMNS = (Column("Candidate", "candidate"), Column("State", "state"), Column("W
 class OutboxController(QObject):
     flushed = Signal(object)  # FlushReport
     draft_moved = Signal(str)  # draft id whose state the outbox changed
-    unreachable = Signal(bool)
     activity = Signal(str, str)
     _outbox_event = Signal(object)  # OutboxEvent, from the core's listener list to the GUI
 
@@ -97,10 +96,7 @@ class OutboxController(QObject):
             self.activity.emit("outbox", f"Lever stored {label(draft_id)} differently: {diffs}")
         if report.paused:
             self.activity.emit("outbox", report.paused.get("message", "outbox paused"))
-        rows = await self.session.store.call(lists.outbox_list)
-        unreachable = any(str(r[5] or "").startswith("LeverUnavailable") and r[2] == "approved" for r in rows)
-        self.unreachable.emit(unreachable and not (report.submitted or report.reconciled))
-        self._fill(rows)
+        self._fill(await self.session.store.call(lists.outbox_list))
         for draft_id in report.gone:
             self.activity.emit("outbox", f"{label(draft_id)}: {attention_words('opportunity_gone')}")
         for draft_id, extra in report.duplicates.items():
