@@ -10,8 +10,9 @@ from typing import Any, Sequence
 
 import sqlalchemy as sa
 
-from lever_desktop.review import queue
-from lever_desktop.review.lifecycle import CHANGES, QUEUED, STATUS_WORDS
+from lever_desktop.review import checks, drafts, queue
+from lever_desktop.review.intake import DEFAULT_CONFIDENCE_THRESHOLD
+from lever_desktop.review.lifecycle import CHANGES, EDITED, QUEUED, REVIEWABLE, STATUS_WORDS, UNDO_GRACE
 
 # "Pending" is what is not yet in Lever, told by the draft's state alone: queued (in its Undo
 # grace, or waiting to retry after a failed attempt), sending, checking whether Lever stored it,
@@ -39,11 +40,17 @@ DRAFT_STATE_LABELS = STATUS_WORDS  # states and the outbox's sub-statuses (check
 DAY_MS = 86_400_000
 
 
-def review_list(conn: sa.Connection, now_ms: int) -> list[tuple[Any, ...]]:
-    """Drafts to review first (oldest first), then this day's approved and submitted ones."""
+def review_list(conn: sa.Connection, now_ms: int,
+                threshold: float = DEFAULT_CONFIDENCE_THRESHOLD) -> list[tuple[Any, ...]]:
+    """Drafts to review first (oldest first), then this day's approved and submitted ones.
+
+    Each row: (draft id, candidate, form, interviewer, checks still open, received, status), the
+    status a key of ``STATUS_WORDS`` told live: edited, approved in its Undo grace, sending,
+    checking, sent, needs attention. Checks are counted as the editor counts them (``checks``).
+    """
     sql = """
         SELECT d.draft_id, coalesce(o.name, d.opportunity_id), coalesce(json_extract(d.template_json, '$.text'),
-               d.template_id), d.interviewer_email, json_array_length(d.flags_json), d.received_at, {status}
+               d.template_id), d.interviewer_email, d.state, d.received_at, {status}, ob.send_after
         FROM drafts d LEFT JOIN opportunities o ON o.id = d.opportunity_id
         LEFT JOIN outbox ob ON ob.draft_id = d.draft_id
         WHERE d.state IN ('received', 'in_review', 'needs_attention', 'approved', 'submitting',
@@ -51,7 +58,20 @@ def review_list(conn: sa.Connection, now_ms: int) -> list[tuple[Any, ...]]:
            OR (d.state IN ('submitted', 'withdrawn') AND d.updated_at > :since)
         ORDER BY d.state IN ('received', 'in_review', 'needs_attention', 'amending') DESC, d.received_at, d.draft_id
     """.format(status=queue.STATUS_SQL)
-    return [tuple(r) for r in conn.execute(sa.text(sql), {"since": now_ms - DAY_MS})]
+    rows = []
+    for draft_id, name, form, who, state, received, status, send_after in conn.execute(
+            sa.text(sql), {"since": now_ms - DAY_MS}):
+        open_checks = None
+        if state in REVIEWABLE:
+            rec = drafts.get(conn, draft_id)
+            done = checks.progress(rec, threshold) if rec is not None else None
+            if done is not None:
+                open_checks = done.open_checks
+                status = EDITED if done.edited and state != "needs_attention" else status
+        elif status == "approved" and send_after is not None and now_ms < send_after:
+            status = UNDO_GRACE
+        rows.append((draft_id, name, form, who, open_checks, received, status))
+    return rows
 
 
 def draft_labels(conn: sa.Connection, draft_ids: Sequence[str]) -> dict[str, str]:

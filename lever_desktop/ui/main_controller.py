@@ -60,6 +60,7 @@ class MainController(QObject):
                             ("activity", self.activity)):
             w.set_page(key, widget)
         self.sync = SyncController(session, runner, w, self)
+        w.statusBar().insertPermanentWidget(0, self.drafts.undo_bar)  # Approve's Undo: nothing moves
         self.supervisor = Supervisor(runner, parent=self)
         self._last_review_count: int | None = None
         self.tray = self._make_tray()
@@ -150,6 +151,7 @@ class MainController(QObject):
         self.refresh_counts()
 
     def _draft_moved(self, draft_id: str) -> None:
+        self.drafts.undo_bar.withdraw(draft_id)  # on its way: too late to undo
         def show(outcome: editing.DraftOutcome | None) -> None:
             if outcome is not None:
                 rec, status = outcome.record, outcome.status
