@@ -8,7 +8,7 @@ from lever_desktop.lever.account import describe_key
 from lever_desktop.sandbox.faults import parse_spec
 
 
-def test_a_retry_is_not_reachable_again_and_any_answer_is(desktop, sandbox, qtbot):
+def test_a_retry_is_not_reachable_again_and_any_answer_is(desktop, sandbox, qtbot):  # noqa: F811
     window, sync, log = desktop.window, desktop.controller.sync, desktop.controller.activity.log
     told: list[bool] = []
     sync.connection_changed.connect(told.append)
