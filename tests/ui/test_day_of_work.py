@@ -38,20 +38,20 @@ def _interview_after_the_last_sync(sandbox) -> dict:
                           ).raise_for_status().json()["draft"]
 
 
-def _row(desktop, draft_id):
-    return next((r for r in desktop.controller.drafts.list.model.rows() if r.draft_id == draft_id), None)
+def _row(app, draft_id):
+    return next((r for r in app.controller.drafts.list.model.rows() if r.draft_id == draft_id), None)
 
 
-def _state(desktop, draft_id) -> str | None:
-    row = _row(desktop, draft_id)
+def _state(app, draft_id) -> str | None:
+    row = _row(app, draft_id)
     return row.state if row else None
 
 
-def _told(desktop, *, review: int, pending: int, attention: int = 0) -> bool:
+def _told(app, *, review: int, pending: int, attention: int = 0) -> bool:
     """The sidebar and the status bar count the same thing, and the outbox page lists it."""
-    w = desktop.window
+    w = app.window
     need = f", {attention} need attention" if attention else ""
-    outbox_rows = desktop.controller.outbox.page.model.rows()
+    outbox_rows = app.controller.outbox.page.model.rows()
     return (w.nav.item(0).text() == f"Drafts to review ({review})"
             and w.nav.item(1).text() == f"Outbox ({pending} pending{need})"
             and w.status_outbox.text() == f"Outbox: {pending}"
@@ -63,18 +63,18 @@ def _stored(sandbox, doc) -> int:
                 if f.get("interview") == doc["interviewId"] and not f.get("deletedAt")])
 
 
-def _import(desktop, qtbot, tmp_path, *docs) -> None:
+def _import(app, qtbot, tmp_path, *docs) -> None:
     paths = []
     for doc in docs:
         path = tmp_path / f"{doc['draftId']}.json"
         path.write_text(json.dumps(doc), encoding="utf-8")
         paths.append(str(path))
-    desktop.window.files_dropped.emit(paths)
-    qtbot.waitUntil(lambda: all(_row(desktop, d["draftId"]) for d in docs), timeout=TIMEOUT)
+    app.window.files_dropped.emit(paths)
+    qtbot.waitUntil(lambda: all(_row(app, d["draftId"]) for d in docs), timeout=TIMEOUT)
 
 
-def _open(desktop, qtbot, draft_id) -> None:
-    drafts = desktop.controller.drafts
+def _open(app, qtbot, draft_id) -> None:
+    drafts = app.controller.drafts
     if drafts.draft_id != draft_id:
         drafts.list.table.setCurrentIndex(drafts.list.proxy.mapFromSource(
             drafts.list.model.index(drafts.list.model.row_of(draft_id), 0)))
@@ -82,7 +82,7 @@ def _open(desktop, qtbot, draft_id) -> None:
                     and drafts.view.record.draft_id == draft_id and drafts.form is not None, timeout=TIMEOUT)
 
 
-def test_a_day_of_review_tells_the_truth_at_every_step(desktop, sandbox, qtbot, tmp_path):
+def test_a_day_of_review_tells_the_truth_at_every_step(desktop, sandbox, qtbot, tmp_path):  # noqa: F811
     desktop.session.settings.undo_grace_seconds = GRACE_S
     window, drafts, editor = desktop.window, desktop.controller.drafts, desktop.controller.drafts.editor
     bar, log = drafts.undo_bar, desktop.controller.activity.log
