@@ -41,18 +41,24 @@ def check_open(flag: dict[str, Any], form: FeedbackForm, threshold: float) -> bo
     return form.field(flag["fieldId"]).status(threshold).needs_attention
 
 
-def reviewed_form(rec: DraftRecord) -> FeedbackForm | None:
-    """The draft's form as the reviewer left it (AI answers, their edits and confirmations)."""
+def reviewed_form(rec: DraftRecord, built: dict[Any, FeedbackForm] | None = None) -> FeedbackForm | None:
+    """The draft's form as the reviewer left it (AI answers, their edits and confirmations).
+
+    ``built``: forms already built per template version, reused (``apply_draft`` starts afresh).
+    """
     if not rec.template:
         return None
-    form = FeedbackForm.from_template(rec.template)
+    key = (rec.template_id, rec.template_version)
+    form = (built or {}).get(key) or FeedbackForm.from_template(rec.template)
+    if built is not None:
+        built[key] = form
     form.apply_draft(rec.document)
     form.restore({"values": rec.values or {}, "confirmed": rec.confirmed})
     return form
 
 
-def progress(rec: DraftRecord, threshold: float) -> Progress:
-    form = reviewed_form(rec)
+def progress(rec: DraftRecord, threshold: float, built: dict[Any, FeedbackForm] | None = None) -> Progress:
+    form = reviewed_form(rec, built)
     if form is None:  # no template yet: nothing in a form can be checked
         return Progress(0, 0, len(rec.flags), bool(rec.values))
     checks = [f for f in rec.flags if is_check(f, form)]

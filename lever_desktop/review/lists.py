@@ -58,13 +58,13 @@ def review_list(conn: sa.Connection, now_ms: int,
            OR (d.state IN ('submitted', 'withdrawn') AND d.updated_at > :since)
         ORDER BY d.state IN ('received', 'in_review', 'needs_attention', 'amending') DESC, d.received_at, d.draft_id
     """.format(status=queue.STATUS_SQL)
-    rows = []
+    rows, built = [], {}  # one form per template version for the whole list
     for draft_id, name, form, who, state, received, status, send_after in conn.execute(
             sa.text(sql), {"since": now_ms - DAY_MS}):
         open_checks = None
         if state in REVIEWABLE:
             rec = drafts.get(conn, draft_id)
-            done = checks.progress(rec, threshold) if rec is not None else None
+            done = checks.progress(rec, threshold, built) if rec is not None else None
             if done is not None:
                 open_checks = done.open_checks
                 status = EDITED if done.edited and state != "needs_attention" else status

@@ -424,7 +424,7 @@ class DraftsController(QObject):
         try:
             await self.session.store.call(undo, draft_id, self.session.reviewer)
         except UndoError as e:
-            self.editor.set_outcome(str(e), "error")
+            self.undo_bar.tell(str(e))
             return
         self.open(draft_id)  # back in the editor with its values; the list selects it as it re-reads
         self.reload()

@@ -43,7 +43,7 @@ class UndoBar(QWidget):
     def offer(self, draft_id: str, what: str, seconds: float) -> None:
         """Offer to undo the approval of ``draft_id`` (``what``: how a person names it) for ``seconds``."""
         self.draft_id, self._what, self._until = draft_id, what, time.monotonic() + seconds
-        self.button.setEnabled(True)
+        self.button.show()
         self._show_time_left()
         self._tick.start()
         self.show()
@@ -52,12 +52,22 @@ class UndoBar(QWidget):
         """Stop offering (the grace ended, or it was undone); ``draft_id``: only if it is that one."""
         if draft_id is None or draft_id == self.draft_id:
             self._tick.stop()
+            self._until = 0.0
             self.draft_id = None
             self.hide()
+
+    def tell(self, text: str, seconds: float = 6.0) -> None:
+        """Say why the undo did not happen (too late), in the same place, for a few seconds."""
+        self.draft_id, self._what, self._until = None, "", time.monotonic() + seconds
+        self.button.hide()
+        self.text.setText(text)
+        self._tick.start()
+        self.show()
 
     def _show_time_left(self) -> None:
         left = self._until - time.monotonic()
         if left <= 0:
             self.withdraw()
             return
-        self.text.setText(f"Approved {self._what} — sending in {math.ceil(left)} s")
+        if self.draft_id is not None:
+            self.text.setText(f"Approved {self._what} — sending in {math.ceil(left)} s")
