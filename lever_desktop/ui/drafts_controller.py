@@ -435,6 +435,9 @@ class DraftsController(QObject):
             self.runner.run(self._refresh(self.draft_id), owner=self.editor, name="refresh from Lever")
 
     async def _refresh(self, draft_id: str) -> None:
+        if self.session.engine is None or self.session.engine.state == "offline":
+            self.editor.set_outcome("Lever can't be reached now: refresh again once it is back.", "warn")
+            return
         self.editor.refresh.setEnabled(False)
         try:
             await intake.relink(self.session.store, draft_id, engine=self.session.engine,

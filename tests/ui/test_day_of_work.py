@@ -151,6 +151,9 @@ def test_a_day_of_review_tells_the_truth_at_every_step(desktop, sandbox, qtbot, 
     qtbot.waitUntil(lambda: editor.approve.isEnabled() and _row(desktop, late["draftId"]).flags is None,
                     timeout=TIMEOUT)
     assert "to check" not in editor.flags.text() and "ℹ Interview" in editor.flags.text()
+    qtbot.mouseClick(editor.refresh, Qt.MouseButton.LeftButton)  # offline: it says so, the note stays
+    qtbot.waitUntil(lambda: "can't be reached" in editor.outcome.text(), timeout=TIMEOUT)
+    assert "ℹ Interview" in editor.flags.text()
     # Past its grace, tried while Lever is down: still queued, still counted, still offline.
     qtbot.waitUntil(lambda: _state(desktop, second["draftId"]) == "Queued", timeout=TIMEOUT)
     assert _told(desktop, review=1, pending=1) and _stored(sandbox, second) == 0
@@ -170,4 +173,5 @@ def test_a_day_of_review_tells_the_truth_at_every_step(desktop, sandbox, qtbot, 
     qtbot.mouseClick(editor.refresh, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: "is not in the cache" not in editor.flags.text() and not editor.refresh.isVisible(),
                     timeout=TIMEOUT)
-    assert drafts.draft_id == late["draftId"]
+    assert drafts.draft_id == late["draftId"] and "can't be reached" not in editor.outcome.text()
+    assert _told(desktop, review=1, pending=0)
