@@ -50,7 +50,8 @@ def review_list(conn: sa.Connection, now_ms: int,
     """
     sql = """
         SELECT d.draft_id, coalesce(o.name, d.opportunity_id), coalesce(json_extract(d.template_json, '$.text'),
-               d.template_id), d.interviewer_email, d.state, d.received_at, {status}, ob.send_after
+               d.template_id), d.interviewer_email, d.state, d.received_at, {status}, ob.send_after,
+               d.template_version, d.values_json, d.confirmed_json, d.flags_json
         FROM drafts d LEFT JOIN opportunities o ON o.id = d.opportunity_id
         LEFT JOIN outbox ob ON ob.draft_id = d.draft_id
         WHERE d.state IN ('received', 'in_review', 'needs_attention', 'approved', 'submitting',
@@ -59,12 +60,11 @@ def review_list(conn: sa.Connection, now_ms: int,
         ORDER BY d.state IN ('received', 'in_review', 'needs_attention', 'amending') DESC, d.received_at, d.draft_id
     """.format(status=queue.STATUS_SQL)
     rows, built = [], {}  # one form per template version for the whole list
-    for draft_id, name, form, who, state, received, status, send_after in conn.execute(
+    for draft_id, name, form, who, state, received, status, send_after, *review in conn.execute(
             sa.text(sql), {"since": now_ms - DAY_MS}):
         open_checks = None
         if state in REVIEWABLE:
-            rec = drafts.get(conn, draft_id)
-            done = checks.progress(rec, threshold, built) if rec is not None else None
+            done = _progress(conn, draft_id, (draft_id, threshold, *review), threshold, built)
             if done is not None:
                 open_checks = done.open_checks
                 status = EDITED if done.edited and state != "needs_attention" else status
@@ -72,6 +72,23 @@ def review_list(conn: sa.Connection, now_ms: int,
             status = UNDO_GRACE
         rows.append((draft_id, name, form, who, open_checks, received, status))
     return rows
+
+
+# Progress per draft, by everything it is computed from (the document never changes after intake):
+# a list re-read after one edit recomputes that one draft, not every form in the list.
+_progress_seen: dict[tuple[Any, ...], checks.Progress] = {}
+
+
+def _progress(conn: sa.Connection, draft_id: str, key: tuple[Any, ...], threshold: float,
+              built: dict[Any, Any]) -> checks.Progress | None:
+    if key not in _progress_seen:
+        rec = drafts.get(conn, draft_id)
+        if rec is None:
+            return None
+        if len(_progress_seen) > 5_000:
+            _progress_seen.clear()
+        _progress_seen[key] = checks.progress(rec, threshold, built)
+    return _progress_seen[key]
 
 
 def draft_labels(conn: sa.Connection, draft_ids: Sequence[str]) -> dict[str, str]:
