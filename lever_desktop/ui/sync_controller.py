@@ -68,7 +68,7 @@ class SyncController(QObject):
 
     # -- engine and scheduler events -----------------------------------------
     def _retrying(self, retry: Retrying) -> None:
-        why = "Lever can't be reached" if retry.offline else "The last sync failed"
+        why = "Lever can't be reached" if retry.offline or self.offline() else "The last sync failed"
         self.window.status_connection.setToolTip(f"{why}; trying again in {retry.seconds:.0f} s.")
 
     def _event(self, event: SyncEvent) -> None:
