@@ -45,6 +45,8 @@ class Settings:
     role: str | None = None
     show_others_feedback: bool | None = None
     submitted_retention_days: int = DEFAULT_RETENTION_DAYS  # then a submitted draft's text is purged
+    # After Approve in the window, this long to Undo before the outbox may send (0: at once).
+    undo_grace_seconds: float = 5.0
     extra: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -59,6 +61,10 @@ class Settings:
             _log.warning("submitted_retention_days %r is not a whole number of days; using %d",
                          days, DEFAULT_RETENTION_DAYS)
             self.submitted_retention_days = DEFAULT_RETENTION_DAYS
+        grace = self.undo_grace_seconds
+        if isinstance(grace, bool) or not isinstance(grace, (int, float)) or not 0 <= grace <= 60:
+            _log.warning("undo_grace_seconds %r is not between 0 and 60; using 5", grace)
+            self.undo_grace_seconds = 5.0
 
     @property
     def others_feedback_visible(self) -> bool:

@@ -56,6 +56,7 @@ class Session:
     async def aclose(self) -> None:
         if self.engine is not None:
             try:
+                self.engine.close()
                 self.engine.cancel()
             except Exception:  # noqa: BLE001 - closing must go on
                 _log.exception("cancelling the sync engine")

@@ -19,7 +19,7 @@ import httpx
 
 from lever_desktop import __version__
 from lever_desktop import log as applog
-from lever_desktop.lever import errors
+from lever_desktop.lever import errors, reachability
 from lever_desktop.lever.api import ClientStats
 from lever_desktop.lever.envelope import Page, unwrap
 from lever_desktop.lever.ratelimit import RateLimiter, Sleep, client_rate, shared_limiter
@@ -39,6 +39,7 @@ class Where(TypedDict):
 DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=10.0)
 MAX_REDIRECTS = 5
 REDIRECT_STATUSES = frozenset({301, 307, 308})  # permanent/method-preserving: safe to repeat as is
+GATEWAY_FAILURES = frozenset({502, 503, 504})
 
 Params = Mapping[str, Any]
 
@@ -60,6 +61,16 @@ class _Credential:
 
     def __repr__(self) -> str:
         return "<Lever API key>"
+
+
+def _answered(e: errors.LeverError) -> bool | None:
+    """Did Lever answer the request that raised ``e``? None: this error cannot tell."""
+    if e.status is not None:
+        # 502/503/504 come from the gateway in front of Lever: Lever itself did not answer.
+        return e.status not in GATEWAY_FAILURES
+    if isinstance(e, (errors.LeverUnavailable, errors.AmbiguousWriteError)):
+        return False  # the connection failed (before or after the request left)
+    return None
 
 
 def _clean_params(params: Params | None) -> dict[str, Any]:
@@ -94,6 +105,7 @@ class LeverClient:
             origin = f"{self._base.scheme}://{self._base.host}:{self._base.port or ''}"
             limiter = shared_limiter(api_key, origin, *client_rate(rate, burst))
         self.limiter = limiter
+        self.reachability = reachability.of(f"{self._base.scheme}://{self._base.host}:{self._base.port or ''}")
         self.retry = retry or RetryPolicy()
         self.stats = ClientStats()
         self._sleep = sleep
@@ -169,7 +181,21 @@ class LeverClient:
     # -- the request loop -----------------------------------------------------------------
 
     async def _request(self, method: str, path: str, *, params: Params | None = None, json: Any = None) -> Any:
-        """Send with rate limit and retries; the decoded JSON body (None when empty)."""
+        """Send with rate limit and retries; the decoded JSON body (None when empty).
+
+        Its outcome is reported to ``reachability``: Lever answered (any status below 500), or not.
+        """
+        try:
+            body = await self._attempts(method, path, params=params, json=json)
+        except errors.LeverError as e:
+            answered = _answered(e)
+            if answered is not None:
+                self.reachability.report(answered)
+            raise
+        self.reachability.report(True)
+        return body
+
+    async def _attempts(self, method: str, path: str, *, params: Params | None = None, json: Any = None) -> Any:
         query = _clean_params(params)
         safe = idempotent(method)
         attempts = max(1, self.retry.max_attempts)

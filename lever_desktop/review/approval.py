@@ -169,6 +169,7 @@ def _approve_tx(conn: Connection, draft_id: str, opts: dict[str, Any]) -> Approv
         draft_id=draft_id, opportunity_id=rec.opportunity_id, perform_as=author.user_id,
         payload_json=drafts.dumps(body), completed_at=completed_at, template_version=version,
         approved_at=opts["now"], attempts=0, next_attempt_at=0,
+        send_after=opts["now"] + opts["grace_ms"] if opts.get("grace_ms") else None,
     ))
     return Approval(draft_id, author, "POST", paths.feedback(rec.opportunity_id),
                     {"perform_as": author.user_id}, body, warnings=list(author.warnings))
@@ -185,18 +186,40 @@ async def approve(
     confirm_service_account: bool = False,
     add_second_form: bool = False,
     now: int | None = None,
+    grace_ms: int = 0,
 ) -> Approval:
     """Approve and queue; raises ApprovalError (the draft keeps any flag it earned).
 
     ``add_second_form``: the reviewer saw that the author already has a form for this
-    interview in Lever and chose to add this one next to it.
+    interview in Lever and chose to add this one next to it. ``grace_ms``: the outbox may
+    not send it before this long has passed (the window's Undo); stored with the entry.
     """
     opts = {
         "reviewer": reviewer or default_reviewer(), "values": values, "chosen_email": chosen_email,
         "service_account_email": service_account_email, "confirm_service_account": confirm_service_account,
-        "add_second_form": add_second_form, "now": now or drafts.now_ms(),
+        "add_second_form": add_second_form, "now": now or drafts.now_ms(), "grace_ms": max(0, int(grace_ms)),
     }
     result = await store.call(_approve_tx, draft_id, opts)
     if isinstance(result, ApprovalError):
         raise result
     return result
+
+
+class UndoError(Exception):
+    """The approval can no longer be taken back; the message says why, in one line."""
+
+
+def undo(conn: Connection, draft_id: str, reviewer: str) -> drafts.DraftRecord:
+    """Take an approval back before anything was sent: the draft returns to review with its values.
+
+    Runs on the store's thread like ``queue.claim``, so the two cannot both win: once the outbox
+    claimed the entry, the answer is no.
+    """
+    rec = drafts.get(conn, draft_id)
+    if rec is None:
+        raise UndoError(f"No draft with id {draft_id}.")
+    sent_at = conn.execute(select(outbox.c.sent_at).where(outbox.c.draft_id == draft_id)).scalar()
+    if rec.state != DraftState.APPROVED or sent_at is not None:
+        raise UndoError("Too late to undo: it is already on its way to Lever.")
+    conn.execute(outbox.delete().where(outbox.c.draft_id == draft_id))
+    return drafts.transition(conn, draft_id, DraftState.IN_REVIEW, actor=reviewer, event="approval_undone")

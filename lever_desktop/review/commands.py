@@ -69,6 +69,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                     help="the author already has a form for this interview in Lever: add this one next to it")
     ap.add_argument("--reviewer", help="who approves (default: your login name)")
     ap.add_argument("--offline", action="store_true", help="check only the cache for the author's own feedback")
+    ap.add_argument("--grace", type=_grace_seconds, default=0.0, metavar="SECONDS",
+                    help="nothing sends it before SECONDS have passed (the window's Undo grace); default 0: at once")
     ap.add_argument("--json", action="store_true")
     ap.set_defaults(func=lambda a: _run(_approve(a)))
     dc = dsub.add_parser("discard", help="discard a draft: it is never sent to Lever")
@@ -222,6 +224,16 @@ async def _import(args: argparse.Namespace) -> int:
     return EXIT_ERROR if any(r["status"] == "invalid" for r in results) else 0
 
 
+def _grace_seconds(text: str) -> float:
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = -1.0
+    if not 0 <= seconds <= 3600:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds between 0 and 3600")
+    return seconds
+
+
 async def _approve(args: argparse.Namespace) -> int:
     async with _session("never" if args.offline else "optional") as session:
         if session.engine is not None:
@@ -230,7 +242,7 @@ async def _approve(args: argparse.Namespace) -> int:
             a = await approval.approve(session.store, args.id, reviewer=args.reviewer, chosen_email=args.as_email,
                                        service_account_email=_service_account(session.settings),
                                        confirm_service_account=args.confirm_service_account,
-                                       add_second_form=args.add_second_form)
+                                       add_second_form=args.add_second_form, grace_ms=int(args.grace * 1000))
         except approval.ApprovalError as e:
             hint = " (re-run with --confirm-service-account)" if e.code == "service_account_unconfirmed" else ""
             _fail(f"{e}{hint}")

@@ -52,6 +52,7 @@ class DraftRecord:
     received_at: int
     updated_at: int
     extra: dict[str, Any] = field(default_factory=dict)
+    confirmed: list[str] = field(default_factory=list)  # fields whose unsure AI answer the reviewer confirmed
 
     def ai_values(self) -> dict[str, Any]:
         return {f["id"]: f.get("value") for f in self.document.get("fields", []) if isinstance(f, dict)}
@@ -108,6 +109,7 @@ def _record(row: Any) -> DraftRecord:
         lever_feedback_id=m["lever_feedback_id"],
         received_at=m["received_at"],
         updated_at=m["updated_at"],
+        confirmed=_loads(m["confirmed_json"]) or [],
     )
 
 

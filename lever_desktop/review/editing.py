@@ -102,14 +102,16 @@ def draft_outcome(conn: sa.Connection, draft_id: str) -> DraftOutcome | None:
     return None if rec is None else DraftOutcome(rec, queue.status(conn, draft_id))
 
 
-def save_values(conn: sa.Connection, draft_id: str, values: dict[str, Any], reviewer: str) -> None:
-    """Keep the reviewer's edits (and mark a fresh draft as being reviewed)."""
+def save_values(conn: sa.Connection, draft_id: str, values: dict[str, Any], reviewer: str,
+                confirmed: list[str] | None = None) -> None:
+    """Keep the reviewer's edits and confirmations (and mark a fresh draft as being reviewed)."""
     rec = drafts.get(conn, draft_id)
     if rec is None or rec.state not in REVIEWABLE | {DraftState.AMENDING}:
         return
     if rec.state == DraftState.RECEIVED:
         drafts.transition(conn, draft_id, DraftState.IN_REVIEW, actor=reviewer, event="opened")
-    drafts.update_fields(conn, draft_id, values_json=drafts.dumps(values))
+    more = {} if confirmed is None else {"confirmed_json": drafts.dumps(sorted(confirmed))}
+    drafts.update_fields(conn, draft_id, values_json=drafts.dumps(values), **more)
 
 
 class DiscardError(Exception):

@@ -193,11 +193,14 @@ async def relink(store: Store, draft_id: str, *, engine: CacheRefresher | None =
     links = await store.call(_read_links, d)
     flags, panel_id = assess(d, links, threshold)
     tpl = links.template
-    changes = {
+    await store.call(_update, draft_id, {
         "flags_json": drafts.dumps(flags),
         "panel_id": panel_id,
         "template_version": tpl[0] if tpl else rec.template_version,
         "template_json": drafts.dumps(tpl[1]) if tpl else (drafts.dumps(rec.template) if rec.template else None),
-    }
-    await store.call(lambda conn: drafts.update_fields(conn, draft_id, **changes))  # call() passes no keywords
+    })
     return flags
+
+
+def _update(conn: Any, draft_id: str, fields: dict[str, Any]) -> None:
+    drafts.update_fields(conn, draft_id, **fields)  # store.call passes positional arguments only

@@ -62,8 +62,11 @@ ATTENTION_WORDS = {
 # Sub-statuses shown in place of the state (see ``queue.STATUS_SQL``).
 CHECKING = "checking"  # submitting, and an answer was lost: re-reading Lever before any re-send
 DUPLICATE = "duplicate_in_lever"  # submitted, and Lever holds a second form from this approval
+EDITED = "edited"  # in review, and the reviewer changed or confirmed an AI answer (the drafts list)
+UNDO_GRACE = "undo_grace"  # approved, and still inside its Undo grace: nothing sent yet
 STATUS_WORDS = {
     "received": "To review", "in_review": "To review", "needs_attention": "Needs attention",
+    EDITED: "Edited", UNDO_GRACE: "Approved (Undo)",
     "approved": "Queued", "submitting": "Sending…", "submitted": "Submitted", "discarded": "Discarded",
     CHECKING: "Checking whether Lever stored it…", DUPLICATE: "Duplicate in Lever",
     "amending": "Amending", "amend_queued": "Amendment queued", "withdrawing": "Withdrawing…",

@@ -187,7 +187,8 @@ class Outbox:
             for entry in await self.store.call(queue.rechecks_due, now, ids):
                 await self._recheck(entry, report)
             due = None if ignore_schedule else self.clock()
-            for entry in await self.store.call(queue.entries, [DraftState.APPROVED], ids, due):
+            # The Undo grace holds even when the schedule is ignored ("Lever is back", a new approval).
+            for entry in await self.store.call(queue.entries, [DraftState.APPROVED], ids, due, self.clock()):
                 await self._send(entry, report)
                 if report.paused:
                     break

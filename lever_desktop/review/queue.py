@@ -48,6 +48,12 @@ class Entry:
     last_error: str | None
     sent_at: int | None = None  # when the current attempt was claimed (before its POST left)
     approved_at: int = 0
+    send_after: int | None = None  # the approval's Undo grace ends then (None: no grace)
+
+    @property
+    def due_at(self) -> int:
+        """When it may next be tried: its schedule, never before the Undo grace ends."""
+        return max(self.next_attempt_at, self.send_after or 0)
 
     @property
     def path(self) -> str:
@@ -65,7 +71,9 @@ class Entry:
 
 
 def entries(conn: Connection, states: Iterable[str], draft_ids: Iterable[str] | None = None,
-            due_at: int | None = None) -> list[Entry]:
+            due_at: int | None = None, graced_at: int | None = None) -> list[Entry]:
+    """The outbox rows of drafts in ``states``; ``due_at``: only those whose schedule is due then;
+    ``graced_at``: only those whose Undo grace is over then (no flag of the caller skips it)."""
     q = (
         select(outbox, drafts_t.c.state, drafts_t.c.template_id)
         .join(drafts_t, drafts_t.c.draft_id == outbox.c.draft_id)
@@ -76,9 +84,12 @@ def entries(conn: Connection, states: Iterable[str], draft_ids: Iterable[str] | 
         q = q.where(outbox.c.draft_id.in_(list(draft_ids)))
     if due_at is not None:
         q = q.where(outbox.c.next_attempt_at <= due_at)
+    if graced_at is not None:
+        q = q.where(func.coalesce(outbox.c.send_after, 0) <= graced_at)
     return [
         Entry(r.draft_id, r.state, r.opportunity_id, r.perform_as, json.loads(r.payload_json), r.template_id,
-              r.template_version, r.attempts, r.next_attempt_at, r.last_error, r.sent_at, r.approved_at)
+              r.template_version, r.attempts, r.next_attempt_at, r.last_error, r.sent_at, r.approved_at,
+              r.send_after)
         for r in conn.execute(q)
     ]
 
@@ -86,7 +97,7 @@ def entries(conn: Connection, states: Iterable[str], draft_ids: Iterable[str] | 
 def next_due(conn: Connection, draft_ids: Iterable[str] | None = None) -> int | None:
     """When the earliest live entry may be tried again (None: nothing left)."""
     rows = entries(conn, [DraftState.APPROVED, DraftState.SUBMITTING], draft_ids)
-    return min((e.next_attempt_at for e in rows), default=None)
+    return min((e.due_at for e in rows), default=None)
 
 
 def claim(conn: Connection, draft_id: str, now: int, settle_until: int | None = None) -> bool:
@@ -97,6 +108,9 @@ def claim(conn: Connection, draft_id: str, now: int, settle_until: int | None = 
     """
     rec = drafts.get(conn, draft_id)
     if rec is None or rec.state != DraftState.APPROVED:
+        return False
+    send_after = conn.execute(select(outbox.c.send_after).where(outbox.c.draft_id == draft_id)).scalar()
+    if send_after is not None and now < send_after:  # still in its Undo grace: the reviewer may take it back
         return False
     if privacy.withheld(conn, rec.document, rec.opportunity_id, now):  # the candidate was anonymised
         if drafts.require(conn, draft_id).state == DraftState.APPROVED:  # in flight then, proved not stored since

@@ -33,6 +33,7 @@ drafts = Table(
     Column("interviewer_email", String, nullable=False),
     Column("document", Text, nullable=False),  # the document exactly as received
     Column("values_json", Text),  # the reviewer's current values {field id: value}
+    Column("confirmed_json", Text),  # [field id]: unsure AI answers the reviewer confirmed (0003)
     Column("flags_json", Text, nullable=False, server_default="[]"),
     Column("author_json", Text),  # who perform_as resolved to at approval
     Column("readback_json", Text),  # differences Lever's stored form shows vs approved
@@ -75,6 +76,8 @@ outbox = Table(
     Column("last_error", Text),
     Column("sent_at", Ms),
     Column("lever_feedback_id", String),
+    # The approval's Undo grace ends then: never sent before, whatever wakes the outbox (0003).
+    Column("send_after", Ms),
 )
 Index(None, outbox.c.next_attempt_at)
 

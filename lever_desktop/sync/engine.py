@@ -43,6 +43,21 @@ class SyncEngine:
         self._bus = EventBus()
         self._pass: asyncio.Task[SyncReport] | None = None
         self.last_report: SyncReport | None = None
+        # Online/offline follows Lever's last real answer to any request (sync, outbox, account
+        # check), not only this engine's passes: lever/reachability.py.
+        self.reachability = getattr(client, "reachability", None)
+        self._unsubscribe = self.reachability.subscribe(self._lever_answered) if self.reachability else None
+
+    def close(self) -> None:
+        """Stop following Lever's answers (the session is closing)."""
+        if self._unsubscribe is not None:
+            self._unsubscribe()
+            self._unsubscribe = None
+
+    def _lever_answered(self, reachable: bool) -> None:
+        # During a pass the pass's end decides (it may still fail for another reason).
+        if self.state != SyncState.SYNCING:
+            self._set_state(SyncState.ONLINE if reachable else SyncState.OFFLINE)
 
     def now_ms(self) -> int:
         return ms(self.clock.now())
@@ -99,11 +114,11 @@ class SyncEngine:
             after = SyncState.ONLINE
         except asyncio.CancelledError:
             report.cancelled = True
-            after = SyncState.ONLINE
+            after = self._last_answer()
         except errors.LeverUnavailable as e:
             report.error, after = e, SyncState.OFFLINE
         except Exception as e:  # noqa: BLE001 - reported to listeners and the caller, logged
-            report.error, after = e, SyncState.ONLINE
+            report.error, after = e, self._last_answer()  # an outage's 5xx is offline too
             _log.warning("sync failed: %s", e, exc_info=not isinstance(e, errors.LeverError))
         report.requests = stats.requests - requests0
         report.rate_limited = stats.rate_limited - limited0
@@ -190,6 +205,10 @@ class SyncEngine:
             await self.tombstone(opportunity_id)
             return None
         return record, panels, interviews, feedback
+
+    def _last_answer(self) -> SyncState:
+        reachable = None if self.reachability is None else self.reachability.reachable
+        return SyncState.OFFLINE if reachable is False else SyncState.ONLINE
 
     def _reached_lever(self) -> None:
         if self.state == SyncState.OFFLINE:

@@ -21,6 +21,7 @@ from typing import Any
 from lever_desktop.observers import Listeners
 from lever_desktop.store import cache
 from lever_desktop.sync.engine import SyncEngine
+from lever_desktop.sync.events import SyncState
 
 _log = logging.getLogger(__name__)
 
@@ -56,6 +57,9 @@ class Scheduler:
         self._wake = asyncio.Event()
         self._everything = False  # sync_now() asked for a walk of every resource
         self._events: Listeners[Retrying] = Listeners()
+        # Lever answered again (an outbox send, an account check): retry what is owed now, not
+        # at the end of the back-off.
+        engine.subscribe(lambda e: e.kind == "state" and e.state == SyncState.ONLINE and self.wake())
 
     def subscribe(self, listener: Callable[[Retrying], None]) -> Callable[[], None]:
         """``listener(Retrying)`` each time a pass failed and the scheduler backs off; returns the unsubscribe."""

@@ -30,6 +30,7 @@ from lever_desktop.ui.webhooks_step import ConnectWebhooksStep, SignatureTokensE
 
 _log = logging.getLogger(__name__)
 
+KEY_CHECK = "check API key"  # TaskRunner's latest= key: only the newest check reports
 REGIONS = [("us", "United States — api.lever.co"), ("eu", "Europe — api.eu.lever.co"),
            ("sandbox", "Lever's sandbox — api.sandbox.lever.co")]
 
@@ -130,6 +131,8 @@ class AccountForm(QWidget):
             self.checked.emit(True, text)
 
         def failed(exc: BaseException) -> bool:
+            if self._runner.busy(latest=KEY_CHECK):  # overtaken: a newer check is under way and will say
+                return True
             self.key_ok = False
             text = str(exc) if isinstance(exc, ValueError) else _why(exc)
             self.key_status.setText(f"✘ {text}")
@@ -137,7 +140,7 @@ class AccountForm(QWidget):
             return True
 
         self._runner.run(describe_key(key, self.api_address(), self.email.text().strip()),
-                         owner=self, on_success=done, on_failure=failed, name="check API key")
+                         owner=self, on_success=done, on_failure=failed, name="check API key", latest=KEY_CHECK)
 
     def webhook_token_map(self) -> dict[str, str]:
         """One account-wide token and/or ``event = token`` lines, or a JSON object; raises ValueError."""

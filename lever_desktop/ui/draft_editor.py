@@ -46,6 +46,7 @@ class DraftEditor(QWidget):
     amendRequested = Signal()
     withdrawRequested = Signal()
     secondFormToggled = Signal(bool)
+    refreshRequested = Signal()  # re-read the draft's opportunity from Lever (notes it may clear)
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -101,6 +102,10 @@ class DraftEditor(QWidget):
         self.remove_duplicate = QPushButton("Remove duplicate from Lever…")
         self.remove_duplicate.setToolTip("Delete the extra form Lever stored from this approval (asks first)")
         self.remove_duplicate.setVisible(False)
+        # Shown while a note says the cache lacks something Lever has (an interview, a panel).
+        self.refresh = QPushButton("Refresh from Lever")
+        self.refresh.setToolTip("Read this candidate's interviews and the form from Lever again")
+        self.refresh.setVisible(False)
         self.show_payload = QPushButton("Payload")
         self.show_payload.setCheckable(True)
         self.show_payload.setToolTip("Show the exact request Lever will receive")
@@ -124,7 +129,7 @@ class DraftEditor(QWidget):
         for b in (self.previous, self.next):
             buttons.addWidget(b)
         buttons.addStretch(1)
-        for b in (self.remove_duplicate, self.show_payload, self.withdraw, self.amend, self.discard, self.approve):
+        for b in (self.refresh, self.remove_duplicate, self.show_payload, self.withdraw, self.amend, self.discard, self.approve):
             buttons.addWidget(b)
 
         layout = QVBoxLayout(self)
@@ -144,6 +149,7 @@ class DraftEditor(QWidget):
         self.amend.clicked.connect(self.amendRequested)
         self.withdraw.clicked.connect(self.withdrawRequested)
         self.remove_duplicate.clicked.connect(self.removeDuplicateRequested)
+        self.refresh.clicked.connect(self.refreshRequested)
         self.next.clicked.connect(self.nextRequested)
         self.previous.clicked.connect(self.previousRequested)
         self.show_payload.toggled.connect(self.preview.setVisible)
@@ -158,6 +164,7 @@ class DraftEditor(QWidget):
         self.set_own_feedback([])
         self.set_after_submission(amend=False, withdraw=False)
         self.remove_duplicate.setVisible(False)
+        self.refresh.setVisible(False)
         self.set_form(None)
         self.set_actions_enabled(False)
 
@@ -170,13 +177,19 @@ class DraftEditor(QWidget):
         bits.append(f"received {received}")
         self.meta.setText(" · ".join(bits))
 
-    def set_flags(self, flags: list[tuple[str, bool]]) -> None:
-        """The pipeline's flags as (message, checked): checked ones stay listed, ticked and grey,
-        so the reviewer sees both what was flagged and that it has been dealt with."""
+    def set_flags(self, flags: list[tuple[str, bool]], notes: list[str] | None = None,
+                  refreshable: bool = False) -> None:
+        """The pipeline's checks as (message, checked): checked ones stay listed, ticked and grey,
+        so the reviewer sees both what was flagged and that it has been dealt with. ``notes``
+        (flags on no field) follow, not counted: nothing in the form resolves them;
+        ``refreshable``: re-reading Lever may (the Refresh from Lever button)."""
+        notes = notes or []
+        self.refresh.setVisible(refreshable)
+        lines = [f"    ℹ {n}" for n in notes]
         if not flags:
-            self.flags.setText("✔ Nothing flagged.")
+            self.flags.setText("\n".join(["✔ Nothing flagged." if not notes else "✔ Nothing to check.", *lines]))
             return
-        items = [f"    ✓ {m}" if done else f"    • {m}" for m, done in flags]
+        items = [f"    ✓ {m}" if done else f"    • {m}" for m, done in flags] + lines
         open_ = sum(not done for _m, done in flags)
         if open_ == 0:
             head = f"✔ {'The flagged answer is' if len(flags) == 1 else f'All {len(flags)} flagged answers are'} checked"

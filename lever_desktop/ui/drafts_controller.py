@@ -17,15 +17,16 @@ from PySide6.QtWidgets import QHeaderView, QMessageBox, QSplitter
 
 from lever_desktop.lever import paths
 from lever_desktop.lever.errors import LeverError
-from lever_desktop.review import amend, duplicates, editing, lists
-from lever_desktop.review.approval import ApprovalError, approve, build_body
-from lever_desktop.review.lifecycle import REVIEWABLE, STATUS_WORDS, DraftState, attention_words
+from lever_desktop.review import amend, checks, duplicates, editing, intake, lists
+from lever_desktop.review.approval import ApprovalError, UndoError, approve, build_body, undo
+from lever_desktop.review.lifecycle import EDITED, REVIEWABLE, STATUS_WORDS, DraftState, attention_words
 from lever_desktop.ui.draft_editor import DraftEditor
 from lever_desktop.ui.drafts_filter import DraftsFilterBar, DraftsFilterProxy
 from lever_desktop.ui.pages import TablePage
 from lever_desktop.ui.plain import plain_message_box, plain_tooltip
 from lever_desktop.ui.table_models import KEY_ROLE, Column, format_ms, format_ms_short
 from lever_desktop.ui.tasks import TaskRunner, dialog_result
+from lever_desktop.ui.undo_bar import UndoBar
 
 
 class ReviewRow(NamedTuple):
@@ -34,10 +35,11 @@ class ReviewRow(NamedTuple):
     draft_id: str
     candidate: str | None
     form: str | None
-    flags: int | None  # how many things to check; None (an empty cell, not "0") when nothing
+    flags: int | None  # checks still open (review/checks.py); None (an empty cell, not "0") when none
     state: str
     received: int | None
     interviewer: str | None
+    reviewable: bool = False  # the reviewer can still edit and approve it (where Approve moves on to)
 
 
 # Candidate and form share what is left of the default width; the interviewer (an e-mail
@@ -46,6 +48,7 @@ COLUMNS = (Column("Candidate", "candidate", width=106), Column("Form", "form", w
            Column("State", "state"), Column("Received", "received", time=format_ms_short),
            Column("Interviewer", "interviewer"))
 FITTED = ("flags", "state", "received")  # take what their contents need (a short list: cheap), never clipped
+TO_REVIEW = frozenset({*REVIEWABLE, EDITED})  # the list's statuses of drafts still under review
 
 
 class DraftsController(QObject):
@@ -72,7 +75,12 @@ class DraftsController(QObject):
         self.form = None
         self._form_draft_id: str | None = None  # the draft self.form holds (self.draft_id may be next's)
         self._built = None  # BuiltForms
-        self._flags: list[tuple[str, str | None]] = []  # (message, field id) of the open draft
+        self._flags: list[tuple[str, dict[str, Any]]] = []  # (message, flag) of the open draft's checks
+        self._notes: list[str] = []  # flags on no field and the form's notices: shown, not counted
+        self._refreshable = False  # a note a re-read of Lever may clear
+        # Approve's Undo: the window places the bar; the grace itself is stored with the approval.
+        self.undo_bar = UndoBar()
+        self.undo_bar.undoRequested.connect(self.undo_approval)
         self.view: editing.DraftView | None = None
         self.draft_id: str | None = None
         self._save_timer = QTimer(self, singleShot=True, interval=400)
@@ -89,6 +97,7 @@ class DraftsController(QObject):
         self.editor.secondFormToggled.connect(lambda _on: self.editor.approve.setEnabled(
             self._editable() and self._can_approve()))
         self.editor.removeDuplicateRequested.connect(self.remove_duplicate_current)
+        self.editor.refreshRequested.connect(self.refresh_current)
         self.editor.nextRequested.connect(lambda: self.step(1))
         self.editor.previousRequested.connect(lambda: self.step(-1))
         self.editor.show_payload.toggled.connect(lambda on: on and self._update_payload())
@@ -106,7 +115,7 @@ class DraftsController(QObject):
             keep = self.draft_id
             self.list.model.set_rows(
                 [ReviewRow(draft_id, name, form, flags or None, lists.DRAFT_STATE_LABELS.get(state, state), received,
-                           who) for draft_id, name, form, who, flags, received, state in rows])
+                           who, state in TO_REVIEW) for draft_id, name, form, who, flags, received, state in rows])
             self.filters.set_choices(self.list.model)
             if keep and keep in self.list.model.keys():
                 self._select(keep, load=False)
@@ -116,8 +125,9 @@ class DraftsController(QObject):
                 self.editor.set_empty("No drafts to review. New ones arrive from the relay, or drop draft files here.")
             self.changed.emit()
 
-        self.runner.run(self.session.store.call(lists.review_list, int(time.time() * 1000)),
-                        owner=self.page, on_success=fill, name="load drafts")
+        self.runner.run(self.session.store.call(lists.review_list, int(time.time() * 1000),
+                                                self.session.settings.confidence_threshold),
+                        owner=self.page, on_success=fill, name="load drafts", latest="load drafts")
 
     def _select(self, draft_id: str, *, load: bool = True) -> None:
         row = self.list.model.keys().index(draft_id)
@@ -207,16 +217,17 @@ class DraftsController(QObject):
         rec = view.record
         form = FeedbackForm.from_template(view.template)
         notices = form.apply_draft(rec.document)
-        if rec.values is not None:
-            form.restore({"values": rec.values})
+        form.restore({"values": rec.values or {}, "confirmed": rec.confirmed})
         self.form, self._form_draft_id = form, draft_id
         widget = self._built_forms().widget_for(rec.template_id, form, self.session.settings.confidence_threshold)
         interview = view.interview or {}
         self.editor.set_header(view.candidate, view.headline, form.title, rec.interviewer_email,
                                interview.get("subject"), format_ms(rec.received_at))
         labels = {f.id: f.label for f in form.fields}
-        self._flags = [(_flag_text(f, labels), f.get("fieldId") if f.get("fieldId") in labels else None)
-                       for f in rec.flags] + [(n, None) for n in notices]
+        self._flags = [(_flag_text(f, labels), f) for f in rec.flags if checks.is_check(f, form)]
+        notes = [f for f in rec.flags if not checks.is_check(f, form)]
+        self._notes = [_flag_text(f, labels) for f in notes] + notices
+        self._refreshable = rec.state in REVIEWABLE and any(f.get("code") in checks.REFRESHABLE for f in notes)
         self.editor.set_form(widget)
         self._refresh_flags()
         choices = [(view.author, None)] if view.author else [("(no Lever user found)", None)]
@@ -306,11 +317,8 @@ class DraftsController(QObject):
     def _refresh_flags(self) -> None:
         """A flag on a field counts as checked once that field no longer needs the reviewer."""
         form, threshold = self.form, self.session.settings.confidence_threshold
-        self.editor.set_flags([
-            (text, form is not None and field_id is not None
-             and not form.field(field_id).status(threshold).needs_attention)
-            for text, field_id in self._flags
-        ])
+        self.editor.set_flags([(text, form is not None and not checks.check_open(flag, form, threshold))
+                               for text, flag in self._flags], self._notes, self._refreshable)
 
     def _values_changed(self) -> None:
         self._refresh_flags()
@@ -332,7 +340,9 @@ class DraftsController(QObject):
 
     def _save_values(self) -> None:
         if self.form is not None and self._form_draft_id is not None:
-            self.runner.run(self._save_now(), name="save review")
+            # Then the list re-reads: its ⚠ count and State follow the edit (dataChanged, no reset).
+            self.runner.run(self._save_now(), owner=self.page, on_success=lambda _none: self.reload(),
+                            name="save review")
 
     def _save_now(self):
         """The open draft's values, read now: the task runs after the reviewer may have moved
@@ -342,8 +352,9 @@ class DraftsController(QObject):
         async def save() -> None:
             if form is None or draft_id is None or store is None:
                 return
-            values = {k: v for k, v in form.state()["values"].items() if v is not None}
-            await store.call(editing.save_values, draft_id, values, self.session.reviewer)
+            state = form.state()
+            values = {k: v for k, v in state["values"].items() if v is not None}
+            await store.call(editing.save_values, draft_id, values, self.session.reviewer, state["confirmed"])
 
         return save()
 
@@ -394,15 +405,18 @@ class DraftsController(QObject):
                 return
             confirm = True
         self.editor.approve.setEnabled(False)
+        grace_s = self.session.settings.undo_grace_seconds
         try:
             result = await approve(self.session.store, draft_id, reviewer=self.session.reviewer, values=values,
                                    chosen_email=chosen, service_account_email=self.session.settings.service_account_email,
-                                   confirm_service_account=confirm, add_second_form=second_form)
+                                   confirm_service_account=confirm, add_second_form=second_form,
+                                   grace_ms=int(grace_s * 1000))
         except ApprovalError as e:
             self.editor.set_outcome(str(e), "error")
             self.editor.approve.setEnabled(self._can_approve())
             self.reload()
             return
+        graced = result.method == "POST" and grace_s > 0
         if draft_id == self.draft_id:
             self.editor.set_outcome(f"Amendment approved — sending it to Lever as {result.author.name}…"
                                     if result.method == "PUT" else
@@ -411,7 +425,57 @@ class DraftsController(QObject):
             self.editor.set_actions_enabled(False)
             if self.editor.form_widget is not None:
                 self.editor.form_widget.setEnabled(False)
+        if graced:
+            labels = await self.session.store.call(lists.draft_labels, [draft_id])
+            self.undo_bar.offer(draft_id, labels.get(draft_id, "the draft"), grace_s)
         self.approved.emit(draft_id)
+        if draft_id == self.draft_id:
+            self._open_next_to_review(draft_id)
+        self.reload()
+
+    def _open_next_to_review(self, after: str) -> None:
+        """After approving, the editor moves on to the next draft still to review (in list order,
+        wrapping round), or stays on the approved one when none is left."""
+        rows = [self.list.proxy.index(r, 0) for r in range(self.list.proxy.rowCount())]
+        keys = [i.data(KEY_ROLE) for i in rows]
+        start = keys.index(after) if after in keys else -1
+        reviewable = {row.draft_id for row in self.list.model.rows() if row.reviewable}
+        for index in (rows[start + 1:] + rows[:max(start, 0)]):
+            if index.data(KEY_ROLE) in reviewable:
+                self.list.table.setCurrentIndex(index)
+                return
+
+    def undo_approval(self, draft_id: str) -> None:
+        """Undo (the bar's button, Ctrl+Z): back to review with its values, unless the outbox claimed it."""
+        self.runner.run(self._undo(draft_id), owner=self.editor, name="undo approval")
+
+    async def _undo(self, draft_id: str) -> None:
+        self.undo_bar.withdraw(draft_id)
+        try:
+            await self.session.store.call(undo, draft_id, self.session.reviewer)
+        except UndoError as e:
+            self.undo_bar.tell(str(e))
+            return
+        self.open(draft_id)  # back in the editor with its values; the list selects it as it re-reads
+        self.reload()
+
+    # -- notes a re-read of Lever may clear (intake.relink) ---------------------------------------
+    def refresh_current(self) -> None:
+        if self.draft_id is not None:
+            self.runner.run(self._refresh(self.draft_id), owner=self.editor, name="refresh from Lever")
+
+    async def _refresh(self, draft_id: str) -> None:
+        if self.session.engine is None or self.session.engine.state == "offline":
+            self.editor.set_outcome("Lever can't be reached now: refresh again once it is back.", "warn")
+            return
+        self.editor.refresh.setEnabled(False)
+        try:
+            await intake.relink(self.session.store, draft_id, engine=self.session.engine,
+                                threshold=self.session.settings.confidence_threshold)
+        finally:
+            self.editor.refresh.setEnabled(True)
+        if draft_id == self.draft_id:
+            self.open(draft_id)
         self.reload()
 
     def discard_current(self) -> None:

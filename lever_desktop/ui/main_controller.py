@@ -61,6 +61,7 @@ class MainController(QObject):
                             ("activity", self.activity.page)):
             w.set_page(key, widget)
         self.sync = SyncController(session, runner, w, self)
+        w.statusBar().insertPermanentWidget(0, self.drafts.undo_bar)  # Approve's Undo: nothing moves
         self.supervisor = Supervisor(runner, parent=self)
         self._last_review_count: int | None = None
         self.tray = self._make_tray()
@@ -75,13 +76,11 @@ class MainController(QObject):
         self.sync.connection_changed.connect(lambda online: online and self.outbox.wake(now=True))
         self.outbox.activity.connect(self.activity.add)
         self.supervisor.restarting.connect(self._task_restarting)
-        self.outbox.unreachable.connect(self.sync.set_outbox_unreachable)
         self.outbox.draft_moved.connect(self._draft_moved)
         self.outbox.cancelled.connect(self._draft_moved)
         self.outbox.cancelled.connect(lambda _id: self.refresh_counts())
         self.outbox.open_draft.connect(lambda draft_id: (w.show_page("review"), self.drafts.show_draft(draft_id)))
         self.outbox.flushed.connect(lambda _r: self.refresh_counts())
-        self.outbox.flushed.connect(lambda r: (r.submitted or r.reconciled) and self.sync.lever_answered())
         self.drafts.approved.connect(lambda _id: self.outbox.wake(now=True))
         self.drafts.approved.connect(lambda _id: self.refresh_counts())
         self.drafts.changed.connect(self.refresh_counts)
@@ -157,6 +156,7 @@ class MainController(QObject):
         self.refresh_counts()
 
     def _draft_moved(self, draft_id: str) -> None:
+        self.drafts.undo_bar.withdraw(draft_id)  # on its way: too late to undo
         def show(outcome: editing.DraftOutcome | None) -> None:
             if outcome is not None:
                 rec, status = outcome.record, outcome.status

@@ -31,7 +31,6 @@ CANCELLABLE = frozenset({"approved", "needs_attention"})
 class OutboxController(QObject):
     flushed = Signal(object)  # FlushReport
     draft_moved = Signal(str)  # draft id whose state the outbox changed
-    unreachable = Signal(bool)
     activity = Signal(str, str)
     open_draft = Signal(str)  # draft id the person wants to see in the review pane
     cancelled = Signal(str)  # draft id taken back to review from the outbox
@@ -103,10 +102,7 @@ class OutboxController(QObject):
             self.activity.emit("outbox", f"Lever stored {label(draft_id)} differently: {diffs}")
         if report.paused:
             self.activity.emit("outbox", report.paused.get("message", "outbox paused"))
-        rows = await self.session.store.call(lists.outbox_list)
-        unreachable = any(str(r[5] or "").startswith("LeverUnavailable") and r[2] == "approved" for r in rows)
-        self.unreachable.emit(unreachable and not (report.submitted or report.reconciled))
-        self._fill(rows)
+        self._fill(await self.session.store.call(lists.outbox_list))
         if named:  # something moved: a form may have joined (or left) the Sent history
             self._fill_sent(await self.session.store.call(outbox_actions.sent_history))
         for draft_id in report.gone:

@@ -4,6 +4,10 @@ The engine's and the scheduler's events arrive on the loop (the GUI thread
 under qasync); the listeners are removed in ``close()`` so nothing reaches a
 deleted widget. While Lever is unreachable the scheduler retries by itself
 (``Retrying`` events); this controller only shows it.
+
+Online/offline is Lever's last real answer to any request (``lever/reachability.py``):
+a retry pass that starts is not "reachable again"; its first answer, or an outbox send
+that gets through, is.
 """
 
 from __future__ import annotations
@@ -37,9 +41,11 @@ class SyncController(QObject):
         self.window = window
         self.engine = session.engine
         self.scheduler = session.scheduler
-        self.outbox_unreachable = False
         self.bootstrapping = False
+        self._offline_shown = False
         self._unsubscribe = [self.engine.subscribe(self._event), self.scheduler.subscribe(self._retrying)]
+        if self.engine.reachability is not None:
+            self._unsubscribe.append(self.engine.reachability.subscribe(lambda _r: self._show_state(self.engine.state)))
         window.sync_action.triggered.connect(self.sync_now)
         window.offline_banner.button.clicked.connect(self.sync_now)
         self._show_state(self.engine.state)
@@ -60,14 +66,9 @@ class SyncController(QObject):
         """Ctrl+R: joins the pass that is already running instead of starting a second one."""
         self.scheduler.sync_now()
 
-    def lever_answered(self) -> None:
-        """The outbox reached Lever: if sync still thinks it offline, let the scheduler look now."""
-        if self.engine.state == SyncState.OFFLINE:
-            self.scheduler.wake()
-
     # -- engine and scheduler events -----------------------------------------
     def _retrying(self, retry: Retrying) -> None:
-        why = "Lever can't be reached" if retry.offline else "The last sync failed"
+        why = "Lever can't be reached" if retry.offline or self.offline() else "The last sync failed"
         self.window.status_connection.setToolTip(f"{why}; trying again in {retry.seconds:.0f} s.")
 
     def _event(self, event: SyncEvent) -> None:
@@ -117,6 +118,11 @@ class SyncController(QObject):
         label.setText("Last sync " + at.strftime("%H:%M" if at.date() == dt.date.today() else "%b %d %H:%M"))
         label.setToolTip(at.strftime("%Y-%m-%d %H:%M:%S"))
 
+    def offline(self) -> bool:
+        """Lever did not answer the last request that got a verdict (a retry pass does not change that)."""
+        reachable = self.engine.reachability.reachable if self.engine.reachability is not None else None
+        return self.engine.state == SyncState.OFFLINE or (self.engine.state == SyncState.SYNCING and reachable is False)
+
     def _show_state(self, state: SyncState) -> None:
         w = self.window
         syncing = state == SyncState.SYNCING
@@ -125,29 +131,25 @@ class SyncController(QObject):
         if syncing:
             w.sync_progress.setRange(0, 0)
             w.sync_progress.setFormat("Syncing…")
-        w.status_connection.setText({SyncState.ONLINE: "● Online", SyncState.SYNCING: "⟳ Syncing",
-                                     SyncState.OFFLINE: "○ Offline"}[state])
-        self.update_banner()
-        if state != SyncState.OFFLINE:
+        offline = self.offline()
+        w.status_connection.setText("○ Offline" if offline else "⟳ Syncing" if syncing else "● Online")
+        if not offline:
             w.status_connection.setToolTip("")
-            self.connection_changed.emit(True)
-
-    def set_outbox_unreachable(self, unreachable: bool) -> None:
-        self.outbox_unreachable = unreachable
         self.update_banner()
 
     def update_banner(self) -> None:
-        offline = self.engine.state == SyncState.OFFLINE or self.outbox_unreachable
+        offline = self.offline()
         banner = self.window.offline_banner
-        if offline and not banner.isVisible():
+        if offline and not self._offline_shown:
             banner.set_text(
                 "<b>Lever can't be reached.</b> You can keep reviewing from the cache; approvals wait in the "
                 "outbox and are sent automatically when Lever is back."
             )
             self.activity.emit("network", "Lever unreachable — working offline")
-        elif not offline and banner.isVisible():
+        elif not offline and self._offline_shown:
             self.activity.emit("network", "Lever reachable again")
+        changed = offline != self._offline_shown
+        self._offline_shown = offline
         banner.setVisible(offline)
-        if offline:
-            self.window.status_connection.setText("○ Offline")
-            self.connection_changed.emit(False)
+        if changed:
+            self.connection_changed.emit(not offline)

@@ -273,6 +273,9 @@ class RowsModel(_FlatTableModel):
     def keys(self) -> list[Any]:
         return list(self._keys)
 
+    def rows(self) -> list[Any]:
+        return list(self._rows)
+
     def row_of(self, key: Any) -> int:
         try:
             return self._keys.index(key)

@@ -9,7 +9,9 @@ when everything it started has finished (``idle`` signal, ``wait_idle()``).
 ``latest=key`` is "newest result wins" for work a person re-asks faster than it
 answers (a filter per keystroke): one task per key runs at a time, a newer
 request replaces the one waiting to start, and the result of a task overtaken
-while it ran is dropped, so a stale answer never replaces a fresh one.
+while it ran is dropped, so a stale answer never replaces a fresh one. Its failure
+is still told (``on_failure``, else the error path) while the newer work already
+runs, so a handler can tell it is stale: ``busy(latest=key)`` is true then.
 """
 
 from __future__ import annotations
@@ -92,12 +94,12 @@ class TaskRunner(QObject):
                 self._latest_running.discard(latest)
                 waiting = self._latest_waiting.pop(latest, None)
                 overtaken = waiting is not None
+            if overtaken:
+                self.run(waiting[0], latest=latest, **waiting[1])  # before idle: the work goes on
             try:
                 # An overtaken task's result is stale: only its failure is still worth telling.
                 self._deliver(t, name, owner, None if overtaken else on_success, on_failure)
             finally:
-                if overtaken:
-                    self.run(waiting[0], latest=latest, **waiting[1])  # before idle: the work goes on
                 if alive(self):
                     self.finished.emit(name)
                     if not self._tasks:

@@ -30,3 +30,24 @@ def test_the_typed_address_is_shown_and_a_hostile_one_refused_as_you_type(runner
     form.base_url.setText("")
     form.region.setCurrentIndex(form.region.findData("us"))
     assert form.address_in_effect.text() == "https://api.lever.co/v1"
+
+
+def test_only_the_latest_key_check_reports(runner, sandbox, qtbot):
+    """A slow check started while typing must not overwrite the newer one's answer (#14.7)."""
+    import httpx
+
+    from lever_desktop.sandbox.faults import parse_spec
+
+    user = httpx.get(f"{sandbox.base_url}/users", params={"limit": 1}, auth=(sandbox.api_key, "")).json()["data"][0]
+    form = AccountForm(runner, config.Settings(base_url=sandbox.base_url))
+    qtbot.addWidget(form)
+    told: list[tuple[bool, str]] = []
+    form.checked.connect(lambda ok, text: told.append((ok, text)))
+    sandbox.faults.replace(parse_spec("latency=1.5,path=/users,count=1"))  # the first check is slow
+    form.api_key.setText(sandbox.api_key)
+    form.check_key()  # before the email was typed: "The key works. Add your email…", slowly
+    form.email.setText(user["email"])
+    form.check_key()
+    qtbot.waitUntil(lambda: not runner.busy(), timeout=15_000)
+    answer = f"Connected as {user['name']} — {user.get('accessRole') or 'user'}."
+    assert told == [(True, answer)] and form.key_status.text() == f"✔ {answer}" and form.key_ok

@@ -126,3 +126,10 @@ def test_an_unreadable_keychain_is_named_as_the_reason(caplog):
     with caplog.at_level(logging.WARNING, logger="lever_desktop.config"):
         with pytest.raises(ConfigError, match="could not be read from the keychain: No secure password store"):
             resolve_account(Settings(), env={})
+
+
+@pytest.mark.parametrize(("saved", "used"), [(2, 2), (0, 0), (-1, 5.0), ("soon", 5.0), (True, 5.0), (600, 5.0)])
+def test_the_undo_grace_is_a_setting_and_odd_values_fall_back_to_five_seconds(saved, used):
+    paths.settings_path().parent.mkdir(parents=True, exist_ok=True)
+    paths.settings_path().write_text(json.dumps({"undo_grace_seconds": saved}), encoding="utf-8")
+    assert Settings.load().undo_grace_seconds == used

@@ -180,3 +180,25 @@ def test_remove_duplicate_asks_then_deletes_only_the_extra_form(lever_env, capsy
     shown = _cli(capsys, "drafts", "show", "sample-every-field-type", "--json")[1]
     assert shown["status"] == "submitted"
     assert (shown["audit"][-1]["event"], shown["audit"][-1]["actor"]) == ("duplicate_removed", "rita")
+
+
+def test_drafts_approve_queues_at_once_or_after_a_grace(lever_env, capsys):
+    import sqlalchemy as sa
+
+    from lever_desktop.store import Store
+
+    assert _cli(capsys, "sync")[0] == 0
+    assert _cli(capsys, "drafts", "import", str(PHONE))[0] == 0
+    with pytest.raises(SystemExit):  # argparse: a clear one-line refusal, nothing approved
+        _cli(capsys, "drafts", "approve", "sample-phone-screen-clean", "--grace", "soon")
+    assert "'soon' is not a number of seconds" in capsys.readouterr().err
+    assert _cli(capsys, "drafts", "approve", "sample-phone-screen-clean", "--grace", "1.5")[0] == 0
+    store = Store.open()
+    try:
+        held = store.call_sync(lambda conn: conn.execute(sa.text(
+            "SELECT send_after - approved_at FROM outbox WHERE draft_id = 'sample-phone-screen-clean'")).scalar())
+    finally:
+        store.close()
+    assert held == 1_500
+    code, report = _cli(capsys, "submit", "--json")  # waits out the grace, then sends once
+    assert code == 0 and report["submitted"] == ["sample-phone-screen-clean"]
