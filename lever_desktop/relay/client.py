@@ -106,12 +106,19 @@ class FeedPoller:
     # -- following the feed ---------------------------------------------------
 
     async def run(self) -> None:
-        """Poll until cancelled, backing off while the relay is down or refuses the token."""
+        """Poll until cancelled, backing off while the relay is down or refuses the token.
+
+        The first request after (re)starting, and the first after a failure, does not wait: a
+        relay with nothing new holds a long poll for ``wait`` seconds before answering, and the
+        status would stay "starting" (or "unreachable") all that time although it answers."""
+        answered = False
         while True:
             try:
-                await self.poll_once(self.wait)
+                await self.poll_once(self.wait if answered else 0)
+                answered = True
                 self._failures = 0
             except (RelayError, DispatchDeferred) as e:
+                answered = False
                 self._failures += 1
                 await asyncio.sleep(self._delay())
                 _log.debug("retrying the relay feed after %s", type(e).__name__)

@@ -183,3 +183,18 @@ async def test_poller_rides_out_a_relay_restart_without_loss(relay_factory, tmp_
     assert poller.dispatcher.calls == [("refresh_opportunity", "opp-1"), ("refresh_opportunity", "opp-2")]
     assert states[:3] == [CONNECTED, UNREACHABLE, CONNECTED]
 
+
+
+async def test_a_restarted_poller_says_connected_at_once_not_after_a_whole_long_poll(relay, make_poller):
+    """Issue #14.18: the status said "starting" for 25 s on a restart. The first request of a run
+    waited the full long poll (the relay holds it while nothing is new) before any state was set."""
+    poller = make_poller(relay, wait=25)
+    changed = asyncio.Event()
+    poller.subscribe(lambda _state, _message: changed.set())
+    task = asyncio.create_task(poller.run())
+    try:
+        await wait_until(lambda: poller.state == CONNECTED, changed, timeout=8.0)
+    finally:
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
