@@ -224,7 +224,9 @@ async def _approve(args: argparse.Namespace) -> int:
                                        confirm_service_account=args.confirm_service_account,
                                        add_second_form=args.add_second_form)
         except approval.ApprovalError as e:
-            hint = " (re-run with --confirm-service-account)" if e.code == "service_account_unconfirmed" else ""
+            hint = {"service_account_unconfirmed": " (re-run with --confirm-service-account)",
+                    "unknown_interviewer": " (--as EMAIL names the author)",
+                    "interviewer_deactivated": " (--as EMAIL names the author)"}.get(e.code, "")
             _fail(f"{e}{hint}")
             return EXIT_ERROR
     if a.method == "PUT":

@@ -181,7 +181,7 @@ class MainController(QObject):
     def _show_counts(self, c: dict[str, int]) -> None:
         w = self.window
         w.set_nav_label("review", f"Drafts to review ({c['review']})")
-        attention = f", {c['attention']} need attention" if c["attention"] else ""
+        attention = f", {c['attention']} need{'s' if c['attention'] == 1 else ''} attention" if c["attention"] else ""
         w.set_nav_label("outbox", f"Outbox ({c['outbox']} pending{attention})")
         w.set_nav_label("candidates", f"Candidates ({c['candidates']:,})")
         w.status_outbox.setText(f"Outbox: {c['outbox']}")
@@ -243,12 +243,22 @@ class MainController(QObject):
     def _open_settings(self) -> None:
         from lever_desktop.ui.first_run import SettingsDialog
 
-        if self.session.sandbox:
-            QMessageBox.information(self.window, "Sandbox", "Settings apply to your Lever account. Start Lever Desktop "
-                                    "without --sandbox to connect it.")
+        if self.session.sandbox:  # nothing to set for a simulated account; connecting a real one is
+            box = QMessageBox(QMessageBox.Icon.Information, "Sandbox",
+                              "You are trying the sandbox: a simulated Lever account on this computer, with "
+                              "nothing to set up. To use your company's Lever account, connect it.",
+                              QMessageBox.StandardButton.Close, self.window)
+            connect = box.addButton("Connect a Lever account…", QMessageBox.ButtonRole.AcceptRole)
+            connect.clicked.connect(self._connect_account)
+            box.open()
             return
         dialog = SettingsDialog(self.runner, self.window)
         dialog.open()
+
+    def _connect_account(self) -> None:
+        from lever_desktop.ui.first_run import ConnectAccountDialog
+
+        ConnectAccountDialog(self.runner, self.window).open()
 
     def _show_shortcuts(self) -> None:
         rows = "".join(f"<tr><td><b>{k}</b></td><td>&nbsp;&nbsp;{v}</td></tr>" for k, v in SHORTCUTS)

@@ -12,6 +12,7 @@ from typing import NamedTuple
 
 from PySide6.QtCore import QObject, Qt, Signal
 
+from lever_desktop.messages import explain_or_generic, in_words
 from lever_desktop.review.lifecycle import attention_words
 from lever_desktop.review import lists
 from lever_desktop.review.outbox import OutboxEvent
@@ -67,7 +68,7 @@ class OutboxController(QObject):
 
     def _flush_done(self, event: OutboxEvent) -> None:
         if event.error is not None:
-            self.activity.emit("outbox", f"flush failed: {event.error}")
+            self.activity.emit("outbox", f"flush failed: {explain_or_generic(event.error)}")  # details: the log
         else:
             self.runner.run(self._reported(event.report), owner=self.page, name="outbox report")
 
@@ -118,5 +119,5 @@ class OutboxController(QObject):
     def _fill(self, rows: list[tuple]) -> None:
         self.page.model.set_rows(
             [OutboxRow(draft_id, name, lists.DRAFT_STATE_LABELS.get(state, state),
-                       attention_words(reason) if reason else "", attempts or 0, error or "", approved)
+                       attention_words(reason) if reason else "", attempts or 0, in_words(error, brief=True), approved)
              for draft_id, name, state, reason, attempts, error, approved, _fid in rows])
