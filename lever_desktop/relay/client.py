@@ -83,6 +83,9 @@ class FeedPoller:
         self._cursor_key = ledger.cursor_key(self.url)
         self.cursor: int | None = None
         self.state, self.message = IDLE, ""
+        # The feed has been read to its end once: what was waiting on the relay is in (a first
+        # launch says "no drafts" only after this, not while they are on their way).
+        self.caught_up = False
         self.stats = PollStats()
         self._listeners: list[Callable[[str, str], None]] = []
         self._batches: Listeners[PollStats] = Listeners()
@@ -155,8 +158,13 @@ class FeedPoller:
             await self._set_state(UNREACHABLE, str(e))
             raise
         await self._set_state(CONNECTED, "")
+        first_time_at_the_end = not self.caught_up and len(items) < self.limit
+        if first_time_at_the_end:
+            self.caught_up = True  # before the batch is told: its listeners read it
         if items:
             await self._process(items)
+        elif first_time_at_the_end:
+            self._batches.emit(PollStats())  # nothing waited: listeners learn the feed was read to its end
         return len(items)
 
     async def _fetch(self, wait: int) -> list[FeedItem]:

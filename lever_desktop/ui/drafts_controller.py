@@ -108,11 +108,22 @@ class DraftsController(QObject):
             elif rows and self.draft_id is None:
                 self._select(rows[0][0])
             elif not rows:
-                self.editor.set_empty("No drafts to review. New ones arrive from the relay, or drop draft files here.")
+                self.editor.set_empty(self._empty_text())
             self.changed.emit()
 
         self.runner.run(self.session.store.call(lists.review_list, int(time.time() * 1000)),
                         owner=self.page, on_success=fill, name="load drafts")
+
+    def _empty_text(self) -> str:
+        poller = getattr(self.session, "poller", None)
+        if poller is not None and not poller.caught_up:  # drafts may be on their way from the relay
+            return "Looking for drafts on the relay…"
+        return "No drafts to review. New ones arrive from the relay, or drop draft files here."
+
+    def relay_read(self) -> None:
+        """The relay's feed was read: an empty list may now say that there is nothing to review."""
+        if self.list.model.rowCount() == 0:
+            self.reload()
 
     def _select(self, draft_id: str, *, load: bool = True) -> None:
         row = self.list.model.keys().index(draft_id)

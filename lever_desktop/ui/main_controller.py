@@ -81,6 +81,7 @@ class MainController(QObject):
         self.drafts.approved.connect(lambda _id: self.refresh_counts())
         self.drafts.changed.connect(self.refresh_counts)
         self._relay_batch.connect(lambda _stats: self.refresh_counts())  # new drafts, re-read candidates
+        self._relay_batch.connect(lambda _stats: self.drafts.relay_read())
         w.files_dropped.connect(self.import_files)
         w.import_action.triggered.connect(self._choose_files)
         w.settings_action.triggered.connect(self._open_settings)

@@ -198,3 +198,16 @@ async def test_a_restarted_poller_says_connected_at_once_not_after_a_whole_long_
         task.cancel()
         with pytest.raises(asyncio.CancelledError):
             await task
+
+
+async def test_the_first_read_to_the_end_of_the_feed_is_told_once_even_when_empty(relay, make_poller):
+    """The window says "no drafts" only once the relay was read to its end (#14.18: a first launch
+    said "No drafts to review" while the sandbox's drafts were still on their way)."""
+    poller = make_poller(relay)
+    told: list = []
+    poller.on_processed(told.append)
+    assert not poller.caught_up
+    assert await poller.poll_once() == 0
+    assert poller.caught_up and len(told) == 1 and told[0].items == 0
+    assert await poller.poll_once() == 0
+    assert len(told) == 1  # an empty long poll later tells nobody

@@ -72,7 +72,7 @@ def _nav_clipped(window) -> list[str]:
     return out
 
 
-def test_everything_fits_at_the_minimum_size(desktop, sandbox, qtbot, tmp_path):
+def test_everything_fits_at_the_minimum_size(desktop, sandbox, qtbot, tmp_path):  # noqa: F811
     doc = json.loads(resource_path("samples/draft-every-field-type.json").read_text(encoding="utf-8"))
     import_and_open(desktop, qtbot, tmp_path, doc)
     window = desktop.window

@@ -76,7 +76,7 @@ def _message_box() -> QMessageBox | None:
     return boxes[0] if boxes else None
 
 
-def test_a_draft_no_lever_user_can_author_is_not_stuck(desktop, sandbox, qtbot, tmp_path):
+def test_a_draft_no_lever_user_can_author_is_not_stuck(desktop, sandbox, qtbot, tmp_path):  # noqa: F811
     doc = sandbox_draft(sandbox, None)
     doc["draftId"] += "-unknown"
     doc["interviewerEmail"] = "left.the.company@example.com"
@@ -105,7 +105,7 @@ def test_a_draft_no_lever_user_can_author_is_not_stuck(desktop, sandbox, qtbot, 
     assert drafts.view.record.lever_feedback_id in editor.preview.toPlainText()
 
 
-def test_offline_the_outbox_and_activity_say_it_in_words(desktop, sandbox, qtbot, tmp_path):
+def test_offline_the_outbox_and_activity_say_it_in_words(desktop, sandbox, qtbot, tmp_path):  # noqa: F811
     doc = sandbox_draft(sandbox, None)
     import_and_open(desktop, qtbot, tmp_path, doc)
     window, editor = desktop.window, desktop.controller.drafts.editor
@@ -186,3 +186,30 @@ def test_the_sandbox_settings_offer_to_connect_a_lever_account(runner, error_pat
         sandboxed.quit()
         qtbot.waitUntil(main.done, timeout=TIMEOUT)
     assert config.Settings.load().sandbox is False  # nothing was saved by looking
+
+
+def test_a_first_launch_never_says_no_drafts_while_they_are_on_their_way(runner, error_path, qtbot, monkeypatch):
+    """#14.18: "No drafts to review" stood next to "First sync complete" before the drafts appeared."""
+    from lever_desktop.ui.draft_editor import DraftEditor
+
+    monkeypatch.setattr(sandbox_mode, "SANDBOX_OPPORTUNITIES", 30)
+    monkeypatch.setattr(sandbox_mode, "INTERVIEW_EVERY_S", None)
+    monkeypatch.setattr(sandbox_mode, "FIRST_RUN_DRAFTS", 2)
+    shown: list[str] = []
+    real_set_empty = DraftEditor.set_empty
+
+    def set_empty(editor, text: str = "Select a draft to review it.") -> None:
+        shown.append(text)
+        real_set_empty(editor, text)
+
+    monkeypatch.setattr(DraftEditor, "set_empty", set_empty)
+    sandboxed = Shell(runner, error_path, sandbox=True)
+    main = asyncio.ensure_future(sandboxed.main())
+    try:
+        qtbot.waitUntil(lambda: sandboxed.controller is not None, timeout=TIMEOUT)
+        drafts = sandboxed.controller.drafts
+        qtbot.waitUntil(lambda: drafts.list.model.rowCount() == 2, timeout=TIMEOUT)
+    finally:
+        sandboxed.quit()
+        qtbot.waitUntil(main.done, timeout=TIMEOUT)
+    assert not [t for t in shown if t.startswith("No drafts")], shown
