@@ -20,6 +20,7 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QSystemTrayIcon
 
 from lever_desktop import APP_NAME, __version__
+from lever_desktop.messages import in_words
 from lever_desktop.review import editing, lists
 from lever_desktop.store import candidates
 from lever_desktop.ui.candidates_controller import CandidatesController
@@ -171,9 +172,14 @@ class MainController(QObject):
     def _relay_state(self, state: str, message: str) -> None:
         text = {"connected": "Relay: connected", "idle": "Relay: starting", "unreachable": "Relay: unreachable",
                 "unauthorized": "Relay: token refused"}.get(state, f"Relay: {state}")
+        # The poller's message names the failure for the log ("relay unreachable (ConnectError)");
+        # a person reads what it means and what happens next.
+        words = {"unreachable": "The relay could not be reached; Lever Desktop keeps trying by itself.",
+                 "unauthorized": "The relay refused the reader token: check the relay token in Settings (Ctrl+,)."
+                 }.get(state, in_words(message))
+        self.window.status_relay.setToolTip(plain_tooltip(words))
         self.window.status_relay.setText(text)
-        self.window.status_relay.setToolTip(plain_tooltip(message))  # the relay's own words
-        self.activity.add("relay", f"{state} {message}".strip())
+        self.activity.add("relay", text.removeprefix("Relay: ") + (f" — {words}" if words else ""))
 
     def refresh_counts(self) -> None:
         self.runner.run(self.session.store.call(lists.counts), owner=self.window, on_success=self._show_counts,
