@@ -403,7 +403,7 @@ class DraftsController(QObject):
                                    chosen_email=chosen, service_account_email=self.session.settings.service_account_email,
                                    confirm_service_account=confirm, add_second_form=second_form)
         except ApprovalError as e:
-            self.editor.set_outcome(str(e), "error")
+            self.editor.set_outcome(e.in_words(), "error")
             self.editor.approve.setEnabled(self._can_approve())
             self.reload()
             return

@@ -91,3 +91,12 @@ def test_choosing_someone_else_is_asked_in_words():
     assert "as written by Cy <cy@example.com>, not by the interviewer nobody@example.com" in q
     assert "the service account bot@example.com" in confirmation("bot@example.com", "ana@example.com",
                                                                 service_account=True)
+
+
+def test_approval_refusals_read_in_the_window_name_no_ids_or_options():
+    from lever_desktop.review.approval import _WINDOW_WORDS, ApprovalError
+
+    refused = ApprovalError("Draft 3f2a1c9e-aaaa has values Lever would reject", ["f-1: not an option"],
+                            code="invalid_values")
+    assert "3f2a1c9e" in str(refused) and "3f2a1c9e" not in refused.in_words()  # the command line keeps the id
+    assert not [w for w in _WINDOW_WORDS.values() if "--" in w or "Draft " in w]
