@@ -77,7 +77,7 @@ class DraftEditor(QWidget):
 
         self.author_label = QLabel("Authored as:")
         self.author = QComboBox(accessibleName="Authored as")
-        # Any active Lever user may be chosen: the box keeps a fixed width however long a name is.
+        # Any active Lever user may be chosen: the box takes the row's width, not the longest name's.
         self.author.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.author.setMinimumContentsLength(24)
         self.author.currentIndexChanged.connect(self.authorChoiceChanged)

@@ -403,7 +403,8 @@ class DraftsController(QObject):
                                    chosen_email=chosen, service_account_email=self.session.settings.service_account_email,
                                    confirm_service_account=confirm, add_second_form=second_form)
         except ApprovalError as e:
-            self.editor.set_outcome(e.in_words(), "error")
+            labels = {f.id: f.label for f in self.form.fields} if self.form is not None else {}
+            self.editor.set_outcome(e.in_words(labels), "error")
             self.editor.approve.setEnabled(self._can_approve())
             self.reload()
             return

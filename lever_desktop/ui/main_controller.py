@@ -257,6 +257,7 @@ class MainController(QObject):
                               QMessageBox.StandardButton.Close, self.window)
             connect = box.addButton("Connect a Lever account…", QMessageBox.ButtonRole.AcceptRole)
             connect.clicked.connect(self._connect_account)
+            box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # asked again each time, not kept
             box.open()
             return
         dialog = SettingsDialog(self.runner, self.window)
@@ -265,7 +266,9 @@ class MainController(QObject):
     def _connect_account(self) -> None:
         from lever_desktop.ui.first_run import ConnectAccountDialog
 
-        ConnectAccountDialog(self.runner, self.window).open()
+        dialog = ConnectAccountDialog(self.runner, self.window)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
 
     def _show_shortcuts(self) -> None:
         rows = "".join(f"<tr><td><b>{k}</b></td><td>&nbsp;&nbsp;{v}</td></tr>" for k, v in SHORTCUTS)

@@ -105,7 +105,7 @@ class OutboxController(QObject):
         for draft_id in report.gone:
             self.activity.emit("outbox", f"{label(draft_id)}: {attention_words('opportunity_gone')}")
         for draft_id, extra in report.duplicates.items():
-            self.activity.emit("outbox", f"Lever holds {label(draft_id)} twice (extra form {', '.join(extra)}): "
+            self.activity.emit("outbox", f"Lever holds {label(draft_id)} {1 + len(extra)} times: "
                                          "remove the duplicate from the draft's review pane")
         for draft_id in set(report.submitted + report.reconciled + report.rejected + report.drifted + report.retrying
                             + report.gone + list(report.duplicates) + changed):

@@ -212,7 +212,7 @@ def test_a_hostile_draft_paints_nothing_in_the_main_window(desktop, sandbox, qtb
     # Lever's refusal quotes the value: the approval error is shown in the outcome line.
     choice = next(f for f in drafts.form.fields if f.definition.option_texts and f.kind.type_name != "multiple-select")
     run(qtbot, drafts._approve(drafts.draft_id, {**drafts._values(), choice.id: hostile}, None))
-    assert drafts.editor.outcome.text().startswith(f"Draft {doc['draftId']} has values Lever would reject")
+    assert drafts.editor.outcome.text().startswith(f"Lever would reject some answers as they are: {choice.label}: ")
     assert "“<h1 style='color:red'>APPROVED" in drafts.editor.outcome.text()
     labels = desktop.window.findChildren(QLabel)
     showing = [label for label in labels if "APPROVED BY HIRING MANAGER" in label.text()]

@@ -99,4 +99,5 @@ def test_approval_refusals_read_in_the_window_name_no_ids_or_options():
     refused = ApprovalError("Draft 3f2a1c9e-aaaa has values Lever would reject", ["f-1: not an option"],
                             code="invalid_values")
     assert "3f2a1c9e" in str(refused) and "3f2a1c9e" not in refused.in_words()  # the command line keeps the id
+    assert refused.in_words({"f-1": "Seniority"}) == "Lever would reject some answers as they are: Seniority: not an option"
     assert not [w for w in _WINDOW_WORDS.values() if "--" in w or "Draft " in w]
