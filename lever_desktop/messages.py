@@ -11,6 +11,7 @@ whose errors it explains (and works while they evolve). No Qt: the GUI and the C
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Literal
 
@@ -62,3 +63,43 @@ def explain(exc: BaseException, where: Where = APP) -> str | None:
             words = FORBIDDEN
         return words.say(where) if words is not None else str(exc)
     return None
+
+
+def plural(n: int, noun: str, many: str | None = None) -> str:
+    """"1 candidate", "2 candidates", "1,204 candidates": a count with its noun agreeing."""
+    return f"{n:,} {noun if n == 1 else (many or noun + 's')}"
+
+
+# What the outbox and the sync record of a failure is "ClassName: METHOD /path: detail" (for the
+# log and the technical details); a recruiter reads the sentence for the class instead.
+_UNEXPECTED = "Something went wrong; the technical details say what."
+
+
+def in_words(recorded: str | None, where: Where = APP, *, brief: bool = False) -> str:
+    """The sentence for a recorded error text (``"LeverUnavailable: POST /…: …"``), never its raw form.
+
+    A record may chain causes ("answer lost; then LeverUnavailable: …"): the first error we know
+    speaks for it. Text with no exception name and no request in it is already words. ``brief``:
+    what happened only, for a table cell."""
+    if not recorded:
+        return ""
+    for name in _EXCEPTION_NAME.findall(recorded):
+        if name in _BY_CLASS:
+            words = _BY_CLASS[name]
+            if name == "LeverAuthError" and "HTTP 403" in recorded:
+                words = FORBIDDEN
+            if words is not None:
+                return words.what if brief else words.say(where)
+            return recorded.split(name + ":", 1)[-1].strip() or _UNEXPECTED
+    if _EXCEPTION_NAME.search(recorded) or _REQUEST.search(recorded):
+        return _UNEXPECTED
+    return recorded
+
+
+_EXCEPTION_NAME = re.compile(r"\b([A-Z][A-Za-z]*(?:Error|Exception|Unavailable|Limited|Timeout|Refused))\b")
+_REQUEST = re.compile(r"\b(?:GET|POST|PUT|DELETE|PATCH) /")
+
+
+def explain_or_generic(exc: BaseException, where: Where = APP) -> str:
+    """``explain``, or a plain sentence for an error we did not expect (its details go to the log)."""
+    return explain(exc, where) or _UNEXPECTED

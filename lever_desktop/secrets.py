@@ -24,6 +24,10 @@ ANTHROPIC_API_KEY = "drafter-anthropic-api-key"  # drafting with Claude (ANTHROP
 OPENAI_API_KEY = "drafter-openai-api-key"  # an OpenAI-compatible endpoint (OPENAI_API_KEY overrides)
 
 DEFAULT_TIMEOUT = 5.0
+# The way in without a keychain (README, "Without a keychain"): the secrets come from the
+# environment of the process, read from an encrypted store when it starts, never from a plain file.
+WITHOUT_KEYCHAIN = ("start Lever Desktop with LEVER_API_KEY (and LEVER_RELAY_TOKEN, LEVER_WEBHOOK_TOKENS) "
+                    "set from an encrypted store such as pass or gpg.")
 
 T = TypeVar("T")
 
@@ -39,7 +43,8 @@ class SecretStoreUnavailable(SecretStoreError):
         msg = (
             "No secure password store is available on this system, so Lever Desktop "
             "cannot keep your API key and webhook tokens safely. Install and unlock a keyring "
-            "(GNOME Keyring, KWallet, macOS Keychain or Windows Credential Manager)."
+            "(GNOME Keyring, KWallet, macOS Keychain or Windows Credential Manager), "
+            f"or {WITHOUT_KEYCHAIN}"
         )
         super().__init__(f"{msg} ({detail})" if detail else msg)
 
@@ -131,6 +136,16 @@ def use_backend(backend: Backend | None) -> None:
     global _backend
     with _backend_lock:
         _backend = backend
+
+
+def keychain_problem(timeout: float = DEFAULT_TIMEOUT) -> str | None:
+    """Why secrets cannot be kept here (no secure backend, a keychain that does not answer), or None.
+    Blocking: call it off the GUI thread."""
+    try:
+        _call(lambda: backend().get(API_KEY), timeout)  # a backend may fail only when asked
+    except SecretStoreError as e:
+        return str(e)
+    return None
 
 
 def use_memory_backend() -> MemoryBackend:

@@ -108,6 +108,9 @@ class LeverClient:
         self.reachability = reachability.of(f"{self._base.scheme}://{self._base.host}:{self._base.port or ''}")
         self.retry = retry or RetryPolicy()
         self.stats = ClientStats()
+        # Whether Lever answered the last request: offline, every look at Lever fails the same way,
+        # so the log says so once when it stops answering and once when it answers again.
+        self._answering = True
         self._sleep = sleep
         self._http = httpx.AsyncClient(
             timeout=timeout,
@@ -210,10 +213,22 @@ class LeverClient:
             except httpx.HTTPError as e:
                 attempt += 1
                 failure = self._transport_failure(e, safe, where)
+                if isinstance(failure, errors.LeverUnavailable):
+                    self._not_answering(failure)
                 if attempt >= attempts:
                     raise failure from e
                 wait, reason = self.retry.backoff(attempt), type(e).__name__
+                if not self._answering:
+                    self.stats.retries += 1
+                    _log.debug("%s %s: %s; retry %d of %d in %.2f s", method, path, reason, attempt,
+                               attempts - 1, wait)
+                    if wait > 0:
+                        await self._sleep(wait)
+                    continue
             else:
+                if not self._answering:
+                    self._answering = True
+                    _log.info("Lever answers again")
                 self.stats.requests += 1
                 reason = f"HTTP {response.status_code}"
                 if response.status_code == 429:
@@ -286,6 +301,11 @@ class LeverClient:
             raise errors.LeverServerError(
                 "Lever sent an unreadable (non-JSON) answer", status=response.status_code, **where
             )
+
+    def _not_answering(self, failure: errors.LeverError) -> None:
+        if self._answering:
+            self._answering = False
+            _log.warning("Lever cannot be reached (%s); retrying quietly until it answers", failure)
 
     def _transport_failure(self, e: httpx.HTTPError, safe: bool, where: Where) -> errors.LeverError:
         """The error to raise for a transport failure; raises at once if it must not be retried."""

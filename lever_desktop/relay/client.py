@@ -84,6 +84,9 @@ class FeedPoller:
         self._cursor_key = ledger.cursor_key(self.url)
         self.cursor: int | None = None
         self.state, self.message = IDLE, ""
+        # The feed has been read to its end once: what was waiting on the relay is in (a first
+        # launch says "no drafts" only after this, not while they are on their way).
+        self.caught_up = False
         self.stats = PollStats()
         self._listeners: list[Callable[[str, str], None]] = []
         self._batches: Listeners[PollStats] = Listeners()
@@ -107,12 +110,19 @@ class FeedPoller:
     # -- following the feed ---------------------------------------------------
 
     async def run(self) -> None:
-        """Poll until cancelled, backing off while the relay is down or refuses the token."""
+        """Poll until cancelled, backing off while the relay is down or refuses the token.
+
+        The first request after (re)starting, and the first after a failure, does not wait: a
+        relay with nothing new holds a long poll for ``wait`` seconds before answering, and the
+        status would stay "starting" (or "unreachable") all that time although it answers."""
+        answered = False
         while True:
             try:
-                await self.poll_once(self.wait)
+                await self.poll_once(self.wait if answered else 0)
+                answered = True
                 self._failures = 0
             except (RelayError, DispatchDeferred) as e:
+                answered = False
                 self._failures += 1
                 await asyncio.sleep(self._delay())
                 _log.debug("retrying the relay feed after %s", type(e).__name__)
@@ -149,8 +159,13 @@ class FeedPoller:
             await self._set_state(UNREACHABLE, str(e))
             raise
         await self._set_state(CONNECTED, "")
+        first_time_at_the_end = not self.caught_up and len(items) < self.limit
+        if first_time_at_the_end:
+            self.caught_up = True  # before the batch is told: its listeners read it
         if items:
             await self._process(items)
+        elif first_time_at_the_end:
+            self._batches.emit(PollStats())  # nothing waited: listeners learn the feed was read to its end
         return len(items)
 
     async def _fetch(self, wait: int) -> list[FeedItem]:

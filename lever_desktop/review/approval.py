@@ -31,6 +31,29 @@ class ApprovalError(Exception):
         self.code = code
         super().__init__(message + ("" if not self.problems else ": " + "; ".join(self.problems)))
 
+    def in_words(self, labels: dict[str, str] | None = None) -> str:
+        """The window's sentence: the reasons that name ids or command-line options say it plainly
+        (the command line prints ``str(self)``, ids and all). ``labels``: field id -> question, so
+        each answer Lever would reject is named by its question."""
+        said = _WINDOW_WORDS.get(self.code)
+        if said is None:
+            return str(self)
+        if self.code == "invalid_values" and self.problems:
+            named = [f"{(labels or {}).get(fid, 'An answer')}: {why}" if why else fid
+                     for fid, _, why in (p.partition(": ") for p in self.problems)]
+            return "Lever would reject some answers as they are: " + "; ".join(named)
+        return said
+
+
+_WINDOW_WORDS = {
+    "unknown_draft": "This draft is no longer in the cache.",
+    "state": "This draft cannot be approved as it stands now; it was approved, sent or discarded meanwhile.",
+    "unknown_template": "This draft's feedback form is not in the cache yet: sync (Ctrl+R), then approve.",
+    "invalid_values": "Lever would reject some answers as they are: the form marks what to fix.",
+    "own_feedback_exists": ("The author already has a form for this interview in Lever: read theirs, then discard "
+                            "this draft or tick “Add this as a second form”."),
+}
+
 
 @dataclass
 class Approval:

@@ -52,6 +52,12 @@ class Author:
         }[self.via]
         return f"{self.name} <{self.email}> (Lever user {self.user_id}, {how})"
 
+    def in_words(self) -> str:
+        """``describe`` for a recruiter: who, and how it was chosen, without Lever's user id."""
+        how = {"interviewer": "the interviewer", "chosen": "chosen instead of the interviewer",
+               "service_account": "the service account"}[self.via]
+        return f"{self.name} <{self.email}> ({how})"
+
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
 
@@ -85,13 +91,13 @@ def _usable(user: dict[str, Any] | None, email: str, who: str) -> dict[str, Any]
     if user is None:
         raise AuthorUnresolved(
             "unknown_interviewer",
-            f"No Lever user has the email {email} ({who}). Sync users, or choose the author with --as.",
+            f"No Lever user has the email {email} ({who}). Sync users, or choose another author.",
         )
     if user.get("deactivatedAt"):
         raise AuthorUnresolved(
             "interviewer_deactivated",
             f"The Lever user {user.get('name') or email} <{email}> ({who}) is deactivated "
-            "and cannot author feedback. Choose another author with --as.",
+            "and cannot author feedback. Choose another author.",
         )
     return user
 
@@ -109,7 +115,7 @@ def resolve_author(
     users = list(users)
     email, via, who = interviewer_email, "interviewer", "the draft's interviewer"
     if chosen_email and _norm(chosen_email) != _norm(interviewer_email):
-        email, via, who = chosen_email, "chosen", "chosen with --as"
+        email, via, who = chosen_email, "chosen", "chosen by the reviewer"
         if service_account_email and _norm(chosen_email) == _norm(service_account_email):
             via, who = "service_account", "the configured service account"
             if not confirm_service_account:
@@ -133,3 +139,27 @@ def resolve_author(
         via=via,  # type: ignore[arg-type]
         warnings=warnings,
     )
+
+
+def choices(users: Iterable[dict[str, Any]], interviewer_email: str,
+            service_account_email: str | None = None) -> list[tuple[str, str]]:
+    """Whom else the reviewer may pick as the author: (``"Name <email>"``, email) of every active
+    cached Lever user, by name; not the interviewer (the default) nor the service account (offered
+    on its own line)."""
+    skip = {_norm(interviewer_email), _norm(service_account_email)}
+    seen: set[str] = set()
+    out: list[tuple[str, str]] = []
+    for u in sorted(users, key=lambda u: (str(u.get("name") or u.get("email") or "").casefold())):
+        email = str(u.get("email") or "")
+        if not email or u.get("deactivatedAt") or _norm(email) in skip | seen:
+            continue
+        seen.add(_norm(email))
+        out.append((f"{u.get('name') or email} <{email}>", email))
+    return out
+
+
+def confirmation(chosen: str, interviewer_email: str, *, service_account: bool) -> str:
+    """The question asked before a form goes to Lever under someone other than its interviewer."""
+    who = f"the service account {chosen}" if service_account else chosen
+    return (f"This feedback will appear in Lever as written by {who}, not by the interviewer "
+            f"{interviewer_email}. The audit trail records your choice.")

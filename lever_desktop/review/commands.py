@@ -177,6 +177,7 @@ async def _show(args: argparse.Namespace) -> int:
         pending = await store.call(queue.entries, ["approved", "submitting"], [args.id])
         own = await store.call(_own_feedback_of, rec)
         status = await store.call(queue.status, args.id)
+        questions = await store.call(_question_labels, rec)
     now = drafts.now_ms()
     doc = {**rec.summary(), "status": status, "flagsDetail": rec.flags, "aiValues": rec.ai_values(),
            "values": rec.current_values(), "author": rec.author, "readBack": rec.readback, "audit": trail,
@@ -192,10 +193,23 @@ async def _show(args: argparse.Namespace) -> int:
     text += [f"  Lever also holds form {fid} from this approval: drafts remove-duplicate {rec.draft_id} --feedback {fid}"
              for fid in (rec.readback or {}).get("duplicates") or []]
     text += [f"  ! {f['code']}: {f['message']}" for f in rec.flags]
-    text += [f"  {k}: {json.dumps(v)}" for k, v in rec.current_values().items()]
+    text += [f"  {questions.get(k, k)}: {json.dumps(v, ensure_ascii=False)}" for k, v in rec.current_values().items()]
     text += [f"  [{e['event']}] {e['actor']} {e['from'] or ''} -> {e['to'] or ''}" for e in trail]
     _emit(args, doc, text)
     return 0
+
+
+def _question_labels(conn, rec) -> dict[str, str]:
+    """Field id -> its question, from the draft's template (or the cached one): a person reads
+    "Seniority: \"Senior\"", not a field UUID. An id the template lacks stays as it is."""
+    from lever_desktop.review import cache_view
+
+    template = rec.template if isinstance(rec.template, dict) else None
+    if template is None:
+        current = cache_view.template(conn, rec.template_id)
+        template = current[1] if current else {}
+    return {str(f["id"]): str(f.get("text") or f["id"]) for f in template.get("fields") or []
+            if isinstance(f, dict) and f.get("id")}
 
 
 async def _import(args: argparse.Namespace) -> int:
@@ -244,7 +258,9 @@ async def _approve(args: argparse.Namespace) -> int:
                                        confirm_service_account=args.confirm_service_account,
                                        add_second_form=args.add_second_form, grace_ms=int(args.grace * 1000))
         except approval.ApprovalError as e:
-            hint = " (re-run with --confirm-service-account)" if e.code == "service_account_unconfirmed" else ""
+            hint = {"service_account_unconfirmed": " (re-run with --confirm-service-account)",
+                    "unknown_interviewer": " (--as EMAIL names the author)",
+                    "interviewer_deactivated": " (--as EMAIL names the author)"}.get(e.code, "")
             _fail(f"{e}{hint}")
             return EXIT_ERROR
     if a.method == "PUT":

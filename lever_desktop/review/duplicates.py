@@ -42,8 +42,11 @@ class Duplicate:
     def path(self) -> str:
         return paths.feedback_form(self.opportunity_id, self.feedback_id)
 
-    def question(self) -> str:
-        """The confirmation a person answers before the DELETE."""
+    def question(self, *, ids: bool = True) -> str:
+        """The confirmation a person answers before the DELETE; the window's leaves Lever's ids out."""
+        if not ids:
+            return (f"Delete the duplicate {self.template} form for {self.candidate} from Lever? "
+                    "The form recorded as submitted stays.")
         return (f"Delete the duplicate {self.template} form {self.feedback_id} for {self.candidate} from Lever? "
                 f"Form {self.kept_feedback_id} stays.")
 

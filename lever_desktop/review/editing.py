@@ -12,7 +12,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from lever_desktop.review import amend, cache_view, drafts, own_feedback, queue
+from lever_desktop.review import amend, authors, cache_view, drafts, own_feedback, queue
 from lever_desktop.review.authors import AuthorUnresolved
 from lever_desktop.review.drafts import DraftRecord
 from lever_desktop.review.lifecycle import REVIEWABLE, DraftState, TransitionError
@@ -31,10 +31,11 @@ class DraftView:
     candidate: str
     headline: str | None
     interview: dict[str, Any] | None
-    author: str | None  # "Name <email> — the interviewer"; None when nobody can author it
+    author: str | None  # "Name — the interviewer" (their email is in the meta line); None: nobody can
     author_id: str | None
     author_problem: str | None
     service_author: str | None  # the configured service account, when it could author it
+    other_authors: list[tuple[str, str]]  # ("Name <email>", email): any other active Lever user
     audit: list[dict[str, Any]]  # the last three entries
     status: str | None  # the state or its sub-status (e.g. "checking")
 
@@ -59,7 +60,8 @@ def draft_view(conn: sa.Connection, draft_id: str, service_account: str | None,
     interview = cache_view.interview(conn, rec.interview_id) if rec.interview_id else None
     try:
         author = cache_view.author(conn, rec)
-        author_text, author_problem = f"{author.name} <{author.email}> — the interviewer", "; ".join(author.warnings)
+        author_text, author_problem = f"{author.name} — the interviewer", "; ".join(
+            _without_ids(w, rec.interview_id) for w in author.warnings)
         author_id: str | None = author.user_id
     except AuthorUnresolved as e:
         author_text, author_problem, author_id = None, str(e), None
@@ -85,16 +87,22 @@ def draft_view(conn: sa.Connection, draft_id: str, service_account: str | None,
         withdraw_refusal=withdraw_refusal,
         template=rec.template or (current[1] if current else None),
         template_drifted=bool(current and rec.template_version and current[0] != rec.template_version),
-        candidate=opp[0] if opp else f"Unknown candidate {rec.opportunity_id}",
+        candidate=opp[0] if opp else "A candidate not in the cache yet",  # the id is in Technical details
         headline=opp[1] if opp else None,
         interview=interview,
         author=author_text,
         author_id=author_id,
         author_problem=author_problem,
         service_author=service,
+        other_authors=authors.choices(cache_view.users(conn), rec.interviewer_email, service_account),
         audit=drafts.audit_trail(conn, draft_id)[-3:],
         status=queue.status(conn, draft_id),
     )
+
+
+def _without_ids(warning: str, interview_id: str | None) -> str:
+    """The author's warnings name the interview by its Lever id (for the log); the window says "this"."""
+    return warning.replace(f"interview {interview_id}", "this interview") if interview_id else warning
 
 
 def draft_outcome(conn: sa.Connection, draft_id: str) -> DraftOutcome | None:

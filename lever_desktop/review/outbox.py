@@ -129,6 +129,7 @@ class Outbox:
         self._events: Listeners[OutboxEvent] = Listeners()
         self._woken = asyncio.Event()
         self._send_now = False
+        self._failed_looks: dict[str | None, int] = {}  # draft id -> failed looks in a row (this run)
         self.waiting = False  # run() is parked until a wake-up or the next due entry
 
     # -- the loop -------------------------------------------------------------------------------
@@ -194,6 +195,8 @@ class Outbox:
                     break
             if not report.paused:
                 await amend.send_changes(self, ids, None if ignore_schedule else self.clock(), report)
+        for draft_id in [*report.submitted, *report.reconciled, *report.amended, *report.withdrawn]:
+            self._failed_looks.pop(draft_id, None)  # it got through: a later failure starts short again
         return report
 
     async def drain(self, draft_ids: Iterable[str] | None = None, *, deadline_s: float = 600.0,
@@ -474,7 +477,11 @@ class Outbox:
         return min(sent_at + step, end)
 
     def _backoff(self, entry: queue.Entry, retry_after_s: float | None = None) -> int:
-        step = min(self.backoff_cap_ms, self.backoff_base_ms * 2 ** max(0, entry.attempts - 1))
+        """When to look at ``entry`` again after a failed look. Counts the failed looks too, not just
+        the sends: offline, the check before a send fails first, and the send attempts never grow."""
+        key = getattr(entry, "draft_id", None)
+        looks = self._failed_looks[key] = self._failed_looks.get(key, 0) + 1
+        step = min(self.backoff_cap_ms, self.backoff_base_ms * 2 ** min(30, max(0, entry.attempts, looks) - 1))
         wait = step * (0.5 + self.rng() / 2)
         if retry_after_s is not None:
             wait = max(wait, retry_after_s * 1000)

@@ -45,6 +45,12 @@ def transcript(rng: random.Random, minutes: int = 45) -> list[tuple[int, str]]:
     return out
 
 
+_CODE = {
+    "python": "def dedupe(items):\n    return list(dict.fromkeys(items))\n",
+    "javascript": "function dedupe(items) {\n  return [...new Set(items)];\n}\n",
+}
+
+
 def sample_value(field: dict[str, Any], rng: random.Random, now_ms: int) -> Any:
     """A valid, plausible value for ``field`` (None for types we cannot fill)."""
     t = field.get("type")
@@ -53,8 +59,8 @@ def sample_value(field: dict[str, Any], rng: random.Random, now_ms: int) -> Any:
         return rng.choice(["Strong systems thinker", "Solid, a bit junior", "Great communicator"])
     if t == "textarea":
         return rng.choice(_LINES) + " " + rng.choice(_LINES)
-    if t == "code":
-        return "def dedupe(items):\n    return list(dict.fromkeys(items))\n"
+    if t == "code":  # in the language the template asks for: the form labels it so
+        return _CODE.get(str(field.get("language") or "").lower(), _CODE["python"])
     if t == "date":
         return now_ms + rng.randrange(14, 120) * DAY_MS
     if t in ("dropdown", "multiple-choice", "score-system"):

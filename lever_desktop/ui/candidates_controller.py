@@ -15,6 +15,7 @@ from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 
 from lever_desktop import config
+from lever_desktop.messages import plural
 from lever_desktop.store import candidates
 from lever_desktop.store.candidate_index import CandidateIndex, IndexReader
 from lever_desktop.ui.pages import CandidatesPage, profile_html
@@ -107,7 +108,7 @@ class CandidatesController(QObject):
     def _apply(self, ids: list[str], rows: dict) -> None:
         selected = self._selected_id()
         self.model.set_ids(ids, rows)
-        self.page.count.setText(f"{len(ids):,} candidates")
+        self.page.count.setText(plural(len(ids), "candidate"))
         if selected:
             row = self.model.row_of(selected)
             if row >= 0:

@@ -70,7 +70,7 @@ class DraftEditor(QWidget):
         self.preview = QPlainTextEdit()
         self.preview.setReadOnly(True)
         self.preview.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
-        self.preview.setAccessibleName("Payload preview")
+        self.preview.setAccessibleName("Technical details")
         self.preview.hide()
         self.body = QSplitter(Qt.Orientation.Vertical)
         self.body.addWidget(self.scroll)
@@ -78,7 +78,9 @@ class DraftEditor(QWidget):
 
         self.author_label = QLabel("Authored as:")
         self.author = QComboBox(accessibleName="Authored as")
-        self.author.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        # Any active Lever user may be chosen: the box takes the row's width, not the longest name's.
+        self.author.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.author.setMinimumContentsLength(24)
         self.author.currentIndexChanged.connect(self.authorChoiceChanged)
         self.author_note = plain_label()
         self.author_note.setWordWrap(True)
@@ -106,9 +108,10 @@ class DraftEditor(QWidget):
         self.refresh = QPushButton("Refresh from Lever")
         self.refresh.setToolTip("Read this candidate's interviews and the form from Lever again")
         self.refresh.setVisible(False)
-        self.show_payload = QPushButton("Payload")
+        # The request and Lever's ids are for whoever supports the app, not the main view.
+        self.show_payload = QPushButton("Technical details")
         self.show_payload.setCheckable(True)
-        self.show_payload.setToolTip("Show the exact request Lever will receive")
+        self.show_payload.setToolTip("Show the exact request Lever will receive, with Lever's ids")
         self.approve = QPushButton("Approve")
         self.approve.setDefault(True)
         self.approve.setToolTip("Approve and submit to Lever (Ctrl+Enter)")
@@ -123,8 +126,8 @@ class DraftEditor(QWidget):
 
         author_row = QHBoxLayout()
         author_row.addWidget(self.author_label)
-        author_row.addWidget(self.author)
-        author_row.addWidget(self.author_note, 1)
+        author_row.addWidget(self.author, 1)  # the whole width for "Name <email>", never cut
+        self.author.setSizePolicy(QSizePolicy.Policy.Expanding, self.author.sizePolicy().verticalPolicy())
         buttons = QHBoxLayout()
         for b in (self.previous, self.next):
             buttons.addWidget(b)
@@ -141,8 +144,10 @@ class DraftEditor(QWidget):
         layout.addWidget(self.second_form)
         layout.addWidget(self.outcome)
         layout.addLayout(author_row)
+        layout.addWidget(self.author_note)
         layout.addLayout(buttons)
         self.outcome.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
+        self.author_note.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
 
         self.approve.clicked.connect(self.approveRequested)
         self.discard.clicked.connect(self.discardRequested)
@@ -226,6 +231,7 @@ class DraftEditor(QWidget):
             self.author.addItem(label, email)
         self.author.blockSignals(False)
         self.author_note.setText(note)
+        self.author_note.setVisible(bool(note))  # no empty line between the author and the buttons
 
     def chosen_author(self) -> str | None:
         return self.author.currentData()

@@ -17,7 +17,8 @@ from PySide6.QtWidgets import QHeaderView, QMessageBox, QSplitter
 
 from lever_desktop.lever import paths
 from lever_desktop.lever.errors import LeverError
-from lever_desktop.review import amend, checks, duplicates, editing, intake, lists
+from lever_desktop.messages import explain_or_generic, in_words
+from lever_desktop.review import amend, authors, checks, duplicates, editing, intake, lists
 from lever_desktop.review.approval import ApprovalError, UndoError, approve, build_body, undo
 from lever_desktop.review.lifecycle import EDITED, REVIEWABLE, STATUS_WORDS, DraftState, attention_words
 from lever_desktop.ui.draft_editor import DraftEditor
@@ -42,12 +43,13 @@ class ReviewRow(NamedTuple):
     reviewable: bool = False  # the reviewer can still edit and approve it (where Approve moves on to)
 
 
-# Candidate and form share what is left of the default width; the interviewer (an e-mail
-# address) stretches into any room beyond.
-COLUMNS = (Column("Candidate", "candidate", width=106), Column("Form", "form", width=88), Column("⚠", "flags"),
-           Column("State", "state"), Column("Received", "received", time=format_ms_short),
+# Who and where it stands first: at the window's minimum width the list shows candidate, flags
+# and state in full, and the rest is a scroll away.
+COLUMNS = (Column("Candidate", "candidate"), Column("⚠", "flags"), Column("State", "state"),
+           Column("Form", "form"), Column("Received", "received", time=format_ms_short),
            Column("Interviewer", "interviewer"))
-FITTED = ("flags", "state", "received")  # take what their contents need (a short list: cheap), never clipped
+# Every column takes what its contents need (a short list: cheap): none cuts its text.
+FITTED = ("candidate", "flags", "state", "form", "received", "interviewer")
 TO_REVIEW = frozenset({*REVIEWABLE, EDITED})  # the list's statuses of drafts still under review
 
 
@@ -101,11 +103,13 @@ class DraftsController(QObject):
         self.editor.nextRequested.connect(lambda: self.step(1))
         self.editor.previousRequested.connect(lambda: self.step(-1))
         self.editor.show_payload.toggled.connect(lambda on: on and self._update_payload())
+        self.editor.authorChoiceChanged.connect(self._author_chosen)
         for key, delta in (("J", 1), ("K", -1)):
             # Text fields take J/K as typing (they override shortcuts for printable keys).
             QShortcut(QKeySequence(key), self.page, lambda d=delta: self.step(d),
                       context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
         header = self.list.table.horizontalHeader()
+        header.setStretchLastSection(False)  # a stretched interviewer column was cut to the view's width
         for field in FITTED:
             header.setSectionResizeMode(self.list.model.column_of(field), QHeaderView.ResizeMode.ResizeToContents)
 
@@ -122,12 +126,23 @@ class DraftsController(QObject):
             elif rows and self.draft_id is None:
                 self._select(rows[0][0])
             elif not rows:
-                self.editor.set_empty("No drafts to review. New ones arrive from the relay, or drop draft files here.")
+                self.editor.set_empty(self._empty_text())
             self.changed.emit()
 
         self.runner.run(self.session.store.call(lists.review_list, int(time.time() * 1000),
                                                 self.session.settings.confidence_threshold),
                         owner=self.page, on_success=fill, name="load drafts", latest="load drafts")
+
+    def _empty_text(self) -> str:
+        poller = getattr(self.session, "poller", None)
+        if poller is not None and not poller.caught_up:  # drafts may be on their way from the relay
+            return "Looking for drafts on the relay…"
+        return "No drafts to review. New ones arrive from the relay, or drop draft files here."
+
+    def relay_read(self) -> None:
+        """The relay's feed was read: an empty list may now say that there is nothing to review."""
+        if self.list.model.rowCount() == 0:
+            self.reload()
 
     def _select(self, draft_id: str, *, load: bool = True) -> None:
         row = self.list.model.keys().index(draft_id)
@@ -230,10 +245,11 @@ class DraftsController(QObject):
         self._refreshable = rec.state in REVIEWABLE and any(f.get("code") in checks.REFRESHABLE for f in notes)
         self.editor.set_form(widget)
         self._refresh_flags()
-        choices = [(view.author, None)] if view.author else [("(no Lever user found)", None)]
+        # The interviewer first; when Lever has no such user, the reviewer picks who authors it.
+        choices = [(view.author, None)] if view.author else [("Choose who authors it…", None)]
         if view.service_author:
             choices.append((f"Service account: {view.service_author}", self.session.settings.service_account_email))
-        self.editor.set_authors(choices, view.author_problem)
+        self.editor.set_authors(choices + view.other_authors, view.author_problem)
         self.editor.set_own_feedback(view.own_feedback)
         self._set_state_actions(rec.state)
         self.show_state(rec.state, rec.attention_reason, rec.lever_feedback_id, rec.readback, view.status)
@@ -277,8 +293,8 @@ class DraftsController(QObject):
             return False
         reasons = list(self.form.can_approve(self.session.settings.confidence_threshold).reasons)
         amending = self.view.record.state == DraftState.AMENDING  # the form in Lever keeps its author
-        if not self.view.author and not amending:
-            reasons.append(f"No Lever user to author it as: {self.view.author_problem}")
+        if not self.view.author and not amending and self.editor.chosen_author() is None:
+            reasons.append(f"Choose who authors it: {self.view.author_problem}")
         if self.view.own_feedback and not self.editor.second_form.isChecked():
             reasons.append(f"{self.view.own_feedback[-1]}: read theirs in Lever; tick “Add this as a second "
                            "form” to send yours as well, or discard this draft")
@@ -295,23 +311,25 @@ class DraftsController(QObject):
             "submitting": ("Sending to Lever…", "warn"),
             "checking": (STATUS_WORDS["checking"] + " Its answer was lost; it is not sent again while Lever may "
                          "still be storing it.", "warn"),
-            "submitted": (f"✔ Submitted to Lever (feedback {feedback_id}).", "ok"),
-            "duplicate_in_lever": (f"Duplicate in Lever: besides feedback {feedback_id}, Lever also holds "
-                                   f"{', '.join(extra)} from this approval. Remove the extra one.", "error"),
+            # Lever's form ids are in Technical details; the line says what happened in words.
+            "submitted": ("✔ Submitted to Lever.", "ok"),
+            "duplicate_in_lever": (f"Duplicate in Lever: Lever holds {1 + len(extra)} copies of this form from this "
+                                   "approval. Remove the extra one.", "error"),
             "needs_attention": (f"Needs attention: {attention_words(reason)}.", "error"),
             "discarded": ("Discarded.", "info"),
-            "amending": (f"Amending the form in Lever (feedback {feedback_id}): edit, then Send amendment."
+            "amending": ("Amending the form in Lever: edit, then Send amendment."
                          + (f" Needs attention: {attention_words(reason)}." if reason else ""),
                          "error" if reason else "info"),
             "amend_queued": ("Amendment queued — it goes to Lever as soon as Lever is reachable.", "warn"),
             "withdrawing": ("Withdrawing from Lever…", "warn"),
-            "withdrawn": (f"Withdrawn: feedback {feedback_id} was deleted from Lever.", "info"),
+            "withdrawn": ("Withdrawn: the form was deleted from Lever.", "info"),
         }.get(status or state)
         self.editor.remove_duplicate.setVisible(state == "submitted" and bool(extra))
         if state == "submitted" and readback.get("differences"):
             text = (text[0] + " Lever's stored form differs from what you approved: see Activity.", "warn")
         elif state == "submitted" and readback.get("error"):
-            text = (text[0] + " (It could not be read back to compare: " + str(readback["error"]) + ")", "ok")
+            text = (text[0] + " (It could not be read back to compare: " + in_words(str(readback["error"]))
+                    + ")", "ok")
         self.editor.set_outcome(*(text or ("", "info")))
 
     def _refresh_flags(self) -> None:
@@ -324,6 +342,11 @@ class DraftsController(QObject):
         self._refresh_flags()
         self.editor.approve.setEnabled(self._can_approve())
         self._save_timer.start()
+        if self.editor.show_payload.isChecked():
+            self._update_payload()
+
+    def _author_chosen(self) -> None:
+        self.editor.approve.setEnabled(self._editable() and self._can_approve())
         if self.editor.show_payload.isChecked():
             self._update_payload()
 
@@ -377,9 +400,16 @@ class DraftsController(QObject):
                                      "body": {"fieldValues": self.form.field_values(strict=False)},
                                      **({"notYetValid": errors} if errors else {})})
             return
+        if rec.lever_feedback_id and rec.state not in REVIEWABLE:  # what Lever holds, in its ids
+            self.editor.set_payload({"leverFeedbackId": rec.lever_feedback_id, "draftId": rec.draft_id,
+                                     "opportunityId": rec.opportunity_id,
+                                     "duplicates": (rec.readback or {}).get("duplicates") or [],
+                                     "author": rec.author})
+            return
         body = build_body(rec.template_id, rec.panel_id, rec.interview_id, int(time.time() * 1000),
                           self.form.field_values(strict=False))
-        author = self.view.author_id if self.editor.chosen_author() is None else "(the service account)"
+        chosen = self.editor.chosen_author()
+        author = self.view.author_id if chosen is None else f"(the Lever user {chosen})"
         self.editor.set_payload({"method": "POST", "path": paths.feedback(rec.opportunity_id),
                                  "params": {"perform_as": author or "(no Lever user found)"}, "body": body,
                                  **({"notYetValid": errors} if errors else {})})
@@ -395,15 +425,19 @@ class DraftsController(QObject):
     async def _approve(self, draft_id: str, values: dict[str, Any], chosen: str | None,
                        second_form: bool = False) -> None:
         confirm = False
-        if chosen:
+        if chosen:  # not the interviewer: said in words and confirmed (review/authors.py)
+            service = chosen.casefold() == (self.session.settings.service_account_email or "").casefold()
+            interviewer = self.view.record.interviewer_email if self.view is not None else ""
             box = plain_message_box(QMessageBox(
-                QMessageBox.Icon.Question, "Author as the service account?",
-                f"This feedback will appear in Lever as written by the service account {chosen}, "
-                "not by the interviewer. The audit trail records your choice.",
+                QMessageBox.Icon.Question,
+                "Author as the service account?" if service else "Author as someone else?",
+                authors.confirmation(chosen if service else self.editor.author.currentText(), interviewer,
+                                     service_account=service),
                 QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel, self.editor))
+            box.setDefaultButton(QMessageBox.StandardButton.Cancel)
             if await dialog_result(box) != QMessageBox.StandardButton.Yes:
                 return
-            confirm = True
+            confirm = service
         self.editor.approve.setEnabled(False)
         grace_s = self.session.settings.undo_grace_seconds
         try:
@@ -412,7 +446,8 @@ class DraftsController(QObject):
                                    confirm_service_account=confirm, add_second_form=second_form,
                                    grace_ms=int(grace_s * 1000))
         except ApprovalError as e:
-            self.editor.set_outcome(str(e), "error")
+            labels = {f.id: f.label for f in self.form.fields} if self.form is not None else {}
+            self.editor.set_outcome(e.in_words(labels), "error")
             self.editor.approve.setEnabled(self._can_approve())
             self.reload()
             return
@@ -420,7 +455,7 @@ class DraftsController(QObject):
         if draft_id == self.draft_id:
             self.editor.set_outcome(f"Amendment approved — sending it to Lever as {result.author.name}…"
                                     if result.method == "PUT" else
-                                    f"Approved — will be authored as {result.author.describe()}. Sending…", "warn")
+                                    f"Approved — will be authored as {result.author.in_words()}. Sending…", "warn")
             self.editor.set_after_submission(amend=False, withdraw=False)
             self.editor.set_actions_enabled(False)
             if self.editor.form_widget is not None:
@@ -519,7 +554,10 @@ class DraftsController(QObject):
             self.runner.run(self._withdraw(self.draft_id, self.view.withdraw_question), owner=self.editor,
                             name="withdraw draft")
         elif self.view.withdraw_refusal:  # e.g. a duplicate to remove first: said, not ignored
-            self.editor.set_outcome(self.view.withdraw_refusal, "error")
+            duplicate = bool((self.view.record.readback or {}).get("duplicates"))
+            self.editor.set_outcome("Lever holds this form twice: remove the duplicate first (Remove duplicate "
+                                    "from Lever…), then withdraw." if duplicate else self.view.withdraw_refusal,
+                                    "error")
 
     async def _withdraw(self, draft_id: str, question: str) -> None:
         box = QMessageBox(QMessageBox.Icon.Warning, "Withdraw from Lever?", question,
@@ -564,7 +602,7 @@ class DraftsController(QObject):
         except duplicates.DuplicateError as e:
             self.editor.set_outcome(str(e), "error")
             return
-        box = QMessageBox(QMessageBox.Icon.Warning, "Remove the duplicate from Lever?", dup.question(),
+        box = QMessageBox(QMessageBox.Icon.Warning, "Remove the duplicate from Lever?", dup.question(ids=False),
                           QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel, self.editor)
         box.setTextFormat(Qt.TextFormat.PlainText)  # names from Lever, shown as typed
         box.setDefaultButton(QMessageBox.StandardButton.Cancel)
@@ -574,7 +612,7 @@ class DraftsController(QObject):
             await duplicates.remove(self.session.store, self.session.client, draft_id, feedback_id,
                                     actor=self.session.reviewer)
         except (LeverError, OSError) as e:
-            self.editor.set_outcome(f"Lever did not delete form {feedback_id}: {e}", "error")
+            self.editor.set_outcome(f"Lever did not delete the extra form. {explain_or_generic(e)}", "error")
             return
         if draft_id == self.draft_id:
             self.open(draft_id)

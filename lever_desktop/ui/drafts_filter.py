@@ -82,8 +82,10 @@ class DraftsFilterBar(QWidget):
         rows.addWidget(self.search)
         row = QHBoxLayout()
         rows.addLayout(row)
-        for field, all_text in zip(FILTERED, ("All states", "All interviewers", "All forms")):
+        # Short "no filter" words: three of them share the list pane at the minimum window width.
+        for field, all_text in zip(FILTERED, ("Any state", "Anyone", "Any form")):
             combo = QComboBox(accessibleName=f"{field.capitalize()} filter")
+            combo.setToolTip(f"Show only the drafts of one {field}")
             combo.addItem(all_text, None)
             combo.setMinimumContentsLength(4)  # the full value is in the drop-down and its tooltip
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)

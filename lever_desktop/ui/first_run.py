@@ -47,6 +47,28 @@ class _SavingDialog(QDialog):
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
+        # No keychain (a Linux desktop without Secret Service): said before Save is refused, with
+        # the way that still works. Probed off the GUI thread: a locked keychain can hang.
+        self.keychain_note = plain_label()
+        self.keychain_note.setWordWrap(True)
+        self.keychain_note.setObjectName("keychainNote")
+        self.keychain_note.setStyleSheet("#keychainNote { color: #9a6700; }")
+        self.keychain_note.hide()
+        runner.run(in_thread(secrets.keychain_problem), owner=self, on_success=self._show_keychain_problem,
+                   name="check the keychain")
+
+    def _show_keychain_problem(self, problem: str | None) -> None:
+        if problem is None:
+            return
+        import os
+
+        from_env = "LEVER_API_KEY" in os.environ
+        self.keychain_note.setText(
+            "No keychain is available on this computer, so Save cannot keep an API key here. "
+            + ("The API key in effect comes from LEVER_API_KEY in Lever Desktop's environment." if from_env else
+               "Set up a keychain (GNOME Keyring, KWallet, or KeePassXC's Secret Service), or "
+               + secrets.WITHOUT_KEYCHAIN + " The README's \"Without a keychain\" says how."))
+        self.keychain_note.show()
 
     def save(self) -> None:
         if not self.form.api_key.text().strip() and not self._has_saved_key():
@@ -103,6 +125,7 @@ class FirstRunDialog(_SavingDialog):
         c = QVBoxLayout(connect)
         c.addWidget(QLabel("<h3>Connect to Lever</h3>"))
         c.addWidget(self.form)
+        c.addWidget(self.keychain_note)
         c.addWidget(self.problem)
         c.addStretch(1)
         row = QHBoxLayout()
@@ -152,8 +175,28 @@ class SettingsDialog(_SavingDialog):
         layout.addWidget(self.form)
         layout.addWidget(PrivacySettings(self.form.settings))
         layout.addWidget(QLabel("Changes to the account take effect the next time Lever Desktop starts."))
+        layout.addWidget(self.keychain_note)
         layout.addWidget(self.problem)
         layout.addWidget(self.buttons)
 
     def _has_saved_key(self) -> bool:
         return True
+
+
+class ConnectAccountDialog(_SavingDialog):
+    """From the sandbox: connect the company's Lever account, opened the next time the app starts."""
+
+    def __init__(self, runner: TaskRunner, parent=None) -> None:
+        super().__init__(runner, parent)
+        self.setWindowTitle(f"{APP_NAME} — Connect a Lever account")
+        self.setWindowModality(Qt.WindowModality.WindowModal)
+        self.setMinimumWidth(600)
+        layout = QVBoxLayout(self)
+        intro = QLabel("Connect your company's Lever account with an API key. The sandbox keeps running "
+                       f"until you quit; {APP_NAME} opens your Lever account the next time it starts.")
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+        layout.addWidget(self.form)
+        layout.addWidget(self.keychain_note)
+        layout.addWidget(self.problem)
+        layout.addWidget(self.buttons)

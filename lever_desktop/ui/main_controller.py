@@ -20,6 +20,7 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QSystemTrayIcon
 
 from lever_desktop import APP_NAME, __version__
+from lever_desktop.messages import in_words
 from lever_desktop.review import editing, lists
 from lever_desktop.store import candidates
 from lever_desktop.ui.activity_controller import ActivityController
@@ -85,6 +86,7 @@ class MainController(QObject):
         self.drafts.approved.connect(lambda _id: self.refresh_counts())
         self.drafts.changed.connect(self.refresh_counts)
         self._relay_batch.connect(lambda _stats: self.refresh_counts())  # new drafts, re-read candidates
+        self._relay_batch.connect(lambda _stats: self.drafts.relay_read())
         w.files_dropped.connect(self.import_files)
         w.import_action.triggered.connect(self._choose_files)
         w.settings_action.triggered.connect(self._open_settings)
@@ -175,9 +177,14 @@ class MainController(QObject):
     def _relay_state(self, state: str, message: str) -> None:
         text = {"connected": "Relay: connected", "idle": "Relay: starting", "unreachable": "Relay: unreachable",
                 "unauthorized": "Relay: token refused"}.get(state, f"Relay: {state}")
+        # The poller's message names the failure for the log ("relay unreachable (ConnectError)");
+        # a person reads what it means and what happens next.
+        words = {"unreachable": "The relay could not be reached; Lever Desktop keeps trying by itself.",
+                 "unauthorized": "The relay refused the reader token: check the relay token in Settings (Ctrl+,)."
+                 }.get(state, in_words(message))
+        self.window.status_relay.setToolTip(plain_tooltip(words))
         self.window.status_relay.setText(text)
-        self.window.status_relay.setToolTip(plain_tooltip(message))  # the relay's own words
-        self.activity.add("relay", f"{state} {message}".strip())
+        self.activity.add("relay", text.removeprefix("Relay: ") + (f" — {words}" if words else ""))
 
     def refresh_counts(self) -> None:
         self.runner.run(self.session.store.call(lists.counts), owner=self.window, on_success=self._show_counts,
@@ -186,7 +193,7 @@ class MainController(QObject):
     def _show_counts(self, c: dict[str, int]) -> None:
         w = self.window
         w.set_nav_label("review", f"Drafts to review ({c['review']})")
-        attention = f", {c['attention']} need attention" if c["attention"] else ""
+        attention = f", {c['attention']} need{'s' if c['attention'] == 1 else ''} attention" if c["attention"] else ""
         w.set_nav_label("outbox", f"Outbox ({c['outbox']} pending{attention})")
         w.set_nav_label("candidates", f"Candidates ({c['candidates']:,})")
         w.status_outbox.setText(f"Outbox: {c['outbox']}")
@@ -248,11 +255,24 @@ class MainController(QObject):
     def _open_settings(self) -> None:
         from lever_desktop.ui.first_run import SettingsDialog
 
-        if self.session.sandbox:
-            QMessageBox.information(self.window, "Sandbox", "Settings apply to your Lever account. Start Lever Desktop "
-                                    "without --sandbox to connect it.")
+        if self.session.sandbox:  # nothing to set for a simulated account; connecting a real one is
+            box = QMessageBox(QMessageBox.Icon.Information, "Sandbox",
+                              "You are trying the sandbox: a simulated Lever account on this computer, with "
+                              "nothing to set up. To use your company's Lever account, connect it.",
+                              QMessageBox.StandardButton.Close, self.window)
+            connect = box.addButton("Connect a Lever account…", QMessageBox.ButtonRole.AcceptRole)
+            connect.clicked.connect(self._connect_account)
+            box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # asked again each time, not kept
+            box.open()
             return
         dialog = SettingsDialog(self.runner, self.window)
+        dialog.open()
+
+    def _connect_account(self) -> None:
+        from lever_desktop.ui.first_run import ConnectAccountDialog
+
+        dialog = ConnectAccountDialog(self.runner, self.window)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
 
     def _show_shortcuts(self) -> None:

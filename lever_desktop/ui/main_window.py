@@ -24,6 +24,9 @@ from PySide6.QtWidgets import (
 from lever_desktop import APP_NAME
 from lever_desktop.ui.banners import Banner
 
+MINIMUM_SIZE = QSize(1024, 640)
+NAV_WIDTH = 180
+
 PAGES = [
     ("review", "Drafts to review"),
     ("outbox", "Outbox"),
@@ -53,6 +56,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"{APP_NAME} — Sandbox" if sandbox else APP_NAME)
         self.setObjectName("mainWindow")
         self.setAcceptDrops(True)
+        self.setMinimumSize(MINIMUM_SIZE)  # everything is laid out to fit it, nothing clipped
         self.resize(1280, 800)
         self._build_actions()
         self._build_toolbar()
@@ -80,6 +84,13 @@ class MainWindow(QMainWindow):
         self.nav.setIconSize(QSize(18, 18))
         self.nav.setFrameShape(QListWidget.Shape.NoFrame)
         self.nav.setStyleSheet("QListWidget#navigation::item { padding: 8px 10px; }")
+        # A long count ("Outbox (2 pending, 1 needs attention)") wraps onto a second line
+        # rather than being cut short; the views keep the room.
+        self.nav.setWordWrap(True)
+        self.nav.setTextElideMode(Qt.TextElideMode.ElideNone)
+        self.nav.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.nav.setMinimumWidth(NAV_WIDTH)
+        self.nav.setMaximumWidth(NAV_WIDTH + 60)
         self.stack = QStackedWidget()
         for key, label in PAGES:
             item = QListWidgetItem(label)
@@ -88,7 +99,7 @@ class MainWindow(QMainWindow):
         self.splitter.addWidget(self.nav)
         self.splitter.addWidget(self.stack)
         self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([200, 1080])
+        self.splitter.setSizes([NAV_WIDTH, 1280 - NAV_WIDTH])
         self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
         column.addWidget(self.splitter, 1)
         self.setCentralWidget(central)

@@ -15,6 +15,7 @@ from PySide6.QtCore import QObject, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 
 from lever_desktop.lever.urls import candidate_page
+from lever_desktop.messages import explain_or_generic, in_words
 from lever_desktop.review import lists, outbox_actions
 from lever_desktop.review.drafts import now_ms
 from lever_desktop.review.lifecycle import STATUS_WORDS, attention_words
@@ -72,7 +73,7 @@ class OutboxController(QObject):
 
     def _flush_done(self, event: OutboxEvent) -> None:
         if event.error is not None:
-            self.activity.emit("outbox", f"flush failed: {event.error}")
+            self.activity.emit("outbox", f"flush failed: {explain_or_generic(event.error)}")  # details: the log
         else:
             self.runner.run(self._reported(event.report), owner=self.page, name="outbox report")
 
@@ -108,7 +109,7 @@ class OutboxController(QObject):
         for draft_id in report.gone:
             self.activity.emit("outbox", f"{label(draft_id)}: {attention_words('opportunity_gone')}")
         for draft_id, extra in report.duplicates.items():
-            self.activity.emit("outbox", f"Lever holds {label(draft_id)} twice (extra form {', '.join(extra)}): "
+            self.activity.emit("outbox", f"Lever holds {label(draft_id)} {1 + len(extra)} times: "
                                          "remove the duplicate from the draft's review pane")
         for draft_id in set(report.submitted + report.reconciled + report.rejected + report.drifted + report.retrying
                             + report.gone + list(report.duplicates) + changed):
@@ -125,7 +126,7 @@ class OutboxController(QObject):
         self._statuses = {r[0]: r[2] for r in rows}
         self.page.model.set_rows(
             [OutboxRow(draft_id, name, lists.DRAFT_STATE_LABELS.get(state, state),
-                       attention_words(reason) if reason else "", attempts or 0, error or "", approved)
+                       attention_words(reason) if reason else "", attempts or 0, in_words(error, brief=True), approved)
              for draft_id, name, state, reason, attempts, error, approved, _fid in rows])
         self._pending_selected()
 

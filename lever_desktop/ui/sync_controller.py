@@ -17,6 +17,7 @@ import time
 
 from PySide6.QtCore import QObject, Signal
 
+from lever_desktop.messages import explain_or_generic, plural
 from lever_desktop.sync.events import SyncEvent, SyncState
 from lever_desktop.sync.scheduler import Retrying
 from lever_desktop.ui.main_window import MainWindow
@@ -98,14 +99,14 @@ class SyncController(QObject):
         if report is not None and report.ok:
             self.show_last_sync(time.time() * 1000)
             stored = sum(report.counts.values())
-            self.activity.emit("sync", f"finished: {stored:,} records updated, {report.requests} requests, "
-                                       f"{report.seconds:.1f} s")
+            self.activity.emit("sync", f"finished: {plural(stored, 'record')} updated, "
+                                       f"{plural(report.requests, 'request')}, {report.seconds:.1f} s")
             if self.bootstrapping:
                 self.window.statusBar().showMessage("First sync complete.", 5000)
             self.bootstrapping = False
             self.cache_changed.emit()
         elif report is not None and report.error is not None:
-            self.activity.emit("sync", f"failed: {report.error}")
+            self.activity.emit("sync", f"failed: {explain_or_generic(report.error)}")  # the detail is in the log
             self.cache_changed.emit()  # pages stored before the failure are worth showing
         self.finished.emit(report)
 

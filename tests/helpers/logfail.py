@@ -4,6 +4,8 @@ A warning in the log is something a recruiter's log would show: a test that prov
 purpose says so, either by reading the log itself (it requests ``caplog`` and asserts on it) or
 with ``@pytest.mark.logs_warnings("why")``. Anything else logged at WARNING or above — from the
 test, its fixtures, or a thread they started (the sandbox's server) — fails it, with the records.
+What is logged once the test is over (a request still in flight when its fixtures stop the sandbox)
+is not the test's doing and is not judged: recording ends when teardown begins.
 Loaded by tests/conftest.py (``pytest_plugins``).
 """
 
@@ -20,9 +22,22 @@ class LogFailHandler(logging.Handler):
     def __init__(self) -> None:
         super().__init__(logging.WARNING)
         self.records: list[logging.LogRecord] = []
+        self.recording = True
 
     def emit(self, record: logging.LogRecord) -> None:
-        self.records.append(record)
+        if self.recording:
+            self.records.append(record)
+
+
+_HANDLER = pytest.StashKey[LogFailHandler]()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None):
+    handler = item.stash.get(_HANDLER, None)
+    if handler is not None:
+        handler.recording = False
+    return (yield)
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -37,6 +52,7 @@ def _expects_log_warnings(request: pytest.FixtureRequest) -> bool:
 @pytest.fixture(autouse=True)
 def _fail_on_logged_warnings(request: pytest.FixtureRequest):
     handler = LogFailHandler()
+    request.node.stash[_HANDLER] = handler
     root = logging.getLogger()
     root.addHandler(handler)
     try:

@@ -189,3 +189,31 @@ async def test_poller_rides_out_a_relay_restart_without_loss(relay_factory, tmp_
     assert poller.dispatcher.calls == [("refresh_opportunity", "opp-1"), ("refresh_opportunity", "opp-2")]
     assert states[:3] == [CONNECTED, UNREACHABLE, CONNECTED]
 
+
+
+async def test_a_restarted_poller_says_connected_at_once_not_after_a_whole_long_poll(relay, make_poller):
+    """Issue #14.18: the status said "starting" for 25 s on a restart. The first request of a run
+    waited the full long poll (the relay holds it while nothing is new) before any state was set."""
+    poller = make_poller(relay, wait=25)
+    changed = asyncio.Event()
+    poller.subscribe(lambda _state, _message: changed.set())
+    task = asyncio.create_task(poller.run())
+    try:
+        await wait_until_async(lambda: poller.state == CONNECTED, 8.0, changed=changed)
+    finally:
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+
+
+async def test_the_first_read_to_the_end_of_the_feed_is_told_once_even_when_empty(relay, make_poller):
+    """The window says "no drafts" only once the relay was read to its end (#14.18: a first launch
+    said "No drafts to review" while the sandbox's drafts were still on their way)."""
+    poller = make_poller(relay)
+    told: list = []
+    poller.on_processed(told.append)
+    assert not poller.caught_up
+    assert await poller.poll_once() == 0
+    assert poller.caught_up and len(told) == 1 and told[0].items == 0
+    assert await poller.poll_once() == 0
+    assert len(told) == 1  # an empty long poll later tells nobody

@@ -91,6 +91,9 @@ def test_the_list_and_a_typed_filter_answer_before_the_index_has_streamed_in(can
     qtbot.waitUntil(lambda: not candidates.filtering(), timeout=10_000)
     assert [model.id_at(r) for r in range(model.rowCount())] == store.call_sync(
         candidate_ids, CandidateFilter(text="ada l"))
+    page.search.setText("smith 1198")  # one candidate: issue #14.18 saw "1 candidates"
+    qtbot.waitUntil(lambda: model.rowCount() == 1 and not candidates.filtering(), timeout=10_000)
+    assert page.count.text() == "1 candidate"
 
 
 def test_a_sync_during_the_stream_restarts_it_and_no_stale_index_is_ever_shown(candidates, store, qtbot,

@@ -75,8 +75,8 @@ def test_a_hard_crash_is_reported_on_the_next_start(qapp, tmp_path):
 def test_window_layout_and_last_view_are_remembered(qapp, qtbot):
     window = MainWindow()
     qtbot.addWidget(window)
-    window.resize(700, 500)
-    window.splitter.setSizes([230, 470])
+    window.resize(1100, 700)  # above the window's minimum, 1024×640
+    window.splitter.setSizes([230, 870])
     window.show_page("postings")
     state = UiState()
     state.save_window(window)
@@ -89,7 +89,10 @@ def test_window_layout_and_last_view_are_remembered(qapp, qtbot):
     restored = UiState()
     assert restored.restore_window(again)
     restored.restore_splitter("main", again.splitter)
-    assert again.size().width() == 700 and again.splitter.sizes()[0] == 230
+    # Restored as saved, kept on the screen (a test screen may be narrower) and never below the minimum.
+    screen = again.screen().availableGeometry().size()
+    assert again.size() == window.size().boundedTo(screen).expandedTo(again.minimumSize())
+    assert again.splitter.sizes()[0] == 230
     assert restored.last_view == "postings"
 
 

@@ -51,3 +51,24 @@ def test_a_sync_stopped_by_anything_else_says_what_was_kept():
     assert said == "The sync stopped. " + "What was fetched is kept; the next sync resumes from there."
     wrong_key = _advice(SyncReport(full=False, resources=[], error=KNOWN[0]))
     assert wrong_key == "Lever rejected the API key. Check the key in Settings or LEVER_API_KEY."
+
+
+def test_counts_agree_with_their_noun():
+    assert messages.plural(1, "candidate") == "1 candidate"
+    assert messages.plural(0, "candidate") == "0 candidates"
+    assert messages.plural(1204, "candidate") == "1,204 candidates"
+    assert messages.plural(2, "entry", "entries") == "2 entries"
+
+
+@pytest.mark.parametrize(("recorded", "said"), [
+    ("LeverUnavailable: POST /opportunities/0761-x/feedback: Lever could not be reached (ConnectError)",
+     "Lever could not be reached."),
+    ("answer lost; then LeverServerError: GET /opportunities/x/feedback: boom (HTTP 503)",
+     "Lever had a problem answering."),
+    ("LeverAuthError: GET /users: Forbidden (HTTP 403)", "Lever refused this action for the API key's permissions."),
+    ("KeyError: 'x'", "Something went wrong; the technical details say what."),
+    ("Lever's answer named no form; reading it back", "Lever's answer named no form; reading it back"),
+    (None, ""),
+])
+def test_a_recorded_error_is_said_in_words_never_as_recorded(recorded, said):
+    assert messages.in_words(recorded, brief=True) == said

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QBoxLayout, QGridLayout, QHBoxLayout, QLineEdit, QWidget
+from PySide6.QtWidgets import QBoxLayout, QGridLayout, QHBoxLayout, QLineEdit, QSizePolicy, QWidget
 
 from lever_desktop.forms import FormField
 from lever_desktop.forms.near_miss import leading_number
@@ -123,7 +123,12 @@ class ScorecardEditor(FieldEditor):
             scores = score_choice(self, buttons, skill.text, short=True)
             for button in scores.buttons:
                 button.setToolTip(plain_tooltip(skill.description or skill.text))
+                # "1"–"4" need little room: the comment beside them gets the rest, and at the
+                # window's minimum width it still shows a comment, not its last four letters.
+                button.setSizePolicy(QSizePolicy.Policy.Fixed, button.sizePolicy().verticalPolicy())
+                button.setFixedWidth(button.fontMetrics().horizontalAdvance("4") + 28)
             comment = QLineEdit(host)
+            comment.setMinimumWidth(comment.fontMetrics().horizontalAdvance("x" * 24))
             comment.setPlaceholderText(f"Comment on {skill.text.lower()}")
             self._name(comment, f"{skill.text}: comment")
             comment.textEdited.connect(self._user_changed)

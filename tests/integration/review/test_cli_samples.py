@@ -202,3 +202,14 @@ def test_drafts_approve_queues_at_once_or_after_a_grace(lever_env, capsys):
     assert held == 1_500
     code, report = _cli(capsys, "submit", "--json")  # waits out the grace, then sends once
     assert code == 0 and report["submitted"] == ["sample-phone-screen-clean"]
+
+
+def test_drafts_show_names_each_answer_by_its_question_not_its_field_id(lever_env, capsys):
+    """Issue #14.18: `drafts show` listed field UUIDs instead of question labels."""
+    assert _cli(capsys, "sync")[0] == 0
+    assert _cli(capsys, "drafts", "import", str(EVERY))[0] == 0
+    assert cli.main(["--basedir", str(paths.basedir()), "drafts", "show", "sample-every-field-type"]) == 0
+    out = capsys.readouterr().out
+    field_ids = [f["id"] for f in json.loads(EVERY.read_text(encoding="utf-8"))["fields"]]
+    assert not [fid for fid in field_ids if fid in out]
+    assert '  Seniority: "Staff"' in out and "  Code written: " in out, out

@@ -63,3 +63,41 @@ def test_service_account_is_never_a_silent_fallback():
 def test_another_reviewer_chosen_author():
     a = resolve_author("bob@example.com", USERS, INTERVIEW, chosen_email="cy@example.com")
     assert (a.user_id, a.via) == ("u-cy", "chosen") and a.warnings
+
+
+def test_the_reasons_name_no_command_line_flag():
+    """#14.10: the window showed "choose the author with --as"; the way forward is in words."""
+    for email in ("nobody@example.com", "bob@example.com"):
+        with pytest.raises(AuthorUnresolved) as e:
+            resolve_author(email, USERS)
+        assert "--" not in str(e.value) and "choose another author" in str(e.value).lower()
+
+
+def test_any_active_user_can_be_chosen_besides_the_interviewer_and_the_service_account():
+    from lever_desktop.review.authors import choices
+
+    offered = choices(USERS + [{"id": "u-al", "name": "al", "email": "al@example.com"}], "ANA@example.com",
+                      "bot@example.com")
+    assert offered == [("al <al@example.com>", "al@example.com"), ("Cy <cy@example.com>", "cy@example.com")]
+    a = resolve_author("nobody@example.com", USERS, INTERVIEW, chosen_email="cy@example.com")
+    assert (a.user_id, a.via) == ("u-cy", "chosen")
+    assert a.in_words() == "Cy <cy@example.com> (chosen instead of the interviewer)" and "u-cy" not in a.in_words()
+
+
+def test_choosing_someone_else_is_asked_in_words():
+    from lever_desktop.review.authors import confirmation
+
+    q = confirmation("Cy <cy@example.com>", "nobody@example.com", service_account=False)
+    assert "as written by Cy <cy@example.com>, not by the interviewer nobody@example.com" in q
+    assert "the service account bot@example.com" in confirmation("bot@example.com", "ana@example.com",
+                                                                service_account=True)
+
+
+def test_approval_refusals_read_in_the_window_name_no_ids_or_options():
+    from lever_desktop.review.approval import _WINDOW_WORDS, ApprovalError
+
+    refused = ApprovalError("Draft 3f2a1c9e-aaaa has values Lever would reject", ["f-1: not an option"],
+                            code="invalid_values")
+    assert "3f2a1c9e" in str(refused) and "3f2a1c9e" not in refused.in_words()  # the command line keeps the id
+    assert refused.in_words({"f-1": "Seniority"}) == "Lever would reject some answers as they are: Seniority: not an option"
+    assert not [w for w in _WINDOW_WORDS.values() if "--" in w or "Draft " in w]

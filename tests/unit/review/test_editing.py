@@ -24,7 +24,7 @@ async def test_the_view_names_the_candidate_and_the_interviewer_as_author(store)
     view = await store.call(editing.draft_view, "d-1", "bot@example.com")
     assert isinstance(view, editing.DraftView)
     assert (view.candidate, view.record.state, view.status) == ("Grace Candidate", "received", "received")
-    assert view.author == "Ana Interviewer <ana@example.com> — the interviewer" and view.author_id == "u-ana"
+    assert view.author == "Ana Interviewer — the interviewer" and view.author_id == "u-ana"
     assert view.service_author == "Feedback Bot <bot@example.com>"
     assert view.template is not None and view.template["id"] == "tpl-every" and not view.template_drifted
     assert view.withdraw_question is None and view.own_feedback == []

@@ -57,6 +57,28 @@ def test_sampled_values_are_valid_for_every_known_type(big):
                 assert value is None
 
 
+def test_sampled_code_is_in_the_language_its_question_names(big):
+    """Issue #14.18: the sandbox labelled Python code "Code · JavaScript"."""
+    looks = {"python": "def ", "javascript": "function "}
+    code = [f for t in big.offerable_templates() for f in t["fields"] if f["type"] == "code"]
+    assert {f["language"] for f in code} == set(looks)
+    for field in code:
+        assert sample_value(field, random.Random(0), 0).startswith(looks[field["language"]]), field["language"]
+
+
+def test_the_every_field_type_sample_draft_writes_code_in_its_questions_language():
+    import json
+
+    from lever_desktop.resources import resource_path
+
+    doc = json.loads(resource_path("samples/draft-every-field-type.json").read_text())
+    default = SandboxState(opportunities=500, seed=1)  # `lever-sandbox` as it starts by default
+    every = next(t for t in default.offerable_templates() if t["id"] == doc["templateId"])
+    fields = {f["id"]: f for f in every["fields"]}
+    answers = [(fields[a["id"]]["language"], a["value"]) for a in doc["fields"] if fields[a["id"]]["type"] == "code"]
+    assert answers == [("javascript", "function dedupe(items) {\n  return [...new Set(items)];\n}\n")]
+
+
 def test_required_fields_and_merging_for_edits(big):
     template = next(t for t in big.offerable_templates() if t["text"] == "Phone screen")
     with pytest.raises(FeedbackRejected, match="required"):
