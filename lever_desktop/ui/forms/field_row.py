@@ -68,7 +68,7 @@ class FieldRow(QFrame):
 
         self.editor = editor_for(field, self, self.outer)
         self._editor_end = self.outer.count()  # message and actions go right after the editor
-        self.editor.set_value(field.kind.to_widget(field.value))
+        self.show_answer()
         self.editor.on_edit = self._edited_by_user
         self.title.setBuddy(self.editor.focus_target())
 
@@ -104,7 +104,7 @@ class FieldRow(QFrame):
             self.outer.removeWidget(self.evidence)
             self.evidence.deleteLater()
             self.evidence = None
-        self.editor.set_value(field.kind.to_widget(field.value))
+        self.show_answer()
         self.refresh()
 
     # -- parts made on demand ----------------------------------------------------------------
@@ -155,17 +155,29 @@ class FieldRow(QFrame):
     # -- reviewer actions ----------------------------------------------------------------
     def _edited_by_user(self) -> None:
         self.touched = True
-        self.form.set_widget_value(self.field.id, self.editor.value())
+        typed = self.editor.unreadable_text()
+        if typed is None:
+            self.form.set_widget_value(self.field.id, self.editor.value())
+        else:  # kept as typed, never read as some other value: validation refuses it with a message
+            self.form.set(self.field.id, typed)
         self._after_change()
+
+    def show_answer(self) -> None:
+        """Put the field's answer into the editor; text it cannot read stays visible as text."""
+        value, kind = self.field.value, self.field.kind
+        shown = kind.to_widget(value)
+        if shown is None and isinstance(value, str) and not kind.is_empty(value) and self.editor.show_text(value):
+            return
+        self.editor.set_value(shown)
 
     def _accept_suggestion(self) -> None:
         if self.form.accept_suggestion(self.field.id):
-            self.editor.set_value(self.form.widget_value(self.field.id))
+            self.show_answer()
             self._after_change()
 
     def _revert(self) -> None:
         self.form.revert(self.field.id)
-        self.editor.set_value(self.form.widget_value(self.field.id))
+        self.show_answer()
         self._after_change()
 
     def _confirm(self) -> None:

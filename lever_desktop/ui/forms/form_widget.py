@@ -14,6 +14,7 @@ from lever_desktop.forms import DEFAULT_CONFIDENCE_THRESHOLD, FeedbackForm
 from lever_desktop.ui.plain import plain_label
 
 from .field_row import FieldRow
+from .wheel import WheelScrollsForm
 
 NEXT_ATTENTION_KEYS = (QKeySequence(Qt.Key.Key_F8), QKeySequence("Ctrl+."))
 
@@ -65,9 +66,11 @@ class FeedbackFormWidget(QWidget):
         layout.addWidget(legend)
 
         self.rows: list[FieldRow] = []
+        self._wheel = WheelScrollsForm(self)
         for field in form.fields:
             row = FieldRow(form, field, confidence_threshold, self)
             row.on_change = self._row_changed
+            self._wheel.guard(row)
             self.rows.append(row)
             layout.addWidget(row)
         layout.addStretch(1)
@@ -119,7 +122,7 @@ class FeedbackFormWidget(QWidget):
     def refresh(self) -> None:
         """Re-read every field after the form was changed outside this widget."""
         for row in self.rows:
-            row.editor.set_value(self.form.widget_value(row.field.id))
+            row.show_answer()
             row.refresh()
         self._row_changed()
 

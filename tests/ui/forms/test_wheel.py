@@ -1,0 +1,93 @@
+"""#14.1: the mouse wheel over a question scrolls the form and never changes an answer.
+
+Real QWheelEvents are sent to the control under the pointer (the deepest child, as Qt
+would), focused and unfocused, in a form inside the scroll area the review screen uses.
+"""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtGui import QWheelEvent
+from PySide6.QtWidgets import QApplication, QComboBox, QScrollArea, QWidget
+
+from lever_desktop.forms import FeedbackForm
+from lever_desktop.ui.forms import FeedbackFormWidget
+
+NOTCH = 120  # one step of a mouse wheel
+
+
+@pytest.fixture
+def scrolled_form(qtbot, every_type_template, every_type_draft):
+    form = FeedbackForm.from_template(every_type_template)
+    form.apply_draft(every_type_draft)
+    area = QScrollArea()
+    area.setWidgetResizable(True)
+    widget = FeedbackFormWidget(form)
+    area.setWidget(widget)
+    qtbot.addWidget(area)
+    area.resize(700, 300)  # much shorter than the form: there is room to scroll both ways
+    area.show()
+    qtbot.waitExposed(area)
+    return area, widget
+
+
+def controls(widget: FeedbackFormWidget) -> dict[str, QWidget]:
+    """One control per editor type that the wheel could reach."""
+    e = {row.field.definition.type: row.editor for row in widget.rows}
+    return {
+        "dropdown": e["dropdown"].combo,
+        "date": e["date"].date_line,
+        "score-system": e["score-system"].row.buttons[1],
+        "score": e["score"].row.buttons[0],
+        "scorecard": e["scorecard"].rows[0].buttons[2],
+        "scorecard comment": e["scorecard"].comments[0],
+        "multiple-choice": e["multiple-choice"].buttons[0],
+        "multiple-select": e["multiple-select"].boxes[0],
+        "yes-no": e["yes-no"].row.buttons[0],
+        "currency": e["currency"].amount,
+        "text": e["text"].line,
+    }
+
+
+def wheel(target: QWidget, notches: int) -> None:
+    """A wheel turned with the pointer over the middle of ``target``, delivered where Qt would."""
+    centre = target.rect().center()
+    under = target.childAt(centre) or target
+    local = QPointF(under.mapFrom(target, centre))
+    global_ = QPointF(target.mapToGlobal(centre))
+    event = QWheelEvent(local, global_, QPoint(), QPoint(0, -NOTCH * notches), Qt.MouseButton.NoButton,
+                        Qt.KeyboardModifier.NoModifier, Qt.ScrollPhase.NoScrollPhase, False)
+    QApplication.sendEvent(under, event)
+
+
+@pytest.mark.parametrize("focused", [False, True], ids=["unfocused", "focused"])
+@pytest.mark.parametrize("kind", ["dropdown", "date", "score-system", "score", "scorecard", "scorecard comment",
+                                  "multiple-choice", "multiple-select", "yes-no", "currency", "text"])
+def test_a_wheel_over_a_control_scrolls_the_form_and_changes_nothing(qtbot, scrolled_form, kind, focused):
+    area, widget = scrolled_form
+    control = controls(widget)[kind]
+    bar = area.verticalScrollBar()
+    area.ensureWidgetVisible(control, 0, 120)
+    if focused:
+        control.setFocus(Qt.FocusReason.MouseFocusReason)
+        assert control.hasFocus()
+    answers = copy.deepcopy(widget.form.state())
+    down = bar.value() < bar.maximum()  # scroll whichever way there is room
+    before = bar.value()
+    wheel(control, 1 if down else -1)
+    assert widget.form.state() == answers
+    assert (bar.value() > before) if down else (bar.value() < before)
+
+
+def test_the_wheel_over_a_dropdown_outside_a_scroll_area_changes_nothing(qtbot, make_form):
+    widget = make_form([{"id": "q", "type": "dropdown", "text": "Level", "options": [{"text": "Senior"},
+                                                                                   {"text": "Staff"}]}])
+    combo = widget.row("q").editor.combo
+    assert isinstance(combo, QComboBox)
+    combo.setCurrentIndex(1)
+    for notches in (1, -1, 3):
+        wheel(combo, notches)
+    assert combo.currentIndex() == 1 and widget.form.get("q") == "Senior"
