@@ -117,12 +117,6 @@ class MainWindow(QMainWindow):
         bar.setMovable(False)
         bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         bar.addAction(self.sync_action)
-        self.sync_progress = QProgressBar()
-        self.sync_progress.setMaximumWidth(220)
-        self.sync_progress.setTextVisible(True)
-        self.sync_progress.hide()
-        self.sync_progress_action = bar.addWidget(self.sync_progress)
-        self.sync_progress_action.setVisible(False)
         bar.addSeparator()
         bar.addAction(self.import_action)
         bar.addAction(self.settings_action)
@@ -143,6 +137,16 @@ class MainWindow(QMainWindow):
 
     def _build_status_bar(self) -> None:
         bar = self.statusBar()
+        # Sync progress lives here, in space kept while hidden: shown in the toolbar it pushed
+        # the buttons after Sync ~220 px right whenever a (background) sync started.
+        self.sync_progress = QProgressBar()
+        self.sync_progress.setFixedWidth(220)
+        self.sync_progress.setTextVisible(True)
+        policy = self.sync_progress.sizePolicy()
+        policy.setRetainSizeWhenHidden(True)
+        self.sync_progress.setSizePolicy(policy)
+        self.sync_progress.hide()
+        bar.addPermanentWidget(self.sync_progress)
         self.status_connection = QLabel()
         self.status_last_sync = QLabel()
         self.status_relay = QLabel()

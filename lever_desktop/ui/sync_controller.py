@@ -93,7 +93,7 @@ class SyncController(QObject):
 
     def _done(self, event: SyncEvent) -> None:
         report = event.report
-        self.window.sync_progress_action.setVisible(False)
+        self.window.sync_progress.setVisible(False)
         if report is not None and report.ok:
             self.show_last_sync(time.time() * 1000)
             stored = sum(report.counts.values())
@@ -120,7 +120,6 @@ class SyncController(QObject):
     def _show_state(self, state: SyncState) -> None:
         w = self.window
         syncing = state == SyncState.SYNCING
-        w.sync_progress_action.setVisible(syncing)
         w.sync_progress.setVisible(syncing)
         if syncing:
             w.sync_progress.setRange(0, 0)
@@ -137,8 +136,11 @@ class SyncController(QObject):
         self.update_banner()
 
     def update_banner(self) -> None:
-        offline = self.engine.state == SyncState.OFFLINE or self.outbox_unreachable
         banner = self.window.offline_banner
+        # A retry under way is no answer from Lever yet: the banner stays through it, or the
+        # window would jump by the banner's height on every background retry.
+        retrying = self.engine.state == SyncState.SYNCING and not banner.isHidden()
+        offline = self.engine.state == SyncState.OFFLINE or retrying or self.outbox_unreachable
         if offline and not banner.isVisible():
             banner.set_text(
                 "<b>Lever can't be reached.</b> You can keep reviewing from the cache; approvals wait in the "

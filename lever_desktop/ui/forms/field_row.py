@@ -78,6 +78,8 @@ class FieldRow(QFrame):
         self.revert_button: QPushButton | None = None
         self.evidence: EvidencePanel | None = None
         self.actions: QHBoxLayout | None = None
+        if field.provenance is not None and field.supported:
+            self._revert_button()
         self.refresh()
 
     def load(self, form: FeedbackForm, field: FormField, threshold: float) -> None:
@@ -87,6 +89,8 @@ class FieldRow(QFrame):
         self.editor.field = field
         self.touched = self.show_required = False
         if field.provenance is not None:
+            if field.supported:
+                self._revert_button()
             if self.ai_badge is None:
                 self.ai_badge = evidence_toggle(field.provenance, field.label, self._show_evidence, self)
                 self.header.addWidget(self.ai_badge)
@@ -114,19 +118,34 @@ class FieldRow(QFrame):
             button = QPushButton(text, self)
             button.setAccessibleName(name)
             button.clicked.connect(slot)
-            if self.actions is None:
-                self.actions = QHBoxLayout()
-                self.actions.addStretch(1)
-                self.outer.insertLayout(self._editor_end + (self.message is not None), self.actions)
             actions = (self.suggest_button, self.confirm_button, self.revert_button)
             earlier = [b for b in actions[:position] if b]
-            self.actions.insertWidget(len(earlier), button)
+            self._actions_line().insertWidget(len(earlier), button)
             # a widget made later would otherwise be last in the window's Tab order
             anchor = earlier[-1] if earlier else self._last_control(exclude=(*actions, button))
             if anchor is not None:
                 QWidget.setTabOrder(anchor, button)
             setattr(self, attribute, button)
         return button
+
+    def _actions_line(self) -> QHBoxLayout:
+        if self.actions is None:
+            self.actions = QHBoxLayout()
+            self.actions.addStretch(1)
+            self.outer.insertLayout(self._editor_end + (self.message is not None), self.actions)
+        return self.actions
+
+    def _revert_button(self) -> QPushButton:
+        """Made with the row and hidden, its space kept: "Revert to AI answer" appearing on the
+        first keystroke must not push the questions below out from under the pointer."""
+        if self.revert_button is None:
+            button = self._action("revert_button", "Revert to AI answer", f"Revert {self.field.label} to the AI answer",
+                                  self._revert, 2)
+            policy = button.sizePolicy()
+            policy.setRetainSizeWhenHidden(True)
+            button.setSizePolicy(policy)
+            button.hide()
+        return self.revert_button
 
     def _last_control(self, exclude: tuple[QWidget | None, ...]) -> QWidget | None:
         controls = [
@@ -234,11 +253,7 @@ class FieldRow(QFrame):
         if self.confirm_button is not None:
             self.confirm_button.setText("✓ Confirmed" if f.confirmed else "Confirm")
             _set_visible(self.confirm_button, confirmable)
-        if edited:
-            self._action("revert_button", "Revert to AI answer", f"Revert {f.label} to the AI answer",
-                         self._revert, 2)
-        if self.revert_button is not None:
-            _set_visible(self.revert_button, edited)
+        _set_visible(self._revert_button(), edited)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
         if self.editor.handle_key(event, self.focusWidget()):
