@@ -62,6 +62,7 @@ class DraftEditor(QWidget):
         self.flags = plain_label()
         self.flags.setWordWrap(True)
         self.flags.setObjectName("draftFlags")
+        self.flags.setAccessibleName("Flags to check")
 
         self.scroll = QScrollArea()
         self.scroll.setWidgetResizable(True)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFont, QKeyEvent, QPainter, QPaintEvent, QPalette
+from PySide6.QtGui import QFont, QKeyEvent, QPainter, QPaintEvent, QPalette, QPen
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QToolButton, QVBoxLayout, QWidget
 
 from lever_desktop.forms import FeedbackForm, FormField
@@ -28,6 +28,7 @@ Role = QPalette.ColorRole
 _HIGHLIGHT, _HIGHLIGHTED_TEXT = Role.Highlight, Role.HighlightedText
 _BUTTON, _BUTTON_TEXT, _PLACEHOLDER = Role.Button, Role.ButtonText, Role.PlaceholderText
 _BAR = 4  # px of the attention bar on the left edge
+_RING = 2  # px of the ring around the question F8 landed on
 _TAB_FOCUS = Qt.FocusPolicy.TabFocus
 _SHORT = 60  # characters that always fit on one line; wrapping labels make layout much slower
 
@@ -42,6 +43,7 @@ class FieldRow(QFrame):
         self.touched = False  # required-but-empty is only reported once touched or on approve
         self.show_required = False
         self.attention = False
+        self.landed = False  # where F8 brought the reviewer: ringed until the next jump or change
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.outer = QVBoxLayout(self)
         self.outer.setContentsMargins(_BAR + 8, 8, 10, 8)
@@ -204,8 +206,14 @@ class FieldRow(QFrame):
         self._after_change()
 
     def _after_change(self) -> None:
+        self.set_landed(False)
         self.refresh()
         self.on_change()
+
+    def set_landed(self, landed: bool) -> None:
+        if landed != self.landed:
+            self.landed = landed
+            self.update()
 
     # -- state ----------------------------------------------------------------------------
     def needs_attention(self) -> bool:
@@ -234,7 +242,9 @@ class FieldRow(QFrame):
         f, provenance = self.field, self.field.provenance
         assert provenance is not None and self.ai_badge is not None
         low, edited = status.needs_confirmation, status.edited
-        self.ai_badge.setText(confidence_text(provenance, low, f.confirmed, edited))
+        badge = confidence_text(provenance, low, f.confirmed, edited)
+        self.ai_badge.setText(badge)
+        self.ai_badge.setAccessibleDescription(badge)  # the name says what it opens, this how sure
         self.ai_badge.setBackgroundRole(_HIGHLIGHT if low else _BUTTON)
         self.ai_badge.setForegroundRole(_HIGHLIGHTED_TEXT if low else _BUTTON_TEXT)
         if not f.supported:
@@ -263,9 +273,15 @@ class FieldRow(QFrame):
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt override
         super().paintEvent(event)
-        if self.attention:  # a bar in the theme's selection colour: this question needs you
+        if self.attention or self.landed:
             painter = QPainter(self)
-            painter.fillRect(1, 1, _BAR, self.height() - 2, self.palette().color(_HIGHLIGHT))
+            colour = self.palette().color(_HIGHLIGHT)
+            if self.attention:  # a bar in the theme's selection colour: this question needs you
+                painter.fillRect(1, 1, _BAR, self.height() - 2, colour)
+            if self.landed:  # F8 landed here
+                painter.setPen(QPen(colour, _RING))
+                painter.setBrush(Qt.BrushStyle.NoBrush)
+                painter.drawRect(self.rect().adjusted(_RING // 2, _RING // 2, -_RING // 2 - 1, -_RING // 2 - 1))
             painter.end()
 
 
