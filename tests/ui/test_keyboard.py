@@ -3,14 +3,12 @@ leaves the drafts list, F8 from anywhere shows where it landed."""
 
 from __future__ import annotations
 
-import json
-
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton, QToolBar
 
 from lever_desktop.ui import shortcuts
-from test_flows import TIMEOUT, desktop, import_and_open, sandbox_draft, shell  # noqa: F401  (fixtures)
+from test_flows import desktop, import_and_open, sandbox_draft, shell, two_drafts_listed  # noqa: F401  (fixtures)
 
 
 def keys_in_window(window) -> set[str]:
@@ -67,14 +65,7 @@ def test_the_payload_key_works_and_help_keys_open_the_dialog(desktop, sandbox, q
 
 
 def test_tab_leaves_the_drafts_list_and_never_opens_another_draft(desktop, sandbox, qtbot, tmp_path):
-    first, second = sandbox_draft(sandbox, None), sandbox_draft(sandbox, None)
-    import_and_open(desktop, qtbot, tmp_path, first)
-    drafts = desktop.controller.drafts
-    (tmp_path / "second.json").write_text(json.dumps(second), encoding="utf-8")
-    desktop.window.files_dropped.emit([str(tmp_path / "second.json")])
-    qtbot.waitUntil(lambda: drafts.list.model.rowCount() == 2, timeout=TIMEOUT)
-    desktop.window.activateWindow()
-    qtbot.waitUntil(desktop.window.isActiveWindow)
+    drafts = two_drafts_listed(desktop, sandbox, qtbot, tmp_path)
     table = drafts.list.table
     table.setFocus()
     start = drafts.draft_id
@@ -101,3 +92,18 @@ def test_f8_from_the_drafts_list_lands_in_the_form_and_rings_the_question(deskto
     viewport = drafts.editor.scroll.viewport()
     top_left = focused.mapTo(viewport, focused.rect().topLeft())
     assert viewport.rect().contains(top_left)  # scrolled to where it landed
+
+
+def test_banners_and_the_status_bar_have_names_a_screen_reader_can_say(qtbot):
+    from lever_desktop.ui.main_window import MainWindow
+
+    window = MainWindow(sandbox=True)
+    qtbot.addWidget(window)
+    assert window.sandbox_banner.accessibleName() == "Sandbox notice"
+    assert window.sandbox_banner.accessibleDescription().startswith("Sandbox — not your Lever account. Candidates")
+    window.offline_banner.set_text("<b>Lever can't be reached.</b> You can keep reviewing.")
+    assert window.offline_banner.accessibleName() == "Offline notice"
+    assert window.offline_banner.accessibleDescription() == "Lever can't be reached. You can keep reviewing."
+    labels = (window.status_connection, window.status_last_sync, window.status_relay, window.status_outbox,
+              window.sync_progress)
+    assert all(label.accessibleName() for label in labels)

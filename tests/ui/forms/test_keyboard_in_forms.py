@@ -6,10 +6,8 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QPalette
-from PySide6.QtWidgets import QApplication, QScrollArea
+from PySide6.QtWidgets import QApplication
 
-from lever_desktop.forms import FeedbackForm
-from lever_desktop.ui.forms import FeedbackFormWidget
 from lever_desktop.ui.forms.buttons import FOCUS_RING
 
 
@@ -55,16 +53,8 @@ def test_space_and_number_keys_choose_a_score(qtbot, make_form):
     assert widget.form.get("q") is None
 
 
-def test_f8_scrolls_to_the_question_and_rings_it_until_it_is_answered(qtbot, every_type_template, every_type_draft):
-    form = FeedbackForm.from_template(every_type_template)
-    form.apply_draft(every_type_draft)
-    area = QScrollArea()
-    area.setWidgetResizable(True)
-    widget = FeedbackFormWidget(form)
-    area.setWidget(widget)
-    qtbot.addWidget(area)
-    area.resize(700, 260)
-    area.show()
+def test_f8_scrolls_to_the_question_and_rings_it_until_it_is_answered(qtbot, make_scrolled_form):
+    area, widget = make_scrolled_form(260)
     area.activateWindow()
     qtbot.waitUntil(lambda: QApplication.activeWindow() is area)
     widget.row("f-summary").editor.text.setFocus()
@@ -82,3 +72,13 @@ def test_f8_scrolls_to_the_question_and_rings_it_until_it_is_answered(qtbot, eve
     last = widget.row("f-relocate")
     qtbot.keyClick(last.editor.row.buttons[0], Qt.Key.Key_Y)  # answering it ends the ring
     assert not last.landed
+
+
+def test_the_ai_badge_tells_a_screen_reader_how_sure_the_ai_was(qtbot, make_form):
+    draft = {"templateId": "t", "fields": [{"id": "q", "value": 3, "confidence": 0.4}]}
+    widget = make_form([{"id": "q", "type": "score", "text": "Culture", "required": False}], draft)
+    row = widget.row("q")
+    assert row.ai_badge.accessibleName() == "AI answer for Culture: show evidence"
+    assert row.ai_badge.accessibleDescription() == row.ai_badge.text() == "⚠ AI 40% · confirm"
+    row.confirm_button.click()
+    assert row.ai_badge.accessibleDescription() == "✓ AI 40% · confirmed"

@@ -11,27 +11,16 @@ import copy
 import pytest
 from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QWheelEvent
-from PySide6.QtWidgets import QApplication, QComboBox, QScrollArea, QWidget
+from PySide6.QtWidgets import QApplication, QComboBox, QWidget
 
-from lever_desktop.forms import FeedbackForm
 from lever_desktop.ui.forms import FeedbackFormWidget
 
 NOTCH = 120  # one step of a mouse wheel
 
 
 @pytest.fixture
-def scrolled_form(qtbot, every_type_template, every_type_draft):
-    form = FeedbackForm.from_template(every_type_template)
-    form.apply_draft(every_type_draft)
-    area = QScrollArea()
-    area.setWidgetResizable(True)
-    widget = FeedbackFormWidget(form)
-    area.setWidget(widget)
-    qtbot.addWidget(area)
-    area.resize(700, 300)  # much shorter than the form: there is room to scroll both ways
-    area.show()
-    qtbot.waitExposed(area)
-    return area, widget
+def scrolled_form(make_scrolled_form):
+    return make_scrolled_form(300)  # there is room to scroll both ways
 
 
 def controls(widget: FeedbackFormWidget) -> dict[str, QWidget]:
