@@ -42,14 +42,21 @@ def controls(widget: FeedbackFormWidget) -> dict[str, QWidget]:
 
 
 def wheel(target: QWidget, notches: int) -> None:
-    """A wheel turned with the pointer over the middle of ``target``, delivered where Qt would."""
+    """A wheel turned with the pointer over the middle of ``target``, delivered as Qt delivers a
+    real one: to the deepest widget there, then, while nobody accepts it, to each parent in turn
+    (QApplication::notify does that only for events from the window system, not sent ones)."""
     centre = target.rect().center()
     under = target.childAt(centre) or target
-    local = QPointF(under.mapFrom(target, centre))
     global_ = QPointF(target.mapToGlobal(centre))
-    event = QWheelEvent(local, global_, QPoint(), QPoint(0, -NOTCH * notches), Qt.MouseButton.NoButton,
-                        Qt.KeyboardModifier.NoModifier, Qt.ScrollPhase.NoScrollPhase, False)
-    QApplication.sendEvent(under, event)
+    widget = under
+    while widget is not None:
+        event = QWheelEvent(QPointF(widget.mapFromGlobal(global_)), global_, QPoint(), QPoint(0, -NOTCH * notches),
+                            Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier, Qt.ScrollPhase.NoScrollPhase,
+                            False)
+        QApplication.sendEvent(widget, event)
+        if event.isAccepted() or widget.isWindow():
+            return
+        widget = widget.parentWidget()
 
 
 @pytest.mark.parametrize("focused", [False, True], ids=["unfocused", "focused"])
