@@ -87,3 +87,17 @@ def test_the_wheel_over_a_dropdown_outside_a_scroll_area_changes_nothing(qtbot, 
     for notches in (1, -1, 3):
         wheel(combo, notches)
     assert combo.currentIndex() == 1 and widget.form.get("q") == "Senior"
+
+
+def test_the_wheel_over_authored_as_does_not_change_the_author(qtbot):
+    from lever_desktop.ui.draft_editor import DraftEditor
+
+    editor = DraftEditor()
+    qtbot.addWidget(editor)
+    editor.author.addItems(["Frances Haddad (interviewer)", "Recruiting service account"])
+    editor.author.setCurrentIndex(0)
+    editor.set_actions_enabled(True)  # as when a draft is open
+    editor.show()
+    qtbot.waitExposed(editor)
+    wheel(editor.author, 1)  # down: towards the service account
+    assert editor.author.currentIndex() == 0
