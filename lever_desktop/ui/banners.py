@@ -7,6 +7,7 @@ light and the dark palette.
 
 from __future__ import annotations
 
+from PySide6.QtGui import QTextDocumentFragment
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton
 
 _STYLES = {
@@ -14,6 +15,9 @@ _STYLES = {
     "offline": ("#dfe7f5", "#1d2f4f", "#8aa4cf"),
     "error": ("#fbdada", "#5a1111", "#d98080"),
 }
+
+
+_NAMES = {"sandbox": "Sandbox notice", "offline": "Offline notice", "error": "Problem notice"}
 
 
 class Banner(QFrame):
@@ -35,7 +39,10 @@ class Banner(QFrame):
         if action:
             self.button = QPushButton(action)
             layout.addWidget(self.button)
-        self.setAccessibleName(f"{kind} banner")
+        self.setAccessibleName(_NAMES[kind])
+        self.set_text(text)
 
     def set_text(self, text: str) -> None:
         self.label.setText(text)
+        # read out in words, without the markup that makes its first sentence bold
+        self.setAccessibleDescription(QTextDocumentFragment.fromHtml(text).toPlainText())

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from lever_desktop.ui.forms.wheel import WheelScrollsForm
 from lever_desktop.ui.plain import plain_label
 
 
@@ -63,6 +64,7 @@ class DraftEditor(QWidget):
         self.flags = plain_label()
         self.flags.setWordWrap(True)
         self.flags.setObjectName("draftFlags")
+        self.flags.setAccessibleName("Flags to check")
 
         self.scroll = QScrollArea()
         self.scroll.setWidgetResizable(True)
@@ -159,6 +161,8 @@ class DraftEditor(QWidget):
         self.previous.clicked.connect(self.previousRequested)
         self.show_payload.toggled.connect(self.preview.setVisible)
         self.set_empty()
+        # a wheel over "Authored as" must not change who signs the feedback (forms guard their own)
+        WheelScrollsForm(self).guard(self)
 
     # -- filling -------------------------------------------------------------
     def set_empty(self, text: str = "Select a draft to review it.") -> None:

@@ -23,11 +23,12 @@ from lever_desktop import APP_NAME, __version__
 from lever_desktop.messages import in_words
 from lever_desktop.review import editing, lists
 from lever_desktop.store import candidates
+from lever_desktop.ui import shortcuts
 from lever_desktop.ui.activity_controller import ActivityController
 from lever_desktop.ui.candidates_controller import CandidatesController
 from lever_desktop.ui.crash import ErrorPath
 from lever_desktop.ui.drafts_controller import DraftsController
-from lever_desktop.ui.main_window import PAGES, SHORTCUTS, MainWindow
+from lever_desktop.ui.main_window import PAGES, MainWindow
 from lever_desktop.ui.outbox_controller import OutboxController
 from lever_desktop.ui.pages import TablePage
 from lever_desktop.ui.plain import plain_tooltip
@@ -96,6 +97,7 @@ class MainController(QObject):
         for seq in ("Ctrl+Return", "Ctrl+Enter"):
             QShortcut(QKeySequence(seq), self.drafts.page, self.drafts.approve_current,
                       context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        shortcuts.install_review_keys(self.drafts.editor)
 
     # -- life ----------------------------------------------------------------
     def show(self) -> None:
@@ -276,10 +278,7 @@ class MainController(QObject):
         dialog.open()
 
     def _show_shortcuts(self) -> None:
-        rows = "".join(f"<tr><td><b>{k}</b></td><td>&nbsp;&nbsp;{v}</td></tr>" for k, v in SHORTCUTS)
-        box = QMessageBox(QMessageBox.Icon.NoIcon, "Keyboard shortcuts", f"<table>{rows}</table>",
-                          QMessageBox.StandardButton.Close, self.window)
-        box.open()
+        shortcuts.show_dialog(self.window)
 
     def _show_about(self) -> None:
         box = QMessageBox(QMessageBox.Icon.Information, f"About {APP_NAME}",

@@ -35,18 +35,6 @@ PAGES = [
     ("activity", "Activity"),
 ]
 
-SHORTCUTS = [
-    ("Ctrl+R", "Sync with Lever now"),
-    ("Ctrl+Enter", "Approve the open draft"),
-    ("J / K", "Next / previous draft"),
-    ("Ctrl+F", "Search the drafts, candidates or activity shown"),
-    ("Ctrl+1 … Ctrl+5", "Switch between views"),
-    ("Ctrl+I", "Import draft files"),
-    ("Ctrl+,", "Settings"),
-    ("Ctrl+Q", "Quit"),
-]
-
-
 class MainWindow(QMainWindow):
     close_requested = Signal()
     files_dropped = Signal(list)
@@ -111,10 +99,11 @@ class MainWindow(QMainWindow):
         self.sync_action.setToolTip("Sync with Lever now (Ctrl+R)")
         self.import_action = QAction("Import drafts…", self, shortcut=QKeySequence("Ctrl+I"))
         self.settings_action = QAction("Settings…", self, shortcut=QKeySequence("Ctrl+,"))
-        self.quit_action = QAction("Quit", self, shortcut=QKeySequence.StandardKey.Quit)
+        self.quit_action = QAction("Quit", self, shortcut=QKeySequence("Ctrl+Q"))  # Cmd+Q on macOS
         self.quit_action.triggered.connect(self.close)
         self.shortcuts_action = QAction("Keyboard shortcuts", self)
-        self.about_action = QAction(f"About {APP_NAME}", self)
+        self.shortcuts_action.setShortcuts([QKeySequence("Ctrl+/"), QKeySequence(Qt.Key.Key_F1)])
+        self.about_action = QAction(f"About {APP_NAME}", self, shortcut=QKeySequence("Ctrl+F1"))
         self.view_actions = []
         for n, (_key, label) in enumerate(PAGES):
             action = QAction(label, self, shortcut=QKeySequence(f"Ctrl+{n + 1}"))
@@ -128,12 +117,6 @@ class MainWindow(QMainWindow):
         bar.setMovable(False)
         bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         bar.addAction(self.sync_action)
-        self.sync_progress = QProgressBar()
-        self.sync_progress.setMaximumWidth(220)
-        self.sync_progress.setTextVisible(True)
-        self.sync_progress.hide()
-        self.sync_progress_action = bar.addWidget(self.sync_progress)
-        self.sync_progress_action.setVisible(False)
         bar.addSeparator()
         bar.addAction(self.import_action)
         bar.addAction(self.settings_action)
@@ -154,10 +137,21 @@ class MainWindow(QMainWindow):
 
     def _build_status_bar(self) -> None:
         bar = self.statusBar()
-        self.status_connection = QLabel()
-        self.status_last_sync = QLabel()
-        self.status_relay = QLabel()
-        self.status_outbox = QLabel()
+        # Sync progress lives here, in space kept while hidden: shown in the toolbar it pushed
+        # the buttons after Sync ~220 px right whenever a (background) sync started.
+        self.sync_progress = QProgressBar()
+        self.sync_progress.setFixedWidth(220)
+        self.sync_progress.setTextVisible(True)
+        policy = self.sync_progress.sizePolicy()
+        policy.setRetainSizeWhenHidden(True)
+        self.sync_progress.setSizePolicy(policy)
+        self.sync_progress.hide()
+        bar.addPermanentWidget(self.sync_progress)
+        self.sync_progress.setAccessibleName("Sync progress")
+        self.status_connection = QLabel(accessibleName="Connection to Lever")
+        self.status_last_sync = QLabel(accessibleName="Last sync")
+        self.status_relay = QLabel(accessibleName="Relay")
+        self.status_outbox = QLabel(accessibleName="Outbox")
         for label in (self.status_connection, self.status_last_sync, self.status_relay, self.status_outbox):
             label.setContentsMargins(8, 0, 8, 0)
             bar.addPermanentWidget(label)

@@ -42,6 +42,9 @@ def make_table(model, columns: Sequence[Column] = (), *, sortable: bool = True) 
     view.horizontalHeader().setStretchLastSection(True)
     view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
     view.setShowGrid(False)
+    # Tab leaves the table, arrows move in it: walking cell by cell went into off-screen columns,
+    # and past the last one quietly opened the next draft.
+    view.setTabKeyNavigation(False)
     for i, column in enumerate(columns):
         if column.width is not None:
             view.horizontalHeader().resizeSection(i, column.width)

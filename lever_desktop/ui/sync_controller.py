@@ -95,7 +95,7 @@ class SyncController(QObject):
 
     def _done(self, event: SyncEvent) -> None:
         report = event.report
-        self.window.sync_progress_action.setVisible(False)
+        self.window.sync_progress.setVisible(False)
         if report is not None and report.ok:
             self.show_last_sync(time.time() * 1000)
             stored = sum(report.counts.values())
@@ -127,7 +127,6 @@ class SyncController(QObject):
     def _show_state(self, state: SyncState) -> None:
         w = self.window
         syncing = state == SyncState.SYNCING
-        w.sync_progress_action.setVisible(syncing)
         w.sync_progress.setVisible(syncing)
         if syncing:
             w.sync_progress.setRange(0, 0)

@@ -118,7 +118,8 @@ def test_review_fix_approve_submits_to_lever(desktop, sandbox, qtbot, tmp_path):
     qtbot.waitUntil(lambda: f"submitted {form} for {name} to Lever" in log.toPlainText(), timeout=TIMEOUT)
 
 
-def test_j_and_k_move_between_drafts_but_type_in_text_fields(desktop, sandbox, qtbot, tmp_path):
+def two_drafts_listed(desktop, sandbox, qtbot, tmp_path):
+    """Two sandbox drafts in the list, the first open, the window active; the drafts controller."""
     first, second = sandbox_draft(sandbox, None), sandbox_draft(sandbox, None)
     import_and_open(desktop, qtbot, tmp_path, first)
     drafts = desktop.controller.drafts
@@ -127,6 +128,11 @@ def test_j_and_k_move_between_drafts_but_type_in_text_fields(desktop, sandbox, q
     qtbot.waitUntil(lambda: drafts.list.model.rowCount() == 2, timeout=TIMEOUT)
     desktop.window.activateWindow()
     qtbot.waitUntil(desktop.window.isActiveWindow)
+    return drafts
+
+
+def test_j_and_k_move_between_drafts_but_type_in_text_fields(desktop, sandbox, qtbot, tmp_path):
+    drafts = two_drafts_listed(desktop, sandbox, qtbot, tmp_path)
     drafts.list.table.setFocus()
     start = drafts.draft_id
     qtbot.keyClick(drafts.list.table, Qt.Key.Key_J)

@@ -53,6 +53,15 @@ class FieldEditor:
         with self.quietly():
             self._show(widget_value)
 
+    # text boxes for numbers and dates: what was typed is never rewritten (see ``TypedText``)
+    def unreadable_text(self) -> str | None:
+        """Typed text that is not a value of this kind, kept as typed; None when it reads."""
+        return None
+
+    def show_text(self, text: str) -> bool:
+        """Show a wire value that is text this kind cannot read; False if it has no text box."""
+        return False
+
     @contextmanager
     def quietly(self) -> Iterator[None]:
         self._quiet, before = True, self._quiet

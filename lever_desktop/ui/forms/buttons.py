@@ -11,12 +11,30 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeyEvent, QPalette
+from PySide6.QtGui import QKeyEvent, QPainter, QPaintEvent, QPalette, QPen
 from PySide6.QtWidgets import QBoxLayout, QButtonGroup, QPushButton, QWidget
 
 _CLEAR_KEYS = (Qt.Key.Key_Delete, Qt.Key.Key_Backspace)
 _BUTTON, _BUTTON_TEXT = QPalette.ColorRole.Button, QPalette.ColorRole.ButtonText
 _HIGHLIGHT, _HIGHLIGHTED_TEXT = QPalette.ColorRole.Highlight, QPalette.ColorRole.HighlightedText
+
+
+class ChoiceButton(QPushButton):
+    """A choice that shows keyboard focus plainly: Fusion's own focus mark is drawn in the
+    selection colour, which vanishes on the chosen answer (painted in that colour)."""
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        if self.hasFocus():
+            painter = QPainter(self)
+            # the button's text colour reads on both the plain and the chosen face
+            painter.setPen(QPen(self.palette().color(_BUTTON_TEXT), FOCUS_RING, Qt.PenStyle.SolidLine))
+            inset = FOCUS_RING + 1
+            painter.drawRoundedRect(self.rect().adjusted(inset, inset, -inset - 1, -inset - 1), 2, 2)
+            painter.end()
+
+
+FOCUS_RING = 2  # px
 
 
 class ButtonChoice:
@@ -43,7 +61,7 @@ class ButtonChoice:
         self.group = QButtonGroup(parent)
         self.group.setExclusive(False)  # exclusivity is ours, so the choice can be cleared
         for index, (label, name) in enumerate(zip(labels, names, strict=True)):
-            button = QPushButton(label, parent)
+            button = ChoiceButton(label, parent)
             button.setCheckable(True)
             button.setAccessibleName(name)
             self.group.addButton(button, index)

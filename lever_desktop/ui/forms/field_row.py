@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFont, QKeyEvent, QPainter, QPaintEvent, QPalette
+from PySide6.QtGui import QFont, QKeyEvent, QPainter, QPaintEvent, QPalette, QPen
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QToolButton, QVBoxLayout, QWidget
 
 from lever_desktop.forms import FeedbackForm, FormField
@@ -27,6 +27,7 @@ Role = QPalette.ColorRole
 _HIGHLIGHT, _HIGHLIGHTED_TEXT = Role.Highlight, Role.HighlightedText
 _BUTTON, _BUTTON_TEXT, _PLACEHOLDER = Role.Button, Role.ButtonText, Role.PlaceholderText
 _BAR = 4  # px of the attention bar on the left edge
+_RING = 2  # px of the ring around the question F8 landed on
 _TAB_FOCUS = Qt.FocusPolicy.TabFocus
 _SHORT = 60  # characters that always fit on one line; wrapping labels make layout much slower
 
@@ -41,6 +42,7 @@ class FieldRow(QFrame):
         self.touched = False  # required-but-empty is only reported once touched or on approve
         self.show_required = False
         self.attention = False
+        self.landed = False  # where F8 brought the reviewer: ringed until the next jump or change
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.outer = QVBoxLayout(self)
         self.outer.setContentsMargins(_BAR + 8, 8, 10, 8)
@@ -67,7 +69,7 @@ class FieldRow(QFrame):
 
         self.editor = editor_for(field, self, self.outer)
         self._editor_end = self.outer.count()  # message and actions go right after the editor
-        self.editor.set_value(field.kind.to_widget(field.value))
+        self.show_answer()
         self.editor.on_edit = self._edited_by_user
         self.title.setBuddy(self.editor.focus_target())
 
@@ -77,6 +79,8 @@ class FieldRow(QFrame):
         self.revert_button: QPushButton | None = None
         self.evidence: EvidencePanel | None = None
         self.actions: QHBoxLayout | None = None
+        if field.provenance is not None and field.supported:
+            self._revert_button()
         self.refresh()
 
     def load(self, form: FeedbackForm, field: FormField, threshold: float) -> None:
@@ -86,6 +90,8 @@ class FieldRow(QFrame):
         self.editor.field = field
         self.touched = self.show_required = False
         if field.provenance is not None:
+            if field.supported:
+                self._revert_button()
             if self.ai_badge is None:
                 self.ai_badge = evidence_toggle(field.provenance, field.label, self._show_evidence, self)
                 self.header.addWidget(self.ai_badge)
@@ -103,7 +109,7 @@ class FieldRow(QFrame):
             self.outer.removeWidget(self.evidence)
             self.evidence.deleteLater()
             self.evidence = None
-        self.editor.set_value(field.kind.to_widget(field.value))
+        self.show_answer()
         self.refresh()
 
     # -- parts made on demand ----------------------------------------------------------------
@@ -113,19 +119,34 @@ class FieldRow(QFrame):
             button = QPushButton(text, self)
             button.setAccessibleName(name)
             button.clicked.connect(slot)
-            if self.actions is None:
-                self.actions = QHBoxLayout()
-                self.actions.addStretch(1)
-                self.outer.insertLayout(self._editor_end + (self.message is not None), self.actions)
             actions = (self.suggest_button, self.confirm_button, self.revert_button)
             earlier = [b for b in actions[:position] if b]
-            self.actions.insertWidget(len(earlier), button)
+            self._actions_line().insertWidget(len(earlier), button)
             # a widget made later would otherwise be last in the window's Tab order
             anchor = earlier[-1] if earlier else self._last_control(exclude=(*actions, button))
             if anchor is not None:
                 QWidget.setTabOrder(anchor, button)
             setattr(self, attribute, button)
         return button
+
+    def _actions_line(self) -> QHBoxLayout:
+        if self.actions is None:
+            self.actions = QHBoxLayout()
+            self.actions.addStretch(1)
+            self.outer.insertLayout(self._editor_end + (self.message is not None), self.actions)
+        return self.actions
+
+    def _revert_button(self) -> QPushButton:
+        """Made with the row and hidden, its space kept: "Revert to AI answer" appearing on the
+        first keystroke must not push the questions below out from under the pointer."""
+        if self.revert_button is None:
+            button = self._action("revert_button", "Revert to AI answer", f"Revert {self.field.label} to the AI answer",
+                                  self._revert, 2)
+            policy = button.sizePolicy()
+            policy.setRetainSizeWhenHidden(True)
+            button.setSizePolicy(policy)
+            button.hide()
+        return self.revert_button
 
     def _last_control(self, exclude: tuple[QWidget | None, ...]) -> QWidget | None:
         controls = [
@@ -154,17 +175,29 @@ class FieldRow(QFrame):
     # -- reviewer actions ----------------------------------------------------------------
     def _edited_by_user(self) -> None:
         self.touched = True
-        self.form.set_widget_value(self.field.id, self.editor.value())
+        typed = self.editor.unreadable_text()
+        if typed is None:
+            self.form.set_widget_value(self.field.id, self.editor.value())
+        else:  # kept as typed, never read as some other value: validation refuses it with a message
+            self.form.set(self.field.id, typed)
         self._after_change()
+
+    def show_answer(self) -> None:
+        """Put the field's answer into the editor; text it cannot read stays visible as text."""
+        value, kind = self.field.value, self.field.kind
+        shown = kind.to_widget(value)
+        if shown is None and isinstance(value, str) and not kind.is_empty(value) and self.editor.show_text(value):
+            return
+        self.editor.set_value(shown)
 
     def _accept_suggestion(self) -> None:
         if self.form.accept_suggestion(self.field.id):
-            self.editor.set_value(self.form.widget_value(self.field.id))
+            self.show_answer()
             self._after_change()
 
     def _revert(self) -> None:
         self.form.revert(self.field.id)
-        self.editor.set_value(self.form.widget_value(self.field.id))
+        self.show_answer()
         self._after_change()
 
     def _confirm(self) -> None:
@@ -172,8 +205,14 @@ class FieldRow(QFrame):
         self._after_change()
 
     def _after_change(self) -> None:
+        self.set_landed(False)
         self.refresh()
         self.on_change()
+
+    def set_landed(self, landed: bool) -> None:
+        if landed != self.landed:
+            self.landed = landed
+            self.update()
 
     # -- state ----------------------------------------------------------------------------
     def needs_attention(self) -> bool:
@@ -202,7 +241,9 @@ class FieldRow(QFrame):
         f, provenance = self.field, self.field.provenance
         assert provenance is not None and self.ai_badge is not None
         low, edited = status.needs_confirmation, status.edited
-        self.ai_badge.setText(confidence_text(provenance, low, f.confirmed, edited))
+        badge = confidence_text(provenance, low, f.confirmed, edited)
+        self.ai_badge.setText(badge)
+        self.ai_badge.setAccessibleDescription(badge)  # the name says what it opens, this how sure
         self.ai_badge.setBackgroundRole(_HIGHLIGHT if low else _BUTTON)
         self.ai_badge.setForegroundRole(_HIGHLIGHTED_TEXT if low else _BUTTON_TEXT)
         if not f.supported:
@@ -221,11 +262,7 @@ class FieldRow(QFrame):
         if self.confirm_button is not None:
             self.confirm_button.setText("✓ Confirmed" if f.confirmed else "Confirm")
             _set_visible(self.confirm_button, confirmable)
-        if edited:
-            self._action("revert_button", "Revert to AI answer", f"Revert {f.label} to the AI answer",
-                         self._revert, 2)
-        if self.revert_button is not None:
-            _set_visible(self.revert_button, edited)
+        _set_visible(self._revert_button(), edited)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if self.editor.handle_key(event, self.focusWidget()):
@@ -235,9 +272,15 @@ class FieldRow(QFrame):
 
     def paintEvent(self, event: QPaintEvent) -> None:
         super().paintEvent(event)
-        if self.attention:  # a bar in the theme's selection colour: this question needs you
+        if self.attention or self.landed:
             painter = QPainter(self)
-            painter.fillRect(1, 1, _BAR, self.height() - 2, self.palette().color(_HIGHLIGHT))
+            colour = self.palette().color(_HIGHLIGHT)
+            if self.attention:  # a bar in the theme's selection colour: this question needs you
+                painter.fillRect(1, 1, _BAR, self.height() - 2, colour)
+            if self.landed:  # F8 landed here
+                painter.setPen(QPen(colour, _RING))
+                painter.setBrush(Qt.BrushStyle.NoBrush)
+                painter.drawRect(self.rect().adjusted(_RING // 2, _RING // 2, -_RING // 2 - 1, -_RING // 2 - 1))
             painter.end()
 
 

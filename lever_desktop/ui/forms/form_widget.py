@@ -14,6 +14,7 @@ from lever_desktop.forms import DEFAULT_CONFIDENCE_THRESHOLD, FeedbackForm
 from lever_desktop.ui.plain import plain_label
 
 from .field_row import FieldRow
+from .wheel import WheelScrollsForm
 
 NEXT_ATTENTION_KEYS = (QKeySequence(Qt.Key.Key_F8), QKeySequence("Ctrl+."))
 
@@ -65,17 +66,22 @@ class FeedbackFormWidget(QWidget):
         layout.addWidget(legend)
 
         self.rows: list[FieldRow] = []
+        self._wheel = WheelScrollsForm(self)
         for field in form.fields:
             row = FieldRow(form, field, confidence_threshold, self)
             row.on_change = self._row_changed
+            self._wheel.guard(row)
             self.rows.append(row)
             layout.addWidget(row)
         layout.addStretch(1)
 
         for keys in NEXT_ATTENTION_KEYS:
             shortcut = QShortcut(keys, self)
-            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            # anywhere in the window while this form is shown (from the drafts list too); a
+            # form kept for later is hidden, and a hidden widget's shortcut does not fire
+            shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
             shortcut.activated.connect(self.focus_next_attention)
+        self._landed: FieldRow | None = None
         self._approvable = self.can_approve()
 
     # -- public API ------------------------------------------------------------------------
@@ -103,6 +109,7 @@ class FeedbackFormWidget(QWidget):
         if focused is not None and self.isAncestorOf(focused):
             focused.clearFocus()
         self.form, self.threshold = form, confidence_threshold
+        self._land(None)
         for row in self.rows:
             row.load(form, form.field(row.field.id), confidence_threshold)
         self._approvable = self.can_approve()
@@ -119,7 +126,7 @@ class FeedbackFormWidget(QWidget):
     def refresh(self) -> None:
         """Re-read every field after the form was changed outside this widget."""
         for row in self.rows:
-            row.editor.set_value(self.form.widget_value(row.field.id))
+            row.show_answer()
             row.refresh()
         self._row_changed()
 
@@ -134,12 +141,25 @@ class FeedbackFormWidget(QWidget):
         target = next(r for r in ordered if r in waiting)
         target.show_required = True
         target.refresh()
-        target.editor.focus_target().setFocus(Qt.FocusReason.ShortcutFocusReason)
+        control = target.editor.focus_target()
+        control.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self._land(target)
         scroller = self._scroll_area()
         if scroller is not None:
+            self.layout().activate()  # the row may just have grown a message: scroll to where it is now
             scroller.ensureWidgetVisible(target)
+            scroller.ensureWidgetVisible(control)  # a tall row: at least the control that has focus
         return target
 
+    def _land(self, row: FieldRow | None) -> None:
+        """Ring the row F8 landed on (the focus alone is easy to lose in a long form)."""
+        if self._landed is not None and self._landed is not row:
+            self._landed.set_landed(False)
+        self._landed = row
+        if row is not None:
+            row.set_landed(True)
+
+    # -- internals -------------------------------------------------------------------------
     def focused_row(self) -> FieldRow | None:
         """The field row holding the keyboard focus (F8 and Ctrl+. move it), or None."""
         widget = self.focusWidget()

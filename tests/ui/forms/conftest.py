@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 from helpers.form_fixtures import every_type_draft, every_type_template  # noqa: F401  (tests/ is on sys.path: helpers/)
+from PySide6.QtWidgets import QScrollArea
 
 from lever_desktop.forms import FeedbackForm
 from lever_desktop.ui.forms import FeedbackFormWidget
@@ -28,5 +29,26 @@ def make_form(qtbot):
         widget.show()
         qtbot.waitExposed(widget)
         return widget
+
+    return make
+
+
+@pytest.fixture
+def make_scrolled_form(qtbot, every_type_template, every_type_draft):
+    """The every-type form with its AI draft in a scroll area much shorter than the form, as the
+    review screen shows it; returns (scroll area, form widget)."""
+
+    def make(height: int = 300) -> tuple[QScrollArea, FeedbackFormWidget]:
+        form = FeedbackForm.from_template(every_type_template)
+        form.apply_draft(every_type_draft)
+        area = QScrollArea()
+        area.setWidgetResizable(True)
+        widget = FeedbackFormWidget(form)
+        area.setWidget(widget)
+        qtbot.addWidget(area)
+        area.resize(700, height)
+        area.show()
+        qtbot.waitExposed(area)
+        return area, widget
 
     return make
