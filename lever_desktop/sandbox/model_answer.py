@@ -140,6 +140,7 @@ class _Reader:
 
     def __post_init__(self) -> None:
         self.bag: dict[str, int] = {}
+        self.words = [set(_words(u.text)) for u in self.utterances]  # read once, matched per question
         for u in self.utterances:
             for w in _words(u.text):
                 self.bag[w] = self.bag.get(w, 0) + 1
@@ -169,8 +170,8 @@ class _Reader:
             u = self.utterances[i]
             # An answer follows its question: the line before counts too, at half weight. A line
             # quoted already counts less, so that answers do not all quote one line.
-            asked = len(wanted & set(_words(self.utterances[i - 1].text))) if i else 0
-            overlap = 2 * len(wanted & set(_words(u.text))) + asked - (i in self.used)
+            asked = len(wanted & self.words[i - 1]) if i else 0
+            overlap = 2 * len(wanted & self.words[i]) + asked - (i in self.used)
             return (u.speaker == self.candidate, overlap, -((i - salt) % len(self.utterances)))
         best = max(candidates, key=score)
         self.used.add(best)
