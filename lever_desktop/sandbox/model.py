@@ -8,8 +8,9 @@ Speaks the Anthropic Messages API (``POST /v1/messages``), Claude on Amazon Bedr
 (``POST /model/{model}/invoke``, any AWS credentials) and OpenAI chat completions
 (``POST /v1/chat/completions``) in their documented shapes, answers and errors alike, so the
 official SDKs parse everything it says. The answer is one ``record_feedback_draft`` tool call
-built from the request's own tool schema and transcript (``model_answer``); faults come from
-``model_faults``. Any non-empty key is accepted unless the server was given one.
+built from the request's own tool schema and transcript (``model_answer``), as one JSON body or,
+with ``"stream": true``, as server-sent events (``model_stream``); faults come from ``model_faults``.
+Any non-empty key is accepted unless the server was given one.
 
 Admin (loopback, no auth): ``GET|POST /_model/faults`` (``{"spec": ...}``), ``GET /_model/requests``
 (recent request bodies, never headers: those hold keys), ``POST /_model/options``
@@ -30,10 +31,10 @@ from typing import Any
 
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
-from lever_desktop.sandbox import model_answer
+from lever_desktop.sandbox import model_answer, model_stream
 from lever_desktop.sandbox.faults import FaultSpecError
 from lever_desktop.sandbox.model_faults import (
     ModelFault,
@@ -122,8 +123,6 @@ async def _body(request: Request, required: tuple[str, ...] = ("model", "message
     for name in required:
         if name not in body:
             raise ModelAPIError(400, f"{name}: Field required")
-    if body.get("stream"):
-        raise ModelAPIError(400, "stream: the sandbox model does not stream; send stream=false.")
     return raw, body
 
 
@@ -253,7 +252,11 @@ async def anthropic_messages(request: Request) -> Response:
         message = await _claude_message(service, request, raw, body, "anthropic", str(body["model"]))
     except ModelAPIError as e:
         return anthropic_error(e.status, e.message, e.headers, _request_id(raw or b"-"))
-    return JSONResponse(message, headers={"request-id": f"req_{_request_id(raw)}"})
+    headers = {"request-id": f"req_{_request_id(raw)}"}
+    if body.get("stream"):
+        return StreamingResponse(model_stream.anthropic_events(message), media_type="text/event-stream",
+                                 headers=headers)
+    return JSONResponse(message, headers=headers)
 
 
 async def bedrock_invoke(request: Request) -> Response:
@@ -293,12 +296,17 @@ async def openai_chat(request: Request) -> Response:
     except ModelAPIError as e:
         return openai_error(e.status, e.message, e.headers)
     prompt_tokens = max(1, len(raw) // 4)
-    return JSONResponse({
+    completion = {
         "id": f"chatcmpl-{_request_id(raw)}", "object": "chat.completion", "created": int(time.time()),
         "model": str(body["model"]), "system_fingerprint": None,
         "choices": [{"index": 0, "message": message, "logprobs": None, "finish_reason": finish}],
         "usage": {"prompt_tokens": prompt_tokens, "completion_tokens": out_tokens,
-                  "total_tokens": prompt_tokens + out_tokens}})
+                  "total_tokens": prompt_tokens + out_tokens}}
+    if body.get("stream"):
+        options = body.get("stream_options")
+        usage = isinstance(options, dict) and bool(options.get("include_usage"))
+        return StreamingResponse(model_stream.openai_chunks(completion, usage), media_type="text/event-stream")
+    return JSONResponse(completion)
 
 
 def _bearer(request: Request) -> str | None:

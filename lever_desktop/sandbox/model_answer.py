@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 import zlib
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable
 
 TOOL_NAME = "record_feedback_draft"
 
@@ -103,6 +103,11 @@ def fields_of(input_schema: dict[str, Any]) -> list[FieldSpec]:
     if not isinstance(variants, list):
         items = _resolve(fields.get("items"), root)
         variants = items.get("anyOf") or items.get("oneOf") or [items]
+    # Required questions as ``allOf: [{"contains": {"properties": {"id": {"const": ...}}}}]`` on the list,
+    # the drafter's way; else a value that may not be null counts as required.
+    listed = [_resolve(_resolve(c, root).get("contains"), root).get("properties", {}).get("id", {})
+              for c in fields.get("allOf", [])]
+    required_ids = {i["const"] for i in listed if isinstance(i, dict) and "const" in i}
     specs: list[FieldSpec] = []
     for variant in (_resolve(v, root) for v in variants):
         props = variant.get("properties", {})
@@ -112,8 +117,8 @@ def fields_of(input_schema: dict[str, Any]) -> list[FieldSpec]:
         hint = " ".join(str(x) for x in (variant.get("title"), variant.get("description"), id_schema.get("title"),
                                          id_schema.get("description"), value.get("title"),
                                          value.get("description")) if x)
-        required = bool(variant.get("x-required", not _allows_null(value, root)))
-        specs += [FieldSpec(str(i), hint, value, required) for i in ids if isinstance(i, (str, int))]
+        specs += [FieldSpec(str(i), hint, value, i in required_ids if required_ids else not _allows_null(value, root))
+                  for i in ids if isinstance(i, (str, int))]
     return specs
 
 
@@ -130,9 +135,12 @@ class _Reader:
     utterances: list[Utterance]
     root: dict[str, Any]
     used: set[int] = field(default_factory=set)
+    last: str | None = None  # the sentence an answer was last read from: its evidence
+    fresh: bool = False  # only lines not quoted yet, while answering the rows of one question
 
     def __post_init__(self) -> None:
         self.bag: dict[str, int] = {}
+        self.words = [set(_words(u.text)) for u in self.utterances]  # read once, matched per question
         for u in self.utterances:
             for w in _words(u.text):
                 self.bag[w] = self.bag.get(w, 0) + 1
@@ -147,23 +155,31 @@ class _Reader:
         neg = sum(w.strip(".,!?") in _NEGATIVE for w in words)
         self.positivity = (pos + 1) / (pos + neg + 2)
 
-    def sentence_for(self, hint: str, salt: int) -> str | None:
-        """The sentence of the transcript that best answers ``hint``: verbatim, never rephrased."""
-        candidates = [i for i, u in enumerate(self.utterances) if len(u.text.split()) >= 5] or \
-            list(range(len(self.utterances)))
+    def sentence_for(self, hint: str, salt: int, having: Callable[[str], object] = bool) -> str | None:
+        """The sentence of the transcript that best answers ``hint``: verbatim, never rephrased;
+        only from lines ``having`` something (an amount, say) when given."""
+        candidates = [i for i, u in enumerate(self.utterances) if len(u.text.split()) >= 5 and having(u.text)] or \
+            [i for i, u in enumerate(self.utterances) if having(u.text)]
+        if self.fresh:  # the rows of one answer (a scorecard's) each quote a line of their own
+            candidates = [i for i in candidates if i not in self.used] or candidates
         if not candidates:
             return None
         wanted = set(_words(hint))
 
-        def score(i: int) -> tuple[bool, int, bool, int]:
+        def score(i: int) -> tuple[bool, int, int]:
             u = self.utterances[i]
-            # An answer follows its question: the line before counts too, at half weight.
-            asked = len(wanted & set(_words(self.utterances[i - 1].text))) if i else 0
-            overlap = 2 * len(wanted & set(_words(u.text))) + asked
-            return (u.speaker == self.candidate, overlap, i not in self.used, -((i - salt) % len(self.utterances)))
+            # An answer follows its question: the line before counts too, at half weight. A line
+            # quoted already counts less, so that answers do not all quote one line.
+            asked = len(wanted & self.words[i - 1]) if i else 0
+            overlap = 2 * len(wanted & self.words[i]) + asked - (i in self.used)
+            return (u.speaker == self.candidate, overlap, -((i - salt) % len(self.utterances)))
         best = max(candidates, key=score)
         self.used.add(best)
-        sentences = [s for s in _SENTENCE_END.split(self.utterances[best].text) if len(s.split()) >= 4]
+        self.last = self._sentence(best, wanted, having)
+        return self.last
+
+    def _sentence(self, best: int, wanted: set[str], having: Callable[[str], object]) -> str:
+        sentences = [s for s in _SENTENCE_END.split(self.utterances[best].text) if len(s.split()) >= 4 and having(s)]
         if not sentences:
             return self.utterances[best].text
         return max(sentences, key=lambda s: (len(wanted & set(_words(s))), -sentences.index(s)))
@@ -200,9 +216,15 @@ def _amount(text: str) -> int | None:
     return max(found, default=None)
 
 
+SOME_DAY_MS = 1_803_945_600_000  # 2027-03-01 00:00 UTC: a start date, when the schema wants epoch milliseconds
+
+
 def _number(schema: dict[str, Any], reader: _Reader, hint: str, salt: int) -> float:
+    if "epoch" in str(schema.get("description", "")).lower():
+        return min(max(SOME_DAY_MS, schema.get("minimum", SOME_DAY_MS)), schema.get("maximum", SOME_DAY_MS))
     if "maximum" not in schema and "exclusiveMaximum" not in schema:  # an amount (a salary): as said
-        amount = _amount(reader.sentence_for(hint, salt) or "")
+        # ("one of our partners" is no amount: an amount worth reading is 10 or more.)
+        amount = _amount(reader.sentence_for(hint, salt, having=lambda t: (_amount(t) or 0) >= 10) or "")
         if amount is not None and amount >= schema.get("minimum", 0):
             return amount
     lo = schema.get("minimum", schema.get("exclusiveMinimum", 0) + (1 if "exclusiveMinimum" in schema else 0))
@@ -252,8 +274,12 @@ def value_for(schema: dict[str, Any], reader: _Reader, hint: str, salt: int) -> 
 def _array(schema: dict[str, Any], reader: _Reader, hint: str, salt: int) -> list[Any]:
     fixed = schema.get("prefixItems")
     if isinstance(fixed, list):  # one item per row (a scorecard's rows, in order)
-        return [value_for(s, reader, f"{hint} {_resolve(s, reader.root).get('title', '')}", salt + i)
-                for i, s in enumerate(fixed)]
+        reader.fresh = True
+        try:
+            return [value_for(s, reader, f"{hint} {_resolve(s, reader.root).get('title', '')}", salt + i)
+                    for i, s in enumerate(fixed)]
+        finally:
+            reader.fresh = False
     items = _resolve(schema.get("items"), reader.root)
     low, high = int(schema.get("minItems", 1)), schema.get("maxItems")
     options = items.get("enum")
@@ -263,7 +289,11 @@ def _array(schema: dict[str, Any], reader: _Reader, hint: str, salt: int) -> lis
         chosen += [o for o in options if o not in chosen][:max(0, low - len(chosen))]
         return chosen[:high] if isinstance(high, int) else chosen
     count = max(low, 1) if not isinstance(high, int) else min(max(low, 1), high)
-    return [value_for(items, reader, hint, salt + i) for i in range(count)]
+    reader.fresh = True
+    try:
+        return [value_for(items, reader, hint, salt + i) for i in range(count)]
+    finally:
+        reader.fresh = False
 
 
 def _confidence(field_id: str) -> float:
@@ -286,9 +316,10 @@ def answer(input_schema: dict[str, Any], prompt: str, *, paraphrase: bool = Fals
     specs = fields_of(input_schema)
     out = []
     for n, spec in enumerate(specs):
+        reader.last = None
         value = value_for(spec.value_schema, reader, spec.hint, salt=n * 7)
-        if isinstance(value, str) and len(value.split()) >= 4 and _is_quoted(value, reader):
-            quote: str | None = value  # the answer is itself a sentence of the transcript
+        if reader.last and not isinstance(value, (list, dict)):
+            quote: str | None = reader.last  # the sentence the answer was read from (a text, an amount)
         else:  # the line that talks about the question and the chosen answer
             said = " ".join(str(v) for v in (value if isinstance(value, list) else [value]) if isinstance(v, str))
             quote = reader.sentence_for(f"{spec.hint} {said}", salt=n * 7 + 3)
@@ -303,6 +334,3 @@ def answer(input_schema: dict[str, Any], prompt: str, *, paraphrase: bool = Fals
             target["evidence"] = [{"quote": _paraphrase(target["evidence"][0]["quote"], whole)}]
     return {"fields": out}
 
-
-def _is_quoted(text: str, reader: _Reader) -> bool:
-    return any(text in u.text for u in reader.utterances)

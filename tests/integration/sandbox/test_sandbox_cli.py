@@ -50,14 +50,13 @@ def test_cli_serves_the_sandbox_model_with_its_faults():
     try:
         line = next(line for line in proc.stdout if "model:" in line)
         base = re.search(r"ANTHROPIC_BASE_URL=(\S+)", line).group(1)
-        client = anthropic.Anthropic(base_url=base, api_key="any", max_retries=0)
-
-        def ask():
-            return client.messages.create(model="m", max_tokens=100, tools=ANTHROPIC_TOOLS,
-                                          messages=[{"role": "user", "content": PROMPT}])
-        with pytest.raises(anthropic.OverloadedError):
-            ask()
-        assert ask().stop_reason == "tool_use"
+        with anthropic.Anthropic(base_url=base, api_key="any", max_retries=0) as client:
+            def ask():
+                return client.messages.create(model="m", max_tokens=100, tools=ANTHROPIC_TOOLS,
+                                              messages=[{"role": "user", "content": PROMPT}])
+            with pytest.raises(anthropic.OverloadedError):
+                ask()
+            assert ask().stop_reason == "tool_use"
     finally:
         proc.send_signal(signal.SIGTERM)
         assert proc.wait(15) == 0

@@ -27,14 +27,27 @@ from lever_desktop.sandbox.model_answer import normalised
 SAID = [text for _, _, text in TRANSCRIPT_LINES]
 
 
+_clients: list = []
+
+
+@pytest.fixture(autouse=True)
+def _close_clients():
+    """Every SDK client a test makes is closed after it (its pooled sockets are not left to the GC)."""
+    yield
+    while _clients:
+        _clients.pop().close()
+
+
 def claude(model, **options) -> anthropic.Anthropic:
-    return anthropic.Anthropic(base_url=model.anthropic_base_url, api_key=options.pop("api_key", "any-key"),
-                               max_retries=options.pop("max_retries", 0), **options)
+    _clients.append(anthropic.Anthropic(base_url=model.anthropic_base_url, api_key=options.pop("api_key", "any-key"),
+                                        max_retries=options.pop("max_retries", 0), **options))
+    return _clients[-1]
 
 
 def gpt(model, **options) -> openai.OpenAI:
-    return openai.OpenAI(base_url=model.openai_base_url, api_key=options.pop("api_key", "any-key"),
-                         max_retries=options.pop("max_retries", 0), **options)
+    _clients.append(openai.OpenAI(base_url=model.openai_base_url, api_key=options.pop("api_key", "any-key"),
+                                  max_retries=options.pop("max_retries", 0), **options))
+    return _clients[-1]
 
 
 def ask_claude(client: anthropic.Anthropic, **extra):
@@ -230,9 +243,10 @@ def test_faults_and_recent_requests_over_the_admin_api(sandbox_model):
 
 
 def bedrock(model, **options) -> anthropic.AnthropicBedrock:
-    return anthropic.AnthropicBedrock(base_url=model.bedrock_base_url, aws_access_key="AKIASANDBOX",
-                                      aws_secret_key="sandbox-secret", aws_region="eu-central-1",
-                                      max_retries=options.pop("max_retries", 0), **options)
+    _clients.append(anthropic.AnthropicBedrock(base_url=model.bedrock_base_url, aws_access_key="AKIASANDBOX",
+                                               aws_secret_key="sandbox-secret", aws_region="eu-central-1",
+                                               max_retries=options.pop("max_retries", 0), **options))
+    return _clients[-1]
 
 
 def test_claude_on_bedrock_answers_and_fails_the_bedrock_way(sandbox_model):
@@ -256,3 +270,29 @@ def test_claude_on_bedrock_answers_and_fails_the_bedrock_way(sandbox_model):
         ask()
     assert unavailable.value.status_code == 503
     assert ask().stop_reason == "tool_use"
+
+
+def test_streamed_answers_carry_the_same_content(sandbox_model):
+    # Streams hold their connection until read to the end: the clients are closed here, not by the GC.
+    with claude(sandbox_model) as client, gpt(sandbox_model) as openai_client:
+        with client.messages.stream(model="claude-sandbox", max_tokens=4096, tools=ANTHROPIC_TOOLS,
+                                    messages=[{"role": "user", "content": PROMPT}]) as stream:
+            pieces = [e for e in stream if e.type == "input_json"]
+            streamed = stream.get_final_message()
+        assert len(pieces) > 1, "the tool input arrives in several deltas"
+        assert claude_input(streamed) == claude_input(ask_claude(client))
+        assert streamed.usage.output_tokens > 1
+        with openai_client.chat.completions.create(
+                model="gpt-sandbox", tools=OPENAI_TOOLS, messages=[{"role": "user", "content": PROMPT}],
+                stream=True, stream_options={"include_usage": True}) as chunked:
+            chunks = list(chunked)
+        arguments = "".join(c.choices[0].delta.tool_calls[0].function.arguments or ""
+                            for c in chunks if c.choices and c.choices[0].delta.tool_calls)
+        assert json.loads(arguments) == claude_input(streamed)
+        assert [c.choices[0].finish_reason for c in chunks if c.choices][-1] == "tool_calls"
+        assert chunks[-1].usage.completion_tokens > 0
+        sandbox_model.set_faults("refusal,count=1")
+        with client.messages.stream(model="claude-sandbox", max_tokens=4096, tools=ANTHROPIC_TOOLS,
+                                    messages=[{"role": "user", "content": PROMPT}]) as stream:
+            refused = stream.get_final_message()
+        assert refused.stop_reason == "refusal" and refused.content[0].text

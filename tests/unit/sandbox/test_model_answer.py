@@ -130,3 +130,27 @@ def test_an_amount_is_read_as_said_in_digits_or_words():
         return answer(salary, prompt)["fields"][0]["value"]
     assert said("Somewhere around one hundred and twenty thousand euros, ideally.") == 120_000
     assert said("I am currently at 95,000 and would like a little more.") == 95_000
+
+
+def test_required_questions_listed_with_contains_and_dates_as_epoch_milliseconds():
+    # The drafter's shape: every value non-null, the required ids in allOf/contains on the list.
+    def entry(field_id: str, value: dict) -> dict:
+        return {"type": "object", "additionalProperties": False, "required": ["id", "value", "confidence", "evidence"],
+                "properties": {"id": {"type": "string", "const": field_id}, "value": value,
+                               "confidence": {"type": "number", "minimum": 0, "maximum": 1},
+                               "evidence": EVIDENCE, "rationale": {"type": "string"}}}
+    start = {"type": "integer", "minimum": -2208988800000, "maximum": 7289568000000,
+             "description": "The date as epoch milliseconds at 00:00 UTC."}
+    skills = {"type": "array", "minItems": 3, "maxItems": 3, "items": ROW | {"required": ["score", "comment"]}}
+    tool_schema = {"type": "object", "required": ["fields"], "additionalProperties": False, "properties": {"fields": {
+        "type": "array", "items": {"anyOf": [entry("code", {"type": "string", "minLength": 1}),
+                                             entry("start", start), entry("skills", skills)]},
+        "allOf": [{"contains": {"type": "object", "properties": {"id": {"const": "skills"}}, "required": ["id"]}}]}}}
+    assert [(s.id, s.required) for s in fields_of(tool_schema)] == [("code", False), ("start", False),
+                                                                     ("skills", True)]
+    prompt, said = sample_prompt()
+    doc = answer(tool_schema, prompt)
+    jsonschema.Draft202012Validator(tool_schema).validate(doc)
+    values = {f["id"]: f["value"] for f in doc["fields"]}
+    assert values["start"] == 1_803_945_600_000  # 2027-03-01, not a day in 2150
+    assert len({row["comment"] for row in values["skills"]}) == 3, "each skill quotes its own line"
