@@ -143,7 +143,7 @@ def choices(rows: list[DueRow]) -> dict[str, list[tuple[str, str]]]:
     }
 
 
-def opportunities_waiting(conn: sa.Connection, now: int, *, lookback_days: int = DEFAULT_LOOKBACK_DAYS) -> list[str]:
+def opportunities_waiting(conn: sa.Connection, now: int, lookback_days: int = DEFAULT_LOOKBACK_DAYS) -> list[str]:
     """Opportunities with at least one open slot (whose feedback the sync re-reads)."""
     rows = feedback_due(conn, now, default_hours=DEFAULT_DUE_HOURS, lookback_days=lookback_days)
     return sorted({r.opportunity_id for r in rows})

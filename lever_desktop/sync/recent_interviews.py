@@ -96,7 +96,7 @@ class RecentInterviews:
         read_at = eng.now_ms()
         for oid in stale:
             self._feedback_read[oid] = read_at
-        waiting = await eng.store.call(due.opportunities_waiting, now, lookback_days=self.lookback_days)
+        waiting = await eng.store.call(due.opportunities_waiting, now, self.lookback_days)
         self._feedback_read = {k: v for k, v in self._feedback_read.items() if k in set(waiting)}
         recheck = [o for o in waiting if now - self._feedback_read.get(o, 0) >= self.feedback_max_age_ms]
         failed = len(report.failed)
