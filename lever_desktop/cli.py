@@ -19,6 +19,7 @@ from lever_desktop.untrusted import echo
 # Modules with ``register(subparsers)``; each sets ``func(args) -> int`` on its parser.
 COMMAND_MODULES: list[str] = [
     "lever_desktop.review.commands",
+    "lever_desktop.drafting.commands",  # adds `drafts create` to review's `drafts`
     "lever_desktop.sync.commands",
     "lever_desktop.relay.commands",
     "lever_desktop.webhooks.commands",

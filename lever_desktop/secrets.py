@@ -19,6 +19,8 @@ API_KEY = "lever-api-key"
 RELAY_READER_TOKEN = "relay-reader-token"
 RELAY_INGEST_TOKEN = "relay-ingest-token"
 WEBHOOK_TOKENS = "webhook-signature-tokens"  # JSON {event: signatureToken, "*": account-wide token}
+ANTHROPIC_API_KEY = "drafter-anthropic-api-key"  # drafting with Claude (ANTHROPIC_API_KEY overrides)
+OPENAI_API_KEY = "drafter-openai-api-key"  # an OpenAI-compatible endpoint (OPENAI_API_KEY overrides)
 
 DEFAULT_TIMEOUT = 5.0
 

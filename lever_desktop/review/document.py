@@ -58,6 +58,9 @@ class DraftField(BaseModel):
     confidence: StrictFloat | None = Field(default=None, ge=0.0, le=1.0)
     evidence: list[Evidence] = Field(default_factory=list)
     rationale: str | None = None
+    # Quotes the model gave that the transcript does not contain (the app's drafting checks them
+    # and moves them here); intake flags the field so the reviewer sees what was not verified.
+    evidenceNotFound: list[Evidence] = Field(default_factory=list)
 
 
 class DraftDocument(BaseModel):

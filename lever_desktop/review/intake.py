@@ -114,6 +114,9 @@ def assess(d: DraftDocument, links: _Links, threshold: float) -> tuple[list[dict
             ))
         flags.extend(_flag("invalid_value", e["message"], e["fieldId"]) for e in check.errors)
     for f in d.fields:
+        if f.evidenceNotFound:
+            quotes = "; ".join(f"“{e.quote}”" for e in f.evidenceNotFound)
+            flags.append(_flag("evidence_not_found", f"Evidence not found in the transcript (dropped): {quotes}", f.id))
         if f.confidence is not None and f.confidence < threshold:
             flags.append(_flag("low_confidence", f"The model was {f.confidence:.0%} sure of this value.", f.id))
     return flags, panel_id

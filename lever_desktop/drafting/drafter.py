@@ -1,0 +1,222 @@
+"""Draft one interview's feedback with a model: template + transcript (+ cached context) -> a draft.
+
+The steps: pick the template (the one asked for; else the interviewer's form for the interview,
+the interview's, or the only one the account has), read the context from the cache, build the
+prompt, ask the provider, check the answer against the template (asking once more, with the
+problems named, when it does not fit), verify the evidence against the transcript, and hand the
+document to the same intake as a relay draft (``review.intake.receive_draft``), so near misses
+get the same one-click fixes and flags. The document records the provider, model and tokens.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+from lever_desktop.drafting import evidence, prompt
+from lever_desktop.drafting.providers import Answer, Provider, ProviderError, ask, preview, provider_from_settings
+from lever_desktop.drafting.transcript import Transcript
+from lever_desktop.review import cache_view, intake
+from lever_desktop.review.document import SCHEMA
+from lever_desktop.review.validation import check_values
+from lever_desktop.store import queries
+
+SOURCE = "ai"  # the draft's source in review, beside "relay" and "file"
+
+
+class DraftingError(ValueError):
+    """Nothing was sent: the opportunity, interview or template cannot be found; one sentence."""
+
+
+@dataclass
+class DraftOutcome:
+    """What one drafting run produced; ``draft_id`` is None when nothing reached review, and then
+    ``problems`` say why. With a draft, ``problems`` list what the reviewer will find flagged."""
+
+    draft_id: str | None
+    problems: list[str] = field(default_factory=list)
+    provider: str = ""
+    model: str = ""
+    input_tokens: int = 0
+    output_tokens: int = 0
+    evidence_kept: int = 0
+    evidence_dropped: int = 0
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Everything decided before the model is asked."""
+
+    template_id: str
+    template: dict[str, Any]
+    context: prompt.Context
+    interviewer_email: str
+    panel_id: str | None
+
+
+async def draft_interview(session: Any, *, opportunity_id: str, interview_id: str | None = None,
+                          template_id: str | None = None, transcript: Transcript, anonymize: bool = False,
+                          provider: Provider | None = None) -> DraftOutcome:
+    """Ask the provider for a draft and hand it to intake. A provider's fault (rate limit, timeout,
+    refusal, an unusable answer twice) is an outcome without a draft, whose ``problems`` say what
+    happened; DraftingError when nothing could be sent at all."""
+    provider = provider or provider_from_settings(session.settings)
+    plan = await _plan(session, opportunity_id, interview_id, template_id)
+    outcome = DraftOutcome(None, provider=provider.kind, model=provider.model)
+    request, sent = prompt.build(plan.template, transcript, plan.context, anonymize=anonymize)
+    try:
+        answer = _count(outcome, await ask(provider, request))
+        problems = _problems(plan.template, answer)
+        if problems and not answer.refused:  # once more, told what to fix
+            request, sent = prompt.build(plan.template, transcript, plan.context, anonymize=anonymize, problems=problems)
+            retry = _count(outcome, await ask(provider, request))
+            retry_problems = _problems(plan.template, retry)
+            if retry.fields is not None or retry.refused or answer.fields is None:
+                answer, problems = retry, retry_problems
+    except ProviderError as e:
+        outcome.problems = [str(e)]
+        return outcome
+    if answer.refused or answer.problem or answer.fields is None:
+        outcome.problems = [answer.problem or "The model sent an empty answer."]
+        return outcome
+    fields = [_tidy(f) for f in answer.fields if isinstance(f, dict)]
+    check = evidence.verify(fields, sent)
+    outcome.evidence_kept, outcome.evidence_dropped = check.kept, check.dropped
+    doc = _document(plan, opportunity_id, interview_id, fields, provider, outcome, transcript)
+    result = await intake.receive_draft(session.store, doc, SOURCE, engine=getattr(session, "engine", None),
+                                        confidence_threshold=session.settings.confidence_threshold)
+    if result.status != "received":
+        outcome.problems = result.problems or [f"The draft was not stored ({result.status})."]
+        return outcome
+    outcome.draft_id = result.draft_id
+    outcome.problems = [f["message"] for f in result.flags if f["code"] in ("invalid_value", "evidence_not_found")]
+    return outcome
+
+
+async def preview_request(session: Any, *, opportunity_id: str, interview_id: str | None = None,
+                          template_id: str | None = None, transcript: Transcript, anonymize: bool = False,
+                          provider: Provider | None = None) -> str:
+    """The exact request ``draft_interview`` would send first, as JSON text ("Show what will be
+    sent"; ``drafts create --dry-run``). Sends nothing."""
+    provider = provider or provider_from_settings(session.settings)
+    plan = await _plan(session, opportunity_id, interview_id, template_id)
+    request, _ = prompt.build(plan.template, transcript, plan.context, anonymize=anonymize)
+    return preview(provider, request)
+
+
+def _count(outcome: DraftOutcome, answer: Answer) -> Answer:
+    outcome.input_tokens += answer.input_tokens
+    outcome.output_tokens += answer.output_tokens
+    outcome.model = answer.model or outcome.model
+    return answer
+
+
+def _problems(template: dict[str, Any], answer: Answer) -> list[str]:
+    """Why the answer does not fit the template, as the model should read it."""
+    if answer.problem:
+        return [answer.problem]
+    values = {f["id"]: f.get("value") for f in answer.fields or [] if isinstance(f, dict) and isinstance(f.get("id"), str)}
+    check = check_values(template, values)
+    labels = {str(f.get("id")): str(f.get("text") or "") for f in template.get("fields") or [] if isinstance(f, dict)}
+    out = [f"{e['fieldId']} ({labels.get(e['fieldId'], '')}): {e['message']}" for e in check.errors]
+    out += [f"{fid} is not a question of this form" for fid in check.unknown_fields]
+    return out
+
+
+def _tidy(f: dict[str, Any]) -> dict[str, Any]:
+    """draft@1 takes confidence as a number 0-1: a model's 1 is 1.0 (intake is strict on types)."""
+    f = dict(f)
+    c = f.get("confidence")
+    if isinstance(c, int) and not isinstance(c, bool):
+        f["confidence"] = float(c)
+    return f
+
+
+def _document(plan: Plan, opportunity_id: str, interview_id: str | None, fields: list[dict[str, Any]],
+              provider: Provider, outcome: DraftOutcome, transcript: Transcript) -> dict[str, Any]:
+    return {
+        "schema": SCHEMA,
+        "draftId": f"ai-{uuid.uuid4().hex}",
+        "opportunityId": opportunity_id,
+        "templateId": plan.template_id,
+        "panelId": plan.panel_id if interview_id else None,
+        "interviewId": interview_id,
+        "interviewerEmail": plan.interviewer_email,
+        "createdAt": int(time.time() * 1000),
+        "model": outcome.model,
+        "fields": fields,
+        # Kept verbatim by intake (draft@1 allows extra keys): what drafted it and what it cost.
+        "provider": provider.kind,
+        "usage": {"inputTokens": outcome.input_tokens, "outputTokens": outcome.output_tokens},
+        "transcript": transcript.source,
+        "evidenceCheck": {"kept": outcome.evidence_kept, "dropped": outcome.evidence_dropped},
+    }
+
+
+# --- what the cache knows -------------------------------------------------------------------------
+
+async def _plan(session: Any, opportunity_id: str, interview_id: str | None, template_id: str | None) -> Plan:
+    store, engine = session.store, getattr(session, "engine", None)
+    if store is None:
+        raise DraftingError("The cache is not open.")
+    plan = await store.call(_read_plan, opportunity_id, interview_id, template_id, session.reviewer)
+    if isinstance(plan, str) and engine is not None and getattr(engine, "state", None) != "offline":
+        try:  # the interview or template may be newer than the cache: one targeted refresh
+            await engine.refresh_opportunity(opportunity_id)
+            if template_id:
+                await engine.ensure_template(template_id)
+        except Exception:  # noqa: BLE001 - offline or not found: the message below says what is missing
+            pass
+        plan = await store.call(_read_plan, opportunity_id, interview_id, template_id, session.reviewer)
+    if isinstance(plan, str):
+        raise DraftingError(plan)
+    return plan
+
+
+def _read_plan(conn: Any, opportunity_id: str, interview_id: str | None, template_id: str | None,
+               reviewer: str) -> Plan | str:
+    """The plan, or why there is none (a string: nothing is sent)."""
+    detail = queries.get_opportunity(conn, opportunity_id)
+    if detail is None:
+        return f"Opportunity {opportunity_id} is not in the cache; sync, or check the id."
+    interview = next((i for i in detail.interviews if i.id == interview_id), None)
+    if interview_id and interview is None:
+        return f"Interview {interview_id} is not one of opportunity {opportunity_id}'s interviews in the cache."
+    interviewer = _interviewer(interview, reviewer)
+    chosen = template_id or _default_template(conn, interview, interviewer)
+    if chosen is None:
+        return ("Choose a feedback template: the interview names none and the account has several "
+                "(--template ID; 'lever-desktop sync' lists them in the cache).")
+    cached = cache_view.template(conn, chosen)
+    if cached is None:
+        return f"Feedback template {chosen} is not in the cache; sync, or check the id."
+    postings = {p.id: p for p in queries.list_postings(conn)}
+    titles = tuple(p.text or p.id for pid in detail.summary.posting_ids if (p := postings.get(pid)))
+    name = detail.summary.name
+    context = prompt.Context(
+        candidate=name, headline=detail.summary.headline, postings=titles,
+        interview=interview.subject if interview else None, interview_at=interview.date if interview else None,
+        interviewer=interviewer.name if interviewer else None, template_name=cached[1].get("text"),
+        names=prompt.names_of(name),
+    )
+    email = (interviewer.email if interviewer and interviewer.email else None) or reviewer
+    return Plan(chosen, cached[1], context, email, interview.panel_id if interview else None)
+
+
+def _interviewer(interview: Any, reviewer: str) -> Any:
+    """Whose feedback this is: the configured user when on the interview, else its first interviewer."""
+    people = list(interview.interviewers) if interview else []
+    mine = next((p for p in people if p.email and reviewer and p.email.lower() == reviewer.lower()), None)
+    return mine or (people[0] if people else None)
+
+
+def _default_template(conn: Any, interview: Any, interviewer: Any) -> str | None:
+    """The interviewer's form for the interview, the interview's, else the only template there is."""
+    if interviewer is not None and interviewer.feedback_template_id:
+        return interviewer.feedback_template_id
+    if interview is not None and interview.feedback_template_id:
+        return interview.feedback_template_id
+    templates = queries.list_templates(conn)
+    return templates[0].template_id if len(templates) == 1 else None

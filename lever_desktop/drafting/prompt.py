@@ -1,0 +1,89 @@
+"""The prompt: instructions, the interview's context from the cache, and the transcript.
+
+The user message carries the transcript between a line ``<transcript>`` and a line
+``</transcript>`` as ``Transcript.text`` renders it — the contract the sandbox model reads.
+With ``anonymize`` every name of the candidate becomes "the candidate" in everything sent
+(context, speakers and what was said), so the evidence check runs on that same text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from typing import Any
+
+from lever_desktop.drafting import tool_schema
+from lever_desktop.drafting.providers import Request
+from lever_desktop.drafting.transcript import Transcript
+
+ANONYMOUS = "the candidate"
+
+SYSTEM = """You draft interview feedback for the interviewer, who will review and correct every answer \
+before anything is submitted. Answer only from what the transcript shows; do not guess.
+Record the form with the record_feedback_draft tool, one entry per question you can answer, \
+always every required question:
+- value: exactly in the format the tool's schema gives (an option's exact text, a score 1-4, ...);
+- confidence: 0 to 1, how clearly the transcript supports the answer (low when it barely does);
+- evidence: one to three short quotes copied word for word from the transcript (what was said, \
+without the time or the speaker's name);
+- rationale: one or two sentences on why.
+Judge the candidate on the job's needs only, never on age, gender, origin, religion, health or \
+family, even if the transcript mentions them."""
+
+
+@dataclass(frozen=True)
+class Context:
+    """What the cache knows about the interview, all optional."""
+
+    candidate: str | None = None
+    headline: str | None = None
+    postings: tuple[str, ...] = ()
+    interview: str | None = None  # the interview's subject
+    interview_at: int | None = None  # ms
+    interviewer: str | None = None
+    template_name: str | None = None
+    names: tuple[str, ...] = field(default=())  # the candidate's names to hide when anonymising
+
+
+def build(template: dict[str, Any], transcript: Transcript, context: Context, *, anonymize: bool = False,
+          problems: list[str] | None = None) -> tuple[Request, Transcript]:
+    """The request and the transcript as it is sent (anonymised or not): evidence is checked
+    against what the model saw. ``problems``: what was wrong with the last answer, to fix."""
+    if anonymize:
+        hide = _hider(context.names or ((context.candidate,) if context.candidate else ()))
+        transcript = replace(transcript, lines=tuple(
+            replace(line, speaker=hide(line.speaker) if line.speaker else line.speaker, text=hide(line.text))
+            for line in transcript.lines))
+        context = replace(context, candidate=ANONYMOUS, headline=hide(context.headline) if context.headline else None)
+    parts = [f"Draft the feedback form “{context.template_name or 'Interview feedback'}” for this interview."]
+    facts = [("Candidate", context.candidate), ("Candidate's headline", context.headline),
+             ("Applied for", "; ".join(context.postings) or None), ("Interview", context.interview),
+             ("Interview date", _day(context.interview_at)), ("Interviewer", context.interviewer)]
+    parts += [f"{k}: {v}" for k, v in facts if v]
+    if problems:
+        parts.append("Your previous answer could not be used as it was. Fix these problems and record the "
+                     "whole form again:\n" + "\n".join(f"- {p}" for p in problems))
+    parts += ["<transcript>", transcript.text, "</transcript>"]
+    return Request(system=SYSTEM, user="\n".join(parts), tool=tool_schema.tool(template)), transcript
+
+
+def _day(ms: int | None) -> str | None:
+    return None if ms is None else datetime.fromtimestamp(ms / 1000, UTC).strftime("%Y-%m-%d")
+
+
+def names_of(full_name: str | None) -> tuple[str, ...]:
+    """The full name and each part of it of two letters or more ("Ada Lovelace", "Ada", "Lovelace")."""
+    if not full_name or not full_name.strip():
+        return ()
+    full = " ".join(full_name.split())
+    parts = [p for p in re.split(r"[\s,]+", full) if len(p.strip(".")) >= 2]
+    return (full, *dict.fromkeys(parts))
+
+
+def _hider(names: tuple[str, ...]) -> Any:
+    names = tuple(sorted({n for n in names if n}, key=len, reverse=True))  # the full name before its parts
+    if not names:
+        return lambda text: text
+    pattern = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(n) for n in names) + r")(['’]s)?(?!\w)", re.IGNORECASE)
+    return lambda text: pattern.sub(lambda m: ANONYMOUS + (m.group(1) or ""), text)
