@@ -16,8 +16,7 @@ documented.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
-from typing import Any
+from dataclasses import dataclass
 
 import sqlalchemy as sa
 
@@ -96,7 +95,21 @@ _DRAFTS = sa.text("""
 def feedback_due(conn: sa.Connection, now: int, *, default_hours: int = DEFAULT_DUE_HOURS,
                  lookback_days: int = DEFAULT_LOOKBACK_DAYS, where: DueFilter | None = None) -> list[DueRow]:
     """Open feedback slots, oldest interview first (runs on the store's thread)."""
-    where = where or DueFilter()
+    return matching(open_slots(conn, now, default_hours, lookback_days), where or DueFilter())
+
+
+def matching(rows: list[DueRow], where: DueFilter) -> list[DueRow]:
+    """The rows the filters let through (the page filters what it read once, without the cache)."""
+    mine = (where.mine_email or "").strip().casefold()
+    return [r for r in rows
+            if (not where.interviewer_id or r.interviewer_id == where.interviewer_id)
+            and (not where.posting_id or r.posting_id == where.posting_id)
+            and (not mine or (r.interviewer_email or "").casefold() == mine)]  # fmt: skip
+
+
+def open_slots(conn: sa.Connection, now: int, default_hours: int = DEFAULT_DUE_HOURS,
+               lookback_days: int = DEFAULT_LOOKBACK_DAYS) -> list[DueRow]:
+    """Every open slot, unfiltered, oldest interview first."""
     slots = conn.execute(_SLOTS, {"since": now - lookback_days * DAY_MS, "now": now}).all()
     drafts: dict[tuple[str, str], tuple[str, str]] = {}
     for interview_id, email, draft_id, state in conn.execute(_DRAFTS):
@@ -104,7 +117,6 @@ def feedback_due(conn: sa.Connection, now: int, *, default_hours: int = DEFAULT_
         if drafts.get((interview_id, email), ("", ""))[1] != "submitted":
             drafts[(interview_id, email)] = (draft_id, state)
     postings = dict(conn.execute(sa.text("SELECT id, text FROM postings")).all())
-    mine = (where.mine_email or "").strip().casefold()
     rows: list[DueRow] = []
     for (iid, oid, name, panel, subject, date, minutes, reminder, template, iv_posting, uid, who, email,
          opp_posting) in slots:  # fmt: skip
@@ -115,12 +127,6 @@ def feedback_due(conn: sa.Connection, now: int, *, default_hours: int = DEFAULT_
         if state == "submitted":
             continue
         posting_id = iv_posting if isinstance(iv_posting, str) else opp_posting
-        if where.interviewer_id and uid != where.interviewer_id:
-            continue
-        if where.posting_id and posting_id != where.posting_id:
-            continue
-        if mine and (email or "").casefold() != mine:
-            continue
         due = due_at(ended, reminder, default_hours)
         rows.append(DueRow(
             key=f"{iid}/{uid}", opportunity_id=oid, candidate=name, interview_id=iid, panel_id=panel,
@@ -145,13 +151,7 @@ def choices(rows: list[DueRow]) -> dict[str, list[tuple[str, str]]]:
 
 def opportunities_waiting(conn: sa.Connection, now: int, lookback_days: int = DEFAULT_LOOKBACK_DAYS) -> list[str]:
     """Opportunities with at least one open slot (whose feedback the sync re-reads)."""
-    rows = feedback_due(conn, now, default_hours=DEFAULT_DUE_HOURS, lookback_days=lookback_days)
-    return sorted({r.opportunity_id for r in rows})
-
-
-def with_time(row: DueRow, now: int) -> DueRow:
-    """The row as seen at ``now`` (a page left open: due becomes overdue)."""
-    return replace(row, overdue=now > row.due_at)
+    return sorted({r.opportunity_id for r in open_slots(conn, now, DEFAULT_DUE_HOURS, lookback_days)})
 
 
 def describe_due(row: DueRow, now: int) -> str:
@@ -160,6 +160,3 @@ def describe_due(row: DueRow, now: int) -> str:
     amount = f"{delta // DAY_MS} d" if delta >= DAY_MS else f"{max(1, delta // HOUR_MS)} h"
     return f"Overdue by {amount}" if now > row.due_at else f"Due in {amount}"
 
-
-def row_json(row: DueRow, now: int) -> dict[str, Any]:
-    return {**{k: getattr(row, k) for k in row.__dataclass_fields__}, "marker": describe_due(row, now)}

@@ -26,6 +26,7 @@ from lever_desktop.ui.banners import Banner
 
 PAGES = [
     ("review", "Drafts to review"),
+    ("due", "Feedback due"),
     ("outbox", "Outbox"),
     ("candidates", "Candidates"),
     ("postings", "Postings"),
@@ -37,7 +38,7 @@ SHORTCUTS = [
     ("Ctrl+Enter", "Approve the open draft"),
     ("J / K", "Next / previous draft"),
     ("Ctrl+F", "Search candidates"),
-    ("Ctrl+1 … Ctrl+5", "Switch between views"),
+    ("Ctrl+1 … Ctrl+6", "Switch between views"),
     ("Ctrl+I", "Import draft files"),
     ("Ctrl+,", "Settings"),
     ("Ctrl+Q", "Quit"),

@@ -5,6 +5,8 @@ The cache is filled through the same functions a sync uses, with records shaped 
 
 from __future__ import annotations
 
+import dataclasses
+
 from review_seed import NOW, TEMPLATE
 
 from lever_desktop.review import drafts, due, editing, manual
@@ -118,7 +120,7 @@ def test_a_slot_without_a_form_or_an_email_says_what_to_do():
                      interviewer_id="u", interviewer="Ana", interviewer_email=None, date=1, ended_at=1, due_at=1,
                      overdue=True, reminder=None, template_id="t", posting_id=None, posting=None, draft_id=None,
                      draft_state=None)
-    for broken, words in ((row, "no email for Ana"), (due.replace(row, template_id=None), "names no feedback form")):
+    for broken, words in ((row, "no email for Ana"), (dataclasses.replace(row, template_id=None), "names no feedback form")):
         try:
             manual.blank_document(broken, "d", 1)
         except manual.BlankFormError as e:
