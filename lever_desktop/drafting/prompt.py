@@ -55,7 +55,9 @@ def build(template: dict[str, Any], transcript: Transcript, context: Context, *,
         transcript = replace(transcript, lines=tuple(
             replace(line, speaker=hide(line.speaker) if line.speaker else line.speaker, text=hide(line.text))
             for line in transcript.lines))
-        context = replace(context, candidate=ANONYMOUS, headline=hide(context.headline) if context.headline else None)
+        # Lever's interview subjects often name the candidate ("Phone screen with Ada Lovelace").
+        context = replace(context, candidate=ANONYMOUS, headline=hide(context.headline) if context.headline else None,
+                          interview=hide(context.interview) if context.interview else None)
     parts = [f"Draft the feedback form “{context.template_name or 'Interview feedback'}” for this interview."]
     facts = [("Candidate", context.candidate), ("Candidate's headline", context.headline),
              ("Applied for", "; ".join(context.postings) or None), ("Interview", context.interview),
