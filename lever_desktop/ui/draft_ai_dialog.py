@@ -30,11 +30,16 @@ from PySide6.QtWidgets import (
 )
 
 from lever_desktop import resources
-from lever_desktop.drafting.drafter import DraftingError, draft_interview, preview_request
-from lever_desktop.drafting.providers import ProviderConfigError, ProviderError, describe, provider_from_settings
+from lever_desktop.drafting.drafter import (
+    DraftingError,
+    draft_interview,
+    preview_request,
+)
+from lever_desktop.drafting.providers import ProviderConfigError, ProviderError
 from lever_desktop.drafting.readers import read_transcript
 from lever_desktop.drafting.transcript import Transcript, TranscriptError
 from lever_desktop.review.due import DueRow
+from lever_desktop.ui.due_settings import show_provider
 from lever_desktop.ui.tasks import in_thread
 
 _log = logging.getLogger(__name__)
@@ -78,6 +83,7 @@ class DraftWithAIDialog(QDialog):
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.session, self.runner, self.row = session, runner, row
         self.transcript: Transcript | None = None
+        self._provider: Any = None
         self._task = None
         self.setWindowTitle("Draft with AI")
         self.resize(640, 420)
@@ -137,12 +143,13 @@ class DraftWithAIDialog(QDialog):
 
     # -- what and where ------------------------------------------------------
     def _show_provider(self) -> None:
-        try:
-            self._provider = provider_from_settings(self.session.settings)
-            self.provider.setText(f"Sent to: {describe(self._provider)}")
-        except ProviderConfigError as e:
-            self._provider = None
-            self.provider.setText(str(e))
+        self._provider = None
+
+        def known(provider: Any) -> None:
+            self._provider = provider
+            self._set_state("idle")
+
+        show_provider(self.runner, self.session.settings, self.provider, "Sent to: ", known)
 
     def _choose(self) -> None:
         dialog = QFileDialog(self, "Choose the interview's transcript", "", TRANSCRIPT_FILES)

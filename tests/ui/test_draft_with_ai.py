@@ -1,0 +1,142 @@
+"""Draft with AI from Feedback due: where the data goes, what is sent, progress, Cancel, faults, the draft.
+
+The window runs against the sandbox over loopback; the provider is an OpenAI-compatible address on
+loopback that is never reached here: the preview is built by the real drafter without sending, and
+the model's call itself is replaced at the drafter's boundary (the sandbox model's end-to-end run
+belongs with the drafting tests).
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+import test_feedback_due
+import test_flows
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+from test_flows import TIMEOUT
+
+from lever_desktop.drafting.drafter import DraftOutcome
+from lever_desktop.review.intake import receive_draft
+from lever_desktop.ui import draft_ai_dialog
+from lever_desktop.ui.draft_ai_dialog import DraftWithAIDialog
+
+shell, desktop, due_page = test_flows.shell, test_flows.desktop, test_feedback_due.due_page  # fixtures
+
+TRANSCRIPT = """WEBVTT
+
+00:00:01.000 --> 00:00:04.000
+<v Interviewer>Tell me about a system you designed.
+
+00:00:05.000 --> 00:00:12.000
+<v Candidate>I designed the billing pipeline and cut its latency in half.
+"""
+
+
+@pytest.fixture(autouse=True)
+def provider_on_loopback(monkeypatch):
+    for name, value in (("LEVER_DRAFTER_PROVIDER", "openai"), ("LEVER_DRAFTER_MODEL", "local-model"),
+                        ("OPENAI_BASE_URL", "http://127.0.0.1:9/v1"), ("OPENAI_API_KEY", "test-key")):
+        monkeypatch.setenv(name, value)
+
+
+def open_dialog(due, qtbot, tmp_path) -> DraftWithAIDialog:
+    row = next(iter(due.rows.values()))
+    test_feedback_due.select(due, row.key)
+    qtbot.mouseClick(due.page.draft_ai, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: _dialog() is not None, timeout=TIMEOUT)
+    dialog = _dialog()
+    path = tmp_path / "interview.vtt"
+    path.write_text(TRANSCRIPT, encoding="utf-8")
+    dialog.use_file(str(path))
+    qtbot.waitUntil(lambda: dialog.draft.isEnabled(), timeout=TIMEOUT)
+    return dialog
+
+
+def _dialog() -> DraftWithAIDialog | None:
+    found = [w for w in QApplication.topLevelWidgets() if isinstance(w, DraftWithAIDialog) and w.isVisible()]
+    return found[0] if found else None
+
+
+def test_it_names_where_data_goes_and_shows_the_exact_request_anonymised_on_request(due_page, qtbot, tmp_path):
+    dialog = open_dialog(due_page, qtbot, tmp_path)
+    row = dialog.row
+    assert dialog.provider.text() == "Sent to: OpenAI-compatible API, model local-model, data goes to 127.0.0.1"
+    assert dialog.provider.textFormat() == Qt.TextFormat.PlainText and "2 lines" in dialog.status.text()
+    qtbot.mouseClick(dialog.show_sent, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(dialog.preview.isVisible, timeout=TIMEOUT)
+    sent = dialog.preview.toPlainText()
+    assert "billing pipeline" in sent and "record_feedback_draft" in sent and row.candidate in sent
+    dialog.anonymise.setChecked(True)
+    qtbot.waitUntil(lambda: row.candidate not in dialog.preview.toPlainText(), timeout=TIMEOUT)
+    assert "the candidate" in dialog.preview.toPlainText()
+    dialog.reject()
+
+
+def test_the_draft_opens_in_the_drafts_page(due_page, desktop, qtbot, tmp_path, monkeypatch):
+    asked = {}
+
+    async def drafted(session, **plan):  # what the drafter hands to review: a document through intake
+        asked.update(plan, reviewer=session.reviewer)
+        doc = {"schema": "lever-desktop/draft@1", "draftId": "ai-test-1", "opportunityId": plan["opportunity_id"],
+               "templateId": plan["template_id"], "interviewId": plan["interview_id"],
+               "interviewerEmail": session.reviewer, "createdAt": 1, "model": "local-model", "fields": []}
+        result = await receive_draft(session.store, doc, "ai")
+        return DraftOutcome(result.draft_id, provider="openai", model="local-model")
+
+    monkeypatch.setattr(draft_ai_dialog, "draft_interview", drafted)
+    dialog = open_dialog(due_page, qtbot, tmp_path)
+    row = dialog.row
+    qtbot.mouseClick(dialog.draft, Qt.MouseButton.LeftButton)
+    drafts = desktop.controller.drafts
+    qtbot.waitUntil(lambda: drafts.view is not None and drafts.view.record.draft_id == "ai-test-1", timeout=TIMEOUT)
+    assert desktop.window.current_page() == "review" and _dialog() is None
+    # Drafted for this row's interviewer and interview, with the transcript read from the file.
+    assert asked["reviewer"] == row.interviewer_email and asked["interview_id"] == row.interview_id
+    assert len(asked["transcript"].lines) == 2 and asked["anonymize"] is False
+
+
+def test_a_fault_reads_in_words_with_retry_and_write_by_hand(due_page, desktop, qtbot, tmp_path, monkeypatch):
+    calls = []
+
+    async def overloaded(session, **plan):
+        calls.append(plan)
+        return DraftOutcome(None, problems=["The provider is overloaded (HTTP 529); try again in a minute."])
+
+    monkeypatch.setattr(draft_ai_dialog, "draft_interview", overloaded)
+    dialog = open_dialog(due_page, qtbot, tmp_path)
+    row = dialog.row
+    qtbot.mouseClick(dialog.draft, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(dialog.retry.isVisible, timeout=TIMEOUT)
+    assert dialog.status.text() == "No draft: The provider is overloaded (HTTP 529); try again in a minute."
+    assert dialog.by_hand.isVisible() and not dialog.busy.isVisible()
+    qtbot.mouseClick(dialog.retry, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: len(calls) == 2 and dialog.retry.isVisible(), timeout=TIMEOUT)
+    qtbot.mouseClick(dialog.by_hand, Qt.MouseButton.LeftButton)
+    drafts = desktop.controller.drafts
+    qtbot.waitUntil(lambda: drafts.view is not None and drafts.view.record.source == "manual", timeout=TIMEOUT)
+    assert drafts.view.record.interview_id == row.interview_id
+
+
+def test_cancel_stops_the_drafting_and_nothing_reaches_review(due_page, desktop, qtbot, tmp_path, monkeypatch):
+    started, stopped = asyncio.Event(), []
+
+    async def slow(session, **plan):
+        started.set()
+        try:
+            await asyncio.Event().wait()  # the model thinking
+        except asyncio.CancelledError:
+            stopped.append(True)
+            raise
+
+    monkeypatch.setattr(draft_ai_dialog, "draft_interview", slow)
+    dialog = open_dialog(due_page, qtbot, tmp_path)
+    qtbot.mouseClick(dialog.draft, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(started.is_set, timeout=TIMEOUT)
+    assert dialog.busy.isVisible() and not dialog.draft.isEnabled()
+    qtbot.mouseClick(dialog.cancel, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: stopped == [True], timeout=TIMEOUT)
+    assert dialog.status.text() == "Cancelled. Nothing was saved." and not dialog.busy.isVisible()
+    assert dialog.isVisible() and dialog.draft.isEnabled()
+    dialog.reject()
