@@ -57,7 +57,7 @@ class MainController(QObject):
         self.postings = TablePage(POSTING_COLUMNS, key="id", title="Postings in the cache")
         self.activity = ActivityPage()
         w = self.window
-        for key, widget in (("review", self.drafts.page), ("due", self.due.page), ("outbox", self.outbox.page),
+        for key, widget in (("review", self.drafts.page), ("outbox", self.outbox.page), ("due", self.due.page),
                             ("candidates", self.candidates.page), ("postings", self.postings),
                             ("activity", self.activity)):
             w.set_page(key, widget)
@@ -87,6 +87,7 @@ class MainController(QObject):
         self.due.counted.connect(lambda n: w.set_nav_label("due", f"Feedback due ({n})"))
         self.sync.finished.connect(lambda report: report.ok and self.due.refresh_from_lever())
         self._relay_batch.connect(lambda _stats: self.refresh_counts())  # new drafts, re-read candidates
+        self._relay_batch.connect(lambda _stats: self.due.reload())  # interview webhooks: interviews re-read
         w.files_dropped.connect(self.import_files)
         w.import_action.triggered.connect(self._choose_files)
         w.settings_action.triggered.connect(self._open_settings)

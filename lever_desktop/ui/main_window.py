@@ -26,8 +26,8 @@ from lever_desktop.ui.banners import Banner
 
 PAGES = [
     ("review", "Drafts to review"),
-    ("due", "Feedback due"),
     ("outbox", "Outbox"),
+    ("due", "Feedback due"),
     ("candidates", "Candidates"),
     ("postings", "Postings"),
     ("activity", "Activity"),

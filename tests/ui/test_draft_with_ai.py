@@ -140,3 +140,17 @@ def test_cancel_stops_the_drafting_and_nothing_reaches_review(due_page, desktop,
     assert dialog.status.text() == "Cancelled. Nothing was saved." and not dialog.busy.isVisible()
     assert dialog.isVisible() and dialog.draft.isEnabled()
     dialog.reject()
+
+
+def test_settings_name_where_drafts_go_and_edit_when_feedback_is_due(runner, qtbot):
+    from lever_desktop import config
+    from lever_desktop.ui.due_settings import DueSettings
+
+    settings = config.Settings()
+    group = DueSettings(settings, runner)
+    qtbot.addWidget(group)
+    qtbot.waitUntil(lambda: "127.0.0.1" in group.provider.text(), timeout=TIMEOUT)
+    assert group.provider.text() == "OpenAI-compatible API, model local-model, data goes to 127.0.0.1"
+    group.due_hours.setValue(8)
+    group.lookback.setValue(14)
+    assert (settings.feedback_due_hours, settings.feedback_due_lookback_days) == (8, 14)

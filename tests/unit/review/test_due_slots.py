@@ -127,3 +127,17 @@ def test_a_slot_without_a_form_or_an_email_says_what_to_do():
             assert words in str(e)
         else:
             raise AssertionError("no error")
+
+
+def test_the_due_settings_default_and_refuse_odd_values_from_a_hand_edited_file(tmp_path):
+    import json
+
+    from lever_desktop import config, paths
+
+    paths.settings_path().parent.mkdir(parents=True, exist_ok=True)
+    for saved, want in (({}, (24, 30)), ({"feedback_due_hours": 6, "feedback_due_lookback_days": 7}, (6, 7)),
+                        ({"feedback_due_hours": 0, "feedback_due_lookback_days": "30"}, (24, 30)),
+                        ({"feedback_due_hours": True, "feedback_due_lookback_days": -1}, (24, 30))):
+        paths.settings_path().write_text(json.dumps(saved), encoding="utf-8")
+        s = config.Settings.load()
+        assert (s.feedback_due_hours, s.feedback_due_lookback_days) == want
