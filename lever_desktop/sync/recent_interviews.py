@@ -81,10 +81,11 @@ class RecentInterviews:
         self._running: asyncio.Task[RecentReport] | None = None
 
     async def run(self) -> RecentReport:
-        """One pass; a second caller joins the pass already running."""
+        """One pass; a second caller joins the pass already running. Cancelling a caller stops the
+        pass (quitting must not leave it reading with a closed client); what it stored stays."""
         if self._running is None or self._running.done():
             self._running = asyncio.create_task(self._pass(), name="recent interviews")
-        return await asyncio.shield(self._running)
+        return await self._running
 
     async def _pass(self) -> RecentReport:
         eng, report = self.engine, RecentReport()

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import random
 
+import pytest
 from due_support import happened
-from sync_support import admin, client_for
+from sync_support import admin, client_for, set_faults
 
 from lever_desktop.lever import paths
 from lever_desktop.review import due
@@ -66,3 +68,29 @@ async def test_a_form_written_in_lever_clears_its_row_at_the_next_feedback_read(
         assert report.requests == len(waiting)  # one /feedback read per opportunity still waiting
         assert target.key not in {r.key for r in open_slots(store, engine)}
         assert len(open_slots(store, engine)) == len(slots) - 1
+
+
+async def test_cancelling_the_caller_stops_the_pass_so_quitting_leaves_nothing_reading(sandbox_factory, store):
+    lever = sandbox_factory(opportunities=400)
+    async with client_for(lever) as client:
+        engine = SyncEngine(client, store)
+        assert (await engine.sync_now()).ok
+        happened(lever, 3)
+        assert (await engine.sync_now()).ok
+        set_faults(lever, "latency=30,path=*/panels")  # the pass hangs on its first read
+        reading, read = asyncio.Event(), engine.refresh_details
+
+        async def refresh_details(opportunity_id):
+            reading.set()
+            return await read(opportunity_id)
+
+        engine.refresh_details = refresh_details
+        recent_interviews = RecentInterviews(engine)
+        before = client.stats.requests
+        caller = asyncio.create_task(recent_interviews.run())
+        await reading.wait()
+        caller.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await caller
+        assert recent_interviews._running.cancelled()  # not left reading on behind the caller
+        assert client.stats.requests - before <= recent_interviews.parallel
