@@ -17,11 +17,15 @@ from PySide6.QtCore import QObject, Signal
 
 from lever_desktop.lever.errors import LeverError
 from lever_desktop.review import due, manual
+from lever_desktop.review.lifecycle import STATUS_WORDS
 from lever_desktop.sync.recent_interviews import RecentInterviews
 from lever_desktop.ui.pages import DuePage
 from lever_desktop.ui.table_models import Column, format_ms
 
 _log = logging.getLogger(__name__)
+
+
+NO_EMAIL = "Add your email in Settings (Ctrl+,) to see only your interviews."
 
 
 class DueLine(NamedTuple):
@@ -40,15 +44,13 @@ class DueLine(NamedTuple):
 COLUMNS = (Column("Candidate", "candidate", width=150), Column("Interview", "interview", width=200),
            Column("Interviewer", "interviewer", width=140), Column("Date", "date", time=format_ms),
            Column("Due", "due", width=130), Column("Posting", "posting", width=150), Column("Draft", "draft"))
-DRAFT_WORDS = {"received": "waiting for review", "in_review": "waiting for review", "approved": "approved",
-               "submitting": "being sent", "needs_attention": "needs attention"}
 
 
 def line(row: due.DueRow, now: int) -> DueLine:
     marker = due.describe_due(row, now)
     return DueLine(row.key, row.candidate or row.opportunity_id, row.subject or "Interview", row.interviewer,
                    row.date, f"⚠ {marker}" if row.overdue else marker, row.posting,
-                   DRAFT_WORDS.get(row.draft_state or "", row.draft_state))
+                   STATUS_WORDS.get(row.draft_state or "", row.draft_state))  # the Drafts page's words
 
 
 class DueController(QObject):
@@ -95,7 +97,9 @@ class DueController(QObject):
         if page.mine.isChecked():
             mine = self.mine_email()
             if mine is None:
-                page.note.setText("Add your email in Settings (Ctrl+,) to see only your interviews.")
+                page.note.setText(NO_EMAIL)
+        elif page.note.text() == NO_EMAIL:
+            page.note.setText("")
         where = due.DueFilter(page.interviewer.currentData(), page.posting.currentData(), mine)
         rows = due.matching(self._all, where)
         now = _now()

@@ -59,6 +59,12 @@ def test_rows_filters_and_the_count_in_the_navigation(due_page, desktop, qtbot):
     assert {r.interviewer_email for r in due.rows.values()} == {rows[-1].interviewer_email}
     page.mine.setChecked(False)
     assert len(due.rows) == len(rows)
+    # Without an email in Settings "mine" cannot be told: it says so and filters nothing.
+    desktop.session.settings.extra["reviewer_email"] = ""
+    page.mine.setChecked(True)
+    assert "Add your email in Settings" in page.note.text() and len(due.rows) == len(rows)
+    page.mine.setChecked(False)
+    assert page.note.text() == ""
 
 
 def test_write_feedback_opens_the_blank_form_and_approving_stores_it_in_lever(due_page, desktop, sandbox, qtbot):
