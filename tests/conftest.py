@@ -27,3 +27,4 @@ def _isolated_basedir(tmp_path, monkeypatch):
 
 from relay_fixtures import pg_url, relay, relay_factory  # noqa: E402,F401  (tests/ is on sys.path)
 from sandbox_fixtures import sandbox, sandbox_factory  # noqa: E402,F401  (the Lever sandbox)
+from model_fixtures import sandbox_model, sandbox_model_factory  # noqa: E402,F401  (the sandbox model)

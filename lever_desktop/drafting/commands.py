@@ -1,7 +1,8 @@
 """``drafts create``: draft one interview's feedback with the configured model, headless.
 
 It joins the review layer's ``drafts`` command (the draft lands in the same review queue);
-``--dry-run`` prints the exact request and sends nothing, to the model or to Lever.
+``--dry-run`` prints the exact request and sends the model nothing (it may read from Lever
+what the cache lacks about the interview, as any draft's intake does).
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     cr.add_argument("--template", metavar="ID", help="the feedback template (default: the interview's)")
     cr.add_argument("--transcript", required=True, metavar="FILE", help=".vtt, .srt, .txt or .docx")
     cr.add_argument("--anonymize", action="store_true", help='send "the candidate" instead of the candidate\'s name')
-    cr.add_argument("--dry-run", action="store_true", help="print the exact request; send nothing")
+    cr.add_argument("--dry-run", action="store_true", help="print the exact request; send the model nothing")
     cr.add_argument("--json", action="store_true")
     cr.set_defaults(func=lambda a: _run(_create(a)))
 
@@ -40,8 +41,8 @@ async def _create(args: argparse.Namespace) -> int:
     except TranscriptError as e:
         _fail(str(e))
         return EXIT_ERROR
-    # A dry run reads only the cache: it sends nothing, not even a refresh to Lever.
-    async with _session("never" if args.dry_run else "optional") as session:
+    # A dry run may read what the cache lacks from Lever (as intake would), but sends the model nothing.
+    async with _session("optional") as session:
         try:
             provider = provider_from_settings(session.settings)
             options: dict[str, Any] = {"opportunity_id": args.opportunity, "interview_id": args.interview,

@@ -184,7 +184,7 @@ def _read_plan(conn: Any, opportunity_id: str, interview_id: str | None, templat
     interview = next((i for i in detail.interviews if i.id == interview_id), None)
     if interview_id and interview is None:
         return f"Interview {interview_id} is not one of opportunity {opportunity_id}'s interviews in the cache."
-    interviewer = _interviewer(interview, reviewer)
+    interviewer = _interviewer(interview, reviewer, detail.feedback)
     chosen = template_id or _default_template(conn, interview, interviewer)
     if chosen is None:
         return ("Choose a feedback template: the interview names none and the account has several "
@@ -205,11 +205,13 @@ def _read_plan(conn: Any, opportunity_id: str, interview_id: str | None, templat
     return Plan(chosen, cached[1], context, email, interview.panel_id if interview else None)
 
 
-def _interviewer(interview: Any, reviewer: str) -> Any:
-    """Whose feedback this is: the configured user when on the interview, else its first interviewer."""
+def _interviewer(interview: Any, reviewer: str, feedback: list[Any]) -> Any:
+    """Whose feedback this is: the configured user when on the interview, else the first
+    interviewer who has not written theirs yet (else the first)."""
     people = list(interview.interviewers) if interview else []
     mine = next((p for p in people if p.email and reviewer and p.email.lower() == reviewer.lower()), None)
-    return mine or (people[0] if people else None)
+    written = {f.user_id for f in feedback if f.interview_id == interview.id} if interview else set()
+    return mine or next((p for p in people if p.user_id not in written), people[0] if people else None)
 
 
 def _default_template(conn: Any, interview: Any, interviewer: Any) -> str | None:

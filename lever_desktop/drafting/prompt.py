@@ -55,9 +55,10 @@ def build(template: dict[str, Any], transcript: Transcript, context: Context, *,
         transcript = replace(transcript, lines=tuple(
             replace(line, speaker=hide(line.speaker) if line.speaker else line.speaker, text=hide(line.text))
             for line in transcript.lines))
-        # Lever's interview subjects often name the candidate ("Phone screen with Ada Lovelace").
-        context = replace(context, candidate=ANONYMOUS, headline=hide(context.headline) if context.headline else None,
-                          interview=hide(context.interview) if context.interview else None)
+        # Every text of the context, not just the name: Lever's interview subjects name the candidate.
+        context = replace(context, candidate=ANONYMOUS, headline=_maybe(hide, context.headline),
+                          postings=tuple(map(hide, context.postings)), interview=_maybe(hide, context.interview),
+                          interviewer=_maybe(hide, context.interviewer), template_name=_maybe(hide, context.template_name))
     parts = [f"Draft the feedback form “{context.template_name or 'Interview feedback'}” for this interview."]
     facts = [("Candidate", context.candidate), ("Candidate's headline", context.headline),
              ("Applied for", "; ".join(context.postings) or None), ("Interview", context.interview),
@@ -68,6 +69,10 @@ def build(template: dict[str, Any], transcript: Transcript, context: Context, *,
                      "whole form again:\n" + "\n".join(f"- {p}" for p in problems))
     parts += ["<transcript>", transcript.text, "</transcript>"]
     return Request(system=SYSTEM, user="\n".join(parts), tool=tool_schema.tool(template)), transcript
+
+
+def _maybe(hide: Any, text: str | None) -> str | None:
+    return hide(text) if text else text
 
 
 def _day(ms: int | None) -> str | None:

@@ -259,19 +259,28 @@ def _openai_answer(response: Any, provider: Provider) -> Answer:
 
 
 def _with_fields(answer: Answer, tool_input: Any) -> Answer:
-    if isinstance(tool_input, str):  # OpenAI sends the arguments as JSON text (so may a test server)
-        if not tool_input.strip():
-            return replace(answer, problem="The model sent an empty answer.")
-        try:
-            tool_input = json.loads(tool_input)
-        except ValueError as e:
-            return replace(answer, problem=f"The model's answer is not valid JSON ({e.msg} at character {e.pos}).")
+    tool_input, problem = _json(tool_input)  # OpenAI sends the arguments as JSON text
     fields = tool_input.get("fields") if isinstance(tool_input, dict) else None
+    if problem is None and isinstance(fields, str):  # Claude at times nests the list as JSON text
+        fields, problem = _json(fields)
+    if problem:
+        return replace(answer, problem=problem)
     if not isinstance(fields, list):
         return replace(answer, problem='The model\'s answer has no "fields" list.')
     if not fields:
         return replace(answer, fields=fields, problem="The model sent an empty answer (no fields).")
     return replace(answer, fields=fields)
+
+
+def _json(value: Any) -> tuple[Any, str | None]:
+    if not isinstance(value, str):
+        return value, None
+    if not value.strip():
+        return None, "The model sent an empty answer."
+    try:
+        return json.loads(value), None
+    except ValueError as e:
+        return None, f"The model's answer is not valid JSON ({e.msg} at character {e.pos})."
 
 
 def _refusal(said: str) -> str:

@@ -18,6 +18,7 @@ TOOL_NAME = "record_feedback_draft"
 TOOL_DESCRIPTION = ("Record the drafted answers of the interview feedback form. Give one entry per question "
                     "you can answer from the transcript, always every required one.")
 
+_DATES = (-2208988800000, 7289568000000)  # 1900-01-01 .. 2200-12-31, what the form takes as a date
 _SCORE = {"type": "integer", "minimum": min(LEVELS), "maximum": max(LEVELS)}
 _EVIDENCE = {
     "type": "array",
@@ -58,7 +59,8 @@ def value_schema(definition: FieldDefinition) -> dict[str, Any]:
         unit = f" in {definition.currency}" if definition.currency else ""
         return {"type": "number", "minimum": 0, "description": f"The amount{unit}, a number only."}
     if t == "date":
-        return {"type": "integer", "description": "The date as epoch milliseconds at 00:00 UTC."}
+        return {"type": "integer", "minimum": _DATES[0], "maximum": _DATES[1],
+                "description": "The date as epoch milliseconds at 00:00 UTC."}
     raise ValueError(f"no schema for field type {t!r}")  # askable() lets only known kinds through
 
 

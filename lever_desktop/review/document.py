@@ -111,6 +111,17 @@ class DraftDocument(BaseModel):
         return next((f for f in self.fields if f.id == field_id), None)
 
 
+def json_schema() -> dict[str, Any]:
+    """The draft@1 JSON Schema for teams with their own pipeline (``resources/draft-1.schema.json``
+    is this, checked in). It says the shape; intake also refuses control characters in text and
+    checks each value against the template, which no static schema can."""
+    schema = DraftDocument.model_json_schema(by_alias=True)
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "urn:lever-desktop:draft@1",
+            **schema, "title": SCHEMA,
+            "description": "One AI-drafted interview feedback form for Lever Desktop (DESIGN.md, 'Draft document'). "
+                           "Values use Lever's fieldValues formats; keys not listed here are kept verbatim."}
+
+
 def _where(loc: tuple[Any, ...]) -> str:
     out = ""
     for part in loc:

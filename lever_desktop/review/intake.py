@@ -14,6 +14,7 @@ import logging
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from lever_desktop.forms.kinds import describe
 from lever_desktop.review import cache_view, drafts
 from lever_desktop.review.authors import AuthorUnresolved, resolve_author
 from lever_desktop.review.document import DraftDocument, DraftDocumentError, parse_draft
@@ -115,7 +116,7 @@ def assess(d: DraftDocument, links: _Links, threshold: float) -> tuple[list[dict
         flags.extend(_flag("invalid_value", e["message"], e["fieldId"]) for e in check.errors)
     for f in d.fields:
         if f.evidenceNotFound:
-            quotes = "; ".join(f"“{e.quote}”" for e in f.evidenceNotFound)
+            quotes = "; ".join(describe(e.quote) for e in f.evidenceNotFound)
             flags.append(_flag("evidence_not_found", f"Evidence not found in the transcript (dropped): {quotes}", f.id))
         if f.confidence is not None and f.confidence < threshold:
             flags.append(_flag("low_confidence", f"The model was {f.confidence:.0%} sure of this value.", f.id))

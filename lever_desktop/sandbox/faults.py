@@ -30,7 +30,7 @@ import fnmatch
 import random
 import threading
 from dataclasses import asdict, dataclass
-from typing import Any
+from typing import Any, Callable
 
 KINDS = {"status", "storm", "latency", "drop", "drop-after", "malformed", "store-after", "completed-at"}
 COMPLETED_AT_MODES = ("round", "now")
@@ -84,7 +84,9 @@ def _rule(kind: str, arg: Any = None, **keys: Any) -> FaultRule:
     return rule
 
 
-def parse_spec(spec: str) -> list[FaultRule]:
+def parse_spec(spec: str, make: Callable[..., Any] | None = None) -> list[Any]:
+    """``make(kind, arg, **keys)`` builds each rule (default: a Lever fault; the sandbox model has its own)."""
+    make = make or _rule
     rules = []
     for part in filter(None, (p.strip() for p in spec.split(";"))):
         head, *rest = [x.strip() for x in part.split(",")]
@@ -95,7 +97,7 @@ def parse_spec(spec: str) -> list[FaultRule]:
             if not sep:
                 raise FaultSpecError(f"{kv!r} in {part!r}: expected key=value")
             keys[k.strip()] = v.strip()
-        rules.append(_rule(kind.strip(), arg or None, **keys))
+        rules.append(make(kind.strip(), arg or None, **keys))
     return rules
 
 
