@@ -47,31 +47,28 @@ TRANSCRIPT_FILES = "Transcripts (*.vtt *.srt *.txt *.docx);;All files (*)"
 EXPECTED = (DraftingError, ProviderConfigError, ProviderError, TranscriptError, OSError)
 
 
-def sample_transcript(row: DueRow) -> Path | None:
-    """The sandbox's sample transcript for this interview (``resources/transcripts/``): the one its
-    index names for the interview or its form, else the first listed; None when none ships."""
-    try:
-        folder = resources.resource_path("transcripts")
-    except FileNotFoundError:
-        return None
-    entries: list[Any] = []
-    index = folder / "index.json"
-    if index.is_file():
+def sample_transcript(row: DueRow, folder: Path | None = None) -> Path | None:
+    """The sandbox's sample transcript for this interview (``resources/transcripts/index.json``):
+    the one made for it, else one made for the same form (the sandbox names interviews "<form> with
+    <candidate>"), else the first; None when none ships."""
+    if folder is None:
         try:
-            data = json.loads(index.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            data = []
-        entries = list(data.values()) if isinstance(data, dict) and "transcripts" not in data else (
-            data.get("transcripts", []) if isinstance(data, dict) else data)
-    files = [e if isinstance(e, str) else e.get("file") or e.get("path") for e in entries
-             if isinstance(e, (str, dict))]  # fmt: skip
-    for want in (row.interview_id, row.template_id):
-        for e, f in zip(entries, files):
-            if isinstance(e, dict) and want and want in (e.get("interviewId"), e.get("templateId")) and f:
-                return folder / f
-    found = [folder / f for f in files if f and (folder / f).is_file()]
-    found = found or sorted(p for p in folder.iterdir() if p.suffix in (".vtt", ".srt", ".txt", ".docx"))
-    return found[0] if found else None
+            folder = resources.resource_path("transcripts")
+        except FileNotFoundError:
+            return None
+    try:
+        index = json.loads((folder / "index.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    entries = [e for e in (index.get("transcripts") if isinstance(index, dict) else None) or []
+               if isinstance(e, dict) and isinstance(e.get("file"), str) and (folder / e["file"]).is_file()]
+    subject = (row.subject or "").casefold()
+    for fits in (lambda e: e.get("interviewId") == row.interview_id,
+                 lambda e: isinstance(e.get("template"), str) and subject.startswith(e["template"].casefold())):
+        found = next((e for e in entries if fits(e)), None)
+        if found is not None:
+            return folder / found["file"]
+    return folder / entries[0]["file"] if entries else None
 
 
 class DraftWithAIDialog(QDialog):

@@ -154,3 +154,29 @@ def test_settings_name_where_drafts_go_and_edit_when_feedback_is_due(runner, qtb
     group.due_hours.setValue(8)
     group.lookback.setValue(14)
     assert (settings.feedback_due_hours, settings.feedback_due_lookback_days) == (8, 14)
+
+
+def test_the_sample_transcript_is_the_interviews_own_else_one_for_the_same_form(tmp_path):
+    import dataclasses
+    import json
+
+    from lever_desktop.review.due import DueRow
+    from lever_desktop.ui.draft_ai_dialog import sample_transcript
+
+    for name in ("a.vtt", "b.srt", "c.txt"):
+        (tmp_path / name).write_text("Interviewer: hello", encoding="utf-8")
+    (tmp_path / "index.json").write_text(json.dumps({"transcripts": [
+        {"file": "a.vtt", "interviewId": "i-a", "template": "Phone screen"},
+        {"file": "b.srt", "interviewId": "i-b", "template": "Onsite technical"},
+        {"file": "missing.vtt", "interviewId": "i-c", "template": "Culture"},
+        {"file": "c.txt", "interviewId": "i-d", "template": "Culture"}]}), encoding="utf-8")
+    row = DueRow(key="k", opportunity_id="o", candidate="Ada", interview_id="i-b", panel_id=None,
+                 subject="Phone screen with Ada", interviewer_id="u", interviewer="Ana", interviewer_email="a@x.io",
+                 date=1, ended_at=1, due_at=1, overdue=True, reminder=None, template_id="t", posting_id=None,
+                 posting=None, draft_id=None, draft_state=None)
+    assert sample_transcript(row, tmp_path) == tmp_path / "b.srt"
+    assert sample_transcript(dataclasses.replace(row, interview_id="new"), tmp_path) == tmp_path / "a.vtt"
+    other = dataclasses.replace(row, interview_id="new", subject="Culture chat with Ada")
+    assert sample_transcript(other, tmp_path) == tmp_path / "c.txt"  # a listed file that is missing is skipped
+    assert sample_transcript(dataclasses.replace(other, subject="Lunch"), tmp_path) == tmp_path / "a.vtt"
+    assert sample_transcript(row, tmp_path / "nowhere") is None
