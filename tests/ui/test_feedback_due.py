@@ -97,3 +97,26 @@ def test_write_feedback_opens_the_blank_form_and_approving_stores_it_in_lever(du
     assert all(answered[k] == v for k, v in values.items() if v is not None)
     # The slot is closed: its row leaves the page.
     qtbot.waitUntil(lambda: row.key not in due.rows, timeout=TIMEOUT)
+
+
+def test_in_the_sandbox_the_interviews_that_just_happened_are_due_and_their_ai_drafts_shown(shell, qtbot, monkeypatch):
+    import asyncio
+
+    from lever_desktop import sandbox_mode
+
+    monkeypatch.setattr(sandbox_mode, "SANDBOX_OPPORTUNITIES", 30)
+    monkeypatch.setattr(sandbox_mode, "INTERVIEW_EVERY_S", None)
+    monkeypatch.setattr(sandbox_mode, "FIRST_RUN_DRAFTS", 2)
+    main = asyncio.ensure_future(shell.main())
+    qtbot.waitUntil(lambda: test_flows._first_run_dialog() is not None, timeout=TIMEOUT)
+    qtbot.mouseClick(test_flows._first_run_dialog().try_sandbox, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: shell.controller is not None, timeout=TIMEOUT)
+    due = shell.controller.due
+    # Interview webhooks (through the relay) bring the two interviews; the pipeline's drafts arrive
+    # for one interviewer of each, and their rows say so.
+    qtbot.waitUntil(lambda: len({r.interview_id for r in due.rows.values()}) == 2
+                    and sum(r.draft_id is not None for r in due.rows.values()) == 2, timeout=TIMEOUT)
+    drafted = [r for r in due.rows.values() if r.draft_id]
+    assert all(r.draft_state in ("received", "in_review") for r in drafted)
+    shell.window.close()
+    qtbot.waitUntil(main.done, timeout=TIMEOUT)
