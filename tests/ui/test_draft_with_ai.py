@@ -1,9 +1,9 @@
 """Draft with AI from Feedback due: where the data goes, what is sent, progress, Cancel, faults, the draft.
 
-The window runs against the sandbox over loopback; the provider is an OpenAI-compatible address on
-loopback that is never reached here: the preview is built by the real drafter without sending, and
-the model's call itself is replaced at the drafter's boundary (the sandbox model's end-to-end run
-belongs with the drafting tests).
+The window runs against the sandbox over loopback. Most tests name an OpenAI-compatible address on
+loopback that is never reached: the preview is built by the real drafter without sending, and the
+model's call is replaced at the drafter's boundary to make progress, faults and Cancel happen on
+cue. The last test drafts for real, through the official SDK, with the sandbox model.
 """
 
 from __future__ import annotations
@@ -180,3 +180,36 @@ def test_the_sample_transcript_is_the_interviews_own_else_one_for_the_same_form(
     assert sample_transcript(other, tmp_path) == tmp_path / "c.txt"  # a listed file that is missing is skipped
     assert sample_transcript(dataclasses.replace(other, subject="Lunch"), tmp_path) == tmp_path / "a.vtt"
     assert sample_transcript(row, tmp_path / "nowhere") is None
+
+
+def test_end_to_end_with_the_sandbox_model_a_transcript_becomes_a_form_in_lever(due_page, desktop, sandbox, qtbot,
+                                                                                 tmp_path, monkeypatch):
+    from lever_desktop.sandbox.model import SandboxModelServer
+
+    model = SandboxModelServer().start()
+    try:
+        for name, value in (("LEVER_DRAFTER_PROVIDER", "anthropic"), ("LEVER_DRAFTER_MODEL", "sandbox-model"),
+                            ("ANTHROPIC_BASE_URL", model.anthropic_base_url), ("ANTHROPIC_API_KEY", "any")):
+            monkeypatch.setenv(name, value)
+        dialog = open_dialog(due_page, qtbot, tmp_path)
+        row = dialog.row
+        assert dialog.provider.text().endswith("data goes to 127.0.0.1")
+        qtbot.mouseClick(dialog.draft, Qt.MouseButton.LeftButton)
+        drafts = desktop.controller.drafts
+        qtbot.waitUntil(lambda: drafts.view is not None and drafts.view.record.source == "ai"
+                        and drafts.form is not None, timeout=60_000)
+        rec = drafts.view.record
+        assert rec.interview_id == row.interview_id and rec.interviewer_email == row.interviewer_email
+        quotes = [e["quote"] for f in rec.document["fields"] for e in f.get("evidence") or []]
+        assert quotes and all(q in TRANSCRIPT for q in quotes)  # every quote kept is in the transcript
+        test_flows.fix_flagged_values(desktop, qtbot)
+        qtbot.waitUntil(drafts.editor.approve.isEnabled, timeout=TIMEOUT)
+        approved = {v["id"]: v["value"] for v in drafts.form.field_values()}
+        qtbot.mouseClick(drafts.editor.approve, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: "Submitted to Lever" in drafts.editor.outcome.text(), timeout=TIMEOUT)
+        stored = [f for f in test_flows.lever_forms(sandbox, row.opportunity_id)
+                  if f["interview"] == row.interview_id and f["user"] == row.interviewer_id]
+        assert len(stored) == 1
+        assert {f["id"]: f["value"] for f in stored[0]["fields"] if f["value"] is not None} == approved
+    finally:
+        model.stop()
