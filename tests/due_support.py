@@ -7,7 +7,7 @@ their opportunities the way Lever would (a stage move), so the recent-interviews
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import httpx
 

@@ -74,7 +74,8 @@ def due_at(ended_at: int, reminder: str | None, default_hours: int) -> int:
 _SLOTS = sa.text("""
     SELECT i.id, i.opportunity_id, o.name, i.panel_id, i.subject, i.date, coalesce(i.duration, 0),
            json_extract(i.raw, '$.feedbackReminder'), coalesce(ii.feedback_template_id, i.feedback_template_id),
-           json_extract(i.raw, '$.postings[0]'), ii.user_id, ii.name, ii.email,
+           coalesce(json_extract(i.raw, '$.postings[0].id'), json_extract(i.raw, '$.postings[0]')),
+           ii.user_id, ii.name, ii.email,
            (SELECT min(op.posting_id) FROM opportunity_postings op WHERE op.opportunity_id = i.opportunity_id)
     FROM interviews i
     JOIN opportunities o ON o.id = i.opportunity_id
@@ -126,7 +127,7 @@ def open_slots(conn: sa.Connection, now: int, default_hours: int = DEFAULT_DUE_H
         draft_id, state = drafts.get((iid, (email or "").lower()), (None, None))
         if state == "submitted":
             continue
-        posting_id = iv_posting if isinstance(iv_posting, str) else opp_posting
+        posting_id = iv_posting if isinstance(iv_posting, str) else opp_posting  # an id, or the expanded posting's
         due = due_at(ended, reminder, default_hours)
         rows.append(DueRow(
             key=f"{iid}/{uid}", opportunity_id=oid, candidate=name, interview_id=iid, panel_id=panel,

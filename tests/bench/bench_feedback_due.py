@@ -22,15 +22,15 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/: due_support
-from due_support import happened, touch  # noqa: E402
-from sandbox_process import sandbox_process  # noqa: E402
+from due_support import happened, touch
+from sandbox_process import sandbox_process
 
-from lever_desktop.lever.client import LeverClient  # noqa: E402
-from lever_desktop.lever.ratelimit import client_rate  # noqa: E402
-from lever_desktop.review import due  # noqa: E402
-from lever_desktop.store import Store  # noqa: E402
-from lever_desktop.sync.engine import SyncEngine  # noqa: E402
-from lever_desktop.sync.recent_interviews import RecentInterviews  # noqa: E402
+from lever_desktop.lever.client import LeverClient
+from lever_desktop.lever.ratelimit import client_rate
+from lever_desktop.review import due
+from lever_desktop.store import Store
+from lever_desktop.sync.engine import SyncEngine
+from lever_desktop.sync.recent_interviews import RecentInterviews
 
 RATE, BURST = 10.0, 20
 ACCOUNTS = ((400, 8, 40), (10_000, 20, 400))  # (opportunities, interviews that happen, others with activity)

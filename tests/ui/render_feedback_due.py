@@ -15,18 +15,18 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/: due_support, sandbox_fixtures
 
-from due_support import happened  # noqa: E402
-from PySide6.QtWidgets import QApplication  # noqa: E402
-from sandbox_fixtures import FAST_DEFAULTS  # noqa: E402
+from due_support import happened
+from PySide6.QtWidgets import QApplication
+from sandbox_fixtures import FAST_DEFAULTS
 
-from lever_desktop.lever.client import LeverClient  # noqa: E402
-from lever_desktop.review import due  # noqa: E402
-from lever_desktop.sandbox.server import SandboxServer  # noqa: E402
-from lever_desktop.store import Store  # noqa: E402
-from lever_desktop.sync.engine import SyncEngine  # noqa: E402
-from lever_desktop.sync.recent_interviews import RecentInterviews  # noqa: E402
-from lever_desktop.ui.due_controller import COLUMNS, line  # noqa: E402
-from lever_desktop.ui.pages import DuePage  # noqa: E402
+from lever_desktop.lever.client import LeverClient
+from lever_desktop.review import due
+from lever_desktop.sandbox.server import SandboxServer
+from lever_desktop.store import Store
+from lever_desktop.sync.engine import SyncEngine
+from lever_desktop.sync.recent_interviews import RecentInterviews
+from lever_desktop.ui.due_controller import COLUMNS, line
+from lever_desktop.ui.pages import DuePage
 
 
 async def open_slots(lever: SandboxServer, db: Path) -> list[due.DueRow]:

@@ -8,9 +8,9 @@ from __future__ import annotations
 import random
 
 import pytest
+import test_flows
 from due_support import happened
 from PySide6.QtCore import Qt
-import test_flows
 from test_flows import TIMEOUT, lever_forms
 
 from lever_desktop.sandbox.drafts import sample_value

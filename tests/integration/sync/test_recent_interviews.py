@@ -13,7 +13,11 @@ from lever_desktop.lever import paths
 from lever_desktop.review import due
 from lever_desktop.sandbox.drafts import sample_value
 from lever_desktop.sync.engine import SyncEngine
-from lever_desktop.sync.recent_interviews import DETAILS_MAX_AGE_MS, RecentInterviews, stale_opportunities
+from lever_desktop.sync.recent_interviews import (
+    DETAILS_MAX_AGE_MS,
+    RecentInterviews,
+    stale_opportunities,
+)
 
 
 def open_slots(store, engine) -> list[due.DueRow]:

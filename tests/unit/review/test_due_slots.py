@@ -94,6 +94,13 @@ def test_filters_interviewer_posting_and_mine(store):
     assert choices["posting"] == [("post-1", "Backend Engineer"), ("post-2", "post-2")]
 
 
+def test_the_interviews_posting_as_an_id_or_expanded_else_the_candidates(store):
+    put(store, "opp-a", [interview("i-id", NOW - 30 * HOUR, [ANA], postings=["post-2"]),
+                         interview("i-obj", NOW - 29 * HOUR, [ANA], postings=[{"id": "post-3", "text": "Ops"}]),
+                         interview("i-none", NOW - 28 * HOUR, [ANA])])
+    assert [r.posting_id for r in rows(store)] == ["post-2", "post-3", "post-1"]
+
+
 async def test_write_feedback_creates_one_blank_draft_then_opens_it_again(store):
     put(store, "opp-a", [interview("i-1", NOW - 30 * HOUR, [ANA])])
     row = rows(store)[0]
