@@ -115,6 +115,8 @@ class DueController(QObject):
     def _enable(self) -> None:
         row = self.selected()
         self.page.write.setEnabled(row is not None)
+        # A draft of this form already waits here: open it rather than start a second form.
+        self.page.write.setText("Open its draft" if row is not None and row.draft_id else "Write feedback")
         self.page.draft_ai.setEnabled(row is not None and self.session.store is not None)
 
     # -- from Lever ----------------------------------------------------------
@@ -137,6 +139,9 @@ class DueController(QObject):
     def write_feedback(self) -> None:
         row = self.selected()
         if row is None:
+            return
+        if row.draft_id:
+            self.open_draft.emit(row.draft_id)
             return
         self.page.write.setEnabled(False)
         self.page.note.setText("Opening the form…")

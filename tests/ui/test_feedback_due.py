@@ -118,5 +118,14 @@ def test_in_the_sandbox_the_interviews_that_just_happened_are_due_and_their_ai_d
                     and sum(r.draft_id is not None for r in due.rows.values()) == 2, timeout=TIMEOUT)
     drafted = [r for r in due.rows.values() if r.draft_id]
     assert all(r.draft_state in ("received", "in_review") for r in drafted)
+    # Its form is already drafted: the row opens that draft instead of starting a second form.
+    shell.window.show_page("due")
+    select(due, drafted[0].key)
+    assert due.page.write.text() == "Open its draft"
+    qtbot.mouseClick(due.page.write, Qt.MouseButton.LeftButton)
+    drafts = shell.controller.drafts
+    qtbot.waitUntil(lambda: drafts.view is not None and drafts.view.record.draft_id == drafted[0].draft_id,
+                    timeout=TIMEOUT)
+    assert shell.window.current_page() == "review"
     shell.window.close()
     qtbot.waitUntil(main.done, timeout=TIMEOUT)
