@@ -13,6 +13,7 @@ basedir's data dir (so reviews persist between runs), and the window shows a
 from __future__ import annotations
 
 import logging
+import os
 import secrets
 from pathlib import Path
 from typing import Any
@@ -28,6 +29,8 @@ _log = logging.getLogger(__name__)
 SANDBOX_OPPORTUNITIES = 400
 FIRST_RUN_DRAFTS = 6
 INTERVIEW_EVERY_S = 90.0  # the sandbox completes an interview (and drafts it) this often
+SANDBOX_MODEL_NAME = "sandbox-model"
+SANDBOX_MODEL_KEY = "sandbox-model-key"  # not a secret: the sandbox model takes any key
 
 
 def sandbox_dir() -> Path:
@@ -74,6 +77,7 @@ class SandboxEnvironment:
         self.server: Any = None
         self.relay: ThreadedRelay | None = None
         self.settings = config.Settings(sandbox=True)
+        self._saved_environment: dict[str, str | None] = {}
 
     @property
     def database_path(self) -> Path:
@@ -93,9 +97,10 @@ class SandboxEnvironment:
         self.server = SandboxServer(
             opportunities=self.opportunities, seed=1, api_key="sandbox-" + secrets.token_hex(8),
             rate=self.rate, burst=self.burst, relay_url=self.relay.url, relay_ingest_token=self.relay.ingest_token,
-            webhook_tokens_file=tokens_file, clock=SandboxClock(tick_seconds=self.tick),
+            webhook_tokens_file=tokens_file, clock=SandboxClock(tick_seconds=self.tick), model=True,
         )
         self.server.start()
+        self._point_drafter_at_the_model()
         for value in (self.server.api_key, self.relay.reader_token, self.relay.ingest_token):
             applog.register_secret(value)
         webhook_tokens = _read_tokens(tokens_file)
@@ -108,6 +113,29 @@ class SandboxEnvironment:
                               relay_url=self.relay.url, relay_token=self.relay.reader_token,
                               webhook_tokens=webhook_tokens)
 
+    def drafter_environment(self) -> dict[str, str]:
+        """What points the drafter (``drafting/``, configured like the SDKs) at the sandbox model."""
+        model = self.server.model
+        return {"LEVER_DRAFTER_PROVIDER": "anthropic", "LEVER_DRAFTER_MODEL": SANDBOX_MODEL_NAME,
+                "ANTHROPIC_BASE_URL": model.anthropic_base_url, "ANTHROPIC_API_KEY": SANDBOX_MODEL_KEY}
+
+    def _point_drafter_at_the_model(self) -> None:
+        """Draft with AI needs no key in the sandbox, and never reaches a real provider: the
+        variables the drafter reads (which override settings and keychain) name the sandbox model
+        for as long as the sandbox runs, whatever the user's shell exported."""
+        for name, value in self.drafter_environment().items():
+            self._saved_environment.setdefault(name, os.environ.get(name))
+            os.environ[name] = value
+        _log.info("sandbox mode: drafting with the sandbox model at %s", self.server.model.anthropic_base_url)
+
+    def _restore_environment(self) -> None:
+        for name, value in self._saved_environment.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+        self._saved_environment.clear()
+
     def _seed_drafts(self, marker: Path) -> None:
         """A first run opens with a few drafts waiting, as a real morning would."""
         if marker.exists() or not self.first_drafts:
@@ -118,6 +146,7 @@ class SandboxEnvironment:
         marker.write_text("1", encoding="utf-8")
 
     def stop(self) -> None:
+        self._restore_environment()
         if self.server is not None:
             self.server.stop()
             self.server = None

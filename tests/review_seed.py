@@ -5,7 +5,7 @@ Imported by the review tests (tests/ is on sys.path)."""
 from __future__ import annotations
 
 import time
-from typing import Any
+from typing import Any, Iterator
 
 import sqlalchemy as sa
 
@@ -79,3 +79,13 @@ def seed(conn: sa.Connection) -> None:
     conn.execute(schema.interview_interviewers.insert().values(
         interview_id="int-1", user_id="u-ana", email="ana@example.com", name="Ana Interviewer"))
     put_template(conn, TEMPLATE, "v1")
+
+
+def seeded_store() -> Iterator[Any]:
+    """A real store (SQLite file in the test's basedir) seeded like a sync; closed after the test."""
+    from lever_desktop.store import Store
+
+    store = Store.open()
+    store.call_sync(seed)
+    yield store
+    store.close()

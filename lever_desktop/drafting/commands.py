@@ -13,8 +13,16 @@ import sys
 from dataclasses import asdict
 from typing import Any
 
-from lever_desktop.drafting.drafter import DraftingError, draft_interview, preview_request
-from lever_desktop.drafting.providers import ProviderConfigError, describe, provider_from_settings
+from lever_desktop.drafting.drafter import (
+    DraftingError,
+    draft_interview,
+    preview_request,
+)
+from lever_desktop.drafting.providers import (
+    ProviderConfigError,
+    describe,
+    provider_from_settings,
+)
 from lever_desktop.drafting.readers import read_transcript
 from lever_desktop.drafting.transcript import TranscriptError
 from lever_desktop.review.commands import EXIT_ERROR, _emit, _fail, _run, _session

@@ -10,19 +10,28 @@ get the same one-click fixes and flags. The document records the provider, model
 
 from __future__ import annotations
 
+import logging
 import time
 import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
 from lever_desktop.drafting import evidence, prompt
-from lever_desktop.drafting.providers import Answer, Provider, ProviderError, ask, preview, provider_from_settings
+from lever_desktop.drafting.providers import (
+    Answer,
+    Provider,
+    ProviderError,
+    ask,
+    preview,
+    provider_from_settings,
+)
 from lever_desktop.drafting.transcript import Transcript
 from lever_desktop.review import cache_view, intake
 from lever_desktop.review.document import SCHEMA
 from lever_desktop.review.validation import check_values
 from lever_desktop.store import queries
 
+_log = logging.getLogger(__name__)
 SOURCE = "ai"  # the draft's source in review, beside "relay" and "file"
 
 
@@ -62,7 +71,7 @@ async def draft_interview(session: Any, *, opportunity_id: str, interview_id: st
     """Ask the provider for a draft and hand it to intake. A provider's fault (rate limit, timeout,
     refusal, an unusable answer twice) is an outcome without a draft, whose ``problems`` say what
     happened; DraftingError when nothing could be sent at all."""
-    provider = provider or provider_from_settings(session.settings)
+    provider = provider or await _configured(session)
     plan = await _plan(session, opportunity_id, interview_id, template_id)
     outcome = DraftOutcome(None, provider=provider.kind, model=provider.model)
     request, sent = prompt.build(plan.template, transcript, plan.context, anonymize=anonymize)
@@ -81,7 +90,7 @@ async def draft_interview(session: Any, *, opportunity_id: str, interview_id: st
     if answer.refused or answer.problem or answer.fields is None:
         outcome.problems = [answer.problem or "The model sent an empty answer."]
         return outcome
-    fields = [_tidy(f) for f in answer.fields if isinstance(f, dict)]
+    fields = _tidy(answer.fields)
     check = evidence.verify(fields, sent)
     outcome.evidence_kept, outcome.evidence_dropped = check.kept, check.dropped
     doc = _document(plan, opportunity_id, interview_id, fields, provider, outcome, transcript)
@@ -100,10 +109,18 @@ async def preview_request(session: Any, *, opportunity_id: str, interview_id: st
                           provider: Provider | None = None) -> str:
     """The exact request ``draft_interview`` would send first, as JSON text ("Show what will be
     sent"; ``drafts create --dry-run``). Sends nothing."""
-    provider = provider or provider_from_settings(session.settings)
+    provider = provider or await _configured(session)
     plan = await _plan(session, opportunity_id, interview_id, template_id)
     request, _ = prompt.build(plan.template, transcript, plan.context, anonymize=anonymize)
     return preview(provider, request)
+
+
+async def _configured(session: Any) -> Provider:
+    """The configured provider, read off the event loop: the keychain may take seconds to answer."""
+    offload = getattr(session, "offload", None)
+    if offload is None:
+        return provider_from_settings(session.settings)
+    return await offload(provider_from_settings, session.settings)
 
 
 def _count(outcome: DraftOutcome, answer: Answer) -> Answer:
@@ -122,16 +139,26 @@ def _problems(template: dict[str, Any], answer: Answer) -> list[str]:
     labels = {str(f.get("id")): str(f.get("text") or "") for f in template.get("fields") or [] if isinstance(f, dict)}
     out = [f"{e['fieldId']} ({labels.get(e['fieldId'], '')}): {e['message']}" for e in check.errors]
     out += [f"{fid} is not a question of this form" for fid in check.unknown_fields]
+    ids = [f.get("id") for f in answer.fields or [] if isinstance(f, dict)]
+    out += [f"{fid} is answered {ids.count(fid)} times; answer each question once"
+            for fid in dict.fromkeys(i for i in ids if ids.count(i) > 1)]
     return out
 
 
-def _tidy(f: dict[str, Any]) -> dict[str, Any]:
-    """draft@1 takes confidence as a number 0-1: a model's 1 is 1.0 (intake is strict on types)."""
-    f = dict(f)
-    c = f.get("confidence")
-    if isinstance(c, int) and not isinstance(c, bool):
-        f["confidence"] = float(c)
-    return f
+def _tidy(answers: list[Any]) -> list[dict[str, Any]]:
+    """The answers as draft@1 takes them: one per question (a second answer to the same question is
+    dropped, the first kept: intake would refuse the whole draft), and confidence a number 0-1
+    (a model's 1 is 1.0: intake is strict on types)."""
+    out: dict[str, dict[str, Any]] = {}
+    for f in answers:
+        if not isinstance(f, dict) or not isinstance(f.get("id"), str) or f["id"] in out:
+            continue
+        f = dict(f)
+        c = f.get("confidence")
+        if isinstance(c, int) and not isinstance(c, bool):
+            f["confidence"] = float(c)
+        out[f["id"]] = f
+    return list(out.values())
 
 
 def _document(plan: Plan, opportunity_id: str, interview_id: str | None, fields: list[dict[str, Any]],
@@ -167,8 +194,8 @@ async def _plan(session: Any, opportunity_id: str, interview_id: str | None, tem
             await engine.refresh_opportunity(opportunity_id)
             if template_id:
                 await engine.ensure_template(template_id)
-        except Exception:  # noqa: BLE001 - offline or not found: the message below says what is missing
-            pass
+        except Exception as e:  # noqa: BLE001 - offline or not found: the message below says what is missing
+            _log.info("refreshing opportunity %s for drafting failed: %s", opportunity_id, e)
         plan = await store.call(_read_plan, opportunity_id, interview_id, template_id, session.reviewer)
     if isinstance(plan, str):
         raise DraftingError(plan)

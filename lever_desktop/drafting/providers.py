@@ -124,7 +124,8 @@ def provider_from_settings(settings: Any, env: Mapping[str, str] | None = None) 
         api_key = env.get("AZURE_OPENAI_API_KEY")
     if kind in KEY_ENV:
         api_key = api_key or env.get(KEY_ENV[kind]) or _keychain(KEY_NAMES[kind])
-    log.register_secret(api_key)
+    for secret in (api_key, env.get("AWS_SECRET_ACCESS_KEY"), env.get("AWS_SESSION_TOKEN")):
+        log.register_secret(secret)  # whatever reads them, the logs never show them
     region = env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or extra.get("drafter_region")
     azure = kind == "openai" and bool(azure_endpoint or (base_url and _is_azure(base_url)))
     return Provider(kind, str(model), base_url, api_key, region if kind == "bedrock" else None, azure)  # type: ignore[arg-type]
@@ -218,17 +219,21 @@ async def ask(provider: Provider, request: Request) -> Answer:
             return _openai_answer(response, provider)
         response = await client.messages.create(**call_arguments(provider, request))
         return _anthropic_answer(response, provider)
-    except Exception as e:
+    except Exception as e:  # noqa: BLE001 - a provider's fault becomes one sentence; a bug of ours is re-raised whole
         raise _fault(e, provider) from None
     finally:
         await client.close()
 
 
-def _anthropic_answer(response: Any, provider: Provider) -> Answer:
+def _metered(response: Any, provider: Provider, tokens_in: str, tokens_out: str) -> Answer:
+    """An answer with the model that gave it and the tokens it counted (named per API)."""
     usage = getattr(response, "usage", None)
-    answer = Answer(model=getattr(response, "model", None) or provider.model,
-                    input_tokens=getattr(usage, "input_tokens", 0) or 0,
-                    output_tokens=getattr(usage, "output_tokens", 0) or 0)
+    return Answer(model=getattr(response, "model", None) or provider.model,
+                  input_tokens=getattr(usage, tokens_in, 0) or 0, output_tokens=getattr(usage, tokens_out, 0) or 0)
+
+
+def _anthropic_answer(response: Any, provider: Provider) -> Answer:
+    answer = _metered(response, provider, "input_tokens", "output_tokens")
     blocks = list(getattr(response, "content", None) or [])
     said = " ".join(getattr(b, "text", "") or "" for b in blocks if getattr(b, "type", "") == "text").strip()
     if getattr(response, "stop_reason", None) == "refusal":
@@ -240,10 +245,7 @@ def _anthropic_answer(response: Any, provider: Provider) -> Answer:
 
 
 def _openai_answer(response: Any, provider: Provider) -> Answer:
-    usage = getattr(response, "usage", None)
-    answer = Answer(model=getattr(response, "model", None) or provider.model,
-                    input_tokens=getattr(usage, "prompt_tokens", 0) or 0,
-                    output_tokens=getattr(usage, "completion_tokens", 0) or 0)
+    answer = _metered(response, provider, "prompt_tokens", "completion_tokens")
     choices = list(getattr(response, "choices", None) or [])
     if not choices:
         return replace(answer, problem="The model sent an empty answer.")
@@ -307,7 +309,7 @@ def _fault(e: Exception, provider: Provider) -> Exception:
         return e
     name, who = type(e).__name__, f"{provider.label} at {provider.host}"
     status = getattr(e, "status_code", None)
-    tries = f" (tried {provider.max_retries + 1} times)"
+    tries = f" (tried {provider.max_retries + 1} times)" if provider.max_retries else ""
     if name == "APITimeoutError":
         return ProviderError(f"{who} did not answer within {provider.timeout:g} s{tries}; try again, or try another "
                              "provider.", retry_later=True)

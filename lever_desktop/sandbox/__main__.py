@@ -57,6 +57,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--drift-every", type=int, default=0, metavar="TICKS",
                    help="the clock also changes a feedback template every TICKS ticks (default 0 = never; "
                         "POST /_sandbox/templates/drift changes one on demand)")
+    p.add_argument("--model-port", type=int, metavar="PORT",
+                   help="the sandbox model (Anthropic Messages and OpenAI chat completions) listens here "
+                        "(default: the next port, 8766; a free one with --port 0)")
+    p.add_argument("--no-model", action="store_true", help="do not serve the sandbox model")
+    p.add_argument("--model-faults", metavar="SPEC",
+                   help="the model's faults, e.g. 'rate-limit=1,count=2;invalid-json,count=1' "
+                        "(see lever_desktop/sandbox/model_faults.py)")
     p.add_argument("--basedir", metavar="DIR", help="the app's basedir (for the default tokens file)")
     p.add_argument("-v", "--verbose", action="store_true")
     return p
@@ -76,10 +83,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             webhook_tokens_file=tokens_file, faults=args.faults,
             clock=SandboxClock(tick_seconds=args.tick or None, drift_every=max(0, args.drift_every)),
             host=args.host, port=args.port,
-            retry_after=args.retry_after)
+            retry_after=args.retry_after, model=not args.no_model,
+            model_port=args.model_port if args.model_port is not None else args.port and args.port + 1,
+            model_faults=args.model_faults)
         server.start()
     except FaultSpecError as e:
-        print(f"lever-sandbox: --faults: {e}", file=sys.stderr)
+        print(f"lever-sandbox: --faults/--model-faults: {e}", file=sys.stderr)
         return 2
     except (RuntimeError, OSError) as e:
         print(f"lever-sandbox: {e}", file=sys.stderr)
@@ -87,6 +96,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"Lever sandbox ready in {time.perf_counter() - started:.2f}s with {args.opportunities} opportunities\n"
           f"  API:   {server.base_url}  (Basic auth: user {_shown_key(args.api_key)}, empty password)\n"
           f"  admin: {server.admin_url}/  (loopback only)", flush=True)
+    if server.model is not None:
+        print(f"  model: ANTHROPIC_BASE_URL={server.model.anthropic_base_url} "
+              f"OPENAI_BASE_URL={server.model.openai_base_url}  (any API key)", flush=True)
     if tokens_file and args.relay:
         print(f"  webhook signature tokens: {tokens_file}", flush=True)
     stop = threading.Event()

@@ -4,7 +4,8 @@
         client = anthropic.Anthropic(base_url=model.anthropic_base_url, api_key="any")
         client = openai.OpenAI(base_url=model.openai_base_url, api_key="any")
 
-Speaks the Anthropic Messages API (``POST /v1/messages``) and OpenAI chat completions
+Speaks the Anthropic Messages API (``POST /v1/messages``), Claude on Amazon Bedrock
+(``POST /model/{model}/invoke``, any AWS credentials) and OpenAI chat completions
 (``POST /v1/chat/completions``) in their documented shapes, answers and errors alike, so the
 official SDKs parse everything it says. The answer is one ``record_feedback_draft`` tool call
 built from the request's own tool schema and transcript (``model_answer``); faults come from
@@ -49,6 +50,8 @@ REFUSAL_TEXT = "I can't help with drafting feedback from this conversation."
 _ANTHROPIC_TYPES = {400: "invalid_request_error", 401: "authentication_error", 402: "billing_error",
                     403: "permission_error", 404: "not_found_error", 413: "request_too_large",
                     429: "rate_limit_error", 500: "api_error", 504: "timeout_error", 529: "overloaded_error"}
+_BEDROCK_TYPES = {400: "ValidationException", 403: "AccessDeniedException", 404: "ResourceNotFoundException",
+                  429: "ThrottlingException", 500: "InternalServerException", 503: "ServiceUnavailableException"}
 _OPENAI_TYPES = {400: ("invalid_request_error", None), 401: ("invalid_request_error", "invalid_api_key"),
                  403: ("invalid_request_error", "unsupported_country_region_territory"),
                  404: ("invalid_request_error", "model_not_found"), 429: ("requests", "rate_limit_exceeded"),
@@ -70,6 +73,11 @@ def anthropic_error(status: int, message: str, headers: dict[str, str] | None = 
     body = {"type": "error", "error": {"type": _ANTHROPIC_TYPES.get(status, "api_error"), "message": message},
             "request_id": f"req_{request_id}"}
     return JSONResponse(body, status_code=status, headers={"request-id": f"req_{request_id}", **(headers or {})})
+
+
+def bedrock_error(status: int, message: str, headers: dict[str, str] | None = None) -> JSONResponse:
+    kind = _BEDROCK_TYPES.get(status, "InternalServerException" if status >= 500 else "ValidationException")
+    return JSONResponse({"message": message}, status_code=status, headers={"x-amzn-ErrorType": kind, **(headers or {})})
 
 
 def openai_error(status: int, message: str, headers: dict[str, str] | None = None) -> JSONResponse:
@@ -103,7 +111,7 @@ class ModelService:
             raise ModelAPIError(401, "Invalid API key.")
 
 
-async def _body(request: Request) -> tuple[bytes, dict[str, Any]]:
+async def _body(request: Request, required: tuple[str, ...] = ("model", "messages")) -> tuple[bytes, dict[str, Any]]:
     raw = await request.body()
     try:
         body = json.loads(raw)
@@ -111,7 +119,7 @@ async def _body(request: Request) -> tuple[bytes, dict[str, Any]]:
         raise ModelAPIError(400, "The request body is not valid JSON.") from None
     if not isinstance(body, dict):
         raise ModelAPIError(400, "The request body must be a JSON object.")
-    for name in ("model", "messages"):
+    for name in required:
         if name not in body:
             raise ModelAPIError(400, f"{name}: Field required")
     if body.get("stream"):
@@ -154,12 +162,13 @@ def _tool_input(service: ModelService, request: Request, body: dict[str, Any], a
     """The tool's input (a string when the fault is invalid JSON) and the output token count."""
     header = request.headers.get("x-sandbox-evidence")
     paraphrase = header == "paraphrase" if header in ("paraphrase", "verbatim") else service.paraphrase
-    doc = model_answer.answer(_tool_schema(body.get("tools"), api), _prompt(body), paraphrase=paraphrase)
+    schema = _tool_schema(body.get("tools"), api)
+    doc = model_answer.answer(schema, _prompt(body), paraphrase=paraphrase)
     kind = fault.kind if fault else None
     if kind == "wrong-option":
-        _near_miss(doc, _tool_schema(body.get("tools"), api))
+        _near_miss(doc, schema)
     elif kind == "missing-required":
-        specs = model_answer.fields_of(_tool_schema(body.get("tools"), api))
+        specs = model_answer.fields_of(schema)
         gone = next((s.id for s in specs if s.required), specs[0].id if specs else None)
         doc["fields"] = [f for f in doc["fields"] if f["id"] != gone]
     text = json.dumps(doc)
@@ -204,8 +213,33 @@ async def _fault_first(request: Request, fault: ModelFault | None, api: str) -> 
     elif fault.kind == "overloaded":
         raise ModelAPIError(529 if api == "anthropic" else 503,
                             "Overloaded" if api == "anthropic" else "The server is overloaded or not ready yet.")
+        # (Bedrock says 503 ServiceUnavailableException where the Anthropic API says 529.)
     elif fault.kind == "status":
         raise ModelAPIError(int(fault.arg or 500), f"Injected fault {int(fault.arg or 500)} (sandbox model).")
+
+
+async def _claude_message(service: ModelService, request: Request, raw: bytes, body: dict[str, Any], api: str,
+                          model: str) -> dict[str, Any]:
+    """A Messages API answer, as Anthropic and Bedrock send it (raises ``ModelAPIError``)."""
+    if "max_tokens" not in body:
+        raise ModelAPIError(400, "max_tokens: Field required")
+    service.record(api, body)
+    fault = service.faults.take(api)
+    await _fault_first(request, fault, api)
+    rid = _request_id(raw)
+    content: list[dict[str, Any]] = []
+    stop, out_tokens = "end_turn", 1
+    if fault is not None and fault.kind == "refusal":
+        content, stop, out_tokens = [{"type": "text", "text": REFUSAL_TEXT}], "refusal", 12
+    elif fault is None or fault.kind != "empty":
+        tool_input, out_tokens = _tool_input(service, request, body, "anthropic", fault)
+        if isinstance(tool_input, str):  # invalid JSON: what a model sends when it nests a string
+            tool_input = {"fields": tool_input}
+        content, stop = [{"type": "tool_use", "id": f"toolu_{rid}", "name": TOOL_NAME, "input": tool_input}], \
+            "tool_use"
+    return {"id": f"msg_{rid}", "type": "message", "role": "assistant", "model": model, "content": content,
+            "stop_reason": stop, "stop_sequence": None,
+            "usage": {"input_tokens": max(1, len(raw) // 4), "output_tokens": out_tokens}}
 
 
 async def anthropic_messages(request: Request) -> Response:
@@ -216,28 +250,24 @@ async def anthropic_messages(request: Request) -> Response:
         if not request.headers.get("anthropic-version"):
             raise ModelAPIError(400, "anthropic-version: header is required")
         raw, body = await _body(request)
-        if "max_tokens" not in body:
-            raise ModelAPIError(400, "max_tokens: Field required")
-        service.record("anthropic", body)
-        fault = service.faults.take("anthropic")
-        await _fault_first(request, fault, "anthropic")
-        rid = _request_id(raw)
-        content: list[dict[str, Any]] = []
-        stop, out_tokens = "end_turn", 1
-        if fault is not None and fault.kind == "refusal":
-            content, stop, out_tokens = [{"type": "text", "text": REFUSAL_TEXT}], "refusal", 12
-        elif fault is None or fault.kind != "empty":
-            tool_input, out_tokens = _tool_input(service, request, body, "anthropic", fault)
-            if isinstance(tool_input, str):  # invalid JSON: what a model sends when it nests a string
-                tool_input = {"fields": tool_input}
-            content, stop = [{"type": "tool_use", "id": f"toolu_{rid}", "name": TOOL_NAME, "input": tool_input}], \
-                "tool_use"
+        message = await _claude_message(service, request, raw, body, "anthropic", str(body["model"]))
     except ModelAPIError as e:
         return anthropic_error(e.status, e.message, e.headers, _request_id(raw or b"-"))
-    return JSONResponse({"id": f"msg_{rid}", "type": "message", "role": "assistant", "model": str(body["model"]),
-                         "content": content, "stop_reason": stop, "stop_sequence": None,
-                         "usage": {"input_tokens": max(1, len(raw) // 4), "output_tokens": out_tokens}},
-                        headers={"request-id": f"req_{rid}"})
+    return JSONResponse(message, headers={"request-id": f"req_{_request_id(raw)}"})
+
+
+async def bedrock_invoke(request: Request) -> Response:
+    """Claude on Amazon Bedrock: ``InvokeModel`` with the Messages body (``anthropic_version`` in it,
+    the model in the path). The SigV4 signature is not checked: any AWS credentials will do."""
+    service: ModelService = request.app.state.model
+    try:
+        if not request.headers.get("authorization", "").startswith("AWS4-HMAC-SHA256 "):
+            raise ModelAPIError(403, "Missing Authentication Token")
+        raw, body = await _body(request, required=("messages", "anthropic_version"))
+        message = await _claude_message(service, request, raw, body, "bedrock", request.path_params["model"])
+    except ModelAPIError as e:
+        return bedrock_error(e.status, e.message, e.headers)
+    return JSONResponse(message, headers={"x-amzn-requestid": _request_id(raw)})
 
 
 async def openai_chat(request: Request) -> Response:
@@ -306,6 +336,7 @@ def build_model_app(service: ModelService) -> Starlette:
     app = Starlette(routes=[
         Route("/v1/messages", anthropic_messages, methods=["POST"]),
         Route("/v1/chat/completions", openai_chat, methods=["POST"]),
+        Route("/model/{model}/invoke", bedrock_invoke, methods=["POST"]),
         Route("/_model/faults", admin_faults, methods=["GET", "POST"]),
         Route("/_model/requests", admin_requests, methods=["GET"]),
         Route("/_model/options", admin_options, methods=["POST"]),
@@ -343,6 +374,11 @@ class SandboxModelServer:
     @property
     def anthropic_base_url(self) -> str:
         """What ``ANTHROPIC_BASE_URL`` takes: the SDK adds ``/v1/messages``."""
+        return self.root_url
+
+    @property
+    def bedrock_base_url(self) -> str:
+        """``AnthropicBedrock(base_url=...)``: the SDK adds ``/model/{model}/invoke``."""
         return self.root_url
 
     @property

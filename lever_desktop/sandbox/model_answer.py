@@ -157,7 +157,9 @@ class _Reader:
 
         def score(i: int) -> tuple[bool, int, bool, int]:
             u = self.utterances[i]
-            overlap = len(wanted & set(_words(u.text)))
+            # An answer follows its question: the line before counts too, at half weight.
+            asked = len(wanted & set(_words(self.utterances[i - 1].text))) if i else 0
+            overlap = 2 * len(wanted & set(_words(u.text))) + asked
             return (u.speaker == self.candidate, overlap, i not in self.used, -((i - salt) % len(self.utterances)))
         best = max(candidates, key=score)
         self.used.add(best)
@@ -174,7 +176,35 @@ class _Reader:
         return max(options, key=lambda o: (mentions(o), -abs(options.index(o) - middle)))
 
 
-def _number(schema: dict[str, Any], reader: _Reader) -> float:
+_SPELLED = {w: i for i, w in enumerate("zero one two three four five six seven eight nine ten eleven twelve thirteen "
+                                        "fourteen fifteen sixteen seventeen eighteen nineteen".split())}
+_SPELLED.update({w: 10 * (i + 2) for i, w in enumerate("twenty thirty forty fifty sixty seventy eighty ninety".split())})
+
+
+def _amount(text: str) -> int | None:
+    """The largest amount said in ``text``: "85,000", or "eighty five thousand" (how speech is transcribed)."""
+    found = [int(d.replace(",", "")) for d in re.findall(r"\d[\d,]*", text)]
+    total = current = 0
+    for word in re.findall(r"[a-z]+", text.lower()) + ["."]:
+        if word in _SPELLED:
+            current += _SPELLED[word]
+        elif word == "hundred" and current:
+            current *= 100
+        elif word == "and" and current:  # "one hundred and twenty"
+            continue
+        elif word == "thousand" and current:
+            total, current = total + current * 1000, 0
+        elif total or current:
+            found.append(total + current)
+            total = current = 0
+    return max(found, default=None)
+
+
+def _number(schema: dict[str, Any], reader: _Reader, hint: str, salt: int) -> float:
+    if "maximum" not in schema and "exclusiveMaximum" not in schema:  # an amount (a salary): as said
+        amount = _amount(reader.sentence_for(hint, salt) or "")
+        if amount is not None and amount >= schema.get("minimum", 0):
+            return amount
     lo = schema.get("minimum", schema.get("exclusiveMinimum", 0) + (1 if "exclusiveMinimum" in schema else 0))
     hi = schema.get("maximum", schema.get("exclusiveMaximum", lo + 5) - (1 if "exclusiveMaximum" in schema else 0))
     lo, hi = (lo, hi) if lo <= hi else (hi, lo)
@@ -201,7 +231,7 @@ def value_for(schema: dict[str, Any], reader: _Reader, hint: str, salt: int) -> 
     if kind == "boolean":
         return reader.positivity >= 0.4
     if kind in ("integer", "number"):
-        n = _number(schema, reader)
+        n = _number(schema, reader, hint, salt)
         return int(n) if kind == "integer" else float(n)
     if kind == "array":
         return _array(schema, reader, hint, salt)
@@ -257,8 +287,11 @@ def answer(input_schema: dict[str, Any], prompt: str, *, paraphrase: bool = Fals
     out = []
     for n, spec in enumerate(specs):
         value = value_for(spec.value_schema, reader, spec.hint, salt=n * 7)
-        quote = value if isinstance(value, str) and reader.used and _is_quoted(value, reader) else \
-            reader.sentence_for(spec.hint, salt=n * 7 + 3)
+        if isinstance(value, str) and len(value.split()) >= 4 and _is_quoted(value, reader):
+            quote: str | None = value  # the answer is itself a sentence of the transcript
+        else:  # the line that talks about the question and the chosen answer
+            said = " ".join(str(v) for v in (value if isinstance(value, list) else [value]) if isinstance(v, str))
+            quote = reader.sentence_for(f"{spec.hint} {said}", salt=n * 7 + 3)
         evidence = [{"quote": quote}] if quote else []
         out.append({"id": spec.id, "value": value, "confidence": _confidence(spec.id), "evidence": evidence,
                     "rationale": f"Based on what was said in the interview about {spec.hint or 'this question'}."})

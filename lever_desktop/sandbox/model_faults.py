@@ -11,12 +11,13 @@ Kinds (what the drafter must survive):
   ``missing-required``  one required field is left out
   ``refusal``           Anthropic ``stop_reason: "refusal"`` with text only; OpenAI ``message.refusal``
   ``rate-limit[=S]``    429 (``rate_limit_error`` / ``rate_limit_exceeded``) with ``retry-after: S`` (default 1)
-  ``overloaded``        Anthropic 529 ``overloaded_error``; OpenAI 503 ``server_error``
+  ``overloaded``        Anthropic 529 ``overloaded_error``; Bedrock 503 ``ServiceUnavailableException``;
+                        OpenAI 503 ``server_error``
   ``slow[=S]``          answer normally, S seconds late (default 30): longer than the client's timeout
   ``empty``             an answer with no tool call and no text
   ``status=CODE``       that status with the API's error body for it (400, 401, 403, 404, 500 ...)
-Keys: ``count=N`` (fire N times, then answer normally; default: every time), ``api=anthropic|openai``
-(only that API; default both). Example: ``rate-limit=0.01,count=2;invalid-json,count=1,api=openai``.
+Keys: ``count=N`` (fire N times, then answer normally; default: every time), ``api=anthropic|bedrock|openai``
+(only that API; default all). Example: ``rate-limit=0.01,count=2;invalid-json,count=1,api=openai``.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from lever_desktop.sandbox.faults import FaultSpecError, parse_spec
 
 KINDS = {"invalid-json", "wrong-option", "missing-required", "refusal", "rate-limit", "overloaded", "slow",
          "empty", "status"}
-APIS = ("anthropic", "openai")
+APIS = ("anthropic", "bedrock", "openai")
 _DEFAULT_ARG = {"rate-limit": 1.0, "slow": 30.0}
 
 

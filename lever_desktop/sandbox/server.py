@@ -19,6 +19,7 @@ from lever_desktop.sandbox.activity import Activity
 from lever_desktop.sandbox.app import Services, build_app
 from lever_desktop.sandbox.clock import Background, SandboxClock
 from lever_desktop.sandbox.faults import FaultRule, Faults, parse_spec
+from lever_desktop.sandbox.model import SandboxModelServer
 from lever_desktop.sandbox.ratelimit import RateLimiter
 from lever_desktop.sandbox.state import SandboxState
 from lever_desktop.sandbox.webhooks import DEFAULT_RETRY_GAPS, EVENTS, Dispatcher, create_webhook
@@ -33,8 +34,14 @@ class SandboxServer:
                  webhook_tokens_file: str | os.PathLike[str] | None = None,
                  faults: str | list[FaultRule] | None = None, clock: SandboxClock | float | None = None, *,
                  host: str = "127.0.0.1", port: int = 0, retry_after: bool = False,
-                 webhook_retry_gaps: Sequence[float] = DEFAULT_RETRY_GAPS) -> None:
+                 webhook_retry_gaps: Sequence[float] = DEFAULT_RETRY_GAPS, model: bool = False,
+                 model_port: int = 0, model_faults: str | None = None) -> None:
         self.host, self._port = host, port
+        # The sandbox model (``model.py``) for "Draft with AI": its own port, since the Anthropic
+        # SDK wants ``/v1/messages`` at its base URL and ``/v1`` here is Lever's, behind Lever's auth.
+        # It paraphrases one quote a draft, so the demo shows evidence being rejected.
+        self.model = SandboxModelServer(faults=model_faults, paraphrase=True, host=host, port=model_port) \
+            if model else None
         self.api_key = api_key
         self.state = SandboxState(opportunities=opportunities, seed=seed)
         self.limiter = RateLimiter(rate, burst, retry_after=retry_after)
@@ -85,9 +92,17 @@ class SandboxServer:
         self._port = server.start(timeout)
         self._server = server
         _log.info("Lever sandbox listening on %s", self.base_url)
+        if self.model is not None:
+            try:
+                self.model.start(timeout)
+            except RuntimeError:
+                self.stop()
+                raise
         return self
 
     def stop(self, timeout: float = 15.0) -> None:
+        if self.model is not None:
+            self.model.stop(timeout)
         if self._server is not None:
             self._server.stop(timeout)
             self._server = None

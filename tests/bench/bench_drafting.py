@@ -18,8 +18,9 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/: review_seed
 
@@ -99,9 +100,9 @@ def median_ms(fn: Callable[[], Any], rounds: int = ROUNDS) -> float:
 
 
 def measure() -> dict[str, Any]:
-    from lever_desktop.store import Store
-
     from review_seed import put_template, seed
+
+    from lever_desktop.store import Store
 
     report: dict[str, Any] = {}
     with tempfile.TemporaryDirectory() as tmp:

@@ -38,3 +38,34 @@ def test_the_sandbox_account_reaches_lever_and_the_relay_holds_its_first_draft()
     finally:
         env.stop()
     assert env.server is None and env.relay is None
+
+
+def test_sandbox_mode_drafts_with_the_sandbox_model_and_never_a_real_provider(monkeypatch):
+    import os
+
+    import anthropic
+    from model_fixtures import ANTHROPIC_TOOLS, PROMPT
+
+    # The user's shell points the SDK at the real Anthropic API with a real key: the sandbox must
+    # not send a transcript there, and must give both back when it stops.
+    monkeypatch.setenv("ANTHROPIC_API_KEY", "sk-ant-the-users-own")
+    monkeypatch.setenv("ANTHROPIC_BASE_URL", "https://api.anthropic.com")
+    monkeypatch.delenv("LEVER_DRAFTER_MODEL", raising=False)
+    env = sandbox_mode.SandboxEnvironment(opportunities=5, tick=0, first_drafts=0)
+    env.start()
+    try:
+        assert os.environ["LEVER_DRAFTER_PROVIDER"] == "anthropic"
+        assert os.environ["ANTHROPIC_BASE_URL"] == env.server.model.anthropic_base_url
+        assert os.environ["ANTHROPIC_BASE_URL"].startswith("http://127.0.0.1:")
+        client = anthropic.Anthropic(max_retries=0)  # configured by the environment alone, as the drafter's is
+        message = client.messages.create(model=os.environ["LEVER_DRAFTER_MODEL"], max_tokens=4096,
+                                          tools=ANTHROPIC_TOOLS, messages=[{"role": "user", "content": PROMPT}])
+        assert message.stop_reason == "tool_use" and message.model == "sandbox-model"
+        # The demo's model paraphrases one field's evidence, for the drafter to reject.
+        quotes = [e["quote"] for f in message.content[0].input["fields"] for e in f["evidence"]]
+        assert sum(q.startswith("They explained that") for q in quotes) == 1
+    finally:
+        env.stop()
+    assert os.environ["ANTHROPIC_API_KEY"] == "sk-ant-the-users-own"
+    assert os.environ["ANTHROPIC_BASE_URL"] == "https://api.anthropic.com"
+    assert "LEVER_DRAFTER_MODEL" not in os.environ

@@ -106,8 +106,8 @@ async def test_a_refusal_is_said_and_not_asked_again(session, transcript_file, p
     sandbox_model.set_faults("refusal")
     outcome = await draft(session, transcript_file, provider)
     assert outcome.draft_id is None
-    assert outcome.problems == ["The model declined to draft this feedback: “I can't help with drafting feedback "
-                                "from this conversation.”"]
+    assert outcome.problems == [("The model declined to draft this feedback: “I can't help with drafting feedback "
+                                 "from this conversation.”")]
     assert len(requests(sandbox_model)) == 1 and await session.store.call(_ids) == []
 
 
@@ -150,3 +150,36 @@ async def test_anonymize_sends_no_candidate_name_and_verifies_against_what_was_s
     assert outcome.draft_id and outcome.evidence_dropped == 0
     body = requests(sandbox_model)[0]
     assert "Grace" not in str(body) and "] the candidate: I designed the billing pipeline" in user_message(body)
+
+
+async def test_claude_on_bedrock_through_its_sdk_signed_with_aws_credentials(session, transcript_file, sandbox_model,
+                                                                              monkeypatch, tmp_path):
+    for var, value in {"AWS_ACCESS_KEY_ID": "AKIDEXAMPLE", "AWS_SECRET_ACCESS_KEY": "wJalrXUtnFEMI/K7MDENG",
+                       "AWS_CONFIG_FILE": str(tmp_path / "none"), "AWS_SHARED_CREDENTIALS_FILE": str(tmp_path / "none"),
+                       "AWS_EC2_METADATA_DISABLED": "true"}.items():  # never the instance metadata service
+        monkeypatch.setenv(var, value)
+    bedrock = Provider("bedrock", "anthropic.claude-test", base_url=sandbox_model.bedrock_base_url, region="eu-west-1",
+                       max_retries=0)
+    outcome = await draft(session, transcript_file, bedrock)
+    assert outcome.draft_id and outcome.problems == [] and outcome.provider == "bedrock"
+    assert outcome.evidence_kept > 0 and outcome.input_tokens > 0
+    sandbox_model.set_faults("rate-limit=0.01")
+    outcome = await draft(session, transcript_file, bedrock)
+    assert outcome.problems == [("Claude on Amazon Bedrock at 127.0.0.1 is limiting requests (429); "
+                                 "try again in a minute.")]
+    assert "wJalrXUtnFEMI" not in outcome.problems[0]
+
+
+async def test_the_configured_provider_uses_the_keychain_key_and_the_environment_overrides_it(
+        session, transcript_file, sandbox_model_factory, monkeypatch):
+    from lever_desktop import secrets
+
+    model = sandbox_model_factory(api_key="sk-ant-from-keychain")  # refuses any other key
+    secrets.set_secret(secrets.ANTHROPIC_API_KEY, "sk-ant-from-keychain")
+    monkeypatch.setenv("ANTHROPIC_BASE_URL", model.anthropic_base_url)
+    outcome = await draft(session, transcript_file, None)
+    assert outcome.draft_id and (outcome.provider, outcome.model) == ("anthropic", "claude-sonnet-4-5")
+    monkeypatch.setenv("ANTHROPIC_API_KEY", "sk-ant-stale-env-key")
+    outcome = await draft(session, transcript_file, None)
+    assert outcome.draft_id is None and "rejected the API key" in outcome.problems[0]
+    assert "sk-ant" not in outcome.problems[0]

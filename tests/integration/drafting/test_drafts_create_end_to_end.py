@@ -89,3 +89,17 @@ def test_a_bad_transcript_is_one_line_and_exit_1(env, tmp_path, capsys):
     path.write_text('{"not": "a transcript"}')
     code, _, err = run(capsys, *create(path))
     assert code == 1 and err == "lever-desktop: call.json is JSON data, not a transcript (a draft file goes to 'drafts import').\n"
+
+
+def test_a_sample_transcript_with_the_interviews_own_template_every_quote_verified(env, capsys):
+    from lever_desktop.sandbox.transcripts import sample_transcripts
+
+    [sample] = [s for s in sample_transcripts() if s.template == "Every field type"]
+    assert run(capsys, "sync")[0] == 0
+    code, out, err = run(capsys, "drafts", "create", "--opportunity", sample.opportunity_id, "--interview",
+                         sample.interview_id, "--transcript", str(sample.path), "--json")
+    assert code == 0, err
+    assert out["draft_id"] and out["evidence_kept"] > 0 and out["evidence_dropped"] == 0 and out["problems"] == []
+    shown = run(capsys, "drafts", "show", out["draft_id"], "--json")[1]
+    assert shown["templateId"] == TEMPLATE  # no --template: the interview's own form
+    assert not [f for f in shown["flagsDetail"] if f["code"] != "low_confidence"]

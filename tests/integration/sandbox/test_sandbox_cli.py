@@ -41,10 +41,37 @@ def test_cli_serves_lever_and_stops_on_sigterm(tmp_path):
         proc.stderr.close()
 
 
+@pytest.mark.skipif(os.name != "posix", reason="SIGTERM")
+def test_cli_serves_the_sandbox_model_with_its_faults():
+    import anthropic
+    from model_fixtures import ANTHROPIC_TOOLS, PROMPT
+
+    proc, _ = start("--model-faults", "overloaded,count=1")
+    try:
+        line = next(line for line in proc.stdout if "model:" in line)
+        base = re.search(r"ANTHROPIC_BASE_URL=(\S+)", line).group(1)
+        client = anthropic.Anthropic(base_url=base, api_key="any", max_retries=0)
+
+        def ask():
+            return client.messages.create(model="m", max_tokens=100, tools=ANTHROPIC_TOOLS,
+                                          messages=[{"role": "user", "content": PROMPT}])
+        with pytest.raises(anthropic.OverloadedError):
+            ask()
+        assert ask().stop_reason == "tool_use"
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(15) == 0
+        proc.stdout.close()
+        proc.stderr.close()
+
+
 def test_cli_refuses_a_bad_fault_spec():
     done = subprocess.run([sys.executable, "-m", "lever_desktop.sandbox", "--port", "0", "--faults", "explode"],
                           capture_output=True, text=True, timeout=30)
     assert done.returncode == 2 and "unknown fault kind" in done.stderr
+    done = subprocess.run([sys.executable, "-m", "lever_desktop.sandbox", "--port", "0", "--model-faults", "explode"],
+                          capture_output=True, text=True, timeout=30)
+    assert done.returncode == 2 and "unknown model fault 'explode'" in done.stderr
 
 
 @pytest.mark.skipif(os.name != "posix", reason="SIGTERM")

@@ -227,3 +227,32 @@ def test_faults_and_recent_requests_over_the_admin_api(sandbox_model):
         assert seen["recent"][-1]["body"]["tools"] == json.loads(json.dumps(ANTHROPIC_TOOLS))
         assert "any-key" not in json.dumps(seen), "headers (keys) are never recorded"
         assert admin.post("/options", json={"paraphrase": True}).json() == {"paraphrase": True}
+
+
+def bedrock(model, **options) -> anthropic.AnthropicBedrock:
+    return anthropic.AnthropicBedrock(base_url=model.bedrock_base_url, aws_access_key="AKIASANDBOX",
+                                      aws_secret_key="sandbox-secret", aws_region="eu-central-1",
+                                      max_retries=options.pop("max_retries", 0), **options)
+
+
+def test_claude_on_bedrock_answers_and_fails_the_bedrock_way(sandbox_model):
+    model_id = "anthropic.claude-sandbox-v1:0"
+    message = bedrock(sandbox_model).messages.create(model=model_id, max_tokens=4096, tools=ANTHROPIC_TOOLS,
+                                                     messages=[{"role": "user", "content": PROMPT}])
+    assert message.model == model_id
+    assert_valid_answer(claude_input(message))
+    seen = sandbox_model.service.requests_json()["recent"][-1]
+    assert seen["api"] == "bedrock" and seen["body"]["anthropic_version"] and "model" not in seen["body"]
+    sandbox_model.set_faults("rate-limit=0.01,count=1,api=bedrock;overloaded,count=1,api=bedrock")
+    client = bedrock(sandbox_model)
+
+    def ask():
+        return client.messages.create(model=model_id, max_tokens=100, tools=ANTHROPIC_TOOLS,
+                                      messages=[{"role": "user", "content": PROMPT}])
+    with pytest.raises(anthropic.RateLimitError) as throttled:
+        ask()
+    assert throttled.value.response.headers["x-amzn-ErrorType"] == "ThrottlingException"
+    with pytest.raises(anthropic.InternalServerError) as unavailable:
+        ask()
+    assert unavailable.value.status_code == 503
+    assert ask().stop_reason == "tool_use"

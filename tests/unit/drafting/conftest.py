@@ -4,9 +4,7 @@ machine running the tests."""
 from __future__ import annotations
 
 import pytest
-from review_seed import seed
-
-from lever_desktop.store import Store
+from review_seed import seeded_store
 
 PROVIDER_VARIABLES = ("ANTHROPIC_API_KEY", "ANTHROPIC_BASE_URL", "ANTHROPIC_BEDROCK_BASE_URL", "OPENAI_API_KEY",
                       "OPENAI_BASE_URL", "AZURE_OPENAI_ENDPOINT", "AZURE_OPENAI_API_KEY", "AWS_REGION",
@@ -19,9 +17,4 @@ def _no_provider_environment(monkeypatch):
         monkeypatch.delenv(var, raising=False)
 
 
-@pytest.fixture
-def store():
-    s = Store.open()
-    s.call_sync(seed)
-    yield s
-    s.close()
+store = pytest.fixture(seeded_store)

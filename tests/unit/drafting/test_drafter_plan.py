@@ -9,7 +9,11 @@ import pytest
 from review_seed import TEMPLATE, put_template
 
 from lever_desktop import config
-from lever_desktop.drafting.drafter import DraftingError, draft_interview, preview_request
+from lever_desktop.drafting.drafter import (
+    DraftingError,
+    draft_interview,
+    preview_request,
+)
 from lever_desktop.drafting.providers import Provider
 from lever_desktop.drafting.transcript import Line, Transcript
 from lever_desktop.session import Session
@@ -98,3 +102,14 @@ async def test_the_author_is_the_configured_user_when_on_the_interview_else_the_
     store.call_sync(second_interviewer)
     assert "Interviewer: Cy Elsewhere" in (await sent(store, reviewer="CY@example.com"))["messages"][0]["content"]
     assert "Interviewer: Ana Interviewer" in (await sent(store))["messages"][0]["content"]
+
+
+def test_an_answer_is_tidied_to_one_entry_per_question_and_float_confidence():
+    from lever_desktop.drafting.drafter import _problems, _tidy
+    from lever_desktop.drafting.providers import Answer
+
+    answers = [{"id": "f-text", "value": "first", "confidence": 1}, {"id": "f-text", "value": "second"},
+               "not an answer", {"value": "no id"}, {"id": "f-overall", "value": "3 - Hire", "confidence": 0.5}]
+    assert _tidy(answers) == [{"id": "f-text", "value": "first", "confidence": 1.0},
+                              {"id": "f-overall", "value": "3 - Hire", "confidence": 0.5}]
+    assert "f-text is answered 2 times; answer each question once" in _problems(TEMPLATE, Answer(fields=answers))

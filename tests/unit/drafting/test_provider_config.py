@@ -6,7 +6,12 @@ from __future__ import annotations
 import pytest
 
 from lever_desktop import config, log, secrets
-from lever_desktop.drafting.providers import Provider, ProviderConfigError, describe, provider_from_settings
+from lever_desktop.drafting.providers import (
+    Provider,
+    ProviderConfigError,
+    describe,
+    provider_from_settings,
+)
 
 
 def test_default_is_claude_on_the_anthropic_api_with_the_key_from_the_keychain():

@@ -165,3 +165,15 @@ def test_a_directory_or_a_fifo_is_refused_without_blocking(tmp_path):
 def test_a_missing_file_says_so(tmp_path):
     with pytest.raises(TranscriptError, match="gone.vtt cannot be read"):
         read_transcript(tmp_path / "gone.vtt")
+
+
+def test_the_sandbox_sample_transcripts_read_with_every_speaker_and_time():
+    from lever_desktop.sandbox.transcripts import sample_transcripts
+
+    samples = sample_transcripts()
+    assert {s.path.suffix for s in samples} >= {".vtt", ".srt", ".txt"}
+    for sample in samples:
+        t = read_transcript(sample.path)
+        assert len(t.lines) > 10 and all(line.start_ms is not None and line.speaker for line in t.lines)
+        assert {line.speaker for line in t.lines} == {sample.candidate, *sample.interviewers}, sample.path.name
+        assert [line.start_ms for line in t.lines] == sorted(line.start_ms for line in t.lines)
