@@ -213,3 +213,36 @@ def test_end_to_end_with_the_sandbox_model_a_transcript_becomes_a_form_in_lever(
         assert {f["id"]: f["value"] for f in stored[0]["fields"] if f["value"] is not None} == approved
     finally:
         model.stop()
+
+
+def test_in_the_sandbox_a_sample_transcript_drafts_with_no_key(shell, qtbot, monkeypatch):
+    from lever_desktop import sandbox_mode
+
+    monkeypatch.setattr(sandbox_mode, "SANDBOX_OPPORTUNITIES", 30)
+    monkeypatch.setattr(sandbox_mode, "INTERVIEW_EVERY_S", None)
+    monkeypatch.setattr(sandbox_mode, "FIRST_RUN_DRAFTS", 2)
+    main = asyncio.ensure_future(shell.main())
+    qtbot.waitUntil(lambda: test_flows._first_run_dialog() is not None, timeout=TIMEOUT)
+    qtbot.mouseClick(test_flows._first_run_dialog().try_sandbox, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: shell.controller is not None, timeout=TIMEOUT)
+    due = shell.controller.due
+    qtbot.waitUntil(lambda: any(not r.draft_id for r in due.rows.values()), timeout=TIMEOUT)
+    row = next(r for r in due.rows.values() if not r.draft_id)  # an interviewer the pipeline left alone
+    shell.window.show_page("due")
+    test_feedback_due.select(due, row.key)
+    qtbot.mouseClick(due.page.draft_ai, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: _dialog() is not None, timeout=TIMEOUT)
+    dialog = _dialog()
+    assert dialog.sample.isVisible()
+    qtbot.waitUntil(lambda: "sandbox-model" in dialog.provider.text(), timeout=TIMEOUT)  # no key, no real provider
+    qtbot.mouseClick(dialog.sample, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(dialog.draft.isEnabled, timeout=TIMEOUT)
+    qtbot.mouseClick(dialog.draft, Qt.MouseButton.LeftButton)
+    drafts = shell.controller.drafts
+    qtbot.waitUntil(lambda: drafts.view is not None and drafts.view.record.source == "ai", timeout=60_000)
+    assert (drafts.view.record.interview_id, drafts.view.record.interviewer_email) == (row.interview_id,
+                                                                                      row.interviewer_email)
+    qtbot.waitUntil(lambda: due.rows.get(row.key) is not None and due.rows[row.key].draft_id is not None,
+                    timeout=TIMEOUT)
+    shell.window.close()
+    qtbot.waitUntil(main.done, timeout=TIMEOUT)
