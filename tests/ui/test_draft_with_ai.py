@@ -216,15 +216,7 @@ def test_end_to_end_with_the_sandbox_model_a_transcript_becomes_a_form_in_lever(
 
 
 def test_in_the_sandbox_a_sample_transcript_drafts_with_no_key(shell, qtbot, monkeypatch):
-    from lever_desktop import sandbox_mode
-
-    monkeypatch.setattr(sandbox_mode, "SANDBOX_OPPORTUNITIES", 30)
-    monkeypatch.setattr(sandbox_mode, "INTERVIEW_EVERY_S", None)
-    monkeypatch.setattr(sandbox_mode, "FIRST_RUN_DRAFTS", 2)
-    main = asyncio.ensure_future(shell.main())
-    qtbot.waitUntil(lambda: test_flows._first_run_dialog() is not None, timeout=TIMEOUT)
-    qtbot.mouseClick(test_flows._first_run_dialog().try_sandbox, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: shell.controller is not None, timeout=TIMEOUT)
+    main = test_feedback_due.sandbox_window(shell, qtbot, monkeypatch)
     due = shell.controller.due
     qtbot.waitUntil(lambda: any(not r.draft_id for r in due.rows.values()), timeout=TIMEOUT)
     row = next(r for r in due.rows.values() if not r.draft_id)  # an interviewer the pipeline left alone

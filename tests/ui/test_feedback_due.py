@@ -5,6 +5,7 @@ Every wait is on an effect (rows on the page, a draft in the editor, what the sa
 
 from __future__ import annotations
 
+import asyncio
 import random
 
 import pytest
@@ -13,6 +14,7 @@ from due_support import happened
 from PySide6.QtCore import Qt
 from test_flows import TIMEOUT, lever_forms
 
+from lever_desktop import sandbox_mode
 from lever_desktop.sandbox.drafts import sample_value
 from lever_desktop.ui.due_controller import DueController
 
@@ -99,11 +101,9 @@ def test_write_feedback_opens_the_blank_form_and_approving_stores_it_in_lever(du
     qtbot.waitUntil(lambda: row.key not in due.rows, timeout=TIMEOUT)
 
 
-def test_in_the_sandbox_the_interviews_that_just_happened_are_due_and_their_ai_drafts_shown(shell, qtbot, monkeypatch):
-    import asyncio
-
-    from lever_desktop import sandbox_mode
-
+def sandbox_window(shell, qtbot, monkeypatch) -> asyncio.Future:
+    """``lever-desktop --sandbox`` as a first run chooses it (a small account, two interviews that
+    just happened, their pipeline drafts); returns the app's main task."""
     monkeypatch.setattr(sandbox_mode, "SANDBOX_OPPORTUNITIES", 30)
     monkeypatch.setattr(sandbox_mode, "INTERVIEW_EVERY_S", None)
     monkeypatch.setattr(sandbox_mode, "FIRST_RUN_DRAFTS", 2)
@@ -111,6 +111,11 @@ def test_in_the_sandbox_the_interviews_that_just_happened_are_due_and_their_ai_d
     qtbot.waitUntil(lambda: test_flows._first_run_dialog() is not None, timeout=TIMEOUT)
     qtbot.mouseClick(test_flows._first_run_dialog().try_sandbox, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: shell.controller is not None, timeout=TIMEOUT)
+    return main
+
+
+def test_in_the_sandbox_the_interviews_that_just_happened_are_due_and_their_ai_drafts_shown(shell, qtbot, monkeypatch):
+    main = sandbox_window(shell, qtbot, monkeypatch)
     due = shell.controller.due
     # Interview webhooks (through the relay) bring the two interviews; the pipeline's drafts arrive
     # for one interviewer of each, and their rows say so.
