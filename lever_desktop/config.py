@@ -29,6 +29,15 @@ class ConfigError(Exception):
 
 ROLES = ("interviewer", "recruiter")  # asked at first run: "I mainly interview / recruit"
 DEFAULT_RETENTION_DAYS = 90
+DEFAULT_FEEDBACK_DUE_HOURS = 24
+DEFAULT_FEEDBACK_LOOKBACK_DAYS = 30
+
+
+def _whole(value: Any, name: str, default: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        _log.warning("%s %r is not a positive whole number; using %d", name, value, default)
+        return default
+    return value
 
 
 @dataclass
@@ -47,6 +56,10 @@ class Settings:
     submitted_retention_days: int = DEFAULT_RETENTION_DAYS  # then a submitted draft's text is purged
     # After Approve in the window, this long to Undo before the outbox may send (0: at once).
     undo_grace_seconds: float = 5.0
+    # Feedback due: hours after an interview when Lever has no reminder setting for it, and how
+    # far back the page (and the recent-interviews sync) looks.
+    feedback_due_hours: int = DEFAULT_FEEDBACK_DUE_HOURS
+    feedback_due_lookback_days: int = DEFAULT_FEEDBACK_LOOKBACK_DAYS
     extra: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -56,11 +69,11 @@ class Settings:
             self.role = None
         if not isinstance(self.show_others_feedback, bool):
             self.show_others_feedback = None
-        days = self.submitted_retention_days
-        if isinstance(days, bool) or not isinstance(days, int) or days < 1:
-            _log.warning("submitted_retention_days %r is not a whole number of days; using %d",
-                         days, DEFAULT_RETENTION_DAYS)
-            self.submitted_retention_days = DEFAULT_RETENTION_DAYS
+        self.submitted_retention_days = _whole(self.submitted_retention_days, "submitted_retention_days",
+                                               DEFAULT_RETENTION_DAYS)
+        self.feedback_due_hours = _whole(self.feedback_due_hours, "feedback_due_hours", DEFAULT_FEEDBACK_DUE_HOURS)
+        self.feedback_due_lookback_days = _whole(self.feedback_due_lookback_days, "feedback_due_lookback_days",
+                                                 DEFAULT_FEEDBACK_LOOKBACK_DAYS)
         grace = self.undo_grace_seconds
         if isinstance(grace, bool) or not isinstance(grace, (int, float)) or not 0 <= grace <= 60:
             _log.warning("undo_grace_seconds %r is not between 0 and 60; using 5", grace)

@@ -9,7 +9,8 @@ Anthropic's event sequence (``message_start``, ``content_block_start``/``_delta`
 from __future__ import annotations
 
 import json
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 _PIECE = 200  # characters of JSON or text per delta: several events, as a real stream has
 

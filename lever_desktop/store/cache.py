@@ -205,11 +205,9 @@ def replace_opportunity_details(
     ``feedback=None`` keeps the cached feedback (an interview webhook re-reads only panels and
     interviews); ``details_synced_at`` then stays as it was, since not every detail was re-read.
     """
-    o = schema.opportunities
-    if conn.execute(sa.select(o.c.id).where(o.c.id == opportunity_id)).first() is None:
-        return False
-    if privacy.anonymised_in_cache(conn, opportunity_id):
-        return True  # Lever anonymised the candidate: nothing of theirs is kept (store/privacy.py)
+    writable = _details_writable(conn, opportunity_id)
+    if writable is not True:
+        return writable is not None
     replaced = (schema.panels, schema.interviews) + ((schema.feedback,) if feedback is not None else ())
     for table in replaced:
         conn.execute(sa.delete(table).where(table.c.opportunity_id == opportunity_id))
@@ -227,10 +225,7 @@ def replace_opportunity_details(
     for i, raw in models.parse(models.Interview, list(merged.values())):
         interview_rows.append(mapping.interview_row(i, raw, opportunity_id))
         people += mapping.interviewer_rows(i)
-    feedback_rows = [
-        mapping.feedback_row(f, raw, opportunity_id)
-        for f, raw in models.parse(models.Feedback, feedback or ()) if not f.deleted
-    ]  # fmt: skip
+    feedback_rows = _feedback_rows(opportunity_id, feedback or ())
     for table, rows in ((schema.panels, panel_rows), (schema.interviews, interview_rows),
                         (schema.interview_interviewers, people), (schema.feedback, feedback_rows)):  # fmt: skip
         if rows:
@@ -238,6 +233,32 @@ def replace_opportunity_details(
     if feedback is not None:
         conn.execute(sa.update(schema.opportunities).where(schema.opportunities.c.id == opportunity_id)
                      .values(details_synced_at=synced_at))  # fmt: skip
+    return True
+
+
+def _details_writable(conn: sa.Connection, opportunity_id: str) -> bool | None:
+    """True when the opportunity's details may be replaced; None when it is not cached; False when
+    Lever anonymised the candidate (nothing of theirs is kept, store/privacy.py)."""
+    o = schema.opportunities
+    if conn.execute(sa.select(o.c.id).where(o.c.id == opportunity_id)).first() is None:
+        return None
+    return not privacy.anonymised_in_cache(conn, opportunity_id)
+
+
+def _feedback_rows(opportunity_id: str, feedback: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [mapping.feedback_row(f, raw, opportunity_id)
+            for f, raw in models.parse(models.Feedback, feedback) if not f.deleted]  # fmt: skip
+
+
+def replace_feedback(conn: sa.Connection, opportunity_id: str, feedback: Sequence[dict[str, Any]]) -> bool:
+    """Replace an opportunity's cached feedback only (false if it is not cached)."""
+    writable = _details_writable(conn, opportunity_id)
+    if writable is not True:
+        return writable is not None
+    conn.execute(sa.delete(schema.feedback).where(schema.feedback.c.opportunity_id == opportunity_id))
+    rows = _feedback_rows(opportunity_id, feedback)
+    if rows:
+        conn.execute(sa.insert(schema.feedback).prefix_with("OR REPLACE"), rows)
     return True
 
 

@@ -183,16 +183,45 @@ class SyncEngine:
         self._reached_lever()
         return True
 
-    async def _read_opportunity(self, opportunity_id: str, *, full: bool) -> tuple[Any, list, list, list | None] | None:
-        """(record, panels, interviews, feedback) from Lever; record and feedback only when ``full``.
+    async def refresh_details(self, opportunity_id: str) -> bool:
+        """Re-read a cached opportunity's panels, interviews and feedback, not its record (which the
+        opportunities walk keeps current): three requests. False if it was deleted or is not cached."""
+        read = await self._read_opportunity(opportunity_id, full=True, record=False)
+        if read is None:
+            return False
+        _, panels, interviews, feedback = read
+        stored = await self.store.call(cache.replace_opportunity_details, opportunity_id, panels, interviews,
+                                       feedback, self.now_ms())
+        self._reached_lever()
+        return stored
+
+    async def refresh_feedback(self, opportunity_id: str) -> bool:
+        """Re-read only an opportunity's feedback (Lever sends no webhook for it): one request."""
+        try:
+            forms = [f async for f in self.client.paginate(paths.feedback(opportunity_id))]
+        except errors.LeverUnavailable:
+            self._set_state(SyncState.OFFLINE)
+            raise
+        except errors.LeverNotFound:
+            await self.tombstone(opportunity_id)
+            return False
+        stored = await self.store.call(cache.replace_feedback, opportunity_id, forms)
+        self._reached_lever()
+        return stored
+
+    async def _read_opportunity(self, opportunity_id: str, *, full: bool,
+                                record: bool | None = None) -> tuple[Any, list, list, list | None] | None:
+        """(record, panels, interviews, feedback) from Lever; record and feedback only when ``full``
+        (the record not when ``record`` is False).
 
         None when the opportunity was deleted (it is tombstoned here); when Lever is unreachable
         the engine goes offline and the error propagates.
         """
         path = paths.opportunity(opportunity_id)  # the id quoted into one segment
+        with_record = full if record is None else record
         try:
-            record = await self.client.get_one(path, {"expand": ["applications"]}) if full else None
-            if full and record is None:
+            record = await self.client.get_one(path, {"expand": ["applications"]}) if with_record else None
+            if with_record and record is None:
                 await self.tombstone(opportunity_id)
                 return None
             panels = [p async for p in self.client.paginate(paths.panels(opportunity_id))]

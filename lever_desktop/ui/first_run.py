@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from lever_desktop import APP_NAME, config, secrets
 from lever_desktop.ui.account_form import AccountForm
+from lever_desktop.ui.due_settings import DueSettings
 from lever_desktop.ui.plain import plain_label
 from lever_desktop.ui.privacy_settings import PrivacySettings, RoleChoice
 from lever_desktop.ui.tasks import TaskRunner, in_thread
@@ -174,6 +175,7 @@ class SettingsDialog(_SavingDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.form)
         layout.addWidget(PrivacySettings(self.form.settings))
+        layout.addWidget(DueSettings(self.form.settings, runner))
         layout.addWidget(QLabel("Changes to the account take effect the next time Lever Desktop starts."))
         layout.addWidget(self.keychain_note)
         layout.addWidget(self.problem)

@@ -28,6 +28,7 @@ from lever_desktop.ui.activity_controller import ActivityController
 from lever_desktop.ui.candidates_controller import CandidatesController
 from lever_desktop.ui.crash import ErrorPath
 from lever_desktop.ui.drafts_controller import DraftsController
+from lever_desktop.ui.due_controller import DueController
 from lever_desktop.ui.main_window import PAGES, MainWindow
 from lever_desktop.ui.outbox_controller import OutboxController
 from lever_desktop.ui.pages import TablePage
@@ -54,11 +55,12 @@ class MainController(QObject):
         self.ui_state = UiState()
         self.candidates = CandidatesController(session, runner, self)
         self.drafts = DraftsController(session, runner, self)
+        self.due = DueController(session, runner, self)
         self.outbox = OutboxController(session, runner, self)
         self.postings = TablePage(POSTING_COLUMNS, key="id", title="Postings in the cache")
         self.activity = ActivityController(session, runner, self)
         w = self.window
-        for key, widget in (("review", self.drafts.page), ("outbox", self.outbox.page),
+        for key, widget in (("review", self.drafts.page), ("outbox", self.outbox.page), ("due", self.due.page),
                             ("candidates", self.candidates.page), ("postings", self.postings),
                             ("activity", self.activity.page)):
             w.set_page(key, widget)
@@ -86,8 +88,13 @@ class MainController(QObject):
         self.drafts.approved.connect(lambda _id: self.outbox.wake(now=True))
         self.drafts.approved.connect(lambda _id: self.refresh_counts())
         self.drafts.changed.connect(self.refresh_counts)
+        self.drafts.changed.connect(self.due.reload)  # a draft approved, sent or discarded opens or closes a slot
+        self.due.open_draft.connect(self.open_draft)
+        self.due.counted.connect(lambda n: w.set_nav_label("due", f"Feedback due ({n})"))
+        self.sync.finished.connect(lambda report: report.ok and self.due.refresh_from_lever())
         self._relay_batch.connect(lambda _stats: self.refresh_counts())  # new drafts, re-read candidates
         self._relay_batch.connect(lambda _stats: self.drafts.relay_read())
+        self._relay_batch.connect(lambda _stats: self.due.reload())  # interview webhooks: interviews re-read
         w.files_dropped.connect(self.import_files)
         w.import_action.triggered.connect(self._choose_files)
         w.settings_action.triggered.connect(self._open_settings)
@@ -113,6 +120,7 @@ class MainController(QObject):
         self.candidates.refilter()
         self.candidates.load_index()
         self.drafts.reload()
+        self.due.reload()
         self.outbox.reload()
         self._load_postings()
         self.refresh_counts()
@@ -156,8 +164,15 @@ class MainController(QObject):
     def _cache_changed(self) -> None:
         self.candidates.cache_changed()
         self.drafts.reload()
+        self.due.reload()
         self._load_postings()
         self.refresh_counts()
+
+    def open_draft(self, draft_id: str) -> None:
+        """Show one draft in the Drafts page (a form just started from Feedback due)."""
+        self.drafts.open(draft_id)
+        self.drafts.reload()
+        self.window.show_page("review")
 
     def _draft_moved(self, draft_id: str) -> None:
         self.drafts.undo_bar.withdraw(draft_id)  # on its way: too late to undo

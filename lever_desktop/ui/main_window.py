@@ -30,6 +30,7 @@ NAV_WIDTH = 180
 PAGES = [
     ("review", "Drafts to review"),
     ("outbox", "Outbox"),
+    ("due", "Feedback due"),
     ("candidates", "Candidates"),
     ("postings", "Postings"),
     ("activity", "Activity"),

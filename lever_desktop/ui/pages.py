@@ -1,4 +1,4 @@
-"""Page layouts: candidates (filters, table, profile), postings, outbox, activity.
+"""Page layouts: candidates (filters, table, profile), postings, outbox, activity, feedback due.
 
 Views only: each page exposes its widgets and signals; controllers fill them.
 """
@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 from PySide6.QtCore import QSortFilterProxyModel, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QComboBox,
     QHBoxLayout,
     QHeaderView,
@@ -58,6 +59,18 @@ def sorted_proxy(model: RowsModel) -> QSortFilterProxyModel:
     proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
     proxy.setFilterKeyColumn(-1)
     return proxy
+
+
+def refill(combo: QComboBox, pairs: list[tuple[str, str]]) -> None:
+    """Replace a filter's choices after its first ("All …") entry, keeping the chosen one, silently."""
+    current = combo.currentData()
+    combo.blockSignals(True)
+    while combo.count() > 1:
+        combo.removeItem(1)
+    for value, label in pairs:
+        combo.addItem(label, value)
+    combo.setCurrentIndex(max(0, combo.findData(current)))
+    combo.blockSignals(False)
 
 
 class FeedbackNotice(QWidget):
@@ -128,15 +141,7 @@ class CandidatesPage(QWidget):
             combo.currentIndexChanged.connect(self.filterChanged)
 
     def set_choices(self, key: str, pairs: list[tuple[str, str]]) -> None:
-        combo = {"stage": self.stage, "posting": self.posting, "owner": self.owner}[key]
-        current = combo.currentData()
-        combo.blockSignals(True)
-        while combo.count() > 1:
-            combo.removeItem(1)
-        for value, label in pairs:
-            combo.addItem(label, value)
-        combo.setCurrentIndex(max(0, combo.findData(current)))
-        combo.blockSignals(False)
+        refill(combo={"stage": self.stage, "posting": self.posting, "owner": self.owner}[key], pairs=pairs)
 
 
 def profile_html(p: dict | None) -> str:
@@ -265,3 +270,52 @@ class ActivityPage(QWidget):
             bar.setValue(bar.maximum())
         else:
             bar.setValue(min(reading, bar.maximum()))
+
+
+class DuePage(QWidget):
+    """Feedback due: filters, the open (interview, interviewer) slots oldest first, and what to do
+    with the selected one."""
+
+    filterChanged = Signal()
+
+    def __init__(self, columns: Sequence[Column], parent=None) -> None:
+        super().__init__(parent)
+        self.interviewer = QComboBox(accessibleName="Interviewer filter")
+        self.posting = QComboBox(accessibleName="Posting filter")
+        for combo, all_text in ((self.interviewer, "All interviewers"), (self.posting, "All postings")):
+            combo.addItem(all_text, None)
+            combo.setMinimumContentsLength(16)
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.mine = QCheckBox("Only mine")
+        self.mine.setToolTip("Interviews where you (the email in Settings) are the interviewer")
+        self.count = QLabel()
+        filters = QHBoxLayout()
+        for w in (self.interviewer, self.posting):
+            filters.addWidget(w, 1)
+        filters.addWidget(self.mine)
+        filters.addStretch(1)
+        filters.addWidget(self.count)
+        self.list = TablePage(columns, key="key", title="Interviews that have happened and still wait for feedback, "
+                              "oldest first.", sort=("date", Qt.SortOrder.AscendingOrder))
+        self.write = QPushButton("Write feedback")
+        self.write.setToolTip("The interview's form, blank, in the draft editor: you fill it in, approve, and it is "
+                              "sent to Lever once")
+        self.draft_ai = QPushButton("Draft with AI…")
+        self.draft_ai.setToolTip("Pick the interview's transcript; a model drafts the form for you to review")
+        self.note = QLabel()
+        self.note.setTextFormat(Qt.TextFormat.PlainText)
+        self.note.setWordWrap(True)
+        actions = QHBoxLayout()
+        actions.addWidget(self.write)
+        actions.addWidget(self.draft_ai)
+        actions.addWidget(self.note, 1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(filters)
+        layout.addWidget(self.list, 1)
+        layout.addLayout(actions)
+        self.interviewer.currentIndexChanged.connect(self.filterChanged)
+        self.posting.currentIndexChanged.connect(self.filterChanged)
+        self.mine.toggled.connect(self.filterChanged)
+
+    def set_choices(self, key: str, pairs: list[tuple[str, str]]) -> None:
+        refill(combo={"interviewer": self.interviewer, "posting": self.posting}[key], pairs=pairs)

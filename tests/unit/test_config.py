@@ -128,6 +128,7 @@ def test_an_unreadable_keychain_is_named_as_the_reason(caplog):
             resolve_account(Settings(), env={})
 
 
+@pytest.mark.logs_warnings("an odd value in a hand-edited settings file is logged, then replaced")
 @pytest.mark.parametrize(("saved", "used"), [(2, 2), (0, 0), (-1, 5.0), ("soon", 5.0), (True, 5.0), (600, 5.0)])
 def test_the_undo_grace_is_a_setting_and_odd_values_fall_back_to_five_seconds(saved, used):
     paths.settings_path().parent.mkdir(parents=True, exist_ok=True)

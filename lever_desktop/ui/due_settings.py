@@ -1,0 +1,66 @@
+"""Settings → Feedback due and Draft with AI: when a form is due, how far back to look, where drafts go.
+
+Edits go into the dialog's ``Settings`` object, saved with the rest (as ``privacy_settings``).
+The provider line is read off the GUI thread: its key may come from the keychain.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFormLayout, QGroupBox, QLabel, QSpinBox
+
+from lever_desktop import config
+from lever_desktop.drafting.providers import (
+    Provider,
+    ProviderConfigError,
+    describe,
+    provider_from_settings,
+)
+from lever_desktop.ui.tasks import TaskRunner, in_thread
+
+
+class DueSettings(QGroupBox):
+    def __init__(self, settings: config.Settings, runner: TaskRunner, parent=None) -> None:
+        super().__init__("Feedback due and Draft with AI", parent)
+        self.settings = settings
+        self.due_hours = QSpinBox(minimum=1, maximum=24 * 14, suffix=" h after the interview")
+        self.due_hours.setValue(settings.feedback_due_hours)
+        self.due_hours.setToolTip("When the interview has no reminder setting in Lever (Lever's own reminders, "
+                                  "every 6 hours or daily, set the due time where there are some)")
+        self.lookback = QSpinBox(minimum=1, maximum=365, suffix=" days")
+        self.lookback.setValue(settings.feedback_due_lookback_days)
+        self.lookback.setToolTip("Interviews older than this are not listed, and only candidates active since "
+                                 "then are read from Lever for it")
+        self.provider = QLabel("…")
+        self.provider.setTextFormat(Qt.TextFormat.PlainText)
+        self.provider.setWordWrap(True)
+        form = QFormLayout(self)
+        form.addRow("Feedback is due", self.due_hours)
+        form.addRow("List interviews of the last", self.lookback)
+        form.addRow("Draft with AI sends to", self.provider)
+        self.due_hours.valueChanged.connect(lambda h: setattr(self.settings, "feedback_due_hours", h))
+        self.lookback.valueChanged.connect(lambda d: setattr(self.settings, "feedback_due_lookback_days", d))
+        show_provider(runner, settings, self.provider)
+
+
+def show_provider(runner: TaskRunner, settings: config.Settings, label: QLabel, prefix: str = "",
+                  known: Callable[[Provider], None] | None = None) -> None:
+    """Put where drafting sends data into ``label`` (or why it cannot); ``known(provider)`` after.
+    Read off the GUI thread: the provider's key may come from the keychain."""
+    label.setText(f"{prefix}…")
+
+    def found(provider: Provider) -> None:
+        label.setText(f"{prefix}{describe(provider)}")
+        if known is not None:
+            known(provider)
+
+    def unknown(e: BaseException) -> bool:
+        if isinstance(e, ProviderConfigError):
+            label.setText(str(e))
+            return True
+        return False
+
+    runner.run(in_thread(provider_from_settings, settings), owner=label, on_success=found, on_failure=unknown,
+               name="drafting provider")
