@@ -18,11 +18,12 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/lever-desktop --sandbox
 
-## Install and run the whole test suite (GUI tests offscreen), after the lint ([tool.ruff]) and
-## the layer contracts of pyproject.toml ([tool.importlinter]: the core never imports Qt, each
-## layer only those below).
+## Install and run the whole test suite (GUI tests offscreen), after the lint ([tool.ruff]), the
+## type check ([tool.pyright]) and the layer contracts of pyproject.toml ([tool.importlinter]: the
+## core never imports Qt, each layer only those below).
 test: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/pyright
 	$(BIN)/lint-imports
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest
 

@@ -195,8 +195,9 @@ def _client(provider: Provider) -> Any:
         return anthropic.AsyncAnthropic(api_key=provider.api_key, base_url=provider.base_url, **common)
     if provider.kind == "bedrock":
         import anthropic
+        from anthropic.lib.bedrock import AsyncAnthropicBedrock
 
-        return anthropic.AsyncAnthropicBedrock(aws_region=provider.region, base_url=provider.base_url, **common)
+        return AsyncAnthropicBedrock(aws_region=provider.region, base_url=provider.base_url, **common)
     import openai
 
     key = provider.api_key
@@ -205,6 +206,8 @@ def _client(provider: Provider) -> Any:
             raise ProviderError("No OpenAI API key: set OPENAI_API_KEY, or enter the key in Settings.")
         key = "no-key"  # a local server (Ollama, llama.cpp) takes any key; the SDK insists on one
     if provider.azure:
+        if provider.base_url is None:
+            raise ProviderError("No Azure OpenAI endpoint: set AZURE_OPENAI_ENDPOINT, or enter it in Settings.")
         return openai.AsyncAzureOpenAI(api_key=key, azure_endpoint=provider.base_url,
                                        api_version=os.environ.get("OPENAI_API_VERSION", AZURE_API_VERSION), **common)
     return openai.AsyncOpenAI(api_key=key, base_url=provider.base_url, **common)
@@ -281,7 +284,7 @@ def _json(value: Any) -> tuple[Any, str | None]:
         return None, "The model sent an empty answer."
     try:
         return json.loads(value), None
-    except ValueError as e:
+    except json.JSONDecodeError as e:
         return None, f"The model's answer is not valid JSON ({e.msg} at character {e.pos})."
 
 

@@ -36,8 +36,10 @@ def _folded(kind: str, text: str) -> str:
 
 def record(conn: sa.Connection, at: int, kind: str, text: str) -> int:
     """Store one line; returns its id."""
-    line_id = int(conn.execute(sa.insert(activity).values(at=at, kind=kind, text=text, folded=_folded(kind, text)))
-                  .inserted_primary_key[0])
+    key = conn.execute(sa.insert(activity).values(at=at, kind=kind, text=text, folded=_folded(kind, text))
+                       ).inserted_primary_key
+    assert key is not None  # an INSERT of one row always has one
+    line_id = int(key[0])
     if line_id % PRUNE_EVERY == 0:
         prune(conn, at)
     return line_id

@@ -21,7 +21,7 @@ from typing import Any
 from lever_desktop.observers import Listeners
 from lever_desktop.store import cache
 from lever_desktop.sync.engine import SyncEngine
-from lever_desktop.sync.events import SyncState
+from lever_desktop.sync.events import SyncEvent, SyncState
 
 _log = logging.getLogger(__name__)
 
@@ -59,7 +59,11 @@ class Scheduler:
         self._events: Listeners[Retrying] = Listeners()
         # Lever answered again (an outbox send, an account check): retry what is owed now, not
         # at the end of the back-off.
-        engine.subscribe(lambda e: e.kind == "state" and e.state == SyncState.ONLINE and self.wake())
+        engine.subscribe(self._answered_again)
+
+    def _answered_again(self, event: SyncEvent) -> None:
+        if event.kind == "state" and event.state == SyncState.ONLINE:
+            self.wake()
 
     def subscribe(self, listener: Callable[[Retrying], None]) -> Callable[[], None]:
         """``listener(Retrying)`` each time a pass failed and the scheduler backs off; returns the unsubscribe."""

@@ -15,7 +15,7 @@ import signal
 import sys
 
 # PySide6 before qasync: qasync picks the first Qt binding already imported.
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QCoreApplication, QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
@@ -52,7 +52,7 @@ GC_YOUNG_EVERY_MS = 5_000
 GC_FULL_EVERY = 60  # young collections between two full ones (about 5 minutes)
 
 
-def collect_on_gui_thread(app: QApplication, every_ms: int = GC_YOUNG_EVERY_MS) -> QTimer | None:
+def collect_on_gui_thread(app: QCoreApplication, every_ms: int = GC_YOUNG_EVERY_MS) -> QTimer | None:
     """Turn automatic garbage collection off and collect on a GUI-thread timer instead.
 
     Python collects on whichever thread happens to allocate. When that is the store's thread

@@ -72,9 +72,13 @@ class ErrorPath(QObject):
     def install(self, loop: asyncio.AbstractEventLoop | None = None) -> None:
         self._old_hooks = (sys.excepthook, threading.excepthook)
         sys.excepthook = lambda t, e, tb: self.report(e, "unhandled")
-        threading.excepthook = lambda a: self.report(a.exc_value, f"thread {a.thread.name if a.thread else '?'}")
+        threading.excepthook = self._thread_failed
         if loop is not None:
             loop.set_exception_handler(self._loop_exception)
+
+    def _thread_failed(self, args: threading.ExceptHookArgs) -> None:
+        error = args.exc_value if args.exc_value is not None else RuntimeError(f"{args.exc_type.__name__} in a thread")
+        self.report(error, f"thread {args.thread.name if args.thread else '?'}")
 
     def uninstall(self) -> None:
         if self._old_hooks is not None:

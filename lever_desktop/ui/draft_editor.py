@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 )
 
 from lever_desktop.ui.forms.wheel import WheelScrollsForm
-from lever_desktop.ui.plain import plain_label
+from lever_desktop.ui.plain import named, plain_label
 
 
 class DraftEditor(QWidget):
@@ -66,20 +66,20 @@ class DraftEditor(QWidget):
         self.flags.setObjectName("draftFlags")
         self.flags.setAccessibleName("Flags to check")
 
-        self.scroll = QScrollArea()
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.form_scroll = QScrollArea()
+        self.form_scroll.setWidgetResizable(True)
+        self.form_scroll.setFrameShape(QFrame.Shape.NoFrame)
         self.preview = QPlainTextEdit()
         self.preview.setReadOnly(True)
         self.preview.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self.preview.setAccessibleName("Technical details")
         self.preview.hide()
         self.body = QSplitter(Qt.Orientation.Vertical)
-        self.body.addWidget(self.scroll)
+        self.body.addWidget(self.form_scroll)
         self.body.addWidget(self.preview)
 
         self.author_label = QLabel("Authored as:")
-        self.author = QComboBox(accessibleName="Authored as")
+        self.author = named(QComboBox(), "Authored as")
         # Any active Lever user may be chosen: the box takes the row's width, not the longest name's.
         self.author.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.author.setMinimumContentsLength(24)
@@ -87,7 +87,9 @@ class DraftEditor(QWidget):
         self.author_note = plain_label()
         self.author_note.setWordWrap(True)
         # The author's own form already in Lever: text from Lever, so plain text.
-        self.own_feedback = QLabel(objectName="ownFeedback", wordWrap=True)
+        self.own_feedback = QLabel()
+        self.own_feedback.setObjectName("ownFeedback")
+        self.own_feedback.setWordWrap(True)
         self.own_feedback.setTextFormat(Qt.TextFormat.PlainText)
         self.own_feedback.setStyleSheet("color: #9a6700")
         self.second_form = QCheckBox("Add this as a second form next to theirs")
@@ -211,11 +213,11 @@ class DraftEditor(QWidget):
     def set_form(self, widget: QWidget | None) -> None:
         """Show ``widget``; the form shown before is deleted unless ``keep_form`` says it will be
         shown again (a built form reused for the next draft of its template stays hidden here)."""
-        self.scroll.verticalScrollBar().setValue(0)
-        self.scroll.horizontalScrollBar().setValue(0)
+        self.form_scroll.verticalScrollBar().setValue(0)
+        self.form_scroll.horizontalScrollBar().setValue(0)
         if widget is not None and widget is self.form_widget:
             return
-        old = self.scroll.takeWidget()
+        old = self.form_scroll.takeWidget()
         if old is not None:
             if self.keep_form(old):
                 old.hide()
@@ -224,7 +226,7 @@ class DraftEditor(QWidget):
                 old.deleteLater()
         self.form_widget = widget
         if widget is not None:
-            self.scroll.setWidget(widget)
+            self.form_scroll.setWidget(widget)
             widget.show()
 
     def set_authors(self, choices: list[tuple[str, str | None]], note: str = "") -> None:

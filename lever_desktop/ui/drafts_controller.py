@@ -67,7 +67,7 @@ class DraftsController(QObject):
                               sort=("received", Qt.SortOrder.AscendingOrder), fit_columns=False,
                               proxy=DraftsFilterProxy)
         self.filters = DraftsFilterBar()
-        self.list.layout().insertWidget(1, self.filters)  # under the title, over the table
+        self.list.body.insertWidget(1, self.filters)  # under the title, over the table
         self._refiltering = False
         self.editor = DraftEditor()
         self.page = QSplitter(Qt.Orientation.Horizontal)
@@ -118,7 +118,7 @@ class DraftsController(QObject):
         def fill(rows: list[tuple]) -> None:
             keep = self.draft_id
             self.list.model.set_rows(
-                [ReviewRow(draft_id, name, form, flags or None, lists.DRAFT_STATE_LABELS.get(state, state), received,
+                [ReviewRow(draft_id, name, form, flags or None, lists.DRAFT_STATE_LABELS.get(state) or state, received,
                            who, state in TO_REVIEW) for draft_id, name, form, who, flags, received, state in rows])
             self.filters.set_choices(self.list.model)
             if keep and keep in self.list.model.keys():
@@ -163,8 +163,10 @@ class DraftsController(QObject):
         it is still listed): filtering never opens another draft."""
         self._refiltering = True
         try:
-            self.list.proxy.set_query(self.filters.query())
-            if self.draft_id in self.list.model.keys():
+            proxy = self.list.proxy
+            assert isinstance(proxy, DraftsFilterProxy)
+            proxy.set_query(self.filters.query())
+            if self.draft_id is not None and self.draft_id in self.list.model.keys():
                 self._select(self.draft_id, load=False)
             if not self.list.table.currentIndex().isValid() or \
                     self.list.table.currentIndex().data(KEY_ROLE) != self.draft_id:
@@ -246,10 +248,10 @@ class DraftsController(QObject):
         self.editor.set_form(widget)
         self._refresh_flags()
         # The interviewer first; when Lever has no such user, the reviewer picks who authors it.
-        choices = [(view.author, None)] if view.author else [("Choose who authors it…", None)]
+        choices: list[tuple[str, str | None]] = [(view.author or "Choose who authors it…", None)]
         if view.service_author:
             choices.append((f"Service account: {view.service_author}", self.session.settings.service_account_email))
-        self.editor.set_authors(choices + view.other_authors, view.author_problem)
+        self.editor.set_authors(choices + list(view.other_authors), view.author_problem or "")
         self.editor.set_own_feedback(view.own_feedback)
         self._set_state_actions(rec.state)
         self.show_state(rec.state, rec.attention_reason, rec.lever_feedback_id, rec.readback, view.status)
@@ -325,9 +327,9 @@ class DraftsController(QObject):
             "withdrawn": ("Withdrawn: the form was deleted from Lever.", "info"),
         }.get(status or state)
         self.editor.remove_duplicate.setVisible(state == "submitted" and bool(extra))
-        if state == "submitted" and readback.get("differences"):
+        if text is not None and state == "submitted" and readback.get("differences"):
             text = (text[0] + " Lever's stored form differs from what you approved: see Activity.", "warn")
-        elif state == "submitted" and readback.get("error"):
+        elif text is not None and state == "submitted" and readback.get("error"):
             text = (text[0] + " (It could not be read back to compare: " + in_words(str(readback["error"]))
                     + ")", "ok")
         self.editor.set_outcome(*(text or ("", "info")))
@@ -395,7 +397,7 @@ class DraftsController(QObject):
         if rec.state == DraftState.AMENDING:  # an edit of the form Lever holds: a PUT as its author
             author = (rec.author or {}).get("user_id") or "(the form's author)"
             self.editor.set_payload({"method": "PUT", "path": paths.feedback_form(rec.opportunity_id,
-                                                                                   rec.lever_feedback_id),
+                                                                                   rec.lever_feedback_id or ""),
                                      "params": {"perform_as": author},
                                      "body": {"fieldValues": self.form.field_values(strict=False)},
                                      **({"notYetValid": errors} if errors else {})})

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLineEdit, QVBoxLayout, QWidget
 
-from lever_desktop.ui.plain import plain_tooltip
+from lever_desktop.ui.plain import named, plain_tooltip
 from lever_desktop.ui.table_models import SORT_ROLE, RowsModel
 
 SEARCHED = ("candidate", "interviewer", "form")  # the fields the search box looks in
@@ -84,7 +84,7 @@ class DraftsFilterBar(QWidget):
         rows.addLayout(row)
         # Short "no filter" words: three of them share the list pane at the minimum window width.
         for field, all_text in zip(FILTERED, ("Any state", "Anyone", "Any form")):
-            combo = QComboBox(accessibleName=f"{field.capitalize()} filter")
+            combo = named(QComboBox(), f"{field.capitalize()} filter")
             combo.setToolTip(f"Show only the drafts of one {field}")
             combo.addItem(all_text, None)
             combo.setMinimumContentsLength(4)  # the full value is in the drop-down and its tooltip

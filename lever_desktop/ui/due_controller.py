@@ -110,7 +110,8 @@ class DueController(QObject):
         self._enable()
 
     def selected(self) -> due.DueRow | None:
-        return self.rows.get(self.page.list.selected_key())
+        key = self.page.list.selected_key()
+        return None if key is None else self.rows.get(key)
 
     def _enable(self) -> None:
         row = self.selected()

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from lever_desktop import APP_NAME
 from lever_desktop.ui.banners import Banner
+from lever_desktop.ui.plain import named
 
 MINIMUM_SIZE = QSize(1024, 640)
 NAV_WIDTH = 180
@@ -149,10 +150,10 @@ class MainWindow(QMainWindow):
         self.sync_progress.hide()
         bar.addPermanentWidget(self.sync_progress)
         self.sync_progress.setAccessibleName("Sync progress")
-        self.status_connection = QLabel(accessibleName="Connection to Lever")
-        self.status_last_sync = QLabel(accessibleName="Last sync")
-        self.status_relay = QLabel(accessibleName="Relay")
-        self.status_outbox = QLabel(accessibleName="Outbox")
+        self.status_connection = named(QLabel(), "Connection to Lever")
+        self.status_last_sync = named(QLabel(), "Last sync")
+        self.status_relay = named(QLabel(), "Relay")
+        self.status_outbox = named(QLabel(), "Outbox")
         for label in (self.status_connection, self.status_last_sync, self.status_relay, self.status_outbox):
             label.setContentsMargins(8, 0, 8, 0)
             bar.addPermanentWidget(label)
@@ -168,8 +169,9 @@ class MainWindow(QMainWindow):
             self.stack.addWidget(QWidget())
         old = self.stack.widget(index)
         self.stack.insertWidget(index, widget)
-        self.stack.removeWidget(old)
-        old.deleteLater()
+        if old is not None:
+            self.stack.removeWidget(old)
+            old.deleteLater()
 
     def show_page(self, key: str) -> None:
         keys = [k for k, _ in PAGES]

@@ -125,7 +125,7 @@ class OutboxController(QObject):
     def _fill(self, rows: list[tuple]) -> None:
         self._statuses = {r[0]: r[2] for r in rows}
         self.page.model.set_rows(
-            [OutboxRow(draft_id, name, lists.DRAFT_STATE_LABELS.get(state, state),
+            [OutboxRow(draft_id, name, lists.DRAFT_STATE_LABELS.get(state) or state,
                        attention_words(reason) if reason else "", attempts or 0, in_words(error, brief=True), approved)
              for draft_id, name, state, reason, attempts, error, approved, _fid in rows])
         self._pending_selected()

@@ -71,7 +71,7 @@ class OutboxPage(QWidget):
         for button in (self.retry, self.cancel, self.open_draft):
             actions.addWidget(button)
         actions.addWidget(self.message, 1)
-        self.pending.layout().addLayout(actions)
+        self.pending.body.addLayout(actions)
 
         self.sent = TablePage(SENT_COLUMNS, key="draft_id", title="Sent: forms this computer put into Lever.",
                               sort=("sent", Qt.SortOrder.DescendingOrder))
@@ -82,7 +82,7 @@ class OutboxPage(QWidget):
         sent_actions.addWidget(self.open_in_lever)
         sent_actions.addWidget(self.open_sent_draft)
         sent_actions.addStretch(1)
-        self.sent.layout().addLayout(sent_actions)
+        self.sent.body.addLayout(sent_actions)
 
         self.splitter = QSplitter(Qt.Orientation.Vertical)
         self.splitter.addWidget(self.pending)

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from lever_desktop.ui.plain import named
 from lever_desktop.ui.table_models import KEY_ROLE, SORT_ROLE, Column, RowsModel, format_ms
 
 
@@ -102,10 +103,10 @@ class CandidatesPage(QWidget):
         self.search = QLineEdit(placeholderText="Search candidates by name or email  (Ctrl+F)")
         self.search.setClearButtonEnabled(True)
         self.search.setAccessibleName("Search candidates")
-        self.stage = QComboBox(accessibleName="Stage filter")
-        self.posting = QComboBox(accessibleName="Posting filter")
-        self.owner = QComboBox(accessibleName="Owner filter")
-        self.archived = QComboBox(accessibleName="Archived filter")
+        self.stage = named(QComboBox(), "Stage filter")
+        self.posting = named(QComboBox(), "Posting filter")
+        self.owner = named(QComboBox(), "Owner filter")
+        self.archived = named(QComboBox(), "Archived filter")
         for text, value in (("Active", "active"), ("Archived", "archived"), ("Active and archived", "any")):
             self.archived.addItem(text, value)
         for combo, all_text in ((self.stage, "All stages"), (self.posting, "All postings"), (self.owner, "All owners")):
@@ -204,7 +205,7 @@ class TablePage(QWidget):
         self.table.sortByColumn(self.model.column_of(field), order)
         self._fitted = not fit_columns
         self.model.modelReset.connect(self._fit_columns_once)
-        layout = QVBoxLayout(self)
+        self.body = layout = QVBoxLayout(self)  # others add to the page (a filter bar over the table)
         layout.addWidget(self.title)
         self.detail = QTextBrowser() if detail else None
         if self.detail is not None:
@@ -280,8 +281,8 @@ class DuePage(QWidget):
 
     def __init__(self, columns: Sequence[Column], parent=None) -> None:
         super().__init__(parent)
-        self.interviewer = QComboBox(accessibleName="Interviewer filter")
-        self.posting = QComboBox(accessibleName="Posting filter")
+        self.interviewer = named(QComboBox(), "Interviewer filter")
+        self.posting = named(QComboBox(), "Posting filter")
         for combo, all_text in ((self.interviewer, "All interviewers"), (self.posting, "All postings")):
             combo.addItem(all_text, None)
             combo.setMinimumContentsLength(16)

@@ -10,9 +10,12 @@ goes through ``plain_tooltip``. Our own fixed markup (the welcome text, banners)
 from __future__ import annotations
 
 import html
+from typing import TypeVar
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QMessageBox, QWidget
+
+W = TypeVar("W", bound=QWidget)
 
 _PLAIN = Qt.TextFormat.PlainText
 
@@ -43,3 +46,9 @@ def plain_message_box(box: QMessageBox) -> QMessageBox:
     """A message box whose text is shown literally (it names a setting or an answer)."""
     box.setTextFormat(_PLAIN)
     return box
+
+
+def named(widget: W, name: str) -> W:
+    """``widget`` with its screen-reader name (Qt's keyword form of it is invisible to type checkers)."""
+    widget.setAccessibleName(name)
+    return widget

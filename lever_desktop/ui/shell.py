@@ -11,12 +11,16 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 
 from lever_desktop import config
 from lever_desktop.ui.crash import ErrorPath
 from lever_desktop.ui.tasks import TaskRunner, dialog_result, in_thread
+
+if TYPE_CHECKING:  # imported when the window is shown: start-up paints before the pages load
+    from lever_desktop.ui.main_window import MainWindow
 
 _log = logging.getLogger(__name__)
 
@@ -55,7 +59,7 @@ class Shell(QObject):
         finally:
             await self.shutdown()
 
-    def _show_window_early(self) -> None:
+    def _show_window_early(self) -> MainWindow:
         """Paint the window before the heavy part of starting (database, sync engine, pages).
 
         Only Qt and the window's layout are imported by now; the pages arrive a moment later.
@@ -63,12 +67,13 @@ class Shell(QObject):
         from lever_desktop.ui.main_window import MainWindow
         from lever_desktop.ui.ui_state import UiState
 
-        self.window = MainWindow(sandbox=self.sandbox_requested)
-        UiState().restore_window(self.window)
-        self.window.statusBar().showMessage("Opening your cache…")
-        self.window.close_requested.connect(self.quit)
+        self.window = window = MainWindow(sandbox=self.sandbox_requested)
+        UiState().restore_window(window)
+        window.statusBar().showMessage("Opening your cache…")
+        window.close_requested.connect(self.quit)
         self.errors.window = lambda: self.window
-        self.window.show()
+        window.show()
+        return window
 
     async def _unless_quit(self, coro):
         """Run ``coro`` unless a quit request (SIGTERM, the window closed) comes first: then it is
@@ -88,6 +93,7 @@ class Shell(QObject):
         work.cancel()
         await asyncio.gather(work, return_exceptions=True)
         return None
+        return self.window
 
     def quit(self) -> None:
         if self._quit is not None:
@@ -105,7 +111,8 @@ class Shell(QObject):
             pass  # not configured yet: first run
         from lever_desktop.ui.first_run import FirstRunDialog
 
-        self.window.statusBar().clearMessage()  # nothing is being opened while they choose
+        if self.window is not None:
+            self.window.statusBar().clearMessage()  # nothing is being opened while they choose
         _log.info("first run: asking how to start (sandbox or Lever account)")
         dialog = FirstRunDialog(self.runner, self.window)
         if await dialog_result(dialog) != FirstRunDialog.DialogCode.Accepted:
@@ -129,12 +136,11 @@ class Shell(QObject):
         self.session = await open_session(account, sandbox=env is not None, relay=True, offload=in_thread,
                                           settings=env.settings if env else None,
                                           database_path=env.database_path if env else None)
-        if self.window is None:  # opened without main() (tests)
-            self._show_window_early()
-        self.window.set_sandbox(env is not None)
+        window = self.window or self._show_window_early()  # opened without main() (tests): now
+        window.set_sandbox(env is not None)
         self.controller = MainController(self.session, self.runner, self.errors, window=self.window)
         self.controller.show()
-        self.window.statusBar().clearMessage()
+        window.statusBar().clearMessage()
         if self.window_ready is not None:
             self.window_ready()
         _log.info("main window ready")

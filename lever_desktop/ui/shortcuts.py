@@ -12,7 +12,7 @@ from html import escape
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QMainWindow, QMessageBox, QWidget
+from PySide6.QtWidgets import QMainWindow, QMenu, QMessageBox, QWidget
 
 # (DraftEditor attribute, keys, what they do), in the order of the review bar
 REVIEW_BUTTONS: tuple[tuple[str, str, str], ...] = (
@@ -60,8 +60,8 @@ def menu_actions(window: QMainWindow) -> list[QAction]:
     """The window's actions, as its menus offer them."""
     return [
         action
-        for top in window.menuBar().actions() if top.menu() is not None
-        for action in top.menu().actions() if not action.isSeparator() and action.text()
+        for top in window.menuBar().actions() if isinstance(menu := top.menu(), QMenu)
+        for action in menu.actions() if not action.isSeparator() and action.text()
     ]
 
 

@@ -48,7 +48,8 @@ class SyncController(QObject):
         if self.engine.reachability is not None:
             self._unsubscribe.append(self.engine.reachability.subscribe(lambda _r: self._show_state(self.engine.state)))
         window.sync_action.triggered.connect(self.sync_now)
-        window.offline_banner.button.clicked.connect(self.sync_now)
+        if window.offline_banner.button is not None:
+            window.offline_banner.button.clicked.connect(self.sync_now)
         self._show_state(self.engine.state)
 
     def close(self) -> None:

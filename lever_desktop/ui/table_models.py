@@ -20,7 +20,7 @@ flushing every few seconds.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -125,7 +125,7 @@ class LazyTableModel(_FlatTableModel):
     def __init__(
         self,
         columns: Sequence[Column],
-        fetch: Callable[[list[str]], Awaitable[dict[str, Any]]],
+        fetch: Callable[[list[str]], Coroutine[Any, Any, dict[str, Any]]],
         runner: TaskRunner,
         *,
         greyed: Callable[[Any], bool] | None = None,

@@ -89,12 +89,12 @@ class TaskRunner(QObject):
 
         def done(t: asyncio.Task[T]) -> None:
             self._tasks.discard(t)
-            overtaken = False
+            waiting = None
             if latest is not None:
                 self._latest_running.discard(latest)
                 waiting = self._latest_waiting.pop(latest, None)
-                overtaken = waiting is not None
-            if overtaken:
+            overtaken = waiting is not None
+            if waiting is not None:
                 self.run(waiting[0], latest=latest, **waiting[1])  # before idle: the work goes on
             try:
                 # An overtaken task's result is stale: only its failure is still worth telling.

@@ -79,14 +79,14 @@ def test_flipping_between_drafts_of_one_template_shows_each_drafts_own_state(des
     badge = next(r.ai_badge for r in form_widget.rows if r.ai_badge is not None and r.ai_badge.isCheckable())
     qtbot.mouseClick(badge, Qt.MouseButton.LeftButton)
     form_widget.show_all_problems()
-    editor.scroll.verticalScrollBar().setValue(editor.scroll.verticalScrollBar().maximum())
+    editor.form_scroll.verticalScrollBar().setValue(editor.form_scroll.verticalScrollBar().maximum())
     editor.second_form.setChecked(True)
     a_flags = editor.flags.text()
 
     go_to(drafts, qtbot, b["draftId"])
     assert editor.form_widget is form_widget  # reused, not rebuilt
     assert looks(form_widget) == fresh_look(drafts, qtbot)
-    assert editor.scroll.verticalScrollBar().value() == 0
+    assert editor.form_scroll.verticalScrollBar().value() == 0
     assert not editor.second_form.isChecked()
     assert not form_widget.isAncestorOf(QApplication.focusWidget())
     assert form_widget.isEnabled() and editor.flags.text() != a_flags

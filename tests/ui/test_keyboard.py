@@ -89,7 +89,7 @@ def test_f8_from_the_drafts_list_lands_in_the_form_and_rings_the_question(deskto
     assert len(landed) == 1 and landed[0].needs_attention()
     focused = QApplication.focusWidget()
     assert landed[0].isAncestorOf(focused)
-    viewport = drafts.editor.scroll.viewport()
+    viewport = drafts.editor.form_scroll.viewport()
     top_left = focused.mapTo(viewport, focused.rect().topLeft())
     assert viewport.rect().contains(top_left)  # scrolled to where it landed
 

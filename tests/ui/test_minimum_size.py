@@ -88,8 +88,8 @@ def test_everything_fits_at_the_minimum_size(desktop, sandbox, qtbot, tmp_path):
     window.resize(MINIMUM_SIZE)
     qtbot.waitUntil(lambda: window.size() == MINIMUM_SIZE)  # nothing inside needs more than the minimum
     editor = desktop.controller.drafts.editor
-    for position in (0, editor.scroll.verticalScrollBar().maximum()):  # the top and the end of the form
-        editor.scroll.verticalScrollBar().setValue(position)
+    for position in (0, editor.form_scroll.verticalScrollBar().maximum()):  # the top and the end of the form
+        editor.form_scroll.verticalScrollBar().setValue(position)
         problems = clipped(window) + _nav_clipped(window)
         assert problems == [], "\n".join(problems)
     for page in ("outbox", "candidates", "postings", "activity"):

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QBoxLayout, QHBoxLayout, QWidget
@@ -104,7 +104,10 @@ def line_in(layout: QBoxLayout) -> QHBoxLayout:
 EDITORS: dict[str, type[FieldEditor]] = {}  # filled by @register in the editor modules
 
 
-def register(cls: type[FieldEditor]) -> type[FieldEditor]:
+E = TypeVar("E", bound=type[FieldEditor])
+
+
+def register(cls: E) -> E:
     for kind in cls.kinds:
         EDITORS[kind] = cls
     return cls

@@ -78,7 +78,7 @@ class FieldRow(QFrame):
         self.confirm_button: QPushButton | None = None
         self.revert_button: QPushButton | None = None
         self.evidence: EvidencePanel | None = None
-        self.actions: QHBoxLayout | None = None
+        self.action_line: QHBoxLayout | None = None
         if field.provenance is not None and field.supported:
             self._revert_button()
         self.refresh()
@@ -130,11 +130,11 @@ class FieldRow(QFrame):
         return button
 
     def _actions_line(self) -> QHBoxLayout:
-        if self.actions is None:
-            self.actions = QHBoxLayout()
-            self.actions.addStretch(1)
-            self.outer.insertLayout(self._editor_end + (self.message is not None), self.actions)
-        return self.actions
+        if self.action_line is None:
+            self.action_line = QHBoxLayout()
+            self.action_line.addStretch(1)
+            self.outer.insertLayout(self._editor_end + (self.message is not None), self.action_line)
+        return self.action_line
 
     def _revert_button(self) -> QPushButton:
         """Made with the row and hidden, its space kept: "Revert to AI answer" appearing on the
@@ -146,6 +146,7 @@ class FieldRow(QFrame):
             policy.setRetainSizeWhenHidden(True)
             button.setSizePolicy(policy)
             button.hide()
+            return button
         return self.revert_button
 
     def _last_control(self, exclude: tuple[QWidget | None, ...]) -> QWidget | None:

@@ -40,7 +40,7 @@ class FeedbackFormWidget(QWidget):
         self.form = form
         self.threshold = confidence_threshold
         self.setAccessibleName(f"Feedback form: {form.title}")
-        layout = QVBoxLayout(self)
+        self.column = layout = QVBoxLayout(self)
         layout.setSpacing(8)
 
         title = plain_label(form.title, self)
@@ -146,7 +146,7 @@ class FeedbackFormWidget(QWidget):
         self._land(target)
         scroller = self._scroll_area()
         if scroller is not None:
-            self.layout().activate()  # the row may just have grown a message: scroll to where it is now
+            self.column.activate()  # the row may just have grown a message: scroll to where it is now
             scroller.ensureWidgetVisible(target)
             scroller.ensureWidgetVisible(control)  # a tall row: at least the control that has focus
         return target

@@ -59,9 +59,9 @@ def point_at(toggle: QToolButton, provenance: Provenance) -> None:
     if toggle.isChecked():  # (setChecked calls on_toggle even when nothing changes)
         toggle.setChecked(False)  # closes the panel of the answer shown before
     has_more = bool(provenance.evidence or provenance.rationale or provenance.ai_problem)
-    if getattr(toggle, "has_more", None) is has_more:
+    if toggle.property("hasMore") is has_more:
         return  # as it was: four calls into Qt per row saved when a draft is swapped in
-    toggle.has_more = has_more
+    toggle.setProperty("hasMore", has_more)
     # without evidence the badge still shows the confidence, but is not a (dead) button
     toggle.setCheckable(has_more)
     toggle.setArrowType(Qt.ArrowType.RightArrow if has_more else Qt.ArrowType.NoArrow)
@@ -75,7 +75,7 @@ class EvidencePanel(QWidget):
 
     def __init__(self, provenance: Provenance, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        layout = QVBoxLayout(self)
+        self.column = layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 0, 0, 0)
         self.lines: list[str] = []
         for item in provenance.evidence:
@@ -90,6 +90,6 @@ class EvidencePanel(QWidget):
         label = plain_label(text, self)
         label.setWordWrap(True)
         label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.layout().addWidget(label)
+        self.column.addWidget(label)
         self.lines.append(text)
         return label

@@ -99,8 +99,10 @@ class ScoreEditor(_OptionButtonsEditor):
         return index + 1 if self._levels and index is not None else index
 
     def _show(self, widget_value: Any) -> None:
-        levels = self._levels and widget_value is not None
-        self.row.set_index(widget_value - 1 if levels else widget_value)
+        if self._levels and widget_value is not None:
+            self.row.set_index(widget_value - 1)
+        else:
+            self.row.set_index(widget_value)
 
 
 @register
@@ -140,7 +142,7 @@ class ScorecardEditor(FieldEditor):
 
     def value(self) -> tuple[tuple[int | None, str], ...]:
         return tuple(
-            (None if row.index() is None else row.index() + 1, comment.text())
+            (None if (index := row.index()) is None else index + 1, comment.text())
             for row, comment in zip(self.rows, self.comments, strict=True)
         )
 

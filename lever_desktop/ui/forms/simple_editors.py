@@ -106,7 +106,7 @@ class DateEditor(FieldEditor):
 
     def _picked(self, picked: QDate, calendar: QCalendarWidget) -> None:
         calendar.close()
-        self._set_by_user(picked.toPython())
+        self._set_by_user(date(picked.year(), picked.month(), picked.day()))
         self.date_line.setFocus(Qt.FocusReason.PopupFocusReason)
 
     def focus_target(self) -> QWidget:
