@@ -128,6 +128,15 @@ class LeverClient:
     async def __aexit__(self, *exc: object) -> None:
         await self.aclose()
 
+    @property
+    def closed(self) -> bool:
+        """Whether ``aclose`` has run: no request can be sent any more."""
+        return self._http.is_closed
+
+    @property
+    def timeout(self) -> httpx.Timeout:
+        return self._http.timeout
+
     async def aclose(self) -> None:
         await self._http.aclose()
 

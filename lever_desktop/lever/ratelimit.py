@@ -226,6 +226,12 @@ def limiter_id(api_key: str, origin: str) -> str:
     return hmac.new(_SALT, f"{origin}\0{api_key}".encode(), hashlib.sha256).hexdigest()
 
 
+def shared_identities() -> list[str]:
+    """What the registry of shared limiters is keyed by (salted hashes, never a key)."""
+    with _registry_lock:
+        return list(_registry.keys())
+
+
 def shared_limiter(api_key: str, origin: str, rate: float, burst: float) -> RateLimiter:
     """The one limiter for ``api_key`` on ``origin`` (scheme://host:port) in this process.
 

@@ -28,7 +28,7 @@ class StoreError(Exception):
     """The cache cannot be opened; the message says why and what to do."""
 
 
-def _config(connection: sa.Connection | None = None) -> Config:
+def alembic_config(connection: sa.Connection | None = None) -> Config:
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
     if connection is not None:
@@ -37,7 +37,7 @@ def _config(connection: sa.Connection | None = None) -> Config:
 
 
 def head_revision() -> str:
-    heads = ScriptDirectory.from_config(_config()).get_heads()
+    heads = ScriptDirectory.from_config(alembic_config()).get_heads()
     if len(heads) != 1:
         # Two migrations claiming the same parent: the newer one must revise the other.
         raise StoreError(f"the cache migrations have {len(heads)} heads {heads}; expected one")
@@ -51,13 +51,13 @@ def current_revision(connection: sa.Connection) -> str | None:
 def upgrade(connection: sa.Connection) -> None:
     """Bring the database behind ``connection`` to the newest schema (one transaction)."""
     current = current_revision(connection)
-    known = {s.revision for s in ScriptDirectory.from_config(_config()).walk_revisions()}
+    known = {s.revision for s in ScriptDirectory.from_config(alembic_config()).walk_revisions()}
     if current is not None and current not in known:
         raise StoreError(
             f"The local cache was written by a newer Lever Desktop (schema {current}). "
             "Update Lever Desktop, or move the data directory aside to start afresh."
         )
-    command.upgrade(_config(connection), "head")
+    command.upgrade(alembic_config(connection), "head")
 
 
 def private_file(path: Path) -> None:

@@ -80,6 +80,11 @@ class RecentInterviews:
         self._feedback_read: dict[str, int] = {}  # opportunity id -> when its feedback was last read
         self._running: asyncio.Task[RecentReport] | None = None
 
+    @property
+    def running(self) -> asyncio.Task[RecentReport] | None:
+        """The pass under way (or the last one), which callers of ``run`` join."""
+        return self._running
+
     async def run(self) -> RecentReport:
         """One pass; a second caller joins the pass already running. Cancelling a caller stops the
         pass (quitting must not leave it reading with a closed client); what it stored stays."""

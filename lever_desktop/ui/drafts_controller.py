@@ -355,7 +355,7 @@ class DraftsController(QObject):
     def _approvable_changed(self, ok: bool) -> None:
         self.editor.approve.setEnabled(ok and self._can_approve())
 
-    def _values(self) -> dict[str, Any]:
+    def values(self) -> dict[str, Any]:
         return {e["id"]: e["value"] for e in self.form.field_values(strict=False)} if self.form else {}
 
     def _flush_pending_save(self) -> None:
@@ -421,10 +421,10 @@ class DraftsController(QObject):
         if self.form is None or self.draft_id is None or not self.editor.approve.isEnabled():
             return
         second = self.editor.second_form.isVisible() and self.editor.second_form.isChecked()
-        self.runner.run(self._approve(self.draft_id, self._values(), self.editor.chosen_author(), second),
+        self.runner.run(self.approve_draft(self.draft_id, self.values(), self.editor.chosen_author(), second),
                         owner=self.editor, name="approve draft")
 
-    async def _approve(self, draft_id: str, values: dict[str, Any], chosen: str | None,
+    async def approve_draft(self, draft_id: str, values: dict[str, Any], chosen: str | None,
                        second_form: bool = False) -> None:
         confirm = False
         if chosen:  # not the interviewer: said in words and confirmed (review/authors.py)

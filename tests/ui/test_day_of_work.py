@@ -100,7 +100,7 @@ def test_a_day_of_review_tells_the_truth_at_every_step(desktop, sandbox, qtbot, 
     qtbot.waitUntil(lambda: _row(desktop, first["draftId"]).flags is None
                     and _state(desktop, first["draftId"]) == "Edited", timeout=TIMEOUT)
     assert "still to check" not in editor.flags.text() and editor.approve.isEnabled()
-    fixed = dict(drafts._values())
+    fixed = dict(drafts.values())
 
     # -- approve: an Undo grace, and the editor moves on to the next draft ----------------------
     qtbot.mouseClick(editor.approve, Qt.MouseButton.LeftButton)
@@ -118,7 +118,7 @@ def test_a_day_of_review_tells_the_truth_at_every_step(desktop, sandbox, qtbot, 
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: drafts.draft_id == first["draftId"] and drafts.view is not None
                     and drafts.view.record.state == "in_review", timeout=TIMEOUT)
-    assert not bar.isVisible() and drafts._values() == fixed and editor.approve.isEnabled()
+    assert not bar.isVisible() and drafts.values() == fixed and editor.approve.isEnabled()
     qtbot.waitUntil(lambda: _state(desktop, first["draftId"]) == "Edited"
                     and _told(desktop, review=2, pending=0), timeout=TIMEOUT)
     assert _stored(sandbox, first) == 0 and "Outbox: 0" == window.status_outbox.text()

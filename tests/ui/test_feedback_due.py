@@ -108,8 +108,8 @@ def sandbox_window(shell, qtbot, monkeypatch) -> asyncio.Future:
     monkeypatch.setattr(sandbox_mode, "INTERVIEW_EVERY_S", None)
     monkeypatch.setattr(sandbox_mode, "FIRST_RUN_DRAFTS", 2)
     main = asyncio.ensure_future(shell.main())
-    qtbot.waitUntil(lambda: test_flows._first_run_dialog() is not None, timeout=TIMEOUT)
-    qtbot.mouseClick(test_flows._first_run_dialog().try_sandbox, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: test_flows.first_run_dialog() is not None, timeout=TIMEOUT)
+    qtbot.mouseClick(test_flows.first_run_dialog().try_sandbox, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: shell.controller is not None, timeout=TIMEOUT)
     return main
 

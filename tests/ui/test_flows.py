@@ -78,8 +78,8 @@ def test_first_run_offers_the_sandbox_and_opens_it(shell, qtbot, monkeypatch):
     monkeypatch.setattr(sandbox_mode, "INTERVIEW_EVERY_S", None)
     monkeypatch.setattr(sandbox_mode, "FIRST_RUN_DRAFTS", 2)
     main = asyncio.ensure_future(shell.main())
-    qtbot.waitUntil(lambda: _first_run_dialog() is not None, timeout=TIMEOUT)
-    qtbot.mouseClick(_first_run_dialog().try_sandbox, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: first_run_dialog() is not None, timeout=TIMEOUT)
+    qtbot.mouseClick(first_run_dialog().try_sandbox, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: shell.controller is not None, timeout=TIMEOUT)
     assert shell.window.sandbox_banner.isVisible()
     assert "not your Lever account" in shell.window.sandbox_banner.label.text()
@@ -184,7 +184,7 @@ def test_offline_banner_queues_approval_and_submits_when_lever_is_back(desktop, 
     assert len(stored) == 1
 
 
-def _first_run_dialog() -> FirstRunDialog | None:
+def first_run_dialog() -> FirstRunDialog | None:
     from PySide6.QtWidgets import QApplication
 
     return next((w for w in QApplication.topLevelWidgets() if isinstance(w, FirstRunDialog) and w.isVisible()), None)
@@ -218,7 +218,7 @@ def test_a_hostile_draft_paints_nothing_in_the_main_window(desktop, sandbox, qtb
             qtbot.mouseClick(row.ai_badge, Qt.MouseButton.LeftButton)
     # Lever's refusal quotes the value: the approval error is shown in the outcome line.
     choice = next(f for f in drafts.form.fields if f.definition.option_texts and f.kind.type_name != "multiple-select")
-    run(qtbot, drafts._approve(drafts.draft_id, {**drafts._values(), choice.id: hostile}, None))
+    run(qtbot, drafts.approve_draft(drafts.draft_id, {**drafts.values(), choice.id: hostile}, None))
     assert drafts.editor.outcome.text().startswith(f"Lever would reject some answers as they are: {choice.label}: ")
     assert "“<h1 style='color:red'>APPROVED" in drafts.editor.outcome.text()
     labels = desktop.window.findChildren(QLabel)
@@ -421,8 +421,8 @@ def test_a_relay_poller_that_dies_comes_back_and_the_drafts_still_arrive(shell, 
 
     monkeypatch.setattr(FeedPoller, "poll_once", first_poll_fails)
     main = asyncio.ensure_future(shell.main())
-    qtbot.waitUntil(lambda: _first_run_dialog() is not None, timeout=TIMEOUT)
-    qtbot.mouseClick(_first_run_dialog().try_sandbox, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: first_run_dialog() is not None, timeout=TIMEOUT)
+    qtbot.mouseClick(first_run_dialog().try_sandbox, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: shell.controller is not None, timeout=TIMEOUT)
     bar = shell.window.statusBar()
     qtbot.waitUntil(lambda: "relay poller stopped unexpectedly (RuntimeError)" in bar.currentMessage(),

@@ -96,5 +96,5 @@ async def test_cancelling_the_caller_stops_the_pass_so_quitting_leaves_nothing_r
         caller.cancel()
         with pytest.raises(asyncio.CancelledError):
             await caller
-        assert recent_interviews._running.cancelled()  # not left reading on behind the caller
+        assert recent_interviews.running is not None and recent_interviews.running.cancelled()  # not left reading on behind the caller
         assert client.stats.requests - before <= recent_interviews.parallel

@@ -137,7 +137,8 @@ async def test_the_key_never_appears_in_errors_or_reprs(client, respx_mock):
     with pytest.raises(errors.LeverAuthError) as info:
         await client.get("/users")
     encoded = _basic(API_KEY).split()[1]
-    for text in (str(info.value), repr(info.value), repr(client), repr(client._credential), repr(vars(client))):
+    for text in (str(info.value), repr(info.value), repr(client), repr(vars(client)),
+                 *(repr(v) for v in vars(client).values())):
         assert API_KEY not in text and encoded not in text
 
 
@@ -179,9 +180,9 @@ async def test_a_302_is_an_error_not_a_redirect(client, respx_mock):
 async def test_async_context_manager_closes_the_http_client(make_client):
     async with make_client() as client:
         pass
-    assert client._http.is_closed
+    assert client.closed
 
 
 def test_timeouts_are_set(client):
-    timeout = client._http.timeout
+    timeout = client.timeout
     assert timeout.connect and timeout.read and timeout.write and timeout.pool

@@ -331,7 +331,7 @@ def test_one_limiter_per_key_and_origin_and_the_registry_never_holds_the_key():
     assert shared_limiter("key-one-abcdef", "https://api.lever.co:", 9.5, 10) is a
     assert shared_limiter("key-two-abcdef", "https://api.lever.co:", 9.5, 10) is not a
     assert shared_limiter("key-one-abcdef", "http://127.0.0.1:8001", 9.5, 10) is not a
-    assert all("key-one" not in ident for ident in ratelimit._registry.keys())
+    assert all("key-one" not in ident for ident in ratelimit.shared_identities())
     assert "key-one" not in repr(a)
     shared_limiter("key-one-abcdef", "https://api.lever.co:", 950.0, 1000)
     assert a.configured == (950.0, 1000.0)
