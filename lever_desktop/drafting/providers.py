@@ -228,8 +228,14 @@ async def ask(provider: Provider, request: Request) -> Answer:
 def _metered(response: Any, provider: Provider, tokens_in: str, tokens_out: str) -> Answer:
     """An answer with the model that gave it and the tokens it counted (named per API)."""
     usage = getattr(response, "usage", None)
-    return Answer(model=getattr(response, "model", None) or provider.model,
-                  input_tokens=getattr(usage, tokens_in, 0) or 0, output_tokens=getattr(usage, tokens_out, 0) or 0)
+    model = getattr(response, "model", None)
+    # The SDKs build responses without validating them: a server may send "lots" or -5 for a count.
+    return Answer(model=model if isinstance(model, str) and model.strip() else provider.model,
+                  input_tokens=_tokens(getattr(usage, tokens_in, 0)), output_tokens=_tokens(getattr(usage, tokens_out, 0)))
+
+
+def _tokens(count: Any) -> int:
+    return count if isinstance(count, int) and not isinstance(count, bool) and count >= 0 else 0
 
 
 def _anthropic_answer(response: Any, provider: Provider) -> Answer:
