@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 
+import httpx
 import pytest
 import test_feedback_due
 import test_flows
@@ -238,3 +239,27 @@ def test_in_the_sandbox_a_sample_transcript_drafts_with_no_key(shell, qtbot, mon
                     timeout=TIMEOUT)
     shell.window.close()
     qtbot.waitUntil(main.done, timeout=TIMEOUT)
+
+
+def test_write_by_hand_after_the_interview_was_cancelled_says_so_and_writes_no_form(due_page, desktop, sandbox,
+                                                                                   qtbot, tmp_path, monkeypatch):
+    async def overloaded(session, **plan):
+        return DraftOutcome(None, problems=["The provider is overloaded; try again in a minute."])
+
+    monkeypatch.setattr(draft_ai_dialog, "draft_interview", overloaded)
+    dialog = open_dialog(due_page, qtbot, tmp_path)
+    row = dialog.row
+    qtbot.mouseClick(dialog.draft, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(dialog.by_hand.isVisible, timeout=TIMEOUT)
+    # Meanwhile the interview is cancelled in Lever; its webhook re-reads the interviews, the page reloads.
+    with httpx.Client(base_url=sandbox.admin_url) as admin:
+        admin.delete(f"/opportunities/{row.opportunity_id}/interviews/{row.interview_id}").raise_for_status()
+    due_page.runner.run(desktop.session.engine.refresh_interviews(row.opportunity_id), owner=due_page.page,
+                        on_success=lambda _found: due_page.reload(), name="interview webhook")
+    qtbot.waitUntil(lambda: row.key not in due_page.rows and bool(due_page.rows), timeout=TIMEOUT)
+    others = set(due_page.rows)
+    assert due_page.selected() is not None  # the selection moved on to another slot
+    qtbot.mouseClick(dialog.by_hand, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "no longer waiting for feedback" in due_page.page.note.text(), timeout=TIMEOUT)
+    assert set(due_page.rows) == others and not [r for r in due_page.rows.values() if r.draft_id]  # no form begun
+    assert desktop.controller.drafts.view is None
