@@ -333,9 +333,16 @@ def _fault(e: Exception, provider: Provider) -> Exception:
     if name == "APIResponseValidationError" or isinstance(e, json.JSONDecodeError):  # a body that is not JSON
         return ProviderError(f"{who} answered with something that is not a valid API response.")
     if status is not None:
-        detail = _short(str(getattr(e, "message", "") or ""), 200)
+        detail = _short(_redacted(str(getattr(e, "message", "") or ""), provider), 200)
         return ProviderError(f"{who} refused the request (HTTP {status}){': ' + detail if detail else ''}.",
                              retry_later=status >= 500)
     if type(e).__module__.split(".")[0] in ("anthropic", "openai", "botocore"):
-        return ProviderError(f"{who} could not be asked: {name}: {_short(log.redact(str(e)), 200)}")
+        return ProviderError(f"{who} could not be asked: {name}: {_short(_redacted(str(e), provider), 200)}")
     return e  # a bug of ours, not a provider's fault: let it reach the one error path whole
+
+
+def _redacted(text: str, provider: Provider) -> str:
+    """A server's error text without our key: a proxy may echo the header it refused."""
+    if provider.api_key and len(provider.api_key) >= 4:
+        text = text.replace(provider.api_key, log.REDACTED)
+    return log.redact(text)

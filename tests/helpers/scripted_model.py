@@ -22,6 +22,7 @@ class ScriptedModel:
         self.answer: Any = {"fields": []}
         self.usage: dict[str, Any] = {"input_tokens": 10, "output_tokens": 5}
         self.model: Any = "scripted-model"
+        self.error: tuple[int, str] | None = None  # (status, message): an error in the API's shape instead
         self.requests: list[dict[str, Any]] = []
         app = Starlette(routes=[Route("/v1/messages", self._anthropic, methods=["POST"]),
                                 Route("/v1/chat/completions", self._openai, methods=["POST"])])
@@ -41,6 +42,9 @@ class ScriptedModel:
 
     async def _anthropic(self, request: Request) -> JSONResponse:
         self.requests.append(await request.json())
+        if self.error:
+            return JSONResponse({"type": "error", "error": {"type": "invalid_request_error", "message": self.error[1]}},
+                                status_code=self.error[0])
         return JSONResponse({"id": "msg_1", "type": "message", "role": "assistant", "model": self.model,
                              "content": [{"type": "tool_use", "id": "tu_1", "name": "record_feedback_draft",
                                           "input": self.answer}],
@@ -48,6 +52,9 @@ class ScriptedModel:
 
     async def _openai(self, request: Request) -> JSONResponse:
         self.requests.append(await request.json())
+        if self.error:
+            return JSONResponse({"error": {"message": self.error[1], "type": "invalid_request_error"}},
+                                status_code=self.error[0])
         call = {"id": "call_1", "type": "function",
                 "function": {"name": "record_feedback_draft", "arguments": json.dumps(self.answer)}}
         return JSONResponse({"id": "c1", "object": "chat.completion", "created": 1, "model": self.model,

@@ -77,3 +77,11 @@ async def test_an_answer_of_40000_invented_questions_is_dealt_with_in_seconds(se
     assert retry.count("is not a question of this form") == 30 and "and 39970 more problems like these" in retry
     doc = (await session.store.call(drafts.get, outcome.draft_id)).document
     assert [f["id"] for f in doc["fields"]] == ["f-text", "f-overall"]
+
+
+async def test_an_error_that_echoes_the_api_key_never_shows_it(session, transcript_file, scripted, api, caplog):
+    scripted.error = (400, "Bad header: x-api-key test-key is not allowed on this proxy")
+    outcome = await draft(session, transcript_file, scripted, api)
+    assert outcome.draft_id is None and len(outcome.problems) == 1
+    assert "refused the request (HTTP 400)" in outcome.problems[0] and "not allowed on this proxy" in outcome.problems[0]
+    assert "test-key" not in outcome.problems[0] and "test-key" not in caplog.text
