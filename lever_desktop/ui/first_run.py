@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from lever_desktop import APP_NAME, config, secrets
-from lever_desktop.ui.account_form import AccountForm
+from lever_desktop.ui.account_form import AccountForm, write_secrets
 from lever_desktop.ui.due_settings import DueSettings
 from lever_desktop.ui.plain import plain_label
 from lever_desktop.ui.privacy_settings import PrivacySettings, RoleChoice
@@ -86,8 +86,11 @@ class _SavingDialog(QDialog):
             self.problem.setText("Saving failed; nothing you typed was lost.")
             return False
 
-        self.runner.run(self.form.save(), owner=self, on_success=lambda _r: self.accept(), on_failure=failed,
+        self.runner.run(self._save_all(), owner=self, on_success=lambda _r: self.accept(), on_failure=failed,
                         name="save settings")
+
+    async def _save_all(self) -> None:
+        await self.form.save()
 
     def _has_saved_key(self) -> bool:
         return False
@@ -175,7 +178,8 @@ class SettingsDialog(_SavingDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.form)
         layout.addWidget(PrivacySettings(self.form.settings))
-        layout.addWidget(DueSettings(self.form.settings, runner))
+        self.due = DueSettings(self.form.settings, runner)
+        layout.addWidget(self.due)
         layout.addWidget(QLabel("Changes to the account take effect the next time Lever Desktop starts."))
         layout.addWidget(self.keychain_note)
         layout.addWidget(self.problem)
@@ -183,6 +187,10 @@ class SettingsDialog(_SavingDialog):
 
     def _has_saved_key(self) -> bool:
         return True
+
+    async def _save_all(self) -> None:
+        await self.form.save()
+        await in_thread(write_secrets, self.due.secrets())  # Draft with AI's key: used from the next draft on
 
 
 class ConnectAccountDialog(_SavingDialog):

@@ -263,3 +263,29 @@ def test_write_by_hand_after_the_interview_was_cancelled_says_so_and_writes_no_f
     qtbot.waitUntil(lambda: "no longer waiting for feedback" in due_page.page.note.text(), timeout=TIMEOUT)
     assert set(due_page.rows) == others and not [r for r in due_page.rows.values() if r.draft_id]  # no form begun
     assert desktop.controller.drafts.view is None
+
+
+def test_settings_keep_the_providers_api_key_in_the_keychain_and_drafting_uses_it(runner, qtbot, monkeypatch):
+    from lever_desktop import config, paths, secrets
+    from lever_desktop.drafting.providers import provider_from_settings
+    from lever_desktop.ui.first_run import SettingsDialog
+
+    monkeypatch.delenv("OPENAI_API_KEY")  # "enter the key in Settings", as the error without one says
+    dialog = SettingsDialog(runner)
+    qtbot.addWidget(dialog)
+    key = dialog.due.key
+    qtbot.waitUntil(key.isEnabled, timeout=TIMEOUT)
+    assert key.echoMode() == key.EchoMode.Password and "keychain" in key.placeholderText()
+    dialog.form.api_key.setText("lever-key-1234")
+    key.setText("sk-local-model-5678")
+    with qtbot.waitSignal(dialog.accepted, timeout=TIMEOUT):
+        dialog.buttons.button(dialog.buttons.StandardButton.Save).click()
+    assert secrets.get_secret(secrets.OPENAI_API_KEY) == "sk-local-model-5678"
+    assert provider_from_settings(config.Settings.load()).api_key == "sk-local-model-5678"
+    assert "sk-local-model" not in paths.settings_path().read_text()
+
+    monkeypatch.setenv("OPENAI_API_KEY", "from-the-environment")  # the environment overrides: nothing to type
+    again = SettingsDialog(runner)
+    qtbot.addWidget(again)
+    qtbot.waitUntil(lambda: "environment" in again.due.key.placeholderText(), timeout=TIMEOUT)
+    assert not again.due.key.isEnabled()
