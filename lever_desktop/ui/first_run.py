@@ -11,9 +11,11 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QScrollArea,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -175,12 +177,23 @@ class SettingsDialog(_SavingDialog):
         self.setWindowModality(Qt.WindowModality.WindowModal)
         self.form.api_key.setPlaceholderText("leave empty to keep the saved key")
         self.setMinimumWidth(600)  # the fields' hints are read in full, not clipped
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.form)
-        layout.addWidget(PrivacySettings(self.form.settings))
+        # The sections scroll, Save stays in view: together they are taller than a 640-pixel screen.
+        sections = QWidget()
+        inner = QVBoxLayout(sections)
+        inner.setContentsMargins(0, 0, 0, 0)
+        inner.addWidget(self.form)
+        inner.addWidget(PrivacySettings(self.form.settings))
         self.due = DueSettings(self.form.settings, runner)
-        layout.addWidget(self.due)
-        layout.addWidget(QLabel("Changes to the account take effect the next time Lever Desktop starts."))
+        inner.addWidget(self.due)
+        inner.addWidget(QLabel("Changes to the account take effect the next time Lever Desktop starts."))
+        scroll = QScrollArea(widgetResizable=True, frameShape=QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setWidget(sections)
+        scroll.setMinimumWidth(sections.sizeHint().width())
+        room = self.screen().availableGeometry().height() - 60 if self.screen() else 10_000  # its title bar
+        self.resize(self.sizeHint().width(), min(sections.sizeHint().height() + 80, room))  # whole where it fits
+        layout = QVBoxLayout(self)
+        layout.addWidget(scroll, 1)
         layout.addWidget(self.keychain_note)
         layout.addWidget(self.problem)
         layout.addWidget(self.buttons)

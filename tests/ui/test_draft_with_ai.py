@@ -289,3 +289,16 @@ def test_settings_keep_the_providers_api_key_in_the_keychain_and_drafting_uses_i
     qtbot.addWidget(again)
     qtbot.waitUntil(lambda: "environment" in again.due.key.placeholderText(), timeout=TIMEOUT)
     assert not again.due.key.isEnabled()
+
+
+def test_settings_fit_a_1024x640_screen_with_save_in_view(runner, qtbot):
+    from lever_desktop.ui.first_run import SettingsDialog
+
+    dialog = SettingsDialog(runner)
+    qtbot.addWidget(dialog)
+    assert dialog.minimumSizeHint().height() <= 560 and dialog.minimumSizeHint().width() <= 1000
+    dialog.resize(dialog.minimumSizeHint().width(), 560)  # 640 less a title bar and a panel
+    dialog.show()
+    qtbot.waitUntil(lambda: dialog.buttons.isVisible(), timeout=TIMEOUT)
+    save = dialog.buttons.button(dialog.buttons.StandardButton.Save)
+    assert dialog.rect().contains(save.geometry().translated(dialog.buttons.pos()))
