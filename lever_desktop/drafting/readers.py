@@ -227,8 +227,8 @@ def _with_speakers(raws: list[_Raw]) -> list[Line]:
     for (at, who, text), label in zip(cleaned, labels, strict=True):
         if label and label[0] in recurring:
             who, text = label
-        if text:
-            out.append(Line(at, who.strip() if who else None, text))
+        if text:  # a voice tag's name is the file's text too: no control characters, single spaces
+            out.append(Line(at, _clean(who) or None if who else None, text))
     return out
 
 

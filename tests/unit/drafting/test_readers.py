@@ -160,6 +160,10 @@ def test_a_docx_that_unpacks_to_gigabytes_is_refused_before_it_is_unpacked(tmp_p
 def test_control_characters_become_spaces(tmp_path):
     t = read_transcript(write(tmp_path, "a.txt", "Jane: Hello\x1b[31m there\x07\nAlex: Hi\n"))
     assert t.lines[0].text == "Hello [31m there"
+    voices = read_transcript(write(tmp_path, "b.vtt", "WEBVTT\n\n00:00:01.000 --> 00:00:02.000\n"
+                                                      "<v Ana\x07\x1b[2J   Lee>Hello\n\n00:00:03.000 --> 00:00:04.000\n"
+                                                      "<v \x1b>Bye\n"))
+    assert [line.speaker for line in voices.lines] == ["Ana [2J Lee", None]
 
 
 @pytest.mark.parametrize(("content", "message"), [
