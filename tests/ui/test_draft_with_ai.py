@@ -98,18 +98,23 @@ def test_the_draft_opens_in_the_drafts_page(due_page, desktop, qtbot, tmp_path, 
     assert len(asked["transcript"].lines) == 2 and asked["anonymize"] is False
 
 
-def test_a_fault_reads_in_words_with_retry_and_write_by_hand(due_page, desktop, qtbot, tmp_path, monkeypatch):
-    calls = []
-
+def failed_drafting(due, qtbot, tmp_path, monkeypatch, calls: list) -> DraftWithAIDialog:
+    """The dialog after Draft met an overloaded provider (each call's plan kept in ``calls``)."""
     async def overloaded(session, **plan):
         calls.append(plan)
         return DraftOutcome(None, problems=["The provider is overloaded (HTTP 529); try again in a minute."])
 
     monkeypatch.setattr(draft_ai_dialog, "draft_interview", overloaded)
-    dialog = open_dialog(due_page, qtbot, tmp_path)
-    row = dialog.row
+    dialog = open_dialog(due, qtbot, tmp_path)
     qtbot.mouseClick(dialog.draft, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(dialog.retry.isVisible, timeout=TIMEOUT)
+    return dialog
+
+
+def test_a_fault_reads_in_words_with_retry_and_write_by_hand(due_page, desktop, qtbot, tmp_path, monkeypatch):
+    calls = []
+    dialog = failed_drafting(due_page, qtbot, tmp_path, monkeypatch, calls)
+    row = dialog.row
     assert dialog.status.text() == "No draft: The provider is overloaded (HTTP 529); try again in a minute."
     assert dialog.by_hand.isVisible() and not dialog.busy.isVisible()
     qtbot.mouseClick(dialog.retry, Qt.MouseButton.LeftButton)
@@ -243,14 +248,8 @@ def test_in_the_sandbox_a_sample_transcript_drafts_with_no_key(shell, qtbot, mon
 
 def test_write_by_hand_after_the_interview_was_cancelled_says_so_and_writes_no_form(due_page, desktop, sandbox,
                                                                                    qtbot, tmp_path, monkeypatch):
-    async def overloaded(session, **plan):
-        return DraftOutcome(None, problems=["The provider is overloaded; try again in a minute."])
-
-    monkeypatch.setattr(draft_ai_dialog, "draft_interview", overloaded)
-    dialog = open_dialog(due_page, qtbot, tmp_path)
+    dialog = failed_drafting(due_page, qtbot, tmp_path, monkeypatch, [])
     row = dialog.row
-    qtbot.mouseClick(dialog.draft, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(dialog.by_hand.isVisible, timeout=TIMEOUT)
     # Meanwhile the interview is cancelled in Lever; its webhook re-reads the interviews, the page reloads.
     with httpx.Client(base_url=sandbox.admin_url) as admin:
         admin.delete(f"/opportunities/{row.opportunity_id}/interviews/{row.interview_id}").raise_for_status()
