@@ -8,7 +8,6 @@ import re
 import unicodedata
 
 import pytest
-
 from helpers.review_seed import TEMPLATE
 
 from lever_desktop.drafting import prompt
