@@ -11,8 +11,10 @@ get the same one-click fixes and flags. The document records the provider, model
 from __future__ import annotations
 
 import logging
+import math
 import time
 import uuid
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -90,7 +92,7 @@ async def draft_interview(session: Any, *, opportunity_id: str, interview_id: st
     if answer.refused or answer.problem or answer.fields is None:
         outcome.problems = [answer.problem or "The model sent an empty answer."]
         return outcome
-    fields = _tidy(answer.fields)
+    fields = _tidy(answer.fields, plan.template)
     check = evidence.verify(fields, sent)
     outcome.evidence_kept, outcome.evidence_dropped = check.kept, check.dropped
     doc = _document(plan, opportunity_id, interview_id, fields, provider, outcome, transcript)
@@ -131,7 +133,8 @@ def _count(outcome: DraftOutcome, answer: Answer) -> Answer:
 
 
 def _problems(template: dict[str, Any], answer: Answer) -> list[str]:
-    """Why the answer does not fit the template, as the model should read it."""
+    """Why the answer does not fit the template, as the model should read it (at most
+    ``_MAX_PROBLEMS``: a 10 MB answer of invented ids must not become a 10 MB retry prompt)."""
     if answer.problem:
         return [answer.problem]
     values = {f["id"]: f.get("value") for f in answer.fields or [] if isinstance(f, dict) and isinstance(f.get("id"), str)}
@@ -139,26 +142,49 @@ def _problems(template: dict[str, Any], answer: Answer) -> list[str]:
     labels = {str(f.get("id")): str(f.get("text") or "") for f in template.get("fields") or [] if isinstance(f, dict)}
     out = [f"{e['fieldId']} ({labels.get(e['fieldId'], '')}): {e['message']}" for e in check.errors]
     out += [f"{fid} is not a question of this form" for fid in check.unknown_fields]
-    ids = [f.get("id") for f in answer.fields or [] if isinstance(f, dict)]
-    out += [f"{fid} is answered {ids.count(fid)} times; answer each question once"
-            for fid in dict.fromkeys(i for i in ids if ids.count(i) > 1)]
+    # Counted once (not ids.count per id): 20,000 answers took 11 s on the window's thread.
+    counts = Counter(i for f in answer.fields or [] if isinstance(f, dict) and isinstance(i := f.get("id"), str))
+    out += [f"{fid} is answered {n} times; answer each question once" for fid, n in counts.items() if n > 1]
+    if len(out) > _MAX_PROBLEMS:
+        out = [*out[:_MAX_PROBLEMS], f"and {len(out) - _MAX_PROBLEMS} more problems like these"]
     return out
 
 
-def _tidy(answers: list[Any]) -> list[dict[str, Any]]:
-    """The answers as draft@1 takes them: one per question (a second answer to the same question is
-    dropped, the first kept: intake would refuse the whole draft), and confidence a number 0-1
-    (a model's 1 is 1.0: intake is strict on types)."""
+_MAX_PROBLEMS = 30
+_MAX_QUOTES = 10  # the prompt asks for one to three; more is noise, and each costs a search of the transcript
+
+
+def _tidy(answers: list[Any], template: dict[str, Any]) -> list[dict[str, Any]]:
+    """The answers as draft@1 takes them, whatever the model sent (the SDKs do not check it):
+    only the form's questions, each once (an id the form lacks is the model's invention, and a
+    second answer to the same question is dropped, the first kept: intake would refuse the whole
+    draft); confidence a number 0-1, evidence a list of quotes and rationale text, so a sloppy
+    model's "high" or 85 costs a flag in review, not the whole draft."""
+    known = {f.get("id") for f in template.get("fields") or [] if isinstance(f, dict)}
     out: dict[str, dict[str, Any]] = {}
     for f in answers:
-        if not isinstance(f, dict) or not isinstance(f.get("id"), str) or f["id"] in out:
+        if not isinstance(f, dict) or not isinstance(f.get("id"), str) or f["id"] in out or f["id"] not in known:
             continue
         f = dict(f)
-        c = f.get("confidence")
-        if isinstance(c, int) and not isinstance(c, bool):
-            f["confidence"] = float(c)
+        if "confidence" in f:
+            f["confidence"] = _confidence(f["confidence"])
+        if "evidence" in f:
+            quotes = f["evidence"] if isinstance(f["evidence"], list) else [f["evidence"]] if f["evidence"] else []
+            f["evidence"] = [q if isinstance(q, dict) else {"quote": q} for q in quotes[:_MAX_QUOTES]]
+        if "rationale" in f and not isinstance(f["rationale"], str):
+            f["rationale"] = None
         out[f["id"]] = f
     return list(out.values())
+
+
+def _confidence(c: Any) -> float:
+    """0-1 as draft@1 takes it (a model's 1 is 1.0); 1-100 read as a percentage; anything else
+    (text, out of range) is 0, so review asks the reviewer to confirm the answer."""
+    if isinstance(c, bool) or not isinstance(c, (int, float)) or not math.isfinite(c):
+        return 0.0
+    if 1 < c <= 100:
+        c = c / 100
+    return float(c) if 0 <= c <= 1 else 0.0
 
 
 def _document(plan: Plan, opportunity_id: str, interview_id: str | None, fields: list[dict[str, Any]],

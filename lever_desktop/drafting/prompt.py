@@ -9,6 +9,7 @@ With ``anonymize`` every name of the candidate becomes "the candidate" in everyt
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
@@ -50,6 +51,11 @@ def build(template: dict[str, Any], transcript: Transcript, context: Context, *,
           problems: list[str] | None = None) -> tuple[Request, Transcript]:
     """The request and the transcript as it is sent (anonymised or not): evidence is checked
     against what the model saw. ``problems``: what was wrong with the last answer, to fix."""
+    # The transcript is data between two marker lines: a line of it that reads "</transcript>"
+    # would end it early and pass what follows to the model as our instructions.
+    transcript = replace(transcript, lines=tuple(
+        replace(line, speaker=_unmark(line.speaker), text=_unmark(line.text)) if _MARKER.search(
+            f"{line.speaker or ''} {line.text}") else line for line in transcript.lines))
     if anonymize:
         hide = _hider(context.names or ((context.candidate,) if context.candidate else ()))
         transcript = replace(transcript, lines=tuple(
@@ -71,6 +77,13 @@ def build(template: dict[str, Any], transcript: Transcript, context: Context, *,
     return Request(system=SYSTEM, user="\n".join(parts), tool=tool_schema.tool(template)), transcript
 
 
+_MARKER = re.compile(r"<(\s*/?\s*transcript\b[^<>]*)>", re.IGNORECASE)
+
+
+def _unmark(text: str | None) -> str | None:
+    return _MARKER.sub(r"‹\1›", text) if text else text
+
+
 def _maybe(hide: Any, text: str | None) -> str | None:
     return hide(text) if text else text
 
@@ -83,14 +96,24 @@ def names_of(full_name: str | None) -> tuple[str, ...]:
     """The full name and each part of it of two letters or more ("Ada Lovelace", "Ada", "Lovelace")."""
     if not full_name or not full_name.strip():
         return ()
-    full = " ".join(full_name.split())
-    parts = [p for p in re.split(r"[\s,]+", full) if len(p.strip(".")) >= 2]
-    return (full, *dict.fromkeys(parts))
+    full = " ".join(unicodedata.normalize("NFC", full_name).split())
+    # "Jean-Luc" is also said "Jean" or "Luc"; the hyphenated whole is kept too.
+    parts = [p for p in re.split(r"[\s,\-‐]+", full) if len(p.strip(".")) >= 2]
+    hyphenated = [p for p in re.split(r"[\s,]+", full) if "-" in p or "‐" in p]
+    return (full, *dict.fromkeys(hyphenated + parts))
 
 
 def _hider(names: tuple[str, ...]) -> Any:
-    names = tuple(sorted({n for n in names if n}, key=len, reverse=True))  # the full name before its parts
+    """Replaces the names however a transcript writes them: in either Unicode form (a Mac's
+    "Zoë" is "Zoe" + a combining mark), with a straight or curly apostrophe ("O’Brien"), and with
+    spaces or hyphens between the parts of a name ("Jean Luc" for "Jean-Luc")."""
+    names = tuple(sorted({unicodedata.normalize("NFC", n) for n in names if n}, key=len, reverse=True))
     if not names:
         return lambda text: text
-    pattern = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(n) for n in names) + r")(['’]s)?(?!\w)", re.IGNORECASE)
-    return lambda text: pattern.sub(lambda m: ANONYMOUS + (m.group(1) or ""), text)
+    alternatives = (_APOSTROPHE.sub("['’ʼ]", _GAP.sub(r"[\\s\\-‐]+", re.escape(n))) for n in names)
+    pattern = re.compile(r"(?<!\w)(?:" + "|".join(alternatives) + r")(['’ʼ]s)?(?!\w)", re.IGNORECASE)
+    return lambda text: pattern.sub(lambda m: ANONYMOUS + (m.group(1) or ""), unicodedata.normalize("NFC", text))
+
+
+_APOSTROPHE = re.compile(r"['’ʼ]")
+_GAP = re.compile(r"(?:\\[\s\-]|‐)+")  # an escaped space or hyphen (re.escape's "\ ", "\-"), or a Unicode hyphen

@@ -231,8 +231,14 @@ async def ask(provider: Provider, request: Request) -> Answer:
 def _metered(response: Any, provider: Provider, tokens_in: str, tokens_out: str) -> Answer:
     """An answer with the model that gave it and the tokens it counted (named per API)."""
     usage = getattr(response, "usage", None)
-    return Answer(model=getattr(response, "model", None) or provider.model,
-                  input_tokens=getattr(usage, tokens_in, 0) or 0, output_tokens=getattr(usage, tokens_out, 0) or 0)
+    model = getattr(response, "model", None)
+    # The SDKs build responses without validating them: a server may send "lots" or -5 for a count.
+    return Answer(model=model if isinstance(model, str) and model.strip() else provider.model,
+                  input_tokens=_tokens(getattr(usage, tokens_in, 0)), output_tokens=_tokens(getattr(usage, tokens_out, 0)))
+
+
+def _tokens(count: Any) -> int:
+    return count if isinstance(count, int) and not isinstance(count, bool) and count >= 0 else 0
 
 
 def _anthropic_answer(response: Any, provider: Provider) -> Answer:
@@ -330,9 +336,16 @@ def _fault(e: Exception, provider: Provider) -> Exception:
     if name == "APIResponseValidationError" or isinstance(e, json.JSONDecodeError):  # a body that is not JSON
         return ProviderError(f"{who} answered with something that is not a valid API response.")
     if status is not None:
-        detail = _short(str(getattr(e, "message", "") or ""), 200)
+        detail = _short(_redacted(str(getattr(e, "message", "") or ""), provider), 200)
         return ProviderError(f"{who} refused the request (HTTP {status}){': ' + detail if detail else ''}.",
                              retry_later=status >= 500)
     if type(e).__module__.split(".")[0] in ("anthropic", "openai", "botocore"):
-        return ProviderError(f"{who} could not be asked: {name}: {_short(log.redact(str(e)), 200)}")
+        return ProviderError(f"{who} could not be asked: {name}: {_short(_redacted(str(e), provider), 200)}")
     return e  # a bug of ours, not a provider's fault: let it reach the one error path whole
+
+
+def _redacted(text: str, provider: Provider) -> str:
+    """A server's error text without our key: a proxy may echo the header it refused."""
+    if provider.api_key and len(provider.api_key) >= 4:
+        text = text.replace(provider.api_key, log.REDACTED)
+    return log.redact(text)

@@ -13,6 +13,7 @@ import json
 import os
 import re
 import stat
+import zipfile
 from collections import Counter
 from collections.abc import Iterable
 from datetime import timedelta
@@ -31,6 +32,11 @@ _HEADER = re.compile(r"^(\S.{0,60}?)\s+[\[(]?((?:\d{1,2}:)?\d{1,2}:\d{2})[\])]?$
 _SPEAKER = re.compile(r"^([^\W\d_][^:]{0,47}?)\s*:\s+(\S.*)$")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")  # tab is kept; other C0 controls become spaces
 _SPACES = re.compile(r"\s+")
+_HTML = re.compile(r"<(?:!doctype\s+html|html[\s>]|head[\s>]|body[\s>])", re.IGNORECASE)
+# A .docx is a zip: python-docx reads every part whole into memory, so a 1 MB file that
+# unpacks to gigabytes (a zip bomb) must be refused by the sizes its directory declares (zipfile
+# never unpacks a member past its declared size).
+MAX_DOCX_UNPACKED = 200 * 1024 * 1024
 
 
 def read_transcript(path: str | os.PathLike[str]) -> Transcript:
@@ -44,9 +50,13 @@ def read_transcript(path: str | os.PathLike[str]) -> Transcript:
 
 def parse_text(text: str, name: str = "transcript") -> Transcript:
     """A transcript from decoded text: WebVTT, SRT or plain text, told by the content."""
-    stripped = text.strip()
+    # Old Mac exports end lines with a lone CR (the SRT parser reads none of them), and a file
+    # re-saved by a second tool may carry a second BOM before "WEBVTT".
+    stripped = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff").strip()
     if not stripped:
         raise TranscriptError(f"{name} is empty.")
+    if _HTML.match(stripped):  # a sign-in or error page saved in place of the export
+        raise TranscriptError(f"{name} is a web page (HTML), not a transcript; download the transcript file itself.")
     if stripped.startswith(("{", "[")) and _is_json(stripped):
         raise TranscriptError(f"{name} is JSON data, not a transcript (a draft file goes to 'drafts import').")
     if stripped.startswith("%PDF"):
@@ -67,6 +77,11 @@ def decode(data: bytes, name: str) -> str:
     """Text as transcripts are saved: UTF-8 (with or without a BOM) or UTF-16 with a BOM."""
     if not data.strip():
         raise TranscriptError(f"{name} is empty.")
+    if data.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):  # before UTF-16: its BOM starts alike
+        try:
+            return data.decode("utf-32")
+        except UnicodeDecodeError:
+            raise TranscriptError(f"{name} says it is UTF-32 text but is not; save it as UTF-8.") from None
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
             return data.decode("utf-16")
@@ -159,6 +174,14 @@ def _docx_lines(data: bytes, name: str) -> tuple[Line, ...]:
     import docx
 
     try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            unpacked = sum(i.file_size for i in z.infolist())
+    except (zipfile.BadZipFile, ValueError, OSError):
+        unpacked = 0  # python-docx says below that it is not a Word document
+    if unpacked > MAX_DOCX_UNPACKED:
+        raise TranscriptError(f"{name} unpacks to {unpacked / 2**20:,.0f} MB, far more than a transcript; "
+                              "it is not a Word document that can be read.")
+    try:
         document = docx.Document(io.BytesIO(data))
     except Exception as e:  # noqa: BLE001 - python-docx raises many kinds (BadZipFile, KeyError, ...)
         raise TranscriptError(f"{name} is not a Word document that can be read ({type(e).__name__}); "
@@ -204,8 +227,8 @@ def _with_speakers(raws: list[_Raw]) -> list[Line]:
     for (at, who, text), label in zip(cleaned, labels, strict=True):
         if label and label[0] in recurring:
             who, text = label
-        if text:
-            out.append(Line(at, who.strip() if who else None, text))
+        if text:  # a voice tag's name is the file's text too: no control characters, single spaces
+            out.append(Line(at, _clean(who) or None if who else None, text))
     return out
 
 

@@ -157,7 +157,7 @@ class AccountForm(QWidget):
         s.confidence_threshold = self.threshold.value()
         s.extra["reviewer_email"] = self.email.text().strip()
         s.sandbox = False
-        await in_thread(_write_secrets, {
+        await in_thread(write_secrets, {
             secrets.API_KEY: self.api_key.text().strip(),
             secrets.RELAY_READER_TOKEN: self.relay_token.text().strip(),
         })
@@ -166,7 +166,7 @@ class AccountForm(QWidget):
         await in_thread(s.save)
 
 
-def _write_secrets(values: dict[str, str]) -> None:
+def write_secrets(values: dict[str, str]) -> None:
     """Empty fields keep what the keychain has: Settings never shows saved secrets, so an empty
     field means "unchanged", not "delete"."""
     for name, value in values.items():

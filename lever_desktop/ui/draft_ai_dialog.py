@@ -73,7 +73,7 @@ def sample_transcript(row: DueRow, folder: Path | None = None) -> Path | None:
 
 class DraftWithAIDialog(QDialog):
     drafted = Signal(str)  # the new draft's id
-    write_by_hand = Signal()
+    write_by_hand = Signal(object)  # this dialog's DueRow: the page's selection may have moved since
 
     def __init__(self, session, runner, row: DueRow, parent=None) -> None:
         super().__init__(parent)
@@ -236,7 +236,7 @@ class DraftWithAIDialog(QDialog):
         super().done(result)
 
     def _by_hand(self) -> None:
-        self.write_by_hand.emit()
+        self.write_by_hand.emit(self.row)
         self.accept()
 
     def _set_state(self, state: str) -> None:

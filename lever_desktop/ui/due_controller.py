@@ -67,7 +67,7 @@ class DueController(QObject):
         self.recent = RecentInterviews(session.engine, lookback_days=session.settings.feedback_due_lookback_days) \
             if session.engine is not None else None
         self.page.filterChanged.connect(self._show)
-        self.page.write.clicked.connect(self.write_feedback)
+        self.page.write.clicked.connect(lambda: self.write_feedback())
         self.page.draft_ai.clicked.connect(self.draft_with_ai)
         self.page.list.table.doubleClicked.connect(lambda _index: self.write_feedback())
         self.page.list.table.selectionModel().currentRowChanged.connect(lambda *_: self._enable())
@@ -137,8 +137,17 @@ class DueController(QObject):
                         on_failure=failed, name="recent interviews")
 
     # -- actions -------------------------------------------------------------
-    def write_feedback(self) -> None:
-        row = self.selected()
+    def write_feedback(self, row: due.DueRow | None = None) -> None:
+        """The selected slot's form, or ``row``'s (from its Draft with AI dialog) while it is still due."""
+        if row is not None:
+            asked, row = row, next((r for r in self._all if r.key == row.key), None)  # as the page knows it now
+            if row is None:
+                # Cancelled or written in Lever while its dialog was open; the selection has moved
+                # on to another slot, whose form this is not.
+                self.page.note.setText(f"{asked.subject or 'This interview'} is no longer waiting for feedback "
+                                       "(cancelled, or written in Lever); nothing was started.")
+                return
+        row = row or self.selected()
         if row is None:
             return
         if row.draft_id:

@@ -9,10 +9,12 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFormLayout, QGroupBox, QLabel, QSpinBox
+from PySide6.QtWidgets import QFormLayout, QGroupBox, QLabel, QLineEdit, QSpinBox
 
 from lever_desktop import config
 from lever_desktop.drafting.providers import (
+    KEY_ENV,
+    KEY_NAMES,
     Provider,
     ProviderConfigError,
     describe,
@@ -39,10 +41,34 @@ class DueSettings(QGroupBox):
         form = QFormLayout(self)
         form.addRow("Feedback is due", self.due_hours)
         form.addRow("List interviews of the last", self.lookback)
+        # The provider's key, kept in the keychain like Lever's (never shown; empty keeps the saved one).
+        self.key = QLineEdit(echoMode=QLineEdit.EchoMode.Password, enabled=False)
+        self.key.setAccessibleName("The model provider's API key")
+        self._key_name: str | None = None
         form.addRow("Draft with AI sends to", self.provider)
+        form.addRow("Its API key", self.key)
         self.due_hours.valueChanged.connect(lambda h: setattr(self.settings, "feedback_due_hours", h))
         self.lookback.valueChanged.connect(lambda d: setattr(self.settings, "feedback_due_lookback_days", d))
-        show_provider(runner, settings, self.provider)
+        show_provider(runner, settings, self.provider, known=self._known)
+
+    def _known(self, provider: Provider) -> None:
+        import os
+
+        env = KEY_ENV.get(provider.kind)
+        if env is None:
+            self.key.setPlaceholderText("Amazon Bedrock uses your AWS credentials")
+        elif os.environ.get(env):
+            self.key.setPlaceholderText(f"{env} in Lever Desktop's environment is used")
+        else:
+            self._key_name = KEY_NAMES[provider.kind]
+            self.key.setEnabled(True)
+            self.key.setPlaceholderText("leave empty to keep the saved key" if provider.api_key
+                                        else "kept in the keychain, like the Lever API key")
+
+    def secrets(self) -> dict[str, str]:
+        """{keychain name: key} to save, or nothing when the field is empty or not in effect."""
+        key = self.key.text().strip()
+        return {self._key_name: key} if self._key_name and key else {}
 
 
 def show_provider(runner: TaskRunner, settings: config.Settings, label: QLabel, prefix: str = "",

@@ -11,16 +11,18 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QScrollArea,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from lever_desktop import APP_NAME, config, secrets
-from lever_desktop.ui.account_form import AccountForm
+from lever_desktop.ui.account_form import AccountForm, write_secrets
 from lever_desktop.ui.due_settings import DueSettings
 from lever_desktop.ui.plain import plain_label
 from lever_desktop.ui.privacy_settings import PrivacySettings, RoleChoice
@@ -86,8 +88,11 @@ class _SavingDialog(QDialog):
             self.problem.setText("Saving failed; nothing you typed was lost.")
             return False
 
-        self.runner.run(self.form.save(), owner=self, on_success=lambda _r: self.accept(), on_failure=failed,
+        self.runner.run(self._save_all(), owner=self, on_success=lambda _r: self.accept(), on_failure=failed,
                         name="save settings")
+
+    async def _save_all(self) -> None:
+        await self.form.save()
 
     def _has_saved_key(self) -> bool:
         return False
@@ -172,17 +177,33 @@ class SettingsDialog(_SavingDialog):
         self.setWindowModality(Qt.WindowModality.WindowModal)
         self.form.api_key.setPlaceholderText("leave empty to keep the saved key")
         self.setMinimumWidth(600)  # the fields' hints are read in full, not clipped
+        # The sections scroll, Save stays in view: together they are taller than a 640-pixel screen.
+        sections = QWidget()
+        inner = QVBoxLayout(sections)
+        inner.setContentsMargins(0, 0, 0, 0)
+        inner.addWidget(self.form)
+        inner.addWidget(PrivacySettings(self.form.settings))
+        self.due = DueSettings(self.form.settings, runner)
+        inner.addWidget(self.due)
+        inner.addWidget(QLabel("Changes to the account take effect the next time Lever Desktop starts."))
+        scroll = QScrollArea(widgetResizable=True, frameShape=QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setWidget(sections)
+        scroll.setMinimumWidth(sections.sizeHint().width())
+        room = self.screen().availableGeometry().height() - 60 if self.screen() else 10_000  # its title bar
+        self.resize(self.sizeHint().width(), min(sections.sizeHint().height() + 80, room))  # whole where it fits
         layout = QVBoxLayout(self)
-        layout.addWidget(self.form)
-        layout.addWidget(PrivacySettings(self.form.settings))
-        layout.addWidget(DueSettings(self.form.settings, runner))
-        layout.addWidget(QLabel("Changes to the account take effect the next time Lever Desktop starts."))
+        layout.addWidget(scroll, 1)
         layout.addWidget(self.keychain_note)
         layout.addWidget(self.problem)
         layout.addWidget(self.buttons)
 
     def _has_saved_key(self) -> bool:
         return True
+
+    async def _save_all(self) -> None:
+        await self.form.save()
+        await in_thread(write_secrets, self.due.secrets())  # Draft with AI's key: used from the next draft on
 
 
 class ConnectAccountDialog(_SavingDialog):

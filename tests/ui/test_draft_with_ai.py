@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 
+import httpx
 import pytest
 import test_feedback_due
 import test_flows
@@ -97,18 +98,23 @@ def test_the_draft_opens_in_the_drafts_page(due_page, desktop, qtbot, tmp_path, 
     assert len(asked["transcript"].lines) == 2 and asked["anonymize"] is False
 
 
-def test_a_fault_reads_in_words_with_retry_and_write_by_hand(due_page, desktop, qtbot, tmp_path, monkeypatch):
-    calls = []
-
+def failed_drafting(due, qtbot, tmp_path, monkeypatch, calls: list) -> DraftWithAIDialog:
+    """The dialog after Draft met an overloaded provider (each call's plan kept in ``calls``)."""
     async def overloaded(session, **plan):
         calls.append(plan)
         return DraftOutcome(None, problems=["The provider is overloaded (HTTP 529); try again in a minute."])
 
     monkeypatch.setattr(draft_ai_dialog, "draft_interview", overloaded)
-    dialog = open_dialog(due_page, qtbot, tmp_path)
-    row = dialog.row
+    dialog = open_dialog(due, qtbot, tmp_path)
     qtbot.mouseClick(dialog.draft, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(dialog.retry.isVisible, timeout=TIMEOUT)
+    return dialog
+
+
+def test_a_fault_reads_in_words_with_retry_and_write_by_hand(due_page, desktop, qtbot, tmp_path, monkeypatch):
+    calls = []
+    dialog = failed_drafting(due_page, qtbot, tmp_path, monkeypatch, calls)
+    row = dialog.row
     assert dialog.status.text() == "No draft: The provider is overloaded (HTTP 529); try again in a minute."
     assert dialog.by_hand.isVisible() and not dialog.busy.isVisible()
     qtbot.mouseClick(dialog.retry, Qt.MouseButton.LeftButton)
@@ -238,3 +244,60 @@ def test_in_the_sandbox_a_sample_transcript_drafts_with_no_key(shell, qtbot, mon
                     timeout=TIMEOUT)
     shell.window.close()
     qtbot.waitUntil(main.done, timeout=TIMEOUT)
+
+
+def test_write_by_hand_after_the_interview_was_cancelled_says_so_and_writes_no_form(due_page, desktop, sandbox,
+                                                                                   qtbot, tmp_path, monkeypatch):
+    dialog = failed_drafting(due_page, qtbot, tmp_path, monkeypatch, [])
+    row = dialog.row
+    # Meanwhile the interview is cancelled in Lever; its webhook re-reads the interviews, the page reloads.
+    with httpx.Client(base_url=sandbox.admin_url) as admin:
+        admin.delete(f"/opportunities/{row.opportunity_id}/interviews/{row.interview_id}").raise_for_status()
+    due_page.runner.run(desktop.session.engine.refresh_interviews(row.opportunity_id), owner=due_page.page,
+                        on_success=lambda _found: due_page.reload(), name="interview webhook")
+    qtbot.waitUntil(lambda: row.key not in due_page.rows and bool(due_page.rows), timeout=TIMEOUT)
+    others = set(due_page.rows)
+    assert due_page.selected() is not None  # the selection moved on to another slot
+    qtbot.mouseClick(dialog.by_hand, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "no longer waiting for feedback" in due_page.page.note.text(), timeout=TIMEOUT)
+    assert set(due_page.rows) == others and not [r for r in due_page.rows.values() if r.draft_id]  # no form begun
+    assert desktop.controller.drafts.view is None
+
+
+def test_settings_keep_the_providers_api_key_in_the_keychain_and_drafting_uses_it(runner, qtbot, monkeypatch):
+    from lever_desktop import config, paths, secrets
+    from lever_desktop.drafting.providers import provider_from_settings
+    from lever_desktop.ui.first_run import SettingsDialog
+
+    monkeypatch.delenv("OPENAI_API_KEY")  # "enter the key in Settings", as the error without one says
+    dialog = SettingsDialog(runner)
+    qtbot.addWidget(dialog)
+    key = dialog.due.key
+    qtbot.waitUntil(key.isEnabled, timeout=TIMEOUT)
+    assert key.echoMode() == key.EchoMode.Password and "keychain" in key.placeholderText()
+    dialog.form.api_key.setText("lever-key-1234")
+    key.setText("sk-local-model-5678")
+    with qtbot.waitSignal(dialog.accepted, timeout=TIMEOUT):
+        dialog.buttons.button(dialog.buttons.StandardButton.Save).click()
+    assert secrets.get_secret(secrets.OPENAI_API_KEY) == "sk-local-model-5678"
+    assert provider_from_settings(config.Settings.load()).api_key == "sk-local-model-5678"
+    assert "sk-local-model" not in paths.settings_path().read_text()
+
+    monkeypatch.setenv("OPENAI_API_KEY", "from-the-environment")  # the environment overrides: nothing to type
+    again = SettingsDialog(runner)
+    qtbot.addWidget(again)
+    qtbot.waitUntil(lambda: "environment" in again.due.key.placeholderText(), timeout=TIMEOUT)
+    assert not again.due.key.isEnabled()
+
+
+def test_settings_fit_a_1024x640_screen_with_save_in_view(runner, qtbot):
+    from lever_desktop.ui.first_run import SettingsDialog
+
+    dialog = SettingsDialog(runner)
+    qtbot.addWidget(dialog)
+    assert dialog.minimumSizeHint().height() <= 560 and dialog.minimumSizeHint().width() <= 1000
+    dialog.resize(dialog.minimumSizeHint().width(), 560)  # 640 less a title bar and a panel
+    dialog.show()
+    qtbot.waitUntil(lambda: dialog.buttons.isVisible(), timeout=TIMEOUT)
+    save = dialog.buttons.button(dialog.buttons.StandardButton.Save)
+    assert dialog.rect().contains(save.geometry().translated(dialog.buttons.pos()))

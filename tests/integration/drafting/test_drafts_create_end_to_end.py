@@ -103,3 +103,25 @@ def test_a_sample_transcript_with_the_interviews_own_template_every_quote_verifi
     shown = run(capsys, "drafts", "show", out["draft_id"], "--json")[1]
     assert shown["templateId"] == TEMPLATE  # no --template: the interview's own form
     assert not [f for f in shown["flagsDetail"] if f["code"] != "low_confidence"]
+
+
+def test_anonymize_hides_the_name_however_the_transcript_writes_it_in_what_the_model_received(
+        env, sandbox_model, tmp_path, capsys):
+    import unicodedata
+
+    name = "Zoë O'Brien-Lévy"  # as Lever has it (NFC, a straight apostrophe, a hyphen)
+    with httpx.Client(base_url=env.admin_url) as admin:
+        admin.post(f"/opportunities/{OPPORTUNITY}/contact", json={"name": name}).raise_for_status()
+    assert run(capsys, "sync")[0] == 0
+    said = unicodedata.normalize("NFD", "Welcome, Zoë! Is it O’Brien Lévy, or Lévy?")  # a Mac's .docx, a curly ’
+    transcript = tmp_path / "call.srt"
+    transcript.write_text(f"1\n00:00:04,000 --> 00:00:06,000\nAna: {said}\n\n"
+                          f"2\n00:00:07,000 --> 00:00:09,000\nZoë O’Brien-Lévy: Yes, O’Brien-Lévy is right.\n")
+    code, draft_id, err = run(capsys, *create(transcript, "--anonymize"))
+    assert code == 0, err
+    with httpx.Client(base_url=sandbox_model.admin_url) as model:
+        [body] = [r["body"] for r in model.get("/requests").json()["recent"]]
+    sent = unicodedata.normalize("NFC", json.dumps(body, ensure_ascii=False))
+    assert not [part for part in ("Zoë", "Brien", "Lévy") if part in sent], sent
+    assert ("[00:00:04] Ana: Welcome, the candidate! Is it the candidate, or the candidate?\n"
+            "[00:00:07] the candidate: Yes, the candidate is right.") in body["messages"][0]["content"]

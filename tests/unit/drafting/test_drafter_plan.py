@@ -110,6 +110,6 @@ def test_an_answer_is_tidied_to_one_entry_per_question_and_float_confidence():
 
     answers = [{"id": "f-text", "value": "first", "confidence": 1}, {"id": "f-text", "value": "second"},
                "not an answer", {"value": "no id"}, {"id": "f-overall", "value": "3 - Hire", "confidence": 0.5}]
-    assert _tidy(answers) == [{"id": "f-text", "value": "first", "confidence": 1.0},
+    assert _tidy(answers, TEMPLATE) == [{"id": "f-text", "value": "first", "confidence": 1.0},
                               {"id": "f-overall", "value": "3 - Hire", "confidence": 0.5}]
     assert "f-text is answered 2 times; answer each question once" in _problems(TEMPLATE, Answer(fields=answers))

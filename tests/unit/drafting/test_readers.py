@@ -4,6 +4,7 @@ with one clear sentence."""
 from __future__ import annotations
 
 import os
+import zipfile
 
 import docx
 import pytest
@@ -129,9 +130,40 @@ def test_utf8_bom_and_utf16_with_bom(tmp_path):
     assert t.lines == (Line(None, "Jane", "Grüße"), Line(None, "Alex", "Ça va"))
 
 
+@pytest.mark.parametrize("newline", ["\r\n", "\r"])
+@pytest.mark.parametrize(("name", "content"), [("a.srt", SRT), ("a.vtt", ZOOM), ("a.txt", "Jane: Hello.\nAlex: Hi!\n")])
+def test_windows_and_old_mac_line_endings_read_the_same(tmp_path, name, content, newline):
+    expected = read_transcript(write(tmp_path, "lf-" + name, content)).lines
+    assert read_transcript(write(tmp_path, name, content.replace("\n", newline))).lines == expected
+
+
+def test_utf32_and_a_second_bom_read_as_text(tmp_path):
+    t = read_transcript(write(tmp_path, "a.txt", "Jane: Grüße\nAlex: Ça va\n".encode("utf-32")))
+    assert t.lines == (Line(None, "Jane", "Grüße"), Line(None, "Alex", "Ça va"))
+    twice = read_transcript(write(tmp_path, "b.vtt", ("\ufeff" + ZOOM).encode("utf-8-sig")))
+    assert twice.lines == read_transcript(write(tmp_path, "c.vtt", ZOOM)).lines
+
+
+def test_a_docx_that_unpacks_to_gigabytes_is_refused_before_it_is_unpacked(tmp_path):
+    path = tmp_path / "bomb.docx"
+    document = docx.Document()
+    document.add_paragraph("Jane: Hello.")
+    document.save(path)
+    with zipfile.ZipFile(path, "a", zipfile.ZIP_DEFLATED) as z, z.open("word/media/padding.bin", "w") as member:
+        for _ in range(300):  # 300 MB of zeros, ~300 KB on disk; python-docx would read it whole
+            member.write(bytes(2**20))
+    assert path.stat().st_size < 2**20
+    with pytest.raises(TranscriptError, match=r"bomb.docx unpacks to 30\d MB, far more than a transcript"):
+        read_transcript(path)
+
+
 def test_control_characters_become_spaces(tmp_path):
     t = read_transcript(write(tmp_path, "a.txt", "Jane: Hello\x1b[31m there\x07\nAlex: Hi\n"))
     assert t.lines[0].text == "Hello [31m there"
+    voices = read_transcript(write(tmp_path, "b.vtt", "WEBVTT\n\n00:00:01.000 --> 00:00:02.000\n"
+                                                      "<v Ana\x07\x1b[2J   Lee>Hello\n\n00:00:03.000 --> 00:00:04.000\n"
+                                                      "<v \x1b>Bye\n"))
+    assert [line.speaker for line in voices.lines] == ["Ana [2J Lee", None]
 
 
 @pytest.mark.parametrize(("content", "message"), [
@@ -144,6 +176,8 @@ def test_control_characters_become_spaces(tmp_path):
     (b"WEBVTT\n\n00:00:0x.000 --> 00:00:02.000\nhello\n", "has no spoken lines"),  # no cue could be read
     (b"WEBVTT\n\nNOTE only a note\n", "has no spoken lines"),
     (b"PK\x03\x04 not really a zip", "is not a Word document that can be read"),
+    (b"<!DOCTYPE html>\n<html><body>Sign in to Zoom</body></html>", "is a web page (HTML), not a transcript"),
+    (b"\n<HTML>\n<head><title>404</title></head>", "is a web page (HTML), not a transcript"),
 ])
 def test_bad_files_get_one_clear_sentence(tmp_path, content, message):
     with pytest.raises(TranscriptError) as e:
