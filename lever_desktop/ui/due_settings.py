@@ -42,7 +42,9 @@ class DueSettings(QGroupBox):
         form.addRow("Feedback is due", self.due_hours)
         form.addRow("List interviews of the last", self.lookback)
         # The provider's key, kept in the keychain like Lever's (never shown; empty keeps the saved one).
-        self.key = QLineEdit(echoMode=QLineEdit.EchoMode.Password, enabled=False)
+        self.key = QLineEdit()
+        self.key.setEchoMode(QLineEdit.EchoMode.Password)
+        self.key.setEnabled(False)
         self.key.setAccessibleName("The model provider's API key")
         self._key_name: str | None = None
         form.addRow("Draft with AI sends to", self.provider)
