@@ -242,6 +242,13 @@ def undo(conn: Connection, draft_id: str, reviewer: str) -> drafts.DraftRecord:
     if rec is None:
         raise UndoError(f"No draft with id {draft_id}.")
     sent_at = conn.execute(select(outbox.c.sent_at).where(outbox.c.draft_id == draft_id)).scalar()
+    if rec.state in REVIEWABLE:
+        # Undone already (a second click, or Cancel on the outbox page): saying "on its way to Lever"
+        # here would send the reviewer looking for a form that was never sent.
+        raise UndoError("Already back in review: nothing was sent." if rec.state != DraftState.NEEDS_ATTENTION
+                        else "Not sent: it needs your attention in the review pane.")
+    if rec.state == DraftState.DISCARDED:
+        raise UndoError("Nothing to undo: the draft was discarded, nothing was sent.")
     if rec.state != DraftState.APPROVED or sent_at is not None:
         raise UndoError("Too late to undo: it is already on its way to Lever.")
     conn.execute(outbox.delete().where(outbox.c.draft_id == draft_id))
