@@ -64,6 +64,7 @@ class Approval:
     params: dict[str, str]
     body: dict[str, Any]
     warnings: list[str] = field(default_factory=list)
+    send_after: int | None = None  # epoch ms: the Undo grace ends then, as stored with the entry
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -188,14 +189,14 @@ def _approve_tx(conn: Connection, draft_id: str, opts: dict[str, Any]) -> Approv
         template_version=version, template_json=drafts.dumps(template),
     )
     conn.execute(outbox.delete().where(outbox.c.draft_id == draft_id))
+    send_after = opts["now"] + opts["grace_ms"] if opts.get("grace_ms") else None
     conn.execute(insert(outbox).values(
         draft_id=draft_id, opportunity_id=rec.opportunity_id, perform_as=author.user_id,
         payload_json=drafts.dumps(body), completed_at=completed_at, template_version=version,
-        approved_at=opts["now"], attempts=0, next_attempt_at=0,
-        send_after=opts["now"] + opts["grace_ms"] if opts.get("grace_ms") else None,
+        approved_at=opts["now"], attempts=0, next_attempt_at=0, send_after=send_after,
     ))
     return Approval(draft_id, author, "POST", paths.feedback(rec.opportunity_id),
-                    {"perform_as": author.user_id}, body, warnings=list(author.warnings))
+                    {"perform_as": author.user_id}, body, warnings=list(author.warnings), send_after=send_after)
 
 
 async def approve(

@@ -20,6 +20,7 @@ from lever_desktop.lever.errors import LeverError
 from lever_desktop.messages import explain_or_generic, in_words
 from lever_desktop.review import amend, authors, checks, duplicates, editing, intake, lists
 from lever_desktop.review.approval import ApprovalError, UndoError, approve, build_body, undo
+from lever_desktop.review.drafts import now_ms
 from lever_desktop.review.lifecycle import EDITED, REVIEWABLE, STATUS_WORDS, DraftState, attention_words
 from lever_desktop.ui.draft_editor import DraftEditor
 from lever_desktop.ui.drafts_filter import DraftsFilterBar, DraftsFilterProxy
@@ -460,9 +461,13 @@ class DraftsController(QObject):
             self.editor.set_actions_enabled(False)
             if self.editor.form_widget is not None:
                 self.editor.form_widget.setEnabled(False)
-        if graced:
+        if graced and result.send_after is not None:
             labels = await self.session.store.call(lists.draft_labels, [draft_id])
-            self.undo_bar.offer(draft_id, labels.get(draft_id, "the draft"), grace_s)
+            # What is left of the stored grace: the store's thread may have kept the approval (and
+            # this read) waiting behind a sync, and the outbox counts from the approval, not from here.
+            left = (result.send_after - now_ms()) / 1000
+            if left > 0:
+                self.undo_bar.offer(draft_id, labels.get(draft_id, "the draft"), left)
         self.approved.emit(draft_id)
         if draft_id == self.draft_id:
             self._open_next_to_review(draft_id)
