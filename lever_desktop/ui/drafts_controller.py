@@ -118,12 +118,21 @@ class DraftsController(QObject):
     def reload(self) -> None:
         def fill(rows: list[tuple]) -> None:
             keep = self.draft_id
-            self.list.model.set_rows(
-                [ReviewRow(draft_id, name, form, flags or None, lists.DRAFT_STATE_LABELS.get(state, state), received,
-                           who, state in TO_REVIEW) for draft_id, name, form, who, flags, received, state in rows])
-            self.filters.set_choices(self.list.model)
+            # A row leaving the filter as it changes (the open draft turned "Edited" under a "To review"
+            # filter) makes Qt move the current row to a neighbour: that must not open the neighbour.
+            was, self._refiltering = self._refiltering, True
+            try:
+                self.list.model.set_rows(
+                    [ReviewRow(draft_id, name, form, flags or None, lists.DRAFT_STATE_LABELS.get(state, state),
+                               received, who, state in TO_REVIEW)
+                     for draft_id, name, form, who, flags, received, state in rows])
+                self.filters.set_choices(self.list.model)
+            finally:
+                self._refiltering = was
             if keep and keep in self.list.model.keys():
                 self._select(keep, load=False)
+                if self.list.table.currentIndex().data(KEY_ROLE) != keep:
+                    self.list.table.selectionModel().clear()  # filtered out: no other row pretends to be open
             elif rows and self.draft_id is None:
                 self._select(rows[0][0])
             elif not rows:
@@ -162,7 +171,7 @@ class DraftsController(QObject):
     def _refilter(self) -> None:
         """Apply the search and filters; the draft in the editor stays there (and selected, when
         it is still listed): filtering never opens another draft."""
-        self._refiltering = True
+        was, self._refiltering = self._refiltering, True
         try:
             self.list.proxy.set_query(self.filters.query())
             if self.draft_id in self.list.model.keys():
@@ -171,7 +180,7 @@ class DraftsController(QObject):
                     self.list.table.currentIndex().data(KEY_ROLE) != self.draft_id:
                 self.list.table.selectionModel().clear()  # filtered out: no other row pretends to be open
         finally:
-            self._refiltering = False
+            self._refiltering = was
 
     def _selected(self, current, _previous=None) -> None:
         if not current.isValid() or self._refiltering:
