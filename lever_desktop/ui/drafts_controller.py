@@ -425,8 +425,18 @@ class DraftsController(QObject):
                                  **({"notYetValid": errors} if errors else {})})
 
     # -- actions -------------------------------------------------------------
+    def _on_screen(self) -> str | None:
+        """The draft whose view is on screen, or None while the next one is still being read (Next,
+        then Ctrl+Enter at once): the answers, author and questions shown are then the previous
+        draft's, and an action must never apply them to the draft being opened."""
+        if self.draft_id is None or self.view is None or self.view.record.draft_id != self.draft_id:
+            return None
+        return self.draft_id
+
     def approve_current(self) -> None:
         if self.form is None or self.draft_id is None or not self.editor.approve.isEnabled():
+            return
+        if self._form_draft_id != self.draft_id or self._on_screen() is None:
             return
         second = self.editor.second_form.isVisible() and self.editor.second_form.isChecked()
         self.runner.run(self._approve(self.draft_id, self._values(), self.editor.chosen_author(), second),
@@ -528,7 +538,7 @@ class DraftsController(QObject):
         self.reload()
 
     def discard_current(self) -> None:
-        if self.draft_id is None:
+        if self._on_screen() is None:
             return
         self.runner.run(self._discard(self.draft_id), owner=self.editor, name="discard draft")
 
@@ -544,7 +554,7 @@ class DraftsController(QObject):
 
     # -- after submission: amend, withdraw (review/amend.py) -------------------------------------
     def amend_current(self) -> None:
-        if self.draft_id is not None:
+        if self._on_screen() is not None:
             self.runner.run(self._amend(self.draft_id), owner=self.editor, name="amend draft")
 
     async def _amend(self, draft_id: str) -> None:
@@ -562,7 +572,7 @@ class DraftsController(QObject):
         self.reload()
 
     def withdraw_current(self) -> None:
-        if self.draft_id is None or self.view is None:
+        if self._on_screen() is None:
             return
         if self.view.withdraw_question:
             self.runner.run(self._withdraw(self.draft_id, self.view.withdraw_question), owner=self.editor,
@@ -604,7 +614,7 @@ class DraftsController(QObject):
             self.show_state(state, reason, feedback_id, readback, status)
 
     def remove_duplicate_current(self) -> None:
-        if self.draft_id is None or self.view is None:
+        if self._on_screen() is None:
             return
         extra = (self.view.record.readback or {}).get("duplicates") or []
         if extra:
