@@ -20,6 +20,7 @@ from lever_desktop.review.authors import Author, AuthorUnresolved, ServiceAccoun
 from lever_desktop.review.lifecycle import ATTENTION_WORDS, REVIEWABLE, AttentionReason, DraftState
 from lever_desktop.review.validation import check_values
 from lever_desktop.store import Store, privacy
+from lever_desktop.store.review_schema import drafts as drafts_t
 from lever_desktop.store.review_schema import outbox
 
 
@@ -254,3 +255,17 @@ def undo(conn: Connection, draft_id: str, reviewer: str) -> drafts.DraftRecord:
         raise UndoError("Too late to undo: it is already on its way to Lever.")
     conn.execute(outbox.delete().where(outbox.c.draft_id == draft_id))
     return drafts.transition(conn, draft_id, DraftState.IN_REVIEW, actor=reviewer, event="approval_undone")
+
+
+def still_in_grace(conn: Connection, now: int) -> list[tuple[str, int]]:
+    """(draft id, when its Undo grace ends) of approvals nothing has sent yet whose grace is not
+    over at ``now``, oldest approval first: after a restart (the window closed or killed during a
+    grace) the window offers Undo again for what the drafts list calls "Approved (Undo)"."""
+    rows = conn.execute(
+        select(outbox.c.draft_id, outbox.c.send_after)
+        .join(drafts_t, drafts_t.c.draft_id == outbox.c.draft_id)
+        .where(drafts_t.c.state == DraftState.APPROVED, outbox.c.sent_at.is_(None),
+               outbox.c.send_after > now)
+        .order_by(outbox.c.approved_at, outbox.c.draft_id))
+    return [(r.draft_id, r.send_after) for r in rows]
+

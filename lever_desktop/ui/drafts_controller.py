@@ -19,7 +19,7 @@ from lever_desktop.lever import paths
 from lever_desktop.lever.errors import LeverError
 from lever_desktop.messages import explain_or_generic, in_words
 from lever_desktop.review import amend, authors, checks, duplicates, editing, intake, lists
-from lever_desktop.review.approval import ApprovalError, UndoError, approve, build_body, undo
+from lever_desktop.review.approval import ApprovalError, UndoError, approve, build_body, still_in_grace, undo
 from lever_desktop.review.drafts import now_ms
 from lever_desktop.review.lifecycle import EDITED, REVIEWABLE, STATUS_WORDS, DraftState, attention_words
 from lever_desktop.ui.draft_editor import DraftEditor
@@ -503,6 +503,21 @@ class DraftsController(QObject):
             if index.data(KEY_ROLE) in reviewable:
                 self.list.table.setCurrentIndex(index)
                 return
+
+    def offer_undo_left_over(self) -> None:
+        """At start: an approval whose grace outlived the last run (closed, or killed, within it)
+        is offered Undo again for what is left of its grace, the newest one, as after Approve."""
+        async def offer() -> None:
+            graced = await self.session.store.call(still_in_grace, now_ms())
+            if not graced or self.undo_bar.draft_id is not None:
+                return
+            draft_id, send_after = graced[-1]
+            labels = await self.session.store.call(lists.draft_labels, [draft_id])
+            left = (send_after - now_ms()) / 1000
+            if left > 0 and self.undo_bar.draft_id is None:
+                self.undo_bar.offer(draft_id, labels.get(draft_id, "the draft"), left)
+
+        self.runner.run(offer(), owner=self.editor, name="offer undo after a restart")
 
     def undo_approval(self, draft_id: str) -> None:
         """Undo (the bar's button, Ctrl+Z): back to review with its values, unless the outbox claimed it."""

@@ -10,7 +10,7 @@ import re
 import time
 
 from PySide6.QtCore import Qt
-from test_flows import TIMEOUT, desktop, import_and_open, run, sandbox_draft, shell  # noqa: F401  (fixtures)
+from test_flows import TIMEOUT, desktop, import_and_open, lever_forms, run, sandbox_draft, shell  # noqa: F401
 
 from lever_desktop.review.drafts import now_ms
 from lever_desktop.store.review_schema import outbox
@@ -40,3 +40,36 @@ def test_the_undo_bar_counts_down_the_stored_grace_when_the_store_was_busy(deskt
     shown = int(re.search(r"sending in (\d+) s", bar.text.text()).group(1))
     assert stored_left < GRACE_S - 1  # the busy store did eat into the grace
     assert shown <= math.ceil(stored_left), (bar.text.text(), stored_left)
+
+
+def test_a_restart_within_the_grace_offers_undo_again(desktop, sandbox, error_path, qtbot, tmp_path):
+    """The window closed (or killed) seconds after Approve: the draft is still "Approved (Undo)", and
+    the next start offers Undo for what is left of the grace; taking it back sends nothing."""
+    from lever_desktop import config
+    from lever_desktop.ui.shell import Shell
+    from lever_desktop.ui.tasks import TaskRunner
+
+    desktop.session.settings.undo_grace_seconds = 60.0
+    drafts, bar = desktop.controller.drafts, desktop.controller.drafts.undo_bar
+    doc = sandbox_draft(sandbox, None)
+    import_and_open(desktop, qtbot, tmp_path, doc)
+    qtbot.waitUntil(drafts.editor.approve.isEnabled, timeout=TIMEOUT)
+    qtbot.mouseClick(drafts.editor.approve, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bar.isVisible() and bar.draft_id == doc["draftId"], timeout=TIMEOUT)
+    run(qtbot, desktop.shutdown())
+
+    again = Shell(TaskRunner(error_path.report), error_path)
+    try:
+        run(qtbot, again.open_account(config.Account(api_key=sandbox.api_key, base_url=sandbox.base_url)))
+        bar = again.controller.drafts.undo_bar
+        qtbot.waitUntil(lambda: bar.isVisible() and bar.draft_id == doc["draftId"], timeout=TIMEOUT)
+        shown = int(re.search(r"sending in (\d+) s", bar.text.text()).group(1))
+        assert 1 <= shown <= 60
+        qtbot.mouseClick(bar.button, Qt.MouseButton.LeftButton)
+        editor = again.controller.drafts
+        qtbot.waitUntil(lambda: editor.view is not None and editor.view.record.draft_id == doc["draftId"]
+                        and editor.view.record.state == "in_review", timeout=TIMEOUT)  # back in the editor
+        assert [f for f in lever_forms(sandbox, doc["opportunityId"])
+                if f.get("interview") == doc["interviewId"] and not f.get("deletedAt")] == []
+    finally:
+        run(qtbot, again.shutdown())
