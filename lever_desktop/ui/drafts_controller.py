@@ -466,6 +466,13 @@ class DraftsController(QObject):
                                    confirm_service_account=confirm, add_second_form=second_form,
                                    grace_ms=int(grace_s * 1000))
         except ApprovalError as e:
+            if draft_id != self._on_screen():
+                # The reviewer moved on while the cache was busy: said where approvals are told (the
+                # bar), naming the draft; never on the next draft's editor, whose next read erased it.
+                named = await self.session.store.call(lists.draft_labels, [draft_id])
+                self.undo_bar.tell(f"{named.get(draft_id, 'The draft')} was not approved: {e.in_words()}", 10.0)
+                self.reload()
+                return
             labels = {f.id: f.label for f in self.form.fields} if self.form is not None else {}
             self.editor.set_outcome(e.in_words(labels), "error")
             self.editor.approve.setEnabled(self._can_approve())
