@@ -20,6 +20,7 @@ from lever_desktop.review.authors import Author, AuthorUnresolved, ServiceAccoun
 from lever_desktop.review.lifecycle import ATTENTION_WORDS, REVIEWABLE, AttentionReason, DraftState
 from lever_desktop.review.validation import check_values
 from lever_desktop.store import Store, privacy
+from lever_desktop.store.review_schema import drafts as drafts_t
 from lever_desktop.store.review_schema import outbox
 
 
@@ -64,6 +65,7 @@ class Approval:
     params: dict[str, str]
     body: dict[str, Any]
     warnings: list[str] = field(default_factory=list)
+    send_after: int | None = None  # epoch ms: the Undo grace ends then, as stored with the entry
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -188,14 +190,14 @@ def _approve_tx(conn: Connection, draft_id: str, opts: dict[str, Any]) -> Approv
         template_version=version, template_json=drafts.dumps(template),
     )
     conn.execute(outbox.delete().where(outbox.c.draft_id == draft_id))
+    send_after = opts["now"] + opts["grace_ms"] if opts.get("grace_ms") else None
     conn.execute(insert(outbox).values(
         draft_id=draft_id, opportunity_id=rec.opportunity_id, perform_as=author.user_id,
         payload_json=drafts.dumps(body), completed_at=completed_at, template_version=version,
-        approved_at=opts["now"], attempts=0, next_attempt_at=0,
-        send_after=opts["now"] + opts["grace_ms"] if opts.get("grace_ms") else None,
+        approved_at=opts["now"], attempts=0, next_attempt_at=0, send_after=send_after,
     ))
     return Approval(draft_id, author, "POST", paths.feedback(rec.opportunity_id),
-                    {"perform_as": author.user_id}, body, warnings=list(author.warnings))
+                    {"perform_as": author.user_id}, body, warnings=list(author.warnings), send_after=send_after)
 
 
 async def approve(
@@ -242,7 +244,28 @@ def undo(conn: Connection, draft_id: str, reviewer: str) -> drafts.DraftRecord:
     if rec is None:
         raise UndoError(f"No draft with id {draft_id}.")
     sent_at = conn.execute(select(outbox.c.sent_at).where(outbox.c.draft_id == draft_id)).scalar()
+    if rec.state in REVIEWABLE:
+        # Undone already (a second click, or Cancel on the outbox page): saying "on its way to Lever"
+        # here would send the reviewer looking for a form that was never sent.
+        raise UndoError("Already back in review: nothing was sent." if rec.state != DraftState.NEEDS_ATTENTION
+                        else "Not sent: it needs your attention in the review pane.")
+    if rec.state == DraftState.DISCARDED:
+        raise UndoError("Nothing to undo: the draft was discarded, nothing was sent.")
     if rec.state != DraftState.APPROVED or sent_at is not None:
         raise UndoError("Too late to undo: it is already on its way to Lever.")
     conn.execute(outbox.delete().where(outbox.c.draft_id == draft_id))
     return drafts.transition(conn, draft_id, DraftState.IN_REVIEW, actor=reviewer, event="approval_undone")
+
+
+def still_in_grace(conn: Connection, now: int) -> list[tuple[str, int]]:
+    """(draft id, when its Undo grace ends) of approvals nothing has sent yet whose grace is not
+    over at ``now``, oldest approval first: after a restart (the window closed or killed during a
+    grace) the window offers Undo again for what the drafts list calls "Approved (Undo)"."""
+    rows = conn.execute(
+        select(outbox.c.draft_id, outbox.c.send_after)
+        .join(drafts_t, drafts_t.c.draft_id == outbox.c.draft_id)
+        .where(drafts_t.c.state == DraftState.APPROVED, outbox.c.sent_at.is_(None),
+               outbox.c.send_after > now)
+        .order_by(outbox.c.approved_at, outbox.c.draft_id))
+    return [(r.draft_id, r.send_after) for r in rows]
+

@@ -16,6 +16,7 @@ from lever_desktop.review import amend, authors, cache_view, drafts, own_feedbac
 from lever_desktop.review.authors import AuthorUnresolved
 from lever_desktop.review.drafts import DraftRecord
 from lever_desktop.review.lifecycle import REVIEWABLE, DraftState, TransitionError
+from lever_desktop.store.review_schema import outbox
 
 
 @dataclass
@@ -134,6 +135,10 @@ def discard(conn: sa.Connection, draft_id: str, reviewer: str) -> DraftRecord:
     if rec.state == DraftState.DISCARDED:
         raise DiscardError(f"Draft {draft_id} is already discarded.")
     try:
-        return drafts.transition(conn, draft_id, DraftState.DISCARDED, actor=reviewer, event="discarded")
+        discarded = drafts.transition(conn, draft_id, DraftState.DISCARDED, actor=reviewer, event="discarded")
     except TransitionError as e:  # e.g. in flight or submitted (withdraw it instead)
         raise DiscardError(str(e)) from None
+    # An entry never sent (approved, then stopped before its POST: the author's own form, a changed
+    # template) waits for nothing now; left behind, the outbox page listed it as "Discarded" for good.
+    conn.execute(sa.delete(outbox).where(outbox.c.draft_id == draft_id, outbox.c.sent_at.is_(None)))
+    return discarded

@@ -42,14 +42,17 @@ def retry_now(conn: Connection, draft_id: str, reviewer: str, now: int) -> str:
     if pause:
         raise OutboxActionRefused(f"The outbox is paused: {pause.get('message', 'resume it first')}")
     status = queue.status(conn, draft_id)
-    row = conn.execute(sa.select(outbox.c.next_attempt_at, outbox.c.last_error)
+    row = conn.execute(sa.select(outbox.c.next_attempt_at, outbox.c.last_error, outbox.c.send_after)
                        .where(outbox.c.draft_id == draft_id)).first()
     if rec.state == DraftState.APPROVED and row is not None and row.next_attempt_at > now \
             and str(row.last_error or "").startswith(RATE_LIMITED):
         # Lever said to slow down (its Retry-After may be longer than the client's own pause): wait.
         raise OutboxActionRefused(f"Lever is rate-limiting this API key; the outbox sends draft {draft_id} by "
-                                  f"itself in {max(1, (row.next_attempt_at - now + 999) // 1000)} s.")
-    if rec.state == DraftState.APPROVED:
+                                  f"itself in {_seconds(row.next_attempt_at - now)} s.")
+    if rec.state == DraftState.APPROVED and row is not None and (row.send_after or 0) > now:
+        # The Undo grace holds whatever the schedule says (queue.claim): "Sending now." would be untrue.
+        said = f"It goes to Lever when its Undo grace ends, in {_seconds(row.send_after - now)} s."
+    elif rec.state == DraftState.APPROVED:
         said = "Sending now."
     elif status == "checking":
         said = "Checking Lever now; it is sent again only if Lever still does not hold it after the settle window."
@@ -127,6 +130,11 @@ def _record(conn: Connection, draft_id: str) -> drafts.DraftRecord:
     if rec is None:
         raise OutboxActionRefused(f"No draft with id {draft_id}.")
     return rec
+
+
+def _seconds(ms: int) -> int:
+    """Whole seconds, rounded up, at least 1: "in 0 s" would read as now."""
+    return max(1, (ms + 999) // 1000)
 
 
 def _words(rec: drafts.DraftRecord, status: str | None) -> str:

@@ -19,7 +19,8 @@ from lever_desktop.lever import paths
 from lever_desktop.lever.errors import LeverError
 from lever_desktop.messages import explain_or_generic, in_words
 from lever_desktop.review import amend, authors, checks, duplicates, editing, intake, lists
-from lever_desktop.review.approval import ApprovalError, UndoError, approve, build_body, undo
+from lever_desktop.review.approval import ApprovalError, UndoError, approve, build_body, still_in_grace, undo
+from lever_desktop.review.drafts import now_ms
 from lever_desktop.review.lifecycle import EDITED, REVIEWABLE, STATUS_WORDS, DraftState, attention_words
 from lever_desktop.ui.draft_editor import DraftEditor
 from lever_desktop.ui.drafts_filter import DraftsFilterBar, DraftsFilterProxy
@@ -117,12 +118,21 @@ class DraftsController(QObject):
     def reload(self) -> None:
         def fill(rows: list[tuple]) -> None:
             keep = self.draft_id
-            self.list.model.set_rows(
-                [ReviewRow(draft_id, name, form, flags or None, lists.DRAFT_STATE_LABELS.get(state) or state, received,
-                           who, state in TO_REVIEW) for draft_id, name, form, who, flags, received, state in rows])
-            self.filters.set_choices(self.list.model)
+            # A row leaving the filter as it changes (the open draft turned "Edited" under a "To review"
+            # filter) makes Qt move the current row to a neighbour: that must not open the neighbour.
+            was, self._refiltering = self._refiltering, True
+            try:
+                self.list.model.set_rows(
+                    [ReviewRow(draft_id, name, form, flags or None, lists.DRAFT_STATE_LABELS.get(state) or state,
+                               received, who, state in TO_REVIEW)
+                     for draft_id, name, form, who, flags, received, state in rows])
+                self.filters.set_choices(self.list.model)
+            finally:
+                self._refiltering = was
             if keep and keep in self.list.model.keys():
                 self._select(keep, load=False)
+                if self.list.table.currentIndex().data(KEY_ROLE) != keep:
+                    self.list.table.selectionModel().clear()  # filtered out: no other row pretends to be open
             elif rows and self.draft_id is None:
                 self._select(rows[0][0])
             elif not rows:
@@ -161,7 +171,7 @@ class DraftsController(QObject):
     def _refilter(self) -> None:
         """Apply the search and filters; the draft in the editor stays there (and selected, when
         it is still listed): filtering never opens another draft."""
-        self._refiltering = True
+        was, self._refiltering = self._refiltering, True
         try:
             proxy = self.list.proxy
             assert isinstance(proxy, DraftsFilterProxy)
@@ -172,7 +182,7 @@ class DraftsController(QObject):
                     self.list.table.currentIndex().data(KEY_ROLE) != self.draft_id:
                 self.list.table.selectionModel().clear()  # filtered out: no other row pretends to be open
         finally:
-            self._refiltering = False
+            self._refiltering = was
 
     def _selected(self, current, _previous=None) -> None:
         if not current.isValid() or self._refiltering:
@@ -417,8 +427,18 @@ class DraftsController(QObject):
                                  **({"notYetValid": errors} if errors else {})})
 
     # -- actions -------------------------------------------------------------
+    def _on_screen(self) -> str | None:
+        """The draft whose view is on screen, or None while the next one is still being read (Next,
+        then Ctrl+Enter at once): the answers, author and questions shown are then the previous
+        draft's, and an action must never apply them to the draft being opened."""
+        if self.draft_id is None or self.view is None or self.view.record.draft_id != self.draft_id:
+            return None
+        return self.draft_id
+
     def approve_current(self) -> None:
         if self.form is None or self.draft_id is None or not self.editor.approve.isEnabled():
+            return
+        if self._form_draft_id != self.draft_id or self._on_screen() is None:
             return
         second = self.editor.second_form.isVisible() and self.editor.second_form.isChecked()
         self.runner.run(self.approve_draft(self.draft_id, self.values(), self.editor.chosen_author(), second),
@@ -448,6 +468,13 @@ class DraftsController(QObject):
                                    confirm_service_account=confirm, add_second_form=second_form,
                                    grace_ms=int(grace_s * 1000))
         except ApprovalError as e:
+            if draft_id != self._on_screen():
+                # The reviewer moved on while the cache was busy: said where approvals are told (the
+                # bar), naming the draft; never on the next draft's editor, whose next read erased it.
+                named = await self.session.store.call(lists.draft_labels, [draft_id])
+                self.undo_bar.tell(f"{named.get(draft_id, 'The draft')} was not approved: {e.in_words()}", 10.0)
+                self.reload()
+                return
             labels = {f.id: f.label for f in self.form.fields} if self.form is not None else {}
             self.editor.set_outcome(e.in_words(labels), "error")
             self.editor.approve.setEnabled(self._can_approve())
@@ -462,9 +489,13 @@ class DraftsController(QObject):
             self.editor.set_actions_enabled(False)
             if self.editor.form_widget is not None:
                 self.editor.form_widget.setEnabled(False)
-        if graced:
+        if graced and result.send_after is not None:
             labels = await self.session.store.call(lists.draft_labels, [draft_id])
-            self.undo_bar.offer(draft_id, labels.get(draft_id, "the draft"), grace_s)
+            # What is left of the stored grace: the store's thread may have kept the approval (and
+            # this read) waiting behind a sync, and the outbox counts from the approval, not from here.
+            left = (result.send_after - now_ms()) / 1000
+            if left > 0:
+                self.undo_bar.offer(draft_id, labels.get(draft_id, "the draft"), left)
         self.approved.emit(draft_id)
         if draft_id == self.draft_id:
             self._open_next_to_review(draft_id)
@@ -481,6 +512,21 @@ class DraftsController(QObject):
             if index.data(KEY_ROLE) in reviewable:
                 self.list.table.setCurrentIndex(index)
                 return
+
+    def offer_undo_left_over(self) -> None:
+        """At start: an approval whose grace outlived the last run (closed, or killed, within it)
+        is offered Undo again for what is left of its grace, the newest one, as after Approve."""
+        async def offer() -> None:
+            graced = await self.session.store.call(still_in_grace, now_ms())
+            if not graced or self.undo_bar.draft_id is not None:
+                return
+            draft_id, send_after = graced[-1]
+            labels = await self.session.store.call(lists.draft_labels, [draft_id])
+            left = (send_after - now_ms()) / 1000
+            if left > 0 and self.undo_bar.draft_id is None:
+                self.undo_bar.offer(draft_id, labels.get(draft_id, "the draft"), left)
+
+        self.runner.run(offer(), owner=self.editor, name="offer undo after a restart")
 
     def undo_approval(self, draft_id: str) -> None:
         """Undo (the bar's button, Ctrl+Z): back to review with its values, unless the outbox claimed it."""
@@ -516,9 +562,10 @@ class DraftsController(QObject):
         self.reload()
 
     def discard_current(self) -> None:
-        if self.draft_id is None:
+        draft_id, view = self._on_screen(), self.view
+        if draft_id is None or view is None:
             return
-        self.runner.run(self._discard(self.draft_id), owner=self.editor, name="discard draft")
+        self.runner.run(self._discard(draft_id), owner=self.editor, name="discard draft")
 
     async def _discard(self, draft_id: str) -> None:
         box = QMessageBox(QMessageBox.Icon.Question, "Discard this draft?",
@@ -532,8 +579,9 @@ class DraftsController(QObject):
 
     # -- after submission: amend, withdraw (review/amend.py) -------------------------------------
     def amend_current(self) -> None:
-        if self.draft_id is not None:
-            self.runner.run(self._amend(self.draft_id), owner=self.editor, name="amend draft")
+        draft_id = self._on_screen()
+        if draft_id is not None:
+            self.runner.run(self._amend(draft_id), owner=self.editor, name="amend draft")
 
     async def _amend(self, draft_id: str) -> None:
         """Amend a submitted form, or (the same button while amending) cancel the amendment."""
@@ -550,15 +598,16 @@ class DraftsController(QObject):
         self.reload()
 
     def withdraw_current(self) -> None:
-        if self.draft_id is None or self.view is None:
+        draft_id, view = self._on_screen(), self.view
+        if draft_id is None or view is None:
             return
-        if self.view.withdraw_question:
-            self.runner.run(self._withdraw(self.draft_id, self.view.withdraw_question), owner=self.editor,
+        if view.withdraw_question:
+            self.runner.run(self._withdraw(draft_id, view.withdraw_question), owner=self.editor,
                             name="withdraw draft")
-        elif self.view.withdraw_refusal:  # e.g. a duplicate to remove first: said, not ignored
-            duplicate = bool((self.view.record.readback or {}).get("duplicates"))
+        elif view.withdraw_refusal:  # e.g. a duplicate to remove first: said, not ignored
+            duplicate = bool((view.record.readback or {}).get("duplicates"))
             self.editor.set_outcome("Lever holds this form twice: remove the duplicate first (Remove duplicate "
-                                    "from Lever…), then withdraw." if duplicate else self.view.withdraw_refusal,
+                                    "from Lever…), then withdraw." if duplicate else view.withdraw_refusal,
                                     "error")
 
     async def _withdraw(self, draft_id: str, question: str) -> None:
@@ -576,7 +625,7 @@ class DraftsController(QObject):
         except amend.ChangeError as e:
             self.editor.set_outcome(str(e), "error")
             return
-        if draft_id == self.draft_id:
+        if draft_id == draft_id:
             self._set_state_actions(DraftState.WITHDRAWING)
             self.show_state(DraftState.WITHDRAWING, None, None, None)
         self.approved.emit(draft_id)  # the outbox sends it
@@ -592,11 +641,12 @@ class DraftsController(QObject):
             self.show_state(state, reason, feedback_id, readback, status)
 
     def remove_duplicate_current(self) -> None:
-        if self.draft_id is None or self.view is None:
+        draft_id, view = self._on_screen(), self.view
+        if draft_id is None or view is None:
             return
-        extra = (self.view.record.readback or {}).get("duplicates") or []
+        extra = (view.record.readback or {}).get("duplicates") or []
         if extra:
-            self.runner.run(self._remove_duplicate(self.draft_id, extra[0]), owner=self.editor, name="remove duplicate")
+            self.runner.run(self._remove_duplicate(draft_id, extra[0]), owner=self.editor, name="remove duplicate")
 
     async def _remove_duplicate(self, draft_id: str, feedback_id: str) -> None:
         try:
@@ -616,7 +666,7 @@ class DraftsController(QObject):
         except (LeverError, OSError) as e:
             self.editor.set_outcome(f"Lever did not delete the extra form. {explain_or_generic(e)}", "error")
             return
-        if draft_id == self.draft_id:
+        if draft_id == draft_id:
             self.open(draft_id)
         self.reload()
 

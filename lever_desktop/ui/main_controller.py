@@ -120,6 +120,7 @@ class MainController(QObject):
         self.candidates.refilter()
         self.candidates.load_index()
         self.drafts.reload()
+        self.drafts.offer_undo_left_over()  # an approval still in its grace from the last run
         self.due.reload()
         self.outbox.reload()
         self._load_postings()

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from lever_desktop.ui.plain import named
 from lever_desktop.ui.table_models import KEY_ROLE, SORT_ROLE, Column, RowsModel, format_ms
+from lever_desktop.untrusted import printable
 
 
 def make_table(model, columns: Sequence[Column] = (), *, sortable: bool = True) -> QTableView:
@@ -237,6 +238,8 @@ class ActivityPage(QWidget):
     """Sync, relay and submission events, newest at the bottom, with a search box over them all
     (``ActivityController`` keeps them in the cache and fills the page)."""
 
+    LONGEST = 2_000  # characters of one line shown (Lever's differences can quote whole answers)
+
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self.search = QLineEdit(placeholderText="Search activity: every word must appear  (Ctrl+F)")
@@ -254,9 +257,15 @@ class ActivityPage(QWidget):
 
     @staticmethod
     def line(at_ms: int, kind: str, text: str) -> str:
+        """One line of the log, whatever ``text`` holds: its words come from drafts, file names and
+        Lever, where a newline would forge a line of its own ("12:00 outbox submitted …") and a bidi
+        override would make the rest read backwards; both are shown escaped (``\n``, ``\u202e``)."""
         at = dt.datetime.fromtimestamp(at_ms / 1000)
         stamp = at.strftime("%H:%M:%S") if at.date() == dt.date.today() else at.strftime("%Y-%m-%d %H:%M:%S")
-        return f"{stamp}  {kind:<8} {text}"
+        shown = printable(text)
+        if len(shown) > ActivityPage.LONGEST:
+            shown = f"{shown[:ActivityPage.LONGEST]}… ({len(shown) - ActivityPage.LONGEST:,} more characters)"
+        return f"{stamp}  {kind:<8} {shown}"
 
     def append(self, at_ms: int, kind: str, text: str) -> None:
         self.log.appendPlainText(self.line(at_ms, kind, text))

@@ -111,6 +111,24 @@ async def test_retry_now_makes_only_that_entry_due(world, sandbox, lever):
     assert history[0].candidate and history[0].form == every["text"] and history[0].status == "submitted"
 
 
+async def test_retry_now_in_the_undo_grace_says_when_it_goes_not_sending_now(world, lever):
+    """Retry now cannot cut the Undo grace short (``queue.claim`` holds it): it must not say "Sending now."."""
+    store, targets, every = world
+    r = await intake.receive_draft(store, draft_for("d-grace", targets[1], every), source="test")
+    assert r.status == "received"
+    approved_at = now_ms()
+    await approval.approve(store, "d-grace", reviewer="rita", now=approved_at, grace_ms=8_000)
+
+    said = await store.call(outbox_actions.retry_now, "d-grace", "rita", approved_at + 1_500)
+
+    assert said == "It goes to Lever when its Undo grace ends, in 7 s."
+    clock = [approved_at + 1_500]
+    box = Outbox(store, lever, clock=lambda: clock[0])
+    assert (await box.flush(ignore_schedule=True)).submitted == []  # what it said: not now
+    clock[0] = approved_at + 8_000
+    assert (await box.flush()).submitted == ["d-grace"]
+
+
 async def test_retry_and_cancel_refuse_what_is_not_waiting(world, lever):
     store, targets, every = world
     r = await intake.receive_draft(store, draft_for("d-new", targets[0], every), source="test")

@@ -53,3 +53,24 @@ async def test_discarding_an_approved_draft_removes_it_from_the_count(world, lev
     await store.call(editing.discard, "d-gone", "rita")
     counts = await store.call(lists.counts)
     assert (counts["outbox"], counts["attention"]) == (1, 0)
+
+
+async def test_a_draft_discarded_after_the_outbox_held_it_leaves_the_outbox_page(world, lever):
+    """Approved, then stopped before sending (the interviewer wrote their own form in Lever), then
+    discarded by the reviewer: nothing waits for Lever, so the outbox page must not list it."""
+    store, targets, every = world
+    t = targets[3]
+    await _approved(store, draft_for("d-stopped", t, every))
+    own = draft_for("their-own", t, every, seed=9)
+    await lever.post(f"/opportunities/{t.opportunity_id}/feedback", params={"perform_as": t.interviewer["id"]},
+                     json={"baseTemplateId": every["id"], "panel": t.panel_id, "interview": t.interview_id,
+                           "completedAt": own["createdAt"],
+                           "fieldValues": [{"id": f["id"], "value": f["value"]} for f in own["fields"]]})
+    assert (await Outbox(store, lever).flush()).own_feedback == ["d-stopped"]
+    assert [r[0] for r in await store.call(lists.outbox_list)] == ["d-stopped"]  # it needs attention: listed
+
+    await store.call(editing.discard, "d-stopped", "rita")
+
+    assert [r for r in await store.call(lists.outbox_list) if r[0] == "d-stopped"] == []
+    counts = await store.call(lists.counts)
+    assert (counts["outbox"], counts["attention"]) == (0, 0)

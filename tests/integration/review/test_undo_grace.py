@@ -77,3 +77,19 @@ async def test_a_kill_during_the_grace_keeps_the_approval_and_its_grace(world, l
     now[0] += 1
     assert (await outbox.flush()).submitted == ["d-killed"]
     assert await _forms(lever, t.opportunity_id) == before + 1
+
+
+async def test_a_second_undo_says_the_draft_is_back_in_review_not_on_its_way(world, lever):
+    """Undo twice (a double click, or Cancel on the outbox page then the bar's Undo): the second
+    answer must not claim the form is on its way to Lever when nothing was sent."""
+    store, targets, every = world
+    t = targets[2]
+    assert (await intake.receive_draft(store, draft_for("d-twice", t, every), source="test")).status == "received"
+    await approval.approve(store, "d-twice", reviewer="rita", grace_ms=GRACE_MS)
+    await store.call(approval.undo, "d-twice", "rita")
+
+    with pytest.raises(approval.UndoError) as refused:
+        await store.call(approval.undo, "d-twice", "rita")
+
+    assert "on its way" not in str(refused.value) and "nothing was sent" in str(refused.value)
+    assert (await store.call(drafts.get, "d-twice")).state == "in_review"
