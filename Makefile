@@ -18,10 +18,11 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/lever-desktop --sandbox
 
-## Install and run the whole test suite (GUI tests offscreen), after the lint ([tool.ruff]), the
-## type check ([tool.pyright]) and the layer contracts of pyproject.toml ([tool.importlinter]: the
-## core never imports Qt, each layer only those below).
+## Install and run the whole test suite (GUI tests offscreen), after the format check and lint
+## ([tool.ruff]), the type check ([tool.pyright]) and the layer contracts of pyproject.toml
+## ([tool.importlinter]: the core never imports Qt, each layer only those below).
 test: $(STAMP)
+	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
 	$(BIN)/pyright
 	$(BIN)/lint-imports

@@ -51,8 +51,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         log.setup(paths.log_dir(), level=logging.DEBUG if args.verbose else logging.INFO, console=args.verbose)
     except OSError as e:  # e.g. --basedir names a file, or a folder we may not write to
-        print(f"lever-desktop: cannot keep files in {e.filename or paths.dirs().log}: {e.strerror or e}",
-              file=sys.stderr)
+        print(
+            f"lever-desktop: cannot keep files in {e.filename or paths.dirs().log}: {e.strerror or e}", file=sys.stderr
+        )
         return 2
     func = getattr(args, "func", None)
     if func is None:
@@ -64,10 +65,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.sandbox and args.command != "self-test":
         # The embedded sandbox lives as long as the GUI; a headless command would sync or submit
         # to a simulator that vanishes when it returns. Say how to do what was meant instead.
-        print(f"lever-desktop {args.command}: --sandbox applies to the app window only. To run "
-              f"'{args.command}' against a simulated Lever, start 'lever-sandbox' in another terminal "
-              "and set LEVER_BASE_URL to the API address it prints and LEVER_API_KEY=sandbox-key.",
-              file=sys.stderr)
+        print(
+            f"lever-desktop {args.command}: --sandbox applies to the app window only. To run "
+            f"'{args.command}' against a simulated Lever, start 'lever-sandbox' in another terminal "
+            "and set LEVER_BASE_URL to the API address it prints and LEVER_API_KEY=sandbox-key.",
+            file=sys.stderr,
+        )
         return 2
     try:
         return int(func(args) or 0)
@@ -81,8 +84,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         # nobody mapped it to a message: one redacted line here, the traceback in the log
         logging.getLogger("lever_desktop.cli").exception("%s failed", args.command)
         detail = log.redact(str(e)).rstrip(". ") or "no detail"
-        echo(f"lever-desktop {args.command}: unexpected error: {type(e).__name__}: {detail}. "
-             f"The log in {paths.log_dir()} has the details.", file=sys.stderr)
+        echo(
+            f"lever-desktop {args.command}: unexpected error: {type(e).__name__}: {detail}. "
+            f"The log in {paths.log_dir()} has the details.",
+            file=sys.stderr,
+        )
         return 1
 
 

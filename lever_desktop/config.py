@@ -69,11 +69,13 @@ class Settings:
             self.role = None
         if not isinstance(self.show_others_feedback, bool):
             self.show_others_feedback = None
-        self.submitted_retention_days = _whole(self.submitted_retention_days, "submitted_retention_days",
-                                               DEFAULT_RETENTION_DAYS)
+        self.submitted_retention_days = _whole(
+            self.submitted_retention_days, "submitted_retention_days", DEFAULT_RETENTION_DAYS
+        )
         self.feedback_due_hours = _whole(self.feedback_due_hours, "feedback_due_hours", DEFAULT_FEEDBACK_DUE_HOURS)
-        self.feedback_due_lookback_days = _whole(self.feedback_due_lookback_days, "feedback_due_lookback_days",
-                                                 DEFAULT_FEEDBACK_LOOKBACK_DAYS)
+        self.feedback_due_lookback_days = _whole(
+            self.feedback_due_lookback_days, "feedback_due_lookback_days", DEFAULT_FEEDBACK_LOOKBACK_DAYS
+        )
         grace = self.undo_grace_seconds
         if isinstance(grace, bool) or not isinstance(grace, (int, float)) or not 0 <= grace <= 60:
             _log.warning("undo_grace_seconds %r is not between 0 and 60; using 5", grace)
@@ -154,8 +156,12 @@ def api_address(settings: Settings, env: Mapping[str, str] | None = None) -> Api
         region = env.get("LEVER_REGION") or settings.region
         source = "LEVER_REGION" if env.get("LEVER_REGION") else "region"
         if region not in REGION_URLS:
-            return ApiAddress(f"(region {region})", source, custom,
-                              f"Unknown Lever region {region!r}: use one of {', '.join(REGION_URLS)}.")
+            return ApiAddress(
+                f"(region {region})",
+                source,
+                custom,
+                f"Unknown Lever region {region!r}: use one of {', '.join(REGION_URLS)}.",
+            )
         url = REGION_URLS[region]
     url = url.strip().rstrip("/")
     try:
@@ -196,8 +202,7 @@ def resolve_account(settings: Settings | None = None, env: dict[str, str] | None
     if not api_key:
         if keychain_problems:  # a locked or missing keychain is not "never connected": say which
             raise ConfigError(
-                f"The Lever API key could not be read from the keychain: {keychain_problems[0]} "
-                "Or set LEVER_API_KEY."
+                f"The Lever API key could not be read from the keychain: {keychain_problems[0]} Or set LEVER_API_KEY."
             )
         raise ConfigError(
             "No Lever API key is configured. Set LEVER_API_KEY, or open Lever Desktop "

@@ -32,7 +32,9 @@ _secrets_lock = threading.Lock()
 _PATTERNS = [
     re.compile(r"(?i)(authorization\s*[:=]\s*)(basic|bearer)?\s*[^\s,'\"}]+"),
     re.compile(r"(?i)\b(basic|bearer)\s+[A-Za-z0-9+/=._~-]{8,}"),
-    re.compile(r"(?i)((?:api[_-]?key|token|signatureToken|signature_token|password|secret)[\"']?\s*[:=]\s*[\"']?)[^\s,'\"&}]{6,}"),
+    re.compile(
+        r"(?i)((?:api[_-]?key|token|signatureToken|signature_token|password|secret)[\"']?\s*[:=]\s*[\"']?)[^\s,'\"&}]{6,}"
+    ),
 ]
 
 
@@ -108,8 +110,11 @@ class QuietWhenFailing:
         reason = getattr(error, "strerror", None) or type(error).__name__
         where = getattr(self, "baseFilename", None) or "stderr"
         try:
-            print(f"lever-desktop: cannot write the log {where} ({reason}); "
-                  "logging pauses until it can write again.", file=sys.stderr, flush=True)
+            print(
+                f"lever-desktop: cannot write the log {where} ({reason}); logging pauses until it can write again.",
+                file=sys.stderr,
+                flush=True,
+            )
         except Exception:  # noqa: BLE001 - no stderr (windowed app) or a broken one: nothing more to do
             pass
 

@@ -33,18 +33,26 @@ class Words:
 
 _RETRIES_BY_ITSELF = "Lever Desktop will retry by itself."
 _BY_CLASS: dict[str, Words | None] = {  # None: the error's own message already says how to fix it
-    "LeverAuthError": Words("Lever rejected the API key.", app="Open Settings (Ctrl+,) to check it.",
-                            cli="Check the key in Settings or LEVER_API_KEY."),
+    "LeverAuthError": Words(
+        "Lever rejected the API key.",
+        app="Open Settings (Ctrl+,) to check it.",
+        cli="Check the key in Settings or LEVER_API_KEY.",
+    ),
     "LeverUnavailable": Words(
         "Lever could not be reached.",
         app="Everything keeps working from the cache; approvals wait in the outbox and go out when Lever is back.",
-        cli="Check the network and run the command again."),
-    "LeverRateLimited": Words("Lever asked us to slow down.", app=_RETRIES_BY_ITSELF,
-                              cli="Run the command again in a minute."),
-    "LeverServerError": Words("Lever had a problem answering.", app=_RETRIES_BY_ITSELF,
-                              cli="Run the command again later."),
-    "AmbiguousWriteError": Words("Lever may or may not have stored a submission;",
-                                 app="Lever Desktop checks before retrying, so nothing is sent twice."),
+        cli="Check the network and run the command again.",
+    ),
+    "LeverRateLimited": Words(
+        "Lever asked us to slow down.", app=_RETRIES_BY_ITSELF, cli="Run the command again in a minute."
+    ),
+    "LeverServerError": Words(
+        "Lever had a problem answering.", app=_RETRIES_BY_ITSELF, cli="Run the command again later."
+    ),
+    "AmbiguousWriteError": Words(
+        "Lever may or may not have stored a submission;",
+        app="Lever Desktop checks before retrying, so nothing is sent twice.",
+    ),
     "ConfigError": None,
     "SecretStoreError": None,
     "StoreError": None,  # the cache: says what is wrong and, when damaged, which backup to restore
@@ -66,7 +74,7 @@ def explain(exc: BaseException, where: Where = APP) -> str | None:
 
 
 def plural(n: int, noun: str, many: str | None = None) -> str:
-    """"1 candidate", "2 candidates", "1,204 candidates": a count with its noun agreeing."""
+    """ "1 candidate", "2 candidates", "1,204 candidates": a count with its noun agreeing."""
     return f"{n:,} {noun if n == 1 else (many or noun + 's')}"
 
 

@@ -52,8 +52,13 @@ class ThreadedRelay:
     def start(self, timeout: float = 15.0) -> None:
         from lever_desktop.relay.server import RelayConfig, create_app
 
-        app = create_app(RelayConfig(db_url=f"sqlite:///{self.db_path}", ingest_tokens=(self.ingest_token,),
-                                     reader_tokens=(self.reader_token,)))
+        app = create_app(
+            RelayConfig(
+                db_url=f"sqlite:///{self.db_path}",
+                ingest_tokens=(self.ingest_token,),
+                reader_tokens=(self.reader_token,),
+            )
+        )
         server = ThreadedServer(app, name="lever-relay", title="sandbox relay", on_exit=app.state.signal.close)
         self.url = f"http://127.0.0.1:{server.start(timeout)}"
         self._server = server
@@ -67,8 +72,15 @@ class ThreadedRelay:
 class SandboxEnvironment:
     """The sandbox, its relay and the settings that point the app at them."""
 
-    def __init__(self, *, opportunities: int | None = None, tick: float | None = None,
-                 first_drafts: int | None = None, rate: float = 10.0, burst: int = 20) -> None:
+    def __init__(
+        self,
+        *,
+        opportunities: int | None = None,
+        tick: float | None = None,
+        first_drafts: int | None = None,
+        rate: float = 10.0,
+        burst: int = 20,
+    ) -> None:
         # Module-level defaults read now (not at import), so tests and benches can shrink them.
         self.opportunities = opportunities or SANDBOX_OPPORTUNITIES
         self.tick = tick if tick is not None else INTERVIEW_EVERY_S
@@ -95,9 +107,16 @@ class SandboxEnvironment:
         self.relay.start()
         tokens_file = here / "webhook-tokens.json"
         self.server = SandboxServer(
-            opportunities=self.opportunities, seed=1, api_key="sandbox-" + secrets.token_hex(8),
-            rate=self.rate, burst=self.burst, relay_url=self.relay.url, relay_ingest_token=self.relay.ingest_token,
-            webhook_tokens_file=tokens_file, clock=SandboxClock(tick_seconds=self.tick), model=True,
+            opportunities=self.opportunities,
+            seed=1,
+            api_key="sandbox-" + secrets.token_hex(8),
+            rate=self.rate,
+            burst=self.burst,
+            relay_url=self.relay.url,
+            relay_ingest_token=self.relay.ingest_token,
+            webhook_tokens_file=tokens_file,
+            clock=SandboxClock(tick_seconds=self.tick),
+            model=True,
         )
         self.server.start()
         self._point_drafter_at_the_model()
@@ -109,15 +128,23 @@ class SandboxEnvironment:
             applog.register_secret(v)
         self._seed_drafts(here / "drafts-seeded")
         _log.info("sandbox mode: Lever at %s, relay at %s", self.server.base_url, self.relay.url)
-        return config.Account(api_key=self.server.api_key, base_url=self.server.base_url,
-                              relay_url=self.relay.url, relay_token=self.relay.reader_token,
-                              webhook_tokens=webhook_tokens)
+        return config.Account(
+            api_key=self.server.api_key,
+            base_url=self.server.base_url,
+            relay_url=self.relay.url,
+            relay_token=self.relay.reader_token,
+            webhook_tokens=webhook_tokens,
+        )
 
     def drafter_environment(self) -> dict[str, str]:
         """What points the drafter (``drafting/``, configured like the SDKs) at the sandbox model."""
         model = self.server.model
-        return {"LEVER_DRAFTER_PROVIDER": "anthropic", "LEVER_DRAFTER_MODEL": SANDBOX_MODEL_NAME,
-                "ANTHROPIC_BASE_URL": model.anthropic_base_url, "ANTHROPIC_API_KEY": SANDBOX_MODEL_KEY}
+        return {
+            "LEVER_DRAFTER_PROVIDER": "anthropic",
+            "LEVER_DRAFTER_MODEL": SANDBOX_MODEL_NAME,
+            "ANTHROPIC_BASE_URL": model.anthropic_base_url,
+            "ANTHROPIC_API_KEY": SANDBOX_MODEL_KEY,
+        }
 
     def _point_drafter_at_the_model(self) -> None:
         """Draft with AI needs no key in the sandbox, and never reaches a real provider: the

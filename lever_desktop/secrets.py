@@ -26,8 +26,10 @@ OPENAI_API_KEY = "drafter-openai-api-key"  # an OpenAI-compatible endpoint (OPEN
 DEFAULT_TIMEOUT = 5.0
 # The way in without a keychain (README, "Without a keychain"): the secrets come from the
 # environment of the process, read from an encrypted store when it starts, never from a plain file.
-WITHOUT_KEYCHAIN = ("start Lever Desktop with LEVER_API_KEY (and LEVER_RELAY_TOKEN, LEVER_WEBHOOK_TOKENS) "
-                    "set from an encrypted store such as pass or gpg.")
+WITHOUT_KEYCHAIN = (
+    "start Lever Desktop with LEVER_API_KEY (and LEVER_RELAY_TOKEN, LEVER_WEBHOOK_TOKENS) "
+    "set from an encrypted store such as pass or gpg."
+)
 
 T = TypeVar("T")
 
@@ -52,8 +54,7 @@ class SecretStoreUnavailable(SecretStoreError):
 class SecretStoreTimeout(SecretStoreError):
     def __init__(self, seconds: float) -> None:
         super().__init__(
-            f"The system keychain did not answer within {seconds:g} s. "
-            "It may be locked: unlock it and try again."
+            f"The system keychain did not answer within {seconds:g} s. It may be locked: unlock it and try again."
         )
 
 

@@ -51,11 +51,29 @@ class ThreadedServer:
     One use: to serve again (the sandbox's stop-then-start on the same port), make another.
     """
 
-    def __init__(self, app: Any, *, name: str, title: str, host: str = "127.0.0.1", port: int = 0,
-                 on_exit: Callable[[], None] | None = None, **options: Any) -> None:
+    def __init__(
+        self,
+        app: Any,
+        *,
+        name: str,
+        title: str,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        on_exit: Callable[[], None] | None = None,
+        **options: Any,
+    ) -> None:
         """``name``: the thread's; ``title``: what a person reads ("the Lever sandbox could not start")."""
-        settings = {"log_config": None, "access_log": False, "log_level": "warning", "lifespan": "on",
-                    "http": "h11", "loop": "asyncio", "ws": "none", "timeout_graceful_shutdown": 1, **options}
+        settings = {
+            "log_config": None,
+            "access_log": False,
+            "log_level": "warning",
+            "lifespan": "on",
+            "http": "h11",
+            "loop": "asyncio",
+            "ws": "none",
+            "timeout_graceful_shutdown": 1,
+            **options,
+        }
         self.title, self.host = title, host
         self.server = Server(uvicorn.Config(app, host=host, port=port, **settings), on_exit)
         self._thread = threading.Thread(target=self._serve, name=name, daemon=True)

@@ -70,10 +70,18 @@ class Session:
             await self.offload(self.store.close)
 
 
-async def open_session(account: config.Account | None, *, settings: config.Settings | None = None,
-                       database_path: Any = None, sandbox: bool = False, relay: bool = False,
-                       relay_tokens: TokenSource | None = None, relay_wait: int | None = None,
-                       settle_window_ms: int | None = None, offload: Offload = _inline) -> Session:
+async def open_session(
+    account: config.Account | None,
+    *,
+    settings: config.Settings | None = None,
+    database_path: Any = None,
+    sandbox: bool = False,
+    relay: bool = False,
+    relay_tokens: TokenSource | None = None,
+    relay_wait: int | None = None,
+    settle_window_ms: int | None = None,
+    offload: Offload = _inline,
+) -> Session:
     """Open the cache and, with an ``account``, connect to Lever (no request is sent yet).
 
     ``relay``: also make the relay poller when a relay is configured, verifying deliveries with
@@ -81,21 +89,40 @@ async def open_session(account: config.Account | None, *, settings: config.Setti
     """
     chosen: config.Settings = settings or await offload(config.Settings.load)
     store = await offload(Store.open, database_path)  # migrations + backup: never on the GUI thread
-    session = Session(settings=chosen, store=store, account=account, sandbox=sandbox, offload=offload,
-                      reviewer=str(chosen.extra.get("reviewer_email") or "") or default_reviewer())
+    session = Session(
+        settings=chosen,
+        store=store,
+        account=account,
+        sandbox=sandbox,
+        offload=offload,
+        reviewer=str(chosen.extra.get("reviewer_email") or "") or default_reviewer(),
+    )
     if account is None:
         return session
     try:
-        _connect(session, account, relay=relay, relay_tokens=relay_tokens, relay_wait=relay_wait,
-                 settle_window_ms=settle_window_ms)
+        _connect(
+            session,
+            account,
+            relay=relay,
+            relay_tokens=relay_tokens,
+            relay_wait=relay_wait,
+            settle_window_ms=settle_window_ms,
+        )
     except BaseException:
         await session.aclose()  # e.g. an API address the key may not go to: the cache is not left open
         raise
     return session
 
 
-def _connect(session: Session, account: config.Account, *, relay: bool, relay_tokens: TokenSource | None,
-             relay_wait: int | None, settle_window_ms: int | None) -> None:
+def _connect(
+    session: Session,
+    account: config.Account,
+    *,
+    relay: bool,
+    relay_tokens: TokenSource | None,
+    relay_wait: int | None,
+    settle_window_ms: int | None,
+) -> None:
     store, settings = session.store, session.settings
     assert store is not None
     session.client = LeverClient(account.api_key, base_url=account.base_url)
@@ -106,9 +133,14 @@ def _connect(session: Session, account: config.Account, *, relay: bool, relay_to
     if relay and account.relay_url and account.relay_token:
         dispatcher = SyncDispatcher(session.engine, store, confidence_threshold=settings.confidence_threshold)
         poller_options: dict[str, Any] = {} if relay_wait is None else {"wait": relay_wait}
-        session.poller = FeedPoller(account.relay_url, account.relay_token, store, dispatcher,
-                                    account.webhook_tokens if relay_tokens is None else relay_tokens,
-                                    **poller_options)
+        session.poller = FeedPoller(
+            account.relay_url,
+            account.relay_token,
+            store,
+            dispatcher,
+            account.webhook_tokens if relay_tokens is None else relay_tokens,
+            **poller_options,
+        )
 
 
 @contextlib.asynccontextmanager

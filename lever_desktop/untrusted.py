@@ -78,8 +78,9 @@ def strings_in(value: Any, where: str) -> Iterator[tuple[str, str, bool]]:
             stack.extend(reversed([(f"{path}[{i}]", child) for i, child in enumerate(v)]))
 
 
-def value_problems(value: Any, where: str, *, free_text: bool = True, strict: Iterable[str] = (),
-                   note: str = "") -> Iterator[str]:
+def value_problems(
+    value: Any, where: str, *, free_text: bool = True, strict: Iterable[str] = (), note: str = ""
+) -> Iterator[str]:
     """``"<path><note>: contains ..."`` for every refused string in ``value``.
 
     Keys and the paths in ``strict`` (identifiers) are never free text: no tab or newline there.

@@ -27,8 +27,10 @@ from lever_desktop.lever.signatures import ACCOUNT_WIDE, EVENTS
 
 # Lever's tokens are 48 letters and digits; allow the other URL-safe characters, never spaces.
 _TOKEN = re.compile(r"[A-Za-z0-9_\-]{8,256}")
-FORMAT_HINT = ('give one account-wide signature token, a JSON object {"event": "signatureToken", ...} '
-               '("*" for the account-wide one), or one "event = token" per line')
+FORMAT_HINT = (
+    'give one account-wide signature token, a JSON object {"event": "signatureToken", ...} '
+    '("*" for the account-wide one), or one "event = token" per line'
+)
 
 
 class TokenFormatError(ValueError):
@@ -65,11 +67,14 @@ def _checked(pairs: list[tuple[Any, Any]], what: str, unit: str) -> dict[str, st
     for n, (event, token) in enumerate(pairs, 1):
         where = f"{what}, {unit} {n}" if len(pairs) > 1 else what
         if event != ACCOUNT_WIDE and event not in EVENTS:
-            raise TokenFormatError(f"{where}: not a Lever webhook event (the events are {', '.join(EVENTS)}, "
-                                   f'and "*" for the account-wide token).')
+            raise TokenFormatError(
+                f"{where}: not a Lever webhook event (the events are {', '.join(EVENTS)}, "
+                f'and "*" for the account-wide token).'
+            )
         if not isinstance(token, str) or not _TOKEN.fullmatch(token):
-            raise TokenFormatError(f"{where}: the token is not a signature token (letters and digits, "
-                                   "no spaces or quotes).")
+            raise TokenFormatError(
+                f"{where}: the token is not a signature token (letters and digits, no spaces or quotes)."
+            )
         if event in tokens:
             raise TokenFormatError(f"{where}: a second token for the same event.")
         tokens[event] = token
@@ -85,7 +90,8 @@ def describe(tokens: Mapping[str, str]) -> str:
     """What is held, in words and without a token: "account-wide token, 3 event tokens"."""
     per_event = sum(1 for k in tokens if k != ACCOUNT_WIDE)
     parts = (["an account-wide token"] if ACCOUNT_WIDE in tokens else []) + (
-        [f"{per_event} event token{'s' * (per_event != 1)}"] if per_event else [])
+        [f"{per_event} event token{'s' * (per_event != 1)}"] if per_event else []
+    )
     return ", ".join(parts) or "no tokens"
 
 

@@ -26,26 +26,80 @@ EXCLUDED_MODULES = [
     *(
         f"PySide6.{m}"
         for m in (
-            "QtNetwork", "QtQml", "QtQmlFeatures", "QtQuick", "QtQuickControls2", "QtQuickTest",
-            "QtQuickWidgets", "QtSql", "QtTest", "QtPdf", "QtPdfWidgets", "QtOpenGL",
-            "QtOpenGLWidgets", "QtPrintSupport", "QtXml", "QtHelp", "QtDesigner", "QtUiTools",
-            "QtConcurrent", "QtSvgWidgets", "QtLabsStyleKit", "Qt3DCore", "QtWebEngineCore",
+            "QtNetwork",
+            "QtQml",
+            "QtQmlFeatures",
+            "QtQuick",
+            "QtQuickControls2",
+            "QtQuickTest",
+            "QtQuickWidgets",
+            "QtSql",
+            "QtTest",
+            "QtPdf",
+            "QtPdfWidgets",
+            "QtOpenGL",
+            "QtOpenGLWidgets",
+            "QtPrintSupport",
+            "QtXml",
+            "QtHelp",
+            "QtDesigner",
+            "QtUiTools",
+            "QtConcurrent",
+            "QtSvgWidgets",
+            "QtLabsStyleKit",
+            "Qt3DCore",
+            "QtWebEngineCore",
             "QtMultimedia",
         )
     ),
-    "PyQt5", "PyQt6", "PySide2",  # qasync probes for every binding
+    "PyQt5",
+    "PyQt6",
+    "PySide2",  # qasync probes for every binding
     # Standard library the app never uses.
-    "tkinter", "_tkinter", "turtle", "turtledemo", "idlelib", "lib2to3", "pydoc_data",
-    "unittest", "doctest", "pdb", "pydoc", "ensurepip", "venv", "distutils", "test", "xmlrpc",
+    "tkinter",
+    "_tkinter",
+    "turtle",
+    "turtledemo",
+    "idlelib",
+    "lib2to3",
+    "pydoc_data",
+    "unittest",
+    "doctest",
+    "pdb",
+    "pydoc",
+    "ensurepip",
+    "venv",
+    "distutils",
+    "test",
+    "xmlrpc",
     # Development and test tooling that lives in the same venv.
-    "pytest", "_pytest", "pytestqt", "pytest_asyncio", "pytest_timeout", "respx",
-    "hypothesis", "setuptools", "pkg_resources", "pip", "wheel", "IPython",
+    "pytest",
+    "_pytest",
+    "pytestqt",
+    "pytest_asyncio",
+    "pytest_timeout",
+    "respx",
+    "hypothesis",
+    "setuptools",
+    "pkg_resources",
+    "pip",
+    "wheel",
+    "IPython",
     # Syntax highlighting for Mako's error pages (Alembic brings Mako, for writing new
     # revisions only) and for httpx's command-line client, which both import optionally.
     "pygments",
     # Database drivers: the desktop app only speaks SQLite; PostgreSQL is for the team relay.
-    "psycopg", "psycopg_binary", "psycopg_c", "psycopg2", "MySQLdb", "pymysql", "asyncpg",
-    "oracledb", "cx_Oracle", "pyodbc", "pymssql",
+    "psycopg",
+    "psycopg_binary",
+    "psycopg_c",
+    "psycopg2",
+    "MySQLdb",
+    "pymysql",
+    "asyncpg",
+    "oracledb",
+    "cx_Oracle",
+    "pyodbc",
+    "pymssql",
 ]
 
 # Imports made by name at run time, which PyInstaller cannot see.
@@ -64,8 +118,12 @@ HIDDEN_IMPORTS_EXTRA = [
 # other plugin is left out. Paths are relative to the Qt ``plugins`` directory.
 QT_PLUGINS_KEPT = {
     # Windowing: X11 and Wayland on Linux, Windows, macOS; offscreen/minimal for CI and self-test.
-    "platforms/qxcb", "platforms/qwayland", "platforms/qwindows", "platforms/qcocoa",
-    "platforms/qoffscreen", "platforms/qminimal",
+    "platforms/qxcb",
+    "platforms/qwayland",
+    "platforms/qwindows",
+    "platforms/qcocoa",
+    "platforms/qoffscreen",
+    "platforms/qminimal",
     "platformthemes/qxdgdesktopportal",  # native file dialogs through the desktop portal
     # Dead keys / compose sequences and IBus (CJK input) on Linux.
     "platforminputcontexts/composeplatforminputcontextplugin",
@@ -76,7 +134,10 @@ QT_PLUGINS_KEPT = {
     "wayland-graphics-integration-client/qt-plugin-wayland-egl",
     "wayland-graphics-integration-client/shm-emulation-server",
     "iconengines",  # SVG icons in QIcon
-    "imageformats/qsvg", "imageformats/qico", "imageformats/qjpeg", "imageformats/qgif",
+    "imageformats/qsvg",
+    "imageformats/qico",
+    "imageformats/qjpeg",
+    "imageformats/qgif",
     "styles",  # the native Windows and macOS widget styles
 }
 
@@ -101,9 +162,9 @@ def _qt_relative(dest: str) -> PurePosixPath | None:
     parts = PurePosixPath(dest.replace("\\", "/")).parts
     for i in range(len(parts) - 1):
         if parts[i] == "PySide6" and parts[i + 1] == "Qt":
-            return PurePosixPath(*parts[i + 2:])
+            return PurePosixPath(*parts[i + 2 :])
         if parts[i] == "PySide6" and parts[i + 1] in ("plugins", "translations"):  # Windows layout
-            return PurePosixPath(*parts[i + 1:])
+            return PurePosixPath(*parts[i + 1 :])
     return None
 
 

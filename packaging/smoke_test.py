@@ -64,9 +64,7 @@ def unexpected_lines(stderr: str, allowed: list[str] = STDERR_ALLOWED) -> list[s
     """Non-blank stderr lines that match none of the ``allowed`` patterns."""
     patterns = [re.compile(p) for p in allowed]
     return [
-        line
-        for line in stderr.splitlines()
-        if line.strip() and not any(p.fullmatch(line.rstrip()) for p in patterns)
+        line for line in stderr.splitlines() if line.strip() and not any(p.fullmatch(line.rstrip()) for p in patterns)
     ]
 
 

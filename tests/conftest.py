@@ -28,6 +28,7 @@ def _isolated_basedir(tmp_path, monkeypatch):
     paths.set_basedir(None)
     secrets.use_backend(None)
 
+
 from helpers.model_fixtures import sandbox_model, sandbox_model_factory  # noqa: E402,F401  (the sandbox model)
 from helpers.relay_fixtures import pg_url, relay, relay_factory  # noqa: E402,F401  (tests/ is on sys.path: helpers/)
 from helpers.sandbox_fixtures import sandbox, sandbox_factory  # noqa: E402,F401  (the Lever sandbox)

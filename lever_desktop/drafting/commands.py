@@ -32,7 +32,9 @@ from lever_desktop.untrusted import echo
 def register(sub: argparse._SubParsersAction) -> None:
     drafts = sub.choices["drafts"]  # review.commands registers it first (cli.COMMAND_MODULES)
     actions = next(a for a in drafts._actions if isinstance(a, argparse._SubParsersAction))
-    cr = actions.add_parser("create", help="draft an interview's feedback from its transcript with the configured model")
+    cr = actions.add_parser(
+        "create", help="draft an interview's feedback from its transcript with the configured model"
+    )
     cr.add_argument("--opportunity", required=True, metavar="ID")
     cr.add_argument("--interview", metavar="ID", help="the interview (its interviewer's template is the default)")
     cr.add_argument("--template", metavar="ID", help="the feedback template (default: the interview's)")
@@ -53,13 +55,21 @@ async def _create(args: argparse.Namespace) -> int:
     async with _session("optional") as session:
         try:
             provider = provider_from_settings(session.settings)
-            options: dict[str, Any] = {"opportunity_id": args.opportunity, "interview_id": args.interview,
-                                       "template_id": args.template, "transcript": transcript,
-                                       "anonymize": args.anonymize, "provider": provider}
+            options: dict[str, Any] = {
+                "opportunity_id": args.opportunity,
+                "interview_id": args.interview,
+                "template_id": args.template,
+                "transcript": transcript,
+                "anonymize": args.anonymize,
+                "provider": provider,
+            }
             if args.dry_run:
                 request = await preview_request(session, **options)
-                _emit(args, {"sendsTo": describe(provider), "request": json.loads(request)},
-                      [f"# would send to {describe(provider)}", *request.splitlines()])
+                _emit(
+                    args,
+                    {"sendsTo": describe(provider), "request": json.loads(request)},
+                    [f"# would send to {describe(provider)}", *request.splitlines()],
+                )
                 return 0
             outcome = await draft_interview(session, **options)
         except (DraftingError, ProviderConfigError) as e:
@@ -73,7 +83,10 @@ async def _create(args: argparse.Namespace) -> int:
         return EXIT_ERROR
     _emit(args, asdict(outcome), [outcome.draft_id])
     if not args.json:
-        echo(f"{describe(provider)}; {outcome.input_tokens} tokens in, {outcome.output_tokens} out; "
-             f"evidence: {outcome.evidence_kept} quotes verified, {outcome.evidence_dropped} not in the transcript",
-             *outcome.problems, file=sys.stderr)
+        echo(
+            f"{describe(provider)}; {outcome.input_tokens} tokens in, {outcome.output_tokens} out; "
+            f"evidence: {outcome.evidence_kept} quotes verified, {outcome.evidence_dropped} not in the transcript",
+            *outcome.problems,
+            file=sys.stderr,
+        )
     return 0

@@ -67,9 +67,16 @@ class Plan:
     panel_id: str | None
 
 
-async def draft_interview(session: Any, *, opportunity_id: str, interview_id: str | None = None,
-                          template_id: str | None = None, transcript: Transcript, anonymize: bool = False,
-                          provider: Provider | None = None) -> DraftOutcome:
+async def draft_interview(
+    session: Any,
+    *,
+    opportunity_id: str,
+    interview_id: str | None = None,
+    template_id: str | None = None,
+    transcript: Transcript,
+    anonymize: bool = False,
+    provider: Provider | None = None,
+) -> DraftOutcome:
     """Ask the provider for a draft and hand it to intake. A provider's fault (rate limit, timeout,
     refusal, an unusable answer twice) is an outcome without a draft, whose ``problems`` say what
     happened; DraftingError when nothing could be sent at all."""
@@ -81,7 +88,9 @@ async def draft_interview(session: Any, *, opportunity_id: str, interview_id: st
         answer = _count(outcome, await ask(provider, request))
         problems = _problems(plan.template, answer)
         if problems and not answer.refused:  # once more, told what to fix
-            request, sent = prompt.build(plan.template, transcript, plan.context, anonymize=anonymize, problems=problems)
+            request, sent = prompt.build(
+                plan.template, transcript, plan.context, anonymize=anonymize, problems=problems
+            )
             retry = _count(outcome, await ask(provider, request))
             retry_problems = _problems(plan.template, retry)
             if retry.fields is not None or retry.refused or answer.fields is None:
@@ -96,8 +105,13 @@ async def draft_interview(session: Any, *, opportunity_id: str, interview_id: st
     check = evidence.verify(fields, sent)
     outcome.evidence_kept, outcome.evidence_dropped = check.kept, check.dropped
     doc = _document(plan, opportunity_id, interview_id, fields, provider, outcome, transcript)
-    result = await intake.receive_draft(session.store, doc, SOURCE, engine=getattr(session, "engine", None),
-                                        confidence_threshold=session.settings.confidence_threshold)
+    result = await intake.receive_draft(
+        session.store,
+        doc,
+        SOURCE,
+        engine=getattr(session, "engine", None),
+        confidence_threshold=session.settings.confidence_threshold,
+    )
     if result.status != "received":
         outcome.problems = result.problems or [f"The draft was not stored ({result.status})."]
         return outcome
@@ -106,9 +120,16 @@ async def draft_interview(session: Any, *, opportunity_id: str, interview_id: st
     return outcome
 
 
-async def preview_request(session: Any, *, opportunity_id: str, interview_id: str | None = None,
-                          template_id: str | None = None, transcript: Transcript, anonymize: bool = False,
-                          provider: Provider | None = None) -> str:
+async def preview_request(
+    session: Any,
+    *,
+    opportunity_id: str,
+    interview_id: str | None = None,
+    template_id: str | None = None,
+    transcript: Transcript,
+    anonymize: bool = False,
+    provider: Provider | None = None,
+) -> str:
     """The exact request ``draft_interview`` would send first, as JSON text ("Show what will be
     sent"; ``drafts create --dry-run``). Sends nothing."""
     provider = provider or await _configured(session)
@@ -137,7 +158,9 @@ def _problems(template: dict[str, Any], answer: Answer) -> list[str]:
     ``_MAX_PROBLEMS``: a 10 MB answer of invented ids must not become a 10 MB retry prompt)."""
     if answer.problem:
         return [answer.problem]
-    values = {f["id"]: f.get("value") for f in answer.fields or [] if isinstance(f, dict) and isinstance(f.get("id"), str)}
+    values = {
+        f["id"]: f.get("value") for f in answer.fields or [] if isinstance(f, dict) and isinstance(f.get("id"), str)
+    }
     check = check_values(template, values)
     labels = {str(f.get("id")): str(f.get("text") or "") for f in template.get("fields") or [] if isinstance(f, dict)}
     out = [f"{e['fieldId']} ({labels.get(e['fieldId'], '')}): {e['message']}" for e in check.errors]
@@ -187,8 +210,15 @@ def _confidence(c: Any) -> float:
     return float(c) if 0 <= c <= 1 else 0.0
 
 
-def _document(plan: Plan, opportunity_id: str, interview_id: str | None, fields: list[dict[str, Any]],
-              provider: Provider, outcome: DraftOutcome, transcript: Transcript) -> dict[str, Any]:
+def _document(
+    plan: Plan,
+    opportunity_id: str,
+    interview_id: str | None,
+    fields: list[dict[str, Any]],
+    provider: Provider,
+    outcome: DraftOutcome,
+    transcript: Transcript,
+) -> dict[str, Any]:
     return {
         "schema": SCHEMA,
         "draftId": f"ai-{uuid.uuid4().hex}",
@@ -210,6 +240,7 @@ def _document(plan: Plan, opportunity_id: str, interview_id: str | None, fields:
 
 # --- what the cache knows -------------------------------------------------------------------------
 
+
 async def _plan(session: Any, opportunity_id: str, interview_id: str | None, template_id: str | None) -> Plan:
     store, engine = session.store, getattr(session, "engine", None)
     if store is None:
@@ -228,8 +259,9 @@ async def _plan(session: Any, opportunity_id: str, interview_id: str | None, tem
     return plan
 
 
-def _read_plan(conn: Any, opportunity_id: str, interview_id: str | None, template_id: str | None,
-               reviewer: str) -> Plan | str:
+def _read_plan(
+    conn: Any, opportunity_id: str, interview_id: str | None, template_id: str | None, reviewer: str
+) -> Plan | str:
     """The plan, or why there is none (a string: nothing is sent)."""
     detail = queries.get_opportunity(conn, opportunity_id)
     if detail is None:
@@ -240,8 +272,10 @@ def _read_plan(conn: Any, opportunity_id: str, interview_id: str | None, templat
     interviewer = _interviewer(interview, reviewer, detail.feedback)
     chosen = template_id or _default_template(conn, interview, interviewer)
     if chosen is None:
-        return ("Choose a feedback template: the interview names none and the account has several "
-                "(--template ID; 'lever-desktop sync' lists them in the cache).")
+        return (
+            "Choose a feedback template: the interview names none and the account has several "
+            "(--template ID; 'lever-desktop sync' lists them in the cache)."
+        )
     cached = cache_view.template(conn, chosen)
     if cached is None:
         return f"Feedback template {chosen} is not in the cache; sync, or check the id."
@@ -249,9 +283,13 @@ def _read_plan(conn: Any, opportunity_id: str, interview_id: str | None, templat
     titles = tuple(p.text or p.id for pid in detail.summary.posting_ids if (p := postings.get(pid)))
     name = detail.summary.name
     context = prompt.Context(
-        candidate=name, headline=detail.summary.headline, postings=titles,
-        interview=interview.subject if interview else None, interview_at=interview.date if interview else None,
-        interviewer=interviewer.name if interviewer else None, template_name=cached[1].get("text"),
+        candidate=name,
+        headline=detail.summary.headline,
+        postings=titles,
+        interview=interview.subject if interview else None,
+        interview_at=interview.date if interview else None,
+        interviewer=interviewer.name if interviewer else None,
+        template_name=cached[1].get("text"),
         names=prompt.names_of(name),
     )
     email = (interviewer.email if interviewer and interviewer.email else None) or reviewer

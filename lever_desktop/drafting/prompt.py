@@ -47,32 +47,61 @@ class Context:
     names: tuple[str, ...] = field(default=())  # the candidate's names to hide when anonymising
 
 
-def build(template: dict[str, Any], transcript: Transcript, context: Context, *, anonymize: bool = False,
-          problems: list[str] | None = None) -> tuple[Request, Transcript]:
+def build(
+    template: dict[str, Any],
+    transcript: Transcript,
+    context: Context,
+    *,
+    anonymize: bool = False,
+    problems: list[str] | None = None,
+) -> tuple[Request, Transcript]:
     """The request and the transcript as it is sent (anonymised or not): evidence is checked
     against what the model saw. ``problems``: what was wrong with the last answer, to fix."""
     # The transcript is data between two marker lines: a line of it that reads "</transcript>"
     # would end it early and pass what follows to the model as our instructions.
-    transcript = replace(transcript, lines=tuple(
-        replace(line, speaker=_unmark(line.speaker), text=_unmark(line.text)) if _MARKER.search(
-            f"{line.speaker or ''} {line.text}") else line for line in transcript.lines))
+    transcript = replace(
+        transcript,
+        lines=tuple(
+            replace(line, speaker=_unmark(line.speaker), text=_unmark(line.text))
+            if _MARKER.search(f"{line.speaker or ''} {line.text}")
+            else line
+            for line in transcript.lines
+        ),
+    )
     if anonymize:
         hide = _hider(context.names or ((context.candidate,) if context.candidate else ()))
-        transcript = replace(transcript, lines=tuple(
-            replace(line, speaker=hide(line.speaker) if line.speaker else line.speaker, text=hide(line.text))
-            for line in transcript.lines))
+        transcript = replace(
+            transcript,
+            lines=tuple(
+                replace(line, speaker=hide(line.speaker) if line.speaker else line.speaker, text=hide(line.text))
+                for line in transcript.lines
+            ),
+        )
         # Every text of the context, not just the name: Lever's interview subjects name the candidate.
-        context = replace(context, candidate=ANONYMOUS, headline=_maybe(hide, context.headline),
-                          postings=tuple(map(hide, context.postings)), interview=_maybe(hide, context.interview),
-                          interviewer=_maybe(hide, context.interviewer), template_name=_maybe(hide, context.template_name))
+        context = replace(
+            context,
+            candidate=ANONYMOUS,
+            headline=_maybe(hide, context.headline),
+            postings=tuple(map(hide, context.postings)),
+            interview=_maybe(hide, context.interview),
+            interviewer=_maybe(hide, context.interviewer),
+            template_name=_maybe(hide, context.template_name),
+        )
     parts = [f"Draft the feedback form “{context.template_name or 'Interview feedback'}” for this interview."]
-    facts = [("Candidate", context.candidate), ("Candidate's headline", context.headline),
-             ("Applied for", "; ".join(context.postings) or None), ("Interview", context.interview),
-             ("Interview date", _day(context.interview_at)), ("Interviewer", context.interviewer)]
+    facts = [
+        ("Candidate", context.candidate),
+        ("Candidate's headline", context.headline),
+        ("Applied for", "; ".join(context.postings) or None),
+        ("Interview", context.interview),
+        ("Interview date", _day(context.interview_at)),
+        ("Interviewer", context.interviewer),
+    ]
     parts += [f"{k}: {v}" for k, v in facts if v]
     if problems:
-        parts.append("Your previous answer could not be used as it was. Fix these problems and record the "
-                     "whole form again:\n" + "\n".join(f"- {p}" for p in problems))
+        parts.append(
+            "Your previous answer could not be used as it was. Fix these problems and record the "
+            "whole form again:\n" + "\n".join(f"- {p}" for p in problems)
+        )
     parts += ["<transcript>", transcript.text, "</transcript>"]
     return Request(system=SYSTEM, user="\n".join(parts), tool=tool_schema.tool(template)), transcript
 

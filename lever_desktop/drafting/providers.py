@@ -67,7 +67,8 @@ class Provider:
     @property
     def label(self) -> str:
         return {"anthropic": "Claude (Anthropic API)", "bedrock": "Claude on Amazon Bedrock"}.get(
-            self.kind, "Azure OpenAI" if self.azure else "OpenAI-compatible API")
+            self.kind, "Azure OpenAI" if self.azure else "OpenAI-compatible API"
+        )
 
     @property
     def host(self) -> str:
@@ -112,7 +113,9 @@ def provider_from_settings(settings: Any, env: Mapping[str, str] | None = None) 
     extra = getattr(settings, "extra", None) or {}
     kind = (env.get(PROVIDER_ENV) or extra.get("drafter_provider") or "anthropic").strip().lower()
     if kind not in KINDS:
-        raise ProviderConfigError(f"Unknown drafting provider {kind!r}: set {PROVIDER_ENV} to one of {', '.join(KINDS)}.")
+        raise ProviderConfigError(
+            f"Unknown drafting provider {kind!r}: set {PROVIDER_ENV} to one of {', '.join(KINDS)}."
+        )
     model = env.get(MODEL_ENV) or extra.get("drafter_model") or DEFAULT_MODELS[kind]
     base_url = env.get(URL_ENV[kind]) or extra.get("drafter_base_url") or None
     azure_endpoint = env.get("AZURE_OPENAI_ENDPOINT") if kind == "openai" else None
@@ -151,13 +154,15 @@ def check_base_url(url: str) -> None:
     if parsed.scheme not in ("http", "https") or not parsed.host:
         raise ProviderConfigError("The model's address must be an https:// URL with a host.")
     if parsed.scheme == "http" and not is_loopback(parsed.host):
-        raise ProviderConfigError(f"The model's address must use https:// for {parsed.host} "
-                                  "(plain http:// is allowed only to this computer).")
+        raise ProviderConfigError(
+            f"The model's address must use https:// for {parsed.host} (plain http:// is allowed only to this computer)."
+        )
     if parsed.userinfo:
         raise ProviderConfigError("Put the model's API key in Settings or the environment, not in its address.")
 
 
 # --- the request, as each SDK takes it -----------------------------------------------------------
+
 
 def call_arguments(provider: Provider, request: Request) -> dict[str, Any]:
     """The exact keyword arguments of the SDK call: what is sent, and what a preview shows."""
@@ -166,9 +171,16 @@ def call_arguments(provider: Provider, request: Request) -> dict[str, Any]:
             "model": provider.model,
             "max_tokens": request.max_tokens,
             "messages": [{"role": "system", "content": request.system}, {"role": "user", "content": request.user}],
-            "tools": [{"type": "function", "function": {"name": request.tool["name"],
-                                                        "description": request.tool["description"],
-                                                        "parameters": request.tool["input_schema"]}}],
+            "tools": [
+                {
+                    "type": "function",
+                    "function": {
+                        "name": request.tool["name"],
+                        "description": request.tool["description"],
+                        "parameters": request.tool["input_schema"],
+                    },
+                }
+            ],
             "tool_choice": {"type": "function", "function": {"name": TOOL_NAME}},
         }
     return {
@@ -208,8 +220,12 @@ def _client(provider: Provider) -> Any:
     if provider.azure:
         if provider.base_url is None:
             raise ProviderError("No Azure OpenAI endpoint: set AZURE_OPENAI_ENDPOINT, or enter it in Settings.")
-        return openai.AsyncAzureOpenAI(api_key=key, azure_endpoint=provider.base_url,
-                                       api_version=os.environ.get("OPENAI_API_VERSION", AZURE_API_VERSION), **common)
+        return openai.AsyncAzureOpenAI(
+            api_key=key,
+            azure_endpoint=provider.base_url,
+            api_version=os.environ.get("OPENAI_API_VERSION", AZURE_API_VERSION),
+            **common,
+        )
     return openai.AsyncOpenAI(api_key=key, base_url=provider.base_url, **common)
 
 
@@ -233,8 +249,11 @@ def _metered(response: Any, provider: Provider, tokens_in: str, tokens_out: str)
     usage = getattr(response, "usage", None)
     model = getattr(response, "model", None)
     # The SDKs build responses without validating them: a server may send "lots" or -5 for a count.
-    return Answer(model=model if isinstance(model, str) and model.strip() else provider.model,
-                  input_tokens=_tokens(getattr(usage, tokens_in, 0)), output_tokens=_tokens(getattr(usage, tokens_out, 0)))
+    return Answer(
+        model=model if isinstance(model, str) and model.strip() else provider.model,
+        input_tokens=_tokens(getattr(usage, tokens_in, 0)),
+        output_tokens=_tokens(getattr(usage, tokens_out, 0)),
+    )
 
 
 def _tokens(count: Any) -> int:
@@ -247,7 +266,9 @@ def _anthropic_answer(response: Any, provider: Provider) -> Answer:
     said = " ".join(getattr(b, "text", "") or "" for b in blocks if getattr(b, "type", "") == "text").strip()
     if getattr(response, "stop_reason", None) == "refusal":
         return replace(answer, refused=True, problem=_refusal(said))
-    call = next((b for b in blocks if getattr(b, "type", "") == "tool_use" and getattr(b, "name", "") == TOOL_NAME), None)
+    call = next(
+        (b for b in blocks if getattr(b, "type", "") == "tool_use" and getattr(b, "name", "") == TOOL_NAME), None
+    )
     if call is None:
         return replace(answer, problem=_no_call(said, getattr(response, "stop_reason", None)))
     return _with_fields(answer, getattr(call, "input", None))
@@ -262,8 +283,11 @@ def _openai_answer(response: Any, provider: Provider) -> Answer:
     said = (getattr(message, "content", None) or "").strip()
     if getattr(message, "refusal", None) or reason == "content_filter":
         return replace(answer, refused=True, problem=_refusal(getattr(message, "refusal", None) or said))
-    calls = [c for c in getattr(message, "tool_calls", None) or [] if getattr(c, "function", None)
-             and c.function.name == TOOL_NAME]
+    calls = [
+        c
+        for c in getattr(message, "tool_calls", None) or []
+        if getattr(c, "function", None) and c.function.name == TOOL_NAME
+    ]
     if not calls:
         return replace(answer, problem=_no_call(said, reason))
     return _with_fields(answer, calls[0].function.arguments)
@@ -320,25 +344,33 @@ def _fault(e: Exception, provider: Provider) -> Exception:
     status = getattr(e, "status_code", None)
     tries = f" (tried {provider.max_retries + 1} times)" if provider.max_retries else ""
     if name == "APITimeoutError":
-        return ProviderError(f"{who} did not answer within {provider.timeout:g} s{tries}; try again, or try another "
-                             "provider.", retry_later=True)
+        return ProviderError(
+            f"{who} did not answer within {provider.timeout:g} s{tries}; try again, or try another provider.",
+            retry_later=True,
+        )
     if name == "APIConnectionError":
         return ProviderError(f"Cannot reach {who}{tries}; check the network and the address.", retry_later=True)
     if name == "RateLimitError" or status == 429:
         return ProviderError(f"{who} is limiting requests (429){tries}; try again in a minute.", retry_later=True)
     if name == "OverloadedError" or status in (503, 529):
-        return ProviderError(f"{who} is overloaded{tries}; try again in a few minutes, or try another provider.",
-                             retry_later=True)
+        return ProviderError(
+            f"{who} is overloaded{tries}; try again in a few minutes, or try another provider.", retry_later=True
+        )
     if name in ("AuthenticationError", "PermissionDeniedError") or status in (401, 403):
-        return ProviderError(f"{who} rejected the API key; check it in Settings or in {KEY_ENV.get(provider.kind, 'the AWS variables')}.")
+        return ProviderError(
+            f"{who} rejected the API key; check it in Settings or in {KEY_ENV.get(provider.kind, 'the AWS variables')}."
+        )
     if name == "NotFoundError" or status == 404:
-        return ProviderError(f"{who} does not know the model {provider.model!r}; set another in Settings or {MODEL_ENV}.")
+        return ProviderError(
+            f"{who} does not know the model {provider.model!r}; set another in Settings or {MODEL_ENV}."
+        )
     if name == "APIResponseValidationError" or isinstance(e, json.JSONDecodeError):  # a body that is not JSON
         return ProviderError(f"{who} answered with something that is not a valid API response.")
     if status is not None:
         detail = _short(_redacted(str(getattr(e, "message", "") or ""), provider), 200)
-        return ProviderError(f"{who} refused the request (HTTP {status}){': ' + detail if detail else ''}.",
-                             retry_later=status >= 500)
+        return ProviderError(
+            f"{who} refused the request (HTTP {status}){': ' + detail if detail else ''}.", retry_later=status >= 500
+        )
     if type(e).__module__.split(".")[0] in ("anthropic", "openai", "botocore"):
         return ProviderError(f"{who} could not be asked: {name}: {_short(_redacted(str(e), provider), 200)}")
     return e  # a bug of ours, not a provider's fault: let it reach the one error path whole

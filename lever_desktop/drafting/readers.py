@@ -92,8 +92,9 @@ def decode(data: bytes, name: str) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as e:
-        raise TranscriptError(f"{name} is not UTF-8 or UTF-16 text (byte {e.start} cannot be read); "
-                              "save it as UTF-8.") from None
+        raise TranscriptError(
+            f"{name} is not UTF-8 or UTF-16 text (byte {e.start} cannot be read); save it as UTF-8."
+        ) from None
 
 
 def _read_bytes(path: str | os.PathLike[str], name: str) -> bytes:
@@ -102,8 +103,10 @@ def _read_bytes(path: str | os.PathLike[str], name: str) -> bytes:
         if not stat.S_ISREG(st.st_mode):  # a FIFO would block the read, a device never end
             raise TranscriptError(f"{name} is not a regular file; give the path of a transcript file.")
         if st.st_size > MAX_BYTES:
-            raise TranscriptError(f"{name} is too large ({st.st_size / 2**20:.1f} MB) to be a transcript; "
-                                  f"at most {MAX_BYTES // 2**20} MB.")
+            raise TranscriptError(
+                f"{name} is too large ({st.st_size / 2**20:.1f} MB) to be a transcript; "
+                f"at most {MAX_BYTES // 2**20} MB."
+            )
         with open(path, "rb") as f:
             return f.read(MAX_BYTES + 1)
     except OSError as e:
@@ -163,7 +166,7 @@ def _plain(lines: Iterable[str]) -> list[_Raw]:
             continue
         if m := _LEADING_TIME.match(line):
             at = _ms(m.group(1), m.group(2))
-            line = line[m.end():].strip()
+            line = line[m.end() :].strip()
             if not line:
                 continue
         out.append((at, header, line))
@@ -179,13 +182,17 @@ def _docx_lines(data: bytes, name: str) -> tuple[Line, ...]:
     except (zipfile.BadZipFile, ValueError, OSError):
         unpacked = 0  # python-docx says below that it is not a Word document
     if unpacked > MAX_DOCX_UNPACKED:
-        raise TranscriptError(f"{name} unpacks to {unpacked / 2**20:,.0f} MB, far more than a transcript; "
-                              "it is not a Word document that can be read.")
+        raise TranscriptError(
+            f"{name} unpacks to {unpacked / 2**20:,.0f} MB, far more than a transcript; "
+            "it is not a Word document that can be read."
+        )
     try:
         document = docx.Document(io.BytesIO(data))
     except Exception as e:  # noqa: BLE001 - python-docx raises many kinds (BadZipFile, KeyError, ...)
-        raise TranscriptError(f"{name} is not a Word document that can be read ({type(e).__name__}); "
-                              "export the transcript as .docx, .vtt, .srt or .txt.") from None
+        raise TranscriptError(
+            f"{name} is not a Word document that can be read ({type(e).__name__}); "
+            "export the transcript as .docx, .vtt, .srt or .txt."
+        ) from None
     texts = [part for p in document.paragraphs for part in p.text.splitlines()]
     lines = _with_speakers(_plain(texts))
     if not lines:
@@ -194,6 +201,7 @@ def _docx_lines(data: bytes, name: str) -> tuple[Line, ...]:
 
 
 # --- speakers ------------------------------------------------------------------------------------
+
 
 def _ms(clock: str, fraction: str | None = None) -> int:
     parts = [int(p) for p in clock.split(":")]

@@ -15,8 +15,10 @@ from lever_desktop.forms.definitions import unwrap_template
 from lever_desktop.forms.scorecard import LEVELS
 
 TOOL_NAME = "record_feedback_draft"
-TOOL_DESCRIPTION = ("Record the drafted answers of the interview feedback form. Give one entry per question "
-                    "you can answer from the transcript, always every required one.")
+TOOL_DESCRIPTION = (
+    "Record the drafted answers of the interview feedback form. Give one entry per question "
+    "you can answer from the transcript, always every required one."
+)
 
 _DATES = (-2208988800000, 7289568000000)  # 1900-01-01 .. 2200-12-31, what the form takes as a date
 _SCORE = {"type": "integer", "minimum": min(LEVELS), "maximum": max(LEVELS)}
@@ -48,10 +50,16 @@ def value_schema(definition: FieldDefinition) -> dict[str, Any]:
     if t == "scorecard":
         skills = [row.text for row in definition.scores]
         return {
-            "type": "array", "minItems": len(skills), "maxItems": len(skills),
+            "type": "array",
+            "minItems": len(skills),
+            "maxItems": len(skills),
             "description": "One entry per skill, in this order: " + "; ".join(skills),
-            "items": {"type": "object", "properties": {"score": _SCORE, "comment": {"type": "string"}},
-                      "required": ["score", "comment"], "additionalProperties": False},
+            "items": {
+                "type": "object",
+                "properties": {"score": _SCORE, "comment": {"type": "string"}},
+                "required": ["score", "comment"],
+                "additionalProperties": False,
+            },
         }
     if t == "yes-no":
         return {"type": "string", "enum": ["yes", "no"]}
@@ -59,13 +67,21 @@ def value_schema(definition: FieldDefinition) -> dict[str, Any]:
         unit = f" in {definition.currency}" if definition.currency else ""
         return {"type": "number", "minimum": 0, "description": f"The amount{unit}, a number only."}
     if t == "date":
-        return {"type": "integer", "minimum": _DATES[0], "maximum": _DATES[1],
-                "description": "The date as epoch milliseconds at 00:00 UTC."}
+        return {
+            "type": "integer",
+            "minimum": _DATES[0],
+            "maximum": _DATES[1],
+            "description": "The date as epoch milliseconds at 00:00 UTC.",
+        }
     raise ValueError(f"no schema for field type {t!r}")  # askable() lets only known kinds through
 
 
 def _question(definition: FieldDefinition) -> str:
-    parts = [definition.label, definition.description, definition.prompt if definition.prompt != definition.label else ""]
+    parts = [
+        definition.label,
+        definition.description,
+        definition.prompt if definition.prompt != definition.label else "",
+    ]
     text = " — ".join(p.strip() for p in parts if p and p.strip())
     return f"{text} (required)" if definition.required else text
 
@@ -77,8 +93,12 @@ def _entry(definition: FieldDefinition) -> dict[str, Any]:
         "properties": {
             "id": {"type": "string", "const": definition.id},
             "value": value_schema(definition),
-            "confidence": {"type": "number", "minimum": 0, "maximum": 1,
-                           "description": "How sure the transcript makes you of this answer."},
+            "confidence": {
+                "type": "number",
+                "minimum": 0,
+                "maximum": 1,
+                "description": "How sure the transcript makes you of this answer.",
+            },
             "evidence": _EVIDENCE,
             "rationale": {"type": "string"},
         },
@@ -94,8 +114,10 @@ def input_schema(template: dict[str, Any]) -> dict[str, Any]:
     fields: dict[str, Any] = {"type": "array", "items": {"anyOf": [_entry(d) for d in definitions]}}
     required = [d.id for d in definitions if d.required]
     if required:
-        fields["allOf"] = [{"contains": {"type": "object", "properties": {"id": {"const": fid}},
-                                         "required": ["id"]}} for fid in required]
+        fields["allOf"] = [
+            {"contains": {"type": "object", "properties": {"id": {"const": fid}}, "required": ["id"]}}
+            for fid in required
+        ]
     return {"type": "object", "properties": {"fields": fields}, "required": ["fields"], "additionalProperties": False}
 
 

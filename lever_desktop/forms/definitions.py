@@ -115,9 +115,7 @@ def parse_field(raw: dict[str, Any], index: int = 0) -> FieldDefinition:
 
 def unwrap_template(template: dict[str, Any]) -> dict[str, Any]:
     """Templates arrive bare, as ``{"data": {...}}`` or (in a few docs) doubly wrapped."""
-    while isinstance(template, dict) and "fields" not in template and isinstance(
-        template.get("data"), dict
-    ):
+    while isinstance(template, dict) and "fields" not in template and isinstance(template.get("data"), dict):
         template = template["data"]
     if not isinstance(template, dict):
         raise ValueError("A feedback template must be a JSON object.")

@@ -114,8 +114,7 @@ def _compare(old: FieldDefinition | None, new: FieldDefinition, value: Any) -> F
             gone = [r for r in old_rows if r not in new_rows]
             added = [r for r in new_rows if r not in old_rows]
             notes.append(
-                _listing("Skills removed", gone) + _listing(" Skills added", added)
-                or "The skills were reordered."
+                _listing("Skills removed", gone) + _listing(" Skills added", added) or "The skills were reordered."
             )
         else:
             notes.append("Skill descriptions changed.")

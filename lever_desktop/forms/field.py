@@ -147,8 +147,11 @@ def same_value(a: Any, b: Any) -> bool:
     if type(a) is not type(b):
         numbers = (int, float)
         return (
-            isinstance(a, numbers) and isinstance(b, numbers)
-            and not isinstance(a, bool) and not isinstance(b, bool) and a == b
+            isinstance(a, numbers)
+            and isinstance(b, numbers)
+            and not isinstance(a, bool)
+            and not isinstance(b, bool)
+            and a == b
         )
     if isinstance(a, list):
         return len(a) == len(b) and all(map(same_value, a, b))

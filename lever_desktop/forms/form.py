@@ -147,9 +147,7 @@ class FeedbackForm:
         entries, notices = draft_entries(draft)
         template_id = draft.get("templateId")
         if template_id and self.template_id and template_id != self.template_id:
-            notices.append(
-                f"The draft was written for template {template_id}, this form is {self.template_id}."
-            )
+            notices.append(f"The draft was written for template {template_id}, this form is {self.template_id}.")
         for f in self.fields:
             f.value, f.provenance, f.confirmed = None, None, False
         seen: set[str] = set()

@@ -219,7 +219,4 @@ class UnknownKind(FieldKind):
         return self.definition.type or "(no type)"
 
     def validate(self, value: Any) -> str | None:
-        return (
-            f"Lever Desktop cannot edit fields of type “{self.type_name}”; "
-            "this value will not be sent."
-        )
+        return f"Lever Desktop cannot edit fields of type “{self.type_name}”; this value will not be sent."

@@ -72,8 +72,6 @@ def match_option(value: Any, options: tuple[str, ...], option_ids: tuple[str | N
     if not candidates and leading_number(value) is not None:
         # "3 – hire!" style: trust the number only when the words agree too
         candidates = [
-            o
-            for o in options
-            if leading_number(o) == leading_number(value) and _tail(value) in (_tail(o), "")
+            o for o in options if leading_number(o) == leading_number(value) and _tail(value) in (_tail(o), "")
         ]
     return candidates[0] if len(candidates) == 1 else None

@@ -26,7 +26,7 @@ class Evidence:
 
     @property
     def timestamp(self) -> str:
-        """"12:14" (or "1:02:03") into the interview; "" when unknown."""
+        """ "12:14" (or "1:02:03") into the interview; "" when unknown."""
         if self.at_ms is None:
             return ""
         minutes, seconds = divmod(self.at_ms // 1000, 60)

@@ -94,17 +94,11 @@ class ScorecardKind(FieldKind):
 
     def _in_template_order(self, value: list[Any]) -> list[Any] | None:
         """Rows named by skill (``{"text": "Communication", ...}``) put back in template order."""
-        names = [
-            normalise(str(item.get("text") or item.get("name") or ""))
-            for item in value
-            if isinstance(item, dict)
-        ]
+        names = [normalise(str(item.get("text") or item.get("name") or "")) for item in value if isinstance(item, dict)]
         if len(names) != len(value) or not all(names):
             return value
         wanted = [normalise(r) for r in self.rows]
         if sorted(names) != sorted(wanted) or len(set(names)) != len(names):
             return None
         by_name = dict(zip(names, value, strict=True))
-        return [
-            {k: v for k, v in by_name[n].items() if k not in ("text", "name")} for n in wanted
-        ]
+        return [{k: v for k, v in by_name[n].items() if k not in ("text", "name")} for n in wanted]

@@ -75,7 +75,9 @@ def _answered(e: errors.LeverError) -> bool | None:
 
 def _clean_params(params: Params | None) -> dict[str, Any]:
     # None means "not given"; lists stay lists so httpx repeats the parameter.
-    return {k: (list(v) if isinstance(v, (list, tuple, set)) else v) for k, v in (params or {}).items() if v is not None}
+    return {
+        k: (list(v) if isinstance(v, (list, tuple, set)) else v) for k, v in (params or {}).items() if v is not None
+    }
 
 
 class LeverClient:
@@ -180,9 +182,12 @@ class LeverClient:
             if not page.has_next:
                 return
             problem = (
-                "an empty page claims more records" if not page.records
-                else "hasNext without a next token" if page.next is None
-                else "the same offset token came back twice" if page.next in seen
+                "an empty page claims more records"
+                if not page.records
+                else "hasNext without a next token"
+                if page.next is None
+                else "the same offset token came back twice"
+                if page.next in seen
                 else None
             )
             if problem:
@@ -229,8 +234,7 @@ class LeverClient:
                 wait, reason = self.retry.backoff(attempt), type(e).__name__
                 if not self._answering:
                     self.stats.retries += 1
-                    _log.debug("%s %s: %s; retry %d of %d in %.2f s", method, path, reason, attempt,
-                               attempts - 1, wait)
+                    _log.debug("%s %s: %s; retry %d of %d in %.2f s", method, path, reason, attempt, attempts - 1, wait)
                     if wait > 0:
                         await self._sleep(wait)
                     continue
@@ -267,7 +271,12 @@ class LeverClient:
                 await self._sleep(wait)
 
     def _wait_out_429(
-        self, response: httpx.Response, safe: bool, last: bool, limited: list[float], started: float,
+        self,
+        response: httpx.Response,
+        safe: bool,
+        last: bool,
+        limited: list[float],
+        started: float,
         where: Where,
     ) -> float:
         """How long to wait after a 429; raises when this request gives up on it.
@@ -286,9 +295,7 @@ class LeverClient:
         # With Retry-After, the limiter's pause holds back this request and all others.
         return 0.0 if retry_after is not None else self.retry.limited_backoff(len(limited))
 
-    def _wait_or_raise(
-        self, response: httpx.Response, safe: bool, last: bool, attempt: int, where: Where
-    ) -> float:
+    def _wait_or_raise(self, response: httpx.Response, safe: bool, last: bool, attempt: int, where: Where) -> float:
         """How long to wait before retrying after a failed answer (not 429); raises when no retry is due."""
         status = response.status_code
         retry_after = self.retry.retry_after(response)
@@ -325,7 +332,8 @@ class LeverClient:
             if not safe:
                 raise errors.AmbiguousWriteError(
                     f"The connection failed after the request was sent ({type(e).__name__}); "
-                    "the write may or may not have been applied", **where,
+                    "the write may or may not have been applied",
+                    **where,
                 ) from e
             return errors.LeverUnavailable(f"The connection to Lever failed ({type(e).__name__})", **where)
         raise errors.LeverError(f"The request to Lever failed ({type(e).__name__})", **where) from e
@@ -346,7 +354,9 @@ class LeverClient:
                 raise InsecureURLError(
                     f"Lever redirected to {target.scheme}://{target.host}, which is not a Lever HTTPS "
                     "host; not followed, so the API key was not sent there",
-                    status=response.status_code, method=method, path=path,
+                    status=response.status_code,
+                    method=method,
+                    path=path,
                 )
             _log.info("%s %s: following %d to %s", method, path, response.status_code, target.host)
             request = self._http.build_request(method, target, json=json, headers=self._auth_for(target))

@@ -93,8 +93,13 @@ class PaginationError(LeverError):
 
 
 def from_status(
-    status: int, code: str | None, message: str, *, retry_after: float | None = None,
-    method: str | None = None, path: str | None = None,
+    status: int,
+    code: str | None,
+    message: str,
+    *,
+    retry_after: float | None = None,
+    method: str | None = None,
+    path: str | None = None,
 ) -> LeverError:
     """The error for an HTTP error answer (``message`` already free of secrets)."""
     kw = {"status": status, "code": code, "method": method, "path": path}

@@ -250,7 +250,8 @@ class Posting(LeverModel):
     text: Text = None
     state: Text = None
     categories: Annotated[PostingCategories, BeforeValidator(_object_or_empty)] = Field(
-        default_factory=PostingCategories)
+        default_factory=PostingCategories
+    )
     content: Annotated[PostingContent, BeforeValidator(_object_or_empty)] = Field(default_factory=PostingContent)
     hiring_manager: Ref = None
     owner: Ref = None
@@ -346,7 +347,8 @@ class Feedback(LeverModel):
     base_template_id: Ref = None
     # Reads say ``fields``; an answer echoing a write may say ``fieldValues``.
     fields: Annotated[list[FeedbackField], BeforeValidator(_answers)] = Field(
-        default_factory=list, validation_alias=AliasChoices("fields", "fieldValues"))
+        default_factory=list, validation_alias=AliasChoices("fields", "fieldValues")
+    )
     user: Ref = None  # the author, as an id or the expanded user
     panel: Ref = None
     interview: Ref = None
@@ -416,7 +418,8 @@ class Panel(LeverModel):
     externally_managed: Flag = False
     # Inlined interviews stay raw: the cache merges each with its /interviews record, then reads it.
     interviews: Annotated[list[dict[str, Any]], PlainValidator(lambda v: [i for i in _objects(v) if _id_of(i)])] = (
-        Field(default_factory=list))
+        Field(default_factory=list)
+    )
 
 
 class WebhookDelivery(LeverModel):
@@ -469,8 +472,12 @@ def parse(model: type[M], records: Sequence[Any]) -> list[tuple[M, dict[str, Any
             out.append((model.model_validate(r), r))
         except ValidationError as e:
             where = sorted({".".join(map(str, err["loc"])) for err in e.errors()})
-            _log.warning("skipped a %s Lever sent in an unexpected shape: %s (fields %s)",
-                         model.__name__, r["id"], ", ".join(where))  # fmt: skip
+            _log.warning(
+                "skipped a %s Lever sent in an unexpected shape: %s (fields %s)",
+                model.__name__,
+                r["id"],
+                ", ".join(where),
+            )
     return out
 
 

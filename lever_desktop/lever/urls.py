@@ -121,8 +121,10 @@ def check_relay_url(text: str) -> str:
     if url is None or url.scheme not in ("http", "https") or not url.host:
         raise InsecureURLError("The relay URL is not an http(s) URL (it looks like https://relay.example.com).")
     if url.scheme == "http" and not is_loopback(host_of(url)):
-        raise InsecureURLError(f"The relay URL must use https:// for {host_of(url)} (plain http:// is allowed "
-                               "only to 127.0.0.1, ::1 or localhost).")
+        raise InsecureURLError(
+            f"The relay URL must use https:// for {host_of(url)} (plain http:// is allowed "
+            "only to 127.0.0.1, ::1 or localhost)."
+        )
     if url.userinfo or url.query or url.fragment:
         raise InsecureURLError("Put the relay token in Settings, not in the relay URL (no user, ?query or #fragment).")
     return text.strip().rstrip("/")

@@ -59,19 +59,35 @@ class PollStats:
         self.failed += other.failed
 
     def to_json(self) -> dict[str, Any]:
-        return {"items": self.items, "accepted": self.accepted, "duplicates": self.duplicates,
-                "rejected": dict(self.rejected), "drafts": dict(self.drafts), "failed": self.failed}
+        return {
+            "items": self.items,
+            "accepted": self.accepted,
+            "duplicates": self.duplicates,
+            "rejected": dict(self.rejected),
+            "drafts": dict(self.drafts),
+            "failed": self.failed,
+        }
 
 
 class FeedPoller:
     """``FeedPoller(url, token, store, dispatcher, webhook_tokens)``; ``run()`` follows the feed."""
 
-    def __init__(self, url: str, token: str, store: Any, dispatcher: Dispatcher, webhook_tokens: TokenSource,
-                 *, clock: Callable[[], float] = time.time, wait: int = 25, limit: int = 100,
-                 max_age_s: float = deliveries.DEFAULT_MAX_AGE_S,
-                 max_skew_s: float = deliveries.DEFAULT_MAX_SKEW_S,
-                 backoff: tuple[float, float] = (1.0, 60.0), transport: httpx.AsyncBaseTransport | None = None,
-                 ) -> None:  # fmt: skip
+    def __init__(
+        self,
+        url: str,
+        token: str,
+        store: Any,
+        dispatcher: Dispatcher,
+        webhook_tokens: TokenSource,
+        *,
+        clock: Callable[[], float] = time.time,
+        wait: int = 25,
+        limit: int = 100,
+        max_age_s: float = deliveries.DEFAULT_MAX_AGE_S,
+        max_skew_s: float = deliveries.DEFAULT_MAX_SKEW_S,
+        backoff: tuple[float, float] = (1.0, 60.0),
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
         self.url = check_relay_url(url)
         self._token = token
         self.store, self.dispatcher = store, dispatcher
@@ -79,8 +95,9 @@ class FeedPoller:
         self.clock, self.wait, self.limit = clock, wait, limit
         self.max_age_s, self.max_skew_s = max_age_s, max_skew_s
         self.backoff = backoff
-        self._http = httpx.AsyncClient(transport=transport, follow_redirects=False,
-                                       headers={"Authorization": f"Bearer {token}"})
+        self._http = httpx.AsyncClient(
+            transport=transport, follow_redirects=False, headers={"Authorization": f"Bearer {token}"}
+        )
         self._cursor_key = ledger.cursor_key(self.url)
         self.cursor: int | None = None
         self.state, self.message = IDLE, ""
@@ -171,11 +188,13 @@ class FeedPoller:
     async def _fetch(self, wait: int) -> list[FeedItem]:
         params = {"after": self.cursor, "limit": self.limit, "wait": wait}
         try:
-            async with self._http.stream("GET", self.url + "/v1/feed", params=params,
-                                         timeout=httpx.Timeout(10.0, read=wait + 20.0)) as resp:
+            async with self._http.stream(
+                "GET", self.url + "/v1/feed", params=params, timeout=httpx.Timeout(10.0, read=wait + 20.0)
+            ) as resp:
                 if resp.status_code in (401, 403):
-                    raise RelayUnauthorized("the relay refused the reader token: check the relay token "
-                                            "in Settings (or LEVER_RELAY_TOKEN)")
+                    raise RelayUnauthorized(
+                        "the relay refused the reader token: check the relay token in Settings (or LEVER_RELAY_TOKEN)"
+                    )
                 if resp.status_code != 200:
                     raise RelayError(f"relay unreachable: it answered HTTP {resp.status_code}")
                 return parse_feed(await _read_capped(resp))
@@ -250,8 +269,9 @@ class FeedPoller:
 
     def _judge(self, item: FeedItem, tokens: Mapping[str, str], now: int) -> deliveries.Verdict:
         try:
-            return deliveries.judge(item.body, item.size, tokens, now, max_age_s=self.max_age_s,
-                                    max_skew_s=self.max_skew_s)
+            return deliveries.judge(
+                item.body, item.size, tokens, now, max_age_s=self.max_age_s, max_skew_s=self.max_skew_s
+            )
         except Exception:  # noqa: BLE001 - judge never raises on bad input; if it does, one item must not stop the feed
             _log.exception("relay item %d could not be judged", item.seq)
             return deliveries.Verdict(False, "unprocessable", None, None, None)
@@ -284,12 +304,20 @@ class FeedPoller:
         return min(cap, base * 2 ** min(self._failures - 1, 16)) * random.uniform(0.8, 1.2)
 
 
-def _rejected(item: FeedItem, reason: str, now: int, v: deliveries.Verdict | None = None,
-              event: str | None = None) -> ledger.DeliveryRecord:
+def _rejected(
+    item: FeedItem, reason: str, now: int, v: deliveries.Verdict | None = None, event: str | None = None
+) -> ledger.DeliveryRecord:
     # A bounded record (size, sha256, first KB), never the whole body: anyone can post to the relay.
     record = json.dumps(deliveries.excerpt(item.text), ensure_ascii=False)
-    return ledger.DeliveryRecord(deliveries.rejected_key(item.kind, item.text), record, "rejected", now,
-                                 v.event if v else event, v.triggered_at if v else None, reason)
+    return ledger.DeliveryRecord(
+        deliveries.rejected_key(item.kind, item.text),
+        record,
+        "rejected",
+        now,
+        v.event if v else event,
+        v.triggered_at if v else None,
+        reason,
+    )
 
 
 def _relay_reason(item: FeedItem) -> str | None:

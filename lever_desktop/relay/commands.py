@@ -61,8 +61,7 @@ def file_tokens(path: Path) -> Callable[[], Mapping[str, str]]:
 
 
 def _report(poller: FeedPoller, stats: PollStats, totals: dict[str, Any]) -> dict[str, Any]:
-    return {"relay": poller.url, "state": poller.state, "cursor": poller.cursor, **stats.to_json(),
-            "stored": totals}
+    return {"relay": poller.url, "state": poller.state, "cursor": poller.cursor, **stats.to_json(), "stored": totals}
 
 
 async def _poll(account: config.Account, tokens: Any, once: bool, wait: int) -> tuple[dict[str, Any], str | None]:
@@ -76,8 +75,11 @@ async def _poll(account: config.Account, tokens: Any, once: bool, wait: int) -> 
             stats = await poller.drain() if once else await _follow(poller)
         except (RelayError, DispatchDeferred) as e:
             stats = poller.stats
-            error = str(e) if isinstance(e, RelayError) else (
-                "Lever could not be reached; the items stay on the relay and are processed next time")
+            error = (
+                str(e)
+                if isinstance(e, RelayError)
+                else ("Lever could not be reached; the items stay on the relay and are processed next time")
+            )
         totals = await store.call(ledger.verdict_counts)
         return _report(poller, stats, totals), error
 
@@ -102,8 +104,9 @@ def run(args: argparse.Namespace) -> int:
     try:
         account = config.resolve_account()
         if not account.relay_url or not account.relay_token:
-            raise config.ConfigError("No relay is configured: set LEVER_RELAY_URL and LEVER_RELAY_TOKEN "
-                                     "(or the relay in Settings).")
+            raise config.ConfigError(
+                "No relay is configured: set LEVER_RELAY_URL and LEVER_RELAY_TOKEN (or the relay in Settings)."
+            )
         check_relay_url(account.relay_url)
     except (config.ConfigError, ValueError) as e:
         echo(f"lever-desktop relay poll: {e}", file=sys.stderr)
@@ -118,8 +121,10 @@ def run(args: argparse.Namespace) -> int:
         print(json.dumps(report, indent=2))
     else:
         echo(f"relay {report['relay']}: {report['state']}, cursor {report['cursor']}")
-        print(f"accepted {report['accepted']}, duplicates {report['duplicates']}, "
-              f"drafts {report['drafts'] or 0}, failed {report['failed']}")
+        print(
+            f"accepted {report['accepted']}, duplicates {report['duplicates']}, "
+            f"drafts {report['drafts'] or 0}, failed {report['failed']}"
+        )
         for reason, n in sorted(report["rejected"].items()):
             echo(f"rejected {reason}: {n}")
     if error:

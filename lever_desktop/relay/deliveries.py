@@ -119,9 +119,17 @@ def _target(event: str, data: Any) -> Action | None:
     return Action(name, target) if target else None
 
 
-def judge(body: Any, size: int, tokens: Mapping[str, str], now_ms: int, *,
-          max_age_s: float = DEFAULT_MAX_AGE_S, max_skew_s: float = DEFAULT_MAX_SKEW_S) -> Verdict:
+def judge(
+    body: Any,
+    size: int,
+    tokens: Mapping[str, str],
+    now_ms: int,
+    *,
+    max_age_s: float = DEFAULT_MAX_AGE_S,
+    max_skew_s: float = DEFAULT_MAX_SKEW_S,
+) -> Verdict:
     """Accept or reject one delivery; never raises on bad input."""
+
     def reject(reason: str, event=None, token=None, at=None) -> Verdict:
         return Verdict(False, reason, event, token, at)
 

@@ -46,7 +46,7 @@ def accepted_among(conn: sa.Connection, keys: Sequence[str]) -> set[str]:
     found: set[str] = set()
     keys = list(dict.fromkeys(keys))
     for i in range(0, len(keys), 500):
-        part = keys[i:i + 500]
+        part = keys[i : i + 500]
         q = sa.select(w.c.dedup_key).where(w.c.dedup_key.in_(part), w.c.verdict == "accepted")
         found.update(conn.execute(q).scalars())
     return found
@@ -58,20 +58,26 @@ def targets_acted_on(conn: sa.Connection, tokens: Sequence[str]) -> dict[str, in
     w = schema.webhook_deliveries
     out: dict[str, int] = {}
     for token in dict.fromkeys(tokens):
-        q = sa.select(sa.func.count()).where(w.c.verdict == "accepted", w.c.dedup_key >= token + ":",
-                                             w.c.dedup_key < token + ";")
+        q = sa.select(sa.func.count()).where(
+            w.c.verdict == "accepted", w.c.dedup_key >= token + ":", w.c.dedup_key < token + ";"
+        )
         out[token] = conn.execute(q).scalar_one()
     return out
 
 
-def commit_batch(conn: sa.Connection, records: Sequence[DeliveryRecord], key: str, cursor: int,
-                 now: int) -> int:
+def commit_batch(conn: sa.Connection, records: Sequence[DeliveryRecord], key: str, cursor: int, now: int) -> int:
     """Record the batch's deliveries and move the cursor; returns how many records were new."""
     new = 0
     for r in records:
         new += cache.record_webhook_delivery(
-            conn, r.dedup_key, r.body, r.verdict, r.received_at,
-            event=r.event, triggered_at=r.triggered_at, reason=r.reason,
+            conn,
+            r.dedup_key,
+            r.body,
+            r.verdict,
+            r.received_at,
+            event=r.event,
+            triggered_at=r.triggered_at,
+            reason=r.reason,
         )
     cache.set_state(conn, key, cursor, now)
     return new

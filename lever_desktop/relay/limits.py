@@ -84,8 +84,11 @@ class GuardedH11Protocol(H11Protocol):
             self.transport.abort()
 
     def _shed_one(self) -> None:
-        idle = [c for c in self.connections if isinstance(c, GuardedH11Protocol) and c._waiting_for_head()
-                and not c.transport.is_closing()]
+        idle = [
+            c
+            for c in self.connections
+            if isinstance(c, GuardedH11Protocol) and c._waiting_for_head() and not c.transport.is_closing()
+        ]
         victim = min(idle, key=lambda c: c._idle_since, default=self)
         victim.transport.abort()  # abort, not close: the descriptor is free at once
 

@@ -130,8 +130,9 @@ class FeedSignal:
 
 def _refuse(request: Request, err: Refused) -> JSONResponse:
     client = request.client.host if request.client else "?"
-    _log.warning("refused %s %s from %s: %d %s (%s)", request.method, request.url.path, client,
-                 err.status, err.code, err.message)
+    _log.warning(
+        "refused %s %s from %s: %d %s (%s)", request.method, request.url.path, client, err.status, err.code, err.message
+    )
     headers = {"WWW-Authenticate": 'Bearer realm="lever-relay"'} if err.status == 401 else None
     return JSONResponse({"error": err.code, "message": err.message}, err.status, headers=headers)
 
@@ -166,8 +167,9 @@ async def _read_body(request: Request, max_body: int, timeout: float, keep: int)
     first ``keep`` bytes stay in memory (the rest is hashed as it passes)."""
     media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if media_type != "application/json":
-        raise Refused(415, "unsupported-media-type",
-                      f"Content-Type must be application/json, not {media_type or 'missing'!r}")
+        raise Refused(
+            415, "unsupported-media-type", f"Content-Type must be application/json, not {media_type or 'missing'!r}"
+        )
     declared = request.headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > max_body:
         raise Refused(413, "too-large", f"body of {declared} bytes is over the {max_body}-byte limit")
@@ -180,7 +182,7 @@ async def _read_body(request: Request, max_body: int, timeout: float, keep: int)
                     raise Refused(413, "too-large", f"body is over the {max_body}-byte limit")
                 digest.update(chunk)
                 if len(kept) < keep:
-                    kept += chunk[:keep - len(kept)]
+                    kept += chunk[: keep - len(kept)]
     except TimeoutError:
         raise Refused(408, "timeout", f"the body did not arrive within {timeout:g} s") from None
     return Body(bytes(kept), size, digest.hexdigest())
@@ -205,16 +207,18 @@ def _json_object(raw: bytes) -> tuple[str, dict]:
 def _not_a_lever_delivery(doc: dict) -> str | None:
     """Why this body cannot be a Lever webhook delivery (None when it may be one)."""
     at = doc.get("triggeredAt")
-    if not all(isinstance(doc.get(k), str) and doc[k] for k in ("event", "token", "signature")) \
-            or isinstance(at, bool) or not isinstance(at, int):
+    if (
+        not all(isinstance(doc.get(k), str) and doc[k] for k in ("event", "token", "signature"))
+        or isinstance(at, bool)
+        or not isinstance(at, int)
+    ):
         return "not-a-lever-delivery"
     return None
 
 
 def _set_aside(reason: str, body: Body) -> str:
     """The bounded record kept instead of a body that cannot be a Lever delivery."""
-    record = {"kind": "lever-webhook", "reason": reason, **excerpt(body.kept), "size": body.size,
-              "sha256": body.sha256}
+    record = {"kind": "lever-webhook", "reason": reason, **excerpt(body.kept), "size": body.size, "sha256": body.sha256}
     return json.dumps(record, ensure_ascii=False)
 
 
@@ -263,8 +267,10 @@ def create_app(config: RelayConfig, *, clock: Callable[[], float] = time.time) -
     async def lifespan(app: Starlette):
         await run_in_threadpool(store.create_schema)
         await run_in_threadpool(purge)
-        tasks = [asyncio.create_task(purge_loop()),
-                 asyncio.create_task(signal.watch(store.last_seq, config.poll_interval))]
+        tasks = [
+            asyncio.create_task(purge_loop()),
+            asyncio.create_task(signal.watch(store.last_seq, config.poll_interval)),
+        ]
         _log.info("relay ready: %r", config)
         try:
             yield
@@ -289,8 +295,11 @@ def create_app(config: RelayConfig, *, clock: Callable[[], float] = time.time) -
         text, doc = _json_object(body.kept)
         reason = _not_a_lever_delivery(doc)
         # Still 200 when set aside: the poster learns nothing, and the desktops see a record.
-        return await store_item("lever-webhook", text) if reason is None else \
-            await store_item("rejected", _set_aside(reason, body))
+        return (
+            await store_item("lever-webhook", text)
+            if reason is None
+            else await store_item("rejected", _set_aside(reason, body))
+        )
 
     async def draft(request: Request) -> Response:
         _check_token(request, config.ingest_tokens, "ingest")
@@ -321,8 +330,7 @@ def create_app(config: RelayConfig, *, clock: Callable[[], float] = time.time) -
         except Exception as e:  # noqa: BLE001 - any database failure is an unhealthy answer
             _log.error("healthz: database unavailable (%s)", type(e).__name__)
             return JSONResponse({"status": "unavailable", "database": store.dialect}, 503)
-        return JSONResponse({"status": "ok", "database": store.dialect, "lastSeq": last,
-                             "waiting": signal.waiters})
+        return JSONResponse({"status": "ok", "database": store.dialect, "lastSeq": last, "waiting": signal.waiters})
 
     def guarded(handler):
         async def endpoint(request: Request) -> Response:
@@ -335,8 +343,14 @@ def create_app(config: RelayConfig, *, clock: Callable[[], float] = time.time) -
             except Exception:  # noqa: BLE001 - a 5xx makes Lever retry; nothing is lost (logged)
                 _log.exception("relay: %s %s failed", request.method, request.url.path)
                 # 5xx makes Lever retry the delivery later; nothing is lost.
-                return JSONResponse({"error": "unavailable", "message": "the relay could not store or "
-                                     "read items right now; retry later"}, 503)
+                return JSONResponse(
+                    {
+                        "error": "unavailable",
+                        "message": "the relay could not store or read items right now; retry later",
+                    },
+                    503,
+                )
+
         return endpoint
 
     async def http_error(request: Request, exc: Exception) -> Response:

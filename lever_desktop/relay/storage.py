@@ -115,9 +115,7 @@ class FeedStore:
         with self.engine.begin() as conn:
             if self.dialect == "postgresql":
                 conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _INSERT_LOCK_KEY})
-            result = conn.execute(
-                insert(relay_items).values(kind=kind, body=body, received_at=received_at)
-            )
+            result = conn.execute(insert(relay_items).values(kind=kind, body=body, received_at=received_at))
             key = result.inserted_primary_key
             assert key is not None  # an INSERT of one row always has one
             return int(key[0])

@@ -67,8 +67,13 @@ class Change:
     def request(self) -> dict[str, Any]:
         """The exact request the outbox sends (``submit --dry-run``)."""
         method = "DELETE" if self.state == DraftState.WITHDRAWING else "PUT"
-        return {"draftId": self.draft_id, "method": method, "path": f"{self.path}?perform_as={self.perform_as}",
-                "params": {"perform_as": self.perform_as}, "body": self.put_body if method == "PUT" else None}
+        return {
+            "draftId": self.draft_id,
+            "method": method,
+            "path": f"{self.path}?perform_as={self.perform_as}",
+            "params": {"perform_as": self.perform_as},
+            "body": self.put_body if method == "PUT" else None,
+        }
 
 
 def _submitted_form(conn: Connection, draft_id: str, allowed: Iterable[str], doing: str) -> tuple[Any, Any]:
@@ -76,8 +81,9 @@ def _submitted_form(conn: Connection, draft_id: str, allowed: Iterable[str], doi
     if rec is None:
         raise ChangeError(f"No draft with id {draft_id}.")
     if rec.state not in set(allowed):
-        raise ChangeError(f"Draft {draft_id} is {rec.state.replace('_', ' ')}: only feedback submitted to Lever "
-                          f"can be {doing}.")
+        raise ChangeError(
+            f"Draft {draft_id} is {rec.state.replace('_', ' ')}: only feedback submitted to Lever can be {doing}."
+        )
     row = conn.execute(select(outbox).where(outbox.c.draft_id == draft_id)).first()
     if row is None or not rec.lever_feedback_id:
         raise ChangeError(f"Draft {draft_id} has no form in Lever to be {doing}.")
@@ -90,14 +96,22 @@ def _sent_values(row: Any) -> dict[str, Any]:
 
 # -- amend ----------------------------------------------------------------------------------------
 
+
 def reopen_tx(conn: Connection, draft_id: str, reviewer: str, values: dict[str, Any] | None) -> None:
     """submitted -> amending: the editor starts from what was sent to Lever (plus ``values``)."""
     rec, row = _submitted_form(conn, draft_id, {DraftState.SUBMITTED, DraftState.AMENDING}, "amended")
     current = _sent_values(row) if rec.state == DraftState.SUBMITTED else rec.current_values()
     current.update(values or {})
     if rec.state == DraftState.SUBMITTED:
-        drafts.transition(conn, draft_id, DraftState.AMENDING, actor=reviewer, event="amend_reopened",
-                          detail={"feedbackId": rec.lever_feedback_id}, values_json=drafts.dumps(current))
+        drafts.transition(
+            conn,
+            draft_id,
+            DraftState.AMENDING,
+            actor=reviewer,
+            event="amend_reopened",
+            detail={"feedbackId": rec.lever_feedback_id},
+            values_json=drafts.dumps(current),
+        )
     else:
         drafts.update_fields(conn, draft_id, values_json=drafts.dumps(current))
 
@@ -110,9 +124,15 @@ async def reopen(store: Store, draft_id: str, *, reviewer: str, values: dict[str
 def cancel_tx(conn: Connection, draft_id: str, reviewer: str) -> None:
     """amending -> submitted, nothing sent: the draft shows what Lever holds again."""
     rec, row = _submitted_form(conn, draft_id, {DraftState.AMENDING}, "left unamended")
-    drafts.transition(conn, draft_id, DraftState.SUBMITTED, actor=reviewer, event="amend_cancelled",
-                      detail={"feedbackId": rec.lever_feedback_id, "discardedValues": rec.current_values()},
-                      values_json=drafts.dumps(_sent_values(row)))
+    drafts.transition(
+        conn,
+        draft_id,
+        DraftState.SUBMITTED,
+        actor=reviewer,
+        event="amend_cancelled",
+        detail={"feedbackId": rec.lever_feedback_id, "discardedValues": rec.current_values()},
+        values_json=drafts.dumps(_sent_values(row)),
+    )
 
 
 async def cancel(store: Store, draft_id: str, *, reviewer: str) -> None:
@@ -126,15 +146,21 @@ def approve_amendment_tx(conn: Connection, rec: Any, opts: dict[str, Any]) -> Ap
     if row is None or not rec.lever_feedback_id:
         return ApprovalError(f"Draft {rec.draft_id} has no form in Lever to amend", code="state")
     if opts["chosen_email"] and rec.author and opts["chosen_email"].casefold() != str(rec.author["email"]).casefold():
-        return ApprovalError("A submitted form keeps its author; withdraw it and submit a new draft to change "
-                             "who wrote it", code="author_fixed")
+        return ApprovalError(
+            "A submitted form keeps its author; withdraw it and submit a new draft to change who wrote it",
+            code="author_fixed",
+        )
     current = cache_view.template(conn, rec.template_id)
     if current is not None and rec.template_version and current[0] != rec.template_version:
         drafts.update_fields(conn, rec.draft_id, template_version=current[0], template_json=drafts.dumps(current[1]))
-        drafts.write_audit(conn, rec.draft_id, opts["reviewer"], "template_changed",
-                           {"from": rec.template_version, "to": current[0]})
-        return ApprovalError("The feedback template changed in Lever since this form was submitted; check the "
-                             "amendment against the new version", code="template_changed")
+        drafts.write_audit(
+            conn, rec.draft_id, opts["reviewer"], "template_changed", {"from": rec.template_version, "to": current[0]}
+        )
+        return ApprovalError(
+            "The feedback template changed in Lever since this form was submitted; check the "
+            "amendment against the new version",
+            code="template_changed",
+        )
     version, template = current if current is not None else (rec.template_version, rec.template or {})
     values = opts["values"] if opts["values"] is not None else rec.current_values()
     check = checked_values(rec.draft_id, template, values)
@@ -144,28 +170,53 @@ def approve_amendment_tx(conn: Connection, rec: Any, opts: dict[str, Any]) -> Ap
     body = {**json.loads(row.payload_json), "fieldValues": check.field_values}
     put = {"fieldValues": check.field_values}
     drafts.transition(
-        conn, rec.draft_id, DraftState.AMEND_QUEUED, actor=opts["reviewer"], event="amend_approved",
-        detail={"feedbackId": rec.lever_feedback_id, "sentValues": sent, "approvedValues": values,
-                "changed": sorted(k for k in set(sent) | set(values) if sent.get(k) != values.get(k)),
-                "templateVersion": version, "body": put},
-        values_json=drafts.dumps(values), template_version=version, template_json=drafts.dumps(template),
+        conn,
+        rec.draft_id,
+        DraftState.AMEND_QUEUED,
+        actor=opts["reviewer"],
+        event="amend_approved",
+        detail={
+            "feedbackId": rec.lever_feedback_id,
+            "sentValues": sent,
+            "approvedValues": values,
+            "changed": sorted(k for k in set(sent) | set(values) if sent.get(k) != values.get(k)),
+            "templateVersion": version,
+            "body": put,
+        },
+        values_json=drafts.dumps(values),
+        template_version=version,
+        template_json=drafts.dumps(template),
     )
-    conn.execute(update(outbox).where(outbox.c.draft_id == rec.draft_id).values(
-        payload_json=drafts.dumps(body), template_version=version, attempts=0, next_attempt_at=0, last_error=None))
+    conn.execute(
+        update(outbox)
+        .where(outbox.c.draft_id == rec.draft_id)
+        .values(
+            payload_json=drafts.dumps(body), template_version=version, attempts=0, next_attempt_at=0, last_error=None
+        )
+    )
     author = Author(**rec.author) if rec.author else Author(row.perform_as, "", row.perform_as, "interviewer")
-    return Approval(rec.draft_id, author, "PUT", paths.feedback_form(rec.opportunity_id, rec.lever_feedback_id),
-                    {"perform_as": row.perform_as}, put)
+    return Approval(
+        rec.draft_id,
+        author,
+        "PUT",
+        paths.feedback_form(rec.opportunity_id, rec.lever_feedback_id),
+        {"perform_as": row.perform_as},
+        put,
+    )
 
 
 # -- withdraw -------------------------------------------------------------------------------------
 
+
 def withdrawal_question(conn: Connection, draft_id: str) -> str:
-    """"Delete Frances Haddad's Phone screen feedback, submitted 3 Dec, from Lever?" (raises ChangeError)."""
+    """ "Delete Frances Haddad's Phone screen feedback, submitted 3 Dec, from Lever?" (raises ChangeError)."""
     rec, row = _submitted_form(conn, draft_id, {DraftState.SUBMITTED, DraftState.AMENDING}, "withdrawn")
     extra = queue.duplicates_of(conn, draft_id)
     if extra:  # the DELETE names one form: withdrawn, the draft could no longer remove the other one
-        raise ChangeError(f"Lever holds this form twice (extra form {', '.join(extra)}): remove the duplicate first "
-                          f"(drafts remove-duplicate {draft_id} --feedback {extra[0]}), then withdraw.")
+        raise ChangeError(
+            f"Lever holds this form twice (extra form {', '.join(extra)}): remove the duplicate first "
+            f"(drafts remove-duplicate {draft_id} --feedback {extra[0]}), then withdraw."
+        )
     who = (rec.author or {}).get("name") or rec.interviewer_email
     form = rec.template_name or "feedback"
     completed = json.loads(row.payload_json).get("completedAt")
@@ -177,10 +228,17 @@ def withdraw_tx(conn: Connection, draft_id: str, reviewer: str) -> str:
     """submitted/amending -> withdrawing (the DELETE's durable intent); returns what was confirmed."""
     question = withdrawal_question(conn, draft_id)
     rec = drafts.require(conn, draft_id)
-    drafts.transition(conn, draft_id, DraftState.WITHDRAWING, actor=reviewer, event="withdraw_requested",
-                      detail={"feedbackId": rec.lever_feedback_id, "confirmed": question})
-    conn.execute(update(outbox).where(outbox.c.draft_id == draft_id).values(
-        attempts=0, next_attempt_at=0, last_error=None))
+    drafts.transition(
+        conn,
+        draft_id,
+        DraftState.WITHDRAWING,
+        actor=reviewer,
+        event="withdraw_requested",
+        detail={"feedbackId": rec.lever_feedback_id, "confirmed": question},
+    )
+    conn.execute(
+        update(outbox).where(outbox.c.draft_id == draft_id).values(attempts=0, next_attempt_at=0, last_error=None)
+    )
     return question
 
 
@@ -191,23 +249,41 @@ async def withdraw(store: Store, draft_id: str, *, reviewer: str) -> str:
 
 # -- sending (called by Outbox.flush) --------------------------------------------------------------
 
+
 def changes(conn: Connection, draft_ids: Iterable[str] | None = None, due_at: int | None = None) -> list[Change]:
-    q = (select(outbox, drafts_t.c.state, drafts_t.c.lever_feedback_id.label("fid"))
-         .join(drafts_t, drafts_t.c.draft_id == outbox.c.draft_id)
-         .where(drafts_t.c.state.in_([s.value for s in CHANGES]))
-         .order_by(outbox.c.next_attempt_at, outbox.c.draft_id))
+    q = (
+        select(outbox, drafts_t.c.state, drafts_t.c.lever_feedback_id.label("fid"))
+        .join(drafts_t, drafts_t.c.draft_id == outbox.c.draft_id)
+        .where(drafts_t.c.state.in_([s.value for s in CHANGES]))
+        .order_by(outbox.c.next_attempt_at, outbox.c.draft_id)
+    )
     if draft_ids is not None:
         q = q.where(outbox.c.draft_id.in_(list(draft_ids)))
     if due_at is not None:
         q = q.where(outbox.c.next_attempt_at <= due_at)
-    return [Change(r.draft_id, r.state, r.opportunity_id, r.perform_as, r.fid or r.lever_feedback_id,
-                   json.loads(r.payload_json), r.attempts) for r in conn.execute(q)]
+    return [
+        Change(
+            r.draft_id,
+            r.state,
+            r.opportunity_id,
+            r.perform_as,
+            r.fid or r.lever_feedback_id,
+            json.loads(r.payload_json),
+            r.attempts,
+        )
+        for r in conn.execute(q)
+    ]
 
 
 def next_due(conn: Connection, draft_ids: Iterable[str] | None = None) -> int | None:
-    rows = conn.execute(select(outbox.c.next_attempt_at).join(drafts_t, drafts_t.c.draft_id == outbox.c.draft_id)
-                        .where(drafts_t.c.state.in_([s.value for s in CHANGES]),
-                               *([outbox.c.draft_id.in_(list(draft_ids))] if draft_ids is not None else [])))
+    rows = conn.execute(
+        select(outbox.c.next_attempt_at)
+        .join(drafts_t, drafts_t.c.draft_id == outbox.c.draft_id)
+        .where(
+            drafts_t.c.state.in_([s.value for s in CHANGES]),
+            *([outbox.c.draft_id.in_(list(draft_ids))] if draft_ids is not None else []),
+        )
+    )
     return min((r.next_attempt_at for r in rows), default=None)
 
 
@@ -216,12 +292,28 @@ def _attempt(conn: Connection, draft_id: str, now: int, event: str) -> None:
     drafts.write_audit(conn, draft_id, "outbox", event, {"at": now})
 
 
-def _finish(conn: Connection, draft_id: str, target: DraftState, event: str, detail: dict[str, Any],
-            reason: AttentionReason | None = None) -> None:
-    drafts.transition(conn, draft_id, target, actor="outbox", event=event, detail=detail,
-                      attention_reason=reason.value if reason else None)
-    conn.execute(update(outbox).where(outbox.c.draft_id == draft_id).values(
-        last_error=None if reason is None else str(detail.get("message") or reason.value)))
+def _finish(
+    conn: Connection,
+    draft_id: str,
+    target: DraftState,
+    event: str,
+    detail: dict[str, Any],
+    reason: AttentionReason | None = None,
+) -> None:
+    drafts.transition(
+        conn,
+        draft_id,
+        target,
+        actor="outbox",
+        event=event,
+        detail=detail,
+        attention_reason=reason.value if reason else None,
+    )
+    conn.execute(
+        update(outbox)
+        .where(outbox.c.draft_id == draft_id)
+        .values(last_error=None if reason is None else str(detail.get("message") or reason.value))
+    )
 
 
 async def send_changes(box: Any, draft_ids: list[str] | None, due_at: int | None, report: Any) -> None:
@@ -262,9 +354,17 @@ async def _put(box: Any, change: Change, report: Any) -> None:
     try:
         answer = await box.client.put(change.path, json=change.put_body, params={"perform_as": change.perform_as})
     except le.LeverValidationError as e:
-        await box.store.call(_finish, change.draft_id, DraftState.AMENDING, "amend_rejected", {
-            "message": f"Lever rejected the amendment: {e.message}",
-            "lever": {"status": e.status, "code": e.code, "message": e.message}}, AttentionReason.REJECTED_BY_LEVER)
+        await box.store.call(
+            _finish,
+            change.draft_id,
+            DraftState.AMENDING,
+            "amend_rejected",
+            {
+                "message": f"Lever rejected the amendment: {e.message}",
+                "lever": {"status": e.status, "code": e.code, "message": e.message},
+            },
+            AttentionReason.REJECTED_BY_LEVER,
+        )
         report.rejected.append(change.draft_id)
     except le.LeverNotFound:
         await _gone(box, change, report)
@@ -279,12 +379,21 @@ async def _put(box: Any, change: Change, report: Any) -> None:
 
 
 async def _amended(box: Any, change: Change, form: Feedback | None, report: Any, *, reconciled: bool) -> None:
-    await box.store.call(_finish, change.draft_id, DraftState.SUBMITTED, "amended",
-                         {"leverFeedbackId": change.feedback_id, "reconciled": reconciled, "attempts": change.attempts})
+    await box.store.call(
+        _finish,
+        change.draft_id,
+        DraftState.SUBMITTED,
+        "amended",
+        {"leverFeedbackId": change.feedback_id, "reconciled": reconciled, "attempts": change.attempts},
+    )
     # Compared only when Lever's answer holds the form's fields (a bare acknowledgement says nothing).
     diffs = reconcile.differences(form, change.body) if form is not None and form.has_fields else None
-    await box.store.call(queue.record_readback, change.draft_id, diffs,
-                         None if diffs is not None else "Lever's answer did not include the form")
+    await box.store.call(
+        queue.record_readback,
+        change.draft_id,
+        diffs,
+        None if diffs is not None else "Lever's answer did not include the form",
+    )
     report.amended.append(change.draft_id)
     if diffs:
         report.readback_differences[change.draft_id] = diffs
@@ -302,10 +411,18 @@ async def _refresh_cache(box: Any, change: Change) -> None:
 
 
 async def _gone(box: Any, change: Change, report: Any) -> None:
-    await box.store.call(_finish, change.draft_id, DraftState.NEEDS_ATTENTION, "form_gone", {
-        "message": f"The form {change.feedback_id} was deleted in Lever, so it cannot be amended; approve the "
-                   "draft again to submit it as a new form, or discard it.", "leverFeedbackId": change.feedback_id},
-        AttentionReason.FORM_GONE)
+    await box.store.call(
+        _finish,
+        change.draft_id,
+        DraftState.NEEDS_ATTENTION,
+        "form_gone",
+        {
+            "message": f"The form {change.feedback_id} was deleted in Lever, so it cannot be amended; approve the "
+            "draft again to submit it as a new form, or discard it.",
+            "leverFeedbackId": change.feedback_id,
+        },
+        AttentionReason.FORM_GONE,
+    )
     report.rejected.append(change.draft_id)
 
 
@@ -317,9 +434,16 @@ async def _delete(box: Any, change: Change, report: Any) -> None:
     except le.LeverNotFound:  # already gone (an earlier unsure attempt, or someone in Lever): done
         await _withdrawn(box, change, report, already_gone=True)
     except le.LeverValidationError as e:
-        await box.store.call(_finish, change.draft_id, DraftState.SUBMITTED, "withdraw_refused", {
-            "message": f"Lever refused to delete the form: {e.message}",
-            "lever": {"status": e.status, "code": e.code, "message": e.message}})
+        await box.store.call(
+            _finish,
+            change.draft_id,
+            DraftState.SUBMITTED,
+            "withdraw_refused",
+            {
+                "message": f"Lever refused to delete the form: {e.message}",
+                "lever": {"status": e.status, "code": e.code, "message": e.message},
+            },
+        )
         report.rejected.append(change.draft_id)
     except le.LeverAuthError as e:
         await box._pause(e, report)
@@ -332,8 +456,12 @@ async def _delete(box: Any, change: Change, report: Any) -> None:
 
 
 async def _withdrawn(box: Any, change: Change, report: Any, *, already_gone: bool) -> None:
-    await box.store.call(_finish, change.draft_id, DraftState.WITHDRAWN, "withdrawn",
-                         {"leverFeedbackId": change.feedback_id, "alreadyGone": already_gone,
-                          "attempts": change.attempts})
+    await box.store.call(
+        _finish,
+        change.draft_id,
+        DraftState.WITHDRAWN,
+        "withdrawn",
+        {"leverFeedbackId": change.feedback_id, "alreadyGone": already_gone, "attempts": change.attempts},
+    )
     report.withdrawn.append(change.draft_id)
     await _refresh_cache(box, change)

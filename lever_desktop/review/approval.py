@@ -40,8 +40,10 @@ class ApprovalError(Exception):
         if said is None:
             return str(self)
         if self.code == "invalid_values" and self.problems:
-            named = [f"{(labels or {}).get(fid, 'An answer')}: {why}" if why else fid
-                     for fid, _, why in (p.partition(": ") for p in self.problems)]
+            named = [
+                f"{(labels or {}).get(fid, 'An answer')}: {why}" if why else fid
+                for fid, _, why in (p.partition(": ") for p in self.problems)
+            ]
             return "Lever would reject some answers as they are: " + "; ".join(named)
         return said
 
@@ -51,8 +53,10 @@ _WINDOW_WORDS = {
     "state": "This draft cannot be approved as it stands now; it was approved, sent or discarded meanwhile.",
     "unknown_template": "This draft's feedback form is not in the cache yet: sync (Ctrl+R), then approve.",
     "invalid_values": "Lever would reject some answers as they are: the form marks what to fix.",
-    "own_feedback_exists": ("The author already has a form for this interview in Lever: read theirs, then discard "
-                            "this draft or tick “Add this as a second form”."),
+    "own_feedback_exists": (
+        "The author already has a form for this interview in Lever: read theirs, then discard "
+        "this draft or tick “Add this as a second form”."
+    ),
 }
 
 
@@ -99,8 +103,13 @@ def _unique_completed_at(conn: Connection, opportunity_id: str, perform_as: str,
     return at
 
 
-def build_body(template_id: str, panel_id: str | None, interview_id: str | None, completed_at: int,
-               field_values: list[dict[str, Any]]) -> dict[str, Any]:
+def build_body(
+    template_id: str,
+    panel_id: str | None,
+    interview_id: str | None,
+    completed_at: int,
+    field_values: list[dict[str, Any]],
+) -> dict[str, Any]:
     body: dict[str, Any] = {"baseTemplateId": template_id}
     if panel_id and interview_id:  # Lever takes them together or not at all
         body["panel"] = panel_id
@@ -137,67 +146,128 @@ def _approve_tx(conn: Connection, draft_id: str, opts: dict[str, Any]) -> Approv
     gone = rec.attention_reason == AttentionReason.OPPORTUNITY_GONE  # Lever's 404 is final
     if gone or cache_view.opportunity_deleted(conn, rec.opportunity_id):
         if rec.state != DraftState.NEEDS_ATTENTION:
-            drafts.transition(conn, draft_id, DraftState.NEEDS_ATTENTION, actor=actor, event="opportunity_gone",
-                              attention_reason=AttentionReason.OPPORTUNITY_GONE.value,
-                              detail={"message": "Lever lists the opportunity as deleted."})
-        return ApprovalError(f"{ATTENTION_WORDS[AttentionReason.OPPORTUNITY_GONE]} (deleted or merged); "
-                             "discard this draft", code="opportunity_gone")
+            drafts.transition(
+                conn,
+                draft_id,
+                DraftState.NEEDS_ATTENTION,
+                actor=actor,
+                event="opportunity_gone",
+                attention_reason=AttentionReason.OPPORTUNITY_GONE.value,
+                detail={"message": "Lever lists the opportunity as deleted."},
+            )
+        return ApprovalError(
+            f"{ATTENTION_WORDS[AttentionReason.OPPORTUNITY_GONE]} (deleted or merged); discard this draft",
+            code="opportunity_gone",
+        )
     current = cache_view.template(conn, rec.template_id)
     if current is None and rec.template is None:
-        return ApprovalError(f"Template {rec.template_id} is not in the cache; sync, then approve", code="unknown_template")
+        return ApprovalError(
+            f"Template {rec.template_id} is not in the cache; sync, then approve", code="unknown_template"
+        )
     if current is not None and rec.template_version and current[0] != rec.template_version:
         drafts.update_fields(conn, draft_id, template_version=current[0], template_json=drafts.dumps(current[1]))
         if rec.state != DraftState.NEEDS_ATTENTION:
-            drafts.transition(conn, draft_id, DraftState.NEEDS_ATTENTION, actor=actor, event="template_changed",
-                              attention_reason=AttentionReason.TEMPLATE_CHANGED.value,
-                              detail={"from": rec.template_version, "to": current[0]})
-        return ApprovalError("The feedback template changed since this draft was reviewed; review it again",
-                             code="template_changed")
+            drafts.transition(
+                conn,
+                draft_id,
+                DraftState.NEEDS_ATTENTION,
+                actor=actor,
+                event="template_changed",
+                attention_reason=AttentionReason.TEMPLATE_CHANGED.value,
+                detail={"from": rec.template_version, "to": current[0]},
+            )
+        return ApprovalError(
+            "The feedback template changed since this draft was reviewed; review it again", code="template_changed"
+        )
     version, template = current if current is not None else (rec.template_version, rec.template or {})
     values = opts["values"] if opts["values"] is not None else rec.current_values()
     check = checked_values(draft_id, template, values)
     if isinstance(check, ApprovalError):
         return check
     try:
-        author = cache_view.author(conn, rec, chosen_email=opts["chosen_email"],
-                                   service_account_email=opts["service_account_email"],
-                                   confirm_service_account=opts["confirm_service_account"])
+        author = cache_view.author(
+            conn,
+            rec,
+            chosen_email=opts["chosen_email"],
+            service_account_email=opts["service_account_email"],
+            confirm_service_account=opts["confirm_service_account"],
+        )
     except ServiceAccountNotConfirmed as e:
         return ApprovalError(str(e), code=e.code)
     except AuthorUnresolved as e:
         if rec.state != DraftState.NEEDS_ATTENTION:
-            drafts.transition(conn, draft_id, DraftState.NEEDS_ATTENTION, actor=actor, event="author_unresolved",
-                              attention_reason=AttentionReason.AUTHOR_UNRESOLVED.value, detail={"reason": str(e)})
+            drafts.transition(
+                conn,
+                draft_id,
+                DraftState.NEEDS_ATTENTION,
+                actor=actor,
+                event="author_unresolved",
+                attention_reason=AttentionReason.AUTHOR_UNRESOLVED.value,
+                detail={"reason": str(e)},
+            )
         return ApprovalError(str(e), code=e.code)
-    own = own_feedback.in_cache(conn, rec.opportunity_id, author.user_id, rec.template_id, rec.panel_id,
-                                rec.interview_id)
+    own = own_feedback.in_cache(
+        conn, rec.opportunity_id, author.user_id, rec.template_id, rec.panel_id, rec.interview_id
+    )
     if own and not opts.get("add_second_form"):
         return ApprovalError(
             f"{own[-1].describe(opts['now'])}; approving would add a second form. Read theirs in Lever, then "
-            "discard this draft or choose to add a second form (--add-second-form)", code="own_feedback_exists")
+            "discard this draft or choose to add a second form (--add-second-form)",
+            code="own_feedback_exists",
+        )
     completed_at = _unique_completed_at(conn, rec.opportunity_id, author.user_id, opts["now"])
     body = build_body(rec.template_id, rec.panel_id, rec.interview_id, completed_at, check.field_values)
     ai = rec.ai_values()
     drafts.transition(
-        conn, draft_id, DraftState.APPROVED, actor=actor, event="approved",
-        detail={"author": author.to_json(), "authoredAs": author.describe(), "aiValues": ai,
-                "approvedValues": values, "changed": sorted(k for k in set(ai) | set(values) if ai.get(k) != values.get(k)),
-                "templateVersion": version, "body": body,
-                # The reviewer's explicit choice, and the forms it accepted: the pre-send check stops
-                # only for a form that was not among these (review/own_feedback.py).
-                "addSecondForm": bool(own), "ownFeedback": [f.to_json() for f in own]},
-        values_json=drafts.dumps(values), author_json=drafts.dumps(author.to_json()),
-        template_version=version, template_json=drafts.dumps(template),
+        conn,
+        draft_id,
+        DraftState.APPROVED,
+        actor=actor,
+        event="approved",
+        detail={
+            "author": author.to_json(),
+            "authoredAs": author.describe(),
+            "aiValues": ai,
+            "approvedValues": values,
+            "changed": sorted(k for k in set(ai) | set(values) if ai.get(k) != values.get(k)),
+            "templateVersion": version,
+            "body": body,
+            # The reviewer's explicit choice, and the forms it accepted: the pre-send check stops
+            # only for a form that was not among these (review/own_feedback.py).
+            "addSecondForm": bool(own),
+            "ownFeedback": [f.to_json() for f in own],
+        },
+        values_json=drafts.dumps(values),
+        author_json=drafts.dumps(author.to_json()),
+        template_version=version,
+        template_json=drafts.dumps(template),
     )
     conn.execute(outbox.delete().where(outbox.c.draft_id == draft_id))
     send_after = opts["now"] + opts["grace_ms"] if opts.get("grace_ms") else None
-    conn.execute(insert(outbox).values(
-        draft_id=draft_id, opportunity_id=rec.opportunity_id, perform_as=author.user_id,
-        payload_json=drafts.dumps(body), completed_at=completed_at, template_version=version,
-        approved_at=opts["now"], attempts=0, next_attempt_at=0, send_after=send_after,
-    ))
-    return Approval(draft_id, author, "POST", paths.feedback(rec.opportunity_id),
-                    {"perform_as": author.user_id}, body, warnings=list(author.warnings), send_after=send_after)
+    conn.execute(
+        insert(outbox).values(
+            draft_id=draft_id,
+            opportunity_id=rec.opportunity_id,
+            perform_as=author.user_id,
+            payload_json=drafts.dumps(body),
+            completed_at=completed_at,
+            template_version=version,
+            approved_at=opts["now"],
+            attempts=0,
+            next_attempt_at=0,
+            send_after=send_after,
+        )
+    )
+    return Approval(
+        draft_id,
+        author,
+        "POST",
+        paths.feedback(rec.opportunity_id),
+        {"perform_as": author.user_id},
+        body,
+        warnings=list(author.warnings),
+        send_after=send_after,
+    )
 
 
 async def approve(
@@ -220,9 +290,14 @@ async def approve(
     not send it before this long has passed (the window's Undo); stored with the entry.
     """
     opts = {
-        "reviewer": reviewer or default_reviewer(), "values": values, "chosen_email": chosen_email,
-        "service_account_email": service_account_email, "confirm_service_account": confirm_service_account,
-        "add_second_form": add_second_form, "now": now or drafts.now_ms(), "grace_ms": max(0, int(grace_ms)),
+        "reviewer": reviewer or default_reviewer(),
+        "values": values,
+        "chosen_email": chosen_email,
+        "service_account_email": service_account_email,
+        "confirm_service_account": confirm_service_account,
+        "add_second_form": add_second_form,
+        "now": now or drafts.now_ms(),
+        "grace_ms": max(0, int(grace_ms)),
     }
     result = await store.call(_approve_tx, draft_id, opts)
     if isinstance(result, ApprovalError):
@@ -247,8 +322,11 @@ def undo(conn: Connection, draft_id: str, reviewer: str) -> drafts.DraftRecord:
     if rec.state in REVIEWABLE:
         # Undone already (a second click, or Cancel on the outbox page): saying "on its way to Lever"
         # here would send the reviewer looking for a form that was never sent.
-        raise UndoError("Already back in review: nothing was sent." if rec.state != DraftState.NEEDS_ATTENTION
-                        else "Not sent: it needs your attention in the review pane.")
+        raise UndoError(
+            "Already back in review: nothing was sent."
+            if rec.state != DraftState.NEEDS_ATTENTION
+            else "Not sent: it needs your attention in the review pane."
+        )
     if rec.state == DraftState.DISCARDED:
         raise UndoError("Nothing to undo: the draft was discarded, nothing was sent.")
     if rec.state != DraftState.APPROVED or sent_at is not None:
@@ -264,8 +342,7 @@ def still_in_grace(conn: Connection, now: int) -> list[tuple[str, int]]:
     rows = conn.execute(
         select(outbox.c.draft_id, outbox.c.send_after)
         .join(drafts_t, drafts_t.c.draft_id == outbox.c.draft_id)
-        .where(drafts_t.c.state == DraftState.APPROVED, outbox.c.sent_at.is_(None),
-               outbox.c.send_after > now)
-        .order_by(outbox.c.approved_at, outbox.c.draft_id))
+        .where(drafts_t.c.state == DraftState.APPROVED, outbox.c.sent_at.is_(None), outbox.c.send_after > now)
+        .order_by(outbox.c.approved_at, outbox.c.draft_id)
+    )
     return [(r.draft_id, r.send_after) for r in rows]
-

@@ -54,8 +54,11 @@ class Author:
 
     def in_words(self) -> str:
         """``describe`` for a recruiter: who, and how it was chosen, without Lever's user id."""
-        how = {"interviewer": "the interviewer", "chosen": "chosen instead of the interviewer",
-               "service_account": "the service account"}[self.via]
+        how = {
+            "interviewer": "the interviewer",
+            "chosen": "chosen instead of the interviewer",
+            "service_account": "the service account",
+        }[self.via]
         return f"{self.name} <{self.email}> ({how})"
 
     def to_json(self) -> dict[str, Any]:
@@ -141,15 +144,16 @@ def resolve_author(
     )
 
 
-def choices(users: Iterable[dict[str, Any]], interviewer_email: str,
-            service_account_email: str | None = None) -> list[tuple[str, str]]:
+def choices(
+    users: Iterable[dict[str, Any]], interviewer_email: str, service_account_email: str | None = None
+) -> list[tuple[str, str]]:
     """Whom else the reviewer may pick as the author: (``"Name <email>"``, email) of every active
     cached Lever user, by name; not the interviewer (the default) nor the service account (offered
     on its own line)."""
     skip = {_norm(interviewer_email), _norm(service_account_email)}
     seen: set[str] = set()
     out: list[tuple[str, str]] = []
-    for u in sorted(users, key=lambda u: (str(u.get("name") or u.get("email") or "").casefold())):
+    for u in sorted(users, key=lambda u: str(u.get("name") or u.get("email") or "").casefold()):
         email = str(u.get("email") or "")
         if not email or u.get("deactivatedAt") or _norm(email) in skip | seen:
             continue
@@ -161,5 +165,7 @@ def choices(users: Iterable[dict[str, Any]], interviewer_email: str,
 def confirmation(chosen: str, interviewer_email: str, *, service_account: bool) -> str:
     """The question asked before a form goes to Lever under someone other than its interviewer."""
     who = f"the service account {chosen}" if service_account else chosen
-    return (f"This feedback will appear in Lever as written by {who}, not by the interviewer "
-            f"{interviewer_email}. The audit trail records your choice.")
+    return (
+        f"This feedback will appear in Lever as written by {who}, not by the interviewer "
+        f"{interviewer_email}. The audit trail records your choice."
+    )

@@ -34,13 +34,19 @@ def opportunity(conn: Connection, opportunity_id: str) -> dict[str, Any] | None:
 
 def opportunity_deleted(conn: Connection, opportunity_id: str) -> bool:
     """Lever listed it among deleted opportunities (a sync recorded the tombstone)."""
-    return conn.execute(select(s.tombstones.c.opportunity_id)
-                        .where(s.tombstones.c.opportunity_id == opportunity_id)).first() is not None
+    return (
+        conn.execute(
+            select(s.tombstones.c.opportunity_id).where(s.tombstones.c.opportunity_id == opportunity_id)
+        ).first()
+        is not None
+    )
 
 
 def template(conn: Connection, template_id: str, version: str | None = None) -> tuple[str, dict[str, Any]] | None:
     """(version, template as Lever sent it) — the current version unless one is named."""
-    rec = queries.template_version(conn, template_id, version) if version else queries.current_template(conn, template_id)
+    rec = (
+        queries.template_version(conn, template_id, version) if version else queries.current_template(conn, template_id)
+    )
     if rec is None:
         return None
     body = dict(rec.raw or {})
@@ -51,7 +57,9 @@ def template(conn: Connection, template_id: str, version: str | None = None) -> 
 
 def interview(conn: Connection, interview_id: str) -> dict[str, Any] | None:
     i = s.interviews
-    row = conn.execute(select(i.c.id, i.c.opportunity_id, i.c.panel_id, i.c.canceled_at).where(i.c.id == interview_id)).first()
+    row = conn.execute(
+        select(i.c.id, i.c.opportunity_id, i.c.panel_id, i.c.canceled_at).where(i.c.id == interview_id)
+    ).first()
     if row is None:
         return None
     ii = s.interview_interviewers

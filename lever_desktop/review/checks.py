@@ -17,8 +17,16 @@ from lever_desktop.forms.field import same_value
 from lever_desktop.review.drafts import DraftRecord
 
 # Notes that a re-read of the opportunity (and the template) from Lever may clear: intake.relink.
-REFRESHABLE = frozenset({"unknown_opportunity", "unknown_interview", "unknown_panel", "unknown_template",
-                         "interview_mismatch", "panel_mismatch"})
+REFRESHABLE = frozenset(
+    {
+        "unknown_opportunity",
+        "unknown_interview",
+        "unknown_panel",
+        "unknown_template",
+        "interview_mismatch",
+        "panel_mismatch",
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -64,5 +72,6 @@ def progress(rec: DraftRecord, threshold: float, built: dict[Any, FeedbackForm] 
     checks = [f for f in rec.flags if is_check(f, form)]
     ai = rec.ai_values()
     edited = bool(rec.confirmed) or any(not same_value(v, ai.get(k)) for k, v in (rec.values or {}).items())
-    return Progress(sum(check_open(f, form, threshold) for f in checks), len(checks),
-                    len(rec.flags) - len(checks), edited)
+    return Progress(
+        sum(check_open(f, form, threshold) for f in checks), len(checks), len(rec.flags) - len(checks), edited
+    )

@@ -63,14 +63,25 @@ def register(sub: argparse._SubParsersAction) -> None:
     ap = dsub.add_parser("approve", help="approve a draft and queue it for submission")
     ap.add_argument("id")
     ap.add_argument("--as", dest="as_email", metavar="EMAIL", help="author the feedback as this Lever user")
-    ap.add_argument("--confirm-service-account", action="store_true",
-                    help="confirm that --as names the configured service account on purpose")
-    ap.add_argument("--add-second-form", action="store_true",
-                    help="the author already has a form for this interview in Lever: add this one next to it")
+    ap.add_argument(
+        "--confirm-service-account",
+        action="store_true",
+        help="confirm that --as names the configured service account on purpose",
+    )
+    ap.add_argument(
+        "--add-second-form",
+        action="store_true",
+        help="the author already has a form for this interview in Lever: add this one next to it",
+    )
     ap.add_argument("--reviewer", help="who approves (default: your login name)")
     ap.add_argument("--offline", action="store_true", help="check only the cache for the author's own feedback")
-    ap.add_argument("--grace", type=_grace_seconds, default=0.0, metavar="SECONDS",
-                    help="nothing sends it before SECONDS have passed (the window's Undo grace); default 0: at once")
+    ap.add_argument(
+        "--grace",
+        type=_grace_seconds,
+        default=0.0,
+        metavar="SECONDS",
+        help="nothing sends it before SECONDS have passed (the window's Undo grace); default 0: at once",
+    )
     ap.add_argument("--json", action="store_true")
     ap.set_defaults(func=lambda a: _run(_approve(a)))
     dc = dsub.add_parser("discard", help="discard a draft: it is never sent to Lever")
@@ -80,8 +91,14 @@ def register(sub: argparse._SubParsersAction) -> None:
     dc.set_defaults(func=lambda a: _run(_discard(a)))
     am = dsub.add_parser("amend", help="reopen a submitted draft to edit the form in Lever (then approve, submit)")
     am.add_argument("id")
-    am.add_argument("--set", dest="sets", action="append", default=[], metavar="FIELD=JSON",
-                    help="set a field's value (JSON, e.g. '\"4 - Strong Hire\"'); repeatable")
+    am.add_argument(
+        "--set",
+        dest="sets",
+        action="append",
+        default=[],
+        metavar="FIELD=JSON",
+        help="set a field's value (JSON, e.g. '\"4 - Strong Hire\"'); repeatable",
+    )
     am.add_argument("--cancel", action="store_true", help="give up an amendment not yet approved; nothing is sent")
     am.add_argument("--reviewer", help="who amends (default: your login name)")
     am.add_argument("--json", action="store_true")
@@ -113,11 +130,20 @@ def register(sub: argparse._SubParsersAction) -> None:
     sp.add_argument("ids", nargs="*", metavar="ID")
     sp.add_argument("--dry-run", action="store_true", help="print the exact requests; send nothing")
     sp.add_argument("--json", action="store_true")
-    sp.add_argument("--deadline", type=float, default=SETTLE_WINDOW_MS / 1000 + 60,
-                    help="give up retrying after this many seconds (default: one settle window and a minute, "
-                         "so a lost answer is settled within one run)")
-    sp.add_argument("--settle-window", type=float, default=SETTLE_WINDOW_MS / 1000, metavar="SECONDS",
-                    help="after a lost answer, how long Lever may still store the form before it is sent again")
+    sp.add_argument(
+        "--deadline",
+        type=float,
+        default=SETTLE_WINDOW_MS / 1000 + 60,
+        help="give up retrying after this many seconds (default: one settle window and a minute, "
+        "so a lost answer is settled within one run)",
+    )
+    sp.add_argument(
+        "--settle-window",
+        type=float,
+        default=SETTLE_WINDOW_MS / 1000,
+        metavar="SECONDS",
+        help="after a lost answer, how long Lever may still store the form before it is sent again",
+    )
     sp.set_defaults(func=lambda a: _run(_submit(a)))
 
 
@@ -159,9 +185,11 @@ async def _list(args: argparse.Namespace) -> int:
         recs = await store.call(drafts.list_drafts, args.state)
         statuses = {r.draft_id: await store.call(queue.status, r.draft_id) for r in recs}
     rows = [{**r.summary(), "status": statuses[r.draft_id]} for r in recs]
-    lines = [f"{r['draftId']:<24} {STATUS_WORDS.get(r['status'], r['status']):<34} opp {r['opportunityId']}  "
-             f"{r['interviewerEmail']}"
-             + (f"  flags: {', '.join(r['flags'])}" if r["flags"] else "") for r in rows]
+    lines = [
+        f"{r['draftId']:<24} {STATUS_WORDS.get(r['status'], r['status']):<34} opp {r['opportunityId']}  "
+        f"{r['interviewerEmail']}" + (f"  flags: {', '.join(r['flags'])}" if r["flags"] else "")
+        for r in rows
+    ]
     _emit(args, {"drafts": rows}, lines or ["No drafts."])
     return 0
 
@@ -179,19 +207,31 @@ async def _show(args: argparse.Namespace) -> int:
         status = await store.call(queue.status, args.id)
         questions = await store.call(_question_labels, rec)
     now = drafts.now_ms()
-    doc = {**rec.summary(), "status": status, "flagsDetail": rec.flags, "aiValues": rec.ai_values(),
-           "values": rec.current_values(), "author": rec.author, "readBack": rec.readback, "audit": trail,
-           "outbox": pending[0].request() if pending else None,
-           "ownFeedback": [{**f.to_json(), "notice": f.describe(now)} for f in own]}
-    text = [f"Draft {rec.draft_id} — {STATUS_WORDS.get(status or '', rec.state.replace('_', ' '))}"
-            + (f" ({attention_words(rec.attention_reason)})" if rec.attention_reason else ""),
-            f"Opportunity {rec.opportunity_id}, template {rec.template_id}, interview {rec.interview_id or '-'}",
-            f"Interviewer {rec.interviewer_email}"]
+    doc = {
+        **rec.summary(),
+        "status": status,
+        "flagsDetail": rec.flags,
+        "aiValues": rec.ai_values(),
+        "values": rec.current_values(),
+        "author": rec.author,
+        "readBack": rec.readback,
+        "audit": trail,
+        "outbox": pending[0].request() if pending else None,
+        "ownFeedback": [{**f.to_json(), "notice": f.describe(now)} for f in own],
+    }
+    text = [
+        f"Draft {rec.draft_id} — {STATUS_WORDS.get(status or '', rec.state.replace('_', ' '))}"
+        + (f" ({attention_words(rec.attention_reason)})" if rec.attention_reason else ""),
+        f"Opportunity {rec.opportunity_id}, template {rec.template_id}, interview {rec.interview_id or '-'}",
+        f"Interviewer {rec.interviewer_email}",
+    ]
     if rec.author:
         text.append(f"Authored as {rec.author['name']} <{rec.author['email']}> (Lever user {rec.author['user_id']})")
     text += [f"  ! {f.describe(now)} (Lever form {f.feedback_id})" for f in own]
-    text += [f"  Lever also holds form {fid} from this approval: drafts remove-duplicate {rec.draft_id} --feedback {fid}"
-             for fid in (rec.readback or {}).get("duplicates") or []]
+    text += [
+        f"  Lever also holds form {fid} from this approval: drafts remove-duplicate {rec.draft_id} --feedback {fid}"
+        for fid in (rec.readback or {}).get("duplicates") or []
+    ]
     text += [f"  ! {f['code']}: {f['message']}" for f in rec.flags]
     text += [f"  {questions.get(k, k)}: {json.dumps(v, ensure_ascii=False)}" for k, v in rec.current_values().items()]
     text += [f"  [{e['event']}] {e['actor']} {e['from'] or ''} -> {e['to'] or ''}" for e in trail]
@@ -208,8 +248,11 @@ def _question_labels(conn, rec) -> dict[str, str]:
     if template is None:
         current = cache_view.template(conn, rec.template_id)
         template = current[1] if current else {}
-    return {str(f["id"]): str(f.get("text") or f["id"]) for f in template.get("fields") or []
-            if isinstance(f, dict) and f.get("id")}
+    return {
+        str(f["id"]): str(f.get("text") or f["id"])
+        for f in template.get("fields") or []
+        if isinstance(f, dict) and f.get("id")
+    }
 
 
 async def _import(args: argparse.Namespace) -> int:
@@ -227,8 +270,13 @@ async def _import(args: argparse.Namespace) -> int:
     results = []
     async with _session("never" if args.offline else "optional") as session:
         for doc in docs:
-            r = await intake.receive_draft(session.store, doc, source="file", engine=session.engine,
-                                           confidence_threshold=session.settings.confidence_threshold)
+            r = await intake.receive_draft(
+                session.store,
+                doc,
+                source="file",
+                engine=session.engine,
+                confidence_threshold=session.settings.confidence_threshold,
+            )
             results.append(r.to_json())
     lines = []
     for r in results:
@@ -253,22 +301,34 @@ async def _approve(args: argparse.Namespace) -> int:
         if session.engine is not None:
             await _check_lever_for_own_feedback(session, args.id)
         try:
-            a = await approval.approve(session.store, args.id, reviewer=args.reviewer, chosen_email=args.as_email,
-                                       service_account_email=_service_account(session.settings),
-                                       confirm_service_account=args.confirm_service_account,
-                                       add_second_form=args.add_second_form, grace_ms=int(args.grace * 1000))
+            a = await approval.approve(
+                session.store,
+                args.id,
+                reviewer=args.reviewer,
+                chosen_email=args.as_email,
+                service_account_email=_service_account(session.settings),
+                confirm_service_account=args.confirm_service_account,
+                add_second_form=args.add_second_form,
+                grace_ms=int(args.grace * 1000),
+            )
         except approval.ApprovalError as e:
-            hint = {"service_account_unconfirmed": " (re-run with --confirm-service-account)",
-                    "unknown_interviewer": " (--as EMAIL names the author)",
-                    "interviewer_deactivated": " (--as EMAIL names the author)"}.get(e.code, "")
+            hint = {
+                "service_account_unconfirmed": " (re-run with --confirm-service-account)",
+                "unknown_interviewer": " (--as EMAIL names the author)",
+                "interviewer_deactivated": " (--as EMAIL names the author)",
+            }.get(e.code, "")
             _fail(f"{e}{hint}")
             return EXIT_ERROR
     if a.method == "PUT":
-        text = [f"Approved the amendment of draft {a.draft_id}; queued for Lever (submit sends it).",
-                f"The form stays authored by {a.author.name}."]
+        text = [
+            f"Approved the amendment of draft {a.draft_id}; queued for Lever (submit sends it).",
+            f"The form stays authored by {a.author.name}.",
+        ]
     else:
-        text = [f"Approved draft {a.draft_id}; queued for submission.",
-                f"The feedback will be authored in Lever as {a.author.describe()}."]
+        text = [
+            f"Approved draft {a.draft_id}; queued for submission.",
+            f"The feedback will be authored in Lever as {a.author.describe()}.",
+        ]
     text += [f"Warning: {w}" for w in a.warnings]
     _emit(args, a.to_json(), text)
     return 0
@@ -296,8 +356,11 @@ async def _retry(args: argparse.Namespace) -> int:
     said = await _as_reviewer(args, outbox_actions.retry_now, outbox_actions.OutboxActionRefused, drafts.now_ms())
     if said is None:
         return EXIT_ERROR
-    _emit(args, {"draftId": args.id, "due": True, "message": said},
-          [f"{said} `lever-desktop submit {args.id}` sends it from here; an open window does within a minute."])
+    _emit(
+        args,
+        {"draftId": args.id, "due": True, "message": said},
+        [f"{said} `lever-desktop submit {args.id}` sends it from here; an open window does within a minute."],
+    )
     return 0
 
 
@@ -329,8 +392,10 @@ async def _check_lever_for_own_feedback(session: Session, draft_id: str) -> None
     try:
         await session.engine.refresh_opportunity(rec.opportunity_id)
     except Exception as e:  # noqa: BLE001 - unreachable: the cache (and the pre-send check) still guard
-        print(f"lever-desktop: could not check Lever for the author's own feedback ({type(e).__name__}); "
-              "using the cache", file=sys.stderr)
+        print(
+            f"lever-desktop: could not check Lever for the author's own feedback ({type(e).__name__}); using the cache",
+            file=sys.stderr,
+        )
 
 
 def _field_values(sets: list[str]) -> dict[str, Any]:
@@ -365,13 +430,21 @@ async def _amend(args: argparse.Namespace) -> int:
             return EXIT_ERROR
         rec = await store.call(drafts.require, args.id)
     if args.cancel:
-        _emit(args, {**rec.summary(), "values": rec.current_values()},
-              [f"The amendment of draft {args.id} is cancelled; Lever's form is unchanged."])
+        _emit(
+            args,
+            {**rec.summary(), "values": rec.current_values()},
+            [f"The amendment of draft {args.id} is cancelled; Lever's form is unchanged."],
+        )
         return 0
-    _emit(args, {**rec.summary(), "values": rec.current_values()},
-          [f"Draft {args.id} is reopened for amendment (Lever form {rec.lever_feedback_id}).",
-           f"Edit it in the app or with --set FIELD=JSON, then `drafts approve {args.id}` queues the change "
-           "and `submit` sends it."])
+    _emit(
+        args,
+        {**rec.summary(), "values": rec.current_values()},
+        [
+            f"Draft {args.id} is reopened for amendment (Lever form {rec.lever_feedback_id}).",
+            f"Edit it in the app or with --set FIELD=JSON, then `drafts approve {args.id}` queues the change "
+            "and `submit` sends it.",
+        ],
+    )
     return 0
 
 
@@ -403,34 +476,44 @@ async def _withdraw(args: argparse.Namespace) -> int:
         report = await session.outbox.drain([args.id], deadline_s=60) if session.outbox else None
         rec = await store.call(drafts.require, args.id)
     gone = rec.state == "withdrawn"
-    text = ("Deleted from Lever." if gone else
-            "Queued: the form is deleted from Lever when it is reachable (`submit` retries).")
+    text = (
+        "Deleted from Lever."
+        if gone
+        else "Queued: the form is deleted from Lever when it is reachable (`submit` retries)."
+    )
     _emit(args, {**rec.summary(), "confirmed": question, "report": report.to_json() if report else None}, [text])
     return 0 if gone else EXIT_NOT_DONE
 
 
 async def _submit(args: argparse.Namespace) -> int:
-    async with _session("never" if args.dry_run else "required",
-                        settle_window_ms=int(args.settle_window * 1000)) as session:
+    async with _session(
+        "never" if args.dry_run else "required", settle_window_ms=int(args.settle_window * 1000)
+    ) as session:
         store = session.store
         if args.dry_run:
             reqs = [e.request() for e in await store.call(queue.entries, ["approved", "submitting"], args.ids or None)]
             reqs += [c.request() for c in await store.call(amend.changes, args.ids or None)]
-            text = "\n\n".join(f"{r['method']} {r['path']}" + (f"\n{json.dumps(r['body'], indent=2)}" if r["body"] else "")
-                                 for r in reqs)
+            text = "\n\n".join(
+                f"{r['method']} {r['path']}" + (f"\n{json.dumps(r['body'], indent=2)}" if r["body"] else "")
+                for r in reqs
+            )
             _emit(args, {"dryRun": True, "requests": reqs}, (text or "Nothing to submit.").split("\n"))
             return 0
         assert session.outbox is not None
         report = await session.outbox.drain(args.ids or None, deadline_s=args.deadline, resume=True)
     out = report.to_json()
-    text = [f"submitted {len(report.submitted)}, found already in Lever {len(report.reconciled)}, "
-            f"needs attention {len(report.rejected) + len(report.drifted) + len(report.gone) + len(report.own_feedback)}, "
-            f"still queued {len(report.retrying)}"]
+    text = [
+        f"submitted {len(report.submitted)}, found already in Lever {len(report.reconciled)}, "
+        f"needs attention {len(report.rejected) + len(report.drifted) + len(report.gone) + len(report.own_feedback)}, "
+        f"still queued {len(report.retrying)}"
+    ]
     if report.amended or report.withdrawn:
         text.append(f"amended {len(report.amended)}, withdrawn from Lever {len(report.withdrawn)}")
     text += [f"{did}: {attention_words('opportunity_gone')}" for did in report.gone]
-    text += [f"{did}: duplicate in Lever, extra form(s) {', '.join(fids)} (drafts remove-duplicate {did} --feedback ID)"
-             for did, fids in report.duplicates.items()]
+    text += [
+        f"{did}: duplicate in Lever, extra form(s) {', '.join(fids)} (drafts remove-duplicate {did} --feedback ID)"
+        for did, fids in report.duplicates.items()
+    ]
     if report.paused:
         text.append(f"Outbox paused: {report.paused['message']}")
     for did, diffs in report.readback_differences.items():
@@ -438,8 +521,11 @@ async def _submit(args: argparse.Namespace) -> int:
     _emit(args, out, text)
     if report.paused:
         return EXIT_ERROR
-    return EXIT_NOT_DONE if (report.retrying or report.rejected or report.drifted or report.gone
-                            or report.own_feedback) else 0
+    return (
+        EXIT_NOT_DONE
+        if (report.retrying or report.rejected or report.drifted or report.gone or report.own_feedback)
+        else 0
+    )
 
 
 async def _remove_duplicate(args: argparse.Namespace) -> int:
@@ -454,11 +540,17 @@ async def _remove_duplicate(args: argparse.Namespace) -> int:
             return EXIT_ERROR
         assert session.client is not None  # a "required" session is connected
         try:
-            await duplicates.remove(store, session.client, args.id, args.feedback,
-                                    actor=args.reviewer or approval.default_reviewer())
+            await duplicates.remove(
+                store, session.client, args.id, args.feedback, actor=args.reviewer or approval.default_reviewer()
+            )
         except LeverError as e:
             echo(f"lever-desktop: Lever did not delete form {args.feedback}: {e}", file=sys.stderr)
             return EXIT_ERROR
-    _emit(args, {"draftId": dup.draft_id, "deletedFeedbackId": dup.feedback_id, "kept": dup.kept_feedback_id},
-          [f"Deleted duplicate form {dup.feedback_id} for {dup.candidate} from Lever; form {dup.kept_feedback_id} stays."])
+    _emit(
+        args,
+        {"draftId": dup.draft_id, "deletedFeedbackId": dup.feedback_id, "kept": dup.kept_feedback_id},
+        [
+            f"Deleted duplicate form {dup.feedback_id} for {dup.candidate} from Lever; form {dup.kept_feedback_id} stays."
+        ],
+    )
     return 0

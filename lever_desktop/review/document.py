@@ -33,8 +33,9 @@ from lever_desktop.untrusted import MAX_DEPTH, nesting_depth, printable, text_pr
 SCHEMA = "lever-desktop/draft@1"
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 # Top-level strings that name things: no tab or newline there either.
-_IDENTIFIERS = frozenset({"schema", "draftId", "opportunityId", "templateId", "panelId", "interviewId",
-                          "interviewerEmail", "model"})
+_IDENTIFIERS = frozenset(
+    {"schema", "draftId", "opportunityId", "templateId", "panelId", "interviewId", "interviewerEmail", "model"}
+)
 MAX_FILE_BYTES = 10 * 1024 * 1024  # a drafts file is JSON text; anything larger is a mistake or an attack
 MAX_TEXT_PROBLEMS = 10  # a document full of escapes gets a readable message, not thousands of lines
 
@@ -124,10 +125,14 @@ def json_schema() -> dict[str, Any]:
     is this, checked in). It says the shape; intake also refuses control characters in text and
     checks each value against the template, which no static schema can."""
     schema = DraftDocument.model_json_schema(by_alias=True)
-    return {"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "urn:lever-desktop:draft@1",
-            **schema, "title": SCHEMA,
-            "description": "One AI-drafted interview feedback form for Lever Desktop (DESIGN.md, 'Draft document'). "
-                           "Values use Lever's fieldValues formats; keys not listed here are kept verbatim."}
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": "urn:lever-desktop:draft@1",
+        **schema,
+        "title": SCHEMA,
+        "description": "One AI-drafted interview feedback form for Lever Desktop (DESIGN.md, 'Draft document'). "
+        "Values use Lever's fieldValues formats; keys not listed here are kept verbatim.",
+    }
 
 
 def _where(loc: tuple[Any, ...]) -> str:
@@ -197,8 +202,14 @@ def parse_draft(doc: Any, field_labels: Mapping[str, str] | None = None) -> Draf
 
 
 def _json_kind(value: Any) -> str:
-    names = {str: "a string", bool: "true/false", int: "a number", float: "a number", list: "an array",
-             type(None): "null"}
+    names = {
+        str: "a string",
+        bool: "true/false",
+        int: "a number",
+        float: "a number",
+        list: "an array",
+        type(None): "null",
+    }
     return names.get(type(value), type(value).__name__)
 
 
@@ -228,10 +239,19 @@ def read_draft_file(path: str | os.PathLike[str]) -> str:
 
 def _check_file(mode: int, size: int) -> None:
     if not stat.S_ISREG(mode):
-        kind = ("a FIFO (named pipe)" if stat.S_ISFIFO(mode) else "a directory" if stat.S_ISDIR(mode)
-                else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "a socket" if stat.S_ISSOCK(mode)
-                else "not a regular file")
+        kind = (
+            "a FIFO (named pipe)"
+            if stat.S_ISFIFO(mode)
+            else "a directory"
+            if stat.S_ISDIR(mode)
+            else "a device"
+            if stat.S_ISCHR(mode) or stat.S_ISBLK(mode)
+            else "a socket"
+            if stat.S_ISSOCK(mode)
+            else "not a regular file"
+        )
         raise DraftFileError(f"{kind}, not a drafts file; give the path of a JSON file")
     if size > MAX_FILE_BYTES:
-        raise DraftFileError(f"too large ({size / 2**20:.1f} MB); a drafts file may have at most "
-                             f"{MAX_FILE_BYTES // 2**20} MB")
+        raise DraftFileError(
+            f"too large ({size / 2**20:.1f} MB); a drafts file may have at most {MAX_FILE_BYTES // 2**20} MB"
+        )

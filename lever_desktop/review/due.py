@@ -93,8 +93,14 @@ _DRAFTS = sa.text("""
 """)
 
 
-def feedback_due(conn: sa.Connection, now: int, *, default_hours: int = DEFAULT_DUE_HOURS,
-                 lookback_days: int = DEFAULT_LOOKBACK_DAYS, where: DueFilter | None = None) -> list[DueRow]:
+def feedback_due(
+    conn: sa.Connection,
+    now: int,
+    *,
+    default_hours: int = DEFAULT_DUE_HOURS,
+    lookback_days: int = DEFAULT_LOOKBACK_DAYS,
+    where: DueFilter | None = None,
+) -> list[DueRow]:
     """Open feedback slots, oldest interview first (runs on the store's thread)."""
     return matching(open_slots(conn, now, default_hours, lookback_days), where or DueFilter())
 
@@ -102,14 +108,18 @@ def feedback_due(conn: sa.Connection, now: int, *, default_hours: int = DEFAULT_
 def matching(rows: list[DueRow], where: DueFilter) -> list[DueRow]:
     """The rows the filters let through (the page filters what it read once, without the cache)."""
     mine = (where.mine_email or "").strip().casefold()
-    return [r for r in rows
-            if (not where.interviewer_id or r.interviewer_id == where.interviewer_id)
-            and (not where.posting_id or r.posting_id == where.posting_id)
-            and (not mine or (r.interviewer_email or "").casefold() == mine)]  # fmt: skip
+    return [
+        r
+        for r in rows
+        if (not where.interviewer_id or r.interviewer_id == where.interviewer_id)
+        and (not where.posting_id or r.posting_id == where.posting_id)
+        and (not mine or (r.interviewer_email or "").casefold() == mine)
+    ]
 
 
-def open_slots(conn: sa.Connection, now: int, default_hours: int = DEFAULT_DUE_HOURS,
-               lookback_days: int = DEFAULT_LOOKBACK_DAYS) -> list[DueRow]:
+def open_slots(
+    conn: sa.Connection, now: int, default_hours: int = DEFAULT_DUE_HOURS, lookback_days: int = DEFAULT_LOOKBACK_DAYS
+) -> list[DueRow]:
     """Every open slot, unfiltered, oldest interview first."""
     slots = conn.execute(_SLOTS, {"since": now - lookback_days * DAY_MS, "now": now}).all()
     drafts: dict[tuple[str, str], tuple[str, str]] = {}
@@ -119,8 +129,22 @@ def open_slots(conn: sa.Connection, now: int, default_hours: int = DEFAULT_DUE_H
             drafts[(interview_id, email)] = (draft_id, state)
     postings = dict(conn.execute(sa.text("SELECT id, text FROM postings")).all())
     rows: list[DueRow] = []
-    for (iid, oid, name, panel, subject, date, minutes, reminder, template, iv_posting, uid, who, email,
-         opp_posting) in slots:  # fmt: skip
+    for (
+        iid,
+        oid,
+        name,
+        panel,
+        subject,
+        date,
+        minutes,
+        reminder,
+        template,
+        iv_posting,
+        uid,
+        who,
+        email,
+        opp_posting,
+    ) in slots:
         ended = int(date) + int(minutes) * 60_000
         if ended > now:
             continue  # still going on
@@ -129,13 +153,29 @@ def open_slots(conn: sa.Connection, now: int, default_hours: int = DEFAULT_DUE_H
             continue
         posting_id = iv_posting if isinstance(iv_posting, str) else opp_posting  # an id, or the expanded posting's
         due = due_at(ended, reminder, default_hours)
-        rows.append(DueRow(
-            key=f"{iid}/{uid}", opportunity_id=oid, candidate=name, interview_id=iid, panel_id=panel,
-            subject=subject, interviewer_id=uid, interviewer=who or email, interviewer_email=email, date=int(date),
-            ended_at=ended, due_at=due, overdue=now > due, reminder=reminder, template_id=template,
-            posting_id=posting_id, posting=postings.get(posting_id) if posting_id else None, draft_id=draft_id,
-            draft_state=state,
-        ))  # fmt: skip
+        rows.append(
+            DueRow(
+                key=f"{iid}/{uid}",
+                opportunity_id=oid,
+                candidate=name,
+                interview_id=iid,
+                panel_id=panel,
+                subject=subject,
+                interviewer_id=uid,
+                interviewer=who or email,
+                interviewer_email=email,
+                date=int(date),
+                ended_at=ended,
+                due_at=due,
+                overdue=now > due,
+                reminder=reminder,
+                template_id=template,
+                posting_id=posting_id,
+                posting=postings.get(posting_id) if posting_id else None,
+                draft_id=draft_id,
+                draft_state=state,
+            )
+        )
     rows.sort(key=lambda r: (r.date, r.key))
     return rows
 
@@ -156,8 +196,7 @@ def opportunities_waiting(conn: sa.Connection, now: int, lookback_days: int = DE
 
 
 def describe_due(row: DueRow, now: int) -> str:
-    """"Overdue by 2 d", "Due in 5 h": the marker column."""
+    """ "Overdue by 2 d", "Due in 5 h": the marker column."""
     delta = abs(row.due_at - now)
     amount = f"{delta // DAY_MS} d" if delta >= DAY_MS else f"{max(1, delta // HOUR_MS)} h"
     return f"Overdue by {amount}" if now > row.due_at else f"Due in {amount}"
-

@@ -45,10 +45,14 @@ class Duplicate:
     def question(self, *, ids: bool = True) -> str:
         """The confirmation a person answers before the DELETE; the window's leaves Lever's ids out."""
         if not ids:
-            return (f"Delete the duplicate {self.template} form for {self.candidate} from Lever? "
-                    "The form recorded as submitted stays.")
-        return (f"Delete the duplicate {self.template} form {self.feedback_id} for {self.candidate} from Lever? "
-                f"Form {self.kept_feedback_id} stays.")
+            return (
+                f"Delete the duplicate {self.template} form for {self.candidate} from Lever? "
+                "The form recorded as submitted stays."
+            )
+        return (
+            f"Delete the duplicate {self.template} form {self.feedback_id} for {self.candidate} from Lever? "
+            f"Form {self.kept_feedback_id} stays."
+        )
 
 
 def find(conn: Connection, draft_id: str, feedback_id: str) -> Duplicate:
@@ -58,15 +62,23 @@ def find(conn: Connection, draft_id: str, feedback_id: str) -> Duplicate:
     extra = queue.duplicates_of(conn, draft_id)
     if rec.state != DraftState.SUBMITTED or feedback_id not in extra:
         known = ", ".join(extra) or "none"
-        raise DuplicateError(f"Form {feedback_id} is not a duplicate recorded for draft {draft_id} "
-                             f"(recorded duplicates: {known}).")
+        raise DuplicateError(
+            f"Form {feedback_id} is not a duplicate recorded for draft {draft_id} (recorded duplicates: {known})."
+        )
     if feedback_id == rec.lever_feedback_id:  # never the submitted one, whatever the record says
         raise DuplicateError(f"Form {feedback_id} is the one recorded as submitted for draft {draft_id}.")
     [entry] = queue.entries(conn, [DraftState.SUBMITTED], [draft_id])
     opp = cache_view.opportunity(conn, rec.opportunity_id)
     tpl = rec.template_name or rec.template_id
-    return Duplicate(draft_id, feedback_id, str(rec.lever_feedback_id), rec.opportunity_id, entry.perform_as,
-                     (opp or {}).get("name") or f"candidate {rec.opportunity_id}", str(tpl))
+    return Duplicate(
+        draft_id,
+        feedback_id,
+        str(rec.lever_feedback_id),
+        rec.opportunity_id,
+        entry.perform_as,
+        (opp or {}).get("name") or f"candidate {rec.opportunity_id}",
+        str(tpl),
+    )
 
 
 async def remove(store: Store, client: LeverAPI, draft_id: str, feedback_id: str, *, actor: str) -> Duplicate:

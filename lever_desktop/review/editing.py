@@ -49,28 +49,37 @@ class DraftOutcome:
     status: str | None
 
 
-def draft_view(conn: sa.Connection, draft_id: str, service_account: str | None,
-               now_ms: int | None = None) -> DraftView | None:
+def draft_view(
+    conn: sa.Connection, draft_id: str, service_account: str | None, now_ms: int | None = None
+) -> DraftView | None:
     rec = drafts.get(conn, draft_id)
     if rec is None:
         return None
     now_ms = now_ms if now_ms is not None else drafts.now_ms()
     current = cache_view.template(conn, rec.template_id)
-    opp = conn.execute(sa.text("SELECT name, headline FROM opportunities WHERE id = :id"),
-                       {"id": rec.opportunity_id}).first()
+    opp = conn.execute(
+        sa.text("SELECT name, headline FROM opportunities WHERE id = :id"), {"id": rec.opportunity_id}
+    ).first()
     interview = cache_view.interview(conn, rec.interview_id) if rec.interview_id else None
     try:
         author = cache_view.author(conn, rec)
-        author_text, author_problem = f"{author.name} — the interviewer", "; ".join(
-            _without_ids(w, rec.interview_id) for w in author.warnings)
+        author_text, author_problem = (
+            f"{author.name} — the interviewer",
+            "; ".join(_without_ids(w, rec.interview_id) for w in author.warnings),
+        )
         author_id: str | None = author.user_id
     except AuthorUnresolved as e:
         author_text, author_problem, author_id = None, str(e), None
     service = None
     if service_account:
         try:
-            chosen = cache_view.author(conn, rec, chosen_email=service_account,
-                                       service_account_email=service_account, confirm_service_account=True)
+            chosen = cache_view.author(
+                conn,
+                rec,
+                chosen_email=service_account,
+                service_account_email=service_account,
+                confirm_service_account=True,
+            )
             service = f"{chosen.name} <{chosen.email}>"
         except AuthorUnresolved:
             service = None
@@ -111,8 +120,9 @@ def draft_outcome(conn: sa.Connection, draft_id: str) -> DraftOutcome | None:
     return None if rec is None else DraftOutcome(rec, queue.status(conn, draft_id))
 
 
-def save_values(conn: sa.Connection, draft_id: str, values: dict[str, Any], reviewer: str,
-                confirmed: list[str] | None = None) -> None:
+def save_values(
+    conn: sa.Connection, draft_id: str, values: dict[str, Any], reviewer: str, confirmed: list[str] | None = None
+) -> None:
     """Keep the reviewer's edits and confirmations (and mark a fresh draft as being reviewed)."""
     rec = drafts.get(conn, draft_id)
     if rec is None or rec.state not in REVIEWABLE | {DraftState.AMENDING}:

@@ -68,7 +68,9 @@ class FlushLock:
         self._fd = fd
         return self
 
-    async def __aexit__(self, et: type[BaseException] | None, e: BaseException | None, tb: TracebackType | None) -> None:
+    async def __aexit__(
+        self, et: type[BaseException] | None, e: BaseException | None, tb: TracebackType | None
+    ) -> None:
         fd, self._fd = self._fd, None
         if fd is not None:
             try:

@@ -96,7 +96,9 @@ def assess(d: DraftDocument, links: _Links, threshold: float) -> tuple[list[dict
             if iv["opportunityId"] != d.opportunityId:
                 flags.append(_flag("interview_mismatch", f"Interview {d.interviewId} belongs to another opportunity."))
             if panel_id and iv.get("panel") and iv["panel"] != panel_id:
-                flags.append(_flag("panel_mismatch", f"Interview {d.interviewId} is on panel {iv['panel']}, not {panel_id}."))
+                flags.append(
+                    _flag("panel_mismatch", f"Interview {d.interviewId} is on panel {iv['panel']}, not {panel_id}.")
+                )
             panel_id = panel_id or iv.get("panel")
     if not links.panel_known:
         flags.append(_flag("unknown_panel", f"Panel {d.panelId} is not in the cache."))
@@ -110,11 +112,13 @@ def assess(d: DraftDocument, links: _Links, threshold: float) -> tuple[list[dict
     else:
         check = check_values(links.template[1], {f.id: f.value for f in d.fields})
         if check.unknown_fields:
-            flags.append(_flag(
-                "template_drift",
-                "The draft has values for fields the current template does not have: "
-                + ", ".join(check.unknown_fields),
-            ))
+            flags.append(
+                _flag(
+                    "template_drift",
+                    "The draft has values for fields the current template does not have: "
+                    + ", ".join(check.unknown_fields),
+                )
+            )
         flags.extend(_flag("invalid_value", e["message"], e["fieldId"]) for e in check.errors)
     for f in d.fields:
         if f.evidenceNotFound:
@@ -182,7 +186,13 @@ def _insert_once(conn: Any, row: dict[str, Any], detail: dict[str, Any]) -> bool
     return True
 
 
-async def relink(store: Store, draft_id: str, *, engine: CacheRefresher | None = None, threshold: float = DEFAULT_CONFIDENCE_THRESHOLD) -> list[dict[str, Any]]:
+async def relink(
+    store: Store,
+    draft_id: str,
+    *,
+    engine: CacheRefresher | None = None,
+    threshold: float = DEFAULT_CONFIDENCE_THRESHOLD,
+) -> list[dict[str, Any]]:
     """Re-assess a stored draft against the cache as it is now (after a sync); returns the flags."""
     rec = await store.call(drafts.get, draft_id)
     if rec is None:
@@ -193,12 +203,16 @@ async def relink(store: Store, draft_id: str, *, engine: CacheRefresher | None =
     links = await store.call(_read_links, d)
     flags, panel_id = assess(d, links, threshold)
     tpl = links.template
-    await store.call(_update, draft_id, {
-        "flags_json": drafts.dumps(flags),
-        "panel_id": panel_id,
-        "template_version": tpl[0] if tpl else rec.template_version,
-        "template_json": drafts.dumps(tpl[1]) if tpl else (drafts.dumps(rec.template) if rec.template else None),
-    })
+    await store.call(
+        _update,
+        draft_id,
+        {
+            "flags_json": drafts.dumps(flags),
+            "panel_id": panel_id,
+            "template_version": tpl[0] if tpl else rec.template_version,
+            "template_json": drafts.dumps(tpl[1]) if tpl else (drafts.dumps(rec.template) if rec.template else None),
+        },
+    )
     return flags
 
 

@@ -65,11 +65,20 @@ DUPLICATE = "duplicate_in_lever"  # submitted, and Lever holds a second form fro
 EDITED = "edited"  # in review, and the reviewer changed or confirmed an AI answer (the drafts list)
 UNDO_GRACE = "undo_grace"  # approved, and still inside its Undo grace: nothing sent yet
 STATUS_WORDS = {
-    "received": "To review", "in_review": "To review", "needs_attention": "Needs attention",
-    EDITED: "Edited", UNDO_GRACE: "Approved (Undo)",
-    "approved": "Queued", "submitting": "Sending…", "submitted": "Submitted", "discarded": "Discarded",
-    CHECKING: "Checking whether Lever stored it…", DUPLICATE: "Duplicate in Lever",
-    "amending": "Amending", "amend_queued": "Amendment queued", "withdrawing": "Withdrawing…",
+    "received": "To review",
+    "in_review": "To review",
+    "needs_attention": "Needs attention",
+    EDITED: "Edited",
+    UNDO_GRACE: "Approved (Undo)",
+    "approved": "Queued",
+    "submitting": "Sending…",
+    "submitted": "Submitted",
+    "discarded": "Discarded",
+    CHECKING: "Checking whether Lever stored it…",
+    DUPLICATE: "Duplicate in Lever",
+    "amending": "Amending",
+    "amend_queued": "Amendment queued",
+    "withdrawing": "Withdrawing…",
     "withdrawn": "Withdrawn",
 }
 

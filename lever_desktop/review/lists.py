@@ -24,9 +24,12 @@ PENDING = tuple(sorted(s.value for s in QUEUED | CHANGES))
 
 def counts(conn: sa.Connection) -> dict[str, int]:
     """Navigation badges and the status bar: every label that counts drafts reads this."""
+
     def one(sql: str, **params: Any) -> int:
-        return int(conn.execute(sa.text(sql).bindparams(*(sa.bindparam(k, expanding=True) for k in params)),
-                                params).scalar() or 0)
+        return int(
+            conn.execute(sa.text(sql).bindparams(*(sa.bindparam(k, expanding=True) for k in params)), params).scalar()
+            or 0
+        )
 
     return {
         "review": one("SELECT count(*) FROM drafts WHERE state IN ('received', 'in_review')"),
@@ -41,8 +44,9 @@ DRAFT_STATE_LABELS = STATUS_WORDS  # states and the outbox's sub-statuses (check
 DAY_MS = 86_400_000
 
 
-def review_list(conn: sa.Connection, now_ms: int,
-                threshold: float = DEFAULT_CONFIDENCE_THRESHOLD) -> list[tuple[Any, ...]]:
+def review_list(
+    conn: sa.Connection, now_ms: int, threshold: float = DEFAULT_CONFIDENCE_THRESHOLD
+) -> list[tuple[Any, ...]]:
     """Drafts to review first (oldest first), then this day's approved and submitted ones.
 
     Each row: (draft id, candidate, form, interviewer, checks still open, received, status), the
@@ -62,7 +66,8 @@ def review_list(conn: sa.Connection, now_ms: int,
     """
     rows, built = [], {}  # one form per template version for the whole list
     for draft_id, name, form, who, state, received, status, send_after, *review in conn.execute(
-            sa.text(sql), {"since": now_ms - DAY_MS}):
+        sa.text(sql), {"since": now_ms - DAY_MS}
+    ):
         open_checks = None
         if state in REVIEWABLE:
             done = _progress(conn, draft_id, (draft_id, threshold, *review), threshold, built)
@@ -80,8 +85,9 @@ def review_list(conn: sa.Connection, now_ms: int,
 _progress_seen: dict[tuple[Any, ...], checks.Progress] = {}
 
 
-def _progress(conn: sa.Connection, draft_id: str, key: tuple[Any, ...], threshold: float,
-              built: dict[Any, Any]) -> checks.Progress | None:
+def _progress(
+    conn: sa.Connection, draft_id: str, key: tuple[Any, ...], threshold: float, built: dict[Any, Any]
+) -> checks.Progress | None:
     if key not in _progress_seen:
         rec = drafts.get(conn, draft_id)
         if rec is None:

@@ -35,8 +35,10 @@ def _prefix(row: DueRow) -> str:
 def _next_id(conn: sa.Connection, row: DueRow) -> tuple[str, bool]:
     """(draft id, whether it exists and is still open) for the slot's hand-written draft."""
     prefix = _prefix(row)
-    rows = conn.execute(sa.text("SELECT draft_id, state FROM drafts WHERE draft_id LIKE :p ESCAPE '\\'"),
-                        {"p": prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"}).all()
+    rows = conn.execute(
+        sa.text("SELECT draft_id, state FROM drafts WHERE draft_id LIKE :p ESCAPE '\\'"),
+        {"p": prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"},
+    ).all()
     open_ = [d for d, state in rows if state not in CLOSED_DRAFT_STATES]
     if open_:
         return open_[0], True
@@ -47,15 +49,27 @@ def blank_document(row: DueRow, draft_id: str, now_ms: int) -> dict[str, Any]:
     if not row.template_id:
         raise BlankFormError("This interview names no feedback form in Lever; choose one for it in Lever, then sync.")
     if not row.interviewer_email:
-        raise BlankFormError(f"Lever gives no email for {row.interviewer or 'this interviewer'}, so the form "
-                             "cannot be authored as them; sync users, then try again.")
-    return {"schema": SCHEMA, "draftId": draft_id, "opportunityId": row.opportunity_id,
-            "templateId": row.template_id, "panelId": row.panel_id, "interviewId": row.interview_id,
-            "interviewerEmail": row.interviewer_email, "createdAt": now_ms, "model": None, "fields": []}
+        raise BlankFormError(
+            f"Lever gives no email for {row.interviewer or 'this interviewer'}, so the form "
+            "cannot be authored as them; sync users, then try again."
+        )
+    return {
+        "schema": SCHEMA,
+        "draftId": draft_id,
+        "opportunityId": row.opportunity_id,
+        "templateId": row.template_id,
+        "panelId": row.panel_id,
+        "interviewId": row.interview_id,
+        "interviewerEmail": row.interviewer_email,
+        "createdAt": now_ms,
+        "model": None,
+        "fields": [],
+    }
 
 
-async def write_feedback(store: Any, row: DueRow, *, engine: Any = None,
-                         confidence_threshold: float = DEFAULT_CONFIDENCE_THRESHOLD) -> str:
+async def write_feedback(
+    store: Any, row: DueRow, *, engine: Any = None, confidence_threshold: float = DEFAULT_CONFIDENCE_THRESHOLD
+) -> str:
     """The id of the slot's hand-written draft, created blank unless one is already open."""
     draft_id, existing = await store.call(_next_id, row)
     if existing:
@@ -65,4 +79,3 @@ async def write_feedback(store: Any, row: DueRow, *, engine: Any = None,
     if result.status == "invalid":
         raise BlankFormError("; ".join(result.problems))
     return draft_id
-

@@ -116,10 +116,20 @@ class OutboxPaused(Exception):
 
 
 class Outbox:
-    def __init__(self, store: Store, client: LeverAPI, engine: CacheRefresher | None = None, *, clock: Callable[[], int] = now_ms,
-                 backoff_base_ms: int = 1_000, backoff_cap_ms: int = 300_000,
-                 rng: Callable[[], float] = random.random, lock_timeout: float = 30.0,
-                 settle_ms: int = SETTLE_MS, settle_window_ms: int = SETTLE_WINDOW_MS) -> None:
+    def __init__(
+        self,
+        store: Store,
+        client: LeverAPI,
+        engine: CacheRefresher | None = None,
+        *,
+        clock: Callable[[], int] = now_ms,
+        backoff_base_ms: int = 1_000,
+        backoff_cap_ms: int = 300_000,
+        rng: Callable[[], float] = random.random,
+        lock_timeout: float = 30.0,
+        settle_ms: int = SETTLE_MS,
+        settle_window_ms: int = SETTLE_WINDOW_MS,
+    ) -> None:
         self.store, self.client, self.engine = store, client, engine
         self.settle_ms, self.settle_window_ms = max(1, settle_ms), settle_window_ms
         self.clock, self.rng = clock, rng
@@ -169,8 +179,9 @@ class Outbox:
     async def resume(self) -> None:
         await self.store.call(queue.set_pause, None)
 
-    async def flush(self, draft_ids: Iterable[str] | None = None, *, resume: bool = False,
-                    ignore_schedule: bool = False) -> FlushReport:
+    async def flush(
+        self, draft_ids: Iterable[str] | None = None, *, resume: bool = False, ignore_schedule: bool = False
+    ) -> FlushReport:
         """One pass: reconcile in-flight entries, then send every due one."""
         ids = _ids(draft_ids)
         report = FlushReport()
@@ -199,8 +210,9 @@ class Outbox:
             self._failed_looks.pop(draft_id, None)  # it got through: a later failure starts short again
         return report
 
-    async def drain(self, draft_ids: Iterable[str] | None = None, *, deadline_s: float = 600.0,
-                    resume: bool = False) -> FlushReport:
+    async def drain(
+        self, draft_ids: Iterable[str] | None = None, *, deadline_s: float = 600.0, resume: bool = False
+    ) -> FlushReport:
         """Flush until nothing live is left (or paused / past the deadline): the ``submit`` command."""
         ids = _ids(draft_ids)
         total = FlushReport()
@@ -266,8 +278,9 @@ class Outbox:
         except (le.LeverRateLimited, le.LeverUnavailable) as e:
             # 429, or the connection failed before the request left: certainly not stored.
             retry_after = getattr(e, "retry_after", None)
-            await self.store.call(queue.release, entry.draft_id, self._backoff(entry, retry_after),
-                                  _describe(e), "not_sent")
+            await self.store.call(
+                queue.release, entry.draft_id, self._backoff(entry, retry_after), _describe(e), "not_sent"
+            )
             report.retrying.append(entry.draft_id)
         except (le.LeverError, OSError) as e:
             # AmbiguousWriteError (timeout, reset, 5xx after sending) or anything unexpected:
@@ -281,8 +294,12 @@ class Outbox:
                 # Stored (2xx), but the answer names no form: stay "checking", and the reads that
                 # follow find the form by its completedAt like after a lost answer (never a re-send).
                 _log.warning("draft %s: Lever stored the form but its answer named no form id", entry.draft_id)
-                await self.store.call(queue.postpone, entry.draft_id, self._next_read(sent_at),
-                                      "Lever's answer named no form; reading it back")
+                await self.store.call(
+                    queue.postpone,
+                    entry.draft_id,
+                    self._next_read(sent_at),
+                    "Lever's answer named no form; reading it back",
+                )
                 report.retrying.append(entry.draft_id)
             else:
                 await self._submitted(entry, form, report, reconciled=False)
@@ -300,30 +317,48 @@ class Outbox:
             return
         except (le.LeverError, OSError) as e:
             # Still unsure: stay "submitting" so a later read comes before any re-send.
-            await self.store.call(queue.postpone, entry.draft_id, max(self._next_read(sent_at), self._backoff(entry)),
-                                  f"{cause}; then {_describe(e)}")
+            await self.store.call(
+                queue.postpone,
+                entry.draft_id,
+                max(self._next_read(sent_at), self._backoff(entry)),
+                f"{cause}; then {_describe(e)}",
+            )
             report.retrying.append(entry.draft_id)
             return
         now = self.clock()
-        found = reconcile.find_all(forms, entry.body, entry.perform_as, claimed,
-                                   reconcile.Window.around(entry.approved_at, now))
+        found = reconcile.find_all(
+            forms, entry.body, entry.perform_as, claimed, reconcile.Window.around(entry.approved_at, now)
+        )
         if found:
             await self._submitted(entry, found[0], report, reconciled=True, forms=forms)
         elif now < sent_at + self.settle_window_ms:
             # Not there yet, and the request may still be in Lever's hands: read again later.
-            await self.store.call(queue.postpone, entry.draft_id, self._next_read(sent_at),
-                                  f"{cause}; not stored yet, checking again")
+            await self.store.call(
+                queue.postpone, entry.draft_id, self._next_read(sent_at), f"{cause}; not stored yet, checking again"
+            )
             report.retrying.append(entry.draft_id)
         else:
-            await self.store.call(queue.release, entry.draft_id, self._backoff(entry), f"{cause}; not stored",
-                                  "not_stored")
+            await self.store.call(
+                queue.release, entry.draft_id, self._backoff(entry), f"{cause}; not stored", "not_stored"
+            )
             report.retrying.append(entry.draft_id)
 
-    async def _submitted(self, entry: queue.Entry, form: Feedback, report: FlushReport, *,
-                         reconciled: bool, forms: list[Feedback] | None = None) -> None:
+    async def _submitted(
+        self,
+        entry: queue.Entry,
+        form: Feedback,
+        report: FlushReport,
+        *,
+        reconciled: bool,
+        forms: list[Feedback] | None = None,
+    ) -> None:
         fid = form.id
-        await self.store.call(queue.record_submitted, entry.draft_id, fid,
-                              {"leverFeedbackId": fid, "reconciled": reconciled, "attempts": entry.attempts})
+        await self.store.call(
+            queue.record_submitted,
+            entry.draft_id,
+            fid,
+            {"leverFeedbackId": fid, "reconciled": reconciled, "attempts": entry.attempts},
+        )
         (report.reconciled if reconciled else report.submitted).append(entry.draft_id)
         if forms is None:
             forms, err = await self._read_forms(entry)
@@ -358,10 +393,16 @@ class Outbox:
     async def _note_duplicates(self, entry: queue.Entry, forms: list[Feedback], report: FlushReport) -> None:
         """Forms from this approval beyond the one recorded (the recorded one is among ``claimed``)."""
         claimed = await self.store.call(own_feedback.not_ours, entry.draft_id, entry.opportunity_id)
-        extra = [f.id for f in reconcile.find_all(forms, entry.body, entry.perform_as, claimed,
-                                                  reconcile.Window.around(entry.approved_at, self.clock()))]
+        extra = [
+            f.id
+            for f in reconcile.find_all(
+                forms, entry.body, entry.perform_as, claimed, reconcile.Window.around(entry.approved_at, self.clock())
+            )
+        ]
         if extra:
-            _log.warning("draft %s: Lever holds %d more form(s) from one approval: %s", entry.draft_id, len(extra), extra)
+            _log.warning(
+                "draft %s: Lever holds %d more form(s) from one approval: %s", entry.draft_id, len(extra), extra
+            )
             await self.store.call(queue.record_duplicates, entry.draft_id, extra)
             report.duplicates[entry.draft_id] = extra
 
@@ -398,10 +439,17 @@ class Outbox:
         if current is None or entry.template_version is None or current[0] == entry.template_version:
             return True
         # The draft is re-linked to the new version: the reviewer re-checks it against that one.
-        await self.store.call(queue.needs_attention, entry.draft_id, AttentionReason.TEMPLATE_CHANGED,
-                              {"message": "The feedback template changed in Lever since approval; review again.",
-                               "approvedVersion": entry.template_version, "currentVersion": current[0]},
-                              {"template_version": current[0], "template_json": dumps(current[1])})
+        await self.store.call(
+            queue.needs_attention,
+            entry.draft_id,
+            AttentionReason.TEMPLATE_CHANGED,
+            {
+                "message": "The feedback template changed in Lever since approval; review again.",
+                "approvedVersion": entry.template_version,
+                "currentVersion": current[0],
+            },
+            {"template_version": current[0], "template_json": dumps(current[1])},
+        )
         report.drifted.append(entry.draft_id)
         return False
 
@@ -409,24 +457,36 @@ class Outbox:
         tpl = await self.store.call(cache_view.template, entry.template_id)
         values = {str(f["id"]): f.get("value") for f in entry.body.get("fieldValues", [])}
         local = check_values(tpl[1], values).errors if tpl else []
-        await self.store.call(queue.needs_attention, entry.draft_id, AttentionReason.REJECTED_BY_LEVER, {
-            "message": f"Lever rejected the form: {e.message}",
-            "lever": {"status": e.status, "code": e.code, "message": e.message},
-            "localValidation": local or "no problem found locally",
-        })
+        await self.store.call(
+            queue.needs_attention,
+            entry.draft_id,
+            AttentionReason.REJECTED_BY_LEVER,
+            {
+                "message": f"Lever rejected the form: {e.message}",
+                "lever": {"status": e.status, "code": e.code, "message": e.message},
+                "localValidation": local or "no problem found locally",
+            },
+        )
         report.rejected.append(entry.draft_id)
 
     async def _gone(self, entry: queue.Entry, e: le.LeverError, report: FlushReport) -> None:
         """404 is final: the opportunity was deleted or merged after approval; retrying cannot help."""
-        await self.store.call(queue.needs_attention, entry.draft_id, AttentionReason.OPPORTUNITY_GONE, {
-            "message": f"{ATTENTION_WORDS[AttentionReason.OPPORTUNITY_GONE]} (deleted or merged since approval).",
-            "lever": {"status": e.status, "code": e.code, "message": e.message},
-        })
+        await self.store.call(
+            queue.needs_attention,
+            entry.draft_id,
+            AttentionReason.OPPORTUNITY_GONE,
+            {
+                "message": f"{ATTENTION_WORDS[AttentionReason.OPPORTUNITY_GONE]} (deleted or merged since approval).",
+                "lever": {"status": e.status, "code": e.code, "message": e.message},
+            },
+        )
         report.gone.append(entry.draft_id)
 
     async def _pause(self, e: le.LeverError, report: FlushReport) -> None:
         if getattr(e, "forbidden", False):
-            msg = "Lever refused permission to write feedback (403). Ask an admin for feedback:write access, then resume."
+            msg = (
+                "Lever refused permission to write feedback (403). Ask an admin for feedback:write access, then resume."
+            )
         else:
             msg = "Lever rejected the API key (401). Open Settings and reconnect, then resume."
         report.paused = {"status": e.status, "message": msg, "at": self.clock()}
@@ -445,13 +505,23 @@ class Outbox:
             return False
         except (le.LeverError, OSError) as e:
             # The error first: the outbox page and the offline banner read what kind of failure it was.
-            await self.store.call(queue.postpone, entry.draft_id, self._backoff(entry),
-                                  f"{_describe(e)} (checking Lever for the author's own feedback)")
+            await self.store.call(
+                queue.postpone,
+                entry.draft_id,
+                self._backoff(entry),
+                f"{_describe(e)} (checking Lever for the author's own feedback)",
+            )
             report.retrying.append(entry.draft_id)
             return False
-        found = await self.store.call(own_feedback.before_send, entry.draft_id, entry.opportunity_id, forms,
-                                      entry.body, entry.perform_as,
-                                      reconcile.Window.around(entry.approved_at, self.clock()))
+        found = await self.store.call(
+            own_feedback.before_send,
+            entry.draft_id,
+            entry.opportunity_id,
+            forms,
+            entry.body,
+            entry.perform_as,
+            reconcile.Window.around(entry.approved_at, self.clock()),
+        )
         if found.ours is not None:  # an earlier attempt did land: record it, never send a duplicate
             if not await self.store.call(queue.claim, entry.draft_id, self.clock()):
                 # Not claimable any more (the candidate was anonymised meanwhile: claim moved the draft
@@ -462,9 +532,15 @@ class Outbox:
             return False
         if found.new_forms:
             now = self.clock()
-            await self.store.call(queue.needs_attention, entry.draft_id, AttentionReason.OWN_FEEDBACK_EXISTS, {
-                "message": f"{found.new_forms[-1].describe(now)}, after this draft was approved; not sent.",
-                "ownFeedback": [f.to_json() for f in found.new_forms]})
+            await self.store.call(
+                queue.needs_attention,
+                entry.draft_id,
+                AttentionReason.OWN_FEEDBACK_EXISTS,
+                {
+                    "message": f"{found.new_forms[-1].describe(now)}, after this draft was approved; not sent.",
+                    "ownFeedback": [f.to_json() for f in found.new_forms],
+                },
+            )
             report.own_feedback.append(entry.draft_id)
             return False
         return True

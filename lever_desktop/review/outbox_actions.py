@@ -42,13 +42,22 @@ def retry_now(conn: Connection, draft_id: str, reviewer: str, now: int) -> str:
     if pause:
         raise OutboxActionRefused(f"The outbox is paused: {pause.get('message', 'resume it first')}")
     status = queue.status(conn, draft_id)
-    row = conn.execute(sa.select(outbox.c.next_attempt_at, outbox.c.last_error, outbox.c.send_after)
-                       .where(outbox.c.draft_id == draft_id)).first()
-    if rec.state == DraftState.APPROVED and row is not None and row.next_attempt_at > now \
-            and str(row.last_error or "").startswith(RATE_LIMITED):
+    row = conn.execute(
+        sa.select(outbox.c.next_attempt_at, outbox.c.last_error, outbox.c.send_after).where(
+            outbox.c.draft_id == draft_id
+        )
+    ).first()
+    if (
+        rec.state == DraftState.APPROVED
+        and row is not None
+        and row.next_attempt_at > now
+        and str(row.last_error or "").startswith(RATE_LIMITED)
+    ):
         # Lever said to slow down (its Retry-After may be longer than the client's own pause): wait.
-        raise OutboxActionRefused(f"Lever is rate-limiting this API key; the outbox sends draft {draft_id} by "
-                                  f"itself in {_seconds(row.next_attempt_at - now)} s.")
+        raise OutboxActionRefused(
+            f"Lever is rate-limiting this API key; the outbox sends draft {draft_id} by "
+            f"itself in {_seconds(row.next_attempt_at - now)} s."
+        )
     if rec.state == DraftState.APPROVED and row is not None and (row.send_after or 0) > now:
         # The Undo grace holds whatever the schedule says (queue.claim): "Sending now." would be untrue.
         said = f"It goes to Lever when its Undo grace ends, in {_seconds(row.send_after - now)} s."
@@ -62,8 +71,9 @@ def retry_now(conn: Connection, draft_id: str, reviewer: str, now: int) -> str:
         raise OutboxActionRefused(f"Draft {draft_id} is being sent now; wait for Lever's answer.")
     else:
         raise OutboxActionRefused(f"Draft {draft_id} is not waiting to be sent ({_words(rec, status)}).")
-    conn.execute(update(outbox).where(outbox.c.draft_id == draft_id, outbox.c.next_attempt_at > now)
-                 .values(next_attempt_at=now))
+    conn.execute(
+        update(outbox).where(outbox.c.draft_id == draft_id, outbox.c.next_attempt_at > now).values(next_attempt_at=now)
+    )
     drafts.write_audit(conn, draft_id, reviewer, "retry_now", {"at": now})
     return said
 
@@ -75,17 +85,19 @@ def cancel(conn: Connection, draft_id: str, reviewer: str) -> drafts.DraftRecord
     if rec.state == DraftState.SUBMITTING:
         raise OutboxActionRefused(
             f"Draft {draft_id} cannot be cancelled: a send to Lever may still land "
-            f"({_words(rec, status)}). Wait until Lever's answer is known.")
+            f"({_words(rec, status)}). Wait until Lever's answer is known."
+        )
     if rec.state == DraftState.NEEDS_ATTENTION and rec.attention_reason in _FINAL_REASONS:
-        raise OutboxActionRefused(f"Draft {draft_id} cannot go back to review: {attention_words(rec.attention_reason)}.")
+        raise OutboxActionRefused(
+            f"Draft {draft_id} cannot go back to review: {attention_words(rec.attention_reason)}."
+        )
     if rec.state not in (DraftState.APPROVED, DraftState.NEEDS_ATTENTION):
         raise OutboxActionRefused(f"Draft {draft_id} is not in the outbox ({_words(rec, status)}).")
     row = conn.execute(sa.select(outbox).where(outbox.c.draft_id == draft_id)).first()
     detail: dict[str, Any] = {"from": "outbox"}
     if row is not None:
         detail |= {"attempts": row.attempts, "lastError": row.last_error, "approvedAt": row.approved_at}
-    updated = drafts.transition(conn, draft_id, DraftState.IN_REVIEW, actor=reviewer, event="cancelled",
-                                detail=detail)
+    updated = drafts.transition(conn, draft_id, DraftState.IN_REVIEW, actor=reviewer, event="cancelled", detail=detail)
     # Approving again writes a fresh entry (approval.py); this one must not count as pending meanwhile.
     conn.execute(delete(outbox).where(outbox.c.draft_id == draft_id))
     return updated

@@ -44,14 +44,18 @@ class OwnForm:
     on_interview: bool
 
     def describe(self, now_ms: int) -> str:
-        """"Frances Haddad submitted feedback for this interview 2 days ago"."""
+        """ "Frances Haddad submitted feedback for this interview 2 days ago"."""
         where = "this interview" if self.on_interview else "this candidate"
         when = f" {ago(self.completed_at, now_ms)}" if self.completed_at else ""
         return f"{self.author_name} submitted feedback for {where}{when}"
 
     def to_json(self) -> dict[str, Any]:
-        return {"feedbackId": self.feedback_id, "userId": self.user_id, "authorName": self.author_name,
-                "completedAt": self.completed_at}
+        return {
+            "feedbackId": self.feedback_id,
+            "userId": self.user_id,
+            "authorName": self.author_name,
+            "completedAt": self.completed_at,
+        }
 
 
 def ago(at_ms: int, now_ms: int) -> str:
@@ -73,13 +77,12 @@ def ago(at_ms: int, now_ms: int) -> str:
 
 
 def day_month(at_ms: int, *, with_year: bool = False) -> str:
-    """"3 Dec" (or "3 Dec 2026"), in local time, without a platform-specific strftime flag."""
+    """ "3 Dec" (or "3 Dec 2026"), in local time, without a platform-specific strftime flag."""
     d = dt.datetime.fromtimestamp(at_ms / 1000)
     return f"{d.day} {d:%b}" + (f" {d.year}" if with_year else "")
 
 
-def same_slot(form: Feedback, author_id: str, template_id: str, panel_id: str | None,
-              interview_id: str | None) -> bool:
+def same_slot(form: Feedback, author_id: str, template_id: str, panel_id: str | None, interview_id: str | None) -> bool:
     """Is ``form`` the author's feedback for the interview (or panel, or opportunity) the draft is for?"""
     if form.deleted or not form.completed_at or form.user != author_id:
         return False
@@ -90,8 +93,16 @@ def same_slot(form: Feedback, author_id: str, template_id: str, panel_id: str | 
     return form.interview is None and form.base_template_id == template_id
 
 
-def find(forms: Iterable[Feedback], users: Iterable[dict[str, Any]], author_id: str, template_id: str,
-         panel_id: str | None, interview_id: str | None, *, exclude: Iterable[str] = ()) -> list[OwnForm]:
+def find(
+    forms: Iterable[Feedback],
+    users: Iterable[dict[str, Any]],
+    author_id: str,
+    template_id: str,
+    panel_id: str | None,
+    interview_id: str | None,
+    *,
+    exclude: Iterable[str] = (),
+) -> list[OwnForm]:
     """The author's forms for this slot among ``forms`` (read through ``models.parse_forms``)."""
     names = {u.get("id"): u.get("name") for u in users}
     skip = set(exclude)
@@ -102,8 +113,16 @@ def find(forms: Iterable[Feedback], users: Iterable[dict[str, Any]], author_id: 
     ]
 
 
-def in_cache(conn: Connection, opportunity_id: str, author_id: str, template_id: str, panel_id: str | None,
-             interview_id: str | None, *, exclude: Iterable[str] = ()) -> list[OwnForm]:
+def in_cache(
+    conn: Connection,
+    opportunity_id: str,
+    author_id: str,
+    template_id: str,
+    panel_id: str | None,
+    interview_id: str | None,
+    *,
+    exclude: Iterable[str] = (),
+) -> list[OwnForm]:
     """The author's forms for this slot as the last sync saw them in Lever, and those this computer
     submitted since (a sync does not re-read feedback: it does not move an opportunity's updatedAt)."""
     cached = cache_view.feedback(conn, opportunity_id)
@@ -125,7 +144,8 @@ def accepted_at_approval(conn: Connection, draft_id: str) -> set[str]:
     row = conn.execute(
         select(draft_audit.c.detail_json)
         .where(draft_audit.c.draft_id == draft_id, draft_audit.c.event == "approved")
-        .order_by(draft_audit.c.id.desc()).limit(1)
+        .order_by(draft_audit.c.id.desc())
+        .limit(1)
     ).first()
     if row is None:
         return set()
@@ -142,8 +162,15 @@ class BeforeSend:
     new_forms: list[OwnForm] | None = None
 
 
-def before_send(conn: Connection, draft_id: str, opportunity_id: str, forms: list[Feedback],
-                body: dict[str, Any], perform_as: str, window: reconcile.Window | None = None) -> BeforeSend:
+def before_send(
+    conn: Connection,
+    draft_id: str,
+    opportunity_id: str,
+    forms: list[Feedback],
+    body: dict[str, Any],
+    perform_as: str,
+    window: reconcile.Window | None = None,
+) -> BeforeSend:
     """Judge the forms Lever holds now (read by the outbox) against what the approval accepted.
 
     ``window``: when a form from this approval can have been stored; with it, a form whose
@@ -151,8 +178,15 @@ def before_send(conn: Connection, draft_id: str, opportunity_id: str, forms: lis
     ours = reconcile.find_match(forms, body, perform_as, not_ours(conn, draft_id, opportunity_id), window)
     if ours is not None:
         return BeforeSend(ours=ours)
-    new = find(forms, cache_view.users(conn), perform_as, body["baseTemplateId"], body.get("panel"),
-               body.get("interview"), exclude=accepted_at_approval(conn, draft_id))
+    new = find(
+        forms,
+        cache_view.users(conn),
+        perform_as,
+        body["baseTemplateId"],
+        body.get("panel"),
+        body.get("interview"),
+        exclude=accepted_at_approval(conn, draft_id),
+    )
     return BeforeSend(new_forms=new or None)
 
 
@@ -160,5 +194,12 @@ def for_draft(conn: Connection, rec: Any, author_id: str | None) -> list[OwnForm
     """What the review pane warns about before the draft is shown as ready to approve."""
     if not author_id:
         return []
-    return in_cache(conn, rec.opportunity_id, author_id, rec.template_id, rec.panel_id, rec.interview_id,
-                    exclude=[rec.lever_feedback_id] if rec.lever_feedback_id else ())
+    return in_cache(
+        conn,
+        rec.opportunity_id,
+        author_id,
+        rec.template_id,
+        rec.panel_id,
+        rec.interview_id,
+        exclude=[rec.lever_feedback_id] if rec.lever_feedback_id else (),
+    )

@@ -70,8 +70,13 @@ class Entry:
         }
 
 
-def entries(conn: Connection, states: Iterable[str], draft_ids: Iterable[str] | None = None,
-            due_at: int | None = None, graced_at: int | None = None) -> list[Entry]:
+def entries(
+    conn: Connection,
+    states: Iterable[str],
+    draft_ids: Iterable[str] | None = None,
+    due_at: int | None = None,
+    graced_at: int | None = None,
+) -> list[Entry]:
     """The outbox rows of drafts in ``states``; ``due_at``: only those whose schedule is due then;
     ``graced_at``: only those whose Undo grace is over then (no flag of the caller skips it)."""
     q = (
@@ -87,9 +92,21 @@ def entries(conn: Connection, states: Iterable[str], draft_ids: Iterable[str] | 
     if graced_at is not None:
         q = q.where(func.coalesce(outbox.c.send_after, 0) <= graced_at)
     return [
-        Entry(r.draft_id, r.state, r.opportunity_id, r.perform_as, json.loads(r.payload_json), r.template_id,
-              r.template_version, r.attempts, r.next_attempt_at, r.last_error, r.sent_at, r.approved_at,
-              r.send_after)
+        Entry(
+            r.draft_id,
+            r.state,
+            r.opportunity_id,
+            r.perform_as,
+            json.loads(r.payload_json),
+            r.template_id,
+            r.template_version,
+            r.attempts,
+            r.next_attempt_at,
+            r.last_error,
+            r.sent_at,
+            r.approved_at,
+            r.send_after,
+        )
         for r in conn.execute(q)
     ]
 
@@ -114,44 +131,78 @@ def claim(conn: Connection, draft_id: str, now: int, settle_until: int | None = 
         return False
     if privacy.withheld(conn, rec.document, rec.opportunity_id, now):  # the candidate was anonymised
         if drafts.require(conn, draft_id).state == DraftState.APPROVED:  # in flight then, proved not stored since
-            needs_attention(conn, draft_id, AttentionReason.OPPORTUNITY_ANONYMISED,
-                            {"message": privacy.ANONYMISED_MESSAGE})
+            needs_attention(
+                conn, draft_id, AttentionReason.OPPORTUNITY_ANONYMISED, {"message": privacy.ANONYMISED_MESSAGE}
+            )
         return False
     drafts.transition(conn, draft_id, DraftState.SUBMITTING, actor="outbox", event="sending")
     # last_error cleared: "submitting" with an error recorded means "checking" (see STATUS_SQL).
-    conn.execute(update(outbox).where(outbox.c.draft_id == draft_id).values(
-        attempts=outbox.c.attempts + 1, sent_at=now, last_error=None,
-        next_attempt_at=settle_until if settle_until is not None else now))
+    conn.execute(
+        update(outbox)
+        .where(outbox.c.draft_id == draft_id)
+        .values(
+            attempts=outbox.c.attempts + 1,
+            sent_at=now,
+            last_error=None,
+            next_attempt_at=settle_until if settle_until is not None else now,
+        )
+    )
     return True
 
 
 def record_submitted(conn: Connection, draft_id: str, feedback_id: str, detail: dict[str, Any]) -> None:
-    drafts.transition(conn, draft_id, DraftState.SUBMITTED, actor="outbox", event="submitted",
-                      detail=detail, lever_feedback_id=feedback_id)
-    conn.execute(update(outbox).where(outbox.c.draft_id == draft_id).values(
-        lever_feedback_id=feedback_id, last_error=None))
+    drafts.transition(
+        conn,
+        draft_id,
+        DraftState.SUBMITTED,
+        actor="outbox",
+        event="submitted",
+        detail=detail,
+        lever_feedback_id=feedback_id,
+    )
+    conn.execute(
+        update(outbox).where(outbox.c.draft_id == draft_id).values(lever_feedback_id=feedback_id, last_error=None)
+    )
 
 
 def release(conn: Connection, draft_id: str, next_attempt_at: int, error: str, event: str) -> None:
     """submitting -> approved: proved not stored (or never sent); try again at ``next_attempt_at``."""
     drafts.transition(conn, draft_id, DraftState.APPROVED, actor="outbox", event=event, detail={"error": error})
-    conn.execute(update(outbox).where(outbox.c.draft_id == draft_id).values(
-        next_attempt_at=next_attempt_at, last_error=error))
+    conn.execute(
+        update(outbox).where(outbox.c.draft_id == draft_id).values(next_attempt_at=next_attempt_at, last_error=error)
+    )
 
 
 def postpone(conn: Connection, draft_id: str, next_attempt_at: int, error: str) -> None:
     """Keep the state (approved, or submitting while still unsure) and try later."""
-    conn.execute(update(outbox).where(outbox.c.draft_id == draft_id).values(
-        next_attempt_at=next_attempt_at, last_error=error))
+    conn.execute(
+        update(outbox).where(outbox.c.draft_id == draft_id).values(next_attempt_at=next_attempt_at, last_error=error)
+    )
     drafts.write_audit(conn, draft_id, "outbox", "retry_later", {"error": error, "nextAttemptAt": next_attempt_at})
 
 
-def needs_attention(conn: Connection, draft_id: str, reason: AttentionReason, detail: dict[str, Any],
-                    draft_values: dict[str, Any] | None = None) -> None:
-    drafts.transition(conn, draft_id, DraftState.NEEDS_ATTENTION, actor="outbox", event=reason.value,
-                      detail=detail, attention_reason=reason.value, **(draft_values or {}))
-    conn.execute(update(outbox).where(outbox.c.draft_id == draft_id).values(
-        last_error=str(detail.get("message") or reason.value)))
+def needs_attention(
+    conn: Connection,
+    draft_id: str,
+    reason: AttentionReason,
+    detail: dict[str, Any],
+    draft_values: dict[str, Any] | None = None,
+) -> None:
+    drafts.transition(
+        conn,
+        draft_id,
+        DraftState.NEEDS_ATTENTION,
+        actor="outbox",
+        event=reason.value,
+        detail=detail,
+        attention_reason=reason.value,
+        **(draft_values or {}),
+    )
+    conn.execute(
+        update(outbox)
+        .where(outbox.c.draft_id == draft_id)
+        .values(last_error=str(detail.get("message") or reason.value))
+    )
 
 
 def _merge_readback(conn: Connection, draft_id: str, **changes: Any) -> dict[str, Any]:
@@ -181,7 +232,9 @@ def record_duplicates(conn: Connection, draft_id: str, feedback_ids: list[str]) 
         drafts.write_audit(conn, draft_id, "outbox", "duplicate_in_lever", {"extraFeedbackIds": new})
 
 
-def record_duplicate_removed(conn: Connection, draft_id: str, feedback_id: str, actor: str, detail: dict[str, Any]) -> None:
+def record_duplicate_removed(
+    conn: Connection, draft_id: str, feedback_id: str, actor: str, detail: dict[str, Any]
+) -> None:
     _merge_readback(conn, draft_id, duplicates=[f for f in duplicates_of(conn, draft_id) if f != feedback_id])
     drafts.write_audit(conn, draft_id, actor, "duplicate_removed", {"feedbackId": feedback_id, **detail})
 
@@ -207,20 +260,34 @@ def forms_sent_from_here(conn: Connection, opportunity_id: str) -> list[dict[str
     rows = conn.execute(
         select(outbox.c.lever_feedback_id, outbox.c.perform_as, outbox.c.payload_json, outbox.c.completed_at)
         .join(drafts_t, drafts_t.c.draft_id == outbox.c.draft_id)
-        .where(outbox.c.opportunity_id == opportunity_id, outbox.c.lever_feedback_id.is_not(None),
-               drafts_t.c.state.in_([s.value for s in held])))
+        .where(
+            outbox.c.opportunity_id == opportunity_id,
+            outbox.c.lever_feedback_id.is_not(None),
+            drafts_t.c.state.in_([s.value for s in held]),
+        )
+    )
     forms = []
     for r in rows:
         body = json.loads(r.payload_json or "{}")
-        forms.append({"id": r.lever_feedback_id, "user": r.perform_as, "panel": body.get("panel"),
-                      "interview": body.get("interview"), "baseTemplateId": body.get("baseTemplateId"),
-                      "completedAt": r.completed_at})
+        forms.append(
+            {
+                "id": r.lever_feedback_id,
+                "user": r.perform_as,
+                "panel": body.get("panel"),
+                "interview": body.get("interview"),
+                "baseTemplateId": body.get("baseTemplateId"),
+                "completedAt": r.completed_at,
+            }
+        )
     return forms
 
 
 def claimed_feedback_ids(conn: Connection, opportunity_id: str) -> set[str]:
-    rows = conn.execute(select(outbox.c.lever_feedback_id).where(
-        outbox.c.opportunity_id == opportunity_id, outbox.c.lever_feedback_id.is_not(None)))
+    rows = conn.execute(
+        select(outbox.c.lever_feedback_id).where(
+            outbox.c.opportunity_id == opportunity_id, outbox.c.lever_feedback_id.is_not(None)
+        )
+    )
     return {r.lever_feedback_id for r in rows}
 
 
@@ -237,6 +304,7 @@ def set_pause(conn: Connection, value: dict[str, Any] | None) -> None:
 
 def status(conn: Connection, draft_id: str) -> str | None:
     """The status a person reads for one draft (a key of ``lifecycle.STATUS_WORDS``)."""
-    sql = text(f"SELECT {STATUS_SQL} FROM drafts d LEFT JOIN outbox ob ON ob.draft_id = d.draft_id "
-               "WHERE d.draft_id = :id")
+    sql = text(
+        f"SELECT {STATUS_SQL} FROM drafts d LEFT JOIN outbox ob ON ob.draft_id = d.draft_id WHERE d.draft_id = :id"
+    )
     return conn.execute(sql, {"id": draft_id}).scalar()

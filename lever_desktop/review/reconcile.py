@@ -69,15 +69,17 @@ def matches(form: Feedback, body: dict[str, Any], perform_as: str, window: Windo
     return window is not None and window.holds(form) and not value_differences(form, body)
 
 
-def find_all(forms: Iterable[Feedback], body: dict[str, Any], perform_as: str, claimed: set[str],
-             window: Window | None = None) -> list[Feedback]:
+def find_all(
+    forms: Iterable[Feedback], body: dict[str, Any], perform_as: str, claimed: set[str], window: Window | None = None
+) -> list[Feedback]:
     """Every form this approval may have created, best first (exact completedAt, then oldest)."""
     found = [f for f in forms if matches(f, body, perform_as, window) and f.id not in claimed]
     return sorted(found, key=lambda f: (f.completed_at != body["completedAt"], f.created_at or 0, f.id))
 
 
-def find_match(forms: Iterable[Feedback], body: dict[str, Any], perform_as: str, claimed: set[str],
-               window: Window | None = None) -> Feedback | None:
+def find_match(
+    forms: Iterable[Feedback], body: dict[str, Any], perform_as: str, claimed: set[str], window: Window | None = None
+) -> Feedback | None:
     """The form this outbox entry created, ignoring forms already recorded for other drafts."""
     found = find_all(forms, body, perform_as, claimed, window)
     return found[0] if found else None

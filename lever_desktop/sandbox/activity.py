@@ -19,7 +19,9 @@ LIVE_POOL_SCAN = 400  # the newest opportunities the clock keeps busy
 
 
 class Activity:
-    def __init__(self, state: SandboxState, relay_url: str | None = None, relay_ingest_token: str | None = None) -> None:
+    def __init__(
+        self, state: SandboxState, relay_url: str | None = None, relay_ingest_token: str | None = None
+    ) -> None:
         self.state, self.relay_url, self.relay_ingest_token = state, relay_url, relay_ingest_token
         self._drift_turn = 0
 
@@ -40,8 +42,14 @@ class Activity:
             from_stage = opps.stage_id(row)
             at = max(now_ms(), (opps.updated[row] or 0) + 1)
             changes = list(opps.changes(row))
-            changes.append({"toStageId": stage_id, "toStageIndex": index,
-                            "userId": user_id or st.catalog.users[opps.owner[row]]["id"], "updatedAt": at})
+            changes.append(
+                {
+                    "toStageId": stage_id,
+                    "toStageIndex": index,
+                    "userId": user_id or st.catalog.users[opps.owner[row]]["id"],
+                    "updatedAt": at,
+                }
+            )
             opps.stage_changes[row] = changes
             opps.stage[row] = index
             opps.updated[row] = at
@@ -69,8 +77,9 @@ class Activity:
         """A candidate applies to a posting (the first one unless named): a new contact and its
         opportunity, so ``contactCreated`` then ``applicationCreated``."""
         st, cat = self.state, self.state.catalog
-        posting = 0 if posting_id is None else next(
-            (i for i, p in enumerate(cat.postings) if p["id"] == posting_id), None)
+        posting = (
+            0 if posting_id is None else next((i for i, p in enumerate(cat.postings) if p["id"] == posting_id), None)
+        )
         if posting is None:
             raise ValueError(f"unknown posting {posting_id}")
         name = None if name is None else _person_name(name)
@@ -116,8 +125,11 @@ class Activity:
     def _live_rows(self) -> list[int]:
         opps, st = self.state.opps, self.state
         low = max(0, opps.count - LIVE_POOL_SCAN)
-        return [r for r in range(opps.count - 1, low - 1, -1)
-                if opps.has_interviews(r) and opps.archive[r] < 0 and r not in st.deleted_rows]
+        return [
+            r
+            for r in range(opps.count - 1, low - 1, -1)
+            if opps.has_interviews(r) and opps.archive[r] < 0 and r not in st.deleted_rows
+        ]
 
     def upcoming(self) -> list[tuple[int, dict[str, Any], dict[str, Any]]]:
         """Interviews not yet completed in the live pool, soonest first."""
@@ -141,7 +153,9 @@ class Activity:
             start = now_ms() + st.rng.randrange(1, 4) * DAY_MS + 10 * HOUR_MS
             panel = st._add_panel(target, st.details_of(target), st.rng, start, template, past=False)
         for iv in panel["interviews"]:
-            webhooks.emit(st, "interviewCreated", {**self._ids(target), "panelId": panel["id"], "interviewId": iv["id"]})
+            webhooks.emit(
+                st, "interviewCreated", {**self._ids(target), "panelId": panel["id"], "interviewId": iv["id"]}
+            )
         return target, panel
 
     def delete_interview(self, row: int, interview_id: str) -> None:
@@ -157,8 +171,9 @@ class Activity:
                 st.details_of(row).panels.remove(panel)
         webhooks.emit(st, "interviewDeleted", {**self._ids(row), "panelId": panel["id"], "interviewId": interview_id})
 
-    def complete_interview(self, row: int | None = None, interview_id: str | None = None,
-                           flaw: str | None = "auto") -> dict[str, Any]:
+    def complete_interview(
+        self, row: int | None = None, interview_id: str | None = None, flaw: str | None = "auto"
+    ) -> dict[str, Any]:
         """Mark an interview as happened just now and draft its feedback."""
         st = self.state
         if interview_id is not None and row is None:
@@ -180,8 +195,15 @@ class Activity:
             template = st.templates[iv["feedbackTemplate"]]
             kind = drafts.choose_flaw(st.rng) if flaw == "auto" else flaw
             doc, flaws = drafts.make_draft(
-                rng=st.rng, template=template, opportunity_id=st.opps.id_of(row), panel_id=panel["id"],
-                interview_id=iv["id"], interviewer_email=iv["interviewers"][0]["email"], now_ms=now_ms(), flaw=kind)
+                rng=st.rng,
+                template=template,
+                opportunity_id=st.opps.id_of(row),
+                panel_id=panel["id"],
+                interview_id=iv["id"],
+                interviewer_email=iv["interviewers"][0]["email"],
+                now_ms=now_ms(),
+                flaw=kind,
+            )
             record = {"draft": doc, "flaws": flaws}
             st.drafts.append(record)
         webhooks.emit(st, "interviewUpdated", {**self._ids(row), "panelId": panel["id"], "interviewId": iv["id"]})
@@ -204,8 +226,13 @@ class Activity:
             current = st.templates.get(template_id)
             if current is None or not tpl.is_offerable(current):
                 raise LookupError(f"no editable template {template_id}")
-            new = (tpl.reword(current, now_ms()) if kind == "reword" else
-                   tpl.drift(current, random.Random(f"drift:{st.seed}:{len(st.template_versions[template_id])}"), now_ms()))
+            new = (
+                tpl.reword(current, now_ms())
+                if kind == "reword"
+                else tpl.drift(
+                    current, random.Random(f"drift:{st.seed}:{len(st.template_versions[template_id])}"), now_ms()
+                )
+            )
             st.templates[template_id] = new
             st.template_versions[template_id].append(new)
         return new

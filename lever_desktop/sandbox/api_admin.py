@@ -50,6 +50,7 @@ def admin(handler: Handler) -> Handler:
             return await handler(request)
         except (LookupError, ValueError) as e:  # FaultSpecError is a ValueError
             return error_response(400 if isinstance(e, ValueError) else 404, "BadRequestError", str(e))
+
     return guarded
 
 
@@ -79,9 +80,16 @@ async def _obj(request: Request) -> dict[str, Any]:
 async def summary(request: Request) -> Response:
     s = _services(request)
     root = s.root_url()
-    return JSONResponse({"baseUrl": root + "/v1", "adminUrl": root + "/_sandbox", "seed": s.state.seed,
-                         "opportunities": s.state.opps.count, "relayUrl": s.relay_url,
-                         "clockTicks": s.background.ticks})
+    return JSONResponse(
+        {
+            "baseUrl": root + "/v1",
+            "adminUrl": root + "/_sandbox",
+            "seed": s.state.seed,
+            "opportunities": s.state.opps.count,
+            "relayUrl": s.relay_url,
+            "clockTicks": s.background.ticks,
+        }
+    )
 
 
 @admin
@@ -126,12 +134,14 @@ async def rate_limit(request: Request) -> Response:
 
 def _on_opportunity(act: Callable[[Any, int, dict[str, Any]], None]) -> Handler:
     """A route that changes one opportunity: ``act(activity, row, body)``, then 204."""
+
     @admin
     async def handler(request: Request) -> Response:
         row = _row(request, request.path_params["id"])
         assert row is not None  # a path always names an opportunity
         act(_services(request).activity, row, await _obj(request))
         return Response(status_code=204)
+
     return handler
 
 
@@ -165,8 +175,12 @@ async def delete_opportunity(request: Request) -> Response:
 @admin
 async def upcoming(request: Request) -> Response:
     st = _services(request).state
-    return JSONResponse([{"opportunityId": st.opps.id_of(r), "panelId": p["id"], "interviewId": iv["id"],
-                          "date": iv["date"]} for r, p, iv in _services(request).activity.upcoming()])
+    return JSONResponse(
+        [
+            {"opportunityId": st.opps.id_of(r), "panelId": p["id"], "interviewId": iv["id"], "date": iv["date"]}
+            for r, p, iv in _services(request).activity.upcoming()
+        ]
+    )
 
 
 @admin
@@ -189,8 +203,9 @@ async def schedule(request: Request) -> Response:
 @admin
 async def drift(request: Request) -> Response:
     body = await _obj(request)
-    return JSONResponse(tpl.public_view(_services(request).activity.drift_template(
-        body.get("templateId"), body.get("kind", "change"))))
+    return JSONResponse(
+        tpl.public_view(_services(request).activity.drift_template(body.get("templateId"), body.get("kind", "change")))
+    )
 
 
 @admin
@@ -218,13 +233,15 @@ async def all_feedback(request: Request) -> Response:
 async def deliveries(request: Request) -> Response:
     st = _services(request).state
     with st.lock:
-        return JSONResponse([{k: v for k, v in d.items() if k not in ("due", "sending", "headers")}
-                             for d in st.deliveries])
+        return JSONResponse(
+            [{k: v for k, v in d.items() if k not in ("due", "sending", "headers")} for d in st.deliveries]
+        )
 
 
 @admin
 async def examples(request: Request) -> Response:
     from lever_desktop.sandbox.examples import examples as build
+
     return JSONResponse(build(_services(request).state))
 
 

@@ -147,9 +147,12 @@ async def put_feedback(request: Request) -> JSONResponse:
                 raise FeedbackRejected(f"unknown body keys {sorted(extra)}")
             completed = _completed_at(body) or fb["completedAt"]
             current = state.templates[fb["template"]["id"]]
-            values = check_field_values(current, body.get("fieldValues", []), completed=completed is not None,
-                                        previous={k: v for k, v in fb["values"].items()
-                                                  if any(f["id"] == k for f in current["fields"])})
+            values = check_field_values(
+                current,
+                body.get("fieldValues", []),
+                completed=completed is not None,
+                previous={k: v for k, v in fb["values"].items() if any(f["id"] == k for f in current["fields"])},
+            )
             fb.update(template=current, values=values, completedAt=completed, updatedAt=now_ms())
             view = state.feedback_view(fb)
     except FeedbackRejected as e:

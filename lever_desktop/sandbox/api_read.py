@@ -109,9 +109,14 @@ async def list_opportunities(request: Request) -> JSONResponse:
     opps = state.opps
     with state.lock:
         body = scan_page(
-            request.url.path, params, opps.count, key=lambda r: (opps.created[r], opps.id_of(r)), match=match,
+            request.url.path,
+            params,
+            opps.count,
+            key=lambda r: (opps.created[r], opps.id_of(r)),
+            match=match,
             render=lambda r: render_opportunity(state, r, expand),
-            first_row=lambda after: bisect.bisect_right(opps.created, after[0]) if after else 0)
+            first_row=lambda after: bisect.bisect_right(opps.created, after[0]) if after else 0,
+        )
     return JSONResponse(body)
 
 
@@ -125,8 +130,7 @@ async def get_opportunity(request: Request) -> JSONResponse:
 async def list_deleted(request: Request) -> JSONResponse:
     state, params = _state(request), request.query_params
     lo, hi = ms_param(params, "deleted_at_start"), ms_param(params, "deleted_at_end")
-    items = [t for t in state.deleted
-             if (lo is None or t["deletedAt"] >= lo) and (hi is None or t["deletedAt"] <= hi)]
+    items = [t for t in state.deleted if (lo is None or t["deletedAt"] >= lo) and (hi is None or t["deletedAt"] <= hi)]
     return JSONResponse(page_of(request.url.path, params, items, key=lambda t: (t["deletedAt"], t["id"])))
 
 
@@ -174,11 +178,15 @@ async def list_postings(request: Request) -> JSONResponse:
     conf = params.get("confidentiality", "non-confidential")
     if conf not in ("non-confidential", "confidential", "all"):
         raise bad_request("Invalid value for parameter confidentiality")
-    items = [p for p in state.catalog.postings
-             if (not states or p["state"] in states)
-             and (not channels or channels & set(p["distributionChannels"]))
-             and (conf == "all" or p["confidentiality"] == conf)
-             and (lo is None or p["updatedAt"] >= lo) and (hi is None or p["updatedAt"] <= hi)]
+    items = [
+        p
+        for p in state.catalog.postings
+        if (not states or p["state"] in states)
+        and (not channels or channels & set(p["distributionChannels"]))
+        and (conf == "all" or p["confidentiality"] == conf)
+        and (lo is None or p["updatedAt"] >= lo)
+        and (hi is None or p["updatedAt"] <= hi)
+    ]
     return JSONResponse(page_of(request.url.path, params, items, key=lambda p: (p["createdAt"], p["id"])))
 
 
@@ -192,15 +200,20 @@ async def get_posting(request: Request) -> JSONResponse:
 async def list_stages(request: Request) -> JSONResponse:
     stages = _state(request).catalog.stages
     order = {s["id"]: i for i, s in enumerate(stages)}
-    return JSONResponse(page_of(request.url.path, request.query_params, stages, key=lambda s: (order[s["id"]], s["id"])))
+    return JSONResponse(
+        page_of(request.url.path, request.query_params, stages, key=lambda s: (order[s["id"]], s["id"]))
+    )
 
 
 async def list_users(request: Request) -> JSONResponse:
     state, params = _state(request), request.query_params
     include = bool_param(params, "includeDeactivated")
     emails = {e.lower() for e in params.getlist("email")}
-    items = [u for u in state.catalog.users
-             if (include or u["deactivatedAt"] is None) and (not emails or u["email"].lower() in emails)]
+    items = [
+        u
+        for u in state.catalog.users
+        if (include or u["deactivatedAt"] is None) and (not emails or u["email"].lower() in emails)
+    ]
     return JSONResponse(page_of(request.url.path, params, items, key=lambda u: (u["createdAt"], u["id"])))
 
 

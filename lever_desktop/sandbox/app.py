@@ -50,11 +50,15 @@ def build_app(services: Services):
             Mount("/_sandbox", routes=api_admin.ROUTES),
         ],
         # Every body read (feedback, writes, admin) may raise ClientDisconnect: one quiet handler for all.
-        exception_handlers={LeverHTTPError: lever_error_handler, HTTPException: http_exception_handler,
-                            ClientDisconnect: client_gone_handler},
+        exception_handlers={
+            LeverHTTPError: lever_error_handler,
+            HTTPException: http_exception_handler,
+            ClientDisconnect: client_gone_handler,
+        },
         lifespan=lifespan,
     )
     app.state.sandbox = services.state
     app.state.services = services
-    return LeverGate(app, state=services.state, api_key=services.api_key, limiter=services.limiter,
-                     faults=services.faults)
+    return LeverGate(
+        app, state=services.state, api_key=services.api_key, limiter=services.limiter, faults=services.faults
+    )

@@ -70,8 +70,10 @@ def sample_value(field: dict[str, Any], rng: random.Random, now_ms: int) -> Any:
     if t == "score":
         return rng.choice(options) if options else rng.randrange(1, 5)
     if t == "scorecard":
-        return [{"score": rng.randrange(1, 5), "comment": rng.choice(["Clear examples", "Some gaps", "Convincing"])}
-                for _ in field.get("scores") or []]
+        return [
+            {"score": rng.randrange(1, 5), "comment": rng.choice(["Clear examples", "Some gaps", "Convincing"])}
+            for _ in field.get("scores") or []
+        ]
     if t == "yes-no":
         return rng.choice(["yes", "no"])
     if t == "currency":
@@ -96,8 +98,11 @@ def _applies(field: dict[str, Any], kind: str) -> bool:
     if kind == "option-case":
         return t in ("dropdown", "multiple-choice", "score-system")
     if kind == "score-out-of-range":
-        return ((t == "score" and not field.get("options")) or (t == "scorecard" and bool(field.get("scores")))
-                or t == "score-system")
+        return (
+            (t == "score" and not field.get("options"))
+            or (t == "scorecard" and bool(field.get("scores")))
+            or t == "score-system"
+        )
     return is_required(field)
 
 
@@ -107,9 +112,17 @@ def choose_flaw(rng: random.Random) -> str | None:
     return FLAWS[roll] if roll < len(FLAWS) else None
 
 
-def make_draft(*, rng: random.Random, template: dict[str, Any], opportunity_id: str, panel_id: str,
-               interview_id: str, interviewer_email: str, now_ms: int,
-               flaw: str | None) -> tuple[dict[str, Any], list[dict[str, str]]]:
+def make_draft(
+    *,
+    rng: random.Random,
+    template: dict[str, Any],
+    opportunity_id: str,
+    panel_id: str,
+    interview_id: str,
+    interviewer_email: str,
+    now_ms: int,
+    flaw: str | None,
+) -> tuple[dict[str, Any], list[dict[str, str]]]:
     """The draft document and the list of flaws planted in it (``[{field, kind}]``)."""
     lines = transcript(rng)
     fields_out: list[dict[str, Any]] = []
@@ -129,14 +142,25 @@ def make_draft(*, rng: random.Random, template: dict[str, Any], opportunity_id: 
             value = _flaw(field, flaw, value)
             flaws.append({"field": field["id"], "kind": flaw})
         quotes = rng.sample(lines, 2)
-        fields_out.append({
-            "id": field["id"], "value": value, "confidence": round(rng.uniform(0.35, 0.98), 2),
-            "evidence": [{"quote": q, "atMs": at} for at, q in sorted(quotes)],
-            "rationale": f"Based on what the candidate said about {field['text'].lower()}.",
-        })
+        fields_out.append(
+            {
+                "id": field["id"],
+                "value": value,
+                "confidence": round(rng.uniform(0.35, 0.98), 2),
+                "evidence": [{"quote": q, "atMs": at} for at, q in sorted(quotes)],
+                "rationale": f"Based on what the candidate said about {field['text'].lower()}.",
+            }
+        )
     doc = {
-        "schema": SCHEMA, "draftId": f"sandbox-{interview_id}", "opportunityId": opportunity_id,
-        "templateId": template["id"], "panelId": panel_id, "interviewId": interview_id,
-        "interviewerEmail": interviewer_email, "createdAt": now_ms, "model": MODEL, "fields": fields_out,
+        "schema": SCHEMA,
+        "draftId": f"sandbox-{interview_id}",
+        "opportunityId": opportunity_id,
+        "templateId": template["id"],
+        "panelId": panel_id,
+        "interviewId": interview_id,
+        "interviewerEmail": interviewer_email,
+        "createdAt": now_ms,
+        "model": MODEL,
+        "fields": fields_out,
     }
     return doc, flaws

@@ -22,9 +22,14 @@ def interview_with_active_interviewer(state: SandboxState, template_text: str | 
                     continue
                 person = next((p for p in iv["interviewers"] if p["id"] in active), None)
                 if person:
-                    return {"opportunityId": state.opps.id_of(row), "panelId": panel["id"],
-                            "interviewId": iv["id"], "interviewerId": person["id"],
-                            "interviewerEmail": person["email"], "templateId": iv["feedbackTemplate"]}
+                    return {
+                        "opportunityId": state.opps.id_of(row),
+                        "panelId": panel["id"],
+                        "interviewId": iv["id"],
+                        "interviewerId": person["id"],
+                        "interviewerEmail": person["email"],
+                        "templateId": iv["feedbackTemplate"],
+                    }
     return None
 
 
@@ -39,8 +44,9 @@ def examples(state: SandboxState) -> dict[str, Any]:
             "deactivatedUserId": next(u["id"] for u in users if u["deactivatedAt"] is not None),
             "templates": templates,
             "everyFieldTypeTemplateId": templates["Every field type"],
-            "unknownFieldTypeTemplateId": next(t["id"] for t in state.templates.values()
-                                               if any(f["type"] == tpl.UNKNOWN_TYPE for f in t["fields"])),
+            "unknownFieldTypeTemplateId": next(
+                t["id"] for t in state.templates.values() if any(f["type"] == tpl.UNKNOWN_TYPE for f in t["fields"])
+            ),
             "noFeedbackTemplateId": templates[tpl.NO_FEEDBACK_TEXT],
             "deletedOpportunityId": state.deleted[0]["id"] if state.deleted else None,
         }

@@ -71,10 +71,14 @@ def _rule(kind: str, arg: Any = None, **keys: Any) -> FaultRule:
         except (TypeError, ValueError):
             raise FaultSpecError(f"fault {kind}={arg!r}: not a number") from None
     try:
-        rule = FaultRule(kind, arg, path=str(keys.pop("path", "*")),
-                         method=str(keys["method"]).upper() if keys.get("method") else None,
-                         rate=float(keys.pop("rate", 1.0)),
-                         count=int(keys["count"]) if keys.get("count") is not None else None)
+        rule = FaultRule(
+            kind,
+            arg,
+            path=str(keys.pop("path", "*")),
+            method=str(keys["method"]).upper() if keys.get("method") else None,
+            rate=float(keys.pop("rate", 1.0)),
+            count=int(keys["count"]) if keys.get("count") is not None else None,
+        )
     except (TypeError, ValueError) as e:
         raise FaultSpecError(f"fault {kind!r}: {e}") from None
     keys.pop("method", None)

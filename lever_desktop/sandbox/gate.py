@@ -21,8 +21,19 @@ from lever_desktop.sandbox.state import SandboxState, now_ms
 _log = logging.getLogger("lever_desktop.sandbox")
 
 STATIC_SEGMENTS = {
-    "opportunities", "deleted", "stage", "archived", "panels", "interviews", "feedback", "postings",
-    "stages", "users", "archive_reasons", "feedback_templates", "webhooks",
+    "opportunities",
+    "deleted",
+    "stage",
+    "archived",
+    "panels",
+    "interviews",
+    "feedback",
+    "postings",
+    "stages",
+    "users",
+    "archive_reasons",
+    "feedback_templates",
+    "webhooks",
 }
 _PREFIX = "/v1"
 
@@ -105,6 +116,7 @@ def _replay(body: bytes, receive, mode: str | None):
             return await receive()
         given = True
         return {"type": "http.request", "body": _completed_at(body, mode), "more_body": False}
+
     return replayed
 
 
@@ -118,7 +130,7 @@ class LeverGate:
         if scope["type"] != "http" or not (path == _PREFIX or path.startswith(_PREFIX + "/")):
             await self.app(scope, receive, send)
             return
-        method, sub = scope["method"], path[len(_PREFIX):] or "/"
+        method, sub = scope["method"], path[len(_PREFIX) :] or "/"
         key = endpoint_key(method, sub)
         with self.state.lock:
             self.state.requests[key] += 1
@@ -137,7 +149,9 @@ class LeverGate:
             await asyncio.sleep(decision.delay)
         rule = decision.rule
         if rule is not None and rule.kind == "store-after":
-            await self._store_after(scope, receive, send, float(rule.arg or 0), decision.completed_at, f"{method} {sub}")
+            await self._store_after(
+                scope, receive, send, float(rule.arg or 0), decision.completed_at, f"{method} {sub}"
+            )
             return
         if decision.completed_at is not None:
             receive = _replay(await _read_body(receive), receive, decision.completed_at)
@@ -154,8 +168,10 @@ class LeverGate:
             _log.info("fault: dropping %s %s before handling it", method, sub)
             await drop_connection(send)
         elif rule.kind == "drop-after":
+
             async def swallow(message) -> None:
                 return None
+
             await self.app(scope, receive, swallow)
             _log.info("fault: handled %s %s, dropping the connection before the response", method, sub)
             await drop_connection(send)
@@ -172,6 +188,7 @@ class LeverGate:
 
             async def keep(message) -> None:
                 kept.append(message)
+
             await self.app(scope, _replay(body, receive, completed_at), keep)
             _log.info("fault: handled %s %.1f s after receiving it", what, delay)
             return kept
@@ -183,6 +200,7 @@ class LeverGate:
         def done(t: asyncio.Task) -> None:
             self._late.discard(t)
             self.faults.late_pending -= 1
+
         task.add_done_callback(done)
         for message in await asyncio.shield(task):
             await send(message)  # uvicorn drops these if the client has gone

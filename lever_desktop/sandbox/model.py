@@ -48,15 +48,35 @@ _log = logging.getLogger("lever_desktop.sandbox.model")
 TOOL_NAME = model_answer.TOOL_NAME
 REFUSAL_TEXT = "I can't help with drafting feedback from this conversation."
 # The documented error ``type`` per status (Anthropic: docs "Errors"; OpenAI: its nearest equivalent).
-_ANTHROPIC_TYPES = {400: "invalid_request_error", 401: "authentication_error", 402: "billing_error",
-                    403: "permission_error", 404: "not_found_error", 413: "request_too_large",
-                    429: "rate_limit_error", 500: "api_error", 504: "timeout_error", 529: "overloaded_error"}
-_BEDROCK_TYPES = {400: "ValidationException", 403: "AccessDeniedException", 404: "ResourceNotFoundException",
-                  429: "ThrottlingException", 500: "InternalServerException", 503: "ServiceUnavailableException"}
-_OPENAI_TYPES = {400: ("invalid_request_error", None), 401: ("invalid_request_error", "invalid_api_key"),
-                 403: ("invalid_request_error", "unsupported_country_region_territory"),
-                 404: ("invalid_request_error", "model_not_found"), 429: ("requests", "rate_limit_exceeded"),
-                 500: ("server_error", None), 503: ("server_error", None)}
+_ANTHROPIC_TYPES = {
+    400: "invalid_request_error",
+    401: "authentication_error",
+    402: "billing_error",
+    403: "permission_error",
+    404: "not_found_error",
+    413: "request_too_large",
+    429: "rate_limit_error",
+    500: "api_error",
+    504: "timeout_error",
+    529: "overloaded_error",
+}
+_BEDROCK_TYPES = {
+    400: "ValidationException",
+    403: "AccessDeniedException",
+    404: "ResourceNotFoundException",
+    429: "ThrottlingException",
+    500: "InternalServerException",
+    503: "ServiceUnavailableException",
+}
+_OPENAI_TYPES = {
+    400: ("invalid_request_error", None),
+    401: ("invalid_request_error", "invalid_api_key"),
+    403: ("invalid_request_error", "unsupported_country_region_territory"),
+    404: ("invalid_request_error", "model_not_found"),
+    429: ("requests", "rate_limit_exceeded"),
+    500: ("server_error", None),
+    503: ("server_error", None),
+}
 
 
 class ModelAPIError(Exception):
@@ -69,10 +89,14 @@ def _request_id(raw: bytes) -> str:
     return hashlib.sha256(raw).hexdigest()[:24]
 
 
-def anthropic_error(status: int, message: str, headers: dict[str, str] | None = None,
-                    request_id: str = "sandbox") -> JSONResponse:
-    body = {"type": "error", "error": {"type": _ANTHROPIC_TYPES.get(status, "api_error"), "message": message},
-            "request_id": f"req_{request_id}"}
+def anthropic_error(
+    status: int, message: str, headers: dict[str, str] | None = None, request_id: str = "sandbox"
+) -> JSONResponse:
+    body = {
+        "type": "error",
+        "error": {"type": _ANTHROPIC_TYPES.get(status, "api_error"), "message": message},
+        "request_id": f"req_{request_id}",
+    }
     return JSONResponse(body, status_code=status, headers={"request-id": f"req_{request_id}", **(headers or {})})
 
 
@@ -83,8 +107,9 @@ def bedrock_error(status: int, message: str, headers: dict[str, str] | None = No
 
 def openai_error(status: int, message: str, headers: dict[str, str] | None = None) -> JSONResponse:
     kind, code = _OPENAI_TYPES.get(status, ("server_error" if status >= 500 else "invalid_request_error", None))
-    return JSONResponse({"error": {"message": message, "type": kind, "param": None, "code": code}},
-                        status_code=status, headers=headers)
+    return JSONResponse(
+        {"error": {"message": message, "type": kind, "param": None, "code": code}}, status_code=status, headers=headers
+    )
 
 
 class ModelService:
@@ -152,12 +177,14 @@ def _tool_schema(tools: Any, api: str) -> dict[str, Any]:
         function = tool.get("function") if api == "openai" else None
         if isinstance(function, dict) and function.get("name") == TOOL_NAME:
             return function.get("parameters") or {}
-    raise ModelAPIError(400, f"tools: the sandbox model answers only through the tool {TOOL_NAME!r}, "
-                             "and the request does not offer it.")
+    raise ModelAPIError(
+        400, f"tools: the sandbox model answers only through the tool {TOOL_NAME!r}, and the request does not offer it."
+    )
 
 
-def _tool_input(service: ModelService, request: Request, body: dict[str, Any], api: str,
-                fault: ModelFault | None) -> tuple[dict[str, Any] | str, int]:
+def _tool_input(
+    service: ModelService, request: Request, body: dict[str, Any], api: str, fault: ModelFault | None
+) -> tuple[dict[str, Any] | str, int]:
     """The tool's input (a string when the fault is invalid JSON) and the output token count."""
     header = request.headers.get("x-sandbox-evidence")
     paraphrase = header == "paraphrase" if header in ("paraphrase", "verbatim") else service.paraphrase
@@ -207,18 +234,24 @@ async def _fault_first(request: Request, fault: ModelFault | None, api: str) -> 
         if not await _late(request, float(fault.arg or 0)):
             raise ModelAPIError(499, "The client went away before the (late) answer.")
     elif fault.kind == "rate-limit":
-        raise ModelAPIError(429, "Number of requests has exceeded your rate limit (sandbox model fault).",
-                            {"retry-after": f"{float(fault.arg or 0):g}"})
+        raise ModelAPIError(
+            429,
+            "Number of requests has exceeded your rate limit (sandbox model fault).",
+            {"retry-after": f"{float(fault.arg or 0):g}"},
+        )
     elif fault.kind == "overloaded":
-        raise ModelAPIError(529 if api == "anthropic" else 503,
-                            "Overloaded" if api == "anthropic" else "The server is overloaded or not ready yet.")
+        raise ModelAPIError(
+            529 if api == "anthropic" else 503,
+            "Overloaded" if api == "anthropic" else "The server is overloaded or not ready yet.",
+        )
         # (Bedrock says 503 ServiceUnavailableException where the Anthropic API says 529.)
     elif fault.kind == "status":
         raise ModelAPIError(int(fault.arg or 500), f"Injected fault {int(fault.arg or 500)} (sandbox model).")
 
 
-async def _claude_message(service: ModelService, request: Request, raw: bytes, body: dict[str, Any], api: str,
-                          model: str) -> dict[str, Any]:
+async def _claude_message(
+    service: ModelService, request: Request, raw: bytes, body: dict[str, Any], api: str, model: str
+) -> dict[str, Any]:
     """A Messages API answer, as Anthropic and Bedrock send it (raises ``ModelAPIError``)."""
     if "max_tokens" not in body:
         raise ModelAPIError(400, "max_tokens: Field required")
@@ -234,11 +267,17 @@ async def _claude_message(service: ModelService, request: Request, raw: bytes, b
         tool_input, out_tokens = _tool_input(service, request, body, "anthropic", fault)
         if isinstance(tool_input, str):  # invalid JSON: what a model sends when it nests a string
             tool_input = {"fields": tool_input}
-        content, stop = [{"type": "tool_use", "id": f"toolu_{rid}", "name": TOOL_NAME, "input": tool_input}], \
-            "tool_use"
-    return {"id": f"msg_{rid}", "type": "message", "role": "assistant", "model": model, "content": content,
-            "stop_reason": stop, "stop_sequence": None,
-            "usage": {"input_tokens": max(1, len(raw) // 4), "output_tokens": out_tokens}}
+        content, stop = [{"type": "tool_use", "id": f"toolu_{rid}", "name": TOOL_NAME, "input": tool_input}], "tool_use"
+    return {
+        "id": f"msg_{rid}",
+        "type": "message",
+        "role": "assistant",
+        "model": model,
+        "content": content,
+        "stop_reason": stop,
+        "stop_sequence": None,
+        "usage": {"input_tokens": max(1, len(raw) // 4), "output_tokens": out_tokens},
+    }
 
 
 async def anthropic_messages(request: Request) -> Response:
@@ -254,8 +293,9 @@ async def anthropic_messages(request: Request) -> Response:
         return anthropic_error(e.status, e.message, e.headers, _request_id(raw or b"-"))
     headers = {"request-id": f"req_{_request_id(raw)}"}
     if body.get("stream"):
-        return StreamingResponse(model_stream.anthropic_events(message), media_type="text/event-stream",
-                                 headers=headers)
+        return StreamingResponse(
+            model_stream.anthropic_events(message), media_type="text/event-stream", headers=headers
+        )
     return JSONResponse(message, headers=headers)
 
 
@@ -290,18 +330,30 @@ async def openai_chat(request: Request) -> Response:
         else:
             tool_input, out_tokens = _tool_input(service, request, body, "openai", fault)
             arguments = tool_input if isinstance(tool_input, str) else json.dumps(tool_input)
-            message["tool_calls"] = [{"id": f"call_{_request_id(raw)}", "type": "function",
-                                      "function": {"name": TOOL_NAME, "arguments": arguments}}]
+            message["tool_calls"] = [
+                {
+                    "id": f"call_{_request_id(raw)}",
+                    "type": "function",
+                    "function": {"name": TOOL_NAME, "arguments": arguments},
+                }
+            ]
             finish = "tool_calls"
     except ModelAPIError as e:
         return openai_error(e.status, e.message, e.headers)
     prompt_tokens = max(1, len(raw) // 4)
     completion = {
-        "id": f"chatcmpl-{_request_id(raw)}", "object": "chat.completion", "created": int(time.time()),
-        "model": str(body["model"]), "system_fingerprint": None,
+        "id": f"chatcmpl-{_request_id(raw)}",
+        "object": "chat.completion",
+        "created": int(time.time()),
+        "model": str(body["model"]),
+        "system_fingerprint": None,
         "choices": [{"index": 0, "message": message, "logprobs": None, "finish_reason": finish}],
-        "usage": {"prompt_tokens": prompt_tokens, "completion_tokens": out_tokens,
-                  "total_tokens": prompt_tokens + out_tokens}}
+        "usage": {
+            "prompt_tokens": prompt_tokens,
+            "completion_tokens": out_tokens,
+            "total_tokens": prompt_tokens + out_tokens,
+        },
+    }
     if body.get("stream"):
         options = body.get("stream_options")
         usage = isinstance(options, dict) and bool(options.get("include_usage"))
@@ -341,14 +393,16 @@ async def admin_options(request: Request) -> Response:
 
 
 def build_model_app(service: ModelService) -> Starlette:
-    app = Starlette(routes=[
-        Route("/v1/messages", anthropic_messages, methods=["POST"]),
-        Route("/v1/chat/completions", openai_chat, methods=["POST"]),
-        Route("/model/{model}/invoke", bedrock_invoke, methods=["POST"]),
-        Route("/_model/faults", admin_faults, methods=["GET", "POST"]),
-        Route("/_model/requests", admin_requests, methods=["GET"]),
-        Route("/_model/options", admin_options, methods=["POST"]),
-    ])
+    app = Starlette(
+        routes=[
+            Route("/v1/messages", anthropic_messages, methods=["POST"]),
+            Route("/v1/chat/completions", openai_chat, methods=["POST"]),
+            Route("/model/{model}/invoke", bedrock_invoke, methods=["POST"]),
+            Route("/_model/faults", admin_faults, methods=["GET", "POST"]),
+            Route("/_model/requests", admin_requests, methods=["GET"]),
+            Route("/_model/options", admin_options, methods=["POST"]),
+        ]
+    )
     app.state.model = service
     return app
 
@@ -356,8 +410,15 @@ def build_model_app(service: ModelService) -> Starlette:
 class SandboxModelServer:
     """The sandbox model served on loopback, in a background thread."""
 
-    def __init__(self, *, faults: str | list[ModelFault] | None = None, paraphrase: bool = False,
-                 api_key: str | None = None, host: str = "127.0.0.1", port: int = 0) -> None:
+    def __init__(
+        self,
+        *,
+        faults: str | list[ModelFault] | None = None,
+        paraphrase: bool = False,
+        api_key: str | None = None,
+        host: str = "127.0.0.1",
+        port: int = 0,
+    ) -> None:
         rules = parse_model_faults(faults) if isinstance(faults, str) else list(faults or [])
         self.service = ModelService(ModelFaults(rules), paraphrase=paraphrase, api_key=api_key)
         self.host, self._port = host, port
@@ -401,8 +462,15 @@ class SandboxModelServer:
     def start(self, timeout: float = 15.0) -> SandboxModelServer:
         if self._server is not None and self._server.running:
             return self
-        server = ThreadedServer(build_model_app(self.service), name="sandbox-model", title="sandbox model",
-                                host=self.host, port=self._port, proxy_headers=False, timeout_keep_alive=5)
+        server = ThreadedServer(
+            build_model_app(self.service),
+            name="sandbox-model",
+            title="sandbox model",
+            host=self.host,
+            port=self._port,
+            proxy_headers=False,
+            timeout_keep_alive=5,
+        )
         self._port = server.start(timeout)
         self._server = server
         _log.info("sandbox model listening on %s", self.root_url)

@@ -29,14 +29,19 @@ TOOL_NAME = "record_feedback_draft"
 _LINE = re.compile(r"^(?:\[(\d{1,2}):(\d{2}):(\d{2})\]\s*)?(?:([^:\[\]]{1,60}):\s+)?(.*)$")
 _WORD = re.compile(r"[a-z][a-z']+")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
-_STOP = frozenset("""a an and are as at be been but by can could did do does for from had has have he her his how
+_STOP = frozenset(
+    """a an and are as at be been but by can could did do does for from had has have he her his how
 i if in into is it its just me my not of on or our she so that the their them then there they this to
 too was we were what when where which who why will with would you your yes no about also like really
-very well okay ok um uh yeah sure right think know lot more some any""".split())
-_POSITIVE = frozenset("great good strong clear clearly excellent solid impressive confident thoughtful "
-                      "enjoyed structured careful thorough pragmatic".split())
-_NEGATIVE = frozenset("struggled unclear weak concern concerned worried missed vague stuck unsure "
-                      "hesitant confused".split())
+very well okay ok um uh yeah sure right think know lot more some any""".split()
+)
+_POSITIVE = frozenset(
+    "great good strong clear clearly excellent solid impressive confident thoughtful "
+    "enjoyed structured careful thorough pragmatic".split()
+)
+_NEGATIVE = frozenset(
+    "struggled unclear weak concern concerned worried missed vague stuck unsure hesitant confused".split()
+)
 
 
 @dataclass(frozen=True)
@@ -55,13 +60,14 @@ class FieldSpec:
 
 # -- the prompt ------------------------------------------------------------------------
 
+
 def transcript_of(prompt: str) -> list[Utterance]:
     """The utterances between ``<transcript>`` and ``</transcript>``; the whole prompt without them."""
     lines = prompt.splitlines()
     try:
         start = next(i for i, s in enumerate(lines) if s.strip() == "<transcript>")
         end = next(i for i in range(start + 1, len(lines)) if lines[i].strip() == "</transcript>")
-        lines = lines[start + 1:end]
+        lines = lines[start + 1 : end]
     except StopIteration:
         pass
     out = []
@@ -78,6 +84,7 @@ def normalised(text: str) -> str:
 
 
 # -- the schema ------------------------------------------------------------------------
+
 
 def _resolve(node: Any, root: dict[str, Any]) -> dict[str, Any]:
     for _ in range(20):  # a $ref chain, never a cycle
@@ -106,8 +113,10 @@ def fields_of(input_schema: dict[str, Any]) -> list[FieldSpec]:
         variants = items.get("anyOf") or items.get("oneOf") or [items]
     # Required questions as ``allOf: [{"contains": {"properties": {"id": {"const": ...}}}}]`` on the list,
     # the drafter's way; else a value that may not be null counts as required.
-    listed = [_resolve(_resolve(c, root).get("contains"), root).get("properties", {}).get("id", {})
-              for c in fields.get("allOf", [])]
+    listed = [
+        _resolve(_resolve(c, root).get("contains"), root).get("properties", {}).get("id", {})
+        for c in fields.get("allOf", [])
+    ]
     required_ids = {i["const"] for i in listed if isinstance(i, dict) and "const" in i}
     specs: list[FieldSpec] = []
     for variant in (_resolve(v, root) for v in variants):
@@ -115,15 +124,28 @@ def fields_of(input_schema: dict[str, Any]) -> list[FieldSpec]:
         id_schema = _resolve(props.get("id"), root)
         ids = [id_schema["const"]] if "const" in id_schema else list(id_schema.get("enum") or [])
         value = _resolve(props.get("value"), root)
-        hint = " ".join(str(x) for x in (variant.get("title"), variant.get("description"), id_schema.get("title"),
-                                         id_schema.get("description"), value.get("title"),
-                                         value.get("description")) if x)
-        specs += [FieldSpec(str(i), hint, value, i in required_ids if required_ids else not _allows_null(value, root))
-                  for i in ids if isinstance(i, (str, int))]
+        hint = " ".join(
+            str(x)
+            for x in (
+                variant.get("title"),
+                variant.get("description"),
+                id_schema.get("title"),
+                id_schema.get("description"),
+                value.get("title"),
+                value.get("description"),
+            )
+            if x
+        )
+        specs += [
+            FieldSpec(str(i), hint, value, i in required_ids if required_ids else not _allows_null(value, root))
+            for i in ids
+            if isinstance(i, (str, int))
+        ]
     return specs
 
 
 # -- the answer ------------------------------------------------------------------------
+
 
 def _words(text: str) -> list[str]:
     return [w[:6] for w in _WORD.findall(text.lower()) if w not in _STOP]  # a crude stem
@@ -159,8 +181,9 @@ class _Reader:
     def sentence_for(self, hint: str, salt: int, having: Callable[[str], object] = bool) -> str | None:
         """The sentence of the transcript that best answers ``hint``: verbatim, never rephrased;
         only from lines ``having`` something (an amount, say) when given."""
-        candidates = [i for i, u in enumerate(self.utterances) if len(u.text.split()) >= 5 and having(u.text)] or \
-            [i for i, u in enumerate(self.utterances) if having(u.text)]
+        candidates = [i for i, u in enumerate(self.utterances) if len(u.text.split()) >= 5 and having(u.text)] or [
+            i for i, u in enumerate(self.utterances) if having(u.text)
+        ]
         if self.fresh:  # the rows of one answer (a scorecard's) each quote a line of their own
             candidates = [i for i in candidates if i not in self.used] or candidates
         if not candidates:
@@ -174,6 +197,7 @@ class _Reader:
             asked = len(wanted & self.words[i - 1]) if i else 0
             overlap = 2 * len(wanted & self.words[i]) + asked - (i in self.used)
             return (u.speaker == self.candidate, overlap, -((i - salt) % len(self.utterances)))
+
         best = max(candidates, key=score)
         self.used.add(best)
         self.last = self._sentence(best, wanted, having)
@@ -187,15 +211,24 @@ class _Reader:
 
     def option(self, options: list[Any]) -> Any:
         """The option whose words the transcript uses most; the middle one when none stands out."""
+
         def mentions(opt: Any) -> int:
             return sum(self.bag.get(w, 0) for w in set(_words(str(opt))))
+
         middle = (len(options) - 1) / 2
         return max(options, key=lambda o: (mentions(o), -abs(options.index(o) - middle)))
 
 
-_SPELLED = {w: i for i, w in enumerate("zero one two three four five six seven eight nine ten eleven twelve thirteen "
-                                        "fourteen fifteen sixteen seventeen eighteen nineteen".split())}
-_SPELLED.update({w: 10 * (i + 2) for i, w in enumerate("twenty thirty forty fifty sixty seventy eighty ninety".split())})
+_SPELLED = {
+    w: i
+    for i, w in enumerate(
+        "zero one two three four five six seven eight nine ten eleven twelve thirteen "
+        "fourteen fifteen sixteen seventeen eighteen nineteen".split()
+    )
+}
+_SPELLED.update(
+    {w: 10 * (i + 2) for i, w in enumerate("twenty thirty forty fifty sixty seventy eighty ninety".split())}
+)
 
 
 def _amount(text: str) -> int | None:
@@ -260,15 +293,17 @@ def value_for(schema: dict[str, Any], reader: _Reader, hint: str, salt: int) -> 
         return _array(schema, reader, hint, salt)
     if kind == "object":
         props = schema.get("properties", {})
-        return {k: value_for(v, reader, f"{hint} {k} {_resolve(v, reader.root).get('title', '')}", salt + i)
-                for i, (k, v) in enumerate(props.items())}
+        return {
+            k: value_for(v, reader, f"{hint} {k} {_resolve(v, reader.root).get('title', '')}", salt + i)
+            for i, (k, v) in enumerate(props.items())
+        }
     if schema.get("format") == "date":
         return "2027-01-04"
     if schema.get("format") == "date-time":
         return "2027-01-04T09:00:00Z"
     text = reader.sentence_for(hint, salt) or "The transcript does not say."
     if isinstance(schema.get("maxLength"), int):
-        text = text[:schema["maxLength"]]
+        text = text[: schema["maxLength"]]
     return text.ljust(int(schema.get("minLength", 0)), ".")
 
 
@@ -277,8 +312,10 @@ def _array(schema: dict[str, Any], reader: _Reader, hint: str, salt: int) -> lis
     if isinstance(fixed, list):  # one item per row (a scorecard's rows, in order)
         reader.fresh = True
         try:
-            return [value_for(s, reader, f"{hint} {_resolve(s, reader.root).get('title', '')}", salt + i)
-                    for i, s in enumerate(fixed)]
+            return [
+                value_for(s, reader, f"{hint} {_resolve(s, reader.root).get('title', '')}", salt + i)
+                for i, s in enumerate(fixed)
+            ]
         finally:
             reader.fresh = False
     items = _resolve(schema.get("items"), reader.root)
@@ -287,7 +324,7 @@ def _array(schema: dict[str, Any], reader: _Reader, hint: str, salt: int) -> lis
     if isinstance(options, list) and options:  # multiple-select: the mentioned options
         mentioned = [o for o in options if any(reader.bag.get(w) for w in _words(str(o)))]
         chosen = (mentioned or [reader.option(options)])[:2]
-        chosen += [o for o in options if o not in chosen][:max(0, low - len(chosen))]
+        chosen += [o for o in options if o not in chosen][: max(0, low - len(chosen))]
         return chosen[:high] if isinstance(high, int) else chosen
     count = max(low, 1) if not isinstance(high, int) else min(max(low, 1), high)
     reader.fresh = True
@@ -325,13 +362,21 @@ def answer(input_schema: dict[str, Any], prompt: str, *, paraphrase: bool = Fals
             said = " ".join(str(v) for v in (value if isinstance(value, list) else [value]) if isinstance(v, str))
             quote = reader.sentence_for(f"{spec.hint} {said}", salt=n * 7 + 3)
         evidence = [{"quote": quote}] if quote else []
-        out.append({"id": spec.id, "value": value, "confidence": _confidence(spec.id), "evidence": evidence,
-                    "rationale": f"Based on what was said in the interview about {spec.hint or 'this question'}."})
+        out.append(
+            {
+                "id": spec.id,
+                "value": value,
+                "confidence": _confidence(spec.id),
+                "evidence": evidence,
+                "rationale": f"Based on what was said in the interview about {spec.hint or 'this question'}.",
+            }
+        )
     if paraphrase:
-        target = next((f for f in out if isinstance(f["value"], str) and f["evidence"]),
-                      next((f for f in out if f["evidence"]), None))
+        target = next(
+            (f for f in out if isinstance(f["value"], str) and f["evidence"]),
+            next((f for f in out if f["evidence"]), None),
+        )
         if target is not None:
             whole = normalised(" ".join(u.text for u in reader.utterances))
             target["evidence"] = [{"quote": _paraphrase(target["evidence"][0]["quote"], whole)}]
     return {"fields": out}
-

@@ -28,8 +28,17 @@ from typing import Any
 
 from lever_desktop.sandbox.faults import FaultSpecError, parse_spec
 
-KINDS = {"invalid-json", "wrong-option", "missing-required", "refusal", "rate-limit", "overloaded", "slow",
-         "empty", "status"}
+KINDS = {
+    "invalid-json",
+    "wrong-option",
+    "missing-required",
+    "refusal",
+    "rate-limit",
+    "overloaded",
+    "slow",
+    "empty",
+    "status",
+}
 APIS = ("anthropic", "bedrock", "openai")
 _DEFAULT_ARG = {"rate-limit": 1.0, "slow": 30.0}
 

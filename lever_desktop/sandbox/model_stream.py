@@ -16,7 +16,7 @@ _PIECE = 200  # characters of JSON or text per delta: several events, as a real 
 
 
 def _pieces(text: str) -> list[str]:
-    return [text[i:i + _PIECE] for i in range(0, len(text), _PIECE)] or [""]
+    return [text[i : i + _PIECE] for i in range(0, len(text), _PIECE)] or [""]
 
 
 def _event(name: str, data: dict[str, Any]) -> bytes:
@@ -25,23 +25,39 @@ def _event(name: str, data: dict[str, Any]) -> bytes:
 
 def anthropic_events(message: dict[str, Any]) -> Iterator[bytes]:
     usage = message["usage"]
-    start = dict(message, content=[], stop_reason=None, stop_sequence=None,
-                 usage={"input_tokens": usage["input_tokens"], "output_tokens": 1})
+    start = dict(
+        message,
+        content=[],
+        stop_reason=None,
+        stop_sequence=None,
+        usage={"input_tokens": usage["input_tokens"], "output_tokens": 1},
+    )
     yield _event("message_start", {"type": "message_start", "message": start})
     for index, block in enumerate(message["content"]):
         if block["type"] == "tool_use":
-            opened, delta_type, key, whole = dict(block, input={}), "input_json_delta", "partial_json", \
-                json.dumps(block["input"])
+            opened, delta_type, key, whole = (
+                dict(block, input={}),
+                "input_json_delta",
+                "partial_json",
+                json.dumps(block["input"]),
+            )
         else:
             opened, delta_type, key, whole = dict(block, text=""), "text_delta", "text", block["text"]
         yield _event("content_block_start", {"type": "content_block_start", "index": index, "content_block": opened})
         for piece in _pieces(whole):
-            yield _event("content_block_delta", {"type": "content_block_delta", "index": index,
-                                                 "delta": {"type": delta_type, key: piece}})
+            yield _event(
+                "content_block_delta",
+                {"type": "content_block_delta", "index": index, "delta": {"type": delta_type, key: piece}},
+            )
         yield _event("content_block_stop", {"type": "content_block_stop", "index": index})
-    yield _event("message_delta", {"type": "message_delta",
-                                   "delta": {"stop_reason": message["stop_reason"], "stop_sequence": None},
-                                   "usage": {"output_tokens": usage["output_tokens"]}})
+    yield _event(
+        "message_delta",
+        {
+            "type": "message_delta",
+            "delta": {"stop_reason": message["stop_reason"], "stop_sequence": None},
+            "usage": {"output_tokens": usage["output_tokens"]},
+        },
+    )
     yield _event("message_stop", {"type": "message_stop"})
 
 
@@ -59,8 +75,12 @@ def openai_chunks(completion: dict[str, Any], include_usage: bool) -> Iterator[b
     if message.get("refusal"):
         yield chunk({"refusal": message["refusal"]})
     for call in message.get("tool_calls") or []:
-        opened = {"index": 0, "id": call["id"], "type": "function",
-                  "function": {"name": call["function"]["name"], "arguments": ""}}
+        opened = {
+            "index": 0,
+            "id": call["id"],
+            "type": "function",
+            "function": {"name": call["function"]["name"], "arguments": ""},
+        }
         yield chunk({"tool_calls": [opened]})
         for piece in _pieces(call["function"]["arguments"]):
             yield chunk({"tool_calls": [{"index": 0, "function": {"arguments": piece}}]})

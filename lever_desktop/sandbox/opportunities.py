@@ -38,8 +38,10 @@ class OpportunityTable:
         self.count = count
         prefix = rng.getrandbits(80)
         # Opportunities and their contacts (candidates) share the mix but not the prefix.
-        self._prefix = (f"{prefix >> 48:08x}-{(prefix >> 32) & 0xFFFF:04x}-4{(prefix >> 20) & 0xFFF:03x}-"
-                        f"{8 | (prefix >> 16) & 3:x}{(prefix >> 4) & 0xFFF:03x}-")
+        self._prefix = (
+            f"{prefix >> 48:08x}-{(prefix >> 32) & 0xFFFF:04x}-4{(prefix >> 20) & 0xFFF:03x}-"
+            f"{8 | (prefix >> 16) & 3:x}{(prefix >> 4) & 0xFFF:03x}-"
+        )
         self._salt = rng.getrandbits(48)
         cprefix = rng.getrandbits(32)
         self._contact_prefix = f"{cprefix:08x}-c0de-4{(prefix >> 8) & 0xFFF:03x}-9{cprefix & 0xFFF:03x}-"
@@ -109,7 +111,7 @@ class OpportunityTable:
         if not isinstance(opportunity_id, str) or not opportunity_id.startswith(self._prefix):
             return None
         try:
-            row = ((int(opportunity_id[len(self._prefix):], 16) ^ self._salt) * _UNMIX) & _MASK48
+            row = ((int(opportunity_id[len(self._prefix) :], 16) ^ self._salt) * _UNMIX) & _MASK48
         except ValueError:
             return None
         return row if row < self.count and self.id_of(row) == opportunity_id else None
@@ -150,8 +152,10 @@ class OpportunityTable:
         path = list(range(3, self.stage[row] + 1)) if self.stage[row] >= 3 else [self.stage[row]]
         t0, t1 = self.created[row], self.updated[row] or self.created[row]
         gap = max(1, (t1 - t0) // max(1, len(path)))
-        return [{"toStageId": self.catalog.stages[s]["id"], "toStageIndex": s, "userId": owner,
-                 "updatedAt": t0 + k * gap} for k, s in enumerate(path)]
+        return [
+            {"toStageId": self.catalog.stages[s]["id"], "toStageIndex": s, "userId": owner, "updatedAt": t0 + k * gap}
+            for k, s in enumerate(path)
+        ]
 
     def record(self, row: int) -> dict[str, Any]:
         cat = self.catalog
@@ -162,22 +166,36 @@ class OpportunityTable:
         changes = self.changes(row)
         anonymized = row in self.anonymized
         return {
-            "id": oid, "name": name, "headline": None if anonymized else f"{posting['text']} candidate",
-            "contact": self.contact_of(row), "emails": self._emails(row), "phones": self._phones(row),
+            "id": oid,
+            "name": name,
+            "headline": None if anonymized else f"{posting['text']} candidate",
+            "contact": self.contact_of(row),
+            "emails": self._emails(row),
+            "phones": self._phones(row),
             "links": [] if anonymized else [f"https://www.linkedin.com/in/sandbox-{row}"],
-            "location": None if anonymized else LOCATIONS[row % len(LOCATIONS)], "stage": self.stage_id(row),
-            "stageChanges": changes, "archived": self.archived_obj(row), "tags": self.tag_names(row),
-            "sources": ["LinkedIn" if row % 3 else "Referral"], "origin": "sourced" if row % 4 == 0 else "applied",
-            "sourcedBy": owner if row % 4 == 0 else None, "owner": owner, "followers": [owner, follower],
+            "location": None if anonymized else LOCATIONS[row % len(LOCATIONS)],
+            "stage": self.stage_id(row),
+            "stageChanges": changes,
+            "archived": self.archived_obj(row),
+            "tags": self.tag_names(row),
+            "sources": ["LinkedIn" if row % 3 else "Referral"],
+            "origin": "sourced" if row % 4 == 0 else "applied",
+            "sourcedBy": owner if row % 4 == 0 else None,
+            "owner": owner,
+            "followers": [owner, follower],
             "applications": [self.application_id(row)],
             "confidentiality": "confidential" if self.confidential[row] else "non-confidential",
-            "createdAt": self.created[row], "updatedAt": self.updated[row],
+            "createdAt": self.created[row],
+            "updatedAt": self.updated[row],
             "lastInteractionAt": self.updated[row] or self.created[row],
             "lastAdvancedAt": changes[-1]["updatedAt"] if changes else self.created[row],
             "snoozedUntil": None,
-            "urls": {"list": "https://hire.sandbox.lever.local/candidates",
-                     "show": f"https://hire.sandbox.lever.local/candidates/{oid}"},
-            "isAnonymized": anonymized, "dataProtection": None,
+            "urls": {
+                "list": "https://hire.sandbox.lever.local/candidates",
+                "show": f"https://hire.sandbox.lever.local/candidates/{oid}",
+            },
+            "isAnonymized": anonymized,
+            "dataProtection": None,
         }
 
     def _emails(self, row: int) -> list[str]:
@@ -192,13 +210,28 @@ class OpportunityTable:
 
     def application(self, row: int) -> dict[str, Any]:
         posting = self.catalog.postings[self.posting[row]]
-        return {"id": self.application_id(row), "opportunityId": self.id_of(row),
-                "candidateId": self.contact_of(row), "type": "posting", "posting": posting["id"],
-                "postingHiringManager": posting["hiringManager"], "postingOwner": posting["owner"],
-                "createdAt": self.created[row], "user": None, "name": self.name(row),
-                "email": self.email(row), "archived": self.archived_obj(row)}
+        return {
+            "id": self.application_id(row),
+            "opportunityId": self.id_of(row),
+            "candidateId": self.contact_of(row),
+            "type": "posting",
+            "posting": posting["id"],
+            "postingHiringManager": posting["hiringManager"],
+            "postingOwner": posting["owner"],
+            "createdAt": self.created[row],
+            "user": None,
+            "name": self.name(row),
+            "email": self.email(row),
+            "archived": self.archived_obj(row),
+        }
 
     def contact(self, row: int) -> dict[str, Any]:
-        return {"id": self.contact_of(row), "name": self.name(row), "headline": None,
-                "isAnonymized": row in self.anonymized, "emails": self._emails(row), "phones": self._phones(row),
-                "location": None if row in self.anonymized else {"name": LOCATIONS[row % len(LOCATIONS)]}}
+        return {
+            "id": self.contact_of(row),
+            "name": self.name(row),
+            "headline": None,
+            "isAnonymized": row in self.anonymized,
+            "emails": self._emails(row),
+            "phones": self._phones(row),
+            "location": None if row in self.anonymized else {"name": LOCATIONS[row % len(LOCATIONS)]},
+        }

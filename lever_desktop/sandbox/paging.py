@@ -69,22 +69,29 @@ def envelope(data: list[dict[str, Any]], next_key: tuple[int, str] | None, fp: s
     return {"data": data, "hasNext": True, "next": encode_token(next_key, fp)}
 
 
-def page_of(path: str, params: Any, items: Sequence[dict[str, Any]],
-            key: Callable[[dict[str, Any]], tuple[int, str]]) -> dict[str, Any]:
+def page_of(
+    path: str, params: Any, items: Sequence[dict[str, Any]], key: Callable[[dict[str, Any]], tuple[int, str]]
+) -> dict[str, Any]:
     """One page of ``items`` (already filtered), ordered by ``key``."""
     limit = parse_limit(params)
     fp, after = start_key(path, params)
     ordered = sorted(items, key=key)
     keys = [key(i) for i in ordered]
     start = bisect.bisect_right(keys, after) if after else 0
-    chunk = ordered[start:start + limit]
+    chunk = ordered[start : start + limit]
     more = start + limit < len(ordered)
     return envelope(list(chunk), keys[start + limit - 1] if more else None, fp)
 
 
-def scan_page(path: str, params: Any, total: int, key: Callable[[int], tuple[int, str]],
-              match: Callable[[int], bool], render: Callable[[int], dict[str, Any]],
-              first_row: Callable[[tuple[int, str] | None], int]) -> dict[str, Any]:
+def scan_page(
+    path: str,
+    params: Any,
+    total: int,
+    key: Callable[[int], tuple[int, str]],
+    match: Callable[[int], bool],
+    render: Callable[[int], dict[str, Any]],
+    first_row: Callable[[tuple[int, str] | None], int],
+) -> dict[str, Any]:
     """A page over row-indexed data too large to sort per request (opportunities).
 
     Rows are in key order already; ``first_row`` maps a token's key to the row after it.

@@ -30,19 +30,34 @@ _log = logging.getLogger("lever_desktop.sandbox")
 
 
 class SandboxServer:
-    def __init__(self, opportunities: int = 50, seed: int = 1, api_key: str = "sandbox-key", rate: float = 10.0,
-                 burst: int = 20, relay_url: str | None = None, relay_ingest_token: str | None = None,
-                 webhook_tokens_file: str | os.PathLike[str] | None = None,
-                 faults: str | list[FaultRule] | None = None, clock: SandboxClock | float | None = None, *,
-                 host: str = "127.0.0.1", port: int = 0, retry_after: bool = False,
-                 webhook_retry_gaps: Sequence[float] = DEFAULT_RETRY_GAPS, model: bool = False,
-                 model_port: int = 0, model_faults: str | None = None) -> None:
+    def __init__(
+        self,
+        opportunities: int = 50,
+        seed: int = 1,
+        api_key: str = "sandbox-key",
+        rate: float = 10.0,
+        burst: int = 20,
+        relay_url: str | None = None,
+        relay_ingest_token: str | None = None,
+        webhook_tokens_file: str | os.PathLike[str] | None = None,
+        faults: str | list[FaultRule] | None = None,
+        clock: SandboxClock | float | None = None,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        retry_after: bool = False,
+        webhook_retry_gaps: Sequence[float] = DEFAULT_RETRY_GAPS,
+        model: bool = False,
+        model_port: int = 0,
+        model_faults: str | None = None,
+    ) -> None:
         self.host, self._port = host, port
         # The sandbox model (``model.py``) for "Draft with AI": its own port, since the Anthropic
         # SDK wants ``/v1/messages`` at its base URL and ``/v1`` here is Lever's, behind Lever's auth.
         # It paraphrases one quote a draft, so the demo shows evidence being rejected.
-        self.model = SandboxModelServer(faults=model_faults, paraphrase=True, host=host, port=model_port) \
-            if model else None
+        self.model = (
+            SandboxModelServer(faults=model_faults, paraphrase=True, host=host, port=model_port) if model else None
+        )
         self.api_key = api_key
         self.state = SandboxState(opportunities=opportunities, seed=seed)
         self.limiter = RateLimiter(rate, burst, retry_after=retry_after)
@@ -50,8 +65,9 @@ class SandboxServer:
         self.faults = Faults(rules, seed=seed)
         self.relay_url = relay_url.rstrip("/") if relay_url else None
         self.activity = Activity(self.state, self.relay_url, relay_ingest_token)
-        self.background = Background(self.activity, Dispatcher(self.state, webhook_retry_gaps),
-                                     SandboxClock.coerce(clock))
+        self.background = Background(
+            self.activity, Dispatcher(self.state, webhook_retry_gaps), SandboxClock.coerce(clock)
+        )
         self.webhook_tokens_file = Path(webhook_tokens_file) if webhook_tokens_file else None
         self._server: ThreadedServer | None = None
         self._relay_registered = False
@@ -86,10 +102,25 @@ class SandboxServer:
         if self.running:
             return self
         self._register_relay()
-        services = Services(self.state, self.api_key, self.limiter, self.faults, self.activity, self.background,
-                            self.relay_url, lambda: self.root_url)
-        server = ThreadedServer(build_app(services), name="lever-sandbox", title="Lever sandbox", host=self.host, port=self._port,
-                                proxy_headers=False, timeout_keep_alive=5)
+        services = Services(
+            self.state,
+            self.api_key,
+            self.limiter,
+            self.faults,
+            self.activity,
+            self.background,
+            self.relay_url,
+            lambda: self.root_url,
+        )
+        server = ThreadedServer(
+            build_app(services),
+            name="lever-sandbox",
+            title="Lever sandbox",
+            host=self.host,
+            port=self._port,
+            proxy_headers=False,
+            timeout_keep_alive=5,
+        )
         self._port = server.start(timeout)
         self._server = server
         _log.info("Lever sandbox listening on %s", self.base_url)
@@ -119,8 +150,12 @@ class SandboxServer:
         """Register the relay for every event once, and hand the tokens to the app."""
         if not self.relay_url or self._relay_registered:
             return
-        tokens = {event: create_webhook(self.state, self.relay_url + "/lever/webhooks", event)
-                  ["configuration"]["signatureToken"] for event in EVENTS}
+        tokens = {
+            event: create_webhook(self.state, self.relay_url + "/lever/webhooks", event)["configuration"][
+                "signatureToken"
+            ]
+            for event in EVENTS
+        }
         self._relay_registered = True
         if self.webhook_tokens_file is not None:
             write_private_json(self.webhook_tokens_file, tokens)

@@ -45,7 +45,8 @@ class SandboxState:
         rng = random.Random(f"catalog:{seed}")
         self.catalog = build_catalog(rng, self.anchor_ms)
         self.templates: dict[str, dict[str, Any]] = {
-            t["id"]: t for t in tpl.build_templates(rng, self.anchor_ms, self.catalog.stages)}
+            t["id"]: t for t in tpl.build_templates(rng, self.anchor_ms, self.catalog.stages)
+        }
         self.template_versions: dict[str, list[dict[str, Any]]] = {k: [v] for k, v in self.templates.items()}
         self.opps = OpportunityTable(opportunities, seed, self.catalog, self.anchor_ms)
         self.details: dict[int, Details] = {}
@@ -89,8 +90,13 @@ class SandboxState:
         n = self.opps.count
         for row in range(7, n, 100):
             self.deleted_rows.add(row)
-            self.deleted.append({"id": self.opps.id_of(row), "deletedAt": self.anchor_ms - (n - row) * 1000,
-                                 "deletedBy": self.catalog.users[0]["id"]})
+            self.deleted.append(
+                {
+                    "id": self.opps.id_of(row),
+                    "deletedAt": self.anchor_ms - (n - row) * 1000,
+                    "deletedBy": self.catalog.users[0]["id"],
+                }
+            )
         self.deleted.sort(key=lambda t: t["deletedAt"])
 
     def _interviewers(self, rng: random.Random, k: int) -> list[dict[str, Any]]:
@@ -114,62 +120,123 @@ class SandboxState:
             self._add_panel(row, d, rng, start, rng.choice(forms), past=False)
         return d
 
-    def _add_panel(self, row: int, d: Details, rng: random.Random, start: int,
-                   template: dict[str, Any], *, past: bool) -> dict[str, Any]:
+    def _add_panel(
+        self, row: int, d: Details, rng: random.Random, start: int, template: dict[str, Any], *, past: bool
+    ) -> dict[str, Any]:
         interviews, t = [], start
         for _ in range(rng.randrange(1, 3)):
             people = self._interviewers(rng, rng.randrange(1, 3))
             duration = rng.choice([30, 45, 60])
-            interviews.append({
-                "id": new_uuid(rng), "date": t, "duration": duration,
-                "subject": f"{template['text']} with {self.opps.name(row)}", "location": "Video call",
-                "feedbackTemplate": template["id"], "feedbackReminder": "frequently",
-                "interviewers": [{"id": u["id"], "email": u["email"], "name": u["name"],
-                                  "feedbackTemplate": template["id"]} for u in people],
-                "canceledAt": None, "createdAt": start - 3 * DAY_MS,
-            })
+            interviews.append(
+                {
+                    "id": new_uuid(rng),
+                    "date": t,
+                    "duration": duration,
+                    "subject": f"{template['text']} with {self.opps.name(row)}",
+                    "location": "Video call",
+                    "feedbackTemplate": template["id"],
+                    "feedbackReminder": "frequently",
+                    "interviewers": [
+                        {"id": u["id"], "email": u["email"], "name": u["name"], "feedbackTemplate": template["id"]}
+                        for u in people
+                    ],
+                    "canceledAt": None,
+                    "createdAt": start - 3 * DAY_MS,
+                }
+            )
             t += duration * 60_000
-        panel = {"id": new_uuid(rng), "applications": [self.opps.application_id(row)], "start": start,
-                 "end": t, "timezone": "Europe/Berlin", "stage": self.opps.stage_id(row),
-                 "user": self.catalog.users[self.opps.owner[row]]["id"], "note": None, "canceledAt": None,
-                 "externallyManaged": False, "externalUrl": None, "createdAt": start - 3 * DAY_MS,
-                 "interviews": interviews}
+        panel = {
+            "id": new_uuid(rng),
+            "applications": [self.opps.application_id(row)],
+            "start": start,
+            "end": t,
+            "timezone": "Europe/Berlin",
+            "stage": self.opps.stage_id(row),
+            "user": self.catalog.users[self.opps.owner[row]]["id"],
+            "note": None,
+            "canceledAt": None,
+            "externallyManaged": False,
+            "externalUrl": None,
+            "createdAt": start - 3 * DAY_MS,
+            "interviews": interviews,
+        }
         d.panels.append(panel)
         if past:
             for iv in interviews:
                 for person in iv["interviewers"]:
                     if rng.random() < 0.7:
-                        values = {f["id"]: v for f in template["fields"]
-                                  if (v := sample_value(f, rng, start)) is not None}
+                        values = {
+                            f["id"]: v for f in template["fields"] if (v := sample_value(f, rng, start)) is not None
+                        }
                         at = iv["date"] + iv["duration"] * 60_000 + rng.randrange(HOUR_MS, 20 * HOUR_MS)
-                        d.feedback.append(self.new_feedback(template, values, person["id"], panel["id"],
-                                                            iv["id"], at, completed_at=at, rng=rng))
+                        d.feedback.append(
+                            self.new_feedback(
+                                template, values, person["id"], panel["id"], iv["id"], at, completed_at=at, rng=rng
+                            )
+                        )
         return panel
 
-    def new_feedback(self, template: dict[str, Any], values: dict[str, Any], user_id: str,
-                     panel_id: str | None, interview_id: str | None, at: int, *,
-                     completed_at: int | None, rng: random.Random | None = None) -> dict[str, Any]:
+    def new_feedback(
+        self,
+        template: dict[str, Any],
+        values: dict[str, Any],
+        user_id: str,
+        panel_id: str | None,
+        interview_id: str | None,
+        at: int,
+        *,
+        completed_at: int | None,
+        rng: random.Random | None = None,
+    ) -> dict[str, Any]:
         # Forms posted by clients get random ids: they must not shift the seeded RNG the
         # clock and the drafts draw from (drafts stay deterministic whatever tests post).
         fid = new_uuid(rng) if rng is not None else str(uuid.uuid4())
-        return {"id": fid, "type": "interview", "template": template,
-                "values": values, "user": user_id, "panel": panel_id, "interview": interview_id,
-                "createdAt": at, "updatedAt": at, "completedAt": completed_at, "deletedAt": None}
+        return {
+            "id": fid,
+            "type": "interview",
+            "template": template,
+            "values": values,
+            "user": user_id,
+            "panel": panel_id,
+            "interview": interview_id,
+            "createdAt": at,
+            "updatedAt": at,
+            "completedAt": completed_at,
+            "deletedAt": None,
+        }
 
     # -- views -----------------------------------------------------------------------
     def feedback_view(self, fb: dict[str, Any]) -> dict[str, Any]:
         t = fb["template"]
         return {
-            "id": fb["id"], "type": fb["type"], "text": t["text"], "instructions": t["instructions"],
-            "baseTemplateId": t["id"], "user": fb["user"], "panel": fb["panel"], "interview": fb["interview"],
+            "id": fb["id"],
+            "type": fb["type"],
+            "text": t["text"],
+            "instructions": t["instructions"],
+            "baseTemplateId": t["id"],
+            "user": fb["user"],
+            "panel": fb["panel"],
+            "interview": fb["interview"],
             "fields": [{**f, "value": fb["values"].get(f["id"])} for f in t["fields"]],
-            "createdAt": fb["createdAt"], "updatedAt": fb["updatedAt"],
-            "completedAt": fb["completedAt"], "deletedAt": fb["deletedAt"],
+            "createdAt": fb["createdAt"],
+            "updatedAt": fb["updatedAt"],
+            "completedAt": fb["completedAt"],
+            "deletedAt": fb["deletedAt"],
         }
 
     def interview_view(self, row: int, panel: dict[str, Any], iv: dict[str, Any]) -> dict[str, Any]:
-        forms = [fb["id"] for fb in self.details_of(row).feedback
-                 if fb["interview"] == iv["id"] and fb["completedAt"] and not fb["deletedAt"]]
-        return {**iv, "panel": panel["id"], "timezone": panel["timezone"], "stage": panel["stage"],
-                "user": panel["user"], "note": None, "feedbackForms": forms,
-                "postings": [self.catalog.postings[self.opps.posting[row]]["id"]]}
+        forms = [
+            fb["id"]
+            for fb in self.details_of(row).feedback
+            if fb["interview"] == iv["id"] and fb["completedAt"] and not fb["deletedAt"]
+        ]
+        return {
+            **iv,
+            "panel": panel["id"],
+            "timezone": panel["timezone"],
+            "stage": panel["stage"],
+            "user": panel["user"],
+            "note": None,
+            "feedbackForms": forms,
+            "postings": [self.catalog.postings[self.opps.posting[row]]["id"]],
+        }

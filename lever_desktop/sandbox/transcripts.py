@@ -32,11 +32,28 @@ class SampleTranscript:
 def sample_transcripts() -> list[SampleTranscript]:
     index = resource_path(INDEX)
     entries = json.loads(index.read_text(encoding="utf-8"))["transcripts"]
-    return [SampleTranscript(index.parent / e["file"], e["opportunityId"], e["interviewId"], e["candidate"],
-                             e["posting"], e["template"], tuple(e["interviewers"]), e["format"]) for e in entries]
+    return [
+        SampleTranscript(
+            index.parent / e["file"],
+            e["opportunityId"],
+            e["interviewId"],
+            e["candidate"],
+            e["posting"],
+            e["template"],
+            tuple(e["interviewers"]),
+            e["format"],
+        )
+        for e in entries
+    ]
 
 
 def sample_transcript_for(opportunity_id: str, interview_id: str | None = None) -> SampleTranscript | None:
     """The sample written for this interview (or, without one, for this opportunity's), if any."""
-    return next((s for s in sample_transcripts() if s.opportunity_id == opportunity_id
-                 and interview_id in (None, s.interview_id)), None)
+    return next(
+        (
+            s
+            for s in sample_transcripts()
+            if s.opportunity_id == opportunity_id and interview_id in (None, s.interview_id)
+        ),
+        None,
+    )

@@ -48,7 +48,9 @@ def check_value(field: dict[str, Any], value: Any) -> str | None:
     if ftype == "date":
         return None if _is_int(value) and value > 0 else "expected integer epoch milliseconds"
     if ftype in ("dropdown", "multiple-choice", "score-system"):
-        return None if isinstance(value, str) and value in _options(field) else f"{value!r} is not an option's exact text"
+        return (
+            None if isinstance(value, str) and value in _options(field) else f"{value!r} is not an option's exact text"
+        )
     if ftype == "multiple-select":
         opts = _options(field)
         if not isinstance(value, list) or not value:
@@ -86,8 +88,9 @@ def is_required(field: dict[str, Any]) -> bool:
     return bool(field.get("required"))
 
 
-def check_field_values(template: dict[str, Any], field_values: Any, *, completed: bool,
-                       previous: dict[str, Any] | None = None) -> dict[str, Any]:
+def check_field_values(
+    template: dict[str, Any], field_values: Any, *, completed: bool, previous: dict[str, Any] | None = None
+) -> dict[str, Any]:
     """Validated ``{field id: value}`` (merged over ``previous`` for edits)."""
     if not isinstance(field_values, list):
         raise FeedbackRejected("fieldValues must be an array")

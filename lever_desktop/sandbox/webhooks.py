@@ -26,18 +26,32 @@ from lever_desktop.sandbox.state import SandboxState, now_ms
 _log = logging.getLogger("lever_desktop.sandbox")
 
 EVENTS = [
-    "applicationCreated", "candidateHired", "candidateStageChange", "candidateArchiveChange",
-    "candidateDeleted", "interviewCreated", "interviewUpdated", "interviewDeleted",
-    "contactCreated", "contactUpdated",
+    "applicationCreated",
+    "candidateHired",
+    "candidateStageChange",
+    "candidateArchiveChange",
+    "candidateDeleted",
+    "interviewCreated",
+    "interviewUpdated",
+    "interviewDeleted",
+    "contactCreated",
+    "contactUpdated",
 ]
 DEFAULT_RETRY_GAPS = (30.0, 60.0, 120.0, 300.0, 600.0)
 
 
-def create_webhook(state: SandboxState, url: str, event: str, conditions: dict[str, Any] | None = None) -> dict[str, Any]:
+def create_webhook(
+    state: SandboxState, url: str, event: str, conditions: dict[str, Any] | None = None
+) -> dict[str, Any]:
     at = now_ms()
-    hook = {"id": str(uuid.uuid4()), "event": event, "url": url,
-            "configuration": {"conditions": conditions or {}, "signatureToken": secrets.token_hex(24)},
-            "createdAt": at, "updatedAt": at}
+    hook = {
+        "id": str(uuid.uuid4()),
+        "event": event,
+        "url": url,
+        "configuration": {"conditions": conditions or {}, "signatureToken": secrets.token_hex(24)},
+        "createdAt": at,
+        "updatedAt": at,
+    }
     with state.lock:
         state.webhooks[hook["id"]] = hook
     return hook
@@ -50,8 +64,17 @@ def public_webhook(hook: dict[str, Any]) -> dict[str, Any]:
 
 
 def _queue(state: SandboxState, kind: str, url: str, body: dict[str, Any], headers: dict[str, str]) -> dict[str, Any]:
-    item = {"id": str(uuid.uuid4()), "kind": kind, "url": url, "body": body, "headers": headers,
-            "attempts": [], "due": time.monotonic(), "done": False, "succeeded": False}
+    item = {
+        "id": str(uuid.uuid4()),
+        "kind": kind,
+        "url": url,
+        "body": body,
+        "headers": headers,
+        "attempts": [],
+        "due": time.monotonic(),
+        "done": False,
+        "succeeded": False,
+    }
     with state.lock:
         state.deliveries.append(item)
     state.wake()
@@ -64,8 +87,14 @@ def emit(state: SandboxState, event: str, data: dict[str, Any]) -> int:
         hooks = [h for h in state.webhooks.values() if h["event"] == event]
     for hook in hooks:
         triggered, token = now_ms(), secrets.token_hex(24)
-        body = {"id": str(uuid.uuid4()), "event": event, "triggeredAt": triggered, "token": token,
-                "signature": sign(token, triggered, hook["configuration"]["signatureToken"]), "data": data}
+        body = {
+            "id": str(uuid.uuid4()),
+            "event": event,
+            "triggeredAt": triggered,
+            "token": token,
+            "signature": sign(token, triggered, hook["configuration"]["signatureToken"]),
+            "data": data,
+        }
         _queue(state, "webhook", hook["url"], body, {})
     return len(hooks)
 
@@ -90,6 +119,7 @@ class Dispatcher:
         self._wakeup = asyncio.Event()
         self._client = httpx.AsyncClient(timeout=10.0, follow_redirects=False)
         wakeup = self._wakeup
+
         def wake() -> None:
             loop.call_soon_threadsafe(wakeup.set)
 
@@ -146,8 +176,9 @@ class Dispatcher:
                 item["done"] = item["succeeded"] = True
             elif retries_done >= len(self.retry_gaps):
                 item["done"] = True
-                _log.warning("delivery of %s to %s failed after %d attempts", item["kind"], item["url"],
-                             len(item["attempts"]))
+                _log.warning(
+                    "delivery of %s to %s failed after %d attempts", item["kind"], item["url"], len(item["attempts"])
+                )
             else:
                 item["due"] = time.monotonic() + self.retry_gaps[retries_done]
         if self._wakeup is not None:

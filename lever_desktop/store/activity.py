@@ -36,8 +36,9 @@ def _folded(kind: str, text: str) -> str:
 
 def record(conn: sa.Connection, at: int, kind: str, text: str) -> int:
     """Store one line; returns its id."""
-    key = conn.execute(sa.insert(activity).values(at=at, kind=kind, text=text, folded=_folded(kind, text))
-                       ).inserted_primary_key
+    key = conn.execute(
+        sa.insert(activity).values(at=at, kind=kind, text=text, folded=_folded(kind, text))
+    ).inserted_primary_key
     assert key is not None  # an INSERT of one row always has one
     line_id = int(key[0])
     if line_id % PRUNE_EVERY == 0:
@@ -50,8 +51,7 @@ def prune(conn: sa.Connection, now: int, keep_days: int | None = None, keep_line
     keep_days = KEEP_DAYS if keep_days is None else keep_days
     keep_lines = KEEP_LINES if keep_lines is None else keep_lines
     gone = conn.execute(sa.delete(activity).where(activity.c.at < now - keep_days * DAY_MS)).rowcount
-    cutoff = conn.execute(sa.select(activity.c.id).order_by(activity.c.id.desc())
-                          .offset(keep_lines).limit(1)).scalar()
+    cutoff = conn.execute(sa.select(activity.c.id).order_by(activity.c.id.desc()).offset(keep_lines).limit(1)).scalar()
     if cutoff is not None:
         gone += conn.execute(sa.delete(activity).where(activity.c.id <= cutoff)).rowcount
     return gone

@@ -85,9 +85,10 @@ def upsert_opportunities(conn: sa.Connection, records: Sequence[dict[str, Any]],
     existing = dict(_in(conn, "SELECT id, updated_at FROM opportunities WHERE id IN ({})", ids))
     dead = {i for (i,) in _in(conn, "SELECT opportunity_id FROM tombstones WHERE opportunity_id IN ({})", ids)}
     fresh = [
-        (o, raw) for o, raw in _newest(p for p in parsed if p[0].id not in dead)
+        (o, raw)
+        for o, raw in _newest(p for p in parsed if p[0].id not in dead)
         if o.id not in existing or (o.updated_at or -1) >= (existing[o.id] or -1)
-    ]  # fmt: skip
+    ]
     if not fresh:
         return 0
     # The upsert overwrites the name the Activity lines know them by: forget those lines first.
@@ -133,7 +134,7 @@ def upsert_stages(conn: sa.Connection, records: Sequence[dict[str, Any]], synced
     rows = [
         {"id": s.id, "text": s.text, "position": start + i, "raw": raw, "synced_at": synced_at}
         for i, (s, raw) in enumerate(models.parse(models.Stage, records))
-    ]  # fmt: skip
+    ]
     return _replace(conn, schema.stages, rows)
 
 
@@ -156,9 +157,10 @@ def _known_version(conn: sa.Connection, template_id: str, version: str) -> str |
     """
     t = schema.feedback_templates
     rows = conn.execute(
-        sa.select(t.c.version, t.c.raw, t.c.fields).where(t.c.template_id == template_id)
+        sa.select(t.c.version, t.c.raw, t.c.fields)
+        .where(t.c.template_id == template_id)
         .order_by(t.c.current.desc(), t.c.fetched_at.desc())
-    ).all()  # fmt: skip
+    ).all()
     if any(r.version == version for r in rows):
         return version
     for r in rows:
@@ -226,13 +228,20 @@ def replace_opportunity_details(
         interview_rows.append(mapping.interview_row(i, raw, opportunity_id))
         people += mapping.interviewer_rows(i)
     feedback_rows = _feedback_rows(opportunity_id, feedback or ())
-    for table, rows in ((schema.panels, panel_rows), (schema.interviews, interview_rows),
-                        (schema.interview_interviewers, people), (schema.feedback, feedback_rows)):  # fmt: skip
+    for table, rows in (
+        (schema.panels, panel_rows),
+        (schema.interviews, interview_rows),
+        (schema.interview_interviewers, people),
+        (schema.feedback, feedback_rows),
+    ):
         if rows:
             conn.execute(sa.insert(table).prefix_with("OR REPLACE"), rows)
     if feedback is not None:
-        conn.execute(sa.update(schema.opportunities).where(schema.opportunities.c.id == opportunity_id)
-                     .values(details_synced_at=synced_at))  # fmt: skip
+        conn.execute(
+            sa.update(schema.opportunities)
+            .where(schema.opportunities.c.id == opportunity_id)
+            .values(details_synced_at=synced_at)
+        )
     return True
 
 
@@ -246,8 +255,11 @@ def _details_writable(conn: sa.Connection, opportunity_id: str) -> bool | None:
 
 
 def _feedback_rows(opportunity_id: str, feedback: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
-    return [mapping.feedback_row(f, raw, opportunity_id)
-            for f, raw in models.parse(models.Feedback, feedback) if not f.deleted]  # fmt: skip
+    return [
+        mapping.feedback_row(f, raw, opportunity_id)
+        for f, raw in models.parse(models.Feedback, feedback)
+        if not f.deleted
+    ]
 
 
 def replace_feedback(conn: sa.Connection, opportunity_id: str, feedback: Sequence[dict[str, Any]]) -> bool:
@@ -284,14 +296,30 @@ def delete_state(conn: sa.Connection, key: str) -> None:
 
 
 def record_webhook_delivery(
-    conn: sa.Connection, dedup_key: str, body: str, verdict: str, received_at: int, *,
-    event: str | None = None, triggered_at: int | None = None, reason: str | None = None,
-) -> bool:  # fmt: skip
+    conn: sa.Connection,
+    dedup_key: str,
+    body: str,
+    verdict: str,
+    received_at: int,
+    *,
+    event: str | None = None,
+    triggered_at: int | None = None,
+    reason: str | None = None,
+) -> bool:
     """Keep a delivery verbatim; False when this key was already recorded (a Lever retry)."""
-    stmt = sqlite_insert(schema.webhook_deliveries).values(
-        dedup_key=dedup_key, event=event, triggered_at=triggered_at, received_at=received_at,
-        body=body, verdict=verdict, reason=reason,
-    ).on_conflict_do_nothing(index_elements=["dedup_key"])  # fmt: skip
+    stmt = (
+        sqlite_insert(schema.webhook_deliveries)
+        .values(
+            dedup_key=dedup_key,
+            event=event,
+            triggered_at=triggered_at,
+            received_at=received_at,
+            body=body,
+            verdict=verdict,
+            reason=reason,
+        )
+        .on_conflict_do_nothing(index_elements=["dedup_key"])
+    )
     return conn.execute(stmt).rowcount == 1
 
 

@@ -21,8 +21,16 @@ from lever_desktop.store.candidates import ARCHIVED_ACTIVE, ARCHIVED_ONLY, Candi
 # list's own queries (a filter, a block of rows) run between them instead of after a second of reading.
 CHUNK = 5_000
 _COLUMNS = (
-    "o.rowid", "o.id", "o.search_text", "o.stage_id", "o.owner_id", "o.archived_at IS NOT NULL", "o.updated_at",
-    "lower(coalesce(o.name, ''))", "lower(coalesce(o.headline, ''))", "coalesce(s.position, 9999)",
+    "o.rowid",
+    "o.id",
+    "o.search_text",
+    "o.stage_id",
+    "o.owner_id",
+    "o.archived_at IS NOT NULL",
+    "o.updated_at",
+    "lower(coalesce(o.name, ''))",
+    "lower(coalesce(o.headline, ''))",
+    "coalesce(s.position, 9999)",
     "lower(coalesce(u.name, ''))",
 )
 
@@ -42,8 +50,10 @@ class IndexReader:
         appends = [c.append for c in self.columns]
         first, last = self.after_rowid, None
         for row in conn.exec_driver_sql(
-                f"SELECT {', '.join(_COLUMNS)} FROM opportunities o LEFT JOIN stages s ON s.id = o.stage_id "
-                "LEFT JOIN users u ON u.id = o.owner_id WHERE o.rowid > ? ORDER BY o.rowid LIMIT ?", (first, CHUNK)):
+            f"SELECT {', '.join(_COLUMNS)} FROM opportunities o LEFT JOIN stages s ON s.id = o.stage_id "
+            "LEFT JOIN users u ON u.id = o.owner_id WHERE o.rowid > ? ORDER BY o.rowid LIMIT ?",
+            (first, CHUNK),
+        ):
             for append, value in zip(appends, row):
                 append(value)
             last = row[0]
@@ -52,8 +62,10 @@ class IndexReader:
         ids = self.columns[1]
         position = {ids[n]: n for n in range(self.read, len(ids))}
         for opportunity_id, posting_id in conn.exec_driver_sql(
-                "SELECT op.opportunity_id, op.posting_id FROM opportunity_postings op JOIN opportunities o "
-                "ON o.id = op.opportunity_id WHERE o.rowid > ? AND o.rowid <= ?", (first, last)):
+            "SELECT op.opportunity_id, op.posting_id FROM opportunity_postings op JOIN opportunities o "
+            "ON o.id = op.opportunity_id WHERE o.rowid > ? AND o.rowid <= ?",
+            (first, last),
+        ):
             self.postings.setdefault(posting_id, set()).add(position[opportunity_id])
         self.read, self.after_rowid = len(ids), last
         return True
@@ -62,10 +74,18 @@ class IndexReader:
         """The index of everything read (no SQL: runs on any thread)."""
         columns = self.columns
         index = CandidateIndex(
-            ids=columns[1], text=columns[2], stage=columns[3], owner=columns[4],
+            ids=columns[1],
+            text=columns[2],
+            stage=columns[3],
+            owner=columns[4],
             archived=[bool(v) for v in columns[5]],
-            sort_values={"updated": [v or 0 for v in columns[6]], "name": columns[7],
-                         "headline": columns[8], "stage": columns[9], "owner": columns[10]},
+            sort_values={
+                "updated": [v or 0 for v in columns[6]],
+                "name": columns[7],
+                "headline": columns[8],
+                "stage": columns[9],
+                "owner": columns[10],
+            },
             postings=self.postings,
         )
         index.order("updated")  # the default view's order, ready before the first keystroke

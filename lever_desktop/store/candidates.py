@@ -65,8 +65,9 @@ def candidate_ids(conn: sa.Connection, f: CandidateFilter, sort: str = "updated"
     return [r[0] for r in conn.execute(sa.text(sql), params)]
 
 
-def candidate_list(conn: sa.Connection, f: CandidateFilter, sort: str, descending: bool,
-                   first: int) -> tuple[list[str], dict[str, CandidateRow]]:
+def candidate_list(
+    conn: sa.Connection, f: CandidateFilter, sort: str, descending: bool, first: int
+) -> tuple[list[str], dict[str, CandidateRow]]:
     """``candidate_ids`` and the rows of the ``first`` of them: the first screen in one store call, not
     queued behind whatever else the window asked the store for meanwhile (start-up asks a lot)."""
     ids = candidate_ids(conn, f, sort, descending)
@@ -106,6 +107,7 @@ def candidate_rows(conn: sa.Connection, ids: Sequence[str]) -> dict[str, Candida
 
 def filter_choices(conn: sa.Connection) -> dict[str, list[tuple[str, str]]]:
     """(id, label) lists for the stage, posting and owner filters."""
+
     def pairs(sql: str) -> list[tuple[str, str]]:
         return [(r[0], r[1] or r[0]) for r in conn.execute(sa.text(sql))]
 
@@ -160,22 +162,55 @@ def candidate_profile(conn: sa.Connection, opportunity_id: str, others_feedback:
     if row is None:
         return None
     tags = row[4] if isinstance(row[4], list) else json.loads(row[4] or "[]")
-    postings_ = [r[0] for r in conn.execute(
-        sa.text("SELECT p.text FROM opportunity_postings op JOIN postings p ON p.id = op.posting_id "
-                "WHERE op.opportunity_id = :id ORDER BY p.text"), {"id": opportunity_id})]
-    interviews_ = [tuple(r) for r in conn.execute(
-        sa.text("SELECT subject, date, canceled_at, (SELECT group_concat(name, ', ') FROM interview_interviewers ii "
-                "WHERE ii.interview_id = i.id) FROM interviews i WHERE opportunity_id = :id ORDER BY date DESC"),
-        {"id": opportunity_id})]
-    feedback_ = [tuple(r) for r in conn.execute(
-        sa.text("SELECT f.text, u.name, f.completed_at, f.raw FROM feedback f LEFT JOIN users u ON u.id = f.user_id "
-                "WHERE f.opportunity_id = :id ORDER BY f.completed_at DESC"), {"id": opportunity_id})
-    ] if others_feedback else None
+    postings_ = [
+        r[0]
+        for r in conn.execute(
+            sa.text(
+                "SELECT p.text FROM opportunity_postings op JOIN postings p ON p.id = op.posting_id "
+                "WHERE op.opportunity_id = :id ORDER BY p.text"
+            ),
+            {"id": opportunity_id},
+        )
+    ]
+    interviews_ = [
+        tuple(r)
+        for r in conn.execute(
+            sa.text(
+                "SELECT subject, date, canceled_at, (SELECT group_concat(name, ', ') FROM interview_interviewers ii "
+                "WHERE ii.interview_id = i.id) FROM interviews i WHERE opportunity_id = :id ORDER BY date DESC"
+            ),
+            {"id": opportunity_id},
+        )
+    ]
+    feedback_ = (
+        [
+            tuple(r)
+            for r in conn.execute(
+                sa.text(
+                    "SELECT f.text, u.name, f.completed_at, f.raw FROM feedback f LEFT JOIN users u ON u.id = f.user_id "
+                    "WHERE f.opportunity_id = :id ORDER BY f.completed_at DESC"
+                ),
+                {"id": opportunity_id},
+            )
+        ]
+        if others_feedback
+        else None
+    )
     raw = row[10] if isinstance(row[10], dict) else json.loads(row[10] or "{}")
     return {
-        "id": opportunity_id, "name": row[0], "headline": row[1], "email": row[2], "location": row[3],
-        "tags": tags, "stage": row[5], "owner": row[6], "archived_at": row[7], "updated_at": row[8],
-        "details_synced": row[9] is not None, "postings": postings_, "interviews": interviews_,
+        "id": opportunity_id,
+        "name": row[0],
+        "headline": row[1],
+        "email": row[2],
+        "location": row[3],
+        "tags": tags,
+        "stage": row[5],
+        "owner": row[6],
+        "archived_at": row[7],
+        "updated_at": row[8],
+        "details_synced": row[9] is not None,
+        "postings": postings_,
+        "interviews": interviews_,
         "feedback": None if feedback_ is None else [(t, who, at, _overall(r)) for t, who, at, r in feedback_],
         "anonymised": raw.get("isAnonymized") is True,
     }

@@ -54,8 +54,11 @@ def _check(args: argparse.Namespace) -> int:
 def _backups(args: argparse.Namespace) -> int:
     found = integrity.backups(paths.database_path())
     if args.json:
-        print(json.dumps([{"path": str(p), "taken": int(p.stat().st_mtime * 1000), "bytes": p.stat().st_size}
-                          for p in found]))
+        print(
+            json.dumps(
+                [{"path": str(p), "taken": int(p.stat().st_mtime * 1000), "bytes": p.stat().st_size} for p in found]
+            )
+        )
     elif not found:
         print("No backups yet: one is taken at open every 12 hours and before each upgrade of the cache.")
     for p in [] if args.json else found:
@@ -77,10 +80,15 @@ def _restore(args: argparse.Namespace) -> int:
         print(f"lever-desktop cache restore: {e}", file=sys.stderr)
         return 1
     kept = f" The file it replaced is kept as {aside}." if aside else ""
-    recheck = (f" {in_doubt} approved draft(s) will be matched against Lever's feedback before any is sent."
-               if in_doubt else "")
-    print(f"Restored the local cache {cache} from the backup of {taken}.{kept}{recheck} Drafts approved "
-          "after that backup are not in it: approve them again.")
+    recheck = (
+        f" {in_doubt} approved draft(s) will be matched against Lever's feedback before any is sent."
+        if in_doubt
+        else ""
+    )
+    print(
+        f"Restored the local cache {cache} from the backup of {taken}.{kept}{recheck} Drafts approved "
+        "after that backup are not in it: approve them again."
+    )
     return 0
 
 
@@ -94,8 +102,14 @@ def _recheck_outbox(cache: Path, backup_name: str) -> int:
     def mark(conn) -> int:
         approved = queue.entries(conn, [DraftState.APPROVED])
         for entry in approved:
-            drafts.transition(conn, entry.draft_id, DraftState.SUBMITTING, actor="cache restore",
-                              event="restored from a backup", detail={"backup": backup_name})
+            drafts.transition(
+                conn,
+                entry.draft_id,
+                DraftState.SUBMITTING,
+                actor="cache restore",
+                event="restored from a backup",
+                detail={"backup": backup_name},
+            )
         return len(approved)
 
     with Store.open(cache) as store:

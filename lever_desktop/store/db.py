@@ -71,12 +71,12 @@ def _plain(result: Any) -> Any:
     return result
 
 
-
 def sqlite_connection(conn: sa.Connection) -> sqlite3.Connection:
     """The sqlite3 connection under ``conn``, for the PRAGMAs SQLAlchemy would wrap in a transaction."""
     raw = conn.connection.driver_connection
     assert isinstance(raw, sqlite3.Connection)
     return raw
+
 
 class Store:
     """Open with ``Store.open()``; close with ``close()`` (or use it as a context manager)."""
@@ -120,8 +120,9 @@ class Store:
         if store.integrity.complete and not created:  # only a cache known whole replaces the last backup
             # Its own thread and connection (WAL lets it read while we write): a large cache
             # takes seconds to copy, and the window should not wait for that.
-            store._backup = threading.Thread(target=integrity.backup_if_due, args=(db_path,),
-                                             name="lever-db-backup", daemon=True)
+            store._backup = threading.Thread(
+                target=integrity.backup_if_due, args=(db_path,), name="lever-db-backup", daemon=True
+            )
             store._backup.start()
         return store
 

@@ -145,8 +145,10 @@ def damaged(path: Path, reason: str) -> CacheDamaged:
     newest = next(iter(backups(path)), None)
     head = f"The local cache {path} is damaged ({reason}); it was left as it is."
     if newest is None:
-        advice = (" There is no backup of it: move it aside to start a new cache (approved drafts not yet "
-                  "sent to Lever are only in that file).")
+        advice = (
+            " There is no backup of it: move it aside to start a new cache (approved drafts not yet "
+            "sent to Lever are only in that file)."
+        )
     else:
         when = datetime.fromtimestamp(newest.stat().st_mtime).strftime("%Y-%m-%d %H:%M")
         advice = f" Restore the backup from {when} with: {restore_command(newest)}"
@@ -186,8 +188,7 @@ def restore(backup: Path, now: datetime | None = None) -> tuple[Path, Path | Non
         raise StoreError(f"There is no backup at {backup}.")
     cache = cache_of(backup)
     if in_use(cache):  # it would go on writing into the file moved aside: those changes would be lost
-        raise StoreError(f"The cache {cache} is open in Lever Desktop (the app or a command); close it, "
-                         "then restore.")
+        raise StoreError(f"The cache {cache} is open in Lever Desktop (the app or a command); close it, then restore.")
     check = full_check(backup)
     if check.problems:
         raise StoreError(f"The backup {backup} is damaged too ({check.problems[0]}); pick another one.")

@@ -23,10 +23,28 @@ def dumps(value: Any) -> str:
 
 
 OPPORTUNITY_COLUMNS = (
-    "id", "name", "headline", "email", "phone", "location", "stage_id", "origin", "sources", "tags",
-    "owner_id", "contact_id", "archived_reason_id", "archived_at", "confidentiality", "created_at",
-    "updated_at", "last_interaction_at", "search_text", "raw", "synced_at",
-)  # fmt: skip
+    "id",
+    "name",
+    "headline",
+    "email",
+    "phone",
+    "location",
+    "stage_id",
+    "origin",
+    "sources",
+    "tags",
+    "owner_id",
+    "contact_id",
+    "archived_reason_id",
+    "archived_at",
+    "confidentiality",
+    "created_at",
+    "updated_at",
+    "last_interaction_at",
+    "search_text",
+    "raw",
+    "synced_at",
+)
 
 
 def opportunity_row(o: models.Opportunity, raw: dict[str, Any], synced_at: int) -> tuple[Any, ...]:
@@ -34,26 +52,72 @@ def opportunity_row(o: models.Opportunity, raw: dict[str, Any], synced_at: int) 
     archived = o.archived or models.Archived()
     search = " ".join([o.name or "", *o.emails]).lower()
     return (
-        o.id, o.name, o.headline, o.emails[0] if o.emails else None, phone, o.location, o.stage, o.origin,
-        dumps(o.sources), dumps(o.tags), o.owner, o.contact, archived.reason, archived.archived_at,
-        o.confidentiality, o.created_at, o.updated_at, o.last_interaction_at, search, dumps(raw), synced_at,
-    )  # fmt: skip
+        o.id,
+        o.name,
+        o.headline,
+        o.emails[0] if o.emails else None,
+        phone,
+        o.location,
+        o.stage,
+        o.origin,
+        dumps(o.sources),
+        dumps(o.tags),
+        o.owner,
+        o.contact,
+        archived.reason,
+        archived.archived_at,
+        o.confidentiality,
+        o.created_at,
+        o.updated_at,
+        o.last_interaction_at,
+        search,
+        dumps(raw),
+        synced_at,
+    )
 
 
 POSTING_COLUMNS = (
-    "id", "text", "state", "team", "department", "location", "commitment", "level", "workplace_type",
-    "hiring_manager_id", "owner_id", "distribution_channels", "confidentiality", "created_at", "updated_at",
-    "raw", "synced_at",
-)  # fmt: skip
+    "id",
+    "text",
+    "state",
+    "team",
+    "department",
+    "location",
+    "commitment",
+    "level",
+    "workplace_type",
+    "hiring_manager_id",
+    "owner_id",
+    "distribution_channels",
+    "confidentiality",
+    "created_at",
+    "updated_at",
+    "raw",
+    "synced_at",
+)
 
 
 def posting_row(p: models.Posting, raw: dict[str, Any], synced_at: int) -> tuple[Any, ...]:
     cat = p.categories
     return (
-        p.id, p.text, p.state, cat.team, cat.department, cat.location, cat.commitment, cat.level, p.workplace_type,
-        p.hiring_manager, p.owner, dumps(p.distribution_channels), p.confidentiality, p.created_at, p.updated_at,
-        dumps(raw), synced_at,
-    )  # fmt: skip
+        p.id,
+        p.text,
+        p.state,
+        cat.team,
+        cat.department,
+        cat.location,
+        cat.commitment,
+        cat.level,
+        p.workplace_type,
+        p.hiring_manager,
+        p.owner,
+        dumps(p.distribution_channels),
+        p.confidentiality,
+        p.created_at,
+        p.updated_at,
+        dumps(raw),
+        synced_at,
+    )
 
 
 def template_version(t: models.FeedbackTemplate | dict[str, Any]) -> str:
@@ -76,16 +140,36 @@ def is_no_feedback(t: models.FeedbackTemplate) -> bool:
 def template_row(t: models.FeedbackTemplate, raw: dict[str, Any], now: int) -> dict[str, Any]:
     group = t.group or models.TemplateGroup()
     return {
-        "template_id": t.id, "version": template_version(t), "current": True, "text": t.text,
-        "group_id": group.id, "group_name": group.name, "stage_id": t.stage, "instructions": t.instructions,
-        "is_no_feedback": is_no_feedback(t), "created_at": t.created_at, "updated_at": t.updated_at,
-        "fields": raw.get("fields") or [], "raw": raw, "first_seen_at": now, "fetched_at": now,
-    }  # fmt: skip
+        "template_id": t.id,
+        "version": template_version(t),
+        "current": True,
+        "text": t.text,
+        "group_id": group.id,
+        "group_name": group.name,
+        "stage_id": t.stage,
+        "instructions": t.instructions,
+        "is_no_feedback": is_no_feedback(t),
+        "created_at": t.created_at,
+        "updated_at": t.updated_at,
+        "fields": raw.get("fields") or [],
+        "raw": raw,
+        "first_seen_at": now,
+        "fetched_at": now,
+    }
 
 
 def user_row(u: models.User, raw: dict[str, Any], synced_at: int) -> dict[str, Any]:
-    return {"id": u.id, "name": u.name, "username": u.username, "email": u.email, "access_role": u.access_role,
-            "deactivated_at": u.deactivated_at, "created_at": u.created_at, "raw": raw, "synced_at": synced_at}  # fmt: skip
+    return {
+        "id": u.id,
+        "name": u.name,
+        "username": u.username,
+        "email": u.email,
+        "access_role": u.access_role,
+        "deactivated_at": u.deactivated_at,
+        "created_at": u.created_at,
+        "raw": raw,
+        "synced_at": synced_at,
+    }
 
 
 def archive_reason_row(r: models.ArchiveReason, raw: dict[str, Any], synced_at: int) -> dict[str, Any]:
@@ -93,27 +177,63 @@ def archive_reason_row(r: models.ArchiveReason, raw: dict[str, Any], synced_at: 
 
 
 def panel_row(p: models.Panel, raw: dict[str, Any], opportunity_id: str) -> dict[str, Any]:
-    return {"id": p.id, "opportunity_id": opportunity_id, "start": p.start, "end": p.end, "timezone": p.timezone,
-            "stage_id": p.stage, "canceled_at": p.canceled_at, "externally_managed": p.externally_managed,
-            "raw": raw}  # fmt: skip
+    return {
+        "id": p.id,
+        "opportunity_id": opportunity_id,
+        "start": p.start,
+        "end": p.end,
+        "timezone": p.timezone,
+        "stage_id": p.stage,
+        "canceled_at": p.canceled_at,
+        "externally_managed": p.externally_managed,
+        "raw": raw,
+    }
 
 
 def interview_row(i: models.Interview, raw: dict[str, Any], opportunity_id: str) -> dict[str, Any]:
-    return {"id": i.id, "opportunity_id": opportunity_id, "panel_id": i.panel, "subject": i.subject, "date": i.date,
-            "duration": i.duration, "timezone": i.timezone, "feedback_template_id": i.feedback_template,
-            "stage_id": i.stage, "canceled_at": i.canceled_at, "raw": raw}  # fmt: skip
+    return {
+        "id": i.id,
+        "opportunity_id": opportunity_id,
+        "panel_id": i.panel,
+        "subject": i.subject,
+        "date": i.date,
+        "duration": i.duration,
+        "timezone": i.timezone,
+        "feedback_template_id": i.feedback_template,
+        "stage_id": i.stage,
+        "canceled_at": i.canceled_at,
+        "raw": raw,
+    }
 
 
 def interviewer_rows(i: models.Interview) -> list[dict[str, Any]]:
-    return [{"interview_id": i.id, "user_id": p.id, "email": p.email, "name": p.name,
-             "feedback_template_id": p.feedback_template} for p in i.interviewers]  # fmt: skip
+    return [
+        {
+            "interview_id": i.id,
+            "user_id": p.id,
+            "email": p.email,
+            "name": p.name,
+            "feedback_template_id": p.feedback_template,
+        }
+        for p in i.interviewers
+    ]
 
 
 def feedback_row(f: models.Feedback, raw: dict[str, Any], opportunity_id: str) -> dict[str, Any]:
-    return {"id": f.id, "opportunity_id": opportunity_id, "type": f.type, "text": f.text,
-            "base_template_id": f.base_template_id, "user_id": f.user, "panel_id": f.panel,
-            "interview_id": f.interview, "created_at": f.created_at, "updated_at": f.updated_at,
-            "completed_at": f.completed_at, "raw": raw}  # fmt: skip
+    return {
+        "id": f.id,
+        "opportunity_id": opportunity_id,
+        "type": f.type,
+        "text": f.text,
+        "base_template_id": f.base_template_id,
+        "user_id": f.user,
+        "panel_id": f.panel,
+        "interview_id": f.interview,
+        "created_at": f.created_at,
+        "updated_at": f.updated_at,
+        "completed_at": f.completed_at,
+        "raw": raw,
+    }
 
 
 def tombstone_row(d: models.DeletedOpportunity, recorded_at: int) -> tuple[Any, ...]:

@@ -106,7 +106,7 @@ def _remove_orphaned_copies(target: Path) -> None:
     if os.name != "posix":  # os.kill(pid, 0) would terminate the process on Windows
         return
     for tmp in target.parent.glob(f"{target.name}.*-*.tmp*"):  # with SQLite's -journal next to it
-        pid = tmp.name[len(target.name) + 1:].split("-", 1)[0]
+        pid = tmp.name[len(target.name) + 1 :].split("-", 1)[0]
         if not pid.isdigit():
             continue
         try:

@@ -49,15 +49,34 @@ DAY_MS = 86_400_000
 PURGES, BACKUPS_SCRUBBED = "privacy.purges", "privacy.backups_scrubbed"
 PURGED = "purged"  # key of a purged draft document: {"at": ms, "why": "anonymised" | "retention"}
 ANONYMISED, RETENTION = "anonymised", "retention"
-ANONYMISED_MESSAGE = ("The candidate was anonymised in Lever: this draft's text was removed from this computer "
-                      "and it will not be sent.")
+ANONYMISED_MESSAGE = (
+    "The candidate was anonymised in Lever: this draft's text was removed from this computer and it will not be sent."
+)
 # The document keys that are ids and times, never a person's words.
-_DOCUMENT_KEPT = ("schema", "draftId", "opportunityId", "templateId", "panelId", "interviewId",
-                  "interviewerEmail", "createdAt", "model")
+_DOCUMENT_KEPT = (
+    "schema",
+    "draftId",
+    "opportunityId",
+    "templateId",
+    "panelId",
+    "interviewId",
+    "interviewerEmail",
+    "createdAt",
+    "model",
+)
 # Audit details that are ids, versions and counts; everything else (values, bodies, Lever's
 # messages quoting answers) goes.
-_AUDIT_KEPT = ("leverFeedbackId", "reconciled", "attempts", "templateVersion", "approvedVersion",
-               "currentVersion", "nextAttemptAt", "from", "to")
+_AUDIT_KEPT = (
+    "leverFeedbackId",
+    "reconciled",
+    "attempts",
+    "templateVersion",
+    "approvedVersion",
+    "currentVersion",
+    "nextAttemptAt",
+    "from",
+    "to",
+)
 # States a purged draft cannot stay in: there is nothing left to review or send.
 _TO_ATTENTION = (DraftState.RECEIVED, DraftState.IN_REVIEW, DraftState.APPROVED)
 
@@ -84,7 +103,8 @@ def withheld(conn: sa.Connection, document: dict[str, Any] | None, opportunity_i
 
 def anonymised_in_cache(conn: sa.Connection, opportunity_id: str) -> bool:
     row = conn.exec_driver_sql(
-        "SELECT json_extract(raw, '$.isAnonymized') FROM opportunities WHERE id = ?", (opportunity_id,)).first()
+        "SELECT json_extract(raw, '$.isAnonymized') FROM opportunities WHERE id = ?", (opportunity_id,)
+    ).first()
     return row is not None and row[0] == 1
 
 
@@ -96,13 +116,28 @@ def purge_anonymised(conn: sa.Connection, opportunity_ids: Iterable[str], now: i
         row = conn.execute(sa.select(o.c.updated_at, o.c.name, o.c.raw).where(o.c.id == oid)).first()
         if row is not None:
             removed = forget_activity_of(conn, [oid]) > 0 or removed
-            removed = removed or row.name is not None or not (
-                isinstance(row.raw, dict) and set(row.raw) <= {"id", "isAnonymized", "updatedAt"})
-            conn.execute(sa.update(o).where(o.c.id == oid).values(
-                name=None, headline=None, email=None, phone=None, location=None, origin=None, sources=[], tags=[],
-                search_text="", raw={"id": oid, "isAnonymized": True, "updatedAt": row.updated_at},
-                details_synced_at=now,
-            ))
+            removed = (
+                removed
+                or row.name is not None
+                or not (isinstance(row.raw, dict) and set(row.raw) <= {"id", "isAnonymized", "updatedAt"})
+            )
+            conn.execute(
+                sa.update(o)
+                .where(o.c.id == oid)
+                .values(
+                    name=None,
+                    headline=None,
+                    email=None,
+                    phone=None,
+                    location=None,
+                    origin=None,
+                    sources=[],
+                    tags=[],
+                    search_text="",
+                    raw={"id": oid, "isAnonymized": True, "updatedAt": row.updated_at},
+                    details_synced_at=now,
+                )
+            )
             for table in (schema.panels, schema.interviews, schema.feedback):
                 removed = conn.execute(sa.delete(table).where(table.c.opportunity_id == oid)).rowcount > 0 or removed
         purged += _purge_drafts(conn, drafts_t.c.opportunity_id == oid, ANONYMISED, now)
@@ -133,24 +168,33 @@ def purge_submitted(conn: sa.Connection, now: int, days: int = DEFAULT_RETENTION
 
 
 def _count_purge(conn: sa.Connection, now: int) -> None:
-    count = int(conn.execute(sa.select(schema.sync_state.c.value)
-                             .where(schema.sync_state.c.key == PURGES)).scalar() or 0) + 1
+    count = (
+        int(conn.execute(sa.select(schema.sync_state.c.value).where(schema.sync_state.c.key == PURGES)).scalar() or 0)
+        + 1
+    )
     stmt = sqlite_insert(schema.sync_state).values(key=PURGES, value=count, updated_at=now)
     conn.execute(stmt.on_conflict_do_update(index_elements=["key"], set_={"value": count, "updated_at": now}))
 
 
-def scrub_backups(conn: sa.Connection, backups: list[Path], now: int, retention_days: int,
-                  connect: Callable[[Path], sa.Engine]) -> list[str]:
+def scrub_backups(
+    conn: sa.Connection, backups: list[Path], now: int, retention_days: int, connect: Callable[[Path], sa.Engine]
+) -> list[str]:
     """Give the backups the purges this cache had since they were last scrubbed; what was done to
     each, in words. ``connect`` opens a backup like the cache (``secure_delete`` on)."""
-    state = dict(conn.execute(sa.select(schema.sync_state.c.key, schema.sync_state.c.value)
-                              .where(schema.sync_state.c.key.in_([PURGES, BACKUPS_SCRUBBED]))).all())
+    state = dict(
+        conn.execute(
+            sa.select(schema.sync_state.c.key, schema.sync_state.c.value).where(
+                schema.sync_state.c.key.in_([PURGES, BACKUPS_SCRUBBED])
+            )
+        ).all()
+    )
     due = int(state.get(PURGES) or 0)
     if due == int(state.get(BACKUPS_SCRUBBED) or 0):
         return []
     head = conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
-    anonymised = [r[0] for r in conn.exec_driver_sql(
-        "SELECT id FROM opportunities WHERE json_extract(raw, '$.isAnonymized') = 1")]
+    anonymised = [
+        r[0] for r in conn.exec_driver_sql("SELECT id FROM opportunities WHERE json_extract(raw, '$.isAnonymized') = 1")
+    ]
     done = [_scrub_backup(path, head, anonymised, now, retention_days, connect) for path in backups]
     stmt = sqlite_insert(schema.sync_state).values(key=BACKUPS_SCRUBBED, value=due, updated_at=now)
     conn.execute(stmt.on_conflict_do_update(index_elements=["key"], set_={"value": due, "updated_at": now}))
@@ -161,16 +205,26 @@ def _still_held(conn: sa.Connection, anonymised: set[str]) -> list[str]:
     """Which of the anonymised candidates this (backup) database still holds anything of."""
     if not anonymised:
         return []
-    held = {r[0] for r in conn.exec_driver_sql(
-        "SELECT id FROM opportunities WHERE json_extract(raw, '$.isAnonymized') IS NOT 1 OR name IS NOT NULL "
-        "UNION SELECT opportunity_id FROM panels UNION SELECT opportunity_id FROM interviews "
-        "UNION SELECT opportunity_id FROM feedback "
-        "UNION SELECT opportunity_id FROM drafts WHERE json_extract(document, '$.purged') IS NULL")}
+    held = {
+        r[0]
+        for r in conn.exec_driver_sql(
+            "SELECT id FROM opportunities WHERE json_extract(raw, '$.isAnonymized') IS NOT 1 OR name IS NOT NULL "
+            "UNION SELECT opportunity_id FROM panels UNION SELECT opportunity_id FROM interviews "
+            "UNION SELECT opportunity_id FROM feedback "
+            "UNION SELECT opportunity_id FROM drafts WHERE json_extract(document, '$.purged') IS NULL"
+        )
+    }
     return sorted(held & anonymised)
 
 
-def _scrub_backup(path: Path, head: str | None, anonymised: list[str], now: int, retention_days: int,
-                  connect: Callable[[Path], sa.Engine]) -> str:
+def _scrub_backup(
+    path: Path,
+    head: str | None,
+    anonymised: list[str],
+    now: int,
+    retention_days: int,
+    connect: Callable[[Path], sa.Engine],
+) -> str:
     engine = connect(path)
     try:
         with engine.begin() as backup:
@@ -189,8 +243,9 @@ def _scrub_backup(path: Path, head: str | None, anonymised: list[str], now: int,
         engine.dispose()
         # It holds text Lever asked us to forget and cannot be cleaned: a backup is not worth that.
         path.unlink(missing_ok=True)
-        _log.warning("privacy: removed the backup %s, which held purged text and could not be cleaned (%s)",
-                     path.name, e)
+        _log.warning(
+            "privacy: removed the backup %s, which held purged text and could not be cleaned (%s)", path.name, e
+        )
         return f"removed {path.name}"
     finally:
         engine.dispose()
@@ -204,41 +259,69 @@ def maintain(conn: sa.Connection, now: int, retention_days: int = DEFAULT_RETENT
         "SELECT DISTINCT d.opportunity_id FROM drafts d JOIN opportunities o ON o.id = d.opportunity_id "
         "WHERE json_extract(o.raw, '$.isAnonymized') = 1 AND json_extract(d.document, '$.purged') IS NULL"
     ).fetchall()
-    return {"retention": purge_submitted(conn, now, retention_days),
-            "anonymised": purge_anonymised(conn, [r[0] for r in late], now)}
+    return {
+        "retention": purge_submitted(conn, now, retention_days),
+        "anonymised": purge_anonymised(conn, [r[0] for r in late], now),
+    }
 
 
 def _purge_drafts(conn: sa.Connection, where: Any, why: str, now: int) -> int:
     rows = conn.execute(
-        sa.select(drafts_t.c.draft_id, drafts_t.c.state).where(where)
+        sa.select(drafts_t.c.draft_id, drafts_t.c.state)
+        .where(where)
         .where(sa.func.json_extract(drafts_t.c.document, "$.purged").is_(None))
     ).fetchall()
     for draft_id, state in rows:
         rec = drafts.get(conn, draft_id)
         assert rec is not None
         _strip_audit(conn, draft_id)
-        conn.execute(sa.update(drafts_t).where(drafts_t.c.draft_id == draft_id).values(
-            document=drafts.dumps({**{k: rec.document[k] for k in _DOCUMENT_KEPT if k in rec.document},
-                                   "fields": [], PURGED: {"at": now, "why": why}}),
-            values_json=None, flags_json="[]", readback_json=None,
-        ))
+        conn.execute(
+            sa.update(drafts_t)
+            .where(drafts_t.c.draft_id == draft_id)
+            .values(
+                document=drafts.dumps(
+                    {
+                        **{k: rec.document[k] for k in _DOCUMENT_KEPT if k in rec.document},
+                        "fields": [],
+                        PURGED: {"at": now, "why": why},
+                    }
+                ),
+                values_json=None,
+                flags_json="[]",
+                readback_json=None,
+            )
+        )
         body = conn.execute(sa.select(outbox.c.payload_json).where(outbox.c.draft_id == draft_id)).scalar()
         if body is not None:
             ids = {k: v for k, v in json.loads(body).items() if k != "fieldValues"}
             # completedAt, template, panel and interview stay: they are how a form in flight is recognised.
-            conn.execute(sa.update(outbox).where(outbox.c.draft_id == draft_id).values(
-                payload_json=drafts.dumps({**ids, "fieldValues": []}),
-                last_error=ANONYMISED_MESSAGE if why == ANONYMISED else None))
+            conn.execute(
+                sa.update(outbox)
+                .where(outbox.c.draft_id == draft_id)
+                .values(
+                    payload_json=drafts.dumps({**ids, "fieldValues": []}),
+                    last_error=ANONYMISED_MESSAGE if why == ANONYMISED else None,
+                )
+            )
         if why != ANONYMISED:
             drafts.write_audit(conn, draft_id, "privacy", "purged", {"why": why})
         elif state in _TO_ATTENTION:
-            drafts.transition(conn, draft_id, DraftState.NEEDS_ATTENTION, actor="privacy", event="purged",
-                              detail={"why": why, "message": ANONYMISED_MESSAGE},
-                              attention_reason=AttentionReason.OPPORTUNITY_ANONYMISED.value)
+            drafts.transition(
+                conn,
+                draft_id,
+                DraftState.NEEDS_ATTENTION,
+                actor="privacy",
+                event="purged",
+                detail={"why": why, "message": ANONYMISED_MESSAGE},
+                attention_reason=AttentionReason.OPPORTUNITY_ANONYMISED.value,
+            )
         else:
             if state == DraftState.NEEDS_ATTENTION:
-                conn.execute(sa.update(drafts_t).where(drafts_t.c.draft_id == draft_id).values(
-                    attention_reason=AttentionReason.OPPORTUNITY_ANONYMISED.value))
+                conn.execute(
+                    sa.update(drafts_t)
+                    .where(drafts_t.c.draft_id == draft_id)
+                    .values(attention_reason=AttentionReason.OPPORTUNITY_ANONYMISED.value)
+                )
             drafts.write_audit(conn, draft_id, "privacy", "purged", {"why": why, "message": ANONYMISED_MESSAGE})
     return len(rows)
 

@@ -28,16 +28,26 @@ o, op, st = schema.opportunities, schema.opportunity_postings, schema.stages
 def _summary_query() -> sa.Select:
     links = sa.select(sa.func.group_concat(op.c.posting_id, ",")).where(op.c.opportunity_id == o.c.id)
     return sa.select(
-        o.c.id, o.c.name, o.c.headline, o.c.email, o.c.stage_id, st.c.text.label("stage_text"), o.c.owner_id,
-        o.c.archived_at, o.c.archived_reason_id, o.c.updated_at, links.scalar_subquery().label("posting_ids"),
-    ).select_from(o.outerjoin(st, st.c.id == o.c.stage_id))  # fmt: skip
+        o.c.id,
+        o.c.name,
+        o.c.headline,
+        o.c.email,
+        o.c.stage_id,
+        st.c.text.label("stage_text"),
+        o.c.owner_id,
+        o.c.archived_at,
+        o.c.archived_reason_id,
+        o.c.updated_at,
+        links.scalar_subquery().label("posting_ids"),
+    ).select_from(o.outerjoin(st, st.c.id == o.c.stage_id))
 
 
 def _summary(row: sa.Row) -> OpportunitySummary:
     m = row._mapping
     ids = tuple(sorted(m["posting_ids"].split(","))) if m["posting_ids"] else ()
-    return OpportunitySummary(**{k: m[k] for k in OpportunitySummary.__dataclass_fields__ if k != "posting_ids"},
-                              posting_ids=ids)  # fmt: skip
+    return OpportunitySummary(
+        **{k: m[k] for k in OpportunitySummary.__dataclass_fields__ if k != "posting_ids"}, posting_ids=ids
+    )
 
 
 def count_opportunities(conn: sa.Connection) -> int:
@@ -52,28 +62,47 @@ def _interviews(conn: sa.Connection, opportunity_id: str) -> list[InterviewRecor
     ):
         people.setdefault(p.interview_id, []).append(Interviewer(p.user_id, p.email, p.name, p.feedback_template_id))
     return [
-        InterviewRecord(r.id, r.opportunity_id, r.panel_id, r.subject, r.date, r.duration, r.feedback_template_id,
-                        r.canceled_at, people.get(r.id, []), r.raw)
+        InterviewRecord(
+            r.id,
+            r.opportunity_id,
+            r.panel_id,
+            r.subject,
+            r.date,
+            r.duration,
+            r.feedback_template_id,
+            r.canceled_at,
+            people.get(r.id, []),
+            r.raw,
+        )
         for r in conn.execute(sa.select(i).where(i.c.opportunity_id == opportunity_id).order_by(i.c.date, i.c.id))
-    ]  # fmt: skip
+    ]
 
 
 def get_opportunity(conn: sa.Connection, opportunity_id: str) -> OpportunityDetail | None:
     """One opportunity with its panels, interviews (and interviewers) and submitted feedback."""
-    row = conn.execute(_summary_query().add_columns(o.c.raw, o.c.details_synced_at).where(o.c.id == opportunity_id)).first()
+    row = conn.execute(
+        _summary_query().add_columns(o.c.raw, o.c.details_synced_at).where(o.c.id == opportunity_id)
+    ).first()
     if row is None:
         return None
     f, p = schema.feedback, schema.panels
     feedback = [
-        FeedbackRecord(r.id, r.opportunity_id, r.base_template_id, r.user_id, r.panel_id, r.interview_id,
-                       r.completed_at, r.raw)
+        FeedbackRecord(
+            r.id, r.opportunity_id, r.base_template_id, r.user_id, r.panel_id, r.interview_id, r.completed_at, r.raw
+        )
         for r in conn.execute(sa.select(f).where(f.c.opportunity_id == opportunity_id).order_by(f.c.completed_at))
-    ]  # fmt: skip
-    panels = [r.raw for r in conn.execute(sa.select(p.c.raw).where(p.c.opportunity_id == opportunity_id).order_by(p.c.start))]
+    ]
+    panels = [
+        r.raw for r in conn.execute(sa.select(p.c.raw).where(p.c.opportunity_id == opportunity_id).order_by(p.c.start))
+    ]
     return OpportunityDetail(
-        summary=_summary(row), raw=row.raw, details_synced_at=row.details_synced_at,
-        panels=panels, interviews=_interviews(conn, opportunity_id), feedback=feedback,
-    )  # fmt: skip
+        summary=_summary(row),
+        raw=row.raw,
+        details_synced_at=row.details_synced_at,
+        panels=panels,
+        interviews=_interviews(conn, opportunity_id),
+        feedback=feedback,
+    )
 
 
 def list_postings(conn: sa.Connection, state: str | None = None) -> list[PostingRecord]:
@@ -90,11 +119,18 @@ def list_stages(conn: sa.Connection) -> list[dict[str, Any]]:
 
 def list_archive_reasons(conn: sa.Connection) -> list[dict[str, Any]]:
     a = schema.archive_reasons
-    return [dict(r._mapping) for r in conn.execute(sa.select(a.c.id, a.c.text, a.c.status, a.c.type).order_by(a.c.text))]
+    return [
+        dict(r._mapping) for r in conn.execute(sa.select(a.c.id, a.c.text, a.c.status, a.c.type).order_by(a.c.text))
+    ]
 
 
-_USER_COLS = (schema.users.c.id, schema.users.c.name, schema.users.c.email, schema.users.c.access_role,
-              schema.users.c.deactivated_at)  # fmt: skip
+_USER_COLS = (
+    schema.users.c.id,
+    schema.users.c.name,
+    schema.users.c.email,
+    schema.users.c.access_role,
+    schema.users.c.deactivated_at,
+)
 
 
 def users_by_email(conn: sa.Connection, email: str) -> list[UserRecord]:

@@ -170,9 +170,7 @@ panels = sa.Table(
     "panels",
     metadata,
     sa.Column("id", sa.String, primary_key=True),
-    sa.Column(
-        "opportunity_id", sa.String, sa.ForeignKey("opportunities.id", ondelete="CASCADE"), nullable=False
-    ),
+    sa.Column("opportunity_id", sa.String, sa.ForeignKey("opportunities.id", ondelete="CASCADE"), nullable=False),
     sa.Column("start", Ms),
     sa.Column("end", Ms),
     sa.Column("timezone", sa.String),
@@ -187,9 +185,7 @@ interviews = sa.Table(
     "interviews",
     metadata,
     sa.Column("id", sa.String, primary_key=True),
-    sa.Column(
-        "opportunity_id", sa.String, sa.ForeignKey("opportunities.id", ondelete="CASCADE"), nullable=False
-    ),
+    sa.Column("opportunity_id", sa.String, sa.ForeignKey("opportunities.id", ondelete="CASCADE"), nullable=False),
     sa.Column("panel_id", sa.String),
     sa.Column("subject", sa.String),
     sa.Column("date", Ms),
@@ -206,9 +202,7 @@ sa.Index(None, interviews.c.panel_id)
 interview_interviewers = sa.Table(
     "interview_interviewers",
     metadata,
-    sa.Column(
-        "interview_id", sa.String, sa.ForeignKey("interviews.id", ondelete="CASCADE"), primary_key=True
-    ),
+    sa.Column("interview_id", sa.String, sa.ForeignKey("interviews.id", ondelete="CASCADE"), primary_key=True),
     sa.Column("user_id", sa.String, primary_key=True),
     sa.Column("email", NoCase),
     sa.Column("name", sa.String),
@@ -221,9 +215,7 @@ feedback = sa.Table(
     "feedback",
     metadata,
     sa.Column("id", sa.String, primary_key=True),
-    sa.Column(
-        "opportunity_id", sa.String, sa.ForeignKey("opportunities.id", ondelete="CASCADE"), nullable=False
-    ),
+    sa.Column("opportunity_id", sa.String, sa.ForeignKey("opportunities.id", ondelete="CASCADE"), nullable=False),
     sa.Column("type", sa.String),
     sa.Column("text", sa.String),
     sa.Column("base_template_id", sa.String),

@@ -30,9 +30,16 @@ TEMPLATE_RETENTION_DAYS = 30  # superseded template versions no draft refers to,
 
 
 class SyncEngine:
-    def __init__(self, client: LeverReads, store: Store, *, clock: Clock | None = None, overlap_ms: int = OVERLAP_MS,
-                 resources: Sequence[walk.Resource] = walk.RESOURCES,
-                 retention_days: int = privacy.DEFAULT_RETENTION_DAYS) -> None:  # fmt: skip
+    def __init__(
+        self,
+        client: LeverReads,
+        store: Store,
+        *,
+        clock: Clock | None = None,
+        overlap_ms: int = OVERLAP_MS,
+        resources: Sequence[walk.Resource] = walk.RESOURCES,
+        retention_days: int = privacy.DEFAULT_RETENTION_DAYS,
+    ) -> None:
         self.client = client
         self.retention_days = retention_days  # submitted drafts keep their text this long (Settings)
         self.store = store
@@ -176,8 +183,9 @@ class SyncEngine:
         if read is None:
             return False
         _, panels, interviews, _ = read
-        stored = await self.store.call(cache.replace_opportunity_details, opportunity_id, panels, interviews,
-                                       None, self.now_ms())
+        stored = await self.store.call(
+            cache.replace_opportunity_details, opportunity_id, panels, interviews, None, self.now_ms()
+        )
         if not stored:
             return await self.refresh_opportunity(opportunity_id)
         self._reached_lever()
@@ -190,8 +198,9 @@ class SyncEngine:
         if read is None:
             return False
         _, panels, interviews, feedback = read
-        stored = await self.store.call(cache.replace_opportunity_details, opportunity_id, panels, interviews,
-                                       feedback, self.now_ms())
+        stored = await self.store.call(
+            cache.replace_opportunity_details, opportunity_id, panels, interviews, feedback, self.now_ms()
+        )
         self._reached_lever()
         return stored
 
@@ -209,8 +218,9 @@ class SyncEngine:
         self._reached_lever()
         return stored
 
-    async def _read_opportunity(self, opportunity_id: str, *, full: bool,
-                                record: bool | None = None) -> tuple[Any, list, list, list | None] | None:
+    async def _read_opportunity(
+        self, opportunity_id: str, *, full: bool, record: bool | None = None
+    ) -> tuple[Any, list, list, list | None] | None:
         """(record, panels, interviews, feedback) from Lever; record and feedback only when ``full``
         (the record not when ``record`` is False).
 
@@ -278,8 +288,15 @@ class SyncEngine:
         return await self.store.call(cache.current_template, template_id)
 
 
-def _store_opportunity(conn: Any, opportunity_id: str, record: dict[str, Any], panels: list[Any],
-                       interviews: list[Any], feedback: list[Any], now: int) -> None:  # fmt: skip
+def _store_opportunity(
+    conn: Any,
+    opportunity_id: str,
+    record: dict[str, Any],
+    panels: list[Any],
+    interviews: list[Any],
+    feedback: list[Any],
+    now: int,
+) -> None:
     cache.upsert_opportunities(conn, [record], now)  # read through the model: no id, nothing stored
     cache.replace_opportunity_details(conn, opportunity_id, panels, interviews, feedback, now)
 

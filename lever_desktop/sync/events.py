@@ -41,10 +41,16 @@ class SyncReport:
 
     def to_json(self) -> dict[str, object]:
         return {
-            "ok": self.ok, "full": self.full, "counts": self.counts, "requests": self.requests,
-            "rateLimited": self.rate_limited, "seconds": round(self.seconds, 3), "restarts": self.restarts,
-            "cancelled": self.cancelled, "error": str(self.error) if self.error else None,
-        }  # fmt: skip
+            "ok": self.ok,
+            "full": self.full,
+            "counts": self.counts,
+            "requests": self.requests,
+            "rateLimited": self.rate_limited,
+            "seconds": round(self.seconds, 3),
+            "restarts": self.restarts,
+            "cancelled": self.cancelled,
+            "error": str(self.error) if self.error else None,
+        }
 
 
 @dataclass(frozen=True)

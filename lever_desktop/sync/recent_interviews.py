@@ -56,22 +56,34 @@ class RecentReport:
 def stale_opportunities(conn: sa.Connection, now: int, lookback_days: int, max_age_ms: int) -> list[str]:
     """Active opportunities with recent activity whose details are older than ``max_age_ms``, most
     recent activity first (a pass cut short has read the likeliest ones)."""
-    return [r[0] for r in conn.execute(sa.text("""
+    return [
+        r[0]
+        for r in conn.execute(
+            sa.text("""
         SELECT o.id FROM opportunities o
         WHERE o.archived_at IS NULL
           AND coalesce(o.last_interaction_at, o.updated_at, o.created_at) >= :since
           AND (o.details_synced_at IS NULL OR o.details_synced_at < :stale)
           AND NOT coalesce(json_extract(o.raw, '$.isAnonymized'), 0)
         ORDER BY coalesce(o.last_interaction_at, o.updated_at, o.created_at) DESC
-    """), {"since": now - lookback_days * DAY_MS, "stale": now - max_age_ms})]
+    """),
+            {"since": now - lookback_days * DAY_MS, "stale": now - max_age_ms},
+        )
+    ]
 
 
 class RecentInterviews:
     """One per session: runs passes, remembering when each waiting opportunity's feedback was read."""
 
-    def __init__(self, engine: Any, *, lookback_days: int = due.DEFAULT_LOOKBACK_DAYS,
-                 details_max_age_ms: int = DETAILS_MAX_AGE_MS, feedback_max_age_ms: int = FEEDBACK_MAX_AGE_MS,
-                 parallel: int = PARALLEL) -> None:  # fmt: skip
+    def __init__(
+        self,
+        engine: Any,
+        *,
+        lookback_days: int = due.DEFAULT_LOOKBACK_DAYS,
+        details_max_age_ms: int = DETAILS_MAX_AGE_MS,
+        feedback_max_age_ms: int = FEEDBACK_MAX_AGE_MS,
+        parallel: int = PARALLEL,
+    ) -> None:
         self.engine = engine
         self.lookback_days = lookback_days
         self.details_max_age_ms = details_max_age_ms

@@ -54,14 +54,28 @@ RESOURCES: tuple[Resource, ...] = (
     Resource("users", "/users", cache.upsert_users, DAY, {"includeDeactivated": "true"}),
     Resource("archive_reasons", "/archive_reasons", cache.upsert_archive_reasons, DAY),
     # No state/channel filter: every state and both distribution channels.
-    Resource("postings", "/postings", cache.upsert_postings, HOUR,
-             window="updated_at_start", window_only=True, confidential=True),
+    Resource(
+        "postings",
+        "/postings",
+        cache.upsert_postings,
+        HOUR,
+        window="updated_at_start",
+        window_only=True,
+        confidential=True,
+    ),
     Resource("feedback_templates", "/feedback_templates", cache.upsert_templates, HOUR),
     # expand=applications names each opportunity's postings without one call per opportunity.
-    Resource("opportunities", "/opportunities", cache.upsert_opportunities, 15 * MINUTE,
-             {"expand": ["applications"]}, window="updated_at_start", confidential=True),
+    Resource(
+        "opportunities",
+        "/opportunities",
+        cache.upsert_opportunities,
+        15 * MINUTE,
+        {"expand": ["applications"]},
+        window="updated_at_start",
+        confidential=True,
+    ),
     Resource("tombstones", "/opportunities/deleted", cache.apply_tombstones, DAY, window="deleted_at_start"),
-)  # fmt: skip
+)
 BY_NAME = {r.name: r for r in RESOURCES}
 
 
@@ -79,9 +93,13 @@ def walk_params(res: Resource, state: dict[str, Any], full: bool, overlap_ms: in
 
 
 def _commit_page(
-    conn: sa.Connection, res: Resource, records: list[dict[str, Any]], now: int, cursor: dict[str, Any] | None,
+    conn: sa.Connection,
+    res: Resource,
+    records: list[dict[str, Any]],
+    now: int,
+    cursor: dict[str, Any] | None,
     finished: dict[str, Any] | None,
-) -> int:  # fmt: skip
+) -> int:
     stored = res.write(conn, records, now) if records else 0
     if cursor is not None:
         cache.set_state(conn, f"cursor:{res.name}", cursor, now)
@@ -97,8 +115,14 @@ def _commit_page(
 class Walk:
     """Walk ``res`` with ``params``; ``progress(done, total)`` after every stored page."""
 
-    def __init__(self, engine: Any, res: Resource, params: dict[str, Any], state: dict[str, Any],
-                 progress: Callable[[int, int | None], None]) -> None:  # fmt: skip
+    def __init__(
+        self,
+        engine: Any,
+        res: Resource,
+        params: dict[str, Any],
+        state: dict[str, Any],
+        progress: Callable[[int, int | None], None],
+    ) -> None:
         self.engine, self.res, self.params, self.progress = engine, res, params, progress
         # A walk without a window reads everything: its size last time is the estimate for the bar.
         self.whole = res.window is None or res.window not in params
@@ -137,9 +161,14 @@ class Walk:
                 self.received += len(page.records)
                 last = not page.has_next
                 if not last and (not page.records or page.next is None or page.next in seen):
-                    raise errors.PaginationError(f"{res.path}: Lever's pagination is stuck", method="GET", path=res.path)
-                cursor = None if last else {"token": page.next, "params": self.params, "started_at": started_at,
-                                            "done": done}  # fmt: skip
+                    raise errors.PaginationError(
+                        f"{res.path}: Lever's pagination is stuck", method="GET", path=res.path
+                    )
+                cursor = (
+                    None
+                    if last
+                    else {"token": page.next, "params": self.params, "started_at": started_at, "done": done}
+                )
                 finished = {"started_at": started_at, "full": self.whole, "done": done} if last else None
                 if pending is not None:
                     previous, pending = pending, None

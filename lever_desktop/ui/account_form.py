@@ -31,8 +31,11 @@ from lever_desktop.ui.webhooks_step import ConnectWebhooksStep, SignatureTokensE
 _log = logging.getLogger(__name__)
 
 KEY_CHECK = "check API key"  # TaskRunner's latest= key: only the newest check reports
-REGIONS = [("us", "United States — api.lever.co"), ("eu", "Europe — api.eu.lever.co"),
-           ("sandbox", "Lever's sandbox — api.sandbox.lever.co")]
+REGIONS = [
+    ("us", "United States — api.lever.co"),
+    ("eu", "Europe — api.eu.lever.co"),
+    ("sandbox", "Lever's sandbox — api.sandbox.lever.co"),
+]
 
 
 class AccountForm(QWidget):
@@ -67,8 +70,9 @@ class AccountForm(QWidget):
         self.address_in_effect.setWordWrap(True)
         self.address_in_effect.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
         self.relay_url = QLineEdit(placeholderText="https://relay.example.com")
-        self.relay_token = QLineEdit(echoMode=QLineEdit.EchoMode.Password,
-                                     placeholderText="reader token (empty: keep the saved one)")
+        self.relay_token = QLineEdit(
+            echoMode=QLineEdit.EchoMode.Password, placeholderText="reader token (empty: keep the saved one)"
+        )
         self.webhook_tokens = SignatureTokensEdit()
         self.connect_webhooks = ConnectWebhooksStep(runner, self)
         self.service_account = QLineEdit(placeholderText="optional: author used only when you confirm it")
@@ -139,8 +143,14 @@ class AccountForm(QWidget):
             self.checked.emit(False, text)
             return True
 
-        self._runner.run(describe_key(key, self.api_address(), self.email.text().strip()),
-                         owner=self, on_success=done, on_failure=failed, name="check API key", latest=KEY_CHECK)
+        self._runner.run(
+            describe_key(key, self.api_address(), self.email.text().strip()),
+            owner=self,
+            on_success=done,
+            on_failure=failed,
+            name="check API key",
+            latest=KEY_CHECK,
+        )
 
     def webhook_token_map(self) -> dict[str, str]:
         """One account-wide token and/or ``event = token`` lines, or a JSON object; raises ValueError."""
@@ -157,10 +167,13 @@ class AccountForm(QWidget):
         s.confidence_threshold = self.threshold.value()
         s.extra["reviewer_email"] = self.email.text().strip()
         s.sandbox = False
-        await in_thread(write_secrets, {
-            secrets.API_KEY: self.api_key.text().strip(),
-            secrets.RELAY_READER_TOKEN: self.relay_token.text().strip(),
-        })
+        await in_thread(
+            write_secrets,
+            {
+                secrets.API_KEY: self.api_key.text().strip(),
+                secrets.RELAY_READER_TOKEN: self.relay_token.text().strip(),
+            },
+        )
         if tokens:  # added to the kept ones (e.g. from "Connect webhooks"), an event's new token replacing its old
             await in_thread(signature_tokens.keep_in_keychain, tokens)
         await in_thread(s.save)

@@ -25,8 +25,12 @@ class ActivityController(QObject):
         self._search_timer = QTimer(self, singleShot=True, interval=200)
         self._search_timer.timeout.connect(self.reload)
         self.page.search.textChanged.connect(lambda _text: self._search_timer.start())
-        QShortcut(QKeySequence.StandardKey.Find, self.page, self.page.search.setFocus,
-                  context=Qt.ShortcutContext.WindowShortcut)  # pages are stacked: only the one shown takes it
+        QShortcut(
+            QKeySequence.StandardKey.Find,
+            self.page,
+            self.page.search.setFocus,
+            context=Qt.ShortcutContext.WindowShortcut,
+        )  # pages are stacked: only the one shown takes it
         self.reload()
 
     @property
@@ -57,10 +61,12 @@ class ActivityController(QObject):
         def show(lines: list[activity.Line]) -> None:
             if query != self.page.search.text():
                 return  # typed on meanwhile: the newer search fills the page
-            later = [(at, kind, text) for seq, at, kind, text in self._unsaved
-                     if seq > asked_at and activity.matches(query, kind, text)]
+            later = [
+                (at, kind, text)
+                for seq, at, kind, text in self._unsaved
+                if seq > asked_at and activity.matches(query, kind, text)
+            ]
             self.page.show_lines([(line.at, line.kind, line.text) for line in lines] + later)
             self._unsaved = [u for u in self._unsaved if u[0] > asked_at]
 
-        self.runner.run(read(), owner=self.page, on_success=show,
-                        name="load activity", latest="activity")
+        self.runner.run(read(), owner=self.page, on_success=show, name="load activity", latest="activity")

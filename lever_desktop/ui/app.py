@@ -108,6 +108,7 @@ def _quit_on_signals(loop: asyncio.AbstractEventLoop, shell: Shell) -> None:
     and the HTTP client and database are not closed. Approved drafts are safe either way (they
     are committed before the outbox sends them); this keeps the rest too.
     """
+
     def request_quit(name: str) -> None:
         _log.info("%s received: closing", name)
         shell.quit()

@@ -44,7 +44,9 @@ class CandidatesController(QObject):
         self.session = session
         self.runner = runner
         self.model = LazyTableModel(
-            COLUMNS, lambda ids: session.store.call(candidates.candidate_rows, ids), runner,
+            COLUMNS,
+            lambda ids: session.store.call(candidates.candidate_rows, ids),
+            runner,
             greyed=lambda row: bool(row.archived_at),
         )
         self.page = CandidatesPage(self.model)
@@ -55,14 +57,21 @@ class CandidatesController(QObject):
         self.model.sortRequested.connect(self._sort_requested)
         self.page.table.selectionModel().currentRowChanged.connect(self._show_profile)
         self.page.feedback_notice.show_button.clicked.connect(self.show_others_feedback)
-        QShortcut(QKeySequence.StandardKey.Find, self.page, self.page.search.setFocus,
-                  context=Qt.ShortcutContext.WindowShortcut)
+        QShortcut(
+            QKeySequence.StandardKey.Find,
+            self.page,
+            self.page.search.setFocus,
+            context=Qt.ShortcutContext.WindowShortcut,
+        )
 
     def current_filter(self) -> candidates.CandidateFilter:
         p = self.page
         return candidates.CandidateFilter(
-            text=p.search.text(), stage_id=p.stage.currentData(), posting_id=p.posting.currentData(),
-            owner_id=p.owner.currentData(), archived=p.archived.currentData(),
+            text=p.search.text(),
+            stage_id=p.stage.currentData(),
+            posting_id=p.posting.currentData(),
+            owner_id=p.owner.currentData(),
+            archived=p.archived.currentData(),
         )
 
     def refilter(self) -> None:
@@ -93,6 +102,7 @@ class CandidatesController(QObject):
         It streams in chunk by chunk (``IndexReader.read_next``), each one short store call, so the
         list's first screen, a block of rows or a typed filter (SQLite meanwhile) never waits behind a
         second of reading. The newest load wins: a sync finishing meanwhile starts it over."""
+
         async def load() -> CandidateIndex:
             reader = IndexReader()
             while await self.session.store.call(reader.read_next):
@@ -128,9 +138,13 @@ class CandidatesController(QObject):
             return
         self._load_profile(opportunity_id)
         if self.session.engine is not None:  # freshen panels/interviews/feedback in the background
-            self.runner.run(self.session.engine.refresh_opportunity(opportunity_id), owner=self.page,
-                            on_success=lambda _r: self._profile_refreshed(opportunity_id),
-                            on_failure=lambda _e: True, name="refresh candidate")
+            self.runner.run(
+                self.session.engine.refresh_opportunity(opportunity_id),
+                owner=self.page,
+                on_success=lambda _r: self._profile_refreshed(opportunity_id),
+                on_failure=lambda _e: True,
+                name="refresh candidate",
+            )
 
     def _profile_refreshed(self, opportunity_id: str) -> None:
         if self._selected_id() == opportunity_id:
@@ -145,29 +159,31 @@ class CandidatesController(QObject):
         def show(result: tuple[dict | None, bool]) -> None:
             profile, visible = result
             self.page.profile.setHtml(profile_html(profile))
-            self.page.feedback_notice.setVisible(not visible and profile is not None
-                                                 and not profile.get("anonymised"))
+            self.page.feedback_notice.setVisible(not visible and profile is not None and not profile.get("anonymised"))
 
         self.runner.run(load(), owner=self.page, on_success=show, name="load profile")
 
     def show_others_feedback(self) -> None:
         """The notice's "Show them": the same switch as Settings → Privacy, saved at once."""
+
         def turned_on(_result: None) -> None:
             self.page.feedback_notice.hide()
             selected = self._selected_id()
             if selected:
                 self._load_profile(selected)
 
-        self.runner.run(in_thread(_show_others_feedback), owner=self.page, on_success=turned_on,
-                        name="show others' feedback")
+        self.runner.run(
+            in_thread(_show_others_feedback), owner=self.page, on_success=turned_on, name="show others' feedback"
+        )
 
     def load_choices(self) -> None:
         def fill(choices: dict) -> None:
             for key, pairs in choices.items():
                 self.page.set_choices(key, pairs)
 
-        self.runner.run(self.session.store.call(candidates.filter_choices), owner=self.page, on_success=fill,
-                        name="load filters")
+        self.runner.run(
+            self.session.store.call(candidates.filter_choices), owner=self.page, on_success=fill, name="load filters"
+        )
 
     def cache_changed(self) -> None:
         """After a sync: new filter choices, a fresh index, and the visible rows re-read."""

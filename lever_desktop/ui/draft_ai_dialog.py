@@ -60,11 +60,16 @@ def sample_transcript(row: DueRow, folder: Path | None = None) -> Path | None:
         index = json.loads((folder / "index.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    entries = [e for e in (index.get("transcripts") if isinstance(index, dict) else None) or []
-               if isinstance(e, dict) and isinstance(e.get("file"), str) and (folder / e["file"]).is_file()]
+    entries = [
+        e
+        for e in (index.get("transcripts") if isinstance(index, dict) else None) or []
+        if isinstance(e, dict) and isinstance(e.get("file"), str) and (folder / e["file"]).is_file()
+    ]
     subject = (row.subject or "").casefold()
-    for fits in (lambda e: e.get("interviewId") == row.interview_id,
-                 lambda e: isinstance(e.get("template"), str) and subject.startswith(e["template"].casefold())):
+    for fits in (
+        lambda e: e.get("interviewId") == row.interview_id,
+        lambda e: isinstance(e.get("template"), str) and subject.startswith(e["template"].casefold()),
+    ):
         found = next((e for e in entries if fits(e)), None)
         if found is not None:
             return folder / found["file"]
@@ -84,8 +89,10 @@ class DraftWithAIDialog(QDialog):
         self._task = None
         self.setWindowTitle("Draft with AI")
         self.resize(640, 420)
-        title = QLabel(f"{row.subject or 'Interview'} — {row.candidate or row.opportunity_id}, "
-                       f"feedback of {row.interviewer or row.interviewer_email}")
+        title = QLabel(
+            f"{row.subject or 'Interview'} — {row.candidate or row.opportunity_id}, "
+            f"feedback of {row.interviewer or row.interviewer_email}"
+        )
         self.provider = QLabel()
         self.path = QLineEdit(readOnly=True, placeholderText="No transcript chosen")
         self.choose = QPushButton("Choose transcript…")
@@ -165,17 +172,32 @@ class DraftWithAIDialog(QDialog):
             if self.preview.isVisible():
                 self.show_request()
 
-        self.runner.run(in_thread(read_transcript, path), owner=self, on_success=read, on_failure=self._failed,
-                        name="read transcript")
+        self.runner.run(
+            in_thread(read_transcript, path),
+            owner=self,
+            on_success=read,
+            on_failure=self._failed,
+            name="read transcript",
+        )
 
     def _plan(self) -> dict[str, Any]:
         # The draft is this slot's interviewer's: the drafter writes for the session's reviewer when
         # they are on the interview, so it is told who that is here.
-        view = SimpleNamespace(settings=self.session.settings, store=self.session.store, engine=self.session.engine,
-                               reviewer=self.row.interviewer_email or self.session.reviewer)
-        return {"session": view, "opportunity_id": self.row.opportunity_id, "interview_id": self.row.interview_id,
-                "template_id": self.row.template_id, "transcript": self.transcript,
-                "anonymize": self.anonymise.isChecked(), "provider": self._provider}
+        view = SimpleNamespace(
+            settings=self.session.settings,
+            store=self.session.store,
+            engine=self.session.engine,
+            reviewer=self.row.interviewer_email or self.session.reviewer,
+        )
+        return {
+            "session": view,
+            "opportunity_id": self.row.opportunity_id,
+            "interview_id": self.row.interview_id,
+            "template_id": self.row.template_id,
+            "transcript": self.transcript,
+            "anonymize": self.anonymise.isChecked(),
+            "provider": self._provider,
+        }
 
     def show_request(self) -> None:
         if self.transcript is None or self._provider is None:
@@ -187,8 +209,13 @@ class DraftWithAIDialog(QDialog):
             self.preview.setPlainText(text)
             self.preview.show()
 
-        self.runner.run(preview_request(session, **plan), owner=self, on_success=shown, on_failure=self._failed,
-                        name="preview drafting request")
+        self.runner.run(
+            preview_request(session, **plan),
+            owner=self,
+            on_success=shown,
+            on_failure=self._failed,
+            name="preview drafting request",
+        )
 
     # -- drafting ------------------------------------------------------------
     def start(self) -> None:
@@ -198,8 +225,13 @@ class DraftWithAIDialog(QDialog):
         session = plan.pop("session")
         self._set_state("drafting")
         self.status.setText(f"Drafting with {self._provider.label}… this can take a minute.")
-        self._task = self.runner.run(draft_interview(session, **plan), owner=self, on_success=self._done,
-                                     on_failure=self._failed, name="draft with AI")
+        self._task = self.runner.run(
+            draft_interview(session, **plan),
+            owner=self,
+            on_success=self._done,
+            on_failure=self._failed,
+            name="draft with AI",
+        )
 
     def _done(self, outcome: Any) -> None:
         self._task = None

@@ -136,7 +136,15 @@ class DraftEditor(QWidget):
         for b in (self.previous, self.next):
             buttons.addWidget(b)
         buttons.addStretch(1)
-        for b in (self.refresh, self.remove_duplicate, self.show_payload, self.withdraw, self.amend, self.discard, self.approve):
+        for b in (
+            self.refresh,
+            self.remove_duplicate,
+            self.show_payload,
+            self.withdraw,
+            self.amend,
+            self.discard,
+            self.approve,
+        ):
             buttons.addWidget(b)
 
         layout = QVBoxLayout(self)
@@ -179,8 +187,15 @@ class DraftEditor(QWidget):
         self.set_form(None)
         self.set_actions_enabled(False)
 
-    def set_header(self, candidate: str, headline: str | None, template: str, interviewer: str,
-                   interview: str | None, received: str) -> None:
+    def set_header(
+        self,
+        candidate: str,
+        headline: str | None,
+        template: str,
+        interviewer: str,
+        interview: str | None,
+        received: str,
+    ) -> None:
         self.title.setText(candidate + (f" — {headline}" if headline else ""))
         bits = [template, f"interviewer {interviewer}"]
         if interview:
@@ -188,8 +203,9 @@ class DraftEditor(QWidget):
         bits.append(f"received {received}")
         self.meta.setText(" · ".join(bits))
 
-    def set_flags(self, flags: list[tuple[str, bool]], notes: list[str] | None = None,
-                  refreshable: bool = False) -> None:
+    def set_flags(
+        self, flags: list[tuple[str, bool]], notes: list[str] | None = None, refreshable: bool = False
+    ) -> None:
         """The pipeline's checks as (message, checked): checked ones stay listed, ticked and grey,
         so the reviewer sees both what was flagged and that it has been dealt with. ``notes``
         (flags on no field) follow, not counted: nothing in the form resolves them;
@@ -203,7 +219,9 @@ class DraftEditor(QWidget):
         items = [f"    ✓ {m}" if done else f"    • {m}" for m, done in flags] + lines
         open_ = sum(not done for _m, done in flags)
         if open_ == 0:
-            head = f"✔ {'The flagged answer is' if len(flags) == 1 else f'All {len(flags)} flagged answers are'} checked"
+            head = (
+                f"✔ {'The flagged answer is' if len(flags) == 1 else f'All {len(flags)} flagged answers are'} checked"
+            )
         elif open_ == len(flags):
             head = f"⚠ {open_} to check"
         else:
@@ -243,7 +261,7 @@ class DraftEditor(QWidget):
         return self.author.currentData()
 
     def set_own_feedback(self, notices: list[str]) -> None:
-        """"Frances Haddad submitted feedback for this interview 2 days ago": shown with the
+        """ "Frances Haddad submitted feedback for this interview 2 days ago": shown with the
         choice to add a second form, unticked each time a draft is shown."""
         self.own_feedback.setText("\n".join(f"⚠ {n}." for n in notices))
         self.own_feedback.setVisible(bool(notices))

@@ -46,9 +46,14 @@ class ReviewRow(NamedTuple):
 
 # Who and where it stands first: at the window's minimum width the list shows candidate, flags
 # and state in full, and the rest is a scroll away.
-COLUMNS = (Column("Candidate", "candidate"), Column("⚠", "flags"), Column("State", "state"),
-           Column("Form", "form"), Column("Received", "received", time=format_ms_short),
-           Column("Interviewer", "interviewer"))
+COLUMNS = (
+    Column("Candidate", "candidate"),
+    Column("⚠", "flags"),
+    Column("State", "state"),
+    Column("Form", "form"),
+    Column("Received", "received", time=format_ms_short),
+    Column("Interviewer", "interviewer"),
+)
 # Every column takes what its contents need (a short list: cheap): none cuts its text.
 FITTED = ("candidate", "flags", "state", "form", "received", "interviewer")
 TO_REVIEW = frozenset({*REVIEWABLE, EDITED})  # the list's statuses of drafts still under review
@@ -64,9 +69,14 @@ class DraftsController(QObject):
         super().__init__(parent)
         self.session = session
         self.runner = runner
-        self.list = TablePage(COLUMNS, key="draft_id", title="Drafts waiting for your review, oldest first.",
-                              sort=("received", Qt.SortOrder.AscendingOrder), fit_columns=False,
-                              proxy=DraftsFilterProxy)
+        self.list = TablePage(
+            COLUMNS,
+            key="draft_id",
+            title="Drafts waiting for your review, oldest first.",
+            sort=("received", Qt.SortOrder.AscendingOrder),
+            fit_columns=False,
+            proxy=DraftsFilterProxy,
+        )
         self.filters = DraftsFilterBar()
         self.list.body.insertWidget(1, self.filters)  # under the title, over the table
         self._refiltering = False
@@ -91,14 +101,19 @@ class DraftsController(QObject):
         self.list.table.selectionModel().currentRowChanged.connect(self._selected)
         self.filters.changed.connect(self._refilter)
         # Like the candidates' search: pages are stacked, so only the one shown takes Ctrl+F.
-        QShortcut(QKeySequence.StandardKey.Find, self.list, self.filters.search.setFocus,
-                  context=Qt.ShortcutContext.WindowShortcut)
+        QShortcut(
+            QKeySequence.StandardKey.Find,
+            self.list,
+            self.filters.search.setFocus,
+            context=Qt.ShortcutContext.WindowShortcut,
+        )
         self.editor.approveRequested.connect(self.approve_current)
         self.editor.discardRequested.connect(self.discard_current)
         self.editor.amendRequested.connect(self.amend_current)
         self.editor.withdrawRequested.connect(self.withdraw_current)
-        self.editor.secondFormToggled.connect(lambda _on: self.editor.approve.setEnabled(
-            self._editable() and self._can_approve()))
+        self.editor.secondFormToggled.connect(
+            lambda _on: self.editor.approve.setEnabled(self._editable() and self._can_approve())
+        )
         self.editor.removeDuplicateRequested.connect(self.remove_duplicate_current)
         self.editor.refreshRequested.connect(self.refresh_current)
         self.editor.nextRequested.connect(lambda: self.step(1))
@@ -107,8 +122,12 @@ class DraftsController(QObject):
         self.editor.authorChoiceChanged.connect(self._author_chosen)
         for key, delta in (("J", 1), ("K", -1)):
             # Text fields take J/K as typing (they override shortcuts for printable keys).
-            QShortcut(QKeySequence(key), self.page, lambda d=delta: self.step(d),
-                      context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            QShortcut(
+                QKeySequence(key),
+                self.page,
+                lambda d=delta: self.step(d),
+                context=Qt.ShortcutContext.WidgetWithChildrenShortcut,
+            )
         header = self.list.table.horizontalHeader()
         header.setStretchLastSection(False)  # a stretched interviewer column was cut to the view's width
         for field in FITTED:
@@ -123,9 +142,20 @@ class DraftsController(QObject):
             was, self._refiltering = self._refiltering, True
             try:
                 self.list.model.set_rows(
-                    [ReviewRow(draft_id, name, form, flags or None, lists.DRAFT_STATE_LABELS.get(state) or state,
-                               received, who, state in TO_REVIEW)
-                     for draft_id, name, form, who, flags, received, state in rows])
+                    [
+                        ReviewRow(
+                            draft_id,
+                            name,
+                            form,
+                            flags or None,
+                            lists.DRAFT_STATE_LABELS.get(state) or state,
+                            received,
+                            who,
+                            state in TO_REVIEW,
+                        )
+                        for draft_id, name, form, who, flags, received, state in rows
+                    ]
+                )
                 self.filters.set_choices(self.list.model)
             finally:
                 self._refiltering = was
@@ -139,9 +169,15 @@ class DraftsController(QObject):
                 self.editor.set_empty(self._empty_text())
             self.changed.emit()
 
-        self.runner.run(self.session.store.call(lists.review_list, int(time.time() * 1000),
-                                                self.session.settings.confidence_threshold),
-                        owner=self.page, on_success=fill, name="load drafts", latest="load drafts")
+        self.runner.run(
+            self.session.store.call(
+                lists.review_list, int(time.time() * 1000), self.session.settings.confidence_threshold
+            ),
+            owner=self.page,
+            on_success=fill,
+            name="load drafts",
+            latest="load drafts",
+        )
 
     def _empty_text(self) -> str:
         poller = getattr(self.session, "poller", None)
@@ -178,8 +214,10 @@ class DraftsController(QObject):
             proxy.set_query(self.filters.query())
             if self.draft_id is not None and self.draft_id in self.list.model.keys():
                 self._select(self.draft_id, load=False)
-            if not self.list.table.currentIndex().isValid() or \
-                    self.list.table.currentIndex().data(KEY_ROLE) != self.draft_id:
+            if (
+                not self.list.table.currentIndex().isValid()
+                or self.list.table.currentIndex().data(KEY_ROLE) != self.draft_id
+            ):
                 self.list.table.selectionModel().clear()  # filtered out: no other row pretends to be open
         finally:
             self._refiltering = was
@@ -202,8 +240,12 @@ class DraftsController(QObject):
         self._flush_pending_save()
         self.draft_id = draft_id
         service = self.session.settings.service_account_email
-        self.runner.run(self.session.store.call(editing.draft_view, draft_id, service), owner=self.editor,
-                        on_success=lambda v: self._show(draft_id, v), name="open draft")
+        self.runner.run(
+            self.session.store.call(editing.draft_view, draft_id, service),
+            owner=self.editor,
+            on_success=lambda v: self._show(draft_id, v),
+            name="open draft",
+        )
 
     def _check_lever_for_own_feedback(self, draft_id: str, opportunity_id: str) -> None:
         """Re-read the opportunity's feedback from Lever: the interviewer may have written theirs
@@ -237,7 +279,9 @@ class DraftsController(QObject):
         self.view = view
         if view is None or view.template is None:
             self.form = None
-            self.editor.set_empty("This draft's feedback form is not in the cache yet: sync (Ctrl+R), then open it again.")
+            self.editor.set_empty(
+                "This draft's feedback form is not in the cache yet: sync (Ctrl+R), then open it again."
+            )
             return
         from lever_desktop.forms import FeedbackForm
 
@@ -248,8 +292,14 @@ class DraftsController(QObject):
         self.form, self._form_draft_id = form, draft_id
         widget = self._built_forms().widget_for(rec.template_id, form, self.session.settings.confidence_threshold)
         interview = view.interview or {}
-        self.editor.set_header(view.candidate, view.headline, form.title, rec.interviewer_email,
-                               interview.get("subject"), format_ms(rec.received_at))
+        self.editor.set_header(
+            view.candidate,
+            view.headline,
+            form.title,
+            rec.interviewer_email,
+            interview.get("subject"),
+            format_ms(rec.received_at),
+        )
         labels = {f.id: f.label for f in form.fields}
         self._flags = [(_flag_text(f, labels), f) for f in rec.flags if checks.is_check(f, form)]
         notes = [f for f in rec.flags if not checks.is_check(f, form)]
@@ -293,8 +343,10 @@ class DraftsController(QObject):
         self.editor.set_actions_enabled(editable, approvable=self._can_approve())
         self.editor.author.setEnabled(state in REVIEWABLE)  # a form in Lever keeps its author
         self.editor.approve.setText("Send amendment" if state == DraftState.AMENDING else "Approve")
-        self.editor.set_after_submission(amend=state in (DraftState.SUBMITTED, DraftState.AMENDING),
-                                         withdraw=state in (DraftState.SUBMITTED, DraftState.AMENDING))
+        self.editor.set_after_submission(
+            amend=state in (DraftState.SUBMITTED, DraftState.AMENDING),
+            withdraw=state in (DraftState.SUBMITTED, DraftState.AMENDING),
+        )
         self.editor.amend.setText("Cancel amendment" if state == DraftState.AMENDING else "Amend")
         if self.editor.form_widget is not None:
             self.editor.form_widget.setEnabled(editable)
@@ -308,30 +360,44 @@ class DraftsController(QObject):
         if not self.view.author and not amending and self.editor.chosen_author() is None:
             reasons.append(f"Choose who authors it: {self.view.author_problem}")
         if self.view.own_feedback and not self.editor.second_form.isChecked():
-            reasons.append(f"{self.view.own_feedback[-1]}: read theirs in Lever; tick “Add this as a second "
-                           "form” to send yours as well, or discard this draft")
-        self.editor.approve.setToolTip("Approve and submit to Lever (Ctrl+Enter)" if not reasons else
-                                       plain_tooltip("Before approving:\n• " + "\n• ".join(reasons)))
+            reasons.append(
+                f"{self.view.own_feedback[-1]}: read theirs in Lever; tick “Add this as a second "
+                "form” to send yours as well, or discard this draft"
+            )
+        self.editor.approve.setToolTip(
+            "Approve and submit to Lever (Ctrl+Enter)"
+            if not reasons
+            else plain_tooltip("Before approving:\n• " + "\n• ".join(reasons))
+        )
         return not reasons
 
-    def show_state(self, state: str, reason: str | None, feedback_id: str | None, readback: Any,
-                   status: str | None = None) -> None:
+    def show_state(
+        self, state: str, reason: str | None, feedback_id: str | None, readback: Any, status: str | None = None
+    ) -> None:
         readback = readback or {}
         extra = list(readback.get("duplicates") or [])
         text = {
             "approved": ("Approved — queued for Lever. It goes out as soon as Lever is reachable.", "warn"),
             "submitting": ("Sending to Lever…", "warn"),
-            "checking": (STATUS_WORDS["checking"] + " Its answer was lost; it is not sent again while Lever may "
-                         "still be storing it.", "warn"),
+            "checking": (
+                STATUS_WORDS["checking"] + " Its answer was lost; it is not sent again while Lever may "
+                "still be storing it.",
+                "warn",
+            ),
             # Lever's form ids are in Technical details; the line says what happened in words.
             "submitted": ("✔ Submitted to Lever.", "ok"),
-            "duplicate_in_lever": (f"Duplicate in Lever: Lever holds {1 + len(extra)} copies of this form from this "
-                                   "approval. Remove the extra one.", "error"),
+            "duplicate_in_lever": (
+                f"Duplicate in Lever: Lever holds {1 + len(extra)} copies of this form from this "
+                "approval. Remove the extra one.",
+                "error",
+            ),
             "needs_attention": (f"Needs attention: {attention_words(reason)}.", "error"),
             "discarded": ("Discarded.", "info"),
-            "amending": ("Amending the form in Lever: edit, then Send amendment."
-                         + (f" Needs attention: {attention_words(reason)}." if reason else ""),
-                         "error" if reason else "info"),
+            "amending": (
+                "Amending the form in Lever: edit, then Send amendment."
+                + (f" Needs attention: {attention_words(reason)}." if reason else ""),
+                "error" if reason else "info",
+            ),
             "amend_queued": ("Amendment queued — it goes to Lever as soon as Lever is reachable.", "warn"),
             "withdrawing": ("Withdrawing from Lever…", "warn"),
             "withdrawn": ("Withdrawn: the form was deleted from Lever.", "info"),
@@ -340,15 +406,17 @@ class DraftsController(QObject):
         if text is not None and state == "submitted" and readback.get("differences"):
             text = (text[0] + " Lever's stored form differs from what you approved: see Activity.", "warn")
         elif text is not None and state == "submitted" and readback.get("error"):
-            text = (text[0] + " (It could not be read back to compare: " + in_words(str(readback["error"]))
-                    + ")", "ok")
+            text = (text[0] + " (It could not be read back to compare: " + in_words(str(readback["error"])) + ")", "ok")
         self.editor.set_outcome(*(text or ("", "info")))
 
     def _refresh_flags(self) -> None:
         """A flag on a field counts as checked once that field no longer needs the reviewer."""
         form, threshold = self.form, self.session.settings.confidence_threshold
-        self.editor.set_flags([(text, form is not None and not checks.check_open(flag, form, threshold))
-                               for text, flag in self._flags], self._notes, self._refreshable)
+        self.editor.set_flags(
+            [(text, form is not None and not checks.check_open(flag, form, threshold)) for text, flag in self._flags],
+            self._notes,
+            self._refreshable,
+        )
 
     def _values_changed(self) -> None:
         self._refresh_flags()
@@ -376,8 +444,9 @@ class DraftsController(QObject):
     def _save_values(self) -> None:
         if self.form is not None and self._form_draft_id is not None:
             # Then the list re-reads: its ⚠ count and State follow the edit (dataChanged, no reset).
-            self.runner.run(self._save_now(), owner=self.page, on_success=lambda _none: self.reload(),
-                            name="save review")
+            self.runner.run(
+                self._save_now(), owner=self.page, on_success=lambda _none: self.reload(), name="save review"
+            )
 
     def _save_now(self):
         """The open draft's values, read now: the task runs after the reviewer may have moved
@@ -406,25 +475,45 @@ class DraftsController(QObject):
         errors = [str(e) for e in self.form.errors()]
         if rec.state == DraftState.AMENDING:  # an edit of the form Lever holds: a PUT as its author
             author = (rec.author or {}).get("user_id") or "(the form's author)"
-            self.editor.set_payload({"method": "PUT", "path": paths.feedback_form(rec.opportunity_id,
-                                                                                   rec.lever_feedback_id or ""),
-                                     "params": {"perform_as": author},
-                                     "body": {"fieldValues": self.form.field_values(strict=False)},
-                                     **({"notYetValid": errors} if errors else {})})
+            self.editor.set_payload(
+                {
+                    "method": "PUT",
+                    "path": paths.feedback_form(rec.opportunity_id, rec.lever_feedback_id or ""),
+                    "params": {"perform_as": author},
+                    "body": {"fieldValues": self.form.field_values(strict=False)},
+                    **({"notYetValid": errors} if errors else {}),
+                }
+            )
             return
         if rec.lever_feedback_id and rec.state not in REVIEWABLE:  # what Lever holds, in its ids
-            self.editor.set_payload({"leverFeedbackId": rec.lever_feedback_id, "draftId": rec.draft_id,
-                                     "opportunityId": rec.opportunity_id,
-                                     "duplicates": (rec.readback or {}).get("duplicates") or [],
-                                     "author": rec.author})
+            self.editor.set_payload(
+                {
+                    "leverFeedbackId": rec.lever_feedback_id,
+                    "draftId": rec.draft_id,
+                    "opportunityId": rec.opportunity_id,
+                    "duplicates": (rec.readback or {}).get("duplicates") or [],
+                    "author": rec.author,
+                }
+            )
             return
-        body = build_body(rec.template_id, rec.panel_id, rec.interview_id, int(time.time() * 1000),
-                          self.form.field_values(strict=False))
+        body = build_body(
+            rec.template_id,
+            rec.panel_id,
+            rec.interview_id,
+            int(time.time() * 1000),
+            self.form.field_values(strict=False),
+        )
         chosen = self.editor.chosen_author()
         author = self.view.author_id if chosen is None else f"(the Lever user {chosen})"
-        self.editor.set_payload({"method": "POST", "path": paths.feedback(rec.opportunity_id),
-                                 "params": {"perform_as": author or "(no Lever user found)"}, "body": body,
-                                 **({"notYetValid": errors} if errors else {})})
+        self.editor.set_payload(
+            {
+                "method": "POST",
+                "path": paths.feedback(rec.opportunity_id),
+                "params": {"perform_as": author or "(no Lever user found)"},
+                "body": body,
+                **({"notYetValid": errors} if errors else {}),
+            }
+        )
 
     # -- actions -------------------------------------------------------------
     def _on_screen(self) -> str | None:
@@ -441,21 +530,30 @@ class DraftsController(QObject):
         if self._form_draft_id != self.draft_id or self._on_screen() is None:
             return
         second = self.editor.second_form.isVisible() and self.editor.second_form.isChecked()
-        self.runner.run(self.approve_draft(self.draft_id, self.values(), self.editor.chosen_author(), second),
-                        owner=self.editor, name="approve draft")
+        self.runner.run(
+            self.approve_draft(self.draft_id, self.values(), self.editor.chosen_author(), second),
+            owner=self.editor,
+            name="approve draft",
+        )
 
-    async def approve_draft(self, draft_id: str, values: dict[str, Any], chosen: str | None,
-                       second_form: bool = False) -> None:
+    async def approve_draft(
+        self, draft_id: str, values: dict[str, Any], chosen: str | None, second_form: bool = False
+    ) -> None:
         confirm = False
         if chosen:  # not the interviewer: said in words and confirmed (review/authors.py)
             service = chosen.casefold() == (self.session.settings.service_account_email or "").casefold()
             interviewer = self.view.record.interviewer_email if self.view is not None else ""
-            box = plain_message_box(QMessageBox(
-                QMessageBox.Icon.Question,
-                "Author as the service account?" if service else "Author as someone else?",
-                authors.confirmation(chosen if service else self.editor.author.currentText(), interviewer,
-                                     service_account=service),
-                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel, self.editor))
+            box = plain_message_box(
+                QMessageBox(
+                    QMessageBox.Icon.Question,
+                    "Author as the service account?" if service else "Author as someone else?",
+                    authors.confirmation(
+                        chosen if service else self.editor.author.currentText(), interviewer, service_account=service
+                    ),
+                    QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+                    self.editor,
+                )
+            )
             box.setDefaultButton(QMessageBox.StandardButton.Cancel)
             if await dialog_result(box) != QMessageBox.StandardButton.Yes:
                 return
@@ -463,10 +561,17 @@ class DraftsController(QObject):
         self.editor.approve.setEnabled(False)
         grace_s = self.session.settings.undo_grace_seconds
         try:
-            result = await approve(self.session.store, draft_id, reviewer=self.session.reviewer, values=values,
-                                   chosen_email=chosen, service_account_email=self.session.settings.service_account_email,
-                                   confirm_service_account=confirm, add_second_form=second_form,
-                                   grace_ms=int(grace_s * 1000))
+            result = await approve(
+                self.session.store,
+                draft_id,
+                reviewer=self.session.reviewer,
+                values=values,
+                chosen_email=chosen,
+                service_account_email=self.session.settings.service_account_email,
+                confirm_service_account=confirm,
+                add_second_form=second_form,
+                grace_ms=int(grace_s * 1000),
+            )
         except ApprovalError as e:
             if draft_id != self._on_screen():
                 # The reviewer moved on while the cache was busy: said where approvals are told (the
@@ -482,9 +587,12 @@ class DraftsController(QObject):
             return
         graced = result.method == "POST" and grace_s > 0
         if draft_id == self.draft_id:
-            self.editor.set_outcome(f"Amendment approved — sending it to Lever as {result.author.name}…"
-                                    if result.method == "PUT" else
-                                    f"Approved — will be authored as {result.author.in_words()}. Sending…", "warn")
+            self.editor.set_outcome(
+                f"Amendment approved — sending it to Lever as {result.author.name}…"
+                if result.method == "PUT"
+                else f"Approved — will be authored as {result.author.in_words()}. Sending…",
+                "warn",
+            )
             self.editor.set_after_submission(amend=False, withdraw=False)
             self.editor.set_actions_enabled(False)
             if self.editor.form_widget is not None:
@@ -508,7 +616,7 @@ class DraftsController(QObject):
         keys = [i.data(KEY_ROLE) for i in rows]
         start = keys.index(after) if after in keys else -1
         reviewable = {row.draft_id for row in self.list.model.rows() if row.reviewable}
-        for index in (rows[start + 1:] + rows[:max(start, 0)]):
+        for index in rows[start + 1 :] + rows[: max(start, 0)]:
             if index.data(KEY_ROLE) in reviewable:
                 self.list.table.setCurrentIndex(index)
                 return
@@ -516,6 +624,7 @@ class DraftsController(QObject):
     def offer_undo_left_over(self) -> None:
         """At start: an approval whose grace outlived the last run (closed, or killed, within it)
         is offered Undo again for what is left of its grace, the newest one, as after Approve."""
+
         async def offer() -> None:
             graced = await self.session.store.call(still_in_grace, now_ms())
             if not graced or self.undo_bar.draft_id is not None:
@@ -553,8 +662,12 @@ class DraftsController(QObject):
             return
         self.editor.refresh.setEnabled(False)
         try:
-            await intake.relink(self.session.store, draft_id, engine=self.session.engine,
-                                threshold=self.session.settings.confidence_threshold)
+            await intake.relink(
+                self.session.store,
+                draft_id,
+                engine=self.session.engine,
+                threshold=self.session.settings.confidence_threshold,
+            )
         finally:
             self.editor.refresh.setEnabled(True)
         if draft_id == self.draft_id:
@@ -568,9 +681,13 @@ class DraftsController(QObject):
         self.runner.run(self._discard(draft_id), owner=self.editor, name="discard draft")
 
     async def _discard(self, draft_id: str) -> None:
-        box = QMessageBox(QMessageBox.Icon.Question, "Discard this draft?",
-                          "The draft will not be submitted to Lever. This cannot be undone.",
-                          QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel, self.editor)
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            "Discard this draft?",
+            "The draft will not be submitted to Lever. This cannot be undone.",
+            QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+            self.editor,
+        )
         if await dialog_result(box) != QMessageBox.StandardButton.Discard:
             return
         await self.session.store.call(editing.discard, draft_id, self.session.reviewer)
@@ -602,17 +719,20 @@ class DraftsController(QObject):
         if draft_id is None or view is None:
             return
         if view.withdraw_question:
-            self.runner.run(self._withdraw(draft_id, view.withdraw_question), owner=self.editor,
-                            name="withdraw draft")
+            self.runner.run(self._withdraw(draft_id, view.withdraw_question), owner=self.editor, name="withdraw draft")
         elif view.withdraw_refusal:  # e.g. a duplicate to remove first: said, not ignored
             duplicate = bool((view.record.readback or {}).get("duplicates"))
-            self.editor.set_outcome("Lever holds this form twice: remove the duplicate first (Remove duplicate "
-                                    "from Lever…), then withdraw." if duplicate else view.withdraw_refusal,
-                                    "error")
+            self.editor.set_outcome(
+                "Lever holds this form twice: remove the duplicate first (Remove duplicate from Lever…), then withdraw."
+                if duplicate
+                else view.withdraw_refusal,
+                "error",
+            )
 
     async def _withdraw(self, draft_id: str, question: str) -> None:
-        box = QMessageBox(QMessageBox.Icon.Warning, "Withdraw from Lever?", question,
-                          QMessageBox.StandardButton.Cancel, self.editor)
+        box = QMessageBox(
+            QMessageBox.Icon.Warning, "Withdraw from Lever?", question, QMessageBox.StandardButton.Cancel, self.editor
+        )
         box.setTextFormat(Qt.TextFormat.PlainText)  # names and the form's title come from Lever
         box.setInformativeText("The form is deleted from Lever for everyone. The audit trail keeps a record.")
         delete = box.addButton("Withdraw from Lever", QMessageBox.ButtonRole.DestructiveRole)
@@ -631,8 +751,15 @@ class DraftsController(QObject):
         self.approved.emit(draft_id)  # the outbox sends it
         self.reload()
 
-    def outbox_progress(self, draft_id: str, state: str, reason: str | None, feedback_id: str | None,
-                        readback: Any, status: str | None = None) -> None:
+    def outbox_progress(
+        self,
+        draft_id: str,
+        state: str,
+        reason: str | None,
+        feedback_id: str | None,
+        readback: Any,
+        status: str | None = None,
+    ) -> None:
         """The outbox moved a draft on: update the editor if it is showing that draft."""
         if draft_id == self.draft_id:
             if self.view is not None and self.view.record.state != state:
@@ -654,15 +781,21 @@ class DraftsController(QObject):
         except duplicates.DuplicateError as e:
             self.editor.set_outcome(str(e), "error")
             return
-        box = QMessageBox(QMessageBox.Icon.Warning, "Remove the duplicate from Lever?", dup.question(ids=False),
-                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel, self.editor)
+        box = QMessageBox(
+            QMessageBox.Icon.Warning,
+            "Remove the duplicate from Lever?",
+            dup.question(ids=False),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            self.editor,
+        )
         box.setTextFormat(Qt.TextFormat.PlainText)  # names from Lever, shown as typed
         box.setDefaultButton(QMessageBox.StandardButton.Cancel)
         if await dialog_result(box) != QMessageBox.StandardButton.Yes:
             return
         try:
-            await duplicates.remove(self.session.store, self.session.client, draft_id, feedback_id,
-                                    actor=self.session.reviewer)
+            await duplicates.remove(
+                self.session.store, self.session.client, draft_id, feedback_id, actor=self.session.reviewer
+            )
         except (LeverError, OSError) as e:
             self.editor.set_outcome(f"Lever did not delete the extra form. {explain_or_generic(e)}", "error")
             return
@@ -672,7 +805,7 @@ class DraftsController(QObject):
 
 
 def _flag_text(flag: dict[str, Any], labels: dict[str, str]) -> str:
-    """"Overall rating — the model was 40% sure", without repeating a label the message has."""
+    """ "Overall rating — the model was 40% sure", without repeating a label the message has."""
     message = str(flag.get("message") or flag.get("code", ""))
     label = labels.get(flag.get("fieldId") or "")
     return f"{label} — {message}" if label and not message.startswith(label) else message

@@ -95,8 +95,9 @@ class DraftsFilterBar(QWidget):
         self.search.textChanged.connect(self.changed)
 
     def query(self) -> DraftsQuery:
-        picks = tuple((field, combo.currentData()) for field, combo in self.combos.items()
-                      if combo.currentData() is not None)
+        picks = tuple(
+            (field, combo.currentData()) for field, combo in self.combos.items() if combo.currentData() is not None
+        )
         return DraftsQuery(self.search.text(), picks)
 
     def set_choices(self, model: RowsModel) -> None:

@@ -41,16 +41,29 @@ class DueLine(NamedTuple):
     draft: str | None
 
 
-COLUMNS = (Column("Candidate", "candidate", width=150), Column("Interview", "interview", width=200),
-           Column("Interviewer", "interviewer", width=140), Column("Date", "date", time=format_ms),
-           Column("Due", "due", width=130), Column("Posting", "posting", width=150), Column("Draft", "draft"))
+COLUMNS = (
+    Column("Candidate", "candidate", width=150),
+    Column("Interview", "interview", width=200),
+    Column("Interviewer", "interviewer", width=140),
+    Column("Date", "date", time=format_ms),
+    Column("Due", "due", width=130),
+    Column("Posting", "posting", width=150),
+    Column("Draft", "draft"),
+)
 
 
 def line(row: due.DueRow, now: int) -> DueLine:
     marker = due.describe_due(row, now)
-    return DueLine(row.key, row.candidate or row.opportunity_id, row.subject or "Interview", row.interviewer,
-                   row.date, f"⚠ {marker}" if row.overdue else marker, row.posting,
-                   STATUS_WORDS.get(row.draft_state or "", row.draft_state))  # the Drafts page's words
+    return DueLine(
+        row.key,
+        row.candidate or row.opportunity_id,
+        row.subject or "Interview",
+        row.interviewer,
+        row.date,
+        f"⚠ {marker}" if row.overdue else marker,
+        row.posting,
+        STATUS_WORDS.get(row.draft_state or "", row.draft_state),
+    )  # the Drafts page's words
 
 
 class DueController(QObject):
@@ -64,8 +77,11 @@ class DueController(QObject):
         self.page = DuePage(COLUMNS)
         self.rows: dict[str, due.DueRow] = {}  # key -> slot, of the lines shown
         self._all: list[due.DueRow] = []
-        self.recent = RecentInterviews(session.engine, lookback_days=session.settings.feedback_due_lookback_days) \
-            if session.engine is not None else None
+        self.recent = (
+            RecentInterviews(session.engine, lookback_days=session.settings.feedback_due_lookback_days)
+            if session.engine is not None
+            else None
+        )
         self.page.filterChanged.connect(self._show)
         self.page.write.clicked.connect(lambda: self.write_feedback())
         self.page.draft_ai.clicked.connect(self.draft_with_ai)
@@ -133,8 +149,13 @@ class DueController(QObject):
                 return True
             return False
 
-        self.runner.run(self.recent.run(), owner=self.page, on_success=lambda _report: self.reload(),
-                        on_failure=failed, name="recent interviews")
+        self.runner.run(
+            self.recent.run(),
+            owner=self.page,
+            on_success=lambda _report: self.reload(),
+            on_failure=failed,
+            name="recent interviews",
+        )
 
     # -- actions -------------------------------------------------------------
     def write_feedback(self, row: due.DueRow | None = None) -> None:
@@ -144,8 +165,10 @@ class DueController(QObject):
             if row is None:
                 # Cancelled or written in Lever while its dialog was open; the selection has moved
                 # on to another slot, whose form this is not.
-                self.page.note.setText(f"{asked.subject or 'This interview'} is no longer waiting for feedback "
-                                       "(cancelled, or written in Lever); nothing was started.")
+                self.page.note.setText(
+                    f"{asked.subject or 'This interview'} is no longer waiting for feedback "
+                    "(cancelled, or written in Lever); nothing was started."
+                )
                 return
         row = row or self.selected()
         if row is None:
@@ -155,10 +178,15 @@ class DueController(QObject):
             return
         self.page.write.setEnabled(False)
         self.page.note.setText("Opening the form…")
-        work = manual.write_feedback(self.session.store, row, engine=self.session.engine,
-                                     confidence_threshold=self.session.settings.confidence_threshold)
-        self.runner.run(work, owner=self.page, on_success=self._opened, on_failure=self._not_opened,
-                        name="write feedback")
+        work = manual.write_feedback(
+            self.session.store,
+            row,
+            engine=self.session.engine,
+            confidence_threshold=self.session.settings.confidence_threshold,
+        )
+        self.runner.run(
+            work, owner=self.page, on_success=self._opened, on_failure=self._not_opened, name="write feedback"
+        )
 
     def _opened(self, draft_id: str) -> None:
         self.page.note.setText("")

@@ -29,12 +29,16 @@ class DueSettings(QGroupBox):
         self.settings = settings
         self.due_hours = QSpinBox(minimum=1, maximum=24 * 14, suffix=" h after the interview")
         self.due_hours.setValue(settings.feedback_due_hours)
-        self.due_hours.setToolTip("When the interview has no reminder setting in Lever (Lever's own reminders, "
-                                  "every 6 hours or daily, set the due time where there are some)")
+        self.due_hours.setToolTip(
+            "When the interview has no reminder setting in Lever (Lever's own reminders, "
+            "every 6 hours or daily, set the due time where there are some)"
+        )
         self.lookback = QSpinBox(minimum=1, maximum=365, suffix=" days")
         self.lookback.setValue(settings.feedback_due_lookback_days)
-        self.lookback.setToolTip("Interviews older than this are not listed, and only candidates active since "
-                                 "then are read from Lever for it")
+        self.lookback.setToolTip(
+            "Interviews older than this are not listed, and only candidates active since "
+            "then are read from Lever for it"
+        )
         self.provider = QLabel("…")
         self.provider.setTextFormat(Qt.TextFormat.PlainText)
         self.provider.setWordWrap(True)
@@ -64,8 +68,11 @@ class DueSettings(QGroupBox):
         else:
             self._key_name = KEY_NAMES[provider.kind]
             self.key.setEnabled(True)
-            self.key.setPlaceholderText("leave empty to keep the saved key" if provider.api_key
-                                        else "kept in the keychain, like the Lever API key")
+            self.key.setPlaceholderText(
+                "leave empty to keep the saved key"
+                if provider.api_key
+                else "kept in the keychain, like the Lever API key"
+            )
 
     def secrets(self) -> dict[str, str]:
         """{keychain name: key} to save, or nothing when the field is empty or not in effect."""
@@ -73,8 +80,13 @@ class DueSettings(QGroupBox):
         return {self._key_name: key} if self._key_name and key else {}
 
 
-def show_provider(runner: TaskRunner, settings: config.Settings, label: QLabel, prefix: str = "",
-                  known: Callable[[Provider], None] | None = None) -> None:
+def show_provider(
+    runner: TaskRunner,
+    settings: config.Settings,
+    label: QLabel,
+    prefix: str = "",
+    known: Callable[[Provider], None] | None = None,
+) -> None:
     """Put where drafting sends data into ``label`` (or why it cannot); ``known(provider)`` after.
     Read off the GUI thread: the provider's key may come from the keychain."""
     label.setText(f"{prefix}…")
@@ -90,5 +102,10 @@ def show_provider(runner: TaskRunner, settings: config.Settings, label: QLabel, 
             return True
         return False
 
-    runner.run(in_thread(provider_from_settings, settings), owner=label, on_success=found, on_failure=unknown,
-               name="drafting provider")
+    runner.run(
+        in_thread(provider_from_settings, settings),
+        owner=label,
+        on_success=found,
+        on_failure=unknown,
+        name="drafting provider",
+    )

@@ -57,8 +57,12 @@ class _SavingDialog(QDialog):
         self.keychain_note.setObjectName("keychainNote")
         self.keychain_note.setStyleSheet("#keychainNote { color: #9a6700; }")
         self.keychain_note.hide()
-        runner.run(in_thread(secrets.keychain_problem), owner=self, on_success=self._show_keychain_problem,
-                   name="check the keychain")
+        runner.run(
+            in_thread(secrets.keychain_problem),
+            owner=self,
+            on_success=self._show_keychain_problem,
+            name="check the keychain",
+        )
 
     def _show_keychain_problem(self, problem: str | None) -> None:
         if problem is None:
@@ -68,14 +72,21 @@ class _SavingDialog(QDialog):
         from_env = "LEVER_API_KEY" in os.environ
         self.keychain_note.setText(
             "No keychain is available on this computer, so Save cannot keep an API key here. "
-            + ("The API key in effect comes from LEVER_API_KEY in Lever Desktop's environment." if from_env else
-               "Set up a keychain (GNOME Keyring, KWallet, or KeePassXC's Secret Service), or "
-               + secrets.WITHOUT_KEYCHAIN + " The README's \"Without a keychain\" says how."))
+            + (
+                "The API key in effect comes from LEVER_API_KEY in Lever Desktop's environment."
+                if from_env
+                else "Set up a keychain (GNOME Keyring, KWallet, or KeePassXC's Secret Service), or "
+                + secrets.WITHOUT_KEYCHAIN
+                + ' The README\'s "Without a keychain" says how.'
+            )
+        )
         self.keychain_note.show()
 
     def save(self) -> None:
         if not self.form.api_key.text().strip() and not self._has_saved_key():
-            self.problem.setText("Enter your Lever API key (Lever → Settings → Integrations and API → API credentials).")
+            self.problem.setText(
+                "Enter your Lever API key (Lever → Settings → Integrations and API → API credentials)."
+            )
             return
         self.problem.setText("Saving…")
         self.buttons.setEnabled(False)
@@ -88,8 +99,9 @@ class _SavingDialog(QDialog):
             self.problem.setText("Saving failed; nothing you typed was lost.")
             return False
 
-        self.runner.run(self._save_all(), owner=self, on_success=lambda _r: self.accept(), on_failure=failed,
-                        name="save settings")
+        self.runner.run(
+            self._save_all(), owner=self, on_success=lambda _r: self.accept(), on_failure=failed, name="save settings"
+        )
 
     async def _save_all(self) -> None:
         await self.form.save()
@@ -118,8 +130,10 @@ class FirstRunDialog(_SavingDialog):
         w.addWidget(intro)
         self.role = RoleChoice(self.form.settings)
         w.addWidget(self.role)
-        self.try_sandbox = _big_button("Try the sandbox", "A simulated Lever account on this computer, with "
-                                       "candidates and drafts to review. Nothing reaches Lever.")
+        self.try_sandbox = _big_button(
+            "Try the sandbox",
+            "A simulated Lever account on this computer, with candidates and drafts to review. Nothing reaches Lever.",
+        )
         self.connect_lever = _big_button("Connect to Lever", "Use your company's Lever account with an API key.")
         w.addWidget(self.try_sandbox)
         w.addWidget(self.connect_lever)
@@ -157,8 +171,13 @@ class FirstRunDialog(_SavingDialog):
             self.accept()  # the sandbox still opens; the role is asked for again in Settings
             return False
 
-        self.runner.run(in_thread(_remember_role, self.form.settings.role), owner=self,
-                        on_success=lambda _r: self.accept(), on_failure=failed, name="save role")
+        self.runner.run(
+            in_thread(_remember_role, self.form.settings.role),
+            owner=self,
+            on_success=lambda _r: self.accept(),
+            on_failure=failed,
+            name="save role",
+        )
 
 
 def _remember_role(role: str) -> None:
@@ -217,8 +236,10 @@ class ConnectAccountDialog(_SavingDialog):
         self.setWindowModality(Qt.WindowModality.WindowModal)
         self.setMinimumWidth(600)
         layout = QVBoxLayout(self)
-        intro = QLabel("Connect your company's Lever account with an API key. The sandbox keeps running "
-                       f"until you quit; {APP_NAME} opens your Lever account the next time it starts.")
+        intro = QLabel(
+            "Connect your company's Lever account with an API key. The sandbox keeps running "
+            f"until you quit; {APP_NAME} opens your Lever account the next time it starts."
+        )
         intro.setWordWrap(True)
         layout.addWidget(intro)
         layout.addWidget(self.form)

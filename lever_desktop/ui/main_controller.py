@@ -40,9 +40,14 @@ from lever_desktop.ui.ui_state import UiState
 
 _log = logging.getLogger(__name__)
 POSTING_COLUMNS = (  # of candidates.PostingRow
-    Column("Posting", "title"), Column("State", "state"), Column("Team", "team"), Column("Location", "location"),
-    Column("Hiring manager", "hiring_manager"), Column("Candidates", "candidates"),
-    Column("Updated", "updated", time=format_ms))
+    Column("Posting", "title"),
+    Column("State", "state"),
+    Column("Team", "team"),
+    Column("Location", "location"),
+    Column("Hiring manager", "hiring_manager"),
+    Column("Candidates", "candidates"),
+    Column("Updated", "updated", time=format_ms),
+)
 
 
 class MainController(QObject):
@@ -60,9 +65,14 @@ class MainController(QObject):
         self.postings = TablePage(POSTING_COLUMNS, key="id", title="Postings in the cache")
         self.activity = ActivityController(session, runner, self)
         w = self.window
-        for key, widget in (("review", self.drafts.page), ("outbox", self.outbox.page), ("due", self.due.page),
-                            ("candidates", self.candidates.page), ("postings", self.postings),
-                            ("activity", self.activity.page)):
+        for key, widget in (
+            ("review", self.drafts.page),
+            ("outbox", self.outbox.page),
+            ("due", self.due.page),
+            ("candidates", self.candidates.page),
+            ("postings", self.postings),
+            ("activity", self.activity.page),
+        ):
             w.set_page(key, widget)
         self.sync = SyncController(session, runner, w, self)
         w.statusBar().insertPermanentWidget(0, self.drafts.undo_bar)  # Approve's Undo: nothing moves
@@ -102,8 +112,12 @@ class MainController(QObject):
         w.about_action.triggered.connect(self._show_about)
         w.nav.currentRowChanged.connect(self._page_changed)
         for seq in ("Ctrl+Return", "Ctrl+Enter"):
-            QShortcut(QKeySequence(seq), self.drafts.page, self.drafts.approve_current,
-                      context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            QShortcut(
+                QKeySequence(seq),
+                self.drafts.page,
+                self.drafts.approve_current,
+                context=Qt.ShortcutContext.WidgetWithChildrenShortcut,
+            )
         shortcuts.install_review_keys(self.drafts.editor)
 
     # -- life ----------------------------------------------------------------
@@ -177,14 +191,20 @@ class MainController(QObject):
 
     def _draft_moved(self, draft_id: str) -> None:
         self.drafts.undo_bar.withdraw(draft_id)  # on its way: too late to undo
+
         def show(outcome: editing.DraftOutcome | None) -> None:
             if outcome is not None:
                 rec, status = outcome.record, outcome.status
-                self.drafts.outbox_progress(draft_id, rec.state, rec.attention_reason, rec.lever_feedback_id,
-                                            rec.readback, status)
+                self.drafts.outbox_progress(
+                    draft_id, rec.state, rec.attention_reason, rec.lever_feedback_id, rec.readback, status
+                )
 
-        self.runner.run(self.session.store.call(editing.draft_outcome, draft_id), owner=self.window,
-                        on_success=show, name="draft outcome")
+        self.runner.run(
+            self.session.store.call(editing.draft_outcome, draft_id),
+            owner=self.window,
+            on_success=show,
+            name="draft outcome",
+        )
         self.drafts.reload()
 
     def _task_restarting(self, name: str, reason: str, delay: float) -> None:
@@ -193,20 +213,26 @@ class MainController(QObject):
         self.activity.add("app", text)
 
     def _relay_state(self, state: str, message: str) -> None:
-        text = {"connected": "Relay: connected", "idle": "Relay: starting", "unreachable": "Relay: unreachable",
-                "unauthorized": "Relay: token refused"}.get(state, f"Relay: {state}")
+        text = {
+            "connected": "Relay: connected",
+            "idle": "Relay: starting",
+            "unreachable": "Relay: unreachable",
+            "unauthorized": "Relay: token refused",
+        }.get(state, f"Relay: {state}")
         # The poller's message names the failure for the log ("relay unreachable (ConnectError)");
         # a person reads what it means and what happens next.
-        words = {"unreachable": "The relay could not be reached; Lever Desktop keeps trying by itself.",
-                 "unauthorized": "The relay refused the reader token: check the relay token in Settings (Ctrl+,)."
-                 }.get(state, in_words(message))
+        words = {
+            "unreachable": "The relay could not be reached; Lever Desktop keeps trying by itself.",
+            "unauthorized": "The relay refused the reader token: check the relay token in Settings (Ctrl+,).",
+        }.get(state, in_words(message))
         self.window.status_relay.setToolTip(plain_tooltip(words))
         self.window.status_relay.setText(text)
         self.activity.add("relay", text.removeprefix("Relay: ") + (f" — {words}" if words else ""))
 
     def refresh_counts(self) -> None:
-        self.runner.run(self.session.store.call(lists.counts), owner=self.window, on_success=self._show_counts,
-                        name="counts")
+        self.runner.run(
+            self.session.store.call(lists.counts), owner=self.window, on_success=self._show_counts, name="counts"
+        )
 
     def _show_counts(self, c: dict[str, int]) -> None:
         w = self.window
@@ -219,14 +245,21 @@ class MainController(QObject):
             new = c["review"] - self._last_review_count
             self.drafts.reload()
             if self.tray is not None:
-                self.tray.showMessage(APP_NAME, f"{new} new draft{'s' if new > 1 else ''} to review",
-                                      QSystemTrayIcon.MessageIcon.Information, 5000)
+                self.tray.showMessage(
+                    APP_NAME,
+                    f"{new} new draft{'s' if new > 1 else ''} to review",
+                    QSystemTrayIcon.MessageIcon.Information,
+                    5000,
+                )
         self._last_review_count = c["review"]
 
     def _load_postings(self) -> None:
-        self.runner.run(self.session.store.call(candidates.postings), owner=self.postings,
-                        on_success=self.postings.model.set_rows,
-                        name="load postings")
+        self.runner.run(
+            self.session.store.call(candidates.postings),
+            owner=self.postings,
+            on_success=self.postings.model.set_rows,
+            name="load postings",
+        )
 
     def _page_changed(self, row: int) -> None:
         key = PAGES[row][0] if 0 <= row < len(PAGES) else ""
@@ -258,8 +291,13 @@ class MainController(QObject):
                 outcomes["unreadable"] = outcomes.get("unreadable", 0) + 1
                 continue
             for doc in docs:
-                result = await receive_draft(self.session.store, doc, source="file", engine=self.session.engine,
-                                             confidence_threshold=self.session.settings.confidence_threshold)
+                result = await receive_draft(
+                    self.session.store,
+                    doc,
+                    source="file",
+                    engine=self.session.engine,
+                    confidence_threshold=self.session.settings.confidence_threshold,
+                )
                 outcomes[result.status] = outcomes.get(result.status, 0) + 1
                 if result.problems:
                     self.activity.add("import", f"{Path(name).name}: {'; '.join(result.problems)}")
@@ -274,10 +312,14 @@ class MainController(QObject):
         from lever_desktop.ui.first_run import SettingsDialog
 
         if self.session.sandbox:  # nothing to set for a simulated account; connecting a real one is
-            box = QMessageBox(QMessageBox.Icon.Information, "Sandbox",
-                              "You are trying the sandbox: a simulated Lever account on this computer, with "
-                              "nothing to set up. To use your company's Lever account, connect it.",
-                              QMessageBox.StandardButton.Close, self.window)
+            box = QMessageBox(
+                QMessageBox.Icon.Information,
+                "Sandbox",
+                "You are trying the sandbox: a simulated Lever account on this computer, with "
+                "nothing to set up. To use your company's Lever account, connect it.",
+                QMessageBox.StandardButton.Close,
+                self.window,
+            )
             connect = box.addButton("Connect a Lever account…", QMessageBox.ButtonRole.AcceptRole)
             connect.clicked.connect(self._connect_account)
             box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # asked again each time, not kept
@@ -297,9 +339,14 @@ class MainController(QObject):
         shortcuts.show_dialog(self.window)
 
     def _show_about(self) -> None:
-        box = QMessageBox(QMessageBox.Icon.Information, f"About {APP_NAME}",
-                          f"{APP_NAME} {__version__}\nReview AI-drafted interview feedback and submit it to Lever "
-                          "as the interviewer, exactly once.", QMessageBox.StandardButton.Close, self.window)
+        box = QMessageBox(
+            QMessageBox.Icon.Information,
+            f"About {APP_NAME}",
+            f"{APP_NAME} {__version__}\nReview AI-drafted interview feedback and submit it to Lever "
+            "as the interviewer, exactly once.",
+            QMessageBox.StandardButton.Close,
+            self.window,
+        )
         box.open()
 
     def _make_tray(self) -> QSystemTrayIcon | None:
@@ -307,7 +354,8 @@ class MainController(QObject):
             return None
         tray = QSystemTrayIcon(self.window.windowIcon(), self)
         tray.setToolTip(APP_NAME)
-        tray.activated.connect(lambda _reason: (self.window.showNormal(), self.window.raise_(),
-                                                self.window.activateWindow()))
+        tray.activated.connect(
+            lambda _reason: (self.window.showNormal(), self.window.raise_(), self.window.activateWindow())
+        )
         tray.show()
         return tray

@@ -37,6 +37,7 @@ PAGES = [
     ("activity", "Activity"),
 ]
 
+
 class MainWindow(QMainWindow):
     close_requested = Signal()
     files_dropped = Signal(list)

@@ -58,8 +58,9 @@ class OutboxController(QObject):
         p.pending.table.doubleClicked.connect(lambda index: self._open(index.data(KEY_ROLE)))
         p.sent.table.doubleClicked.connect(lambda index: self._open(index.data(KEY_ROLE)))
         if candidate_page(self._base_url(), "x") is None:
-            p.open_in_lever.setToolTip("There is no Lever web app to open for this account (the sandbox, or a "
-                                       "custom API host)")
+            p.open_in_lever.setToolTip(
+                "There is no Lever web app to open for this account (the sandbox, or a custom API host)"
+            )
 
     def start(self, supervisor: Supervisor) -> None:
         self.task = supervisor.keep("outbox", self.session.outbox.run)
@@ -79,8 +80,16 @@ class OutboxController(QObject):
 
     async def _reported(self, report) -> None:
         changed = [*report.own_feedback, *report.amended, *report.withdrawn]
-        named = [*report.submitted, *report.reconciled, *report.rejected, *report.drifted, *report.gone,
-                 *report.duplicates, *report.readback_differences, *changed]
+        named = [
+            *report.submitted,
+            *report.reconciled,
+            *report.rejected,
+            *report.drifted,
+            *report.gone,
+            *report.duplicates,
+            *report.readback_differences,
+            *changed,
+        ]
         labels = await self.session.store.call(lists.draft_labels, named) if named else {}
 
         def label(draft_id: str) -> str:
@@ -93,8 +102,11 @@ class OutboxController(QObject):
         for draft_id in report.drifted:
             self.activity.emit("outbox", f"the form of {label(draft_id)} changed in Lever: back to review")
         for draft_id in report.own_feedback:
-            self.activity.emit("outbox", f"not sent: the interviewer wrote their own form for {label(draft_id)} "
-                                         "in Lever after approval — it needs your attention")
+            self.activity.emit(
+                "outbox",
+                f"not sent: the interviewer wrote their own form for {label(draft_id)} "
+                "in Lever after approval — it needs your attention",
+            )
         for draft_id in report.amended:
             self.activity.emit("outbox", f"amended {label(draft_id)} in Lever")
         for draft_id in report.withdrawn:
@@ -109,32 +121,69 @@ class OutboxController(QObject):
         for draft_id in report.gone:
             self.activity.emit("outbox", f"{label(draft_id)}: {attention_words('opportunity_gone')}")
         for draft_id, extra in report.duplicates.items():
-            self.activity.emit("outbox", f"Lever holds {label(draft_id)} {1 + len(extra)} times: "
-                                         "remove the duplicate from the draft's review pane")
-        for draft_id in set(report.submitted + report.reconciled + report.rejected + report.drifted + report.retrying
-                            + report.gone + list(report.duplicates) + changed):
+            self.activity.emit(
+                "outbox",
+                f"Lever holds {label(draft_id)} {1 + len(extra)} times: "
+                "remove the duplicate from the draft's review pane",
+            )
+        for draft_id in set(
+            report.submitted
+            + report.reconciled
+            + report.rejected
+            + report.drifted
+            + report.retrying
+            + report.gone
+            + list(report.duplicates)
+            + changed
+        ):
             self.draft_moved.emit(draft_id)
         self.flushed.emit(report)
 
     def reload(self) -> None:
-        self.runner.run(self.session.store.call(lists.outbox_list), owner=self.page, on_success=self._fill,
-                        name="load outbox")
-        self.runner.run(self.session.store.call(outbox_actions.sent_history), owner=self.page,
-                        on_success=self._fill_sent, name="load sent history")
+        self.runner.run(
+            self.session.store.call(lists.outbox_list), owner=self.page, on_success=self._fill, name="load outbox"
+        )
+        self.runner.run(
+            self.session.store.call(outbox_actions.sent_history),
+            owner=self.page,
+            on_success=self._fill_sent,
+            name="load sent history",
+        )
 
     def _fill(self, rows: list[tuple]) -> None:
         self._statuses = {r[0]: r[2] for r in rows}
         self.page.model.set_rows(
-            [OutboxRow(draft_id, name, lists.DRAFT_STATE_LABELS.get(state) or state,
-                       attention_words(reason) if reason else "", attempts or 0, in_words(error, brief=True), approved)
-             for draft_id, name, state, reason, attempts, error, approved, _fid in rows])
+            [
+                OutboxRow(
+                    draft_id,
+                    name,
+                    lists.DRAFT_STATE_LABELS.get(state) or state,
+                    attention_words(reason) if reason else "",
+                    attempts or 0,
+                    in_words(error, brief=True),
+                    approved,
+                )
+                for draft_id, name, state, reason, attempts, error, approved, _fid in rows
+            ]
+        )
         self._pending_selected()
 
     def _fill_sent(self, forms: list[outbox_actions.SentForm]) -> None:
         self._opportunities = {f.draft_id: f.opportunity_id for f in forms}
         self.page.sent.model.set_rows(
-            [SentRow(f.draft_id, f.candidate, f.form, f.interviewer, f.sent_at, f.feedback_id,
-                     STATUS_WORDS.get(f.status, f.status)) for f in forms])
+            [
+                SentRow(
+                    f.draft_id,
+                    f.candidate,
+                    f.form,
+                    f.interviewer,
+                    f.sent_at,
+                    f.feedback_id,
+                    STATUS_WORDS.get(f.status, f.status),
+                )
+                for f in forms
+            ]
+        )
         self._sent_selected()
 
     # -- actions on the selected row ------------------------------------------------------------

@@ -36,12 +36,22 @@ class SentRow(NamedTuple):
     state: str
 
 
-COLUMNS = (Column("Candidate", "candidate"), Column("State", "state"), Column("Why", "why"),
-           Column("Attempts", "attempts"), Column("Last error", "last_error"),
-           Column("Approved", "approved", time=format_ms))
-SENT_COLUMNS = (Column("Candidate", "candidate"), Column("Form", "form"), Column("Interviewer", "interviewer"),
-                Column("Sent", "sent", time=format_ms), Column("State", "state"),
-                Column("Lever feedback id", "feedback_id"))
+COLUMNS = (
+    Column("Candidate", "candidate"),
+    Column("State", "state"),
+    Column("Why", "why"),
+    Column("Attempts", "attempts"),
+    Column("Last error", "last_error"),
+    Column("Approved", "approved", time=format_ms),
+)
+SENT_COLUMNS = (
+    Column("Candidate", "candidate"),
+    Column("Form", "form"),
+    Column("Interviewer", "interviewer"),
+    Column("Sent", "sent", time=format_ms),
+    Column("State", "state"),
+    Column("Lever feedback id", "feedback_id"),
+)
 
 
 def _button(text: str, tip: str) -> QPushButton:
@@ -56,12 +66,18 @@ class OutboxPage(QWidget):
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
-        self.pending = TablePage(COLUMNS, key="draft_id",
-                                 title="Approved feedback on its way to Lever, and anything that needs you.",
-                                 sort=("approved", Qt.SortOrder.AscendingOrder))
+        self.pending = TablePage(
+            COLUMNS,
+            key="draft_id",
+            title="Approved feedback on its way to Lever, and anything that needs you.",
+            sort=("approved", Qt.SortOrder.AscendingOrder),
+        )
         self.model = self.pending.model  # the pending rows, as before this page had a history
-        self.retry = _button("Retry now", "Try this one again now (within Lever's rate limit). A send whose "
-                                          "answer was lost is checked in Lever first, never sent twice.")
+        self.retry = _button(
+            "Retry now",
+            "Try this one again now (within Lever's rate limit). A send whose "
+            "answer was lost is checked in Lever first, never sent twice.",
+        )
         self.cancel = _button("Cancel", "Take it back to review; possible only while Lever is known not to hold it")
         self.open_draft = _button("Open the draft", "Show this draft in the review pane")
         self.message = QLabel()
@@ -73,10 +89,15 @@ class OutboxPage(QWidget):
         actions.addWidget(self.message, 1)
         self.pending.body.addLayout(actions)
 
-        self.sent = TablePage(SENT_COLUMNS, key="draft_id", title="Sent: forms this computer put into Lever.",
-                              sort=("sent", Qt.SortOrder.DescendingOrder))
-        self.open_in_lever = _button("Open in Lever", "Open the candidate's page in Lever's web app, where the "
-                                                      "form is under Feedback")
+        self.sent = TablePage(
+            SENT_COLUMNS,
+            key="draft_id",
+            title="Sent: forms this computer put into Lever.",
+            sort=("sent", Qt.SortOrder.DescendingOrder),
+        )
+        self.open_in_lever = _button(
+            "Open in Lever", "Open the candidate's page in Lever's web app, where the form is under Feedback"
+        )
         self.open_sent_draft = _button("Open the draft", "Show this draft in the review pane")
         sent_actions = QHBoxLayout()
         sent_actions.addWidget(self.open_in_lever)

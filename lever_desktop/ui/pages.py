@@ -79,8 +79,10 @@ class FeedbackNotice(QWidget):
     """One line over the profile while other people's feedback is hidden, offering to show it."""
 
     TEXT = "Others' feedback and ratings are hidden."
-    WHY = ("Lever may keep other people's feedback and overall ratings from interviewers until they submit "
-           "their own; this app reads with the company's key and cannot tell what Lever would show you.")
+    WHY = (
+        "Lever may keep other people's feedback and overall ratings from interviewers until they submit "
+        "their own; this app reads with the company's key and cannot tell what Lever would show you."
+    )
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -152,34 +154,56 @@ def profile_html(p: dict | None) -> str:
         return "<p>This candidate is no longer in the cache.</p>"
     e = html.escape
     if p.get("anonymised"):
-        return ("<h2>Anonymised candidate</h2><p>Lever anonymised this candidate: nothing personal about them, "
-                "and none of their drafts' text, is kept on this computer.</p>")
+        return (
+            "<h2>Anonymised candidate</h2><p>Lever anonymised this candidate: nothing personal about them, "
+            "and none of their drafts' text, is kept on this computer.</p>"
+        )
     parts = [f"<h2 style='margin-bottom:0'>{e(p['name'] or 'Unnamed candidate')}</h2>"]
     if p["headline"]:
         parts.append(f"<p style='margin-top:2px'>{e(p['headline'])}</p>")
     facts = [("Stage", p["stage"]), ("Owner", p["owner"]), ("Email", p["email"]), ("Location", p["location"])]
     if p["archived_at"]:
         facts.append(("Archived", format_ms(p["archived_at"])))
-    parts.append("<table cellpadding='2'>" + "".join(
-        f"<tr><td><b>{k}</b></td><td>{e(str(v))}</td></tr>" for k, v in facts if v) + "</table>")
+    parts.append(
+        "<table cellpadding='2'>"
+        + "".join(f"<tr><td><b>{k}</b></td><td>{e(str(v))}</td></tr>" for k, v in facts if v)
+        + "</table>"
+    )
     if p["tags"]:
         parts.append("<p><b>Tags</b> " + " · ".join(e(str(t)) for t in p["tags"]) + "</p>")
-    parts.append("<h3>Postings</h3>" + (
-        "<ul>" + "".join(f"<li>{e(t or '')}</li>" for t in p["postings"]) + "</ul>" if p["postings"] else "<p>None</p>"))
+    parts.append(
+        "<h3>Postings</h3>"
+        + (
+            "<ul>" + "".join(f"<li>{e(t or '')}</li>" for t in p["postings"]) + "</ul>"
+            if p["postings"]
+            else "<p>None</p>"
+        )
+    )
     parts.append("<h3>Interviews</h3>")
     if p["interviews"]:
-        parts.append("<ul>" + "".join(
-            f"<li>{e(subject or 'Interview')} — {format_ms(date)}{' (canceled)' if canceled else ''}"
-            f"<br><small>{e(who or '')}</small></li>" for subject, date, canceled, who in p["interviews"]) + "</ul>")
+        parts.append(
+            "<ul>"
+            + "".join(
+                f"<li>{e(subject or 'Interview')} — {format_ms(date)}{' (canceled)' if canceled else ''}"
+                f"<br><small>{e(who or '')}</small></li>"
+                for subject, date, canceled, who in p["interviews"]
+            )
+            + "</ul>"
+        )
     else:
         parts.append("<p>None cached yet.</p>" if not p["details_synced"] else "<p>None</p>")
     if p["feedback"] is None:  # hidden (Settings → Privacy): the page's notice says so
         return "".join(parts)
     parts.append("<h3>Submitted feedback</h3>")
     if p["feedback"]:
-        parts.append("<ul>" + "".join(
-            f"<li><b>{e(verdict or '—')}</b> · {e(text or 'Feedback')} by {e(who or 'unknown')}, {format_ms(at)}</li>"
-            for text, who, at, verdict in p["feedback"]) + "</ul>")
+        parts.append(
+            "<ul>"
+            + "".join(
+                f"<li><b>{e(verdict or '—')}</b> · {e(text or 'Feedback')} by {e(who or 'unknown')}, {format_ms(at)}</li>"
+                for text, who, at, verdict in p["feedback"]
+            )
+            + "</ul>"
+        )
     else:
         parts.append("<p>None yet.</p>")
     return "".join(parts)
@@ -190,9 +214,18 @@ class TablePage(QWidget):
 
     MAX_FITTED_WIDTH = 320  # a long cell (an error message) must not push the others off screen
 
-    def __init__(self, columns: Sequence[Column], *, key: str, title: str, detail: bool = False,
-                 sort: tuple[str, Qt.SortOrder] | None = None, fit_columns: bool = True,
-                 proxy: Callable[[RowsModel], QSortFilterProxyModel] = sorted_proxy, parent=None) -> None:
+    def __init__(
+        self,
+        columns: Sequence[Column],
+        *,
+        key: str,
+        title: str,
+        detail: bool = False,
+        sort: tuple[str, Qt.SortOrder] | None = None,
+        fit_columns: bool = True,
+        proxy: Callable[[RowsModel], QSortFilterProxyModel] = sorted_proxy,
+        parent=None,
+    ) -> None:
         """``key`` names the row field that identifies a row; ``sort`` the field and order it starts
         sorted by (the first column, ascending, when not given); ``proxy`` makes the sorting (and
         filtering) model over the rows."""
@@ -264,7 +297,7 @@ class ActivityPage(QWidget):
         stamp = at.strftime("%H:%M:%S") if at.date() == dt.date.today() else at.strftime("%Y-%m-%d %H:%M:%S")
         shown = printable(text)
         if len(shown) > ActivityPage.LONGEST:
-            shown = f"{shown[:ActivityPage.LONGEST]}… ({len(shown) - ActivityPage.LONGEST:,} more characters)"
+            shown = f"{shown[: ActivityPage.LONGEST]}… ({len(shown) - ActivityPage.LONGEST:,} more characters)"
         return f"{stamp}  {kind:<8} {shown}"
 
     def append(self, at_ms: int, kind: str, text: str) -> None:
@@ -305,11 +338,16 @@ class DuePage(QWidget):
         filters.addWidget(self.mine)
         filters.addStretch(1)
         filters.addWidget(self.count)
-        self.list = TablePage(columns, key="key", title="Interviews that have happened and still wait for feedback, "
-                              "oldest first.", sort=("date", Qt.SortOrder.AscendingOrder))
+        self.list = TablePage(
+            columns,
+            key="key",
+            title="Interviews that have happened and still wait for feedback, oldest first.",
+            sort=("date", Qt.SortOrder.AscendingOrder),
+        )
         self.write = QPushButton("Write feedback")
-        self.write.setToolTip("The interview's form, blank, in the draft editor: you fill it in, approve, and it is "
-                              "sent to Lever once")
+        self.write.setToolTip(
+            "The interview's form, blank, in the draft editor: you fill it in, approve, and it is sent to Lever once"
+        )
         self.draft_ai = QPushButton("Draft with AI…")
         self.draft_ai.setToolTip("Pick the interview's transcript; a model drafts the form for you to review")
         self.note = QLabel()

@@ -24,15 +24,17 @@ MAX_RETENTION_DAYS = 3650
 
 
 class RoleChoice(QGroupBox):
-    """"Do you mainly interview or recruit?" — the default for other people's feedback."""
+    """ "Do you mainly interview or recruit?" — the default for other people's feedback."""
 
     def __init__(self, settings: config.Settings, parent=None) -> None:
         super().__init__("How do you mostly use Lever?", parent)
         self.settings = settings
         self.interviewer = QRadioButton("I mainly interview candidates")
         self.recruiter = QRadioButton("I mainly recruit (recruiter, coordinator, hiring manager)")
-        note = QLabel("Interviewers don't see other people's feedback and ratings on a candidate's page, as Lever "
-                      "may hide them until you have submitted your own. You can change this in Settings.")
+        note = QLabel(
+            "Interviewers don't see other people's feedback and ratings on a candidate's page, as Lever "
+            "may hide them until you have submitted your own. You can change this in Settings."
+        )
         note.setTextFormat(Qt.TextFormat.PlainText)
         note.setWordWrap(True)
         note.setStyleSheet("color: gray;")
@@ -56,8 +58,10 @@ class PrivacySettings(QGroupBox):
         self.settings = settings
         self.show_feedback = QCheckBox("Show other people's feedback and overall ratings on the candidate page")
         self.show_feedback.setChecked(settings.others_feedback_visible)
-        hint = QLabel("Lever may hide a panel's feedback from interviewers until they submit their own; this app "
-                      "reads with the company's key and cannot tell what Lever would show you.")
+        hint = QLabel(
+            "Lever may hide a panel's feedback from interviewers until they submit their own; this app "
+            "reads with the company's key and cannot tell what Lever would show you."
+        )
         hint.setTextFormat(Qt.TextFormat.PlainText)
         hint.setWordWrap(True)
         hint.setStyleSheet("color: gray;")

@@ -31,8 +31,14 @@ class Shell(QObject):
     window_shown = Signal()  # tests and benchmarks wait on this
     closed = Signal()
 
-    def __init__(self, runner: TaskRunner, errors: ErrorPath, *, sandbox: bool = False,
-                 window_ready: Callable[[], None] | None = None) -> None:
+    def __init__(
+        self,
+        runner: TaskRunner,
+        errors: ErrorPath,
+        *,
+        sandbox: bool = False,
+        window_ready: Callable[[], None] | None = None,
+    ) -> None:
         super().__init__()
         # Run once the main window is wired; the app passes its memory tuning (the whole process
         # is ours then), tests pass nothing.
@@ -133,9 +139,14 @@ class Shell(QObject):
         from lever_desktop.ui.main_controller import MainController
 
         env = self.sandbox_env
-        self.session = await open_session(account, sandbox=env is not None, relay=True, offload=in_thread,
-                                          settings=env.settings if env else None,
-                                          database_path=env.database_path if env else None)
+        self.session = await open_session(
+            account,
+            sandbox=env is not None,
+            relay=True,
+            offload=in_thread,
+            settings=env.settings if env else None,
+            database_path=env.database_path if env else None,
+        )
         window = self.window or self._show_window_early()  # opened without main() (tests): now
         window.set_sandbox(env is not None)
         self.controller = MainController(self.session, self.runner, self.errors, window=self.window)
@@ -169,11 +180,17 @@ class Shell(QObject):
 
 
 HEAVY_MODULES = (
-    "lever_desktop.lever.client", "lever_desktop.store.db", "lever_desktop.sync.engine",
-    "lever_desktop.review.outbox", "lever_desktop.relay.client", "lever_desktop.session",
+    "lever_desktop.lever.client",
+    "lever_desktop.store.db",
+    "lever_desktop.sync.engine",
+    "lever_desktop.review.outbox",
+    "lever_desktop.relay.client",
+    "lever_desktop.session",
     "lever_desktop.ui.main_controller",
     # httpcore/anyio import these on the first connection, i.e. on the loop, mid-sync
-    "anyio._backends._asyncio", "httpcore._async.http11", "httpcore._async.connection",
+    "anyio._backends._asyncio",
+    "httpcore._async.http11",
+    "httpcore._async.connection",
 )
 
 

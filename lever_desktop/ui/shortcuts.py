@@ -60,8 +60,10 @@ def menu_actions(window: QMainWindow) -> list[QAction]:
     """The window's actions, as its menus offer them."""
     return [
         action
-        for top in window.menuBar().actions() if isinstance(menu := top.menu(), QMenu)
-        for action in menu.actions() if not action.isSeparator() and action.text()
+        for top in window.menuBar().actions()
+        if isinstance(menu := top.menu(), QMenu)
+        for action in menu.actions()
+        if not action.isSeparator() and action.text()
     ]
 
 
@@ -74,8 +76,13 @@ def listed(window: QMainWindow) -> list[tuple[str, str]]:
 
 def show_dialog(window: QMainWindow) -> QMessageBox:
     rows = "".join(f"<tr><td><b>{escape(k)}</b></td><td>&nbsp;&nbsp;{escape(v)}</td></tr>" for k, v in listed(window))
-    box = QMessageBox(QMessageBox.Icon.NoIcon, "Keyboard shortcuts", f"<table>{rows}</table>",
-                      QMessageBox.StandardButton.Close, window)
+    box = QMessageBox(
+        QMessageBox.Icon.NoIcon,
+        "Keyboard shortcuts",
+        f"<table>{rows}</table>",
+        QMessageBox.StandardButton.Close,
+        window,
+    )
     box.setObjectName("shortcutsDialog")
     box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     box.open()

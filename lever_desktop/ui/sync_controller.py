@@ -24,7 +24,9 @@ from lever_desktop.ui.main_window import MainWindow
 from lever_desktop.ui.tasks import Supervisor, TaskRunner
 
 RESOURCE_LABELS = {
-    "opportunities": "candidates", "archive_reasons": "archive reasons", "feedback_templates": "feedback forms",
+    "opportunities": "candidates",
+    "archive_reasons": "archive reasons",
+    "feedback_templates": "feedback forms",
     "tombstones": "deleted candidates",
 }
 
@@ -100,8 +102,11 @@ class SyncController(QObject):
         if report is not None and report.ok:
             self.show_last_sync(time.time() * 1000)
             stored = sum(report.counts.values())
-            self.activity.emit("sync", f"finished: {plural(stored, 'record')} updated, "
-                                       f"{plural(report.requests, 'request')}, {report.seconds:.1f} s")
+            self.activity.emit(
+                "sync",
+                f"finished: {plural(stored, 'record')} updated, "
+                f"{plural(report.requests, 'request')}, {report.seconds:.1f} s",
+            )
             if self.bootstrapping:
                 self.window.statusBar().showMessage("First sync complete.", 5000)
             self.bootstrapping = False

@@ -215,7 +215,7 @@ class LazyTableModel(_FlatTableModel):
         if block in self._loading:
             return
         self._loading.add(block)
-        ids = self._ids[block * BLOCK:(block + 1) * BLOCK]
+        ids = self._ids[block * BLOCK : (block + 1) * BLOCK]
         generation = self._generation
 
         def arrived(rows: dict[str, Any]) -> None:
@@ -298,7 +298,11 @@ class RowsModel(_FlatTableModel):
             return self._keys[index.row()]
         if role == Qt.ItemDataRole.ToolTipRole and column.tooltip:
             return None if value is None else plain_tooltip(format_ms(value) if column.time else str(value))
-        if role == Qt.ItemDataRole.TextAlignmentRole and isinstance(value, int | float) \
-                and not isinstance(value, bool) and column.time is None:
+        if (
+            role == Qt.ItemDataRole.TextAlignmentRole
+            and isinstance(value, int | float)
+            and not isinstance(value, bool)
+            and column.time is None
+        ):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)  # counts line up
         return None

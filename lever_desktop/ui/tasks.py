@@ -169,8 +169,14 @@ class Supervisor(QObject):
 
     restarting = Signal(str, str, float)  # task name, what went wrong (one line), seconds until restart
 
-    def __init__(self, runner: TaskRunner, *, backoff: tuple[float, float] = (2.0, 300.0),
-                 healthy_after: float = 600.0, parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        runner: TaskRunner,
+        *,
+        backoff: tuple[float, float] = (2.0, 300.0),
+        healthy_after: float = 600.0,
+        parent: QObject | None = None,
+    ) -> None:
         super().__init__(parent)
         self.runner = runner
         self.backoff, self.healthy_after = backoff, healthy_after

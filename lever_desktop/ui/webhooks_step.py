@@ -37,8 +37,9 @@ class SignatureTokensEdit(QPlainTextEdit):
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
-        self.setPlaceholderText("one account-wide signing token, and/or one per line: "
-                                "candidateStageChange = <signature token>")
+        self.setPlaceholderText(
+            "one account-wide signing token, and/or one per line: candidateStageChange = <signature token>"
+        )
         self.setAccessibleName("Webhook signature tokens")
         self.setFixedHeight(70)
 
@@ -64,8 +65,9 @@ class ConnectWebhooksStep(QWidget):
         super().__init__(parent)
         self._runner, self._form = runner, form
         self.button = QPushButton("Connect webhooks")
-        self.button.setToolTip("Register the relay with Lever for every webhook event and keep the signature "
-                               "tokens in the keychain")
+        self.button.setToolTip(
+            "Register the relay with Lever for every webhook event and keep the signature tokens in the keychain"
+        )
         self.replace = QCheckBox(REPLACE_TEXT)
         self.report = QLabel()
         self.report.setTextFormat(Qt.TextFormat.PlainText)  # Lever's ids and our words, never markup
@@ -98,9 +100,13 @@ class ConnectWebhooksStep(QWidget):
             return
         self.button.setEnabled(False)
         self._say("Connecting webhooks…")
-        self._runner.run(self._connect(self._form.typed_api_key(), self._form.api_address(), relay_url,
-                                       self.replace.isChecked()),
-                         owner=self, on_success=self._show, on_failure=self._failed, name="connect webhooks")
+        self._runner.run(
+            self._connect(self._form.typed_api_key(), self._form.api_address(), relay_url, self.replace.isChecked()),
+            owner=self,
+            on_success=self._show,
+            on_failure=self._failed,
+            name="connect webhooks",
+        )
 
     async def _connect(self, api_key: str, base_url: str, relay_url: str, replace: bool) -> SetupReport:
         api_key = api_key or await in_thread(secrets.get_secret, secrets.API_KEY) or ""

@@ -21,8 +21,9 @@ async def list_webhooks(client: LeverClient) -> AsyncIterator[Webhook]:
             yield hook
 
 
-async def create_webhook(client: LeverClient, event: str, url: str,
-                         conditions: Mapping[str, Any] | None = None) -> Webhook:
+async def create_webhook(
+    client: LeverClient, event: str, url: str, conditions: Mapping[str, Any] | None = None
+) -> Webhook:
     """Register ``url`` for ``event``; store ``configuration.signature_token`` straight away."""
     body: dict[str, Any] = {"event": event, "url": url}
     if conditions:

@@ -55,8 +55,10 @@ NEEDS_TOKEN_ADVICE = (
     "If another Lever Desktop set it up, copy its signature tokens into Settings; otherwise {replace} to delete "
     "and recreate it (whoever holds the old token stops receiving this event)."
 )
-UNCERTAIN_ADVICE = ("Lever's answer was lost, so it may have created the webhook without us seeing its token: "
-                    "set up again, and if the webhook is then reported without its token, {replace}.")
+UNCERTAIN_ADVICE = (
+    "Lever's answer was lost, so it may have created the webhook without us seeing its token: "
+    "set up again, and if the webhook is then reported without its token, {replace}."
+)
 REPLACE_FLAG = "run again with --replace"
 
 
@@ -68,8 +70,12 @@ class Step:
     note: str = ""
 
     def to_json(self) -> dict[str, Any]:
-        return {"event": self.event, "status": self.status, "webhookId": self.webhook_id,
-                **({"note": self.note} if self.note else {})}
+        return {
+            "event": self.event,
+            "status": self.status,
+            "webhookId": self.webhook_id,
+            **({"note": self.note} if self.note else {}),
+        }
 
 
 @dataclass
@@ -87,18 +93,32 @@ class SetupReport:
         return sum(1 for s in self.steps if s.status == status)
 
     def to_json(self) -> dict[str, Any]:
-        return {"webhookUrl": self.webhook_url, "dryRun": self.dry_run, "ok": self.ok,
-                "steps": [s.to_json() for s in self.steps], "nextStep": SUPER_ADMIN_STEP}
+        return {
+            "webhookUrl": self.webhook_url,
+            "dryRun": self.dry_run,
+            "ok": self.ok,
+            "steps": [s.to_json() for s in self.steps],
+            "nextStep": SUPER_ADMIN_STEP,
+        }
 
     def summary(self, replace: str = REPLACE_FLAG) -> list[str]:
         """The report in a few lines: counts, the events needing attention, what to do next."""
-        words = {CONNECTED: "already connected", CREATED: "created", REPLACED: "replaced",
-                 WOULD_CREATE: "would be created", WOULD_REPLACE: "would be replaced"}
+        words = {
+            CONNECTED: "already connected",
+            CREATED: "created",
+            REPLACED: "replaced",
+            WOULD_CREATE: "would be created",
+            WOULD_REPLACE: "would be replaced",
+        }
         done = [f"{self.count(st)} {w}" for st, w in words.items() if self.count(st)]
-        out = [f"Webhooks to {self.webhook_url}: {', '.join(done) or 'none connected'}."
-               + (" Their signature tokens are in the keychain." if self.count(CREATED) + self.count(REPLACED) else "")]
-        for status, why, advice in ((NEEDS_TOKEN, "token missing", NEEDS_TOKEN_ADVICE),
-                                    (UNCERTAIN, "unknown whether Lever created it", UNCERTAIN_ADVICE)):
+        out = [
+            f"Webhooks to {self.webhook_url}: {', '.join(done) or 'none connected'}."
+            + (" Their signature tokens are in the keychain." if self.count(CREATED) + self.count(REPLACED) else "")
+        ]
+        for status, why, advice in (
+            (NEEDS_TOKEN, "token missing", NEEDS_TOKEN_ADVICE),
+            (UNCERTAIN, "unknown whether Lever created it", UNCERTAIN_ADVICE),
+        ):
             events = [s.event for s in self.steps if s.status == status]
             if events:
                 out.append(f"Needs attention ({why}): {', '.join(events)}. {advice.format(replace=replace)}")
@@ -108,14 +128,19 @@ class SetupReport:
     def lines(self, replace: str = REPLACE_FLAG) -> list[str]:
         """The report in words, one line per event, then what a Super Admin must do.
         ``replace`` says how to ask for replacing ("run again with --replace")."""
-        words = {CONNECTED: "already connected", CREATED: "created; token stored in the keychain",
-                 REPLACED: "replaced; new token stored in the keychain", WOULD_CREATE: "would be created",
-                 WOULD_REPLACE: "would be deleted and created again",
-                 NEEDS_TOKEN: "NEEDS ATTENTION: already sends to the relay, but its token is missing",
-                 UNCERTAIN: "NEEDS ATTENTION: unknown whether Lever created it"}
+        words = {
+            CONNECTED: "already connected",
+            CREATED: "created; token stored in the keychain",
+            REPLACED: "replaced; new token stored in the keychain",
+            WOULD_CREATE: "would be created",
+            WOULD_REPLACE: "would be deleted and created again",
+            NEEDS_TOKEN: "NEEDS ATTENTION: already sends to the relay, but its token is missing",
+            UNCERTAIN: "NEEDS ATTENTION: unknown whether Lever created it",
+        }
         out = [f"Relay webhook URL: {self.webhook_url}" + (" (dry run: nothing was changed)" if self.dry_run else "")]
-        out += [f"  {s.event:<24} {words.get(s.status, s.status)}" + (f" — {s.note}" if s.note else "")
-                for s in self.steps]
+        out += [
+            f"  {s.event:<24} {words.get(s.status, s.status)}" + (f" — {s.note}" if s.note else "") for s in self.steps
+        ]
         if self.count(NEEDS_TOKEN):
             out.append(NEEDS_TOKEN_ADVICE.format(replace=replace))
         if self.count(UNCERTAIN):
@@ -139,10 +164,17 @@ def _same_url(a: str, b: str) -> bool:
 StoreToken = Callable[[Mapping[str, str]], None]  # {event: signature token} -> kept in the keychain; blocking
 
 
-async def connect_webhooks(client: LeverClient, relay_url: str, *, held: Mapping[str, str],
-                           webhook_ids: Mapping[str, str], store_token: StoreToken,
-                           dry_run: bool = False, replace: bool = False,
-                           events: tuple[str, ...] = EVENTS) -> SetupReport:
+async def connect_webhooks(
+    client: LeverClient,
+    relay_url: str,
+    *,
+    held: Mapping[str, str],
+    webhook_ids: Mapping[str, str],
+    store_token: StoreToken,
+    dry_run: bool = False,
+    replace: bool = False,
+    events: tuple[str, ...] = EVENTS,
+) -> SetupReport:
     """List Lever's webhooks, create the missing ones for the relay, keep their tokens.
 
     ``held`` are the tokens we have (``{event|"*": token}``), ``webhook_ids`` which webhook
@@ -156,7 +188,8 @@ async def connect_webhooks(client: LeverClient, relay_url: str, *, held: Mapping
         ours = [w for w in existing if w.event == event and _same_url(w.url, url)]
         recorded = webhook_ids.get(event)
         held_for_it = signature_token_for(held, event) is not None and (
-            recorded is None or any(w.id == recorded for w in ours))
+            recorded is None or any(w.id == recorded for w in ours)
+        )
         if ours and held_for_it:
             report.steps.append(Step(event, CONNECTED, recorded or ours[0].id))
         elif ours and not replace:
@@ -171,8 +204,9 @@ async def connect_webhooks(client: LeverClient, relay_url: str, *, held: Mapping
     return report
 
 
-async def _create(client: LeverClient, event: str, url: str, replacing: list[Webhook], store_token: StoreToken,
-                  report: SetupReport) -> Step:
+async def _create(
+    client: LeverClient, event: str, url: str, replacing: list[Webhook], store_token: StoreToken, report: SetupReport
+) -> Step:
     try:
         hook = await webhooks_api.create_webhook(client, event, url)
     except AmbiguousWriteError:
@@ -209,8 +243,15 @@ async def _blocking(fn: Callable[..., Any], *args: Any) -> Any:
     return await asyncio.get_running_loop().run_in_executor(_keychain, fn, *args)
 
 
-async def connect_account(api_key: str, base_url: str, relay_url: str, settings: config.Settings, *,
-                          dry_run: bool = False, replace: bool = False) -> SetupReport:
+async def connect_account(
+    api_key: str,
+    base_url: str,
+    relay_url: str,
+    settings: config.Settings,
+    *,
+    dry_run: bool = False,
+    replace: bool = False,
+) -> SetupReport:
     """``connect_webhooks`` with the keychain's tokens, remembering the webhook ids in ``settings``
     (saved when they change). What the command line and Settings' "Connect webhooks" both run."""
     relay_webhook_url(relay_url)  # a bad URL is refused before anything reaches Lever
@@ -218,8 +259,15 @@ async def connect_account(api_key: str, base_url: str, relay_url: str, settings:
     recorded = settings.extra.get(WEBHOOK_IDS)
     recorded = recorded if isinstance(recorded, dict) else {}  # a hand-edited settings file is not trusted
     async with LeverClient(api_key, base_url=base_url) as client:
-        report = await connect_webhooks(client, relay_url, held=held, webhook_ids=recorded,
-                                        store_token=tokens.keep_in_keychain, dry_run=dry_run, replace=replace)
+        report = await connect_webhooks(
+            client,
+            relay_url,
+            held=held,
+            webhook_ids=recorded,
+            store_token=tokens.keep_in_keychain,
+            dry_run=dry_run,
+            replace=replace,
+        )
     if not dry_run and report.webhook_ids != recorded:
         settings.extra[WEBHOOK_IDS] = report.webhook_ids
         await _blocking(settings.save)

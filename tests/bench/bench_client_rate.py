@@ -24,7 +24,9 @@ from lever_desktop.sandbox.server import SandboxServer
 RATE, BURST = 10.0, 20
 
 
-async def _walk(server: SandboxServer, page_size: int, rate: float = RATE, burst: int = BURST) -> tuple[int, int, float]:
+async def _walk(
+    server: SandboxServer, page_size: int, rate: float = RATE, burst: int = BURST
+) -> tuple[int, int, float]:
     async with LeverClient(server.api_key, base_url=server.base_url, rate=rate, burst=burst) as lever:
         started = time.perf_counter()
         count = 0
@@ -48,17 +50,25 @@ def run(opportunities: int = 10_000, page_size: int = 10) -> dict[str, float]:
     # The best any client can do: the burst at once, then the steady rate.
     ideal = served / max(1e-9, (served - BURST) / RATE)
     figures = {
-        "opportunities": count, "requests": requests, "seconds": elapsed,
-        "effective_rate": requests / elapsed, "ratio_to_steady_rate": requests / elapsed / RATE,
-        "ratio_to_ideal": (requests / elapsed) / ideal, "share_429": rejected / served,
+        "opportunities": count,
+        "requests": requests,
+        "seconds": elapsed,
+        "effective_rate": requests / elapsed,
+        "ratio_to_steady_rate": requests / elapsed / RATE,
+        "ratio_to_ideal": (requests / elapsed) / ideal,
+        "share_429": rejected / served,
         "baseline_unlimited_rate": base_requests / base_elapsed,
     }
     print(f"\nwalked {count} opportunities in {requests} requests, {elapsed:.1f} s")
-    print(f"effective rate {figures['effective_rate']:.2f} req/s; server steady rate {RATE:g}/s "
-          f"-> ratio {figures['ratio_to_steady_rate']:.3f} (to the ideal burst+steady: {figures['ratio_to_ideal']:.3f})")
+    print(
+        f"effective rate {figures['effective_rate']:.2f} req/s; server steady rate {RATE:g}/s "
+        f"-> ratio {figures['ratio_to_steady_rate']:.3f} (to the ideal burst+steady: {figures['ratio_to_ideal']:.3f})"
+    )
     print(f"429s: {rejected} of {served} served ({100 * figures['share_429']:.2f} %)")
-    print(f"baseline (limits off on both sides, same walk): {figures['baseline_unlimited_rate']:.0f} req/s "
-          f"-> the sandbox is not the bottleneck")
+    print(
+        f"baseline (limits off on both sides, same walk): {figures['baseline_unlimited_rate']:.0f} req/s "
+        f"-> the sandbox is not the bottleneck"
+    )
     return figures
 
 

@@ -36,8 +36,10 @@ from lever_desktop.sandbox import model_answer
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 ROUNDS = 15
 PARSE_GOAL_MS = 1000.0  # a 3-hour transcript, any format
-WORDS = ("so the retry budget was the part I was proudest of because the queue never lost a message and "
-         "we measured latency before and after the migration to Kafka which honestly took six months").split()
+WORDS = (
+    "so the retry budget was the part I was proudest of because the queue never lost a message and "
+    "we measured latency before and after the migration to Kafka which honestly took six months"
+).split()
 
 
 def sixty_field_template() -> dict[str, Any]:
@@ -69,12 +71,17 @@ def _clock(ms: int, sep: str) -> str:
 def write_formats(folder: Path, minutes: int) -> dict[str, Path]:
     lines = cues(minutes)
     files = {
-        "vtt (Zoom)": "WEBVTT\n\n" + "".join(f"{i + 1}\n{_clock(t, '.')} --> {_clock(t + 5000, '.')}\n{who}: {text}\n\n"
-                                             for i, (t, who, text) in enumerate(lines)),
-        "vtt (Teams)": "WEBVTT\n\n" + "".join(f"{_clock(t, '.')} --> {_clock(t + 5000, '.')}\n<v {who}>{text}</v>\n\n"
-                                              for t, who, text in lines),
-        "srt": "".join(f"{i + 1}\n{_clock(t, ',')} --> {_clock(t + 5000, ',')}\n{who}: {text}\n\n"
-                       for i, (t, who, text) in enumerate(lines)),
+        "vtt (Zoom)": "WEBVTT\n\n"
+        + "".join(
+            f"{i + 1}\n{_clock(t, '.')} --> {_clock(t + 5000, '.')}\n{who}: {text}\n\n"
+            for i, (t, who, text) in enumerate(lines)
+        ),
+        "vtt (Teams)": "WEBVTT\n\n"
+        + "".join(f"{_clock(t, '.')} --> {_clock(t + 5000, '.')}\n<v {who}>{text}</v>\n\n" for t, who, text in lines),
+        "srt": "".join(
+            f"{i + 1}\n{_clock(t, ',')} --> {_clock(t + 5000, ',')}\n{who}: {text}\n\n"
+            for i, (t, who, text) in enumerate(lines)
+        ),
         "txt": "".join(f"[{_clock(t, '.')[:8]}] {who}: {text}\n" for t, who, text in lines),
     }
     out = {}
@@ -109,14 +116,20 @@ def measure() -> dict[str, Any]:
         folder = Path(tmp)
         paths.set_basedir(folder / "basedir")
         three_hours = write_formats(folder, 180)
-        report["parse 3 h (ms)"] = {name: round(median_ms(lambda p=p: read_transcript(p), 5), 1)
-                                    for name, p in three_hours.items()}
+        report["parse 3 h (ms)"] = {
+            name: round(median_ms(lambda p=p: read_transcript(p), 5), 1) for name, p in three_hours.items()
+        }
         ninety = write_formats(folder, 90)["vtt (Zoom)"]
         template = sixty_field_template()
         transcript = read_transcript(ninety)
-        context = prompt.Context(candidate="Grace Candidate", postings=("Backend Engineer",), interview="Onsite",
-                                 interviewer="Ana Interviewer", template_name=template["text"],
-                                 names=prompt.names_of("Grace Candidate"))
+        context = prompt.Context(
+            candidate="Grace Candidate",
+            postings=("Backend Engineer",),
+            interview="Onsite",
+            interviewer="Ana Interviewer",
+            template_name=template["text"],
+            names=prompt.names_of("Grace Candidate"),
+        )
         request, sent = prompt.build(template, transcript, context)
         fields = model_answer.answer(request.tool["input_schema"], request.user)["fields"]
         answer = Answer(fields=fields)
@@ -126,9 +139,16 @@ def measure() -> dict[str, Any]:
         n = iter(range(10**6))
 
         async def intake_once() -> None:
-            doc = {"schema": "lever-desktop/draft@1", "draftId": f"bench-{next(n)}", "opportunityId": "opp-1",
-                   "templateId": "tpl-every", "interviewId": "int-1", "interviewerEmail": "ana@example.com",
-                   "createdAt": 1, "fields": [dict(f) for f in fields]}
+            doc = {
+                "schema": "lever-desktop/draft@1",
+                "draftId": f"bench-{next(n)}",
+                "opportunityId": "opp-1",
+                "templateId": "tpl-every",
+                "interviewId": "int-1",
+                "interviewerEmail": "ana@example.com",
+                "createdAt": 1,
+                "fields": [dict(f) for f in fields],
+            }
             await intake.receive_draft(store, doc, "ai")
 
         loop = asyncio.new_event_loop()
@@ -147,9 +167,12 @@ def measure() -> dict[str, Any]:
         steps = report["90 min, 60 questions (ms)"]
         steps["total"] = sum(steps.values())
         report["90 min, 60 questions (ms)"] = {k: round(v, 1) for k, v in steps.items()}
-        report["sizes"] = {"utterances": len(transcript.lines), "prompt characters": len(request.user),
-                           "tool schema characters": len(json.dumps(request.tool)),
-                           "quotes checked": sum(len(f["evidence"]) for f in fields)}
+        report["sizes"] = {
+            "utterances": len(transcript.lines),
+            "prompt characters": len(request.user),
+            "tool schema characters": len(json.dumps(request.tool)),
+            "quotes checked": sum(len(f["evidence"]) for f in fields),
+        }
     return report
 
 

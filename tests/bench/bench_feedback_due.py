@@ -37,8 +37,12 @@ ACCOUNTS = ((400, 8, 40), (10_000, 20, 400))  # (opportunities, interviews that 
 
 
 def _active(conn) -> list[tuple[str, str]]:
-    return [tuple(r) for r in conn.exec_driver_sql(
-        "SELECT id, stage_id FROM opportunities WHERE archived_at IS NULL ORDER BY id").fetchall()]
+    return [
+        tuple(r)
+        for r in conn.exec_driver_sql(
+            "SELECT id, stage_id FROM opportunities WHERE archived_at IS NULL ORDER BY id"
+        ).fetchall()
+    ]
 
 
 async def _measure(lever, db: Path, interviews: int, others: int) -> dict:
@@ -62,8 +66,14 @@ async def _measure(lever, db: Path, interviews: int, others: int) -> dict:
             recent.feedback_max_age_ms = 0  # an hour later
             await asyncio.sleep(2.5)
             hourly = await recent.run()
-            return {"boot": boot, "active": len(active), "first": first, "again": again, "hourly": hourly,
-                    "slots": slots}
+            return {
+                "boot": boot,
+                "active": len(active),
+                "first": first,
+                "again": again,
+                "hourly": hourly,
+                "slots": slots,
+            }
     finally:
         store.close()
 
@@ -76,15 +86,23 @@ def run() -> list[dict]:
             m = asyncio.run(_measure(lever, Path(d) / "c.sqlite3", interviews, others))
         first, full = m["first"], 3 * m["active"]
         full_seconds = max(0.0, (full - c_burst) / c_rate)
-        print(f"\nN={n:,} opportunities ({m['active']:,} active): sync bootstrap {m['boot'].requests} requests "
-              f"in {m['boot'].seconds:.1f} s")
-        print(f"  recent-interviews bootstrap: {first.details_read} opportunities read, {first.requests} requests "
-              f"in {first.seconds:.1f} s -> {m['slots']} forms due")
-        print(f"  same pass again at once: {m['again'].requests} requests; an hour later: {m['hourly'].requests} "
-              f"requests ({m['hourly'].feedback_read} opportunities' feedback) in {m['hourly'].seconds:.1f} s")
-        print(f"  full walk of every active opportunity's details: {full:,} requests, ~{full_seconds:,.0f} s at the "
-              f"client's pace -> the bootstrap costs {first.requests / full:.1%} of it "
-              f"({full / max(1, first.requests):.0f}x fewer requests)")
+        print(
+            f"\nN={n:,} opportunities ({m['active']:,} active): sync bootstrap {m['boot'].requests} requests "
+            f"in {m['boot'].seconds:.1f} s"
+        )
+        print(
+            f"  recent-interviews bootstrap: {first.details_read} opportunities read, {first.requests} requests "
+            f"in {first.seconds:.1f} s -> {m['slots']} forms due"
+        )
+        print(
+            f"  same pass again at once: {m['again'].requests} requests; an hour later: {m['hourly'].requests} "
+            f"requests ({m['hourly'].feedback_read} opportunities' feedback) in {m['hourly'].seconds:.1f} s"
+        )
+        print(
+            f"  full walk of every active opportunity's details: {full:,} requests, ~{full_seconds:,.0f} s at the "
+            f"client's pace -> the bootstrap costs {first.requests / full:.1%} of it "
+            f"({full / max(1, first.requests):.0f}x fewer requests)"
+        )
         out.append(m)
     return out
 

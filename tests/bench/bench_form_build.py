@@ -165,15 +165,23 @@ def run_flips() -> dict[str, float]:
     before = flip_ms(template, drafts, reuse=False)
     after = flip_ms(template, drafts, reuse=True)
     first = first_build_ms(template, draft)
-    print(f"\nNext/Previous between 2 drafts of the 60-field template, {ROUNDS * 2} switches each, "
-          f"review pane repainted (goal: median <= {FLIP_GOAL_MS:.0f} ms; first build <= {GOAL_MS:.0f} ms)")
+    print(
+        f"\nNext/Previous between 2 drafts of the 60-field template, {ROUNDS * 2} switches each, "
+        f"review pane repainted (goal: median <= {FLIP_GOAL_MS:.0f} ms; first build <= {GOAL_MS:.0f} ms)"
+    )
     print("  path                              median wall   median GUI-thread CPU")
     print(f"  before: fresh form each switch    {before[0]:8.1f} ms   {before[1]:8.1f} ms")
     print(f"  after : built form reused         {after[0]:8.1f} ms   {after[1]:8.1f} ms")
     print(f"  after : first build of template   {first[0]:8.1f} ms   {first[1]:8.1f} ms")
     print(f"  switch speed-up: {before[0] / after[0]:.1f}x wall, {before[1] / after[1]:.1f}x CPU")
-    return {"before_ms": before[0], "after_ms": after[0], "first_build_ms": first[0],
-            "before_cpu_ms": before[1], "after_cpu_ms": after[1], "first_build_cpu_ms": first[1]}
+    return {
+        "before_ms": before[0],
+        "after_ms": after[0],
+        "first_build_ms": first[0],
+        "before_cpu_ms": before[1],
+        "after_cpu_ms": after[1],
+        "first_build_cpu_ms": first[1],
+    }
 
 
 def run() -> dict[str, float]:
@@ -190,8 +198,10 @@ def run() -> dict[str, float]:
     wall, cpu = median_ms(feedback_form)
     print(f"\n60-field feedback form with AI draft, {ROUNDS} builds (goal: median <= {GOAL_MS:.0f} ms)")
     print(f"  ours : median {wall:6.1f} ms wall, {cpu:6.1f} ms GUI-thread CPU")
-    print(f"  plain: median {base_wall:6.1f} ms wall, {base_cpu:6.1f} ms GUI-thread CPU "
-          "(QFormLayout, 60 QLabel + QLineEdit rows)")
+    print(
+        f"  plain: median {base_wall:6.1f} ms wall, {base_cpu:6.1f} ms GUI-thread CPU "
+        "(QFormLayout, 60 QLabel + QLineEdit rows)"
+    )
     print(f"  ratio: {wall / base_wall:.1f}x wall, {cpu / base_cpu:.1f}x CPU")
     del app
     return {"median_ms": wall, "median_cpu_ms": cpu, "baseline_ms": base_wall}

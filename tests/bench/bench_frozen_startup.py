@@ -48,7 +48,9 @@ class Xvfb:
         read, write = os.pipe()
         self.proc = subprocess.Popen(
             ["Xvfb", "-displayfd", str(write), "-screen", "0", "1280x800x24", "-nolisten", "tcp"],
-            pass_fds=(write,), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            pass_fds=(write,),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
         os.close(write)
         with os.fdopen(read) as f:
@@ -74,8 +76,9 @@ def _time_to_window(program: list[str], display: str) -> float:
     with tempfile.TemporaryDirectory(prefix="lever-bench-") as base:
         env = _env(DISPLAY=display, QT_QPA_PLATFORM="xcb")
         started = time.perf_counter()
-        app = subprocess.Popen([*program, "--basedir", base, "--sandbox"], env=env,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        app = subprocess.Popen(
+            [*program, "--basedir", base, "--sandbox"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
         try:
             while time.perf_counter() - started < WINDOW_TIMEOUT:
                 if _main_window_viewable(display):

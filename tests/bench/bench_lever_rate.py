@@ -34,8 +34,14 @@ READERS = 3  # concurrent per-opportunity reads next to the walk
 
 async def _walk(lever: SandboxServer, limiter: RateLimiter | None, records: int) -> dict[str, float]:
     kw = {"limiter": limiter} if limiter is not None else {}
-    async with LeverClient(lever.api_key, base_url=lever.base_url, rate=SERVER_RATE, burst=SERVER_BURST,
-                           retry=RetryPolicy(max_attempts=8), **kw) as client:
+    async with LeverClient(
+        lever.api_key,
+        base_url=lever.base_url,
+        rate=SERVER_RATE,
+        burst=SERVER_BURST,
+        retry=RetryPolicy(max_attempts=8),
+        **kw,
+    ) as client:
         ids: asyncio.Queue[str | None] = asyncio.Queue()
         done: list[float] = []  # completion time of every successful call
 
@@ -65,9 +71,14 @@ async def _walk(lever: SandboxServer, limiter: RateLimiter | None, records: int)
         # Steady state: leave out the first 5 s, where the initial bursts of both buckets play.
         steady = [t for t in done if t >= started + 5.0]
         steady_rate = (len(steady) - 1) / (steady[-1] - steady[0])
-        return {"requests": stats.requests, "rate_limited": stats.rate_limited, "ok_per_s": ok / elapsed,
-                "steady_share": steady_rate / SERVER_RATE, "share_429": stats.rate_limited / stats.requests,
-                "seconds": elapsed}
+        return {
+            "requests": stats.requests,
+            "rate_limited": stats.rate_limited,
+            "ok_per_s": ok / elapsed,
+            "steady_share": steady_rate / SERVER_RATE,
+            "share_429": stats.rate_limited / stats.requests,
+            "seconds": elapsed,
+        }
 
 
 def measure(records: int = RECORDS) -> dict[str, dict[str, float]]:
@@ -82,11 +93,15 @@ def measure(records: int = RECORDS) -> dict[str, dict[str, float]]:
         with SandboxServer(opportunities=records + 10, rate=SERVER_RATE, burst=SERVER_BURST) as lever:
             results[label] = asyncio.run(_walk(lever, make(), records))
     base = results["seed 8/s"]["ok_per_s"]
-    print(f"\nLong walk: {records} records + {READERS} concurrent readers, server bucket {SERVER_RATE:g}/s burst {SERVER_BURST}")
+    print(
+        f"\nLong walk: {records} records + {READERS} concurrent readers, server bucket {SERVER_RATE:g}/s burst {SERVER_BURST}"
+    )
     for label, r in results.items():
-        print(f"  {label:16} {r['requests']:5.0f} requests in {r['seconds']:6.1f} s  "
-              f"{r['ok_per_s']:5.2f} ok/s ({r['ok_per_s'] / base:.2f}x seed), steady {r['steady_share']:.3f} "
-              f"of the server's rate; 429s {r['rate_limited']:.0f} ({r['share_429']:.2%})")
+        print(
+            f"  {label:16} {r['requests']:5.0f} requests in {r['seconds']:6.1f} s  "
+            f"{r['ok_per_s']:5.2f} ok/s ({r['ok_per_s'] / base:.2f}x seed), steady {r['steady_share']:.3f} "
+            f"of the server's rate; 429s {r['rate_limited']:.0f} ({r['share_429']:.2%})"
+        )
     return results
 
 

@@ -39,12 +39,20 @@ STORE_AFTER_S, SETTLE_WINDOW_S = 6.0, 20.0
 async def bench(n: int) -> review_reliability.Outcome:
     started = time.monotonic()
     with SandboxServer(opportunities=200, seed=3, rate=100_000.0, burst=100_000) as sandbox:
-        outcome = await review_reliability.run(sandbox, n, max_kills=max(6, n // 25), seed=11,
-                                               store_after_s=STORE_AFTER_S, settle_window_s=SETTLE_WINDOW_S,
-                                               log=lambda s: print(f"[{time.monotonic() - started:7.1f}s] {s}"))
+        outcome = await review_reliability.run(
+            sandbox,
+            n,
+            max_kills=max(6, n // 25),
+            seed=11,
+            store_after_s=STORE_AFTER_S,
+            settle_window_s=SETTLE_WINDOW_S,
+            log=lambda s: print(f"[{time.monotonic() - started:7.1f}s] {s}"),
+        )
     t = outcome.tally
-    print(f"\nN = {n} per phase, {2 * n} approved drafts in all; {outcome.kills} SIGKILLs over {outcome.runs} runs;"
-          f" store-after={STORE_AFTER_S:g} s, settle window {SETTLE_WINDOW_S:g} s")
+    print(
+        f"\nN = {n} per phase, {2 * n} approved drafts in all; {outcome.kills} SIGKILLs over {outcome.runs} runs;"
+        f" store-after={STORE_AFTER_S:g} s, settle window {SETTLE_WINDOW_S:g} s"
+    )
     print(f"feedback forms in sandbox = {t.forms} (goal {2 * n})")
     print(f"duplicated                = {t.duplicates} (goal 0)")
     print(f"lost                      = {t.lost} (goal 0)")

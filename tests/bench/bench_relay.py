@@ -43,8 +43,12 @@ SIG = {"candidateStageChange": "bench-signature-token-" + "q" * 24}
 
 
 def bodies(n: int, tag: str) -> list[bytes]:
-    return [json.dumps(signed_delivery("candidateStageChange", {"opportunityId": f"{tag}-{i}"},
-                                       SIG["candidateStageChange"])).encode() for i in range(n)]
+    return [
+        json.dumps(
+            signed_delivery("candidateStageChange", {"opportunityId": f"{tag}-{i}"}, SIG["candidateStageChange"])
+        ).encode()
+        for i in range(n)
+    ]
 
 
 async def _request(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, head: bytes, body: bytes) -> int:
@@ -66,8 +70,7 @@ async def hammer(url: str, n: int, content: list[bytes] | None, sent: dict[int, 
     """
     u = httpx.URL(url)
     method = b"GET" if content is None else b"POST"
-    head = b"%s %s HTTP/1.1\r\nHost: %s\r\nContent-Type: application/json\r\n" % (
-        method, u.raw_path, u.host.encode())
+    head = b"%s %s HTTP/1.1\r\nHost: %s\r\nContent-Type: application/json\r\n" % (method, u.raw_path, u.host.encode())
     next_i = iter(range(n))
 
     async def worker() -> None:
@@ -127,8 +130,9 @@ async def live(relay, store: Store) -> tuple[float, float, float, float]:
     task = asyncio.create_task(poller.run())
     rate: list[float] = []
     # The ingest clients get their own thread and loop, like Lever's senders would be elsewhere.
-    sender = threading.Thread(target=lambda: rate.append(asyncio.run(hammer(relay.url + "/lever/webhooks", N,
-                                                                              content, sent))))
+    sender = threading.Thread(
+        target=lambda: rate.append(asyncio.run(hammer(relay.url + "/lever/webhooks", N, content, sent)))
+    )
     sender.start()
     try:
         await asyncio.wait_for(all_done.wait(), 600)
@@ -152,8 +156,10 @@ def run(workdir: Path) -> None:
         started.append(relay)
         baseline = asyncio.run(hammer(relay.url + "/healthz", N // 5, None))
         ingest = asyncio.run(hammer(relay.url + "/lever/webhooks", N, bodies(N, "bulk")))
-        print(f"\nrelay ingest (SQLite): {ingest:,.0f} req/s for {N:,} deliveries, {CONCURRENCY} clients; "
-              f"GET /healthz baseline {baseline:,.0f} req/s -> ratio {ingest / baseline:.2f}")
+        print(
+            f"\nrelay ingest (SQLite): {ingest:,.0f} req/s for {N:,} deliveries, {CONCURRENCY} clients; "
+            f"GET /healthz baseline {baseline:,.0f} req/s -> ratio {ingest / baseline:.2f}"
+        )
         with Store.open() as store:
             rate = asyncio.run(catch_up(relay, store))
         print(f"poller catch-up: {rate:,.0f} items/s ({N:,} waiting items, verified, de-duplicated, recorded)")
@@ -169,8 +175,10 @@ def run(workdir: Path) -> None:
         paths.set_basedir(workdir / "basedir-live")
         with Store.open() as store:
             live_rate, p50, p95, total = asyncio.run(live(fresh, store))
-        print(f"live: ingest {live_rate:,.0f} req/s while polling; ingest -> processed p50 {p50:,.0f} ms, "
-              f"p95 {p95:,.0f} ms; all {N:,} processed {total:.1f} s after the first POST")
+        print(
+            f"live: ingest {live_rate:,.0f} req/s while polling; ingest -> processed p50 {p50:,.0f} ms, "
+            f"p95 {p95:,.0f} ms; all {N:,} processed {total:.1f} s after the first POST"
+        )
     finally:
         for r in started:
             r.stop()

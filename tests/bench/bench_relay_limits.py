@@ -135,11 +135,16 @@ async def _attack(url: str) -> dict:
     checking.set()
     await asyncio.gather(*slow)
     checker.join()
-    return {"healthz_p50_ms": statistics.median(latencies) * 1000, "healthz_max_ms": max(latencies) * 1000,
-            "healthz_p95_ms": statistics.quantiles(latencies, n=20)[-1] * 1000,
-            "healthz_failures": len(failures), "failure_kinds": sorted(set(failures)),
-            "healthz_checks": len(latencies) + len(failures),
-            "posts_ok": posted.count(200), "slow_cut": len(cut)}
+    return {
+        "healthz_p50_ms": statistics.median(latencies) * 1000,
+        "healthz_max_ms": max(latencies) * 1000,
+        "healthz_p95_ms": statistics.quantiles(latencies, n=20)[-1] * 1000,
+        "healthz_failures": len(failures),
+        "failure_kinds": sorted(set(failures)),
+        "healthz_checks": len(latencies) + len(failures),
+        "posts_ok": posted.count(200),
+        "slow_cut": len(cut),
+    }
 
 
 async def _greedy_readers(relay) -> float:
@@ -149,8 +154,12 @@ async def _greedy_readers(relay) -> float:
         for _ in range(60):
             assert (await c.post(relay.url + "/drafts", content=draft, headers=headers)).status_code == 200
         t0 = time.perf_counter()
-        pages = await asyncio.gather(*(c.get(relay.feed_url, params={"after": 0, "limit": 1000},
-                                             headers=relay.reader_headers()) for _ in range(4)))
+        pages = await asyncio.gather(
+            *(
+                c.get(relay.feed_url, params={"after": 0, "limit": 1000}, headers=relay.reader_headers())
+                for _ in range(4)
+            )
+        )
         assert all(p.status_code == 200 for p in pages)
         return time.perf_counter() - t0
 
@@ -182,14 +191,18 @@ def run(tmp: Path) -> dict:
 
 def report(f: dict) -> None:
     print(f"\nrelay limits ({SLOW} slow connections + {POSTS} x 1 MB anonymous posts, open files {f['nofile']}):")
-    print(f"  /healthz: p50 {f['healthz_p50_ms']:.1f} ms, p95 {f['healthz_p95_ms']:.1f} ms, "
-          f"max {f['healthz_max_ms']:.1f} ms "
-          f"({f['healthz_failures']} failed of {f['healthz_checks']} {f['failure_kinds']}); "
-          f"p50 {f['healthz_quiet_ms']:.1f} ms before the attack")
+    print(
+        f"  /healthz: p50 {f['healthz_p50_ms']:.1f} ms, p95 {f['healthz_p95_ms']:.1f} ms, "
+        f"max {f['healthz_max_ms']:.1f} ms "
+        f"({f['healthz_failures']} failed of {f['healthz_checks']} {f['failure_kinds']}); "
+        f"p50 {f['healthz_quiet_ms']:.1f} ms before the attack"
+    )
     print(f"  posts answered 200: {f['posts_ok']}/{POSTS}; slow connections cut: {f['slow_cut']}/{SLOW}")
     print(f"  database grew {f['db_growth_kb']:.0f} KB; relay log {f['log_kb']:.0f} KB")
-    print(f"  relay peak RSS: {f['rss_peak_mb_attack']:.0f} MB under attack, {f['rss_peak_mb']:.0f} MB after "
-          f"4 readers x limit=1000 over 60 x 900 KB drafts ({f['feed_seconds']:.1f} s)")
+    print(
+        f"  relay peak RSS: {f['rss_peak_mb_attack']:.0f} MB under attack, {f['rss_peak_mb']:.0f} MB after "
+        f"4 readers x limit=1000 over 60 x 900 KB drafts ({f['feed_seconds']:.1f} s)"
+    )
 
 
 def test_bench_relay_limits(tmp_path) -> None:

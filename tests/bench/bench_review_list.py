@@ -5,6 +5,7 @@ they are
 computed once per draft content and reused, so a re-read after one edit recomputes one draft.
 Run: .venv/bin/python tests/bench/bench_review_list.py  (prints the cold read and the median of warm ones)
 """
+
 import asyncio
 import sys
 import tempfile
@@ -39,8 +40,12 @@ async def main():
         times.append(time.perf_counter() - t0)
     cold = times[0]
     times.sort()
-    print(f"review_list, {len(rows)} drafts to review ({len(every['fields'])}-question form): median {times[3]*1000:.0f} ms, min {times[0]*1000:.0f} ms; the first (cold) {cold*1000:.0f} ms")
+    print(
+        f"review_list, {len(rows)} drafts to review ({len(every['fields'])}-question form): median {times[3] * 1000:.0f} ms, min {times[0] * 1000:.0f} ms; the first (cold) {cold * 1000:.0f} ms"
+    )
     store.close()
     await client.aclose()
     sb.stop()
+
+
 asyncio.run(main())

@@ -59,14 +59,20 @@ def measure(counts=(1, 3, 10), page_size: int = 50, baseline: str | None = BASEL
                 for r in results:
                     if r["error"]:
                         print(f"  {label} x{count}: a walk failed: {r['error']}")
-    print(f"\n{OPPORTUNITIES} opportunities per walker, pages of {page_size}; server bucket {RATE:g}/s, burst {BURST}; "
-          f"load average (1 min) {min(load):.1f}-{max(load):.1f} on {os.cpu_count()} cores")
-    print(f"  {'limiter':22} {'procs':>5} {'requests':>8} {'seconds':>7} {'goodput':>7} {'429s':>7} "
-          f"{'slow/fast':>9} {'failed':>6} {'429s in the first 5 s':>22}")
+    print(
+        f"\n{OPPORTUNITIES} opportunities per walker, pages of {page_size}; server bucket {RATE:g}/s, burst {BURST}; "
+        f"load average (1 min) {min(load):.1f}-{max(load):.1f} on {os.cpu_count()} cores"
+    )
+    print(
+        f"  {'limiter':22} {'procs':>5} {'requests':>8} {'seconds':>7} {'goodput':>7} {'429s':>7} "
+        f"{'slow/fast':>9} {'failed':>6} {'429s in the first 5 s':>22}"
+    )
     for (label, count), f in table.items():
-        print(f"  {label:22} {count:5d} {f['requests']:8d} {f['seconds']:7.1f} {f['goodput']:7.3f} "
-              f"{f['share_429']:7.2%} {f['fairness']:9.2f} {f['failed']:6d} "
-              f"{f['startup_429']:6d} of {f['client_429']:d}")
+        print(
+            f"  {label:22} {count:5d} {f['requests']:8d} {f['seconds']:7.1f} {f['goodput']:7.3f} "
+            f"{f['share_429']:7.2%} {f['fairness']:9.2f} {f['failed']:6d} "
+            f"{f['startup_429']:6d} of {f['client_429']:d}"
+        )
     return table
 
 

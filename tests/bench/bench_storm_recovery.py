@@ -39,8 +39,16 @@ def measure(repeat: int = 3, baseline: str | None = BASELINE_REV) -> dict[tuple[
             for label, code in variants.items():
                 runs, limited = [], 0
                 for _ in range(repeat):
-                    [r] = run_walkers(lever.base_url, lever.admin_url, lever.api_key, 1, PAGE_SIZE, code=code,
-                                      fault_at=fault_at, fault=fault)
+                    [r] = run_walkers(
+                        lever.base_url,
+                        lever.admin_url,
+                        lever.api_key,
+                        1,
+                        PAGE_SIZE,
+                        code=code,
+                        fault_at=fault_at,
+                        fault=fault,
+                    )
                     assert r["error"] is None, r
                     runs.append(r["seconds"] / ((-(-r["records"] // PAGE_SIZE) - BURST) / RATE))  # x its floor
                     limited = max(limited, r["rateLimited"])
@@ -50,11 +58,12 @@ def measure(repeat: int = 3, baseline: str | None = BASELINE_REV) -> dict[tuple[
                     "worst": max(runs),
                     "rate_limited": limited,
                 }
-    print(f"\n~{PAGES} pages of {PAGE_SIZE}, Lever's floor (pages - {BURST}) / {RATE:g} s; median (worst) of {repeat} walks; "
-          f"load average (1 min) {min(load):.1f}-{max(load):.1f} on {os.cpu_count()} cores")
+    print(
+        f"\n~{PAGES} pages of {PAGE_SIZE}, Lever's floor (pages - {BURST}) / {RATE:g} s; median (worst) of {repeat} walks; "
+        f"load average (1 min) {min(load):.1f}-{max(load):.1f} on {os.cpu_count()} cores"
+    )
     for (label, condition), f in table.items():
-        print(f"  {label:20} {condition:22} {f['ratio']:5.2f}x ({f['worst']:.2f}x) the floor, "
-              f"429s {f['rate_limited']}")
+        print(f"  {label:20} {condition:22} {f['ratio']:5.2f}x ({f['worst']:.2f}x) the floor, 429s {f['rate_limited']}")
     return table
 
 

@@ -80,8 +80,10 @@ def run() -> dict[str, float]:
         for label, page in (("page", PAGE), ("one-tx", N)):
             b = baseline(Path(d) / f"base-{label}.sqlite3", recs, page)
             o = ours(Path(d) / f"ours-{label}.sqlite3", recs, page)
-            print(f"{label:>7}: baseline {b:6.2f} s ({N / b:8.0f}/s)   ours {o:6.2f} s ({N / o:8.0f}/s)   "
-                  f"ratio {o / b:4.2f}x")  # fmt: skip
+            print(
+                f"{label:>7}: baseline {b:6.2f} s ({N / b:8.0f}/s)   ours {o:6.2f} s ({N / o:8.0f}/s)   "
+                f"ratio {o / b:4.2f}x"
+            )
             out[label] = o / b
     print(f"goal <= {GOAL}x per-page: {'met' if out['page'] <= GOAL else 'NOT met'}")
     return out

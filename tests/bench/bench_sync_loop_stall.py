@@ -96,8 +96,9 @@ def run(like_gui: bool = True) -> float:
     if like_gui:
         _start_like_the_gui()
     with sandbox_process(N) as lever, tempfile.TemporaryDirectory() as d:
-        control = subprocess.Popen([sys.executable, "-c", CONTROL], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                   text=True)  # fmt: skip
+        control = subprocess.Popen(
+            [sys.executable, "-c", CONTROL], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+        )
         try:
             lateness, seconds, stored = asyncio.run(_bootstrap_with_heartbeat(lever, Path(d) / "c.sqlite3"))
         finally:

@@ -54,12 +54,15 @@ def request_counts(sizes=(1_000, 10_000)) -> bool:
     for n in sizes:
         with sandbox_process(n) as lever, tempfile.TemporaryDirectory() as d:
             lever.reset_stats()
-            boot, again = asyncio.run(_passes(lever, Path(d) / "c.sqlite3", rate=100_000, burst=100_000,
-                                              incremental=True))  # fmt: skip
+            boot, again = asyncio.run(
+                _passes(lever, Path(d) / "c.sqlite3", rate=100_000, burst=100_000, incremental=True)
+            )
             floor = floor_requests(boot)
             served = lever.stats()["total"] - again.requests  # the server's own count of the bootstrap
-        print(f"N={n:>6}: bootstrap {boot.requests} requests (floor {floor}, server saw {served}); "
-              f"unchanged incremental {again.requests} requests for {len(again.resources)} resources")  # fmt: skip
+        print(
+            f"N={n:>6}: bootstrap {boot.requests} requests (floor {floor}, server saw {served}); "
+            f"unchanged incremental {again.requests} requests for {len(again.resources)} resources"
+        )
         ok &= boot.requests == floor and again.requests == len(again.resources)
     return ok
 
@@ -71,9 +74,11 @@ def limited_bootstrap(n: int = 10_000, rate: float = 10.0, burst: int = 20) -> f
     floor = (boot.requests - burst) / rate
     c_rate, c_burst = client_rate(rate, burst)
     pacing = (boot.requests - c_burst) / c_rate
-    print(f"N={n}: bootstrap {boot.seconds:.2f} s for {boot.requests} requests, {boot.rate_limited} x 429; "
-          f"rate-limit floor {floor:.2f} s -> {boot.seconds / floor:.3f}x (goal <= {TIME_GOAL}x); "
-          f"client pacing floor {pacing:.2f} s -> {boot.seconds / pacing:.3f}x")  # fmt: skip
+    print(
+        f"N={n}: bootstrap {boot.seconds:.2f} s for {boot.requests} requests, {boot.rate_limited} x 429; "
+        f"rate-limit floor {floor:.2f} s -> {boot.seconds / floor:.3f}x (goal <= {TIME_GOAL}x); "
+        f"client pacing floor {pacing:.2f} s -> {boot.seconds / pacing:.3f}x"
+    )
     return boot.seconds / floor
 
 

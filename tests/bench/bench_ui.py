@@ -45,13 +45,40 @@ def populate(basedir: Path, n: int = N_CACHED) -> None:
     now = int(time.time() * 1000)
     first = ["Ada", "Grace", "Linus", "Mei", "Radia", "Tim", "Ines", "Shafi", "Frances", "Joan", "Niklaus", "Vint"]
     last = ["Lovelace", "Hopper", "Perlman", "Berners-Lee", "Cerf", "Allen", "Wirth", "Liskov", "Knuth", "Ritchie"]
-    stages = [{"id": f"stage-{i}", "text": t} for i, t in enumerate(
-        ["New lead", "Reached out", "New applicant", "Recruiter screen", "Phone interview", "On-site interview",
-         "Reference check", "Offer"])]
-    users = [{"id": f"user-{i}", "name": f"{rng.choice(first)} {rng.choice(last)}", "email": f"u{i}@example.com",
-              "accessRole": "interviewer"} for i in range(200)]
-    postings = [{"id": f"posting-{i}", "text": f"Engineer {i}", "state": "published",
-                 "categories": {"team": "Eng", "location": "Remote"}, "updatedAt": now} for i in range(300)]
+    stages = [
+        {"id": f"stage-{i}", "text": t}
+        for i, t in enumerate(
+            [
+                "New lead",
+                "Reached out",
+                "New applicant",
+                "Recruiter screen",
+                "Phone interview",
+                "On-site interview",
+                "Reference check",
+                "Offer",
+            ]
+        )
+    ]
+    users = [
+        {
+            "id": f"user-{i}",
+            "name": f"{rng.choice(first)} {rng.choice(last)}",
+            "email": f"u{i}@example.com",
+            "accessRole": "interviewer",
+        }
+        for i in range(200)
+    ]
+    postings = [
+        {
+            "id": f"posting-{i}",
+            "text": f"Engineer {i}",
+            "state": "published",
+            "categories": {"team": "Eng", "location": "Remote"},
+            "updatedAt": now,
+        }
+        for i in range(300)
+    ]
     with Store.open() as store:
         store.call_sync(cache.upsert_stages, stages, now)
         store.call_sync(cache.upsert_users, users, now)
@@ -59,13 +86,21 @@ def populate(basedir: Path, n: int = N_CACHED) -> None:
         batch = []
         for i in range(n):
             name = f"{rng.choice(first)} {rng.choice(last)} {i}"
-            batch.append({
-                "id": f"opp-{i:06d}", "name": name, "headline": f"Candidate for {rng.choice(postings)['text']}",
-                "emails": [f"c{i}@candidates.example.org"], "stage": rng.choice(stages)["id"],
-                "owner": rng.choice(users)["id"], "tags": ["bench"], "createdAt": now - i * 1000,
-                "updatedAt": now - i * 1000, "archived": {"reason": "r", "archivedAt": now} if i % 7 == 0 else None,
-                "applications": [{"posting": rng.choice(postings)["id"]}],
-            })
+            batch.append(
+                {
+                    "id": f"opp-{i:06d}",
+                    "name": name,
+                    "headline": f"Candidate for {rng.choice(postings)['text']}",
+                    "emails": [f"c{i}@candidates.example.org"],
+                    "stage": rng.choice(stages)["id"],
+                    "owner": rng.choice(users)["id"],
+                    "tags": ["bench"],
+                    "createdAt": now - i * 1000,
+                    "updatedAt": now - i * 1000,
+                    "archived": {"reason": "r", "archivedAt": now} if i % 7 == 0 else None,
+                    "applications": [{"posting": rng.choice(postings)["id"]}],
+                }
+            )
             if len(batch) == 5000:
                 store.call_sync(cache.upsert_opportunities, batch, now)
                 batch = []
@@ -183,8 +218,11 @@ def _child(*args: str, code: str | None = None) -> tuple[float, dict]:
 
 # -- the benchmarks ----------------------------------------------------------------------------
 COLD_START_MARKS = (  # (label, the child's timestamp) in the order a recruiter sees them
-    ("first paint", "painted"), ("pages wired", "window_filled"), ("list has rows", "candidates_listed"),
-    ("first screen of rows", "first_screen"), ("typed filter answered", "first_filter"),
+    ("first paint", "painted"),
+    ("pages wired", "window_filled"),
+    ("list has rows", "candidates_listed"),
+    ("first screen of rows", "first_screen"),
+    ("typed filter answered", "first_filter"),
     ("everything streamed in", "index_loaded"),
 )
 
@@ -209,22 +247,30 @@ def bench_cold_start_and_memory(basedir: Path, runs: int = 3) -> dict:
             rss[name].append(d["maxrss_mb"])
             last = d
     bare_s = statistics.median(bare)
-    print(f"\ncold start, {N_CACHED:,} cached opportunities, median of {runs} fresh processes "
-          f"(bare QApplication first paint {bare_s * 1000:.0f} ms; goal: a usable list <= 2x that)")
+    print(
+        f"\ncold start, {N_CACHED:,} cached opportunities, median of {runs} fresh processes "
+        f"(bare QApplication first paint {bare_s * 1000:.0f} ms; goal: a usable list <= 2x that)"
+    )
     print(f"{'':24}" + "".join(f"{name:>18}" for name in trees))
     for label, key in COLD_START_MARKS:
-        cells = "".join(f"{statistics.median(marks[n][key]) * 1000:>9.0f} ms {statistics.median(marks[n][key]) / bare_s:4.1f}x"
-                        for n in trees)
+        cells = "".join(
+            f"{statistics.median(marks[n][key]) * 1000:>9.0f} ms {statistics.median(marks[n][key]) / bare_s:4.1f}x"
+            for n in trees
+        )
         print(f"{label:24}{cells}")
     print(f"{'peak memory':24}" + "".join(f"{statistics.median(rss[n]):>15.0f} MB" for n in trees))
     after = {key: statistics.median(v) for key, v in marks["after"].items()}
     peak, rows = statistics.median(rss["after"]), last["rows"]
-    figures = {"bare_first_paint_s": bare_s, "app_first_paint_s": after["painted"],
-               "ratio": after["painted"] / bare_s, "candidates_listed_s": after["candidates_listed"],
-               "usable_s": max(after["first_screen"], after["first_filter"]),
-               "peak_rss_mb": peak, "rows": rows}
-    print(f"peak memory (ru_maxrss) after start, filtering and scrolling {rows:,} rows: {peak:.0f} MB "
-          f"(goal <= 300 MB)")
+    figures = {
+        "bare_first_paint_s": bare_s,
+        "app_first_paint_s": after["painted"],
+        "ratio": after["painted"] / bare_s,
+        "candidates_listed_s": after["candidates_listed"],
+        "usable_s": max(after["first_screen"], after["first_filter"]),
+        "peak_rss_mb": peak,
+        "rows": rows,
+    }
+    print(f"peak memory (ru_maxrss) after start, filtering and scrolling {rows:,} rows: {peak:.0f} MB (goal <= 300 MB)")
     return figures
 
 
@@ -283,8 +329,10 @@ def bench_filter_keystroke(basedir: Path) -> dict:
         loop.close()
     assert not errors.errors, errors.errors
     med, worst = statistics.median(times) * 1000, max(times) * 1000
-    print(f"filter keystroke on {N_CACHED:,} rows: median {med:.1f} ms, worst {worst:.1f} ms "
-          f"over {len(times)} keystrokes (goal <= 50 ms)")
+    print(
+        f"filter keystroke on {N_CACHED:,} rows: median {med:.1f} ms, worst {worst:.1f} ms "
+        f"over {len(times)} keystrokes (goal <= 50 ms)"
+    )
     return {"median_ms": med, "worst_ms": worst}
 
 
@@ -304,8 +352,22 @@ def bench_sync_stall(workdir: Path) -> dict:
     paths.set_basedir(workdir / "sync")
     secrets.use_memory_backend()
     sandbox = subprocess.Popen(
-        [str(Path(sys.executable).with_name("lever-sandbox")), "--port", "0", "--opportunities", str(N_SYNC),
-         "--rate", "100000", "--burst", "100000", "--tick", "0"], stdout=subprocess.PIPE, text=True)
+        [
+            str(Path(sys.executable).with_name("lever-sandbox")),
+            "--port",
+            "0",
+            "--opportunities",
+            str(N_SYNC),
+            "--rate",
+            "100000",
+            "--burst",
+            "100000",
+            "--tick",
+            "0",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         base_url = key = None
         for line in sandbox.stdout:
@@ -359,9 +421,11 @@ def bench_sync_stall(workdir: Path) -> dict:
     assert report.ok, report.error
     worst = max(gaps) * 1000
     p99 = sorted(gaps)[int(len(gaps) * 0.99)] * 1000
-    print(f"event loop during a full sync of {N_SYNC:,} opportunities ({took:.1f} s, "
-          f"{sum(report.counts.values()):,} records): longest stall {worst:.1f} ms, p99 {p99:.1f} ms "
-          f"(goal <= 50 ms)")
+    print(
+        f"event loop during a full sync of {N_SYNC:,} opportunities ({took:.1f} s, "
+        f"{sum(report.counts.values()):,} records): longest stall {worst:.1f} ms, p99 {p99:.1f} ms "
+        f"(goal <= 50 ms)"
+    )
     return {"worst_ms": worst, "p99_ms": p99}
 
 

@@ -43,10 +43,25 @@ class SandboxProcess:
 def sandbox_process(opportunities: int, rate: float = 100_000, burst: int = 100_000) -> Iterator[SandboxProcess]:
     port = _free_port()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "lever_desktop.sandbox", "--port", str(port), "--opportunities", str(opportunities),
-         "--rate", str(rate), "--burst", str(burst), "--tick", "0"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**os.environ},
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "lever_desktop.sandbox",
+            "--port",
+            str(port),
+            "--opportunities",
+            str(opportunities),
+            "--rate",
+            str(rate),
+            "--burst",
+            str(burst),
+            "--tick",
+            "0",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env={**os.environ},
+    )
     lever = SandboxProcess(port)
     try:
         deadline = time.monotonic() + 300

@@ -58,8 +58,14 @@ async def walk(base_url: str, api_key: str, page_size: int, fault_at: int, fault
         except Exception as e:  # noqa: BLE001 - the figure that matters: the walk failed, and how
             error = f"{type(e).__name__}: {e}"
         stats = lever.stats
-        return {"records": records, "requests": stats.requests, "rateLimited": stats.rate_limited,
-                "seconds": time.monotonic() - started, "error": error, "timeline": timeline}
+        return {
+            "records": records,
+            "requests": stats.requests,
+            "rateLimited": stats.rate_limited,
+            "seconds": time.monotonic() - started,
+            "error": error,
+            "timeline": timeline,
+        }
 
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -68,8 +74,9 @@ BASELINE_REV = "e7d6535"  # main when issue #16 was measured: halving per 429, 5
 
 def baseline_tree(rev: str = BASELINE_REV) -> str:
     """A directory holding ``rev``'s ``lever_desktop`` (exported once), for PYTHONPATH."""
-    sha = subprocess.run(["git", "rev-parse", "--short=12", rev], cwd=ROOT, check=True, capture_output=True,
-                         text=True).stdout.strip()
+    sha = subprocess.run(
+        ["git", "rev-parse", "--short=12", rev], cwd=ROOT, check=True, capture_output=True, text=True
+    ).stdout.strip()
     out = Path(tempfile.gettempdir()) / f"lever-desktop-{sha}"
     if not (out / "lever_desktop" / "__init__.py").exists():
         out.mkdir(parents=True, exist_ok=True)
@@ -84,14 +91,30 @@ def limiters(baseline: str | None) -> dict[str, str | None]:
     return {f"baseline {baseline}": baseline_tree(baseline), **ours} if baseline else ours
 
 
-def run_walkers(base_url: str, admin_url: str, api_key: str, count: int, page_size: int, *,
-                code: str | None = None, fault_at: int = 0, fault: str = "") -> list[dict]:
+def run_walkers(
+    base_url: str,
+    admin_url: str,
+    api_key: str,
+    count: int,
+    page_size: int,
+    *,
+    code: str | None = None,
+    fault_at: int = 0,
+    fault: str = "",
+) -> list[dict]:
     """``count`` walkers on one key, released together into a full bucket; their results."""
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in (code, str(ROOT)) if p)}
     extra = [str(fault_at), fault, admin_url] if fault_at else []
-    procs = [subprocess.Popen([sys.executable, __file__, base_url, api_key, str(page_size), *extra],
-                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env)
-             for _ in range(count)]
+    procs = [
+        subprocess.Popen(
+            [sys.executable, __file__, base_url, api_key, str(page_size), *extra],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            env=env,
+        )
+        for _ in range(count)
+    ]
     try:
         for p in procs:
             if p.stdout.readline().strip() != "ready":

@@ -24,8 +24,13 @@ def cache_with_an_approved_draft(path: Path) -> None:
     """Draft ``d-1`` approved and waiting in the outbox, plus enough rows for a mid-file page."""
     with Store.open(path) as store:
         store.call_sync(seed)
-        store.call_sync(lambda c: c.execute(sa.insert(schema.sync_state), [
-            {"key": f"filler-{i}", "value": {"pad": "x" * 200}, "updated_at": i} for i in range(2000)]))
+        store.call_sync(
+            lambda c: c.execute(
+                sa.insert(schema.sync_state),
+                [{"key": f"filler-{i}", "value": {"pad": "x" * 200}, "updated_at": i} for i in range(2000)],
+            )
+        )
+
         async def approve() -> None:
             await intake.receive_draft(store, draft_doc(), source="file")
             await approval.approve(store, "d-1", reviewer="rita@example.com")
@@ -54,7 +59,7 @@ def _truncated(good: bytes) -> bytes:
 def _garbage_page(good: bytes) -> bytes:
     middle = (len(good) // PAGE // 2) * PAGE
     noise = random.Random(7).randbytes(PAGE)
-    return good[:middle] + noise + good[middle + PAGE:]
+    return good[:middle] + noise + good[middle + PAGE :]
 
 
 def _not_a_database(good: bytes) -> bytes:

@@ -29,8 +29,9 @@ def happened(lever, n: int, stage_of: Callable[[str], str] | None = None) -> dic
             oid = item["opportunityId"]
             if oid not in out and len(out) >= n:
                 continue
-            admin.post("/interviews/complete", json={"opportunityId": oid, "interviewId": item["interviewId"],
-                                                     "flaw": None}).raise_for_status()
+            admin.post(
+                "/interviews/complete", json={"opportunityId": oid, "interviewId": item["interviewId"], "flaw": None}
+            ).raise_for_status()
             out.setdefault(oid, []).append(item["interviewId"])
     assert len(out) == n, f"the sandbox had upcoming interviews on {len(out)} opportunities only"
     touch(lever, {oid: stage_of(oid) for oid in out})

@@ -23,18 +23,28 @@ def looks(form_widget: FeedbackFormWidget) -> list[dict[str, Any]]:
     rows = []
     for row in form_widget.rows:
         badge = row.ai_badge if shown(row.ai_badge) else None
-        rows.append({
-            "id": row.field.id,
-            "value": row.editor.value(),
-            "badge": badge and (badge.text(), badge.isCheckable(), badge.isChecked(), badge.arrowType(),
-                                badge.toolTip(), badge.focusPolicy(), badge.backgroundRole()),
-            "evidence": [panel.lines for panel in row.findChildren(EvidencePanel) if shown(panel)],
-            "required_marked": (row.touched, row.show_required),
-            "message": text(row.message),
-            "suggest": text(row.suggest_button),
-            "confirm": text(row.confirm_button),
-            "revert": text(row.revert_button),
-            "attention": row.attention,
-            "labels": [label.text() for label in row.findChildren(QLabel) if label.isVisibleTo(row)],
-        })
+        rows.append(
+            {
+                "id": row.field.id,
+                "value": row.editor.value(),
+                "badge": badge
+                and (
+                    badge.text(),
+                    badge.isCheckable(),
+                    badge.isChecked(),
+                    badge.arrowType(),
+                    badge.toolTip(),
+                    badge.focusPolicy(),
+                    badge.backgroundRole(),
+                ),
+                "evidence": [panel.lines for panel in row.findChildren(EvidencePanel) if shown(panel)],
+                "required_marked": (row.touched, row.show_required),
+                "message": text(row.message),
+                "suggest": text(row.suggest_button),
+                "confirm": text(row.confirm_button),
+                "revert": text(row.revert_button),
+                "attention": row.attention,
+                "labels": [label.text() for label in row.findChildren(QLabel) if label.isVisibleTo(row)],
+            }
+        )
     return rows

@@ -42,7 +42,8 @@ def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None):
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
-        "markers", "logs_warnings(reason): the test logs a WARNING or ERROR on purpose (logfail lets it pass)")
+        "markers", "logs_warnings(reason): the test logs a WARNING or ERROR on purpose (logfail lets it pass)"
+    )
 
 
 def _expects_log_warnings(request: pytest.FixtureRequest) -> bool:
@@ -61,5 +62,8 @@ def _fail_on_logged_warnings(request: pytest.FixtureRequest):
         root.removeHandler(handler)
     if handler.records and not _expects_log_warnings(request):
         lines = "\n".join(f"  {r.levelname} {r.name}: {r.getMessage()}" for r in handler.records)
-        pytest.fail(f"the test logged {len(handler.records)} unexpected warning(s) or error(s) "
-                    f"(mark it logs_warnings if it means to):\n{lines}", pytrace=False)
+        pytest.fail(
+            f"the test logged {len(handler.records)} unexpected warning(s) or error(s) "
+            f"(mark it logs_warnings if it means to):\n{lines}",
+            pytrace=False,
+        )

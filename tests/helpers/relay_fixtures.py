@@ -68,8 +68,9 @@ def _relay_command() -> list[str]:
     return [str(script)] if script.exists() else [sys.executable, "-m", "lever_desktop.relay"]
 
 
-def start_relay(log_dir: Path, db_url: str, *extra: str, ingest_token: str | None = None,
-                reader_token: str | None = None) -> RelayProcess:
+def start_relay(
+    log_dir: Path, db_url: str, *extra: str, ingest_token: str | None = None, reader_token: str | None = None
+) -> RelayProcess:
     ingest_token = ingest_token or "ingest-" + secrets.token_urlsafe(24)
     reader_token = reader_token or "reader-" + secrets.token_urlsafe(24)
     env = {k: v for k, v in os.environ.items() if not k.startswith("LEVER_")}
@@ -78,7 +79,9 @@ def start_relay(log_dir: Path, db_url: str, *extra: str, ingest_token: str | Non
     with open(log_path, "wb") as log:
         proc = subprocess.Popen(
             [*_relay_command(), "--host", "127.0.0.1", "--port", "0", "--db", db_url, *extra],
-            stdout=subprocess.PIPE, stderr=log, env=env,
+            stdout=subprocess.PIPE,
+            stderr=log,
+            env=env,
         )
     try:
         url = _read_listen_url(proc, log_path)
@@ -167,15 +170,23 @@ def pg_url() -> Iterator[str]:
 
 # -- helpers for poller tests -------------------------------------------------------------------
 
-def signed_delivery(event: str, data: dict, signature_token: str, *, at: int | None = None,
-                    token: str | None = None) -> dict:
+
+def signed_delivery(
+    event: str, data: dict, signature_token: str, *, at: int | None = None, token: str | None = None
+) -> dict:
     """A webhook body exactly as Lever signs it."""
     from lever_desktop.lever.signatures import sign
 
     at = int(time.time() * 1000) if at is None else at
     token = token or secrets.token_hex(24)
-    return {"id": str(uuid.uuid4()), "event": event, "triggeredAt": at, "token": token,
-            "signature": sign(token, at, signature_token), "data": data}
+    return {
+        "id": str(uuid.uuid4()),
+        "event": event,
+        "triggeredAt": at,
+        "token": token,
+        "signature": sign(token, at, signature_token),
+        "data": data,
+    }
 
 
 def wait_for_reader(relay: RelayProcess, reader: threading.Thread, timeout: float = 10.0) -> None:
@@ -188,8 +199,13 @@ def wait_for_reader(relay: RelayProcess, reader: threading.Thread, timeout: floa
 
 def lever_shaped(**fields) -> dict:
     """A body the relay takes for a Lever delivery (it checks the shape; only the app checks signatures)."""
-    return {"event": "candidateStageChange", "token": secrets.token_hex(8), "triggeredAt": 1,
-            "signature": "not-checked-by-the-relay", **fields}
+    return {
+        "event": "candidateStageChange",
+        "token": secrets.token_hex(8),
+        "triggeredAt": 1,
+        "signature": "not-checked-by-the-relay",
+        **fields,
+    }
 
 
 class RecordingDispatcher:
@@ -228,4 +244,3 @@ class RecordingDispatcher:
         duplicate = any(d["draftId"] == doc["draftId"] for d in self.drafts)
         self.drafts.append(doc)
         return DraftOutcome("duplicate" if duplicate else "received")
-

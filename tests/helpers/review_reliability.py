@@ -45,10 +45,12 @@ from lever_desktop.sandbox.faults import parse_spec
 from lever_desktop.store import Store
 
 # 20% of feedback POSTs fail, in the three ways that matter for exactly-once; 5% more are stored late.
-FAULTS = ("status=503,method=POST,path=*/feedback,rate=0.07;"
-          "drop,method=POST,path=*/feedback,rate=0.065;"
-          "drop-after,method=POST,path=*/feedback,rate=0.0757;"
-          "store-after={store_after},method=POST,path=*/feedback,rate=0.0625")
+FAULTS = (
+    "status=503,method=POST,path=*/feedback,rate=0.07;"
+    "drop,method=POST,path=*/feedback,rate=0.065;"
+    "drop-after,method=POST,path=*/feedback,rate=0.0757;"
+    "store-after={store_after},method=POST,path=*/feedback,rate=0.0625"
+)
 # Conditional rates: 0.07 + 0.93*0.065 + 0.87*0.0757 ≈ 0.20 of POSTs fail; 0.80*0.0625 = 0.05 land late.
 
 
@@ -71,8 +73,17 @@ async def _approve_batch(store: Any, client: Any, prefix: str, slots: list[Any],
 
 
 def _submit_cmd(settle_window_s: float) -> list[str]:
-    return [sys.executable, "-m", "lever_desktop", "--basedir", str(paths.basedir()), "submit", "--json",
-            "--settle-window", str(settle_window_s)]
+    return [
+        sys.executable,
+        "-m",
+        "lever_desktop",
+        "--basedir",
+        str(paths.basedir()),
+        "submit",
+        "--json",
+        "--settle-window",
+        str(settle_window_s),
+    ]
 
 
 def _states() -> dict[str, int]:
@@ -101,15 +112,18 @@ def _wait_for_work(proc: subprocess.Popen, before: int, deadline_s: float = 60.0
         time.sleep(0.02)  # polling the database for the condition, with a deadline
 
 
-def kill_and_restart(env: dict[str, str], rng: random.Random, max_kills: int, log: Callable[[str], None],
-                     settle_window_s: float) -> tuple[int, int]:
+def kill_and_restart(
+    env: dict[str, str], rng: random.Random, max_kills: int, log: Callable[[str], None], settle_window_s: float
+) -> tuple[int, int]:
     """Run ``submit`` until it finishes; the first ``max_kills`` runs are SIGKILLed at a random moment:
     most while it is sending (a random delay after it started sending), some during start-up."""
     kills = runs = 0
     while True:
         runs += 1
         before = _last_audit_id()
-        proc = subprocess.Popen(_submit_cmd(settle_window_s), env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        proc = subprocess.Popen(
+            _submit_cmd(settle_window_s), env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+        )
         try:
             if kills < max_kills:
                 if rng.random() < 0.8:
@@ -144,8 +158,16 @@ async def _late_stores_landed(sandbox: Any, deadline_s: float = 60.0) -> None:
         await asyncio.sleep(0.05)  # polling the sandbox's own count of requests it still holds, with a deadline
 
 
-async def run(sandbox: Any, n: int, *, max_kills: int, seed: int = 7, store_after_s: float = 0.5,
-              settle_window_s: float = 1.5, log: Callable[[str], None] = lambda s: None) -> Outcome:
+async def run(
+    sandbox: Any,
+    n: int,
+    *,
+    max_kills: int,
+    seed: int = 7,
+    store_after_s: float = 0.5,
+    settle_window_s: float = 1.5,
+    log: Callable[[str], None] = lambda s: None,
+) -> Outcome:
     assert settle_window_s > store_after_s, "the settle window must outlast Lever's processing"
     rng = random.Random(seed)
     client = fast_client(sandbox.api_key, sandbox.base_url)
@@ -159,12 +181,18 @@ async def run(sandbox: Any, n: int, *, max_kills: int, seed: int = 7, store_afte
         sandbox.faults.replace(parse_spec(FAULTS.format(store_after=store_after_s)))
 
         await _approve_batch(store, client, "p1", slots[:n], template)
-        box = Outbox(store, client, backoff_base_ms=5, backoff_cap_ms=200, settle_ms=200,
-                     settle_window_ms=int(settle_window_s * 1000))
+        box = Outbox(
+            store,
+            client,
+            backoff_base_ms=5,
+            backoff_cap_ms=200,
+            settle_ms=200,
+            settle_window_ms=int(settle_window_s * 1000),
+        )
         report = await box.drain(deadline_s=600)
         log(f"phase 1: {len(report.submitted)} submitted, {len(report.reconciled)} found after ambiguous failures")
 
-        await _approve_batch(store, client, "p2", slots[n:2 * n], template)
+        await _approve_batch(store, client, "p2", slots[n : 2 * n], template)
         env = {**os.environ, "LEVER_API_KEY": sandbox.api_key, "LEVER_BASE_URL": sandbox.base_url}
         kills, runs = kill_and_restart(env, rng, max_kills, log, settle_window_s)
         log(f"phase 2: {runs} runs of lever-desktop submit, {kills} killed with SIGKILL")
@@ -181,4 +209,3 @@ async def run(sandbox: Any, n: int, *, max_kills: int, seed: int = 7, store_afte
     finally:
         store.close()
         await client.aclose()
-

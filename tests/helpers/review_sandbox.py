@@ -20,8 +20,13 @@ from lever_desktop.store import cache
 
 def fast_client(api_key: str, base_url: str) -> LeverClient:
     """A client for a sandbox whose rate limit is raised; quick retries so offline tests stay short."""
-    return LeverClient(api_key, base_url=base_url, rate=100_000.0, burst=100_000,
-                       retry=RetryPolicy(backoff_base=0.01, backoff_cap=0.05))
+    return LeverClient(
+        api_key,
+        base_url=base_url,
+        rate=100_000.0,
+        burst=100_000,
+        retry=RetryPolicy(backoff_base=0.01, backoff_cap=0.05),
+    )
 
 
 @dataclass
@@ -60,11 +65,15 @@ async def find_targets(client: LeverClient, want: int, scan: int = 60) -> list[T
         n += 1
         if n > scan or len(targets) >= want:
             break
-        written = {(_ref(f.get("user")), _ref(f.get("interview")))
-                   async for f in client.paginate(f"/opportunities/{opp['id']}/feedback") if not f.get("deletedAt")}
+        written = {
+            (_ref(f.get("user")), _ref(f.get("interview")))
+            async for f in client.paginate(f"/opportunities/{opp['id']}/feedback")
+            if not f.get("deletedAt")
+        }
         async for iv in client.paginate(f"/opportunities/{opp['id']}/interviews"):
-            people = [p for p in iv.get("interviewers") or []
-                      if p.get("id") in active and (p["id"], iv["id"]) not in written]
+            people = [
+                p for p in iv.get("interviewers") or [] if p.get("id") in active and (p["id"], iv["id"]) not in written
+            ]
             if iv.get("panel") and people and not iv.get("canceledAt"):
                 targets.append(Target(opp["id"], iv["panel"], iv["id"], people[0]))
     return targets
@@ -76,10 +85,19 @@ async def open_slots(client: LeverClient, targets: list[Target]) -> list[Target]
     users = [u async for u in client.paginate("/users")]
     written: set[tuple[Any, Any]] = set()
     for oid in sorted({t.opportunity_id for t in targets}):
-        written |= {(_ref(f.get("user")), _ref(f.get("interview")))
-                    async for f in client.paginate(f"/opportunities/{oid}/feedback") if not f.get("deletedAt")}
-    per_target = [[Target(t.opportunity_id, t.panel_id, t.interview_id, u) for u in users
-                   if (u["id"], t.interview_id) not in written] for t in targets]
+        written |= {
+            (_ref(f.get("user")), _ref(f.get("interview")))
+            async for f in client.paginate(f"/opportunities/{oid}/feedback")
+            if not f.get("deletedAt")
+        }
+    per_target = [
+        [
+            Target(t.opportunity_id, t.panel_id, t.interview_id, u)
+            for u in users
+            if (u["id"], t.interview_id) not in written
+        ]
+        for t in targets
+    ]
     return [s for row in zip(*per_target) for s in row]
 
 
@@ -94,8 +112,7 @@ async def template_named(client: LeverClient, text: str) -> dict[str, Any]:
     raise LookupError(text)
 
 
-def draft_for(draft_id: str, target: Target, template: dict[str, Any], seed: int = 1,
-              **over: Any) -> dict[str, Any]:
+def draft_for(draft_id: str, target: Target, template: dict[str, Any], seed: int = 1, **over: Any) -> dict[str, Any]:
     """A valid draft document (every field the drafter can fill) for ``target``."""
     rng = random.Random(f"{draft_id}:{seed}")
     now = int(time.time() * 1000)
@@ -103,11 +120,26 @@ def draft_for(draft_id: str, target: Target, template: dict[str, Any], seed: int
     for f in template["fields"]:
         value = sample_value(f, rng, now)
         if value is not None:
-            fields.append({"id": f["id"], "value": value, "confidence": 0.9,
-                           "evidence": [{"quote": "They explained it well.", "atMs": 60_000}]})
-    doc = {"schema": "lever-desktop/draft@1", "draftId": draft_id, "opportunityId": target.opportunity_id,
-           "templateId": template["id"], "panelId": target.panel_id, "interviewId": target.interview_id,
-           "interviewerEmail": target.interviewer["email"], "createdAt": now, "model": "test", "fields": fields}
+            fields.append(
+                {
+                    "id": f["id"],
+                    "value": value,
+                    "confidence": 0.9,
+                    "evidence": [{"quote": "They explained it well.", "atMs": 60_000}],
+                }
+            )
+    doc = {
+        "schema": "lever-desktop/draft@1",
+        "draftId": draft_id,
+        "opportunityId": target.opportunity_id,
+        "templateId": template["id"],
+        "panelId": target.panel_id,
+        "interviewId": target.interview_id,
+        "interviewerEmail": target.interviewer["email"],
+        "createdAt": now,
+        "model": "test",
+        "fields": fields,
+    }
     doc.update(over)
     return doc
 
@@ -124,12 +156,17 @@ class Tally:
 
 async def tally(client: LeverClient, approved: list[dict[str, Any]]) -> Tally:
     """``approved``: outbox requests (``Entry.request()``); counts matching forms per draft in Lever."""
+
     def key(template: Any, user: Any, interview: Any, completed: Any) -> tuple[Any, ...]:
         ref = lambda v: v.get("id") if isinstance(v, dict) else v  # noqa: E731
         return (ref(template), ref(user), ref(interview), completed)
 
-    wanted = Counter(key(r["body"]["baseTemplateId"], r["params"]["perform_as"], r["body"].get("interview"),
-                         r["body"]["completedAt"]) for r in approved)
+    wanted = Counter(
+        key(
+            r["body"]["baseTemplateId"], r["params"]["perform_as"], r["body"].get("interview"), r["body"]["completedAt"]
+        )
+        for r in approved
+    )
     assert all(v == 1 for v in wanted.values()), "two approved drafts share a match key"
     seen: Counter[tuple[Any, ...]] = Counter()
     for oid in sorted({r["path"].split("/")[2] for r in approved}):
@@ -139,5 +176,8 @@ async def tally(client: LeverClient, approved: list[dict[str, Any]]) -> Tally:
             k = key(f.get("baseTemplateId"), f.get("user"), f.get("interview"), f.get("completedAt"))
             if k in wanted:
                 seen[k] += 1
-    return Tally(forms=sum(seen.values()), duplicates=sum(max(0, c - 1) for c in seen.values()),
-                 lost=sum(1 for k in wanted if seen[k] == 0))
+    return Tally(
+        forms=sum(seen.values()),
+        duplicates=sum(max(0, c - 1) for c in seen.values()),
+        lost=sum(1 for k in wanted if seen[k] == 0),
+    )

@@ -26,21 +26,42 @@ TEMPLATE: dict[str, Any] = {
         {"id": "f-mc", "type": "multiple-choice", "text": "Team", "options": [{"text": "Web"}, {"text": "Data"}]},
         {"id": "f-ms", "type": "multiple-select", "text": "Languages", "options": [{"text": "Python"}, {"text": "Go"}]},
         {"id": "f-score", "type": "score", "text": "Culture"},
-        {"id": "f-card", "type": "scorecard", "text": "Skills",
-         "scores": [{"text": "Ownership", "description": ""}, {"text": "Craft", "description": ""}]},
+        {
+            "id": "f-card",
+            "type": "scorecard",
+            "text": "Skills",
+            "scores": [{"text": "Ownership", "description": ""}, {"text": "Craft", "description": ""}],
+        },
         {"id": "f-yn", "type": "yes-no", "text": "Hire again?"},
         {"id": "f-cur", "type": "currency", "text": "Expected salary", "currency": "EUR"},
-        {"id": "f-overall", "type": "score-system", "text": "Overall", "required": True,
-         "options": [{"text": "4 - Strong Hire"}, {"text": "3 - Hire"}, {"text": "2 - No Hire"},
-                     {"text": "1 - Strong No Hire"}]},
+        {
+            "id": "f-overall",
+            "type": "score-system",
+            "text": "Overall",
+            "required": True,
+            "options": [
+                {"text": "4 - Strong Hire"},
+                {"text": "3 - Hire"},
+                {"text": "2 - No Hire"},
+                {"text": "1 - Strong No Hire"},
+            ],
+        },
     ],
 }
 
 VALUES: dict[str, Any] = {
-    "f-text": "Strong candidate", "f-area": "Long notes", "f-code": "print(1)", "f-date": 1767225600000,
-    "f-drop": "Senior", "f-mc": "Data", "f-ms": ["Python", "Go"], "f-score": 3,
+    "f-text": "Strong candidate",
+    "f-area": "Long notes",
+    "f-code": "print(1)",
+    "f-date": 1767225600000,
+    "f-drop": "Senior",
+    "f-mc": "Data",
+    "f-ms": ["Python", "Go"],
+    "f-score": 3,
     "f-card": [{"score": 4, "comment": "owns it"}, {"score": 3, "comment": "good"}],
-    "f-yn": "yes", "f-cur": 85000, "f-overall": "3 - Hire",
+    "f-yn": "yes",
+    "f-cur": 85000,
+    "f-overall": "3 - Hire",
 }
 
 USERS = [
@@ -53,9 +74,15 @@ USERS = [
 
 def draft_doc(draft_id: str = "d-1", **over: Any) -> dict[str, Any]:
     doc = {
-        "schema": "lever-desktop/draft@1", "draftId": draft_id, "opportunityId": "opp-1",
-        "templateId": "tpl-every", "panelId": "pan-1", "interviewId": "int-1",
-        "interviewerEmail": "ANA@example.com", "createdAt": NOW - 60_000, "model": "test-model",
+        "schema": "lever-desktop/draft@1",
+        "draftId": draft_id,
+        "opportunityId": "opp-1",
+        "templateId": "tpl-every",
+        "panelId": "pan-1",
+        "interviewId": "int-1",
+        "interviewerEmail": "ANA@example.com",
+        "createdAt": NOW - 60_000,
+        "model": "test-model",
         "fields": [{"id": k, "value": v, "confidence": 0.9} for k, v in VALUES.items()],
     }
     doc.update(over)
@@ -65,20 +92,35 @@ def draft_doc(draft_id: str = "d-1", **over: Any) -> dict[str, Any]:
 def put_template(conn: sa.Connection, template: dict[str, Any], version: str) -> None:
     t = schema.feedback_templates
     conn.execute(t.update().where(t.c.template_id == template["id"]).values(current=False))
-    conn.execute(t.insert().values(
-        template_id=template["id"], version=version, current=True, text=template["text"],
-        fields=template["fields"], raw=template, first_seen_at=NOW, fetched_at=NOW))
+    conn.execute(
+        t.insert().values(
+            template_id=template["id"],
+            version=version,
+            current=True,
+            text=template["text"],
+            fields=template["fields"],
+            raw=template,
+            first_seen_at=NOW,
+            fetched_at=NOW,
+        )
+    )
 
 
 def seed(conn: sa.Connection) -> None:
     for u in USERS:
-        conn.execute(schema.users.insert().values(
-            id=u["id"], name=u["name"], email=u["email"], deactivated_at=u["deactivatedAt"], raw=u, synced_at=NOW))
+        conn.execute(
+            schema.users.insert().values(
+                id=u["id"], name=u["name"], email=u["email"], deactivated_at=u["deactivatedAt"], raw=u, synced_at=NOW
+            )
+        )
     conn.execute(schema.opportunities.insert().values(id="opp-1", name="Grace Candidate", raw={}, synced_at=NOW))
     conn.execute(schema.panels.insert().values(id="pan-1", opportunity_id="opp-1", raw={}))
     conn.execute(schema.interviews.insert().values(id="int-1", opportunity_id="opp-1", panel_id="pan-1", raw={}))
-    conn.execute(schema.interview_interviewers.insert().values(
-        interview_id="int-1", user_id="u-ana", email="ana@example.com", name="Ana Interviewer"))
+    conn.execute(
+        schema.interview_interviewers.insert().values(
+            interview_id="int-1", user_id="u-ana", email="ana@example.com", name="Ana Interviewer"
+        )
+    )
     put_template(conn, TEMPLATE, "v1")
 
 

@@ -16,8 +16,7 @@ from typing import TypeVar
 T = TypeVar("T")
 
 
-def wait_until(condition: Callable[[], T], timeout: float = 10.0, interval: float = 0.02,
-               what: str = "condition") -> T:
+def wait_until(condition: Callable[[], T], timeout: float = 10.0, interval: float = 0.02, what: str = "condition") -> T:
     """Poll ``condition()`` until it returns something truthy (returned); fail after ``timeout``.
 
     ``condition`` may itself assert (e.g. that the process it waits on is still running).
@@ -32,8 +31,9 @@ def wait_until(condition: Callable[[], T], timeout: float = 10.0, interval: floa
         time.sleep(interval)  # polling interval of a deadline-bound wait on the condition
 
 
-async def wait_until_async(condition: Callable[[], T], timeout: float = 10.0, *,
-                           changed: asyncio.Event | None = None, what: str = "condition") -> T:
+async def wait_until_async(
+    condition: Callable[[], T], timeout: float = 10.0, *, changed: asyncio.Event | None = None, what: str = "condition"
+) -> T:
     """``wait_until`` for a coroutine: the loop runs the awaited work in between the checks.
 
     With ``changed``, re-check each time it is set (and clear it) instead of polling.

@@ -19,8 +19,13 @@ from lever_desktop.store import integrity
 
 def _cli(*argv: str, **env: str) -> subprocess.CompletedProcess[str]:
     clean = {k: v for k, v in os.environ.items() if not k.startswith("LEVER_")}
-    return subprocess.run([sys.executable, "-m", "lever_desktop", "--basedir", str(paths.basedir()), *argv],
-                          env={**clean, **env}, capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "lever_desktop", "--basedir", str(paths.basedir()), *argv],
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def _one_line(run: subprocess.CompletedProcess[str]) -> str:
@@ -58,8 +63,17 @@ def test_sync_and_check_on_a_garbage_page_say_one_line_not_kilobytes_of_sql():
     err = _one_line(_cli("sync", LEVER_API_KEY="k-123456", LEVER_BASE_URL="http://127.0.0.1:9/v1"))
     assert err.startswith("lever-desktop sync: The local cache") and f"cache restore {backup}" in err
     assert f"cache restore {backup}" in _one_line(_cli("cache", "check"))
-    err = _one_line(_cli("relay", "poll", "--once", LEVER_API_KEY="k-123456", LEVER_BASE_URL="http://127.0.0.1:9/v1",
-                         LEVER_RELAY_URL="http://127.0.0.1:9", LEVER_RELAY_TOKEN="t-123456"))
+    err = _one_line(
+        _cli(
+            "relay",
+            "poll",
+            "--once",
+            LEVER_API_KEY="k-123456",
+            LEVER_BASE_URL="http://127.0.0.1:9/v1",
+            LEVER_RELAY_URL="http://127.0.0.1:9",
+            LEVER_RELAY_TOKEN="t-123456",
+        )
+    )
     assert err.startswith("lever-desktop relay: The local cache") and "unexpected" not in err
     assert _cli("cache", "restore", str(backup)).returncode == 0
     assert _cli("cache", "check").stdout.startswith("The local cache")
@@ -81,9 +95,17 @@ def test_restore_waits_until_no_process_has_the_cache_open(cache):
     """Restored under a running app, the cache was moved aside while the app kept writing into it:
     everything it did afterwards (an approval, a submission recorded) was lost at its next start."""
     backup = integrity.backups(cache)[0]
-    holder = subprocess.Popen([sys.executable, "-c", "import sys, time; from lever_desktop.store import Store; "
-                               "s = Store.open(sys.argv[1]); print('open', flush=True); time.sleep(120)", str(cache)],
-                              stdout=subprocess.PIPE, text=True)
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys, time; from lever_desktop.store import Store; "
+            "s = Store.open(sys.argv[1]); print('open', flush=True); time.sleep(120)",
+            str(cache),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert holder.stdout.readline() == "open\n"
         before = cache.read_bytes()

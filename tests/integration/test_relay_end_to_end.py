@@ -22,14 +22,16 @@ from lever_desktop.sync.engine import SyncEngine
 async def app_stack(relay, sandbox_factory, tmp_path):
     """A synced cache and a running poller, fed by a sandbox that delivers to the relay."""
     tokens_file = tmp_path / "webhook-tokens.json"
-    sandbox = sandbox_factory(relay_url=relay.url, relay_ingest_token=relay.ingest_token,
-                              webhook_tokens_file=tokens_file, opportunities=20)
+    sandbox = sandbox_factory(
+        relay_url=relay.url, relay_ingest_token=relay.ingest_token, webhook_tokens_file=tokens_file, opportunities=20
+    )
     store = Store.open()
     client = LeverClient(sandbox.api_key, base_url=sandbox.base_url)
     engine = SyncEngine(client, store)
     await engine.sync_now()
-    poller = FeedPoller(relay.url, relay.reader_token, store, SyncDispatcher(engine, store),
-                        file_tokens(tokens_file), wait=10)
+    poller = FeedPoller(
+        relay.url, relay.reader_token, store, SyncDispatcher(engine, store), file_tokens(tokens_file), wait=10
+    )
     task = asyncio.create_task(poller.run())
     try:
         yield sandbox, store, client, poller
@@ -93,8 +95,9 @@ async def test_a_renamed_contact_reaches_every_cached_opportunity_of_that_contac
     sandbox, store, client, poller = app_stack
     opp = (await store.call(queries.get_opportunity, (await store.call(candidate_ids, CandidateFilter()))[0])).summary
     async with httpx.AsyncClient() as admin:
-        resp = await admin.post(f"{sandbox.admin_url}/opportunities/{opp.id}/contact",
-                                json={"name": "Ada Lovelace-Byron"})
+        resp = await admin.post(
+            f"{sandbox.admin_url}/opportunities/{opp.id}/contact", json={"name": "Ada Lovelace-Byron"}
+        )
         assert resp.status_code == 204, resp.text
         refused = await admin.post(f"{sandbox.admin_url}/opportunities/{opp.id}/contact", json={"name": " "})
         assert refused.status_code == 400

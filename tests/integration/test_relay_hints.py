@@ -19,8 +19,9 @@ from lever_desktop.sync.engine import SyncEngine
 
 
 def _deliveries(relay, event: str) -> list[dict]:
-    resp = httpx.get(relay.feed_url, params={"after": 0, "limit": 1000, "wait": 10},
-                     headers=relay.reader_headers(), timeout=30)
+    resp = httpx.get(
+        relay.feed_url, params={"after": 0, "limit": 1000, "wait": 10}, headers=relay.reader_headers(), timeout=30
+    )
     assert resp.status_code == 200, resp.text
     return [i["body"] for i in resp.json()["items"] if i["body"].get("event") == event]
 
@@ -30,17 +31,23 @@ def _world(relay_factory, sandbox_factory, tmp_path):
     relay with the real sync engine and cache."""
     upstream, relay = relay_factory(), relay_factory()
     tokens_file = tmp_path / "webhook-tokens.json"
-    sandbox = sandbox_factory(relay_url=upstream.url, relay_ingest_token=upstream.ingest_token,
-                              webhook_tokens_file=tokens_file, opportunities=20)
+    sandbox = sandbox_factory(
+        relay_url=upstream.url,
+        relay_ingest_token=upstream.ingest_token,
+        webhook_tokens_file=tokens_file,
+        opportunities=20,
+    )
     store = Store.open()
     client = LeverClient(sandbox.api_key, base_url=sandbox.base_url)
-    poller = FeedPoller(relay.url, relay.reader_token, store, SyncDispatcher(SyncEngine(client, store), store),
-                        file_tokens(tokens_file))
+    poller = FeedPoller(
+        relay.url, relay.reader_token, store, SyncDispatcher(SyncEngine(client, store), store), file_tokens(tokens_file)
+    )
     return upstream, relay, sandbox, store, client, poller
 
 
 async def test_a_retargeted_candidate_deleted_removes_nothing_and_the_genuine_one_still_counts(
-        relay_factory, sandbox_factory, tmp_path):
+    relay_factory, sandbox_factory, tmp_path
+):
     upstream, relay, sandbox, store, client, poller = _world(relay_factory, sandbox_factory, tmp_path)
     try:
         await SyncEngine(client, store).sync_now()
@@ -68,7 +75,8 @@ async def test_a_retargeted_candidate_deleted_removes_nothing_and_the_genuine_on
 
 
 async def test_one_captured_delivery_retargeted_many_times_costs_a_few_reads_not_one_per_copy(
-        relay_factory, sandbox_factory, tmp_path):
+    relay_factory, sandbox_factory, tmp_path
+):
     """Each forged copy named a fresh id, so each was "new work": 300 copies of one captured delivery
     made 300 reads of Lever (sharing the outbox's rate limit) and left 300 tombstones."""
     upstream, relay, sandbox, store, client, poller = _world(relay_factory, sandbox_factory, tmp_path)
@@ -82,8 +90,10 @@ async def test_one_captured_delivery_retargeted_many_times_costs_a_few_reads_not
         async with httpx.AsyncClient() as admin:
             assert (await admin.delete(f"{sandbox.admin_url}/opportunities/{deleted}")).status_code == 204
         genuine = _deliveries(upstream, "candidateDeleted")[0]
-        forged = [{**genuine, "data": {**genuine["data"], "opportunityId": f"forged-{i}", "candidateId": f"forged-{i}"}}
-                  for i in range(20)]
+        forged = [
+            {**genuine, "data": {**genuine["data"], "opportunityId": f"forged-{i}", "candidateId": f"forged-{i}"}}
+            for i in range(20)
+        ]
         with httpx.Client() as h:  # two forgeries got ahead of Lever; then the flood
             for body in [*forged[:2], genuine, *forged[2:]]:
                 assert h.post(relay.url + "/lever/webhooks", json=body).status_code == 200

@@ -56,8 +56,10 @@ def test_a_request_head_that_never_ends_is_cut_off(relay_factory):
 def test_a_body_that_trickles_is_refused_with_408(relay_factory):
     relay = relay_factory(None, "--body-timeout", "1")
     s = _connect(relay.url)
-    s.sendall(b"POST /lever/webhooks HTTP/1.1\r\nHost: relay\r\nContent-Type: application/json\r\n"
-              b"Content-Length: 100\r\n\r\n{\"a\":")
+    s.sendall(
+        b"POST /lever/webhooks HTTP/1.1\r\nHost: relay\r\nContent-Type: application/json\r\n"
+        b'Content-Length: 100\r\n\r\n{"a":'
+    )
     s.settimeout(5)
     answer = s.recv(4096)
     assert answer.startswith(b"HTTP/1.1 408"), answer
@@ -70,8 +72,9 @@ def test_at_the_connection_cap_the_longest_idle_connection_makes_room(relay_fact
     waiting: dict = {}
 
     def long_poll():  # a request in progress is never shed
-        waiting["resp"] = httpx.get(relay.feed_url, params={"after": 0, "wait": 20}, headers=relay.reader_headers(),
-                                    timeout=30)
+        waiting["resp"] = httpx.get(
+            relay.feed_url, params={"after": 0, "wait": 20}, headers=relay.reader_headers(), timeout=30
+        )
 
     reader = threading.Thread(target=long_poll)
     reader.start()
@@ -86,8 +89,12 @@ def test_at_the_connection_cap_the_longest_idle_connection_makes_room(relay_fact
     assert health.status_code == 200 and health.json()["waiting"] == 1
     assert time.monotonic() - started < 1.0
     assert _closed_by_server(slow[0], within=2)  # the oldest slow ones made room
-    assert httpx.post(relay.url + "/lever/webhooks", json={"event": "e", "token": "t", "signature": "s",
-                                                            "triggeredAt": 1}).status_code == 200
+    assert (
+        httpx.post(
+            relay.url + "/lever/webhooks", json={"event": "e", "token": "t", "signature": "s", "triggeredAt": 1}
+        ).status_code
+        == 200
+    )
     reader.join(timeout=30)
     assert waiting["resp"].status_code == 200 and len(waiting["resp"].json()["items"]) == 1
     for s in slow:

@@ -15,8 +15,11 @@ from lever_desktop.relay.dispatch import DispatchDeferred
 from lever_desktop.relay.feed import RelayError
 from lever_desktop.store import Store, queries
 
-SIG = {"candidateStageChange": "sig-stage-" + "a" * 30, "candidateDeleted": "sig-deleted-" + "b" * 30,
-       "interviewCreated": "sig-interview-" + "c" * 30}
+SIG = {
+    "candidateStageChange": "sig-stage-" + "a" * 30,
+    "candidateDeleted": "sig-deleted-" + "b" * 30,
+    "interviewCreated": "sig-interview-" + "c" * 30,
+}
 
 
 @pytest.fixture
@@ -46,8 +49,9 @@ def post(relay, body) -> None:
 
 
 def stage_change(opp: str, **kw) -> dict:
-    return signed_delivery("candidateStageChange", {"opportunityId": opp, "toStageId": "s2"},
-                           SIG["candidateStageChange"], **kw)
+    return signed_delivery(
+        "candidateStageChange", {"opportunityId": opp, "toStageId": "s2"}, SIG["candidateStageChange"], **kw
+    )
 
 
 def deliveries_table(store) -> list[tuple]:
@@ -55,7 +59,9 @@ def deliveries_table(store) -> list[tuple]:
         import sqlalchemy as sa
 
         from lever_desktop.store.schema import webhook_deliveries as w
+
         return [tuple(r) for r in conn.execute(sa.select(w.c.event, w.c.verdict, w.c.reason).order_by(w.c.id))]
+
     return store.call_sync(q)
 
 
@@ -65,8 +71,11 @@ async def test_genuine_deliveries_are_dispatched_and_the_cursor_saved(relay, sto
     post(relay, signed_delivery("interviewCreated", {"opportunityId": "opp-3"}, SIG["interviewCreated"]))
     poller = make_poller(relay)
     assert await poller.poll_once() == 3
-    assert poller.dispatcher.calls == [("refresh_opportunity", "opp-1"), ("refresh_opportunity", "opp-2"),
-                                       ("refresh_interviews", "opp-3")]
+    assert poller.dispatcher.calls == [
+        ("refresh_opportunity", "opp-1"),
+        ("refresh_opportunity", "opp-2"),
+        ("refresh_interviews", "opp-3"),
+    ]
     assert poller.stats.accepted == 3 and poller.state == CONNECTED
     assert await store.call(queries.get_state, ledger.cursor_key(relay.url)) == 3
     assert [r[1] for r in deliveries_table(store)] == ["accepted"] * 3
@@ -91,9 +100,12 @@ async def test_forged_unsigned_and_malformed_are_kept_counted_and_never_acted_on
     assert poller.stats.rejected == {"bad-signature": 2, "relay:not-a-lever-delivery": 2}
     assert poller.stats.duplicates == 1 and poller.stats.accepted == 2
     rows = deliveries_table(store)
-    assert sorted(r[2] for r in rows if r[1] == "rejected") == ["bad-signature", "bad-signature",
-                                                                 "relay:not-a-lever-delivery",
-                                                                 "relay:not-a-lever-delivery"]
+    assert sorted(r[2] for r in rows if r[1] == "rejected") == [
+        "bad-signature",
+        "bad-signature",
+        "relay:not-a-lever-delivery",
+        "relay:not-a-lever-delivery",
+    ]
 
 
 async def test_replays_are_ignored_across_restarts(relay, store, make_poller):
@@ -188,7 +200,6 @@ async def test_poller_rides_out_a_relay_restart_without_loss(relay_factory, tmp_
         await asyncio.gather(task, return_exceptions=True)
     assert poller.dispatcher.calls == [("refresh_opportunity", "opp-1"), ("refresh_opportunity", "opp-2")]
     assert states[:3] == [CONNECTED, UNREACHABLE, CONNECTED]
-
 
 
 async def test_a_restarted_poller_says_connected_at_once_not_after_a_whole_long_poll(relay, make_poller):

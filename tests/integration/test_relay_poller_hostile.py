@@ -52,8 +52,14 @@ async def hostile():
 
     def make(pages: list) -> tuple[FeedPoller, HostileRelay]:
         relay = HostileRelay(pages)
-        poller = FeedPoller("http://127.0.0.1:9", "reader", store, RecordingDispatcher(), SIG,
-                            transport=httpx.ASGITransport(app=relay.app))
+        poller = FeedPoller(
+            "http://127.0.0.1:9",
+            "reader",
+            store,
+            RecordingDispatcher(),
+            SIG,
+            transport=httpx.ASGITransport(app=relay.app),
+        )
         made.append(poller)
         return poller, relay
 
@@ -65,11 +71,13 @@ async def hostile():
 
 async def test_reordered_and_repeated_items_are_processed_once_in_order(hostile):
     a, b, c = stage("opp-a"), stage("opp-b"), stage("opp-c")
-    poller, relay = hostile([
-        {"items": [item(3, c), item(1, a), item(3, c), item(2, b)], "next": 3},
-        {"items": [item(2, b), item(4, a)], "next": 4},  # repeats, under old and new numbers
-        {"items": [item(1, a)], "next": 1},  # rewinds: the cursor never goes back
-    ])
+    poller, relay = hostile(
+        [
+            {"items": [item(3, c), item(1, a), item(3, c), item(2, b)], "next": 3},
+            {"items": [item(2, b), item(4, a)], "next": 4},  # repeats, under old and new numbers
+            {"items": [item(1, a)], "next": 1},  # rewinds: the cursor never goes back
+        ]
+    )
     for _ in range(3):
         await poller.poll_once()
     assert poller.dispatcher.calls == [("refresh_opportunity", o) for o in ("opp-a", "opp-b", "opp-c")]
@@ -92,9 +100,19 @@ async def test_forged_items_are_rejected_and_later_genuine_ones_still_accepted(h
 async def test_oversize_and_unknown_items_are_rejected_without_stalling_the_feed(hostile):
     big = stage("opp-big")
     big["data"]["padding"] = "x" * (1024 * 1024)
-    poller, _ = hostile([{"items": [item(1, big), item(2, {"x": 1}, kind="mystery"),
-                                    item(3, {"draftId": "d", "pad": "y" * (1 << 20)}, kind="draft"),
-                                    item(4, stage("opp-ok"))], "next": 4}])
+    poller, _ = hostile(
+        [
+            {
+                "items": [
+                    item(1, big),
+                    item(2, {"x": 1}, kind="mystery"),
+                    item(3, {"draftId": "d", "pad": "y" * (1 << 20)}, kind="draft"),
+                    item(4, stage("opp-ok")),
+                ],
+                "next": 4,
+            }
+        ]
+    )
     await poller.poll_once()
     assert poller.dispatcher.calls == [("refresh_opportunity", "opp-ok")]
     assert poller.dispatcher.drafts == []
@@ -102,9 +120,16 @@ async def test_oversize_and_unknown_items_are_rejected_without_stalling_the_feed
     assert poller.cursor == 4
 
 
-@pytest.mark.parametrize("page", [b"<html>gateway timeout</html>", b'{"items": "nope"}', b"[]",
-                                  json.dumps({"items": [item(True, {})]}).encode(),
-                                  json.dumps({"items": [{"kind": "draft", "body": {}}]}).encode()])
+@pytest.mark.parametrize(
+    "page",
+    [
+        b"<html>gateway timeout</html>",
+        b'{"items": "nope"}',
+        b"[]",
+        json.dumps({"items": [item(True, {})]}).encode(),
+        json.dumps({"items": [{"kind": "draft", "body": {}}]}).encode(),
+    ],
+)
 @pytest.mark.logs_warnings("rejected items and an unreachable relay are logged")
 async def test_a_babbling_relay_moves_nothing(hostile, page):
     poller, _ = hostile([page])
@@ -131,7 +156,9 @@ def _deliveries(store) -> list[tuple]:
         import sqlalchemy as sa
 
         from lever_desktop.store.schema import webhook_deliveries as w
+
         return [tuple(r) for r in conn.execute(sa.select(w.c.verdict, w.c.reason, w.c.body).order_by(w.c.id))]
+
     return store.call_sync(q)
 
 
@@ -148,11 +175,17 @@ async def test_poison_items_are_rejected_with_their_reason_and_the_feed_moves_pa
     # item used to stop every poll at it (UnicodeEncodeError) until the relay purged it 30 days later.
     lone = '{"items": [{"seq": 1, "kind": "lever-webhook", "receivedAt": 0, "body": {"a": "\\ud800"}},'
     lone += ' {"seq": 2, "kind": "draft", "receivedAt": 0, "body": {"draftId": "d\\udfff"}}'
-    page = json.dumps({"items": [item(3, {"draftId": "poison"}, kind="draft"),
-                                 item(4, {"kind": "lever-webhook", "reason": "oversize", "size": 1 << 20},
-                                      kind="rejected"),
-                                 item(5, stage("opp-ok")), item(6, {"draftId": "d-ok"}, kind="draft")]})
-    raw = (lone + ", " + page[len('{"items": ['):]).encode()
+    page = json.dumps(
+        {
+            "items": [
+                item(3, {"draftId": "poison"}, kind="draft"),
+                item(4, {"kind": "lever-webhook", "reason": "oversize", "size": 1 << 20}, kind="rejected"),
+                item(5, stage("opp-ok")),
+                item(6, {"draftId": "d-ok"}, kind="draft"),
+            ]
+        }
+    )
+    raw = (lone + ", " + page[len('{"items": [') :]).encode()
     poller, _ = hostile([raw])
     poller.dispatcher = PoisonDraftDispatcher()
 
@@ -163,8 +196,12 @@ async def test_poison_items_are_rejected_with_their_reason_and_the_feed_moves_pa
     assert stats.rejected == {"undecodable": 2, "unprocessable": 1, "relay:oversize": 1}
     assert poller.cursor == 6 and await poller.store.call(ledger.load_cursor, ledger.cursor_key(poller.url)) == 6
     rows = _deliveries(poller.store)
-    assert sorted(r[1] for r in rows if r[0] == "rejected") == ["relay:oversize", "undecodable", "undecodable",
-                                                                "unprocessable"]
+    assert sorted(r[1] for r in rows if r[0] == "rejected") == [
+        "relay:oversize",
+        "undecodable",
+        "undecodable",
+        "unprocessable",
+    ]
     lone_record = json.loads(next(r[2] for r in rows if r[1] == "undecodable"))
     assert lone_record["head"] == '{"a":"\\ud800"}' and lone_record["size"] == 11
 

@@ -31,9 +31,10 @@ def test_webhooks_are_stored_verbatim_and_fed_in_order(any_relay):
     r = any_relay
     # Odd spacing, key order and non-ASCII must come back byte for byte: the app checks signatures
     # and de-duplicates on what Lever actually sent.
-    bodies = ['{"z": 1,   "a": "é\\u00e9", "n": [1, 2.50], "event": "e", "token": "t1", "signature": "s", '
-              '"triggeredAt": 1}',
-              '{"event":"candidateHired","token":"t2","signature":"s2","triggeredAt":1431454330072,"data":{}}']
+    bodies = [
+        '{"z": 1,   "a": "é\\u00e9", "n": [1, 2.50], "event": "e", "token": "t1", "signature": "s", "triggeredAt": 1}',
+        '{"event":"candidateHired","token":"t2","signature":"s2","triggeredAt":1431454330072,"data":{}}',
+    ]
     for b in bodies:
         resp = httpx.post(r.url + "/lever/webhooks", content=b.encode(), headers=JSON)
         assert resp.status_code == 200
@@ -199,8 +200,7 @@ def test_anonymous_bodies_that_cannot_be_lever_deliveries_are_kept_as_bounded_re
 
 def test_lone_surrogates_are_refused_at_the_door(relay):
     for path, headers in (("/lever/webhooks", {}), ("/drafts", relay.ingest_headers())):
-        resp = httpx.post(relay.url + path, content=b'{"event": "x", "a": "\\ud800"}',
-                          headers={**JSON, **headers})
+        resp = httpx.post(relay.url + path, content=b'{"event": "x", "a": "\\ud800"}', headers={**JSON, **headers})
         assert resp.status_code == 400 and resp.json()["error"] == "invalid-json", resp.text
     ok = httpx.post(relay.url + "/lever/webhooks", content=b'{"a": "\\ud83d\\ude00"}', headers=JSON)  # a pair
     assert ok.status_code == 200
@@ -249,16 +249,14 @@ async def test_a_body_nested_near_the_parsers_limit_is_refused_so_the_desktops_f
 
     deep = '{"a":' * 960 + "1" + "}" * 960
     for path, headers in (("/lever/webhooks", {}), ("/drafts", relay.ingest_headers())):
-        body = ('{"event":"candidateStageChange","token":"t","signature":"s","triggeredAt":1,"data":'
-                + deep + "}")
+        body = '{"event":"candidateStageChange","token":"t","signature":"s","triggeredAt":1,"data":' + deep + "}"
         resp = httpx.post(relay.url + path, content=body.encode(), headers={**JSON, **headers})
         assert resp.status_code == 400 and resp.json()["error"] == "too-deep", resp.text
     signature_token = "sig-stage-" + "s" * 30
     after = signed_delivery("candidateStageChange", {"opportunityId": "opp-7"}, signature_token)
     assert httpx.post(relay.url + "/lever/webhooks", json=after).status_code == 200
     store, dispatcher = Store.open(), RecordingDispatcher()
-    poller = FeedPoller(relay.url, relay.reader_token, store, dispatcher,
-                        {"candidateStageChange": signature_token})
+    poller = FeedPoller(relay.url, relay.reader_token, store, dispatcher, {"candidateStageChange": signature_token})
     try:
         stats = await poller.drain()
     finally:

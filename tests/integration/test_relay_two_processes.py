@@ -31,8 +31,7 @@ def _read_all(relays, expected: int) -> list[dict]:
         while len(items) < expected and time.monotonic() < deadline:
             r = relays[turn % len(relays)]
             turn += 1
-            resp = client.get(r.feed_url, params={"after": cursor, "limit": 7, "wait": 1},
-                              headers=r.reader_headers())
+            resp = client.get(r.feed_url, params={"after": cursor, "limit": 7, "wait": 1}, headers=r.reader_headers())
             assert resp.status_code == 200, resp.text
             page = resp.json()
             items.extend(page["items"])
@@ -42,11 +41,11 @@ def _read_all(relays, expected: int) -> list[dict]:
 
 @pytest.mark.parametrize("database", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def test_two_relays_one_database_lose_and_reorder_nothing(database, relay_factory, tmp_path, request):
-    db_url = (request.getfixturevalue("pg_url") if database == "postgres"
-              else f"sqlite:///{tmp_path / 'shared.sqlite3'}")
+    db_url = request.getfixturevalue("pg_url") if database == "postgres" else f"sqlite:///{tmp_path / 'shared.sqlite3'}"
     first = relay_factory(db_url, "--poll-interval", "0.05")
-    second = relay_factory(db_url, "--poll-interval", "0.05", ingest_token=first.ingest_token,
-                           reader_token=first.reader_token)
+    second = relay_factory(
+        db_url, "--poll-interval", "0.05", ingest_token=first.ingest_token, reader_token=first.reader_token
+    )
     relays = [first, second]
     total = PRODUCERS * PER_PRODUCER
     errors: list = []
@@ -73,8 +72,7 @@ def test_two_relays_one_database_lose_and_reorder_nothing(database, relay_factor
 
 @pytest.mark.parametrize("database", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def test_a_reader_on_one_relay_is_woken_by_an_insert_on_the_other(database, relay_factory, tmp_path, request):
-    db_url = (request.getfixturevalue("pg_url") if database == "postgres"
-              else f"sqlite:///{tmp_path / 'shared.sqlite3'}")
+    db_url = request.getfixturevalue("pg_url") if database == "postgres" else f"sqlite:///{tmp_path / 'shared.sqlite3'}"
     a = relay_factory(db_url, "--poll-interval", "0.1")
     b = relay_factory(db_url, ingest_token=a.ingest_token, reader_token=a.reader_token)
     result: dict = {}

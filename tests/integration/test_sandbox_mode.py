@@ -58,8 +58,12 @@ def test_sandbox_mode_drafts_with_the_sandbox_model_and_never_a_real_provider(mo
         assert os.environ["ANTHROPIC_BASE_URL"] == env.server.model.anthropic_base_url
         assert os.environ["ANTHROPIC_BASE_URL"].startswith("http://127.0.0.1:")
         with anthropic.Anthropic(max_retries=0) as client:  # configured by the environment alone, like the drafter's
-            message = client.messages.create(model=os.environ["LEVER_DRAFTER_MODEL"], max_tokens=4096,
-                                              tools=ANTHROPIC_TOOLS, messages=[{"role": "user", "content": PROMPT}])
+            message = client.messages.create(
+                model=os.environ["LEVER_DRAFTER_MODEL"],
+                max_tokens=4096,
+                tools=ANTHROPIC_TOOLS,
+                messages=[{"role": "user", "content": PROMPT}],
+            )
         assert message.stop_reason == "tool_use" and message.model == "sandbox-model"
         # The demo's model paraphrases one field's evidence, for the drafter to reject.
         quotes = [e["quote"] for f in message.content[0].input["fields"] for e in f["evidence"]]

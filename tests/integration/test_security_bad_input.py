@@ -25,8 +25,13 @@ SAMPLE = json.loads(resource_path("samples/draft-every-field-type.json").read_te
 
 def _cli(basedir: Path, *argv: str, **env: str) -> subprocess.CompletedProcess[str]:
     clean = {k: v for k, v in os.environ.items() if not k.startswith("LEVER_")}
-    return subprocess.run([sys.executable, "-m", "lever_desktop", "--basedir", str(basedir), *argv],
-                          env={**clean, **env}, capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "lever_desktop", "--basedir", str(basedir), *argv],
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def _says(run: subprocess.CompletedProcess[str], *words: str) -> None:
@@ -56,6 +61,7 @@ def write(tmp_path):
         path = tmp_path / name
         path.write_bytes(content if isinstance(content, bytes) else content.encode())
         return path
+
     return make
 
 
@@ -105,8 +111,15 @@ def test_sync_refuses_plain_http_to_a_remote_host(basedir):
     run = _cli(basedir, "sync", LEVER_API_KEY="k-123456", LEVER_BASE_URL="http://example.com")
     _says(run, "Refusing plain http://", "example.com")
     assert run.returncode == 2
-    relay = _cli(basedir, "relay", "poll", "--once", LEVER_API_KEY="k-123456",
-                 LEVER_RELAY_URL="http://example.com", LEVER_RELAY_TOKEN="t-123456")
+    relay = _cli(
+        basedir,
+        "relay",
+        "poll",
+        "--once",
+        LEVER_API_KEY="k-123456",
+        LEVER_RELAY_URL="http://example.com",
+        LEVER_RELAY_TOKEN="t-123456",
+    )
     _says(relay, "example.com")
 
 
@@ -121,8 +134,13 @@ def test_unreachable_lever_is_a_sentence_not_a_traceback(basedir, write):
 
 
 def test_malformed_webhook_tokens_setting_is_explained(basedir):
-    run = _cli(basedir, "sync", LEVER_API_KEY="k-123456", LEVER_BASE_URL="http://127.0.0.1:9/v1",
-               LEVER_WEBHOOK_TOKENS="{not json")
+    run = _cli(
+        basedir,
+        "sync",
+        LEVER_API_KEY="k-123456",
+        LEVER_BASE_URL="http://127.0.0.1:9/v1",
+        LEVER_WEBHOOK_TOKENS="{not json",
+    )
     _says(run, "LEVER_WEBHOOK_TOKENS")
 
 
@@ -131,8 +149,12 @@ def test_a_damaged_cache_is_explained_and_left_untouched(basedir):
     db.parent.mkdir(parents=True)
     damaged = b"this is not an SQLite file " * 40
     db.write_bytes(damaged)
-    env = {"LEVER_API_KEY": "k-123456", "LEVER_BASE_URL": "http://127.0.0.1:9/v1",
-           "LEVER_RELAY_URL": "http://127.0.0.1:9", "LEVER_RELAY_TOKEN": "t-123456"}
+    env = {
+        "LEVER_API_KEY": "k-123456",
+        "LEVER_BASE_URL": "http://127.0.0.1:9/v1",
+        "LEVER_RELAY_URL": "http://127.0.0.1:9",
+        "LEVER_RELAY_TOKEN": "t-123456",
+    }
     for argv in (["drafts", "list"], ["sync"], ["relay", "poll", "--once"]):
         _says(_cli(basedir, *argv, **env), "is damaged", "not a database", "left as it is")
     assert db.read_bytes() == damaged
@@ -148,8 +170,12 @@ def test_a_basedir_that_is_a_file_is_refused_with_a_message(tmp_path):
 
 def test_relay_items_wait_on_the_relay_while_lever_is_unreachable(basedir, relay, sandbox):
     signature = "stage-signature-token-" + "q" * 16
-    env = {"LEVER_API_KEY": sandbox.api_key, "LEVER_RELAY_URL": relay.url, "LEVER_RELAY_TOKEN": relay.reader_token,
-           "LEVER_WEBHOOK_TOKENS": json.dumps({"candidateStageChange": signature})}
+    env = {
+        "LEVER_API_KEY": sandbox.api_key,
+        "LEVER_RELAY_URL": relay.url,
+        "LEVER_RELAY_TOKEN": relay.reader_token,
+        "LEVER_WEBHOOK_TOKENS": json.dumps({"candidateStageChange": signature}),
+    }
     opp = httpx.get(sandbox.base_url + "/opportunities", params={"limit": 1}, auth=(sandbox.api_key, "")).json()
     delivery = signed_delivery("candidateStageChange", {"opportunityId": opp["data"][0]["id"]}, signature)
     assert httpx.post(relay.url + "/lever/webhooks", json=delivery).status_code == 200

@@ -30,7 +30,8 @@ def test_the_relay_refuses_deeply_nested_json_as_a_bad_request(relay):
     feed = httpx.get(relay.feed_url, params={"after": 0, "wait": 0}, headers=relay.reader_headers())
     assert feed.status_code == 200
     assert [(i["kind"], i["body"]["reason"], i["body"]["size"]) for i in feed.json()["items"]] == [
-        ("rejected", "oversize", len(body))]
+        ("rejected", "oversize", len(body))
+    ]
     assert "Traceback" not in relay.log_text()  # a refusal line, not an error with a stack
 
 
@@ -50,6 +51,21 @@ def test_drafts_import_of_deep_nesting_is_a_sentence(tmp_path):
     path = tmp_path / "deep.json"
     path.write_text(DEEP, encoding="utf-8")
     clean = {k: v for k, v in os.environ.items() if not k.startswith("LEVER_")}
-    run = subprocess.run([sys.executable, "-m", "lever_desktop", "--basedir", str(tmp_path / "app"), "drafts",
-                          "import", "--offline", str(path)], env=clean, capture_output=True, text=True, timeout=60)
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "lever_desktop",
+            "--basedir",
+            str(tmp_path / "app"),
+            "drafts",
+            "import",
+            "--offline",
+            str(path),
+        ],
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert run.returncode == 1 and "not valid JSON" in run.stderr and "unexpected" not in run.stderr, run.stderr

@@ -34,20 +34,34 @@ posix_only = pytest.mark.skipif(os.name != "posix", reason="file modes are POSIX
 
 def _cli(basedir: Path, env: dict[str, str], *argv: str) -> subprocess.CompletedProcess[str]:
     clean = {k: v for k, v in os.environ.items() if not k.startswith("LEVER_")}
-    return subprocess.run([sys.executable, "-m", "lever_desktop", "--basedir", str(basedir), *argv],
-                          env={**clean, **env}, capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "lever_desktop", "--basedir", str(basedir), *argv],
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 @pytest.fixture
 def world(relay_factory, sandbox_factory, tmp_path):
     relay = relay_factory(ingest_token=INGEST, reader_token=READER)
     tokens_file = tmp_path / "sandbox" / "webhook-tokens.json"
-    sandbox = sandbox_factory(api_key=API_KEY, relay_url=relay.url, relay_ingest_token=INGEST,
-                              webhook_tokens_file=tokens_file, opportunities=15)
+    sandbox = sandbox_factory(
+        api_key=API_KEY,
+        relay_url=relay.url,
+        relay_ingest_token=INGEST,
+        webhook_tokens_file=tokens_file,
+        opportunities=15,
+    )
     signature_tokens = json.loads(tokens_file.read_text(encoding="utf-8"))
-    env = {"LEVER_API_KEY": API_KEY, "LEVER_BASE_URL": sandbox.base_url, "LEVER_RELAY_URL": relay.url,
-           "LEVER_RELAY_TOKEN": READER,
-           "LEVER_WEBHOOK_TOKENS": json.dumps({**signature_tokens, "applicationCreated": EXTRA_SIGNATURE})}
+    env = {
+        "LEVER_API_KEY": API_KEY,
+        "LEVER_BASE_URL": sandbox.base_url,
+        "LEVER_RELAY_URL": relay.url,
+        "LEVER_RELAY_TOKEN": READER,
+        "LEVER_WEBHOOK_TOKENS": json.dumps({**signature_tokens, "applicationCreated": EXTRA_SIGNATURE}),
+    }
     return relay, sandbox, tokens_file, signature_tokens, env
 
 
@@ -113,8 +127,10 @@ def test_a_real_flow_leaves_no_secret_on_disk_in_output_or_in_the_relay_log(worl
     assert "Traceback" not in wrong.stderr + wrong_relay.stderr
 
     # A misconfigured client putting tokens in query strings: the relay's access log must not keep them.
-    for path, params in (("/v1/feed", {"token": READER, "access_token": WRONG_READER}),
-                         ("/drafts", {"ingest": INGEST, "signatureToken": EXTRA_SIGNATURE})):
+    for path, params in (
+        ("/v1/feed", {"token": READER, "access_token": WRONG_READER}),
+        ("/drafts", {"ingest": INGEST, "signatureToken": EXTRA_SIGNATURE}),
+    ):
         assert httpx.get(relay.url + path, params=params).status_code in (401, 405)
     relay_log = _wait_for_log(relay, "GET /drafts?")  # access lines are written after the response
     for marker in markers:

@@ -57,8 +57,9 @@ async def test_with_an_account_one_engine_serves_sync_scheduler_and_outbox(sandb
 
 
 async def test_the_relay_poller_comes_only_when_asked_and_configured(sandbox):
-    account = config.Account(api_key=sandbox.api_key, base_url=sandbox.base_url,
-                             relay_url="http://127.0.0.1:9", relay_token="reader-token")
+    account = config.Account(
+        api_key=sandbox.api_key, base_url=sandbox.base_url, relay_url="http://127.0.0.1:9", relay_token="reader-token"
+    )
     async with opened(account, settings=config.Settings(), relay=True, relay_wait=3) as session:
         assert session.poller is not None and session.poller.url == "http://127.0.0.1:9"
     unconfigured = config.Account(api_key=sandbox.api_key, base_url=sandbox.base_url)

@@ -79,9 +79,13 @@ def test_setup_is_idempotent_sends_nothing_on_dry_run_and_its_tokens_verify_a_re
     opp = httpx.get(sandbox.base_url + "/opportunities", params={"limit": 1}, auth=(sandbox.api_key, "")).json()
     opp_id = opp["data"][0]["id"]
     httpx.post(f"{sandbox.admin_url}/opportunities/{opp_id}/stage", json={"stage": "lead-new"}).raise_for_status()
-    wait_until(lambda: any(d["succeeded"] and d["body"]["event"] == "candidateStageChange"
-                           for d in httpx.get(sandbox.admin_url + "/deliveries").json()),
-               what="the stage change delivered to the relay")
+    wait_until(
+        lambda: any(
+            d["succeeded"] and d["body"]["event"] == "candidateStageChange"
+            for d in httpx.get(sandbox.admin_url + "/deliveries").json()
+        ),
+        what="the stage change delivered to the relay",
+    )
     polled = _poll(capsys)
     assert polled["accepted"] == 1 and polled["rejected"] == {}
 
@@ -89,8 +93,11 @@ def test_setup_is_idempotent_sends_nothing_on_dry_run_and_its_tokens_verify_a_re
 def test_a_webhook_without_our_token_is_reported_and_replaced_only_when_asked(account, capsys):
     relay, sandbox = account
     # Someone else (a script, another computer) registered the relay for one event; its token is theirs.
-    theirs = httpx.post(sandbox.base_url + "/webhooks", auth=(sandbox.api_key, ""),
-                        json={"event": "candidateStageChange", "url": relay.url + "/lever/webhooks"}).json()["data"]
+    theirs = httpx.post(
+        sandbox.base_url + "/webhooks",
+        auth=(sandbox.api_key, ""),
+        json={"event": "candidateStageChange", "url": relay.url + "/lever/webhooks"},
+    ).json()["data"]
     code, report = _setup(capsys, relay_url=relay.url)
     assert code == 1 and not report["ok"]
     step = next(s for s in report["steps"] if s["event"] == "candidateStageChange")
@@ -101,7 +108,9 @@ def test_a_webhook_without_our_token_is_reported_and_replaced_only_when_asked(ac
     assert "--replace" in capsys.readouterr().out
 
     code, dry = _setup(capsys, "--dry-run", "--replace", relay_url=relay.url)
-    assert code == 0 and next(s for s in dry["steps"] if s["event"] == "candidateStageChange")["status"] == "would-replace"
+    assert (
+        code == 0 and next(s for s in dry["steps"] if s["event"] == "candidateStageChange")["status"] == "would-replace"
+    )
     assert theirs["id"] in {h["id"] for h in _webhooks(sandbox)}
 
     code, replaced = _setup(capsys, "--replace", relay_url=relay.url)
@@ -117,8 +126,11 @@ def test_a_token_left_from_a_webhook_deleted_in_lever_is_not_taken_for_its_succe
     assert _setup(capsys, relay_url=relay.url)[0] == 0
     ours = next(h for h in _webhooks(sandbox) if h["event"] == "candidateHired")
     httpx.delete(f"{sandbox.base_url}/webhooks/{ours['id']}", auth=(sandbox.api_key, "")).raise_for_status()
-    httpx.post(sandbox.base_url + "/webhooks", auth=(sandbox.api_key, ""),
-               json={"event": "candidateHired", "url": relay.url + "/lever/webhooks"}).raise_for_status()
+    httpx.post(
+        sandbox.base_url + "/webhooks",
+        auth=(sandbox.api_key, ""),
+        json={"event": "candidateHired", "url": relay.url + "/lever/webhooks"},
+    ).raise_for_status()
     code, report = _setup(capsys, relay_url=relay.url)
     step = next(s for s in report["steps"] if s["event"] == "candidateHired")
     assert code == 1 and step["status"] == "needs-token" and "since deleted" in step["note"]

@@ -26,7 +26,8 @@ def _two_on_one_form(sandbox) -> tuple[dict, dict]:
 
 
 def test_approve_during_the_switch_to_another_draft_never_sends_the_shown_answers_as_its(
-        desktop, sandbox, qtbot, tmp_path):
+    desktop, sandbox, qtbot, tmp_path
+):
     first, second = _two_on_one_form(sandbox)
     path = tmp_path / "drafts.json"
     path.write_text(json.dumps([first, second]), encoding="utf-8")
@@ -34,21 +35,31 @@ def test_approve_during_the_switch_to_another_draft_never_sends_the_shown_answer
     drafts = desktop.controller.drafts
     qtbot.waitUntil(lambda: {first["draftId"], second["draftId"]} <= set(drafts.list.model.keys()), timeout=TIMEOUT)
     drafts.show_draft(first["draftId"])
-    qtbot.waitUntil(lambda: drafts.view is not None and drafts.view.record.draft_id == first["draftId"]
-                    and drafts.form is not None and drafts.editor.approve.isEnabled(), timeout=TIMEOUT)
+    qtbot.waitUntil(
+        lambda: (
+            drafts.view is not None
+            and drafts.view.record.draft_id == first["draftId"]
+            and drafts.form is not None
+            and drafts.editor.approve.isEnabled()
+        ),
+        timeout=TIMEOUT,
+    )
     shown = dict(drafts.values())  # the first draft's answers, on screen
 
     drafts.open(second["draftId"])  # Next: the second draft is being read from the cache...
     drafts.approve_current()  # ...and Ctrl+Enter lands before it is on screen
-    qtbot.waitUntil(lambda: drafts.view is not None and drafts.view.record.draft_id == second["draftId"],
-                    timeout=TIMEOUT)
+    qtbot.waitUntil(
+        lambda: drafts.view is not None and drafts.view.record.draft_id == second["draftId"], timeout=TIMEOUT
+    )
     # An approval, had one started, wrote in the store before the second draft's view was read back:
     # the store runs calls in order on its one thread, so this read comes after it.
 
     rec = run(qtbot, desktop.session.store.call(drafts_core.get, second["draftId"]))
     assert rec.state in ("received", "in_review"), (rec.state, rec.values == shown)  # not approved unseen
     assert (run(qtbot, desktop.session.store.call(drafts_core.get, first["draftId"]))).state in (
-        "received", "in_review")  # nor the first, which was no longer the open draft
+        "received",
+        "in_review",
+    )  # nor the first, which was no longer the open draft
 
 
 def _busy_store(conn) -> None:
@@ -65,8 +76,15 @@ def test_an_approval_refused_after_the_reviewer_moved_on_is_still_told(desktop, 
     drafts, bar = desktop.controller.drafts, desktop.controller.drafts.undo_bar
     qtbot.waitUntil(lambda: {first["draftId"], second["draftId"]} <= set(drafts.list.model.keys()), timeout=TIMEOUT)
     drafts.show_draft(first["draftId"])
-    qtbot.waitUntil(lambda: drafts.view is not None and drafts.view.record.draft_id == first["draftId"]
-                    and drafts.form is not None and drafts.editor.approve.isEnabled(), timeout=TIMEOUT)
+    qtbot.waitUntil(
+        lambda: (
+            drafts.view is not None
+            and drafts.view.record.draft_id == first["draftId"]
+            and drafts.form is not None
+            and drafts.editor.approve.isEnabled()
+        ),
+        timeout=TIMEOUT,
+    )
     store = desktop.session.store
     asyncio.ensure_future(store.call(_busy_store))
     # Meanwhile the draft is discarded elsewhere (``drafts discard`` in a terminal): Approve is refused.

@@ -21,8 +21,9 @@ def test_opening_a_damaged_cache_shows_one_line_with_the_restore_command(qloop, 
     errors.reported.connect(lambda summary, detail: seen.append((summary, detail)))
     runner = TaskRunner(errors.report)
     account = config.Account(api_key="k-123456", base_url="http://127.0.0.1:9/v1")
-    runner.run(open_session(account, settings=config.Settings(), database_path=cache, offload=in_thread),
-               name="open the cache")
+    runner.run(
+        open_session(account, settings=config.Settings(), database_path=cache, offload=in_thread), name="open the cache"
+    )
     qtbot.waitUntil(lambda: bool(seen), timeout=15_000)
     summary, detail = seen[0]
     assert summary.startswith(f"The local cache {cache} is damaged")

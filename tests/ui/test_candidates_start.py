@@ -31,12 +31,23 @@ def store():
     with Store.open() as s:
         s.call_sync(cache.upsert_stages, [{"id": "screen", "text": "Screen"}, {"id": "offer", "text": "Offer"}], 1)
         s.call_sync(cache.upsert_users, [{"id": "u1", "name": "Zoe Owner", "email": "z@x.org"}], 1)
-        s.call_sync(cache.upsert_opportunities, [
-            {"id": f"o{n:05d}", "name": f"{NAMES[n % len(NAMES)]} {n}", "emails": [f"c{n}@mail.org"],
-             "stage": "screen" if n % 3 else "offer", "owner": "u1", "updatedAt": 1_000_000 + (n * 7919) % N,
-             "archived": {"reason": "r", "archivedAt": 5} if n % 11 == 0 else None,
-             "applications": [{"posting": f"p{n % 4}"}]}
-            for n in range(N)], 1)
+        s.call_sync(
+            cache.upsert_opportunities,
+            [
+                {
+                    "id": f"o{n:05d}",
+                    "name": f"{NAMES[n % len(NAMES)]} {n}",
+                    "emails": [f"c{n}@mail.org"],
+                    "stage": "screen" if n % 3 else "offer",
+                    "owner": "u1",
+                    "updatedAt": 1_000_000 + (n * 7919) % N,
+                    "archived": {"reason": "r", "archivedAt": 5} if n % 11 == 0 else None,
+                    "applications": [{"posting": f"p{n % 4}"}],
+                }
+                for n in range(N)
+            ],
+            1,
+        )
         yield s
 
 
@@ -56,8 +67,12 @@ def test_the_index_read_in_chunks_is_the_index_read_at_once(store, monkeypatch):
     monkeypatch.setattr(candidate_index, "CHUNK", N * 2)
     whole = store.call_sync(CandidateIndex.load)
     assert len(chunked) == len(whole) == N
-    for f in (CandidateFilter(), CandidateFilter(text="ada"), CandidateFilter(posting_id="p1", archived="any"),
-              CandidateFilter(stage_id="offer", archived="archived")):
+    for f in (
+        CandidateFilter(),
+        CandidateFilter(text="ada"),
+        CandidateFilter(posting_id="p1", archived="any"),
+        CandidateFilter(stage_id="offer", archived="archived"),
+    ):
         for sort in ("updated", "name", "stage"):
             assert chunked.filter(f, sort) == whole.filter(f, sort) == store.call_sync(candidate_ids, f, sort)
 
@@ -90,26 +105,41 @@ def test_the_list_and_a_typed_filter_answer_before_the_index_has_streamed_in(can
     page.search.setText("ada l")
     qtbot.waitUntil(lambda: not candidates.filtering(), timeout=10_000)
     assert [model.id_at(r) for r in range(model.rowCount())] == store.call_sync(
-        candidate_ids, CandidateFilter(text="ada l"))
+        candidate_ids, CandidateFilter(text="ada l")
+    )
     page.search.setText("smith 1198")  # one candidate: issue #14.18 saw "1 candidates"
     qtbot.waitUntil(lambda: model.rowCount() == 1 and not candidates.filtering(), timeout=10_000)
     assert page.count.text() == "1 candidate"
 
 
-def test_a_sync_during_the_stream_restarts_it_and_no_stale_index_is_ever_shown(candidates, store, qtbot,
-                                                                              monkeypatch):
+def test_a_sync_during_the_stream_restarts_it_and_no_stale_index_is_ever_shown(candidates, store, qtbot, monkeypatch):
     chunks_read = []
     read_next = candidate_index.IndexReader.read_next
-    monkeypatch.setattr(candidate_index.IndexReader, "read_next",
-                        lambda reader, conn: chunks_read.append(reader.after_rowid) or read_next(reader, conn))
+    monkeypatch.setattr(
+        candidate_index.IndexReader,
+        "read_next",
+        lambda reader, conn: chunks_read.append(reader.after_rowid) or read_next(reader, conn),
+    )
     shown = []  # every index the list was refiltered with
     refilter = candidates.refilter
     monkeypatch.setattr(candidates, "refilter", lambda: (shown.append(candidates.index), refilter()))
     candidates.load_index()
     qtbot.waitUntil(lambda: len(chunks_read) >= 3, timeout=10_000)  # the first rows are read already ...
-    store.call_sync(cache.upsert_opportunities, [  # ... when a sync renames the first candidate
-        {"id": "o00000", "name": "Zed Renamed", "emails": ["c0@mail.org"], "stage": "screen", "owner": "u1",
-         "updatedAt": 9_999_999, "applications": []}], 2)
+    store.call_sync(
+        cache.upsert_opportunities,
+        [  # ... when a sync renames the first candidate
+            {
+                "id": "o00000",
+                "name": "Zed Renamed",
+                "emails": ["c0@mail.org"],
+                "stage": "screen",
+                "owner": "u1",
+                "updatedAt": 9_999_999,
+                "applications": [],
+            }
+        ],
+        2,
+    )
     candidates.load_index()  # as cache_changed does after a sync
     qtbot.waitUntil(lambda: candidates.index is not None and not candidates.runner.busy(), timeout=10_000)
     assert shown and all(index is candidates.index for index in shown)  # the overtaken stream was dropped

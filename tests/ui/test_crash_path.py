@@ -33,8 +33,10 @@ def test_an_error_in_a_plain_thread_is_told_on_the_gui_thread(qapp, qtbot):
     errors = ErrorPath(None)
     told_on = []
     # Direct: the listener runs on whichever thread emits ``reported``, so this records that thread.
-    errors.reported.connect(lambda summary, _detail: told_on.append((threading.current_thread(), summary)),
-                            Qt.ConnectionType.DirectConnection)
+    errors.reported.connect(
+        lambda summary, _detail: told_on.append((threading.current_thread(), summary)),
+        Qt.ConnectionType.DirectConnection,
+    )
     errors.install()
     try:
         _in_a_thread(_fail)
@@ -64,7 +66,9 @@ def test_a_thread_failing_over_and_over_keeps_the_error_path_bounded(qapp, qtbot
             try:
                 _fail(n)
             except RuntimeError as e:
-                threading.excepthook(threading.ExceptHookArgs((type(e), e, e.__traceback__, threading.current_thread())))
+                threading.excepthook(
+                    threading.ExceptHookArgs((type(e), e, e.__traceback__, threading.current_thread()))
+                )
 
     try:
         _in_a_thread(fail_often)

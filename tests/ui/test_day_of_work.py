@@ -33,9 +33,14 @@ def _interview_after_the_last_sync(sandbox) -> dict:
     with httpx.Client(base_url=sandbox.admin_url) as admin:
         panel = admin.post("/interviews/schedule", json={}).raise_for_status().json()
         interview = panel["panel"]["interviews"][0]["id"]
-        return admin.post("/interviews/complete", json={"opportunityId": panel["opportunityId"],
-                                                        "interviewId": interview, "flaw": None}
-                          ).raise_for_status().json()["draft"]
+        return (
+            admin.post(
+                "/interviews/complete",
+                json={"opportunityId": panel["opportunityId"], "interviewId": interview, "flaw": None},
+            )
+            .raise_for_status()
+            .json()["draft"]
+        )
 
 
 def _row(app, draft_id):
@@ -52,15 +57,22 @@ def _told(app, *, review: int, pending: int, attention: int = 0) -> bool:
     w = app.window
     need = f", {attention} need attention" if attention else ""
     outbox_rows = app.controller.outbox.page.model.rows()
-    return (w.nav.item(0).text() == f"Drafts to review ({review})"
-            and w.nav.item(1).text() == f"Outbox ({pending} pending{need})"
-            and w.status_outbox.text() == f"Outbox: {pending}"
-            and len(outbox_rows) == pending + attention)
+    return (
+        w.nav.item(0).text() == f"Drafts to review ({review})"
+        and w.nav.item(1).text() == f"Outbox ({pending} pending{need})"
+        and w.status_outbox.text() == f"Outbox: {pending}"
+        and len(outbox_rows) == pending + attention
+    )
 
 
 def _stored(sandbox, doc) -> int:
-    return len([f for f in lever_forms(sandbox, doc["opportunityId"])
-                if f.get("interview") == doc["interviewId"] and not f.get("deletedAt")])
+    return len(
+        [
+            f
+            for f in lever_forms(sandbox, doc["opportunityId"])
+            if f.get("interview") == doc["interviewId"] and not f.get("deletedAt")
+        ]
+    )
 
 
 def _import(app, qtbot, tmp_path, *docs) -> None:
@@ -76,10 +88,18 @@ def _import(app, qtbot, tmp_path, *docs) -> None:
 def _open(app, qtbot, draft_id) -> None:
     drafts = app.controller.drafts
     if drafts.draft_id != draft_id:
-        drafts.list.table.setCurrentIndex(drafts.list.proxy.mapFromSource(
-            drafts.list.model.index(drafts.list.model.row_of(draft_id), 0)))
-    qtbot.waitUntil(lambda: drafts.draft_id == draft_id and drafts.view is not None
-                    and drafts.view.record.draft_id == draft_id and drafts.form is not None, timeout=TIMEOUT)
+        drafts.list.table.setCurrentIndex(
+            drafts.list.proxy.mapFromSource(drafts.list.model.index(drafts.list.model.row_of(draft_id), 0))
+        )
+    qtbot.waitUntil(
+        lambda: (
+            drafts.draft_id == draft_id
+            and drafts.view is not None
+            and drafts.view.record.draft_id == draft_id
+            and drafts.form is not None
+        ),
+        timeout=TIMEOUT,
+    )
 
 
 @pytest.mark.logs_warnings("Lever is made unreachable on purpose: the client logs each retry")
@@ -97,8 +117,10 @@ def test_a_day_of_review_tells_the_truth_at_every_step(desktop, sandbox, qtbot, 
     assert checks >= 1 and _row(desktop, first["draftId"]).flags == checks
     assert _state(desktop, first["draftId"]) == "To review" and not editor.approve.isEnabled()
     fix_flagged_values(desktop, qtbot)
-    qtbot.waitUntil(lambda: _row(desktop, first["draftId"]).flags is None
-                    and _state(desktop, first["draftId"]) == "Edited", timeout=TIMEOUT)
+    qtbot.waitUntil(
+        lambda: _row(desktop, first["draftId"]).flags is None and _state(desktop, first["draftId"]) == "Edited",
+        timeout=TIMEOUT,
+    )
     assert "still to check" not in editor.flags.text() and editor.approve.isEnabled()
     fixed = dict(drafts.values())
 
@@ -107,8 +129,10 @@ def test_a_day_of_review_tells_the_truth_at_every_step(desktop, sandbox, qtbot, 
     qtbot.waitUntil(lambda: bar.isVisible() and drafts.draft_id == second["draftId"], timeout=TIMEOUT)
     _open(desktop, qtbot, second["draftId"])
     assert "sending in" in bar.text.text()
-    qtbot.waitUntil(lambda: _state(desktop, first["draftId"]) == "Approved (Undo)"
-                    and _told(desktop, review=1, pending=1), timeout=TIMEOUT)
+    qtbot.waitUntil(
+        lambda: _state(desktop, first["draftId"]) == "Approved (Undo)" and _told(desktop, review=1, pending=1),
+        timeout=TIMEOUT,
+    )
     assert _stored(sandbox, first) == 0
 
     # -- undo (Ctrl+Z): back to review with the fixed values, nothing sent ------------------------
@@ -116,11 +140,16 @@ def test_a_day_of_review_tells_the_truth_at_every_step(desktop, sandbox, qtbot, 
     qtbot.waitUntil(window.isActiveWindow)
     drafts.list.table.setFocus()
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
-    qtbot.waitUntil(lambda: drafts.draft_id == first["draftId"] and drafts.view is not None
-                    and drafts.view.record.state == "in_review", timeout=TIMEOUT)
+    qtbot.waitUntil(
+        lambda: (
+            drafts.draft_id == first["draftId"] and drafts.view is not None and drafts.view.record.state == "in_review"
+        ),
+        timeout=TIMEOUT,
+    )
     assert not bar.isVisible() and drafts.values() == fixed and editor.approve.isEnabled()
-    qtbot.waitUntil(lambda: _state(desktop, first["draftId"]) == "Edited"
-                    and _told(desktop, review=2, pending=0), timeout=TIMEOUT)
+    qtbot.waitUntil(
+        lambda: _state(desktop, first["draftId"]) == "Edited" and _told(desktop, review=2, pending=0), timeout=TIMEOUT
+    )
     assert _stored(sandbox, first) == 0 and "Outbox: 0" == window.status_outbox.text()
 
     # -- approve again and watch it send once the grace is over -----------------------------------
@@ -133,8 +162,9 @@ def test_a_day_of_review_tells_the_truth_at_every_step(desktop, sandbox, qtbot, 
     # -- offline: approve, it waits, counted; a draft arriving now carries a note, not a check ----
     sandbox.faults.replace(parse_spec("drop"))  # Lever's outage
     window.sync_action.trigger()
-    qtbot.waitUntil(lambda: window.status_connection.text() == "○ Offline" and window.offline_banner.isVisible(),
-                    timeout=TIMEOUT)
+    qtbot.waitUntil(
+        lambda: window.status_connection.text() == "○ Offline" and window.offline_banner.isVisible(), timeout=TIMEOUT
+    )
     late = _interview_after_the_last_sync(sandbox)
     _import(desktop, qtbot, tmp_path, late)
     _open(desktop, qtbot, second["draftId"])
@@ -149,8 +179,9 @@ def test_a_day_of_review_tells_the_truth_at_every_step(desktop, sandbox, qtbot, 
     qtbot.waitUntil(lambda: _row(desktop, late["draftId"]).flags == late_checks, timeout=TIMEOUT)
     assert not editor.approve.isEnabled()
     fix_flagged_values(desktop, qtbot)  # the checks done, the notes left: nothing "still to check"
-    qtbot.waitUntil(lambda: editor.approve.isEnabled() and _row(desktop, late["draftId"]).flags is None,
-                    timeout=TIMEOUT)
+    qtbot.waitUntil(
+        lambda: editor.approve.isEnabled() and _row(desktop, late["draftId"]).flags is None, timeout=TIMEOUT
+    )
     assert "to check" not in editor.flags.text() and "ℹ Interview" in editor.flags.text()
     qtbot.mouseClick(editor.refresh, Qt.MouseButton.LeftButton)  # offline: it says so, the note stays
     qtbot.waitUntil(lambda: "can't be reached" in editor.outcome.text(), timeout=TIMEOUT)
@@ -165,14 +196,21 @@ def test_a_day_of_review_tells_the_truth_at_every_step(desktop, sandbox, qtbot, 
     # -- Lever is back: no manual sync; the outbox's next try gets through -----------------------
     sandbox.faults.replace([])
     qtbot.waitUntil(lambda: _state(desktop, second["draftId"]) == "Submitted", timeout=TIMEOUT)
-    qtbot.waitUntil(lambda: _told(desktop, review=1, pending=0) and not window.offline_banner.isVisible()
-                    and window.status_connection.text() in ("● Online", "⟳ Syncing"), timeout=TIMEOUT)
+    qtbot.waitUntil(
+        lambda: (
+            _told(desktop, review=1, pending=0)
+            and not window.offline_banner.isVisible()
+            and window.status_connection.text() in ("● Online", "⟳ Syncing")
+        ),
+        timeout=TIMEOUT,
+    )
     assert _stored(sandbox, second) == 1 and _stored(sandbox, first) == 1
     assert log.toPlainText().count("Lever reachable again") == 1
 
     # -- the note is actionable: Refresh from Lever re-reads the candidate and clears it -----------
     qtbot.mouseClick(editor.refresh, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: "is not in the cache" not in editor.flags.text() and not editor.refresh.isVisible(),
-                    timeout=TIMEOUT)
+    qtbot.waitUntil(
+        lambda: "is not in the cache" not in editor.flags.text() and not editor.refresh.isVisible(), timeout=TIMEOUT
+    )
     assert drafts.draft_id == late["draftId"] and "can't be reached" not in editor.outcome.text()
     assert _told(desktop, review=1, pending=0)

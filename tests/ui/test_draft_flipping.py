@@ -65,8 +65,11 @@ def test_flipping_between_drafts_of_one_template_shows_each_drafts_own_state(des
     # Draft B, same template: its own words, sure of them, and no answer where A had a choice.
     b = copy.deepcopy(a)
     b["draftId"] = a["draftId"] + "-b"
-    b["fields"] = [{**e, "value": f"B says: {e['value']}", "confidence": 0.99, "evidence": []}
-                   for e in b["fields"] if e["id"] in texts]
+    b["fields"] = [
+        {**e, "value": f"B says: {e['value']}", "confidence": 0.99, "evidence": []}
+        for e in b["fields"]
+        if e["id"] in texts
+    ]
     (tmp_path / "b.json").write_text(json.dumps(b), encoding="utf-8")
     desktop.window.files_dropped.emit([str(tmp_path / "b.json")])
     qtbot.waitUntil(lambda: drafts.list.model.rowCount() == 2, timeout=TIMEOUT)

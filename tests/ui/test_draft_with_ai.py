@@ -37,8 +37,12 @@ TRANSCRIPT = """WEBVTT
 
 @pytest.fixture(autouse=True)
 def provider_on_loopback(monkeypatch):
-    for name, value in (("LEVER_DRAFTER_PROVIDER", "openai"), ("LEVER_DRAFTER_MODEL", "local-model"),
-                        ("OPENAI_BASE_URL", "http://127.0.0.1:9/v1"), ("OPENAI_API_KEY", "test-key")):
+    for name, value in (
+        ("LEVER_DRAFTER_PROVIDER", "openai"),
+        ("LEVER_DRAFTER_MODEL", "local-model"),
+        ("OPENAI_BASE_URL", "http://127.0.0.1:9/v1"),
+        ("OPENAI_API_KEY", "test-key"),
+    ):
         monkeypatch.setenv(name, value)
 
 
@@ -80,9 +84,17 @@ def test_the_draft_opens_in_the_drafts_page(due_page, desktop, qtbot, tmp_path, 
 
     async def drafted(session, **plan):  # what the drafter hands to review: a document through intake
         asked.update(plan, reviewer=session.reviewer)
-        doc = {"schema": "lever-desktop/draft@1", "draftId": "ai-test-1", "opportunityId": plan["opportunity_id"],
-               "templateId": plan["template_id"], "interviewId": plan["interview_id"],
-               "interviewerEmail": session.reviewer, "createdAt": 1, "model": "local-model", "fields": []}
+        doc = {
+            "schema": "lever-desktop/draft@1",
+            "draftId": "ai-test-1",
+            "opportunityId": plan["opportunity_id"],
+            "templateId": plan["template_id"],
+            "interviewId": plan["interview_id"],
+            "interviewerEmail": session.reviewer,
+            "createdAt": 1,
+            "model": "local-model",
+            "fields": [],
+        }
         result = await receive_draft(session.store, doc, "ai")
         return DraftOutcome(result.draft_id, provider="openai", model="local-model")
 
@@ -100,6 +112,7 @@ def test_the_draft_opens_in_the_drafts_page(due_page, desktop, qtbot, tmp_path, 
 
 def failed_drafting(due, qtbot, tmp_path, monkeypatch, calls: list) -> DraftWithAIDialog:
     """The dialog after Draft met an overloaded provider (each call's plan kept in ``calls``)."""
+
     async def overloaded(session, **plan):
         calls.append(plan)
         return DraftOutcome(None, problems=["The provider is overloaded (HTTP 529); try again in a minute."])
@@ -171,15 +184,40 @@ def test_the_sample_transcript_is_the_interviews_own_else_one_for_the_same_form(
 
     for name in ("a.vtt", "b.srt", "c.txt"):
         (tmp_path / name).write_text("Interviewer: hello", encoding="utf-8")
-    (tmp_path / "index.json").write_text(json.dumps({"transcripts": [
-        {"file": "a.vtt", "interviewId": "i-a", "template": "Phone screen"},
-        {"file": "b.srt", "interviewId": "i-b", "template": "Onsite technical"},
-        {"file": "missing.vtt", "interviewId": "i-c", "template": "Culture"},
-        {"file": "c.txt", "interviewId": "i-d", "template": "Culture"}]}), encoding="utf-8")
-    row = DueRow(key="k", opportunity_id="o", candidate="Ada", interview_id="i-b", panel_id=None,
-                 subject="Phone screen with Ada", interviewer_id="u", interviewer="Ana", interviewer_email="a@x.io",
-                 date=1, ended_at=1, due_at=1, overdue=True, reminder=None, template_id="t", posting_id=None,
-                 posting=None, draft_id=None, draft_state=None)
+    (tmp_path / "index.json").write_text(
+        json.dumps(
+            {
+                "transcripts": [
+                    {"file": "a.vtt", "interviewId": "i-a", "template": "Phone screen"},
+                    {"file": "b.srt", "interviewId": "i-b", "template": "Onsite technical"},
+                    {"file": "missing.vtt", "interviewId": "i-c", "template": "Culture"},
+                    {"file": "c.txt", "interviewId": "i-d", "template": "Culture"},
+                ]
+            }
+        ),
+        encoding="utf-8",
+    )
+    row = DueRow(
+        key="k",
+        opportunity_id="o",
+        candidate="Ada",
+        interview_id="i-b",
+        panel_id=None,
+        subject="Phone screen with Ada",
+        interviewer_id="u",
+        interviewer="Ana",
+        interviewer_email="a@x.io",
+        date=1,
+        ended_at=1,
+        due_at=1,
+        overdue=True,
+        reminder=None,
+        template_id="t",
+        posting_id=None,
+        posting=None,
+        draft_id=None,
+        draft_state=None,
+    )
     assert sample_transcript(row, tmp_path) == tmp_path / "b.srt"
     assert sample_transcript(dataclasses.replace(row, interview_id="new"), tmp_path) == tmp_path / "a.vtt"
     other = dataclasses.replace(row, interview_id="new", subject="Culture chat with Ada")
@@ -188,22 +226,29 @@ def test_the_sample_transcript_is_the_interviews_own_else_one_for_the_same_form(
     assert sample_transcript(row, tmp_path / "nowhere") is None
 
 
-def test_end_to_end_with_the_sandbox_model_a_transcript_becomes_a_form_in_lever(due_page, desktop, sandbox, qtbot,
-                                                                                 tmp_path, monkeypatch):
+def test_end_to_end_with_the_sandbox_model_a_transcript_becomes_a_form_in_lever(
+    due_page, desktop, sandbox, qtbot, tmp_path, monkeypatch
+):
     from lever_desktop.sandbox.model import SandboxModelServer
 
     model = SandboxModelServer().start()
     try:
-        for name, value in (("LEVER_DRAFTER_PROVIDER", "anthropic"), ("LEVER_DRAFTER_MODEL", "sandbox-model"),
-                            ("ANTHROPIC_BASE_URL", model.anthropic_base_url), ("ANTHROPIC_API_KEY", "any")):
+        for name, value in (
+            ("LEVER_DRAFTER_PROVIDER", "anthropic"),
+            ("LEVER_DRAFTER_MODEL", "sandbox-model"),
+            ("ANTHROPIC_BASE_URL", model.anthropic_base_url),
+            ("ANTHROPIC_API_KEY", "any"),
+        ):
             monkeypatch.setenv(name, value)
         dialog = open_dialog(due_page, qtbot, tmp_path)
         row = dialog.row
         assert dialog.provider.text().endswith("data goes to 127.0.0.1")
         qtbot.mouseClick(dialog.draft, Qt.MouseButton.LeftButton)
         drafts = desktop.controller.drafts
-        qtbot.waitUntil(lambda: drafts.view is not None and drafts.view.record.source == "ai"
-                        and drafts.form is not None, timeout=60_000)
+        qtbot.waitUntil(
+            lambda: drafts.view is not None and drafts.view.record.source == "ai" and drafts.form is not None,
+            timeout=60_000,
+        )
         rec = drafts.view.record
         assert rec.interview_id == row.interview_id and rec.interviewer_email == row.interviewer_email
         quotes = [e["quote"] for f in rec.document["fields"] for e in f.get("evidence") or []]
@@ -213,8 +258,11 @@ def test_end_to_end_with_the_sandbox_model_a_transcript_becomes_a_form_in_lever(
         approved = {v["id"]: v["value"] for v in drafts.form.field_values()}
         qtbot.mouseClick(drafts.editor.approve, Qt.MouseButton.LeftButton)
         qtbot.waitUntil(lambda: "Submitted to Lever" in drafts.editor.outcome.text(), timeout=TIMEOUT)
-        stored = [f for f in test_flows.lever_forms(sandbox, row.opportunity_id)
-                  if f["interview"] == row.interview_id and f["user"] == row.interviewer_id]
+        stored = [
+            f
+            for f in test_flows.lever_forms(sandbox, row.opportunity_id)
+            if f["interview"] == row.interview_id and f["user"] == row.interviewer_id
+        ]
         assert len(stored) == 1
         assert {f["id"]: f["value"] for f in stored[0]["fields"] if f["value"] is not None} == approved
     finally:
@@ -238,23 +286,31 @@ def test_in_the_sandbox_a_sample_transcript_drafts_with_no_key(shell, qtbot, mon
     qtbot.mouseClick(dialog.draft, Qt.MouseButton.LeftButton)
     drafts = shell.controller.drafts
     qtbot.waitUntil(lambda: drafts.view is not None and drafts.view.record.source == "ai", timeout=60_000)
-    assert (drafts.view.record.interview_id, drafts.view.record.interviewer_email) == (row.interview_id,
-                                                                                      row.interviewer_email)
-    qtbot.waitUntil(lambda: due.rows.get(row.key) is not None and due.rows[row.key].draft_id is not None,
-                    timeout=TIMEOUT)
+    assert (drafts.view.record.interview_id, drafts.view.record.interviewer_email) == (
+        row.interview_id,
+        row.interviewer_email,
+    )
+    qtbot.waitUntil(
+        lambda: due.rows.get(row.key) is not None and due.rows[row.key].draft_id is not None, timeout=TIMEOUT
+    )
     shell.window.close()
     qtbot.waitUntil(main.done, timeout=TIMEOUT)
 
 
-def test_write_by_hand_after_the_interview_was_cancelled_says_so_and_writes_no_form(due_page, desktop, sandbox,
-                                                                                   qtbot, tmp_path, monkeypatch):
+def test_write_by_hand_after_the_interview_was_cancelled_says_so_and_writes_no_form(
+    due_page, desktop, sandbox, qtbot, tmp_path, monkeypatch
+):
     dialog = failed_drafting(due_page, qtbot, tmp_path, monkeypatch, [])
     row = dialog.row
     # Meanwhile the interview is cancelled in Lever; its webhook re-reads the interviews, the page reloads.
     with httpx.Client(base_url=sandbox.admin_url) as admin:
         admin.delete(f"/opportunities/{row.opportunity_id}/interviews/{row.interview_id}").raise_for_status()
-    due_page.runner.run(desktop.session.engine.refresh_interviews(row.opportunity_id), owner=due_page.page,
-                        on_success=lambda _found: due_page.reload(), name="interview webhook")
+    due_page.runner.run(
+        desktop.session.engine.refresh_interviews(row.opportunity_id),
+        owner=due_page.page,
+        on_success=lambda _found: due_page.reload(),
+        name="interview webhook",
+    )
     qtbot.waitUntil(lambda: row.key not in due_page.rows and bool(due_page.rows), timeout=TIMEOUT)
     others = set(due_page.rows)
     assert due_page.selected() is not None  # the selection moved on to another slot

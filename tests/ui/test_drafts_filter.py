@@ -17,8 +17,11 @@ from lever_desktop.ui.table_models import KEY_ROLE, SORT_ROLE, format_ms_short
 def _listed(drafts) -> list[dict]:
     """The rows the list shows now, as {field: raw value}."""
     proxy, columns = drafts.list.proxy, drafts.list.model.columns
-    return [{c.field: proxy.index(r, i).data(SORT_ROLE) for i, c in enumerate(columns)} | {
-        "id": proxy.index(r, 0).data(KEY_ROLE)} for r in range(proxy.rowCount())]
+    return [
+        {c.field: proxy.index(r, i).data(SORT_ROLE) for i, c in enumerate(columns)}
+        | {"id": proxy.index(r, 0).data(KEY_ROLE)}
+        for r in range(proxy.rowCount())
+    ]
 
 
 def _pick(combo, value) -> None:
@@ -48,8 +51,10 @@ def test_search_and_filters_narrow_the_list_and_keep_the_open_draft(desktop, san
     surname = first["candidate"].split()[-1]
     drafts.filters.search.setText(surname.upper())
     assert sorted(r["id"] for r in _listed(drafts)) == sorted(
-        r["id"] for r in rows.values()
-        if surname.casefold() in f"{r['candidate']} {r['interviewer']} {r['form']}".casefold())
+        r["id"]
+        for r in rows.values()
+        if surname.casefold() in f"{r['candidate']} {r['interviewer']} {r['form']}".casefold()
+    )
     assert first["id"] in [r["id"] for r in _listed(drafts)]
     assert second["id"] not in [r["id"] for r in _listed(drafts)]
     assert drafts.draft_id == second["id"] and not table.currentIndex().isValid()  # nothing else opened
@@ -67,8 +72,10 @@ def test_search_and_filters_narrow_the_list_and_keep_the_open_draft(desktop, san
     _pick(combos["form"], third["form"])
     _pick(combos["state"], third["state"])
     assert third["id"] in [r["id"] for r in _listed(drafts)]
-    assert all((r["interviewer"], r["form"], r["state"]) == (third["interviewer"], third["form"], third["state"])
-               for r in _listed(drafts))
+    assert all(
+        (r["interviewer"], r["form"], r["state"]) == (third["interviewer"], third["form"], third["state"])
+        for r in _listed(drafts)
+    )
     for combo in combos.values():
         combo.setCurrentIndex(0)
     assert len(_listed(drafts)) == len(rows)
@@ -79,9 +86,11 @@ def test_search_and_filters_narrow_the_list_and_keep_the_open_draft(desktop, san
     window = desktop.window
     window.activateWindow()
     qtbot.waitUntil(window.isActiveWindow)
-    for page, search in (("review", drafts.filters.search),
-                         ("candidates", desktop.controller.candidates.page.search),
-                         ("activity", desktop.controller.activity.page.search)):
+    for page, search in (
+        ("review", drafts.filters.search),
+        ("candidates", desktop.controller.candidates.page.search),
+        ("activity", desktop.controller.activity.page.search),
+    ):
         window.show_page(page)
         window.nav.setFocus()
         qtbot.keyClick(window.nav, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
@@ -90,8 +99,9 @@ def test_search_and_filters_narrow_the_list_and_keep_the_open_draft(desktop, san
     # Received today shows the time, in the locale's own way.
     received = drafts.list.model.column_of("received")
     cell = drafts.list.proxy.index(0, received)
-    assert cell.data() == QLocale().toString(QDateTime.fromMSecsSinceEpoch(int(cell.data(SORT_ROLE))).time(),
-                                             QLocale.FormatType.ShortFormat)
+    assert cell.data() == QLocale().toString(
+        QDateTime.fromMSecsSinceEpoch(int(cell.data(SORT_ROLE))).time(), QLocale.FormatType.ShortFormat
+    )
 
 
 @pytest.fixture

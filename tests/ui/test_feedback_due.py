@@ -43,13 +43,19 @@ def test_rows_filters_and_the_count_in_the_navigation(due_page, desktop, qtbot):
     due = due_page
     rows = list(due.rows.values())
     page = due.page
-    assert page.list.model.rowCount() == len(rows) and desktop.window.nav.item(2).text() == f"Feedback due ({len(rows)})"
+    assert (
+        page.list.model.rowCount() == len(rows) and desktop.window.nav.item(2).text() == f"Feedback due ({len(rows)})"
+    )
     # Oldest first, each with its marker; the interviews just happened, so Lever's reminder is hours away.
-    dates = [page.list.proxy.index(i, page.list.model.column_of("date")).data(Qt.ItemDataRole.UserRole)
-             for i in range(page.list.proxy.rowCount())]
+    dates = [
+        page.list.proxy.index(i, page.list.model.column_of("date")).data(Qt.ItemDataRole.UserRole)
+        for i in range(page.list.proxy.rowCount())
+    ]
     assert dates == sorted(dates)
-    assert all(page.list.model.index(i, page.list.model.column_of("due")).data().startswith("Due in ")
-               for i in range(len(rows)))
+    assert all(
+        page.list.model.index(i, page.list.model.column_of("due")).data().startswith("Due in ")
+        for i in range(len(rows))
+    )
     someone = rows[0].interviewer_id
     page.interviewer.setCurrentIndex(page.interviewer.findData(someone))
     assert {r.interviewer_id for r in due.rows.values()} == {someone}
@@ -75,8 +81,12 @@ def test_write_feedback_opens_the_blank_form_and_approving_stores_it_in_lever(du
     select(due, row.key)
     qtbot.mouseClick(due.page.write, Qt.MouseButton.LeftButton)
     drafts = desktop.controller.drafts
-    qtbot.waitUntil(lambda: drafts.form is not None and drafts.view is not None
-                    and drafts.view.record.interview_id == row.interview_id, timeout=TIMEOUT)
+    qtbot.waitUntil(
+        lambda: (
+            drafts.form is not None and drafts.view is not None and drafts.view.record.interview_id == row.interview_id
+        ),
+        timeout=TIMEOUT,
+    )
     assert desktop.window.current_page() == "review"
     assert drafts.view.record.source == "manual" and drafts.view.record.document["model"] is None
     editor = drafts.editor
@@ -92,8 +102,11 @@ def test_write_feedback_opens_the_blank_form_and_approving_stores_it_in_lever(du
     qtbot.waitUntil(editor.approve.isEnabled, timeout=TIMEOUT)
     qtbot.mouseClick(editor.approve, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: "Submitted to Lever" in editor.outcome.text(), timeout=TIMEOUT)
-    stored = [f for f in lever_forms(sandbox, row.opportunity_id)
-              if f["interview"] == row.interview_id and f["user"] == row.interviewer_id]
+    stored = [
+        f
+        for f in lever_forms(sandbox, row.opportunity_id)
+        if f["interview"] == row.interview_id and f["user"] == row.interviewer_id
+    ]
     assert len(stored) == 1
     answered = {f["id"]: f["value"] for f in stored[0]["fields"]}
     assert all(answered[k] == v for k, v in values.items() if v is not None)
@@ -119,8 +132,13 @@ def test_in_the_sandbox_the_interviews_that_just_happened_are_due_and_their_ai_d
     due = shell.controller.due
     # Interview webhooks (through the relay) bring the two interviews; the pipeline's drafts arrive
     # for one interviewer of each, and their rows say so.
-    qtbot.waitUntil(lambda: len({r.interview_id for r in due.rows.values()}) == 2
-                    and sum(r.draft_id is not None for r in due.rows.values()) == 2, timeout=TIMEOUT)
+    qtbot.waitUntil(
+        lambda: (
+            len({r.interview_id for r in due.rows.values()}) == 2
+            and sum(r.draft_id is not None for r in due.rows.values()) == 2
+        ),
+        timeout=TIMEOUT,
+    )
     drafted = [r for r in due.rows.values() if r.draft_id]
     assert all(r.draft_state in ("received", "in_review") for r in drafted)
     # Its form is already drafted: the row opens that draft instead of starting a second form.
@@ -129,8 +147,9 @@ def test_in_the_sandbox_the_interviews_that_just_happened_are_due_and_their_ai_d
     assert due.page.write.text() == "Open its draft"
     qtbot.mouseClick(due.page.write, Qt.MouseButton.LeftButton)
     drafts = shell.controller.drafts
-    qtbot.waitUntil(lambda: drafts.view is not None and drafts.view.record.draft_id == drafted[0].draft_id,
-                    timeout=TIMEOUT)
+    qtbot.waitUntil(
+        lambda: drafts.view is not None and drafts.view.record.draft_id == drafted[0].draft_id, timeout=TIMEOUT
+    )
     assert shell.window.current_page() == "review"
     shell.window.close()
     qtbot.waitUntil(main.done, timeout=TIMEOUT)

@@ -20,8 +20,10 @@ def test_the_open_draft_leaving_the_filter_keeps_the_editor_on_it(desktop, sandb
     qtbot.waitUntil(lambda: {d["draftId"] for d in docs} <= set(drafts.list.model.keys()), timeout=TIMEOUT)
     middle = docs[1]["draftId"]
     drafts.show_draft(middle)
-    qtbot.waitUntil(lambda: drafts.view is not None and drafts.view.record.draft_id == middle
-                    and drafts.form is not None, timeout=TIMEOUT)
+    qtbot.waitUntil(
+        lambda: drafts.view is not None and drafts.view.record.draft_id == middle and drafts.form is not None,
+        timeout=TIMEOUT,
+    )
     combo = drafts.filters.combos["state"]
     combo.setCurrentIndex(combo.findData("To review"))
     assert drafts.list.table.currentIndex().data(KEY_ROLE) == middle
@@ -29,8 +31,12 @@ def test_the_open_draft_leaving_the_filter_keeps_the_editor_on_it(desktop, sandb
     drafts.loaded.connect(opened.append)
 
     fix_flagged_values(desktop, qtbot)  # edited: the list re-reads it as "Edited"
-    qtbot.waitUntil(lambda: middle not in [drafts.list.proxy.index(r, 0).data(KEY_ROLE)
-                                           for r in range(drafts.list.proxy.rowCount())], timeout=TIMEOUT)
+    qtbot.waitUntil(
+        lambda: (
+            middle not in [drafts.list.proxy.index(r, 0).data(KEY_ROLE) for r in range(drafts.list.proxy.rowCount())]
+        ),
+        timeout=TIMEOUT,
+    )
 
     assert drafts.draft_id == middle and opened == []  # still the draft being worked on
     assert drafts.list.table.currentIndex().data(KEY_ROLE) in (None, middle)  # no other row pretends to be open

@@ -139,8 +139,11 @@ def test_j_and_k_move_between_drafts_but_type_in_text_fields(desktop, sandbox, q
     qtbot.waitUntil(lambda: drafts.draft_id != start and drafts.form is not None, timeout=TIMEOUT)
     qtbot.keyClick(drafts.list.table, Qt.Key.Key_K)
     qtbot.waitUntil(lambda: drafts.draft_id == start and drafts.form is not None, timeout=TIMEOUT)
-    texts = [r.editor.focus_target() for r in drafts.editor.form_widget.rows
-             if isinstance(r.editor.focus_target(), (QLineEdit, QPlainTextEdit, QTextEdit))]
+    texts = [
+        r.editor.focus_target()
+        for r in drafts.editor.form_widget.rows
+        if isinstance(r.editor.focus_target(), (QLineEdit, QPlainTextEdit, QTextEdit))
+    ]
     if texts:  # in a text answer, J is a letter, not "next draft"
         texts[0].setFocus()
         qtbot.keyClicks(texts[0], "j")
@@ -169,8 +172,7 @@ def test_offline_banner_queues_approval_and_submits_when_lever_is_back(desktop, 
     window.sync_action.trigger()
     qtbot.waitUntil(window.offline_banner.isVisible, timeout=TIMEOUT)
     # The scheduler's own back-off is what retries, and the status line says when.
-    qtbot.waitUntil(lambda: "can't be reached; trying again in" in window.status_connection.toolTip(),
-                    timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: "can't be reached; trying again in" in window.status_connection.toolTip(), timeout=TIMEOUT)
     fix_flagged_values(desktop, qtbot)
     editor = desktop.controller.drafts.editor
     qtbot.mouseClick(editor.approve, Qt.MouseButton.LeftButton)
@@ -206,8 +208,10 @@ def test_a_hostile_draft_paints_nothing_in_the_main_window(desktop, sandbox, qtb
     """AI quotes, rationale and a rejected value carrying HTML are shown as the text they are."""
     from PySide6.QtWidgets import QLabel
 
-    hostile = ("<h1 style='color:red'>APPROVED BY HIRING MANAGER</h1><img src='file:///etc/x.png'>"
-               "<a href='https://evil.example/'>open</a>")
+    hostile = (
+        "<h1 style='color:red'>APPROVED BY HIRING MANAGER</h1><img src='file:///etc/x.png'>"
+        "<a href='https://evil.example/'>open</a>"
+    )
     doc = sandbox_draft(sandbox, None)
     for f in doc["fields"]:
         f["evidence"], f["rationale"] = [{"quote": hostile}], hostile
@@ -231,6 +235,7 @@ def test_a_hostile_draft_paints_nothing_in_the_main_window(desktop, sandbox, qtb
 
 # -- the interviewer's own feedback; amend and withdraw ------------------------------------------------
 
+
 def _interviewer_id(sandbox, doc) -> str:
     with httpx.Client(base_url=sandbox.base_url, auth=(sandbox.api_key, "")) as lever:
         interviews = lever.get(f"/opportunities/{doc['opportunityId']}/interviews").raise_for_status().json()["data"]
@@ -240,11 +245,19 @@ def _interviewer_id(sandbox, doc) -> str:
 
 def _write_their_own_form(sandbox, doc) -> None:
     """The interviewer fills in the form in Lever themselves, after the last sync."""
-    body = {"baseTemplateId": doc["templateId"], "panel": doc["panelId"], "interview": doc["interviewId"],
-            "completedAt": doc["createdAt"], "fieldValues": [{"id": f["id"], "value": f["value"]} for f in doc["fields"]]}
+    body = {
+        "baseTemplateId": doc["templateId"],
+        "panel": doc["panelId"],
+        "interview": doc["interviewId"],
+        "completedAt": doc["createdAt"],
+        "fieldValues": [{"id": f["id"], "value": f["value"]} for f in doc["fields"]],
+    }
     with httpx.Client(base_url=sandbox.base_url, auth=(sandbox.api_key, "")) as lever:
-        lever.post(f"/opportunities/{doc['opportunityId']}/feedback", json=body,
-                   params={"perform_as": _interviewer_id(sandbox, doc)}).raise_for_status()
+        lever.post(
+            f"/opportunities/{doc['opportunityId']}/feedback",
+            json=body,
+            params={"perform_as": _interviewer_id(sandbox, doc)},
+        ).raise_for_status()
 
 
 def _message_box():
@@ -288,29 +301,42 @@ def test_amend_then_withdraw_a_submitted_form(desktop, sandbox, qtbot, tmp_path)
     assert not editor.amend.isVisible() and not editor.withdraw.isVisible()  # nothing in Lever yet
     qtbot.waitUntil(editor.approve.isEnabled)
     qtbot.mouseClick(editor.approve, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: "Submitted to Lever" in editor.outcome.text() and editor.amend.isVisible(),
-                    timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: "Submitted to Lever" in editor.outcome.text() and editor.amend.isVisible(), timeout=TIMEOUT)
     [form] = _interview_forms(sandbox, doc)
     assert not editor.form_widget.isEnabled()
 
     qtbot.mouseClick(editor.amend, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: drafts.view is not None and drafts.view.record.state == "amending"
-                    and editor.form_widget is not None and editor.form_widget.isEnabled(), timeout=TIMEOUT)
+    qtbot.waitUntil(
+        lambda: (
+            drafts.view is not None
+            and drafts.view.record.state == "amending"
+            and editor.form_widget is not None
+            and editor.form_widget.isEnabled()
+        ),
+        timeout=TIMEOUT,
+    )
     assert editor.approve.text() == "Send amendment" and not editor.author.isEnabled()
     assert editor.amend.text() == "Cancel amendment" and not editor.discard.isVisible()
     editor.show_payload.setChecked(True)  # what will be sent: a PUT of the same form, as its author
     payload = json.loads(editor.preview.toPlainText())
-    assert (payload["method"], payload["path"]) == ("PUT", f"/opportunities/{doc['opportunityId']}/feedback/{form['id']}")
+    assert (payload["method"], payload["path"]) == (
+        "PUT",
+        f"/opportunities/{doc['opportunityId']}/feedback/{form['id']}",
+    )
     assert payload["params"] == {"perform_as": form["user"]} and set(payload["body"]) == {"fieldValues"}
     row = next(r for r in editor.form_widget.rows if isinstance(r.editor.focus_target(), QPlainTextEdit))
     row.editor.focus_target().setPlainText("Amended after the debrief.")
     qtbot.waitUntil(editor.approve.isEnabled)
     qtbot.mouseClick(editor.approve, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: any(f["id"] == row.field.id and f["value"] == "Amended after the debrief."
-                                for f in _interview_forms(sandbox, doc)[0]["fields"]), timeout=TIMEOUT)
+    qtbot.waitUntil(
+        lambda: any(
+            f["id"] == row.field.id and f["value"] == "Amended after the debrief."
+            for f in _interview_forms(sandbox, doc)[0]["fields"]
+        ),
+        timeout=TIMEOUT,
+    )
     assert [f["id"] for f in _interview_forms(sandbox, doc)] == [form["id"]]  # the same form, edited
-    qtbot.waitUntil(lambda: drafts.view.record.state == "submitted" and editor.withdraw.isVisible(),
-                    timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: drafts.view.record.state == "submitted" and editor.withdraw.isVisible(), timeout=TIMEOUT)
 
     qtbot.mouseClick(editor.withdraw, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: _message_box() is not None, timeout=TIMEOUT)
@@ -342,12 +368,16 @@ def test_a_duplicate_in_lever_is_removed_from_the_review_pane_after_confirming(d
     [entry] = run(qtbot, store.call(queue.entries, ["submitted"], [doc["draftId"]]))
     kept = run(qtbot, store.call(repo.get, doc["draftId"])).lever_feedback_id
     with httpx.Client(base_url=sandbox.base_url, auth=(sandbox.api_key, "")) as lever:
-        extra = lever.post(entry.path, params={"perform_as": entry.perform_as},
-                           json=entry.body).raise_for_status().json()["data"]["id"]
+        extra = (
+            lever.post(entry.path, params={"perform_as": entry.perform_as}, json=entry.body)
+            .raise_for_status()
+            .json()["data"]["id"]
+        )
     run(qtbot, store.call(queue.record_duplicates, doc["draftId"], [extra]))
     drafts.open(doc["draftId"])
-    qtbot.waitUntil(lambda: editor.remove_duplicate.isVisible() and "Duplicate in Lever" in editor.outcome.text(),
-                    timeout=TIMEOUT)
+    qtbot.waitUntil(
+        lambda: editor.remove_duplicate.isVisible() and "Duplicate in Lever" in editor.outcome.text(), timeout=TIMEOUT
+    )
     # Withdrawing now would delete one form and leave the other in Lever: it says so and asks nothing.
     qtbot.mouseClick(editor.withdraw, Qt.MouseButton.LeftButton)
     assert editor.outcome.text().startswith("Lever holds this form twice: remove the duplicate first")
@@ -359,6 +389,7 @@ def test_a_duplicate_in_lever_is_removed_from_the_review_pane_after_confirming(d
     def confirmation():
         boxes = [w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox) and w.isVisible()]
         return boxes[0] if boxes else None
+
     qtbot.waitUntil(lambda: confirmation() is not None, timeout=TIMEOUT)
     box = confirmation()
     name = drafts.view.candidate
@@ -396,8 +427,9 @@ def test_a_background_task_that_dies_restarts_and_the_status_bar_says_so(shell, 
     monkeypatch.setattr(Scheduler, "run", flaky)
     run(qtbot, shell.open_account(config.Account(api_key=sandbox.api_key, base_url=sandbox.base_url)))
     bar = shell.window.statusBar()
-    qtbot.waitUntil(lambda: "sync scheduler stopped unexpectedly (RuntimeError)" in bar.currentMessage(),
-                    timeout=TIMEOUT)
+    qtbot.waitUntil(
+        lambda: "sync scheduler stopped unexpectedly (RuntimeError)" in bar.currentMessage(), timeout=TIMEOUT
+    )
     qtbot.waitUntil(lambda: len(runs) == 2, timeout=TIMEOUT)  # back after its back-off
     qtbot.waitUntil(lambda: shell.session.engine.last_report is not None, timeout=TIMEOUT)
     assert shell.session.engine.last_report.ok
@@ -425,8 +457,7 @@ def test_a_relay_poller_that_dies_comes_back_and_the_drafts_still_arrive(shell, 
     qtbot.mouseClick(first_run_dialog().try_sandbox, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: shell.controller is not None, timeout=TIMEOUT)
     bar = shell.window.statusBar()
-    qtbot.waitUntil(lambda: "relay poller stopped unexpectedly (RuntimeError)" in bar.currentMessage(),
-                    timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: "relay poller stopped unexpectedly (RuntimeError)" in bar.currentMessage(), timeout=TIMEOUT)
     qtbot.waitUntil(lambda: shell.controller.drafts.list.model.rowCount() == 2, timeout=TIMEOUT)
     assert len(polls) > 1
     shell.window.close()

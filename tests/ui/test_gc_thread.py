@@ -18,8 +18,9 @@ def test_qt_garbage_is_destroyed_on_the_gui_thread_whatever_thread_allocates(qap
     destroyed_on: list[threading.Thread] = []
     obj = QObject()
     obj.myself = obj  # a reference cycle: only the collector frees it
-    obj.destroyed.connect(lambda *_: destroyed_on.append(threading.current_thread()),
-                          Qt.ConnectionType.DirectConnection)
+    obj.destroyed.connect(
+        lambda *_: destroyed_on.append(threading.current_thread()), Qt.ConnectionType.DirectConnection
+    )
     del obj
 
     def allocate() -> None:  # like the store's thread building rows: enough to trigger collections

@@ -104,6 +104,11 @@ def test_banners_and_the_status_bar_have_names_a_screen_reader_can_say(qtbot):
     window.offline_banner.set_text("<b>Lever can't be reached.</b> You can keep reviewing.")
     assert window.offline_banner.accessibleName() == "Offline notice"
     assert window.offline_banner.accessibleDescription() == "Lever can't be reached. You can keep reviewing."
-    labels = (window.status_connection, window.status_last_sync, window.status_relay, window.status_outbox,
-              window.sync_progress)
+    labels = (
+        window.status_connection,
+        window.status_last_sync,
+        window.status_relay,
+        window.status_outbox,
+        window.sync_progress,
+    )
     assert all(label.accessibleName() for label in labels)

@@ -64,8 +64,10 @@ def test_cancel_then_retry_now_from_the_outbox_page(desktop, sandbox, qtbot, tmp
     page.pending.table.selectRow(0)
     assert page.retry.isEnabled() and page.cancel.isEnabled() and page.open_draft.isEnabled()
     _click(qtbot, page.cancel)
-    qtbot.waitUntil(lambda: page.model.rowCount() == 0 and drafts.view is not None
-                    and drafts.view.record.state == "in_review", timeout=TIMEOUT)
+    qtbot.waitUntil(
+        lambda: page.model.rowCount() == 0 and drafts.view is not None and drafts.view.record.state == "in_review",
+        timeout=TIMEOUT,
+    )
     assert "back in review; nothing was sent" in page.message.text()
     qtbot.waitUntil(lambda: "Outbox (0 pending" in window.nav.item(1).text(), timeout=TIMEOUT)
     assert "cancelled " in desktop.controller.activity.log.toPlainText()
@@ -104,10 +106,17 @@ def test_cancel_then_retry_now_from_the_outbox_page(desktop, sandbox, qtbot, tmp
     window.files_dropped.emit([str(tmp_path / "other.json")])
     qtbot.waitUntil(lambda: other["draftId"] in drafts.list.model.keys(), timeout=TIMEOUT)
     drafts.open(other["draftId"])
-    qtbot.waitUntil(lambda: drafts.view is not None and drafts.view.record.draft_id == other["draftId"],
-                    timeout=TIMEOUT)
+    qtbot.waitUntil(
+        lambda: drafts.view is not None and drafts.view.record.draft_id == other["draftId"], timeout=TIMEOUT
+    )
     window.show_page("outbox")
     _click(qtbot, page.open_sent_draft)
-    qtbot.waitUntil(lambda: window.current_page() == "review" and drafts.draft_id == doc["draftId"]
-                    and drafts.view is not None and drafts.view.record.state == "submitted", timeout=TIMEOUT)
-
+    qtbot.waitUntil(
+        lambda: (
+            window.current_page() == "review"
+            and drafts.draft_id == doc["draftId"]
+            and drafts.view is not None
+            and drafts.view.record.state == "submitted"
+        ),
+        timeout=TIMEOUT,
+    )

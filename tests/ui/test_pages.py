@@ -18,8 +18,11 @@ class Posting(NamedTuple):
 
 
 COLUMNS = (Column("Posting", "title"), Column("State", "state"), Column("Candidates", "candidates"))
-ROWS = [Posting("p3", "Technical Writer", "published", 1), Posting("p1", "Account Executive", "pending", 12),
-        Posting("p2", "Customer Success Manager", "published", 4)]
+ROWS = [
+    Posting("p3", "Technical Writer", "published", 1),
+    Posting("p1", "Account Executive", "pending", 12),
+    Posting("p2", "Customer Success Manager", "published", 4),
+]
 
 
 def test_a_table_page_sorts_by_its_first_column_and_fits_it(qtbot):

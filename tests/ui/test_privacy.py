@@ -15,8 +15,11 @@ from lever_desktop.ui.privacy_settings import PrivacySettings
 
 def _opportunity_with_feedback(sandbox) -> str:
     st = sandbox.state
-    row = next(r for r in range(st.opps.count)
-               if r not in st.deleted_rows and st.opps.archive[r] < 0 and st.details_of(r).feedback)
+    row = next(
+        r
+        for r in range(st.opps.count)
+        if r not in st.deleted_rows and st.opps.archive[r] < 0 and st.details_of(r).feedback
+    )
     return st.opps.id_of(row)
 
 
@@ -31,8 +34,9 @@ def test_an_interviewer_sees_no_one_elses_feedback_until_they_choose_to(desktop,
     config.Settings(role="interviewer").save()
     page = _select(desktop, qtbot, _opportunity_with_feedback(sandbox))
     # The profile is refreshed from Lever on selection: wait until its interviews are there.
-    qtbot.waitUntil(lambda: "Interviews" in page.profile.toPlainText() and not page.feedback_notice.isHidden(),
-                    timeout=TIMEOUT)
+    qtbot.waitUntil(
+        lambda: "Interviews" in page.profile.toPlainText() and not page.feedback_notice.isHidden(), timeout=TIMEOUT
+    )
     qtbot.waitUntil(lambda: "None cached yet" not in page.profile.toPlainText(), timeout=TIMEOUT)
     assert "Submitted feedback" not in page.profile.toPlainText()
     assert "hidden" in page.feedback_notice.label.text()

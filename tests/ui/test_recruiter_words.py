@@ -119,8 +119,9 @@ def test_offline_the_outbox_and_activity_say_it_in_words(desktop, sandbox, qtbot
     qtbot.waitUntil(lambda: outbox.rowCount() == 1 and bool(outbox.index(0, column).data()), timeout=TIMEOUT)
     assert outbox.index(0, column).data() == "Lever could not be reached."
     window.sync_action.trigger()
-    qtbot.waitUntil(lambda: "failed: Lever could not be reached." in desktop.controller.activity.log.toPlainText(),
-                    timeout=TIMEOUT)
+    qtbot.waitUntil(
+        lambda: "failed: Lever could not be reached." in desktop.controller.activity.log.toPlainText(), timeout=TIMEOUT
+    )
     for page in ("review", "outbox", "activity"):
         window.show_page(page)
         assert_in_words(visible_texts(window))
@@ -178,8 +179,10 @@ def test_the_sandbox_settings_offer_to_connect_a_lever_account(runner, error_pat
         assert not COMMAND_LINE.search(box.text())
         [connect] = [b for b in box.buttons() if b.text() == "Connect a Lever account…"]
         connect.click()
-        qtbot.waitUntil(lambda: any(isinstance(w, ConnectAccountDialog) and w.isVisible()
-                                    for w in QApplication.topLevelWidgets()), timeout=TIMEOUT)
+        qtbot.waitUntil(
+            lambda: any(isinstance(w, ConnectAccountDialog) and w.isVisible() for w in QApplication.topLevelWidgets()),
+            timeout=TIMEOUT,
+        )
         [dialog] = [w for w in QApplication.topLevelWidgets() if isinstance(w, ConnectAccountDialog)]
         assert dialog.form.api_key.isVisible() and not dialog.form.settings.sandbox
         assert_in_words(visible_texts(dialog))

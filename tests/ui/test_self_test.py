@@ -15,8 +15,13 @@ def _env(tmp_path):
 
 
 def test_self_test_exits_0_with_one_line_and_a_clean_stderr(tmp_path):
-    out = subprocess.run([sys.executable, "-m", "lever_desktop", "self-test"], capture_output=True, text=True,
-                         env=_env(tmp_path), timeout=90)
+    out = subprocess.run(
+        [sys.executable, "-m", "lever_desktop", "self-test"],
+        capture_output=True,
+        text=True,
+        env=_env(tmp_path),
+        timeout=90,
+    )
     assert (out.returncode, out.stderr) == (0, "")
     assert out.stdout.startswith("self-test ok")
     assert "12 field types" in out.stdout and "sandbox sync stored" in out.stdout
@@ -27,6 +32,7 @@ def test_headless_commands_do_not_load_qt(tmp_path):
         "import sys; from lever_desktop import cli; cli.build_parser().parse_args(['self-test']);"
         "print(sorted(m for m in sys.modules if m.startswith(('PySide6', 'qasync'))))"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=_env(tmp_path),
-                         check=True, timeout=60)
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=_env(tmp_path), check=True, timeout=60
+    )
     assert out.stdout.strip() == "[]"

@@ -61,7 +61,7 @@ def test_known_errors_are_one_sentence_without_details(qapp, qtbot):
 
 
 def test_a_hard_crash_is_reported_on_the_next_start(qapp, tmp_path):
-    (tmp_path / FAULT_FILE).write_text("Fatal Python error: Segmentation fault\n  File \"x.py\", line 1\n")
+    (tmp_path / FAULT_FILE).write_text('Fatal Python error: Segmentation fault\n  File "x.py", line 1\n')
     errors = ErrorPath(tmp_path, dialogs=False)
     previous = errors.start_fault_log()
     errors.stop_fault_log()

@@ -28,8 +28,12 @@ def test_a_termination_signal_shuts_down_cleanly(tmp_path, sig):
     env = {k: v for k, v in os.environ.items() if not k.startswith("LEVER_")}
     env["QT_QPA_PLATFORM"] = "offscreen"
     base = tmp_path / "base"
-    proc = subprocess.Popen([sys.executable, "-m", "lever_desktop", "--basedir", str(base), "--sandbox"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "lever_desktop", "--basedir", str(base), "--sandbox"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+    )
     try:
         _wait_for_log(base, "main window ready", proc)
         proc.send_signal(sig)
@@ -53,8 +57,12 @@ def test_sigterm_while_the_first_run_dialog_is_open_closes_the_app(tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith("LEVER_")}
     env["QT_QPA_PLATFORM"] = "offscreen"
     base = tmp_path / "base"
-    proc = subprocess.Popen([sys.executable, "-m", "lever_desktop", "--basedir", str(base)],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "lever_desktop", "--basedir", str(base)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+    )
     try:
         _wait_for_log(base, "first run: asking", proc)
         proc.send_signal(signal.SIGTERM)

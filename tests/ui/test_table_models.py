@@ -23,8 +23,11 @@ class Waiting(NamedTuple):
     approved: int
 
 
-COLUMNS = (Column("Candidate", "candidate"), Column("Attempts", "attempts"),
-           Column("Approved", "approved", time=format_ms))
+COLUMNS = (
+    Column("Candidate", "candidate"),
+    Column("Attempts", "attempts"),
+    Column("Approved", "approved", time=format_ms),
+)
 
 
 def _outbox(n: int) -> list[Waiting]:
@@ -94,8 +97,9 @@ def test_rows_that_went_and_came_are_removed_and_added_without_a_reset(qtbot):
 
 def test_sorting_compares_raw_values_and_shows_formatted_ones(qtbot):
     page = _page(qtbot)
-    page.model.set_rows([Waiting("d-a", "A", 10, T0 + 2 * DAY_MS), Waiting("d-b", "B", 9, T0),
-                         Waiting("d-c", "C", 100, T0 + DAY_MS)])
+    page.model.set_rows(
+        [Waiting("d-a", "A", 10, T0 + 2 * DAY_MS), Waiting("d-b", "B", 9, T0), Waiting("d-c", "C", 100, T0 + DAY_MS)]
+    )
     assert [page.proxy.index(r, 0).data(KEY_ROLE) for r in range(3)] == ["d-b", "d-c", "d-a"]
     assert page.proxy.index(0, 2).data() == format_ms(T0) and page.proxy.index(0, 2).data(SORT_ROLE) == T0
     page.table.sortByColumn(page.model.column_of("attempts"), Qt.SortOrder.AscendingOrder)
@@ -115,8 +119,11 @@ def test_a_lazy_table_shows_what_its_columns_say_and_sorts_by_their_key(runner, 
         await asyncio.sleep(0)
         return {i: people[i] for i in ids if i in people}
 
-    columns = (Column("Name", "name", sort="name", tooltip=False), Column("Note", "note"),
-               Column("Left", "left_at", time=format_ms, sort="left"))
+    columns = (
+        Column("Name", "name", sort="name", tooltip=False),
+        Column("Note", "note"),
+        Column("Left", "left_at", time=format_ms, sort="left"),
+    )
     model = LazyTableModel(columns, fetch, runner, greyed=lambda p: p.left_at is not None)
     model.set_ids(["p1", "p2", "gone"])
     assert model.index(0, 0).data() == "…"

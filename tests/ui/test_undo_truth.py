@@ -34,8 +34,12 @@ def test_the_undo_bar_counts_down_the_stored_grace_when_the_store_was_busy(deskt
     qtbot.mouseClick(drafts.editor.approve, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: busy.done() and bar.isVisible() and bar.draft_id == doc["draftId"], timeout=TIMEOUT)
 
-    send_after = run(qtbot, desktop.session.store.call(
-        lambda conn: conn.execute(outbox.select().where(outbox.c.draft_id == doc["draftId"])).one().send_after))
+    send_after = run(
+        qtbot,
+        desktop.session.store.call(
+            lambda conn: conn.execute(outbox.select().where(outbox.c.draft_id == doc["draftId"])).one().send_after
+        ),
+    )
     stored_left = (send_after - now_ms()) / 1000
     shown = int(re.search(r"sending in (\d+) s", bar.text.text()).group(1))
     assert stored_left < GRACE_S - 1  # the busy store did eat into the grace
@@ -67,9 +71,18 @@ def test_a_restart_within_the_grace_offers_undo_again(desktop, sandbox, error_pa
         assert 1 <= shown <= 60
         qtbot.mouseClick(bar.button, Qt.MouseButton.LeftButton)
         editor = again.controller.drafts
-        qtbot.waitUntil(lambda: editor.view is not None and editor.view.record.draft_id == doc["draftId"]
-                        and editor.view.record.state == "in_review", timeout=TIMEOUT)  # back in the editor
-        assert [f for f in lever_forms(sandbox, doc["opportunityId"])
-                if f.get("interview") == doc["interviewId"] and not f.get("deletedAt")] == []
+        qtbot.waitUntil(
+            lambda: (
+                editor.view is not None
+                and editor.view.record.draft_id == doc["draftId"]
+                and editor.view.record.state == "in_review"
+            ),
+            timeout=TIMEOUT,
+        )  # back in the editor
+        assert [
+            f
+            for f in lever_forms(sandbox, doc["opportunityId"])
+            if f.get("interview") == doc["interviewId"] and not f.get("deletedAt")
+        ] == []
     finally:
         run(qtbot, again.shutdown())

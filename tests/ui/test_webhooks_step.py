@@ -59,8 +59,11 @@ def test_connect_webhooks_stores_every_token_once_and_says_what_lever_still_need
 
 
 def test_a_webhook_whose_token_is_missing_is_replaced_only_when_ticked(runner, qtbot, sandbox):
-    theirs = httpx.post(sandbox.base_url + "/webhooks", auth=(sandbox.api_key, ""),
-                        json={"event": "contactUpdated", "url": RELAY + "/lever/webhooks"}).json()["data"]
+    theirs = httpx.post(
+        sandbox.base_url + "/webhooks",
+        auth=(sandbox.api_key, ""),
+        json={"event": "contactUpdated", "url": RELAY + "/lever/webhooks"},
+    ).json()["data"]
     dialog = _settings(runner, qtbot, sandbox)
     report = _connect(qtbot, dialog)
     assert "Needs attention (token missing): contactUpdated." in report

@@ -59,8 +59,13 @@ def test_a_retry_while_offline_keeps_the_banner_and_the_window_still(desktop, sa
     qtbot.waitUntil(window.offline_banner.isVisible, timeout=TIMEOUT)
     laid_out(window)
     y = window.splitter.mapTo(window, window.splitter.rect().topLeft()).y()
-    seen, unsubscribe = watch(desktop, lambda: (window.offline_banner.isVisible(),
-                                                window.splitter.mapTo(window, window.splitter.rect().topLeft()).y()))
+    seen, unsubscribe = watch(
+        desktop,
+        lambda: (
+            window.offline_banner.isVisible(),
+            window.splitter.mapTo(window, window.splitter.rect().topLeft()).y(),
+        ),
+    )
     try:
         with qtbot.waitSignal(desktop.controller.sync.finished, timeout=TIMEOUT) as finished:
             window.offline_banner.button.click()  # "Try again": the same pass a background retry runs

@@ -66,7 +66,9 @@ def test_without_basedir_the_current_one_is_kept(monkeypatch, _isolated_basedir)
 def test_python_dash_m_entry_point(tmp_path):
     run = subprocess.run(
         [sys.executable, "-m", "lever_desktop", "--basedir", str(tmp_path), "--version"],
-        capture_output=True, text=True, timeout=60,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert run.returncode == 0 and run.stdout.strip() == f"lever-desktop {__version__}"
 

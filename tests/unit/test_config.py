@@ -19,8 +19,11 @@ def test_env_overrides_settings_and_keychain():
     secrets.set_secret(secrets.API_KEY, "lk_keychain_key_000")
     settings = Settings(region="us", relay_url="https://relay.example.com", service_account_email="svc@x.com")
     env = {
-        "LEVER_API_KEY": KEY, "LEVER_REGION": "eu", "LEVER_RELAY_URL": "https://relay2.example.com",
-        "LEVER_RELAY_TOKEN": "relay-reader-token-xyz", "LEVER_SERVICE_ACCOUNT": "bot@x.com",
+        "LEVER_API_KEY": KEY,
+        "LEVER_REGION": "eu",
+        "LEVER_RELAY_URL": "https://relay2.example.com",
+        "LEVER_RELAY_TOKEN": "relay-reader-token-xyz",
+        "LEVER_SERVICE_ACCOUNT": "bot@x.com",
         "LEVER_WEBHOOK_TOKENS": json.dumps({"candidateStageChange": "sigtoken-abcdef-123"}),
     }
     account = resolve_account(settings, env)
@@ -40,8 +43,9 @@ def test_keychain_and_settings_when_env_is_silent():
 
 
 def test_base_url_beats_region_and_loses_its_trailing_slash():
-    account = resolve_account(Settings(), {"LEVER_API_KEY": KEY, "LEVER_REGION": "eu",
-                                            "LEVER_BASE_URL": "http://127.0.0.1:8123/v1/"})
+    account = resolve_account(
+        Settings(), {"LEVER_API_KEY": KEY, "LEVER_REGION": "eu", "LEVER_BASE_URL": "http://127.0.0.1:8123/v1/"}
+    )
     assert account.base_url == "http://127.0.0.1:8123/v1"
 
 
@@ -53,10 +57,12 @@ def test_process_environment_is_read_by_default(monkeypatch):
 
 @pytest.mark.parametrize(
     ("env", "message"),
-    [({}, "No Lever API key"),
-     ({"LEVER_API_KEY": KEY, "LEVER_REGION": "mars"}, "Unknown Lever region 'mars'"),
-     ({"LEVER_API_KEY": KEY, "LEVER_BASE_URL": "http://api.lever.co/v1"}, "Refusing plain http://"),
-     ({"LEVER_API_KEY": KEY, "LEVER_RELAY_URL": "http://relay.example.com"}, "relay URL must use https://")],
+    [
+        ({}, "No Lever API key"),
+        ({"LEVER_API_KEY": KEY, "LEVER_REGION": "mars"}, "Unknown Lever region 'mars'"),
+        ({"LEVER_API_KEY": KEY, "LEVER_BASE_URL": "http://api.lever.co/v1"}, "Refusing plain http://"),
+        ({"LEVER_API_KEY": KEY, "LEVER_RELAY_URL": "http://relay.example.com"}, "relay URL must use https://"),
+    ],
 )
 def test_missing_or_bad_configuration(env, message):
     with pytest.raises(ConfigError, match=message):
@@ -64,9 +70,15 @@ def test_missing_or_bad_configuration(env, message):
 
 
 @pytest.mark.parametrize(
-    "raw", ['{"candidateStageChange": "sigtoken-abcdef', '["sigtoken-abcdef-123"]', '{"e": 12345678}',
-            '{"e": {"token": "sigtoken-abcdef-123"}}', "sigtoken abcdef 123",
-            '{"candidateStageChanged": "sigtoken-abcdef-123"}'],  # a typo would reject every delivery
+    "raw",
+    [
+        '{"candidateStageChange": "sigtoken-abcdef',
+        '["sigtoken-abcdef-123"]',
+        '{"e": 12345678}',
+        '{"e": {"token": "sigtoken-abcdef-123"}}',
+        "sigtoken abcdef 123",
+        '{"candidateStageChanged": "sigtoken-abcdef-123"}',
+    ],  # a typo would reject every delivery
 )
 def test_bad_webhook_tokens_are_a_config_error_that_does_not_echo_them(raw):
     with pytest.raises(ConfigError, match="^LEVER_WEBHOOK_TOKENS: ") as info:
@@ -81,7 +93,9 @@ def test_one_account_wide_webhook_token_is_accepted_from_env_and_keychain():
     both = json.dumps({"*": "sigtoken0account0wide1", "candidateHired": "sigtoken0hired"})
     secrets.set_secret(secrets.WEBHOOK_TOKENS, both)
     assert resolve_account(Settings(), {"LEVER_API_KEY": KEY}).webhook_tokens == {
-        "*": "sigtoken0account0wide1", "candidateHired": "sigtoken0hired"}
+        "*": "sigtoken0account0wide1",
+        "candidateHired": "sigtoken0hired",
+    }
 
 
 def test_broken_webhook_tokens_in_the_keychain_send_the_person_to_settings():

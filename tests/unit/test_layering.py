@@ -73,7 +73,8 @@ def _escaped(expr: ast.expr) -> bool:
         return False
     f = expr.func
     return (isinstance(f, ast.Name) and f.id == "seg") or (
-        isinstance(f, ast.Attribute) and isinstance(f.value, ast.Name) and f.value.id == "paths")
+        isinstance(f, ast.Attribute) and isinstance(f.value, ast.Name) and f.value.id == "paths"
+    )
 
 
 def _text(node: ast.expr) -> str | None:
@@ -93,44 +94,59 @@ def unescaped_lever_paths(source: str) -> list[int]:
             parts = node.values
             literal = "".join(_text(p) or "" for p in parts)
             continues_a_path = isinstance(parts[0], ast.FormattedValue) and re.search(
-                r"path\W*$", ast.unparse(parts[0].value), re.IGNORECASE)
+                r"path\W*$", ast.unparse(parts[0].value), re.IGNORECASE
+            )
             if LEVER_RESOURCES.search(literal) or continues_a_path:
-                after_slash = [v for prev, v in zip(parts, parts[1:])
-                               if isinstance(v, ast.FormattedValue) and (_text(prev) or "").endswith("/")]
+                after_slash = [
+                    v
+                    for prev, v in zip(parts, parts[1:])
+                    if isinstance(v, ast.FormattedValue) and (_text(prev) or "").endswith("/")
+                ]
                 if any(not _escaped(v.value) for v in after_slash):
                     lines.append(node.lineno)
         elif isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
             # The literal just before the "+": "/opportunities/" + id, base + "/feedback/" + id.
             left = node.left.right if isinstance(node.left, ast.BinOp) else node.left
             text = _text(left) or ""
-            if LEVER_RESOURCES.search(text) and text.endswith("/") and _text(node.right) is None \
-                    and not _escaped(node.right):
+            if (
+                LEVER_RESOURCES.search(text)
+                and text.endswith("/")
+                and _text(node.right) is None
+                and not _escaped(node.right)
+            ):
                 lines.append(node.lineno)
         elif isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod):
             if LEVER_RESOURCES.search(_text(node.left) or ""):
                 lines.append(node.lineno)
-        elif (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "format"
-              and LEVER_RESOURCES.search(_text(node.func.value) or "")):
+        elif (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr == "format"
+            and LEVER_RESOURCES.search(_text(node.func.value) or "")
+        ):
             lines.append(node.lineno)
     return sorted(set(lines))
 
 
-@pytest.mark.parametrize(("source", "found"), [
-    ('p = f"/opportunities/{oid}/feedback"', [1]),
-    ('p = f"/opportunities/{seg(oid)}/feedback/{fid}"', [1]),
-    ('p = f"{entry.path}/{feedback_id}"', [1]),
-    ('p = "/opportunities/" + oid', [1]),
-    ('p = base + "/feedback/" + fid', [1]),
-    ('p = "/opportunities/" + oid + "/feedback"', [1]),
-    ('p = "/feedback_templates/%s" % tid', [1]),
-    ('p = "/webhooks/{}".format(wid)', [1]),
-    ('p = paths.feedback_form(oid, fid)', []),
-    ('p = f"/opportunities/{seg(oid)}/feedback"', []),
-    ('p = f"{paths.opportunity(oid)}/panels"', []),
-    ('r = client.paginate("/users", {"email": e})', []),
-    ('u = relay_url + "/lever/webhooks"', []),
-    ('s = f"splitters/{name}"; u = f"http://{host}:{port}"', []),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("source", "found"),
+    [
+        ('p = f"/opportunities/{oid}/feedback"', [1]),
+        ('p = f"/opportunities/{seg(oid)}/feedback/{fid}"', [1]),
+        ('p = f"{entry.path}/{feedback_id}"', [1]),
+        ('p = "/opportunities/" + oid', [1]),
+        ('p = base + "/feedback/" + fid', [1]),
+        ('p = "/opportunities/" + oid + "/feedback"', [1]),
+        ('p = "/feedback_templates/%s" % tid', [1]),
+        ('p = "/webhooks/{}".format(wid)', [1]),
+        ("p = paths.feedback_form(oid, fid)", []),
+        ('p = f"/opportunities/{seg(oid)}/feedback"', []),
+        ('p = f"{paths.opportunity(oid)}/panels"', []),
+        ('r = client.paginate("/users", {"email": e})', []),
+        ('u = relay_url + "/lever/webhooks"', []),
+        ('s = f"splitters/{name}"; u = f"http://{host}:{port}"', []),
+    ],
+)
 def test_the_path_scan_finds_an_id_built_into_a_lever_path(source, found):
     assert unescaped_lever_paths(source) == found
 
@@ -139,7 +155,8 @@ def test_only_lever_paths_builds_lever_paths_around_ids():
     """Ids from webhooks, drafts and Lever itself go into a path through ``lever/paths.py`` only."""
     offenders = [
         f"{path.relative_to(ROOT)}:{line}"
-        for path in sorted((ROOT / 'lever_desktop').rglob("*.py")) if (ROOT / 'lever_desktop' / 'lever') not in path.parents
+        for path in sorted((ROOT / "lever_desktop").rglob("*.py"))
+        if (ROOT / "lever_desktop" / "lever") not in path.parents
         for line in unescaped_lever_paths(path.read_text(encoding="utf-8"))
     ]
     assert offenders == []
@@ -151,8 +168,13 @@ QT_MODULES = ("PySide6", "shiboken6", "qasync", "pytestqt")
 def _imports_qt(path: Path) -> bool:
     tree = ast.parse(path.read_text(encoding="utf-8"))
     for node in ast.walk(tree):
-        names = ([a.name for a in node.names] if isinstance(node, ast.Import) else
-                 [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
+        names = (
+            [a.name for a in node.names]
+            if isinstance(node, ast.Import)
+            else [node.module or ""]
+            if isinstance(node, ast.ImportFrom)
+            else []
+        )
         if any(n.split(".")[0] in QT_MODULES for n in names):
             return True
     return False
@@ -164,7 +186,8 @@ def test_only_the_gui_tests_import_qt():
     tests = ROOT / "tests"
     allowed = {tests / "ui", tests / "bench", tests / "helpers" / "form_looks.py"}
     offenders = [
-        str(p.relative_to(ROOT)) for p in tests.rglob("*.py")
+        str(p.relative_to(ROOT))
+        for p in tests.rglob("*.py")
         if not any(p == a or a in p.parents for a in allowed) and _imports_qt(p)
     ]
     assert offenders == []

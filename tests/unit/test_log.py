@@ -88,8 +88,12 @@ def test_a_value_cannot_forge_a_line_write_a_terminal_escape_or_fail_the_write(l
     record, ESC sequences reached a console handler, and a lone surrogate made the file handler print
     Python's "--- Logging error ---" traceback and drop the record."""
     logger = logging.getLogger("lever_desktop.test")
-    logger.warning("relay item %d rejected: %s (event %s)", 7, "bad-signature",
-                   "x\x1b]0;pwned\x07\n2026-01-01 00:00:00,000 ERROR   lever_desktop: forged")
+    logger.warning(
+        "relay item %d rejected: %s (event %s)",
+        7,
+        "bad-signature",
+        "x\x1b]0;pwned\x07\n2026-01-01 00:00:00,000 ERROR   lever_desktop: forged",
+    )
     logger.warning("event %s", "half a pair \ud800 here")
     try:
         raise ValueError("Lever said\nforged too")
@@ -102,6 +106,8 @@ def test_a_value_cannot_forge_a_line_write_a_terminal_escape_or_fail_the_write(l
     assert "event half a pair \\ud800 here" in text
     starts = [line for line in text.splitlines() if not line.startswith(" ")]
     assert [s.split(": ", 1)[1] for s in starts if ": " in s][:3] == [
-        "relay item 7 rejected: bad-signature (event x\\x1b]0;pwned\\x07", "event half a pair \\ud800 here",
-        "while reading"]
+        "relay item 7 rejected: bad-signature (event x\\x1b]0;pwned\\x07",
+        "event half a pair \\ud800 here",
+        "while reading",
+    ]
     assert all(line.startswith("20") or line.startswith("Traceback") for line in starts)

@@ -38,8 +38,10 @@ def _fill(n: int = 20) -> None:
 def test_a_full_disk_is_one_line_once(full_log, capsys):
     _fill()
     err = capsys.readouterr().err
-    assert err.splitlines() == [f"lever-desktop: cannot write the log {full_log.baseFilename} "
-                                "(No space left on device); logging pauses until it can write again."]
+    assert err.splitlines() == [
+        f"lever-desktop: cannot write the log {full_log.baseFilename} "
+        "(No space left on device); logging pauses until it can write again."
+    ]
     _fill()
     assert capsys.readouterr().err == ""
 
@@ -62,8 +64,13 @@ def test_the_cli_on_a_full_disk_prints_one_line_and_still_works(tmp_path):
     (basedir / "log").mkdir(parents=True)
     (basedir / "log" / "lever-desktop.log").symlink_to(FULL)
     clean = {k: v for k, v in os.environ.items() if not k.startswith("LEVER_")}
-    run = subprocess.run([sys.executable, "-m", "lever_desktop", "--basedir", str(basedir), "-v", "drafts", "list"],
-                         env=clean, capture_output=True, text=True, timeout=120)
+    run = subprocess.run(
+        [sys.executable, "-m", "lever_desktop", "--basedir", str(basedir), "-v", "drafts", "list"],
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert run.returncode == 0, run
     assert "Logging error" not in run.stderr and "Traceback" not in run.stderr
     assert run.stderr.count("cannot write the log") == 1

@@ -23,7 +23,8 @@ KNOWN = [
 def test_known_errors_are_explained_in_words_and_bugs_are_not():
     assert messages.explain(ConfigError("No Lever API key is configured.")) == "No Lever API key is configured."
     assert messages.explain(ConfigError("No Lever API key is configured."), messages.CLI) == (
-        "No Lever API key is configured.")
+        "No Lever API key is configured."
+    )
     assert messages.explain(KeyError("x")) is None
     assert messages.explain(KeyError("x"), messages.CLI) is None
 
@@ -41,8 +42,11 @@ def test_the_window_and_the_command_line_say_what_happened_in_the_same_words(err
 def test_a_key_without_permission_is_not_sent_to_check_the_key():
     forbidden = le.LeverAuthError("Lever refused this request (Forbidden)", status=403)
     said = _advice(SyncReport(full=False, resources=[], error=forbidden))
-    assert said == messages.explain(forbidden) == (
-        "Lever refused this action for the API key's permissions. Ask a Lever admin to widen them.")
+    assert (
+        said
+        == messages.explain(forbidden)
+        == ("Lever refused this action for the API key's permissions. Ask a Lever admin to widen them.")
+    )
     assert "LEVER_API_KEY" not in said
 
 
@@ -60,15 +64,25 @@ def test_counts_agree_with_their_noun():
     assert messages.plural(2, "entry", "entries") == "2 entries"
 
 
-@pytest.mark.parametrize(("recorded", "said"), [
-    ("LeverUnavailable: POST /opportunities/0761-x/feedback: Lever could not be reached (ConnectError)",
-     "Lever could not be reached."),
-    ("answer lost; then LeverServerError: GET /opportunities/x/feedback: boom (HTTP 503)",
-     "Lever had a problem answering."),
-    ("LeverAuthError: GET /users: Forbidden (HTTP 403)", "Lever refused this action for the API key's permissions."),
-    ("KeyError: 'x'", "Something went wrong; the technical details say what."),
-    ("Lever's answer named no form; reading it back", "Lever's answer named no form; reading it back"),
-    (None, ""),
-])
+@pytest.mark.parametrize(
+    ("recorded", "said"),
+    [
+        (
+            "LeverUnavailable: POST /opportunities/0761-x/feedback: Lever could not be reached (ConnectError)",
+            "Lever could not be reached.",
+        ),
+        (
+            "answer lost; then LeverServerError: GET /opportunities/x/feedback: boom (HTTP 503)",
+            "Lever had a problem answering.",
+        ),
+        (
+            "LeverAuthError: GET /users: Forbidden (HTTP 403)",
+            "Lever refused this action for the API key's permissions.",
+        ),
+        ("KeyError: 'x'", "Something went wrong; the technical details say what."),
+        ("Lever's answer named no form; reading it back", "Lever's answer named no form; reading it back"),
+        (None, ""),
+    ],
+)
 def test_a_recorded_error_is_said_in_words_never_as_recorded(recorded, said):
     assert messages.in_words(recorded, brief=True) == said

@@ -13,7 +13,9 @@ from lever_desktop import paths
 def test_basedir_holds_every_directory(tmp_path):
     paths.set_basedir(tmp_path / "b")
     dirs = paths.dirs()
-    assert [dirs.data, dirs.cache, dirs.config, dirs.log] == [tmp_path / "b" / n for n in ("data", "cache", "config", "log")]
+    assert [dirs.data, dirs.cache, dirs.config, dirs.log] == [
+        tmp_path / "b" / n for n in ("data", "cache", "config", "log")
+    ]
     assert paths.database_path().parent == paths.data_dir() == tmp_path / "b" / "data"
     assert paths.settings_path().parent == tmp_path / "b" / "config"
 

@@ -20,10 +20,15 @@ def test_an_install_from_before_the_choice_hides_others_feedback_and_keeps_90_da
     assert (s.role, s.others_feedback_visible, s.submitted_retention_days) == (None, False, 90)
 
 
-@pytest.mark.parametrize(("role", "override", "visible"), [
-    ("interviewer", None, False), ("recruiter", None, True),
-    ("interviewer", True, True), ("recruiter", False, False),
-])
+@pytest.mark.parametrize(
+    ("role", "override", "visible"),
+    [
+        ("interviewer", None, False),
+        ("recruiter", None, True),
+        ("interviewer", True, True),
+        ("recruiter", False, False),
+    ],
+)
 def test_the_role_sets_the_default_and_the_setting_overrides_it(role, override, visible):
     s = _load(role=role, show_others_feedback=override)
     assert s.others_feedback_visible is visible

@@ -8,8 +8,10 @@ from helpers.relay_fixtures import signed_delivery
 from lever_desktop.relay.deliveries import Action, canonical, judge, rejected_key
 
 SIG = "73311ged32110cc40e00c672c2e03e1a42fa28a4fabde089"
-TOKENS = {e: SIG for e in ("candidateStageChange", "candidateDeleted", "interviewUpdated", "contactUpdated",
-                           "applicationCreated")}
+TOKENS = {
+    e: SIG
+    for e in ("candidateStageChange", "candidateDeleted", "interviewUpdated", "contactUpdated", "applicationCreated")
+}
 NOW = 1_800_000_000_000
 
 
@@ -18,10 +20,14 @@ def _judge(body, tokens=TOKENS, now=NOW):
 
 
 def test_lever_test_vector_is_accepted():
-    body = {"id": "d1", "event": "candidateStageChange", "triggeredAt": 1431454330072,
-            "token": "be58f711f349c7780e4579cd7c63341ac6f881e4dccc3154",
-            "signature": "d8138ffefd31f34fd9ef6ab358881a2ac5d138287c38186688985ea7755ec241",
-            "data": {"opportunityId": "opp-1", "toStageId": "s2"}}
+    body = {
+        "id": "d1",
+        "event": "candidateStageChange",
+        "triggeredAt": 1431454330072,
+        "token": "be58f711f349c7780e4579cd7c63341ac6f881e4dccc3154",
+        "signature": "d8138ffefd31f34fd9ef6ab358881a2ac5d138287c38186688985ea7755ec241",
+        "data": {"opportunityId": "opp-1", "toStageId": "s2"},
+    }
     v = _judge(body, now=1431454330072 + 1000)
     assert v.accepted and v.action == Action("refresh_opportunity", "opp-1")
     assert v.dedup_key.startswith(body["token"] + ":")
@@ -58,7 +64,10 @@ def _retimed():  # a genuine delivery whose time was moved: the signature covers
         (_forged_signature(), "bad-signature"),
         (_retimed(), "bad-signature"),
         ({**signed_delivery("candidateStageChange", {"opportunityId": "o"}, SIG, at=NOW), "signature": ""}, "unsigned"),
-        ({k: v for k, v in signed_delivery("candidateDeleted", {}, SIG, at=NOW).items() if k != "signature"}, "unsigned"),
+        (
+            {k: v for k, v in signed_delivery("candidateDeleted", {}, SIG, at=NOW).items() if k != "signature"},
+            "unsigned",
+        ),
         ({**signed_delivery("candidateStageChange", {}, SIG, at=NOW), "triggeredAt": "1431454330072"}, "malformed"),
         ({**signed_delivery("candidateStageChange", {}, SIG, at=NOW), "token": None}, "malformed"),
         ([1, 2, 3], "malformed"),

@@ -22,8 +22,12 @@ async def _running(app):
 
 
 def _app(tmp_path, clock, retention_days=30.0):
-    config = RelayConfig(db_url=f"sqlite:///{tmp_path / 'relay.sqlite3'}", ingest_tokens=("ingest-token-1",),
-                         reader_tokens=("reader-token-1",), retention_days=retention_days)
+    config = RelayConfig(
+        db_url=f"sqlite:///{tmp_path / 'relay.sqlite3'}",
+        ingest_tokens=("ingest-token-1",),
+        reader_tokens=("reader-token-1",),
+        retention_days=retention_days,
+    )
     return create_app(config, clock=lambda: clock[0])
 
 
@@ -59,7 +63,9 @@ async def test_a_restarted_relay_purges_at_start(tmp_path):
 
 def test_item_json_splices_the_verbatim_body():
     item = FeedItem(seq=7, kind="draft", received_at=DAY_MS, body='{"b":  [1,2], "a": "\\u00e9"}')
-    assert item.to_json() == '{"seq": 7, "kind": "draft", "receivedAt": 86400000, "body": {"b":  [1,2], "a": "\\u00e9"}}'
+    assert (
+        item.to_json() == '{"seq": 7, "kind": "draft", "receivedAt": 86400000, "body": {"b":  [1,2], "a": "\\u00e9"}}'
+    )
 
 
 def test_postgresql_urls_use_psycopg3():

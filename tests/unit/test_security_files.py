@@ -73,7 +73,8 @@ def test_secrets_read_from_the_keychain_are_redacted(log_file):
     secrets.get_secret(secrets.WEBHOOK_TOKENS)
     secrets.set_secret(secrets.WEBHOOK_TOKENS, json.dumps({"applicationCreated": "sig-saved-MARKER-7730"}))
     logging.getLogger("lever_desktop.test").warning(
-        "polling with reader-from-keychain-MARKER-8812; tokens sig-from-keychain-MARKER-5521 sig-saved-MARKER-7730")
+        "polling with reader-from-keychain-MARKER-8812; tokens sig-from-keychain-MARKER-5521 sig-saved-MARKER-7730"
+    )
     for h in logging.getLogger().handlers:
         h.flush()
     text = log_file.read_text(encoding="utf-8")
@@ -84,8 +85,7 @@ def test_secrets_read_from_the_keychain_are_redacted(log_file):
 def test_the_base64_basic_credential_is_redacted_without_the_word_basic(log_file):
     log.register_secret(KEY)
     credential = base64.b64encode(f"{KEY}:".encode()).decode()
-    logging.getLogger("lever_desktop.test").warning("headers=%s raw=%s", {"x-cred": credential},
-                                                     credential.rstrip("="))
+    logging.getLogger("lever_desktop.test").warning("headers=%s raw=%s", {"x-cred": credential}, credential.rstrip("="))
     for h in logging.getLogger().handlers:
         h.flush()
     text = log_file.read_text(encoding="utf-8")

@@ -9,14 +9,17 @@ from lever_desktop.lever.urls import check_relay_url
 TOKEN = "pasted-token-MARKER-6d21"
 
 
-@pytest.mark.parametrize("url", [
-    f"https://relay.example.com/?token={TOKEN}",
-    f"https://relay.example.com/#{TOKEN}",
-    f"https://reader:{TOKEN}@relay.example.com",
-    f"ftp://reader:{TOKEN}@relay.example.com",
-    f"relay.example.com/?token={TOKEN}",
-    f"http://relay.example.com/?token={TOKEN}",
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        f"https://relay.example.com/?token={TOKEN}",
+        f"https://relay.example.com/#{TOKEN}",
+        f"https://reader:{TOKEN}@relay.example.com",
+        f"ftp://reader:{TOKEN}@relay.example.com",
+        f"relay.example.com/?token={TOKEN}",
+        f"http://relay.example.com/?token={TOKEN}",
+    ],
+)
 def test_a_url_with_a_token_is_refused_without_repeating_it(url):
     with pytest.raises(ValueError) as info:
         check_relay_url(url)

@@ -52,8 +52,13 @@ def test_stop_releases_a_waiting_long_poll_before_shutting_down():
     """Without ``on_exit`` on the server's loop the reader is cut off after the graceful timeout."""
     entered = threading.Event()
     app, releases = _long_poll_app(entered)
-    server = ThreadedServer(app, name="test-server", title="test server",
-                            on_exit=lambda: [r.set() for r in releases], timeout_graceful_shutdown=30)
+    server = ThreadedServer(
+        app,
+        name="test-server",
+        title="test server",
+        on_exit=lambda: [r.set() for r in releases],
+        timeout_graceful_shutdown=30,
+    )
     port = server.start()
     with concurrent.futures.ThreadPoolExecutor(1) as pool:
         reply = pool.submit(httpx.get, f"http://127.0.0.1:{port}/feed", timeout=30)

@@ -29,14 +29,19 @@ def test_lines_come_back_oldest_first_and_the_newest_when_limited(store):
 
 
 def test_a_search_needs_every_word_in_any_case_and_looks_at_the_kind_too(store):
-    for kind, text in (("outbox", "submitted Phone screen for Frances Haddad to Lever"),
-                       ("outbox", "Lever rejected Onsite for Frances Haddad: it needs your attention"),
-                       ("relay", "connected"), ("sync", "Zoë Ärger's profile refreshed")):
+    for kind, text in (
+        ("outbox", "submitted Phone screen for Frances Haddad to Lever"),
+        ("outbox", "Lever rejected Onsite for Frances Haddad: it needs your attention"),
+        ("relay", "connected"),
+        ("sync", "Zoë Ärger's profile refreshed"),
+    ):
         store.call_sync(activity.record, NOW, kind, text)
     assert _texts(store, query="haddad PHONE") == ["submitted Phone screen for Frances Haddad to Lever"]
     assert _texts(store, query="relay") == ["connected"]
     assert _texts(store, query="ärger") == ["Zoë Ärger's profile refreshed"]  # not only ASCII folds
-    assert _texts(store, query="haddad", limit=1) == ["Lever rejected Onsite for Frances Haddad: it needs your attention"]
+    assert _texts(store, query="haddad", limit=1) == [
+        "Lever rejected Onsite for Frances Haddad: it needs your attention"
+    ]
     assert _texts(store, query="nobody") == []
 
 

@@ -17,12 +17,21 @@ def store():
 
 def opp(oid: str, updated: int | None, **extra):
     return {
-        "id": oid, "name": extra.pop("name", f"Candidate {oid}"), "emails": [f"{oid}@Example.com"],
-        "phones": [{"type": "mobile", "value": "+1"}], "stage": {"id": "lead-new", "text": "New lead"},
-        "owner": "u1", "contact": "c-" + oid, "tags": ["python"], "sources": ["LinkedIn"],
-        "applications": [{"id": "a-" + oid, "posting": "p1"}], "archived": None,
-        "createdAt": 1, "updatedAt": updated, **extra,
-    }  # fmt: skip
+        "id": oid,
+        "name": extra.pop("name", f"Candidate {oid}"),
+        "emails": [f"{oid}@Example.com"],
+        "phones": [{"type": "mobile", "value": "+1"}],
+        "stage": {"id": "lead-new", "text": "New lead"},
+        "owner": "u1",
+        "contact": "c-" + oid,
+        "tags": ["python"],
+        "sources": ["LinkedIn"],
+        "applications": [{"id": "a-" + oid, "posting": "p1"}],
+        "archived": None,
+        "createdAt": 1,
+        "updatedAt": updated,
+        **extra,
+    }
 
 
 def test_an_older_record_never_overwrites_a_newer_one(store):
@@ -72,12 +81,31 @@ def test_list_filters_and_counts(store):
 
 def test_details_hold_interviews_interviewers_and_live_feedback(store):
     store.call_sync(cache.upsert_opportunities, [opp("o1", 1)], 1)
-    panel = {"id": "pa1", "start": 10, "interviews": [
-        {"id": "i1", "subject": "Onsite", "feedbackTemplate": "t1",
-         "interviewers": [{"id": "u1", "email": "Ada@Example.com", "name": "Ada"}]}]}  # fmt: skip
-    interviews = [{"id": "i1", "panel": "pa1", "date": 50, "duration": 60, "interviewers": [{"id": "u1", "email": "Ada@Example.com"}]}]
-    feedback = [{"id": "f1", "baseTemplateId": "t1", "user": {"id": "u1"}, "interview": "i1", "completedAt": 9},
-                {"id": "f2", "deletedAt": 5}]  # fmt: skip
+    panel = {
+        "id": "pa1",
+        "start": 10,
+        "interviews": [
+            {
+                "id": "i1",
+                "subject": "Onsite",
+                "feedbackTemplate": "t1",
+                "interviewers": [{"id": "u1", "email": "Ada@Example.com", "name": "Ada"}],
+            }
+        ],
+    }
+    interviews = [
+        {
+            "id": "i1",
+            "panel": "pa1",
+            "date": 50,
+            "duration": 60,
+            "interviewers": [{"id": "u1", "email": "Ada@Example.com"}],
+        }
+    ]
+    feedback = [
+        {"id": "f1", "baseTemplateId": "t1", "user": {"id": "u1"}, "interview": "i1", "completedAt": 9},
+        {"id": "f2", "deletedAt": 5},
+    ]
     assert store.call_sync(cache.replace_opportunity_details, "o1", [panel], interviews, feedback, 7)
     detail = store.call_sync(cache.get_opportunity, "o1")
     assert detail.details_synced_at == 7 and [p["id"] for p in detail.panels] == ["pa1"]
@@ -131,10 +159,14 @@ def test_superseded_template_versions_no_draft_needs_are_purged_after_30_days(st
     stale, current = versions("t-stale", now - 40 * day)
     kept_by_draft, _ = versions("t-draft", now - 40 * day)
     recent, _ = versions("t-recent", now - 20 * day)
-    store.call_sync(lambda c: c.exec_driver_sql(
-        "INSERT INTO drafts (draft_id, state, source, opportunity_id, template_id, template_version,"
-        " interviewer_email, document, received_at, updated_at)"
-        " VALUES ('d1', 'in_review', 'file', 'o1', 't-draft', ?, 'x@example.com', '{}', 1, 1)", (kept_by_draft,)))
+    store.call_sync(
+        lambda c: c.exec_driver_sql(
+            "INSERT INTO drafts (draft_id, state, source, opportunity_id, template_id, template_version,"
+            " interviewer_email, document, received_at, updated_at)"
+            " VALUES ('d1', 'in_review', 'file', 'o1', 't-draft', ?, 'x@example.com', '{}', 1, 1)",
+            (kept_by_draft,),
+        )
+    )
 
     assert store.call_sync(cache.purge_template_versions, now, 30) == 1
     assert store.call_sync(cache.template_version, "t-stale", stale) is None
@@ -144,9 +176,14 @@ def test_superseded_template_versions_no_draft_needs_are_purged_after_30_days(st
 
 
 def test_users_by_email_ignore_case_and_prefer_active(store):
-    store.call_sync(cache.upsert_users, [
-        {"id": "u0", "email": "ada@example.com", "deactivatedAt": 5},
-        {"id": "u1", "email": "Ada@Example.com", "name": "Ada"}], 1)  # fmt: skip
+    store.call_sync(
+        cache.upsert_users,
+        [
+            {"id": "u0", "email": "ada@example.com", "deactivatedAt": 5},
+            {"id": "u1", "email": "Ada@Example.com", "name": "Ada"},
+        ],
+        1,
+    )
     assert [u.id for u in store.call_sync(cache.users_by_email, "ADA@example.COM ")] == ["u1", "u0"]
     assert store.call_sync(cache.get_user, "u0").active is False
 
@@ -155,7 +192,9 @@ def test_webhook_deliveries_deduplicate_and_expire(store):
     day = 86_400_000
     assert store.call_sync(lambda c: cache.record_webhook_delivery(c, "tok", "{}", "accepted", 0, event="x"))
     assert not store.call_sync(lambda c: cache.record_webhook_delivery(c, "tok", "{}", "accepted", 1))
-    store.call_sync(lambda c: cache.record_webhook_delivery(c, "t2", "{}", "rejected", 20 * day, reason="bad signature"))
+    store.call_sync(
+        lambda c: cache.record_webhook_delivery(c, "t2", "{}", "rejected", 20 * day, reason="bad signature")
+    )
     assert store.call_sync(cache.purge_webhook_deliveries, 31 * day) == 1
     assert store.call_sync(cache.purge_webhook_deliveries, 31 * day) == 0
 

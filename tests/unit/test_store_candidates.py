@@ -14,24 +14,53 @@ from lever_desktop.store.db import Store
 def store():
     with Store.open() as s:
         s.call_sync(cache.upsert_stages, [{"id": "screen", "text": "Screen"}, {"id": "offer", "text": "Offer"}], 1)
-        s.call_sync(cache.upsert_users, [{"id": "u1", "name": "Zoe Owner", "email": "z@x.org"},
-                                         {"id": "u2", "name": "Al Owner", "email": "a@x.org"}], 1)
-        people = [("Ada Lovelace", "screen", "u1", None, "p1", 30), ("Grace Hopper", "offer", "u2", None, "p2", 20),
-                  ("Adam Smith", "offer", "u1", {"reason": "r", "archivedAt": 5}, "p1", 10),
-                  ("Radia Perlman", "screen", "u2", None, "p1", 40)]
-        s.call_sync(cache.upsert_opportunities, [
-            {"id": f"o{n}", "name": name, "emails": [f"{name.split()[0].lower()}@mail.org"], "stage": stage,
-             "owner": owner, "archived": archived, "applications": [{"posting": posting}], "updatedAt": updated}
-            for n, (name, stage, owner, archived, posting, updated) in enumerate(people)], 1)
+        s.call_sync(
+            cache.upsert_users,
+            [
+                {"id": "u1", "name": "Zoe Owner", "email": "z@x.org"},
+                {"id": "u2", "name": "Al Owner", "email": "a@x.org"},
+            ],
+            1,
+        )
+        people = [
+            ("Ada Lovelace", "screen", "u1", None, "p1", 30),
+            ("Grace Hopper", "offer", "u2", None, "p2", 20),
+            ("Adam Smith", "offer", "u1", {"reason": "r", "archivedAt": 5}, "p1", 10),
+            ("Radia Perlman", "screen", "u2", None, "p1", 40),
+        ]
+        s.call_sync(
+            cache.upsert_opportunities,
+            [
+                {
+                    "id": f"o{n}",
+                    "name": name,
+                    "emails": [f"{name.split()[0].lower()}@mail.org"],
+                    "stage": stage,
+                    "owner": owner,
+                    "archived": archived,
+                    "applications": [{"posting": posting}],
+                    "updatedAt": updated,
+                }
+                for n, (name, stage, owner, archived, posting, updated) in enumerate(people)
+            ],
+            1,
+        )
         yield s
 
 
 def test_index_filters_like_the_sql_query(store):
     index = store.call_sync(CandidateIndex.load)
-    cases = [CandidateFilter(), CandidateFilter(text="AD"), CandidateFilter(text="ad", archived="any"),
-             CandidateFilter(text="ad", archived="archived"), CandidateFilter(stage_id="screen"),
-             CandidateFilter(owner_id="u2"), CandidateFilter(posting_id="p1", archived="any"),
-             CandidateFilter(text="mail.org"), CandidateFilter(text="nobody")]
+    cases = [
+        CandidateFilter(),
+        CandidateFilter(text="AD"),
+        CandidateFilter(text="ad", archived="any"),
+        CandidateFilter(text="ad", archived="archived"),
+        CandidateFilter(stage_id="screen"),
+        CandidateFilter(owner_id="u2"),
+        CandidateFilter(posting_id="p1", archived="any"),
+        CandidateFilter(text="mail.org"),
+        CandidateFilter(text="nobody"),
+    ]
     for f in cases:
         for sort in ("updated", "name", "stage", "owner"):
             for descending in (True, False):
@@ -60,8 +89,12 @@ def test_rows_choices_and_profile_are_plain_records_of_the_cache(store):
     [posting] = store.call_sync(candidates.postings)
     assert (posting.title, posting.candidates, posting.id) == ("Engineer", 3, "p1")
     profile = store.call_sync(candidates.candidate_profile, "o0")
-    assert (profile["name"], profile["stage"], profile["owner"], profile["postings"]) == \
-        ("Ada Lovelace", "Screen", "Zoe Owner", ["Engineer"])
+    assert (profile["name"], profile["stage"], profile["owner"], profile["postings"]) == (
+        "Ada Lovelace",
+        "Screen",
+        "Zoe Owner",
+        ["Engineer"],
+    )
     assert profile["feedback"] is None  # others' feedback is not even read unless Settings → Privacy allows
     assert store.call_sync(candidates.candidate_profile, "o0", True)["feedback"] == []
     assert store.call_sync(candidates.candidate_profile, "o-none") is None

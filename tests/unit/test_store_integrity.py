@@ -166,12 +166,20 @@ def test_a_copy_left_half_written_by_a_killed_process_is_removed_by_the_next_bac
         conn.execute("CREATE TABLE pad (x BLOB)")
         conn.executemany("INSERT INTO pad VALUES (randomblob(4096))", ([] for _ in range(30_000)))
     target = tmp_path / "big.sqlite3.at-open.bak"
-    child = subprocess.Popen([sys.executable, "-c", "import sys, pathlib; from lever_desktop.store import migrate; "
-                              "migrate.copy(pathlib.Path(sys.argv[1]), pathlib.Path(sys.argv[2]))", str(big),
-                              str(target)])
+    child = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys, pathlib; from lever_desktop.store import migrate; "
+            "migrate.copy(pathlib.Path(sys.argv[1]), pathlib.Path(sys.argv[2]))",
+            str(big),
+            str(target),
+        ]
+    )
     try:
-        [half] = wait_until(lambda: list(tmp_path.glob("*.tmp")), timeout=30, interval=0.001,
-                            what="the child's copy under way")
+        [half] = wait_until(
+            lambda: list(tmp_path.glob("*.tmp")), timeout=30, interval=0.001, what="the child's copy under way"
+        )
         child.send_signal(signal.SIGKILL)
     finally:
         child.wait(timeout=30)

@@ -7,8 +7,10 @@ from lever_desktop.untrusted import echo, printable, printable_lines, text_probl
 
 def test_what_acts_on_a_terminal_is_escaped_and_ordinary_text_is_kept():
     assert printable("\x1b]0;title\x07\x1b[2J") == "\\x1b]0;title\\x07\\x1b[2J"
-    assert printable("C1 \x9b31m, DEL \x7f, RLO \u202eevil, FSI \u2068, half \ud800") == \
-        "C1 \\x9b31m, DEL \\x7f, RLO \\u202eevil, FSI \\u2068, half \\ud800"
+    assert (
+        printable("C1 \x9b31m, DEL \x7f, RLO \u202eevil, FSI \u2068, half \ud800")
+        == "C1 \\x9b31m, DEL \\x7f, RLO \\u202eevil, FSI \\u2068, half \\ud800"
+    )
     kept = "Zoë · 面接 · 👩🏽‍💻 (ZWJ kept) — tab\tstays"
     assert printable(kept) == kept.replace("\t", "\\t")
     assert printable_lines(["a: ok", "b\nforged: line"]) == "a: ok\nb\\nforged: line"

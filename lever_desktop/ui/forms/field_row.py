@@ -140,8 +140,9 @@ class FieldRow(QFrame):
         """Made with the row and hidden, its space kept: "Revert to AI answer" appearing on the
         first keystroke must not push the questions below out from under the pointer."""
         if self.revert_button is None:
-            button = self._action("revert_button", "Revert to AI answer", f"Revert {self.field.label} to the AI answer",
-                                  self._revert, 2)
+            button = self._action(
+                "revert_button", "Revert to AI answer", f"Revert {self.field.label} to the AI answer", self._revert, 2
+            )
             policy = button.sizePolicy()
             policy.setRetainSizeWhenHidden(True)
             button.setSizePolicy(policy)
@@ -151,8 +152,7 @@ class FieldRow(QFrame):
 
     def _last_control(self, exclude: tuple[QWidget | None, ...]) -> QWidget | None:
         controls = [
-            w for w in self.children()
-            if isinstance(w, QWidget) and w not in exclude and w.focusPolicy() & _TAB_FOCUS
+            w for w in self.children() if isinstance(w, QWidget) and w not in exclude and w.focusPolicy() & _TAB_FOCUS
         ]
         return controls[-1] if controls else None
 

@@ -95,10 +95,11 @@ class FeedbackFormWidget(QWidget):
     def fits(self, form: FeedbackForm) -> bool:
         """Whether ``load(form)`` can show this form: same questions, same notes above them."""
         return (
-            form.title == self.form.title and form.instructions == self.form.instructions
-            and form.notices == self.form.notices and len(form.fields) == len(self.rows)
-            and all(f.id == r.field.id and f.definition == r.field.definition
-                    for f, r in zip(form.fields, self.rows))
+            form.title == self.form.title
+            and form.instructions == self.form.instructions
+            and form.notices == self.form.notices
+            and len(form.fields) == len(self.rows)
+            and all(f.id == r.field.id and f.definition == r.field.definition for f, r in zip(form.fields, self.rows))
         )
 
     def load(self, form: FeedbackForm, confidence_threshold: float) -> None:

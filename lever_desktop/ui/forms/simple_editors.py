@@ -253,8 +253,7 @@ class UnsupportedEditor(FieldEditor):
 
     def _show(self, widget_value: Any) -> None:
         value = self.field.value  # the value kept as Lever or the draft had it, not a widget value
-        self.on_file.setText("" if value is None else
-                             f"Value on file: {json.dumps(value, ensure_ascii=False)[:300]}")
+        self.on_file.setText("" if value is None else f"Value on file: {json.dumps(value, ensure_ascii=False)[:300]}")
         self.on_file.setVisible(value is not None)
 
     def focus_target(self) -> QWidget:

@@ -89,9 +89,18 @@ class TextAreaEditor(FieldEditor):
 
 
 _LANGUAGE_NAMES = {
-    "javascript": "JavaScript", "typescript": "TypeScript", "cpp": "C++", "c++": "C++",
-    "csharp": "C#", "c#": "C#", "sql": "SQL", "php": "PHP", "html": "HTML", "css": "CSS",
-    "objective-c": "Objective-C", "golang": "Go",
+    "javascript": "JavaScript",
+    "typescript": "TypeScript",
+    "cpp": "C++",
+    "c++": "C++",
+    "csharp": "C#",
+    "c#": "C#",
+    "sql": "SQL",
+    "php": "PHP",
+    "html": "HTML",
+    "css": "CSS",
+    "objective-c": "Objective-C",
+    "golang": "Go",
 }
 
 

@@ -52,8 +52,14 @@ class WheelScrollsForm(QObject):
         viewport = area.viewport()
         assert isinstance(event, QWheelEvent)
         forwarded = QWheelEvent(
-            viewport.mapFromGlobal(event.globalPosition()), event.globalPosition(), event.pixelDelta(),
-            event.angleDelta(), event.buttons(), event.modifiers(), event.phase(), event.inverted(),
+            viewport.mapFromGlobal(event.globalPosition()),
+            event.globalPosition(),
+            event.pixelDelta(),
+            event.angleDelta(),
+            event.buttons(),
+            event.modifiers(),
+            event.phase(),
+            event.inverted(),
             event.source(),
         )
         QApplication.sendEvent(viewport, forwarded)

@@ -34,8 +34,19 @@ def run(capsys, *argv: str) -> tuple[int, object, str]:
 
 
 def create(transcript_file, *extra: str) -> list[str]:
-    return ["drafts", "create", "--opportunity", OPPORTUNITY, "--interview", INTERVIEW, "--template", TEMPLATE,
-            "--transcript", str(transcript_file), *extra]
+    return [
+        "drafts",
+        "create",
+        "--opportunity",
+        OPPORTUNITY,
+        "--interview",
+        INTERVIEW,
+        "--template",
+        TEMPLATE,
+        "--transcript",
+        str(transcript_file),
+        *extra,
+    ]
 
 
 def test_transcript_to_a_form_stored_in_lever_with_exact_values(env, sandbox_model, transcript_file, capsys):
@@ -58,7 +69,9 @@ def test_transcript_to_a_form_stored_in_lever_with_exact_values(env, sandbox_mod
     feedback_id = run(capsys, "drafts", "show", draft_id, "--json")[1]["leverFeedbackId"]
 
     with httpx.Client(base_url=env.base_url, auth=(env.api_key, "")) as lever:
-        [form] = [f for f in lever.get(f"/opportunities/{OPPORTUNITY}/feedback").json()["data"] if f["id"] == feedback_id]
+        [form] = [
+            f for f in lever.get(f"/opportunities/{OPPORTUNITY}/feedback").json()["data"] if f["id"] == feedback_id
+        ]
     assert (form["baseTemplateId"], form["interview"]) == (TEMPLATE, INTERVIEW)
     assert {f["id"]: f.get("value") for f in form["fields"]} == drafted  # every value, exactly as drafted
     assert len(sandbox_model.service.requests_json()["recent"]) == 1  # one request to the model
@@ -70,15 +83,19 @@ def test_dry_run_prints_the_request_and_sends_the_model_nothing(env, sandbox_mod
         name = lever.get(f"/opportunities/{OPPORTUNITY}").json()["data"]["name"]
     first, last = name.split()[0], name.split()[-1]
     transcript = tmp_path / "call.srt"
-    transcript.write_text(f"1\n00:00:04,000 --> 00:00:06,000\nAna: Welcome, {first}! Is it {name}?\n\n"
-                          f"2\n00:00:07,000 --> 00:00:09,000\n{name}: Yes, {last} is right.\n")
+    transcript.write_text(
+        f"1\n00:00:04,000 --> 00:00:06,000\nAna: Welcome, {first}! Is it {name}?\n\n"
+        f"2\n00:00:07,000 --> 00:00:09,000\n{name}: Yes, {last} is right.\n"
+    )
     code, out, err = run(capsys, *create(transcript, "--dry-run", "--json", "--anonymize"))
     assert code == 0, err
     assert out["sendsTo"] == "Claude (Anthropic API), model claude-sandbox, data goes to 127.0.0.1"
     request = out["request"]
     assert request["model"] == "claude-sandbox" and request["tool_choice"]["name"] == "record_feedback_draft"
-    assert ("<transcript>\n[00:00:04] Ana: Welcome, the candidate! Is it the candidate?\n"
-            "[00:00:07] the candidate: Yes, the candidate is right.\n</transcript>") in request["messages"][0]["content"]
+    assert (
+        "<transcript>\n[00:00:04] Ana: Welcome, the candidate! Is it the candidate?\n"
+        "[00:00:07] the candidate: Yes, the candidate is right.\n</transcript>"
+    ) in request["messages"][0]["content"]
     assert first not in json.dumps(request) and last not in json.dumps(request)
     assert sandbox_model.service.requests_json()["counts"] == {}  # the model was not asked
     assert run(capsys, "drafts", "list", "--json")[1]["drafts"] == []
@@ -88,7 +105,10 @@ def test_a_bad_transcript_is_one_line_and_exit_1(env, tmp_path, capsys):
     path = tmp_path / "call.json"
     path.write_text('{"not": "a transcript"}')
     code, _, err = run(capsys, *create(path))
-    assert code == 1 and err == "lever-desktop: call.json is JSON data, not a transcript (a draft file goes to 'drafts import').\n"
+    assert (
+        code == 1
+        and err == "lever-desktop: call.json is JSON data, not a transcript (a draft file goes to 'drafts import').\n"
+    )
 
 
 def test_a_sample_transcript_with_the_interviews_own_template_every_quote_verified(env, capsys):
@@ -96,8 +116,18 @@ def test_a_sample_transcript_with_the_interviews_own_template_every_quote_verifi
 
     [sample] = [s for s in sample_transcripts() if s.template == "Every field type"]
     assert run(capsys, "sync")[0] == 0
-    code, out, err = run(capsys, "drafts", "create", "--opportunity", sample.opportunity_id, "--interview",
-                         sample.interview_id, "--transcript", str(sample.path), "--json")
+    code, out, err = run(
+        capsys,
+        "drafts",
+        "create",
+        "--opportunity",
+        sample.opportunity_id,
+        "--interview",
+        sample.interview_id,
+        "--transcript",
+        str(sample.path),
+        "--json",
+    )
     assert code == 0, err
     assert out["draft_id"] and out["evidence_kept"] > 0 and out["evidence_dropped"] == 0 and out["problems"] == []
     shown = run(capsys, "drafts", "show", out["draft_id"], "--json")[1]
@@ -106,7 +136,8 @@ def test_a_sample_transcript_with_the_interviews_own_template_every_quote_verifi
 
 
 def test_anonymize_hides_the_name_however_the_transcript_writes_it_in_what_the_model_received(
-        env, sandbox_model, tmp_path, capsys):
+    env, sandbox_model, tmp_path, capsys
+):
     import unicodedata
 
     name = "Zoë O'Brien-Lévy"  # as Lever has it (NFC, a straight apostrophe, a hyphen)
@@ -115,13 +146,17 @@ def test_anonymize_hides_the_name_however_the_transcript_writes_it_in_what_the_m
     assert run(capsys, "sync")[0] == 0
     said = unicodedata.normalize("NFD", "Welcome, Zoë! Is it O’Brien Lévy, or Lévy?")  # a Mac's .docx, a curly ’
     transcript = tmp_path / "call.srt"
-    transcript.write_text(f"1\n00:00:04,000 --> 00:00:06,000\nAna: {said}\n\n"
-                          f"2\n00:00:07,000 --> 00:00:09,000\nZoë O’Brien-Lévy: Yes, O’Brien-Lévy is right.\n")
+    transcript.write_text(
+        f"1\n00:00:04,000 --> 00:00:06,000\nAna: {said}\n\n"
+        f"2\n00:00:07,000 --> 00:00:09,000\nZoë O’Brien-Lévy: Yes, O’Brien-Lévy is right.\n"
+    )
     code, draft_id, err = run(capsys, *create(transcript, "--anonymize"))
     assert code == 0, err
     with httpx.Client(base_url=sandbox_model.admin_url) as model:
         [body] = [r["body"] for r in model.get("/requests").json()["recent"]]
     sent = unicodedata.normalize("NFC", json.dumps(body, ensure_ascii=False))
     assert not [part for part in ("Zoë", "Brien", "Lévy") if part in sent], sent
-    assert ("[00:00:04] Ana: Welcome, the candidate! Is it the candidate, or the candidate?\n"
-            "[00:00:07] the candidate: Yes, the candidate is right.") in body["messages"][0]["content"]
+    assert (
+        "[00:00:04] Ana: Welcome, the candidate! Is it the candidate, or the candidate?\n"
+        "[00:00:07] the candidate: Yes, the candidate is right."
+    ) in body["messages"][0]["content"]

@@ -24,20 +24,32 @@ def scripted():
 
 
 def answer(field_id: str, value, **extra) -> dict:
-    return {"id": field_id, "value": value, "confidence": 0.9, "evidence": [{"quote": QUOTE}],
-            "rationale": "Said so.", **extra}
+    return {
+        "id": field_id,
+        "value": value,
+        "confidence": 0.9,
+        "evidence": [{"quote": QUOTE}],
+        "rationale": "Said so.",
+        **extra,
+    }
 
 
 REQUIRED = [answer("f-text", "Designed billing"), answer("f-overall", "3 - Hire")]
 
 
 async def draft(session, transcript_file, scripted, api):
-    return await draft_interview(session, opportunity_id="opp-1", interview_id="int-1",
-                                 transcript=read_transcript(transcript_file), provider=scripted.provider(api))
+    return await draft_interview(
+        session,
+        opportunity_id="opp-1",
+        interview_id="int-1",
+        transcript=read_transcript(transcript_file),
+        provider=scripted.provider(api),
+    )
 
 
-async def test_token_counts_and_model_name_that_are_not_are_recorded_as_zero_and_ours(session, transcript_file,
-                                                                                      scripted, api):
+async def test_token_counts_and_model_name_that_are_not_are_recorded_as_zero_and_ours(
+    session, transcript_file, scripted, api
+):
     scripted.answer = {"fields": REQUIRED}
     scripted.usage = {"input_tokens": "lots", "output_tokens": -5}
     scripted.model = {"name": "not a string"}
@@ -47,13 +59,16 @@ async def test_token_counts_and_model_name_that_are_not_are_recorded_as_zero_and
     assert doc["usage"] == {"inputTokens": 0, "outputTokens": 0} and doc["model"] == "scripted"
 
 
-async def test_sloppy_confidence_evidence_and_rationale_cost_a_flag_not_the_draft(session, transcript_file,
-                                                                                  scripted, api):
-    scripted.answer = {"fields": [
-        answer("f-text", "Designed billing", confidence="high", evidence=QUOTE, rationale=3),
-        answer("f-overall", "3 - Hire", confidence=85, evidence=[QUOTE, {"quote": 7}]),
-        answer("f-invented", "anything"),
-    ]}
+async def test_sloppy_confidence_evidence_and_rationale_cost_a_flag_not_the_draft(
+    session, transcript_file, scripted, api
+):
+    scripted.answer = {
+        "fields": [
+            answer("f-text", "Designed billing", confidence="high", evidence=QUOTE, rationale=3),
+            answer("f-overall", "3 - Hire", confidence=85, evidence=[QUOTE, {"quote": 7}]),
+            answer("f-invented", "anything"),
+        ]
+    }
     outcome = await draft(session, transcript_file, scripted, api)
     assert outcome.draft_id, outcome.problems
     rec = await session.store.call(drafts.get, outcome.draft_id)
@@ -83,5 +98,7 @@ async def test_an_error_that_echoes_the_api_key_never_shows_it(session, transcri
     scripted.error = (400, "Bad header: x-api-key test-key is not allowed on this proxy")
     outcome = await draft(session, transcript_file, scripted, api)
     assert outcome.draft_id is None and len(outcome.problems) == 1
-    assert "refused the request (HTTP 400)" in outcome.problems[0] and "not allowed on this proxy" in outcome.problems[0]
+    assert (
+        "refused the request (HTTP 400)" in outcome.problems[0] and "not allowed on this proxy" in outcome.problems[0]
+    )
     assert "test-key" not in outcome.problems[0] and "test-key" not in caplog.text

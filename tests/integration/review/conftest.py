@@ -31,7 +31,13 @@ async def world(sandbox, lever):
 @pytest.fixture
 async def impatient(sandbox):
     """A client that gives up on an answer long before a slow Lever stores the request."""
-    client = LeverClient(sandbox.api_key, base_url=sandbox.base_url, rate=100_000.0, burst=100_000, timeout=0.2,
-                         retry=RetryPolicy(backoff_base=0.01, backoff_cap=0.05))
+    client = LeverClient(
+        sandbox.api_key,
+        base_url=sandbox.base_url,
+        rate=100_000.0,
+        burst=100_000,
+        timeout=0.2,
+        retry=RetryPolicy(backoff_base=0.01, backoff_cap=0.05),
+    )
     yield client
     await client.aclose()

@@ -24,6 +24,7 @@ ESC = "\x1b]0;pwned\x07\x1b[2K"  # retitle the terminal, erase the line
 
 def _hostile_cache() -> None:
     """d-1 submitted with a duplicate recorded; d-2 submitted; every name carries escapes."""
+
     def names(conn: sa.Connection) -> None:
         seed(conn)
         conn.execute(sa.update(schema.users).where(schema.users.c.id == "u-ana").values(name=f"Ana{ESC}"))
@@ -48,8 +49,14 @@ def _cli(*argv: str) -> subprocess.CompletedProcess[str]:
     clean = {k: v for k, v in os.environ.items() if not k.startswith("LEVER_")}
     # An account is looked up before the question is asked; nothing is sent without --yes.
     clean |= {"LEVER_API_KEY": "test-key", "LEVER_BASE_URL": "http://127.0.0.1:9/v1"}
-    return subprocess.run([sys.executable, "-m", "lever_desktop", "--basedir", str(paths.basedir()), *argv],
-                          env=clean, stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "lever_desktop", "--basedir", str(paths.basedir()), *argv],
+        env=clean,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def test_confirmations_print_names_from_lever_escaped():

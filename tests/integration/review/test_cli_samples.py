@@ -62,8 +62,11 @@ def test_samples_from_import_to_lever(lever_env, capsys, tmp_path):
 
     code, approved = _cli(capsys, "drafts", "approve", "sample-every-field-type", "--json")
     assert code == 0 and "the interviewer" in approved["authoredAs"]
-    [choice] = [e for e in _cli(capsys, "drafts", "show", "sample-every-field-type", "--json")[1]["audit"]
-                if e["event"] == "approved"]
+    [choice] = [
+        e
+        for e in _cli(capsys, "drafts", "show", "sample-every-field-type", "--json")[1]["audit"]
+        if e["event"] == "approved"
+    ]
     assert choice["detail"]["addSecondForm"] is False
     assert _cli(capsys, "drafts", "approve", "sample-phone-screen-flawed")[0] == 1  # invalid values block it
 
@@ -88,18 +91,26 @@ def test_samples_from_import_to_lever(lever_env, capsys, tmp_path):
     assert _cli(capsys, "drafts", "import", str(tmp_path / "again.json"))[0] == 0
     # `drafts show` reads only the cache, which no sync refreshed: the form sent from here counts.
     shown = _cli(capsys, "drafts", "show", "sample-every-field-type-again", "--json")[1]
-    assert [f["feedbackId"] for f in shown["ownFeedback"]] == [_cli(
-        capsys, "drafts", "show", "sample-every-field-type", "--json")[1]["leverFeedbackId"]]
+    assert [f["feedbackId"] for f in shown["ownFeedback"]] == [
+        _cli(capsys, "drafts", "show", "sample-every-field-type", "--json")[1]["leverFeedbackId"]
+    ]
     assert "Ada Lovelace submitted feedback for this interview" in shown["ownFeedback"][0]["notice"]
-    assert cli.main(["--basedir", str(paths.basedir()), "drafts", "approve", "sample-every-field-type-again",
-                     "--offline"]) == 1
+    assert (
+        cli.main(["--basedir", str(paths.basedir()), "drafts", "approve", "sample-every-field-type-again", "--offline"])
+        == 1
+    )
     err = capsys.readouterr().err
     assert "Ada Lovelace submitted feedback for this interview" in err and "--add-second-form" in err
     code, approved = _cli(capsys, "drafts", "approve", "sample-every-field-type-again", "--add-second-form", "--json")
     assert code == 0
-    [choice] = [e for e in _cli(capsys, "drafts", "show", "sample-every-field-type-again", "--json")[1]["audit"]
-                if e["event"] == "approved"]
-    assert choice["detail"]["addSecondForm"] is True and choice["detail"]["ownFeedback"][0]["authorName"] == "Ada Lovelace"
+    [choice] = [
+        e
+        for e in _cli(capsys, "drafts", "show", "sample-every-field-type-again", "--json")[1]["audit"]
+        if e["event"] == "approved"
+    ]
+    assert (
+        choice["detail"]["addSecondForm"] is True and choice["detail"]["ownFeedback"][0]["authorName"] == "Ada Lovelace"
+    )
 
 
 def test_amend_and_withdraw_from_the_command_line(lever_env, capsys, monkeypatch):
@@ -109,14 +120,31 @@ def test_amend_and_withdraw_from_the_command_line(lever_env, capsys, monkeypatch
     assert _cli(capsys, "submit", "--json")[1]["submitted"] == ["sample-every-field-type"]
     fid = _cli(capsys, "drafts", "show", "sample-every-field-type", "--json")[1]["leverFeedbackId"]
 
-    assert cli.main(["--basedir", str(paths.basedir()), "drafts", "amend", "sample-every-field-type",
-                     "--set", "nope"]) == 1
+    assert (
+        cli.main(["--basedir", str(paths.basedir()), "drafts", "amend", "sample-every-field-type", "--set", "nope"])
+        == 1
+    )
     assert "expected FIELD=JSON" in capsys.readouterr().err
-    text_field = next(k for k, v in _cli(capsys, "drafts", "show", "sample-every-field-type", "--json")[1]["values"]
-                      .items() if isinstance(v, str) and len(v) > 20)
+    text_field = next(
+        k
+        for k, v in _cli(capsys, "drafts", "show", "sample-every-field-type", "--json")[1]["values"].items()
+        if isinstance(v, str) and len(v) > 20
+    )
     # Without --json: sentences, one per line (they were once printed one character per line).
-    assert cli.main(["--basedir", str(paths.basedir()), "drafts", "amend", "sample-every-field-type", "--set",
-                     f'{text_field}="Amended from the terminal."']) == 0
+    assert (
+        cli.main(
+            [
+                "--basedir",
+                str(paths.basedir()),
+                "drafts",
+                "amend",
+                "sample-every-field-type",
+                "--set",
+                f'{text_field}="Amended from the terminal."',
+            ]
+        )
+        == 0
+    )
     said = capsys.readouterr().out.splitlines()
     assert said[0] == f"Draft sample-every-field-type is reopened for amendment (Lever form {fid})."
     assert said[1].startswith("Edit it in the app or with --set FIELD=JSON") and len(said) == 2
@@ -172,8 +200,18 @@ def test_remove_duplicate_asks_then_deletes_only_the_extra_form(lever_env, capsy
         assert _cli(capsys, "drafts", "remove-duplicate", "sample-every-field-type", "--feedback", extra)[0] == 1
         form_path = f"{req['path'].split('?')[0]}/{extra}"
         assert lever.get(form_path).status_code == 200  # not confirmed: nothing deleted
-        code, out = _cli(capsys, "drafts", "remove-duplicate", "sample-every-field-type", "--feedback", extra,
-                         "--yes", "--reviewer", "rita", "--json")
+        code, out = _cli(
+            capsys,
+            "drafts",
+            "remove-duplicate",
+            "sample-every-field-type",
+            "--feedback",
+            extra,
+            "--yes",
+            "--reviewer",
+            "rita",
+            "--json",
+        )
         assert code == 0 and out == {"draftId": "sample-every-field-type", "deletedFeedbackId": extra, "kept": kept}
         assert lever.get(form_path).status_code == 404
         assert lever.get(f"{req['path'].split('?')[0]}/{kept}").status_code == 200
@@ -195,8 +233,11 @@ def test_drafts_approve_queues_at_once_or_after_a_grace(lever_env, capsys):
     assert _cli(capsys, "drafts", "approve", "sample-phone-screen-clean", "--grace", "1.5")[0] == 0
     store = Store.open()
     try:
-        held = store.call_sync(lambda conn: conn.execute(sa.text(
-            "SELECT send_after - approved_at FROM outbox WHERE draft_id = 'sample-phone-screen-clean'")).scalar())
+        held = store.call_sync(
+            lambda conn: conn.execute(
+                sa.text("SELECT send_after - approved_at FROM outbox WHERE draft_id = 'sample-phone-screen-clean'")
+            ).scalar()
+        )
     finally:
         store.close()
     assert held == 1_500

@@ -66,11 +66,14 @@ async def test_an_earlier_attempt_found_for_a_candidate_anonymised_since_does_no
     first = await approval.approve(store, "d-anon", reviewer="rita")
     await approval.approve(store, "d-next", reviewer="rita")
     await lever.post(first.path, json=first.body, params=first.params)  # the earlier attempt that landed
-    store.call_sync(lambda c: c.exec_driver_sql(  # Lever anonymised the candidate; a sync recorded it
-        "UPDATE opportunities SET raw = json_set(raw, '$.isAnonymized', 1) WHERE id = ?", (anonymised.opportunity_id,)))
+    store.call_sync(
+        lambda c: c.exec_driver_sql(  # Lever anonymised the candidate; a sync recorded it
+            "UPDATE opportunities SET raw = json_set(raw, '$.isAnonymized', 1) WHERE id = ?",
+            (anonymised.opportunity_id,),
+        )
+    )
 
-    report = await Outbox(store, lever, backoff_base_ms=1, backoff_cap_ms=5, settle_ms=20,
-                          settle_window_ms=300).flush()
+    report = await Outbox(store, lever, backoff_base_ms=1, backoff_cap_ms=5, settle_ms=20, settle_window_ms=300).flush()
 
     assert report.submitted == ["d-next"], report
     rec = await store.call(drafts.get, "d-anon")

@@ -145,8 +145,9 @@ async def test_retry_and_cancel_refuse_what_is_not_waiting(world, lever):
         await store.call(outbox_actions.retry_now, "d-new", "rita", now_ms())
 
 
-async def test_cancel_is_allowed_once_reads_across_the_settle_window_prove_lever_has_not_got_it(world, sandbox,
-                                                                                             impatient):
+async def test_cancel_is_allowed_once_reads_across_the_settle_window_prove_lever_has_not_got_it(
+    world, sandbox, impatient
+):
     """The POST's connection dropped before Lever handled it: checking, then "not stored" once the
     settle window has passed; from then on Cancel may take it back, and Lever never gets a form."""
     store, targets, every = world
@@ -154,8 +155,7 @@ async def test_cancel_is_allowed_once_reads_across_the_settle_window_prove_lever
     await _approved(store, "d-lost", t, every)
     before = _stored_in_lever(sandbox, t.opportunity_id)
     sandbox.faults.replace(parse_spec("drop,method=POST,path=*/feedback,count=1"))
-    box = Outbox(store, impatient, backoff_base_ms=600_000, backoff_cap_ms=600_000, settle_ms=20,
-                 settle_window_ms=300)
+    box = Outbox(store, impatient, backoff_base_ms=600_000, backoff_cap_ms=600_000, settle_ms=20, settle_window_ms=300)
     await box.flush()
     assert await store.call(queue.status, "d-lost") == "checking"
     with pytest.raises(Refused, match="may still land"):

@@ -62,10 +62,17 @@ async def test_a_draft_discarded_after_the_outbox_held_it_leaves_the_outbox_page
     t = targets[3]
     await _approved(store, draft_for("d-stopped", t, every))
     own = draft_for("their-own", t, every, seed=9)
-    await lever.post(f"/opportunities/{t.opportunity_id}/feedback", params={"perform_as": t.interviewer["id"]},
-                     json={"baseTemplateId": every["id"], "panel": t.panel_id, "interview": t.interview_id,
-                           "completedAt": own["createdAt"],
-                           "fieldValues": [{"id": f["id"], "value": f["value"]} for f in own["fields"]]})
+    await lever.post(
+        f"/opportunities/{t.opportunity_id}/feedback",
+        params={"perform_as": t.interviewer["id"]},
+        json={
+            "baseTemplateId": every["id"],
+            "panel": t.panel_id,
+            "interview": t.interview_id,
+            "completedAt": own["createdAt"],
+            "fieldValues": [{"id": f["id"], "value": f["value"]} for f in own["fields"]],
+        },
+    )
     assert (await Outbox(store, lever).flush()).own_feedback == ["d-stopped"]
     assert [r[0] for r in await store.call(lists.outbox_list)] == ["d-stopped"]  # it needs attention: listed
 

@@ -55,8 +55,11 @@ async def test_answer_lost_while_lever_is_still_storing_is_never_sent_twice(worl
 
     [listed] = [r for r in await store.call(lists.review_list, now_ms()) if r[0] == "d-slow"]
     [queued] = [r for r in await store.call(lists.outbox_list) if r[0] == "d-slow"]
-    assert lists.DRAFT_STATE_LABELS[listed[-1]] == lists.DRAFT_STATE_LABELS[queued[2]] == \
-        "Checking whether Lever stored it…"
+    assert (
+        lists.DRAFT_STATE_LABELS[listed[-1]]
+        == lists.DRAFT_STATE_LABELS[queued[2]]
+        == "Checking whether Lever stored it…"
+    )
     report = await box.drain(deadline_s=30)
     assert report.reconciled == ["d-slow"] and report.submitted == []
     assert len(await _forms(lever, t.opportunity_id)) == before + 1
@@ -81,16 +84,18 @@ async def test_reconciliation_finds_the_form_when_lever_does_not_echo_completed_
     t = targets[2]
     await _approved(store, draft_for(f"d-{mode}", t, every))
     before = len(await _forms(lever, t.opportunity_id))
-    sandbox.faults.replace(parse_spec(f"completed-at={mode},method=POST,path=*/feedback;"
-                                      "drop-after,method=POST,path=*/feedback,count=1"))
+    sandbox.faults.replace(
+        parse_spec(f"completed-at={mode},method=POST,path=*/feedback;drop-after,method=POST,path=*/feedback,count=1")
+    )
     report = await _outbox(store, lever, window_ms=300).drain(deadline_s=30)
     forms = await _forms(lever, t.opportunity_id)
     assert report.reconciled == [f"d-{mode}"] and report.submitted == []
     assert len(forms) == before + 1
     rec = await store.call(drafts.get, f"d-{mode}")
     [stored] = [f for f in forms if f["id"] == rec.lever_feedback_id]
-    assert stored["completedAt"] != (await store.call(queue.entries, ["submitted"], [rec.draft_id]))[0].body[
-        "completedAt"]  # the fault really changed it
+    assert (
+        stored["completedAt"] != (await store.call(queue.entries, ["submitted"], [rec.draft_id]))[0].body["completedAt"]
+    )  # the fault really changed it
 
 
 async def _delete_opportunity(sandbox, opportunity_id):
@@ -156,8 +161,11 @@ async def test_a_form_stored_after_the_window_is_found_as_a_duplicate_and_remove
     report = await box.drain(deadline_s=30)
     assert report.submitted == ["d-dup"]  # released after the (too short) window, sent again
     lever_has = lambda: sandbox.state.details_of(sandbox.state.row(t.opportunity_id)).feedback  # noqa: E731
-    wait_until(lambda: len([f for f in lever_has() if f["completedAt"]]) >= before + 2, timeout=10,
-               what="the first POST stored late")
+    wait_until(
+        lambda: len([f for f in lever_has() if f["completedAt"]]) >= before + 2,
+        timeout=10,
+        what="the first POST stored late",
+    )
     skew[0] = 1_000  # past the recheck a window after submission
     report = await box.flush()
     rec = await store.call(drafts.get, "d-dup")
@@ -188,8 +196,11 @@ async def test_a_form_held_twice_is_not_withdrawn_until_the_duplicate_is_removed
     box = _outbox(store, impatient, window_ms=100, clock=lambda: now_ms() + skew[0])
     assert (await box.drain(deadline_s=30)).submitted == ["d-dup-w"]
     lever_has = lambda: sandbox.state.details_of(sandbox.state.row(t.opportunity_id)).feedback  # noqa: E731
-    wait_until(lambda: len([f for f in lever_has() if f["completedAt"]]) >= before + 2, timeout=10,
-               what="the first POST stored late")
+    wait_until(
+        lambda: len([f for f in lever_has() if f["completedAt"]]) >= before + 2,
+        timeout=10,
+        what="the first POST stored late",
+    )
     skew[0] = 1_000
     [extra] = (await box.flush()).duplicates["d-dup-w"]
 

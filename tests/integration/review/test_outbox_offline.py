@@ -23,8 +23,7 @@ async def test_offline_the_outbox_looks_again_later_each_time_and_logs_once(worl
     assert (await intake.receive_draft(store, doc, source="test")).status == "received"
     await approval.approve(store, "d-offline", reviewer="rita")
     now = [10_000_000]
-    box = Outbox(store, lever, clock=lambda: now[0], rng=lambda: 1.0, backoff_base_ms=BASE_MS,
-                 backoff_cap_ms=60_000)
+    box = Outbox(store, lever, clock=lambda: now[0], rng=lambda: 1.0, backoff_base_ms=BASE_MS, backoff_cap_ms=60_000)
     sandbox.stop()
     delays = []
     with caplog.at_level(logging.INFO):

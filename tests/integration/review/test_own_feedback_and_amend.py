@@ -18,17 +18,26 @@ def _outbox(store, client) -> Outbox:
 
 
 async def _forms(client, opportunity_id, *, deleted=False):
-    return [f async for f in client.paginate(f"/opportunities/{opportunity_id}/feedback")
-            if deleted or not f.get("deletedAt")]
+    return [
+        f
+        async for f in client.paginate(f"/opportunities/{opportunity_id}/feedback")
+        if deleted or not f.get("deletedAt")
+    ]
 
 
 async def _their_own_form(client, target, template) -> dict:
     """The interviewer fills in the form in Lever themselves."""
     doc = draft_for("their-own", target, template, seed=9)
-    body = {"baseTemplateId": template["id"], "panel": target.panel_id, "interview": target.interview_id,
-            "completedAt": doc["createdAt"], "fieldValues": [{"id": f["id"], "value": f["value"]} for f in doc["fields"]]}
-    return await client.post(f"/opportunities/{target.opportunity_id}/feedback", json=body,
-                             params={"perform_as": target.interviewer["id"]})
+    body = {
+        "baseTemplateId": template["id"],
+        "panel": target.panel_id,
+        "interview": target.interview_id,
+        "completedAt": doc["createdAt"],
+        "fieldValues": [{"id": f["id"], "value": f["value"]} for f in doc["fields"]],
+    }
+    return await client.post(
+        f"/opportunities/{target.opportunity_id}/feedback", json=body, params={"perform_as": target.interviewer["id"]}
+    )
 
 
 async def _received(store, doc):
@@ -48,6 +57,7 @@ def _events(trail):
 
 
 # -- 1. the interviewer's own feedback ------------------------------------------------------------
+
 
 async def test_approval_refuses_a_second_form_unless_the_reviewer_chooses_it(world, lever):
     store, targets, every = world
@@ -108,6 +118,7 @@ async def test_an_earlier_attempt_found_before_sending_is_recorded_not_sent_agai
 
 
 # -- 2. amend -------------------------------------------------------------------------------------
+
 
 def _text_field(every):
     return next(f for f in every["fields"] if f["type"] == "textarea")
@@ -175,8 +186,10 @@ async def test_amending_a_form_deleted_in_lever_needs_attention(world, lever):
     store, targets, every = world
     t = targets[2]
     rec = await _submitted(store, lever, draft_for("d-gone-put", t, every))
-    await lever.delete(f"/opportunities/{t.opportunity_id}/feedback/{rec.lever_feedback_id}",
-                       params={"perform_as": t.interviewer["id"]})
+    await lever.delete(
+        f"/opportunities/{t.opportunity_id}/feedback/{rec.lever_feedback_id}",
+        params={"perform_as": t.interviewer["id"]},
+    )
     await amend.reopen(store, "d-gone-put", reviewer="rita")
     await approval.approve(store, "d-gone-put", reviewer="rita")
     report = await _outbox(store, lever).flush()
@@ -200,6 +213,7 @@ async def test_lever_refusing_the_amendment_reopens_it_with_lever_message(world,
 
 
 # -- 2. withdraw ----------------------------------------------------------------------------------
+
 
 async def test_withdraw_names_what_disappears_then_deletes_it(world, lever):
     store, targets, every = world
@@ -229,8 +243,10 @@ async def test_withdrawing_a_form_already_gone_is_success(world, sandbox, lever,
     box = _outbox(store, lever)
     await amend.withdraw(store, "d-gone", reviewer="rita")
     if how == "deleted in Lever":
-        await lever.delete(f"/opportunities/{t.opportunity_id}/feedback/{rec.lever_feedback_id}",
-                           params={"perform_as": t.interviewer["id"]})
+        await lever.delete(
+            f"/opportunities/{t.opportunity_id}/feedback/{rec.lever_feedback_id}",
+            params={"perform_as": t.interviewer["id"]},
+        )
     else:  # deleted, then the connection dropped: unsure, so it is sent again and Lever says 404
         sandbox.faults.replace(parse_spec("drop-after,method=DELETE,count=1"))
         assert (await box.flush()).retrying == ["d-gone"]

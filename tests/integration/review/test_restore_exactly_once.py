@@ -34,9 +34,13 @@ async def test_a_draft_sent_after_the_backup_is_matched_not_sent_again(sandbox):
 
         backup = integrity.backups(paths.database_path())[0]
         env = {k: v for k, v in os.environ.items() if not k.startswith("LEVER_")}
-        restore = subprocess.run([sys.executable, "-m", "lever_desktop", "--basedir", str(paths.basedir()),
-                                  "cache", "restore", str(backup)], env=env, capture_output=True, text=True,
-                                 timeout=120)
+        restore = subprocess.run(
+            [sys.executable, "-m", "lever_desktop", "--basedir", str(paths.basedir()), "cache", "restore", str(backup)],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
         assert restore.returncode == 0, restore
 
         with Store.open() as store:  # submit: d-0 is found in Lever; d-1 is not, so it goes (once)

@@ -35,15 +35,29 @@ async def test_every_field_type_reaches_lever_exactly_as_approved(world, lever):
     a = await _approved(store, lever, doc)
     types = {f["id"]: f["type"] for f in every["fields"]}
     sent = {types[f["id"]] for f in a.body["fieldValues"]}
-    assert sent >= {"text", "textarea", "code", "date", "dropdown", "multiple-choice", "multiple-select",
-                    "score", "scorecard", "yes-no", "currency", "score-system"}
+    assert sent >= {
+        "text",
+        "textarea",
+        "code",
+        "date",
+        "dropdown",
+        "multiple-choice",
+        "multiple-select",
+        "score",
+        "scorecard",
+        "yes-no",
+        "currency",
+        "score-system",
+    }
     report = await _outbox(store, lever).flush()
     assert report.submitted == ["d-every"] and report.readback_differences == {}
     rec = await store.call(drafts.get, "d-every")
     assert rec.state == "submitted" and rec.readback == {"differences": [], "error": None}
     [form] = [f for f in await _forms(lever, t.opportunity_id) if f["id"] == rec.lever_feedback_id]
-    assert form["completedAt"] == a.body["completedAt"] and form["user"] in (t.interviewer["id"],
-                                                                               {"id": t.interviewer["id"]})
+    assert form["completedAt"] == a.body["completedAt"] and form["user"] in (
+        t.interviewer["id"],
+        {"id": t.interviewer["id"]},
+    )
     stored = {f["id"]: f["value"] for f in form["fields"]}
     for fv in a.body["fieldValues"]:
         assert stored[fv["id"]] == fv["value"], types[fv["id"]]
@@ -161,8 +175,15 @@ async def test_template_edited_in_lever_minutes_ago_is_caught_before_sending(wor
         # An admin edits the template in Lever; the cache was filled moments ago (well within its TTL).
         assert admin.post("/templates/drift", json={"templateId": every["id"]}).status_code == 200
         assert admin.post("/stats/reset").status_code == 204
-        report = await Outbox(store, lever, SyncEngine(lever, store), backoff_base_ms=1, backoff_cap_ms=5,
-                              settle_ms=20, settle_window_ms=300).flush()
+        report = await Outbox(
+            store,
+            lever,
+            SyncEngine(lever, store),
+            backoff_base_ms=1,
+            backoff_cap_ms=5,
+            settle_ms=20,
+            settle_window_ms=300,
+        ).flush()
         counts = admin.get("/stats").json()["requests"]
     finally:
         admin.close()
@@ -201,8 +222,9 @@ async def test_template_reworded_in_lever_keeps_the_approved_draft_approved(worl
         assert current.raw["instructions"] == reworded["instructions"] and current.version == approved_version
         assert (await store.call(drafts.get, "d-reworded")).state == DraftState.APPROVED
         assert admin.post("/stats/reset").status_code == 204
-        report = await Outbox(store, lever, engine, backoff_base_ms=1, backoff_cap_ms=5,
-                              settle_ms=20, settle_window_ms=300).flush()
+        report = await Outbox(
+            store, lever, engine, backoff_base_ms=1, backoff_cap_ms=5, settle_ms=20, settle_window_ms=300
+        ).flush()
         counts = admin.get("/stats").json()["requests"]
         # A real change after that still sends a later approval back (the reading is not just lenient).
         assert admin.post("/templates/drift", json={"templateId": every["id"], "kind": "change"}).status_code == 200
@@ -212,8 +234,9 @@ async def test_template_reworded_in_lever_keeps_the_approved_draft_approved(worl
     assert counts.get("GET /feedback_templates/:id") == 1
     assert sum(n for key, n in counts.items() if key.startswith("POST ")) == 1, counts
     await _approved(store, lever, draft_for("d-changed", targets[1], every))
-    report = await Outbox(store, lever, engine, backoff_base_ms=1, backoff_cap_ms=5, settle_ms=20,
-                          settle_window_ms=300).flush()
+    report = await Outbox(
+        store, lever, engine, backoff_base_ms=1, backoff_cap_ms=5, settle_ms=20, settle_window_ms=300
+    ).flush()
     assert report.drifted == ["d-changed"] and report.submitted == []
 
 
@@ -288,13 +311,22 @@ async def test_interviewer_not_on_the_panel_is_warned_and_still_submitted(world,
 async def test_service_account_is_an_explicit_confirmed_choice(world, lever):
     store, targets, every = world
     bot = await _user(lever, deactivated=False)
-    await intake.receive_draft(store, draft_for("d-bot", targets[0], every, interviewerEmail="nobody@elsewhere.example"))
+    await intake.receive_draft(
+        store, draft_for("d-bot", targets[0], every, interviewerEmail="nobody@elsewhere.example")
+    )
     with pytest.raises(approval.ApprovalError) as e:
-        await approval.approve(store, "d-bot", reviewer="rita", chosen_email=bot["email"],
-                               service_account_email=bot["email"])
+        await approval.approve(
+            store, "d-bot", reviewer="rita", chosen_email=bot["email"], service_account_email=bot["email"]
+        )
     assert e.value.code == "service_account_unconfirmed"
-    a = await approval.approve(store, "d-bot", reviewer="rita", chosen_email=bot["email"],
-                               service_account_email=bot["email"], confirm_service_account=True)
+    a = await approval.approve(
+        store,
+        "d-bot",
+        reviewer="rita",
+        chosen_email=bot["email"],
+        service_account_email=bot["email"],
+        confirm_service_account=True,
+    )
     assert "service account" in a.author.describe()
     assert (await _outbox(store, lever).flush()).submitted == ["d-bot"]
     approved = [e for e in await store.call(drafts.audit_trail, "d-bot") if e["event"] == "approved"]
@@ -369,5 +401,6 @@ async def test_a_form_stored_with_a_lone_surrogate_needs_attention_instead_of_lo
     assert [e["event"] for e in trail] == ["received", "approved", "unsendable_text"]  # never "sending"
     assert trail[-1]["detail"]["message"] == (
         f"The form cannot be sent to Lever: the answer to field {text['id']}: "
-        "contains a lone surrogate U+D83D (not valid Unicode text).")
+        "contains a lone surrogate U+D83D (not valid Unicode text)."
+    )
     assert len(await _forms(lever, t.opportunity_id)) == before

@@ -43,7 +43,9 @@ async def test_checks_fall_as_they_are_confirmed_and_notes_are_not_counted(world
 
 async def test_an_approval_in_its_grace_then_queued(world):
     store, targets, every = world
-    assert (await intake.receive_draft(store, draft_for("d-grace", targets[1], every), source="test")).status == "received"
+    assert (
+        await intake.receive_draft(store, draft_for("d-grace", targets[1], every), source="test")
+    ).status == "received"
     now = drafts.now_ms()
     await approval.approve(store, "d-grace", reviewer="rita", now=now, grace_ms=5_000)
     assert (await _listed(store, "d-grace", now + 4_999))["status"] == "undo_grace"

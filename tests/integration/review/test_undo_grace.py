@@ -20,7 +20,9 @@ GRACE_MS = 5_000
 
 
 async def _forms(client, opportunity_id) -> int:
-    return len([f async for f in client.paginate(f"/opportunities/{opportunity_id}/feedback") if not f.get("deletedAt")])
+    return len(
+        [f async for f in client.paginate(f"/opportunities/{opportunity_id}/feedback") if not f.get("deletedAt")]
+    )
 
 
 async def test_nothing_sends_in_the_grace_and_undo_gives_the_draft_back(world, lever):

@@ -25,8 +25,15 @@ class Receiver:
                 raw = self.rfile.read(int(self.headers.get("Content-Length", 0)))
                 with outer._cond:
                     status = outer.statuses.pop(0) if outer.statuses else 200
-                    outer.received.append({"path": self.path, "headers": dict(self.headers),
-                                           "body": json.loads(raw), "at": time.monotonic(), "status": status})
+                    outer.received.append(
+                        {
+                            "path": self.path,
+                            "headers": dict(self.headers),
+                            "body": json.loads(raw),
+                            "at": time.monotonic(),
+                            "status": status,
+                        }
+                    )
                     outer._cond.notify_all()
                 self.send_response(status)
                 if 300 <= status < 400:

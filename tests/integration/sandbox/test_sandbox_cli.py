@@ -14,8 +14,12 @@ import pytest
 
 
 def start(*args: str) -> tuple[subprocess.Popen, str]:
-    proc = subprocess.Popen([sys.executable, "-m", "lever_desktop.sandbox", "--port", "0", "--tick", "0", *args],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "lever_desktop.sandbox", "--port", "0", "--tick", "0", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     for line in proc.stdout:  # blocks until the server prints its address
         m = re.search(r"API:\s+(\S+/v1)", line)
         if m:
@@ -27,8 +31,9 @@ def start(*args: str) -> tuple[subprocess.Popen, str]:
 @pytest.mark.skipif(os.name != "posix", reason="SIGTERM")
 def test_cli_serves_lever_and_stops_on_sigterm(tmp_path):
     tokens = tmp_path / "tokens.json"
-    proc, base = start("--opportunities", "300", "--seed", "3", "--relay", "http://127.0.0.1:9",
-                       "--webhook-tokens-file", str(tokens))
+    proc, base = start(
+        "--opportunities", "300", "--seed", "3", "--relay", "http://127.0.0.1:9", "--webhook-tokens-file", str(tokens)
+    )
     try:
         with httpx.Client(base_url=base, auth=("sandbox-key", "")) as c:
             body = c.get("/opportunities", params={"limit": 100}).json()
@@ -51,9 +56,12 @@ def test_cli_serves_the_sandbox_model_with_its_faults():
         line = next(line for line in proc.stdout if "model:" in line)
         base = re.search(r"ANTHROPIC_BASE_URL=(\S+)", line).group(1)
         with anthropic.Anthropic(base_url=base, api_key="any", max_retries=0) as client:
+
             def ask():
-                return client.messages.create(model="m", max_tokens=100, tools=ANTHROPIC_TOOLS,
-                                              messages=[{"role": "user", "content": PROMPT}])
+                return client.messages.create(
+                    model="m", max_tokens=100, tools=ANTHROPIC_TOOLS, messages=[{"role": "user", "content": PROMPT}]
+                )
+
             with pytest.raises(anthropic.OverloadedError):
                 ask()
             assert ask().stop_reason == "tool_use"
@@ -65,11 +73,19 @@ def test_cli_serves_the_sandbox_model_with_its_faults():
 
 
 def test_cli_refuses_a_bad_fault_spec():
-    done = subprocess.run([sys.executable, "-m", "lever_desktop.sandbox", "--port", "0", "--faults", "explode"],
-                          capture_output=True, text=True, timeout=30)
+    done = subprocess.run(
+        [sys.executable, "-m", "lever_desktop.sandbox", "--port", "0", "--faults", "explode"],
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
     assert done.returncode == 2 and "unknown fault kind" in done.stderr
-    done = subprocess.run([sys.executable, "-m", "lever_desktop.sandbox", "--port", "0", "--model-faults", "explode"],
-                          capture_output=True, text=True, timeout=30)
+    done = subprocess.run(
+        [sys.executable, "-m", "lever_desktop.sandbox", "--port", "0", "--model-faults", "explode"],
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
     assert done.returncode == 2 and "unknown model fault 'explode'" in done.stderr
 
 
@@ -85,8 +101,9 @@ def test_the_clock_leaves_templates_alone_unless_asked(drift_every):
     try:
         with httpx.Client(base_url=base, auth=("sandbox-key", "")) as c:
             before = {t["id"]: t["updatedAt"] for t in c.get("/feedback_templates").json()["data"]}
-            wait_until(lambda: httpx.get(admin + "/").json()["clockTicks"] >= 12, timeout=60,
-                       what="a dozen clock ticks")
+            wait_until(
+                lambda: httpx.get(admin + "/").json()["clockTicks"] >= 12, timeout=60, what="a dozen clock ticks"
+            )
             after = {t["id"]: t["updatedAt"] for t in c.get("/feedback_templates").json()["data"]}
         changed = [tid for tid in before if after[tid] != before[tid]]
         assert (changed == []) == (drift_every is None), changed

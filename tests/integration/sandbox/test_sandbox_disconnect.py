@@ -41,8 +41,10 @@ def _send_half_a_post(sandbox, path: str, body: bytes) -> None:
     """Headers promising the whole body, half of it, then the socket closes (a killed client)."""
     url = urlsplit(sandbox.base_url)
     auth = base64.b64encode(f"{sandbox.api_key}:".encode()).decode()
-    head = (f"POST {path} HTTP/1.1\r\nHost: {url.netloc}\r\nAuthorization: Basic {auth}\r\n"
-            f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n").encode()
+    head = (
+        f"POST {path} HTTP/1.1\r\nHost: {url.netloc}\r\nAuthorization: Basic {auth}\r\n"
+        f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n"
+    ).encode()
     with socket.create_connection((url.hostname, url.port), timeout=5) as s:
         s.sendall(head + body[: len(body) // 2])
 
@@ -51,10 +53,10 @@ def test_a_feedback_post_cut_off_mid_body_is_dropped_quietly(sandbox, outcome, c
     with httpx.Client(base_url=sandbox.admin_url, timeout=10) as admin:
         ex = admin.get("/examples").json()["everyFieldTypeInterview"]
         before = admin.get(f"/feedback/{ex['opportunityId']}").json()
-        body = (b'{"baseTemplateId": "%s", "completedAt": 1760000000000, "fieldValues": []}'
-                % ex["templateId"].encode())
-        _send_half_a_post(sandbox, f"/v1/opportunities/{ex['opportunityId']}/feedback?perform_as={ex['interviewerId']}",
-                          body)
+        body = b'{"baseTemplateId": "%s", "completedAt": 1760000000000, "fieldValues": []}' % ex["templateId"].encode()
+        _send_half_a_post(
+            sandbox, f"/v1/opportunities/{ex['opportunityId']}/feedback?perform_as={ex['interviewerId']}", body
+        )
         assert outcome.done.wait(10), "the sandbox never noticed the client going away"
         after = admin.get(f"/feedback/{ex['opportunityId']}").json()
     assert [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING] == []

@@ -8,8 +8,18 @@ from sandbox_http import client
 
 from lever_desktop.sandbox.validation import check_value, is_required
 
-DRAFT_KEYS = {"schema", "draftId", "opportunityId", "templateId", "panelId", "interviewId", "interviewerEmail",
-              "createdAt", "model", "fields"}
+DRAFT_KEYS = {
+    "schema",
+    "draftId",
+    "opportunityId",
+    "templateId",
+    "panelId",
+    "interviewId",
+    "interviewerEmail",
+    "createdAt",
+    "model",
+    "fields",
+}
 
 
 def complete(c, sandbox, **body):
@@ -23,12 +33,19 @@ def problems(c, record):
     draft = record["draft"]
     template = c.get(f"/feedback_templates/{draft['templateId']}").json()["data"]
     by_id = {f["id"]: f for f in template["fields"]}
-    out = [(v["id"], check_value(by_id[v["id"]], v["value"])) for v in draft["fields"]
-           if check_value(by_id[v["id"]], v["value"])]
+    out = [
+        (v["id"], check_value(by_id[v["id"]], v["value"]))
+        for v in draft["fields"]
+        if check_value(by_id[v["id"]], v["value"])
+    ]
     given = {v["id"] for v in draft["fields"]}
-    out += [(f["id"], "missing") for f in template["fields"]
-            if is_required(f) and f["id"] not in given and f["type"] in ("text", "textarea", "score", "scorecard",
-                                                                          "score-system", "dropdown", "yes-no")]
+    out += [
+        (f["id"], "missing")
+        for f in template["fields"]
+        if is_required(f)
+        and f["id"] not in given
+        and f["type"] in ("text", "textarea", "score", "scorecard", "score-system", "dropdown", "yes-no")
+    ]
     return out
 
 
@@ -40,8 +57,9 @@ def test_a_clean_draft_is_valid_and_complete(sandbox):
         assert record["flaws"] == [] and problems(c, record) == []
         for f in draft["fields"]:
             assert 0 <= f["confidence"] <= 1 and f["rationale"]
-            assert f["evidence"] and all(isinstance(e["quote"], str) and isinstance(e["atMs"], int)
-                                         for e in f["evidence"])
+            assert f["evidence"] and all(
+                isinstance(e["quote"], str) and isinstance(e["atMs"], int) for e in f["evidence"]
+            )
         ivs = c.get(f"/opportunities/{draft['opportunityId']}/interviews").json()["data"]
         iv = next(i for i in ivs if i["id"] == draft["interviewId"])
         assert draft["interviewerEmail"] in {p["email"] for p in iv["interviewers"]}
@@ -94,8 +112,9 @@ def test_scheduling_creates_an_interview(sandbox):
 def test_the_clock_completes_interviews_by_itself(sandbox_factory):
     s = sandbox_factory(clock=0.05)
     with client(s) as c:
-        drafts = wait_until(lambda: len(c.get(s.admin_url + "/drafts").json()) >= 3 and
-                            c.get(s.admin_url + "/drafts").json())
+        drafts = wait_until(
+            lambda: len(c.get(s.admin_url + "/drafts").json()) >= 3 and c.get(s.admin_url + "/drafts").json()
+        )
         assert len({d["draft"]["interviewId"] for d in drafts}) == len(drafts)
 
 
@@ -118,8 +137,13 @@ def test_template_drift_makes_a_new_version(sandbox):
         # A value for a field the current version no longer has is refused.
         iv = ex["everyFieldTypeInterview"]
         fid = next(iter(removed))
-        r = c.post(f"/opportunities/{iv['opportunityId']}/feedback", params={"perform_as": iv["interviewerId"]},
-                   json={"baseTemplateId": tid, "fieldValues": [{"id": fid, "value": "x"}]})
+        r = c.post(
+            f"/opportunities/{iv['opportunityId']}/feedback",
+            params={"perform_as": iv["interviewerId"]},
+            json={"baseTemplateId": tid, "fieldValues": [{"id": fid, "value": "x"}]},
+        )
         assert r.status_code == 400
-        assert c.post(sandbox.admin_url + "/templates/drift",
-                      json={"templateId": ex["noFeedbackTemplateId"]}).status_code == 404
+        assert (
+            c.post(sandbox.admin_url + "/templates/drift", json={"templateId": ex["noFeedbackTemplateId"]}).status_code
+            == 404
+        )

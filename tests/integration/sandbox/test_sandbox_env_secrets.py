@@ -26,9 +26,13 @@ class Sandbox:
 
 def _start(*args: str, **env: str) -> Sandbox:
     clean = {k: v for k, v in os.environ.items() if not k.startswith("LEVER_")}
-    proc = subprocess.Popen([sys.executable, "-m", "lever_desktop.sandbox", "--port", "0", "--tick", "0",
-                             "--opportunities", "20", *args],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env={**clean, **env})
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "lever_desktop.sandbox", "--port", "0", "--tick", "0", "--opportunities", "20", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**clean, **env},
+    )
     printed = []
     for line in proc.stdout:  # blocks until the server prints its addresses (API, then admin)
         printed.append(line)

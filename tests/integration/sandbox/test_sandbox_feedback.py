@@ -34,25 +34,37 @@ def ctx(shared_sandbox):
 
 def valid_values(template, only_required=False):
     rng = random.Random(3)
-    return [{"id": f["id"], "value": sample_value(f, rng, NOW)} for f in template["fields"]
-            if sample_value(f, random.Random(0), NOW) is not None and (f["required"] or not only_required)]
+    return [
+        {"id": f["id"], "value": sample_value(f, rng, NOW)}
+        for f in template["fields"]
+        if sample_value(f, random.Random(0), NOW) is not None and (f["required"] or not only_required)
+    ]
 
 
 def body_for(iv, template, values=None, **extra):
-    body = {"baseTemplateId": template["id"], "panel": iv["panelId"], "interview": iv["interviewId"],
-            "completedAt": NOW, "fieldValues": valid_values(template) if values is None else values}
+    body = {
+        "baseTemplateId": template["id"],
+        "panel": iv["panelId"],
+        "interview": iv["interviewId"],
+        "completedAt": NOW,
+        "fieldValues": valid_values(template) if values is None else values,
+    }
     body.update(extra)
     return {k: v for k, v in body.items() if v is not ...}
 
 
 def post(c, iv, body, perform_as=None):
-    return c.post(f"/opportunities/{iv['opportunityId']}/feedback",
-                  params={"perform_as": perform_as or iv["interviewerId"]}, json=body)
+    return c.post(
+        f"/opportunities/{iv['opportunityId']}/feedback",
+        params={"perform_as": perform_as or iv["interviewerId"]},
+        json=body,
+    )
 
 
 def field_of(template, type_, **having):
-    return next(f for f in template["fields"] if f["type"] == type_ and all(
-        bool(f.get(k)) == v for k, v in having.items()))
+    return next(
+        f for f in template["fields"] if f["type"] == type_ and all(bool(f.get(k)) == v for k, v in having.items())
+    )
 
 
 def test_a_complete_valid_form_is_accepted_and_read_back_like_lever(ctx):
@@ -91,11 +103,19 @@ def test_perform_as_is_required_and_must_be_an_active_user(ctx, caplog):
     assert post(c, iv, body_for(iv, template), perform_as="no-such-user").status_code == 400
 
 
-@pytest.mark.parametrize("change", [
-    {"baseTemplateId": ...}, {"baseTemplateId": "nope"}, {"panel": ...}, {"interview": ...},
-    {"interview": "not-an-interview"}, {"completedAt": "2024-01-01"}, {"completedAt": True},
-    {"fieldValues": {"not": "a list"}},
-])
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"baseTemplateId": ...},
+        {"baseTemplateId": "nope"},
+        {"panel": ...},
+        {"interview": ...},
+        {"interview": "not-an-interview"},
+        {"completedAt": "2024-01-01"},
+        {"completedAt": True},
+        {"fieldValues": {"not": "a list"}},
+    ],
+)
 @pytest.mark.logs_warnings("the sandbox logs the forms it rejects")
 def test_body_rules(ctx, change):
     c, ex, iv, template = ctx
@@ -119,17 +139,40 @@ def test_feedback_without_panel_and_interview_is_fine(ctx):
 
 
 BAD_VALUES = [
-    ("text", {}, 42), ("text", {}, ""), ("text", {}, "null"), ("textarea", {}, None),
-    ("code", {}, ["x"]), ("date", {}, "2025-01-01"), ("date", {}, 1.5e12), ("date", {}, True),
-    ("dropdown", {}, "senior"), ("dropdown", {}, 2), ("multiple-choice", {}, "Platform "),
-    ("multiple-select", {}, "Python"), ("multiple-select", {}, []), ("multiple-select", {}, ["Python", "Cobol"]),
-    ("multiple-select", {}, ["Go", "Go"]), ("score-system", {}, "3"), ("score-system", {}, 3),
-    ("score-system", {}, "3 - hire"), ("score", {"options": False}, 5), ("score", {"options": False}, 0),
-    ("score", {"options": False}, "4"), ("score", {"options": False}, 2.5), ("score", {"options": True}, 3),
-    ("scorecard", {}, [{"score": 3, "comment": "ok"}]), ("scorecard", {}, [{"score": 0, "comment": ""}] * 2),
-    ("scorecard", {}, [{"score": 3}] * 2), ("scorecard", {}, [3, 4]), ("scorecard", {}, [{"score": 5, "comment": ""}] * 2),
-    ("yes-no", {}, "Yes"), ("yes-no", {}, True), ("currency", {}, "100"), ("currency", {}, False),
-    ("currency", {}, -5), ("file-upload", {}, "anything"),
+    ("text", {}, 42),
+    ("text", {}, ""),
+    ("text", {}, "null"),
+    ("textarea", {}, None),
+    ("code", {}, ["x"]),
+    ("date", {}, "2025-01-01"),
+    ("date", {}, 1.5e12),
+    ("date", {}, True),
+    ("dropdown", {}, "senior"),
+    ("dropdown", {}, 2),
+    ("multiple-choice", {}, "Platform "),
+    ("multiple-select", {}, "Python"),
+    ("multiple-select", {}, []),
+    ("multiple-select", {}, ["Python", "Cobol"]),
+    ("multiple-select", {}, ["Go", "Go"]),
+    ("score-system", {}, "3"),
+    ("score-system", {}, 3),
+    ("score-system", {}, "3 - hire"),
+    ("score", {"options": False}, 5),
+    ("score", {"options": False}, 0),
+    ("score", {"options": False}, "4"),
+    ("score", {"options": False}, 2.5),
+    ("score", {"options": True}, 3),
+    ("scorecard", {}, [{"score": 3, "comment": "ok"}]),
+    ("scorecard", {}, [{"score": 0, "comment": ""}] * 2),
+    ("scorecard", {}, [{"score": 3}] * 2),
+    ("scorecard", {}, [3, 4]),
+    ("scorecard", {}, [{"score": 5, "comment": ""}] * 2),
+    ("yes-no", {}, "Yes"),
+    ("yes-no", {}, True),
+    ("currency", {}, "100"),
+    ("currency", {}, False),
+    ("currency", {}, -5),
+    ("file-upload", {}, "anything"),
 ]
 
 
@@ -150,11 +193,17 @@ def test_every_value_is_checked_against_its_field_type(ctx, type_, having, value
     assert field["id"] in caplog.text  # the exact reason is in the sandbox log
 
 
-@pytest.mark.parametrize("type_,having,value", [
-    ("score", {"options": False}, None), ("score", {"options": True}, "3 - Good"),
-    ("scorecard", {}, [{"score": 1, "comment": ""}, {"score": 4, "comment": "great"}]),
-    ("date", {}, NOW), ("currency", {}, 99500.5), ("multiple-select", {}, ["Rust", "Go"]),
-])
+@pytest.mark.parametrize(
+    "type_,having,value",
+    [
+        ("score", {"options": False}, None),
+        ("score", {"options": True}, "3 - Good"),
+        ("scorecard", {}, [{"score": 1, "comment": ""}, {"score": 4, "comment": "great"}]),
+        ("date", {}, NOW),
+        ("currency", {}, 99500.5),
+        ("multiple-select", {}, ["Rust", "Go"]),
+    ],
+)
 def test_edge_values_that_are_valid(ctx, type_, having, value):
     c, ex, iv, template = ctx
     field = field_of(template, type_, **having)
@@ -176,7 +225,9 @@ def test_unknown_or_repeated_field_ids_are_refused(ctx):
 def test_required_fields_enforced_only_when_completed(shared_sandbox, ctx):
     c, ex, iv, template = ctx
     sandbox = shared_sandbox
-    partial = [v for v in valid_values(template) if not next(f for f in template["fields"] if f["id"] == v["id"])["required"]]
+    partial = [
+        v for v in valid_values(template) if not next(f for f in template["fields"] if f["id"] == v["id"])["required"]
+    ]
     assert post(c, iv, body_for(iv, template, partial)).status_code == 400
     r = post(c, iv, body_for(iv, template, partial, completedAt=...))
     assert r.status_code == 201 and r.json()["data"]["completedAt"] is None
@@ -189,8 +240,11 @@ def test_required_fields_enforced_only_when_completed(shared_sandbox, ctx):
     # Completing it later needs the required fields.
     url = f"/opportunities/{iv['opportunityId']}/feedback/{draft_id}"
     assert c.put(url, params={"perform_as": iv["interviewerId"]}, json={"completedAt": NOW}).status_code == 400
-    r = c.put(url, params={"perform_as": iv["interviewerId"]},
-              json={"completedAt": NOW, "fieldValues": valid_values(template, only_required=True)})
+    r = c.put(
+        url,
+        params={"perform_as": iv["interviewerId"]},
+        json={"completedAt": NOW, "fieldValues": valid_values(template, only_required=True)},
+    )
     assert r.status_code == 200 and r.json()["data"]["completedAt"] == NOW
     listed = c.get(f"/opportunities/{iv['opportunityId']}/feedback").json()["data"]
     assert draft_id in {f["id"] for f in listed}
@@ -203,7 +257,9 @@ def test_put_edits_and_delete_marks_deleted(ctx):
     url = f"/opportunities/{iv['opportunityId']}/feedback/{fid}"
     text = field_of(template, "text")
     assert c.put(url, json={"fieldValues": [{"id": text["id"], "value": "Edited"}]}).status_code == 400
-    r = c.put(url, params={"perform_as": iv["interviewerId"]}, json={"fieldValues": [{"id": text["id"], "value": "Edited"}]})
+    r = c.put(
+        url, params={"perform_as": iv["interviewerId"]}, json={"fieldValues": [{"id": text["id"], "value": "Edited"}]}
+    )
     assert r.status_code == 200
     assert next(f for f in r.json()["data"]["fields"] if f["id"] == text["id"])["value"] == "Edited"
     bad = c.put(url, params={"perform_as": iv["interviewerId"]}, json={"fieldValues": [{"id": text["id"], "value": 1}]})

@@ -46,11 +46,18 @@ async def test_full_walk_of_every_resource(sandbox_factory):
         ids = [o["id"] async for o in lever.paginate("/opportunities")]
         assert len(ids) == len(set(ids)) and set(ids) == expected
         assert lever.stats.requests == server_stats(s)["requests"]["GET /opportunities"] == len(expected) // 100 + 1
-        typed = models.parse(models.Opportunity, [o async for o in lever.paginate("/opportunities",
-                                                                               {"expand": ["stage", "owner"]})])
+        typed = models.parse(
+            models.Opportunity, [o async for o in lever.paginate("/opportunities", {"expand": ["stage", "owner"]})]
+        )
         assert {o.id for o, _ in typed} == expected
-        for path in ("/postings", "/stages", "/users", "/archive_reasons", "/feedback_templates",
-                     "/opportunities/deleted"):
+        for path in (
+            "/postings",
+            "/stages",
+            "/users",
+            "/archive_reasons",
+            "/feedback_templates",
+            "/opportunities/deleted",
+        ):
             assert [r async for r in lever.paginate(path, {"limit": 3})]
         assert await lever.get_one("/opportunities/does-not-exist") is None
         assert lever.stats.retries == 0 and lever.stats.rate_limited == 0
@@ -108,8 +115,12 @@ async def test_timeouts_are_retried_for_reads(sandbox):
 
 
 def _body(ex, template):
-    return {"baseTemplateId": template["id"], "panel": ex["panelId"], "interview": ex["interviewId"],
-            "fieldValues": []}  # no completedAt: an unsubmitted draft needs no required fields
+    return {
+        "baseTemplateId": template["id"],
+        "panel": ex["panelId"],
+        "interview": ex["interviewId"],
+        "fieldValues": [],
+    }  # no completedAt: an unsubmitted draft needs no required fields
 
 
 def _forms(sandbox, ex):
@@ -123,8 +134,11 @@ async def test_post_is_not_retried_after_a_5xx(sandbox, example):
     set_faults(sandbox, "status=503,method=POST,path=*/feedback,count=1")
     async with lever_client(sandbox) as lever:
         with pytest.raises(errors.AmbiguousWriteError):
-            await lever.post(f"/opportunities/{ex['opportunityId']}/feedback", json=_body(ex, template),
-                             params={"perform_as": ex["interviewerId"]})
+            await lever.post(
+                f"/opportunities/{ex['opportunityId']}/feedback",
+                json=_body(ex, template),
+                params={"perform_as": ex["interviewerId"]},
+            )
     assert server_stats(sandbox)["requests"]["POST /opportunities/:id/feedback"] == 1
     assert len(_forms(sandbox, ex)) == before
 
@@ -135,8 +149,11 @@ async def test_post_stored_then_dropped_is_ambiguous_and_really_stored(sandbox, 
     set_faults(sandbox, "drop-after,method=POST,path=*/feedback,count=1")
     async with lever_client(sandbox) as lever:
         with pytest.raises(errors.AmbiguousWriteError):
-            await lever.post(f"/opportunities/{ex['opportunityId']}/feedback", json=_body(ex, template),
-                             params={"perform_as": ex["interviewerId"]})
+            await lever.post(
+                f"/opportunities/{ex['opportunityId']}/feedback",
+                json=_body(ex, template),
+                params={"perform_as": ex["interviewerId"]},
+            )
     assert len(_forms(sandbox, ex)) == before + 1  # re-read and match before trying again
 
 
@@ -146,8 +163,11 @@ async def test_post_is_retried_after_a_429(sandbox, example):
     before = len(_forms(sandbox, ex))
     set_faults(sandbox, "status=429,method=POST,path=*/feedback,count=1")
     async with lever_client(sandbox) as lever:
-        created = await lever.post(f"/opportunities/{ex['opportunityId']}/feedback", json=_body(ex, template),
-                                   params={"perform_as": ex["interviewerId"]})
+        created = await lever.post(
+            f"/opportunities/{ex['opportunityId']}/feedback",
+            json=_body(ex, template),
+            params={"perform_as": ex["interviewerId"]},
+        )
         assert created["id"] and lever.stats.rate_limited == 1
     assert len(_forms(sandbox, ex)) == before + 1
 
@@ -157,8 +177,11 @@ async def test_validation_auth_and_offset_errors_map_to_lever_errors(sandbox, ex
     ex, template = example
     async with lever_client(sandbox) as lever:
         with pytest.raises(errors.LeverValidationError):
-            await lever.post(f"/opportunities/{ex['opportunityId']}/feedback",
-                             json={**_body(ex, template), "completedAt": 1}, params={"perform_as": ex["interviewerId"]})
+            await lever.post(
+                f"/opportunities/{ex['opportunityId']}/feedback",
+                json={**_body(ex, template), "completedAt": 1},
+                params={"perform_as": ex["interviewerId"]},
+            )
         page = await lever.get_page("/opportunities", {"limit": 5})
         with pytest.raises(errors.InvalidOffsetToken):
             await lever.get_page("/opportunities", {"limit": 5, "offset": page.next, "archived": "true"})

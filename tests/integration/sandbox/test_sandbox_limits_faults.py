@@ -75,12 +75,14 @@ def test_endpoint_keys():
 
 
 def test_fault_spec_grammar():
-    rules = parse_spec("status=503,path=/opportunities*,rate=0.5;drop-after,method=post,path=*/feedback,count=1;"
-                       "latency=0.2")
+    rules = parse_spec(
+        "status=503,path=/opportunities*,rate=0.5;drop-after,method=post,path=*/feedback,count=1;latency=0.2"
+    )
     assert [(r.kind, r.arg, r.path, r.method, r.rate, r.count) for r in rules] == [
         ("status", 503.0, "/opportunities*", None, 0.5, None),
         ("drop-after", None, "*/feedback", "POST", 1.0, 1),
-        ("latency", 0.2, "*", None, 1.0, None)]
+        ("latency", 0.2, "*", None, 1.0, None),
+    ]
     for bad in ("explode", "status", "status=x", "drop,rate=2", "drop,colour=red", "drop,path"):
         with pytest.raises(FaultSpecError):
             parse_spec(bad)
@@ -170,8 +172,16 @@ async def test_admin_api_is_loopback_only():
         return Response(status_code=204)
 
     def request_from(host):
-        return Request({"type": "http", "method": "GET", "path": "/_sandbox/stats", "headers": [],
-                        "query_string": b"", "client": (host, 50000)})
+        return Request(
+            {
+                "type": "http",
+                "method": "GET",
+                "path": "/_sandbox/stats",
+                "headers": [],
+                "query_string": b"",
+                "client": (host, 50000),
+            }
+        )
 
     assert (await handler(request_from("127.0.0.1"))).status_code == 204
     assert (await handler(request_from("::1"))).status_code == 204
@@ -187,10 +197,18 @@ def _feedback_target(c, s):
     iv = c.get(s.admin_url + "/examples").json()["interview"]
     template = c.get(f"/feedback_templates/{iv['templateId']}").json()["data"]
     now = int(time.time() * 1000)
-    values = [{"id": f["id"], "value": v} for f in template["fields"]
-              if (v := sample_value(f, random.Random(f["id"]), now)) is not None]
-    body = {"baseTemplateId": template["id"], "panel": iv["panelId"], "interview": iv["interviewId"],
-            "completedAt": 1_731_609_025_310, "fieldValues": values}
+    values = [
+        {"id": f["id"], "value": v}
+        for f in template["fields"]
+        if (v := sample_value(f, random.Random(f["id"]), now)) is not None
+    ]
+    body = {
+        "baseTemplateId": template["id"],
+        "panel": iv["panelId"],
+        "interview": iv["interviewId"],
+        "completedAt": 1_731_609_025_310,
+        "fieldValues": values,
+    }
     return iv, f"/opportunities/{iv['opportunityId']}/feedback", body
 
 
@@ -228,7 +246,9 @@ def test_completed_at_is_rounded_or_replaced(sandbox_factory, mode):
 
 def test_store_after_and_completed_at_spec_errors():
     assert [(r.kind, r.arg) for r in parse_spec("store-after=6,method=POST;completed-at=now")] == [
-        ("store-after", 6.0), ("completed-at", "now")]
+        ("store-after", 6.0),
+        ("completed-at", "now"),
+    ]
     for bad in ("store-after", "store-after=soon", "completed-at", "completed-at=sometimes"):
         with pytest.raises(FaultSpecError):
             parse_spec(bad)

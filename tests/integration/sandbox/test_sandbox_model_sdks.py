@@ -39,28 +39,48 @@ def _close_clients():
 
 
 def claude(model, **options) -> anthropic.Anthropic:
-    _clients.append(anthropic.Anthropic(base_url=model.anthropic_base_url, api_key=options.pop("api_key", "any-key"),
-                                        max_retries=options.pop("max_retries", 0), **options))
+    _clients.append(
+        anthropic.Anthropic(
+            base_url=model.anthropic_base_url,
+            api_key=options.pop("api_key", "any-key"),
+            max_retries=options.pop("max_retries", 0),
+            **options,
+        )
+    )
     return _clients[-1]
 
 
 def gpt(model, **options) -> openai.OpenAI:
-    _clients.append(openai.OpenAI(base_url=model.openai_base_url, api_key=options.pop("api_key", "any-key"),
-                                  max_retries=options.pop("max_retries", 0), **options))
+    _clients.append(
+        openai.OpenAI(
+            base_url=model.openai_base_url,
+            api_key=options.pop("api_key", "any-key"),
+            max_retries=options.pop("max_retries", 0),
+            **options,
+        )
+    )
     return _clients[-1]
 
 
 def ask_claude(client: anthropic.Anthropic, **extra):
-    return client.messages.create(model="claude-sandbox", max_tokens=4096, tools=ANTHROPIC_TOOLS,
-                                  tool_choice={"type": "tool", "name": "record_feedback_draft"},
-                                  messages=[{"role": "user", "content": PROMPT}], **extra)
+    return client.messages.create(
+        model="claude-sandbox",
+        max_tokens=4096,
+        tools=ANTHROPIC_TOOLS,
+        tool_choice={"type": "tool", "name": "record_feedback_draft"},
+        messages=[{"role": "user", "content": PROMPT}],
+        **extra,
+    )
 
 
 def ask_gpt(client: openai.OpenAI, **extra):
-    return client.chat.completions.create(model="gpt-sandbox", tools=OPENAI_TOOLS,
-                                          tool_choice={"type": "function",
-                                                       "function": {"name": "record_feedback_draft"}},
-                                          messages=[{"role": "user", "content": PROMPT}], **extra)
+    return client.chat.completions.create(
+        model="gpt-sandbox",
+        tools=OPENAI_TOOLS,
+        tool_choice={"type": "function", "function": {"name": "record_feedback_draft"}},
+        messages=[{"role": "user", "content": PROMPT}],
+        **extra,
+    )
 
 
 def claude_input(message) -> dict:
@@ -88,8 +108,9 @@ def assert_valid_answer(doc: dict) -> None:
     assert any(fields["summary"]["value"] in said for said in SAID)
     for f in fields.values():
         assert 0.6 <= f["confidence"] <= 0.95 and f["rationale"]
-        assert f["evidence"] and all(any(e["quote"] in said for said in SAID) for e in f["evidence"]), \
+        assert f["evidence"] and all(any(e["quote"] in said for said in SAID) for e in f["evidence"]), (
             f"{f['id']}: every quote is copied verbatim from what someone said"
+        )
 
 
 def test_claude_answers_through_the_tool_from_the_transcript(sandbox_model):
@@ -243,16 +264,24 @@ def test_faults_and_recent_requests_over_the_admin_api(sandbox_model):
 
 
 def bedrock(model, **options) -> anthropic.AnthropicBedrock:
-    _clients.append(anthropic.AnthropicBedrock(base_url=model.bedrock_base_url, aws_access_key="AKIASANDBOX",
-                                               aws_secret_key="sandbox-secret", aws_region="eu-central-1",
-                                               max_retries=options.pop("max_retries", 0), **options))
+    _clients.append(
+        anthropic.AnthropicBedrock(
+            base_url=model.bedrock_base_url,
+            aws_access_key="AKIASANDBOX",
+            aws_secret_key="sandbox-secret",
+            aws_region="eu-central-1",
+            max_retries=options.pop("max_retries", 0),
+            **options,
+        )
+    )
     return _clients[-1]
 
 
 def test_claude_on_bedrock_answers_and_fails_the_bedrock_way(sandbox_model):
     model_id = "anthropic.claude-sandbox-v1:0"
-    message = bedrock(sandbox_model).messages.create(model=model_id, max_tokens=4096, tools=ANTHROPIC_TOOLS,
-                                                     messages=[{"role": "user", "content": PROMPT}])
+    message = bedrock(sandbox_model).messages.create(
+        model=model_id, max_tokens=4096, tools=ANTHROPIC_TOOLS, messages=[{"role": "user", "content": PROMPT}]
+    )
     assert message.model == model_id
     assert_valid_answer(claude_input(message))
     seen = sandbox_model.service.requests_json()["recent"][-1]
@@ -261,8 +290,10 @@ def test_claude_on_bedrock_answers_and_fails_the_bedrock_way(sandbox_model):
     client = bedrock(sandbox_model)
 
     def ask():
-        return client.messages.create(model=model_id, max_tokens=100, tools=ANTHROPIC_TOOLS,
-                                      messages=[{"role": "user", "content": PROMPT}])
+        return client.messages.create(
+            model=model_id, max_tokens=100, tools=ANTHROPIC_TOOLS, messages=[{"role": "user", "content": PROMPT}]
+        )
+
     with pytest.raises(anthropic.RateLimitError) as throttled:
         ask()
     assert throttled.value.response.headers["x-amzn-ErrorType"] == "ThrottlingException"
@@ -275,24 +306,39 @@ def test_claude_on_bedrock_answers_and_fails_the_bedrock_way(sandbox_model):
 def test_streamed_answers_carry_the_same_content(sandbox_model):
     # Streams hold their connection until read to the end: the clients are closed here, not by the GC.
     with claude(sandbox_model) as client, gpt(sandbox_model) as openai_client:
-        with client.messages.stream(model="claude-sandbox", max_tokens=4096, tools=ANTHROPIC_TOOLS,
-                                    messages=[{"role": "user", "content": PROMPT}]) as stream:
+        with client.messages.stream(
+            model="claude-sandbox",
+            max_tokens=4096,
+            tools=ANTHROPIC_TOOLS,
+            messages=[{"role": "user", "content": PROMPT}],
+        ) as stream:
             pieces = [e for e in stream if e.type == "input_json"]
             streamed = stream.get_final_message()
         assert len(pieces) > 1, "the tool input arrives in several deltas"
         assert claude_input(streamed) == claude_input(ask_claude(client))
         assert streamed.usage.output_tokens > 1
         with openai_client.chat.completions.create(
-                model="gpt-sandbox", tools=OPENAI_TOOLS, messages=[{"role": "user", "content": PROMPT}],
-                stream=True, stream_options={"include_usage": True}) as chunked:
+            model="gpt-sandbox",
+            tools=OPENAI_TOOLS,
+            messages=[{"role": "user", "content": PROMPT}],
+            stream=True,
+            stream_options={"include_usage": True},
+        ) as chunked:
             chunks = list(chunked)
-        arguments = "".join(c.choices[0].delta.tool_calls[0].function.arguments or ""
-                            for c in chunks if c.choices and c.choices[0].delta.tool_calls)
+        arguments = "".join(
+            c.choices[0].delta.tool_calls[0].function.arguments or ""
+            for c in chunks
+            if c.choices and c.choices[0].delta.tool_calls
+        )
         assert json.loads(arguments) == claude_input(streamed)
         assert [c.choices[0].finish_reason for c in chunks if c.choices][-1] == "tool_calls"
         assert chunks[-1].usage.completion_tokens > 0
         sandbox_model.set_faults("refusal,count=1")
-        with client.messages.stream(model="claude-sandbox", max_tokens=4096, tools=ANTHROPIC_TOOLS,
-                                    messages=[{"role": "user", "content": PROMPT}]) as stream:
+        with client.messages.stream(
+            model="claude-sandbox",
+            max_tokens=4096,
+            tools=ANTHROPIC_TOOLS,
+            messages=[{"role": "user", "content": PROMPT}],
+        ) as stream:
             refused = stream.get_final_message()
         assert refused.stop_reason == "refusal" and refused.content[0].text

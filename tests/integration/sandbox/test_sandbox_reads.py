@@ -19,16 +19,33 @@ def lever(sandbox):
 
 def test_opportunity_records_have_levers_fields(lever):
     opp = lever.get("/opportunities", params={"limit": 1}).json()["data"][0]
-    for key in ("id", "name", "contact", "emails", "phones", "stage", "stageChanges", "archived", "tags",
-                "owner", "followers", "applications", "confidentiality", "createdAt", "updatedAt", "urls"):
+    for key in (
+        "id",
+        "name",
+        "contact",
+        "emails",
+        "phones",
+        "stage",
+        "stageChanges",
+        "archived",
+        "tags",
+        "owner",
+        "followers",
+        "applications",
+        "confidentiality",
+        "createdAt",
+        "updatedAt",
+        "urls",
+    ):
         assert key in opp
     assert isinstance(opp["stage"], str) and isinstance(opp["owner"], str)
 
 
 def test_expand_inlines_objects_and_rejects_unknown_ones(lever):
     plain = lever.get("/opportunities", params={"limit": 3}).json()["data"]
-    rich = lever.get("/opportunities", params={"limit": 3, "expand": ["stage", "owner", "followers",
-                                                                       "applications"]}).json()["data"]
+    rich = lever.get(
+        "/opportunities", params={"limit": 3, "expand": ["stage", "owner", "followers", "applications"]}
+    ).json()["data"]
     for p, r in zip(plain, rich):
         assert r["stage"]["id"] == p["stage"] and "text" in r["stage"]
         assert r["owner"]["id"] == p["owner"] and "email" in r["owner"]
@@ -65,7 +82,9 @@ def test_filters_select_exactly_the_matching_opportunities(lever):
     assert [o["id"] for o in walk(lever, "/opportunities", {"email": email})] == [visible[3]["id"]]
     tagged = [o for o in visible if o["tags"]]
     tag = tagged[0]["tags"][0]
-    assert {o["id"] for o in walk(lever, "/opportunities", {"tag": tag})} == {o["id"] for o in visible if tag in o["tags"]}
+    assert {o["id"] for o in walk(lever, "/opportunities", {"tag": tag})} == {
+        o["id"] for o in visible if tag in o["tags"]
+    }
     with_apps = walk(lever, "/opportunities", {"expand": "applications"})
     posting = with_apps[0]["applications"][0]["posting"]
     by_posting = walk(lever, "/opportunities", {"posting_id": posting, "expand": "applications"})
@@ -117,8 +136,13 @@ def test_users_roles_and_deactivated(lever):
     active = walk(lever, "/users")
     everyone = walk(lever, "/users", {"includeDeactivated": "true"})
     assert all(u["deactivatedAt"] is None for u in active) and len(everyone) > len(active)
-    assert {u["accessRole"] for u in everyone} == {"super admin", "admin", "team member", "limited team member",
-                                                   "interviewer"}
+    assert {u["accessRole"] for u in everyone} == {
+        "super admin",
+        "admin",
+        "team member",
+        "limited team member",
+        "interviewer",
+    }
     one = lever.get("/users", params={"email": active[2]["email"]}).json()["data"]
     assert [u["id"] for u in one] == [active[2]["id"]]
 
@@ -132,16 +156,29 @@ def test_archive_reasons_both_types(lever):
 def test_templates_cover_every_field_type_and_no_feedback(lever):
     templates = walk(lever, "/feedback_templates")
     types = {f["type"] for t in templates for f in t["fields"]}
-    assert types >= {"text", "textarea", "code", "date", "dropdown", "multiple-choice", "multiple-select",
-                     "score-system", "score", "scorecard", "yes-no", "currency"}
+    assert types >= {
+        "text",
+        "textarea",
+        "code",
+        "date",
+        "dropdown",
+        "multiple-choice",
+        "multiple-select",
+        "score-system",
+        "score",
+        "scorecard",
+        "yes-no",
+        "currency",
+    }
     assert "file-upload" in types  # one type the app does not know
     assert any(t["text"] == "No Feedback" for t in templates)
     for t in templates:
         if t["text"] != "No Feedback":
             assert sum(f["type"] == "score-system" for f in t["fields"]) == 1
         assert lever.get(f"/feedback_templates/{t['id']}").json()["data"]["id"] == t["id"]
-    assert any(f["required"] in (0, 1) and not isinstance(f["required"], bool)
-               for t in templates for f in t["fields"])  # Lever's 1/0 appears too
+    assert any(
+        f["required"] in (0, 1) and not isinstance(f["required"], bool) for t in templates for f in t["fields"]
+    )  # Lever's 1/0 appears too
 
 
 def test_100k_opportunities_start_in_seconds():

@@ -43,18 +43,24 @@ def test_management_returns_the_signature_token_only_once(sandbox, hook_receiver
         assert "signatureToken" not in listed[0]["configuration"]
         assert c.post("/webhooks", json={"url": hook_receiver.url, "event": "feedbackCreated"}).status_code == 400
         assert c.post("/webhooks", json={"url": "http://example.com/x", "event": "candidateHired"}).status_code == 400
-        assert c.post("/webhooks", json={"url": "https://relay.example.com/x", "event": "candidateHired"}).status_code == 201
+        assert (
+            c.post("/webhooks", json={"url": "https://relay.example.com/x", "event": "candidateHired"}).status_code
+            == 201
+        )
         assert c.delete(f"/webhooks/{hook['id']}").status_code == 204
         assert c.delete(f"/webhooks/{hook['id']}").status_code == 404
 
 
-@pytest.mark.parametrize(("url", "status"), [
-    ("http://127.0.0.2:8790/lever/webhooks", 201),  # loopback is 127.0.0.0/8, as in lever/urls.py
-    ("http://[::1]:8790/lever/webhooks", 201),
-    ("http://localhost:8790/lever/webhooks", 201),
-    ("http://relay.localhost:8790/lever/webhooks", 400),  # a name, not loopback
-    ("http://127.0.0.1.nip.io/lever/webhooks", 400),
-])
+@pytest.mark.parametrize(
+    ("url", "status"),
+    [
+        ("http://127.0.0.2:8790/lever/webhooks", 201),  # loopback is 127.0.0.0/8, as in lever/urls.py
+        ("http://[::1]:8790/lever/webhooks", 201),
+        ("http://localhost:8790/lever/webhooks", 201),
+        ("http://relay.localhost:8790/lever/webhooks", 400),  # a name, not loopback
+        ("http://127.0.0.1.nip.io/lever/webhooks", 400),
+    ],
+)
 def test_plain_http_webhooks_follow_the_one_loopback_policy(sandbox, url, status):
     with client(sandbox) as c:
         assert c.post("/webhooks", json={"url": url, "event": "candidateHired"}).status_code == status
@@ -63,13 +69,21 @@ def test_plain_http_webhooks_follow_the_one_loopback_policy(sandbox, url, status
 @pytest.mark.parametrize("configuration", ["origins", {"conditions": ["applied"]}])
 def test_a_configuration_that_is_not_an_object_is_refused(sandbox, configuration):
     with client(sandbox) as c:
-        r = c.post("/webhooks", json={"url": "https://relay.example.com/x", "event": "candidateHired",
-                                      "configuration": configuration})
+        r = c.post(
+            "/webhooks",
+            json={"url": "https://relay.example.com/x", "event": "candidateHired", "configuration": configuration},
+        )
         assert r.status_code == 400 and "configuration" in r.json()["message"]
         assert c.get("/webhooks").json()["data"] == []
         conditions = {"origins": ["applied"]}
-        r = c.post("/webhooks", json={"url": "https://relay.example.com/x", "event": "applicationCreated",
-                                      "configuration": {"conditions": conditions}})
+        r = c.post(
+            "/webhooks",
+            json={
+                "url": "https://relay.example.com/x",
+                "event": "applicationCreated",
+                "configuration": {"conditions": conditions},
+            },
+        )
         assert r.status_code == 201 and r.json()["data"]["configuration"]["conditions"] == conditions
 
 
@@ -82,8 +96,13 @@ def test_stage_change_delivers_a_lever_signed_webhook(sandbox, hook_receiver):
     assert set(body) == {"id", "event", "triggeredAt", "token", "signature", "data"}
     assert body["event"] == "candidateStageChange" and len(body["token"]) == 48
     assert verify(body, token) and not verify(body, "some-other-token")
-    assert body["data"] == {"opportunityId": opp["id"], "candidateId": opp["contact"], "contactId": opp["contact"],
-                            "toStageId": target, "fromStageId": opp["stage"]}
+    assert body["data"] == {
+        "opportunityId": opp["id"],
+        "candidateId": opp["contact"],
+        "contactId": opp["contact"],
+        "toStageId": target,
+        "fromStageId": opp["stage"],
+    }
     assert got["headers"]["Content-Type"] == "application/json"
 
 
@@ -112,8 +131,10 @@ def test_gives_up_after_five_retries(sandbox):
 
 def test_archive_and_hire_emit_their_events(sandbox, hook_receiver):
     with client(sandbox) as c:
-        tokens = {e: register(c, hook_receiver.url + "/" + e, e)["configuration"]["signatureToken"]
-                  for e in ("candidateArchiveChange", "candidateHired")}
+        tokens = {
+            e: register(c, hook_receiver.url + "/" + e, e)["configuration"]["signatureToken"]
+            for e in ("candidateArchiveChange", "candidateHired")
+        }
         opp = c.get("/opportunities", params={"archived": "false", "limit": 1}).json()["data"][0]
         hired = next(r["id"] for r in c.get("/archive_reasons").json()["data"] if r["type"] == "hired")
         assert c.put(f"/opportunities/{opp['id']}/archived", json={"reason": "nope"}).status_code == 400
@@ -147,8 +168,9 @@ def test_deliveries_queued_while_offline_go_out_after_restart(sandbox, hook_rece
 
 def test_relay_gets_every_event_and_the_app_gets_the_tokens(sandbox_factory, tmp_path, hook_receiver):
     tokens_file = tmp_path / "tokens" / "webhook-tokens.json"
-    s = sandbox_factory(relay_url=hook_receiver.url, relay_ingest_token="ingest-secret",
-                        webhook_tokens_file=tokens_file)
+    s = sandbox_factory(
+        relay_url=hook_receiver.url, relay_ingest_token="ingest-secret", webhook_tokens_file=tokens_file
+    )
     tokens = json.loads(tokens_file.read_text())
     assert set(tokens) == set(EVENTS)
     if os.name == "posix":

@@ -27,9 +27,10 @@ def client_for(lever: SandboxServer, **kw: Any) -> LeverClient:
 def live_ids(lever: SandboxServer, *, confidential: bool = True) -> set[str]:
     st = lever.state
     return {
-        st.opps.id_of(r) for r in range(st.opps.count)
+        st.opps.id_of(r)
+        for r in range(st.opps.count)
         if r not in st.deleted_rows and (confidential or not st.opps.confidential[r])
-    }  # fmt: skip
+    }
 
 
 def bootstrap_floor(lever: SandboxServer) -> int:
@@ -64,7 +65,10 @@ def consistent(db: Path) -> bool:
     return (
         cached(db, "PRAGMA integrity_check") == [("ok",)]
         and cached(db, "PRAGMA foreign_key_check") == []
-        and cached(db, "SELECT COUNT(*) FROM opportunities o WHERE NOT EXISTS "
-                       "(SELECT 1 FROM opportunity_postings p WHERE p.opportunity_id = o.id)") == [(0,)]
-    )  # fmt: skip
-
+        and cached(
+            db,
+            "SELECT COUNT(*) FROM opportunities o WHERE NOT EXISTS "
+            "(SELECT 1 FROM opportunity_postings p WHERE p.opportunity_id = o.id)",
+        )
+        == [(0,)]
+    )

@@ -74,8 +74,11 @@ async def test_anonymised_candidate_leaves_no_name_email_or_draft_text_in_the_ca
 
         profile = await store.call(cache.get_opportunity, target.opportunity_id)
         assert profile.summary.name is None and profile.summary.email is None and profile.feedback == []
-        assert profile.interviews == [] and profile.raw == {"id": target.opportunity_id, "isAnonymized": True,
-                                                             "updatedAt": profile.summary.updated_at}
+        assert profile.interviews == [] and profile.raw == {
+            "id": target.opportunity_id,
+            "isAnonymized": True,
+            "updatedAt": profile.summary.updated_at,
+        }
         # A refresh (a reviewer opening the candidate, a webhook) stores nothing of theirs again.
         assert await engine.refresh_opportunity(target.opportunity_id)
         assert (await store.call(cache.get_opportunity, target.opportunity_id)).interviews == []

@@ -63,8 +63,13 @@ async def test_a_form_written_in_lever_clears_its_row_at_the_next_feedback_read(
         template = await engine.ensure_template(target.template_id)
         rng = random.Random(0)
         values = [{"id": f["id"], "value": sample_value(f, rng, engine.now_ms())} for f in template.fields]
-        body = {"baseTemplateId": target.template_id, "panel": target.panel_id, "interview": target.interview_id,
-                "completedAt": engine.now_ms(), "fieldValues": values}
+        body = {
+            "baseTemplateId": target.template_id,
+            "panel": target.panel_id,
+            "interview": target.interview_id,
+            "completedAt": engine.now_ms(),
+            "fieldValues": values,
+        }
         await client.post(paths.feedback(target.opportunity_id), body, {"perform_as": target.interviewer_id})
         waiting = {r.opportunity_id for r in slots}
         report = await recent_interviews.run()
@@ -96,5 +101,7 @@ async def test_cancelling_the_caller_stops_the_pass_so_quitting_leaves_nothing_r
         caller.cancel()
         with pytest.raises(asyncio.CancelledError):
             await caller
-        assert recent_interviews.running is not None and recent_interviews.running.cancelled()  # not left reading on behind the caller
+        assert (
+            recent_interviews.running is not None and recent_interviews.running.cancelled()
+        )  # not left reading on behind the caller
         assert client.stats.requests - before <= recent_interviews.parallel

@@ -134,8 +134,13 @@ async def test_targeted_refresh_stores_panels_interviews_and_feedback(sandbox, s
 
 async def test_an_interview_refresh_rereads_panels_and_interviews_only(sandbox, store):
     st = sandbox.state
-    row = next(r for r in range(st.opps.count) if st.opps.has_interviews(r) and r not in st.deleted_rows
-               and any(not f.get("deletedAt") for f in st.details_of(r).feedback))
+    row = next(
+        r
+        for r in range(st.opps.count)
+        if st.opps.has_interviews(r)
+        and r not in st.deleted_rows
+        and any(not f.get("deletedAt") for f in st.details_of(r).feedback)
+    )
     oid = st.opps.id_of(row)
     async with client_for(sandbox) as client:
         engine = SyncEngine(client, store)

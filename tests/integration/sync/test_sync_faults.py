@@ -18,7 +18,11 @@ from lever_desktop.sync.events import SyncState
 # A 5xx after every page; the other kinds of fault at a few telling steps (kept short: each case
 # starts its own sandbox).
 CASES = [(step, "status=500") for step in range(9)] + [
-    (0, "drop"), (4, "drop"), (6, "drop"), (3, "malformed"), (7, "malformed"),
+    (0, "drop"),
+    (4, "drop"),
+    (6, "drop"),
+    (3, "malformed"),
+    (7, "malformed"),
 ]
 
 

@@ -31,8 +31,11 @@ def _sync(basedir, lever, *extra: str) -> subprocess.Popen:
     env = {**os.environ, "LEVER_API_KEY": lever.api_key, "LEVER_BASE_URL": lever.base_url}
     return subprocess.Popen(
         [sys.executable, "-m", "lever_desktop", "--basedir", str(basedir), "sync", "--json", *extra],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-    )  # fmt: skip
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def test_kill_mid_walk_then_resume(sandbox_factory, tmp_path):

@@ -16,8 +16,9 @@ from lever_desktop.ui.forms import FeedbackFormWidget
 def make_form(qtbot):
     """Build and show a FeedbackFormWidget from a template (or a list of field definitions)."""
 
-    def make(template: dict[str, Any] | list[dict[str, Any]], draft: dict[str, Any] | None = None,
-             threshold: float = 0.6) -> FeedbackFormWidget:
+    def make(
+        template: dict[str, Any] | list[dict[str, Any]], draft: dict[str, Any] | None = None, threshold: float = 0.6
+    ) -> FeedbackFormWidget:
         if isinstance(template, list):
             template = {"id": "t", "text": "Test form", "fields": template}
         form = FeedbackForm.from_template(template)

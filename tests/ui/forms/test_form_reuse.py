@@ -105,8 +105,9 @@ def test_flipping_a_b_a_shows_exactly_each_drafts_state(qtbot, make_form, every_
     assert looks(widget) == looks(fresh(make_form, template, b))
 
 
-def test_an_undo_in_a_reused_form_never_brings_back_the_other_drafts_text(qtbot, make_form, every_type_template,
-                                                                          every_type_draft):
+def test_an_undo_in_a_reused_form_never_brings_back_the_other_drafts_text(
+    qtbot, make_form, every_type_template, every_type_draft
+):
     widget = make_form(every_type_template, every_type_draft)
     summary = widget.row("f-summary").editor.focus_target()
     summary.setFocus()
@@ -146,7 +147,8 @@ def test_approvable_is_reported_for_the_draft_loaded(qtbot, make_form, every_typ
         entry["confidence"] = 0.99
     b["fields"] = [e for e in b["fields"] if e["id"] not in ("f-culture",)] + [
         {"id": "f-culture", "value": 3, "confidence": 0.99, "evidence": [], "rationale": ""},
-        {"id": "f-level", "value": "Senior", "confidence": 0.99, "evidence": [], "rationale": ""}]
+        {"id": "f-level", "value": "Senior", "confidence": 0.99, "evidence": [], "rationale": ""},
+    ]
     widget.load(form_of(every_type_template, b), 0.6)
     assert widget.can_approve(), widget.blocking_reasons()
     with qtbot.waitSignal(widget.approvableChanged) as changed:  # the change is measured from B, not A
@@ -156,7 +158,8 @@ def test_approvable_is_reported_for_the_draft_loaded(qtbot, make_form, every_typ
 
 
 def test_built_forms_are_reused_per_template_and_dropped_when_the_template_changes(
-        qtbot, every_type_template, every_type_draft):
+    qtbot, every_type_template, every_type_draft
+):
     built: list[FeedbackFormWidget] = []
     kept = BuiltForms(built.append, keep=2)
     template, a, b = every_type_template, every_type_draft, draft_b(every_type_draft)

@@ -162,8 +162,9 @@ def test_scorecard_rows(qtbot, make_form):
     assert widget.form.errors()[0].message.startswith("“Coding” has no score yet")
     editor.rows[1].buttons[0].setFocus()  # the focused skill line takes the number key
     qtbot.keyClick(editor.rows[1].buttons[0], Qt.Key.Key_2)
-    assert sent(widget) == [{"id": "q", "value": [{"score": 4, "comment": "Outbox pattern"},
-                                                  {"score": 2, "comment": ""}]}]
+    assert sent(widget) == [
+        {"id": "q", "value": [{"score": 4, "comment": "Outbox pattern"}, {"score": 2, "comment": ""}]}
+    ]
     assert editor.rows[0].buttons[0].toolTip() == "Failure modes"
     assert "Coding" in widget.row("q").message.text() or widget.row("q").message.isHidden()
 
@@ -191,8 +192,12 @@ def test_currency_amount_with_iso_code(qtbot, make_form):
 
 
 def test_unknown_type_is_shown_read_only(qtbot, make_form):
-    widget = make_form([{"id": "u", "type": "e-signature", "text": "Signature", "required": True},
-                        {"id": "n", "type": "text", "text": "Notes"}])
+    widget = make_form(
+        [
+            {"id": "u", "type": "e-signature", "text": "Signature", "required": True},
+            {"id": "n", "type": "text", "text": "Notes"},
+        ]
+    )
     row = widget.row("u")
     assert row.editor.notice.text().startswith("Read only: Lever Desktop cannot edit “e-signature” fields")
     assert "complete this feedback in Lever" in row.message.text()

@@ -87,8 +87,17 @@ def test_a_higher_threshold_asks_for_more_confirmations(make_form, every_type_te
 
 
 def test_invalid_input_blocks_approval_inline(qtbot, make_form):
-    widget = make_form([{"id": "q", "type": "scorecard", "text": "Skills", "required": True,
-                         "scores": [{"text": "Coding"}, {"text": "Design"}]}])
+    widget = make_form(
+        [
+            {
+                "id": "q",
+                "type": "scorecard",
+                "text": "Skills",
+                "required": True,
+                "scores": [{"text": "Coding"}, {"text": "Design"}],
+            }
+        ]
+    )
     assert not widget.can_approve()
     row = widget.row("q")
     assert row.message is None or row.message.isHidden()  # untouched: no nagging yet
@@ -120,9 +129,12 @@ def test_every_control_has_an_accessible_name_and_tab_order_follows_the_form(
     widget = make_form(every_type_template, every_type_draft)
     controls = (QAbstractButton, QLineEdit, QPlainTextEdit, QComboBox, QDateEdit)
     unnamed = [
-        w for w in widget.findChildren(QWidget)
-        if isinstance(w, controls) and w.isVisibleTo(widget)
-        and w.focusPolicy() & Qt.FocusPolicy.TabFocus and not w.accessibleName()
+        w
+        for w in widget.findChildren(QWidget)
+        if isinstance(w, controls)
+        and w.isVisibleTo(widget)
+        and w.focusPolicy() & Qt.FocusPolicy.TabFocus
+        and not w.accessibleName()
         and not isinstance(w.parentWidget(), (QComboBox, QDateEdit))  # their inner line edit
     ]
     assert unnamed == []

@@ -9,8 +9,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import QLabel, QWidget
 
-HOSTILE = ("<h1 style='color:red'>APPROVED BY HIRING MANAGER</h1><img src='file:///etc/x.png'>"
-           "<a href='https://evil.example/'>open</a>")
+HOSTILE = (
+    "<h1 style='color:red'>APPROVED BY HIRING MANAGER</h1><img src='file:///etc/x.png'>"
+    "<a href='https://evil.example/'>open</a>"
+)
 MARK = "APPROVED BY HIRING MANAGER"
 
 
@@ -43,8 +45,9 @@ def _shown_as_written(rich: str) -> str:
     return doc.toPlainText()
 
 
-def test_hostile_text_in_every_review_widget_is_shown_literally(qtbot, make_form, every_type_template,
-                                                                 every_type_draft):
+def test_hostile_text_in_every_review_widget_is_shown_literally(
+    qtbot, make_form, every_type_template, every_type_draft
+):
     widget = make_form(*_hostile(every_type_template, every_type_draft))
     for row in widget.rows:
         if row.ai_badge is not None and row.ai_badge.isCheckable():

@@ -6,12 +6,22 @@ from PySide6.QtCore import Qt
 
 FIELDS = [
     {"id": "a", "type": "text", "text": "Headline", "required": False},
-    {"id": "b", "type": "dropdown", "text": "Level", "required": False,
-     "options": [{"text": "Senior"}, {"text": "Staff"}]},
+    {
+        "id": "b",
+        "type": "dropdown",
+        "text": "Level",
+        "required": False,
+        "options": [{"text": "Senior"}, {"text": "Staff"}],
+    },
     {"id": "c", "type": "text", "text": "Notes", "required": False},
 ]
-SURE = {"templateId": "t", "fields": [{"id": "a", "value": "Strong systems thinker", "confidence": 0.95},
-                                      {"id": "b", "value": "Senior", "confidence": 0.95}]}
+SURE = {
+    "templateId": "t",
+    "fields": [
+        {"id": "a", "value": "Strong systems thinker", "confidence": 0.95},
+        {"id": "b", "value": "Senior", "confidence": 0.95},
+    ],
+}
 
 
 def settled_y(widget, row) -> int:

@@ -37,8 +37,9 @@ def test_an_amount_that_does_not_read_is_shown_as_typed_and_refused(qtbot, make_
     assert row.needs_attention()
 
 
-@pytest.mark.parametrize(("typed", "amount"), [("13000", 13000), ("145,000.50", 145000.5), (" 1,300 ", 1300),
-                                               ("0.5", 0.5)])
+@pytest.mark.parametrize(
+    ("typed", "amount"), [("13000", 13000), ("145,000.50", 145000.5), (" 1,300 ", 1300), ("0.5", 0.5)]
+)
 def test_an_amount_that_reads_is_sent_as_typed(qtbot, make_form, typed, amount):
     widget = make_form(one("currency", currency="usd"))
     type_into(qtbot, widget.row("q").editor.amount, typed)

@@ -50,9 +50,16 @@ def wheel(target: QWidget, notches: int) -> None:
     global_ = QPointF(target.mapToGlobal(centre))
     widget = under
     while widget is not None:
-        event = QWheelEvent(QPointF(widget.mapFromGlobal(global_)), global_, QPoint(), QPoint(0, -NOTCH * notches),
-                            Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier, Qt.ScrollPhase.NoScrollPhase,
-                            False)
+        event = QWheelEvent(
+            QPointF(widget.mapFromGlobal(global_)),
+            global_,
+            QPoint(),
+            QPoint(0, -NOTCH * notches),
+            Qt.MouseButton.NoButton,
+            Qt.KeyboardModifier.NoModifier,
+            Qt.ScrollPhase.NoScrollPhase,
+            False,
+        )
         QApplication.sendEvent(widget, event)
         if event.isAccepted() or widget.isWindow():
             return
@@ -60,8 +67,22 @@ def wheel(target: QWidget, notches: int) -> None:
 
 
 @pytest.mark.parametrize("focused", [False, True], ids=["unfocused", "focused"])
-@pytest.mark.parametrize("kind", ["dropdown", "date", "score-system", "score", "scorecard", "scorecard comment",
-                                  "multiple-choice", "multiple-select", "yes-no", "currency", "text"])
+@pytest.mark.parametrize(
+    "kind",
+    [
+        "dropdown",
+        "date",
+        "score-system",
+        "score",
+        "scorecard",
+        "scorecard comment",
+        "multiple-choice",
+        "multiple-select",
+        "yes-no",
+        "currency",
+        "text",
+    ],
+)
 def test_a_wheel_over_a_control_scrolls_the_form_and_changes_nothing(qtbot, scrolled_form, kind, focused):
     area, widget = scrolled_form
     control = controls(widget)[kind]
@@ -79,8 +100,9 @@ def test_a_wheel_over_a_control_scrolls_the_form_and_changes_nothing(qtbot, scro
 
 
 def test_the_wheel_over_a_dropdown_outside_a_scroll_area_changes_nothing(qtbot, make_form):
-    widget = make_form([{"id": "q", "type": "dropdown", "text": "Level", "options": [{"text": "Senior"},
-                                                                                   {"text": "Staff"}]}])
+    widget = make_form(
+        [{"id": "q", "type": "dropdown", "text": "Level", "options": [{"text": "Senior"}, {"text": "Staff"}]}]
+    )
     combo = widget.row("q").editor.combo
     assert isinstance(combo, QComboBox)
     combo.setCurrentIndex(1)

@@ -9,20 +9,29 @@ from lever_desktop.drafting import evidence
 from lever_desktop.drafting.transcript import Line, Transcript
 from lever_desktop.review import drafts, intake
 
-TRANSCRIPT = Transcript((
-    Line(1000, "Jane", "Tell me about a system you built."),
-    Line(65000, "Grace", "I led the migration to Kafka — it took us, honestly, six months."),
-    Line(130000, "Grace", "We didn't lose a single message."),
-    Line(None, "Jane", "Thanks!"),
-))
+TRANSCRIPT = Transcript(
+    (
+        Line(1000, "Jane", "Tell me about a system you built."),
+        Line(65000, "Grace", "I led the migration to Kafka — it took us, honestly, six months."),
+        Line(130000, "Grace", "We didn't lose a single message."),
+        Line(None, "Jane", "Thanks!"),
+    )
+)
 
 
 def test_found_quotes_ignore_case_whitespace_and_punctuation_and_take_the_transcripts_time():
-    fields = [{"id": "a", "value": "x", "confidence": 0.9, "evidence": [
-        {"quote": "i led the migration to KAFKA, it took us honestly six months", "atMs": 999999},
-        {"quote": "We didn’t  lose a single message"},  # curly apostrophe, two spaces
-        {"quote": "Grace: We didn't lose a single message."},  # the model quoted the speaker too
-    ]}]
+    fields = [
+        {
+            "id": "a",
+            "value": "x",
+            "confidence": 0.9,
+            "evidence": [
+                {"quote": "i led the migration to KAFKA, it took us honestly six months", "atMs": 999999},
+                {"quote": "We didn’t  lose a single message"},  # curly apostrophe, two spaces
+                {"quote": "Grace: We didn't lose a single message."},  # the model quoted the speaker too
+            ],
+        }
+    ]
     check = evidence.verify(fields, TRANSCRIPT)
     assert (check.kept, check.dropped) == (3, 0)
     assert [e["atMs"] for e in fields[0]["evidence"]] == [65000, 130000, 130000]  # never the model's 999999
@@ -44,7 +53,12 @@ def test_a_line_without_a_time_gives_a_quote_without_one():
 def test_quotes_not_in_the_transcript_are_dropped_kept_aside_and_lower_confidence():
     fields = [
         {"id": "none", "value": "x", "confidence": 0.9, "evidence": [{"quote": "I invented Kafka"}]},
-        {"id": "some", "value": "y", "confidence": 0.9, "evidence": [{"quote": "six months"}, {"quote": "twelve months"}]},
+        {
+            "id": "some",
+            "value": "y",
+            "confidence": 0.9,
+            "evidence": [{"quote": "six months"}, {"quote": "twelve months"}],
+        },
         {"id": "part", "value": "z", "confidence": 0.9, "evidence": [{"quote": "led the migra"}]},  # not whole words
     ]
     check = evidence.verify(fields, TRANSCRIPT)
@@ -62,8 +76,11 @@ async def test_review_flags_evidence_not_found_like_its_other_flags(store):
     result = await intake.receive_draft(store, doc, "ai")
     assert result.status == "received"
     flag = next(f for f in result.flags if f["code"] == "evidence_not_found")
-    assert flag == {"code": "evidence_not_found", "fieldId": "f-text",
-                    "message": "Evidence not found in the transcript (dropped): “I invented Kafka”"}
+    assert flag == {
+        "code": "evidence_not_found",
+        "fieldId": "f-text",
+        "message": "Evidence not found in the transcript (dropped): “I invented Kafka”",
+    }
     rec = await store.call(drafts.get, "d-ev")
     assert flag in rec.flags
     assert rec.document["fields"][0]["evidenceNotFound"] == [{"quote": "I invented Kafka"}]  # kept verbatim

@@ -68,8 +68,10 @@ def test_zoom_webvtt_speakers_from_the_text_and_cue_lines_joined(tmp_path):
 
 def test_teams_webvtt_speakers_from_voice_tags(tmp_path):
     t = read_transcript(write(tmp_path, "teams.vtt", TEAMS))
-    assert t.lines == (Line(1000, "Jane Recruiter", "Thanks for joining."),
-                       Line(3665120, "Alex Candidate", "I led the migration to Kafka."))
+    assert t.lines == (
+        Line(1000, "Jane Recruiter", "Thanks for joining."),
+        Line(3665120, "Alex Candidate", "I led the migration to Kafka."),
+    )
 
 
 def test_the_format_is_told_by_the_content_not_the_name(tmp_path):
@@ -86,9 +88,11 @@ def test_plain_text_with_timestamps_in_every_common_shape(tmp_path):
     text = "[00:00:01] Jane: Hello\n[1:02] Alex: I like Python.\nJane: Why?\n00:02:00 Alex: It reads well.\n(1:02:03) Jane: Thanks\n"
     t = read_transcript(write(tmp_path, "notes.txt", text))
     assert t.lines == (
-        Line(1000, "Jane", "Hello"), Line(62000, "Alex", "I like Python."),
+        Line(1000, "Jane", "Hello"),
+        Line(62000, "Alex", "I like Python."),
         Line(62000, "Jane", "Why?"),  # no time of its own: it started no earlier than the last one
-        Line(120000, "Alex", "It reads well."), Line(3723000, "Jane", "Thanks"),
+        Line(120000, "Alex", "It reads well."),
+        Line(3723000, "Jane", "Thanks"),
     )
 
 
@@ -107,21 +111,35 @@ def test_a_sentence_with_a_colon_is_not_a_speaker(tmp_path):
 def test_speaker_headers_with_times_as_otter_and_teams_docx_write_them(tmp_path):
     text = "Jane Recruiter  0:03\nThanks for joining.\nHow are you?\n\nAlex Candidate  1:02:05\nFine, thanks.\n"
     t = read_transcript(write(tmp_path, "otter.txt", text))
-    assert t.lines == (Line(3000, "Jane Recruiter", "Thanks for joining."), Line(3000, "Jane Recruiter", "How are you?"),
-                       Line(3725000, "Alex Candidate", "Fine, thanks."))
+    assert t.lines == (
+        Line(3000, "Jane Recruiter", "Thanks for joining."),
+        Line(3000, "Jane Recruiter", "How are you?"),
+        Line(3725000, "Alex Candidate", "Fine, thanks."),
+    )
 
 
 def test_docx_meet_style(tmp_path):
     d = docx.Document()
-    for p in ("Interview transcript", "00:00:01", "Jane Recruiter: Hello Alex.", "00:00:07",
-              "Alex Candidate: Hi, I write Go.", "Jane Recruiter: Nice.", "Alex Candidate: Thanks."):
+    for p in (
+        "Interview transcript",
+        "00:00:01",
+        "Jane Recruiter: Hello Alex.",
+        "00:00:07",
+        "Alex Candidate: Hi, I write Go.",
+        "Jane Recruiter: Nice.",
+        "Alex Candidate: Thanks.",
+    ):
         d.add_paragraph(p)
     path = tmp_path / "meet.docx"
     d.save(path)
     t = read_transcript(path)
-    assert t.lines == (Line(None, None, "Interview transcript"), Line(1000, "Jane Recruiter", "Hello Alex."),
-                       Line(7000, "Alex Candidate", "Hi, I write Go."), Line(7000, "Jane Recruiter", "Nice."),
-                       Line(7000, "Alex Candidate", "Thanks."))
+    assert t.lines == (
+        Line(None, None, "Interview transcript"),
+        Line(1000, "Jane Recruiter", "Hello Alex."),
+        Line(7000, "Alex Candidate", "Hi, I write Go."),
+        Line(7000, "Jane Recruiter", "Nice."),
+        Line(7000, "Alex Candidate", "Thanks."),
+    )
 
 
 def test_utf8_bom_and_utf16_with_bom(tmp_path):
@@ -160,25 +178,34 @@ def test_a_docx_that_unpacks_to_gigabytes_is_refused_before_it_is_unpacked(tmp_p
 def test_control_characters_become_spaces(tmp_path):
     t = read_transcript(write(tmp_path, "a.txt", "Jane: Hello\x1b[31m there\x07\nAlex: Hi\n"))
     assert t.lines[0].text == "Hello [31m there"
-    voices = read_transcript(write(tmp_path, "b.vtt", "WEBVTT\n\n00:00:01.000 --> 00:00:02.000\n"
-                                                      "<v Ana\x07\x1b[2J   Lee>Hello\n\n00:00:03.000 --> 00:00:04.000\n"
-                                                      "<v \x1b>Bye\n"))
+    voices = read_transcript(
+        write(
+            tmp_path,
+            "b.vtt",
+            "WEBVTT\n\n00:00:01.000 --> 00:00:02.000\n"
+            "<v Ana\x07\x1b[2J   Lee>Hello\n\n00:00:03.000 --> 00:00:04.000\n"
+            "<v \x1b>Bye\n",
+        )
+    )
     assert [line.speaker for line in voices.lines] == ["Ana [2J Lee", None]
 
 
-@pytest.mark.parametrize(("content", "message"), [
-    (b"", "empty.txt is empty."),
-    (b"  \n\n\t \n", "empty.txt is empty."),
-    ("Jane: h\xe9llo".encode("latin-1"), "is not UTF-8 or UTF-16 text"),
-    (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "holds binary data, not text"),
-    (b'{"schema": "lever-desktop/draft@1"}', "is JSON data, not a transcript"),
-    (b"%PDF-1.7\n...", "is a PDF"),
-    (b"WEBVTT\n\n00:00:0x.000 --> 00:00:02.000\nhello\n", "has no spoken lines"),  # no cue could be read
-    (b"WEBVTT\n\nNOTE only a note\n", "has no spoken lines"),
-    (b"PK\x03\x04 not really a zip", "is not a Word document that can be read"),
-    (b"<!DOCTYPE html>\n<html><body>Sign in to Zoom</body></html>", "is a web page (HTML), not a transcript"),
-    (b"\n<HTML>\n<head><title>404</title></head>", "is a web page (HTML), not a transcript"),
-])
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "empty.txt is empty."),
+        (b"  \n\n\t \n", "empty.txt is empty."),
+        ("Jane: h\xe9llo".encode("latin-1"), "is not UTF-8 or UTF-16 text"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "holds binary data, not text"),
+        (b'{"schema": "lever-desktop/draft@1"}', "is JSON data, not a transcript"),
+        (b"%PDF-1.7\n...", "is a PDF"),
+        (b"WEBVTT\n\n00:00:0x.000 --> 00:00:02.000\nhello\n", "has no spoken lines"),  # no cue could be read
+        (b"WEBVTT\n\nNOTE only a note\n", "has no spoken lines"),
+        (b"PK\x03\x04 not really a zip", "is not a Word document that can be read"),
+        (b"<!DOCTYPE html>\n<html><body>Sign in to Zoom</body></html>", "is a web page (HTML), not a transcript"),
+        (b"\n<HTML>\n<head><title>404</title></head>", "is a web page (HTML), not a transcript"),
+    ],
+)
 def test_bad_files_get_one_clear_sentence(tmp_path, content, message):
     with pytest.raises(TranscriptError) as e:
         read_transcript(write(tmp_path, "empty.txt", content))

@@ -19,7 +19,9 @@ UNKNOWN_TYPE = json.loads((Path(__file__).parents[2] / "fixtures/templates/unkno
 
 
 def answer(values: dict) -> dict:
-    return {"fields": [{"id": k, "value": v, "confidence": 0.8, "evidence": [{"quote": "x"}]} for k, v in values.items()]}
+    return {
+        "fields": [{"id": k, "value": v, "confidence": 0.8, "evidence": [{"quote": "x"}]} for k, v in values.items()]
+    }
 
 
 def valid(schema: dict, doc: dict) -> bool:
@@ -33,22 +35,25 @@ def test_a_complete_valid_answer_passes_and_the_form_agrees():
     assert check_values(TEMPLATE, VALUES).ok
 
 
-@pytest.mark.parametrize(("field_id", "wrong"), [
-    ("f-drop", "senior"),  # option text not exact
-    ("f-overall", "3"),
-    ("f-mc", "Backend"),
-    ("f-ms", ["Python", "Rust"]),
-    ("f-ms", ["Go", "Go"]),
-    ("f-score", 5),
-    ("f-score", 0),
-    ("f-card", [{"score": 4, "comment": "one skill only"}]),
-    ("f-card", [{"score": 5, "comment": "a"}, {"score": 3, "comment": "b"}]),
-    ("f-yn", "maybe"),
-    ("f-cur", -1),
-    ("f-cur", "85k"),
-    ("f-date", "2026-01-01"),
-    ("f-text", ""),
-])
+@pytest.mark.parametrize(
+    ("field_id", "wrong"),
+    [
+        ("f-drop", "senior"),  # option text not exact
+        ("f-overall", "3"),
+        ("f-mc", "Backend"),
+        ("f-ms", ["Python", "Rust"]),
+        ("f-ms", ["Go", "Go"]),
+        ("f-score", 5),
+        ("f-score", 0),
+        ("f-card", [{"score": 4, "comment": "one skill only"}]),
+        ("f-card", [{"score": 5, "comment": "a"}, {"score": 3, "comment": "b"}]),
+        ("f-yn", "maybe"),
+        ("f-cur", -1),
+        ("f-cur", "85k"),
+        ("f-date", "2026-01-01"),
+        ("f-text", ""),
+    ],
+)
 def test_values_the_form_would_reject_are_outside_the_schema(field_id, wrong):
     values = {**VALUES, field_id: wrong}
     assert not check_values(TEMPLATE, values).ok  # the form refuses it ...
@@ -63,12 +68,20 @@ def test_required_fields_must_be_answered_optional_ones_may_be_left_out():
 
 
 def test_exact_option_texts_score_ranges_and_questions_per_type():
-    entries = {e["properties"]["id"]["const"]: e for e in tool_schema.input_schema(EVERY_TYPE)["properties"]["fields"]["items"]["anyOf"]}
+    entries = {
+        e["properties"]["id"]["const"]: e
+        for e in tool_schema.input_schema(EVERY_TYPE)["properties"]["fields"]["items"]["anyOf"]
+    }
     value = {k: e["properties"]["value"] for k, e in entries.items()}
     assert value["f-rating"]["enum"] == ["4 - Strong Hire", "3 - Hire", "2 - No Hire", "1 - Strong No Hire"]
     assert value["f-location"]["enum"] == ["On-site", "Hybrid", "Remote"]  # texts, never optionIds
     assert value["f-langs"]["items"]["enum"] == ["Python", "Go", "SQL", "TypeScript"]
-    assert value["f-culture"] == {"type": "integer", "minimum": 1, "maximum": 4, "description": "1 strong no, 2 no, 3 yes, 4 strong yes"}
+    assert value["f-culture"] == {
+        "type": "integer",
+        "minimum": 1,
+        "maximum": 4,
+        "description": "1 strong no, 2 no, 3 yes, 4 strong yes",
+    }
     assert value["f-skills"]["minItems"] == value["f-skills"]["maxItems"] == 3
     assert value["f-skills"]["description"].endswith("System design; Coding; Communication")
     assert value["f-relocate"]["enum"] == ["yes", "no"]
@@ -78,8 +91,12 @@ def test_exact_option_texts_score_ranges_and_questions_per_type():
 
 
 def test_score_system_without_options_gets_lever_default_scale_and_score_with_options_its_texts():
-    template = {"fields": [{"id": "o", "type": "score-system", "text": "Overall", "required": True},
-                           {"id": "s", "type": "score", "text": "Fit", "options": [{"text": "Low"}, {"text": "High"}]}]}
+    template = {
+        "fields": [
+            {"id": "o", "type": "score-system", "text": "Overall", "required": True},
+            {"id": "s", "type": "score", "text": "Fit", "options": [{"text": "Low"}, {"text": "High"}]},
+        ]
+    }
     entries = tool_schema.input_schema(template)["properties"]["fields"]["items"]["anyOf"]
     assert entries[0]["properties"]["value"]["enum"][0] == "4 - Strong Hire"
     assert entries[1]["properties"]["value"]["enum"] == ["Low", "High"]

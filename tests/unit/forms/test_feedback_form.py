@@ -47,7 +47,10 @@ def test_field_values_are_exactly_the_post_body(every_type_template):
         {"id": "f-rating", "value": "3 - Hire"},
         {"id": "f-summary", "value": "Good design sense."},
         {"id": "f-level", "value": "Senior"},
-        {"id": "f-skills", "value": [{"score": 3, "comment": ""}, {"score": 4, "comment": "x"}, {"score": 2, "comment": ""}]},
+        {
+            "id": "f-skills",
+            "value": [{"score": 3, "comment": ""}, {"score": 4, "comment": "x"}, {"score": 2, "comment": ""}],
+        },
         {"id": "f-relocate", "value": "yes"},
         {"id": "f-salary", "value": 150000.5},
     ]
@@ -95,16 +98,29 @@ def test_unknown_types_are_kept_read_only_and_block_when_required(unknown_type_t
 
 def test_unknown_field_values_from_a_draft_are_shown_but_never_sent(unknown_type_template):
     form = FeedbackForm.from_template(unknown_type_template)
-    form.apply_draft({"fields": [{"id": "u-video", "value": "clip.mp4", "confidence": 0.9},
-                                 {"id": "u-rating", "value": "3 - Hire", "confidence": 0.9}]})
+    form.apply_draft(
+        {
+            "fields": [
+                {"id": "u-video", "value": "clip.mp4", "confidence": 0.9},
+                {"id": "u-rating", "value": "3 - Hire", "confidence": 0.9},
+            ]
+        }
+    )
     assert form.get("u-video") == "clip.mp4"
     assert form.field_values(strict=False) == [{"id": "u-rating", "value": "3 - Hire"}]
 
 
 def test_fields_without_ids_or_with_duplicate_ids_are_shown_read_only():
     form = FeedbackForm.from_template(
-        {"id": "t", "fields": [{"type": "text", "text": "No id"}, {"id": "a", "type": "text", "text": "A"},
-                               {"id": "a", "type": "text", "text": "A again"}, "garbage"]}
+        {
+            "id": "t",
+            "fields": [
+                {"type": "text", "text": "No id"},
+                {"id": "a", "type": "text", "text": "A"},
+                {"id": "a", "type": "text", "text": "A again"},
+                "garbage",
+            ],
+        }
     )
     assert [f.supported for f in form.fields] == [False, True, False, False]
     assert form.fields[2].label == "A again"

@@ -39,7 +39,13 @@ def test_near_misses_are_flagged_and_offered_not_coerced(form):
 def test_confidence_threshold_decides_what_needs_confirming(form):
     assert [f.id for f in form.needs_confirmation(0.6)] == ["f-start", "f-location", "f-relocate"]
     assert [f.id for f in form.needs_confirmation(0.8)] == [
-        "f-headline", "f-start", "f-location", "f-culture", "f-skills", "f-relocate", "f-salary",
+        "f-headline",
+        "f-start",
+        "f-location",
+        "f-culture",
+        "f-skills",
+        "f-relocate",
+        "f-salary",
     ]  # f-level (70%) is not among them: its AI value is invalid, which blocks on its own
 
 
@@ -68,8 +74,14 @@ def test_approval_needs_valid_values_and_confirmed_low_confidence_answers(form):
 
 def test_missing_confidence_counts_as_low(every_type_template):
     form = FeedbackForm.from_template(every_type_template)
-    form.apply_draft({"fields": [{"id": "f-headline", "value": "x", "confidence": "high"},
-                                 {"id": "f-code", "value": None, "confidence": 0.1}]})
+    form.apply_draft(
+        {
+            "fields": [
+                {"id": "f-headline", "value": "x", "confidence": "high"},
+                {"id": "f-code", "value": None, "confidence": 0.1},
+            ]
+        }
+    )
     assert [f.id for f in form.needs_confirmation(0.1)] == ["f-headline"]  # an empty AI answer has nothing to confirm
 
 
@@ -105,12 +117,18 @@ def test_filled_means_the_reviewer_answered_what_the_ai_left_empty(every_type_te
 
 def test_odd_drafts_produce_notices_and_lose_nothing(every_type_template):
     form = FeedbackForm.from_template(every_type_template)
-    notices = form.apply_draft({
-        "schema": "lever-desktop/draft@9", "templateId": "tmpl-other",
-        "fields": [{"id": "f-gone", "value": "old answer"}, {"value": 1},
-                   {"id": "f-headline", "value": "first", "evidence": ["bare quote", {"quote": ""}, 5]},
-                   {"id": "f-headline", "value": "second", "evidence": [{"quote": "q", "atMs": -1}]}],
-    })
+    notices = form.apply_draft(
+        {
+            "schema": "lever-desktop/draft@9",
+            "templateId": "tmpl-other",
+            "fields": [
+                {"id": "f-gone", "value": "old answer"},
+                {"value": 1},
+                {"id": "f-headline", "value": "first", "evidence": ["bare quote", {"quote": ""}, 5]},
+                {"id": "f-headline", "value": "second", "evidence": [{"quote": "q", "atMs": -1}]},
+            ],
+        }
+    )
     assert len(notices) == 5
     assert any("f-gone" in n and "old answer" in n for n in notices)
     assert any("tmpl-other" in n for n in notices)

@@ -34,9 +34,19 @@ def kind(field_type: str, **extra):
         ("score", {}, True, "from 1 to 4"),
         ("score", {"options": SCORE_SYSTEM}, 3, "not one of the options"),
         ("scorecard", {"scores": SKILLS}, [{"score": 3, "comment": ""}], "2 skills but 1"),
-        ("scorecard", {"scores": SKILLS}, [{"score": 3, "comment": ""}, {"score": None, "comment": "x"}], "“Coding” has no score"),
+        (
+            "scorecard",
+            {"scores": SKILLS},
+            [{"score": 3, "comment": ""}, {"score": None, "comment": "x"}],
+            "“Coding” has no score",
+        ),
         ("scorecard", {"scores": SKILLS}, [{"score": 0, "comment": ""}, {"score": 2, "comment": ""}], "must be 1 to 4"),
-        ("scorecard", {"scores": SKILLS}, [{"score": 3}, {"score": 2, "comment": ""}], "expected a score and a comment"),
+        (
+            "scorecard",
+            {"scores": SKILLS},
+            [{"score": 3}, {"score": 2, "comment": ""}],
+            "expected a score and a comment",
+        ),
         ("yes-no", {}, "Yes", "yes or no"),
         ("yes-no", {}, True, "yes or no"),
         ("currency", {"currency": "USD"}, "120000", "Expected an amount"),
@@ -76,12 +86,19 @@ def test_invalid_values_get_a_readable_reason(field_type, extra, bad, message_pa
         ("currency", {}, "145k USD", 145000),
         ("currency", {}, "EUR 99.50", 99.5),
         ("text", {}, 42, "42"),
-        ("scorecard", {"scores": SKILLS}, [{"score": "3"}, {"score": 4, "comment": "ok"}],
-         [{"score": 3, "comment": ""}, {"score": 4, "comment": "ok"}]),
+        (
+            "scorecard",
+            {"scores": SKILLS},
+            [{"score": "3"}, {"score": 4, "comment": "ok"}],
+            [{"score": 3, "comment": ""}, {"score": 4, "comment": "ok"}],
+        ),
         ("scorecard", {"scores": SKILLS}, [3, 2], [{"score": 3, "comment": ""}, {"score": 2, "comment": ""}]),
-        ("scorecard", {"scores": SKILLS},
-         [{"text": "coding", "score": 2, "comment": "c"}, {"text": "System Design", "score": 4, "comment": "s"}],
-         [{"score": 4, "comment": "s"}, {"score": 2, "comment": "c"}]),
+        (
+            "scorecard",
+            {"scores": SKILLS},
+            [{"text": "coding", "score": 2, "comment": "c"}, {"text": "System Design", "score": 4, "comment": "s"}],
+            [{"score": 4, "comment": "s"}, {"score": 2, "comment": "c"}],
+        ),
     ],
 )
 def test_near_misses_are_suggested(field_type, extra, near_miss, fix):
@@ -122,9 +139,15 @@ def test_valid_values_need_no_suggestion():
 @pytest.mark.parametrize(
     ("field_type", "extra"),
     [
-        ("text", {}), ("date", {}), ("dropdown", {"options": SETUP}),
-        ("multiple-select", {"options": SETUP}), ("score-system", {}), ("score", {}),
-        ("scorecard", {"scores": SKILLS}), ("yes-no", {}), ("currency", {}),
+        ("text", {}),
+        ("date", {}),
+        ("dropdown", {"options": SETUP}),
+        ("multiple-select", {"options": SETUP}),
+        ("score-system", {}),
+        ("score", {}),
+        ("scorecard", {"scores": SKILLS}),
+        ("yes-no", {}),
+        ("currency", {}),
     ],
 )
 def test_any_junk_is_handled_without_crashing(field_type, extra, junk):

@@ -24,8 +24,11 @@ async def test_get_sends_the_key_as_basic_auth_with_empty_password(client, respx
 
 @pytest.mark.parametrize(
     ("region", "url"),
-    [("us", "https://api.lever.co/v1"), ("eu", "https://api.eu.lever.co/v1"),
-     ("sandbox", "https://api.sandbox.lever.co/v1")],
+    [
+        ("us", "https://api.lever.co/v1"),
+        ("eu", "https://api.eu.lever.co/v1"),
+        ("sandbox", "https://api.sandbox.lever.co/v1"),
+    ],
 )
 async def test_region_picks_the_lever_host(make_client, region, url):
     assert make_client(base_url=None, region=region).base_url == url
@@ -74,8 +77,10 @@ def test_empty_key_is_refused():
         ({"id": "bare"}, {"id": "bare"}),
         ({"data": [1, 2], "hasNext": False}, [1, 2]),
         # An object that merely has a "data" field is not an envelope.
-        ({"id": "d1", "event": "candidateHired", "data": {"opportunityId": "o"}},
-         {"id": "d1", "event": "candidateHired", "data": {"opportunityId": "o"}}),
+        (
+            {"id": "d1", "event": "candidateHired", "data": {"opportunityId": "o"}},
+            {"id": "d1", "event": "candidateHired", "data": {"opportunityId": "o"}},
+        ),
         ({"data": {"id": "w1", "data": {"x": 1}}}, {"id": "w1", "data": {"x": 1}}),
     ],
 )
@@ -99,10 +104,18 @@ async def test_list_params_repeat_and_none_is_dropped(client, respx_mock):
 @pytest.mark.parametrize(
     ("status", "body", "cls", "text"),
     [
-        (400, {"code": "BadRequestError", "message": "Missing required parameter: perform_as"},
-         errors.LeverValidationError, "Missing required parameter: perform_as"),
-        (400, {"code": "BadRequestError", "message": "Invalid offset token: Offset token is invalid for sort"},
-         errors.InvalidOffsetToken, "Invalid offset token"),
+        (
+            400,
+            {"code": "BadRequestError", "message": "Missing required parameter: perform_as"},
+            errors.LeverValidationError,
+            "Missing required parameter: perform_as",
+        ),
+        (
+            400,
+            {"code": "BadRequestError", "message": "Invalid offset token: Offset token is invalid for sort"},
+            errors.InvalidOffsetToken,
+            "Invalid offset token",
+        ),
         (401, {"code": "UnauthorizedError", "message": "Invalid API key"}, errors.LeverAuthError, "check the key"),
         (403, {"code": "ForbiddenError", "message": "confidential"}, errors.LeverAuthError, "permissions"),
         (404, {"code": "ResourceNotFound", "message": "No such opportunity"}, errors.LeverNotFound, "No such"),
@@ -137,8 +150,13 @@ async def test_the_key_never_appears_in_errors_or_reprs(client, respx_mock):
     with pytest.raises(errors.LeverAuthError) as info:
         await client.get("/users")
     encoded = _basic(API_KEY).split()[1]
-    for text in (str(info.value), repr(info.value), repr(client), repr(vars(client)),
-                 *(repr(v) for v in vars(client).values())):
+    for text in (
+        str(info.value),
+        repr(info.value),
+        repr(client),
+        repr(vars(client)),
+        *(repr(v) for v in vars(client).values()),
+    ):
         assert API_KEY not in text and encoded not in text
 
 
@@ -152,8 +170,12 @@ async def test_301_to_a_lever_host_is_followed_with_credentials(client, respx_mo
 
 @pytest.mark.parametrize(
     "location",
-    ["https://evil.example.com/v1/users", "http://api.lever.co/v1/users", "https://lever.co.evil.com/v1/users",
-     "https://notlever.co/v1/users"],
+    [
+        "https://evil.example.com/v1/users",
+        "http://api.lever.co/v1/users",
+        "https://lever.co.evil.com/v1/users",
+        "https://notlever.co/v1/users",
+    ],
 )
 async def test_redirect_off_lever_is_not_followed_and_gets_no_key(client, respx_mock, location):
     respx_mock.get(f"{BASE}/users").respond(301, headers={"Location": location})

@@ -62,8 +62,19 @@ def test_feedback_template_coerces_required_and_finds_the_rating():
     card = next(f for f in template.fields if f.type == "scorecard")
     assert [s.text for s in card.scores] == ["Python", "SQL"]
     assert {f.type for f in template.fields} >= {
-        "text", "textarea", "code", "date", "dropdown", "multiple-choice", "multiple-select",
-        "score-system", "score", "scorecard", "yes-no", "currency"}
+        "text",
+        "textarea",
+        "code",
+        "date",
+        "dropdown",
+        "multiple-choice",
+        "multiple-select",
+        "score-system",
+        "score",
+        "scorecard",
+        "yes-no",
+        "currency",
+    }
 
 
 def test_feedback_values_and_deleted_forms():
@@ -75,11 +86,23 @@ def test_feedback_values_and_deleted_forms():
 def test_a_form_stays_readable_when_one_answer_has_no_field_id():
     """The outbox must still recognise its own form (or it would send it again): an answer it
     cannot compare is dropped, not the form; a form without an id is no form."""
-    forms = models.parse_forms([
-        {"id": "fb-1", "user": {"id": "u-1"}, "completedAt": 5,
-         "fields": [{"value": "orphan"}, {"id": "", "value": 1}, "junk", {"id": "a", "type": "text", "value": "x"}]},
-        {"user": "u-1", "fields": []}, "not a form",
-    ])  # fmt: skip
+    forms = models.parse_forms(
+        [
+            {
+                "id": "fb-1",
+                "user": {"id": "u-1"},
+                "completedAt": 5,
+                "fields": [
+                    {"value": "orphan"},
+                    {"id": "", "value": 1},
+                    "junk",
+                    {"id": "a", "type": "text", "value": "x"},
+                ],
+            },
+            {"user": "u-1", "fields": []},
+            "not a form",
+        ]
+    )
     assert [(f.id, f.user, f.values()) for f in forms] == [("fb-1", "u-1", {"a": "x"})]
 
 

@@ -25,7 +25,9 @@ async def collect(client, path="/opportunities", params=None):
 
 
 async def test_walks_every_page_passing_next_back_verbatim(client, respx_mock):
-    route = respx_mock.get(URL).mock(side_effect=[page(["a", "b"], True, TOKEN), page(["c"], True, "t2"), page(["d"], False)])
+    route = respx_mock.get(URL).mock(
+        side_effect=[page(["a", "b"], True, TOKEN), page(["c"], True, "t2"), page(["d"], False)]
+    )
     assert await collect(client, params={"archived": False}) == ["a", "b", "c", "d"]
     first, second, third = (c.request.url for c in route.calls)
     assert first.params["limit"] == "100" and "offset" not in first.params
@@ -42,7 +44,9 @@ async def test_given_limit_is_kept(client, respx_mock):
 
 @pytest.mark.parametrize("tail", [{}, {"next": None}, {"next": "ignored-token"}])
 async def test_stops_when_has_next_is_false(client, respx_mock, tail):
-    route = respx_mock.get(URL).mock(return_value=httpx.Response(200, json={"data": [{"id": "a"}], "hasNext": False, **tail}))
+    route = respx_mock.get(URL).mock(
+        return_value=httpx.Response(200, json={"data": [{"id": "a"}], "hasNext": False, **tail})
+    )
     assert await collect(client) == ["a"]
     assert route.call_count == 1
 
@@ -69,7 +73,9 @@ async def test_has_next_without_token_is_an_error(client, respx_mock):
 
 
 async def test_invalid_offset_token_raises_its_own_error(client, respx_mock):
-    bad = httpx.Response(400, json={"code": "BadRequestError", "message": "Invalid offset token: Offset token is invalid for sort"})
+    bad = httpx.Response(
+        400, json={"code": "BadRequestError", "message": "Invalid offset token: Offset token is invalid for sort"}
+    )
     respx_mock.get(URL).mock(side_effect=[page(["a"], True, "t1"), bad])
     with pytest.raises(errors.InvalidOffsetToken) as info:
         await collect(client)

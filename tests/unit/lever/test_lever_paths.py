@@ -9,10 +9,18 @@ from lever_desktop.store import Store
 from lever_desktop.sync.engine import SyncEngine
 
 
-@pytest.mark.parametrize(("value", "segment"), [
-    ("250d8f03-738a-4bba-a671-8a3d73477145", "250d8f03-738a-4bba-a671-8a3d73477145"), ("lead-new", "lead-new"),
-    ("a/b", "a%2Fb"), ("../users", "..%2Fusers"), ("..", "%2E%2E"), (".", "%2E"), ("x?y#z", "x%3Fy%23z"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("value", "segment"),
+    [
+        ("250d8f03-738a-4bba-a671-8a3d73477145", "250d8f03-738a-4bba-a671-8a3d73477145"),
+        ("lead-new", "lead-new"),
+        ("a/b", "a%2Fb"),
+        ("../users", "..%2Fusers"),
+        ("..", "%2E%2E"),
+        (".", "%2E"),
+        ("x?y#z", "x%3Fy%23z"),
+    ],
+)
 def test_seg_quotes_an_id_into_one_segment(value, segment):
     assert seg(value) == segment
 
@@ -39,8 +47,9 @@ def store():
 NOT_FOUND = {"code": "ResourceNotFound", "message": "x"}
 
 
-@pytest.mark.parametrize(("oid", "raw_path"), [("a/b", b"/v1/opportunities/a%2Fb"),
-                                               ("../users", b"/v1/opportunities/..%2Fusers")])
+@pytest.mark.parametrize(
+    ("oid", "raw_path"), [("a/b", b"/v1/opportunities/a%2Fb"), ("../users", b"/v1/opportunities/..%2Fusers")]
+)
 async def test_engine_reads_an_opportunity_by_its_quoted_id(client, respx_mock, store, oid, raw_path):
     # A webhook's data is unsigned: an id like "../users" must not reach /users.
     route = respx_mock.get(url__regex=r".*").respond(404, json=NOT_FOUND)

@@ -48,8 +48,14 @@ class FakeLever:
 async def walk(clock: FakeClock, lever: FakeLever, seed: int) -> float:
     rng = random.Random(seed)
     limiter = RateLimiter(*client_rate(RATE, BURST), clock=clock, rng=rng.random)
-    async with LeverClient(API_KEY, base_url=BASE, transport=httpx.MockTransport(lever), limiter=limiter,
-                           retry=RetryPolicy(rng=rng.random), sleep=clock.sleep) as client:
+    async with LeverClient(
+        API_KEY,
+        base_url=BASE,
+        transport=httpx.MockTransport(lever),
+        limiter=limiter,
+        retry=RetryPolicy(rng=rng.random),
+        sleep=clock.sleep,
+    ) as client:
         records = [r async for r in client.paginate("/opportunities")]
     assert len(records) == PAGES * 100
     return (clock.now - 1000.0) / FLOOR

@@ -44,6 +44,7 @@ async def test_lever_counting_from_a_late_first_arrival_costs_no_429_after_the_b
     """The burst reaches Lever ~50 ms after we start counting (the first request also opens the
     connection; a loaded machine adds more), so Lever has refilled less than our limiter
     thinks. The token kept back from the burst absorbs that; spending all 20 does not."""
+
     async def arrivals(limiter: RateLimiter, clk: FakeClock) -> list[float]:
         return [max(await limiter.acquire(clk.sleep), 1000.05) for _ in range(200)]
 

@@ -33,8 +33,13 @@ async def test_get_retries_transient_statuses(client, respx_mock, clock, caplog,
 
 @pytest.mark.parametrize(
     "exc",
-    [httpx.ConnectError("refused"), httpx.ConnectTimeout("slow"), httpx.ReadTimeout("slow"),
-     httpx.ReadError("reset"), httpx.RemoteProtocolError("Server disconnected")],
+    [
+        httpx.ConnectError("refused"),
+        httpx.ConnectTimeout("slow"),
+        httpx.ReadTimeout("slow"),
+        httpx.ReadError("reset"),
+        httpx.RemoteProtocolError("Server disconnected"),
+    ],
 )
 @pytest.mark.logs_warnings("the client logs its retries")
 async def test_get_retries_network_failures(client, respx_mock, exc):
@@ -128,12 +133,14 @@ async def test_a_get_never_gives_up_on_429s_alone(make_client, respx_mock, clock
 @pytest.mark.logs_warnings("the client logs its retries")
 async def test_a_gets_429s_do_not_use_up_its_attempts_for_other_failures(make_client, respx_mock):
     client = make_client(retry=RetryPolicy(max_attempts=3, rng=lambda: 0.0))
-    route = respx_mock.get(URL).mock(side_effect=[httpx.Response(503), httpx.Response(429), httpx.Response(429),
-                                                  httpx.Response(503), OK])
+    route = respx_mock.get(URL).mock(
+        side_effect=[httpx.Response(503), httpx.Response(429), httpx.Response(429), httpx.Response(503), OK]
+    )
     assert await client.get("/opportunities") == [{"id": "o1"}]
     assert route.call_count == 5
-    respx_mock.get(URL).mock(side_effect=[httpx.Response(503), httpx.Response(429), httpx.Response(503),
-                                          httpx.Response(503)])
+    respx_mock.get(URL).mock(
+        side_effect=[httpx.Response(503), httpx.Response(429), httpx.Response(503), httpx.Response(503)]
+    )
     with pytest.raises(errors.LeverServerError):  # the third 503 is the third failed attempt
         await client.get("/opportunities")
 
@@ -185,6 +192,7 @@ async def test_unreadable_body_on_get_is_retried(client, respx_mock):
 
 # -- writes ---------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("status", [500, 502, 503, 504])
 async def test_post_is_never_retried_after_a_5xx(client, respx_mock, status):
     route = respx_mock.post(FEEDBACK).respond(status)
@@ -195,8 +203,13 @@ async def test_post_is_never_retried_after_a_5xx(client, respx_mock, status):
 
 
 @pytest.mark.parametrize(
-    "exc", [httpx.ReadTimeout("slow"), httpx.ReadError("reset"), httpx.WriteError("broken pipe"),
-            httpx.RemoteProtocolError("Server disconnected without sending a response")],
+    "exc",
+    [
+        httpx.ReadTimeout("slow"),
+        httpx.ReadError("reset"),
+        httpx.WriteError("broken pipe"),
+        httpx.RemoteProtocolError("Server disconnected without sending a response"),
+    ],
 )
 @pytest.mark.parametrize("method", ["POST", "PUT", "DELETE"])
 async def test_write_is_never_retried_when_the_request_may_have_arrived(client, respx_mock, exc, method):
@@ -207,8 +220,14 @@ async def test_write_is_never_retried_when_the_request_may_have_arrived(client, 
 
 
 @pytest.mark.parametrize(
-    "failure", [httpx.ConnectError("refused"), httpx.ConnectTimeout("slow"), httpx.PoolTimeout("busy"),
-                httpx.Response(429), httpx.Response(429, headers={"Retry-After": "2"})],
+    "failure",
+    [
+        httpx.ConnectError("refused"),
+        httpx.ConnectTimeout("slow"),
+        httpx.PoolTimeout("busy"),
+        httpx.Response(429),
+        httpx.Response(429, headers={"Retry-After": "2"}),
+    ],
 )
 @pytest.mark.logs_warnings("the client logs its retries")
 async def test_post_is_retried_when_lever_certainly_did_not_act(client, respx_mock, failure):
@@ -226,7 +245,9 @@ async def test_post_unreadable_success_body_is_ambiguous(client, respx_mock):
 
 
 async def test_post_validation_error_is_not_retried(client, respx_mock):
-    route = respx_mock.post(FEEDBACK).respond(400, json={"code": "BadRequestError", "message": "Unable to create feedback"})
+    route = respx_mock.post(FEEDBACK).respond(
+        400, json={"code": "BadRequestError", "message": "Unable to create feedback"}
+    )
     with pytest.raises(errors.LeverValidationError, match="Unable to create feedback"):
         await client.post("/opportunities/o1/feedback", json={})
     assert route.call_count == 1
@@ -239,8 +260,15 @@ async def test_delete_204_returns_none(client, respx_mock):
 
 @pytest.mark.parametrize(
     ("value", "expected"),
-    [("3", 3.0), ("0.5", 0.5), ("-4", 0.0), ("soon", None), ("", None),
-     ("Tue, 14 Nov 2023 22:13:00 GMT", 0.0), ("Tue, 14 Nov 2023 22:14:20 GMT", 60.0)],
+    [
+        ("3", 3.0),
+        ("0.5", 0.5),
+        ("-4", 0.0),
+        ("soon", None),
+        ("", None),
+        ("Tue, 14 Nov 2023 22:13:00 GMT", 0.0),
+        ("Tue, 14 Nov 2023 22:14:20 GMT", 60.0),
+    ],
 )
 def test_retry_after_parsing(value, expected):
     policy = RetryPolicy(wall_clock=lambda: 1_700_000_000.0)
@@ -248,8 +276,12 @@ def test_retry_after_parsing(value, expected):
 
 
 async def test_post_redirected_to_lever_keeps_method_and_body(client, respx_mock):
-    respx_mock.post(FEEDBACK).respond(301, headers={"Location": "https://api.eu.lever.co/v1/opportunities/o1/feedback?perform_as=u"})
+    respx_mock.post(FEEDBACK).respond(
+        301, headers={"Location": "https://api.eu.lever.co/v1/opportunities/o1/feedback?perform_as=u"}
+    )
     moved = respx_mock.post("https://api.eu.lever.co/v1/opportunities/o1/feedback").mock(return_value=CREATED)
-    assert await client.post("/opportunities/o1/feedback", json={"baseTemplateId": "t"}, params={"perform_as": "u"}) == {"id": "f1"}
+    assert await client.post(
+        "/opportunities/o1/feedback", json={"baseTemplateId": "t"}, params={"perform_as": "u"}
+    ) == {"id": "f1"}
     assert moved.calls.last.request.content == b'{"baseTemplateId":"t"}'
     assert moved.calls.last.request.url.params["perform_as"] == "u"

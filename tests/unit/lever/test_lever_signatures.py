@@ -27,9 +27,18 @@ def test_uppercase_hex_signature_is_accepted():
 
 @pytest.mark.parametrize(
     "bad",
-    [body(signature=SIGNATURE[:-1] + "0"), body(triggeredAt=TRIGGERED_AT + 1), body(token=TOKEN + "x"),
-     body(triggeredAt=str(TRIGGERED_AT)), body(triggeredAt=True), body(signature=None), body(token=""),
-     {"token": TOKEN}, None, "not a dict"],
+    [
+        body(signature=SIGNATURE[:-1] + "0"),
+        body(triggeredAt=TRIGGERED_AT + 1),
+        body(token=TOKEN + "x"),
+        body(triggeredAt=str(TRIGGERED_AT)),
+        body(triggeredAt=True),
+        body(signature=None),
+        body(token=""),
+        {"token": TOKEN},
+        None,
+        "not a dict",
+    ],
 )
 def test_invalid_or_malformed_bodies_are_rejected_without_raising(bad):
     assert verify(bad, KEY) is False

@@ -45,8 +45,11 @@ def version(t: dict) -> str:
 
 def legacy_version(t: dict) -> str:
     """How versions were computed before (stored in caches, drafts and outboxes made then)."""
-    body = json.dumps({k: t.get(k) for k in ("text", "instructions", "group", "stage", "fields")},
-                      separators=(",", ":"), ensure_ascii=False)  # fmt: skip
+    body = json.dumps(
+        {k: t.get(k) for k in ("text", "instructions", "group", "stage", "fields")},
+        separators=(",", ":"),
+        ensure_ascii=False,
+    )
     return hashlib.sha256(body.encode()).hexdigest()[:16]
 
 
@@ -63,11 +66,19 @@ def test_a_reordered_answer_is_the_same_version():
     assert version(moved) == version(t)
 
 
-@pytest.mark.parametrize("edit", [
-    {"instructions": "Now with a rubric link."}, {"text": "Every field type (2025)"},
-    {"group": {"id": "g2", "name": "Sales"}}, {"group": ""}, {"group": None},
-    {"stage": {"id": "s9", "text": "Offer"}}, {"stage": "s9"}, {"updatedAt": 99, "createdAt": 1},
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "edit",
+    [
+        {"instructions": "Now with a rubric link."},
+        {"text": "Every field type (2025)"},
+        {"group": {"id": "g2", "name": "Sales"}},
+        {"group": ""},
+        {"group": None},
+        {"stage": {"id": "s9", "text": "Offer"}},
+        {"stage": "s9"},
+        {"updatedAt": 99, "createdAt": 1},
+    ],
+)
 def test_edits_that_do_not_change_the_request_keep_the_version(edit):
     assert version({**TEMPLATE, **edit}) == version(TEMPLATE)
 
@@ -115,13 +126,25 @@ def _edit(path: str):
                 t["fields"].remove(fields["f-yn"])
             case "field id changed":
                 fields["f-text"]["id"] = "f-text-2"
+
     return change
 
 
-@pytest.mark.parametrize("change", [
-    "option renamed", "option added", "rating option renamed", "scorecard rows reordered",
-    "scorecard row renamed", "type changed", "made required", "field added", "field removed", "field id changed",
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "change",
+    [
+        "option renamed",
+        "option added",
+        "rating option renamed",
+        "scorecard rows reordered",
+        "scorecard row renamed",
+        "type changed",
+        "made required",
+        "field added",
+        "field removed",
+        "field id changed",
+    ],
+)
 def test_what_changes_the_request_is_a_new_version(change):
     t = copy.deepcopy(TEMPLATE)
     _edit(change)(t)
@@ -140,8 +163,11 @@ def test_list_and_single_endpoint_fixtures_give_one_version():
         assert store.call_sync(cache.upsert_templates, [single], 2) == 0  # engine.ensure_template's write
         rec = store.call_sync(cache.current_template, single["id"])
         assert rec.version == version(listed) and rec.fetched_at == 2 and rec.raw == single
-        rows = store.call_sync(lambda c: c.exec_driver_sql(
-            "SELECT COUNT(*) FROM feedback_templates WHERE template_id = ?", (single["id"],)).scalar_one())
+        rows = store.call_sync(
+            lambda c: c.exec_driver_sql(
+                "SELECT COUNT(*) FROM feedback_templates WHERE template_id = ?", (single["id"],)
+            ).scalar_one()
+        )
         assert rows == 1
     finally:
         store.close()

@@ -39,9 +39,15 @@ HOSTILE_API_URLS = [
 ]
 
 FINE_API_URLS = [
-    "https://api.lever.co/v1", "https://API.Lever.CO/v1/", "https://api.eu.lever.co/v1",
-    "https://api.sandbox.lever.co/v1", "https://api.lever.co:443/v1",
-    "http://127.0.0.1:8765/v1", "http://127.3.4.5/v1", "http://[::1]:9000/v1", "http://localhost:1/v1",
+    "https://api.lever.co/v1",
+    "https://API.Lever.CO/v1/",
+    "https://api.eu.lever.co/v1",
+    "https://api.sandbox.lever.co/v1",
+    "https://api.lever.co:443/v1",
+    "http://127.0.0.1:8765/v1",
+    "http://127.3.4.5/v1",
+    "http://[::1]:9000/v1",
+    "http://localhost:1/v1",
     "http://LOCALHOST:8/v1",
 ]
 
@@ -66,8 +72,12 @@ def test_a_custom_host_needs_the_override_which_names_exactly_one_host():
         config.resolve_account(config.Settings(), env=env)
     env["LEVER_ALLOW_CUSTOM_HOST"] = "lever-proxy.corp.example"
     assert config.resolve_account(config.Settings(), env=env).base_url == "https://lever-proxy.corp.example/v1"
-    for other in ("https://lever-proxy.corp.example.evil.com/v1", "http://lever-proxy.corp.example/v1",
-                  "https://evil.com/v1", "https://x@lever-proxy.corp.example/v1"):
+    for other in (
+        "https://lever-proxy.corp.example.evil.com/v1",
+        "http://lever-proxy.corp.example/v1",
+        "https://evil.com/v1",
+        "https://x@lever-proxy.corp.example/v1",
+    ):
         with pytest.raises(config.ConfigError):
             config.resolve_account(config.Settings(), env={**env, "LEVER_BASE_URL": other})
 
@@ -86,29 +96,51 @@ def test_the_address_in_effect_names_the_environment_behind_it():
     assert refused.source == "settings" and "not a Lever API host" in refused.problem
 
 
-@pytest.mark.parametrize("url", [
-    "http://relay.example.com", "http://127.0.0.1.nip.io:8790", "http://localhost.evil.com", "http://foo.localhost",
-    "http://127.1:8790", "http://[::ffff:127.0.0.1]:8790", "ftp://127.0.0.1", "https://user:pw@relay.example.com",
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://relay.example.com",
+        "http://127.0.0.1.nip.io:8790",
+        "http://localhost.evil.com",
+        "http://foo.localhost",
+        "http://127.1:8790",
+        "http://[::ffff:127.0.0.1]:8790",
+        "ftp://127.0.0.1",
+        "https://user:pw@relay.example.com",
+    ],
+)
 def test_relay_urls_refused(url):
     with pytest.raises(ValueError, match="relay URL"):
         check_relay_url(url)
 
 
-@pytest.mark.parametrize("url", [
-    "https://relay.example.com", "https://relay.example.com:8443/team", "http://127.0.0.1:8790", "http://[::1]:8790",
-    "http://localhost:8790",
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://relay.example.com",
+        "https://relay.example.com:8443/team",
+        "http://127.0.0.1:8790",
+        "http://[::1]:8790",
+        "http://localhost:8790",
+    ],
+)
 def test_relay_urls_accepted(url):
     assert check_relay_url(url) == url
 
 
-@pytest.mark.parametrize("location", [
-    "https://api.lever.co.evil.com/v1/users", "https://api.lever.co@evil.com/v1/users",
-    "https://evil.com/.lever.co/v1/users", "https://api.xn--lver-v4d.co/v1/users",  # IDN "lеver", as sent
-    "https://api.lever.co./v1/users",
-    "https://api.eu.lever.co:8443/v1/users", "http://api.eu.lever.co/v1/users", "//evil.com/v1/users",
-])
+@pytest.mark.parametrize(
+    "location",
+    [
+        "https://api.lever.co.evil.com/v1/users",
+        "https://api.lever.co@evil.com/v1/users",
+        "https://evil.com/.lever.co/v1/users",
+        "https://api.xn--lver-v4d.co/v1/users",  # IDN "lеver", as sent
+        "https://api.lever.co./v1/users",
+        "https://api.eu.lever.co:8443/v1/users",
+        "http://api.eu.lever.co/v1/users",
+        "//evil.com/v1/users",
+    ],
+)
 async def test_redirects_are_followed_only_to_lever_over_https(client, respx_mock, location):
     first = respx_mock.get(f"{BASE}/users").respond(301, headers={"Location": location})
     with pytest.raises(errors.InsecureURLError, match="not followed") as info:
@@ -117,19 +149,25 @@ async def test_redirects_are_followed_only_to_lever_over_https(client, respx_moc
     assert API_KEY not in str(info.value)
 
 
-@pytest.mark.parametrize(("base_url", "page"), [
-    ("https://api.lever.co/v1", "https://hire.lever.co/candidates/opp-1"),
-    ("https://api.eu.lever.co/v1/", "https://hire.eu.lever.co/candidates/opp-1"),
-    ("https://API.EU.Lever.co/v1", "https://hire.eu.lever.co/candidates/opp-1"),
-    ("https://api.sandbox.lever.co/v1", None),  # its web address is unconfirmed: nothing guessed
-    ("http://127.0.0.1:8765/v1", None),  # the embedded sandbox has no web app
-    ("https://lever-proxy.corp.example/v1", None),  # a custom host: which account's app is unknown
-    ("https://api.lever.co.evil.com/v1", None),
-    (None, None),
-])
+@pytest.mark.parametrize(
+    ("base_url", "page"),
+    [
+        ("https://api.lever.co/v1", "https://hire.lever.co/candidates/opp-1"),
+        ("https://api.eu.lever.co/v1/", "https://hire.eu.lever.co/candidates/opp-1"),
+        ("https://API.EU.Lever.co/v1", "https://hire.eu.lever.co/candidates/opp-1"),
+        ("https://api.sandbox.lever.co/v1", None),  # its web address is unconfirmed: nothing guessed
+        ("http://127.0.0.1:8765/v1", None),  # the embedded sandbox has no web app
+        ("https://lever-proxy.corp.example/v1", None),  # a custom host: which account's app is unknown
+        ("https://api.lever.co.evil.com/v1", None),
+        (None, None),
+    ],
+)
 def test_open_in_lever_goes_to_the_accounts_own_web_app(base_url, page):
     assert urls.candidate_page(base_url, "opp-1") == page
 
 
 def test_open_in_lever_keeps_an_id_to_one_path_segment():
-    assert urls.candidate_page("https://api.lever.co/v1", "../users?x") == "https://hire.lever.co/candidates/..%2Fusers%3Fx"
+    assert (
+        urls.candidate_page("https://api.lever.co/v1", "../users?x")
+        == "https://hire.lever.co/candidates/..%2Fusers%3Fx"
+    )

@@ -93,7 +93,11 @@ def test_only_what_dropped_parts_needed_is_pruned():
     assert orphans == {"libgssapi_krb5.so.2"}
     kept = {e[0] for e in bundle_contents.filter_toc(binaries, orphans)}
     assert kept == {
-        "libkrb5.so.3", "libz.so.1", "libfreetype.so.6", "PySide6/Qt/lib/libQt6Gui.so.6", "libQt6Gui.so.6",
+        "libkrb5.so.3",
+        "libz.so.1",
+        "libfreetype.so.6",
+        "PySide6/Qt/lib/libQt6Gui.so.6",
+        "libQt6Gui.so.6",
         "lib-dynload/_ssl.so",
     }
 

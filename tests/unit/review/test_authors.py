@@ -45,18 +45,25 @@ def test_not_on_the_panel_is_a_warning():
 
 def test_service_account_needs_explicit_confirmation():
     with pytest.raises(ServiceAccountNotConfirmed):
-        resolve_author("bob@example.com", USERS, chosen_email="bot@example.com",
-                       service_account_email="bot@example.com")
-    a = resolve_author("bob@example.com", USERS, chosen_email="bot@example.com",
-                       service_account_email="bot@example.com", confirm_service_account=True)
+        resolve_author(
+            "bob@example.com", USERS, chosen_email="bot@example.com", service_account_email="bot@example.com"
+        )
+    a = resolve_author(
+        "bob@example.com",
+        USERS,
+        chosen_email="bot@example.com",
+        service_account_email="bot@example.com",
+        confirm_service_account=True,
+    )
     assert (a.user_id, a.via) == ("u-svc", "service_account")
     assert "service account" in a.describe()
 
 
 def test_service_account_is_never_a_silent_fallback():
     with pytest.raises(AuthorUnresolved) as e:
-        resolve_author("nobody@example.com", USERS, service_account_email="bot@example.com",
-                       confirm_service_account=True)
+        resolve_author(
+            "nobody@example.com", USERS, service_account_email="bot@example.com", confirm_service_account=True
+        )
     assert e.value.code == "unknown_interviewer"
 
 
@@ -76,8 +83,9 @@ def test_the_reasons_name_no_command_line_flag():
 def test_any_active_user_can_be_chosen_besides_the_interviewer_and_the_service_account():
     from lever_desktop.review.authors import choices
 
-    offered = choices(USERS + [{"id": "u-al", "name": "al", "email": "al@example.com"}], "ANA@example.com",
-                      "bot@example.com")
+    offered = choices(
+        USERS + [{"id": "u-al", "name": "al", "email": "al@example.com"}], "ANA@example.com", "bot@example.com"
+    )
     assert offered == [("al <al@example.com>", "al@example.com"), ("Cy <cy@example.com>", "cy@example.com")]
     a = resolve_author("nobody@example.com", USERS, INTERVIEW, chosen_email="cy@example.com")
     assert (a.user_id, a.via) == ("u-cy", "chosen")
@@ -89,15 +97,20 @@ def test_choosing_someone_else_is_asked_in_words():
 
     q = confirmation("Cy <cy@example.com>", "nobody@example.com", service_account=False)
     assert "as written by Cy <cy@example.com>, not by the interviewer nobody@example.com" in q
-    assert "the service account bot@example.com" in confirmation("bot@example.com", "ana@example.com",
-                                                                service_account=True)
+    assert "the service account bot@example.com" in confirmation(
+        "bot@example.com", "ana@example.com", service_account=True
+    )
 
 
 def test_approval_refusals_read_in_the_window_name_no_ids_or_options():
     from lever_desktop.review.approval import _WINDOW_WORDS, ApprovalError
 
-    refused = ApprovalError("Draft 3f2a1c9e-aaaa has values Lever would reject", ["f-1: not an option"],
-                            code="invalid_values")
+    refused = ApprovalError(
+        "Draft 3f2a1c9e-aaaa has values Lever would reject", ["f-1: not an option"], code="invalid_values"
+    )
     assert "3f2a1c9e" in str(refused) and "3f2a1c9e" not in refused.in_words()  # the command line keeps the id
-    assert refused.in_words({"f-1": "Seniority"}) == "Lever would reject some answers as they are: Seniority: not an option"
+    assert (
+        refused.in_words({"f-1": "Seniority"})
+        == "Lever would reject some answers as they are: Seniority: not an option"
+    )
     assert not [w for w in _WINDOW_WORDS.values() if "--" in w or "Draft " in w]

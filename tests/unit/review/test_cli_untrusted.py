@@ -31,12 +31,23 @@ def _legacy(conn, draft_id: str, **document) -> None:
     """A draft stored before intake refused control characters (lone surrogates only survive in
     its JSON columns: SQLite refuses them in plain text)."""
     doc = draft_doc(draft_id, **document)
-    drafts.add(conn, {
-        "draft_id": draft_id, "state": DraftState.RECEIVED.value, "source": "relay", "opportunity_id": "opp-1",
-        "template_id": "tpl-every", "panel_id": "pan-1", "interview_id": "int-1",
-        "interviewer_email": "ana\x1b[8m@example.com", "document": drafts.dumps(doc),
-        "flags_json": drafts.dumps([{"code": "low_confidence", "message": "x\x1b[31m\ud83d"}]),
-    }, actor="intake", detail={})
+    drafts.add(
+        conn,
+        {
+            "draft_id": draft_id,
+            "state": DraftState.RECEIVED.value,
+            "source": "relay",
+            "opportunity_id": "opp-1",
+            "template_id": "tpl-every",
+            "panel_id": "pan-1",
+            "interview_id": "int-1",
+            "interviewer_email": "ana\x1b[8m@example.com",
+            "document": drafts.dumps(doc),
+            "flags_json": drafts.dumps([{"code": "low_confidence", "message": "x\x1b[31m\ud83d"}]),
+        },
+        actor="intake",
+        detail={},
+    )
 
 
 def test_import_prints_a_hostile_draft_id_escaped(capsys, tmp_path):
@@ -44,8 +55,10 @@ def test_import_prints_a_hostile_draft_id_escaped(capsys, tmp_path):
     path.write_text(json.dumps([draft_doc(HOSTILE_ID, createdAt=True)]), encoding="utf-8")
     code, out, _ = _cli(capsys, "drafts", "import", "--offline", str(path))
     assert code == 1 and not RAW.search(out)
-    assert out.startswith("d-\\x1b]0;pwned\\x07\\x1b[2J\\u202eevil: invalid (draftId: contains a control "
-                          "character U+001B; createdAt: Input should be a valid integer")
+    assert out.startswith(
+        "d-\\x1b]0;pwned\\x07\\x1b[2J\\u202eevil: invalid (draftId: contains a control "
+        "character U+001B; createdAt: Input should be a valid integer"
+    )
 
 
 def test_list_and_show_escape_what_was_stored_before_and_json_stays_exact(store, capsys):
@@ -84,11 +97,26 @@ def test_a_file_over_10_mb_is_refused_before_reading(capsys, tmp_path):
 def test_a_fifo_is_refused_without_blocking(tmp_path):
     fifo = tmp_path / "drafts.json"
     os.mkfifo(fifo)  # nobody writes to it: opening it for reading would block forever
-    run = subprocess.run([sys.executable, "-m", "lever_desktop", "--basedir", str(tmp_path / "app"), "drafts",
-                          "import", "--offline", str(fifo)], capture_output=True, text=True, timeout=60)
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "lever_desktop",
+            "--basedir",
+            str(tmp_path / "app"),
+            "drafts",
+            "import",
+            "--offline",
+            str(fifo),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert run.returncode == 1
-    assert run.stderr.strip() == (f"lever-desktop: {fifo}: a FIFO (named pipe), not a drafts file; "
-                                  "give the path of a JSON file")
+    assert run.stderr.strip() == (
+        f"lever-desktop: {fifo}: a FIFO (named pipe), not a drafts file; give the path of a JSON file"
+    )
 
 
 @pytest.mark.skipif(not os.path.exists("/dev/null"), reason="no /dev/null")

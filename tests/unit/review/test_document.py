@@ -20,8 +20,15 @@ def _doc(**over):
         "interviewerEmail": "Ana@Example.com",
         "createdAt": 1731609025310,
         "model": "m",
-        "fields": [{"id": "f1", "value": "3 - Hire", "confidence": 0.8,
-                    "evidence": [{"quote": "solid", "atMs": 1000}], "rationale": "r"}],
+        "fields": [
+            {
+                "id": "f1",
+                "value": "3 - Hire",
+                "confidence": 0.8,
+                "evidence": [{"quote": "solid", "atMs": 1000}],
+                "rationale": "r",
+            }
+        ],
         "somethingNew": True,
     }
     doc.update(over)
@@ -92,21 +99,33 @@ def test_files_hold_one_document_or_an_array():
 
 
 def _field(value="ok", **over):
-    return {"id": "f1", "value": value, "confidence": 0.8, "evidence": [{"quote": "q", "atMs": 1}],
-            "rationale": "r", **over}
+    return {
+        "id": "f1",
+        "value": value,
+        "confidence": 0.8,
+        "evidence": [{"quote": "q", "atMs": 1}],
+        "rationale": "r",
+        **over,
+    }
 
 
 @pytest.mark.parametrize(
     ("over", "needle"),
     [
-        ({"fields": [_field(), _field("fine\x1b[2J", id="f2")]},
-         "fields[1].value: contains a control character U+001B"),
+        (
+            {"fields": [_field(), _field("fine\x1b[2J", id="f2")]},
+            "fields[1].value: contains a control character U+001B",
+        ),
         ({"fields": [_field("\ud800")]}, "fields[0].value: contains a lone surrogate U+D800 (not valid Unicode text)"),
-        ({"fields": [_field(evidence=[{"quote": "a\x00b"}])]},
-         "fields[0].evidence[0].quote: contains a control character U+0000"),
+        (
+            {"fields": [_field(evidence=[{"quote": "a\x00b"}])]},
+            "fields[0].evidence[0].quote: contains a control character U+0000",
+        ),
         ({"fields": [_field(rationale="why\u0085")]}, "fields[0].rationale: contains a control character U+0085"),
-        ({"fields": [_field([{"score": 3, "comment": "bell\x07"}])]},
-         "fields[0].value[0].comment: contains a control character U+0007"),
+        (
+            {"fields": [_field([{"score": 3, "comment": "bell\x07"}])]},
+            "fields[0].value[0].comment: contains a control character U+0007",
+        ),
         ({"draftId": "d-1\x1b]0;owned\x07"}, "draftId: contains a control character U+001B"),
         ({"draftId": "d-1\nd-2: received"}, "draftId: contains a control character U+000A"),
         ({"fields": [_field(id="f1\t")]}, "fields[0].id: contains a control character U+0009"),
@@ -124,8 +143,10 @@ def test_a_refused_value_is_named_by_its_question_in_the_template():
     doc = _doc(fields=[_field(), _field("x\x1by", id="f-strengths"), _field(id="f3"), _field("\x1b", id="f4")])
     with pytest.raises(DraftDocumentError) as e:
         parse_draft(doc, {"f-strengths": "Strengths", "f4": "Red\x1b[31m flags"})
-    assert e.value.problems == ["fields[1].value (Strengths): contains a control character U+001B",
-                                "fields[3].value (Red\\x1b[31m flags): contains a control character U+001B"]
+    assert e.value.problems == [
+        "fields[1].value (Strengths): contains a control character U+001B",
+        "fields[3].value (Red\\x1b[31m flags): contains a control character U+001B",
+    ]
 
 
 def test_tab_and_newline_are_fine_in_free_text():

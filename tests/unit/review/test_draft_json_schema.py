@@ -10,8 +10,10 @@ import jsonschema
 from lever_desktop.resources import resource_path
 from lever_desktop.review.document import json_schema
 
-REGENERATE = ("python -c 'import json; from lever_desktop.review.document import json_schema; "
-              "print(json.dumps(json_schema(), indent=2, ensure_ascii=False))' > resources/draft-1.schema.json")
+REGENERATE = (
+    "python -c 'import json; from lever_desktop.review.document import json_schema; "
+    "print(json.dumps(json_schema(), indent=2, ensure_ascii=False))' > resources/draft-1.schema.json"
+)
 
 
 def published() -> dict:

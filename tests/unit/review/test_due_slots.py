@@ -20,8 +20,15 @@ CY = {"id": "u-cy", "email": "cy@example.com", "name": "Cy Elsewhere"}
 
 
 def interview(iid, start, people, *, reminder=None, canceled=None, minutes=60, template="tpl-every", postings=None):
-    out = {"id": iid, "date": start, "duration": minutes, "subject": f"Interview {iid}", "interviewers": people,
-           "feedbackTemplate": template, "canceledAt": canceled}
+    out = {
+        "id": iid,
+        "date": start,
+        "duration": minutes,
+        "subject": f"Interview {iid}",
+        "interviewers": people,
+        "feedbackTemplate": template,
+        "canceledAt": canceled,
+    }
     if reminder is not None:
         out["feedbackReminder"] = reminder
     if postings is not None:
@@ -30,17 +37,36 @@ def interview(iid, start, people, *, reminder=None, canceled=None, minutes=60, t
 
 
 def form(fid, iid, user, at=NOW - HOUR):
-    return {"id": fid, "type": "interview", "baseTemplateId": "tpl-every", "user": user, "panel": "pan-9",
-            "interview": iid, "createdAt": at, "completedAt": at, "fields": []}
+    return {
+        "id": fid,
+        "type": "interview",
+        "baseTemplateId": "tpl-every",
+        "user": user,
+        "panel": "pan-9",
+        "interview": iid,
+        "createdAt": at,
+        "completedAt": at,
+        "fields": [],
+    }
 
 
 def put(store, oid, interviews, feedback=(), *, archived=False, panel_canceled=None, name="Ada Lovelace"):
-    record = {"id": oid, "name": name, "createdAt": NOW - 40 * 24 * HOUR, "updatedAt": NOW - HOUR,
-              "lastInteractionAt": NOW - HOUR, "applications": [{"posting": "post-1"}]}
+    record = {
+        "id": oid,
+        "name": name,
+        "createdAt": NOW - 40 * 24 * HOUR,
+        "updatedAt": NOW - HOUR,
+        "lastInteractionAt": NOW - HOUR,
+        "applications": [{"posting": "post-1"}],
+    }
     if archived:
         record["archived"] = {"reason": "r-1", "archivedAt": NOW - HOUR}
-    panel = {"id": f"pan-{oid}", "start": NOW - 10 * 24 * HOUR, "canceledAt": panel_canceled,
-             "interviews": [{**i, "panel": f"pan-{oid}"} for i in interviews]}
+    panel = {
+        "id": f"pan-{oid}",
+        "start": NOW - 10 * 24 * HOUR,
+        "canceledAt": panel_canceled,
+        "interviews": [{**i, "panel": f"pan-{oid}"} for i in interviews],
+    }
     store.call_sync(cache.upsert_postings, [{"id": "post-1", "text": "Backend Engineer", "updatedAt": NOW}], NOW)
     store.call_sync(cache.upsert_opportunities, [record], NOW)
     assert store.call_sync(cache.replace_opportunity_details, oid, [panel], [], list(feedback), NOW)
@@ -51,12 +77,22 @@ def rows(store, now=NOW, **where):
 
 
 def test_each_interviewer_without_a_form_is_one_row_oldest_first_with_due_and_overdue(store):
-    put(store, "opp-a", [interview("i-old", NOW - 3 * 24 * HOUR, [ANA, CY]),
-                         interview("i-new", NOW - 5 * HOUR, [ANA], reminder="frequently"),
-                         interview("i-soon", NOW - 2 * HOUR, [CY], reminder="daily")])
+    put(
+        store,
+        "opp-a",
+        [
+            interview("i-old", NOW - 3 * 24 * HOUR, [ANA, CY]),
+            interview("i-new", NOW - 5 * HOUR, [ANA], reminder="frequently"),
+            interview("i-soon", NOW - 2 * HOUR, [CY], reminder="daily"),
+        ],
+    )
     got = rows(store)
     assert [(r.interview_id, r.interviewer_id) for r in got] == [
-        ("i-old", "u-ana"), ("i-old", "u-cy"), ("i-new", "u-ana"), ("i-soon", "u-cy")]
+        ("i-old", "u-ana"),
+        ("i-old", "u-cy"),
+        ("i-new", "u-ana"),
+        ("i-soon", "u-cy"),
+    ]
     old, _, new, soon = got
     # No reminder setting: the default hours after the interview's end; "frequently": Lever's 6 h.
     assert old.due_at == NOW - 3 * 24 * HOUR + HOUR + 24 * HOUR and old.overdue and old.marker == "Overdue"
@@ -67,25 +103,38 @@ def test_each_interviewer_without_a_form_is_one_row_oldest_first_with_due_and_ov
 
 
 def test_a_form_from_that_interviewer_for_that_interview_removes_only_their_row(store):
-    put(store, "opp-a", [interview("i-1", NOW - 30 * HOUR, [ANA, CY])],
-        feedback=[form("fb-1", "i-1", "u-ana"), form("fb-2", "i-other", "u-cy")])
+    put(
+        store,
+        "opp-a",
+        [interview("i-1", NOW - 30 * HOUR, [ANA, CY])],
+        feedback=[form("fb-1", "i-1", "u-ana"), form("fb-2", "i-other", "u-cy")],
+    )
     assert [r.interviewer_id for r in rows(store)] == ["u-cy"]  # Cy's form is for another interview
 
 
 def test_cancelled_future_running_archived_and_old_interviews_are_not_due(store):
-    put(store, "opp-a", [interview("i-cancelled", NOW - 30 * HOUR, [ANA], canceled=NOW - 40 * HOUR),
-                         interview("i-future", NOW + 2 * HOUR, [ANA]),
-                         interview("i-running", NOW - 30 * 60_000, [ANA], minutes=60),
-                         interview("i-ancient", NOW - 60 * 24 * HOUR, [ANA]),
-                         interview("i-due", NOW - 30 * HOUR, [ANA])])
+    put(
+        store,
+        "opp-a",
+        [
+            interview("i-cancelled", NOW - 30 * HOUR, [ANA], canceled=NOW - 40 * HOUR),
+            interview("i-future", NOW + 2 * HOUR, [ANA]),
+            interview("i-running", NOW - 30 * 60_000, [ANA], minutes=60),
+            interview("i-ancient", NOW - 60 * 24 * HOUR, [ANA]),
+            interview("i-due", NOW - 30 * HOUR, [ANA]),
+        ],
+    )
     put(store, "opp-b", [interview("i-panel-cancelled", NOW - 30 * HOUR, [ANA])], panel_canceled=NOW - 50 * HOUR)
     put(store, "opp-c", [interview("i-archived", NOW - 30 * HOUR, [ANA])], archived=True)
     assert [r.interview_id for r in rows(store)] == ["i-due"]
 
 
 def test_filters_interviewer_posting_and_mine(store):
-    put(store, "opp-a", [interview("i-1", NOW - 30 * HOUR, [ANA, CY]),
-                         interview("i-2", NOW - 20 * HOUR, [CY], postings=["post-2"])])
+    put(
+        store,
+        "opp-a",
+        [interview("i-1", NOW - 30 * HOUR, [ANA, CY]), interview("i-2", NOW - 20 * HOUR, [CY], postings=["post-2"])],
+    )
     assert [r.key for r in rows(store, interviewer_id="u-cy")] == ["i-1/u-cy", "i-2/u-cy"]
     assert [r.key for r in rows(store, posting_id="post-2")] == ["i-2/u-cy"]
     assert [r.key for r in rows(store, posting_id="post-1")] == ["i-1/u-ana", "i-1/u-cy"]
@@ -96,9 +145,15 @@ def test_filters_interviewer_posting_and_mine(store):
 
 
 def test_the_interviews_posting_as_an_id_or_expanded_else_the_candidates(store):
-    put(store, "opp-a", [interview("i-id", NOW - 30 * HOUR, [ANA], postings=["post-2"]),
-                         interview("i-obj", NOW - 29 * HOUR, [ANA], postings=[{"id": "post-3", "text": "Ops"}]),
-                         interview("i-none", NOW - 28 * HOUR, [ANA])])
+    put(
+        store,
+        "opp-a",
+        [
+            interview("i-id", NOW - 30 * HOUR, [ANA], postings=["post-2"]),
+            interview("i-obj", NOW - 29 * HOUR, [ANA], postings=[{"id": "post-3", "text": "Ops"}]),
+            interview("i-none", NOW - 28 * HOUR, [ANA]),
+        ],
+    )
     assert [r.posting_id for r in rows(store)] == ["post-2", "post-3", "post-1"]
 
 
@@ -124,11 +179,31 @@ async def test_write_feedback_creates_one_blank_draft_then_opens_it_again(store)
 
 
 def test_a_slot_without_a_form_or_an_email_says_what_to_do():
-    row = due.DueRow(key="i/u", opportunity_id="o", candidate=None, interview_id="i", panel_id=None, subject=None,
-                     interviewer_id="u", interviewer="Ana", interviewer_email=None, date=1, ended_at=1, due_at=1,
-                     overdue=True, reminder=None, template_id="t", posting_id=None, posting=None, draft_id=None,
-                     draft_state=None)
-    for broken, words in ((row, "no email for Ana"), (dataclasses.replace(row, template_id=None), "names no feedback form")):
+    row = due.DueRow(
+        key="i/u",
+        opportunity_id="o",
+        candidate=None,
+        interview_id="i",
+        panel_id=None,
+        subject=None,
+        interviewer_id="u",
+        interviewer="Ana",
+        interviewer_email=None,
+        date=1,
+        ended_at=1,
+        due_at=1,
+        overdue=True,
+        reminder=None,
+        template_id="t",
+        posting_id=None,
+        posting=None,
+        draft_id=None,
+        draft_state=None,
+    )
+    for broken, words in (
+        (row, "no email for Ana"),
+        (dataclasses.replace(row, template_id=None), "names no feedback form"),
+    ):
         try:
             manual.blank_document(broken, "d", 1)
         except manual.BlankFormError as e:
@@ -144,9 +219,12 @@ def test_the_due_settings_default_and_refuse_odd_values_from_a_hand_edited_file(
     from lever_desktop import config, paths
 
     paths.settings_path().parent.mkdir(parents=True, exist_ok=True)
-    for saved, want in (({}, (24, 30)), ({"feedback_due_hours": 6, "feedback_due_lookback_days": 7}, (6, 7)),
-                        ({"feedback_due_hours": 0, "feedback_due_lookback_days": "30"}, (24, 30)),
-                        ({"feedback_due_hours": True, "feedback_due_lookback_days": -1}, (24, 30))):
+    for saved, want in (
+        ({}, (24, 30)),
+        ({"feedback_due_hours": 6, "feedback_due_lookback_days": 7}, (6, 7)),
+        ({"feedback_due_hours": 0, "feedback_due_lookback_days": "30"}, (24, 30)),
+        ({"feedback_due_hours": True, "feedback_due_lookback_days": -1}, (24, 30)),
+    ):
         paths.settings_path().write_text(json.dumps(saved), encoding="utf-8")
         s = config.Settings.load()
         assert (s.feedback_due_hours, s.feedback_due_lookback_days) == want

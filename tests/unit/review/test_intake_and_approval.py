@@ -39,14 +39,23 @@ async def test_invalid_document_is_refused_with_reasons(store):
 
 async def test_what_does_not_fit_is_flagged_not_refused(store):
     doc = draft_doc(
-        "d-2", opportunityId="opp-unknown", interviewId="int-unknown", panelId=None,
+        "d-2",
+        opportunityId="opp-unknown",
+        interviewId="int-unknown",
+        panelId=None,
         interviewerEmail="nobody@example.com",
         fields=[{"id": "f-overall", "value": "3 - hire", "confidence": 0.3}, {"id": "f-gone", "value": "x"}],
     )
     r = await intake.receive_draft(store, doc, source="file")
     assert r.status == "received"
-    assert _codes(r.flags) == ["invalid_value", "low_confidence", "template_drift", "unknown_interview",
-                               "unknown_interviewer", "unknown_opportunity"]
+    assert _codes(r.flags) == [
+        "invalid_value",
+        "low_confidence",
+        "template_drift",
+        "unknown_interview",
+        "unknown_interviewer",
+        "unknown_opportunity",
+    ]
 
 
 async def test_unknown_template_and_interviewer_not_on_panel(store):
@@ -108,11 +117,18 @@ async def test_unresolved_author_needs_attention(store):
 async def test_service_account_only_when_confirmed(store):
     await intake.receive_draft(store, draft_doc())
     with pytest.raises(ApprovalError) as e:
-        await approval.approve(store, "d-1", reviewer="r", chosen_email="bot@example.com",
-                               service_account_email="bot@example.com")
+        await approval.approve(
+            store, "d-1", reviewer="r", chosen_email="bot@example.com", service_account_email="bot@example.com"
+        )
     assert e.value.code == "service_account_unconfirmed"
-    a = await approval.approve(store, "d-1", reviewer="r", chosen_email="bot@example.com",
-                               service_account_email="bot@example.com", confirm_service_account=True)
+    a = await approval.approve(
+        store,
+        "d-1",
+        reviewer="r",
+        chosen_email="bot@example.com",
+        service_account_email="bot@example.com",
+        confirm_service_account=True,
+    )
     assert a.author.via == "service_account"
     trail = await store.call(drafts.audit_trail, "d-1")
     assert trail[-1]["detail"]["author"]["via"] == "service_account"

@@ -36,9 +36,11 @@ def test_forbidden_transitions_say_why(a, b):
 
 
 def test_amend_and_withdraw_paths():
-    for path in ([S.SUBMITTED, S.AMENDING, S.AMEND_QUEUED, S.SUBMITTED],
-                 [S.SUBMITTED, S.WITHDRAWING, S.WITHDRAWN],
-                 [S.AMEND_QUEUED, S.NEEDS_ATTENTION, S.APPROVED]):  # the form was deleted in Lever: a new one
+    for path in (
+        [S.SUBMITTED, S.AMENDING, S.AMEND_QUEUED, S.SUBMITTED],
+        [S.SUBMITTED, S.WITHDRAWING, S.WITHDRAWN],
+        [S.AMEND_QUEUED, S.NEEDS_ATTENTION, S.APPROVED],
+    ):  # the form was deleted in Lever: a new one
         for a, b in zip(path, path[1:]):
             assert check_transition("d", a, b) is b
     assert not ALLOWED[S.WITHDRAWN]

@@ -30,10 +30,10 @@ def _next_attempt(store, draft_id: str) -> int:
 
 def test_drafts_retry_makes_a_backed_off_entry_due_now(store, capsys):
     _approved(store, "d-1")
-    store.call_sync(queue.postpone, "d-1", 10 ** 13, "LeverUnavailable: connection refused")
+    store.call_sync(queue.postpone, "d-1", 10**13, "LeverUnavailable: connection refused")
     code, out, err = _cli(capsys, "drafts", "retry", "d-1", "--reviewer", "ana", "--json")
     assert (code, err) == (0, "") and json.loads(out)["message"] == "Sending now."
-    assert _next_attempt(store, "d-1") < 10 ** 13
+    assert _next_attempt(store, "d-1") < 10**13
     assert store.call_sync(drafts.audit_trail, "d-1")[-1]["event"] == "retry_now"
 
 
@@ -60,7 +60,7 @@ def test_drafts_cancel_refuses_while_a_send_may_land_then_takes_a_queued_one_bac
 
 def test_drafts_retry_leaves_an_entry_lever_rate_limited_to_its_wait(store, capsys):
     _approved(store, "d-1")
-    due = 10 ** 13
+    due = 10**13
     assert store.call_sync(queue.claim, "d-1", 1_000)
     store.call_sync(queue.release, "d-1", due, "LeverRateLimited: HTTP 429 (retry after 300 s)", "not_sent")
     code, out, err = _cli(capsys, "drafts", "retry", "d-1")

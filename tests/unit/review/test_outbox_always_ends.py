@@ -52,9 +52,17 @@ class FakeLever:
         self.landing = [(at, f) for at, f in self.landing if at > until]
 
     def _form(self, body: dict[str, Any], perform_as: str) -> dict[str, Any]:
-        return {"id": f"fb-{next(_ids)}", "baseTemplateId": body["baseTemplateId"], "user": {"id": perform_as},
-                "panel": body.get("panel"), "interview": body.get("interview"), "completedAt": body["completedAt"],
-                "createdAt": self.clock[0], "deletedAt": None, "fields": body["fieldValues"]}
+        return {
+            "id": f"fb-{next(_ids)}",
+            "baseTemplateId": body["baseTemplateId"],
+            "user": {"id": perform_as},
+            "panel": body.get("panel"),
+            "interview": body.get("interview"),
+            "completedAt": body["completedAt"],
+            "createdAt": self.clock[0],
+            "deletedAt": None,
+            "fields": body["fieldValues"],
+        }
 
     @staticmethod
     def _refused(answer: str, where: dict[str, str]) -> le.LeverError | None:
@@ -130,8 +138,9 @@ async def _one_draft(store, answers: list[tuple[str, int]]) -> None:
     # author's own for this interview here, and are not in this example's (fresh) Lever.
     await approval.approve(store, draft_id, reviewer="rita", now=clock[0], add_second_form=True)
     lever = FakeLever(answers, clock)
-    box = Outbox(store, lever, clock=lambda: clock[0], settle_ms=SETTLE_MS, settle_window_ms=SETTLE_WINDOW_MS,
-                 rng=lambda: 0.5)
+    box = Outbox(
+        store, lever, clock=lambda: clock[0], settle_ms=SETTLE_MS, settle_window_ms=SETTLE_WINDOW_MS, rng=lambda: 0.5
+    )
     # Each answer costs at most one request, and a lost answer at most one settle window of reads.
     reads_per_window = (SETTLE_WINDOW_MS // SETTLE_MS).bit_length() + 1
     bound = (len(answers) + 1) * (reads_per_window + 2)

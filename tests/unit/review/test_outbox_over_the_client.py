@@ -50,9 +50,16 @@ class RecordingLever:
         self.requests.append((request.method, path))
         if request.method == "POST" and path == self.feedback:
             sent = json.loads(request.content)
-            self.form = {"id": FORM, "baseTemplateId": sent["baseTemplateId"], "user": "u-ana",
-                         "panel": sent.get("panel"), "interview": sent.get("interview"),
-                         "completedAt": sent["completedAt"], "createdAt": NOW, "fields": sent["fieldValues"]}
+            self.form = {
+                "id": FORM,
+                "baseTemplateId": sent["baseTemplateId"],
+                "user": "u-ana",
+                "panel": sent.get("panel"),
+                "interview": sent.get("interview"),
+                "completedAt": sent["completedAt"],
+                "createdAt": NOW,
+                "fields": sent["fieldValues"],
+            }
             return httpx.Response(201, json={"data": self.form if self.answer_names_form else {}})
         if request.method == "GET" and path == self.feedback:
             listed = [self.form] if self.form and not self.answer_names_form else []  # else: not listed yet

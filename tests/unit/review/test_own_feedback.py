@@ -13,16 +13,31 @@ USERS = [{"id": "u-fh", "name": "Frances Haddad"}, {"id": "u-other", "name": "Sa
 
 
 def _form(fid, **over):
-    form = {"id": fid, "user": "u-fh", "panel": "p1", "interview": "i1", "baseTemplateId": "t1",
-            "completedAt": NOW - 2 * DAY, "deletedAt": None}
+    form = {
+        "id": fid,
+        "user": "u-fh",
+        "panel": "p1",
+        "interview": "i1",
+        "baseTemplateId": "t1",
+        "completedAt": NOW - 2 * DAY,
+        "deletedAt": None,
+    }
     form.update(over)
     return parse_feedback(form)  # as the outbox and the cache read Lever's answer
 
 
-@pytest.mark.parametrize(("delta", "text"), [
-    (30_000, "just now"), (5 * MIN, "5 minutes ago"), (61 * MIN, "an hour ago"), (5 * 60 * MIN, "5 hours ago"),
-    (DAY + MIN, "yesterday"), (2 * DAY + 5 * MIN, "2 days ago"), (-MIN, "just now"),  # a clock slightly ahead
-])
+@pytest.mark.parametrize(
+    ("delta", "text"),
+    [
+        (30_000, "just now"),
+        (5 * MIN, "5 minutes ago"),
+        (61 * MIN, "an hour ago"),
+        (5 * 60 * MIN, "5 hours ago"),
+        (DAY + MIN, "yesterday"),
+        (2 * DAY + 5 * MIN, "2 days ago"),
+        (-MIN, "just now"),  # a clock slightly ahead
+    ],
+)
 def test_ago_speaks_like_a_person(delta, text):
     assert ago(NOW - delta, NOW) == text
 
@@ -37,8 +52,13 @@ def test_the_notice_names_the_author_and_when():
 
 
 def test_same_interview_same_author_only_and_never_deleted_or_unsubmitted():
-    forms = [_form("mine"), _form("other-person", user={"id": "u-other"}), _form("other-iv", interview="i2"),
-             _form("deleted", deletedAt=NOW), _form("unsubmitted", completedAt=None)]
+    forms = [
+        _form("mine"),
+        _form("other-person", user={"id": "u-other"}),
+        _form("other-iv", interview="i2"),
+        _form("deleted", deletedAt=NOW),
+        _form("unsubmitted", completedAt=None),
+    ]
     assert [f.feedback_id for f in find(forms, USERS, "u-fh", "t1", "p1", "i1")] == ["mine"]
     assert find(forms, USERS, "u-fh", "t1", "p1", "i1", exclude=["mine"]) == []  # e.g. the draft's own form
 

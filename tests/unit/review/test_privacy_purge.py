@@ -11,8 +11,7 @@ from lever_desktop.review import approval, drafts, intake, queue
 from lever_desktop.review.approval import ApprovalError
 from lever_desktop.store import cache
 
-ANONYMISED = {"id": "opp-1", "name": "Anonymized candidate", "emails": [], "isAnonymized": True,
-              "updatedAt": NOW + 1}
+ANONYMISED = {"id": "opp-1", "name": "Anonymized candidate", "emails": [], "isAnonymized": True, "updatedAt": NOW + 1}
 
 
 def _doc(draft_id: str) -> dict:
@@ -55,15 +54,25 @@ async def test_an_anonymised_page_strips_the_candidate_and_every_draft_text_keep
         assert text not in stored, text
     got = {n: await store.call(drafts.get, f"d-{n}") for n in range(1, 5)}
     assert {n: (r.state, r.attention_reason) for n, r in got.items()} == {
-        1: ("needs_attention", "opportunity_anonymised"), 2: ("needs_attention", "opportunity_anonymised"),
-        3: ("submitting", None), 4: ("submitted", None)}
-    assert all(r.document["fields"] == [] and r.values is None and r.document["purged"]["why"] == "anonymised"
-               for r in got.values())
+        1: ("needs_attention", "opportunity_anonymised"),
+        2: ("needs_attention", "opportunity_anonymised"),
+        3: ("submitting", None),
+        4: ("submitted", None),
+    }
+    assert all(
+        r.document["fields"] == [] and r.values is None and r.document["purged"]["why"] == "anonymised"
+        for r in got.values()
+    )
     assert got[4].lever_feedback_id == "fb-4" and got[3].author["user_id"] == "u-ana"
     # The entry in flight can still be recognised in Lever: template, panel/interview, completedAt, author.
     [entry] = await store.call(queue.entries, ["submitting"])
-    assert entry.body == {"baseTemplateId": "tpl-every", "panel": "pan-1", "interview": "int-1",
-                          "completedAt": NOW + 3, "fieldValues": []}
+    assert entry.body == {
+        "baseTemplateId": "tpl-every",
+        "panel": "pan-1",
+        "interview": "int-1",
+        "completedAt": NOW + 3,
+        "fieldValues": [],
+    }
     assert entry.perform_as == "u-ana"
     detail = await store.call(cache.get_opportunity, "opp-1")
     assert (detail.summary.name, detail.panels, detail.interviews) == (None, [], [])
@@ -92,8 +101,13 @@ async def test_panels_interviews_and_feedback_of_an_anonymised_candidate_are_not
 
     def refresh(conn):
         return cache.replace_opportunity_details(
-            conn, "opp-1", [{"id": "pan-9", "interviews": [{"id": "int-9", "subject": "Screen with Grace"}]}], [],
-            [{"id": "fb-9", "text": "Grace: strong"}], NOW + 3)
+            conn,
+            "opp-1",
+            [{"id": "pan-9", "interviews": [{"id": "int-9", "subject": "Screen with Grace"}]}],
+            [],
+            [{"id": "fb-9", "text": "Grace: strong"}],
+            NOW + 3,
+        )
 
     assert await store.call(refresh)
     assert "Grace" not in await store.call(_everything_stored)
@@ -106,26 +120,34 @@ async def test_a_stale_page_does_not_bring_the_name_back(store):
     assert "Grace" not in await store.call(_everything_stored)
 
 
-
 async def test_a_draft_arriving_after_the_purge_is_purged_instead_of_approved_or_sent(store):
     await store.call(_purge)
     assert (await intake.receive_draft(store, _doc("d-late"), source="relay")).status == "received"
     with pytest.raises(ApprovalError, match="anonymised in Lever"):
         await approval.approve(store, "d-late", reviewer="rita", values=VALUES)
     rec = await store.call(drafts.get, "d-late")
-    assert (rec.state, rec.attention_reason, rec.document["fields"]) == ("needs_attention", "opportunity_anonymised", [])
+    assert (rec.state, rec.attention_reason, rec.document["fields"]) == (
+        "needs_attention",
+        "opportunity_anonymised",
+        [],
+    )
     assert "Grace" not in await store.call(_everything_stored)
 
 
 async def test_the_activity_log_forgets_the_lines_naming_an_anonymised_candidate(store):
     from lever_desktop.store import activity
 
-    for text in ("submitted Phone screen for Grace Candidate to Lever", "Lever rejected Onsite for GRACE CANDIDATE",
-                 "opp-1: This candidate no longer exists in Lever", "sync: 3 opportunities updated"):
+    for text in (
+        "submitted Phone screen for Grace Candidate to Lever",
+        "Lever rejected Onsite for GRACE CANDIDATE",
+        "opp-1: This candidate no longer exists in Lever",
+        "sync: 3 opportunities updated",
+    ):
         await store.call(activity.record, NOW, "outbox", text)
     await store.call(_purge)
 
     kept = [line.text for line in await store.call(activity.recent, 100)]
     assert kept == ["sync: 3 opportunities updated"]
-    assert "Grace" not in await store.call(lambda c: json.dumps([list(r) for r in c.exec_driver_sql(
-        "SELECT * FROM activity")]))
+    assert "Grace" not in await store.call(
+        lambda c: json.dumps([list(r) for r in c.exec_driver_sql("SELECT * FROM activity")])
+    )

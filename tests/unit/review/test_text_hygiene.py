@@ -37,8 +37,10 @@ async def test_intake_refuses_a_lone_surrogate_anywhere(store):
     doc = draft_doc("d-sur")
     doc["fields"][0]["evidence"] = [{"quote": "he said \ud83d"}]
     r = await intake.receive_draft(store, doc, source="relay")
-    assert (r.status, r.problems) == ("invalid", [
-        "fields[0].evidence[0].quote (Summary): contains a lone surrogate U+D83D (not valid Unicode text)"])
+    assert (r.status, r.problems) == (
+        "invalid",
+        ["fields[0].evidence[0].quote (Summary): contains a lone surrogate U+D83D (not valid Unicode text)"],
+    )
 
 
 async def test_tabs_and_newlines_in_answers_are_received(store):
@@ -57,10 +59,17 @@ async def test_approval_refuses_a_control_character_the_reviewer_typed(store):
 def test_unsendable_names_the_field_and_passes_clean_forms():
     from lever_desktop.review.validation import unsendable
 
-    body = {"baseTemplateId": "t", "completedAt": 1,
-            "fieldValues": [{"id": "f-ok", "value": "fine\n"},
-                            {"id": "f-card", "value": [{"score": 3, "comment": "x\ud800"}]}]}
-    assert unsendable(body) == ("The form cannot be sent to Lever: the answer to field f-card[0].comment: "
-                                "contains a lone surrogate U+D800 (not valid Unicode text).")
+    body = {
+        "baseTemplateId": "t",
+        "completedAt": 1,
+        "fieldValues": [
+            {"id": "f-ok", "value": "fine\n"},
+            {"id": "f-card", "value": [{"score": 3, "comment": "x\ud800"}]},
+        ],
+    }
+    assert unsendable(body) == (
+        "The form cannot be sent to Lever: the answer to field f-card[0].comment: "
+        "contains a lone surrogate U+D800 (not valid Unicode text)."
+    )
     body["fieldValues"].pop()
     assert unsendable(body) is None

@@ -17,17 +17,18 @@ depends_on = None
 
 
 def upgrade() -> None:
-    op.create_table('activity',
-    sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
-    sa.Column('at', sa.BigInteger(), nullable=False),
-    sa.Column('kind', sa.String(), nullable=False),
-    sa.Column('text', sa.Text(), nullable=False),
-    sa.Column('folded', sa.Text(), nullable=False),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_activity'))
+    op.create_table(
+        "activity",
+        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
+        sa.Column("at", sa.BigInteger(), nullable=False),
+        sa.Column("kind", sa.String(), nullable=False),
+        sa.Column("text", sa.Text(), nullable=False),
+        sa.Column("folded", sa.Text(), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_activity")),
     )
-    op.create_index(op.f('ix_activity_at'), 'activity', ['at'], unique=False)
+    op.create_index(op.f("ix_activity_at"), "activity", ["at"], unique=False)
 
 
 def downgrade() -> None:
-    op.drop_index(op.f('ix_activity_at'), table_name='activity')
-    op.drop_table('activity')
+    op.drop_index(op.f("ix_activity_at"), table_name="activity")
+    op.drop_table("activity")
