@@ -10,6 +10,7 @@ get the same one-click fixes and flags. The document records the provider, model
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import math
 import time
@@ -28,7 +29,7 @@ from lever_desktop.drafting.providers import (
     provider_from_settings,
 )
 from lever_desktop.drafting.transcript import Transcript
-from lever_desktop.review import cache_view, intake
+from lever_desktop.review import cache_view, editing, intake
 from lever_desktop.review.document import SCHEMA
 from lever_desktop.review.validation import check_values
 from lever_desktop.store import queries
@@ -105,13 +106,7 @@ async def draft_interview(
     check = evidence.verify(fields, sent)
     outcome.evidence_kept, outcome.evidence_dropped = check.kept, check.dropped
     doc = _document(plan, opportunity_id, interview_id, fields, provider, outcome, transcript)
-    result = await intake.receive_draft(
-        session.store,
-        doc,
-        SOURCE,
-        engine=getattr(session, "engine", None),
-        confidence_threshold=session.settings.confidence_threshold,
-    )
+    result = await _store_unless_cancelled(session, doc)
     if result.status != "received":
         outcome.problems = result.problems or [f"The draft was not stored ({result.status})."]
         return outcome
@@ -313,3 +308,28 @@ def _default_template(conn: Any, interview: Any, interviewer: Any) -> str | None
         return interview.feedback_template_id
     templates = queries.list_templates(conn)
     return templates[0].template_id if len(templates) == 1 else None
+
+
+async def _store_unless_cancelled(session: Any, doc: dict[str, Any]) -> intake.IntakeResult:
+    """Intake, all or nothing for whoever cancels: the store's thread finishes a write it has
+    begun even when the caller is cancelled, so a Cancel pressed while the draft was being stored
+    used to leave it in review while the window said "nothing was saved". The write now runs to its
+    end; a draft it stored for a cancelled caller is discarded (the audit trail says why)."""
+    storing = asyncio.ensure_future(
+        intake.receive_draft(
+            session.store,
+            doc,
+            SOURCE,
+            engine=getattr(session, "engine", None),
+            confidence_threshold=session.settings.confidence_threshold,
+        )
+    )
+    try:
+        return await asyncio.shield(storing)
+    except asyncio.CancelledError:
+        result = await asyncio.shield(storing)  # uninterruptible: a few milliseconds on the store's thread
+        if result.status == "received" and result.draft_id:
+            await asyncio.shield(
+                session.store.call(editing.discard, result.draft_id, "drafting cancelled by the reviewer")
+            )
+        raise

@@ -111,9 +111,13 @@ def draft_labels(conn: sa.Connection, draft_ids: Sequence[str]) -> dict[str, str
     return {r[0]: f"{r[1]} for {r[2]}" for r in conn.execute(sql, {"ids": list(draft_ids)})}
 
 
-def outbox_list(conn: sa.Connection) -> list[tuple[Any, ...]]:
+def outbox_list(conn: sa.Connection, now_ms: int | None = None) -> list[tuple[Any, ...]]:
+    """The outbox page's rows; an approval still inside its Undo grace says so, as the drafts
+    list does ("Approved (Undo)"), rather than "Queued"."""
     sql = f"""
-        SELECT d.draft_id, coalesce(o.name, d.opportunity_id), {queue.STATUS_SQL}, d.attention_reason,
+        SELECT d.draft_id, coalesce(o.name, d.opportunity_id),
+               CASE WHEN {queue.STATUS_SQL} = 'approved' AND ob.send_after > :now THEN '{UNDO_GRACE}'
+                    ELSE {queue.STATUS_SQL} END, d.attention_reason,
                ob.attempts, ob.last_error, coalesce(ob.approved_at, d.updated_at), d.lever_feedback_id
         FROM drafts d LEFT JOIN outbox ob ON ob.draft_id = d.draft_id
         LEFT JOIN opportunities o ON o.id = d.opportunity_id
@@ -122,4 +126,5 @@ def outbox_list(conn: sa.Connection) -> list[tuple[Any, ...]]:
            OR {queue.STATUS_SQL} = 'duplicate_in_lever'
         ORDER BY d.state = 'needs_attention' DESC, ob.approved_at
     """
-    return [tuple(r) for r in conn.execute(sa.text(sql))]
+    now = drafts.now_ms() if now_ms is None else now_ms
+    return [tuple(r) for r in conn.execute(sa.text(sql), {"now": now})]

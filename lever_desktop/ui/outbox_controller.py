@@ -18,15 +18,15 @@ from lever_desktop.lever.urls import candidate_page
 from lever_desktop.messages import explain_or_generic, in_words
 from lever_desktop.review import lists, outbox_actions
 from lever_desktop.review.drafts import now_ms
-from lever_desktop.review.lifecycle import STATUS_WORDS, attention_words
+from lever_desktop.review.lifecycle import STATUS_WORDS, UNDO_GRACE, attention_words
 from lever_desktop.review.outbox import OutboxEvent
 from lever_desktop.ui.outbox_page import OutboxPage, OutboxRow, SentRow
 from lever_desktop.ui.table_models import KEY_ROLE
 from lever_desktop.ui.tasks import Supervisor, TaskRunner
 
 # What the selected row's status allows; the core re-checks in the same transaction as the worker.
-RETRYABLE = frozenset({"approved", "checking", "amend_queued", "withdrawing"})
-CANCELLABLE = frozenset({"approved", "needs_attention"})
+RETRYABLE = frozenset({"approved", UNDO_GRACE, "checking", "amend_queued", "withdrawing"})
+CANCELLABLE = frozenset({"approved", UNDO_GRACE, "needs_attention"})
 
 
 class OutboxController(QObject):

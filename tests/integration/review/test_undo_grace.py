@@ -38,6 +38,11 @@ async def test_nothing_sends_in_the_grace_and_undo_gives_the_draft_back(world, l
     edited[text_field] = "Changed my mind about this."
     await approval.approve(store, "d-undo", reviewer="rita", values=edited, now=now[0], grace_ms=GRACE_MS)
     assert await outbox.next_due() == now[0] + GRACE_MS  # the loop wakes when the grace ends
+    # The outbox page says what the drafts list says: approved, Undo still possible; then queued.
+    [row] = [r for r in await store.call(lists.outbox_list, now[0] + GRACE_MS - 1) if r[0] == "d-undo"]
+    assert row[2] == "undo_grace" and lists.DRAFT_STATE_LABELS[row[2]] == "Approved (Undo)"
+    [row] = [r for r in await store.call(lists.outbox_list, now[0] + GRACE_MS) if r[0] == "d-undo"]
+    assert row[2] == "approved"
     now[0] += GRACE_MS - 1
     report = await outbox.flush(ignore_schedule=True)  # "Lever is back": still not before the grace ends
     assert report.submitted == [] and await _forms(lever, t.opportunity_id) == before
