@@ -56,6 +56,7 @@ class FieldRow(QFrame):
             self.title.setToolTip("Required")
         header.addWidget(self.title, 1)
         self.ai_badge: QToolButton | None = None
+        self._badge_shown: tuple[str, bool] | None = None  # (text, low) the badge shows
         if field.provenance is not None:
             self.ai_badge = evidence_toggle(field.provenance, field.label, self._show_evidence, self)
             header.addWidget(self.ai_badge)
@@ -243,10 +244,12 @@ class FieldRow(QFrame):
         assert provenance is not None and self.ai_badge is not None
         low, edited = status.needs_confirmation, status.edited
         badge = confidence_text(provenance, low, f.confirmed, edited)
-        self.ai_badge.setText(badge)
-        self.ai_badge.setAccessibleDescription(badge)  # the name says what it opens, this how sure
-        self.ai_badge.setBackgroundRole(_HIGHLIGHT if low else _BUTTON)
-        self.ai_badge.setForegroundRole(_HIGHLIGHTED_TEXT if low else _BUTTON_TEXT)
+        if self._badge_shown != (badge, low):  # most refreshes and many draft swaps leave it as is
+            self._badge_shown = (badge, low)
+            self.ai_badge.setText(badge)
+            self.ai_badge.setAccessibleDescription(badge)  # the name says what it opens, this how sure
+            self.ai_badge.setBackgroundRole(_HIGHLIGHT if low else _BUTTON)
+            self.ai_badge.setForegroundRole(_HIGHLIGHTED_TEXT if low else _BUTTON_TEXT)
         if not f.supported:
             return
         fix = status.suggestion

@@ -1,15 +1,18 @@
-"""Next/Previous swaps a draft into a shown form with one layout of the form, not one per button.
+"""Next/Previous swaps a draft into a shown form doing only what the new draft changes (#16.3).
 
 Qt lays out every stale ancestor of a widget when the widget is shown. Loading a draft makes the
 form's column stale with its first new answer, so each Confirm button appearing afterwards used to
-lay out all 60 questions again (issue #16.3: 0.28 ms a button, 14 layouts a switch here).
+lay out all 60 questions again (0.28 ms a button, 14 layouts a switch here). And every AI badge
+was given its colours again on each refresh, a palette change and a repaint even when unchanged.
 """
 
 from __future__ import annotations
 
+import copy
+
 from bench.bench_form_build import THRESHOLD, other_draft, sixty_field_template
-from PySide6.QtCore import QRect
-from PySide6.QtWidgets import QScrollArea, QVBoxLayout
+from PySide6.QtCore import QEvent, QObject, QRect
+from PySide6.QtWidgets import QApplication, QScrollArea, QVBoxLayout
 
 from lever_desktop.forms import FeedbackForm
 from lever_desktop.ui.forms import FeedbackFormWidget, form_widget
@@ -51,3 +54,31 @@ def test_a_draft_swapped_into_a_shown_form_lays_it_out_once(qtbot, monkeypatch):
     assert len(laid_out) == 1, f"the form was laid out {len(laid_out)} times for one draft"
     # and the result is laid out: every row where the column puts it
     assert all(r.geometry().height() >= r.sizeHint().height() for r in widget.rows)
+
+
+class PaletteChanges(QObject):
+    def __init__(self, parent: QObject) -> None:
+        super().__init__(parent)
+        self.seen: list[QObject] = []
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.PaletteChange:
+            self.seen.append(watched)
+        return False
+
+
+def test_a_badge_left_as_it_was_by_the_next_draft_keeps_its_colours(make_form, every_type_template, every_type_draft):
+    widget = make_form(every_type_template, every_type_draft)
+    unsure = copy.deepcopy(every_type_draft)
+    next(f for f in unsure["fields"] if f["id"] == "f-summary")["confidence"] = 0.3  # was 0.9: now to confirm
+    summary, code = widget.row("f-summary").ai_badge, widget.row("f-code").ai_badge  # code: as sure as before
+    assert summary is not None and code is not None
+    changes = PaletteChanges(widget)  # dies with the form it watches
+    summary.installEventFilter(changes)
+    code.installEventFilter(changes)
+
+    widget.load(form_of(every_type_template, unsure), 0.6)
+    QApplication.processEvents()
+
+    assert summary in changes.seen  # turned to the highlight colours: confirm me
+    assert code not in changes.seen
