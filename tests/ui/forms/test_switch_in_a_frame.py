@@ -11,7 +11,7 @@ from __future__ import annotations
 import copy
 
 from bench.bench_form_build import THRESHOLD, other_draft, sixty_field_template
-from PySide6.QtCore import QEvent, QObject, QRect
+from PySide6.QtCore import QEvent, QObject, QRect, Qt
 from PySide6.QtWidgets import QApplication, QScrollArea, QVBoxLayout
 
 from lever_desktop.forms import FeedbackForm
@@ -82,3 +82,29 @@ def test_a_badge_left_as_it_was_by_the_next_draft_keeps_its_colours(make_form, e
 
     assert summary in changes.seen  # turned to the highlight colours: confirm me
     assert code not in changes.seen
+
+
+def test_revert_made_with_the_row_comes_after_its_answer_and_actions_in_tab_order(
+    make_form, every_type_template, every_type_draft
+):
+    """Made up front without being placed in the Tab order (it is made in place): it must still
+    follow the row's answer and its Use/Confirm buttons, and precede the next question."""
+    widget = make_form(every_type_template, every_type_draft)
+    chain = []  # what Tab visits, hidden or not (a Revert button shows on the first edit)
+    current = widget.nextInFocusChain()
+    while current is not widget:
+        if current.focusPolicy() & Qt.FocusPolicy.TabFocus:
+            chain.append(current)
+        current = current.nextInFocusChain()
+    rows = [r for r in widget.rows if r.revert_button is not None]
+    assert len(rows) >= 8
+    for row in rows:
+        mine = [w for w in chain if row.isAncestorOf(w)]
+        actions = [b for b in (row.suggest_button, row.confirm_button, row.revert_button) if b is not None]
+        assert mine[-len(actions) :] == actions, row.field.id
+        after = chain[chain.index(row.revert_button) + 1 :]
+        assert not after or widget.rows.index(widget_row(widget, after[0])) > widget.rows.index(row), row.field.id
+
+
+def widget_row(widget: FeedbackFormWidget, control: QObject):
+    return next(r for r in widget.rows if r.isAncestorOf(control))
