@@ -3,6 +3,8 @@ between two drafts of that template in the review pane; goal: median <= 16 ms (i
 
 Run: QT_QPA_PLATFORM=offscreen .venv/bin/python -m pytest tests/bench/bench_form_build.py -s
  or: QT_QPA_PLATFORM=offscreen .venv/bin/python tests/bench/bench_form_build.py
+     BENCH_BEFORE=/tmp/old  (a `git worktree add /tmp/old <commit>`) adds that commit's figures
+     beside this tree's, from fresh processes taking turns, medians of 3 (``before_and_after``)
 Prints the median build time (form model + AI draft + widget, laid out), as wall-clock time and
 as CPU time of the GUI thread (steadier on a busy machine), and the ratio to building a plain
 QWidget form (a QLabel and a QLineEdit per question) in the same run.
@@ -11,6 +13,8 @@ Then, side by side in the same run, a switch between drafts A and B of the templ
 ``DraftEditor``, from the form model to the review pane repainted: "before" builds a fresh form
 widget each time (the old path, kept here), "after" loads the draft into the form built for
 the template (``BuiltForms``); "first build" is the after path for a template not yet built.
+"until idle" adds what the event loop still does after that repaint (the rows' own layouts, the
+paint it asked for, the old path's deleteLater): what a key press really costs before the next.
 """
 
 from __future__ import annotations
@@ -18,6 +22,8 @@ from __future__ import annotations
 import json
 import os
 import statistics
+import subprocess
+import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -93,8 +99,9 @@ def other_draft(template: dict[str, Any], draft: dict[str, Any]) -> dict[str, An
     return {**draft, "draftId": "draft-b", "fields": entries}
 
 
-def flip_ms(template: dict[str, Any], drafts: list[dict[str, Any]], reuse: bool) -> tuple[float, float]:
-    """(wall, CPU) medians of showing the next draft in a shown review pane, repainted."""
+def flip_ms(template: dict[str, Any], drafts: list[dict[str, Any]], reuse: bool) -> tuple[float, float, float]:
+    """(wall, CPU, wall until the event loop is idle) medians of showing the next draft in a
+    shown review pane, repainted."""
     app = QApplication.instance()
     editor = DraftEditor()
     editor.resize(1250, 800)
@@ -116,18 +123,19 @@ def flip_ms(template: dict[str, Any], drafts: list[dict[str, Any]], reuse: bool)
 
     show(drafts[-1])
     app.processEvents()
-    wall, cpu = [], []
+    wall, cpu, idle = [], [], []
     for i in range(ROUNDS * 2):
         start, start_cpu = time.perf_counter(), time.thread_time()
         show(drafts[i % len(drafts)])
         wall.append((time.perf_counter() - start) * 1000)
         cpu.append((time.thread_time() - start_cpu) * 1000)
         app.processEvents()  # the old path's deleteLater, as between two key presses
+        idle.append((time.perf_counter() - start) * 1000)
     built.clear()
     editor.close()
     editor.deleteLater()
     app.processEvents()
-    return statistics.median(wall), statistics.median(cpu)
+    return statistics.median(wall), statistics.median(cpu), statistics.median(idle)
 
 
 def first_build_ms(template: dict[str, Any], draft: dict[str, Any]) -> tuple[float, float]:
@@ -169,14 +177,15 @@ def run_flips() -> dict[str, float]:
         f"\nNext/Previous between 2 drafts of the 60-field template, {ROUNDS * 2} switches each, "
         f"review pane repainted (goal: median <= {FLIP_GOAL_MS:.0f} ms; first build <= {GOAL_MS:.0f} ms)"
     )
-    print("  path                              median wall   median GUI-thread CPU")
-    print(f"  before: fresh form each switch    {before[0]:8.1f} ms   {before[1]:8.1f} ms")
-    print(f"  after : built form reused         {after[0]:8.1f} ms   {after[1]:8.1f} ms")
+    print("  path                              median wall   median GUI-thread CPU   wall until idle")
+    print(f"  before: fresh form each switch    {before[0]:8.1f} ms   {before[1]:8.1f} ms   {before[2]:8.1f} ms")
+    print(f"  after : built form reused         {after[0]:8.1f} ms   {after[1]:8.1f} ms   {after[2]:8.1f} ms")
     print(f"  after : first build of template   {first[0]:8.1f} ms   {first[1]:8.1f} ms")
     print(f"  switch speed-up: {before[0] / after[0]:.1f}x wall, {before[1] / after[1]:.1f}x CPU")
     return {
         "before_ms": before[0],
         "after_ms": after[0],
+        "after_idle_ms": after[2],
         "first_build_ms": first[0],
         "before_cpu_ms": before[1],
         "after_cpu_ms": after[1],
@@ -207,6 +216,40 @@ def run() -> dict[str, float]:
     return {"median_ms": wall, "median_cpu_ms": cpu, "baseline_ms": base_wall}
 
 
+BEFORE_AND_AFTER = (  # (label, figure) in the order of the table
+    ("build, 60 fields", "median_ms"),
+    ("switch, built form reused", "after_ms"),
+    ("  same, until idle", "after_idle_ms"),
+    ("first build in the pane", "first_build_ms"),
+)
+
+
+def before_and_after(before: str, runs: int = 3) -> dict[str, dict[str, float]]:
+    """This tree and ``before`` (a worktree of an older commit) in fresh processes taking turns,
+    so both columns share the machine's load; medians of ``runs``."""
+    trees = {"before": before, "after": str(Path(__file__).resolve().parents[2])}
+    figures: dict[str, dict[str, list[float]]] = {name: {} for name in trees}
+    for _ in range(runs):
+        for name, tree in trees.items():
+            env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": tree}
+            env.pop("BENCH_BEFORE", None)
+            out = subprocess.run(
+                [sys.executable, __file__, "--json"], capture_output=True, text=True, env=env, timeout=600
+            )
+            if out.returncode != 0:
+                raise RuntimeError(out.stderr[-3000:])
+            for key, value in json.loads(out.stdout.strip().splitlines()[-1]).items():
+                figures[name].setdefault(key, []).append(value)
+    medians = {name: {k: statistics.median(v) for k, v in f.items()} for name, f in figures.items()}
+    print(f"\nbefore ({before}) and after (this tree), median wall of {runs} fresh processes each, taking turns")
+    print(f"  {'':28}{'before':>10}{'after':>10}  after/before")
+    for label, key in BEFORE_AND_AFTER:
+        b, a = medians["before"].get(key), medians["after"][key]
+        cells = f"{b:7.1f} ms{a:7.1f} ms  {a / b:.2f}x" if b else f"{'-':>10}{a:7.1f} ms"
+        print(f"  {label:28}{cells}")
+    return medians
+
+
 def test_bench_form_build(qapp):
     figures = run()
     assert figures["median_ms"] > 0
@@ -217,6 +260,21 @@ def test_bench_draft_flip(qapp):
     assert figures["after_ms"] > 0
 
 
+def test_bench_before_and_after():
+    if not os.environ.get("BENCH_BEFORE"):
+        import pytest
+
+        pytest.skip("BENCH_BEFORE=<a worktree of an older commit> compares it with this tree")
+    medians = before_and_after(os.environ["BENCH_BEFORE"])
+    assert medians["after"]["after_ms"] > 0
+
+
 if __name__ == "__main__":
-    run()
-    run_flips()
+    if "--json" in sys.argv:  # a child of before_and_after: the figures on the last line
+        figures = {**run(), **run_flips()}
+        print(json.dumps(figures))
+    elif os.environ.get("BENCH_BEFORE"):
+        before_and_after(os.environ["BENCH_BEFORE"])
+    else:
+        run()
+        run_flips()

@@ -111,8 +111,16 @@ class FeedbackFormWidget(QWidget):
             focused.clearFocus()
         self.form, self.threshold = form, confidence_threshold
         self._land(None)
-        for row in self.rows:
-            row.load(form, form.field(row.field.id), confidence_threshold)
+        # Showing a widget first lays out every ancestor whose layout is stale, and each answer
+        # swapped in makes this column stale: with it switched off, a Confirm button shown costs
+        # its own row, not the 60 (0.28 ms a button, 3 ms a switch). Laid out once, at the end.
+        self.column.setEnabled(False)
+        try:
+            for row in self.rows:
+                row.load(form, form.field(row.field.id), confidence_threshold)
+        finally:
+            self.column.setEnabled(True)
+        self.column.activate()
         self._approvable = self.can_approve()
 
     def row(self, field_id: str) -> FieldRow:
