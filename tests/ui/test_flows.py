@@ -37,8 +37,12 @@ def shell(runner, error_path, qtbot):
 
 
 @pytest.fixture
-def desktop(shell, sandbox, qtbot):
-    """The main window connected to the sandbox, after its first sync."""
+def desktop(sandbox, shell, qtbot):
+    """The main window connected to the sandbox, after its first sync.
+
+    The sandbox is set up first so that it is stopped last: the app shuts down (its requests
+    answered or closed) while Lever still answers, as when a recruiter quits. Stopped the other
+    way round, a request cut off mid-connection left its socket for the garbage collector."""
     run(qtbot, shell.open_account(config.Account(api_key=sandbox.api_key, base_url=sandbox.base_url)))
     qtbot.waitUntil(lambda: shell.session.engine.last_report is not None, timeout=TIMEOUT)
     assert shell.session.engine.last_report.ok
@@ -413,7 +417,7 @@ def test_the_outcome_line_shows_text_from_lever_as_typed(qtbot):
 
 
 @pytest.mark.logs_warnings("Lever down or a task dying is logged")
-def test_a_background_task_that_dies_restarts_and_the_status_bar_says_so(shell, sandbox, qtbot, monkeypatch):
+def test_a_background_task_that_dies_restarts_and_the_status_bar_says_so(sandbox, shell, qtbot, monkeypatch):
     from lever_desktop.sync.scheduler import Scheduler
 
     original, runs = Scheduler.run, []
