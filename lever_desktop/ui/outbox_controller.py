@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 
-from PySide6.QtCore import QObject, QUrl, Signal
+from PySide6.QtCore import QObject, QTimer, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 
 from lever_desktop.lever.urls import candidate_page
@@ -42,6 +42,12 @@ class OutboxController(QObject):
         self.session = session
         self.runner = runner
         self.page = OutboxPage()
+        # An approval's Undo grace ends without any outbox event: while one is shown, look again
+        # each second, so "Approved (Undo)" turns "Queued" when the grace is over, as in the list.
+        self._grace_timer = QTimer(self)
+        self._grace_timer.setSingleShot(True)
+        self._grace_timer.setInterval(1000)
+        self._grace_timer.timeout.connect(self.reload)
         self._statuses: dict[str, str] = {}  # draft id -> status (a key of STATUS_WORDS) of the pending rows
         self._opportunities: dict[str, str] = {}  # draft id -> opportunity id of the sent rows
         self.task: asyncio.Task | None = None
@@ -152,6 +158,8 @@ class OutboxController(QObject):
 
     def _fill(self, rows: list[tuple]) -> None:
         self._statuses = {r[0]: r[2] for r in rows}
+        if UNDO_GRACE in self._statuses.values():
+            self._grace_timer.start()
         self.page.model.set_rows(
             [
                 OutboxRow(
