@@ -18,6 +18,11 @@ from typing import Any
 import uvicorn
 
 
+def http_url(host: str, port: int) -> str:
+    """The plain-HTTP address of a server on ``host``:``port`` (an IPv6 host in brackets)."""
+    return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
+
+
 class Server(uvicorn.Server):
     """Remembers its loop, so a stop requested from a signal or another thread can reach it."""
 

@@ -41,7 +41,7 @@ from lever_desktop.sandbox.model_faults import (
     ModelFaults,
     parse_model_faults,
 )
-from lever_desktop.serving import ThreadedServer
+from lever_desktop.serving import ThreadedServer, http_url
 
 _log = logging.getLogger("lever_desktop.sandbox.model")
 
@@ -437,8 +437,7 @@ class SandboxModelServer:
 
     @property
     def root_url(self) -> str:
-        host = f"[{self.host}]" if ":" in self.host else self.host
-        return f"http://{host}:{self._port}"
+        return http_url(self.host, self._port)
 
     @property
     def anthropic_base_url(self) -> str:

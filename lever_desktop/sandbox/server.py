@@ -24,7 +24,7 @@ from lever_desktop.sandbox.model import SandboxModelServer
 from lever_desktop.sandbox.ratelimit import RateLimiter
 from lever_desktop.sandbox.state import SandboxState
 from lever_desktop.sandbox.webhooks import DEFAULT_RETRY_GAPS, EVENTS, Dispatcher, create_webhook
-from lever_desktop.serving import ThreadedServer
+from lever_desktop.serving import ThreadedServer, http_url
 
 _log = logging.getLogger("lever_desktop.sandbox")
 
@@ -82,8 +82,7 @@ class SandboxServer:
 
     @property
     def root_url(self) -> str:
-        host = f"[{self.host}]" if ":" in self.host else self.host
-        return f"http://{host}:{self._port}"
+        return http_url(self.host, self._port)
 
     @property
     def base_url(self) -> str:
