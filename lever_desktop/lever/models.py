@@ -435,14 +435,18 @@ class WebhookDelivery(LeverModel):
 
 class WebhookConfiguration(LeverModel):
     signature_token: str | None = Field(default=None, repr=False)  # a secret, returned once
-    conditions: dict[str, Any] | None = None
+    conditions: Annotated[dict[str, Any] | None, BeforeValidator(_object)] = None
 
 
 class Webhook(LeverModel):
     id: str
     event: str
     url: str
-    configuration: WebhookConfiguration = Field(default_factory=WebhookConfiguration)
+    # Optional when a webhook is created, so a listed one may hold null: read as "none". A webhook
+    # skipped for its shape would be created again by every ``webhooks setup``.
+    configuration: Annotated[WebhookConfiguration, BeforeValidator(_object_or_empty)] = Field(
+        default_factory=WebhookConfiguration
+    )
     created_at: Millis = None
 
 

@@ -13,6 +13,7 @@ Goal (issue 4): ours <= 3x the baseline.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import sys
 import tempfile
@@ -86,6 +87,7 @@ def run() -> dict[str, float]:
             )
             out[label] = o / b
     print(f"goal <= {GOAL}x per-page: {'met' if out['page'] <= GOAL else 'NOT met'}")
+    print("load average (1, 5, 15 min) at the end: " + ", ".join(f"{x:.2f}" for x in os.getloadavg()))
     return out
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import httpx
+import pytest
 from PySide6.QtCore import Qt
 
 from lever_desktop import config, secrets
@@ -89,4 +90,21 @@ def test_an_account_wide_token_typed_in_settings_joins_the_tokens_setup_stored(r
     with qtbot.waitSignal(dialog.accepted, timeout=TIMEOUT):
         dialog.buttons.button(dialog.buttons.StandardButton.Save).click()
     assert _stored() == {"candidateHired": "hired0signature0token0000", "*": WIDE}
+    assert config.resolve_account(env={}).webhook_tokens == _stored()
+
+
+@pytest.mark.parametrize("shape", ["lines", "json"])
+def test_per_event_tokens_typed_in_settings_replace_that_events_kept_token(runner, qtbot, sandbox, shape):
+    """One token per event, as some customers' setup guides describe, typed as ``event = token``
+    lines or as the JSON object: each replaces its event's kept token, the others stay."""
+    hired, stage = "hired0signature0token0new0" + "1" * 22, "stage0signature0token0000" + "2" * 23
+    secrets.set_secret(secrets.WEBHOOK_TOKENS, json.dumps({"candidateHired": "hired0signature0token0000", "*": WIDE}))
+    dialog = _settings(runner, qtbot, sandbox)
+    typed = {"candidateHired": hired, "candidateStageChange": stage}
+    dialog.form.webhook_tokens.setPlainText(
+        "\n".join(f"{e} = {t}" for e, t in typed.items()) if shape == "lines" else json.dumps(typed)
+    )
+    with qtbot.waitSignal(dialog.accepted, timeout=TIMEOUT):
+        dialog.buttons.button(dialog.buttons.StandardButton.Save).click()
+    assert _stored() == {"candidateHired": hired, "candidateStageChange": stage, "*": WIDE}
     assert config.resolve_account(env={}).webhook_tokens == _stored()

@@ -12,6 +12,7 @@ import json
 import logging
 from pathlib import Path
 
+import httpx
 import pytest
 
 from lever_desktop.lever import models
@@ -300,3 +301,41 @@ def test_unexpected_value_shapes_read_as_not_given(store):
     [interview] = fixture("interviews.json")
     [(i, _)] = models.parse(models.Interview, [{**interview, "duration": "1h", "interviewers": ["u1", {"name": "x"}]}])
     assert i.duration is None and [p.id for p in i.interviewers] == ["u1"]
+
+
+async def test_webhook_management_through_webhooks_setup(respx_mock):
+    """``GET /webhooks`` and ``POST /webhooks`` in the shapes of Lever's docs, through the code
+    ``webhooks setup`` runs over the real client. ``configuration`` is optional when a webhook is
+    created, so a listed webhook may carry it, lack it or hold null; a webhook skipped for its
+    shape would be created again by every run (a second delivery per event, a token too many)."""
+    from lever_desktop.lever.client import LeverClient
+    from lever_desktop.webhooks.setup import CONNECTED, CREATED, connect_webhooks
+
+    listed = json.loads((FIXTURES / "webhooks.json").read_text(encoding="utf-8"))
+    created = json.loads((FIXTURES / "webhook_created.json").read_text(encoding="utf-8"))
+    respx_mock.get("https://api.lever.co/v1/webhooks").respond(200, json=listed)
+    posts = []
+
+    def create(request):
+        posts.append(json.loads(request.content))
+        return httpx.Response(201, json={"data": {**created["data"], **posts[-1]}})
+
+    respx_mock.post("https://api.lever.co/v1/webhooks").mock(side_effect=create)
+    ours = ("candidateStageChange", "candidateHired", "candidateArchiveChange")
+    kept: dict[str, str] = {}
+    async with LeverClient("lk_test_9f8e7d6c5b4a39281706", base_url="https://api.lever.co/v1") as client:
+        report = await connect_webhooks(
+            client,
+            "https://relay.example.com",
+            held={event: f"token-of-{event}" for event in ours},
+            webhook_ids={},
+            store_token=kept.update,
+            events=(*ours, "applicationCreated"),
+        )
+    assert [(s.event, s.status, s.webhook_id) for s in report.steps[:3]] == [
+        (e, CONNECTED, h["id"]) for e, h in zip(ours, listed["data"][:3])
+    ]
+    # The HRIS's webhook for applicationCreated is someone else's: ours is created beside it.
+    assert posts == [{"event": "applicationCreated", "url": "https://relay.example.com/lever/webhooks"}]
+    assert (report.steps[3].status, report.steps[3].webhook_id) == (CREATED, created["data"]["id"])
+    assert kept == {"applicationCreated": created["data"]["configuration"]["signatureToken"]}
