@@ -131,6 +131,7 @@ class Faults:
         self._storm_left = 0
         self._storm_rule: FaultRule | None = None
         self.late_pending = 0  # store-after requests received and not yet handled
+        self.late_received = 0  # store-after requests received in all (the reliability soak prints it)
 
     def replace(self, rules: list[FaultRule]) -> None:
         with self._lock:

@@ -196,6 +196,7 @@ class LeverGate:
         task = asyncio.ensure_future(late())
         self._late.add(task)
         self.faults.late_pending += 1
+        self.faults.late_received += 1
 
         def done(t: asyncio.Task) -> None:
             self._late.discard(t)

@@ -53,6 +53,7 @@ async def bench(n: int) -> review_reliability.Outcome:
         f"\nN = {n} per phase, {2 * n} approved drafts in all; {outcome.kills} SIGKILLs over {outcome.runs} runs;"
         f" store-after={STORE_AFTER_S:g} s, settle window {SETTLE_WINDOW_S:g} s"
     )
+    print(f"POSTs stored late         = {outcome.late_stores} (store-after={STORE_AFTER_S:g} s)")
     print(f"feedback forms in sandbox = {t.forms} (goal {2 * n})")
     print(f"duplicated                = {t.duplicates} (goal 0)")
     print(f"lost                      = {t.lost} (goal 0)")

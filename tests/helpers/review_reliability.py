@@ -60,6 +60,7 @@ class Outcome:
     kills: int
     runs: int
     states: dict[str, int]
+    late_stores: int = 0  # POSTs the sandbox stored seconds after receiving them
 
 
 async def _approve_batch(store: Any, client: Any, prefix: str, slots: list[Any], template: dict[str, Any]) -> None:
@@ -205,7 +206,7 @@ async def run(
         states: dict[str, int] = {}
         for e in everything:
             states[e.state] = states.get(e.state, 0) + 1
-        return Outcome(await tally(client, requests), kills, runs, states)
+        return Outcome(await tally(client, requests), kills, runs, states, sandbox.faults.late_received)
     finally:
         store.close()
         await client.aclose()

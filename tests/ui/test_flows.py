@@ -406,6 +406,31 @@ def test_a_duplicate_in_lever_is_removed_from_the_review_pane_after_confirming(d
     assert "Submitted to Lever" in editor.outcome.text()
 
 
+@pytest.mark.logs_warnings("Lever drops the POST on purpose: the lost answer is logged")
+def test_a_lost_answer_shows_checking_in_the_review_pane_the_drafts_list_and_the_outbox_page(
+    desktop, sandbox, qtbot, tmp_path
+):
+    """While the outbox re-reads Lever after a lost answer, the reviewer is told so wherever the draft
+    is shown, and nothing is sent again meanwhile (the settle window is the app's ten minutes)."""
+    from lever_desktop.sandbox.faults import parse_spec
+
+    sandbox.faults.replace(parse_spec("drop,method=POST,path=*/feedback"))  # the POST left; no answer came
+    doc = sandbox_draft(sandbox, flaw=None)
+    import_and_open(desktop, qtbot, tmp_path, doc)
+    editor, words = desktop.controller.drafts.editor, "Checking whether Lever stored it…"
+    qtbot.waitUntil(editor.approve.isEnabled)
+    qtbot.mouseClick(editor.approve, Qt.MouseButton.LeftButton)
+
+    def listed(model) -> str | None:
+        return next((r.state for r in model.rows() if r.draft_id == doc["draftId"]), None)
+
+    qtbot.waitUntil(lambda: editor.outcome.text().startswith(words), timeout=TIMEOUT)
+    assert "not sent again while Lever may still be storing it" in editor.outcome.text()
+    qtbot.waitUntil(lambda: listed(desktop.controller.drafts.list.model) == words, timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: listed(desktop.controller.outbox.page.model) == words, timeout=TIMEOUT)
+    assert [f for f in lever_forms(sandbox, doc["opportunityId"]) if f.get("interview") == doc["interviewId"]] == []
+
+
 def test_the_outcome_line_shows_text_from_lever_as_typed(qtbot):
     from lever_desktop.ui.draft_editor import DraftEditor
 

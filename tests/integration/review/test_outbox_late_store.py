@@ -15,7 +15,7 @@ from helpers.waiting import wait_until
 from lever_desktop.lever import errors as le
 from lever_desktop.review import approval, drafts, duplicates, intake, queue
 from lever_desktop.review.drafts import now_ms
-from lever_desktop.review.outbox import Outbox
+from lever_desktop.review.outbox import SETTLE_MS, SETTLE_WINDOW_MS, Outbox
 from lever_desktop.sandbox.faults import parse_spec
 
 
@@ -64,6 +64,35 @@ async def test_answer_lost_while_lever_is_still_storing_is_never_sent_twice(worl
     assert report.reconciled == ["d-slow"] and report.submitted == []
     assert len(await _forms(lever, t.opportunity_id)) == before + 1
     assert await store.call(queue.status, "d-slow") == "submitted"
+
+
+async def test_after_a_lost_answer_lever_is_read_at_doubling_intervals_and_sent_again_only_after_the_window(
+    world, sandbox, lever
+):
+    """The app's own schedule on an injected clock: a POST whose answer was lost (and that Lever never
+    stored) is looked for 3 s after it left, then at doubling intervals, the last read at the end of
+    the ten-minute settle window; only then is it sent again."""
+    store, targets, every = world
+    t = targets[3]
+    await _approved(store, draft_for("d-lost", t, every))
+    before = len(await _forms(lever, t.opportunity_id))
+    sandbox.faults.replace(parse_spec("drop,method=POST,path=*/feedback,count=1"))
+    now = [now_ms()]
+    box = Outbox(store, lever, clock=lambda: now[0], backoff_base_ms=1, backoff_cap_ms=5)  # SETTLE_MS, SETTLE_WINDOW_MS
+    sent_at = now[0]
+    report = await box.flush()
+    assert report.retrying == ["d-lost"]
+    reads = []
+    while await store.call(queue.status, "d-lost") == "checking":
+        assert len(await _forms(lever, t.opportunity_id)) == before  # never sent again meanwhile
+        due = await box.next_due()
+        assert due is not None
+        now[0] = due  # the loop looks again exactly when the entry is due
+        reads.append(due - sent_at)
+        report = await box.flush()
+    assert reads == [SETTLE_MS * 2**i for i in range(8)] + [SETTLE_WINDOW_MS]  # 3 s ... 384 s, then 600 s
+    assert report.submitted == ["d-lost"]  # the read at the window's end found nothing: sent again
+    assert len(await _forms(lever, t.opportunity_id)) == before + 1
 
 
 async def test_submitter_killed_while_lever_stores_late_is_sent_once(world, sandbox, impatient, lever):
