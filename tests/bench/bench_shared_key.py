@@ -10,10 +10,20 @@ fastest walk, walks that failed, and how many of the 429s came in the first 5 s.
 
 Goals (issue #16): goodput >= 0.9; 429s <= 2 % with 3 processes and <= 5 % with 10; no
 walk fails; slowest <= 1.5x fastest. Reached: no walk fails, and about half the baseline's
-429s; the rest needs something shared (README). The machine's load is printed too.
+429s; the rest needs something shared (README). Two kinds of extra rows show why:
+
+- ``ours, told N``: each walker is told how many processes share the key and takes an even
+  share of the bucket, which is what the smallest shared mechanism (a count of the desktops
+  syncing with a key) would give every limiter: it meets every goal;
+- ``--probes 0.005,0.0025``: our limiter probing back up 2 and 4 times more slowly after a cut.
+  Ten processes still meet 429s far above 5 % (their start-up alone costs ~2 %), while three lose
+  goodput: without a count, slower probing trades one goal for another.
+
+The machine's load is printed too.
 
     .venv/bin/python -m pytest tests/bench/bench_shared_key.py -s
     .venv/bin/python tests/bench/bench_shared_key.py [--page-size 50] [--counts 1,3,10] [--baseline REV|none]
+        [--no-told] [--probes 0.005,0.0025]
 """
 
 from __future__ import annotations
@@ -46,14 +56,30 @@ def figures(results: list[dict], served: dict) -> dict[str, float]:
     }
 
 
-def measure(counts=(1, 3, 10), page_size: int = 50, baseline: str | None = BASELINE_REV) -> dict:
+TOLD = "ours, told N"  # each walker knows how many share the key: what a shared count would give
+
+
+def measure(
+    counts=(1, 3, 10),
+    page_size: int = 50,
+    baseline: str | None = BASELINE_REV,
+    told: bool = True,
+    probes: tuple[float, ...] = (),
+) -> dict:
     variants = limiters(baseline)
     table: dict[tuple[str, int], dict[str, float]] = {}
     load = [os.getloadavg()[0]]
     with sandbox_process(OPPORTUNITIES, rate=RATE, burst=BURST) as lever:
         for count in counts:
-            for label, code in variants.items():
-                results = run_walkers(lever.base_url, lever.admin_url, lever.api_key, count, page_size, code=code)
+            runs = [(label, code, False, None) for label, code in variants.items()]
+            # The trade-off of probing without a coordinator: slower growth after a cut, fewer 429s.
+            runs += [(f"ours, probe {p:g}/s", None, False, p) for p in probes]
+            if told and count > 1:
+                runs.append((TOLD, None, True, None))
+            for label, code, knows, probe in runs:
+                results = run_walkers(
+                    lever.base_url, lever.admin_url, lever.api_key, count, page_size, code=code, told=knows, probe=probe
+                )
                 table[(label, count)] = figures(results, lever.stats())
                 load.append(os.getloadavg()[0])
                 for r in results:
@@ -78,8 +104,9 @@ def measure(counts=(1, 3, 10), page_size: int = 50, baseline: str | None = BASEL
 
 def test_one_key_shared_by_1_3_and_10_processes():
     """No walk fails, and fewer 429s than the baseline in the same run. The issue's goals
-    (<= 2 % / <= 5 % 429s, slowest <= 1.5x the fastest) are printed, not asserted: processes
-    that share nothing do not reach them (see README, "The Lever client")."""
+    (<= 2 % / <= 5 % 429s, slowest <= 1.5x the fastest) are printed, not asserted, for processes
+    that share nothing: they do not reach them (see README, "The Lever client"). Told how many
+    share the key, the same limiter reaches them all."""
     table = measure()
     baseline = f"baseline {BASELINE_REV}"
     for count in (1, 3, 10):
@@ -88,6 +115,10 @@ def test_one_key_shared_by_1_3_and_10_processes():
         assert ours["share_429"] <= table[(baseline, count)]["share_429"]
     assert table[("ours", 1)]["goodput"] >= 0.9
     assert table[("ours", 10)]["goodput"] >= 0.8
+    for count, most_429 in ((3, 0.02), (10, 0.05)):
+        told = table[(TOLD, count)]
+        assert told["failed"] == 0 and told["share_429"] <= most_429
+        assert told["goodput"] >= 0.9 and told["fairness"] <= 1.5
 
 
 if __name__ == "__main__":
@@ -95,5 +126,9 @@ if __name__ == "__main__":
     parser.add_argument("--page-size", type=int, default=50)
     parser.add_argument("--counts", default="1,3,10")
     parser.add_argument("--baseline", default=BASELINE_REV, help="a git revision, or 'none'")
+    parser.add_argument("--no-told", action="store_true", help=f"leave out the '{TOLD}' rows")
+    parser.add_argument("--probes", default="", help="also run ours with these ratelimit.PROBE values (0.005,0.0025)")
     a = parser.parse_args()
-    measure(tuple(int(c) for c in a.counts.split(",")), a.page_size, None if a.baseline == "none" else a.baseline)
+    counts = tuple(int(c) for c in a.counts.split(","))
+    probes = tuple(float(p) for p in a.probes.split(",") if p)
+    measure(counts, a.page_size, None if a.baseline == "none" else a.baseline, told=not a.no_told, probes=probes)

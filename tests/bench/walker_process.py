@@ -11,6 +11,11 @@ walk failed, and when its 429s came.
 
     python tests/bench/walker_process.py BASE_URL API_KEY PAGE_SIZE [FAULT_AT FAULT_SPEC ADMIN_URL]
 
+With ``LEVER_BENCH_PROBE=P`` the limiter probes back up by P of its rate per second after a cut
+(``ratelimit.PROBE``). With ``LEVER_BENCH_SHARE=N`` in its environment a walker is *told* that N processes share the
+key and takes an even share of Lever's bucket (10/N per second, bursts of 20/N): what a shared
+count of the desktops on a key would give each limiter (the README's proposal), measured.
+
 With ``FAULT_AT``, the sandbox gets ``FAULT_SPEC`` (``--faults`` syntax) just before request
 number ``FAULT_AT`` of the walk (a single walker: its requests are the only ones).
 
@@ -39,7 +44,8 @@ async def walk(base_url: str, api_key: str, page_size: int, fault_at: int, fault
     records = pages = 0
     error = None
     timeline: list[tuple[float, int]] = []  # (seconds, 429s so far) whenever a page met more 429s
-    async with LeverClient(api_key, base_url=base_url, rate=10.0, burst=20) as lever:
+    share = int(os.environ.get("LEVER_BENCH_SHARE", "1"))
+    async with LeverClient(api_key, base_url=base_url, rate=10.0 / share, burst=max(2, 20 // share)) as lever:
         query: dict = {"limit": page_size, "confidentiality": "all"}
         try:
             while True:
@@ -99,11 +105,19 @@ def run_walkers(
     page_size: int,
     *,
     code: str | None = None,
+    told: bool = False,
+    probe: float | None = None,
     fault_at: int = 0,
     fault: str = "",
 ) -> list[dict]:
-    """``count`` walkers on one key, released together into a full bucket; their results."""
+    """``count`` walkers on one key, released together into a full bucket; their results.
+
+    ``told``: each walker knows ``count`` processes share the key (``LEVER_BENCH_SHARE``).
+    """
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in (code, str(ROOT)) if p)}
+    env["LEVER_BENCH_SHARE"] = str(count if told else 1)
+    if probe is not None:
+        env["LEVER_BENCH_PROBE"] = str(probe)
     extra = [str(fault_at), fault, admin_url] if fault_at else []
     procs = [
         subprocess.Popen(
@@ -136,6 +150,10 @@ def run_walkers(
 
 def main(argv: list[str]) -> None:
     logging.basicConfig(level=logging.ERROR)  # a 429 per line from ten walkers would drown the figures
+    if probe := os.environ.get("LEVER_BENCH_PROBE"):  # the trade-off sweep of bench_shared_key --probes
+        from lever_desktop.lever import ratelimit
+
+        ratelimit.PROBE = float(probe)
     base_url, api_key, page_size = argv[0], argv[1], int(argv[2])
     fault_at, fault, admin_url = (int(argv[3]), argv[4], argv[5]) if len(argv) > 5 else (0, "", "")
     print("ready", flush=True)
