@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from lever_desktop.lever import models
 from lever_desktop.lever.client import LeverClient
 
 
@@ -17,12 +18,11 @@ async def describe_key(api_key: str, base_url: str, email: str = "", *, transpor
     client = LeverClient(api_key, base_url=base_url, **kwargs)
     try:
         if email:
-            users = await client.get("/users", params={"email": email})
+            users = models.parse(models.User, await client.get("/users", params={"email": email}) or [])
             if not users:
                 raise ValueError(f"The key works, but this Lever account has no active user {email}.")
-            user = users[0]
-            role = user.get("accessRole") or "user"
-            return f"Connected as {user.get('name') or email} — {role}."
+            user = users[0][0]
+            return f"Connected as {user.name or email} — {user.access_role or 'user'}."
         await client.get("/users", params={"limit": 1})
         return "The key works. Add your email to see which user you are in this account."
     finally:

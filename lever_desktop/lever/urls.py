@@ -111,9 +111,16 @@ def check_base_url(base_url: str, env: Mapping[str, str] | None = None) -> None:
     )
 
 
+RELAY_WEBHOOK_PATH = "/lever/webhooks"  # where the relay takes Lever's deliveries
+
+
 def check_relay_url(text: str) -> str:
     """The relay URL, normalised: https anywhere; plain http only to loopback (the token must not
-    cross a network in clear). Messages never repeat the URL: a pasted URL may carry a token."""
+    cross a network in clear). Messages never repeat the URL: a pasted URL may carry a token.
+
+    The relay's webhook address (as Lever's webhook settings show it) is taken as meaning the
+    relay: the feed under ``.../lever/webhooks/v1/feed`` would be a 404 at every poll, and a
+    webhook registered at ``.../lever/webhooks/lever/webhooks`` a 404 at every delivery."""
     try:
         url = httpx.URL(text.strip())
     except (httpx.InvalidURL, TypeError):
@@ -127,7 +134,7 @@ def check_relay_url(text: str) -> str:
         )
     if url.userinfo or url.query or url.fragment:
         raise InsecureURLError("Put the relay token in Settings, not in the relay URL (no user, ?query or #fragment).")
-    return text.strip().rstrip("/")
+    return text.strip().rstrip("/").removesuffix(RELAY_WEBHOOK_PATH).rstrip("/")
 
 
 def same_origin(a: httpx.URL, b: httpx.URL) -> bool:

@@ -30,10 +30,9 @@ from lever_desktop.lever.client import LeverClient
 from lever_desktop.lever.errors import AmbiguousWriteError, LeverError, LeverNotFound
 from lever_desktop.lever.models import Webhook
 from lever_desktop.lever.signatures import EVENTS, signature_token_for
-from lever_desktop.lever.urls import check_relay_url
+from lever_desktop.lever.urls import RELAY_WEBHOOK_PATH, check_relay_url
 from lever_desktop.webhooks import api as webhooks_api
 
-RELAY_WEBHOOK_PATH = "/lever/webhooks"  # where the relay takes Lever's deliveries
 WEBHOOK_IDS = "webhook_ids"  # in Settings.extra: event -> the webhook whose token the keychain holds
 
 # What each step ended as.
@@ -150,11 +149,9 @@ class SetupReport:
 
 
 def relay_webhook_url(relay_url: str) -> str:
-    """``https://relay.example.com`` -> ``https://relay.example.com/lever/webhooks`` (checked).
-
-    The webhook address itself (as Lever's webhook settings show it) is taken as meaning the
-    relay: registering ``.../lever/webhooks/lever/webhooks`` would make every delivery a 404."""
-    return check_relay_url(relay_url).removesuffix(RELAY_WEBHOOK_PATH) + RELAY_WEBHOOK_PATH
+    """``https://relay.example.com`` -> ``https://relay.example.com/lever/webhooks`` (checked;
+    the webhook address itself is taken as meaning the relay)."""
+    return check_relay_url(relay_url) + RELAY_WEBHOOK_PATH
 
 
 def _same_url(a: str, b: str) -> bool:

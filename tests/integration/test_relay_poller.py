@@ -33,8 +33,10 @@ def store():
 async def make_poller(store):
     pollers: list[FeedPoller] = []
 
-    def make(relay, dispatcher=None, token=None, **kw) -> FeedPoller:
-        p = FeedPoller(relay.url, token or relay.reader_token, store, dispatcher or RecordingDispatcher(), SIG, **kw)
+    def make(relay, dispatcher=None, token=None, url=None, **kw) -> FeedPoller:
+        p = FeedPoller(
+            url or relay.url, token or relay.reader_token, store, dispatcher or RecordingDispatcher(), SIG, **kw
+        )
         pollers.append(p)
         return p
 
@@ -79,6 +81,16 @@ async def test_genuine_deliveries_are_dispatched_and_the_cursor_saved(relay, sto
     assert poller.stats.accepted == 3 and poller.state == CONNECTED
     assert await store.call(queries.get_state, ledger.cursor_key(relay.url)) == 3
     assert [r[1] for r in deliveries_table(store)] == ["accepted"] * 3
+
+
+async def test_the_relays_webhook_address_pasted_as_the_relay_url_still_reads_the_feed(relay, store, make_poller):
+    """Lever's webhook settings show ``https://relay…/lever/webhooks``; pasted as the relay URL it
+    means the relay, not a feed under ``/lever/webhooks/v1/feed`` that 404s at every poll."""
+    post(relay, stage_change("opp-1"))
+    poller = make_poller(relay, url=relay.url + "/lever/webhooks/")
+    assert await poller.poll_once() == 1
+    assert poller.state == CONNECTED and poller.url == relay.url
+    assert await store.call(queries.get_state, ledger.cursor_key(relay.url)) == 1
 
 
 @pytest.mark.logs_warnings("rejected items and an unreachable relay are logged")

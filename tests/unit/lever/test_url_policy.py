@@ -126,6 +126,8 @@ def test_relay_urls_refused(url):
 )
 def test_relay_urls_accepted(url):
     assert check_relay_url(url) == url
+    # The relay's webhook address, as Lever's settings show it, means the relay.
+    assert check_relay_url(url + "/lever/webhooks/") == url
 
 
 @pytest.mark.parametrize(
