@@ -70,10 +70,10 @@ class FeedbackFormWidget(QWidget):
         for field in form.fields:
             row = FieldRow(form, field, confidence_threshold, self)
             row.on_change = self._row_changed
-            self._wheel.guard(row)
             self.rows.append(row)
             layout.addWidget(row)
         layout.addStretch(1)
+        self._wheel.guard(self)  # once for all rows: three look-ups, not three per question
 
         for keys in NEXT_ATTENTION_KEYS:
             shortcut = QShortcut(keys, self)
