@@ -13,14 +13,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QFont, QKeyEvent, QPainter, QPaintEvent, QPalette, QPen
-from PySide6.QtWidgets import (
-    QFrame,
-    QHBoxLayout,
-    QLabel,
-    QPushButton,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from lever_desktop.forms import FeedbackForm, FormField
 from lever_desktop.forms.field import FieldStatus
@@ -52,7 +45,7 @@ class FieldRow(QFrame):
         parent: QWidget | None = None,
         revert_size: QSize | None = None,
     ) -> None:
-        """``revert_size``: a Revert button's size in this row's font (``revert_size``), if known."""
+        """``revert_size``: a Revert button's size in this row's font, when the form measured it."""
         super().__init__(parent)
         self.form, self.field, self.threshold = form, field, threshold
         self.on_change: Callable[[], None] = lambda: None
