@@ -218,9 +218,12 @@ def run() -> dict[str, float]:
 
 BEFORE_AND_AFTER = (  # (label, figure) in the order of the table
     ("build, 60 fields", "median_ms"),
+    ("  same, GUI-thread CPU", "median_cpu_ms"),
+    ("  plain QFormLayout, 60 rows", "baseline_ms"),
     ("switch, built form reused", "after_ms"),
     ("  same, until idle", "after_idle_ms"),
     ("first build in the pane", "first_build_ms"),
+    ("  same, GUI-thread CPU", "first_build_cpu_ms"),
 )
 
 
@@ -241,7 +244,10 @@ def before_and_after(before: str, runs: int = 3) -> dict[str, dict[str, float]]:
             for key, value in json.loads(out.stdout.strip().splitlines()[-1]).items():
                 figures[name].setdefault(key, []).append(value)
     medians = {name: {k: statistics.median(v) for k, v in f.items()} for name, f in figures.items()}
-    print(f"\nbefore ({before}) and after (this tree), median wall of {runs} fresh processes each, taking turns")
+    print(
+        f"\nbefore ({before}) and after (this tree), median of {runs} fresh processes each, taking turns "
+        f"(wall unless marked CPU; load average {' '.join(f'{x:.2f}' for x in os.getloadavg())})"
+    )
     print(f"  {'':28}{'before':>10}{'after':>10}  after/before")
     for label, key in BEFORE_AND_AFTER:
         b, a = medians["before"].get(key), medians["after"][key]

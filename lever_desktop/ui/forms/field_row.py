@@ -3,16 +3,17 @@
 The row is the only place that writes the reviewer's input into the ``FeedbackForm``; after
 every change it re-reads the field's state (error, edited, needs confirmation) from the domain.
 Optional parts (message, suggestion, confirm, revert, evidence) are created when first needed:
-a 60-question form must open in a blink.
+a 60-question form must open in a blink. The line of actions under an AI answer (Use / Confirm /
+Revert) has its room kept from the start, so a button appearing never moves the questions below.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QFont, QKeyEvent, QPainter, QPaintEvent, QPalette, QPen
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QToolButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from lever_desktop.forms import FeedbackForm, FormField
 from lever_desktop.forms.field import FieldStatus
@@ -20,7 +21,7 @@ from lever_desktop.forms.kinds import describe
 from lever_desktop.ui.plain import plain_label
 
 from .editors import editor_for
-from .provenance_view import EvidencePanel, confidence_text, evidence_toggle, point_at
+from .provenance_view import AiBadge, EvidencePanel, confidence_text, evidence_toggle, point_at
 
 Role = QPalette.ColorRole
 # enum look-ups are slow in PySide; a form refreshes hundreds of times while it is built
@@ -30,12 +31,21 @@ _BAR = 4  # px of the attention bar on the left edge
 _RING = 2  # px of the ring around the question F8 landed on
 _TAB_FOCUS = Qt.FocusPolicy.TabFocus
 _SHORT = 60  # characters that always fit on one line; wrapping labels make layout much slower
+REVERT = "Revert to AI answer"
 
 
 class FieldRow(QFrame):
     """``on_change`` is called after the reviewer changed the value or its confirmation."""
 
-    def __init__(self, form: FeedbackForm, field: FormField, threshold: float, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        form: FeedbackForm,
+        field: FormField,
+        threshold: float,
+        parent: QWidget | None = None,
+        revert_size: QSize | None = None,
+    ) -> None:
+        """``revert_size``: a Revert button's size in this row's font, when the form measured it."""
         super().__init__(parent)
         self.form, self.field, self.threshold = form, field, threshold
         self.on_change: Callable[[], None] = lambda: None
@@ -55,7 +65,7 @@ class FieldRow(QFrame):
         if field.required:
             self.title.setToolTip("Required")
         header.addWidget(self.title, 1)
-        self.ai_badge: QToolButton | None = None
+        self.ai_badge: AiBadge | None = None
         self._badge_shown: tuple[str, bool] | None = None  # (text, low) the badge shows
         if field.provenance is not None:
             self.ai_badge = evidence_toggle(field.provenance, field.label, self._show_evidence, self)
@@ -80,9 +90,15 @@ class FieldRow(QFrame):
         self.revert_button: QPushButton | None = None
         self.evidence: EvidencePanel | None = None
         self.action_line: QHBoxLayout | None = None
+        self._room = False  # a spacer holds the place of the action line until it is made
+        self._revert_size = revert_size
+        self._building = True  # what is made now follows the editor in Tab order by itself
         if field.provenance is not None and field.supported:
-            self._revert_button(in_order=True)  # the first action, made right after the editor
+            self._keep_room_for_actions()
         self.refresh()
+        if self.action_line is not None:  # a Use or Confirm button was made: Revert comes last
+            self._revert_button()
+        self._building = False
 
     def load(self, form: FeedbackForm, field: FormField, threshold: float) -> None:
         """Show another draft's answer to the same question, as a freshly built row would:
@@ -92,7 +108,7 @@ class FieldRow(QFrame):
         self.touched = self.show_required = False
         if field.provenance is not None:
             if field.supported:
-                self._revert_button()
+                self._keep_room_for_actions()
             if self.ai_badge is None:
                 self.ai_badge = evidence_toggle(field.provenance, field.label, self._show_evidence, self)
                 self.header.addWidget(self.ai_badge)
@@ -114,8 +130,7 @@ class FieldRow(QFrame):
         self.refresh()
 
     # -- parts made on demand ----------------------------------------------------------------
-    def _action(self, attribute: str, text: str, name: str, slot, position: int, in_order: bool = False) -> QPushButton:
-        """``in_order``: made right after the controls before it, so already where Tab goes."""
+    def _action(self, attribute: str, text: str, name: str, slot, position: int) -> QPushButton:
         button: QPushButton | None = getattr(self, attribute)
         if button is None:
             button = QPushButton(text, self)
@@ -124,33 +139,50 @@ class FieldRow(QFrame):
             actions = (self.suggest_button, self.confirm_button, self.revert_button)
             earlier = [b for b in actions[:position] if b]
             self._actions_line().insertWidget(len(earlier), button)
-            # a widget made later would otherwise be last in the window's Tab order
-            anchor = None
-            if not in_order:  # looking for the anchor: ~4 ms of a 60-field build (of ~77 here)
+            # a widget made later would otherwise be last in the window's Tab order; while the
+            # row is built, the actions are made in their order right after the editor
+            if not self._building:  # looking for the anchor: ~4 ms of a 60-field build
                 anchor = earlier[-1] if earlier else self._last_control(exclude=(*actions, button))
-            if anchor is not None:
-                QWidget.setTabOrder(anchor, button)
+                if anchor is not None:
+                    QWidget.setTabOrder(anchor, button)
             setattr(self, attribute, button)
+            if self.revert_button is None and not self._building:  # the line's last button
+                self._revert_button()
         return button
+
+    def _keep_room_for_actions(self) -> None:
+        """An AI answer may get a line of actions (Revert appears on the first keystroke): until
+        it is made, a spacer of its size keeps its place, so it never pushes the questions below
+        out from under the pointer. A button costs ~0.15 ms of a 60-question build, a spacer little."""
+        if self.action_line is None and not self._room:
+            if self._revert_size is None:
+                self._revert_size = revert_size(self)
+            size = self._revert_size
+            # a spacer takes no spacing before it (a layout item does): it carries its own; the
+            # strut keeps the row as wide as the line would (spacers made by Qt: ~6 us less each)
+            self.outer.insertSpacing(
+                self._editor_end + (self.message is not None), size.height() + self.outer.spacing()
+            )
+            self.outer.addStrut(size.width())
+            self._room = True
 
     def _actions_line(self) -> QHBoxLayout:
         if self.action_line is None:
+            at = self._editor_end + (self.message is not None)
+            if self._room:
+                self.outer.takeAt(at)  # the spacer gives its place to the line
+                self._room = False
             self.action_line = QHBoxLayout()
             self.action_line.addStretch(1)
-            self.outer.insertLayout(self._editor_end + (self.message is not None), self.action_line)
+            self.outer.insertLayout(at, self.action_line)
         return self.action_line
 
-    def _revert_button(self, in_order: bool = False) -> QPushButton:
-        """Made with the row and hidden, its space kept: "Revert to AI answer" appearing on the
-        first keystroke must not push the questions below out from under the pointer."""
+    def _revert_button(self) -> QPushButton:
+        """Made with the line of actions (on the first edit, or with a Use or Confirm button)
+        and hidden, its space kept: it appearing later moves nothing."""
         if self.revert_button is None:
             button = self._action(
-                "revert_button",
-                "Revert to AI answer",
-                f"Revert {self.field.label} to the AI answer",
-                self._revert,
-                2,
-                in_order,
+                "revert_button", REVERT, f"Revert {self.field.label} to the AI answer", self._revert, 2
             )
             policy = button.sizePolicy()
             policy.setRetainSizeWhenHidden(True)
@@ -252,12 +284,14 @@ class FieldRow(QFrame):
         assert provenance is not None and self.ai_badge is not None
         low, edited = status.needs_confirmation, status.edited
         badge = confidence_text(provenance, low, f.confirmed, edited)
-        if self._badge_shown != (badge, low):  # most refreshes and many draft swaps leave it as is
+        shown = self._badge_shown
+        if shown != (badge, low):  # most refreshes and many draft swaps leave it as is
             self._badge_shown = (badge, low)
             self.ai_badge.setText(badge)
             self.ai_badge.setAccessibleDescription(badge)  # the name says what it opens, this how sure
-            self.ai_badge.setBackgroundRole(_HIGHLIGHT if low else _BUTTON)
-            self.ai_badge.setForegroundRole(_HIGHLIGHTED_TEXT if low else _BUTTON_TEXT)
+            if low or shown is not None:  # a new badge has a button's colours already
+                self.ai_badge.setBackgroundRole(_HIGHLIGHT if low else _BUTTON)
+                self.ai_badge.setForegroundRole(_HIGHLIGHTED_TEXT if low else _BUTTON_TEXT)
         if not f.supported:
             return
         fix = status.suggestion
@@ -274,7 +308,8 @@ class FieldRow(QFrame):
         if self.confirm_button is not None:
             self.confirm_button.setText("✓ Confirmed" if f.confirmed else "Confirm")
             _set_visible(self.confirm_button, confirmable)
-        _set_visible(self._revert_button(), edited)
+        if edited or self.revert_button is not None:
+            _set_visible(self._revert_button(), edited)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if self.editor.handle_key(event, self.focusWidget()):
@@ -300,6 +335,20 @@ def _set_visible(widget: QWidget, visible: bool) -> None:
     """Only when it changes: a call into Qt per part per row adds up when a draft is swapped in."""
     if widget.isHidden() == visible:
         widget.setVisible(visible)
+
+
+_REVERT_SIZE: dict[str, QSize] = {}
+
+
+def revert_size(widget: QWidget) -> QSize:
+    """The size of a Revert button in ``widget``'s font, measured once per font (one style per app)."""
+    font = widget.font()
+    key = font.key()
+    if key not in _REVERT_SIZE:
+        probe = QPushButton(REVERT)  # no parent: gone with this function, never in a Tab order
+        probe.setFont(font)
+        _REVERT_SIZE[key] = probe.sizeHint()
+    return _REVERT_SIZE[key]
 
 
 _BOLD: dict[str, QFont] = {}

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QApplication, QLabel, QScrollArea, QVBoxLayout, QW
 from lever_desktop.forms import DEFAULT_CONFIDENCE_THRESHOLD, FeedbackForm
 from lever_desktop.ui.plain import plain_label
 
-from .field_row import FieldRow
+from .field_row import FieldRow, revert_size
 from .wheel import WheelScrollsForm
 
 NEXT_ATTENTION_KEYS = (QKeySequence(Qt.Key.Key_F8), QKeySequence("Ctrl+."))
@@ -67,13 +67,14 @@ class FeedbackFormWidget(QWidget):
 
         self.rows: list[FieldRow] = []
         self._wheel = WheelScrollsForm(self)
+        room = revert_size(self)  # measured once for the 60 rows, not once a row
         for field in form.fields:
-            row = FieldRow(form, field, confidence_threshold, self)
+            row = FieldRow(form, field, confidence_threshold, self, room)
             row.on_change = self._row_changed
-            self._wheel.guard(row)
             self.rows.append(row)
             layout.addWidget(row)
         layout.addStretch(1)
+        self._wheel.guard(self)  # once for all rows: three look-ups, not three per question
 
         for keys in NEXT_ATTENTION_KEYS:
             shortcut = QShortcut(keys, self)

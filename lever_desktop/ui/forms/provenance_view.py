@@ -11,6 +11,8 @@ from PySide6.QtWidgets import QLabel, QToolButton, QVBoxLayout, QWidget
 from lever_desktop.forms import Provenance
 from lever_desktop.ui.plain import plain_label
 
+_TAB_FOCUS = Qt.FocusPolicy.TabFocus
+
 
 def confidence_text(provenance: Provenance, low: bool, confirmed: bool, edited: bool) -> str:
     """The badge: how sure the AI was, what the reviewer did with it, how much evidence."""
@@ -24,12 +26,13 @@ def confidence_text(provenance: Provenance, low: bool, confirmed: bool, edited: 
     return f"⚠ AI {sure} · confirm{quotes}" if low else f"AI {sure}{quotes}"
 
 
-class _Badge(QToolButton):
+class AiBadge(QToolButton):
     """Calls ``on_toggle`` directly: cheaper than a signal connection per field."""
 
     def __init__(self, on_toggle: Callable[[bool], None], parent: QWidget) -> None:
         super().__init__(parent)
         self.on_toggle = on_toggle
+        self.has_more: bool | None = None  # whether it opens evidence; None: not yet pointed at any
 
     def checkStateSet(self) -> None:
         super().checkStateSet()
@@ -40,11 +43,9 @@ class _Badge(QToolButton):
         self.on_toggle(self.isChecked())
 
 
-def evidence_toggle(
-    provenance: Provenance, label: str, on_toggle: Callable[[bool], None], parent: QWidget
-) -> QToolButton:
+def evidence_toggle(provenance: Provenance, label: str, on_toggle: Callable[[bool], None], parent: QWidget) -> AiBadge:
     """The AI badge doubles as the switch that opens its evidence."""
-    toggle = _Badge(on_toggle, parent)
+    toggle = AiBadge(on_toggle, parent)
     toggle.setAutoRaise(True)
     toggle.setAutoFillBackground(True)
     toggle.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
@@ -53,19 +54,20 @@ def evidence_toggle(
     return toggle
 
 
-def point_at(toggle: QToolButton, provenance: Provenance) -> None:
+def point_at(toggle: AiBadge, provenance: Provenance) -> None:
     """Make the badge the (closed) switch for this answer's evidence: a reused form shows
     another draft's answer, whose evidence may be there or not."""
-    if toggle.isChecked():  # (setChecked calls on_toggle even when nothing changes)
+    if toggle.has_more and toggle.isChecked():  # (setChecked calls on_toggle even when nothing changes)
         toggle.setChecked(False)  # closes the panel of the answer shown before
-    has_more = bool(provenance.evidence or provenance.rationale or provenance.ai_problem)
-    if toggle.property("hasMore") is has_more:
+    has_more, before = bool(provenance.evidence or provenance.rationale or provenance.ai_problem), toggle.has_more
+    if before is has_more:
         return  # as it was: four calls into Qt per row saved when a draft is swapped in
-    toggle.setProperty("hasMore", has_more)
+    toggle.has_more = has_more
     # without evidence the badge still shows the confidence, but is not a (dead) button
     toggle.setCheckable(has_more)
     toggle.setArrowType(Qt.ArrowType.RightArrow if has_more else Qt.ArrowType.NoArrow)
-    toggle.setFocusPolicy(Qt.FocusPolicy.TabFocus if has_more else Qt.FocusPolicy.NoFocus)
+    if not (has_more and before is None):  # a new tool button already takes Tab
+        toggle.setFocusPolicy(_TAB_FOCUS if has_more else Qt.FocusPolicy.NoFocus)
     toggle.setToolTip("Show the transcript quotes and the AI's reasoning" if has_more else "The AI gave no evidence")
 
 

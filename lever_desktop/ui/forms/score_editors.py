@@ -15,6 +15,7 @@ from .base import FieldEditor, line_in, register
 from .buttons import ButtonChoice
 
 SCORE_LABELS = ("1 · Strong no", "2 · No", "3 · Yes", "4 · Strong yes")
+_FIXED = QSizePolicy.Policy.Fixed
 _DIGIT_KEYS = {getattr(Qt.Key, f"Key_{d}"): d for d in range(1, 10)}
 _SCORE_KEYS = {key: d - 1 for key, d in _DIGIT_KEYS.items() if d <= 4}
 
@@ -118,19 +119,22 @@ class ScorecardEditor(FieldEditor):
         grid.setColumnStretch(2, 1)
         self.rows: list[ButtonChoice] = []
         self.comments: list[QLineEdit] = []
+        metrics = host.fontMetrics()  # the buttons' and comments' font: measured once, not per control
+        score_width, comment_width = metrics.horizontalAdvance("4") + 28, metrics.horizontalAdvance("x" * 24)
         for line, skill in enumerate(field.definition.scores):
             name = plain_label(skill.text, host)
             name.setToolTip(plain_tooltip(skill.description))
             buttons = QHBoxLayout()
             scores = score_choice(self, buttons, skill.text, short=True)
+            tip = plain_tooltip(skill.description or skill.text)
             for button in scores.buttons:
-                button.setToolTip(plain_tooltip(skill.description or skill.text))
+                button.setToolTip(tip)
                 # "1"–"4" need little room: the comment beside them gets the rest, and at the
                 # window's minimum width it still shows a comment, not its last four letters.
-                button.setSizePolicy(QSizePolicy.Policy.Fixed, button.sizePolicy().verticalPolicy())
-                button.setFixedWidth(button.fontMetrics().horizontalAdvance("4") + 28)
+                button.setSizePolicy(_FIXED, _FIXED)  # a push button's height is fixed already
+                button.setFixedWidth(score_width)
             comment = QLineEdit(host)
-            comment.setMinimumWidth(comment.fontMetrics().horizontalAdvance("x" * 24))
+            comment.setMinimumWidth(comment_width)
             comment.setPlaceholderText(f"Comment on {skill.text.lower()}")
             self._name(comment, f"{skill.text}: comment")
             comment.textEdited.connect(self._user_changed)

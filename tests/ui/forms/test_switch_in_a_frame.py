@@ -84,20 +84,31 @@ def test_a_badge_left_as_it_was_by_the_next_draft_keeps_its_colours(make_form, e
     assert code not in changes.seen
 
 
-def test_revert_made_with_the_row_comes_after_its_answer_and_actions_in_tab_order(
-    make_form, every_type_template, every_type_draft
-):
-    """Made up front without being placed in the Tab order (it is made in place): it must still
-    follow the row's answer and its Use/Confirm buttons, and precede the next question."""
+def test_revert_comes_after_its_answer_and_actions_in_tab_order(make_form, every_type_template, every_type_draft):
+    """Made with the row's first action without being placed in the Tab order (it is made in
+    place), or on the first edit (placed then): either way it must follow the row's answer and
+    its Use/Confirm buttons, and precede the next question."""
     widget = make_form(every_type_template, every_type_draft)
+    made_with_the_row = [r for r in widget.rows if r.revert_button is not None]
+    assert made_with_the_row and all(r.confirm_button or r.suggest_button for r in made_with_the_row)
+    assert_revert_last_in_its_row(widget, made_with_the_row)
+
+    for row in widget.rows:  # every AI answer emptied by the reviewer: an edit, Revert shows
+        if row.field.supported and row.field.provenance is not None:
+            widget.form.set(row.field.id, None)
+    widget.refresh()
+    edited = [r for r in widget.rows if r.revert_button is not None and r.revert_button.isVisibleTo(widget)]
+    assert len(edited) >= 8 and len(edited) > len(made_with_the_row)
+    assert_revert_last_in_its_row(widget, edited)
+
+
+def assert_revert_last_in_its_row(widget: FeedbackFormWidget, rows: list) -> None:
     chain = []  # what Tab visits, hidden or not (a Revert button shows on the first edit)
     current = widget.nextInFocusChain()
     while current is not widget:
         if current.focusPolicy() & Qt.FocusPolicy.TabFocus:
             chain.append(current)
         current = current.nextInFocusChain()
-    rows = [r for r in widget.rows if r.revert_button is not None]
-    assert len(rows) >= 8
     for row in rows:
         mine = [w for w in chain if row.isAncestorOf(w)]
         actions = [b for b in (row.suggest_button, row.confirm_button, row.revert_button) if b is not None]
