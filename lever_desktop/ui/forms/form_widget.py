@@ -6,7 +6,7 @@ scrolling ancestor when F8 / Ctrl+. jumps to the next question that needs the re
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QFont, QKeySequence, QPalette, QShortcut
 from PySide6.QtWidgets import QApplication, QLabel, QScrollArea, QVBoxLayout, QWidget
 
@@ -17,6 +17,8 @@ from .field_row import FieldRow, revert_size
 from .wheel import WheelScrollsForm
 
 NEXT_ATTENTION_KEYS = (QKeySequence(Qt.Key.Key_F8), QKeySequence("Ctrl+."))
+FIRST_SCREEN_ROWS = 12  # built with the form: more questions than a tall window shows at once
+ROWS_PER_TURN = 8  # then this many per turn of the event loop (~10 ms), so nothing waits on the rest
 
 
 class FeedbackFormWidget(QWidget):
@@ -65,16 +67,20 @@ class FeedbackFormWidget(QWidget):
         legend.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         layout.addWidget(legend)
 
-        self.rows: list[FieldRow] = []
+        self._rows: list[FieldRow] = []
         self._wheel = WheelScrollsForm(self)
-        room = revert_size(self)  # measured once for the 60 rows, not once a row
-        for field in form.fields:
-            row = FieldRow(form, field, confidence_threshold, self, room)
-            row.on_change = self._row_changed
-            self.rows.append(row)
-            layout.addWidget(row)
+        self._room = revert_size(self)  # measured once for the 60 rows, not once a row
         layout.addStretch(1)
-        self._wheel.guard(self)  # once for all rows: three look-ups, not three per question
+        # The questions below the first screen follow a turn of the event loop at a time, so a
+        # long form paints at once and typing goes on; anything that needs every row (F8, a
+        # refresh, ``rows``) builds the rest first.
+        self._more = QTimer(self)
+        self._more.setInterval(0)
+        self._more.timeout.connect(lambda: self._build_rows(len(self._rows) + ROWS_PER_TURN))
+        self._build_rows(FIRST_SCREEN_ROWS, guard=False)
+        self._wheel.guard(self)  # once for the first rows: three look-ups, not three per question
+        if not self.complete:
+            self._more.start()
 
         for keys in NEXT_ATTENTION_KEYS:
             shortcut = QShortcut(keys, self)
@@ -86,6 +92,17 @@ class FeedbackFormWidget(QWidget):
         self._approvable = self.can_approve()
 
     # -- public API ------------------------------------------------------------------------
+    @property
+    def rows(self) -> list[FieldRow]:
+        """Every question's row, in order (the ones not built yet are built now)."""
+        self._build_rows(len(self.form.fields))
+        return self._rows
+
+    @property
+    def complete(self) -> bool:
+        """Whether every question's row is built (the first screen's are, at once)."""
+        return len(self._rows) == len(self.form.fields)
+
     def can_approve(self) -> bool:
         return self.form.can_approve(self.threshold).ok
 
@@ -99,8 +116,8 @@ class FeedbackFormWidget(QWidget):
             form.title == self.form.title
             and form.instructions == self.form.instructions
             and form.notices == self.form.notices
-            and len(form.fields) == len(self.rows)
-            and all(f.id == r.field.id and f.definition == r.field.definition for f, r in zip(form.fields, self.rows))
+            and len(form.fields) == len(self.form.fields)
+            and all(f.id == g.id and f.definition == g.definition for f, g in zip(form.fields, self.form.fields))
         )
 
     def load(self, form: FeedbackForm, confidence_threshold: float) -> None:
@@ -117,7 +134,7 @@ class FeedbackFormWidget(QWidget):
         # its own row, not the 60 (0.28 ms a button, 3 ms a switch). Laid out once, at the end.
         self.column.setEnabled(False)
         try:
-            for row in self.rows:
+            for row in self._rows:  # the rows not built yet are built from this form
                 row.load(form, form.field(row.field.id), confidence_threshold)
         finally:
             self.column.setEnabled(True)
@@ -178,6 +195,30 @@ class FeedbackFormWidget(QWidget):
         return widget
 
     # -- internals -------------------------------------------------------------------------
+    def _build_rows(self, upto: int, guard: bool = True) -> None:
+        """Build the rows of the questions before ``upto`` that are not built yet."""
+        fields = self.form.fields[len(self._rows) : upto]
+        if not fields:
+            return
+        shown = self.isVisible()
+        self.column.setEnabled(False)  # laid out once for the rows, not once a row (see ``load``)
+        try:
+            for field in fields:
+                row = FieldRow(self.form, field, self.threshold, self, self._room)
+                row.on_change = self._row_changed
+                self.column.insertWidget(self.column.count() - 1, row)  # before the closing stretch
+                if shown:
+                    row.show()  # now, not at the layout's next turn: F8 may focus it at once
+                if guard:
+                    self._wheel.guard(row)
+                self._rows.append(row)
+        finally:
+            self.column.setEnabled(True)
+        if shown:
+            self.column.activate()
+        if self.complete:
+            self._more.stop()
+
     def _scroll_area(self) -> QScrollArea | None:
         widget = self.parentWidget()
         while widget is not None and not isinstance(widget, QScrollArea):

@@ -43,6 +43,10 @@ def test_a_draft_swapped_into_a_shown_form_lays_it_out_once(qtbot, monkeypatch):
     scroll.resize(900, 700)
     scroll.show()
     qtbot.waitExposed(scroll)
+    # the rows below the first screen stream in, and the scroll area sizes the form to hold them
+    qtbot.waitUntil(
+        lambda: widget.complete and all(r.geometry().height() >= r.sizeHint().height() for r in widget.rows)
+    )
     widget.column.activate()
 
     laid_out.clear()
