@@ -17,6 +17,8 @@ from typing import Any, NamedTuple
 
 import sqlalchemy as sa
 
+from lever_desktop.store.db import sqlite_connection
+
 ARCHIVED_ANY, ARCHIVED_ACTIVE, ARCHIVED_ONLY = "any", "active", "archived"
 
 
@@ -70,7 +72,8 @@ def candidate_ids(conn: sa.Connection, f: CandidateFilter, sort: str = "updated"
     order = CANDIDATE_SORTS.get(sort, CANDIDATE_SORTS["updated"])
     direction = "DESC" if descending else "ASC"
     sql = f"SELECT o.id FROM opportunities o WHERE {' AND '.join(where)} ORDER BY {order} {direction}, o.id {direction}"
-    return [r[0] for r in conn.execute(sa.text(sql), params)]
+    # On the driver's cursor: 100,000 ids as SQLAlchemy rows took half as long again as the query itself.
+    return [r[0] for r in sqlite_connection(conn).execute(sql, params)]
 
 
 def candidate_list(

@@ -13,7 +13,7 @@ import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 
 from lever_desktop import config
 from lever_desktop.ui.crash import ErrorPath
@@ -41,7 +41,7 @@ class Shell(QObject):
         window_ready: Callable[[], None] | None = None,
     ) -> None:
         super().__init__()
-        # Run once the main window is wired and its candidate list first answered; the app passes its
+        # Run once the main window is wired and its candidate list has streamed in; the app passes its
         # memory tuning (the whole process is ours then), tests pass nothing.
         self.window_ready = window_ready
         self.runner = runner
@@ -154,14 +154,24 @@ class Shell(QObject):
         self.controller.show()
         window.statusBar().clearMessage()
         if self.window_ready is not None:
-            # Once the candidate list's first screen is shown: the app's memory tuning collects the whole
-            # start-up heap on this thread (tens of ms), which the first screen no longer waits for.
-            ready = self.window_ready
-            self.controller.candidates.filtered.connect(
-                lambda _rows, _seconds: ready(), Qt.ConnectionType.SingleShotConnection
-            )
+            self._when_listed(self.window_ready)
         _log.info("main window ready")
         self.window_shown.emit()
+
+    def _when_listed(self, ready: Callable[[], None]) -> None:
+        """``ready()`` once the candidate list has everything streamed in (its filter index), after that
+        answer is painted. The app's memory tuning collects the whole start-up heap on this thread (tens of
+        ms): neither the list's first screen nor a first typed filter waits for it any more."""
+        assert self.controller is not None
+        candidates = self.controller.candidates
+
+        def listed(_rows: int, _seconds: float) -> None:
+            if candidates.index is None:  # a first screen from SQLite: the index still streams in
+                return
+            candidates.filtered.disconnect(listed)
+            QTimer.singleShot(0, self, ready)
+
+        candidates.filtered.connect(listed)
 
     async def _open_cache_while_importing(self, database_path: Any) -> Store:
         """Open the cache (its integrity check runs in SQLite, which lets go of the GIL) while the
