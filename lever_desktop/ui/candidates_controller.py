@@ -10,6 +10,7 @@ runner's ``latest`` option).
 
 from __future__ import annotations
 
+import asyncio
 import time
 
 from PySide6.QtCore import QObject, Qt, Signal
@@ -35,7 +36,6 @@ COLUMNS = (
 )
 FILTER = "filter candidates"  # the task runner's key: the newest filter wins
 INDEX = "index candidates"  # the same for (re)loading the index after a sync
-REST = "list candidates"  # the same for the rest of the list after its first screen (SQLite, at start-up)
 
 
 class CandidatesController(QObject):
@@ -54,6 +54,7 @@ class CandidatesController(QObject):
         self.page = CandidatesPage(self.model)
         self._sort = ("updated", True)
         self._listing = 0  # counts refilters: the rest of an older filter's list is dropped
+        self._rest: asyncio.Task | None = None  # reading the rest of the list after its first screen
         self.index: CandidateIndex | None = None
         self.page.count.setText("Loading…")  # until the first filter answers: no count is better than a wrong one
         self.page.filterChanged.connect(self.refilter)
@@ -82,6 +83,9 @@ class CandidatesController(QObject):
         sort, descending = self._sort
         self._listing += 1
         listing = self._listing
+        if self._rest is not None:  # the rest of an older filter's list: not read at all if still queued
+            self._rest.cancel()
+            self._rest = None
 
         def done(result: tuple[list[str], dict, bool]) -> None:
             ids, rows, complete = result
@@ -108,15 +112,21 @@ class CandidatesController(QObject):
         def listed(ids: list[str]) -> None:
             if listing != self._listing:  # the filter changed since: its own answer is on its way
                 return
+            self._rest = None
             self.model.extend_ids(ids)
             self.page.count.setText(plural(len(ids), "candidate"))
 
-        self.runner.run(
+        def failed(_error: BaseException) -> bool:
+            if listing == self._listing:
+                self._rest = None
+            return False  # and the error path says what went wrong
+
+        self._rest = self.runner.run(
             self.session.store.call(candidates.candidate_ids, f, sort, descending),
             owner=self.page,
             on_success=listed,
+            on_failure=failed,
             name="list candidates",
-            latest=REST,
         )
 
     def filtering(self) -> bool:
@@ -125,7 +135,7 @@ class CandidatesController(QObject):
 
     def counting(self) -> bool:
         """The rest of the list after a first screen, and its count, are still being read."""
-        return self.runner.busy(latest=REST)
+        return self._rest is not None  # until its answer is shown (a done task's callbacks may still wait)
 
     def load_index(self) -> None:
         """(Re)build the in-memory filter index; the list refilters with it.
