@@ -423,6 +423,8 @@ def bench_sync_stall(workdir: Path) -> dict:
     finally:
         sandbox.terminate()
         sandbox.wait(10)
+        if sandbox.stdout is not None:  # read up to its address only: an unclosed pipe fails the run
+            sandbox.stdout.close()
     assert report.ok, report.error
     worst = max(gaps) * 1000
     p99 = sorted(gaps)[int(len(gaps) * 0.99)] * 1000
