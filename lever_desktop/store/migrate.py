@@ -44,8 +44,9 @@ def alembic_config(connection: sa.Connection | None = None) -> Config:
     return cfg
 
 
-# ``revision = "0002"`` and ``down_revision = "0001"`` (or None) at the start of a line, as every script has.
-_REVISION_LINE = re.compile(r"^(revision|down_revision)\s*=\s*(None|\"[^\"]+\"|'[^']+')\s*$", re.MULTILINE)
+# ``revision = "0002"`` and ``down_revision = "0001"`` (or None) at the start of a line, as every script has
+# (Alembic's newer template annotates them: ``down_revision: Union[str, None] = "0001"``).
+_REVISION_LINE = re.compile(r"^(revision|down_revision)\s*(?::[^=\n]*)?=\s*(None|\"[^\"]+\"|'[^']+')\s*$", re.MULTILINE)
 
 
 def head_revision() -> str:

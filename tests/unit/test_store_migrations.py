@@ -110,3 +110,20 @@ def test_two_heads_are_still_refused(tmp_path, monkeypatch):
     monkeypatch.setattr(migrate, "MIGRATIONS_DIR", tmp_path / "migrations")
     with pytest.raises(StoreError, match="2 heads"):
         migrate.head_revision()
+
+
+def test_a_next_migration_in_alembics_newer_template_is_read_without_alembic_too(tmp_path):
+    """``revision: str = "…"``, as ``alembic revision`` writes now: still no Alembic at an up-to-date start."""
+    shutil.copytree(migrate.MIGRATIONS_DIR, tmp_path / "migrations")
+    head = migrate.head_revision()
+    (tmp_path / "migrations" / "versions" / "9999_next.py").write_text(
+        f'from typing import Union\nrevision: str = "9999_next"\ndown_revision: Union[str, None] = "{head}"\n'
+    )
+    code = (
+        "import pathlib, sys\n"
+        "from lever_desktop.store import migrate\n"
+        f"migrate.MIGRATIONS_DIR = pathlib.Path({str(tmp_path / 'migrations')!r})\n"
+        "print(migrate.head_revision(), sorted(m for m in sys.modules if m.split('.')[0] == 'alembic'))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["9999_next", "[]"]
