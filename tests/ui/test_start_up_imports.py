@@ -13,9 +13,7 @@ LATER = ("httpx", "httpcore", "sqlalchemy", "alembic", "mako", "pydantic", "anth
 
 
 def _imported(code: str) -> list[str]:
-    code += (
-        f"\nimport json, sys\nprint(json.dumps(sorted({{m.split('.')[0] for m in sys.modules}} & {set(LATER)!r})))\n"
-    )
+    code += f"\nimport json, sys\nprint(json.dumps(sorted({{m.split('.')[0] for m, module in sys.modules.items() if module is not None}} & {set(LATER)!r})))\n"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     return json.loads(out.stdout.strip().splitlines()[-1])
 
@@ -33,3 +31,16 @@ def test_the_session_and_the_pages_need_no_alembic_nor_drafting_sdks():
     imported = _imported(code)
     assert "sqlalchemy" in imported and "pydantic" in imported  # the cache and Lever's records: needed
     assert not {"alembic", "mako", "anthropic", "openai", "starlette"} & set(imported)
+
+
+def test_httpx_comes_without_its_command_line():
+    """httpx imports its command line (click, rich, pygments) whenever they are installed; the window never
+    runs it, and it cost ~50 ms before the first rows."""
+    code = (
+        "import json, sys\n"
+        "import lever_desktop.ui.app\n"
+        "import httpx\n"
+        "print(json.dumps(sorted({m.split('.')[0] for m in sys.modules} & {'click', 'rich', 'pygments'})))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert json.loads(out.stdout.strip().splitlines()[-1]) == []
