@@ -109,6 +109,15 @@ def populate(basedir: Path, n: int = N_CACHED) -> None:
             store.call_sync(cache.upsert_opportunities, batch, now)
 
 
+class OfflineSession:
+    """What the candidate list needs of a session: the cache, and no Lever (no profile refresh)."""
+
+    engine = None
+
+    def __init__(self, store) -> None:
+        self.store = store
+
+
 # -- child processes ---------------------------------------------------------------------------
 def child_bare() -> None:
     from PySide6.QtCore import QEvent, QObject, QTimer
@@ -151,14 +160,8 @@ def child_floor(basedir: str) -> None:
     paths.set_basedir(basedir)
     loop = qasync.QEventLoop(app)
     store = Store.open()
-
-    class Session:
-        engine = None
-
-    session = Session()
-    session.store = store
     runner = TaskRunner(lambda error, where: print(where, error, file=sys.stderr))
-    ctl = CandidatesController(session, runner)
+    ctl = CandidatesController(OfflineSession(store), runner)
     window.setCentralWidget(ctl.page)
     result: dict = {}
 
@@ -346,15 +349,9 @@ def bench_filter_keystroke(basedir: Path) -> dict:
     app = QApplication.instance() or QApplication([])
     loop = qasync.QEventLoop(app)
     store = Store.open()
-
-    class Session:
-        engine = None
-
-    session = Session()
-    session.store = store
     errors = ErrorPath(None, dialogs=False)
     runner = TaskRunner(errors.report)
-    ctl = CandidatesController(session, runner)
+    ctl = CandidatesController(OfflineSession(store), runner)
     ctl.page.resize(1200, 800)
     ctl.page.show()
     times: list[float] = []
