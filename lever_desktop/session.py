@@ -81,14 +81,19 @@ async def open_session(
     relay_wait: int | None = None,
     settle_window_ms: int | None = None,
     offload: Offload = _inline,
+    store: Store | None = None,
 ) -> Session:
     """Open the cache and, with an ``account``, connect to Lever (no request is sent yet).
 
     ``relay``: also make the relay poller when a relay is configured, verifying deliveries with
-    ``relay_tokens`` (default: the account's webhook signature tokens).
+    ``relay_tokens`` (default: the account's webhook signature tokens). ``store``: the cache, already
+    opened by the caller (the window opens it while the rest of the session's modules import); the
+    session owns it from here, closing it with everything else.
     """
     chosen: config.Settings = settings or await offload(config.Settings.load)
-    store = await offload(Store.open, database_path)  # migrations + backup: never on the GUI thread
+    if store is None:
+        store = await offload(Store.open, database_path)  # migrations + backup: never on the GUI thread
+    assert store is not None
     session = Session(
         settings=chosen,
         store=store,

@@ -18,11 +18,13 @@ from __future__ import annotations
 import ipaddress
 import os
 from collections.abc import Mapping
-
-import httpx
+from typing import TYPE_CHECKING
 
 from lever_desktop.lever.errors import InsecureURLError
 from lever_desktop.lever.paths import seg
+
+if TYPE_CHECKING:  # imported where a URL is parsed: the settings (and the window's first paint) need no httpx
+    import httpx
 
 REGION_URLS = {
     "us": "https://api.lever.co/v1",
@@ -79,6 +81,8 @@ def resolve_base_url(base_url: str | None, region: str = "us") -> str:
 
 
 def _parse(text: str, what: str) -> httpx.URL:
+    import httpx
+
     try:
         url = httpx.URL(text.strip())
     except (httpx.InvalidURL, TypeError):
@@ -121,6 +125,8 @@ def check_relay_url(text: str) -> str:
     The relay's webhook address (as Lever's webhook settings show it) is taken as meaning the
     relay: the feed under ``.../lever/webhooks/v1/feed`` would be a 404 at every poll, and a
     webhook registered at ``.../lever/webhooks/lever/webhooks`` a 404 at every delivery."""
+    import httpx
+
     try:
         url = httpx.URL(text.strip())
     except (httpx.InvalidURL, TypeError):
@@ -153,6 +159,8 @@ WEB_APPS = {
 def candidate_page(base_url: str | None, opportunity_id: str) -> str | None:
     """The opportunity's page in Lever's web app for the account at ``base_url`` (the API address
     in effect); None where no web app is known (the embedded sandbox, Lever's sandbox, a custom host)."""
+    import httpx
+
     try:
         host = host_of(httpx.URL(base_url or ""))
     except (httpx.InvalidURL, TypeError):

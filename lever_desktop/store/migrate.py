@@ -3,21 +3,27 @@
 The scripts live in ``migrations/versions/`` (the docstring of
 ``versions/0001_cache.py`` says how to add one). They are package data,
 so an installed or frozen build finds them next to this module.
+
+Alembic is imported only when a migration is due: at most starts the cache is already at
+head, and importing Alembic (with Mako and its dialect modules) cost a quarter of a second
+of every start before the window's first rows. Whether one is due is read without it
+(``head_revision``, ``current_revision``).
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import re
 import sqlite3
 import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 _log = logging.getLogger(__name__)
 
@@ -29,6 +35,8 @@ class StoreError(Exception):
 
 
 def alembic_config(connection: sa.Connection | None = None) -> Config:
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
     if connection is not None:
@@ -36,7 +44,34 @@ def alembic_config(connection: sa.Connection | None = None) -> Config:
     return cfg
 
 
+# ``revision = "0002"`` and ``down_revision = "0001"`` (or None) at the start of a line, as every script has
+# (Alembic's newer template annotates them: ``down_revision: Union[str, None] = "0001"``).
+_REVISION_LINE = re.compile(r"^(revision|down_revision)\s*(?::[^=\n]*)?=\s*(None|\"[^\"]+\"|'[^']+')\s*$", re.MULTILINE)
+
+
 def head_revision() -> str:
+    """The newest schema, read from the scripts' own ``revision`` lines (no Alembic import);
+    anything unusual (a merge, two heads, a script it cannot read) is left to Alembic."""
+    return _scripted_head() or _alembic_head()
+
+
+def _scripted_head() -> str | None:
+    revisions: set[str] = set()
+    parents: set[str] = set()
+    for script in (MIGRATIONS_DIR / "versions").glob("*.py"):
+        found = dict((name, value) for name, value in _REVISION_LINE.findall(script.read_text(encoding="utf-8")))
+        if "revision" not in found or "down_revision" not in found or found["revision"] == "None":
+            return None
+        revisions.add(found["revision"].strip("\"'"))
+        if found["down_revision"] != "None":
+            parents.add(found["down_revision"].strip("\"'"))
+    heads = revisions - parents
+    return heads.pop() if len(heads) == 1 and parents <= revisions else None
+
+
+def _alembic_head() -> str:
+    from alembic.script import ScriptDirectory
+
     heads = ScriptDirectory.from_config(alembic_config()).get_heads()
     if len(heads) != 1:
         # Two migrations claiming the same parent: the newer one must revise the other.
@@ -45,11 +80,24 @@ def head_revision() -> str:
 
 
 def current_revision(connection: sa.Connection) -> str | None:
+    """The schema the database is at (None: a new file), read without importing Alembic."""
+    if not sa.inspect(connection).has_table("alembic_version"):
+        return None
+    versions = [r[0] for r in connection.exec_driver_sql("SELECT version_num FROM alembic_version")]
+    if len(versions) == 1:
+        return versions[0]
+    if not versions:
+        return None
+    from alembic.runtime.migration import MigrationContext  # more than one: Alembic says what is wrong
+
     return MigrationContext.configure(connection).get_current_revision()
 
 
 def upgrade(connection: sa.Connection) -> None:
     """Bring the database behind ``connection`` to the newest schema (one transaction)."""
+    from alembic import command
+    from alembic.script import ScriptDirectory
+
     current = current_revision(connection)
     known = {s.revision for s in ScriptDirectory.from_config(alembic_config()).walk_revisions()}
     if current is not None and current not in known:

@@ -30,6 +30,10 @@ from lever_desktop.ui.tasks import TaskRunner
 
 _log = logging.getLogger(__name__)
 
+# httpx imports its command line (click, rich, pygments: ~50 ms of the start, before the first rows) whenever
+# those happen to be installed; the window never runs it. ``httpx.main`` then says how to get it.
+sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]
+
 
 def create_application(argv: list[str] | None = None) -> QApplication:
     existing = QApplication.instance()

@@ -1,7 +1,8 @@
 """Candidates: filter and sort 100,000 rows as you type, show the selected profile.
 
 Every keystroke filters an in-memory index of the list (``CandidateIndex``,
-off the GUI thread; SQLite while the index streams in at start-up); while that runs,
+off the GUI thread; SQLite while the index streams in at start-up: the first screen
+first, along the index on ``updated_at``, then the rest and the count); while that runs,
 further keystrokes only remember the newest filter, which runs next — so the
 window never waits and never shows a stale result after a fresh one (the task
 runner's ``latest`` option).
@@ -9,6 +10,7 @@ runner's ``latest`` option).
 
 from __future__ import annotations
 
+import asyncio
 import time
 
 from PySide6.QtCore import QObject, Qt, Signal
@@ -51,6 +53,8 @@ class CandidatesController(QObject):
         )
         self.page = CandidatesPage(self.model)
         self._sort = ("updated", True)
+        self._listing = 0  # counts refilters: the rest of an older filter's list is dropped
+        self._rest: asyncio.Task | None = None  # reading the rest of the list after its first screen
         self.index: CandidateIndex | None = None
         self.page.count.setText("Loading…")  # until the first filter answers: no count is better than a wrong one
         self.page.filterChanged.connect(self.refilter)
@@ -77,24 +81,61 @@ class CandidatesController(QObject):
     def refilter(self) -> None:
         f, started = self.current_filter(), time.perf_counter()
         sort, descending = self._sort
+        self._listing += 1
+        listing = self._listing
+        if self._rest is not None:  # the rest of an older filter's list: not read at all if still queued
+            self._rest.cancel()
+            self._rest = None
 
-        def done(result: tuple[list[str], dict]) -> None:
-            ids, rows = result
-            self._apply(ids, rows)
+        def done(result: tuple[list[str], dict, bool]) -> None:
+            ids, rows, complete = result
+            self._apply(ids, rows, counted=complete)
             self.filtered.emit(len(ids), time.perf_counter() - started)
+            if not complete:
+                self._list_the_rest(f, sort, descending, listing)
 
-        async def from_index(index: CandidateIndex) -> tuple[list[str], dict]:
-            return await in_thread(index.filter, f, sort, descending), {}  # rows: by block, the store is idle
+        async def from_index(index: CandidateIndex) -> tuple[list[str], dict, bool]:
+            return await in_thread(index.filter, f, sort, descending), {}, True  # rows: by block, the store is idle
 
-        if self.index is not None:
-            work = from_index(self.index)
-        else:  # until the index has streamed in, ask SQLite (slower, but the list shows at once)
-            work = self.session.store.call(candidates.candidate_list, f, sort, descending, BLOCK)
+        async def from_store() -> tuple[list[str], dict, bool]:
+            # Until the index has streamed in, SQLite answers (slower, but the list shows at once): first
+            # the first screen, along the index on updated_at, then the rest and the count.
+            page = await self.session.store.call(candidates.candidate_page, f, sort, descending, BLOCK)
+            if page is not None:
+                return page
+            return *await self.session.store.call(candidates.candidate_list, f, sort, descending, BLOCK), True
+
+        work = from_index(self.index) if self.index is not None else from_store()
         self.runner.run(work, owner=self.page, on_success=done, name="filter candidates", latest=FILTER)
 
+    def _list_the_rest(self, f: candidates.CandidateFilter, sort: str, descending: bool, listing: int) -> None:
+        def listed(ids: list[str]) -> None:
+            if listing != self._listing:  # the filter changed since: its own answer is on its way
+                return
+            self._rest = None
+            self.model.extend_ids(ids)
+            self.page.count.setText(plural(len(ids), "candidate"))
+
+        def failed(_error: BaseException) -> bool:
+            if listing == self._listing:
+                self._rest = None
+            return False  # and the error path says what went wrong
+
+        self._rest = self.runner.run(
+            self.session.store.call(candidates.candidate_ids, f, sort, descending),
+            owner=self.page,
+            on_success=listed,
+            on_failure=failed,
+            name="list candidates",
+        )
+
     def filtering(self) -> bool:
-        """A filter runs or waits its turn (benchmarks wait on it)."""
+        """The newest filter's first screen is not shown yet (benchmarks wait on it)."""
         return self.runner.busy(latest=FILTER)
+
+    def counting(self) -> bool:
+        """The rest of the list after a first screen, and its count, are still being read."""
+        return self._rest is not None  # until its answer is shown (a done task's callbacks may still wait)
 
     def load_index(self) -> None:
         """(Re)build the in-memory filter index; the list refilters with it.
@@ -115,10 +156,11 @@ class CandidatesController(QObject):
 
         self.runner.run(load(), owner=self.page, on_success=loaded, name="index candidates", latest=INDEX)
 
-    def _apply(self, ids: list[str], rows: dict) -> None:
+    def _apply(self, ids: list[str], rows: dict, *, counted: bool = True) -> None:
         selected = self._selected_id()
         self.model.set_ids(ids, rows)
-        self.page.count.setText(plural(len(ids), "candidate"))
+        # A first screen alone: the count follows with the rest of the list (``_list_the_rest``).
+        self.page.count.setText(plural(len(ids), "candidate") if counted else "Counting…")
         if selected:
             row = self.model.row_of(selected)
             if row >= 0:

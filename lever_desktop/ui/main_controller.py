@@ -35,10 +35,13 @@ from lever_desktop.ui.pages import TablePage
 from lever_desktop.ui.plain import plain_tooltip
 from lever_desktop.ui.sync_controller import SyncController
 from lever_desktop.ui.table_models import Column, format_ms
-from lever_desktop.ui.tasks import Supervisor, TaskRunner, in_thread
+from lever_desktop.ui.tasks import Supervisor, TaskRunner, import_modules, in_thread
 from lever_desktop.ui.ui_state import UiState
 
 _log = logging.getLogger(__name__)
+# httpcore/anyio import these on the first connection, i.e. on the loop, mid-sync: the services start
+# once a worker thread has imported them.
+CONNECTION_MODULES = ("anyio._backends._asyncio", "httpcore._async.http11", "httpcore._async.connection")
 POSTING_COLUMNS = (  # of candidates.PostingRow
     Column("Posting", "title"),
     Column("State", "state"),
@@ -130,8 +133,8 @@ class MainController(QObject):
         self.ui_state.restore_splitter("candidates", self.candidates.page.splitter)
         w.show_page(self.ui_state.last_view or "review")
         w.show()
+        self.candidates.refilter()  # first: the store reads in order, and the first screen is what a person waits for
         self.candidates.load_choices()
-        self.candidates.refilter()
         self.candidates.load_index()
         self.drafts.reload()
         self.drafts.offer_undo_left_over()  # an approval still in its grace from the last run
@@ -146,6 +149,8 @@ class MainController(QObject):
 
         first_run = await self.session.store.call(cache.count_opportunities) == 0
         last = await self.session.store.call(cache.states, "last_success:")
+        # After the first screen (the store answers in order): importing them earlier delayed it.
+        await in_thread(import_modules, CONNECTION_MODULES)
         self.sync.show_last_sync(max((v for v in last.values() if isinstance(v, (int, float))), default=None))
         self.sync.start(first_run, self.supervisor)
         self.outbox.start(self.supervisor)

@@ -11,15 +11,16 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 
 from lever_desktop import config
 from lever_desktop.ui.crash import ErrorPath
-from lever_desktop.ui.tasks import TaskRunner, dialog_result, in_thread
+from lever_desktop.ui.tasks import TaskRunner, dialog_result, import_modules, in_thread
 
 if TYPE_CHECKING:  # imported when the window is shown: start-up paints before the pages load
+    from lever_desktop.store.db import Store
     from lever_desktop.ui.main_window import MainWindow
 
 _log = logging.getLogger(__name__)
@@ -40,8 +41,8 @@ class Shell(QObject):
         window_ready: Callable[[], None] | None = None,
     ) -> None:
         super().__init__()
-        # Run once the main window is wired; the app passes its memory tuning (the whole process
-        # is ours then), tests pass nothing.
+        # Run once the main window is wired and its candidate list has streamed in; the app passes its
+        # memory tuning (the whole process is ours then), tests pass nothing.
         self.window_ready = window_ready
         self.runner = runner
         self.errors = errors
@@ -134,18 +135,18 @@ class Shell(QObject):
         return await in_thread(self.sandbox_env.start)
 
     async def open_account(self, account: config.Account) -> None:
-        await in_thread(_import_heavy_modules)
+        env = self.sandbox_env
+        store = await self._open_cache_while_importing(env.database_path if env else None)
         from lever_desktop.session import open_session
         from lever_desktop.ui.main_controller import MainController
 
-        env = self.sandbox_env
         self.session = await open_session(
             account,
             sandbox=env is not None,
             relay=True,
             offload=in_thread,
             settings=env.settings if env else None,
-            database_path=env.database_path if env else None,
+            store=store,
         )
         window = self.window or self._show_window_early()  # opened without main() (tests): now
         window.set_sandbox(env is not None)
@@ -153,9 +154,39 @@ class Shell(QObject):
         self.controller.show()
         window.statusBar().clearMessage()
         if self.window_ready is not None:
-            self.window_ready()
+            self._when_listed(self.window_ready)
         _log.info("main window ready")
         self.window_shown.emit()
+
+    def _when_listed(self, ready: Callable[[], None]) -> None:
+        """``ready()`` once the candidate list has everything streamed in (its filter index), after that
+        answer is painted. The app's memory tuning collects the whole start-up heap on this thread (tens of
+        ms): neither the list's first screen nor a first typed filter waits for it any more."""
+        assert self.controller is not None
+        candidates = self.controller.candidates
+
+        def listed(_rows: int, _seconds: float) -> None:
+            if candidates.index is None:  # a first screen from SQLite: the index still streams in
+                return
+            candidates.filtered.disconnect(listed)
+            QTimer.singleShot(0, self, ready)
+
+        candidates.filtered.connect(listed)
+
+    async def _open_cache_while_importing(self, database_path: Any) -> Store:
+        """Open the cache (its integrity check runs in SQLite, which lets go of the GIL) while the
+        rest of the session's modules import: the check no longer waits for them, nor they for it.
+        Raises what ``Store.open`` raises (a damaged cache), after the imports."""
+        await in_thread(import_modules, STORE_MODULES)
+        from lever_desktop.store.db import Store
+
+        opening = asyncio.ensure_future(in_thread(Store.open, database_path))
+        try:
+            await in_thread(import_modules, HEAVY_MODULES)
+        except BaseException:  # cancelled (a quit) mid-import: the cache still opens on its thread
+            await _close_once_open(opening)
+            raise
+        return await opening
 
     async def shutdown(self) -> None:
         """Cancel and await tasks, stop services, close the HTTP client and the store."""
@@ -179,28 +210,31 @@ class Shell(QObject):
         self.closed.emit()
 
 
-HEAVY_MODULES = (
+async def _close_once_open(opening: asyncio.Future[Store]) -> None:
+    try:
+        store = await asyncio.shield(opening)
+    except Exception:  # noqa: BLE001 - it did not open: nothing to close
+        return
+    await in_thread(store.close)
+
+
+# What opening the cache needs (SQLAlchemy): imported first, so the cache opens while the rest imports.
+STORE_MODULES = ("lever_desktop.store.db",)
+HEAVY_MODULES = (  # what the session and the window's pages need
     "lever_desktop.lever.client",
-    "lever_desktop.store.db",
     "lever_desktop.sync.engine",
     "lever_desktop.review.outbox",
     "lever_desktop.relay.client",
     "lever_desktop.session",
     "lever_desktop.ui.main_controller",
-    # httpcore/anyio import these on the first connection, i.e. on the loop, mid-sync
-    "anyio._backends._asyncio",
-    "httpcore._async.http11",
-    "httpcore._async.connection",
 )
 
 
 def _import_heavy_modules() -> None:
-    """httpx, SQLAlchemy, Alembic, pydantic: a second or more of imports, kept off the GUI thread
-    so the window that is already painted keeps answering while they load."""
-    import importlib
+    """httpx, SQLAlchemy, pydantic: a second or more of imports, kept off the GUI thread
+    so the window that is already painted keeps answering while they load. (The window imports them
+    in steps, the connection's own after its first screen: ``MainController.CONNECTION_MODULES``.)"""
+    import_modules(STORE_MODULES + HEAVY_MODULES)
+    from lever_desktop.ui.main_controller import CONNECTION_MODULES
 
-    for name in HEAVY_MODULES:
-        try:
-            importlib.import_module(name)
-        except ImportError:  # a library reorganised its internals: only a warm-up is lost
-            pass
+    import_modules(CONNECTION_MODULES)

@@ -154,6 +154,18 @@ class LazyTableModel(_FlatTableModel):
             self._rows.update(rows)
         self.endResetModel()
 
+    def extend_ids(self, ids: list[str]) -> None:
+        """Show ``ids``, which go on from the ids shown (the rest of a list whose first screen came
+        first): the new rows are inserted after them, so the scroll position, the selection and the
+        rows read stay. Ids that do not go on from them replace them (``set_ids``)."""
+        shown = len(self._ids)
+        if ids[:shown] != self._ids:
+            self.set_ids(ids)
+        elif len(ids) > shown:
+            self.beginInsertRows(QModelIndex(), shown, len(ids) - 1)
+            self._ids = ids
+            self.endInsertRows()
+
     def refresh_rows(self) -> None:
         """The cache changed underneath (a sync): forget rows, keep the order and selection."""
         self._rows.clear()

@@ -217,6 +217,19 @@ async def in_thread(fn: Callable[..., T], *args: Any) -> T:
 _blocking = concurrent.futures.ThreadPoolExecutor(max_workers=2, thread_name_prefix="ui-blocking")
 
 
+def import_modules(names: tuple[str, ...]) -> None:
+    """Import ``names`` (run it ``in_thread``: libraries take long to import, and the window should keep
+    answering). One that fails to import is skipped: a library reorganised its internals, and only a
+    warm-up is lost (anything that needs it imports it and says why)."""
+    import importlib
+
+    for name in names:
+        try:
+            importlib.import_module(name)
+        except ImportError:
+            pass
+
+
 async def dialog_result(dialog: QDialog) -> int:
     """Show ``dialog`` window-modally and wait for its result without ``exec()``.
 

@@ -5,9 +5,12 @@ A real cache file and the store's real thread; every wait is on an effect.
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 
 from lever_desktop.store import cache, candidate_index
+from lever_desktop.store import candidates as store_candidates
 from lever_desktop.store.candidate_index import CandidateIndex
 from lever_desktop.store.candidates import CandidateFilter, candidate_ids
 from lever_desktop.store.db import Store
@@ -89,6 +92,8 @@ def test_the_list_and_a_typed_filter_answer_before_the_index_has_streamed_in(can
     assert model.data(model.index(0, 0)) == model.row_values(0).name != "…"
     assert candidates.index is None
     everyone = store.call_sync(candidate_ids, CandidateFilter())
+    # The rest follows the first screen (or the index, if it has streamed in first).
+    qtbot.waitUntil(lambda: not candidates.counting() and not candidates.filtering(), timeout=10_000)
     assert model.rowCount() == len(everyone) and page.count.text() == f"{len(everyone):,} candidates"
 
     page.search.setText("ada")  # typed while the index streams: SQLite answers, with the true count
@@ -110,6 +115,37 @@ def test_the_list_and_a_typed_filter_answer_before_the_index_has_streamed_in(can
     page.search.setText("smith 1198")  # one candidate: issue #14.18 saw "1 candidates"
     qtbot.waitUntil(lambda: model.rowCount() == 1 and not candidates.filtering(), timeout=10_000)
     assert page.count.text() == "1 candidate"
+
+
+def test_the_first_screen_shows_before_the_whole_list_is_read_and_the_rest_keeps_the_selection(
+    candidates, store, qtbot, monkeypatch
+):
+    """At start-up the first screen is read along the index on updated_at (milliseconds); the whole
+    list, which sorts every row, follows. Here the whole list is held back until the first screen is
+    checked (issue #16.4)."""
+    everyone = store.call_sync(candidate_ids, CandidateFilter())
+    release = threading.Event()
+    whole_list = store_candidates.candidate_ids
+
+    def held_back(conn, *args):
+        release.wait(10)
+        return whole_list(conn, *args)
+
+    monkeypatch.setattr(store_candidates, "candidate_ids", held_back)
+    page, model = candidates.page, candidates.model
+    try:
+        candidates.refilter()
+        qtbot.waitUntil(lambda: model.rowCount() > 0 and not candidates.filtering(), timeout=10_000)
+        assert [model.id_at(r) for r in range(model.rowCount())] == everyone[:BLOCK]
+        assert all(model.row_values(r) is not None for r in range(BLOCK))
+        assert page.count.text() == "Counting…" and candidates.counting()  # not "200 candidates"
+        page.table.selectRow(5)
+    finally:
+        release.set()
+    qtbot.waitUntil(lambda: not candidates.counting(), timeout=10_000)
+    assert [model.id_at(r) for r in range(model.rowCount())] == everyone
+    assert page.count.text() == f"{len(everyone):,} candidates"
+    assert page.table.currentIndex().row() == 5  # the rest came after it: the chosen row stays chosen
 
 
 def test_a_sync_during_the_stream_restarts_it_and_no_stale_index_is_ever_shown(candidates, store, qtbot, monkeypatch):

@@ -495,12 +495,22 @@ def test_a_relay_poller_that_dies_comes_back_and_the_drafts_still_arrive(shell, 
 
 
 def test_the_window_ready_hook_runs_once_the_main_window_is_wired(runner, error_path, sandbox, qtbot):
-    """The app tunes memory through this hook (the shell no longer imports the app back)."""
+    """The app tunes memory through this hook (the shell no longer imports the app back), once, after the
+    candidate list has streamed in: a full collection on the GUI thread no longer delays its first screen,
+    nor a first typed filter (#16.4)."""
     calls = []
-    s = Shell(runner, error_path, window_ready=lambda: calls.append(s.controller is not None))
+    s = Shell(
+        runner,
+        error_path,
+        window_ready=lambda: calls.append(s.controller is not None and s.controller.candidates.index is not None),
+    )
     try:
         run(qtbot, s.open_account(config.Account(api_key=sandbox.api_key, base_url=sandbox.base_url)))
-        assert calls == [True]
+        qtbot.waitUntil(lambda: bool(calls), timeout=TIMEOUT)
+        assert calls == [True]  # the window was wired and its list had everything
+        s.controller.candidates.page.search.setText("a")
+        qtbot.waitUntil(lambda: not s.controller.candidates.filtering(), timeout=TIMEOUT)
+        assert len(calls) == 1
     finally:
         run(qtbot, s.shutdown())
 

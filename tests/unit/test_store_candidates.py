@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+import sqlalchemy as sa
 
 from lever_desktop.store import cache, candidates
 from lever_desktop.store.candidate_index import CandidateIndex
@@ -98,3 +99,80 @@ def test_rows_choices_and_profile_are_plain_records_of_the_cache(store):
     assert profile["feedback"] is None  # others' feedback is not even read unless Settings → Privacy allows
     assert store.call_sync(candidates.candidate_profile, "o0", True)["feedback"] == []
     assert store.call_sync(candidates.candidate_profile, "o-none") is None
+
+
+# -- the first screen at start-up, read along the index on updated_at (#16.4) -------------------------
+
+
+@pytest.fixture
+def crowd():
+    """600 candidates: many share an update time (ties go by id), some have none or 0 (they sort last)."""
+    with Store.open() as s:
+        s.call_sync(cache.upsert_stages, [{"id": "screen", "text": "Screen"}], 1)
+        s.call_sync(
+            cache.upsert_opportunities,
+            [
+                {
+                    "id": f"c{n:04d}",
+                    "name": ("Ada " if n % 3 else "Grace ") + str(n),
+                    "emails": [],
+                    "stage": "screen" if n % 2 else None,
+                    "archived": {"reason": "r", "archivedAt": 5} if n % 5 == 0 else None,
+                    "applications": [],
+                    "updatedAt": None if n % 17 == 0 else 0 if n % 19 == 0 else 1_000 + n % 40,
+                }
+                for n in range(600)
+            ],
+            1,
+        )
+        yield s
+
+
+@pytest.mark.parametrize("first", [1, 50, 200, 1000])
+@pytest.mark.parametrize(
+    "f",
+    [
+        CandidateFilter(),
+        CandidateFilter(archived="any"),
+        CandidateFilter(archived="archived"),
+        CandidateFilter(text="grace"),
+        CandidateFilter(text="grace 1", stage_id="screen"),
+        CandidateFilter(text="nobody"),
+    ],
+    ids=repr,
+)
+def test_the_first_screen_is_the_head_of_the_whole_list(crowd, f, first):
+    whole = crowd.call_sync(candidate_ids, f)
+    page = crowd.call_sync(candidates.candidate_page, f, "updated", True, first)
+    assert page is not None
+    ids, rows, complete = page
+    if complete:  # fewer than ``first`` match: the page is the whole list, undated ones last
+        assert ids == whole and len(whole) <= first
+    else:
+        assert ids == whole[:first] and len(whole) >= first
+    assert set(rows) == set(whole[:first])
+
+
+def test_another_order_has_no_first_screen_shortcut(crowd):
+    assert crowd.call_sync(candidates.candidate_page, CandidateFilter(), "name", True, 50) is None
+    assert crowd.call_sync(candidates.candidate_page, CandidateFilter(), "updated", False, 50) is None
+
+
+def test_the_first_screen_reads_along_the_updated_index_without_sorting_the_table(crowd):
+    def plans(conn):
+        statements = []
+
+        def seen(_conn, _cursor, statement, parameters, _context, _many):
+            statements.append((statement, parameters))
+
+        sa.event.listen(conn, "before_cursor_execute", seen)
+        try:
+            candidates.candidate_page(conn, CandidateFilter(), "updated", True, 50)
+        finally:
+            sa.event.remove(conn, "before_cursor_execute", seen)
+        statement, parameters = statements[0]
+        return [row[3] for row in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, parameters)]
+
+    plan = crowd.call_sync(plans)
+    assert any("USING INDEX ix_opportunities_updated_at" in step for step in plan), plan
+    assert "USE TEMP B-TREE FOR ORDER BY" not in plan, plan  # a whole-table sort (ties by id may sort alone)
