@@ -140,7 +140,10 @@ def check_relay_url(text: str) -> str:
         )
     if url.userinfo or url.query or url.fragment:
         raise InsecureURLError("Put the relay token in Settings, not in the relay URL (no user, ?query or #fragment).")
-    return text.strip().rstrip("/").removesuffix(RELAY_WEBHOOK_PATH).rstrip("/")
+    relay = text.strip().rstrip("/")
+    if url.path.rstrip("/").endswith(RELAY_WEBHOOK_PATH):  # the path's end, not the text's: https://lever/webhooks
+        relay = relay.removesuffix(RELAY_WEBHOOK_PATH).rstrip("/")
+    return relay
 
 
 def same_origin(a: httpx.URL, b: httpx.URL) -> bool:

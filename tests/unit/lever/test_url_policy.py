@@ -131,6 +131,18 @@ def test_relay_urls_accepted(url):
 
 
 @pytest.mark.parametrize(
+    "url",
+    [
+        "https://lever/webhooks",  # a relay on an intranet host named "lever": its path is /webhooks
+        "https://relay.example.com/team-lever/webhooks",
+    ],
+)
+def test_a_relay_url_that_only_ends_like_the_webhook_address_is_kept(url):
+    assert check_relay_url(url) == url
+    assert check_relay_url(url + "/lever/webhooks") == url
+
+
+@pytest.mark.parametrize(
     "location",
     [
         "https://api.lever.co.evil.com/v1/users",
