@@ -128,6 +128,8 @@ def test_relay_urls_accepted(url):
     assert check_relay_url(url) == url
     # The relay's webhook address, as Lever's settings show it, means the relay.
     assert check_relay_url(url + "/lever/webhooks/") == url
+    # and the address an older ``webhooks setup`` registered for it, doubled (every delivery a 404)
+    assert check_relay_url(url + "/lever/webhooks/lever/webhooks") == url
 
 
 @pytest.mark.parametrize(
