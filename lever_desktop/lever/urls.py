@@ -140,7 +140,15 @@ def check_relay_url(text: str) -> str:
         )
     if url.userinfo or url.query or url.fragment:
         raise InsecureURLError("Put the relay token in Settings, not in the relay URL (no user, ?query or #fragment).")
-    return text.strip().rstrip("/").removesuffix(RELAY_WEBHOOK_PATH).rstrip("/")
+    relay, path = text.strip().rstrip("/"), url.path.rstrip("/")
+    # The path's end, not the text's (https://lever/webhooks is a relay on a host named lever); each
+    # time (an older ``webhooks setup`` registered .../lever/webhooks/lever/webhooks, which Lever shows).
+    while path.endswith(RELAY_WEBHOOK_PATH):
+        relay, path = (
+            relay.removesuffix(RELAY_WEBHOOK_PATH).rstrip("/"),
+            path.removesuffix(RELAY_WEBHOOK_PATH).rstrip("/"),
+        )
+    return relay
 
 
 def same_origin(a: httpx.URL, b: httpx.URL) -> bool:

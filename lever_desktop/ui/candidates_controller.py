@@ -113,8 +113,13 @@ class CandidatesController(QObject):
             if listing != self._listing:  # the filter changed since: its own answer is on its way
                 return
             self._rest = None
+            selected = self._selected_id()
+            # A sync's write may have landed between the first screen and the rest: then the rest
+            # replaces the first screen instead of going on from it, and the chosen candidate is
+            # chosen again where it is now.
             self.model.extend_ids(ids)
             self.page.count.setText(plural(len(ids), "candidate"))
+            self._choose(selected)
 
         def failed(_error: BaseException) -> bool:
             if listing == self._listing:
@@ -161,10 +166,15 @@ class CandidatesController(QObject):
         self.model.set_ids(ids, rows)
         # A first screen alone: the count follows with the rest of the list (``_list_the_rest``).
         self.page.count.setText(plural(len(ids), "candidate") if counted else "Counting…")
-        if selected:
-            row = self.model.row_of(selected)
-            if row >= 0:
-                self.page.table.selectRow(row)
+        self._choose(selected)
+
+    def _choose(self, selected: str | None) -> None:
+        """Select the candidate ``selected`` again after the ids changed, if it is still listed."""
+        if not selected or self._selected_id() == selected:
+            return
+        row = self.model.row_of(selected)
+        if row >= 0:
+            self.page.table.selectRow(row)
 
     def _sort_requested(self, key: str, descending: bool) -> None:
         self._sort = (key, descending)

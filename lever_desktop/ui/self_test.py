@@ -72,22 +72,26 @@ async def _checks() -> str:
             if not report.ok:
                 raise RuntimeError(f"sandbox sync failed: {report.error}")
             templates = await session.store.call(cache.list_templates)
-        kinds = _render_every_field_type(templates)
+        kinds = render_every_field_type(templates)
         records = sum(report.counts.values())
     finally:
         await in_thread(sandbox.stop)
     return f"database ok, form rendered with {kinds} field types, sandbox sync stored {records} records"
 
 
-def _render_every_field_type(templates) -> int:
+def render_every_field_type(templates) -> int:
+    """Build and paint the form of the template with the most field types; how many it has."""
     from lever_desktop.forms import FeedbackForm
     from lever_desktop.ui.forms import FeedbackFormWidget
 
     template = max(templates, key=lambda t: len({f.get("type") for f in t.fields}))
     form = FeedbackForm.from_template(template.raw)
     widget = FeedbackFormWidget(form)
-    widget.resize(800, 1200)
+    # Every row now: the questions below the first screen would stream in only after the grab,
+    # and the line would name field types nothing had built.
+    rows = widget.rows
+    widget.resize(800, max(1200, widget.sizeHint().height()))
     if widget.grab().isNull():
         raise RuntimeError("the feedback form did not render")
     widget.deleteLater()
-    return len({f.definition.type for f in form.fields})
+    return len({row.field.definition.type for row in rows})

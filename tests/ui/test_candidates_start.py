@@ -181,3 +181,44 @@ def test_a_sync_during_the_stream_restarts_it_and_no_stale_index_is_ever_shown(c
     assert shown and all(index is candidates.index for index in shown)  # the overtaken stream was dropped
     assert candidates.index.filter(CandidateFilter(text="zed renamed")) == ["o00000"]
     assert candidates.model.id_at(0) == "o00000"  # newest first
+
+
+def test_a_sync_between_the_first_screen_and_the_rest_keeps_the_chosen_candidate_chosen(
+    candidates, store, qtbot, monkeypatch
+):
+    """The first sync runs while the list's first screen is shown and its rest is read: when it
+    dates a candidate newest, the whole list no longer goes on from the first screen and replaces
+    it. The candidate the recruiter clicked meanwhile stays chosen (it moved down a row)."""
+    clicked = threading.Event()
+    whole_list = store_candidates.candidate_ids
+    moved = {  # the sync's write: a candidate moved in the pipeline just now, newest of all
+        "id": "o00001",
+        "name": "Grace Hopper 1",
+        "emails": ["c1@mail.org"],
+        "stage": "offer",
+        "owner": "u1",
+        "updatedAt": 9_999_999,
+        "applications": [],
+    }
+
+    def synced_first(conn, *args):  # the store's one thread: the sync's write lands before the rest is read
+        clicked.wait(10)
+        cache.upsert_opportunities(conn, [moved], 2)
+        return whole_list(conn, *args)
+
+    monkeypatch.setattr(store_candidates, "candidate_ids", synced_first)
+    page, model = candidates.page, candidates.model
+    try:
+        candidates.refilter()
+        qtbot.waitUntil(lambda: model.rowCount() > 0 and not candidates.filtering(), timeout=10_000)
+        assert candidates.counting() and "o00001" not in [model.id_at(r) for r in range(model.rowCount())]
+        page.table.selectRow(5)
+        chosen = model.id_at(5)
+    finally:
+        clicked.set()
+    qtbot.waitUntil(lambda: not candidates.counting(), timeout=10_000)
+    everyone = store.call_sync(whole_list, CandidateFilter())
+    assert [model.id_at(r) for r in range(model.rowCount())] == everyone and everyone[0] == "o00001"
+    assert page.count.text() == f"{len(everyone):,} candidates"
+    assert model.id_at(page.table.currentIndex().row()) == chosen
+    assert [model.id_at(i.row()) for i in page.table.selectionModel().selectedRows()] == [chosen]

@@ -36,3 +36,32 @@ def test_headless_commands_do_not_load_qt(tmp_path):
         [sys.executable, "-c", code], capture_output=True, text=True, env=_env(tmp_path), check=True, timeout=60
     )
     assert out.stdout.strip() == "[]"
+
+
+def test_the_self_test_builds_every_field_type_it_counts(qtbot, monkeypatch):
+    """The template with the most field types has its 13th question below the first screen,
+    which streams in a turn of the event loop later (#16.3): the self-test must still build it."""
+    import random
+    from types import SimpleNamespace
+
+    from lever_desktop.sandbox.templates import build_templates
+    from lever_desktop.ui import self_test
+    from lever_desktop.ui.forms.field_row import FieldRow
+    from lever_desktop.ui.forms.form_widget import FIRST_SCREEN_ROWS
+
+    raw = build_templates(random.Random(1), 1_700_000_000_000, [{"id": "s", "text": "Screen"}])
+    templates = [SimpleNamespace(fields=t["fields"], raw=t) for t in raw]
+    richest = max(raw, key=lambda t: len({f["type"] for f in t["fields"]}))
+    later = {f["type"] for f in richest["fields"][FIRST_SCREEN_ROWS:]}
+    assert later - {f["type"] for f in richest["fields"][:FIRST_SCREEN_ROWS]}, "a type only below the first screen"
+
+    built: list[str] = []
+    made = FieldRow.__init__
+
+    def counted(row, form, field, *args, **kwargs) -> None:
+        made(row, form, field, *args, **kwargs)
+        built.append(field.definition.type)
+
+    monkeypatch.setattr(FieldRow, "__init__", counted)
+    kinds = self_test.render_every_field_type(templates)
+    assert kinds == len({f["type"] for f in richest["fields"]}) == len(set(built))

@@ -128,6 +128,20 @@ def test_relay_urls_accepted(url):
     assert check_relay_url(url) == url
     # The relay's webhook address, as Lever's settings show it, means the relay.
     assert check_relay_url(url + "/lever/webhooks/") == url
+    # and the address an older ``webhooks setup`` registered for it, doubled (every delivery a 404)
+    assert check_relay_url(url + "/lever/webhooks/lever/webhooks") == url
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://lever/webhooks",  # a relay on an intranet host named "lever": its path is /webhooks
+        "https://relay.example.com/team-lever/webhooks",
+    ],
+)
+def test_a_relay_url_that_only_ends_like_the_webhook_address_is_kept(url):
+    assert check_relay_url(url) == url
+    assert check_relay_url(url + "/lever/webhooks") == url
 
 
 @pytest.mark.parametrize(
