@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QAbstractSpinBox,
     QApplication,
     QComboBox,
+    QScrollBar,
     QWidget,
 )
 
@@ -40,7 +41,9 @@ class WheelScrollsForm(QObject):
         """Watch the controls in ``root`` whose wheel changes a value."""
         for kind in _TURNED_BY_THE_WHEEL:
             for widget in root.findChildren(kind):
-                widget.installEventFilter(self)
+                # A scroll bar (a text box's, a dropdown list's) moves what it scrolls, never an answer.
+                if not isinstance(widget, QScrollBar):
+                    widget.installEventFilter(self)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() != _WHEEL or not isinstance(watched, QWidget):

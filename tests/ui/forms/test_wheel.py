@@ -96,3 +96,19 @@ def test_the_wheel_over_authored_as_does_not_change_the_author(qtbot):
     qtbot.waitExposed(editor)
     wheel(editor.author, 1)  # down: towards the service account
     assert editor.author.currentIndex() == 0
+
+
+def test_the_wheel_over_a_text_boxs_scroll_bar_scrolls_its_text_not_the_form(qtbot, scrolled_form):
+    """A scroll bar changes no answer: it keeps the wheel for what it scrolls (a long answer, a
+    dropdown's list), rather than having it taken for the form."""
+    area, widget = scrolled_form
+    box = widget.row("f-summary").editor.text
+    box.setPlainText("\n".join(f"Line {i} of a long answer" for i in range(60)))
+    area.ensureWidgetVisible(box, 0, 0)
+    qtbot.waitUntil(lambda: box.verticalScrollBar().isVisible())
+    own, form_bar = box.verticalScrollBar(), area.verticalScrollBar()
+    answers = copy.deepcopy(widget.form.state())
+    before_own, before_form = own.value(), form_bar.value()
+    wheel(own, 1)  # down
+    assert own.value() > before_own and form_bar.value() == before_form
+    assert widget.form.state() == answers
