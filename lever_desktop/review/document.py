@@ -179,6 +179,35 @@ def text_problems(doc: Mapping[str, Any], field_labels: Mapping[str, str] | None
     return found
 
 
+def with_plain_line_ends(doc: Any) -> Any:
+    """``doc`` with Windows (CRLF) and old Mac (CR) line ends in its free text made newlines.
+
+    A pipeline on Windows writes an answer's lines with CRLF; the carriage return is a control
+    character, which intake refuses, and one would otherwise refuse the whole draft for its line
+    ends. Identifiers and keys are left as they are (a CR there is still refused). Anything that is
+    not a draft-shaped object, or too deep to be one, is returned unchanged for ``parse_draft`` to
+    refuse."""
+    if not isinstance(doc, dict) or nesting_depth(doc) > MAX_DEPTH:
+        return doc
+    out = {k: v if k in _IDENTIFIERS else _line_ends(v) for k, v in doc.items()}
+    if isinstance(doc.get("fields"), list):
+        out["fields"] = [
+            {k: v if k == "id" else _line_ends(v) for k, v in f.items()} if isinstance(f, dict) else f
+            for f in doc["fields"]
+        ]
+    return out
+
+
+def _line_ends(value: Any) -> Any:
+    if isinstance(value, str):
+        return value.replace("\r\n", "\n").replace("\r", "\n") if "\r" in value else value
+    if isinstance(value, list):
+        return [_line_ends(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _line_ends(v) for k, v in value.items()}
+    return value
+
+
 def parse_draft(doc: Any, field_labels: Mapping[str, str] | None = None) -> DraftDocument:
     """Validate one document (a JSON object already parsed); raises DraftDocumentError with every problem.
 

@@ -17,7 +17,7 @@ from typing import Any
 from lever_desktop.forms.kinds import describe
 from lever_desktop.review import cache_view, drafts
 from lever_desktop.review.authors import AuthorUnresolved, resolve_author
-from lever_desktop.review.document import DraftDocument, DraftDocumentError, parse_draft
+from lever_desktop.review.document import DraftDocument, DraftDocumentError, parse_draft, with_plain_line_ends
 from lever_desktop.review.lifecycle import DraftState
 from lever_desktop.review.refresher import CacheRefresher
 from lever_desktop.review.validation import check_values
@@ -138,6 +138,7 @@ async def receive_draft(
     confidence_threshold: float = DEFAULT_CONFIDENCE_THRESHOLD,
 ) -> IntakeResult:
     """Validate, de-duplicate, link and store one document; never raises for bad input."""
+    doc = with_plain_line_ends(doc)  # stored so: the review, the CLI and the POST read newlines
     try:
         d = parse_draft(doc, await store.call(_field_labels, doc))
     except DraftDocumentError as e:

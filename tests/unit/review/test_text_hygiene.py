@@ -48,6 +48,21 @@ async def test_tabs_and_newlines_in_answers_are_received(store):
     assert r.status == "received"
 
 
+async def test_windows_line_ends_in_answers_are_received_as_newlines(store):
+    """A pipeline on Windows writes CRLF: the draft is received, and stored with plain newlines, so
+    the review, `drafts show` and the POST never meet a carriage return. An id keeps refusing one."""
+    doc = _with_value("f-area", "Line one\r\nLine two\rLine three")
+    doc["fields"][1]["rationale"] = "Said so\r\ntwice"
+    r = await intake.receive_draft(store, doc, source="relay")
+    assert (r.status, r.problems) == ("received", [])
+    stored = (await store.call(drafts.get, "d-bad")).document
+    area = next(f for f in stored["fields"] if f["id"] == "f-area")
+    assert (area["value"], area["rationale"]) == ("Line one\nLine two\nLine three", "Said so\ntwice")
+    bad_id = draft_doc("d-cr\r")
+    r = await intake.receive_draft(store, bad_id, source="relay")
+    assert r.status == "invalid" and r.problems == ["draftId: contains a control character U+000D"]
+
+
 async def test_approval_refuses_a_control_character_the_reviewer_typed(store):
     await intake.receive_draft(store, draft_doc())
     with pytest.raises(ApprovalError) as e:
