@@ -37,15 +37,7 @@ REVERT = "Revert to AI answer"
 class FieldRow(QFrame):
     """``on_change`` is called after the reviewer changed the value or its confirmation."""
 
-    def __init__(
-        self,
-        form: FeedbackForm,
-        field: FormField,
-        threshold: float,
-        parent: QWidget | None = None,
-        revert_size: QSize | None = None,
-    ) -> None:
-        """``revert_size``: a Revert button's size in this row's font, when the form measured it."""
+    def __init__(self, form: FeedbackForm, field: FormField, threshold: float, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.form, self.field, self.threshold = form, field, threshold
         self.on_change: Callable[[], None] = lambda: None
@@ -91,7 +83,6 @@ class FieldRow(QFrame):
         self.evidence: EvidencePanel | None = None
         self.action_line: QHBoxLayout | None = None
         self._room = False  # a spacer holds the place of the action line until it is made
-        self._revert_size = revert_size
         self._building = True  # what is made now follows the editor in Tab order by itself
         if field.provenance is not None and field.supported:
             self._keep_room_for_actions()
@@ -155,9 +146,7 @@ class FieldRow(QFrame):
         it is made, a spacer of its size keeps its place, so it never pushes the questions below
         out from under the pointer. A button costs ~0.15 ms of a 60-question build, a spacer little."""
         if self.action_line is None and not self._room:
-            if self._revert_size is None:
-                self._revert_size = revert_size(self)
-            size = self._revert_size
+            size = revert_size(self)  # measured once per font, not once a row
             # a spacer takes no spacing before it (a layout item does): it carries its own; the
             # strut keeps the row as wide as the line would (spacers made by Qt: ~6 us less each)
             self.outer.insertSpacing(

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QApplication, QLabel, QScrollArea, QVBoxLayout, QW
 from lever_desktop.forms import DEFAULT_CONFIDENCE_THRESHOLD, FeedbackForm
 from lever_desktop.ui.plain import plain_label
 
-from .field_row import FieldRow, revert_size
+from .field_row import FieldRow
 from .wheel import WheelScrollsForm
 
 NEXT_ATTENTION_KEYS = (QKeySequence(Qt.Key.Key_F8), QKeySequence("Ctrl+."))
@@ -69,7 +69,6 @@ class FeedbackFormWidget(QWidget):
 
         self._rows: list[FieldRow] = []
         self._wheel = WheelScrollsForm(self)
-        self._room = revert_size(self)  # measured once for the 60 rows, not once a row
         layout.addStretch(1)
         # The questions below the first screen follow a turn of the event loop at a time, so a
         # long form paints at once and typing goes on; anything that needs every row (F8, a
@@ -204,7 +203,7 @@ class FeedbackFormWidget(QWidget):
         self.column.setEnabled(False)  # laid out once for the rows, not once a row (see ``load``)
         try:
             for field in fields:
-                row = FieldRow(self.form, field, self.threshold, self, self._room)
+                row = FieldRow(self.form, field, self.threshold, self)
                 row.on_change = self._row_changed
                 self.column.insertWidget(self.column.count() - 1, row)  # before the closing stretch
                 if shown:
