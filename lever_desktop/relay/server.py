@@ -35,6 +35,7 @@ from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from lever_desktop.lever.urls import RELAY_WEBHOOK_PATH
 from lever_desktop.relay.deliveries import canonical, excerpt
 from lever_desktop.relay.storage import FeedStore, redacted_url
 from lever_desktop.untrusted import MAX_DEPTH, nesting_depth
@@ -359,7 +360,7 @@ def create_app(config: RelayConfig, *, clock: Callable[[], float] = time.time) -
 
     app = Starlette(
         routes=[
-            Route("/lever/webhooks", guarded(lever_webhook), methods=["POST"]),
+            Route(RELAY_WEBHOOK_PATH, guarded(lever_webhook), methods=["POST"]),
             Route("/drafts", guarded(draft), methods=["POST"]),
             Route("/v1/feed", guarded(feed), methods=["GET"]),
             Route("/healthz", healthz, methods=["GET"]),

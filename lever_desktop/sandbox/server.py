@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from lever_desktop.lever.urls import RELAY_WEBHOOK_PATH
 from lever_desktop.sandbox.activity import Activity
 from lever_desktop.sandbox.app import Services, build_app
 from lever_desktop.sandbox.clock import Background, SandboxClock
@@ -150,7 +151,7 @@ class SandboxServer:
         if not self.relay_url or self._relay_registered:
             return
         tokens = {
-            event: create_webhook(self.state, self.relay_url + "/lever/webhooks", event)["configuration"][
+            event: create_webhook(self.state, self.relay_url + RELAY_WEBHOOK_PATH, event)["configuration"][
                 "signatureToken"
             ]
             for event in EVENTS
