@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QLabel, QScrollArea
 
+from lever_desktop.forms import FeedbackForm
 from lever_desktop.ui.forms import FeedbackFormWidget
 from lever_desktop.ui.forms.provenance_view import EvidencePanel
 
@@ -48,3 +49,25 @@ def looks(form_widget: FeedbackFormWidget) -> list[dict[str, Any]]:
             }
         )
     return rows
+
+
+def form_of(template: dict[str, Any], draft: dict[str, Any], values: dict[str, Any] | None = None) -> FeedbackForm:
+    """The form model of ``template`` with ``draft`` applied (and the reviewer's ``values``)."""
+    form = FeedbackForm.from_template(template)
+    form.apply_draft(draft)
+    if values is not None:
+        form.restore({"values": values})
+    return form
+
+
+def shown_in_a_scroll_area(qtbot, widget: FeedbackFormWidget) -> QScrollArea:
+    """``widget`` in a shown 900x700 scroll area, as the review pane holds it. The area owns the
+    form: keep it referenced while the test runs."""
+    scroll = QScrollArea()
+    qtbot.addWidget(scroll)
+    scroll.setWidgetResizable(True)
+    scroll.setWidget(widget)
+    scroll.resize(900, 700)
+    scroll.show()
+    qtbot.waitExposed(scroll)
+    return scroll

@@ -11,7 +11,7 @@ import copy
 from typing import Any
 
 from helpers.form_fixtures import unknown_type_template  # noqa: F401 (tests/ is on sys.path: helpers/)
-from helpers.form_looks import looks
+from helpers.form_looks import form_of, looks
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLineEdit, QPlainTextEdit
 
@@ -36,14 +36,6 @@ def draft_b(draft_a: dict[str, Any]) -> dict[str, Any]:
     # no AI answer at all: one optional question, one required (unanswered is not marked until touched)
     b["fields"] = [f for f in b["fields"] if f["id"] not in ("f-headline", "f-level")]
     return b
-
-
-def form_of(template: dict[str, Any], draft: dict[str, Any], values: dict[str, Any] | None = None) -> FeedbackForm:
-    form = FeedbackForm.from_template(template)
-    form.apply_draft(draft)
-    if values is not None:
-        form.restore({"values": values})
-    return form
 
 
 def fresh(make_form, template, draft, values=None) -> FeedbackFormWidget:

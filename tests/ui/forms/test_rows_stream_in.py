@@ -12,31 +12,14 @@ from __future__ import annotations
 import copy
 
 from bench.bench_form_build import THRESHOLD, other_draft, sixty_field_template
+from helpers.form_looks import form_of, shown_in_a_scroll_area
 from helpers.pointer import wheel
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QComboBox, QScrollArea
+from PySide6.QtWidgets import QApplication, QComboBox
 
-from lever_desktop.forms import FeedbackForm
 from lever_desktop.ui.forms import FeedbackFormWidget
 from lever_desktop.ui.forms.field_row import FieldRow
 from lever_desktop.ui.forms.form_widget import FIRST_SCREEN_ROWS
-
-
-def form_of(template, draft) -> FeedbackForm:
-    form = FeedbackForm.from_template(template)
-    form.apply_draft(draft)
-    return form
-
-
-def shown_in_a_scroll_area(qtbot, widget: FeedbackFormWidget) -> QScrollArea:
-    scroll = QScrollArea()
-    qtbot.addWidget(scroll)
-    scroll.setWidgetResizable(True)
-    scroll.setWidget(widget)
-    scroll.resize(900, 700)
-    scroll.show()
-    qtbot.waitExposed(scroll)
-    return scroll
 
 
 def built(widget: FeedbackFormWidget) -> list[FieldRow]:

@@ -11,17 +11,11 @@ from __future__ import annotations
 import copy
 
 from bench.bench_form_build import THRESHOLD, other_draft, sixty_field_template
+from helpers.form_looks import form_of, shown_in_a_scroll_area
 from PySide6.QtCore import QEvent, QObject, QRect, Qt
-from PySide6.QtWidgets import QApplication, QScrollArea, QVBoxLayout
+from PySide6.QtWidgets import QApplication, QVBoxLayout
 
-from lever_desktop.forms import FeedbackForm
 from lever_desktop.ui.forms import FeedbackFormWidget, form_widget
-
-
-def form_of(template, draft) -> FeedbackForm:
-    form = FeedbackForm.from_template(template)
-    form.apply_draft(draft)
-    return form
 
 
 def test_a_draft_swapped_into_a_shown_form_lays_it_out_once(qtbot, monkeypatch):
@@ -36,13 +30,7 @@ def test_a_draft_swapped_into_a_shown_form_lays_it_out_once(qtbot, monkeypatch):
     monkeypatch.setattr(form_widget, "QVBoxLayout", Column)
     draft_b = other_draft(template, draft_a)
     widget = FeedbackFormWidget(form_of(template, draft_a), confidence_threshold=THRESHOLD)
-    scroll = QScrollArea()
-    qtbot.addWidget(scroll)
-    scroll.setWidgetResizable(True)
-    scroll.setWidget(widget)
-    scroll.resize(900, 700)
-    scroll.show()
-    qtbot.waitExposed(scroll)
+    _scroll = shown_in_a_scroll_area(qtbot, widget)  # it owns the form: kept while the test runs
     # the rows below the first screen stream in, and the scroll area sizes the form to hold them
     qtbot.waitUntil(
         lambda: widget.complete and all(r.geometry().height() >= r.sizeHint().height() for r in widget.rows)
