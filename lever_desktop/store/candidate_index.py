@@ -11,11 +11,13 @@ pre-sorted list of row numbers. No Qt here.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
-
-import sqlalchemy as sa
+from typing import TYPE_CHECKING, Any
 
 from lever_desktop.store.candidates import ARCHIVED_ACTIVE, ARCHIVED_ONLY, CandidateFilter
+from lever_desktop.store.driver import sqlite_connection
+
+if TYPE_CHECKING:
+    from lever_desktop.store.candidates import Connection
 
 # Read in chunks so the window can stream the index in: each chunk is one short store call, and the
 # list's own queries (a filter, a block of rows) run between them instead of after a second of reading.
@@ -45,11 +47,12 @@ class IndexReader:
         self.read = 0  # rows so far
         self.after_rowid = 0
 
-    def read_next(self, conn: sa.Connection) -> bool:
+    def read_next(self, conn: Connection) -> bool:
         """Read the next chunk; False once nothing is left."""
+        db = sqlite_connection(conn)
         appends = [c.append for c in self.columns]
         first, last = self.after_rowid, None
-        for row in conn.exec_driver_sql(
+        for row in db.execute(
             f"SELECT {', '.join(_COLUMNS)} FROM opportunities o LEFT JOIN stages s ON s.id = o.stage_id "
             "LEFT JOIN users u ON u.id = o.owner_id WHERE o.rowid > ? ORDER BY o.rowid LIMIT ?",
             (first, CHUNK),
@@ -61,7 +64,7 @@ class IndexReader:
             return False
         ids = self.columns[1]
         position = {ids[n]: n for n in range(self.read, len(ids))}
-        for opportunity_id, posting_id in conn.exec_driver_sql(
+        for opportunity_id, posting_id in db.execute(
             "SELECT op.opportunity_id, op.posting_id FROM opportunity_postings op JOIN opportunities o "
             "ON o.id = op.opportunity_id WHERE o.rowid > ? AND o.rowid <= ?",
             (first, last),
@@ -107,7 +110,7 @@ class CandidateIndex:
     _last: tuple[str, list[int]] = ("", [])
 
     @classmethod
-    def load(cls, conn: sa.Connection) -> CandidateIndex:
+    def load(cls, conn: Connection) -> CandidateIndex:
         """Read the whole index in one go (the store's thread is held for all of it: tests, commands)."""
         reader = IndexReader()
         while reader.read_next(conn):

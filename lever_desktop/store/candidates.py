@@ -4,8 +4,9 @@ Lists of 100,000 candidates follow Anki's browser: filtering and sorting are
 one SQL query that returns only ids; rows are then read in small blocks by id
 when the table needs them. The window filters keystrokes through the in-memory
 ``CandidateIndex`` (candidate_index.py), which gives the same order as
-``candidate_ids``. Every function takes the store's ``conn`` and returns plain
-named tuples, dicts and dataclasses.
+``candidate_ids``. Every function takes the store's ``conn`` or the reader's sqlite3 connection
+(``store/reader.py``: the window's first look, before SQLAlchemy is imported), runs plain sqlite3,
+and returns plain named tuples, dicts and dataclasses.
 """
 
 from __future__ import annotations
@@ -13,11 +14,16 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-import sqlalchemy as sa
+from lever_desktop.store.driver import sqlite_connection
 
-from lever_desktop.store.db import sqlite_connection
+if TYPE_CHECKING:
+    import sqlite3
+
+    import sqlalchemy as sa
+
+    Connection = sa.Connection | sqlite3.Connection
 
 ARCHIVED_ANY, ARCHIVED_ACTIVE, ARCHIVED_ONLY = "any", "active", "archived"
 
@@ -67,7 +73,7 @@ def _where(f: CandidateFilter, *, by_updated_index: bool = False) -> tuple[list[
     return where, params
 
 
-def candidate_ids(conn: sa.Connection, f: CandidateFilter, sort: str = "updated", descending: bool = True) -> list[str]:
+def candidate_ids(conn: Connection, f: CandidateFilter, sort: str = "updated", descending: bool = True) -> list[str]:
     where, params = _where(f)
     order = CANDIDATE_SORTS.get(sort, CANDIDATE_SORTS["updated"])
     direction = "DESC" if descending else "ASC"
@@ -77,7 +83,7 @@ def candidate_ids(conn: sa.Connection, f: CandidateFilter, sort: str = "updated"
 
 
 def candidate_list(
-    conn: sa.Connection, f: CandidateFilter, sort: str, descending: bool, first: int
+    conn: Connection, f: CandidateFilter, sort: str, descending: bool, first: int
 ) -> tuple[list[str], dict[str, CandidateRow]]:
     """``candidate_ids`` and the rows of the ``first`` of them: the first screen in one store call, not
     queued behind whatever else the window asked the store for meanwhile (start-up asks a lot)."""
@@ -86,7 +92,7 @@ def candidate_list(
 
 
 def candidate_page(
-    conn: sa.Connection, f: CandidateFilter, sort: str, descending: bool, first: int
+    conn: Connection, f: CandidateFilter, sort: str, descending: bool, first: int
 ) -> tuple[list[str], dict[str, CandidateRow], bool] | None:
     """The first ``first`` ids of ``candidate_ids`` and their rows, read along the index on
     ``updated_at`` (the list's start-up order, newest first), which stops after ``first`` matches:
@@ -99,13 +105,12 @@ def candidate_page(
         return None
     where, params = _where(f, by_updated_index=True)
     terms = " AND ".join(where)
+    db = sqlite_connection(conn)
     ids = [
         r[0]
-        for r in conn.execute(
-            sa.text(
-                f"SELECT o.id FROM opportunities o WHERE {terms} AND o.updated_at > 0 "
-                "ORDER BY o.updated_at DESC, o.id DESC LIMIT :first"
-            ),
+        for r in db.execute(
+            f"SELECT o.id FROM opportunities o WHERE {terms} AND o.updated_at > 0 "
+            "ORDER BY o.updated_at DESC, o.id DESC LIMIT :first",
             {**params, "first": first},
         )
     ]
@@ -113,11 +118,9 @@ def candidate_page(
     if complete:  # every dated match is here; the undated ones sort last (``coalesce(updated_at, 0)``)
         ids += [
             r[0]
-            for r in conn.execute(
-                sa.text(
-                    f"SELECT o.id FROM opportunities o WHERE {terms} AND (o.updated_at IS NULL OR o.updated_at <= 0) "
-                    f"ORDER BY {CANDIDATE_SORTS['updated']} DESC, o.id DESC"
-                ),
+            for r in db.execute(
+                f"SELECT o.id FROM opportunities o WHERE {terms} AND (o.updated_at IS NULL OR o.updated_at <= 0) "
+                f"ORDER BY {CANDIDATE_SORTS['updated']} DESC, o.id DESC",
                 params,
             )
         ]
@@ -136,12 +139,11 @@ class CandidateRow(NamedTuple):
     archived_at: int | None
 
 
-def candidate_rows(conn: sa.Connection, ids: Sequence[str]) -> dict[str, CandidateRow]:
+def candidate_rows(conn: Connection, ids: Sequence[str]) -> dict[str, CandidateRow]:
     """Display rows for ``ids`` (a block of at most a few hundred)."""
     if not ids:
         return {}
-    sql = sa.text(
-        """
+    sql = f"""
         SELECT o.id, o.name, o.headline, s.text, (
                  SELECT group_concat(p.text, ', ') FROM opportunity_postings op
                  JOIN postings p ON p.id = op.posting_id WHERE op.opportunity_id = o.id),
@@ -149,17 +151,17 @@ def candidate_rows(conn: sa.Connection, ids: Sequence[str]) -> dict[str, Candida
         FROM opportunities o
         LEFT JOIN stages s ON s.id = o.stage_id
         LEFT JOIN users u ON u.id = o.owner_id
-        WHERE o.id IN :ids
+        WHERE o.id IN ({", ".join("?" * len(ids))})
         """
-    ).bindparams(sa.bindparam("ids", expanding=True))
-    return {r[0]: CandidateRow(*r[1:]) for r in conn.execute(sql, {"ids": list(ids)})}
+    return {r[0]: CandidateRow(*r[1:]) for r in sqlite_connection(conn).execute(sql, list(ids))}
 
 
-def filter_choices(conn: sa.Connection) -> dict[str, list[tuple[str, str]]]:
+def filter_choices(conn: Connection) -> dict[str, list[tuple[str, str]]]:
     """(id, label) lists for the stage, posting and owner filters."""
+    db = sqlite_connection(conn)
 
     def pairs(sql: str) -> list[tuple[str, str]]:
-        return [(r[0], r[1] or r[0]) for r in conn.execute(sa.text(sql))]
+        return [(r[0], r[1] or r[0]) for r in db.execute(sql)]
 
     return {
         "stage": pairs("SELECT id, text FROM stages ORDER BY position, text"),
@@ -184,62 +186,55 @@ class PostingRow(NamedTuple):
     id: str
 
 
-def postings(conn: sa.Connection) -> list[PostingRow]:
+def postings(conn: Connection) -> list[PostingRow]:
     sql = """
         SELECT p.text, p.state, p.team, p.location, u.name,
                (SELECT count(*) FROM opportunity_postings op WHERE op.posting_id = p.id), p.updated_at, p.id
         FROM postings p LEFT JOIN users u ON u.id = p.hiring_manager_id
         ORDER BY p.state = 'published' DESC, p.text COLLATE NOCASE
     """
-    return [PostingRow(*r) for r in conn.execute(sa.text(sql))]
+    return [PostingRow(*r) for r in sqlite_connection(conn).execute(sql)]
 
 
-def candidate_profile(conn: sa.Connection, opportunity_id: str, others_feedback: bool = False) -> dict[str, Any] | None:
+def candidate_profile(conn: Connection, opportunity_id: str, others_feedback: bool = False) -> dict[str, Any] | None:
     """Everything the profile pane shows about one candidate.
 
     Submitted feedback and its overall ratings are read only when ``others_feedback`` (Settings →
     Privacy): Lever may hide them from an interviewer, so they are not even loaded otherwise
     (``feedback`` is then None).
     """
-    row = conn.execute(
-        sa.text(
-            "SELECT o.name, o.headline, o.email, o.location, o.tags, s.text, u.name, o.archived_at, "
-            "o.updated_at, o.details_synced_at, o.raw FROM opportunities o "
-            "LEFT JOIN stages s ON s.id = o.stage_id LEFT JOIN users u ON u.id = o.owner_id WHERE o.id = :id"
-        ),
+    db = sqlite_connection(conn)
+    row = db.execute(
+        "SELECT o.name, o.headline, o.email, o.location, o.tags, s.text, u.name, o.archived_at, "
+        "o.updated_at, o.details_synced_at, o.raw FROM opportunities o "
+        "LEFT JOIN stages s ON s.id = o.stage_id LEFT JOIN users u ON u.id = o.owner_id WHERE o.id = :id",
         {"id": opportunity_id},
-    ).first()
+    ).fetchone()
     if row is None:
         return None
     tags = row[4] if isinstance(row[4], list) else json.loads(row[4] or "[]")
     postings_ = [
         r[0]
-        for r in conn.execute(
-            sa.text(
-                "SELECT p.text FROM opportunity_postings op JOIN postings p ON p.id = op.posting_id "
-                "WHERE op.opportunity_id = :id ORDER BY p.text"
-            ),
+        for r in db.execute(
+            "SELECT p.text FROM opportunity_postings op JOIN postings p ON p.id = op.posting_id "
+            "WHERE op.opportunity_id = :id ORDER BY p.text",
             {"id": opportunity_id},
         )
     ]
     interviews_ = [
         tuple(r)
-        for r in conn.execute(
-            sa.text(
-                "SELECT subject, date, canceled_at, (SELECT group_concat(name, ', ') FROM interview_interviewers ii "
-                "WHERE ii.interview_id = i.id) FROM interviews i WHERE opportunity_id = :id ORDER BY date DESC"
-            ),
+        for r in db.execute(
+            "SELECT subject, date, canceled_at, (SELECT group_concat(name, ', ') FROM interview_interviewers ii "
+            "WHERE ii.interview_id = i.id) FROM interviews i WHERE opportunity_id = :id ORDER BY date DESC",
             {"id": opportunity_id},
         )
     ]
     feedback_ = (
         [
             tuple(r)
-            for r in conn.execute(
-                sa.text(
-                    "SELECT f.text, u.name, f.completed_at, f.raw FROM feedback f LEFT JOIN users u ON u.id = f.user_id "
-                    "WHERE f.opportunity_id = :id ORDER BY f.completed_at DESC"
-                ),
+            for r in db.execute(
+                "SELECT f.text, u.name, f.completed_at, f.raw FROM feedback f LEFT JOIN users u ON u.id = f.user_id "
+                "WHERE f.opportunity_id = :id ORDER BY f.completed_at DESC",
                 {"id": opportunity_id},
             )
         ]

@@ -24,6 +24,7 @@ from sqlalchemy import exc as sa_exc
 
 from lever_desktop import paths
 from lever_desktop.store import integrity, migrate
+from lever_desktop.store.driver import sqlite_connection
 from lever_desktop.store.migrate import StoreError
 
 _log = logging.getLogger(__name__)
@@ -69,13 +70,6 @@ def _plain(result: Any) -> Any:
     ):
         raise TypeError("store functions must return plain objects (dataclasses, dicts), not rows")
     return result
-
-
-def sqlite_connection(conn: sa.Connection) -> sqlite3.Connection:
-    """The sqlite3 connection under ``conn``, for the PRAGMAs SQLAlchemy would wrap in a transaction."""
-    raw = conn.connection.driver_connection
-    assert isinstance(raw, sqlite3.Connection)
-    return raw
 
 
 class Store:

@@ -37,7 +37,7 @@ from lever_desktop.config import DEFAULT_RETENTION_DAYS
 from lever_desktop.review import drafts
 from lever_desktop.review.lifecycle import AttentionReason, DraftState
 from lever_desktop.store import activity, schema
-from lever_desktop.store.db import sqlite_connection
+from lever_desktop.store.driver import sqlite_connection
 from lever_desktop.store.review_schema import draft_audit, outbox
 from lever_desktop.store.review_schema import drafts as drafts_t
 

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import pytest
-import sqlalchemy as sa
 
 from lever_desktop.store import cache, candidates
 from lever_desktop.store.candidate_index import CandidateIndex
 from lever_desktop.store.candidates import CandidateFilter, candidate_ids
 from lever_desktop.store.db import Store
+from lever_desktop.store.driver import sqlite_connection
 
 
 @pytest.fixture
@@ -160,18 +160,14 @@ def test_another_order_has_no_first_screen_shortcut(crowd):
 
 def test_the_first_screen_reads_along_the_updated_index_without_sorting_the_table(crowd):
     def plans(conn):
-        statements = []
-
-        def seen(_conn, _cursor, statement, parameters, _context, _many):
-            statements.append((statement, parameters))
-
-        sa.event.listen(conn, "before_cursor_execute", seen)
+        db = sqlite_connection(conn)  # what candidate_page runs on, the store's conn or the reader's
+        statements: list[str] = []
+        db.set_trace_callback(statements.append)  # with the parameters bound in
         try:
             candidates.candidate_page(conn, CandidateFilter(), "updated", True, 50)
         finally:
-            sa.event.remove(conn, "before_cursor_execute", seen)
-        statement, parameters = statements[0]
-        return [row[3] for row in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, parameters)]
+            db.set_trace_callback(None)
+        return [row[3] for row in db.execute("EXPLAIN QUERY PLAN " + statements[0])]
 
     plan = crowd.call_sync(plans)
     assert any("USING INDEX ix_opportunities_updated_at" in step for step in plan), plan
