@@ -81,6 +81,16 @@ def database_path() -> Path:
     return data_dir() / "lever-desktop.sqlite3"
 
 
+def sandbox_dir() -> Path:
+    """The embedded sandbox's files (its cache, relay, webhook tokens), apart from a real account's."""
+    return data_dir() / "sandbox"
+
+
+def sandbox_database_path() -> Path:
+    """The sandbox's SQLite cache."""
+    return sandbox_dir() / "lever-desktop-sandbox.sqlite3"
+
+
 def settings_path() -> Path:
     """Non-secret settings (JSON). Secrets live in the OS keychain, never here."""
     return config_dir() / "settings.json"

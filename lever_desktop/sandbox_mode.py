@@ -34,7 +34,7 @@ SANDBOX_MODEL_KEY = "sandbox-model-key"  # not a secret: the sandbox model takes
 
 
 def sandbox_dir() -> Path:
-    d = paths.data_dir() / "sandbox"
+    d = paths.sandbox_dir()
     d.mkdir(parents=True, exist_ok=True)
     return d
 
@@ -93,7 +93,8 @@ class SandboxEnvironment:
 
     @property
     def database_path(self) -> Path:
-        return sandbox_dir() / "lever-desktop-sandbox.sqlite3"
+        sandbox_dir()
+        return paths.sandbox_database_path()
 
     def start(self) -> config.Account:
         from lever_desktop.sandbox.clock import SandboxClock

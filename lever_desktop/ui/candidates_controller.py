@@ -6,6 +6,10 @@ first, along the index on ``updated_at``, then the rest and the count); while th
 further keystrokes only remember the newest filter, which runs next — so the
 window never waits and never shows a stale result after a fresh one (the task
 runner's ``latest`` option).
+
+At start-up the list reads a first look at the cache (``store/reader.py``, plain sqlite3) before the
+session exists, so its first screen is in the window's first paint; ``attach`` then hands it the
+session's store.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from lever_desktop import config
 from lever_desktop.messages import plural
 from lever_desktop.store import candidates
 from lever_desktop.store.candidate_index import CandidateIndex, IndexReader
+from lever_desktop.store.reader import FirstLookFailed
 from lever_desktop.ui.pages import CandidatesPage, profile_html
 from lever_desktop.ui.table_models import BLOCK, Column, LazyTableModel, format_ms
 from lever_desktop.ui.tasks import TaskRunner, in_thread
@@ -47,7 +52,7 @@ class CandidatesController(QObject):
         self.runner = runner
         self.model = LazyTableModel(
             COLUMNS,
-            lambda ids: session.store.call(candidates.candidate_rows, ids),
+            lambda ids: self.session.store.call(candidates.candidate_rows, ids),
             runner,
             greyed=lambda row: bool(row.archived_at),
         )
@@ -67,6 +72,30 @@ class CandidatesController(QObject):
             self.page.search.setFocus,
             context=Qt.ShortcutContext.WindowShortcut,
         )
+
+    def attach(self, session) -> None:
+        """From the first look at the cache to the session's store (reads already asked for still end
+        on the first look, which the caller closes after this)."""
+        self.session = session
+
+    def show_first_screen_now(self) -> bool:
+        """The first screen read on this thread (milliseconds, time-boxed by the first look), for a window
+        about to paint; the rest of the list and the filter choices follow. False if it could not be read."""
+        f = self.current_filter()
+        sort, descending = self._sort
+        try:
+            page = self.session.store.call_now(candidates.candidate_page, f, sort, descending, BLOCK)
+        except FirstLookFailed:
+            return False
+        if page is None:  # no index for this order: the whole list is too long to read in a first paint
+            return False
+        ids, rows, complete = page
+        self._listing += 1
+        self._apply(ids, rows, counted=complete)
+        if not complete:
+            self._list_the_rest(f, sort, descending, self._listing)
+        self.load_choices()
+        return True
 
     def current_filter(self) -> candidates.CandidateFilter:
         p = self.page
@@ -106,7 +135,9 @@ class CandidatesController(QObject):
             return *await self.session.store.call(candidates.candidate_list, f, sort, descending, BLOCK), True
 
         work = from_index(self.index) if self.index is not None else from_store()
-        self.runner.run(work, owner=self.page, on_success=done, name="filter candidates", latest=FILTER)
+        self.runner.run(
+            work, owner=self.page, on_success=done, on_failure=_first_look_over, name="filter candidates", latest=FILTER
+        )
 
     def _list_the_rest(self, f: candidates.CandidateFilter, sort: str, descending: bool, listing: int) -> None:
         def listed(ids: list[str]) -> None:
@@ -121,10 +152,10 @@ class CandidatesController(QObject):
             self.page.count.setText(plural(len(ids), "candidate"))
             self._choose(selected)
 
-        def failed(_error: BaseException) -> bool:
+        def failed(error: BaseException) -> bool:
             if listing == self._listing:
                 self._rest = None
-            return False  # and the error path says what went wrong
+            return _first_look_over(error)  # else the error path says what went wrong
 
         self._rest = self.runner.run(
             self.session.store.call(candidates.candidate_ids, f, sort, descending),
@@ -213,7 +244,7 @@ class CandidatesController(QObject):
             self.page.profile.setHtml(profile_html(profile))
             self.page.feedback_notice.setVisible(not visible and profile is not None and not profile.get("anonymised"))
 
-        self.runner.run(load(), owner=self.page, on_success=show, name="load profile")
+        self.runner.run(load(), owner=self.page, on_success=show, on_failure=_first_look_over, name="load profile")
 
     def show_others_feedback(self) -> None:
         """The notice's "Show them": the same switch as Settings → Privacy, saved at once."""
@@ -234,7 +265,11 @@ class CandidatesController(QObject):
                 self.page.set_choices(key, pairs)
 
         self.runner.run(
-            self.session.store.call(candidates.filter_choices), owner=self.page, on_success=fill, name="load filters"
+            self.session.store.call(candidates.filter_choices),
+            owner=self.page,
+            on_success=fill,
+            on_failure=_first_look_over,
+            name="load filters",
         )
 
     def cache_changed(self) -> None:
@@ -242,6 +277,12 @@ class CandidatesController(QObject):
         self.load_choices()
         self.model.refresh_rows()
         self.load_index()
+
+
+def _first_look_over(error: BaseException) -> bool:
+    """A read of the first look that failed: the session's store, opened next, lists again (or says
+    what is wrong with the cache); nothing to tell anyone here."""
+    return isinstance(error, FirstLookFailed)
 
 
 def _show_others_feedback() -> None:

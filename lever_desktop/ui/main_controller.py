@@ -56,12 +56,22 @@ POSTING_COLUMNS = (  # of candidates.PostingRow
 class MainController(QObject):
     _relay_batch = Signal(object)  # PollStats, from the relay poller's listeners to the GUI
 
-    def __init__(self, session, runner: TaskRunner, errors: ErrorPath, *, window: MainWindow | None = None) -> None:
+    def __init__(
+        self,
+        session,
+        runner: TaskRunner,
+        errors: ErrorPath,
+        *,
+        window: MainWindow | None = None,
+        candidates: CandidatesController | None = None,
+    ) -> None:
+        """``candidates``: the list already shown from the first look at the cache (``ui/first_look.py``)."""
         super().__init__()
         self.session, self.runner, self.errors = session, runner, errors
         self.window = window or MainWindow(sandbox=session.sandbox)
         self.ui_state = UiState()
-        self.candidates = CandidatesController(session, runner, self)
+        self._listed_early = candidates is not None
+        self.candidates = candidates or CandidatesController(session, runner, self)
         self.drafts = DraftsController(session, runner, self)
         self.due = DueController(session, runner, self)
         self.outbox = OutboxController(session, runner, self)
@@ -133,7 +143,8 @@ class MainController(QObject):
         self.ui_state.restore_splitter("candidates", self.candidates.page.splitter)
         w.show_page(self.ui_state.last_view or "review")
         w.show()
-        self.candidates.refilter()  # first: the store reads in order, and the first screen is what a person waits for
+        if not self._listed_early:  # else its first screen is shown and the rest is on its way
+            self.candidates.refilter()  # first: the store reads in order, and the first screen is what a person waits for
         self.candidates.load_choices()
         self.candidates.load_index()
         self.drafts.reload()

@@ -169,10 +169,13 @@ class MainWindow(QMainWindow):
         while self.stack.count() <= index:
             self.stack.addWidget(QWidget())
         old = self.stack.widget(index)
+        if old is widget:  # the candidate list shown before the session opened (ui/first_look.py)
+            return
         self.stack.insertWidget(index, widget)
         if old is not None:
             self.stack.removeWidget(old)
             old.deleteLater()
+        self.stack.setCurrentIndex(max(0, self.nav.currentRow()))  # a view chosen before its page was there
 
     def show_page(self, key: str) -> None:
         keys = [k for k, _ in PAGES]

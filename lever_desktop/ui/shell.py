@@ -21,6 +21,7 @@ from lever_desktop.ui.tasks import TaskRunner, dialog_result, import_modules, in
 
 if TYPE_CHECKING:  # imported when the window is shown: start-up paints before the pages load
     from lever_desktop.store.db import Store
+    from lever_desktop.ui.first_look import FirstList
     from lever_desktop.ui.main_window import MainWindow
 
 _log = logging.getLogger(__name__)
@@ -51,6 +52,8 @@ class Shell(QObject):
         self.sandbox_env = None
         self.controller = None
         self.window = None
+        self.first_list: FirstList | None = None  # the candidate list read before the session opened
+        self._settings: config.Settings | None = None  # read for the first look, used again to start
         self._quit: asyncio.Event | None = None
 
     async def main(self) -> int:
@@ -69,18 +72,31 @@ class Shell(QObject):
     def _show_window_early(self) -> MainWindow:
         """Paint the window before the heavy part of starting (database, sync engine, pages).
 
-        Only Qt and the window's layout are imported by now; the pages arrive a moment later.
+        Only Qt, the window's layout and the candidate list are imported by now; the list's first screen
+        is in the first paint (``first_look``), the other pages arrive a moment later.
         """
         from lever_desktop.ui.main_window import MainWindow
         from lever_desktop.ui.ui_state import UiState
 
         self.window = window = MainWindow(sandbox=self.sandbox_requested)
-        UiState().restore_window(window)
+        state = UiState()
+        state.restore_window(window)
+        window.show_page(state.last_view or "review")
         window.statusBar().showMessage("Opening your cache…")
         window.close_requested.connect(self.quit)
         self.errors.window = lambda: self.window
+        self._show_first_list(window)
         window.show()
         return window
+
+    def _show_first_list(self, window: MainWindow) -> None:
+        from lever_desktop.ui.first_look import show_candidates
+
+        try:
+            self._settings = config.Settings.load()
+            self.first_list = show_candidates(window, self.runner, self._settings, sandbox=self.sandbox_requested)
+        except Exception:  # noqa: BLE001 - never in the way of starting: the store lists a moment later
+            _log.exception("the candidate list's first look at the cache failed")
 
     async def _unless_quit(self, coro):
         """Run ``coro`` unless a quit request (SIGTERM, the window closed) comes first: then it is
@@ -109,7 +125,7 @@ class Shell(QObject):
     async def _choose_account(self) -> config.Account | None:
         if self.sandbox_requested:
             return await self._start_sandbox()
-        settings = await in_thread(config.Settings.load)
+        settings = self._settings or await in_thread(config.Settings.load)
         if settings.sandbox:
             return await self._start_sandbox()
         try:
@@ -150,7 +166,14 @@ class Shell(QObject):
         )
         window = self.window or self._show_window_early()  # opened without main() (tests): now
         window.set_sandbox(env is not None)
-        self.controller = MainController(self.session, self.runner, self.errors, window=self.window)
+        first, self.first_list = self.first_list, None
+        self.controller = MainController(
+            self.session,
+            self.runner,
+            self.errors,
+            window=self.window,
+            candidates=first.hand_over(self.session) if first is not None else None,
+        )
         self.controller.show()
         window.statusBar().clearMessage()
         if self.window_ready is not None:
@@ -190,6 +213,9 @@ class Shell(QObject):
 
     async def shutdown(self) -> None:
         """Cancel and await tasks, stop services, close the HTTP client and the store."""
+        if self.first_list is not None:  # quit before the session opened
+            self.first_list.close()
+            self.first_list = None
         if self.controller is not None:
             # First the window's own work (remembered layout, the reviewer's unsaved edits),
             # while the store is still open; then every background task.

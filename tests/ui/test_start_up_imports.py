@@ -9,6 +9,10 @@ import json
 import subprocess
 import sys
 
+from lever_desktop import paths
+from lever_desktop.store import cache
+from lever_desktop.store.db import Store
+
 LATER = ("httpx", "httpcore", "sqlalchemy", "alembic", "mako", "pydantic", "anthropic", "openai", "starlette")
 
 
@@ -44,3 +48,23 @@ def test_httpx_comes_without_its_command_line():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert json.loads(out.stdout.strip().splitlines()[-1]) == []
+
+
+def test_the_candidate_lists_first_screen_comes_before_any_database_or_network_library():
+    """The window's first paint holds the list's first screen, read over plain sqlite3 (ui/first_look.py)."""
+    with Store.open() as store:
+        store.call_sync(cache.upsert_opportunities, [{"id": "o1", "name": "Ada Lovelace", "updatedAt": 5}], 1)
+    code = (
+        "import os\n"
+        "os.environ.setdefault('QT_QPA_PLATFORM', 'offscreen')\n"
+        "from lever_desktop import config, paths\n"
+        f"paths.set_basedir({str(paths.basedir())!r})\n"
+        "from PySide6.QtWidgets import QApplication\n"
+        "app = QApplication([])\n"
+        "from lever_desktop.ui.first_look import show_candidates\n"
+        "from lever_desktop.ui.main_window import MainWindow\n"
+        "from lever_desktop.ui.tasks import TaskRunner\n"
+        "first = show_candidates(MainWindow(), TaskRunner(print), config.Settings(), sandbox=False)\n"
+        "assert first.candidates.model.row_values(0).name == 'Ada Lovelace'\n"
+    )
+    assert _imported(code) == []

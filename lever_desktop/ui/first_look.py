@@ -1,0 +1,65 @@
+"""The candidate list in the window's first paint, from the cache as the last run left it (#16.4).
+
+Before the session exists (SQLAlchemy, pydantic, httpx, the store's checks: most of a second), the
+list reads a first look at the cache over plain sqlite3 (``store/reader.py``): its first screen in
+the first paint, then the rest, the count and the filter choices, and a typed filter answers. The
+session's store takes over when it is open (``CandidatesController.attach``). A first run (no cache)
+or a cache the first look cannot read simply starts as before: the store says what is wrong.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from lever_desktop import config, paths
+from lever_desktop.store.reader import CacheReader
+from lever_desktop.ui.candidates_controller import CandidatesController
+from lever_desktop.ui.main_window import MainWindow
+from lever_desktop.ui.tasks import TaskRunner
+
+_log = logging.getLogger(__name__)
+
+
+class FirstLook:
+    """What the candidate list needs of a session before there is one: the cache, read-only; no Lever."""
+
+    engine = None  # no profile refresh from Lever yet
+
+    def __init__(self, store: CacheReader) -> None:
+        self.store = store
+
+
+class FirstList:
+    """The list shown from the first look, handed to the window's controller once the session is open."""
+
+    def __init__(self, candidates: CandidatesController, reader: CacheReader) -> None:
+        self.candidates = candidates
+        self.reader = reader
+
+    def hand_over(self, session) -> CandidatesController:
+        """The list, reading the session's store from now on; the first look ends after its reads."""
+        self.candidates.attach(session)
+        self.reader.close()
+        return self.candidates
+
+    def close(self) -> None:
+        self.reader.close()
+
+
+def show_candidates(
+    window: MainWindow, runner: TaskRunner, settings: config.Settings, *, sandbox: bool
+) -> FirstList | None:
+    """Put the candidate list, with its first screen read, in ``window`` before it paints."""
+    path = paths.sandbox_database_path() if sandbox or settings.sandbox else paths.database_path()
+    reader = CacheReader.open(path)
+    if reader is None:
+        return None
+    candidates = CandidatesController(FirstLook(reader), runner, window)
+    if not candidates.show_first_screen_now():
+        reader.close()
+        candidates.page.deleteLater()
+        candidates.deleteLater()
+        return None
+    window.set_page("candidates", candidates.page)
+    _log.info("first screen of the candidate list from the cache as it was left")
+    return FirstList(candidates, reader)
