@@ -28,7 +28,9 @@ COMMAND_MODULES: list[str] = [
 ]
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(*, commands: bool = True) -> argparse.ArgumentParser:
+    """The command line; ``commands=False``: the app window's options only, without importing the commands'
+    modules (httpx, SQLAlchemy, pydantic: over half a second before the window could paint)."""
     parser = argparse.ArgumentParser(
         prog="lever-desktop",
         description="Review AI-drafted interview feedback and submit it to Lever as the interviewer.",
@@ -37,14 +39,33 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--basedir", metavar="DIR", help="keep all data, cache, config and logs under DIR")
     parser.add_argument("--sandbox", action="store_true", help="run against the embedded Lever simulator")
     parser.add_argument("-v", "--verbose", action="store_true", help="log debug detail to stderr")
+    if not commands:
+        return parser
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMAND_MODULES:
         importlib.import_module(name).register(sub)
     return parser
 
 
+OPTIONS_WITH_A_VALUE = ("--basedir",)
+
+
+def names_a_command(argv: Sequence[str]) -> bool:
+    """Does ``argv`` name a command (or ask for help, which lists them)? If not, it opens the window."""
+    values_next = False
+    for arg in argv:
+        if values_next:
+            values_next = False
+        elif arg in ("-h", "--help") or not arg.startswith("-"):
+            return True
+        elif arg in OPTIONS_WITH_A_VALUE:
+            values_next = True
+    return False
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else list(argv)
+    parser = build_parser(commands=names_a_command(argv))
     args = parser.parse_args(argv)
     if args.basedir:  # else keep what is set (platform defaults in a fresh process; the tests' basedir)
         paths.set_basedir(args.basedir)

@@ -12,7 +12,6 @@ the store, opened next, is the one that says what is wrong.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import sqlite3
 import threading
@@ -71,6 +70,8 @@ class CacheReader:
 
     async def call(self, fn: Callable[..., T], *args: Any) -> T:
         """``fn(connection, *args)`` on the reader's thread, in one read transaction (one snapshot)."""
+        import asyncio  # here: the first screen is read before asyncio is imported
+
         if self._closed:
             raise FirstLookFailed("the first look at the cache is over")
         return await asyncio.wrap_future(self._executor.submit(self._on_thread, fn, args))

@@ -8,25 +8,26 @@ without loading Qt.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import gc
 import logging
 import signal
 import sys
+from typing import TYPE_CHECKING
 
-# PySide6 before qasync: qasync picks the first Qt binding already imported.
 from PySide6.QtCore import QCoreApplication, QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
-# isort: split
-import qasync  # after PySide6: it picks the first Qt binding already imported
-
 from lever_desktop import APP_ID, APP_NAME, __version__, paths
 from lever_desktop.ui import theme
 from lever_desktop.ui.crash import ErrorPath
-from lever_desktop.ui.shell import Shell
+from lever_desktop.ui.first_look import open_window
 from lever_desktop.ui.tasks import TaskRunner
+
+if TYPE_CHECKING:  # imported after the window's first paint (``run``)
+    import asyncio
+
+    from lever_desktop.ui.shell import Shell
 
 _log = logging.getLogger(__name__)
 
@@ -135,13 +136,25 @@ def run(args: argparse.Namespace) -> int:
     app = create_application()
     sys.setswitchinterval(START_SWITCH_INTERVAL_S)  # until settle_memory()
     collect_on_gui_thread(app)  # before any worker thread exists
-    loop = qasync.QEventLoop(app)
-    asyncio.set_event_loop(loop)
     errors = ErrorPath(paths.log_dir())
-    errors.install(loop)
+    errors.install()
     previous_crash = errors.start_fault_log()
     runner = TaskRunner(errors.report)
-    shell = Shell(runner, errors, sandbox=bool(getattr(args, "sandbox", False)), window_ready=settle_memory)
+    sandbox = bool(getattr(args, "sandbox", False))
+    # The window, with the candidate list from the cache, painted before asyncio, qasync (~45 ms) and
+    # the session's libraries load: nothing in it runs a task before the loop below exists.
+    opening = open_window(runner, sandbox=sandbox)
+    app.processEvents()
+    import asyncio
+
+    import qasync  # after PySide6: it picks the first Qt binding already imported
+
+    from lever_desktop.ui.shell import Shell
+
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    errors.watch_loop(loop)
+    shell = Shell(runner, errors, sandbox=sandbox, window_ready=settle_memory, opening=opening)
     if previous_crash:
         errors.report_previous_crash(previous_crash)
     _quit_on_signals(loop, shell)

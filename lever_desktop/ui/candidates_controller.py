@@ -14,8 +14,8 @@ session's store.
 
 from __future__ import annotations
 
-import asyncio
 import time
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -28,6 +28,9 @@ from lever_desktop.store.reader import FirstLookFailed
 from lever_desktop.ui.pages import CandidatesPage, profile_html
 from lever_desktop.ui.table_models import BLOCK, Column, LazyTableModel, format_ms
 from lever_desktop.ui.tasks import TaskRunner, in_thread
+
+if TYPE_CHECKING:
+    import asyncio
 
 # Of candidates.CandidateRow; ``sort`` is the key of CANDIDATE_SORTS and CandidateIndex (the list is sorted in
 # SQL or the index, never in Qt). Headlines and postings are long: hovering shows them whole.
@@ -60,6 +63,7 @@ class CandidatesController(QObject):
         self._sort = ("updated", True)
         self._listing = 0  # counts refilters: the rest of an older filter's list is dropped
         self._rest: asyncio.Task | None = None  # reading the rest of the list after its first screen
+        self._first_rest: tuple[candidates.CandidateFilter, str, bool, int] | None = None  # see go_on
         self.index: CandidateIndex | None = None
         self.page.count.setText("Loading…")  # until the first filter answers: no count is better than a wrong one
         self.page.filterChanged.connect(self.refilter)
@@ -80,7 +84,7 @@ class CandidatesController(QObject):
 
     def show_first_screen_now(self) -> bool:
         """The first screen read on this thread (milliseconds, time-boxed by the first look), for a window
-        about to paint; the rest of the list and the filter choices follow. False if it could not be read."""
+        about to paint, before there is an event loop; ``go_on`` lists the rest. False if it could not be read."""
         f = self.current_filter()
         sort, descending = self._sort
         try:
@@ -92,10 +96,15 @@ class CandidatesController(QObject):
         ids, rows, complete = page
         self._listing += 1
         self._apply(ids, rows, counted=complete)
-        if not complete:
-            self._list_the_rest(f, sort, descending, self._listing)
-        self.load_choices()
+        self._first_rest = None if complete else (f, sort, descending, self._listing)
         return True
+
+    def go_on(self) -> None:
+        """Once the event loop runs: the rest of the first screen's list, its count, the filter choices."""
+        rest, self._first_rest = self._first_rest, None
+        if rest is not None and rest[3] == self._listing:  # not filtered again meanwhile
+            self._list_the_rest(*rest)
+        self.load_choices()
 
     def current_filter(self) -> candidates.CandidateFilter:
         p = self.page

@@ -18,7 +18,6 @@ a file in the log dir, and the next start reports that file.
 
 from __future__ import annotations
 
-import asyncio
 import collections
 import faulthandler
 import logging
@@ -27,7 +26,7 @@ import threading
 import traceback
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
 from PySide6.QtGui import QGuiApplication
@@ -43,6 +42,9 @@ from lever_desktop import APP_NAME
 from lever_desktop import log as applog
 from lever_desktop.messages import explain
 from lever_desktop.ui.plain import plain_label
+
+if TYPE_CHECKING:  # imported after the window's first paint: installed before it, without a loop
+    import asyncio
 
 _log = logging.getLogger(__name__)
 
@@ -74,7 +76,11 @@ class ErrorPath(QObject):
         sys.excepthook = lambda t, e, tb: self.report(e, "unhandled")
         threading.excepthook = self._thread_failed
         if loop is not None:
-            loop.set_exception_handler(self._loop_exception)
+            self.watch_loop(loop)
+
+    def watch_loop(self, loop: asyncio.AbstractEventLoop) -> None:
+        """Also report what the event loop's tasks and callbacks raise (the loop comes after install)."""
+        loop.set_exception_handler(self._loop_exception)
 
     def _thread_failed(self, args: threading.ExceptHookArgs) -> None:
         error = args.exc_value if args.exc_value is not None else RuntimeError(f"{args.exc_type.__name__} in a thread")
@@ -126,6 +132,8 @@ class ErrorPath(QObject):
     # -- reporting -----------------------------------------------------------
     def report(self, exc: BaseException, context: str = "") -> None:
         """Log ``exc`` now and tell the person on the GUI thread; safe to call from any thread."""
+        import asyncio
+
         if isinstance(exc, (KeyboardInterrupt, SystemExit, asyncio.CancelledError)):
             return
         detail = applog.redact("".join(traceback.format_exception(exc)))

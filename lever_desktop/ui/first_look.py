@@ -1,21 +1,26 @@
-"""The candidate list in the window's first paint, from the cache as the last run left it (#16.4).
+"""The window's first paint: the main window with the candidate list as the last run left it (#16.4).
 
-Before the session exists (SQLAlchemy, pydantic, httpx, the store's checks: most of a second), the
-list reads a first look at the cache over plain sqlite3 (``store/reader.py``): its first screen in
-the first paint, then the rest, the count and the filter choices, and a typed filter answers. The
-session's store takes over when it is open (``CandidatesController.attach``). A first run (no cache)
-or a cache the first look cannot read simply starts as before: the store says what is wrong.
+Before the session exists (SQLAlchemy, pydantic, httpx, the store's checks: most of a second), and
+before asyncio and qasync are imported, the window is built and shown with the candidate list's first
+screen, read by a first look at the cache over plain sqlite3 (``store/reader.py``). Once the event loop
+runs, the list goes on there (the rest, the count, the filter choices) and a typed filter answers; the
+session's store takes over when it is open (``FirstList.hand_over``). A first run (no cache) or a cache
+the first look cannot read simply starts as before: the store says what is wrong.
+
+Only Qt, sqlite3 and the list's own modules are imported here.
 """
 
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 
 from lever_desktop import config, paths
 from lever_desktop.store.reader import CacheReader
 from lever_desktop.ui.candidates_controller import CandidatesController
 from lever_desktop.ui.main_window import MainWindow
 from lever_desktop.ui.tasks import TaskRunner
+from lever_desktop.ui.ui_state import UiState
 
 _log = logging.getLogger(__name__)
 
@@ -36,6 +41,10 @@ class FirstList:
         self.candidates = candidates
         self.reader = reader
 
+    def go_on(self) -> None:
+        """Once the event loop runs: the rest of the list, its count, the filter choices."""
+        self.candidates.go_on()
+
     def hand_over(self, session) -> CandidatesController:
         """The list, reading the session's store from now on; the first look ends after its reads."""
         self.candidates.attach(session)
@@ -44,6 +53,32 @@ class FirstList:
 
     def close(self) -> None:
         self.reader.close()
+
+
+@dataclass
+class Opening:
+    """What the first paint made: the window, the list if the cache had one, the settings it read."""
+
+    window: MainWindow
+    first_list: FirstList | None
+    settings: config.Settings | None
+
+
+def open_window(runner: TaskRunner, *, sandbox: bool) -> Opening:
+    """The main window as it was left (size, view), with the candidate list from the cache, shown."""
+    window = MainWindow(sandbox=sandbox)
+    state = UiState()
+    state.restore_window(window)
+    window.show_page(state.last_view or "review")
+    window.statusBar().showMessage("Opening your cache…")
+    settings = first = None
+    try:
+        settings = config.Settings.load()
+        first = show_candidates(window, runner, settings, sandbox=sandbox)
+    except Exception:  # noqa: BLE001 - never in the way of starting: the store lists a moment later
+        _log.exception("the candidate list's first look at the cache failed")
+    window.show()
+    return Opening(window, first, settings)
 
 
 def show_candidates(

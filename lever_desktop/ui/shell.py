@@ -21,7 +21,7 @@ from lever_desktop.ui.tasks import TaskRunner, dialog_result, import_modules, in
 
 if TYPE_CHECKING:  # imported when the window is shown: start-up paints before the pages load
     from lever_desktop.store.db import Store
-    from lever_desktop.ui.first_look import FirstList
+    from lever_desktop.ui.first_look import FirstList, Opening
     from lever_desktop.ui.main_window import MainWindow
 
 _log = logging.getLogger(__name__)
@@ -40,8 +40,11 @@ class Shell(QObject):
         *,
         sandbox: bool = False,
         window_ready: Callable[[], None] | None = None,
+        opening: Opening | None = None,
     ) -> None:
+        """``opening``: the window the app already painted, with the candidate list from the cache."""
         super().__init__()
+        self.opening = opening
         # Run once the main window is wired and its candidate list has streamed in; the app passes its
         # memory tuning (the whole process is ours then), tests pass nothing.
         self.window_ready = window_ready
@@ -72,31 +75,21 @@ class Shell(QObject):
     def _show_window_early(self) -> MainWindow:
         """Paint the window before the heavy part of starting (database, sync engine, pages).
 
-        Only Qt, the window's layout and the candidate list are imported by now; the list's first screen
-        is in the first paint (``first_look``), the other pages arrive a moment later.
+        The app opens it before the event loop exists (``ui/first_look.open_window``, handed in as
+        ``opening``), with the candidate list's first screen from the cache; the other pages arrive a
+        moment later. Without one (tests), it is opened here.
         """
-        from lever_desktop.ui.main_window import MainWindow
-        from lever_desktop.ui.ui_state import UiState
+        from lever_desktop.ui.first_look import open_window
 
-        self.window = window = MainWindow(sandbox=self.sandbox_requested)
-        state = UiState()
-        state.restore_window(window)
-        window.show_page(state.last_view or "review")
-        window.statusBar().showMessage("Opening your cache…")
+        opening = self.opening or open_window(self.runner, sandbox=self.sandbox_requested)
+        self.opening = None
+        self.window = window = opening.window
+        self.first_list, self._settings = opening.first_list, opening.settings
         window.close_requested.connect(self.quit)
         self.errors.window = lambda: self.window
-        self._show_first_list(window)
-        window.show()
+        if self.first_list is not None:
+            self.first_list.go_on()
         return window
-
-    def _show_first_list(self, window: MainWindow) -> None:
-        from lever_desktop.ui.first_look import show_candidates
-
-        try:
-            self._settings = config.Settings.load()
-            self.first_list = show_candidates(window, self.runner, self._settings, sandbox=self.sandbox_requested)
-        except Exception:  # noqa: BLE001 - never in the way of starting: the store lists a moment later
-            _log.exception("the candidate list's first look at the cache failed")
 
     async def _unless_quit(self, coro):
         """Run ``coro`` unless a quit request (SIGTERM, the window closed) comes first: then it is

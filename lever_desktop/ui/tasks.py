@@ -12,19 +12,24 @@ request replaces the one waiting to start, and the result of a task overtaken
 while it ran is dropped, so a stale answer never replaces a fresh one. Its failure
 is still told (``on_failure``, else the error path) while the newer work already
 runs, so a handler can tell it is stale: ``busy(latest=key)`` is true then.
+
+asyncio is imported where it is used, not here: the window's first paint makes its runner and
+candidate list before asyncio and qasync (~45 ms) are imported (``ui/first_look.py``).
 """
 
 from __future__ import annotations
 
-import asyncio
 import concurrent.futures
 import logging
 from collections.abc import Callable, Coroutine
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import shiboken6
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QDialog
+
+if TYPE_CHECKING:
+    import asyncio
 
 _log = logging.getLogger(__name__)
 
@@ -82,6 +87,8 @@ class TaskRunner(QObject):
                 self._latest_waiting[latest] = (work, callbacks)
                 return None
             self._latest_running.add(latest)
+        import asyncio
+
         name = name or getattr(work, "__qualname__", "task")
         task = asyncio.ensure_future(work)
         self._tasks.add(task)
@@ -140,11 +147,15 @@ class TaskRunner(QObject):
 
     async def wait_idle(self) -> None:
         """Wait until every task started so far (and those they start) has finished."""
+        import asyncio
+
         while self._tasks:
             await asyncio.wait(set(self._tasks))
 
     async def shutdown(self) -> None:
         """Cancel and await everything; used when the application quits."""
+        import asyncio
+
         self._closing = True
         for work, _callbacks in self._latest_waiting.values():
             work.close()
@@ -187,6 +198,8 @@ class Supervisor(QObject):
         return self.runner.run(self._keep(name, start), name=name)
 
     async def _keep(self, name: str, start: Callable[[], Coroutine[Any, Any, Any]]) -> None:
+        import asyncio
+
         loop = asyncio.get_running_loop()
         failures = 0
         while True:
@@ -211,6 +224,8 @@ async def in_thread(fn: Callable[..., T], *args: Any) -> T:
     Its own small pool: the loop's default executor also resolves host names,
     and a slow job there would stall every HTTP connection.
     """
+    import asyncio
+
     return await asyncio.get_running_loop().run_in_executor(_blocking, fn, *args)
 
 
@@ -236,6 +251,8 @@ async def dialog_result(dialog: QDialog) -> int:
     ``exec()`` inside a coroutine would start a nested event loop under qasync;
     ``open()`` plus a future keeps the one loop in charge.
     """
+    import asyncio
+
     future: asyncio.Future[int] = asyncio.get_running_loop().create_future()
 
     def finished(code: int) -> None:

@@ -15,7 +15,6 @@ Run:  .venv/bin/python -m pytest tests/bench/bench_ui.py -s      (or  python tes
 
 from __future__ import annotations
 
-import asyncio
 import json
 import os
 import random
@@ -143,6 +142,8 @@ def child_bare() -> None:
 def child_floor(basedir: str) -> None:
     """The floor of this design: a window with the candidate list alone, from the cache through the store
     (SQLAlchemy), with none of the rest (the session, Lever's records, the other pages, drafting)."""
+    import asyncio
+
     from PySide6.QtWidgets import QApplication, QMainWindow
 
     # isort: split
@@ -178,19 +179,16 @@ def child_floor(basedir: str) -> None:
 
 
 def child_app(basedir: str) -> None:
-    """The real app (offline: the API address is a closed loopback port), opening on the candidate list."""
+    """The real app as ``lever-desktop --basedir DIR`` starts it (its command line included), offline (the API
+    address is a closed loopback port), opening on the candidate list."""
     from PySide6.QtCore import QEvent, QObject
     from PySide6.QtWidgets import QTableView
 
-    from lever_desktop import log, paths, secrets
+    from lever_desktop import cli, secrets
     from lever_desktop.ui import app as uiapp
-    from lever_desktop.ui.shell import Shell
 
-    paths.set_basedir(basedir)
     secrets.use_memory_backend()
-    log.setup(paths.log_dir())
     os.environ.update(LEVER_API_KEY="bench-key", LEVER_BASE_URL="http://127.0.0.1:9/v1")
-    original = Shell.main
     result: dict = {}
 
     from lever_desktop.ui.main_window import MainWindow
@@ -222,48 +220,82 @@ def child_app(basedir: str) -> None:
         first = getattr(shell, "first_list", None)  # an older tree has none
         return first.candidates if first is not None else None
 
-    async def main(self):
-        async def measure():
-            while "first_screen" not in result or candidates(self) is None:
-                await asyncio.sleep(0.005)
-            c = candidates(self)
-            c.page.search.setText("ada")  # usable: a typed filter answers (whatever is loaded by then)
-            while c.filtering():  # its first screen of rows is shown
-                await asyncio.sleep(0.005)
-            result["first_filter"] = time.time()
-            while getattr(c, "counting", lambda: False)():  # and the rest of its list, with the count
-                await asyncio.sleep(0.005)  # (an older tree without ``counting`` listed it all at once)
-            result["filter_counted"] = time.time()
-            while self.controller is None:
-                await asyncio.sleep(0.005)
-            result["window_filled"] = time.time()
-            qapp.removeEventFilter(paints)
-            c = self.controller.candidates
-            while c.index is None:  # everything streamed in
-                await asyncio.sleep(0.005)
-            result["index_loaded"] = time.time()
-            for text in ("ada", "ada l", "", "hopper"):  # some filtering and scrolling for the memory figure
-                c.page.search.setText(text)
-                while c.filtering():
-                    await asyncio.sleep(0.005)
-            c.page.search.setText("")
+    def measured(original):
+        async def main(self):
+            import asyncio
+
+            asyncio.ensure_future(measure(self))
+            return await original(self)
+
+        return main
+
+    async def measure(self):
+        import asyncio
+
+        while "first_screen" not in result or candidates(self) is None:
+            await asyncio.sleep(0.005)
+        c = candidates(self)
+        c.page.search.setText("ada")  # usable: a typed filter answers (whatever is loaded by then)
+        while c.filtering():  # its first screen of rows is shown
+            await asyncio.sleep(0.005)
+        result["first_filter"] = time.time()
+        while getattr(c, "counting", lambda: False)():  # and the rest of its list, with the count
+            await asyncio.sleep(0.005)  # (an older tree without ``counting`` listed it all at once)
+        result["filter_counted"] = time.time()
+        while self.controller is None:
+            await asyncio.sleep(0.005)
+        result["window_filled"] = time.time()
+        qapp.removeEventFilter(paints)
+        c = self.controller.candidates
+        while c.index is None:  # everything streamed in
+            await asyncio.sleep(0.005)
+        result["index_loaded"] = time.time()
+        for text in ("ada", "ada l", "", "hopper"):  # some filtering and scrolling for the memory figure
+            c.page.search.setText(text)
             while c.filtering():
                 await asyncio.sleep(0.005)
-            c.page.table.scrollToBottom()
-            await asyncio.sleep(0.3)
-            result["maxrss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-            result["rows"] = c.model.rowCount()
-            self.quit()
+        c.page.search.setText("")
+        while c.filtering():
+            await asyncio.sleep(0.005)
+        c.page.table.scrollToBottom()
+        await asyncio.sleep(0.3)
+        result["maxrss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        result["rows"] = c.model.rowCount()
+        self.quit()
 
-        asyncio.ensure_future(measure())
-        return await original(self)
-
-    Shell.main = main
-    import argparse
-
-    code = uiapp.run(argparse.Namespace(sandbox=False))
+    when_imported("lever_desktop.ui.shell", lambda shell: setattr(shell.Shell, "main", measured(shell.Shell.main)))
+    code = cli.main(["--basedir", basedir])
     print(json.dumps(result), flush=True)
     sys.exit(code)
+
+
+def when_imported(name: str, then) -> None:
+    """``then(module)`` once the app imports ``name``, not before: importing it here would add its imports
+    (asyncio, for the shell) to the start being measured."""
+    import importlib.abc
+    import importlib.util
+
+    if name in sys.modules:  # an older tree imports it with the app's module
+        then(sys.modules[name])
+        return
+
+    class Hook(importlib.abc.MetaPathFinder):
+        def find_spec(self, fullname, path, target=None):
+            if fullname != name:
+                return None
+            sys.meta_path.remove(self)
+            spec = importlib.util.find_spec(fullname)
+            assert spec is not None and spec.loader is not None
+            run = spec.loader.exec_module
+
+            def exec_module(module):
+                run(module)
+                then(module)
+
+            spec.loader.exec_module = exec_module  # type: ignore[method-assign]
+            return spec
+
+    sys.meta_path.insert(0, Hook())
 
 
 def open_on_the_candidate_list(basedir: Path) -> None:
@@ -364,6 +396,8 @@ def bench_cold_start_and_memory(basedir: Path, runs: int = 3) -> dict:
 
 
 def bench_filter_keystroke(basedir: Path) -> dict:
+    import asyncio
+
     import qasync
     from PySide6.QtCore import Qt
     from PySide6.QtTest import QTest
@@ -421,6 +455,8 @@ def bench_filter_keystroke(basedir: Path) -> dict:
 
 def bench_sync_stall(workdir: Path) -> dict:
     """The open window during a full sync: the longest gap of a 5 ms heartbeat on the GUI loop."""
+    import asyncio
+
     import qasync
     from PySide6.QtWidgets import QApplication
 

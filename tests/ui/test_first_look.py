@@ -73,7 +73,9 @@ def test_the_first_screen_is_in_the_window_before_it_paints_and_the_list_works_b
     assert window.stack.currentWidget() is page
     assert model.row_values(0).name == "Adam Smith 299"  # the newest first, its name not a "…"
     assert page.count.text() == "Counting…"
-    # Then, before any session: the whole list and its count, the filter choices, a typed filter.
+    # Then, once the event loop runs and before any session: the whole list and its count, the filter
+    # choices, a typed filter.
+    first.go_on()
     qtbot.waitUntil(lambda: page.count.text() == f"{N} candidates", timeout=10_000)
     qtbot.waitUntil(lambda: page.stage.findData("screen") >= 0, timeout=10_000)
     page.search.setText("grace")
@@ -87,6 +89,7 @@ def test_the_window_takes_the_list_over_with_its_selection_and_the_first_look_en
     first = show_candidates(window, runner, config.Settings(), sandbox=False)
     assert first is not None
     ctl = first.candidates
+    first.go_on()
     qtbot.waitUntil(lambda: ctl.page.count.text() == f"{N} candidates", timeout=10_000)
     ctl.page.table.selectRow(3)
     chosen = ctl.model.id_at(3)

@@ -50,21 +50,48 @@ def test_httpx_comes_without_its_command_line():
     assert json.loads(out.stdout.strip().splitlines()[-1]) == []
 
 
-def test_the_candidate_lists_first_screen_comes_before_any_database_or_network_library():
-    """The window's first paint holds the list's first screen, read over plain sqlite3 (ui/first_look.py)."""
+def test_the_window_paints_with_the_candidate_lists_first_screen_before_asyncio_or_any_library():
+    """``lever-desktop`` paints its window, with the candidate list's first screen read over plain sqlite3
+    (ui/first_look.py), before importing asyncio, qasync, or any network or database library."""
     with Store.open() as store:
         store.call_sync(cache.upsert_opportunities, [{"id": "o1", "name": "Ada Lovelace", "updatedAt": 5}], 1)
     code = (
-        "import os\n"
-        "os.environ.setdefault('QT_QPA_PLATFORM', 'offscreen')\n"
-        "from lever_desktop import config, paths\n"
-        f"paths.set_basedir({str(paths.basedir())!r})\n"
-        "from PySide6.QtWidgets import QApplication\n"
-        "app = QApplication([])\n"
-        "from lever_desktop.ui.first_look import show_candidates\n"
+        "import os, sys\n"
+        "os.environ['QT_QPA_PLATFORM'] = 'offscreen'\n"
+        "from PySide6.QtCore import QEvent, QObject\n"
+        "from lever_desktop import cli\n"
+        "from lever_desktop.ui.app import create_application\n"
         "from lever_desktop.ui.main_window import MainWindow\n"
-        "from lever_desktop.ui.tasks import TaskRunner\n"
-        "first = show_candidates(MainWindow(), TaskRunner(print), config.Settings(), sandbox=False)\n"
-        "assert first.candidates.model.row_values(0).name == 'Ada Lovelace'\n"
+        "class FirstPaint(QObject):\n"
+        "    def eventFilter(self, obj, event):\n"
+        "        if event.type() == QEvent.Type.Paint and isinstance(obj, MainWindow):\n"
+        "            found = [m for m in ('asyncio', 'qasync') if m in sys.modules]\n"
+        "            model = obj.stack.currentWidget().table.model()\n"
+        "            print(json.dumps(sorted(found + [model.row_values(0).name])))\n"
+        "            print(json.dumps(sorted({m.split('.')[0] for m, module in sys.modules.items() "
+        f"if module is not None}} & {set(LATER)!r})))\n"
+        "            os._exit(0)\n"
+        "        return False\n"
+        "import json\n"
+        "app = create_application()\n"
+        "first_paint = FirstPaint()\n"
+        "app.installEventFilter(first_paint)\n"
+        f"cli.main(['--basedir', {str(paths.basedir())!r}])\n"
+    )
+    ui_state = paths.config_dir() / "window.ini"
+    ui_state.write_text("[window]\nlast_view=candidates\n", encoding="utf-8")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    seen, libraries = (json.loads(line) for line in out.stdout.strip().splitlines()[-2:])
+    assert seen == ["Ada Lovelace"]  # the list's first screen is in the first paint; no asyncio, no qasync
+    assert libraries == []
+
+
+def test_opening_the_window_imports_none_of_the_commands():
+    """The commands' modules import httpx, SQLAlchemy and pydantic: the window's command line never loads them."""
+    code = (
+        "from lever_desktop import cli\n"
+        "assert not cli.names_a_command(['--basedir', '/tmp/x', '--sandbox', '-v'])\n"
+        "assert cli.names_a_command(['--basedir', '/tmp/x', 'sync']) and cli.names_a_command(['--help'])\n"
+        "cli.build_parser(commands=False).parse_args(['--basedir', '/tmp/x', '--sandbox'])\n"
     )
     assert _imported(code) == []
