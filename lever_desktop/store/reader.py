@@ -72,8 +72,8 @@ class CacheReader:
         """``fn(connection, *args)`` on the reader's thread, in one read transaction (one snapshot)."""
         import asyncio  # here: the first screen is read before asyncio is imported
 
-        if self._closed:
-            raise FirstLookFailed("the first look at the cache is over")
+        if self._closed:  # the list moved on to the store, or was put away: nobody waits for this read
+            raise asyncio.CancelledError("the first look at the cache is over")
         return await asyncio.wrap_future(self._executor.submit(self._on_thread, fn, args))
 
     def _on_thread(self, fn: Callable[..., T], args: tuple[Any, ...]) -> T:

@@ -55,7 +55,7 @@ class CandidatesController(QObject):
         self.runner = runner
         self.model = LazyTableModel(
             COLUMNS,
-            lambda ids: self.session.store.call(candidates.candidate_rows, ids),
+            lambda ids: self._read(candidates.candidate_rows, ids),
             runner,
             greyed=lambda row: bool(row.archived_at),
         )
@@ -76,6 +76,11 @@ class CandidatesController(QObject):
             self.page.search.setFocus,
             context=Qt.ShortcutContext.WindowShortcut,
         )
+
+    async def _read(self, fn, *args):
+        """``fn`` on the cache the list reads now, chosen when the read starts: a read asked for before the
+        session's store took over (``attach``) but started after goes to the store, not the first look."""
+        return await self.session.store.call(fn, *args)
 
     def attach(self, session) -> None:
         """From the first look at the cache to the session's store (reads already asked for still end
@@ -138,10 +143,10 @@ class CandidatesController(QObject):
         async def from_store() -> tuple[list[str], dict, bool]:
             # Until the index has streamed in, SQLite answers (slower, but the list shows at once): first
             # the first screen, along the index on updated_at, then the rest and the count.
-            page = await self.session.store.call(candidates.candidate_page, f, sort, descending, BLOCK)
+            page = await self._read(candidates.candidate_page, f, sort, descending, BLOCK)
             if page is not None:
                 return page
-            return *await self.session.store.call(candidates.candidate_list, f, sort, descending, BLOCK), True
+            return *await self._read(candidates.candidate_list, f, sort, descending, BLOCK), True
 
         work = from_index(self.index) if self.index is not None else from_store()
         self.runner.run(
@@ -167,7 +172,7 @@ class CandidatesController(QObject):
             return _first_look_over(error)  # else the error path says what went wrong
 
         self._rest = self.runner.run(
-            self.session.store.call(candidates.candidate_ids, f, sort, descending),
+            self._read(candidates.candidate_ids, f, sort, descending),
             owner=self.page,
             on_success=listed,
             on_failure=failed,
@@ -191,7 +196,7 @@ class CandidatesController(QObject):
 
         async def load() -> CandidateIndex:
             reader = IndexReader()
-            while await self.session.store.call(reader.read_next):
+            while await self._read(reader.read_next):
                 pass
             return await in_thread(reader.index)
 
@@ -246,7 +251,7 @@ class CandidatesController(QObject):
         # The privacy choice is read each time: Settings or the notice may have changed it since.
         async def load() -> tuple[dict | None, bool]:
             visible = (await in_thread(config.Settings.load)).others_feedback_visible
-            return await self.session.store.call(candidates.candidate_profile, opportunity_id, visible), visible
+            return await self._read(candidates.candidate_profile, opportunity_id, visible), visible
 
         def show(result: tuple[dict | None, bool]) -> None:
             profile, visible = result
@@ -274,7 +279,7 @@ class CandidatesController(QObject):
                 self.page.set_choices(key, pairs)
 
         self.runner.run(
-            self.session.store.call(candidates.filter_choices),
+            self._read(candidates.filter_choices),
             owner=self.page,
             on_success=fill,
             on_failure=_first_look_over,

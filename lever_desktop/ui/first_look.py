@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from pathlib import Path
 
 from lever_desktop import config, paths
 from lever_desktop.store.reader import CacheReader
@@ -45,6 +46,10 @@ class FirstList:
         """Once the event loop runs: the rest of the list, its count, the filter choices."""
         self.candidates.go_on()
 
+    def reads(self, path: Path) -> bool:
+        """Is the list read from the cache at ``path``?"""
+        return self.reader.path.resolve() == Path(path).resolve()
+
     def hand_over(self, session) -> CandidatesController:
         """The list, reading the session's store from now on; the first look ends after its reads."""
         self.candidates.attach(session)
@@ -53,6 +58,12 @@ class FirstList:
 
     def close(self) -> None:
         self.reader.close()
+
+    def discard(self) -> None:
+        """Not to be handed over (the session opened another cache): the list goes with its first look."""
+        self.close()
+        self.candidates.page.deleteLater()
+        self.candidates.deleteLater()
 
 
 @dataclass

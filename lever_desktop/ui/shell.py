@@ -160,6 +160,11 @@ class Shell(QObject):
         window = self.window or self._show_window_early()  # opened without main() (tests): now
         window.set_sandbox(env is not None)
         first, self.first_list = self.first_list, None
+        if first is not None and not first.reads(self.session.store.path):
+            # Another cache than the one the list was read from (chose the sandbox on the first-run dialog,
+            # or a real account over a sandbox setting): the window lists this one afresh.
+            first.discard()
+            first = None
         self.controller = MainController(
             self.session,
             self.runner,

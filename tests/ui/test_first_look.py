@@ -14,9 +14,8 @@ from lever_desktop import config, paths
 from lever_desktop.store import cache
 from lever_desktop.store.candidates import filter_choices
 from lever_desktop.store.db import Store
-from lever_desktop.store.reader import FirstLookFailed
 from lever_desktop.ui.crash import ErrorPath
-from lever_desktop.ui.first_look import show_candidates
+from lever_desktop.ui.first_look import open_window, show_candidates
 from lever_desktop.ui.main_window import PAGES, MainWindow
 from lever_desktop.ui.shell import Shell
 
@@ -99,7 +98,7 @@ def test_the_window_takes_the_list_over_with_its_selection_and_the_first_look_en
         first.reader.wait_closed()
         refused = asyncio.ensure_future(first.reader.call(filter_choices))
         qtbot.waitUntil(refused.done, timeout=10_000)
-        assert isinstance(refused.exception(), FirstLookFailed)
+        assert refused.cancelled()  # the first look is over
         ctl.page.search.setText("ada")  # now through the session's store: Ada and Adam
         qtbot.waitUntil(lambda: ctl.page.count.text() == f"{N // 2} candidates", timeout=10_000)
         qtbot.waitUntil(lambda: not runner.busy(), timeout=10_000)
@@ -149,3 +148,43 @@ def test_the_app_opens_with_the_list_read_before_the_session_and_keeps_it(runner
     finally:
         shell.quit()
         qtbot.waitUntil(running.done, timeout=30_000)
+
+
+@pytest.mark.logs_warnings("Lever at a closed port cannot be reached")
+def test_a_list_read_from_another_cache_than_the_sessions_is_not_kept(runner, qtbot, monkeypatch):
+    """The first look read the sandbox's cache (the settings said sandbox), then a real account opened:
+    the window lists the real account's cache, never the sandbox's candidates under it."""
+    sandbox_cache = paths.sandbox_database_path()
+    sandbox_cache.parent.mkdir(parents=True, exist_ok=True)
+    _write_cache(sandbox_cache)
+    with Store.open() as real:  # the real account's cache: one candidate
+        real.call_sync(cache.upsert_opportunities, [{"id": "r1", "name": "Real Person", "updatedAt": 7}], 1)
+    shell = Shell(runner, ErrorPath(None, dialogs=False), opening=open_window(runner, sandbox=True))
+    monkeypatch.setenv("LEVER_BASE_URL", "http://127.0.0.1:9/v1")
+    opening = asyncio.ensure_future(shell.open_account(config.Account(api_key="k-1", base_url="http://127.0.0.1:9/v1")))
+    try:
+        qtbot.waitUntil(opening.done, timeout=30_000)
+        opening.result()
+        candidates = shell.controller.candidates
+        qtbot.waitUntil(lambda: candidates.page.count.text() == "1 candidate", timeout=10_000)
+        assert candidates.model.row_values(0).name == "Real Person"
+        assert shell.window.stack.widget(CANDIDATES) is candidates.page
+    finally:
+        closing = asyncio.ensure_future(shell.shutdown())
+        qtbot.waitUntil(closing.done, timeout=30_000)
+
+
+def test_reads_asked_for_just_before_the_store_takes_over_are_read_from_the_store(window, runner, qtbot):
+    """The rest of the list and the filter choices, asked for as the loop starts, may not have started
+    when the session's store takes over: they read the store then, instead of being lost with the
+    first look (which would leave "Counting…" for good)."""
+    _write_cache(paths.database_path())
+    first = show_candidates(window, runner, config.Settings(), sandbox=False)
+    assert first is not None
+    ctl = first.candidates
+    with Store.open() as store:
+        first.go_on()  # the reads are asked for, and start on the loop's next turn ...
+        first.hand_over(_Session(store))  # ... after the store took over
+        qtbot.waitUntil(lambda: ctl.page.count.text() == f"{N} candidates", timeout=10_000)
+        qtbot.waitUntil(lambda: ctl.page.stage.findData("screen") >= 0, timeout=10_000)
+        qtbot.waitUntil(lambda: not runner.busy(), timeout=10_000)
