@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import logging
 
+from PySide6.QtWidgets import QWidget
+
 from lever_desktop import config, paths
 from lever_desktop.store.reader import CacheReader
 from lever_desktop.ui.candidates_controller import CandidatesController
@@ -44,6 +46,13 @@ class FirstList:
 
     def close(self) -> None:
         self.reader.close()
+
+    def withdraw(self, window: MainWindow) -> None:
+        """The store refused the cache this list was read from (damaged, from a newer version): its rows
+        leave the window (answers still on their way are dropped with the page) and the first look ends."""
+        self.reader.close()
+        window.set_page("candidates", QWidget())
+        self.candidates.deleteLater()
 
 
 def show_candidates(

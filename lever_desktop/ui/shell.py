@@ -63,7 +63,12 @@ class Shell(QObject):
             account = await self._unless_quit(self._choose_account())
             if account is None:  # the first-run dialog was closed, or we were asked to quit
                 return 0
-            await self.open_account(account)
+            try:
+                await self.open_account(account)
+            except Exception as e:  # noqa: BLE001 - said once in the window, which stays until closed
+                self._not_opened(e)
+                await self._quit.wait()
+                return 1
             await self._quit.wait()
             return 0
         finally:
@@ -97,6 +102,19 @@ class Shell(QObject):
             self.first_list = show_candidates(window, self.runner, self._settings, sandbox=self.sandbox_requested)
         except Exception:  # noqa: BLE001 - never in the way of starting: the store lists a moment later
             _log.exception("the candidate list's first look at the cache failed")
+
+    def _not_opened(self, error: Exception) -> None:
+        """The cache or the session could not be opened (a damaged cache, one from a newer version): the
+        error path's dialog says why and what to do, the status bar keeps saying it, and no rows of a
+        refused cache stay listed. (Uncaught, it was a traceback on a terminal and a vanished window.)"""
+        from lever_desktop.messages import explain_or_generic
+
+        if self.window is not None:
+            if self.first_list is not None:
+                self.first_list.withdraw(self.window)
+                self.first_list = None
+            self.window.statusBar().showMessage(explain_or_generic(error))
+        self.errors.report(error, "opening the cache")
 
     async def _unless_quit(self, coro):
         """Run ``coro`` unless a quit request (SIGTERM, the window closed) comes first: then it is

@@ -6,6 +6,7 @@ A real cache file written by the real store, the real window and list; every wai
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 
 import pytest
 from helpers.cache_damage import damaged_cache
@@ -18,6 +19,7 @@ from lever_desktop.store.reader import FirstLookFailed
 from lever_desktop.ui.crash import ErrorPath
 from lever_desktop.ui.first_look import show_candidates
 from lever_desktop.ui.main_window import PAGES, MainWindow
+from lever_desktop.ui.pages import CandidatesPage
 from lever_desktop.ui.shell import Shell
 
 N = 300
@@ -138,6 +140,7 @@ def test_the_app_opens_with_the_list_read_before_the_session_and_keeps_it(runner
     try:
         qtbot.waitUntil(lambda: shell.controller is not None, timeout=30_000)
         assert "first screen of the candidate list from the cache as it was left" in caplog.text
+        assert shell.controller is not None and shell.window is not None
         candidates = shell.controller.candidates
         assert candidates.session is shell.session  # the list now reads the session's store
         assert shell.window.stack.widget(CANDIDATES) is candidates.page
@@ -146,3 +149,40 @@ def test_the_app_opens_with_the_list_read_before_the_session_and_keeps_it(runner
     finally:
         shell.quit()
         qtbot.waitUntil(running.done, timeout=30_000)
+
+
+def _from_a_newer_version(path) -> None:
+    """The cache as a newer Lever Desktop left it: the first look reads it, the store refuses it."""
+    db = sqlite3.connect(path)
+    with db:
+        db.execute("UPDATE alembic_version SET version_num = '0099_future'")
+    db.close()
+
+
+@pytest.mark.logs_warnings("the refused cache is logged")
+def test_a_cache_the_store_refuses_after_the_first_look_is_said_once_and_its_rows_leave_the_window(
+    runner, qtbot, monkeypatch
+):
+    _write_cache(paths.database_path())
+    _from_a_newer_version(paths.database_path())
+    monkeypatch.setenv("LEVER_API_KEY", "k-123456")
+    monkeypatch.setenv("LEVER_BASE_URL", "http://127.0.0.1:9/v1")
+    errors = ErrorPath(None, dialogs=False)
+    told: list[str] = []
+    errors.reported.connect(lambda summary, _detail: told.append(summary))
+    shell = Shell(runner, errors)
+    running = asyncio.ensure_future(shell.main())
+    try:
+        qtbot.waitUntil(lambda: bool(told), timeout=30_000)
+        assert told == [
+            "The local cache was written by a newer Lever Desktop (schema 0099_future). Update Lever Desktop, "
+            "or move the data directory aside to start afresh."
+        ]
+        assert shell.window is not None and not running.done()  # the window stays, saying so, until closed
+        assert shell.window.statusBar().currentMessage() == told[0]
+        assert not isinstance(shell.window.stack.widget(CANDIDATES), CandidatesPage)  # no refused rows
+        assert shell.controller is None and shell.session is None
+    finally:
+        shell.quit()
+        qtbot.waitUntil(running.done, timeout=30_000)
+    assert running.result() == 1
