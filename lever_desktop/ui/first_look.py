@@ -10,6 +10,7 @@ or a cache the first look cannot read simply starts as before: the store says wh
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 from PySide6.QtWidgets import QWidget
 
@@ -38,10 +39,17 @@ class FirstList:
         self.candidates = candidates
         self.reader = reader
 
-    def hand_over(self, session) -> CandidatesController:
-        """The list, reading the session's store from now on; the first look ends after its reads."""
-        self.candidates.attach(session)
+    def hand_over(self, session) -> CandidatesController | None:
+        """The list, reading the session's store from now on; the first look ends after its reads.
+
+        None when the session opened another cache than the one looked at (a first run that chose the
+        sandbox over the account's cache): the window's controller lists that cache from the start, and
+        none of this list's rows (another account's candidates) is shown as the sandbox's."""
         self.reader.close()
+        if Path(session.store.path).resolve() != self.reader.path.resolve():
+            self.candidates.deleteLater()  # its page leaves when the window's own list takes its place
+            return None
+        self.candidates.attach(session)
         return self.candidates
 
     def close(self) -> None:

@@ -10,14 +10,17 @@ import sqlite3
 
 import pytest
 from helpers.cache_damage import damaged_cache
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 
-from lever_desktop import config, paths
+from lever_desktop import config, paths, sandbox_mode
 from lever_desktop.store import cache
 from lever_desktop.store.candidates import filter_choices
 from lever_desktop.store.db import Store
 from lever_desktop.store.reader import FirstLookFailed
 from lever_desktop.ui.crash import ErrorPath
 from lever_desktop.ui.first_look import show_candidates
+from lever_desktop.ui.first_run import FirstRunDialog
 from lever_desktop.ui.main_window import PAGES, MainWindow
 from lever_desktop.ui.pages import CandidatesPage
 from lever_desktop.ui.shell import Shell
@@ -186,3 +189,45 @@ def test_a_cache_the_store_refuses_after_the_first_look_is_said_once_and_its_row
         shell.quit()
         qtbot.waitUntil(running.done, timeout=30_000)
     assert running.result() == 1
+
+
+def test_a_first_run_that_chooses_the_sandbox_lists_none_of_the_accounts_cached_candidates(
+    runner, error_path, qtbot, monkeypatch
+):
+    """The account's cache is there (its key is not: a first run); the first look lists it behind the
+    first-run dialog. Choosing the sandbox opens another cache: its window must not go on listing the
+    account's candidates as the sandbox's."""
+    monkeypatch.setattr(sandbox_mode, "SANDBOX_OPPORTUNITIES", 30)
+    monkeypatch.setattr(sandbox_mode, "INTERVIEW_EVERY_S", None)
+    monkeypatch.setattr(sandbox_mode, "FIRST_RUN_DRAFTS", 0)
+    _write_cache(paths.database_path())
+    shell = Shell(runner, error_path)
+    running = asyncio.ensure_future(shell.main())
+    try:
+        qtbot.waitUntil(lambda: _first_run_dialog() is not None, timeout=30_000)
+        dialog = _first_run_dialog()
+        assert dialog is not None and shell.first_list is not None  # the account's cache, behind the dialog
+        qtbot.mouseClick(dialog.try_sandbox, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: shell.controller is not None, timeout=30_000)
+        assert shell.controller is not None and shell.window is not None
+        candidates = shell.controller.candidates
+        assert candidates.session is shell.session
+        assert shell.window.stack.widget(CANDIDATES) is candidates.page
+
+        def listed() -> list[str]:
+            rows = (candidates.model.row_values(row) for row in range(candidates.model.rowCount()))
+            return [row.name or "" for row in rows if row is not None]  # None: its block is being read
+
+        assert not any(name.startswith(tuple(NAMES)) for name in listed())  # from the first paint on
+        # Then the sandbox's own candidates, once its first sync has written them (read when painted).
+        shell.window.show_page("candidates")
+        qtbot.waitUntil(lambda: len(listed()) > 0, timeout=30_000)
+        assert not any(name.startswith(tuple(NAMES)) for name in listed())
+    finally:
+        shell.quit()
+        qtbot.waitUntil(running.done, timeout=30_000)
+    assert running.result() == 0
+
+
+def _first_run_dialog() -> FirstRunDialog | None:
+    return next((w for w in QApplication.topLevelWidgets() if isinstance(w, FirstRunDialog) and w.isVisible()), None)
