@@ -55,6 +55,7 @@ class CandidatesController(QObject):
             lambda ids: self.session.store.call(candidates.candidate_rows, ids),
             runner,
             greyed=lambda row: bool(row.archived_at),
+            quiet=_first_look_over,  # read again from the session's store when next painted
         )
         self.page = CandidatesPage(self.model)
         self._sort = ("updated", True)

@@ -129,10 +129,14 @@ class LazyTableModel(_FlatTableModel):
         runner: TaskRunner,
         *,
         greyed: Callable[[Any], bool] | None = None,
+        quiet: Callable[[BaseException], bool] = lambda _error: False,
         parent=None,
     ) -> None:
+        """``quiet(error)``: a failed block read that is nobody's to hear of (the block is asked for again
+        when next painted); any other failure goes to the error path."""
         super().__init__(columns, parent)
         self._fetch = fetch
+        self._quiet = quiet
         self._runner = runner
         self._ids: list[str] = []
         self._rows: dict[str, Any] = {}  # id -> row; None once the row is gone from the cache
@@ -239,7 +243,14 @@ class LazyTableModel(_FlatTableModel):
             self._changed(block * BLOCK, min(len(self._ids), (block + 1) * BLOCK) - 1)
             self.blockLoaded.emit()
 
-        self._runner.run(self._fetch(ids), owner=self, on_success=arrived, name="load rows")
+        def failed(error: BaseException) -> bool:
+            if not self._quiet(error):
+                return False  # the error path says what went wrong; the block is not asked for again
+            if generation == self._generation:
+                self._loading.discard(block)  # asked for again when next painted
+            return True
+
+        self._runner.run(self._fetch(ids), owner=self, on_success=arrived, on_failure=failed, name="load rows")
 
 
 class RowsModel(_FlatTableModel):
