@@ -261,3 +261,31 @@ def test_rows_the_first_look_cannot_read_are_read_by_the_store_after_it_with_no_
         assert ctl.model.row_values(N - 1).name == "Ada Lovelace 0"
         qtbot.waitUntil(lambda: not runner.busy(), timeout=10_000)
     assert not error_path.errors  # nothing said: the rows came a moment later
+
+
+def test_a_candidate_chosen_during_the_first_look_is_shown_by_the_store_after_the_hand_over(
+    window, runner, error_path, qtbot
+):
+    """Their profile, asked of the first look while an older cache was locked, is read again from the
+    session's store (and freshened from Lever when there is a connection) once it takes over."""
+    _write_cache(paths.database_path())
+    older = sqlite3.connect(paths.database_path())
+    older.execute("PRAGMA journal_mode=DELETE")
+    older.close()
+    first = show_candidates(window, runner, config.Settings(), sandbox=False)
+    assert first is not None
+    ctl = first.candidates
+    qtbot.waitUntil(lambda: ctl.page.count.text() == f"{N} candidates", timeout=10_000)
+    locker = sqlite3.connect(paths.database_path(), isolation_level=None)
+    locker.execute("BEGIN EXCLUSIVE")
+    try:
+        ctl.page.table.selectRow(1)  # Radia Perlman 298: her profile cannot be read now
+        qtbot.waitUntil(lambda: not runner.busy(), timeout=10_000)
+    finally:
+        locker.close()
+    assert "Radia Perlman" not in ctl.page.profile.toPlainText()
+    with Store.open() as store:
+        first.hand_over(_Session(store))
+        qtbot.waitUntil(lambda: "Radia Perlman 298" in ctl.page.profile.toPlainText(), timeout=10_000)
+        qtbot.waitUntil(lambda: not runner.busy(), timeout=10_000)
+    assert not error_path.errors
