@@ -4,8 +4,10 @@ The window's candidate list paints its first screen from here (#16.4). Importing
 and httpx and opening the store take most of a second; sqlite3 reads the first screen in milliseconds.
 The store's list queries (``store/candidates.py``) run on either connection.
 
-Nothing is written: the connection is read-only (no file is created, no write-ahead log is ever
-checkpointed into a cache the store may yet refuse as damaged). What cannot be read here (no cache
+Nothing is written: the connection is read-only (no cache is created, no write-ahead log is ever
+checkpointed into a cache the store may yet refuse as damaged). Like any reader of a WAL database,
+SQLite makes the cache's ``-wal`` (empty) and ``-shm`` (an index of the log) when they are missing,
+with the cache's own permissions; the store removes both when it closes. What cannot be read here (no cache
 yet, another schema, damage, a disk too slow for the first paint) ends the first look quietly:
 the store, opened next, is the one that says what is wrong.
 """
@@ -118,6 +120,6 @@ class CacheReader:
 
 
 def _connect(path: Path) -> sqlite3.Connection:
-    # Read-only (``mode=ro``): no file is created, and closing never checkpoints the write-ahead log
-    # into the cache. check_same_thread=False: the caller's connection may be closed by another thread.
+    # Read-only (``mode=ro``): no cache is created, and closing never checkpoints the write-ahead log
+    # into the cache (see the module's docstring for SQLite's side files). check_same_thread=False: the caller's connection may be closed by another thread.
     return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, check_same_thread=False, timeout=0.1)
