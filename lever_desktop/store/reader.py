@@ -54,11 +54,11 @@ class CacheReader:
     @classmethod
     def open(cls, path: Path) -> CacheReader | None:
         """None when there is nothing to read at ``path`` (a first run) or it cannot be opened."""
-        if not path.is_file():
-            return None
         try:
+            if not path.is_file():
+                return None
             return cls(_connect(path), path)
-        except sqlite3.Error as e:
+        except (OSError, sqlite3.Error) as e:  # OSError: a folder it may not enter (is_file raises EACCES)
             _log.info("no first look at the cache %s: %s", path, e)
             return None
 
