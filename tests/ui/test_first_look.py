@@ -289,3 +289,29 @@ def test_a_candidate_chosen_during_the_first_look_is_shown_by_the_store_after_th
         qtbot.waitUntil(lambda: "Radia Perlman 298" in ctl.page.profile.toPlainText(), timeout=10_000)
         qtbot.waitUntil(lambda: not runner.busy(), timeout=10_000)
     assert not error_path.errors
+
+
+@pytest.mark.logs_warnings("Lever at a closed port cannot be reached")
+def test_the_view_chosen_while_the_app_starts_stays_when_the_session_opens(runner, error_path, qtbot, monkeypatch):
+    """Candidates clicked (and a filter typed) during the first look: the window does not go back to the
+    view remembered from the last run when the session opens under the person's hands."""
+    _write_cache(paths.database_path())
+    monkeypatch.setenv("LEVER_API_KEY", "k-123456")
+    monkeypatch.setenv("LEVER_BASE_URL", "http://127.0.0.1:9/v1")
+    shell = Shell(runner, error_path)
+    running = asyncio.ensure_future(shell.main())
+    try:
+        qtbot.waitUntil(lambda: shell.first_list is not None, timeout=30_000)
+        assert shell.window is not None and shell.first_list is not None
+        assert shell.window.current_page() == "review"  # remembered from no last run
+        assert shell.controller is None  # still starting
+        shell.window.show_page("candidates")
+        shell.first_list.candidates.page.search.setText("grace")
+        qtbot.waitUntil(lambda: shell.controller is not None, timeout=30_000)
+        assert shell.controller is not None
+        page = shell.controller.candidates.page
+        assert shell.window.current_page() == "candidates" and shell.window.stack.currentWidget() is page
+        qtbot.waitUntil(lambda: page.count.text() == f"{N // 4} candidates", timeout=10_000)
+    finally:
+        shell.quit()
+        qtbot.waitUntil(running.done, timeout=30_000)
