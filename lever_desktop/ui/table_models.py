@@ -36,7 +36,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QFont
 
-from lever_desktop.ui.plain import plain_tooltip
+from lever_desktop.ui.plain import at_most, plain_tooltip
 from lever_desktop.ui.tasks import TaskRunner
 
 Index = QModelIndex | QPersistentModelIndex
@@ -86,7 +86,7 @@ class Column:
     def text(self, value: Any) -> str:
         if self.time is not None:
             return self.time(value)
-        return "" if value is None else str(value)
+        return "" if value is None else at_most(str(value))  # the cell's tooltip too
 
 
 class _FlatTableModel(QAbstractTableModel):

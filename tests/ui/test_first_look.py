@@ -23,6 +23,7 @@ from lever_desktop.ui.first_look import show_candidates
 from lever_desktop.ui.first_run import FirstRunDialog
 from lever_desktop.ui.main_window import PAGES, MainWindow
 from lever_desktop.ui.pages import CandidatesPage
+from lever_desktop.ui.plain import SHOWN_AT_MOST
 from lever_desktop.ui.shell import Shell
 
 N = 300
@@ -315,3 +316,25 @@ def test_the_view_chosen_while_the_app_starts_stays_when_the_session_opens(runne
     finally:
         shell.quit()
         qtbot.waitUntil(running.done, timeout=30_000)
+
+
+def test_a_name_of_a_hundred_thousand_characters_is_shown_cut_and_at_once(window, runner, error_path, qtbot):
+    """Hostile content in the cache: one unbroken 100,000-character name took Qt 2 s to lay out in the
+    profile (1 MB: minutes, the window frozen) and 0.6 s a repaint in its cell. Both show its start."""
+    _write_cache(paths.database_path())
+    huge = "Grace" + "x" * 100_000
+    db = sqlite3.connect(paths.database_path())
+    with db:
+        db.execute("UPDATE opportunities SET name = ? WHERE id = 'o0299'", (huge,))
+    db.close()
+    first = show_candidates(window, runner, config.Settings(), sandbox=False)
+    assert first is not None
+    ctl = first.candidates
+    assert ctl.model.row_values(0).name == huge  # read whole
+    cell = ctl.model.data(ctl.model.index(0, 0))
+    assert cell.startswith("Gracexxx") and cell.endswith("…") and len(cell) == SHOWN_AT_MOST
+    ctl.page.table.selectRow(0)
+    qtbot.waitUntil(lambda: ctl.page.profile.toPlainText().startswith("Gracexxx"), timeout=10_000)
+    assert len(ctl.page.profile.toPlainText()) < 2 * SHOWN_AT_MOST
+    qtbot.waitUntil(lambda: not runner.busy(), timeout=10_000)
+    first.close()
