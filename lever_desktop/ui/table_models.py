@@ -49,7 +49,10 @@ KEY_ROLE = Qt.ItemDataRole.UserRole + 1  # the row's key, in every column
 def format_ms(value: Any) -> str:
     if not value:
         return ""
-    return dt.datetime.fromtimestamp(int(value) / 1000).strftime("%Y-%m-%d %H:%M")
+    try:
+        return dt.datetime.fromtimestamp(int(value) / 1000).strftime("%Y-%m-%d %H:%M")
+    except (ValueError, OverflowError, OSError):  # no date (a year past 9999; Windows: before 1970): as stored
+        return at_most(str(value))
 
 
 def format_ms_short(value: Any) -> str:

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QApplication
 
 from lever_desktop import config, paths, sandbox_mode
 from lever_desktop.store import cache
-from lever_desktop.store.candidates import filter_choices
+from lever_desktop.store.candidates import ARCHIVED_ONLY, filter_choices
 from lever_desktop.store.db import Store
 from lever_desktop.store.reader import FirstLookFailed
 from lever_desktop.ui.crash import ErrorPath
@@ -336,5 +336,28 @@ def test_a_name_of_a_hundred_thousand_characters_is_shown_cut_and_at_once(window
     ctl.page.table.selectRow(0)
     qtbot.waitUntil(lambda: ctl.page.profile.toPlainText().startswith("Gracexxx"), timeout=10_000)
     assert len(ctl.page.profile.toPlainText()) < 2 * SHOWN_AT_MOST
+    qtbot.waitUntil(lambda: not runner.busy(), timeout=10_000)
+    first.close()
+
+
+def test_times_no_calendar_has_are_shown_as_stored(window, runner, error_path, qtbot):
+    """Hostile content in the cache: times past the year 9999 raised in the cell's paint and in the
+    profile (the error path); they are shown as the numbers they are."""
+    _write_cache(paths.database_path())
+    far = 10**17
+    db = sqlite3.connect(paths.database_path())
+    with db:
+        db.execute("UPDATE opportunities SET updated_at = ?, archived_at = ? WHERE id = 'o0299'", (far, far))
+    db.close()
+    first = show_candidates(window, runner, config.Settings(), sandbox=False)
+    assert first is not None
+    ctl = first.candidates
+    page = ctl.page
+    page.archived.setCurrentIndex(page.archived.findData(ARCHIVED_ONLY))
+    qtbot.waitUntil(lambda: page.count.text() == "1 candidate", timeout=10_000)
+    qtbot.waitUntil(lambda: ctl.model.row_values(0) is not None, timeout=10_000)
+    assert ctl.model.data(ctl.model.index(0, ctl.model.column_of("updated"))) == str(far)
+    page.table.selectRow(0)
+    qtbot.waitUntil(lambda: f"Archived {far}" in page.profile.toPlainText().replace("\n", " "), timeout=10_000)
     qtbot.waitUntil(lambda: not runner.busy(), timeout=10_000)
     first.close()
