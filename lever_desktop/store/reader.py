@@ -4,8 +4,10 @@ The window's candidate list paints its first screen from here (#16.4). Importing
 and httpx and opening the store take most of a second; sqlite3 reads the first screen in milliseconds.
 The store's list queries (``store/candidates.py``) run on either connection.
 
-Nothing is written: the connection is read-only (no file is created, no write-ahead log is ever
-checkpointed into a cache the store may yet refuse as damaged). What cannot be read here (no cache
+Nothing is written: the connection is read-only (no cache is created, no write-ahead log is ever
+checkpointed into a cache the store may yet refuse as damaged). Like any reader of a WAL database,
+SQLite makes the cache's ``-wal`` (empty) and ``-shm`` (an index of the log) when they are missing,
+with the cache's own permissions; the store removes both when it closes. What cannot be read here (no cache
 yet, another schema, damage, a disk too slow for the first paint) ends the first look quietly:
 the store, opened next, is the one that says what is wrong.
 """
@@ -51,11 +53,11 @@ class CacheReader:
     @classmethod
     def open(cls, path: Path) -> CacheReader | None:
         """None when there is nothing to read at ``path`` (a first run) or it cannot be opened."""
-        if not path.is_file():
-            return None
         try:
+            if not path.is_file():
+                return None
             return cls(_connect(path), path)
-        except sqlite3.Error as e:
+        except (OSError, sqlite3.Error) as e:  # OSError: a folder it may not enter (is_file raises EACCES)
             _log.info("no first look at the cache %s: %s", path, e)
             return None
 
@@ -119,6 +121,6 @@ class CacheReader:
 
 
 def _connect(path: Path) -> sqlite3.Connection:
-    # Read-only (``mode=ro``): no file is created, and closing never checkpoints the write-ahead log
-    # into the cache. check_same_thread=False: the caller's connection may be closed by another thread.
+    # Read-only (``mode=ro``): no cache is created, and closing never checkpoints the write-ahead log
+    # into the cache (see the module's docstring for SQLite's side files). check_same_thread=False: the caller's connection may be closed by another thread.
     return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, check_same_thread=False, timeout=0.1)

@@ -58,6 +58,7 @@ class CandidatesController(QObject):
             lambda ids: self._read(candidates.candidate_rows, ids),
             runner,
             greyed=lambda row: bool(row.archived_at),
+            quiet=_first_look_over,  # read again from the session's store when next painted
         )
         self.page = CandidatesPage(self.model)
         self._sort = ("updated", True)
@@ -86,6 +87,9 @@ class CandidatesController(QObject):
         """From the first look at the cache to the session's store (reads already asked for still end
         on the first look, which the caller closes after this)."""
         self.session = session
+        # A candidate chosen during the first look: their profile read again from the store (the first
+        # look's read may have failed) and freshened from Lever, which the first look has no way to.
+        self._show_profile(self.page.table.currentIndex())
 
     def show_first_screen_now(self) -> bool:
         """The first screen read on this thread (milliseconds, time-boxed by the first look), for a window

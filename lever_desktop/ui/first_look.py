@@ -16,6 +16,8 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
+from PySide6.QtWidgets import QWidget
+
 from lever_desktop import config, paths
 from lever_desktop.store.reader import CacheReader
 from lever_desktop.ui.candidates_controller import CandidatesController
@@ -46,23 +48,27 @@ class FirstList:
         """Once the event loop runs: the rest of the list, its count, the filter choices."""
         self.candidates.go_on()
 
-    def reads(self, path: Path) -> bool:
-        """Is the list read from the cache at ``path``?"""
-        return self.reader.path.resolve() == Path(path).resolve()
+    def hand_over(self, session) -> CandidatesController | None:
+        """The list, reading the session's store from now on; the first look ends after its reads.
 
-    def hand_over(self, session) -> CandidatesController:
-        """The list, reading the session's store from now on; the first look ends after its reads."""
-        self.candidates.attach(session)
+        None when the session opened another cache than the one looked at (a first run that chose the
+        sandbox over the account's cache): the window's controller lists that cache from the start, and
+        none of this list's rows (another account's candidates) is shown as the sandbox's."""
         self.reader.close()
+        if Path(session.store.path).resolve() != self.reader.path.resolve():
+            self.candidates.deleteLater()  # its page leaves when the window's own list takes its place
+            return None
+        self.candidates.attach(session)
         return self.candidates
 
     def close(self) -> None:
         self.reader.close()
 
-    def discard(self) -> None:
-        """Not to be handed over (the session opened another cache): the list goes with its first look."""
-        self.close()
-        self.candidates.page.deleteLater()
+    def withdraw(self, window: MainWindow) -> None:
+        """The store refused the cache this list was read from (damaged, from a newer version): its rows
+        leave the window (answers still on their way are dropped with the page) and the first look ends."""
+        self.reader.close()
+        window.set_page("candidates", QWidget())
         self.candidates.deleteLater()
 
 

@@ -136,12 +136,12 @@ class MainController(QObject):
     # -- life ----------------------------------------------------------------
     def show(self) -> None:
         w = self.window
-        if not w.isVisible():
+        if not w.isVisible():  # else shown while starting (``Shell``), with the last view: the one chosen since stays
             self.ui_state.restore_window(w)
+            w.show_page(self.ui_state.last_view or "review")
         self.ui_state.restore_splitter("main", w.splitter)
         self.ui_state.restore_splitter("drafts", self.drafts.page)
         self.ui_state.restore_splitter("candidates", self.candidates.page.splitter)
-        w.show_page(self.ui_state.last_view or "review")
         w.show()
         if not self._listed_early:  # else its first screen is shown and the rest is on its way
             self.candidates.refilter()  # first: the store reads in order, and the first screen is what a person waits for

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from lever_desktop.ui.plain import named
+from lever_desktop.ui.plain import at_most, named
 from lever_desktop.ui.table_models import KEY_ROLE, SORT_ROLE, Column, RowsModel, format_ms
 from lever_desktop.untrusted import printable
 
@@ -152,7 +152,10 @@ def profile_html(p: dict | None) -> str:
     """The candidate profile pane."""
     if p is None:
         return "<p>This candidate is no longer in the cache.</p>"
-    e = html.escape
+
+    def e(text: str) -> str:  # outside text, escaped and of a length Qt lays out at once
+        return html.escape(at_most(text))
+
     if p.get("anonymised"):
         return (
             "<h2>Anonymised candidate</h2><p>Lever anonymised this candidate: nothing personal about them, "

@@ -42,6 +42,17 @@ def plain_tooltip(text: str | None) -> str:
     return f"<p style='white-space:pre-wrap'>{html.escape(text)}</p>"
 
 
+# Characters of one outside value shown in a cell or a pane. Qt lays a long unbroken word out in time
+# growing with its square: a 100,000-character name in the profile took 2 s, one of 1 MB minutes, and
+# a table repainted such a cell in 0.6 s. The cache keeps the value whole.
+SHOWN_AT_MOST = 2_000
+
+
+def at_most(text: str, limit: int = SHOWN_AT_MOST) -> str:
+    """``text``, cut to ``limit`` characters with "…" at the end when longer."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def plain_message_box(box: QMessageBox) -> QMessageBox:
     """A message box whose text is shown literally (it names a setting or an answer)."""
     box.setTextFormat(_PLAIN)

@@ -66,7 +66,12 @@ class Shell(QObject):
             account = await self._unless_quit(self._choose_account())
             if account is None:  # the first-run dialog was closed, or we were asked to quit
                 return 0
-            await self.open_account(account)
+            try:
+                await self.open_account(account)
+            except Exception as e:  # noqa: BLE001 - said once in the window, which stays until closed
+                self._not_opened(e)
+                await self._quit.wait()
+                return 1
             await self._quit.wait()
             return 0
         finally:
@@ -90,6 +95,19 @@ class Shell(QObject):
         if self.first_list is not None:
             self.first_list.go_on()
         return window
+
+    def _not_opened(self, error: Exception) -> None:
+        """The cache or the session could not be opened (a damaged cache, one from a newer version): the
+        error path's dialog says why and what to do, the status bar keeps saying it, and no rows of a
+        refused cache stay listed. (Uncaught, it was a traceback on a terminal and a vanished window.)"""
+        from lever_desktop.messages import explain_or_generic
+
+        if self.window is not None:
+            if self.first_list is not None:
+                self.first_list.withdraw(self.window)
+                self.first_list = None
+            self.window.statusBar().showMessage(explain_or_generic(error))
+        self.errors.report(error, "opening the cache")
 
     async def _unless_quit(self, coro):
         """Run ``coro`` unless a quit request (SIGTERM, the window closed) comes first: then it is
@@ -160,11 +178,6 @@ class Shell(QObject):
         window = self.window or self._show_window_early()  # opened without main() (tests): now
         window.set_sandbox(env is not None)
         first, self.first_list = self.first_list, None
-        if first is not None and not first.reads(self.session.store.path):
-            # Another cache than the one the list was read from (chose the sandbox on the first-run dialog,
-            # or a real account over a sandbox setting): the window lists this one afresh.
-            first.discard()
-            first = None
         self.controller = MainController(
             self.session,
             self.runner,

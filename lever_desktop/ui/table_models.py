@@ -36,7 +36,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QFont
 
-from lever_desktop.ui.plain import plain_tooltip
+from lever_desktop.ui.plain import at_most, plain_tooltip
 from lever_desktop.ui.tasks import TaskRunner
 
 Index = QModelIndex | QPersistentModelIndex
@@ -49,7 +49,10 @@ KEY_ROLE = Qt.ItemDataRole.UserRole + 1  # the row's key, in every column
 def format_ms(value: Any) -> str:
     if not value:
         return ""
-    return dt.datetime.fromtimestamp(int(value) / 1000).strftime("%Y-%m-%d %H:%M")
+    try:
+        return dt.datetime.fromtimestamp(int(value) / 1000).strftime("%Y-%m-%d %H:%M")
+    except (ValueError, OverflowError, OSError):  # no date (a year past 9999; Windows: before 1970): as stored
+        return at_most(str(value))
 
 
 def format_ms_short(value: Any) -> str:
@@ -86,7 +89,7 @@ class Column:
     def text(self, value: Any) -> str:
         if self.time is not None:
             return self.time(value)
-        return "" if value is None else str(value)
+        return "" if value is None else at_most(str(value))  # the cell's tooltip too
 
 
 class _FlatTableModel(QAbstractTableModel):
@@ -129,10 +132,14 @@ class LazyTableModel(_FlatTableModel):
         runner: TaskRunner,
         *,
         greyed: Callable[[Any], bool] | None = None,
+        quiet: Callable[[BaseException], bool] = lambda _error: False,
         parent=None,
     ) -> None:
+        """``quiet(error)``: a failed block read that is nobody's to hear of (the block is asked for again
+        when next painted); any other failure goes to the error path."""
         super().__init__(columns, parent)
         self._fetch = fetch
+        self._quiet = quiet
         self._runner = runner
         self._ids: list[str] = []
         self._rows: dict[str, Any] = {}  # id -> row; None once the row is gone from the cache
@@ -239,7 +246,14 @@ class LazyTableModel(_FlatTableModel):
             self._changed(block * BLOCK, min(len(self._ids), (block + 1) * BLOCK) - 1)
             self.blockLoaded.emit()
 
-        self._runner.run(self._fetch(ids), owner=self, on_success=arrived, name="load rows")
+        def failed(error: BaseException) -> bool:
+            if not self._quiet(error):
+                return False  # the error path says what went wrong; the block is not asked for again
+            if generation == self._generation:
+                self._loading.discard(block)  # asked for again when next painted
+            return True
+
+        self._runner.run(self._fetch(ids), owner=self, on_success=arrived, on_failure=failed, name="load rows")
 
 
 class RowsModel(_FlatTableModel):

@@ -6,17 +6,23 @@ A real cache file written by the real store, the real window and list; every wai
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 
 import pytest
 from helpers.cache_damage import damaged_cache
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 
-from lever_desktop import config, paths
+from lever_desktop import config, paths, sandbox_mode
 from lever_desktop.store import cache
-from lever_desktop.store.candidates import filter_choices
+from lever_desktop.store.candidates import ARCHIVED_ONLY, filter_choices
 from lever_desktop.store.db import Store
 from lever_desktop.ui.crash import ErrorPath
 from lever_desktop.ui.first_look import open_window, show_candidates
+from lever_desktop.ui.first_run import FirstRunDialog
 from lever_desktop.ui.main_window import PAGES, MainWindow
+from lever_desktop.ui.pages import CandidatesPage
+from lever_desktop.ui.plain import SHOWN_AT_MOST
 from lever_desktop.ui.shell import Shell
 
 N = 300
@@ -140,6 +146,7 @@ def test_the_app_opens_with_the_list_read_before_the_session_and_keeps_it(runner
     try:
         qtbot.waitUntil(lambda: shell.controller is not None, timeout=30_000)
         assert "first screen of the candidate list from the cache as it was left" in caplog.text
+        assert shell.controller is not None and shell.window is not None
         candidates = shell.controller.candidates
         assert candidates.session is shell.session  # the list now reads the session's store
         assert shell.window.stack.widget(CANDIDATES) is candidates.page
@@ -188,3 +195,213 @@ def test_reads_asked_for_just_before_the_store_takes_over_are_read_from_the_stor
         qtbot.waitUntil(lambda: ctl.page.count.text() == f"{N} candidates", timeout=10_000)
         qtbot.waitUntil(lambda: ctl.page.stage.findData("screen") >= 0, timeout=10_000)
         qtbot.waitUntil(lambda: not runner.busy(), timeout=10_000)
+
+
+def _from_a_newer_version(path) -> None:
+    """The cache as a newer Lever Desktop left it: the first look reads it, the store refuses it."""
+    db = sqlite3.connect(path)
+    with db:
+        db.execute("UPDATE alembic_version SET version_num = '0099_future'")
+    db.close()
+
+
+@pytest.mark.logs_warnings("the refused cache is logged")
+def test_a_cache_the_store_refuses_after_the_first_look_is_said_once_and_its_rows_leave_the_window(
+    runner, qtbot, monkeypatch
+):
+    _write_cache(paths.database_path())
+    _from_a_newer_version(paths.database_path())
+    monkeypatch.setenv("LEVER_API_KEY", "k-123456")
+    monkeypatch.setenv("LEVER_BASE_URL", "http://127.0.0.1:9/v1")
+    errors = ErrorPath(None, dialogs=False)
+    told: list[str] = []
+    errors.reported.connect(lambda summary, _detail: told.append(summary))
+    shell = Shell(runner, errors)
+    running = asyncio.ensure_future(shell.main())
+    try:
+        qtbot.waitUntil(lambda: bool(told), timeout=30_000)
+        assert told == [
+            "The local cache was written by a newer Lever Desktop (schema 0099_future). Update Lever Desktop, "
+            "or move the data directory aside to start afresh."
+        ]
+        assert shell.window is not None and not running.done()  # the window stays, saying so, until closed
+        assert shell.window.statusBar().currentMessage() == told[0]
+        assert not isinstance(shell.window.stack.widget(CANDIDATES), CandidatesPage)  # no refused rows
+        assert shell.controller is None and shell.session is None
+    finally:
+        shell.quit()
+        qtbot.waitUntil(running.done, timeout=30_000)
+    assert running.result() == 1
+
+
+def test_a_first_run_that_chooses_the_sandbox_lists_none_of_the_accounts_cached_candidates(
+    runner, error_path, qtbot, monkeypatch
+):
+    """The account's cache is there (its key is not: a first run); the first look lists it behind the
+    first-run dialog. Choosing the sandbox opens another cache: its window must not go on listing the
+    account's candidates as the sandbox's."""
+    monkeypatch.setattr(sandbox_mode, "SANDBOX_OPPORTUNITIES", 30)
+    monkeypatch.setattr(sandbox_mode, "INTERVIEW_EVERY_S", None)
+    monkeypatch.setattr(sandbox_mode, "FIRST_RUN_DRAFTS", 0)
+    _write_cache(paths.database_path())
+    shell = Shell(runner, error_path)
+    running = asyncio.ensure_future(shell.main())
+    try:
+        qtbot.waitUntil(lambda: _first_run_dialog() is not None, timeout=30_000)
+        dialog = _first_run_dialog()
+        assert dialog is not None and shell.first_list is not None  # the account's cache, behind the dialog
+        qtbot.mouseClick(dialog.try_sandbox, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: shell.controller is not None, timeout=30_000)
+        assert shell.controller is not None and shell.window is not None
+        candidates = shell.controller.candidates
+        assert candidates.session is shell.session
+        assert shell.window.stack.widget(CANDIDATES) is candidates.page
+
+        def listed() -> list[str]:
+            rows = (candidates.model.row_values(row) for row in range(candidates.model.rowCount()))
+            return [row.name or "" for row in rows if row is not None]  # None: its block is being read
+
+        assert not any(name.startswith(tuple(NAMES)) for name in listed())  # from the first paint on
+        # Then the sandbox's own candidates, once its first sync has written them (read when painted).
+        shell.window.show_page("candidates")
+        qtbot.waitUntil(lambda: len(listed()) > 0, timeout=30_000)
+        assert not any(name.startswith(tuple(NAMES)) for name in listed())
+    finally:
+        shell.quit()
+        qtbot.waitUntil(running.done, timeout=30_000)
+    assert running.result() == 0
+
+
+def _first_run_dialog() -> FirstRunDialog | None:
+    return next((w for w in QApplication.topLevelWidgets() if isinstance(w, FirstRunDialog) and w.isVisible()), None)
+
+
+def test_rows_the_first_look_cannot_read_are_read_by_the_store_after_it_with_no_error_said(
+    window, runner, error_path, qtbot
+):
+    """A block of rows asked of the first look while the cache is locked (an older cache, not yet in WAL
+    mode, written by another program) fails quietly and is asked again when next painted."""
+    _write_cache(paths.database_path())
+    older = sqlite3.connect(paths.database_path())
+    older.execute("PRAGMA journal_mode=DELETE")  # as caches of the first schema were (tests/fixtures/db)
+    older.close()
+    first = show_candidates(window, runner, config.Settings(), sandbox=False)
+    assert first is not None
+    ctl = first.candidates
+    first.go_on()  # as the event loop starts
+    qtbot.waitUntil(lambda: ctl.page.count.text() == f"{N} candidates", timeout=10_000)
+    last = ctl.model.index(N - 1, 0)
+    locker = sqlite3.connect(paths.database_path(), isolation_level=None)
+    locker.execute("BEGIN EXCLUSIVE")  # no one else reads the cache until it ends
+    try:
+        assert ctl.model.data(last) == "…"  # asks the first look for the last block, which fails
+        qtbot.waitUntil(lambda: not runner.busy(), timeout=10_000)
+    finally:
+        locker.close()
+    with Store.open() as store:
+        first.hand_over(_Session(store))
+        ctl.model.data(last)  # painted again: asked again, of the store now
+        qtbot.waitUntil(lambda: ctl.model.row_values(N - 1) is not None, timeout=10_000)
+        assert ctl.model.row_values(N - 1).name == "Ada Lovelace 0"
+        qtbot.waitUntil(lambda: not runner.busy(), timeout=10_000)
+    assert not error_path.errors  # nothing said: the rows came a moment later
+
+
+def test_a_candidate_chosen_during_the_first_look_is_shown_by_the_store_after_the_hand_over(
+    window, runner, error_path, qtbot
+):
+    """Their profile, asked of the first look while an older cache was locked, is read again from the
+    session's store (and freshened from Lever when there is a connection) once it takes over."""
+    _write_cache(paths.database_path())
+    older = sqlite3.connect(paths.database_path())
+    older.execute("PRAGMA journal_mode=DELETE")
+    older.close()
+    first = show_candidates(window, runner, config.Settings(), sandbox=False)
+    assert first is not None
+    ctl = first.candidates
+    first.go_on()  # as the event loop starts
+    qtbot.waitUntil(lambda: ctl.page.count.text() == f"{N} candidates", timeout=10_000)
+    locker = sqlite3.connect(paths.database_path(), isolation_level=None)
+    locker.execute("BEGIN EXCLUSIVE")
+    try:
+        ctl.page.table.selectRow(1)  # Radia Perlman 298: her profile cannot be read now
+        qtbot.waitUntil(lambda: not runner.busy(), timeout=10_000)
+    finally:
+        locker.close()
+    assert "Radia Perlman" not in ctl.page.profile.toPlainText()
+    with Store.open() as store:
+        first.hand_over(_Session(store))
+        qtbot.waitUntil(lambda: "Radia Perlman 298" in ctl.page.profile.toPlainText(), timeout=10_000)
+        qtbot.waitUntil(lambda: not runner.busy(), timeout=10_000)
+    assert not error_path.errors
+
+
+@pytest.mark.logs_warnings("Lever at a closed port cannot be reached")
+def test_the_view_chosen_while_the_app_starts_stays_when_the_session_opens(runner, error_path, qtbot, monkeypatch):
+    """Candidates clicked (and a filter typed) during the first look: the window does not go back to the
+    view remembered from the last run when the session opens under the person's hands."""
+    _write_cache(paths.database_path())
+    monkeypatch.setenv("LEVER_API_KEY", "k-123456")
+    monkeypatch.setenv("LEVER_BASE_URL", "http://127.0.0.1:9/v1")
+    shell = Shell(runner, error_path)
+    running = asyncio.ensure_future(shell.main())
+    try:
+        qtbot.waitUntil(lambda: shell.first_list is not None, timeout=30_000)
+        assert shell.window is not None and shell.first_list is not None
+        assert shell.window.current_page() == "review"  # remembered from no last run
+        assert shell.controller is None  # still starting
+        shell.window.show_page("candidates")
+        shell.first_list.candidates.page.search.setText("grace")
+        qtbot.waitUntil(lambda: shell.controller is not None, timeout=30_000)
+        assert shell.controller is not None
+        page = shell.controller.candidates.page
+        assert shell.window.current_page() == "candidates" and shell.window.stack.currentWidget() is page
+        qtbot.waitUntil(lambda: page.count.text() == f"{N // 4} candidates", timeout=10_000)
+    finally:
+        shell.quit()
+        qtbot.waitUntil(running.done, timeout=30_000)
+
+
+def test_a_name_of_a_hundred_thousand_characters_is_shown_cut_and_at_once(window, runner, error_path, qtbot):
+    """Hostile content in the cache: one unbroken 100,000-character name took Qt 2 s to lay out in the
+    profile (1 MB: minutes, the window frozen) and 0.6 s a repaint in its cell. Both show its start."""
+    _write_cache(paths.database_path())
+    huge = "Grace" + "x" * 100_000
+    db = sqlite3.connect(paths.database_path())
+    with db:
+        db.execute("UPDATE opportunities SET name = ? WHERE id = 'o0299'", (huge,))
+    db.close()
+    first = show_candidates(window, runner, config.Settings(), sandbox=False)
+    assert first is not None
+    ctl = first.candidates
+    assert ctl.model.row_values(0).name == huge  # read whole
+    cell = ctl.model.data(ctl.model.index(0, 0))
+    assert cell.startswith("Gracexxx") and cell.endswith("…") and len(cell) == SHOWN_AT_MOST
+    ctl.page.table.selectRow(0)
+    qtbot.waitUntil(lambda: ctl.page.profile.toPlainText().startswith("Gracexxx"), timeout=10_000)
+    assert len(ctl.page.profile.toPlainText()) < 2 * SHOWN_AT_MOST
+    qtbot.waitUntil(lambda: not runner.busy(), timeout=10_000)
+    first.close()
+
+
+def test_times_no_calendar_has_are_shown_as_stored(window, runner, error_path, qtbot):
+    """Hostile content in the cache: times past the year 9999 raised in the cell's paint and in the
+    profile (the error path); they are shown as the numbers they are."""
+    _write_cache(paths.database_path())
+    far = 10**17
+    db = sqlite3.connect(paths.database_path())
+    with db:
+        db.execute("UPDATE opportunities SET updated_at = ?, archived_at = ? WHERE id = 'o0299'", (far, far))
+    db.close()
+    first = show_candidates(window, runner, config.Settings(), sandbox=False)
+    assert first is not None
+    ctl = first.candidates
+    page = ctl.page
+    page.archived.setCurrentIndex(page.archived.findData(ARCHIVED_ONLY))
+    qtbot.waitUntil(lambda: page.count.text() == "1 candidate", timeout=10_000)
+    qtbot.waitUntil(lambda: ctl.model.row_values(0) is not None, timeout=10_000)
+    assert ctl.model.data(ctl.model.index(0, ctl.model.column_of("updated"))) == str(far)
+    page.table.selectRow(0)
+    qtbot.waitUntil(lambda: f"Archived {far}" in page.profile.toPlainText().replace("\n", " "), timeout=10_000)
+    qtbot.waitUntil(lambda: not runner.busy(), timeout=10_000)
+    first.close()

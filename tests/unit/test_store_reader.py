@@ -80,6 +80,12 @@ def test_nothing_to_read_is_no_first_look_and_no_file_is_made(tmp_path):
     assert CacheReader.open(tmp_path) is None  # a folder where the cache should be
 
 
+def test_a_cache_the_first_look_cannot_even_look_at_is_no_first_look(tmp_path):
+    """Where the cache's folder may not be entered (EACCES), or its name cannot be (ENAMETOOLONG, which
+    a test run as root can still make), asking whether it is there fails: the store says what is wrong."""
+    assert CacheReader.open(tmp_path / ("x" * 300) / "lever-desktop.sqlite3") is None
+
+
 def test_the_first_look_cannot_write(cache_file):
     reader = CacheReader.open(cache_file)
     assert reader is not None
