@@ -1,7 +1,8 @@
 """Desktop app benchmarks: cold start, filter keystroke, peak memory, event-loop stall during a sync.
 
 Run:  .venv/bin/python -m pytest tests/bench/bench_ui.py -s      (or  python tests/bench/bench_ui.py)
-      BENCH_BEFORE=/tmp/old  (a `git worktree add /tmp/old <commit>`) adds that commit's cold start beside this one
+      BENCH_BEFORE=/tmp/old  (a `git worktree add /tmp/old <commit>`) adds that commit's cold start beside this one;
+      BENCH_RUNS=7 takes the medians of 7 fresh processes instead of 3
 
 - cold start to the first painted main window with 100,000 cached opportunities, as a ratio to a
   bare QApplication + QMainWindow first paint measured in the same run (both fresh processes), then
@@ -337,7 +338,9 @@ COLD_START_MARKS = (  # (label, the child's timestamp) in the order a recruiter 
 
 def bench_cold_start_and_memory(basedir: Path, runs: int = 3) -> dict:
     """Fresh processes, interleaved: a bare QApplication, this tree and, with BENCH_BEFORE=<a worktree of
-    an older commit>, that tree too, so the before/after table comes from one run. Medians of ``runs``."""
+    an older commit>, that tree too, so the before/after table comes from one run. Medians of ``runs``
+    (BENCH_RUNS=<n> for more: the ratios move by a few tenths between runs of 3 on a shared machine)."""
+    runs = int(os.environ.get("BENCH_RUNS", runs))
     trees = {"after": None}
     if os.environ.get("BENCH_BEFORE"):
         trees = {"before": os.environ["BENCH_BEFORE"], "after": None}
