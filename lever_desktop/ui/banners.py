@@ -7,6 +7,7 @@ light and the dark palette.
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextDocumentFragment
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton
 
@@ -33,7 +34,7 @@ class Banner(QFrame):
         layout.setContentsMargins(12, 6, 12, 6)
         self.label = QLabel(text)
         self.label.setWordWrap(True)
-        self.label.setTextFormat(self.label.textFormat().RichText)
+        self.label.setTextFormat(Qt.TextFormat.RichText)  # not via textFormat(): PySide then makes all of Qt's enums
         layout.addWidget(self.label, 1)
         self.button: QPushButton | None = None
         if action:
