@@ -29,10 +29,15 @@ The machine's load is printed too.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
 
 from tests.bench.sandbox_process import sandbox_process
 from tests.bench.walker_process import BASELINE_REV, limiters, run_walkers
+from tests.helpers.relay_fixtures import start_relay
 
 RATE, BURST, OPPORTUNITIES = 10.0, 20, 6000
 STARTUP = 5.0  # seconds counted as the start-up transient
@@ -57,6 +62,18 @@ def figures(results: list[dict], served: dict) -> dict[str, float]:
 
 
 TOLD = "ours, told N"  # each walker knows how many share the key: what a shared count would give
+RELAY = "ours, relay"  # each walker learns how many share the key from a real relay (relay/keyshare.py)
+
+
+@contextlib.contextmanager
+def relay_process() -> Iterator[tuple[str, str]]:
+    """A real ``lever-relay`` on a fresh SQLite file: (url, reader token)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        relay = start_relay(Path(tmp), f"sqlite:///{Path(tmp) / 'relay.sqlite3'}", "--no-access-log")
+        try:
+            yield relay.url, relay.reader_token
+        finally:
+            relay.stop()
 
 
 def measure(
@@ -65,20 +82,31 @@ def measure(
     baseline: str | None = BASELINE_REV,
     told: bool = True,
     probes: tuple[float, ...] = (),
+    relay: bool = True,
 ) -> dict:
     variants = limiters(baseline)
     table: dict[tuple[str, int], dict[str, float]] = {}
     load = [os.getloadavg()[0]]
-    with sandbox_process(OPPORTUNITIES, rate=RATE, burst=BURST) as lever:
+    with sandbox_process(OPPORTUNITIES, rate=RATE, burst=BURST) as lever, relay_process() as team_relay:
         for count in counts:
             runs = [(label, code, False, None) for label, code in variants.items()]
             # The trade-off of probing without a coordinator: slower growth after a cut, fewer 429s.
             runs += [(f"ours, probe {p:g}/s", None, False, p) for p in probes]
             if told and count > 1:
                 runs.append((TOLD, None, True, None))
+            if relay:
+                runs.append((RELAY, None, False, None))
             for label, code, knows, probe in runs:
                 results = run_walkers(
-                    lever.base_url, lever.admin_url, lever.api_key, count, page_size, code=code, told=knows, probe=probe
+                    lever.base_url,
+                    lever.admin_url,
+                    lever.api_key,
+                    count,
+                    page_size,
+                    code=code,
+                    told=knows,
+                    probe=probe,
+                    relay=team_relay if label == RELAY else None,
                 )
                 table[(label, count)] = figures(results, lever.stats())
                 load.append(os.getloadavg()[0])
@@ -127,8 +155,10 @@ if __name__ == "__main__":
     parser.add_argument("--counts", default="1,3,10")
     parser.add_argument("--baseline", default=BASELINE_REV, help="a git revision, or 'none'")
     parser.add_argument("--no-told", action="store_true", help=f"leave out the '{TOLD}' rows")
+    parser.add_argument("--no-relay", action="store_true", help=f"leave out the '{RELAY}' rows")
     parser.add_argument("--probes", default="", help="also run ours with these ratelimit.PROBE values (0.005,0.0025)")
     a = parser.parse_args()
     counts = tuple(int(c) for c in a.counts.split(","))
     probes = tuple(float(p) for p in a.probes.split(",") if p)
-    measure(counts, a.page_size, None if a.baseline == "none" else a.baseline, told=not a.no_told, probes=probes)
+    baseline = None if a.baseline == "none" else a.baseline
+    measure(counts, a.page_size, baseline, told=not a.no_told, probes=probes, relay=not a.no_relay)
