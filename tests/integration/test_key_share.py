@@ -80,6 +80,25 @@ async def test_a_relay_that_is_down_leaves_the_sync_at_full_rate_and_says_so_onc
     assert "reader-token" not in caplog.text and sandbox.api_key not in caplog.text
 
 
+async def test_a_relay_that_hangs_does_not_hold_the_walk(sandbox, caplog):
+    """A relay that takes the connection and never answers: the walk goes ahead at full rate
+    and is over before the heartbeat gives up (2 s); the giving up is said once, at INFO."""
+    caplog.set_level(logging.INFO, logger="lever_desktop.relay.keyshare")
+    with socket.socket() as hung:
+        hung.bind(("127.0.0.1", 0))
+        hung.listen(8)  # the kernel accepts connections; nobody ever reads them
+        relay_url = f"http://127.0.0.1:{hung.getsockname()[1]}"
+        async with opened(_account(sandbox, relay_url, "reader-token"), settings=config.Settings()) as session:
+            seen, report = await _sync_watching_the_limiter(session)
+            assert report.ok and set(seen) == {share_of(1)}
+            assert not [r for r in caplog.records if r.name == "lever_desktop.relay.keyshare"]  # still waiting
+            said = await wait_until_async(
+                lambda: [r.getMessage() for r in caplog.records if r.name == "lever_desktop.relay.keyshare"],
+                what="the heartbeat gave up",
+            )
+    assert len(said) == 1 and "ReadTimeout" in said[0]
+
+
 async def test_without_a_relay_a_sync_is_as_before(sandbox):
     async with opened(_account(sandbox, None), settings=config.Settings()) as session:
         assert session.key_share is None
