@@ -109,9 +109,9 @@ class RateLimiter:
         self._lock = threading.Lock()
         self._clock = clock
         self._rng = rng
-        self._max_rate = 0.0
-        self._burst = 0.0
-        self._rate = 0.0  # in force now (below the configured rate after a cut)
+        self._max_rate = float(rate)
+        self._burst = float(burst)
+        self._rate = float(rate)  # in force now (below the configured rate after a cut)
         self._tokens = float(burst)
         self._updated = clock()  # tokens are counted up to here; in the future while paused
         self._shift = 0.0  # total pause imposed on reservations already handed out

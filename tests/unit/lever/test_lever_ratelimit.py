@@ -60,6 +60,12 @@ def test_burst_goes_at_once_then_steady_rate(clock):
     assert times[5:] == pytest.approx([1000.1, 1000.2, 1000.3])
 
 
+def test_a_new_limiter_on_the_real_clock_spends_its_burst_at_once():
+    limiter = RateLimiter(*client_rate(10.0, 20))
+    assert [limiter.reserve()[0] for _ in range(19)] == [0.0] * 19
+    assert limiter.reserve()[0] > 0
+
+
 def test_idle_time_refills_up_to_the_burst_only(clock):
     limiter = RateLimiter(10.0, 5, clock=clock)
     slots(limiter, 5)
