@@ -170,6 +170,8 @@ class KeyShare:
             self._beating.cancel()
             await asyncio.gather(self._beating, return_exceptions=True)
             self._beating = None
-        if self._leaving is not None:
+        if self._leaving is not None:  # a hung relay must not hold up quitting
+            await asyncio.wait([self._leaving], timeout=FIRST_WAIT)
+            self._leaving.cancel()
             await asyncio.gather(self._leaving, return_exceptions=True)
         await self._http.aclose()
