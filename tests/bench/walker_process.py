@@ -175,6 +175,10 @@ def run_walkers(
                 p.wait(60)
             except subprocess.TimeoutExpired:
                 p.kill()
+                p.wait()
+            for pipe in (p.stdin, p.stdout):  # an unclosed pipe is a ResourceWarning that fails the test
+                if pipe is not None:
+                    pipe.close()
 
 
 def main(argv: list[str]) -> None:
