@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from lever_desktop import config
 from lever_desktop.lever.client import LeverClient
+from lever_desktop.relay import keyshare
 from lever_desktop.relay.client import FeedPoller, TokenSource
 from lever_desktop.relay.dispatch import SyncDispatcher
 from lever_desktop.review.approval import default_reviewer
@@ -48,6 +50,7 @@ class Session:
     scheduler: Scheduler | None = None
     outbox: Outbox | None = None
     poller: FeedPoller | None = None
+    key_share: keyshare.KeyShare | None = None  # whenever a relay is configured, polled or not
     sandbox: bool = False
     reviewer: str = ""
     offload: Offload = _inline
@@ -62,6 +65,8 @@ class Session:
                 _log.exception("cancelling the sync engine")
         if self.poller is not None:
             await self.poller.aclose()
+        if self.key_share is not None:
+            await self.key_share.aclose()
         if self.client is not None:
             await self.client.aclose()
             self.client = None
@@ -105,9 +110,13 @@ async def open_session(
     if account is None:
         return session
     try:
+        desktop = None
+        if account.relay_url and account.relay_token:
+            desktop = await store.call(keyshare.desktop_id, int(time.time() * 1000))
         _connect(
             session,
             account,
+            desktop=desktop,
             relay=relay,
             relay_tokens=relay_tokens,
             relay_wait=relay_wait,
@@ -123,6 +132,7 @@ def _connect(
     session: Session,
     account: config.Account,
     *,
+    desktop: str | None,
     relay: bool,
     relay_tokens: TokenSource | None,
     relay_wait: int | None,
@@ -131,7 +141,17 @@ def _connect(
     store, settings = session.store, session.settings
     assert store is not None
     session.client = LeverClient(account.api_key, base_url=account.base_url)
-    session.engine = SyncEngine(session.client, store, retention_days=settings.submitted_retention_days)
+    if desktop and account.relay_url and account.relay_token:
+        # Desktops sharing the key take even shares of its rate limit while they walk.
+        session.key_share = keyshare.KeyShare(
+            account.relay_url, account.relay_token, account.api_key, session.client.limiter, desktop
+        )
+    session.engine = SyncEngine(
+        session.client,
+        store,
+        retention_days=settings.submitted_retention_days,
+        sharing=session.key_share.syncing if session.key_share else None,
+    )
     session.scheduler = Scheduler(session.engine)
     outbox_options: dict[str, Any] = {} if settle_window_ms is None else {"settle_window_ms": settle_window_ms}
     session.outbox = Outbox(store, session.client, session.engine, **outbox_options)

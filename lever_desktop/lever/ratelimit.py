@@ -93,6 +93,13 @@ def client_rate(server_rate: float, server_burst: float) -> tuple[float, float]:
     return server_rate * HEADROOM, max(1.0, float(int(server_burst * BURST_SHARE) - BURST_RESERVE))
 
 
+def share_of(sharing: int, server_rate: float = 10.0, server_burst: float = 20.0) -> tuple[float, float]:
+    """Our rate and burst when ``sharing`` desktops walk on one key at once: an even share of its
+    bucket (``relay/keyshare.py`` learns the count from the relay). One is ``client_rate`` itself."""
+    n = max(1, sharing)
+    return client_rate(server_rate / n, server_burst / n)
+
+
 class RateLimiter:
     """A token bucket with reservations, an adaptive rate and pauses. Thread-safe."""
 
@@ -102,11 +109,10 @@ class RateLimiter:
         self._lock = threading.Lock()
         self._clock = clock
         self._rng = rng
-        self._max_rate = 0.0
-        self._burst = 0.0
-        self._rate = 0.0  # in force now (below the configured rate after a cut)
-        self.configure(rate, burst)
-        self._tokens = self._burst
+        self._max_rate = float(rate)
+        self._burst = float(burst)
+        self._rate = float(rate)  # in force now (below the configured rate after a cut)
+        self._tokens = float(burst)
         self._updated = clock()  # tokens are counted up to here; in the future while paused
         self._shift = 0.0  # total pause imposed on reservations already handed out
         self._last_429 = float("-inf")
@@ -115,15 +121,19 @@ class RateLimiter:
         self._served = 0  # successful answers, all time
         self._served_at_epoch = 0  # ... when the current epoch began
         self.cuts = 0  # rate cuts so far (for tests and benchmarks)
+        self.configure(rate, burst)
 
     def configure(self, rate: float, burst: float) -> None:
         if rate <= 0 or burst < 1:
             raise ValueError("rate must be > 0 and burst >= 1")
         with self._lock:
+            self._refill(self._clock())  # what was earned until now, at the terms in force until now
             at_full = self._rate >= self._max_rate
             self._max_rate = float(rate)
             self._burst = float(burst)
             self._rate = self._max_rate if at_full else min(self._rate, self._max_rate)
+            # Told to share the key: burst credit saved up for the whole bucket is not ours to spend.
+            self._tokens = min(self._tokens, self._burst)
 
     @property
     def configured(self) -> tuple[float, float]:

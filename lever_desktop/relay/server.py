@@ -8,6 +8,11 @@ Protocol (DESIGN.md "Relay protocol v1"):
   size, sha256 and first KB — so anonymous megabytes never fill the relay or the desktops.
 - ``POST /drafts`` — a draft document from the AI pipeline, ``Authorization: Bearer <ingest>``.
 - ``GET /v1/feed?after=&limit=&wait=`` — ``Authorization: Bearer <reader>``; long-polls.
+- ``POST /v1/share`` — ``Authorization: Bearer <reader>``; a desktop's heartbeat while it syncs,
+  ``{"desktop": <uuid>, "key": <fingerprint>, "syncing": bool}``, answered ``{"sharing": N}``: the
+  desktops that sent ``syncing: true`` with that fingerprint in the last ``SHARE_TTL`` seconds, so
+  each can take an even share of Lever's rate limit (``relay/keyshare.py``). The relay learns a
+  fingerprint of the API key (an HMAC keyed by it, no use against Lever) and a random id per desktop.
 - ``GET /healthz``.
 
 Waiting readers are woken at once by inserts in this process; inserts made by other processes
@@ -37,7 +42,7 @@ from starlette.routing import Route
 
 from lever_desktop.lever.urls import RELAY_WEBHOOK_PATH
 from lever_desktop.relay.deliveries import canonical, excerpt
-from lever_desktop.relay.storage import FeedStore, redacted_url
+from lever_desktop.relay.storage import FeedStore, SharesFull, redacted_url
 from lever_desktop.untrusted import MAX_DEPTH, nesting_depth
 
 _log = logging.getLogger(__name__)
@@ -46,6 +51,8 @@ MAX_BODY = 1024 * 1024
 MAX_WEBHOOK_BODY = 16 * 1024  # Lever's deliveries are well under 1 KB: ids, a token, a signature
 MAX_FEED_BYTES = 4 * 1024 * 1024  # bodies per feed page (at least one item): bounds a reader's memory
 DAY_MS = 86_400_000
+SHARE_TTL = 10.0  # seconds a heartbeat counts: a desktop beats every few seconds while it syncs
+MAX_SHARE_BODY = 1024  # a heartbeat is ~120 bytes
 
 
 @dataclass(frozen=True)
@@ -62,6 +69,8 @@ class RelayConfig:
     max_feed_bytes: int = MAX_FEED_BYTES
     body_timeout: float = 10.0  # a client gets this long to send a whole body
     purge_interval: float = 3600.0
+    max_desktops_per_key: int = 200  # heartbeats counted per key fingerprint...
+    max_key_shares: int = 10_000  # ...and in all: the table stays small whatever is posted
 
     def __repr__(self) -> str:  # tokens and database passwords never reach a log
         return f"RelayConfig(db_url={redacted_url(self.db_url)!r}, retention_days={self.retention_days})"
@@ -244,6 +253,26 @@ def _int_param(request: Request, name: str, default: int, lo: int, hi: int) -> i
     return value
 
 
+_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+_FINGERPRINT = re.compile(r"[0-9a-f]{32,64}")
+_SHARE_FIELDS = frozenset({"desktop", "key", "syncing"})
+
+
+def _heartbeat(doc: dict) -> tuple[str, str, bool]:
+    """(fingerprint, desktop, syncing) of a ``/v1/share`` body, or why not (400)."""
+    unknown = sorted(set(doc) - _SHARE_FIELDS)
+    if unknown:
+        raise Refused(400, "bad-heartbeat", f"unknown field {unknown[0][:40]!r}: send desktop, key and syncing")
+    desktop, key, syncing = doc.get("desktop"), doc.get("key"), doc.get("syncing")
+    if not isinstance(desktop, str) or not _UUID.fullmatch(desktop):
+        raise Refused(400, "bad-heartbeat", "desktop must be a lowercase UUID (8-4-4-4-12 hex digits)")
+    if not isinstance(key, str) or not _FINGERPRINT.fullmatch(key):
+        raise Refused(400, "bad-heartbeat", "key must be the key's fingerprint: 32 to 64 lowercase hex digits")
+    if not isinstance(syncing, bool):
+        raise Refused(400, "bad-heartbeat", "syncing must be true or false")
+    return key, desktop, syncing
+
+
 def create_app(config: RelayConfig, *, clock: Callable[[], float] = time.time) -> Starlette:
     """The relay as an ASGI app. ``clock`` (seconds) stamps items and drives retention."""
     store = FeedStore(config.db_url)
@@ -325,6 +354,28 @@ def create_app(config: RelayConfig, *, clock: Callable[[], float] = time.time) -
         payload = '{"items": [' + ", ".join(i.to_json() for i in items) + '], "next": ' + str(nxt) + "}"
         return Response(payload, media_type="application/json")
 
+    async def share(request: Request) -> Response:
+        _check_token(request, config.reader_tokens, "reader")
+        body = await _read_body(request, MAX_SHARE_BODY, config.body_timeout, MAX_SHARE_BODY)
+        fingerprint, desktop, syncing = _heartbeat(_json_object(body.kept)[1])
+        try:
+            sharing = await run_in_threadpool(
+                store.share,
+                fingerprint,
+                desktop,
+                syncing,
+                now_ms(),
+                int(SHARE_TTL * 1000),
+                per_key=config.max_desktops_per_key,
+                total=config.max_key_shares,
+            )
+        except SharesFull as e:
+            where = "with one key" if e.scope == "key" else "in all"
+            raise Refused(
+                429, "too-many-desktops", f"the relay counts at most {e.cap} desktops syncing {where}; try later"
+            ) from None
+        return JSONResponse({"sharing": sharing})
+
     async def healthz(request: Request) -> Response:
         try:
             last = await run_in_threadpool(store.last_seq)
@@ -363,6 +414,7 @@ def create_app(config: RelayConfig, *, clock: Callable[[], float] = time.time) -
             Route(RELAY_WEBHOOK_PATH, guarded(lever_webhook), methods=["POST"]),
             Route("/drafts", guarded(draft), methods=["POST"]),
             Route("/v1/feed", guarded(feed), methods=["GET"]),
+            Route("/v1/share", guarded(share), methods=["POST"]),
             Route("/healthz", healthz, methods=["GET"]),
         ],
         lifespan=lifespan,

@@ -1,4 +1,4 @@
-"""The relay's feed table: one row per delivery, numbered by the database.
+"""The relay's feed table: one row per delivery, numbered by the database; and the key-share table.
 
 Sequence numbers come from the database (an identity column on PostgreSQL,
 ``AUTOINCREMENT`` on SQLite so a purged number is never handed out again), so
@@ -44,6 +44,7 @@ from sqlalchemy import (
     select,
     text,
 )
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 
 KINDS = ("lever-webhook", "draft", "rejected")  # rejected: a bounded record of a body set aside
@@ -63,6 +64,26 @@ relay_items = Table(
     Index("ix_relay_items_received_at", "received_at"),
     sqlite_autoincrement=True,
 )
+
+
+# Desktops syncing with one Lever key, by a fingerprint of the key (never the key): each row is one
+# desktop's last heartbeat. Rows older than the heartbeats' time to live are deleted on every write.
+key_shares = Table(
+    "relay_key_shares",
+    metadata,
+    Column("fingerprint", String(64), primary_key=True),
+    Column("desktop", String(36), primary_key=True),
+    Column("seen_at", BigInteger, nullable=False),  # ms since the epoch
+    Index("ix_relay_key_shares_seen_at", "seen_at"),
+)
+
+
+class SharesFull(Exception):
+    """The table of heartbeats is at a cap; ``scope`` is ``key`` (this fingerprint) or ``relay``."""
+
+    def __init__(self, scope: str, cap: int) -> None:
+        super().__init__(f"{scope} cap of {cap}")
+        self.scope, self.cap = scope, cap
 
 
 @dataclass(frozen=True)
@@ -145,6 +166,39 @@ class FeedStore:
         with self.engine.begin() as conn:
             result = conn.execute(delete(relay_items).where(relay_items.c.received_at < received_before))
             return int(result.rowcount or 0)
+
+    def share(
+        self, fingerprint: str, desktop: str, syncing: bool, now: int, ttl_ms: int, *, per_key: int, total: int
+    ) -> int:
+        """Record (``syncing``) or remove this desktop's heartbeat; the desktops syncing with the key now.
+
+        Raises ``SharesFull`` when a desktop not yet counted would pass ``per_key`` rows for the key or
+        ``total`` rows in all. The caps are checked before the insert, not under a lock: relay
+        processes racing on PostgreSQL may pass them by a row or two, which bounds the table as well.
+        """
+        c = key_shares.c
+        with self.engine.begin() as conn:
+            # Its own statement first: what expired is gone before the caps and the count are read.
+            conn.execute(delete(key_shares).where(c.seen_at < now - ttl_ms))
+        with self.engine.begin() as conn:
+            mine = (c.fingerprint == fingerprint) & (c.desktop == desktop)
+            if not syncing:
+                conn.execute(delete(key_shares).where(mine))
+            else:
+                if conn.execute(select(c.seen_at).where(mine)).first() is None:
+                    count = select(func.count()).select_from(key_shares)
+                    if conn.execute(count.where(c.fingerprint == fingerprint)).scalar_one() >= per_key:
+                        raise SharesFull("key", per_key)
+                    if conn.execute(count).scalar_one() >= total:
+                        raise SharesFull("relay", total)
+                upsert = (postgresql.insert if self.dialect == "postgresql" else sqlite.insert)(key_shares)
+                row = upsert.values(fingerprint=fingerprint, desktop=desktop, seen_at=now)
+                conn.execute(
+                    row.on_conflict_do_update(index_elements=[c.fingerprint, c.desktop], set_={"seen_at": now})
+                )
+            fresh = (c.fingerprint == fingerprint) & (c.seen_at >= now - ttl_ms)
+            sharing = select(func.count()).select_from(key_shares).where(fresh)
+            return int(conn.execute(sharing).scalar_one())
 
     def close(self) -> None:
         self.engine.dispose()

@@ -8,6 +8,7 @@ so the event loop (and the GUI on it) never waits on SQLite.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 from collections.abc import Callable, Sequence
@@ -39,8 +40,12 @@ class SyncEngine:
         overlap_ms: int = OVERLAP_MS,
         resources: Sequence[walk.Resource] = walk.RESOURCES,
         retention_days: int = privacy.DEFAULT_RETENTION_DAYS,
+        sharing: Callable[[], contextlib.AbstractAsyncContextManager[object]] | None = None,
     ) -> None:
+        """``sharing``: entered around each pass, to count this desktop among those walking with the
+        key while it walks (``relay/keyshare.py``); it never raises into the pass."""
         self.client = client
+        self._sharing = sharing or contextlib.nullcontext
         self.retention_days = retention_days  # submitted drafts keep their text this long (Settings)
         self.store = store
         self.clock: Clock = clock or SystemClock()
@@ -108,9 +113,10 @@ class SyncEngine:
         self._set_state(SyncState.SYNCING)
         try:
             state = await self.store.call(cache.states)
-            for res in self.resources:
-                if res.name in names:
-                    report.counts[res.name] = await self._walk(res, state, full, report)
+            async with self._sharing():
+                for res in self.resources:
+                    if res.name in names:
+                        report.counts[res.name] = await self._walk(res, state, full, report)
             if "tombstones" in names:  # the nightly housekeeping rides along
                 await self.store.call(cache.purge_webhook_deliveries, self.now_ms(), WEBHOOK_RETENTION_DAYS)
                 await self.store.call(cache.purge_template_versions, self.now_ms(), TEMPLATE_RETENTION_DAYS)

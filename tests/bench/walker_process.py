@@ -13,8 +13,9 @@ walk failed, and when its 429s came.
 
 With ``LEVER_BENCH_PROBE=P`` the limiter probes back up by P of its rate per second after a cut
 (``ratelimit.PROBE``). With ``LEVER_BENCH_SHARE=N`` in its environment a walker is *told* that N processes share the
-key and takes an even share of Lever's bucket (10/N per second, bursts of 20/N): what a shared
-count of the desktops on a key would give each limiter (the README's proposal), measured.
+key and takes an even share of Lever's bucket (10/N per second, bursts of 20/N). With
+``LEVER_BENCH_RELAY_URL`` and ``LEVER_BENCH_RELAY_TOKEN`` it learns N the way the app does: its
+``relay.keyshare.KeyShare`` heartbeats that relay for as long as it walks.
 
 With ``FAULT_AT``, the sandbox gets ``FAULT_SPEC`` (``--faults`` syntax) just before request
 number ``FAULT_AT`` of the walk (a single walker: its requests are the only ones).
@@ -25,6 +26,7 @@ number ``FAULT_AT`` of the walk (a single walker: its requests are the only ones
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import os
@@ -32,6 +34,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import uuid
 from pathlib import Path
 
 import httpx
@@ -41,37 +44,59 @@ from lever_desktop.lever.client import LeverClient
 
 async def walk(base_url: str, api_key: str, page_size: int, fault_at: int, fault: str, admin_url: str) -> dict:
     started = time.monotonic()
-    records = pages = 0
-    error = None
     timeline: list[tuple[float, int]] = []  # (seconds, 429s so far) whenever a page met more 429s
     share = int(os.environ.get("LEVER_BENCH_SHARE", "1"))
     async with LeverClient(api_key, base_url=base_url, rate=10.0 / share, burst=max(2, 20 // share)) as lever:
-        query: dict = {"limit": page_size, "confidentiality": "all"}
-        try:
-            while True:
-                pages += 1
-                if pages == fault_at:
-                    async with httpx.AsyncClient() as admin:
-                        await admin.post(admin_url + "/faults", json={"spec": fault})
-                limited = lever.stats.rate_limited
-                page = await lever.get_page("/opportunities", query)
-                if lever.stats.rate_limited > limited:
-                    timeline.append((round(time.monotonic() - started, 3), lever.stats.rate_limited))
-                records += len(page.records)
-                if not page.has_next:
-                    break
-                query["offset"] = page.next
-        except Exception as e:  # noqa: BLE001 - the figure that matters: the walk failed, and how
-            error = f"{type(e).__name__}: {e}"
+        async with contextlib.AsyncExitStack() as sharing:
+            if relay_url := os.environ.get("LEVER_BENCH_RELAY_URL"):
+                # The app's own key share, wired to the key's limiter as a session wires it.
+                from lever_desktop.relay.keyshare import KeyShare  # imported before "ready" (main)
+
+                token = os.environ["LEVER_BENCH_RELAY_TOKEN"]
+                key_share = KeyShare(relay_url, token, api_key, lever.limiter, str(uuid.uuid4()))
+                sharing.push_async_callback(key_share.aclose)
+                await sharing.enter_async_context(key_share.syncing())
+            records, error = await _walk_pages(lever, page_size, started, timeline, fault_at, fault, admin_url)
+            seconds = time.monotonic() - started
         stats = lever.stats
         return {
             "records": records,
             "requests": stats.requests,
             "rateLimited": stats.rate_limited,
-            "seconds": time.monotonic() - started,
+            "seconds": seconds,
             "error": error,
             "timeline": timeline,
         }
+
+
+async def _walk_pages(
+    lever: LeverClient,
+    page_size: int,
+    started: float,
+    timeline: list[tuple[float, int]],
+    fault_at: int,
+    fault: str,
+    admin_url: str,
+) -> tuple[int, str | None]:
+    """Every page of the opportunities: (records, the error that ended the walk early, if any)."""
+    query: dict = {"limit": page_size, "confidentiality": "all"}
+    records = pages = 0
+    try:
+        while True:
+            pages += 1
+            if pages == fault_at:
+                async with httpx.AsyncClient() as admin:
+                    await admin.post(admin_url + "/faults", json={"spec": fault})
+            limited = lever.stats.rate_limited
+            page = await lever.get_page("/opportunities", query)
+            if lever.stats.rate_limited > limited:
+                timeline.append((round(time.monotonic() - started, 3), lever.stats.rate_limited))
+            records += len(page.records)
+            if not page.has_next:
+                return records, None
+            query["offset"] = page.next
+    except Exception as e:  # noqa: BLE001 - the figure that matters: the walk failed, and how
+        return records, f"{type(e).__name__}: {e}"
 
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -107,17 +132,21 @@ def run_walkers(
     code: str | None = None,
     told: bool = False,
     probe: float | None = None,
+    relay: tuple[str, str] | None = None,
     fault_at: int = 0,
     fault: str = "",
 ) -> list[dict]:
     """``count`` walkers on one key, released together into a full bucket; their results.
 
     ``told``: each walker knows ``count`` processes share the key (``LEVER_BENCH_SHARE``).
+    ``relay``: (url, reader token) of a relay each walker heartbeats, learning the count from it.
     """
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in (code, str(ROOT)) if p)}
     env["LEVER_BENCH_SHARE"] = str(count if told else 1)
     if probe is not None:
         env["LEVER_BENCH_PROBE"] = str(probe)
+    if relay is not None:
+        env["LEVER_BENCH_RELAY_URL"], env["LEVER_BENCH_RELAY_TOKEN"] = relay
     extra = [str(fault_at), fault, admin_url] if fault_at else []
     procs = [
         subprocess.Popen(
@@ -146,6 +175,10 @@ def run_walkers(
                 p.wait(60)
             except subprocess.TimeoutExpired:
                 p.kill()
+                p.wait()
+            for pipe in (p.stdin, p.stdout):  # an unclosed pipe is a ResourceWarning that fails the test
+                if pipe is not None:
+                    pipe.close()
 
 
 def main(argv: list[str]) -> None:
@@ -154,6 +187,8 @@ def main(argv: list[str]) -> None:
         from lever_desktop.lever import ratelimit
 
         ratelimit.PROBE = float(probe)
+    if os.environ.get("LEVER_BENCH_RELAY_URL"):  # not in the baseline's tree; its imports take a while
+        import lever_desktop.relay.keyshare  # noqa: F401
     base_url, api_key, page_size = argv[0], argv[1], int(argv[2])
     fault_at, fault, admin_url = (int(argv[3]), argv[4], argv[5]) if len(argv) > 5 else (0, "", "")
     print("ready", flush=True)

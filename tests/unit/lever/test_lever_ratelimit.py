@@ -60,6 +60,12 @@ def test_burst_goes_at_once_then_steady_rate(clock):
     assert times[5:] == pytest.approx([1000.1, 1000.2, 1000.3])
 
 
+def test_a_new_limiter_on_the_real_clock_spends_its_burst_at_once():
+    limiter = RateLimiter(*client_rate(10.0, 20))
+    assert [limiter.reserve()[0] for _ in range(19)] == [0.0] * 19
+    assert limiter.reserve()[0] > 0
+
+
 def test_idle_time_refills_up_to_the_burst_only(clock):
     limiter = RateLimiter(10.0, 5, clock=clock)
     slots(limiter, 5)
@@ -374,3 +380,22 @@ def test_acquire_works_from_event_loops_in_different_threads(clock):
     run_in_threads(in_own_loop, 3)
     assert errors == []
     assert len(set(round(s, 9) for s in sent)) == 150  # every request its own slot, 20 ms apart
+
+
+def test_an_even_share_of_the_key_for_n_desktops():
+    assert ratelimit.share_of(1) == client_rate(10.0, 20)
+    assert ratelimit.share_of(3) == (pytest.approx(3.25), 5.0)
+    assert ratelimit.share_of(10) == (pytest.approx(0.975), 1.0)
+    assert ratelimit.share_of(50) == (pytest.approx(0.195), 1.0)
+    assert ratelimit.share_of(0) == ratelimit.share_of(1)  # a relay that counts nobody: the whole key
+
+
+def test_told_to_share_the_key_a_saved_up_burst_is_not_spent(clock):
+    """A desktop told it shares the key with nine others takes its share of the burst, not the
+    whole bucket it had saved up before it knew."""
+    limiter = RateLimiter(*ratelimit.share_of(1), clock=clock)
+    limiter.configure(*ratelimit.share_of(10))
+    assert slots(limiter, 3) == pytest.approx([1000.0, 1000.0 + 1 / 0.975, 1000.0 + 2 / 0.975])
+    clock.now += 60  # idle: refills to the shared burst only
+    limiter.configure(*ratelimit.share_of(1))  # alone again: the burst credit is earned back, not granted
+    assert slots(limiter, 2) == pytest.approx([clock.now, clock.now + 1 / 9.75])
