@@ -43,7 +43,9 @@ FIRST_INTERVALS = (0.1, 0.2, 0.4)
 HEARTBEAT = 2.5
 FIRST_WAIT = 0.5  # longest the walk waits for the first answer before it starts at full rate
 TIMEOUT = httpx.Timeout(2.0)
-MAX_SHARING = 10_000  # a count beyond this is not an answer the relay gives
+# A count beyond the reference relay's own cap per key (RelayConfig.max_desktops_per_key) is not an answer
+# a relay gives: a relay that claims more (a compromised one) would slow every sync to a crawl.
+MAX_SHARING = 200
 
 
 def fingerprint(api_key: str) -> str:

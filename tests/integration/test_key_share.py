@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import logging
 import secrets
 import socket
+import threading
 import uuid
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import httpx
@@ -14,7 +18,8 @@ from helpers.waiting import wait_until_async
 
 from lever_desktop import config
 from lever_desktop.lever.ratelimit import share_of
-from lever_desktop.relay.keyshare import fingerprint
+from lever_desktop.relay.keyshare import MAX_SHARING, fingerprint
+from lever_desktop.relay.server import RelayConfig
 from lever_desktop.session import opened
 from lever_desktop.sync.events import SyncEvent
 
@@ -97,6 +102,42 @@ async def test_a_relay_that_hangs_does_not_hold_the_walk(sandbox, caplog):
                 what="the heartbeat gave up",
             )
     assert len(said) == 1 and "ReadTimeout" in said[0]
+
+
+async def test_a_relay_that_claims_a_crowd_beyond_its_own_cap_does_not_slow_the_sync(sandbox, caplog):
+    """A compromised relay answering 5,000 desktops would have each sync crawl at 1/5,000 of the key: a count
+    beyond the relay's own cap per key is no answer, and the walk keeps the key's full rate."""
+
+    class Lying(BaseHTTPRequestHandler):
+        def do_POST(self):
+            self.rfile.read(int(self.headers.get("Content-Length", 0)))
+            body = json.dumps({"sharing": 201}).encode()  # one more than the reference relay's cap per key
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):  # quiet
+            pass
+
+    caplog.set_level(logging.INFO, logger="lever_desktop.relay.keyshare")
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Lying)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        relay_url = f"http://127.0.0.1:{server.server_address[1]}"
+        async with opened(_account(sandbox, relay_url, "reader-token"), settings=config.Settings()) as session:
+            seen, report = await _sync_watching_the_limiter(session)
+            assert report.ok and set(seen) == {share_of(1)}
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert "its answer is not a count" in caplog.text
+
+
+def test_the_largest_count_a_desktop_believes_is_the_relays_own_cap_per_key():
+    cap = next(f.default for f in dataclasses.fields(RelayConfig) if f.name == "max_desktops_per_key")
+    assert cap == MAX_SHARING == 200
 
 
 async def test_without_a_relay_a_sync_is_as_before(sandbox):
