@@ -84,8 +84,8 @@ class CandidatesController(QObject):
         return await self.session.store.call(fn, *args)
 
     def attach(self, session) -> None:
-        """From the first look at the cache to the session's store (reads already asked for still end
-        on the first look, which the caller closes after this)."""
+        """From the first look at the cache to the session's store (reads under way end on the first look,
+        which the caller closes after this; reads asked for but not yet started go to the store)."""
         self.session = session
         # A candidate chosen during the first look: their profile read again from the store (the first
         # look's read may have failed) and freshened from Lever, which the first look has no way to.
