@@ -66,7 +66,7 @@ class CacheReader:
         deadline = time.monotonic() + budget
         self._db.set_progress_handler(lambda: time.monotonic() > deadline, PROGRESS_EVERY)
         try:
-            return self._run(self._db, fn, args)
+            return self._run(lambda: self._db, fn, args)
         finally:
             self._db.set_progress_handler(None, 0)
 
@@ -76,22 +76,20 @@ class CacheReader:
 
         if self._closed:  # the list moved on to the store, or was put away: nobody waits for this read
             raise asyncio.CancelledError("the first look at the cache is over")
-        return await asyncio.wrap_future(self._executor.submit(self._on_thread, fn, args))
+        return await asyncio.wrap_future(self._executor.submit(self._run, self._thread_connection, fn, args))
 
-    def _on_thread(self, fn: Callable[..., T], args: tuple[Any, ...]) -> T:
+    def _thread_connection(self) -> sqlite3.Connection:
+        """This reader thread's own connection, opened on its first read."""
         db = getattr(self._local, "db", None)
-        if db is None:  # each reader thread has its own connection
-            try:
-                db = self._local.db = _connect(self.path)
-            except sqlite3.Error as e:
-                _log.info("first look at the cache %s stopped: %s", self.path, e)
-                raise FirstLookFailed(str(e)) from None
+        if db is None:
+            db = self._local.db = _connect(self.path)
             with self._lock:
                 self._connections.append(db)
-        return self._run(db, fn, args)
+        return db
 
-    def _run(self, db: sqlite3.Connection, fn: Callable[..., T], args: tuple[Any, ...]) -> T:
+    def _run(self, connection: Callable[[], sqlite3.Connection], fn: Callable[..., T], args: tuple[Any, ...]) -> T:
         try:
+            db = connection()
             with db:  # one snapshot for the statements of one call
                 db.execute("BEGIN")
                 return fn(db, *args)
@@ -122,5 +120,6 @@ class CacheReader:
 
 def _connect(path: Path) -> sqlite3.Connection:
     # Read-only (``mode=ro``): no cache is created, and closing never checkpoints the write-ahead log
-    # into the cache (see the module's docstring for SQLite's side files). check_same_thread=False: the caller's connection may be closed by another thread.
+    # into the cache (see the module's docstring for SQLite's side files). check_same_thread=False: the
+    # caller's connection may be closed by another thread.
     return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, check_same_thread=False, timeout=0.1)
