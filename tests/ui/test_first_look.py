@@ -67,6 +67,25 @@ def window(qtbot):
     return w
 
 
+def _listed(window, runner, qtbot):
+    """The first look's list of the cache at the data dir, gone on as when the event loop starts, with
+    the whole list counted."""
+    first = show_candidates(window, runner, config.Settings(), sandbox=False)
+    assert first is not None
+    first.go_on()
+    qtbot.waitUntil(lambda: first.candidates.page.count.text() == f"{N} candidates", timeout=10_000)
+    return first
+
+
+def _write_an_older_cache() -> None:
+    """The cache in rollback-journal mode, as caches of the first schema were (tests/fixtures/db): a writer
+    holding it locks every reader out."""
+    _write_cache(paths.database_path())
+    older = sqlite3.connect(paths.database_path())
+    older.execute("PRAGMA journal_mode=DELETE")
+    older.close()
+
+
 def test_the_first_screen_is_in_the_window_before_it_paints_and_the_list_works_before_the_session(
     window, runner, qtbot
 ):
@@ -91,11 +110,8 @@ def test_the_first_screen_is_in_the_window_before_it_paints_and_the_list_works_b
 
 def test_the_window_takes_the_list_over_with_its_selection_and_the_first_look_ends(window, runner, qtbot):
     _write_cache(paths.database_path())
-    first = show_candidates(window, runner, config.Settings(), sandbox=False)
-    assert first is not None
+    first = _listed(window, runner, qtbot)
     ctl = first.candidates
-    first.go_on()
-    qtbot.waitUntil(lambda: ctl.page.count.text() == f"{N} candidates", timeout=10_000)
     ctl.page.table.selectRow(3)
     chosen = ctl.model.id_at(3)
     assert ctl.model.row_values(3).name == "Ada Lovelace 296"
@@ -281,15 +297,9 @@ def test_rows_the_first_look_cannot_read_are_read_by_the_store_after_it_with_no_
 ):
     """A block of rows asked of the first look while the cache is locked (an older cache, not yet in WAL
     mode, written by another program) fails quietly and is asked again when next painted."""
-    _write_cache(paths.database_path())
-    older = sqlite3.connect(paths.database_path())
-    older.execute("PRAGMA journal_mode=DELETE")  # as caches of the first schema were (tests/fixtures/db)
-    older.close()
-    first = show_candidates(window, runner, config.Settings(), sandbox=False)
-    assert first is not None
+    _write_an_older_cache()
+    first = _listed(window, runner, qtbot)
     ctl = first.candidates
-    first.go_on()  # as the event loop starts
-    qtbot.waitUntil(lambda: ctl.page.count.text() == f"{N} candidates", timeout=10_000)
     last = ctl.model.index(N - 1, 0)
     locker = sqlite3.connect(paths.database_path(), isolation_level=None)
     locker.execute("BEGIN EXCLUSIVE")  # no one else reads the cache until it ends
@@ -312,15 +322,9 @@ def test_a_candidate_chosen_during_the_first_look_is_shown_by_the_store_after_th
 ):
     """Their profile, asked of the first look while an older cache was locked, is read again from the
     session's store (and freshened from Lever when there is a connection) once it takes over."""
-    _write_cache(paths.database_path())
-    older = sqlite3.connect(paths.database_path())
-    older.execute("PRAGMA journal_mode=DELETE")
-    older.close()
-    first = show_candidates(window, runner, config.Settings(), sandbox=False)
-    assert first is not None
+    _write_an_older_cache()
+    first = _listed(window, runner, qtbot)
     ctl = first.candidates
-    first.go_on()  # as the event loop starts
-    qtbot.waitUntil(lambda: ctl.page.count.text() == f"{N} candidates", timeout=10_000)
     locker = sqlite3.connect(paths.database_path(), isolation_level=None)
     locker.execute("BEGIN EXCLUSIVE")
     try:
