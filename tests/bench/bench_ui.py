@@ -119,25 +119,33 @@ class OfflineSession:
 
 
 # -- child processes ---------------------------------------------------------------------------
-def child_bare() -> None:
+def _shown_until_painted(app, window, watched) -> float:
+    """Show ``window`` and run until ``watched`` (it, or a widget in it) first paints; when that was."""
     from PySide6.QtCore import QEvent, QObject, QTimer
+
+    painted: list[float] = []
+
+    class FirstPaint(QObject):
+        def eventFilter(self, obj, event):
+            if event.type() == QEvent.Type.Paint and not painted:
+                painted.append(time.time())
+                QTimer.singleShot(0, app.quit)
+            return False
+
+    f = FirstPaint()
+    watched.installEventFilter(f)
+    window.show()
+    app.exec()
+    return painted[0]
+
+
+def child_bare() -> None:
     from PySide6.QtWidgets import QApplication, QMainWindow
 
     app = QApplication([])
     window = QMainWindow()
     window.resize(1280, 800)
-
-    class FirstPaint(QObject):
-        def eventFilter(self, obj, event):
-            if event.type() == QEvent.Type.Paint:
-                print(json.dumps({"painted": time.time()}), flush=True)
-                QTimer.singleShot(0, app.quit)
-            return False
-
-    f = FirstPaint()
-    window.installEventFilter(f)
-    window.show()
-    app.exec()
+    print(json.dumps({"painted": _shown_until_painted(app, window, window)}), flush=True)
 
 
 def child_floor(basedir: str) -> None:
@@ -146,7 +154,6 @@ def child_floor(basedir: str) -> None:
     the bare window (text and fonts, a table and its header, Qt's enums, sqlite3) any list pays."""
     import sqlite3
 
-    from PySide6.QtCore import QEvent, QObject, QTimer
     from PySide6.QtGui import QStandardItem, QStandardItemModel
     from PySide6.QtWidgets import QApplication, QMainWindow, QTableView
 
@@ -168,20 +175,7 @@ def child_floor(basedir: str) -> None:
     table = QTableView()
     table.setModel(model)
     window.setCentralWidget(table)
-    result: dict = {}
-
-    class FirstPaint(QObject):
-        def eventFilter(self, obj, event):
-            if event.type() == QEvent.Type.Paint and obj is table.viewport() and "first_screen" not in result:
-                result["first_screen"] = time.time()
-                QTimer.singleShot(0, app.quit)
-            return False
-
-    f = FirstPaint()
-    app.installEventFilter(f)
-    window.show()
-    app.exec()
-    print(json.dumps(result), flush=True)
+    print(json.dumps({"first_screen": _shown_until_painted(app, window, table.viewport())}), flush=True)
 
 
 def child_app(basedir: str) -> None:
