@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+import threading
 
 import pytest
 from helpers.cache_damage import damaged_cache
@@ -15,6 +16,7 @@ from PySide6.QtWidgets import QApplication
 
 from lever_desktop import config, paths, sandbox_mode
 from lever_desktop.store import cache
+from lever_desktop.store import candidates as store_candidates
 from lever_desktop.store.candidates import ARCHIVED_ONLY, filter_choices
 from lever_desktop.store.db import Store
 from lever_desktop.ui.crash import ErrorPath
@@ -169,6 +171,63 @@ def test_the_app_opens_with_the_list_read_before_the_session_and_keeps_it(runner
         candidates.page.search.setText("radia")
         qtbot.waitUntil(lambda: candidates.page.count.text() == f"{N // 4} candidates", timeout=10_000)
     finally:
+        shell.quit()
+        qtbot.waitUntil(running.done, timeout=30_000)
+
+
+def _when_the_session_starts_opening(monkeypatch) -> list[str]:
+    """The candidate count shown each time the shell starts opening the session (choosing the account, then
+    the cache's checks and the session's imports)."""
+    counts: list[str] = []
+    choose = Shell._choose_account
+
+    async def choosing(self):
+        counts.append(self.first_list.candidates.page.count.text())
+        return await choose(self)
+
+    monkeypatch.setattr(Shell, "_choose_account", choosing)
+    return counts
+
+
+def test_the_list_answers_its_first_reads_before_the_session_starts_opening(runner, qtbot, monkeypatch):
+    """The session's imports and the cache's checks hold the GIL for most of a second: they wait until the
+    list has read the rest and its count (and answered a filter typed meanwhile)."""
+    _write_cache(paths.database_path())
+    monkeypatch.setenv("LEVER_API_KEY", "k-123456")
+    monkeypatch.setenv("LEVER_BASE_URL", "http://127.0.0.1:9/v1")
+    counts = _when_the_session_starts_opening(monkeypatch)
+    shell = Shell(runner, ErrorPath(None, dialogs=False), opening=open_window(runner, sandbox=False))
+    running = asyncio.ensure_future(shell.main())
+    try:
+        qtbot.waitUntil(lambda: bool(counts), timeout=30_000)
+        assert counts == [f"{N} candidates"]  # not "Counting…": the list's reads came first
+    finally:
+        shell.quit()
+        qtbot.waitUntil(running.done, timeout=30_000)
+
+
+def test_a_list_read_that_hangs_holds_the_session_back_only_a_moment(runner, qtbot, monkeypatch):
+    """A read of the first look that does not end (a disk gone slow) keeps no one from the session: it opens
+    after ``LIST_FIRST_S``, the read still hanging."""
+    _write_cache(paths.database_path())
+    monkeypatch.setenv("LEVER_API_KEY", "k-123456")
+    monkeypatch.setenv("LEVER_BASE_URL", "http://127.0.0.1:9/v1")
+    counts = _when_the_session_starts_opening(monkeypatch)
+    released = threading.Event()
+    read_ids = store_candidates.candidate_ids
+
+    def hanging(*args):
+        released.wait(60)
+        return read_ids(*args)
+
+    monkeypatch.setattr(store_candidates, "candidate_ids", hanging)
+    shell = Shell(runner, ErrorPath(None, dialogs=False), opening=open_window(runner, sandbox=False))
+    running = asyncio.ensure_future(shell.main())
+    try:
+        qtbot.waitUntil(lambda: bool(counts), timeout=30_000)
+        assert counts == ["Counting…"] and not released.is_set()  # the rest of the list is still being read
+    finally:
+        released.set()
         shell.quit()
         qtbot.waitUntil(running.done, timeout=30_000)
 
