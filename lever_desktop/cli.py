@@ -69,14 +69,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.basedir:  # else keep what is set (platform defaults in a fresh process; the tests' basedir)
         paths.set_basedir(args.basedir)
+    func = getattr(args, "func", None)
     try:
-        log.setup(paths.log_dir(), level=logging.DEBUG if args.verbose else logging.INFO, console=args.verbose)
+        log.setup(
+            paths.log_dir(),
+            level=logging.DEBUG if args.verbose else logging.INFO,
+            console=args.verbose,
+            rotate=func is not None,  # the window turns it rotating once it has started (log's docstring)
+        )
     except OSError as e:  # e.g. --basedir names a file, or a folder we may not write to
         print(
             f"lever-desktop: cannot keep files in {e.filename or paths.dirs().log}: {e.strerror or e}", file=sys.stderr
         )
         return 2
-    func = getattr(args, "func", None)
     if func is None:
         gui = _gui_entry()
         if gui is None:

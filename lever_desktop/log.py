@@ -1,5 +1,9 @@
 """Logging: a rotating file in the log dir, with secrets redacted.
 
+The window starts with a plain file handler on the same file and turns it into the rotating one once it
+has started (``rotate_from_now``): ``logging.handlers`` (with socket, pickle and queue) is ~7 ms that the
+first paint need not wait for. Commands log to the rotating file from the start.
+
 The redaction filter removes every registered secret value (API key, relay
 tokens, webhook signature tokens) and anything that looks like an
 ``Authorization`` header or Basic/Bearer credential, from the message, its
@@ -13,8 +17,8 @@ console handler or (a lone surrogate) fail the write.
 from __future__ import annotations
 
 import base64
+import functools
 import logging
-import logging.handlers
 import os
 import re
 import stat
@@ -22,8 +26,12 @@ import sys
 import threading
 import traceback
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from lever_desktop.untrusted import printable
+
+if TYPE_CHECKING:
+    import logging.handlers
 
 REDACTED = "[REDACTED]"
 
@@ -129,22 +137,46 @@ class QuietStreamHandler(QuietWhenFailing, logging.StreamHandler):
     """stderr (``--verbose``)."""
 
 
-class PrivateRotatingFileHandler(QuietWhenFailing, logging.handlers.RotatingFileHandler):
+class _PrivateFile:
     """Every log file, the first and each one a rollover starts, is readable by the user only."""
 
     def _open(self):  # type: ignore[no-untyped-def]
-        stream = super()._open()
+        stream = super()._open()  # type: ignore[misc]
         if os.name == "posix" and stat.S_ISREG(os.fstat(stream.fileno()).st_mode):  # never chmod a device
             os.fchmod(stream.fileno(), 0o600)
         return stream
+
+
+class PrivateFileHandler(QuietWhenFailing, _PrivateFile, logging.FileHandler):
+    """The window's log file until it has started (``rotate_from_now``)."""
+
+
+@functools.cache
+def _rotating_handler_class() -> type[logging.handlers.RotatingFileHandler]:
+    import logging.handlers
+
+    class PrivateRotatingFileHandler(QuietWhenFailing, _PrivateFile, logging.handlers.RotatingFileHandler):
+        """The log file, rolled over at 5 MB, five kept."""
+
+    PrivateRotatingFileHandler.__qualname__ = "PrivateRotatingFileHandler"  # as if made at the module's top
+    return PrivateRotatingFileHandler
+
+
+def __getattr__(name: str) -> Any:
+    if name == "PrivateRotatingFileHandler":  # made on first use: see the module's docstring
+        return _rotating_handler_class()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 _FORMAT = "%(asctime)s %(levelname)-7s %(name)s: %(message)s"
 _installed: list[logging.Handler] = []
 
 
-def setup(log_dir: Path | None = None, level: int = logging.INFO, *, console: bool = False) -> Path | None:
-    """Install the rotating file handler (and optionally stderr), both redacting."""
+def setup(
+    log_dir: Path | None = None, level: int = logging.INFO, *, console: bool = False, rotate: bool = True
+) -> Path | None:
+    """Install the log file handler (and optionally stderr), both redacting. ``rotate=False``: a plain
+    file handler until ``rotate_from_now()`` (the window, before its first paint)."""
     root = logging.getLogger()
     for h in _installed:
         root.removeHandler(h)
@@ -156,18 +188,38 @@ def setup(log_dir: Path | None = None, level: int = logging.INFO, *, console: bo
     if log_dir is not None:
         log_dir.mkdir(parents=True, exist_ok=True)
         path = log_dir / "lever-desktop.log"
-        fh = PrivateRotatingFileHandler(path, maxBytes=5_000_000, backupCount=5, encoding="utf-8")
-        handlers.append(fh)
+        handlers.append(_rotating_file(path) if rotate else PrivateFileHandler(path, encoding="utf-8"))
     if console:
         handlers.append(QuietStreamHandler())
     for h in handlers:
-        h.setFormatter(logging.Formatter(_FORMAT))
-        h.addFilter(RedactingFilter())
-        root.addHandler(h)
-        _installed.append(h)
+        _install(root, h)
     if path is not None and path.is_file():
         try:
             path.chmod(0o600)
         except OSError:
             pass
     return path
+
+
+def rotate_from_now() -> None:
+    """The plain log file handler ``setup(rotate=False)`` installed becomes the rotating one (the new one is
+    installed before the old one leaves: a record logged meanwhile by another thread may be written twice,
+    never lost)."""
+    root = logging.getLogger()
+    for h in list(_installed):
+        if type(h) is PrivateFileHandler:
+            _install(root, _rotating_file(Path(h.baseFilename)))
+            root.removeHandler(h)
+            _installed.remove(h)
+            h.close()
+
+
+def _rotating_file(path: Path) -> logging.Handler:
+    return _rotating_handler_class()(path, maxBytes=5_000_000, backupCount=5, encoding="utf-8")
+
+
+def _install(root: logging.Logger, handler: logging.Handler) -> None:
+    handler.setFormatter(logging.Formatter(_FORMAT))
+    handler.addFilter(RedactingFilter())
+    root.addHandler(handler)
+    _installed.append(handler)

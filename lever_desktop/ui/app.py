@@ -18,7 +18,7 @@ from PySide6.QtCore import QCoreApplication, QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
-from lever_desktop import APP_ID, APP_NAME, __version__, paths
+from lever_desktop import APP_ID, APP_NAME, __version__, log, paths
 from lever_desktop.ui import theme
 from lever_desktop.ui.crash import ErrorPath
 from lever_desktop.ui.first_look import open_window
@@ -103,6 +103,12 @@ def settle_memory() -> None:
     sys.setswitchinterval(_default_switch_interval)  # started: back to Python's own
 
 
+def _started() -> None:
+    """The window has everything in (its candidate list's filter index too): the start-up's deferred work."""
+    settle_memory()
+    log.rotate_from_now()  # a plain log file until now (log's docstring)
+
+
 def app_icon() -> QIcon:
     from lever_desktop.resources import resource_path
 
@@ -154,7 +160,7 @@ def run(args: argparse.Namespace) -> int:
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
     errors.watch_loop(loop)
-    shell = Shell(runner, errors, sandbox=sandbox, window_ready=settle_memory, opening=opening)
+    shell = Shell(runner, errors, sandbox=sandbox, window_ready=_started, opening=opening)
     if previous_crash:
         errors.report_previous_crash(previous_crash)
     _quit_on_signals(loop, shell)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import base64
 import logging
+import subprocess
+import sys
 
 import pytest
 
@@ -111,3 +113,43 @@ def test_a_value_cannot_forge_a_line_write_a_terminal_escape_or_fail_the_write(l
         "while reading",
     ]
     assert all(line.startswith("20") or line.startswith("Traceback") for line in starts)
+
+
+@pytest.mark.logs_warnings("it logs warnings to read them back")
+def test_the_windows_plain_log_file_becomes_the_rotating_one_with_nothing_lost_or_unredacted(tmp_path):
+    """The window logs to a plain file handler until it has painted (logging.handlers is imported after),
+    then to the rotating one on the same file: every record is in the file, once, redacted."""
+    path = log.setup(tmp_path / "log", rotate=False)
+    try:
+        log.register_secret(KEY)
+        logger = logging.getLogger("lever_desktop.test")
+        logger.warning("before the paint %s", KEY)
+        [plain] = [h for h in logging.getLogger().handlers if isinstance(h, log.PrivateFileHandler)]
+        assert not isinstance(plain, log.PrivateRotatingFileHandler)
+        log.rotate_from_now()
+        ours = (log.PrivateFileHandler, log.PrivateRotatingFileHandler)
+        handlers = [h for h in logging.getLogger().handlers if isinstance(h, ours)]
+        assert [type(h) for h in handlers] == [log.PrivateRotatingFileHandler]
+        assert plain.stream is None  # closed: its file is the rotating handler's now
+        logger.warning("after the paint %s", KEY)
+        text = read(path)
+        assert text.count("before the paint [REDACTED]") == 1 and text.count("after the paint [REDACTED]") == 1
+        assert KEY not in text
+        log.rotate_from_now()  # nothing plain is left: nothing changes
+        assert [h for h in logging.getLogger().handlers if isinstance(h, ours)] == handlers
+    finally:
+        log.setup(None, level=logging.WARNING)
+
+
+def test_the_log_module_imports_logging_handlers_only_when_a_rotating_file_is_made():
+    code = (
+        "import sys, tempfile, pathlib\n"
+        "from lever_desktop import log\n"
+        "d = pathlib.Path(tempfile.mkdtemp())\n"
+        "log.setup(d, rotate=False)\n"
+        "print('logging.handlers' in sys.modules)\n"
+        "log.rotate_from_now()\n"
+        "print('logging.handlers' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False", "True"]
