@@ -126,6 +126,9 @@ def _is_store_error(e: BaseException) -> bool:
 def _gui_entry():
     """The GUI's entry point, once the ui layer provides one."""
     try:
+        from lever_desktop.ui import pyside_setup
+
+        pyside_setup.skip_feature_scan()  # before the window's modules import (its docstring)
         mod = importlib.import_module("lever_desktop.ui.app")
     except ModuleNotFoundError as e:
         if e.name and e.name.startswith("lever_desktop.ui"):

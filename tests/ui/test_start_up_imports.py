@@ -52,7 +52,8 @@ def test_httpx_comes_without_its_command_line():
 
 def test_the_window_paints_with_the_candidate_lists_first_screen_before_asyncio_or_any_library():
     """``lever-desktop`` paints its window, with the candidate list's first screen read over plain sqlite3
-    (ui/first_look.py), before importing asyncio, qasync, or any network or database library."""
+    (ui/first_look.py), before importing asyncio, qasync, logging's rotating handlers, or any network or
+    database library."""
     with Store.open() as store:
         store.call_sync(cache.upsert_opportunities, [{"id": "o1", "name": "Ada Lovelace", "updatedAt": 5}], 1)
     code = (
@@ -65,7 +66,7 @@ def test_the_window_paints_with_the_candidate_lists_first_screen_before_asyncio_
         "class FirstPaint(QObject):\n"
         "    def eventFilter(self, obj, event):\n"
         "        if event.type() == QEvent.Type.Paint and isinstance(obj, MainWindow):\n"
-        "            found = [m for m in ('asyncio', 'qasync') if m in sys.modules]\n"
+        "            found = [m for m in ('asyncio', 'qasync', 'logging.handlers') if m in sys.modules]\n"
         "            model = obj.stack.currentWidget().table.model()\n"
         "            print(json.dumps(sorted(found + [model.row_values(0).name])))\n"
         "            print(json.dumps(sorted({m.split('.')[0] for m, module in sys.modules.items() "
@@ -82,7 +83,7 @@ def test_the_window_paints_with_the_candidate_lists_first_screen_before_asyncio_
     ui_state.write_text("[window]\nlast_view=candidates\n", encoding="utf-8")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     seen, libraries = (json.loads(line) for line in out.stdout.strip().splitlines()[-2:])
-    assert seen == ["Ada Lovelace"]  # the list's first screen is in the first paint; no asyncio, no qasync
+    assert seen == ["Ada Lovelace"]  # the first screen is in the first paint; no asyncio, qasync, handlers
     assert libraries == []
 
 
@@ -95,3 +96,37 @@ def test_opening_the_window_imports_none_of_the_commands():
         "cli.build_parser(commands=False).parse_args(['--basedir', '/tmp/x', '--sandbox'])\n"
     )
     assert _imported(code) == []
+
+
+def _sources_read_for_pysides_feature_switch(skip: bool) -> tuple[list[str], int]:
+    """Import the window's modules after PySide6 (as ``lever-desktop`` does), with or without the skip:
+    which of our modules PySide6 read the source of, and what it recorded for the main window's."""
+    code = (
+        "import inspect, json\n"
+        "import PySide6.QtCore\n"
+        "from lever_desktop.ui import pyside_setup\n"
+        f"assert pyside_setup.skip_feature_scan() if {skip} else True\n"
+        "read = []\n"
+        "getsource = inspect.getsource\n"
+        "def spied(module):\n"
+        "    read.append(module.__name__)\n"
+        "    return getsource(module)\n"
+        "inspect.getsource = spied\n"
+        "import lever_desktop.ui.first_look\n"
+        "from shibokensupport.feature import pyside_feature_dict\n"
+        "ours = sorted(m for m in read if m.startswith('lever_desktop'))\n"
+        "print(json.dumps([ours, pyside_feature_dict['lever_desktop.ui.main_window']]))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    ours, recorded = json.loads(out.stdout.strip().splitlines()[-1])
+    return ours, recorded
+
+
+def test_pyside_reads_no_source_of_the_windows_modules_and_records_what_it_would_have():
+    """PySide6 reads the source of each module imported after it for its opt-in ``__feature__`` (85 ms of a
+    start from a checkout or wheel); ``skip_feature_scan`` answers for it, as it would for our modules."""
+    read, recorded = _sources_read_for_pysides_feature_switch(skip=True)
+    assert read == []
+    assert recorded == 0  # "uses PySide6, no feature": what PySide records from the source
+    read_unskipped, recorded_unskipped = _sources_read_for_pysides_feature_switch(skip=False)
+    assert "lever_desktop.ui.main_window" in read_unskipped and recorded_unskipped == 0
