@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import gc
 import logging
-import signal
 import sys
 from typing import TYPE_CHECKING
 
@@ -125,6 +124,8 @@ def _quit_on_signals(loop: asyncio.AbstractEventLoop, shell: Shell) -> None:
     and the HTTP client and database are not closed. Approved drafts are safe either way (they
     are committed before the outbox sends them); this keeps the rest too.
     """
+
+    import signal
 
     def request_quit(name: str) -> None:
         _log.info("%s received: closing", name)

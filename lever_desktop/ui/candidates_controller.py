@@ -23,7 +23,6 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from lever_desktop import config
 from lever_desktop.messages import plural
 from lever_desktop.store import candidates
-from lever_desktop.store.candidate_index import CandidateIndex, IndexReader
 from lever_desktop.store.reader import FirstLookFailed
 from lever_desktop.ui.pages import CandidatesPage, profile_html
 from lever_desktop.ui.table_models import BLOCK, Column, LazyTableModel, format_ms
@@ -31,6 +30,8 @@ from lever_desktop.ui.tasks import TaskRunner, in_thread
 
 if TYPE_CHECKING:
     import asyncio
+
+    from lever_desktop.store.candidate_index import CandidateIndex
 
 # Of candidates.CandidateRow; ``sort`` is the key of CANDIDATE_SORTS and CandidateIndex (the list is sorted in
 # SQL or the index, never in Qt). Headlines and postings are long: hovering shows them whole.
@@ -197,6 +198,8 @@ class CandidatesController(QObject):
         It streams in chunk by chunk (``IndexReader.read_next``), each one short store call, so the
         list's first screen, a block of rows or a typed filter (SQLite meanwhile) never waits behind a
         second of reading. The newest load wins: a sync finishing meanwhile starts it over."""
+
+        from lever_desktop.store.candidate_index import IndexReader  # not before the first paint: it streams in
 
         async def load() -> CandidateIndex:
             reader = IndexReader()

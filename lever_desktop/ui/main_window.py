@@ -6,8 +6,10 @@ buttons do is wired by ``MainController``.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
@@ -24,6 +26,9 @@ from PySide6.QtWidgets import (
 from lever_desktop import APP_NAME
 from lever_desktop.ui.banners import Banner
 from lever_desktop.ui.plain import named
+
+if TYPE_CHECKING:  # not imported before the first paint: PySide builds QEvent's 180-member Type enum with them
+    from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
 
 MINIMUM_SIZE = QSize(1024, 640)
 NAV_WIDTH = 180

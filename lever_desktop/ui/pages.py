@@ -6,7 +6,6 @@ Views only: each page exposes its widgets and signals; controllers fill them.
 from __future__ import annotations
 
 import datetime as dt
-import html
 from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QSortFilterProxyModel, Qt, Signal
@@ -150,6 +149,8 @@ class CandidatesPage(QWidget):
 
 def profile_html(p: dict | None) -> str:
     """The candidate profile pane."""
+    import html  # here: not before the window's first paint, which shows no profile
+
     if p is None:
         return "<p>This candidate is no longer in the cache.</p>"
 

@@ -9,11 +9,13 @@ goes through ``plain_tooltip``. Our own fixed markup (the welcome text, banners)
 
 from __future__ import annotations
 
-import html
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QMessageBox, QWidget
+from PySide6.QtWidgets import QLabel, QWidget
+
+if TYPE_CHECKING:  # the window's first paint has no message box (PySide builds each class's enums on first use)
+    from PySide6.QtWidgets import QMessageBox
 
 W = TypeVar("W", bound=QWidget)
 
@@ -39,6 +41,8 @@ def plain_tooltip(text: str | None) -> str:
     Text without ``<`` or ``&`` holds no markup, whatever Qt guesses, and is kept as it is."""
     if not text or ("<" not in text and "&" not in text):
         return text or ""
+    import html  # here: text with markup is rare, and the first paint has none
+
     return f"<p style='white-space:pre-wrap'>{html.escape(text)}</p>"
 
 
