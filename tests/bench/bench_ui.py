@@ -188,10 +188,7 @@ def child_floor(basedir: str) -> None:
 def child_app(basedir: str) -> None:
     """The real app as ``lever-desktop --basedir DIR`` starts it (its command line included), offline (the API
     address is a closed loopback port), opening on the candidate list."""
-    from PySide6.QtCore import QObject
-    from PySide6.QtGui import QPaintEvent
-
-    from lever_desktop import cli, secrets
+    from lever_desktop import cli, secrets  # as the console script does: before PySide6 (see watch_the_list)
 
     secrets.use_memory_backend()
     os.environ.update(LEVER_API_KEY="bench-key", LEVER_BASE_URL="http://127.0.0.1:9/v1")
@@ -211,21 +208,25 @@ def child_app(basedir: str) -> None:
 
         main_window.MainWindow.paintEvent = paintEvent
 
-    class ListPaints(QObject):
-        def eventFilter(self, viewport, event):
-            if isinstance(event, QPaintEvent):
-                model = viewport.parent().model()
-                if hasattr(model, "row_values") and model.rowCount() > 0:
-                    result.setdefault("candidates_listed", time.time())
-                    if model.row_values(0) is not None:
-                        result.setdefault("first_screen", time.time())
-                    if "filter_applied" in result:  # the typed filter's rows, painted
-                        result.setdefault("first_filter", time.time())
-            return False
-
-    list_paints = ListPaints()
-
     def watch_the_list(pages) -> None:
+        # Qt is imported here, as the app imports it: importing PySide6 before the command line made PySide
+        # read the source of the command line's modules (its __feature__ scan), which ``lever-desktop`` never has.
+        from PySide6.QtCore import QObject
+        from PySide6.QtGui import QPaintEvent
+
+        class ListPaints(QObject):
+            def eventFilter(self, viewport, event):
+                if isinstance(event, QPaintEvent):
+                    model = viewport.parent().model()
+                    if hasattr(model, "row_values") and model.rowCount() > 0:
+                        result.setdefault("candidates_listed", time.time())
+                        if model.row_values(0) is not None:
+                            result.setdefault("first_screen", time.time())
+                        if "filter_applied" in result:  # the typed filter's rows, painted
+                            result.setdefault("first_filter", time.time())
+                return False
+
+        list_paints = ListPaints()
         made = pages.CandidatesPage.__init__
 
         def __init__(self, *args, **kwargs):
@@ -233,6 +234,9 @@ def child_app(basedir: str) -> None:
             self.table.viewport().installEventFilter(list_paints)
 
         pages.CandidatesPage.__init__ = __init__
+        kept.append(list_paints)
+
+    kept: list = []  # the filter lives as long as the app
 
     when_imported("lever_desktop.ui.main_window", watch_the_window)
     when_imported("lever_desktop.ui.pages", watch_the_list)
