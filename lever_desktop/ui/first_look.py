@@ -86,12 +86,13 @@ def open_window(runner: TaskRunner, *, sandbox: bool) -> Opening:
     window = MainWindow(sandbox=sandbox)
     state = UiState()
     state.restore_window(window)
+    state.restore_splitter("main", window.splitter)  # here, not when the session opens: no jump after the paint
     window.show_page(state.last_view or "review")
     window.statusBar().showMessage("Opening your cache…")
     settings = first = None
     try:
         settings = config.Settings.load()
-        first = show_candidates(window, runner, settings, sandbox=sandbox)
+        first = show_candidates(window, runner, settings, sandbox=sandbox, state=state)
     except Exception:  # noqa: BLE001 - never in the way of starting: the store lists a moment later
         _log.exception("the candidate list's first look at the cache failed")
     window.show()
@@ -99,9 +100,10 @@ def open_window(runner: TaskRunner, *, sandbox: bool) -> Opening:
 
 
 def show_candidates(
-    window: MainWindow, runner: TaskRunner, settings: config.Settings, *, sandbox: bool
+    window: MainWindow, runner: TaskRunner, settings: config.Settings, *, sandbox: bool, state: UiState | None = None
 ) -> FirstList | None:
-    """Put the candidate list, with its first screen read, in ``window`` before it paints."""
+    """Put the candidate list, with its first screen read, in ``window`` before it paints (split between the
+    list and the profile as ``state`` remembers it)."""
     path = paths.sandbox_database_path() if sandbox or settings.sandbox else paths.database_path()
     reader = CacheReader.open(path)
     if reader is None:
@@ -113,5 +115,7 @@ def show_candidates(
         candidates.deleteLater()
         return None
     window.set_page("candidates", candidates.page)
+    if state is not None:
+        state.restore_splitter("candidates", candidates.page.splitter)
     _log.info("first screen of the candidate list from the cache as it was left")
     return FirstList(candidates, reader)

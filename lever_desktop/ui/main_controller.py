@@ -136,12 +136,15 @@ class MainController(QObject):
     # -- life ----------------------------------------------------------------
     def show(self) -> None:
         w = self.window
-        if not w.isVisible():  # else shown while starting (``Shell``), with the last view: the one chosen since stays
+        # Shown while starting (``Shell``: ui/first_look.open_window), the window already has its last view, its
+        # split and, with the list read then, the list's split: what was chosen or dragged since stays.
+        if not w.isVisible():
             self.ui_state.restore_window(w)
             w.show_page(self.ui_state.last_view or "review")
-        self.ui_state.restore_splitter("main", w.splitter)
+            self.ui_state.restore_splitter("main", w.splitter)
         self.ui_state.restore_splitter("drafts", self.drafts.page)
-        self.ui_state.restore_splitter("candidates", self.candidates.page.splitter)
+        if not self._listed_early:
+            self.ui_state.restore_splitter("candidates", self.candidates.page.splitter)
         w.show()
         if not self._listed_early:  # else its first screen is shown and the rest is on its way
             self.candidates.refilter()  # first: the store reads in order, and the first screen is what a person waits for

@@ -26,6 +26,7 @@ from lever_desktop.ui.main_window import PAGES, MainWindow
 from lever_desktop.ui.pages import CandidatesPage
 from lever_desktop.ui.plain import SHOWN_AT_MOST
 from lever_desktop.ui.shell import Shell
+from lever_desktop.ui.ui_state import UiState
 
 N = 300
 NAMES = ["Ada Lovelace", "Grace Hopper", "Radia Perlman", "Adam Smith"]
@@ -420,6 +421,52 @@ def test_the_view_chosen_while_the_app_starts_stays_when_the_session_opens(runne
         page = shell.controller.candidates.page
         assert shell.window.current_page() == "candidates" and shell.window.stack.currentWidget() is page
         qtbot.waitUntil(lambda: page.count.text() == f"{N // 4} candidates", timeout=10_000)
+    finally:
+        shell.quit()
+        qtbot.waitUntil(running.done, timeout=30_000)
+
+
+def _close(opening) -> None:
+    if opening.first_list is not None:
+        opening.first_list.close()
+    opening.window.hide()
+    opening.window.deleteLater()
+
+
+def test_the_splits_as_left_are_in_the_first_paint_and_one_dragged_while_starting_stays(
+    runner, error_path, qtbot, monkeypatch
+):
+    """The window's split (views | page) and the list's (list | profile) as the last run left them are there
+    when the window first paints, not set a second later when the session opens; one dragged meanwhile
+    stays dragged."""
+    _write_cache(paths.database_path())
+    last_run = open_window(runner, sandbox=False)
+    qtbot.waitExposed(last_run.window)
+    assert last_run.first_list is not None
+    last_run.window.splitter.setSizes([240, 1040])
+    last_run.first_list.candidates.page.splitter.setSizes([500, 500])
+    state = UiState()
+    state.save_splitter("main", last_run.window.splitter)
+    state.save_splitter("candidates", last_run.first_list.candidates.page.splitter)
+    state.sync()
+    left = (last_run.window.splitter.sizes(), last_run.first_list.candidates.page.splitter.sizes())
+    _close(last_run)
+
+    opening = open_window(runner, sandbox=False)
+    assert opening.first_list is not None
+    page = opening.first_list.candidates.page
+    qtbot.waitExposed(opening.window)
+    assert (opening.window.splitter.sizes(), page.splitter.sizes()) == left
+    page.splitter.setSizes([800, 200])  # dragged while the session opens
+    dragged = page.splitter.sizes()
+    monkeypatch.setenv("LEVER_API_KEY", "k-123456")
+    monkeypatch.setenv("LEVER_BASE_URL", "http://127.0.0.1:9/v1")
+    shell = Shell(runner, error_path, opening=opening)
+    running = asyncio.ensure_future(shell.main())
+    try:
+        qtbot.waitUntil(lambda: shell.controller is not None, timeout=30_000)
+        assert shell.controller is not None and shell.controller.candidates.page is page
+        assert page.splitter.sizes() == dragged and opening.window.splitter.sizes() == left[0]
     finally:
         shell.quit()
         qtbot.waitUntil(running.done, timeout=30_000)
