@@ -71,6 +71,8 @@ class Shell(QObject):
                 await self.open_account(account)
             except Exception as e:  # noqa: BLE001 - said once in the window, which stays until closed
                 self._not_opened(e)
+                if self.window_ready is not None:  # as started as it gets: the app's log rotates from now too
+                    self.window_ready()
                 await self._quit.wait()
                 return 1
             await self._quit.wait()

@@ -309,6 +309,31 @@ def test_a_cache_the_store_refuses_after_the_first_look_is_said_once_and_its_row
     assert running.result() == 1
 
 
+@pytest.mark.logs_warnings("the refused cache is logged")
+def test_a_window_left_open_on_a_refused_cache_has_started_all_the_same(runner, qtbot, monkeypatch):
+    """The window stays open saying why the cache was refused, for as long as the recruiter leaves it: its
+    start-up's deferred work runs all the same (the app's log file turns rotating then: it grew without
+    bound, however long the window stayed)."""
+    _write_cache(paths.database_path())
+    _from_a_newer_version(paths.database_path())
+    monkeypatch.setenv("LEVER_API_KEY", "k-123456")
+    monkeypatch.setenv("LEVER_BASE_URL", "http://127.0.0.1:9/v1")
+    errors = ErrorPath(None, dialogs=False)
+    told: list[str] = []
+    errors.reported.connect(lambda summary, _detail: told.append(summary))
+    ready: list[bool] = []
+    shell = Shell(runner, errors, window_ready=lambda: ready.append(bool(told)))
+    running = asyncio.ensure_future(shell.main())
+    try:
+        qtbot.waitUntil(lambda: bool(ready), timeout=30_000)
+        assert ready == [True]  # once, after the refusal was said
+        assert not running.done()
+    finally:
+        shell.quit()
+        qtbot.waitUntil(running.done, timeout=30_000)
+    assert ready == [True]
+
+
 def test_a_first_run_that_chooses_the_sandbox_lists_none_of_the_accounts_cached_candidates(
     runner, error_path, qtbot, monkeypatch
 ):
