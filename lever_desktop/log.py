@@ -217,6 +217,7 @@ def rotate_from_now() -> None:
             _log.warning("the log keeps its plain file (no rotation this session): %s", e.strerror or e)
             continue
         _configure(rotating)
+        rotating._failing = h._failing  # type: ignore[attr-defined]  # a full disk already said: not said again
         root.handlers = [rotating if x is h else x for x in root.handlers]
         _installed[_installed.index(h)] = rotating
         h.close()
