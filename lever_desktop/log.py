@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     import logging.handlers
 
 REDACTED = "[REDACTED]"
+_log = logging.getLogger(__name__)
 
 _secrets: set[str] = set()
 _secrets_lock = threading.Lock()
@@ -202,16 +203,24 @@ def setup(
 
 
 def rotate_from_now() -> None:
-    """The plain log file handler ``setup(rotate=False)`` installed becomes the rotating one (the new one is
-    installed before the old one leaves: a record logged meanwhile by another thread may be written twice,
-    never lost)."""
+    """The plain log file handler ``setup(rotate=False)`` installed becomes the rotating one. A record another
+    thread logs meanwhile is written once: the root's handlers are replaced by a new list in one step, never
+    changed under a thread going through them (added then removed, a record went to both file handlers and
+    skipped ``--verbose``'s stderr). If the file cannot be opened again, the plain handler stays."""
     root = logging.getLogger()
     for h in list(_installed):
-        if type(h) is PrivateFileHandler:
-            _install(root, _rotating_file(Path(h.baseFilename)))
-            root.removeHandler(h)
-            _installed.remove(h)
-            h.close()
+        if type(h) is not PrivateFileHandler:
+            continue
+        try:
+            rotating = _rotating_file(Path(h.baseFilename))
+        except OSError as e:
+            _log.warning("the log keeps its plain file (no rotation this session): %s", e.strerror or e)
+            continue
+        _configure(rotating)
+        rotating._failing = h._failing  # type: ignore[attr-defined]  # a full disk already said: not said again
+        root.handlers = [rotating if x is h else x for x in root.handlers]
+        _installed[_installed.index(h)] = rotating
+        h.close()
 
 
 def _rotating_file(path: Path) -> logging.Handler:
@@ -219,7 +228,11 @@ def _rotating_file(path: Path) -> logging.Handler:
 
 
 def _install(root: logging.Logger, handler: logging.Handler) -> None:
-    handler.setFormatter(logging.Formatter(_FORMAT))
-    handler.addFilter(RedactingFilter())
+    _configure(handler)
     root.addHandler(handler)
     _installed.append(handler)
+
+
+def _configure(handler: logging.Handler) -> None:
+    handler.setFormatter(logging.Formatter(_FORMAT))
+    handler.addFilter(RedactingFilter())

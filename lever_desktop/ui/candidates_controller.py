@@ -49,6 +49,7 @@ INDEX = "index candidates"  # the same for (re)loading the index after a sync
 
 class CandidatesController(QObject):
     filtered = Signal(int, float)  # rows, seconds from the change to the model update
+    index_failed = Signal()  # the index could not be read: the list goes on from SQLite (the error path says why)
 
     def __init__(self, session, runner: TaskRunner, parent=None) -> None:
         super().__init__(parent)
@@ -211,7 +212,12 @@ class CandidatesController(QObject):
             self.index = index
             self.refilter()
 
-        self.runner.run(load(), owner=self.page, on_success=loaded, name="index candidates", latest=INDEX)
+        def failed(_error: BaseException) -> None:
+            self.index_failed.emit()  # returns None: the error path reports it too
+
+        self.runner.run(
+            load(), owner=self.page, on_success=loaded, on_failure=failed, name="index candidates", latest=INDEX
+        )
 
     def _apply(self, ids: list[str], rows: dict, *, counted: bool = True) -> None:
         selected = self._selected_id()

@@ -71,6 +71,8 @@ class Shell(QObject):
                 await self.open_account(account)
             except Exception as e:  # noqa: BLE001 - said once in the window, which stays until closed
                 self._not_opened(e)
+                if self.window_ready is not None:  # as started as it gets: the app's log rotates from now too
+                    self.window_ready()
                 await self._quit.wait()
                 return 1
             await self._quit.wait()
@@ -208,17 +210,23 @@ class Shell(QObject):
     def _when_listed(self, ready: Callable[[], None]) -> None:
         """``ready()`` once the candidate list has everything streamed in (its filter index), after that
         answer is painted. The app's memory tuning collects the whole start-up heap on this thread (tens of
-        ms): neither the list's first screen nor a first typed filter waits for it any more."""
+        ms): neither the list's first screen nor a first typed filter waits for it any more. An index that
+        could not be read ends the start-up too (the list goes on from SQLite): else the app's log never
+        turned rotating, nor its memory settled, however long the session."""
         assert self.controller is not None
         candidates = self.controller.candidates
 
-        def listed(_rows: int, _seconds: float) -> None:
-            if candidates.index is None:  # a first screen from SQLite: the index still streams in
-                return
+        def done() -> None:
             candidates.filtered.disconnect(listed)
+            candidates.index_failed.disconnect(done)
             QTimer.singleShot(0, self, ready)
 
+        def listed(_rows: int, _seconds: float) -> None:
+            if candidates.index is not None:  # else a first screen from SQLite: the index still streams in
+                done()
+
         candidates.filtered.connect(listed)
+        candidates.index_failed.connect(done)
 
     async def _open_cache_while_importing(self, database_path: Any) -> Store:
         """Open the cache (its integrity check runs in SQLite, which lets go of the GIL) while the

@@ -281,10 +281,8 @@ def _from_a_newer_version(path) -> None:
     db.close()
 
 
-@pytest.mark.logs_warnings("the refused cache is logged")
-def test_a_cache_the_store_refuses_after_the_first_look_is_said_once_and_its_rows_leave_the_window(
-    runner, qtbot, monkeypatch
-):
+def _a_cache_from_a_newer_version(monkeypatch) -> tuple[ErrorPath, list[str]]:
+    """The account's cache, which the first look reads and the store refuses; what the error path says."""
     _write_cache(paths.database_path())
     _from_a_newer_version(paths.database_path())
     monkeypatch.setenv("LEVER_API_KEY", "k-123456")
@@ -292,6 +290,14 @@ def test_a_cache_the_store_refuses_after_the_first_look_is_said_once_and_its_row
     errors = ErrorPath(None, dialogs=False)
     told: list[str] = []
     errors.reported.connect(lambda summary, _detail: told.append(summary))
+    return errors, told
+
+
+@pytest.mark.logs_warnings("the refused cache is logged")
+def test_a_cache_the_store_refuses_after_the_first_look_is_said_once_and_its_rows_leave_the_window(
+    runner, qtbot, monkeypatch
+):
+    errors, told = _a_cache_from_a_newer_version(monkeypatch)
     shell = Shell(runner, errors)
     running = asyncio.ensure_future(shell.main())
     try:
@@ -308,6 +314,25 @@ def test_a_cache_the_store_refuses_after_the_first_look_is_said_once_and_its_row
         shell.quit()
         qtbot.waitUntil(running.done, timeout=30_000)
     assert running.result() == 1
+
+
+@pytest.mark.logs_warnings("the refused cache is logged")
+def test_a_window_left_open_on_a_refused_cache_has_started_all_the_same(runner, qtbot, monkeypatch):
+    """The window stays open saying why the cache was refused, for as long as the recruiter leaves it: its
+    start-up's deferred work runs all the same (the app's log file turns rotating then: it grew without
+    bound, however long the window stayed)."""
+    errors, told = _a_cache_from_a_newer_version(monkeypatch)
+    ready: list[bool] = []
+    shell = Shell(runner, errors, window_ready=lambda: ready.append(bool(told)))
+    running = asyncio.ensure_future(shell.main())
+    try:
+        qtbot.waitUntil(lambda: bool(ready), timeout=30_000)
+        assert ready == [True]  # once, after the refusal was said
+        assert not running.done()
+    finally:
+        shell.quit()
+        qtbot.waitUntil(running.done, timeout=30_000)
+    assert ready == [True]
 
 
 def test_a_first_run_that_chooses_the_sandbox_lists_none_of_the_accounts_cached_candidates(

@@ -515,6 +515,38 @@ def test_the_window_ready_hook_runs_once_the_main_window_is_wired(runner, error_
         run(qtbot, s.shutdown())
 
 
+@pytest.mark.logs_warnings("the index's read error is reported")
+def test_the_window_ready_hook_runs_also_when_the_candidate_index_cannot_be_read(qloop, sandbox, qtbot, monkeypatch):
+    """The list goes on from SQLite without its index, and the start-up is over all the same: the app's
+    log turns rotating and its memory settles (they waited for an index that never came)."""
+    import sqlite3
+
+    from lever_desktop.store.candidate_index import IndexReader
+    from lever_desktop.ui.crash import ErrorPath
+    from lever_desktop.ui.tasks import TaskRunner
+
+    def unreadable(self, conn):
+        raise sqlite3.OperationalError("disk I/O error")
+
+    monkeypatch.setattr(IndexReader, "read_next", unreadable)
+    errors = ErrorPath(None, dialogs=False)
+    told: list[str] = []
+    errors.reported.connect(lambda summary, _detail: told.append(summary))
+    runner = TaskRunner(errors.report)
+    calls = []
+    s = Shell(runner, errors, window_ready=lambda: calls.append(s.controller is not None))
+    try:
+        run(qtbot, s.open_account(config.Account(api_key=sandbox.api_key, base_url=sandbox.base_url)))
+        qtbot.waitUntil(lambda: bool(calls), timeout=TIMEOUT)
+        assert calls == [True]
+        assert len(told) == 1  # the error path still says the index could not be read
+        s.controller.candidates.page.search.setText("a")  # the list filters from SQLite
+        qtbot.waitUntil(lambda: not s.controller.candidates.filtering(), timeout=TIMEOUT)
+        assert calls == [True] and s.controller.candidates.index is None
+    finally:
+        run(qtbot, s.shutdown())
+
+
 def test_the_counts_follow_events_not_a_timer(desktop, sandbox, qtbot, tmp_path):
     """An imported draft is counted when the import is done; nothing re-reads the counts on a clock."""
     from PySide6.QtCore import QTimer

@@ -6,6 +6,7 @@ import base64
 import logging
 import subprocess
 import sys
+import threading
 
 import pytest
 
@@ -153,3 +154,58 @@ def test_the_log_module_imports_logging_handlers_only_when_a_rotating_file_is_ma
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False", "True"]
+
+
+@pytest.mark.logs_warnings("it logs a warning from another thread while the file handler changes")
+def test_a_record_logged_by_another_thread_while_the_log_turns_rotating_is_written_once_everywhere(tmp_path, capsys):
+    """A store or reader thread logging while the window turns its log rotating: the record is in the
+    file once and on ``--verbose``'s stderr once (the plain handler was added then removed under the
+    thread going through the handlers: the record went to both file handlers and skipped stderr)."""
+    path = log.setup(tmp_path / "log", console=True, rotate=False)
+    inside, go = threading.Event(), threading.Event()
+
+    def held_on_the_plain_handler(record: logging.LogRecord) -> bool:
+        if record.threadName == "store":  # the other thread, held between its file handler and stderr
+            inside.set()
+            assert go.wait(5)
+        return True
+
+    [plain] = [h for h in logging.getLogger().handlers if type(h) is log.PrivateFileHandler]
+    plain.addFilter(held_on_the_plain_handler)
+    try:
+        store = threading.Thread(
+            target=logging.getLogger("lever_desktop.store").warning, args=("written meanwhile",), name="store"
+        )
+        store.start()
+        assert inside.wait(5)
+        log.rotate_from_now()
+        go.set()
+        store.join(5)
+        assert read(path).count("written meanwhile") == 1
+        assert capsys.readouterr().err.count("written meanwhile") == 1
+    finally:
+        go.set()
+        log.setup(None, level=logging.WARNING)
+        plain.close()  # it reopened the file for the record it was holding
+
+
+def test_a_log_file_that_cannot_be_opened_again_keeps_the_plain_handler(tmp_path, caplog):
+    """The log folder changed under the window before it started (here the file's name is taken by a
+    folder): it goes on logging to the file it has, says so once, and the start goes on."""
+    path = log.setup(tmp_path / "log", rotate=False)
+    try:
+        assert path is not None
+        logger = logging.getLogger("lever_desktop.test")
+        logger.info("before")
+        path.rename(tmp_path / "log" / "moved.log")
+        path.mkdir()
+        log.rotate_from_now()
+        logger.info("after")
+        ours = (log.PrivateFileHandler, log.PrivateRotatingFileHandler)
+        assert [type(h) for h in logging.getLogger().handlers if isinstance(h, ours)] == [log.PrivateFileHandler]
+        assert read(tmp_path / "log" / "moved.log").count("after") == 1
+        assert [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING] == [
+            "the log keeps its plain file (no rotation this session): Is a directory"
+        ]
+    finally:
+        log.setup(None, level=logging.WARNING)

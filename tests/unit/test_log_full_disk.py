@@ -59,6 +59,23 @@ def test_it_speaks_again_only_after_writing_worked_in_between(full_log, capsys, 
     assert "sync page 1" in (tmp_path / "freed.log").read_text(encoding="utf-8")
 
 
+@pytest.mark.logs_warnings("it logs warnings onto a full disk")
+def test_a_full_disk_is_one_line_once_also_when_the_windows_log_turns_rotating(tmp_path, capsys):
+    """The window's plain log handler said the disk is full; the rotating one that follows it once the
+    window has started does not say it again (it did: two lines for one full disk)."""
+    log_dir = tmp_path / "log"
+    log_dir.mkdir()
+    (log_dir / "lever-desktop.log").symlink_to(FULL)
+    log.setup(log_dir, rotate=False)
+    try:
+        _fill()
+        log.rotate_from_now()
+        _fill()
+        assert len(capsys.readouterr().err.splitlines()) == 1
+    finally:
+        log.setup(None, level=logging.WARNING)
+
+
 def test_the_cli_on_a_full_disk_prints_one_line_and_still_works(tmp_path):
     basedir = tmp_path / "app"
     (basedir / "log").mkdir(parents=True)
