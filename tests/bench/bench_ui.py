@@ -233,10 +233,7 @@ def child_app(basedir: str) -> None:
             made(self, *args, **kwargs)
             self.table.viewport().installEventFilter(list_paints)
 
-        pages.CandidatesPage.__init__ = __init__
-        kept.append(list_paints)
-
-    kept: list = []  # the filter lives as long as the app
+        pages.CandidatesPage.__init__ = __init__  # which keeps the filter alive, as long as the app
 
     when_imported("lever_desktop.ui.main_window", watch_the_window)
     when_imported("lever_desktop.ui.pages", watch_the_list)
