@@ -70,6 +70,12 @@ def window(qtbot):
     return w
 
 
+def _offline_account(monkeypatch) -> None:
+    """An account configured by the environment, its Lever at a closed port: the session opens offline."""
+    monkeypatch.setenv("LEVER_API_KEY", "k-123456")
+    monkeypatch.setenv("LEVER_BASE_URL", "http://127.0.0.1:9/v1")
+
+
 def _listed(window, runner, qtbot):
     """The first look's list of the cache at the data dir, gone on as when the event loop starts, with
     the whole list counted."""
@@ -157,8 +163,7 @@ def test_the_sandbox_reads_its_own_cache(window, runner):
 @pytest.mark.logs_warnings("Lever at a closed port cannot be reached")
 def test_the_app_opens_with_the_list_read_before_the_session_and_keeps_it(runner, qtbot, caplog, monkeypatch):
     _write_cache(paths.database_path())
-    monkeypatch.setenv("LEVER_API_KEY", "k-123456")
-    monkeypatch.setenv("LEVER_BASE_URL", "http://127.0.0.1:9/v1")
+    _offline_account(monkeypatch)
     shell = Shell(runner, ErrorPath(None, dialogs=False))
     caplog.set_level("INFO", logger="lever_desktop.ui.first_look")
     running = asyncio.ensure_future(shell.main())
@@ -194,8 +199,7 @@ def test_the_list_answers_its_first_reads_before_the_session_starts_opening(runn
     """The session's imports and the cache's checks hold the GIL for most of a second: they wait until the
     list has read the rest and its count (and answered a filter typed meanwhile)."""
     _write_cache(paths.database_path())
-    monkeypatch.setenv("LEVER_API_KEY", "k-123456")
-    monkeypatch.setenv("LEVER_BASE_URL", "http://127.0.0.1:9/v1")
+    _offline_account(monkeypatch)
     counts = _when_the_session_starts_opening(monkeypatch)
     shell = Shell(runner, ErrorPath(None, dialogs=False), opening=open_window(runner, sandbox=False))
     running = asyncio.ensure_future(shell.main())
@@ -211,8 +215,7 @@ def test_a_list_read_that_hangs_holds_the_session_back_only_a_moment(runner, qtb
     """A read of the first look that does not end (a disk gone slow) keeps no one from the session: it opens
     after ``LIST_FIRST_S``, the read still hanging."""
     _write_cache(paths.database_path())
-    monkeypatch.setenv("LEVER_API_KEY", "k-123456")
-    monkeypatch.setenv("LEVER_BASE_URL", "http://127.0.0.1:9/v1")
+    _offline_account(monkeypatch)
     counts = _when_the_session_starts_opening(monkeypatch)
     released = threading.Event()
     read_ids = store_candidates.candidate_ids
@@ -285,8 +288,7 @@ def _a_cache_from_a_newer_version(monkeypatch) -> tuple[ErrorPath, list[str]]:
     """The account's cache, which the first look reads and the store refuses; what the error path says."""
     _write_cache(paths.database_path())
     _from_a_newer_version(paths.database_path())
-    monkeypatch.setenv("LEVER_API_KEY", "k-123456")
-    monkeypatch.setenv("LEVER_BASE_URL", "http://127.0.0.1:9/v1")
+    _offline_account(monkeypatch)
     errors = ErrorPath(None, dialogs=False)
     told: list[str] = []
     errors.reported.connect(lambda summary, _detail: told.append(summary))
@@ -430,8 +432,7 @@ def test_the_view_chosen_while_the_app_starts_stays_when_the_session_opens(runne
     """Candidates clicked (and a filter typed) during the first look: the window does not go back to the
     view remembered from the last run when the session opens under the person's hands."""
     _write_cache(paths.database_path())
-    monkeypatch.setenv("LEVER_API_KEY", "k-123456")
-    monkeypatch.setenv("LEVER_BASE_URL", "http://127.0.0.1:9/v1")
+    _offline_account(monkeypatch)
     shell = Shell(runner, error_path)
     running = asyncio.ensure_future(shell.main())
     try:
@@ -484,8 +485,7 @@ def test_the_splits_as_left_are_in_the_first_paint_and_one_dragged_while_startin
     assert (opening.window.splitter.sizes(), page.splitter.sizes()) == left
     page.splitter.setSizes([800, 200])  # dragged while the session opens
     dragged = page.splitter.sizes()
-    monkeypatch.setenv("LEVER_API_KEY", "k-123456")
-    monkeypatch.setenv("LEVER_BASE_URL", "http://127.0.0.1:9/v1")
+    _offline_account(monkeypatch)
     shell = Shell(runner, error_path, opening=opening)
     running = asyncio.ensure_future(shell.main())
     try:
