@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QApplication
 from lever_desktop import config, paths, sandbox_mode
 from lever_desktop.store import cache
 from lever_desktop.store import candidates as store_candidates
-from lever_desktop.store.candidates import ARCHIVED_ONLY, filter_choices
+from lever_desktop.store.candidates import ARCHIVED_ONLY, CandidateFilter, filter_choices
 from lever_desktop.store.db import Store
 from lever_desktop.ui.crash import ErrorPath
 from lever_desktop.ui.first_look import open_window, show_candidates
@@ -27,6 +27,7 @@ from lever_desktop.ui.main_window import PAGES, MainWindow
 from lever_desktop.ui.pages import CandidatesPage
 from lever_desktop.ui.plain import SHOWN_AT_MOST
 from lever_desktop.ui.shell import Shell
+from lever_desktop.ui.table_models import BLOCK
 from lever_desktop.ui.ui_state import UiState
 
 N = 300
@@ -667,3 +668,34 @@ def test_filter_choices_the_first_look_fails_to_read_after_the_store_took_over_a
         qtbot.waitUntil(lambda: _has_choices(ctl.page), timeout=10_000)
         assert reads == ["first look", "store"]
         qtbot.waitUntil(lambda: not runner.busy(), timeout=10_000)
+
+
+def test_a_cache_of_undated_candidates_shows_its_first_screen_then_the_rest_and_a_filter_typed_meanwhile(
+    window, runner, qtbot
+):
+    """A cache whose candidates have no update time: the first paint reads its first screen only (it read
+    every id on the window's thread), the rest and a filter typed before the loop ran follow, in the order
+    of the whole list."""
+    _write_cache(paths.database_path())
+    db = sqlite3.connect(paths.database_path())
+    with db:
+        db.execute("UPDATE opportunities SET updated_at = NULL")
+    db.close()
+    with Store.open() as store:
+        everyone = store.call_sync(store_candidates.candidate_ids, CandidateFilter())
+        with_e = store.call_sync(store_candidates.candidate_ids, CandidateFilter(text="e"))
+    assert BLOCK < len(with_e) < N
+    first = show_candidates(window, runner, config.Settings(), sandbox=False)
+    assert first is not None
+    page, model = first.candidates.page, first.candidates.model
+    assert [model.id_at(r) for r in range(model.rowCount())] == everyone[:BLOCK]
+    assert page.count.text() == "Counting…"
+    page.search.setText("e")  # typed as the list appeared, before the event loop runs
+    first.go_on()
+    qtbot.waitUntil(lambda: page.count.text() == f"{len(with_e)} candidates", timeout=10_000)
+    assert [model.id_at(r) for r in range(model.rowCount())] == with_e
+    page.search.clear()
+    qtbot.waitUntil(lambda: page.count.text() == f"{N} candidates", timeout=10_000)
+    assert [model.id_at(r) for r in range(model.rowCount())] == everyone
+    qtbot.waitUntil(lambda: not runner.busy(), timeout=10_000)
+    first.close()
