@@ -169,14 +169,15 @@ CANDIDATE = st.tuples(st.text("aAbB0-é", min_size=1, max_size=3), UPDATED, st.b
 @given(
     crowd_=st.lists(CANDIDATE, max_size=30, unique_by=lambda c: c[0]),
     first=st.integers(1, 8),
-    look_ahead=st.integers(1, 12),
+    sample=st.integers(1, 12),
     f=st.sampled_from([CandidateFilter(), CandidateFilter(archived="any"), CandidateFilter(text="ada")]),
 )
 def test_the_first_screen_of_any_mix_of_dated_and_undated_is_the_head_of_the_whole_list(
-    store, crowd_, first, look_ahead, f
+    store, crowd_, first, sample, f
 ):
-    """Whichever way the undated are read (along the ids, or all of them when few of the ids looked at
-    match), the first screen is candidate_ids' head, in its order, and says whether more follow."""
+    """Whichever way the undated are read (along the ids when most of the newest ``sample`` are undated,
+    else along the index on updated_at), the first screen is candidate_ids' head, in its order, and says
+    whether more follow."""
 
     def write(conn) -> None:
         sqlite_connection(conn).execute("DELETE FROM opportunities")
@@ -184,7 +185,7 @@ def test_the_first_screen_of_any_mix_of_dated_and_undated_is_the_head_of_the_who
 
     store.call_sync(write)
     whole = store.call_sync(candidate_ids, f)
-    with mock.patch.object(candidates, "UNDATED_LOOK_AHEAD", look_ahead):
+    with mock.patch.object(candidates, "UNDATED_SAMPLE", sample):
         _is_the_head_of(store.call_sync(candidates.candidate_page, f, "updated", True, first), whole, first)
 
 
@@ -204,13 +205,13 @@ def test_another_order_has_no_first_screen_shortcut(crowd):
     assert crowd.call_sync(candidates.candidate_page, CandidateFilter(), "updated", False, 50) is None
 
 
-def _plans(conn) -> list[list[str]]:
+def _plans(conn, f: CandidateFilter = CandidateFilter()) -> list[list[str]]:
     """The query plan of each statement of the first screen (of 50), in the order they ran."""
     db = sqlite_connection(conn)  # what candidate_page runs on, the store's conn or the reader's
     statements: list[str] = []
     db.set_trace_callback(statements.append)  # with the parameters bound in
     try:
-        candidates.candidate_page(conn, CandidateFilter(), "updated", True, 50)
+        candidates.candidate_page(conn, f, "updated", True, 50)
     finally:
         db.set_trace_callback(None)
     return [[row[3] for row in db.execute("EXPLAIN QUERY PLAN " + sql)] for sql in statements]
@@ -230,17 +231,28 @@ def test_a_first_screen_of_undated_candidates_reads_along_the_ids_without_sortin
         sqlite_connection(conn).execute("UPDATE opportunities SET updated_at = NULL")
 
     crowd.call_sync(undate)
-    dated, undated, rows = crowd.call_sync(_plans)
+    dated, sample, undated, _rows = crowd.call_sync(_plans)
     assert "USING INDEX ix_opportunities_updated_at" in " ".join(dated)  # none: nothing read
+    assert not any("TEMP B-TREE" in step for step in sample), sample  # the newest ids, not all sorted
     assert any("USING INDEX sqlite_autoindex_opportunities" in step for step in undated), undated
     assert not any("TEMP B-TREE" in step for step in undated), undated
     assert crowd.call_sync(candidates.candidate_page, CandidateFilter(), "updated", True, 50)[2] is False
 
 
+def test_the_few_undated_of_a_dated_cache_are_read_without_looking_at_every_candidate(crowd):
+    """One in nine undated, a filter with fewer dated matches than a screen: the undated matches are read
+    along the index on updated_at (only them), not along the ids (every candidate, for a few)."""
+    f = CandidateFilter(text="grace 1")
+    undated = crowd.call_sync(_plans, f)[2]  # after the dated and the sample of the newest ids
+    assert any("USING INDEX ix_opportunities_updated_at" in step for step in undated), undated
+    whole = crowd.call_sync(candidate_ids, f)
+    _is_the_head_of(crowd.call_sync(candidates.candidate_page, f, "updated", True, 50), whole, 50)
+
+
 @pytest.mark.parametrize("n", [0, 1, 49, 50, 51, 2_500])
 def test_a_first_screen_of_undated_candidates_says_whether_more_follow(store, n):
-    """None, fewer than a screen, exactly a screen, one more, and more than the ids looked at ahead
-    (``UNDATED_LOOK_AHEAD``) of a cache of undated candidates, one in three archived."""
+    """None, fewer than a screen, exactly a screen, one more, and more than the newest ids sampled
+    (``UNDATED_SAMPLE``) of a cache of undated candidates, one in three archived."""
 
     def write(conn) -> None:
         sqlite_connection(conn).execute("DELETE FROM opportunities")

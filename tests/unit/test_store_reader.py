@@ -133,8 +133,8 @@ def test_a_first_look_slower_than_its_budget_gives_way(cache_file):
 
 
 def test_a_first_look_at_undated_candidates_stopped_by_its_budget_leaves_the_connection_good(tmp_path):
-    """Stopped mid-way through the undated (stepped row by row along the ids), the first look gives way, and
-    the connection still reads the first screen after."""
+    """Stopped mid-way through reading the undated, the first look gives way, and the connection still reads
+    the first screen after."""
     path = paths.database_path()
     with Store.open(path) as store:
         _fill(store, 3_000)
