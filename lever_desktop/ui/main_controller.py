@@ -148,7 +148,7 @@ class MainController(QObject):
         w.show()
         if not self._listed_early:  # else its first screen is shown and the rest is on its way
             self.candidates.refilter()  # first: the store reads in order, and the first screen is what a person waits for
-        self.candidates.load_choices()
+        self.candidates.load_choices_unless_read()  # a first look may have read them
         self.candidates.load_index()
         self.drafts.reload()
         self.drafts.offer_undo_left_over()  # an approval still in its grace from the last run

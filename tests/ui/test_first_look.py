@@ -17,15 +17,17 @@ from PySide6.QtWidgets import QApplication
 from lever_desktop import config, paths, sandbox_mode
 from lever_desktop.store import cache
 from lever_desktop.store import candidates as store_candidates
-from lever_desktop.store.candidates import ARCHIVED_ONLY, filter_choices
+from lever_desktop.store.candidates import ARCHIVED_ONLY, CandidateFilter, filter_choices
 from lever_desktop.store.db import Store
 from lever_desktop.ui.crash import ErrorPath
 from lever_desktop.ui.first_look import open_window, show_candidates
 from lever_desktop.ui.first_run import FirstRunDialog
+from lever_desktop.ui.main_controller import MainController
 from lever_desktop.ui.main_window import PAGES, MainWindow
 from lever_desktop.ui.pages import CandidatesPage
 from lever_desktop.ui.plain import SHOWN_AT_MOST
 from lever_desktop.ui.shell import Shell
+from lever_desktop.ui.table_models import BLOCK
 from lever_desktop.ui.ui_state import UiState
 
 N = 300
@@ -244,6 +246,7 @@ def test_a_list_read_from_another_cache_than_the_sessions_is_not_kept(runner, qt
     sandbox_cache.parent.mkdir(parents=True, exist_ok=True)
     _write_cache(sandbox_cache)
     with Store.open() as real:  # the real account's cache: one candidate
+        real.call_sync(cache.upsert_stages, [{"id": "offer", "text": "Offer"}], 1)
         real.call_sync(cache.upsert_opportunities, [{"id": "r1", "name": "Real Person", "updatedAt": 7}], 1)
     shell = Shell(runner, ErrorPath(None, dialogs=False), opening=open_window(runner, sandbox=True))
     monkeypatch.setenv("LEVER_BASE_URL", "http://127.0.0.1:9/v1")
@@ -255,6 +258,9 @@ def test_a_list_read_from_another_cache_than_the_sessions_is_not_kept(runner, qt
         qtbot.waitUntil(lambda: candidates.page.count.text() == "1 candidate", timeout=10_000)
         assert candidates.model.row_values(0).name == "Real Person"
         assert shell.window.stack.widget(CANDIDATES) is candidates.page
+        # Its filters offer its own stages, read by the store (the first look read the sandbox's).
+        qtbot.waitUntil(lambda: candidates.page.stage.findData("offer") >= 0, timeout=10_000)
+        assert candidates.page.stage.findData("screen") < 0
     finally:
         closing = asyncio.ensure_future(shell.shutdown())
         qtbot.waitUntil(closing.done, timeout=30_000)
@@ -538,5 +544,158 @@ def test_times_no_calendar_has_are_shown_as_stored(window, runner, error_path, q
     assert ctl.model.data(ctl.model.index(0, ctl.model.column_of("updated"))) == str(far)
     page.table.selectRow(0)
     qtbot.waitUntil(lambda: f"Archived {far}" in page.profile.toPlainText().replace("\n", " "), timeout=10_000)
+    qtbot.waitUntil(lambda: not runner.busy(), timeout=10_000)
+    first.close()
+
+
+# -- the filter choices: read once at start (#16.4) ------------------------------------------------------
+
+
+def _choice_reads(monkeypatch, *, held: threading.Event | None = None, ended: threading.Event | None = None):
+    """Where each read of the filter choices went ("first look" or "store"), counted through the real
+    reads, and "sync" when a sync pass said the cache changed (offline: it failed). ``held``: a read of the first look waits for it before it reads the cache; ``ended`` is set
+    when it has read (or failed to)."""
+    reads: list[str] = []
+    read_choices = store_candidates.filter_choices
+
+    def counted(conn):
+        first_look = isinstance(conn, sqlite3.Connection)  # the store hands its SQLAlchemy connection
+        reads.append("first look" if first_look else "store")
+        try:
+            if first_look and held is not None:
+                held.wait(10)
+            return read_choices(conn)
+        finally:
+            if first_look and ended is not None:
+                ended.set()
+
+    monkeypatch.setattr(store_candidates, "filter_choices", counted)
+    cache_changed = MainController._cache_changed  # a sync pass (one that failed too) reads them again
+
+    def synced(self) -> None:
+        reads.append("sync")
+        cache_changed(self)
+
+    monkeypatch.setattr(MainController, "_cache_changed", synced)
+    return reads
+
+
+def _before_a_sync(reads: list[str]) -> list[str]:
+    return reads[: reads.index("sync")] if "sync" in reads else reads
+
+
+def _has_choices(page: CandidatesPage) -> bool:
+    return page.stage.findData("screen") >= 0 and page.owner.findData("u1") >= 0
+
+
+@pytest.mark.logs_warnings("Lever at a closed port cannot be reached")
+def test_the_filter_choices_the_first_look_read_are_not_read_again_when_the_session_opens(
+    runner, error_path, qtbot, monkeypatch
+):
+    """The owners' query costs 15-40 ms on 100,000 candidates, on the store's thread while it reads the list:
+    read once, by the first look, they stay in the filters when the session's window takes the list over."""
+    _write_cache(paths.database_path())
+    _offline_account(monkeypatch)
+    reads = _choice_reads(monkeypatch)
+    shell = Shell(runner, error_path)
+    running = asyncio.ensure_future(shell.main())
+    try:
+        # The filter index is asked of the store after the choices would be (one thread, in order).
+        qtbot.waitUntil(
+            lambda: shell.controller is not None and shell.controller.candidates.index is not None, timeout=30_000
+        )
+        assert shell.controller is not None
+        assert _has_choices(shell.controller.candidates.page)
+        assert _before_a_sync(reads) == ["first look"]
+    finally:
+        shell.quit()
+        qtbot.waitUntil(running.done, timeout=30_000)
+
+
+@pytest.mark.logs_warnings("Lever at a closed port cannot be reached")
+def test_filter_choices_the_first_look_could_not_read_are_read_when_the_session_opens(
+    runner, error_path, qtbot, monkeypatch
+):
+    """Another program held an older cache locked while the first look read the rest of the list and the
+    choices (both fail, quietly): the session's store reads them once it is open, with nothing said."""
+    _write_an_older_cache()
+    _offline_account(monkeypatch)
+    reads = _choice_reads(monkeypatch)
+    opening = open_window(runner, sandbox=False)  # the first screen is read ...
+    assert opening.first_list is not None
+    locker = sqlite3.connect(paths.database_path(), isolation_level=None)
+    locker.execute("BEGIN EXCLUSIVE")  # ... then the cache is locked until the session starts opening
+    choose = Shell._choose_account
+
+    async def unlocked(self):
+        locker.close()
+        return await choose(self)
+
+    monkeypatch.setattr(Shell, "_choose_account", unlocked)
+    shell = Shell(runner, error_path, opening=opening)
+    running = asyncio.ensure_future(shell.main())
+    try:
+        qtbot.waitUntil(lambda: shell.controller is not None, timeout=30_000)
+        assert shell.controller is not None
+        page = shell.controller.candidates.page
+        qtbot.waitUntil(lambda: _has_choices(page), timeout=10_000)
+        assert _before_a_sync(reads) == ["first look", "store"]  # not left to the first sync's end
+    finally:
+        locker.close()
+        shell.quit()
+        qtbot.waitUntil(running.done, timeout=30_000)
+
+
+def test_filter_choices_the_first_look_fails_to_read_after_the_store_took_over_are_read_from_the_store(
+    window, runner, qtbot, monkeypatch
+):
+    """The first look's read of the choices was under way when the store took over, and failed after (another
+    program locked the cache a moment): the store reads them, else the filters stayed empty until a sync."""
+    _write_an_older_cache()
+    held, ended = threading.Event(), threading.Event()
+    reads = _choice_reads(monkeypatch, held=held, ended=ended)
+    first = _listed(window, runner, qtbot)  # the first look's read of the choices waits, started
+    ctl = first.candidates
+    locker = sqlite3.connect(paths.database_path(), isolation_level=None)
+    locker.execute("BEGIN EXCLUSIVE")
+    held.set()  # it reads the locked cache now, and fails
+    # Waited on this thread, which runs no event meanwhile: the failure is told after the store took over.
+    assert ended.wait(10)
+    locker.close()
+    assert reads == ["first look"] and not _has_choices(ctl.page)
+    with Store.open() as store:
+        first.hand_over(_Session(store))
+        qtbot.waitUntil(lambda: _has_choices(ctl.page), timeout=10_000)
+        assert reads == ["first look", "store"]
+        qtbot.waitUntil(lambda: not runner.busy(), timeout=10_000)
+
+
+def test_a_cache_of_undated_candidates_shows_its_first_screen_then_the_rest_and_a_filter_typed_meanwhile(
+    window, runner, qtbot
+):
+    """A cache whose candidates have no update time: the first paint reads its first screen only (it read
+    every id on the window's thread), the rest and a filter typed before the loop ran follow, in the order
+    of the whole list."""
+    _write_cache(paths.database_path())
+    db = sqlite3.connect(paths.database_path())
+    with db:
+        db.execute("UPDATE opportunities SET updated_at = NULL")
+    db.close()
+    with Store.open() as store:
+        everyone = store.call_sync(store_candidates.candidate_ids, CandidateFilter())
+        with_e = store.call_sync(store_candidates.candidate_ids, CandidateFilter(text="e"))
+    assert BLOCK < len(with_e) < N
+    first = show_candidates(window, runner, config.Settings(), sandbox=False)
+    assert first is not None
+    page, model = first.candidates.page, first.candidates.model
+    assert [model.id_at(r) for r in range(model.rowCount())] == everyone[:BLOCK]
+    assert page.count.text() == "Counting…"
+    page.search.setText("e")  # typed as the list appeared, before the event loop runs
+    first.go_on()
+    qtbot.waitUntil(lambda: page.count.text() == f"{len(with_e)} candidates", timeout=10_000)
+    assert [model.id_at(r) for r in range(model.rowCount())] == with_e
+    page.search.clear()
+    qtbot.waitUntil(lambda: page.count.text() == f"{N} candidates", timeout=10_000)
+    assert [model.id_at(r) for r in range(model.rowCount())] == everyone
     qtbot.waitUntil(lambda: not runner.busy(), timeout=10_000)
     first.close()

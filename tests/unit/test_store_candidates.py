@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from unittest import mock
+
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from lever_desktop.store import cache, candidates
 from lever_desktop.store.candidate_index import CandidateIndex
@@ -144,13 +148,56 @@ def crowd():
 def test_the_first_screen_is_the_head_of_the_whole_list(crowd, f, first):
     whole = crowd.call_sync(candidate_ids, f)
     page = crowd.call_sync(candidates.candidate_page, f, "updated", True, first)
+    _is_the_head_of(page, whole, first)
+
+
+def _is_the_head_of(page, whole: list[str], first: int) -> None:
     assert page is not None
     ids, rows, complete = page
-    if complete:  # fewer than ``first`` match: the page is the whole list, undated ones last
-        assert ids == whole and len(whole) <= first
-    else:
-        assert ids == whole[:first] and len(whole) >= first
-    assert set(rows) == set(whole[:first])
+    assert ids == whole[:first]
+    assert complete == (len(whole) <= first)  # complete: the page is the whole list, undated ones last
+    assert set(rows) == set(ids)
+
+
+NAMES = ["Ada Lovelace", "Grace Hopper", "Adam Smith"]
+# updated_at as caches hold it: NULL and 0 (both sort as 0), before 1970, dated, shared by many (ties by id).
+UPDATED = st.one_of(st.none(), st.just(0), st.integers(-3, -1), st.integers(1, 4), st.just(10**17))
+CANDIDATE = st.tuples(st.text("aAbB0-é", min_size=1, max_size=3), UPDATED, st.booleans(), st.sampled_from(NAMES))
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    crowd_=st.lists(CANDIDATE, max_size=30, unique_by=lambda c: c[0]),
+    first=st.integers(1, 8),
+    sample=st.integers(1, 12),
+    f=st.sampled_from([CandidateFilter(), CandidateFilter(archived="any"), CandidateFilter(text="ada")]),
+)
+def test_the_first_screen_of_any_mix_of_dated_and_undated_is_the_head_of_the_whole_list(
+    store, crowd_, first, sample, f
+):
+    """Whichever way the undated are read (along the ids when most of the newest ``sample`` are undated,
+    else along the index on updated_at), the first screen is candidate_ids' head, in its order, and says
+    whether more follow."""
+
+    def write(conn) -> None:
+        sqlite_connection(conn).execute("DELETE FROM opportunities")
+        cache.upsert_opportunities(conn, [_candidate(*c) for c in crowd_], 1)
+
+    store.call_sync(write)
+    whole = store.call_sync(candidate_ids, f)
+    with mock.patch.object(candidates, "UNDATED_SAMPLE", sample):
+        _is_the_head_of(store.call_sync(candidates.candidate_page, f, "updated", True, first), whole, first)
+
+
+def _candidate(opportunity_id: str, updated: int | None, archived: bool, name: str) -> dict:
+    return {
+        "id": opportunity_id,
+        "name": name,
+        "emails": [],
+        "archived": {"reason": "r", "archivedAt": 5} if archived else None,
+        "applications": [],
+        "updatedAt": updated,
+    }
 
 
 def test_another_order_has_no_first_screen_shortcut(crowd):
@@ -158,17 +205,60 @@ def test_another_order_has_no_first_screen_shortcut(crowd):
     assert crowd.call_sync(candidates.candidate_page, CandidateFilter(), "updated", False, 50) is None
 
 
-def test_the_first_screen_reads_along_the_updated_index_without_sorting_the_table(crowd):
-    def plans(conn):
-        db = sqlite_connection(conn)  # what candidate_page runs on, the store's conn or the reader's
-        statements: list[str] = []
-        db.set_trace_callback(statements.append)  # with the parameters bound in
-        try:
-            candidates.candidate_page(conn, CandidateFilter(), "updated", True, 50)
-        finally:
-            db.set_trace_callback(None)
-        return [row[3] for row in db.execute("EXPLAIN QUERY PLAN " + statements[0])]
+def _plans(conn, f: CandidateFilter = CandidateFilter()) -> list[list[str]]:
+    """The query plan of each statement of the first screen (of 50), in the order they ran."""
+    db = sqlite_connection(conn)  # what candidate_page runs on, the store's conn or the reader's
+    statements: list[str] = []
+    db.set_trace_callback(statements.append)  # with the parameters bound in
+    try:
+        candidates.candidate_page(conn, f, "updated", True, 50)
+    finally:
+        db.set_trace_callback(None)
+    return [[row[3] for row in db.execute("EXPLAIN QUERY PLAN " + sql)] for sql in statements]
 
-    plan = crowd.call_sync(plans)
+
+def test_the_first_screen_reads_along_the_updated_index_without_sorting_the_table(crowd):
+    plan = crowd.call_sync(_plans)[0]
     assert any("USING INDEX ix_opportunities_updated_at" in step for step in plan), plan
     assert "USE TEMP B-TREE FOR ORDER BY" not in plan, plan  # a whole-table sort (ties by id may sort alone)
+
+
+def test_a_first_screen_of_undated_candidates_reads_along_the_ids_without_sorting_them(crowd):
+    """Every candidate undated (a cache that never had ``updatedAt``): the first screen no longer reads and
+    sorts every one of them on the window's thread, it reads its 50 in order along the ids' index."""
+
+    def undate(conn) -> None:
+        sqlite_connection(conn).execute("UPDATE opportunities SET updated_at = NULL")
+
+    crowd.call_sync(undate)
+    dated, sample, undated, _rows = crowd.call_sync(_plans)
+    assert "USING INDEX ix_opportunities_updated_at" in " ".join(dated)  # none: nothing read
+    assert not any("TEMP B-TREE" in step for step in sample), sample  # the newest ids, not all sorted
+    assert any("USING INDEX sqlite_autoindex_opportunities" in step for step in undated), undated
+    assert not any("TEMP B-TREE" in step for step in undated), undated
+    assert crowd.call_sync(candidates.candidate_page, CandidateFilter(), "updated", True, 50)[2] is False
+
+
+def test_the_few_undated_of_a_dated_cache_are_read_without_looking_at_every_candidate(crowd):
+    """One in nine undated, a filter with fewer dated matches than a screen: the undated matches are read
+    along the index on updated_at (only them), not along the ids (every candidate, for a few)."""
+    f = CandidateFilter(text="grace 1")
+    undated = crowd.call_sync(_plans, f)[2]  # after the dated and the sample of the newest ids
+    assert any("USING INDEX ix_opportunities_updated_at" in step for step in undated), undated
+    whole = crowd.call_sync(candidate_ids, f)
+    _is_the_head_of(crowd.call_sync(candidates.candidate_page, f, "updated", True, 50), whole, 50)
+
+
+@pytest.mark.parametrize("n", [0, 1, 49, 50, 51, 2_500])
+def test_a_first_screen_of_undated_candidates_says_whether_more_follow(store, n):
+    """None, fewer than a screen, exactly a screen, one more, and more than the newest ids sampled
+    (``UNDATED_SAMPLE``) of a cache of undated candidates, one in three archived."""
+
+    def write(conn) -> None:
+        sqlite_connection(conn).execute("DELETE FROM opportunities")
+        cache.upsert_opportunities(conn, [_candidate(f"u{i:05d}", None, i % 3 == 0, "Ada") for i in range(n)], 1)
+
+    store.call_sync(write)
+    for f in (CandidateFilter(archived="any"), CandidateFilter()):
+        whole = store.call_sync(candidate_ids, f)
+        _is_the_head_of(store.call_sync(candidates.candidate_page, f, "updated", True, 50), whole, 50)

@@ -132,6 +132,25 @@ def test_a_first_look_slower_than_its_budget_gives_way(cache_file):
         reader.close()
 
 
+def test_a_first_look_at_undated_candidates_stopped_by_its_budget_leaves_the_connection_good(tmp_path):
+    """Stopped mid-way through reading the undated, the first look gives way, and the connection still reads
+    the first screen after."""
+    path = paths.database_path()
+    with Store.open(path) as store:
+        _fill(store, 3_000)
+        store.call_sync(lambda conn: conn.exec_driver_sql("UPDATE opportunities SET updated_at = NULL"))
+        whole = store.call_sync(candidates.candidate_ids, CandidateFilter())
+    reader = CacheReader.open(path)
+    assert reader is not None
+    try:
+        with pytest.raises(FirstLookFailed, match="interrupted"):
+            reader.call_now(candidates.candidate_page, CandidateFilter(), "updated", True, 2_000, budget=0)
+        ids, _rows, complete = reader.call_now(candidates.candidate_page, CandidateFilter(), "updated", True, 50)
+        assert ids == whole[:50] and not complete
+    finally:
+        reader.close()
+
+
 @pytest.mark.parametrize("kind", sorted(DAMAGE))
 def test_a_damaged_cache_gives_no_wrong_list_and_is_left_untouched(kind):
     """Each read of a damaged file either ends the first look (FirstLookFailed) or gives what the cache held
