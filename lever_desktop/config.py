@@ -171,22 +171,27 @@ def api_address(settings: Settings, env: Mapping[str, str] | None = None) -> Api
     return ApiAddress(url, source, custom)
 
 
-def _secret(name: str, problems: list[str] | None = None) -> str | None:
+def _secret(name: str, problems: list[secrets.SecretStoreError]) -> str | None:
+    """The secret ``name`` from the keychain, or None. ``problems`` is shared by every read of one
+    account: once there is no keychain, or it does not answer, that is said once and it is not asked
+    again (a start read three secrets and logged "No secure password store" for each; a locked keychain
+    kept the start waiting its timeout for each). A keychain refusing one secret is still asked the next."""
+    if any(isinstance(p, secrets.SecretStoreUnavailable | secrets.SecretStoreTimeout) for p in problems):
+        return None
     try:
         return secrets.get_secret(name)
     except secrets.SecretStoreError as e:
         _log.warning("%s", e)
-        if problems is not None:
-            problems.append(str(e))
+        problems.append(e)
         return None
 
 
-def _webhook_tokens(env: dict[str, str]) -> dict[str, str]:
+def _webhook_tokens(env: dict[str, str], keychain_problems: list[secrets.SecretStoreError]) -> dict[str, str]:
     """One account-wide token or ``{event: token}``, from the environment, else the keychain."""
     from lever_desktop import webhook_tokens as tokens
 
     from_env = env.get("LEVER_WEBHOOK_TOKENS")
-    raw = from_env or _secret(secrets.WEBHOOK_TOKENS) or ""
+    raw = from_env or _secret(secrets.WEBHOOK_TOKENS, keychain_problems) or ""
     try:
         return tokens.parse(raw, "LEVER_WEBHOOK_TOKENS" if from_env else tokens.KEYCHAIN)
     except tokens.TokenFormatError as e:
@@ -197,7 +202,7 @@ def resolve_account(settings: Settings | None = None, env: dict[str, str] | None
     """Settings + keychain, overridden by ``LEVER_*`` environment variables."""
     settings = settings or Settings.load()
     env = dict(os.environ if env is None else env)
-    keychain_problems: list[str] = []
+    keychain_problems: list[secrets.SecretStoreError] = []
     api_key = env.get("LEVER_API_KEY") or _secret(secrets.API_KEY, keychain_problems)
     if not api_key:
         if keychain_problems:  # a locked or missing keychain is not "never connected": say which
@@ -219,9 +224,9 @@ def resolve_account(settings: Settings | None = None, env: dict[str, str] | None
             check_relay_url(relay_url)
         except InsecureURLError as e:
             raise ConfigError(e.message) from None
-    relay_token = env.get("LEVER_RELAY_TOKEN") or _secret(secrets.RELAY_READER_TOKEN)
+    relay_token = env.get("LEVER_RELAY_TOKEN") or _secret(secrets.RELAY_READER_TOKEN, keychain_problems)
     applog.register_secret(relay_token)
-    webhook_tokens = _webhook_tokens(env)
+    webhook_tokens = _webhook_tokens(env, keychain_problems)
     for v in webhook_tokens.values():
         applog.register_secret(v)
     return Account(

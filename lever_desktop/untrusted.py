@@ -17,9 +17,15 @@ from typing import Any, TextIO
 # C0 and C1 control characters (Unicode category Cc) and the surrogate range.
 _BAD_ANYWHERE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
 _BAD_IN_FREE_TEXT = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")  # tab and newline allowed
-# What a terminal must not receive raw: the above, plus the bidi overrides and isolates that
-# make a line read differently from what it holds ("Trojan Source").
-_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\u202a-\u202e\u2066-\u2069]")
+# Unicode's explicit directional formatting characters: the embeddings and overrides LRE RLE PDF LRO
+# RLO (U+202A-U+202E) and the isolates LRI RLI FSI PDI (U+2066-U+2069). They make a line read
+# differently from what it holds ("Trojan Source"): a name with RLO is drawn backwards.
+_DIRECTIONAL = "\u202a-\u202e\u2066-\u2069"
+_DIRECTIONAL_CHARACTER = re.compile(f"[{_DIRECTIONAL}]")
+# What a terminal must not receive raw: the above (intake's refusals), plus the directional characters.
+_UNPRINTABLE = re.compile(f"[\x00-\x1f\x7f-\x9f\ud800-\udfff{_DIRECTIONAL}]")
+# What a window shows for each of them.
+DIRECTIONAL_SHOWN_AS = "\ufffd"
 
 
 # Lever's deliveries nest 3 levels, a draft about 6. Deeper JSON is refused at every door (the relay,
@@ -96,6 +102,19 @@ def printable(text: str) -> str:
     """``text`` safe for a terminal or a log line: control and bidi characters and lone
     surrogates become visible escapes (``\\x1b``, ``\\n``, ``\\u202e``, ``\\ud800``)."""
     return _UNPRINTABLE.sub(_escape, text)
+
+
+def for_display(text: str) -> str:
+    """``text`` as a window shows it: each explicit directional formatting character becomes U+FFFD (�).
+
+    For what a person reads and decides on (a candidate's name, a headline, a posting, who authors
+    the form); the cache and what is sent to Lever keep the text as it came. A visible mark, not
+    nothing: dropped, "Ann\u2066a Lee" would read as the "Anna Lee" it is not, and a name of bidi
+    characters only would be blank. Not isolated (FSI … PDI around the whole): an override inside an
+    isolate still reverses what follows it. Right-to-left letters and the implicit marks (LRM, RLM,
+    ALM), which a Hebrew or Arabic name may need, are not directional formatting characters and stay:
+    such text reads as before. One character for one, so a length limit cuts as it did."""
+    return _DIRECTIONAL_CHARACTER.sub(DIRECTIONAL_SHOWN_AS, text)
 
 
 def printable_lines(lines: Iterable[str]) -> str:

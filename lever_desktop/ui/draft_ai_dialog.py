@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QFileDialog,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QPlainTextEdit,
     QProgressBar,
@@ -40,6 +39,7 @@ from lever_desktop.drafting.readers import read_transcript
 from lever_desktop.drafting.transcript import Transcript, TranscriptError
 from lever_desktop.review.due import DueRow
 from lever_desktop.ui.due_settings import show_provider
+from lever_desktop.ui.plain import plain_label
 from lever_desktop.ui.tasks import in_thread
 
 _log = logging.getLogger(__name__)
@@ -89,11 +89,11 @@ class DraftWithAIDialog(QDialog):
         self._task = None
         self.setWindowTitle("Draft with AI")
         self.resize(640, 420)
-        title = QLabel(
+        title = plain_label(
             f"{row.subject or 'Interview'} — {row.candidate or row.opportunity_id}, "
             f"feedback of {row.interviewer or row.interviewer_email}"
         )
-        self.provider = QLabel()
+        self.provider = plain_label()
         self.path = QLineEdit(readOnly=True, placeholderText="No transcript chosen")
         self.choose = QPushButton("Choose transcript…")
         self.sample = QPushButton("Use the sample transcript")
@@ -107,14 +107,13 @@ class DraftWithAIDialog(QDialog):
         self.busy = QProgressBar()
         self.busy.setRange(0, 0)
         self.busy.hide()
-        self.status = QLabel()
+        self.status = plain_label()
         self.draft = QPushButton("Draft")
         self.draft.setDefault(True)
         self.retry = QPushButton("Retry")
         self.by_hand = QPushButton("Write by hand")
         self.cancel = QPushButton("Cancel")
-        for label in (title, self.provider, self.status):
-            label.setTextFormat(Qt.TextFormat.PlainText)  # names from Lever, errors from a provider
+        for label in (title, self.provider, self.status):  # names from Lever, errors from a provider
             label.setWordWrap(True)
         pick = QHBoxLayout()
         pick.addWidget(self.path, 1)

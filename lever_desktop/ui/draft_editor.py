@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 
 from lever_desktop.ui.forms.wheel import WheelScrollsForm
 from lever_desktop.ui.plain import named, plain_label
+from lever_desktop.untrusted import for_display
 
 
 class DraftEditor(QWidget):
@@ -87,10 +88,9 @@ class DraftEditor(QWidget):
         self.author_note = plain_label()
         self.author_note.setWordWrap(True)
         # The author's own form already in Lever: text from Lever, so plain text.
-        self.own_feedback = QLabel()
+        self.own_feedback = plain_label()
         self.own_feedback.setObjectName("ownFeedback")
         self.own_feedback.setWordWrap(True)
-        self.own_feedback.setTextFormat(Qt.TextFormat.PlainText)
         self.own_feedback.setStyleSheet("color: #9a6700")
         self.second_form = QCheckBox("Add this as a second form next to theirs")
         self.second_form.setToolTip("The audit trail records this choice")
@@ -252,7 +252,7 @@ class DraftEditor(QWidget):
         self.author.blockSignals(True)
         self.author.clear()
         for label, email in choices:
-            self.author.addItem(label, email)
+            self.author.addItem(for_display(label), email)  # Lever's user names
         self.author.blockSignals(False)
         self.author_note.setText(note)
         self.author_note.setVisible(bool(note))  # no empty line between the author and the buttons

@@ -730,10 +730,15 @@ class DraftsController(QObject):
             )
 
     async def _withdraw(self, draft_id: str, question: str) -> None:
-        box = QMessageBox(
-            QMessageBox.Icon.Warning, "Withdraw from Lever?", question, QMessageBox.StandardButton.Cancel, self.editor
+        box = plain_message_box(  # names and the form's title come from Lever
+            QMessageBox(
+                QMessageBox.Icon.Warning,
+                "Withdraw from Lever?",
+                question,
+                QMessageBox.StandardButton.Cancel,
+                self.editor,
+            )
         )
-        box.setTextFormat(Qt.TextFormat.PlainText)  # names and the form's title come from Lever
         box.setInformativeText("The form is deleted from Lever for everyone. The audit trail keeps a record.")
         delete = box.addButton("Withdraw from Lever", QMessageBox.ButtonRole.DestructiveRole)
         box.setDefaultButton(QMessageBox.StandardButton.Cancel)
@@ -781,14 +786,15 @@ class DraftsController(QObject):
         except duplicates.DuplicateError as e:
             self.editor.set_outcome(str(e), "error")
             return
-        box = QMessageBox(
-            QMessageBox.Icon.Warning,
-            "Remove the duplicate from Lever?",
-            dup.question(ids=False),
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
-            self.editor,
+        box = plain_message_box(  # names from Lever
+            QMessageBox(
+                QMessageBox.Icon.Warning,
+                "Remove the duplicate from Lever?",
+                dup.question(ids=False),
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+                self.editor,
+            )
         )
-        box.setTextFormat(Qt.TextFormat.PlainText)  # names from Lever, shown as typed
         box.setDefaultButton(QMessageBox.StandardButton.Cancel)
         if await dialog_result(box) != QMessageBox.StandardButton.Yes:
             return

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLineEdit, QVBoxLayout, QW
 
 from lever_desktop.ui.plain import named, plain_tooltip
 from lever_desktop.ui.table_models import SORT_ROLE, RowsModel
+from lever_desktop.untrusted import for_display
 
 SEARCHED = ("candidate", "interviewer", "form")  # the fields the search box looks in
 FILTERED = ("state", "interviewer", "form")  # the fields a filter picks one value of
@@ -115,7 +116,7 @@ class DraftsFilterBar(QWidget):
             while combo.count() > 1:
                 combo.removeItem(1)
             for value in sorted(values, key=str.casefold):
-                combo.addItem(value, value)
+                combo.addItem(for_display(value), value)
                 combo.setItemData(combo.count() - 1, plain_tooltip(value), Qt.ItemDataRole.ToolTipRole)  # Lever's names
             combo.setCurrentIndex(max(0, combo.findData(current)) if current is not None else 0)
             combo.blockSignals(False)

@@ -6,9 +6,10 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QPushButton, QSplitter, QVBoxLayout, QWidget
 
 from lever_desktop.ui.pages import TablePage
+from lever_desktop.ui.plain import plain_label
 from lever_desktop.ui.table_models import Column, format_ms
 
 
@@ -80,8 +81,7 @@ class OutboxPage(QWidget):
         )
         self.cancel = _button("Cancel", "Take it back to review; possible only while Lever is known not to hold it")
         self.open_draft = _button("Open the draft", "Show this draft in the review pane")
-        self.message = QLabel()
-        self.message.setTextFormat(Qt.TextFormat.PlainText)  # Lever's or the outbox's words
+        self.message = plain_label()  # Lever's or the outbox's words
         self.message.setWordWrap(True)
         actions = QHBoxLayout()
         for button in (self.retry, self.cancel, self.open_draft):

@@ -26,9 +26,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from lever_desktop.ui.plain import at_most, named
+from lever_desktop.ui.plain import at_most, named, plain_label
 from lever_desktop.ui.table_models import KEY_ROLE, SORT_ROLE, Column, RowsModel, format_ms
-from lever_desktop.untrusted import printable
+from lever_desktop.untrusted import for_display, printable
 
 
 def make_table(model, columns: Sequence[Column] = (), *, sortable: bool = True) -> QTableView:
@@ -69,7 +69,7 @@ def refill(combo: QComboBox, pairs: list[tuple[str, str]]) -> None:
     while combo.count() > 1:
         combo.removeItem(1)
     for value, label in pairs:
-        combo.addItem(label, value)
+        combo.addItem(for_display(label), value)  # stages, postings, owners: Lever's names
     combo.setCurrentIndex(max(0, combo.findData(current)))
     combo.blockSignals(False)
 
@@ -354,8 +354,7 @@ class DuePage(QWidget):
         )
         self.draft_ai = QPushButton("Draft with AI…")
         self.draft_ai.setToolTip("Pick the interview's transcript; a model drafts the form for you to review")
-        self.note = QLabel()
-        self.note.setTextFormat(Qt.TextFormat.PlainText)
+        self.note = plain_label()
         self.note.setWordWrap(True)
         actions = QHBoxLayout()
         actions.addWidget(self.write)

@@ -116,12 +116,15 @@ class Shell(QObject):
         error path's dialog says why and what to do, the status bar keeps saying it, and no rows of a
         refused cache stay listed. (Uncaught, it was a traceback on a terminal and a vanished window.)"""
         from lever_desktop.messages import explain_or_generic
+        from lever_desktop.untrusted import for_display
 
         if self.window is not None:
             if self.first_list is not None:
                 self.first_list.withdraw(self.window)
                 self.first_list = None
-            self.window.statusBar().showMessage(explain_or_generic(error))
+            self.window.statusBar().showMessage(
+                for_display(explain_or_generic(error))
+            )  # may quote an error's own words
         self.errors.report(error, "opening the cache")
 
     async def _unless_quit(self, coro):

@@ -148,3 +148,36 @@ def test_the_undo_grace_is_a_setting_and_odd_values_fall_back_to_five_seconds(sa
     paths.settings_path().parent.mkdir(parents=True, exist_ok=True)
     paths.settings_path().write_text(json.dumps({"undo_grace_seconds": saved}), encoding="utf-8")
     assert Settings.load().undo_grace_seconds == used
+
+
+def test_a_start_without_a_secure_store_says_so_once(monkeypatch, caplog):
+    """The API key from the environment, no keyring on the system: the relay token and the webhook
+    tokens are both looked for in the keychain, and "No secure password store" was logged for each."""
+    import keyring
+    import keyring.backends.fail
+
+    monkeypatch.setattr(keyring, "get_keyring", lambda: keyring.backends.fail.Keyring())
+    secrets.use_backend(None)  # the OS keychain, as a start without --sandbox uses
+    with caplog.at_level(logging.WARNING, logger="lever_desktop.config"):
+        account = resolve_account(Settings(), {"LEVER_API_KEY": KEY})
+    said = [r for r in caplog.records if "No secure password store" in r.getMessage()]
+    assert len(said) == 1 and said[0].levelno == logging.WARNING
+    assert account.api_key == KEY and account.relay_token is None and account.webhook_tokens == {}
+
+
+def test_a_keychain_refusing_one_secret_is_still_asked_for_the_next(caplog):
+    """Only a missing or silent keychain is not asked again: one refusal says nothing of the next secret."""
+
+    class RefusesTheRelayToken(secrets.MemoryBackend):
+        def get(self, name: str) -> str | None:
+            if name == secrets.RELAY_READER_TOKEN:
+                raise secrets.SecretStoreError("The keychain refused to read a secret (KeyringError).")
+            return super().get(name)
+
+    backend = RefusesTheRelayToken()
+    backend.set(secrets.WEBHOOK_TOKENS, "sigtoken0account0wide2")
+    secrets.use_backend(backend)
+    with caplog.at_level(logging.WARNING, logger="lever_desktop.config"):
+        account = resolve_account(Settings(), {"LEVER_API_KEY": KEY})
+    assert account.relay_token is None and account.webhook_tokens == {"*": "sigtoken0account0wide2"}
+    assert [r.getMessage() for r in caplog.records] == ["The keychain refused to read a secret (KeyringError)."]

@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QBoxLayout, QButtonGroup, QCheckBox, QComboBox, QPushButton, QRadioButton, QWidget
 
 from lever_desktop.forms import FormField
+from lever_desktop.untrusted import for_display
 
 from .base import FieldEditor, line_in, register
 
@@ -23,7 +24,8 @@ class DropdownEditor(FieldEditor):
     def __init__(self, field: FormField, host: QWidget, layout: QBoxLayout) -> None:
         super().__init__(field, host, layout)
         self.combo = QComboBox(host)
-        self.combo.addItems([NO_CHOICE, *field.definition.option_texts])
+        # the answer is the index, so the options are shown for display only (the template's words)
+        self.combo.addItems([NO_CHOICE, *map(for_display, field.definition.option_texts)])
         self._name(self.combo, self.label, field.definition.description)
         self.combo.currentIndexChanged.connect(self._user_changed)
         line = line_in(layout)
@@ -50,7 +52,7 @@ class RadioEditor(FieldEditor):
         self.group = QButtonGroup(host)
         self.buttons: list[QRadioButton] = []
         for index, text in enumerate(field.definition.option_texts):
-            button = QRadioButton(text, host)
+            button = QRadioButton(for_display(text), host)
             self._name(button, f"{self.label}: {text}")
             self.group.addButton(button, index)
             self.buttons.append(button)
@@ -93,7 +95,7 @@ class CheckboxEditor(FieldEditor):
         self.group = QButtonGroup(host)
         self.group.setExclusive(False)
         for index, text in enumerate(field.definition.option_texts):
-            box = QCheckBox(text, host)
+            box = QCheckBox(for_display(text), host)
             self._name(box, f"{self.label}: {text}")
             self.group.addButton(box, index)
             self.boxes.append(box)

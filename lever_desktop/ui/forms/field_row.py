@@ -19,6 +19,7 @@ from lever_desktop.forms import FeedbackForm, FormField
 from lever_desktop.forms.field import FieldStatus
 from lever_desktop.forms.kinds import describe
 from lever_desktop.ui.plain import plain_label
+from lever_desktop.untrusted import for_display
 
 from .editors import editor_for
 from .provenance_view import AiBadge, EvidencePanel, confidence_text, evidence_toggle, point_at
@@ -287,7 +288,7 @@ class FieldRow(QFrame):
         if fix is not None:
             name = f"Use the suggested answer {describe(fix)} for {f.label}"
             button = self._action("suggest_button", "", name, self._accept_suggestion, 0)
-            button.setText(f"Use {describe(fix)}")
+            button.setText(for_display(f"Use {describe(fix)}"))
             button.setAccessibleName(name)
         if self.suggest_button is not None:
             _set_visible(self.suggest_button, fix is not None)

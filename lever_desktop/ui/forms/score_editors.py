@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QBoxLayout, QGridLayout, QHBoxLayout, QLineEdit, Q
 from lever_desktop.forms import FormField
 from lever_desktop.forms.near_miss import leading_number
 from lever_desktop.ui.plain import plain_label, plain_tooltip
+from lever_desktop.untrusted import for_display
 
 from .base import FieldEditor, line_in, register
 from .buttons import ButtonChoice
@@ -135,7 +136,7 @@ class ScorecardEditor(FieldEditor):
                 button.setFixedWidth(score_width)
             comment = QLineEdit(host)
             comment.setMinimumWidth(comment_width)
-            comment.setPlaceholderText(f"Comment on {skill.text.lower()}")
+            comment.setPlaceholderText(for_display(f"Comment on {skill.text.lower()}"))
             self._name(comment, f"{skill.text}: comment")
             comment.textEdited.connect(self._user_changed)
             grid.addWidget(name, line, 0)

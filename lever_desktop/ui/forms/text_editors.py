@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QBoxLayout, QLineEdit, QPlainTextEdit, QSizePolicy
 
 from lever_desktop.forms import FormField
 from lever_desktop.ui.plain import plain_label
+from lever_desktop.untrusted import for_display
 
 from .base import FieldEditor, register
 
@@ -21,7 +22,7 @@ class LineEditor(FieldEditor):
     def __init__(self, field: FormField, host: QWidget, layout: QBoxLayout) -> None:
         super().__init__(field, host, layout)
         self.line = QLineEdit(host)
-        self.line.setPlaceholderText(field.definition.prompt)
+        self.line.setPlaceholderText(for_display(field.definition.prompt))
         self._name(self.line, self.label, field.definition.description)
         self.line.textEdited.connect(self._user_changed)
         layout.addWidget(self.line)
@@ -70,7 +71,7 @@ class TextAreaEditor(FieldEditor):
         super().__init__(field, host, layout)
         self._add_header(layout)
         self.text = GrowingTextEdit(host)
-        self.text.setPlaceholderText(field.definition.prompt)
+        self.text.setPlaceholderText(for_display(field.definition.prompt))
         self._name(self.text, self.label, field.definition.description)
         self.text.textChanged.connect(self._user_changed)
         layout.addWidget(self.text)
