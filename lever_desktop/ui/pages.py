@@ -9,6 +9,7 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QSortFilterProxyModel, Qt, Signal
+from PySide6.QtGui import QGuiApplication, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -27,12 +28,25 @@ from PySide6.QtWidgets import (
 )
 
 from lever_desktop.ui.plain import at_most, named, plain_label
-from lever_desktop.ui.table_models import KEY_ROLE, SORT_ROLE, Column, RowsModel, format_ms
+from lever_desktop.ui.table_models import COPY_ROLE, KEY_ROLE, SORT_ROLE, Column, RowsModel, format_ms
 from lever_desktop.untrusted import for_display, printable
 
 
+class _Table(QTableView):
+    """Ctrl+C copies the cell as it came (``COPY_ROLE``); Qt's own copy takes what the cell shows, in
+    which ``for_display`` marked the directional characters."""
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        copied = self.currentIndex().data(COPY_ROLE) if event.matches(QKeySequence.StandardKey.Copy) else None
+        if copied is None:  # another key, or a row not read yet
+            super().keyPressEvent(event)
+            return
+        QGuiApplication.clipboard().setText(copied)
+        event.accept()
+
+
 def make_table(model, columns: Sequence[Column] = (), *, sortable: bool = True) -> QTableView:
-    view = QTableView()
+    view = _Table()
     view.setModel(model)
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)

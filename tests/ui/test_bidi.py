@@ -4,9 +4,12 @@ and what is sent to Lever keep them."""
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import httpx
 import test_flows
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QComboBox, QMessageBox
 from test_flows import TIMEOUT, run
 
@@ -15,9 +18,9 @@ from lever_desktop.store import candidates
 from lever_desktop.ui.draft_editor import DraftEditor
 from lever_desktop.ui.drafts_filter import DraftsFilterBar
 from lever_desktop.ui.forms.form_widget import FeedbackFormWidget
-from lever_desktop.ui.pages import CandidatesPage, DuePage, profile_html
+from lever_desktop.ui.pages import CandidatesPage, DuePage, make_table, profile_html
 from lever_desktop.ui.plain import SHOWN_AT_MOST, at_most, plain_label, plain_message_box, plain_tooltip
-from lever_desktop.ui.table_models import Column, RowsModel
+from lever_desktop.ui.table_models import Column, RowsModel, format_ms
 
 shell, desktop = test_flows.shell, test_flows.desktop  # fixtures: the window on the sandbox
 
@@ -212,3 +215,25 @@ def _profile(name: str) -> dict:
         "details_synced": True,
         "feedback": [],
     }
+
+
+class _Event(NamedTuple):
+    at: int
+    text: str
+
+
+def test_copying_a_cell_copies_the_name_as_lever_holds_it_not_the_mark(qtbot):
+    """Ctrl+C in a list (Qt copies what the cell shows): the name pasted into Lever's search must be the
+    one Lever holds, not one with U+FFFD that matches nobody; a time is copied as it is shown."""
+    columns = [Column("At", "at", time=format_ms), Column("What", "text")]
+    model = RowsModel(columns, key="at")
+    model.set_rows([_Event(1_700_000_000_000, f"Moved {NAME} to Onsite")])
+    table = make_table(model, columns)
+    qtbot.addWidget(table)
+    clipboard = QGuiApplication.clipboard()
+    for column, copied in ((1, f"Moved {NAME} to Onsite"), (0, format_ms(1_700_000_000_000))):
+        table.setCurrentIndex(model.index(0, column))
+        clipboard.clear()
+        qtbot.keyClick(table, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
+        assert clipboard.text() == copied
+    assert model.index(0, 1).data() == f"Moved {SHOWN_NAME} to Onsite"  # shown marked all the same
