@@ -123,6 +123,9 @@ class Account:
     relay_token: str | None = field(default=None, repr=False)
     webhook_tokens: dict[str, str] = field(default_factory=dict, repr=False)
     service_account_email: str | None = None
+    # Why the keychain gave no relay token (its words), for the window: a relay set in Settings whose
+    # token a locked or refusing keychain kept back was shown as "Relay: not configured".
+    relay_token_problem: str | None = None
 
 
 @dataclass(frozen=True)
@@ -225,6 +228,8 @@ def resolve_account(settings: Settings | None = None, env: dict[str, str] | None
         except InsecureURLError as e:
             raise ConfigError(e.message) from None
     relay_token = env.get("LEVER_RELAY_TOKEN") or _secret(secrets.RELAY_READER_TOKEN, keychain_problems)
+    # Only the relay token's read can have gone wrong so far: the API key read or the start ended above.
+    relay_token_problem = str(keychain_problems[-1]) if not relay_token and keychain_problems else None
     applog.register_secret(relay_token)
     webhook_tokens = _webhook_tokens(env, keychain_problems)
     for v in webhook_tokens.values():
@@ -236,4 +241,5 @@ def resolve_account(settings: Settings | None = None, env: dict[str, str] | None
         relay_token=relay_token,
         webhook_tokens=webhook_tokens,
         service_account_email=env.get("LEVER_SERVICE_ACCOUNT") or settings.service_account_email,
+        relay_token_problem=relay_token_problem,
     )
