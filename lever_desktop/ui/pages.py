@@ -77,7 +77,9 @@ def sorted_proxy(model: RowsModel) -> QSortFilterProxyModel:
 
 
 def refill(combo: QComboBox, pairs: list[tuple[str, str]]) -> None:
-    """Replace a filter's choices after its first ("All …") entry, keeping the chosen one, silently."""
+    """Replace a filter's choices after its first ("All …") entry, keeping the chosen one, silently; a
+    chosen one no longer offered (an owner left without candidates) falls back to "All …", which is said
+    (``currentIndexChanged``): the list filtered on it would otherwise stay so under a filter saying "All"."""
     current = combo.currentData()
     combo.blockSignals(True)
     while combo.count() > 1:
@@ -86,6 +88,8 @@ def refill(combo: QComboBox, pairs: list[tuple[str, str]]) -> None:
         combo.addItem(for_display(label), value)  # stages, postings, owners: Lever's names
     combo.setCurrentIndex(max(0, combo.findData(current)))
     combo.blockSignals(False)
+    if current is not None and combo.currentIndex() == 0:
+        combo.currentIndexChanged.emit(0)
 
 
 class FeedbackNotice(QWidget):

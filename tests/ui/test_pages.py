@@ -6,8 +6,8 @@ from typing import NamedTuple
 
 from PySide6.QtCore import Qt
 
-from lever_desktop.ui.pages import TablePage
-from lever_desktop.ui.table_models import Column
+from lever_desktop.ui.pages import CandidatesPage, TablePage
+from lever_desktop.ui.table_models import Column, RowsModel
 
 
 class Posting(NamedTuple):
@@ -62,3 +62,19 @@ def test_a_cell_tooltip_from_outside_shows_its_markup_as_text(qtbot):
     shown.setHtml(tip)  # how Qt treats a tooltip that looks like HTML
     assert shown.toPlainText() == error
     assert page.proxy.index(0, 0).data(Qt.ItemDataRole.ToolTipRole) == "d-1"  # plain text stays as it is
+
+
+def test_a_chosen_filter_whose_choice_a_sync_removed_refilters_the_list_it_now_says_all_of(qtbot):
+    """Filtered on an owner whose last candidate a sync gave to someone else: the owner leaves the choices
+    and the filter shows "All owners". That was done silently, so the list stayed filtered on the owner
+    under a filter saying "All owners"; a choice still there changes nothing and says nothing."""
+    page = CandidatesPage(RowsModel([Column("Name", "name"), Column("Updated", "updated")], key="name"))
+    qtbot.addWidget(page)
+    page.set_choices("owner", [("u1", "Zoe Owner"), ("u2", "Al Owner")])
+    page.owner.setCurrentIndex(page.owner.findData("u2"))
+    with qtbot.assertNotEmitted(page.filterChanged):
+        page.set_choices("owner", [("u2", "Al Owner"), ("u3", "New Owner")])
+    assert page.owner.currentData() == "u2"
+    with qtbot.waitSignal(page.filterChanged, timeout=1_000):
+        page.set_choices("owner", [("u1", "Zoe Owner")])
+    assert page.owner.currentData() is None and page.owner.currentText() == "All owners"
