@@ -237,3 +237,16 @@ def test_copying_a_cell_copies_the_name_as_lever_holds_it_not_the_mark(qtbot):
         qtbot.keyClick(table, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
         assert clipboard.text() == copied
     assert model.index(0, 1).data() == f"Moved {SHOWN_NAME} to Onsite"  # shown marked all the same
+
+
+def test_settings_name_the_model_drafts_go_to_with_the_mark(runner, qtbot, monkeypatch):
+    """Settings → "Draft with AI sends to" quotes the model from the settings or LEVER_DRAFTER_MODEL, as the
+    Draft with AI dialog does: shown marked there too, not drawn reordered."""
+    from lever_desktop import config
+    from lever_desktop.ui.due_settings import DueSettings
+
+    monkeypatch.setenv("LEVER_DRAFTER_MODEL", f"local {RLO}ledom")
+    group = DueSettings(config.Settings(), runner)
+    qtbot.addWidget(group)
+    qtbot.waitUntil(lambda: "ledom" in group.provider.text(), timeout=TIMEOUT)
+    assert f"model local {MARK}ledom," in group.provider.text()
