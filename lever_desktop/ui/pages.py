@@ -206,7 +206,7 @@ def profile_html(p: dict | None) -> str:
         parts.append(
             "<ul>"
             + "".join(
-                f"<li>{e(subject or 'Interview')} — {format_ms(date)}{' (canceled)' if canceled else ''}"
+                f"<li>{e(subject or 'Interview')} — {e(format_ms(date))}{' (canceled)' if canceled else ''}"
                 f"<br><small>{e(who or '')}</small></li>"
                 for subject, date, canceled, who in p["interviews"]
             )
@@ -221,7 +221,7 @@ def profile_html(p: dict | None) -> str:
         parts.append(
             "<ul>"
             + "".join(
-                f"<li><b>{e(verdict or '—')}</b> · {e(text or 'Feedback')} by {e(who or 'unknown')}, {format_ms(at)}</li>"
+                f"<li><b>{e(verdict or '—')}</b> · {e(text or 'Feedback')} by {e(who or 'unknown')}, {e(format_ms(at))}</li>"
                 for text, who, at, verdict in p["feedback"]
             )
             + "</ul>"
