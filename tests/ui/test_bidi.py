@@ -250,3 +250,20 @@ def test_settings_name_the_model_drafts_go_to_with_the_mark(runner, qtbot, monke
     qtbot.addWidget(group)
     qtbot.waitUntil(lambda: "ledom" in group.provider.text(), timeout=TIMEOUT)
     assert f"model local {MARK}ledom," in group.provider.text()
+
+
+def test_a_time_no_calendar_has_is_shown_as_text_in_the_profile_never_as_markup(qtbot):
+    """A cache written by hand (times are stored as found when they are not numbers): the interview's and the
+    feedback's time went into the profile's HTML unescaped, where every other field is escaped."""
+    from PySide6.QtWidgets import QTextBrowser
+
+    odd = "<img src='x'><b>soon</b>"
+    profile = {
+        **_profile("Ada"),
+        "interviews": [("Onsite", odd, False, "Eve")],
+        "feedback": [("Form", "Eve", odd, "Hire")],
+    }
+    view = QTextBrowser()
+    qtbot.addWidget(view)
+    view.setHtml(profile_html(profile))
+    assert f"Onsite — {odd}" in view.toPlainText() and f"by Eve, {odd}" in view.toPlainText()

@@ -78,32 +78,3 @@ def test_a_chosen_filter_whose_choice_a_sync_removed_refilters_the_list_it_now_s
     with qtbot.waitSignal(page.filterChanged, timeout=1_000):
         page.set_choices("owner", [("u1", "Zoe Owner")])
     assert page.owner.currentData() is None and page.owner.currentText() == "All owners"
-
-
-def test_a_time_no_calendar_has_is_shown_as_text_in_the_profile_never_as_markup(qtbot):
-    """A cache written by hand (times are stored as found when they are not numbers): the interview's and the
-    feedback's time went into the profile's HTML unescaped, where every other field is escaped."""
-    from PySide6.QtWidgets import QTextBrowser
-
-    from lever_desktop.ui.pages import profile_html
-
-    odd = "<img src='x'><b>soon</b>"
-    profile = {
-        "name": "Ada",
-        "headline": None,
-        "stage": None,
-        "owner": None,
-        "email": None,
-        "location": None,
-        "archived_at": None,
-        "tags": [],
-        "postings": [],
-        "interviews": [("Onsite", odd, False, "Eve")],
-        "details_synced": True,
-        "feedback": [("Onsite form", "Eve", odd, "Hire")],
-    }
-    view = QTextBrowser()
-    qtbot.addWidget(view)
-    view.setHtml(profile_html(profile))
-    shown = view.toPlainText()
-    assert f"Onsite — {odd}" in shown and f"by Eve, {odd}" in shown
