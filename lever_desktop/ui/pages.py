@@ -77,19 +77,19 @@ def sorted_proxy(model: RowsModel) -> QSortFilterProxyModel:
 
 
 def refill(combo: QComboBox, pairs: list[tuple[str, str]]) -> None:
-    """Replace a filter's choices after its first ("All …") entry, keeping the chosen one, silently; a
-    chosen one no longer offered (an owner left without candidates) falls back to "All …", which is said
-    (``currentIndexChanged``): the list filtered on it would otherwise stay so under a filter saying "All"."""
-    current = combo.currentData()
+    """Replace a filter's choices after its first ("All …") entry, keeping the chosen one, silently. A chosen
+    one no longer among them (an owner left without candidates) stays offered, as in the drafts filter: it
+    fell back to "All …" unsaid, and the list stayed filtered on it under a filter saying "All"."""
+    current, shown = combo.currentData(), combo.currentText()
     combo.blockSignals(True)
     while combo.count() > 1:
         combo.removeItem(1)
     for value, label in pairs:
         combo.addItem(for_display(label), value)  # stages, postings, owners: Lever's names
+    if current is not None and combo.findData(current) < 0:
+        combo.addItem(shown, current)
     combo.setCurrentIndex(max(0, combo.findData(current)))
     combo.blockSignals(False)
-    if current is not None and combo.currentIndex() == 0:
-        combo.currentIndexChanged.emit(0)
 
 
 class FeedbackNotice(QWidget):

@@ -705,8 +705,8 @@ def test_choices_the_first_look_answers_after_a_sync_do_not_replace_those_the_st
     window, runner, qtbot, monkeypatch
 ):
     """The first look's read of the choices answered late: after the store took over, a sync brought a new
-    stage and the store read the choices again. Its older choices replaced the new ones, and a filter the
-    recruiter had set on the new stage went back to "All stages"."""
+    stage and the store read the choices again. Its older choices replaced the new ones: the new stage was
+    not offered until the next sync."""
     _write_cache(paths.database_path())
     read, answer = threading.Event(), threading.Event()
     read_choices = store_candidates.filter_choices
@@ -728,7 +728,6 @@ def test_choices_the_first_look_answers_after_a_sync_do_not_replace_those_the_st
         store.call_sync(cache.upsert_stages, stages, 2)  # what a sync brings
         ctl.cache_changed()
         qtbot.waitUntil(lambda: ctl.page.stage.findData("offer") >= 0, timeout=10_000)
-        ctl.page.stage.setCurrentIndex(ctl.page.stage.findData("offer"))
         answer.set()
         qtbot.waitUntil(lambda: not runner.busy(), timeout=10_000)
-        assert ctl.page.stage.findData("offer") >= 0 and ctl.page.stage.currentData() == "offer"
+        assert ctl.page.stage.findData("offer") >= 0
