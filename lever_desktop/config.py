@@ -27,6 +27,11 @@ class ConfigError(Exception):
     """Configuration is missing or invalid; the message says how to fix it."""
 
 
+class KeychainUnreadable(ConfigError):
+    """The API key is not in the environment and the keychain would not give it (none, locked, refusing):
+    not a first run, which the window took it for (its welcome offered to connect the account again)."""
+
+
 ROLES = ("interviewer", "recruiter")  # asked at first run: "I mainly interview / recruit"
 DEFAULT_RETENTION_DAYS = 90
 DEFAULT_FEEDBACK_DUE_HOURS = 24
@@ -209,7 +214,7 @@ def resolve_account(settings: Settings | None = None, env: dict[str, str] | None
     api_key = env.get("LEVER_API_KEY") or _secret(secrets.API_KEY, keychain_problems)
     if not api_key:
         if keychain_problems:  # a locked or missing keychain is not "never connected": say which
-            raise ConfigError(
+            raise KeychainUnreadable(
                 f"The Lever API key could not be read from the keychain: {keychain_problems[0]} Or set LEVER_API_KEY."
             )
         raise ConfigError(
