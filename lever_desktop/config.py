@@ -27,6 +27,11 @@ class ConfigError(Exception):
     """Configuration is missing or invalid; the message says how to fix it."""
 
 
+class KeychainUnreadable(ConfigError):
+    """The API key is not in the environment and the keychain would not give it (none, locked, refusing):
+    not a first run, which the window took it for (its welcome offered to connect the account again)."""
+
+
 ROLES = ("interviewer", "recruiter")  # asked at first run: "I mainly interview / recruit"
 DEFAULT_RETENTION_DAYS = 90
 DEFAULT_FEEDBACK_DUE_HOURS = 24
@@ -123,6 +128,9 @@ class Account:
     relay_token: str | None = field(default=None, repr=False)
     webhook_tokens: dict[str, str] = field(default_factory=dict, repr=False)
     service_account_email: str | None = None
+    # Why the keychain gave no relay token (its words), for the window: a relay set in Settings whose
+    # token a locked or refusing keychain kept back was shown as "Relay: not configured".
+    relay_token_problem: str | None = None
 
 
 @dataclass(frozen=True)
@@ -206,7 +214,7 @@ def resolve_account(settings: Settings | None = None, env: dict[str, str] | None
     api_key = env.get("LEVER_API_KEY") or _secret(secrets.API_KEY, keychain_problems)
     if not api_key:
         if keychain_problems:  # a locked or missing keychain is not "never connected": say which
-            raise ConfigError(
+            raise KeychainUnreadable(
                 f"The Lever API key could not be read from the keychain: {keychain_problems[0]} Or set LEVER_API_KEY."
             )
         raise ConfigError(
@@ -225,6 +233,8 @@ def resolve_account(settings: Settings | None = None, env: dict[str, str] | None
         except InsecureURLError as e:
             raise ConfigError(e.message) from None
     relay_token = env.get("LEVER_RELAY_TOKEN") or _secret(secrets.RELAY_READER_TOKEN, keychain_problems)
+    # Only the relay token's read can have gone wrong so far: the API key read or the start ended above.
+    relay_token_problem = str(keychain_problems[-1]) if not relay_token and keychain_problems else None
     applog.register_secret(relay_token)
     webhook_tokens = _webhook_tokens(env, keychain_problems)
     for v in webhook_tokens.values():
@@ -236,4 +246,5 @@ def resolve_account(settings: Settings | None = None, env: dict[str, str] | None
         relay_token=relay_token,
         webhook_tokens=webhook_tokens,
         service_account_email=env.get("LEVER_SERVICE_ACCOUNT") or settings.service_account_email,
+        relay_token_problem=relay_token_problem,
     )

@@ -70,6 +70,8 @@ class CandidatesController(QObject):
         self.index: CandidateIndex | None = None
         self._choices_shown = False  # the filters hold the cache's stages, postings and owners
         self._choices_reading = 0  # reads of them asked for and not answered yet
+        self._choices_asked = 0  # reads of them asked for so far: each one's number
+        self._choices_filled = 0  # the number of the read the filters hold
         self.page.count.setText("Loading…")  # until the first filter answers: no count is better than a wrong one
         self.page.filterChanged.connect(self.refilter)
         self.model.sortRequested.connect(self._sort_requested)
@@ -292,9 +294,14 @@ class CandidatesController(QObject):
         """The stage, posting and owner filters' choices, read (again: after a sync)."""
         asked_of = self.session
         self._choices_reading += 1
+        self._choices_asked += 1
+        number = self._choices_asked
 
         def fill(choices: dict) -> None:
             self._choices_reading -= 1
+            if number < self._choices_filled:  # the first look's, answering after a sync's newer read
+                return  # (its stages replaced the new ones and reset a filter chosen on one)
+            self._choices_filled = number
             self._choices_shown = True
             for key, pairs in choices.items():
                 self.page.set_choices(key, pairs)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFormLayout, QGroupBox, QLabel, QLineEdit, QSpinBox
 
 from lever_desktop import config
@@ -20,6 +19,7 @@ from lever_desktop.drafting.providers import (
     describe,
     provider_from_settings,
 )
+from lever_desktop.ui.plain import plain_label
 from lever_desktop.ui.tasks import TaskRunner, in_thread
 
 
@@ -39,8 +39,7 @@ class DueSettings(QGroupBox):
             "Interviews older than this are not listed, and only candidates active since "
             "then are read from Lever for it"
         )
-        self.provider = QLabel("…")
-        self.provider.setTextFormat(Qt.TextFormat.PlainText)
+        self.provider = plain_label("…")  # the model and host from the settings or the environment
         self.provider.setWordWrap(True)
         form = QFormLayout(self)
         form.addRow("Feedback is due", self.due_hours)

@@ -174,7 +174,19 @@ class MainController(QObject):
             self._relay_state(poller.state, poller.message)
             self.supervisor.keep("relay poller", poller.run)
         else:
+            self._no_relay()
+
+    def _no_relay(self) -> None:
+        """No relay poller: none set, or its reader token kept back by the keychain, which is said."""
+        account = self.session.account
+        problem = account.relay_token_problem if account is not None and account.relay_url else None
+        if problem is None:
             self.window.status_relay.setText("Relay: not configured")
+            return
+        words = f"The relay's reader token could not be read from the keychain: {problem} Or set LEVER_RELAY_TOKEN."
+        self.window.status_relay.setText("Relay: token not read")
+        self.window.status_relay.setToolTip(plain_tooltip(words))
+        self.activity.add("relay", words)
 
     def save_state(self) -> None:
         s = self.ui_state

@@ -9,6 +9,7 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QSortFilterProxyModel, Qt, Signal
+from PySide6.QtGui import QGuiApplication, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -27,12 +28,25 @@ from PySide6.QtWidgets import (
 )
 
 from lever_desktop.ui.plain import at_most, named, plain_label
-from lever_desktop.ui.table_models import KEY_ROLE, SORT_ROLE, Column, RowsModel, format_ms
+from lever_desktop.ui.table_models import COPY_ROLE, KEY_ROLE, SORT_ROLE, Column, RowsModel, format_ms
 from lever_desktop.untrusted import for_display, printable
 
 
+class _Table(QTableView):
+    """Ctrl+C copies the cell as it came (``COPY_ROLE``); Qt's own copy takes what the cell shows, in
+    which ``for_display`` marked the directional characters."""
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        copied = self.currentIndex().data(COPY_ROLE) if event.matches(QKeySequence.StandardKey.Copy) else None
+        if copied is None:  # another key, or a row not read yet
+            super().keyPressEvent(event)
+            return
+        QGuiApplication.clipboard().setText(copied)
+        event.accept()
+
+
 def make_table(model, columns: Sequence[Column] = (), *, sortable: bool = True) -> QTableView:
-    view = QTableView()
+    view = _Table()
     view.setModel(model)
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -63,13 +77,17 @@ def sorted_proxy(model: RowsModel) -> QSortFilterProxyModel:
 
 
 def refill(combo: QComboBox, pairs: list[tuple[str, str]]) -> None:
-    """Replace a filter's choices after its first ("All …") entry, keeping the chosen one, silently."""
-    current = combo.currentData()
+    """Replace a filter's choices after its first ("All …") entry, keeping the chosen one, silently. A chosen
+    one no longer among them (an owner left without candidates) stays offered, as in the drafts filter: it
+    fell back to "All …" unsaid, and the list stayed filtered on it under a filter saying "All"."""
+    current, shown = combo.currentData(), combo.currentText()
     combo.blockSignals(True)
     while combo.count() > 1:
         combo.removeItem(1)
     for value, label in pairs:
         combo.addItem(for_display(label), value)  # stages, postings, owners: Lever's names
+    if current is not None and combo.findData(current) < 0:
+        combo.addItem(shown, current)
     combo.setCurrentIndex(max(0, combo.findData(current)))
     combo.blockSignals(False)
 
@@ -188,7 +206,7 @@ def profile_html(p: dict | None) -> str:
         parts.append(
             "<ul>"
             + "".join(
-                f"<li>{e(subject or 'Interview')} — {format_ms(date)}{' (canceled)' if canceled else ''}"
+                f"<li>{e(subject or 'Interview')} — {e(format_ms(date))}{' (canceled)' if canceled else ''}"
                 f"<br><small>{e(who or '')}</small></li>"
                 for subject, date, canceled, who in p["interviews"]
             )
@@ -203,7 +221,7 @@ def profile_html(p: dict | None) -> str:
         parts.append(
             "<ul>"
             + "".join(
-                f"<li><b>{e(verdict or '—')}</b> · {e(text or 'Feedback')} by {e(who or 'unknown')}, {format_ms(at)}</li>"
+                f"<li><b>{e(verdict or '—')}</b> · {e(text or 'Feedback')} by {e(who or 'unknown')}, {e(format_ms(at))}</li>"
                 for text, who, at, verdict in p["feedback"]
             )
             + "</ul>"

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from lever_desktop import config
+from lever_desktop import config, paths
 from lever_desktop.ui.crash import ErrorPath
 from lever_desktop.ui.tasks import TaskRunner, dialog_result, import_modules, in_thread
 
@@ -64,17 +64,18 @@ class Shell(QObject):
         self._show_window_early()
         try:
             await self._unless_quit(self._list_first())
-            account = await self._unless_quit(self._choose_account())
+            try:
+                account = await self._unless_quit(self._choose_account())
+            except config.KeychainUnreadable as e:  # an account set up, its key locked away: not a first run
+                self._not_opened(e, "reading the account", withdraw=False)  # the cache is fine: its list stays
+                return await self._until_quit()
             if account is None:  # the first-run dialog was closed, or we were asked to quit
                 return 0
             try:
                 await self.open_account(account)
             except Exception as e:  # noqa: BLE001 - said once in the window, which stays until closed
                 self._not_opened(e)
-                if self.window_ready is not None:  # as started as it gets: the app's log rotates from now too
-                    self.window_ready()
-                await self._quit.wait()
-                return 1
+                return await self._until_quit()
             await self._quit.wait()
             return 0
         finally:
@@ -99,6 +100,14 @@ class Shell(QObject):
             self.first_list.go_on()
         return window
 
+    async def _until_quit(self) -> int:
+        """A start that went no further (said by ``_not_opened``): the window stays until closed; exit status 1."""
+        if self.window_ready is not None:  # as started as it gets: the app's log rotates from now too
+            self.window_ready()
+        assert self._quit is not None
+        await self._quit.wait()
+        return 1
+
     async def _list_first(self) -> None:
         """Let the candidate list shown from the first look answer what it was asked at start (the rest of
         its list, the count, the filter choices, a filter typed meanwhile) before the session's imports and
@@ -111,21 +120,22 @@ class Shell(QObject):
         except TimeoutError:
             pass
 
-    def _not_opened(self, error: Exception) -> None:
-        """The cache or the session could not be opened (a damaged cache, one from a newer version): the
-        error path's dialog says why and what to do, the status bar keeps saying it, and no rows of a
-        refused cache stay listed. (Uncaught, it was a traceback on a terminal and a vanished window.)"""
+    def _not_opened(self, error: Exception, doing: str = "opening the cache", *, withdraw: bool = True) -> None:
+        """The cache or the session could not be opened (a damaged cache, one from a newer version; the account's
+        key kept back by the keychain): the error path's dialog says why and what to do, the status bar keeps
+        saying it, and (``withdraw``) no rows of a refused cache stay listed. (Uncaught, it was a traceback on
+        a terminal and a vanished window.)"""
         from lever_desktop.messages import explain_or_generic
         from lever_desktop.untrusted import for_display
 
         if self.window is not None:
-            if self.first_list is not None:
+            if withdraw and self.first_list is not None:
                 self.first_list.withdraw(self.window)
                 self.first_list = None
             self.window.statusBar().showMessage(
                 for_display(explain_or_generic(error))
             )  # may quote an error's own words
-        self.errors.report(error, "opening the cache")
+        self.errors.report(error, doing)
 
     async def _unless_quit(self, coro):
         """Run ``coro`` unless a quit request (SIGTERM, the window closed) comes first: then it is
@@ -159,6 +169,9 @@ class Shell(QObject):
             return await self._start_sandbox()
         try:
             return await in_thread(config.resolve_account, settings)
+        except config.KeychainUnreadable:
+            if paths.settings_path().exists():  # an account was connected (its settings saved): not a first run
+                raise  # said by main; the welcome offered to connect it again, its note said "no keychain"
         except config.ConfigError:
             pass  # not configured yet: first run
         from lever_desktop.ui.first_run import FirstRunDialog

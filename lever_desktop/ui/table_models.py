@@ -44,6 +44,9 @@ BLOCK = 200
 CACHE_LIMIT = 5_000  # rows kept; scrolling far away re-reads, memory stays flat
 SORT_ROLE = Qt.ItemDataRole.UserRole  # the cell's raw value: what a sort proxy compares
 KEY_ROLE = Qt.ItemDataRole.UserRole + 1  # the row's key, in every column
+# What Ctrl+C copies (``pages.make_table``): the cell's text as it came, where the shown text marks
+# directional characters (``for_display``): a name pasted into Lever's search must be the one it holds.
+COPY_ROLE = Qt.ItemDataRole.UserRole + 2
 
 
 def format_ms(value: Any) -> str:
@@ -90,6 +93,12 @@ class Column:
         if self.time is not None:
             return self.time(value)
         return "" if value is None else at_most(str(value))  # the cell's tooltip too
+
+    def copied(self, value: Any) -> str:
+        """The cell as Ctrl+C copies it: as shown, but whole and with its directional characters."""
+        if self.time is not None:
+            return self.time(value)
+        return "" if value is None else str(value)
 
 
 class _FlatTableModel(QAbstractTableModel):
@@ -214,6 +223,8 @@ class LazyTableModel(_FlatTableModel):
             return ("(removed)" if index.column() == 0 else "") if role == Qt.ItemDataRole.DisplayRole else None
         if role == Qt.ItemDataRole.DisplayRole:
             return column.text(column.value(row))
+        if role == COPY_ROLE:
+            return column.copied(column.value(row))
         if role == Qt.ItemDataRole.ToolTipRole and column.tooltip:
             return plain_tooltip(column.text(column.value(row)))  # names from Lever: never HTML
         if role == Qt.ItemDataRole.FontRole and self._greyed is not None and self._greyed(row):
@@ -318,6 +329,8 @@ class RowsModel(_FlatTableModel):
         value = column.value(self._rows[index.row()])
         if role == Qt.ItemDataRole.DisplayRole:
             return column.text(value)
+        if role == COPY_ROLE:
+            return column.copied(value)
         if role == SORT_ROLE:
             return value if value is not None else ""
         if role == KEY_ROLE:

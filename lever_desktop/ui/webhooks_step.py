@@ -15,7 +15,6 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QHBoxLayout,
-    QLabel,
     QPlainTextEdit,
     QPushButton,
     QSizePolicy,
@@ -25,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from lever_desktop import config, secrets
 from lever_desktop import webhook_tokens as tokens
-from lever_desktop.ui.plain import plain_tooltip
+from lever_desktop.ui.plain import plain_label, plain_tooltip
 from lever_desktop.ui.tasks import TaskRunner, in_thread
 from lever_desktop.webhooks.setup import SetupReport, connect_account
 
@@ -69,8 +68,7 @@ class ConnectWebhooksStep(QWidget):
             "Register the relay with Lever for every webhook event and keep the signature tokens in the keychain"
         )
         self.replace = QCheckBox(REPLACE_TEXT)
-        self.report = QLabel()
-        self.report.setTextFormat(Qt.TextFormat.PlainText)  # Lever's ids and our words, never markup
+        self.report = plain_label()  # the relay's address, Lever's words and ours: never markup, never reordered
         self.report.setWordWrap(True)
         self.report.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.report.setObjectName("webhooksReport")

@@ -4,9 +4,12 @@ and what is sent to Lever keep them."""
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import httpx
 import test_flows
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QComboBox, QMessageBox
 from test_flows import TIMEOUT, run
 
@@ -15,9 +18,9 @@ from lever_desktop.store import candidates
 from lever_desktop.ui.draft_editor import DraftEditor
 from lever_desktop.ui.drafts_filter import DraftsFilterBar
 from lever_desktop.ui.forms.form_widget import FeedbackFormWidget
-from lever_desktop.ui.pages import CandidatesPage, DuePage, profile_html
+from lever_desktop.ui.pages import CandidatesPage, DuePage, make_table, profile_html
 from lever_desktop.ui.plain import SHOWN_AT_MOST, at_most, plain_label, plain_message_box, plain_tooltip
-from lever_desktop.ui.table_models import Column, RowsModel
+from lever_desktop.ui.table_models import Column, RowsModel, format_ms
 
 shell, desktop = test_flows.shell, test_flows.desktop  # fixtures: the window on the sandbox
 
@@ -212,3 +215,55 @@ def _profile(name: str) -> dict:
         "details_synced": True,
         "feedback": [],
     }
+
+
+class _Event(NamedTuple):
+    at: int
+    text: str
+
+
+def test_copying_a_cell_copies_the_name_as_lever_holds_it_not_the_mark(qtbot):
+    """Ctrl+C in a list (Qt copies what the cell shows): the name pasted into Lever's search must be the
+    one Lever holds, not one with U+FFFD that matches nobody; a time is copied as it is shown."""
+    columns = [Column("At", "at", time=format_ms), Column("What", "text")]
+    model = RowsModel(columns, key="at")
+    model.set_rows([_Event(1_700_000_000_000, f"Moved {NAME} to Onsite")])
+    table = make_table(model, columns)
+    qtbot.addWidget(table)
+    clipboard = QGuiApplication.clipboard()
+    for column, copied in ((1, f"Moved {NAME} to Onsite"), (0, format_ms(1_700_000_000_000))):
+        table.setCurrentIndex(model.index(0, column))
+        clipboard.clear()
+        qtbot.keyClick(table, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
+        assert clipboard.text() == copied
+    assert model.index(0, 1).data() == f"Moved {SHOWN_NAME} to Onsite"  # shown marked all the same
+
+
+def test_settings_name_the_model_drafts_go_to_with_the_mark(runner, qtbot, monkeypatch):
+    """Settings → "Draft with AI sends to" quotes the model from the settings or LEVER_DRAFTER_MODEL, as the
+    Draft with AI dialog does: shown marked there too, not drawn reordered."""
+    from lever_desktop import config
+    from lever_desktop.ui.due_settings import DueSettings
+
+    monkeypatch.setenv("LEVER_DRAFTER_MODEL", f"local {RLO}ledom")
+    group = DueSettings(config.Settings(), runner)
+    qtbot.addWidget(group)
+    qtbot.waitUntil(lambda: "ledom" in group.provider.text(), timeout=TIMEOUT)
+    assert f"model local {MARK}ledom," in group.provider.text()
+
+
+def test_a_time_no_calendar_has_is_shown_as_text_in_the_profile_never_as_markup(qtbot):
+    """A cache written by hand (times are stored as found when they are not numbers): the interview's and the
+    feedback's time went into the profile's HTML unescaped, where every other field is escaped."""
+    from PySide6.QtWidgets import QTextBrowser
+
+    odd = "<img src='x'><b>soon</b>"
+    profile = {
+        **_profile("Ada"),
+        "interviews": [("Onsite", odd, False, "Eve")],
+        "feedback": [("Form", "Eve", odd, "Hire")],
+    }
+    view = QTextBrowser()
+    qtbot.addWidget(view)
+    view.setHtml(profile_html(profile))
+    assert f"Onsite — {odd}" in view.toPlainText() and f"by Eve, {odd}" in view.toPlainText()

@@ -699,3 +699,35 @@ def test_a_cache_of_undated_candidates_shows_its_first_screen_then_the_rest_and_
     assert [model.id_at(r) for r in range(model.rowCount())] == everyone
     qtbot.waitUntil(lambda: not runner.busy(), timeout=10_000)
     first.close()
+
+
+def test_choices_the_first_look_answers_after_a_sync_do_not_replace_those_the_store_read_since(
+    window, runner, qtbot, monkeypatch
+):
+    """The first look's read of the choices answered late: after the store took over, a sync brought a new
+    stage and the store read the choices again. Its older choices replaced the new ones: the new stage was
+    not offered until the next sync."""
+    _write_cache(paths.database_path())
+    read, answer = threading.Event(), threading.Event()
+    read_choices = store_candidates.filter_choices
+
+    def late(conn):
+        choices = read_choices(conn)
+        if isinstance(conn, sqlite3.Connection):  # the first look's (the store hands its SQLAlchemy connection)
+            read.set()
+            answer.wait(10)
+        return choices
+
+    monkeypatch.setattr(store_candidates, "filter_choices", late)
+    first = _listed(window, runner, qtbot)
+    assert read.wait(10)  # read before the sync, not answered yet
+    ctl = first.candidates
+    with Store.open() as store:
+        first.hand_over(_Session(store))
+        stages = [{"id": "screen", "text": "Screen"}, {"id": "offer", "text": "Offer"}]
+        store.call_sync(cache.upsert_stages, stages, 2)  # what a sync brings
+        ctl.cache_changed()
+        qtbot.waitUntil(lambda: ctl.page.stage.findData("offer") >= 0, timeout=10_000)
+        answer.set()
+        qtbot.waitUntil(lambda: not runner.busy(), timeout=10_000)
+        assert ctl.page.stage.findData("offer") >= 0

@@ -6,8 +6,8 @@ from typing import NamedTuple
 
 from PySide6.QtCore import Qt
 
-from lever_desktop.ui.pages import TablePage
-from lever_desktop.ui.table_models import Column
+from lever_desktop.ui.pages import CandidatesPage, TablePage
+from lever_desktop.ui.table_models import Column, RowsModel
 
 
 class Posting(NamedTuple):
@@ -62,3 +62,19 @@ def test_a_cell_tooltip_from_outside_shows_its_markup_as_text(qtbot):
     shown.setHtml(tip)  # how Qt treats a tooltip that looks like HTML
     assert shown.toPlainText() == error
     assert page.proxy.index(0, 0).data(Qt.ItemDataRole.ToolTipRole) == "d-1"  # plain text stays as it is
+
+
+def test_a_chosen_filter_whose_choice_a_sync_removed_stays_chosen_and_offered(qtbot):
+    """Filtered on an owner whose last candidate a sync gave to someone else: the owner left the choices and
+    the filter fell back to "All owners" unsaid, while the list stayed filtered on them. As in the drafts
+    filter, the pick stays offered and chosen until the recruiter picks another."""
+    page = CandidatesPage(RowsModel([Column("Name", "name"), Column("Updated", "updated")], key="name"))
+    qtbot.addWidget(page)
+    page.set_choices("owner", [("u1", "Zoe Owner"), ("u2", "Al Owner")])
+    page.owner.setCurrentIndex(page.owner.findData("u2"))
+    with qtbot.assertNotEmitted(page.filterChanged):
+        page.set_choices("owner", [("u1", "Zoe Owner")])
+    assert (page.owner.currentData(), page.owner.currentText()) == ("u2", "Al Owner")
+    page.owner.setCurrentIndex(page.owner.findData("u1"))
+    page.set_choices("owner", [("u1", "Zoe Owner")])
+    assert page.owner.findData("u2") < 0  # no longer chosen: no longer offered

@@ -108,3 +108,12 @@ def test_per_event_tokens_typed_in_settings_replace_that_events_kept_token(runne
         dialog.buttons.button(dialog.buttons.StandardButton.Save).click()
     assert _stored() == {"candidateHired": hired, "candidateStageChange": stage, "*": WIDE}
     assert config.resolve_account(env={}).webhook_tokens == _stored()
+
+
+def test_the_report_shows_a_directional_character_of_the_relay_address_marked(runner, qtbot, sandbox):
+    """The report quotes the relay's address from the settings: like every label of outside text, it is
+    shown with U+FFFD for a directional character, not drawn reordered."""
+    dialog = _settings(runner, qtbot, sandbox)
+    dialog.form.relay_url.setText(RELAY + "/\u202ex")
+    report = _connect(qtbot, dialog)
+    assert "\u202e" not in report and "/\ufffdx" in report

@@ -181,3 +181,25 @@ def test_a_keychain_refusing_one_secret_is_still_asked_for_the_next(caplog):
         account = resolve_account(Settings(), {"LEVER_API_KEY": KEY})
     assert account.relay_token is None and account.webhook_tokens == {"*": "sigtoken0account0wide2"}
     assert [r.getMessage() for r in caplog.records] == ["The keychain refused to read a secret (KeyringError)."]
+
+
+def test_a_relay_token_the_keychain_would_not_give_is_told_apart_from_no_relay(caplog):
+    """A relay is set and the keychain refuses (or is locked for) its reader token: the account says why
+    the token is missing, so the window does not call the relay "not configured"."""
+
+    class RefusesTheRelayToken(secrets.MemoryBackend):
+        def get(self, name: str) -> str | None:
+            if name == secrets.RELAY_READER_TOKEN:
+                raise secrets.SecretStoreError("The keychain refused to read a secret (KeyringError).")
+            return super().get(name)
+
+    secrets.use_backend(RefusesTheRelayToken())
+    settings = Settings(relay_url="https://relay.example.com")
+    with caplog.at_level(logging.WARNING, logger="lever_desktop.config"):
+        account = resolve_account(settings, {"LEVER_API_KEY": KEY})
+    assert account.relay_token is None
+    assert account.relay_token_problem == "The keychain refused to read a secret (KeyringError)."
+    # From the environment, or simply never saved: nothing to tell.
+    assert resolve_account(settings, {"LEVER_API_KEY": KEY, "LEVER_RELAY_TOKEN": "t" * 20}).relay_token_problem is None
+    secrets.use_backend(secrets.MemoryBackend())
+    assert resolve_account(settings, {"LEVER_API_KEY": KEY}).relay_token_problem is None

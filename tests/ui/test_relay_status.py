@@ -1,0 +1,28 @@
+"""The status bar's relay line says why there is no relay when the keychain would not give its token."""
+
+from __future__ import annotations
+
+import test_flows
+from test_flows import TIMEOUT, run
+
+from lever_desktop import config
+
+shell = test_flows.shell  # fixture: the window's shell
+
+
+def test_a_relay_whose_token_the_keychain_refused_is_not_called_not_configured(sandbox, shell, qtbot):
+    """A relay set in Settings, its reader token refused by the keychain: "Relay: not configured" sent the
+    recruiter to look for a setting that is there; the line says the token was not read, and why."""
+    refused = "The keychain refused to read a secret (KeyringError)."
+    account = config.Account(
+        api_key=sandbox.api_key,
+        base_url=sandbox.base_url,
+        relay_url="https://relay.example.com",
+        relay_token_problem=refused,
+    )
+    run(qtbot, shell.open_account(account))
+    relay = shell.window.status_relay
+    qtbot.waitUntil(lambda: relay.text().startswith("Relay:"), timeout=TIMEOUT)
+    assert relay.text() == "Relay: token not read"
+    assert refused in relay.toolTip() and "LEVER_RELAY_TOKEN" in relay.toolTip()
+    qtbot.waitUntil(lambda: shell.session.engine.last_report is not None, timeout=TIMEOUT)  # ends before teardown
