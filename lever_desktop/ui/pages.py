@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSortFilterProxyModel, Qt, Signal
-from PySide6.QtGui import QGuiApplication, QKeyEvent, QKeySequence
+from PySide6.QtGui import QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -30,6 +31,9 @@ from PySide6.QtWidgets import (
 from lever_desktop.ui.plain import at_most, named, plain_label
 from lever_desktop.ui.table_models import COPY_ROLE, KEY_ROLE, SORT_ROLE, Column, RowsModel, format_ms
 from lever_desktop.untrusted import for_display, printable
+
+if TYPE_CHECKING:  # not before the first paint: PySide builds QEvent's 180-member Type enum with it
+    from PySide6.QtGui import QKeyEvent
 
 
 class _Table(QTableView):
