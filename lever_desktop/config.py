@@ -128,8 +128,8 @@ class Account:
     relay_token: str | None = field(default=None, repr=False)
     webhook_tokens: dict[str, str] = field(default_factory=dict, repr=False)
     service_account_email: str | None = None
-    # Why the keychain gave no relay token (its words), for the window: a relay set in Settings whose
-    # token a locked or refusing keychain kept back was shown as "Relay: not configured".
+    # Why the keychain gave no relay token, in words with the way around it, for the window: a relay set
+    # in Settings whose token a locked or refusing keychain kept back was shown as "Relay: not configured".
     relay_token_problem: str | None = None
 
 
@@ -194,6 +194,13 @@ def _secret(name: str, problems: list[secrets.SecretStoreError]) -> str | None:
         return None
 
 
+def _keychain_kept_back(what: str, problem: secrets.SecretStoreError, variable: str) -> str:
+    """What the keychain kept back and why, and the way around it unless its words already say it (a
+    missing keychain's do: "start Lever Desktop with LEVER_API_KEY ... set from an encrypted store")."""
+    words = f"{what} could not be read from the keychain: {problem}"
+    return words if variable in str(problem) else f"{words} Or set {variable}."
+
+
 def _webhook_tokens(env: dict[str, str], keychain_problems: list[secrets.SecretStoreError]) -> dict[str, str]:
     """One account-wide token or ``{event: token}``, from the environment, else the keychain."""
     from lever_desktop import webhook_tokens as tokens
@@ -214,9 +221,7 @@ def resolve_account(settings: Settings | None = None, env: dict[str, str] | None
     api_key = env.get("LEVER_API_KEY") or _secret(secrets.API_KEY, keychain_problems)
     if not api_key:
         if keychain_problems:  # a locked or missing keychain is not "never connected": say which
-            raise KeychainUnreadable(
-                f"The Lever API key could not be read from the keychain: {keychain_problems[0]} Or set LEVER_API_KEY."
-            )
+            raise KeychainUnreadable(_keychain_kept_back("The Lever API key", keychain_problems[0], "LEVER_API_KEY"))
         raise ConfigError(
             "No Lever API key is configured. Set LEVER_API_KEY, or open Lever Desktop "
             "and connect your account (or try the sandbox)."
@@ -234,7 +239,11 @@ def resolve_account(settings: Settings | None = None, env: dict[str, str] | None
             raise ConfigError(e.message) from None
     relay_token = env.get("LEVER_RELAY_TOKEN") or _secret(secrets.RELAY_READER_TOKEN, keychain_problems)
     # Only the relay token's read can have gone wrong so far: the API key read or the start ended above.
-    relay_token_problem = str(keychain_problems[-1]) if not relay_token and keychain_problems else None
+    relay_token_problem = (
+        _keychain_kept_back("The relay's reader token", keychain_problems[-1], "LEVER_RELAY_TOKEN")
+        if not relay_token and keychain_problems
+        else None
+    )
     applog.register_secret(relay_token)
     webhook_tokens = _webhook_tokens(env, keychain_problems)
     for v in webhook_tokens.values():

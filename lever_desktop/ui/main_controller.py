@@ -183,10 +183,9 @@ class MainController(QObject):
         if problem is None:
             self.window.status_relay.setText("Relay: not configured")
             return
-        words = f"The relay's reader token could not be read from the keychain: {problem} Or set LEVER_RELAY_TOKEN."
         self.window.status_relay.setText("Relay: token not read")
-        self.window.status_relay.setToolTip(plain_tooltip(words))
-        self.activity.add("relay", words)
+        self.window.status_relay.setToolTip(plain_tooltip(problem))
+        self.activity.add("relay", problem)
 
     def save_state(self) -> None:
         s = self.ui_state

@@ -138,8 +138,24 @@ def test_an_unreadable_keychain_is_named_as_the_reason(caplog):
 
     secrets.use_backend(Unavailable())
     with caplog.at_level(logging.WARNING, logger="lever_desktop.config"):
-        with pytest.raises(ConfigError, match="could not be read from the keychain: No secure password store"):
+        with pytest.raises(ConfigError, match="could not be read from the keychain: No secure password store") as e:
             resolve_account(Settings(), env={})
+    assert str(e.value).count("LEVER_API_KEY") == 1  # the keychain's words already say how to do without
+
+
+def test_a_keychain_that_does_not_answer_says_how_to_do_without_it(caplog):
+    class Locked:
+        def get(self, name):
+            raise secrets.SecretStoreTimeout(5)
+
+    secrets.use_backend(Locked())
+    with caplog.at_level(logging.WARNING, logger="lever_desktop.config"):
+        with pytest.raises(ConfigError) as e:
+            resolve_account(Settings(), env={})
+    assert str(e.value) == (
+        "The Lever API key could not be read from the keychain: The system keychain did not answer within 5 s. "
+        "It may be locked: unlock it and try again. Or set LEVER_API_KEY."
+    )
 
 
 @pytest.mark.logs_warnings("an odd value in a hand-edited settings file is logged, then replaced")
@@ -198,7 +214,10 @@ def test_a_relay_token_the_keychain_would_not_give_is_told_apart_from_no_relay(c
     with caplog.at_level(logging.WARNING, logger="lever_desktop.config"):
         account = resolve_account(settings, {"LEVER_API_KEY": KEY})
     assert account.relay_token is None
-    assert account.relay_token_problem == "The keychain refused to read a secret (KeyringError)."
+    assert account.relay_token_problem == (
+        "The relay's reader token could not be read from the keychain: "
+        "The keychain refused to read a secret (KeyringError). Or set LEVER_RELAY_TOKEN."
+    )
     # From the environment, or simply never saved: nothing to tell.
     assert resolve_account(settings, {"LEVER_API_KEY": KEY, "LEVER_RELAY_TOKEN": "t" * 20}).relay_token_problem is None
     secrets.use_backend(secrets.MemoryBackend())
