@@ -127,8 +127,18 @@ def check_relay_url(text: str) -> str:
     webhook registered at ``.../lever/webhooks/lever/webhooks`` a 404 at every delivery."""
     import httpx
 
+    from lever_desktop.untrusted import printable
+
+    text = text.strip()
+    # The text itself is kept (and registered with Lever as the webhook's address): a space, a control or a
+    # direction mark in it (U+202E draws the address reordered) is refused, not percent-encoded away.
+    if printable(text) != text or any(c.isspace() for c in text):
+        raise InsecureURLError(
+            "The relay URL holds a character no web address has (a space, a control character or a direction "
+            "mark): type it again, or copy it from the relay's own page."
+        )
     try:
-        url = httpx.URL(text.strip())
+        url = httpx.URL(text)
     except (httpx.InvalidURL, TypeError):
         url = None
     if url is None or url.scheme not in ("http", "https") or not url.host:
@@ -140,7 +150,7 @@ def check_relay_url(text: str) -> str:
         )
     if url.userinfo or url.query or url.fragment:
         raise InsecureURLError("Put the relay token in Settings, not in the relay URL (no user, ?query or #fragment).")
-    relay, path = text.strip().rstrip("/"), url.path.rstrip("/")
+    relay, path = text.rstrip("/"), url.path.rstrip("/")
     # The path's end, not the text's (https://lever/webhooks is a relay on a host named lever); each
     # time (an older ``webhooks setup`` registered .../lever/webhooks/lever/webhooks, which Lever shows).
     while path.endswith(RELAY_WEBHOOK_PATH):

@@ -39,3 +39,20 @@ def test_a_saved_relay_url_with_a_token_is_a_config_error_that_does_not_repeat_i
     with pytest.raises(config.ConfigError) as info:
         config.resolve_account(config.Settings(), env=env)
     assert TOKEN not in str(info.value) and "relay URL" in str(info.value)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://relay.example.com/\u202elever/webhooks",  # drawn reordered wherever the address is shown
+        "https://relay.example\u2066.com",
+        "https://relay.example.com/a b",
+        "https://relay.example.com/\x00",
+        "https://relay.example.com/\u200f\x1b[31m",
+    ],
+)
+def test_a_relay_url_with_a_space_a_control_or_a_direction_mark_is_refused(url):
+    """The text is what is stored and registered with Lever as the webhook address: none of these is in a
+    web address, and U+202E would show it reordered."""
+    with pytest.raises(ValueError, match="holds a character no web address has"):
+        check_relay_url(url)
