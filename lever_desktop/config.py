@@ -131,6 +131,9 @@ class Account:
     # Why the keychain gave no relay token, in words with the way around it, for the window: a relay set
     # in Settings whose token a locked or refusing keychain kept back was shown as "Relay: not configured".
     relay_token_problem: str | None = None
+    # The same for the webhook signature tokens: without them every delivery the relay brings is refused
+    # as unsigned, and the window said nothing of why.
+    webhook_tokens_problem: str | None = None
 
 
 @dataclass(frozen=True)
@@ -184,7 +187,7 @@ def _secret(name: str, problems: list[secrets.SecretStoreError]) -> str | None:
     account: once there is no keychain, or it does not answer, that is said once and it is not asked
     again (a start read three secrets and logged "No secure password store" for each; a locked keychain
     kept the start waiting its timeout for each). A keychain refusing one secret is still asked the next."""
-    if any(isinstance(p, secrets.SecretStoreUnavailable | secrets.SecretStoreTimeout) for p in problems):
+    if any(_keychain_gone(p) for p in problems):
         return None
     try:
         return secrets.get_secret(name)
@@ -192,6 +195,11 @@ def _secret(name: str, problems: list[secrets.SecretStoreError]) -> str | None:
         _log.warning("%s", e)
         problems.append(e)
         return None
+
+
+def _keychain_gone(problem: secrets.SecretStoreError) -> bool:
+    """No keychain, or one that does not answer: nothing more is asked of it (a refusal is one secret's)."""
+    return isinstance(problem, secrets.SecretStoreUnavailable | secrets.SecretStoreTimeout)
 
 
 def _keychain_kept_back(what: str, problem: secrets.SecretStoreError, variable: str) -> str:
@@ -245,9 +253,17 @@ def resolve_account(settings: Settings | None = None, env: dict[str, str] | None
         else None
     )
     applog.register_secret(relay_token)
+    known = len(keychain_problems)
     webhook_tokens = _webhook_tokens(env, keychain_problems)
     for v in webhook_tokens.values():
         applog.register_secret(v)
+    # This read's own problem, or the keychain gone for every read; not the relay token's refusal.
+    kept_back = keychain_problems[known:] or [p for p in keychain_problems if _keychain_gone(p)]
+    webhook_tokens_problem = (
+        _keychain_kept_back("The webhook signature tokens", kept_back[-1], "LEVER_WEBHOOK_TOKENS")
+        if not webhook_tokens and kept_back
+        else None
+    )
     return Account(
         api_key=api_key,
         base_url=base_url.rstrip("/"),
@@ -256,4 +272,5 @@ def resolve_account(settings: Settings | None = None, env: dict[str, str] | None
         webhook_tokens=webhook_tokens,
         service_account_email=env.get("LEVER_SERVICE_ACCOUNT") or settings.service_account_email,
         relay_token_problem=relay_token_problem,
+        webhook_tokens_problem=webhook_tokens_problem,
     )

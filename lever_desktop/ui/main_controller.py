@@ -168,6 +168,9 @@ class MainController(QObject):
         self.sync.show_last_sync(max((v for v in last.values() if isinstance(v, (int, float))), default=None))
         self.sync.start(first_run, self.supervisor)
         self.outbox.start(self.supervisor)
+        account = self.session.account
+        if account is not None and account.relay_url and account.webhook_tokens_problem:
+            self.activity.add("relay", account.webhook_tokens_problem)  # deliveries are refused as unsigned
         poller = self.session.poller
         if poller is not None:
             self._unsubscribe += [poller.subscribe(self._relay_state), poller.on_processed(self._relay_batch.emit)]

@@ -29,3 +29,22 @@ def test_a_relay_whose_token_the_keychain_refused_is_not_called_not_configured(s
     assert relay.text() == "Relay: token not read"
     assert refused in relay.toolTip()
     qtbot.waitUntil(lambda: shell.session.engine.last_report is not None, timeout=TIMEOUT)  # ends before teardown
+
+
+def test_webhook_tokens_the_keychain_kept_back_are_said_in_activity(sandbox, shell, qtbot):
+    """Without the signature tokens every delivery the relay brings is refused as unsigned; the window said
+    nothing of why. Activity says it, with the keychain's words and the way around it."""
+    words = (  # as config.resolve_account words it
+        "The webhook signature tokens could not be read from the keychain: "
+        "The keychain refused to read a secret (KeyringError). Or set LEVER_WEBHOOK_TOKENS."
+    )
+    account = config.Account(
+        api_key=sandbox.api_key,
+        base_url=sandbox.base_url,
+        relay_url="https://relay.example.com",
+        webhook_tokens_problem=words,
+    )
+    run(qtbot, shell.open_account(account))
+    log = shell.controller.activity.log
+    qtbot.waitUntil(lambda: words in log.toPlainText(), timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: shell.session.engine.last_report is not None, timeout=TIMEOUT)  # ends before teardown

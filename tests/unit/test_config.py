@@ -222,3 +222,35 @@ def test_a_relay_token_the_keychain_would_not_give_is_told_apart_from_no_relay(c
     assert resolve_account(settings, {"LEVER_API_KEY": KEY, "LEVER_RELAY_TOKEN": "t" * 20}).relay_token_problem is None
     secrets.use_backend(secrets.MemoryBackend())
     assert resolve_account(settings, {"LEVER_API_KEY": KEY}).relay_token_problem is None
+
+
+def test_webhook_tokens_the_keychain_would_not_give_are_told_not_taken_for_none_saved(caplog):
+    """Without its signature tokens every delivery the relay brings is refused as unsigned: the account
+    says why they are missing, and only when the keychain kept them back (not when none were saved, nor
+    when it refused another secret)."""
+
+    class Refuses(secrets.MemoryBackend):
+        def __init__(self, refused: str) -> None:
+            super().__init__()
+            self.refused = refused
+
+        def get(self, name: str) -> str | None:
+            if name == self.refused:
+                raise secrets.SecretStoreError("The keychain refused to read a secret (KeyringError).")
+            return super().get(name)
+
+    settings = Settings(relay_url="https://relay.example.com")
+    env = {"LEVER_API_KEY": KEY, "LEVER_RELAY_TOKEN": "t" * 20}
+    secrets.use_backend(Refuses(secrets.WEBHOOK_TOKENS))
+    with caplog.at_level(logging.WARNING, logger="lever_desktop.config"):
+        account = resolve_account(settings, env)
+        assert account.webhook_tokens == {} and account.webhook_tokens_problem == (
+            "The webhook signature tokens could not be read from the keychain: "
+            "The keychain refused to read a secret (KeyringError). Or set LEVER_WEBHOOK_TOKENS."
+        )
+        secrets.use_backend(Refuses(secrets.RELAY_READER_TOKEN))  # another secret refused, none saved
+        assert resolve_account(settings, {"LEVER_API_KEY": KEY}).webhook_tokens_problem is None
+    assert (
+        resolve_account(settings, {**env, "LEVER_WEBHOOK_TOKENS": "sigtoken0account0wide2"}).webhook_tokens_problem
+        is None
+    )
