@@ -68,10 +68,9 @@ class CandidatesController(QObject):
         self._rest: asyncio.Task | None = None  # reading the rest of the list after its first screen
         self._first_rest: tuple[candidates.CandidateFilter, str, bool, int] | None = None  # see go_on
         self.index: CandidateIndex | None = None
-        self._choices_shown = False  # the filters hold the cache's stages, postings and owners
         self._choices_reading = 0  # reads of them asked for and not answered yet
         self._choices_asked = 0  # reads of them asked for so far: each one's number
-        self._choices_filled = 0  # the number of the read the filters hold
+        self._choices_filled = 0  # the number of the read the filters hold (0: none yet)
         self.page.count.setText("Loading…")  # until the first filter answers: no count is better than a wrong one
         self.page.filterChanged.connect(self.refilter)
         self.model.sortRequested.connect(self._sort_requested)
@@ -302,7 +301,6 @@ class CandidatesController(QObject):
             if number < self._choices_filled:  # the first look's, answering after a sync's newer read
                 return  # (its stages replaced the new ones and reset a filter chosen on one)
             self._choices_filled = number
-            self._choices_shown = True
             for key, pairs in choices.items():
                 self.page.set_choices(key, pairs)
 
@@ -324,7 +322,7 @@ class CandidatesController(QObject):
         """The filters' choices, once the session is open, unless the first look read them or is reading
         them (a read of it that fails after the store took over is read again there): a second owner query
         at start-up (15-40 ms on 100,000) competed with the list's own reads."""
-        if not self._choices_shown and not self._choices_reading:
+        if not self._choices_filled and not self._choices_reading:
             self.load_choices()
 
     def cache_changed(self) -> None:
