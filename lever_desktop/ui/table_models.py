@@ -90,9 +90,9 @@ class Column:
         return getattr(row, self.field)
 
     def text(self, value: Any) -> str:
-        if self.time is not None:
-            return self.time(value)
-        return "" if value is None else at_most(str(value))  # the cell's tooltip too
+        """The cell as shown (its tooltip too): Lever's text for display and at most so long."""
+        whole = self.copied(value)
+        return whole if self.time is not None else at_most(whole)
 
     def copied(self, value: Any) -> str:
         """The cell as Ctrl+C copies it: as shown, but whole and with its directional characters."""
