@@ -71,6 +71,7 @@ class CandidatesController(QObject):
         self._choices_reading = 0  # reads of them asked for and not answered yet
         self._choices_asked = 0  # reads of them asked for so far: each one's number
         self._choices_filled = 0  # the number of the read the filters hold (0: none yet)
+        self._choices_after_list = False  # at start: read once the list has nothing left to read (go_on)
         self.page.count.setText("Loading…")  # until the first filter answers: no count is better than a wrong one
         self.page.filterChanged.connect(self.refilter)
         self.model.sortRequested.connect(self._sort_requested)
@@ -114,11 +115,19 @@ class CandidatesController(QObject):
         return True
 
     def go_on(self) -> None:
-        """Once the event loop runs: the rest of the first screen's list, its count, the filter choices."""
+        """Once the event loop runs: the rest of the first screen's list and its count, then the filter
+        choices. The list's own reads go first: the owners' query (15-40 ms on 100,000 candidates) read
+        beside them made a filter typed as the list appeared answer ~8 ms later (bench_ui)."""
         rest, self._first_rest = self._first_rest, None
         if rest is not None and rest[3] == self._listing:  # not filtered again meanwhile
             self._list_the_rest(*rest)
-        self.load_choices()
+        self._choices_after_list = True
+        self._choices_when_listed()
+
+    def _choices_when_listed(self) -> None:
+        """The filter choices go_on put off, once the list (a filter typed meanwhile included) is read."""
+        if self._choices_after_list and self._rest is None and not self.filtering():
+            self.load_choices()
 
     def current_filter(self) -> candidates.CandidateFilter:
         p = self.page
@@ -145,6 +154,7 @@ class CandidatesController(QObject):
             self.filtered.emit(len(ids), time.perf_counter() - started)
             if not complete:
                 self._list_the_rest(f, sort, descending, listing)
+            self._choices_when_listed()
 
         async def from_index(index: CandidateIndex) -> tuple[list[str], dict, bool]:
             return await in_thread(index.filter, f, sort, descending), {}, True  # rows: by block, the store is idle
@@ -174,10 +184,12 @@ class CandidatesController(QObject):
             self.model.extend_ids(ids)
             self.page.count.setText(plural(len(ids), "candidate"))
             self._choose(selected)
+            self._choices_when_listed()
 
         def failed(error: BaseException) -> bool:
             if listing == self._listing:
                 self._rest = None
+                self._choices_when_listed()
             return _first_look_over(error)  # else the error path says what went wrong
 
         self._rest = self.runner.run(
@@ -292,6 +304,7 @@ class CandidatesController(QObject):
     def load_choices(self) -> None:
         """The stage, posting and owner filters' choices, read (again: after a sync)."""
         asked_of = self.session
+        self._choices_after_list = False
         self._choices_reading += 1
         self._choices_asked += 1
         number = self._choices_asked
