@@ -701,9 +701,14 @@ def test_a_cache_of_undated_candidates_shows_its_first_screen_then_the_rest_and_
     first.close()
 
 
-def _asks(runner, page: CandidatesPage, monkeypatch) -> list[tuple[str, str]]:
-    """The list's reads and the filter choices' read as the runner is asked for them, each with the count
-    the list showed then."""
+def _gone_on_with_asks(window, runner, monkeypatch):
+    """The first look's list of the cache at the data dir, gone on as when the event loop starts, and the
+    list's reads and the filter choices' read as the runner is asked for them, each with the count the
+    list showed then."""
+    _write_cache(paths.database_path())
+    first = show_candidates(window, runner, config.Settings(), sandbox=False)
+    assert first is not None
+    page = first.candidates.page
     asks: list[tuple[str, str]] = []
     run = runner.run
 
@@ -713,18 +718,14 @@ def _asks(runner, page: CandidatesPage, monkeypatch) -> list[tuple[str, str]]:
         return run(work, **kwargs)
 
     monkeypatch.setattr(runner, "run", recorded)
-    return asks
+    first.go_on()
+    return first, page, asks
 
 
 def test_at_start_the_filter_choices_are_read_once_the_rest_of_the_list_is_counted(window, runner, qtbot, monkeypatch):
     """The owners' query (15-40 ms on 100,000 candidates) read beside the rest of the list slowed the list's
     own reads: the choices are read once the list is counted."""
-    _write_cache(paths.database_path())
-    first = show_candidates(window, runner, config.Settings(), sandbox=False)
-    assert first is not None
-    page = first.candidates.page
-    asks = _asks(runner, page, monkeypatch)
-    first.go_on()
+    first, page, asks = _gone_on_with_asks(window, runner, monkeypatch)
     qtbot.waitUntil(lambda: _has_choices(page), timeout=10_000)
     assert asks == [("list candidates", "Counting…"), ("load filters", f"{N} candidates")]
     first.close()
@@ -733,12 +734,7 @@ def test_at_start_the_filter_choices_are_read_once_the_rest_of_the_list_is_count
 def test_a_filter_typed_as_the_list_appears_is_read_before_the_filter_choices(window, runner, qtbot, monkeypatch):
     """Typed as the list appeared (bench_ui's first keystroke): the typed filter, not the choices, is read
     beside nothing; the choices follow its answer and are offered all the same."""
-    _write_cache(paths.database_path())
-    first = show_candidates(window, runner, config.Settings(), sandbox=False)
-    assert first is not None
-    page = first.candidates.page
-    asks = _asks(runner, page, monkeypatch)
-    first.go_on()
+    first, page, asks = _gone_on_with_asks(window, runner, monkeypatch)
     page.search.setText("grace")  # in the event loop's first pass, as the rest of the list is asked for
     qtbot.waitUntil(lambda: _has_choices(page), timeout=10_000)
     assert asks == [
