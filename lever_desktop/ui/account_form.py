@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDoubleSpinBox,
@@ -59,14 +59,12 @@ class AccountForm(QWidget):
         self.key_status = plain_label(" ")  # Lever's answer (a name, an error) in its own words
         self.key_status.setWordWrap(True)
         self.key_status.setObjectName("keyStatus")
-        self.key_status.setTextFormat(Qt.TextFormat.PlainText)  # it quotes the user name from Lever
         # As tall as its text: a wrapping label otherwise takes a taller dialog's spare height.
         self.key_status.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
         # What the app will really use: the environment (LEVER_BASE_URL, LEVER_REGION,
         # LEVER_ALLOW_CUSTOM_HOST) overrides the fields, and a person must see that.
         self.address_in_effect = plain_label()
         self.address_in_effect.setObjectName("addressInEffect")
-        self.address_in_effect.setTextFormat(Qt.TextFormat.PlainText)
         self.address_in_effect.setWordWrap(True)
         self.address_in_effect.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
         self.relay_url = QLineEdit(placeholderText="https://relay.example.com")
