@@ -17,6 +17,12 @@ from typing import Any
 
 import uvicorn
 
+# How long our servers keep an idle connection open: longer than a client keeps one in its pool (httpx: 5 s),
+# so a client never sends a request on a connection the server is closing. At 5 s on both sides a request
+# sent ~5 s after the last one (a submission after its 5 s Undo grace) could meet the close under load: a
+# ReadError, logged as "Lever cannot be reached". 60 s is an AWS load balancer's default idle timeout.
+KEEP_ALIVE_S = 60
+
 
 def http_url(host: str, port: int) -> str:
     """The plain-HTTP address of a server on ``host``:``port`` (an IPv6 host in brackets)."""
@@ -77,6 +83,7 @@ class ThreadedServer:
             "loop": "asyncio",
             "ws": "none",
             "timeout_graceful_shutdown": 1,
+            "timeout_keep_alive": KEEP_ALIVE_S,
             **options,
         }
         self.title, self.host = title, host

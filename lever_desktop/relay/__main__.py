@@ -21,7 +21,7 @@ from lever_desktop import log as applog
 from lever_desktop.relay import limits
 from lever_desktop.relay.server import MAX_BODY, RelayConfig, create_app
 from lever_desktop.relay.storage import redacted_url
-from lever_desktop.serving import Server
+from lever_desktop.serving import KEEP_ALIVE_S, Server
 
 DEFAULT_DB = "sqlite:///lever-relay.sqlite3"
 
@@ -150,7 +150,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             # The cap above sheds idle connections; this one bounds requests
             # in progress (503 past it).
             limit_concurrency=cap + 1,
-            timeout_keep_alive=5,
+            timeout_keep_alive=KEEP_ALIVE_S,  # idle connections past the cap are shed first (limits.py)
             backlog=limits.ACCEPT_BURST,
             h11_max_incomplete_event_size=limits.MAX_HEADER_BYTES,
         ),

@@ -468,7 +468,6 @@ class SandboxModelServer:
             host=self.host,
             port=self._port,
             proxy_headers=False,
-            timeout_keep_alive=5,
         )
         self._port = server.start(timeout)
         self._server = server

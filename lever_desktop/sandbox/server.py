@@ -119,7 +119,6 @@ class SandboxServer:
             host=self.host,
             port=self._port,
             proxy_headers=False,
-            timeout_keep_alive=5,
         )
         self._port = server.start(timeout)
         self._server = server

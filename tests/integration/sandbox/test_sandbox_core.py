@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import socket
+import time
 import warnings
 
 import httpx
@@ -109,3 +111,29 @@ def test_stop_is_clean_with_an_idle_keep_alive_connection(sandbox_factory):
         s.stop()  # the client still holds its connection open
         c.close()
         assert not s.running
+
+
+def _answer(sock: socket.socket) -> bytes:
+    """One HTTP answer's head from ``sock`` (b"" once the server has closed the connection)."""
+    head = b""
+    while b"\r\n\r\n" not in head:
+        chunk = sock.recv(65536)
+        if not chunk:
+            return head
+        head += chunk
+    return head
+
+
+def test_an_idle_connection_stays_open_longer_than_a_clients_pool_keeps_it(sandbox_factory):
+    """A client's pool sends on an idle connection until its keep-alive expiry (httpx: 5 s). The sandbox
+    closed idle connections at 5 s too: a request sent as the client's 5 s ran out (a submission after its
+    5 s Undo grace) could meet the close under load, a ReadError logged as "Lever cannot be reached".
+    Servers keep them longer (an AWS load balancer 60 s), and so does the sandbox."""
+    s = sandbox_factory()
+    ask = f"GET /v1/stages HTTP/1.1\r\nHost: {s.host}\r\n\r\n".encode()
+    with socket.create_connection((s.host, s.port), timeout=10) as sock:
+        sock.sendall(ask)
+        assert _answer(sock).startswith(b"HTTP/1.1 401")
+        time.sleep(httpx.Limits().keepalive_expiry + 0.5)  # the idle time itself is what is tested
+        sock.sendall(ask)
+        assert _answer(sock).startswith(b"HTTP/1.1 401")  # the same connection answers again
