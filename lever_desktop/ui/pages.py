@@ -33,20 +33,48 @@ from lever_desktop.ui.table_models import COPY_ROLE, KEY_ROLE, SORT_ROLE, Column
 from lever_desktop.untrusted import for_display, printable
 
 if TYPE_CHECKING:  # not before the first paint: PySide builds QEvent's 180-member Type enum with it
+    from PySide6.QtCore import QModelIndex, QPersistentModelIndex
     from PySide6.QtGui import QKeyEvent
+
+# The keys that walk a row's cells sideways (Home and End: to its first and last column).
+_SIDEWAYS_KEYS = frozenset({Qt.Key.Key_Left, Qt.Key.Key_Right, Qt.Key.Key_Home, Qt.Key.Key_End})
 
 
 class _Table(QTableView):
     """Ctrl+C copies the cell as it came (``COPY_ROLE``); Qt's own copy takes what the cell shows, in
-    which ``for_display`` marked the directional characters."""
+    which ``for_display`` marked the directional characters.
+
+    Rows are chosen whole, so the list scrolls up and down to a row, never sideways to the cell that
+    happened to be clicked: a click on a column half in view scrolled the names out of sight, and the
+    arrow keys kept them out. Left, Right, Home and End still bring the cell they move to into view."""
+
+    _sideways = False  # a key that walks the row's cells is being handled
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         copied = self.currentIndex().data(COPY_ROLE) if event.matches(QKeySequence.StandardKey.Copy) else None
-        if copied is None:  # another key, or a row not read yet
-            super().keyPressEvent(event)
+        if copied is not None:
+            QGuiApplication.clipboard().setText(copied)
+            event.accept()
             return
-        QGuiApplication.clipboard().setText(copied)
-        event.accept()
+        # another key, or a copy of a row not read yet: Qt's own
+        self._sideways = event.key() in _SIDEWAYS_KEYS
+        try:
+            super().keyPressEvent(event)
+        finally:
+            self._sideways = False
+
+    def scrollTo(
+        self,
+        index: QModelIndex | QPersistentModelIndex,
+        hint: QAbstractItemView.ScrollHint = QAbstractItemView.ScrollHint.EnsureVisible,
+    ) -> None:
+        if self._sideways:
+            super().scrollTo(index, hint)
+            return
+        across = self.horizontalScrollBar()
+        kept = across.value()
+        super().scrollTo(index, hint)
+        across.setValue(kept)
 
 
 def make_table(model, columns: Sequence[Column] = (), *, sortable: bool = True) -> QTableView:

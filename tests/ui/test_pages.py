@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 
 from lever_desktop.ui.pages import CandidatesPage, TablePage
 from lever_desktop.ui.table_models import Column, RowsModel
@@ -78,3 +78,72 @@ def test_a_chosen_filter_whose_choice_a_sync_removed_stays_chosen_and_offered(qt
     page.owner.setCurrentIndex(page.owner.findData("u1"))
     page.set_choices("owner", [("u1", "Zoe Owner")])
     assert page.owner.findData("u2") < 0  # no longer chosen: no longer offered
+
+
+class Draft(NamedTuple):
+    id: str
+    candidate: str
+    state: str
+    form: str
+    interviewer: str
+
+
+def _a_narrow_list_scrolled_nowhere(qtbot) -> TablePage:
+    """The drafts list as it sits beside the review pane: wider than its room, the names in its first column."""
+    columns = (
+        Column("Candidate", "candidate", width=150),
+        Column("State", "state", width=100),
+        Column("Form", "form", width=220),
+        Column("Interviewer", "interviewer", width=260),
+    )
+    page = TablePage(columns, key="id", title="Drafts waiting for your review", fit_columns=False)
+    qtbot.addWidget(page)
+    page.model.set_rows(
+        [
+            Draft(f"d{n:02}", f"Candidate {n:02}", "To review", "Technical interview", "ines@example.com")
+            for n in range(40)
+        ]
+    )
+    page.resize(360, 300)
+    page.show()
+    qtbot.waitExposed(page)
+    across = page.table.horizontalScrollBar()
+    assert across.maximum() > 0 and across.value() == 0  # the list needs scrolling sideways, and is not
+    return page
+
+
+def test_clicking_a_row_where_a_column_is_half_in_view_keeps_the_names_in_view(qtbot):
+    """A click on the Form column, half in view, chose the row and scrolled the list sideways to that cell:
+    the candidates' names went out of sight, and Down (or the next draft chosen) kept them out."""
+    page = _a_narrow_list_scrolled_nowhere(qtbot)
+    table, across = page.table, page.table.horizontalScrollBar()
+    cell = table.visualRect(page.proxy.index(2, 2))
+    assert cell.right() > table.viewport().width()  # the Form column runs past the list's right edge
+    qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=cell.topLeft() + QPoint(5, 5))
+    assert table.currentIndex().row() == 2
+    assert across.value() == 0
+    down = table.verticalScrollBar()
+    for _ in range(30):  # down the list, past its last row in view
+        qtbot.keyClick(table, Qt.Key.Key_Down)
+    assert table.currentIndex().row() == 32
+    assert down.value() > 0  # up and down still follow the chosen row
+    assert across.value() == 0
+    chosen = page.proxy.index(5, 3)
+    table.setCurrentIndex(chosen)  # chosen by the window (Next draft, a search)
+    name = table.visualRect(page.proxy.index(5, 0))
+    assert table.viewport().rect().contains(name)  # scrolled up to the row: its name in view
+    assert across.value() == 0
+
+
+def test_left_right_home_and_end_still_bring_the_cell_they_move_to_into_view(qtbot):
+    page = _a_narrow_list_scrolled_nowhere(qtbot)
+    table, across = page.table, page.table.horizontalScrollBar()
+    table.setCurrentIndex(page.proxy.index(0, 0))
+    for _ in range(3):
+        qtbot.keyClick(table, Qt.Key.Key_Right)
+    assert table.currentIndex().column() == 3
+    assert across.value() == across.maximum()  # the last column, in view
+    qtbot.keyClick(table, Qt.Key.Key_Home)
+    assert table.currentIndex().column() == 0 and across.value() == 0
+    qtbot.keyClick(table, Qt.Key.Key_End)
+    assert table.currentIndex().column() == 3 and across.value() > 0
