@@ -688,6 +688,7 @@ class DraftsController(QObject):
             QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
             self.editor,
         )
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)  # Enter must not throw the draft away
         if await dialog_result(box) != QMessageBox.StandardButton.Discard:
             return
         await self.session.store.call(editing.discard, draft_id, self.session.reviewer)
