@@ -30,9 +30,9 @@ def test_enter_in_the_discard_question_keeps_the_draft(desktop, sandbox, qtbot, 
     qtbot.waitUntil(lambda: question() is not None, timeout=TIMEOUT)
     box = question()
     assert box is not None and box.windowTitle() == "Discard this draft?"
-    pressed: list[str] = []
-    box.buttonClicked.connect(lambda button: pressed.append(box.standardButton(button).name))
+    pressed: list[QMessageBox.StandardButton] = []
+    box.buttonClicked.connect(lambda button: pressed.append(box.standardButton(button)))
     qtbot.keyClick(box, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: question() is None)
-    assert pressed == ["Cancel"]
+    assert pressed == [QMessageBox.StandardButton.Cancel]
     assert drafts.draft_id == doc["draftId"] and drafts.view.record.state in REVIEWABLE
