@@ -13,7 +13,7 @@ from typing import Any, NamedTuple
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QHeaderView, QMessageBox, QSplitter
+from PySide6.QtWidgets import QApplication, QHeaderView, QMessageBox, QSplitter
 
 from lever_desktop.lever import paths
 from lever_desktop.lever.errors import LeverError
@@ -594,6 +594,11 @@ class DraftsController(QObject):
                 "warn",
             )
             self.editor.set_after_submission(amend=False, withdraw=False)
+            focused = QApplication.focusWidget()
+            if focused is not None and self.editor.isAncestorOf(focused):
+                # the form is locked under the focus, which would go nowhere: J/K, 1-4 and Y/N
+                # did nothing on the next draft until a click; the list keeps the keys working
+                self.list.table.setFocus(Qt.FocusReason.OtherFocusReason)
             self.editor.set_actions_enabled(False)
             if self.editor.form_widget is not None:
                 self.editor.form_widget.setEnabled(False)
