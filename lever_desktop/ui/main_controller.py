@@ -386,6 +386,7 @@ class MainController(QObject):
             QMessageBox.StandardButton.Close,
             self.window,
         )
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # asked again each time, not kept
         box.open()
 
     def _make_tray(self) -> QSystemTrayIcon | None:

@@ -59,6 +59,20 @@ def test_every_button_key_in_the_window_is_listed_in_the_shortcuts_dialog(deskto
         assert keys in listed, f"{button.text()!r} answers {keys}, not listed"
 
 
+def test_about_closes_for_good_each_time(desktop, qtbot):
+    """Each Help → About made a dialog the window kept, hidden, after it was closed."""
+    window = desktop.window
+
+    def boxes() -> list[QMessageBox]:
+        return [b for b in window.findChildren(QMessageBox) if b.windowTitle().startswith("About")]
+
+    for _ in range(2):
+        window.about_action.trigger()
+        qtbot.waitUntil(lambda: any(b.isVisible() for b in boxes()))
+        next(b for b in boxes() if b.isVisible()).close()
+        qtbot.waitUntil(lambda: boxes() == [])
+
+
 def test_the_payload_key_works_and_help_keys_open_the_dialog(desktop, sandbox, qtbot, tmp_path):
     import_and_open(desktop, qtbot, tmp_path, sandbox_draft(sandbox))
     window, editor = desktop.window, desktop.controller.drafts.editor
