@@ -343,6 +343,9 @@ class DraftsController(QObject):
         self.editor.set_actions_enabled(editable, approvable=self._can_approve())
         self.editor.author.setEnabled(state in REVIEWABLE)  # a form in Lever keeps its author
         self.editor.approve.setText("Send amendment" if state == DraftState.AMENDING else "Approve")
+        # not offered greyed out where it can never apply (sent, withdrawn, discarded, in the
+        # outbox): at the window's minimum size the after-submission buttons need its room
+        self.editor.approve.setVisible(editable)
         self.editor.set_after_submission(
             amend=state in (DraftState.SUBMITTED, DraftState.AMENDING),
             withdraw=state in (DraftState.SUBMITTED, DraftState.AMENDING),
