@@ -17,7 +17,6 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QScrollArea
 
-from lever_desktop.forms import FeedbackForm
 from lever_desktop.ui.forms import FeedbackFormWidget
 
 PANE = 480  # px: a little narrower than the review pane at the window's minimum size
@@ -51,19 +50,9 @@ UNSURE_DRAFT: dict[str, Any] = {
 
 
 @pytest.fixture
-def pane(qtbot) -> tuple[QScrollArea, FeedbackFormWidget]:
+def pane(make_scrolled_form) -> tuple[QScrollArea, FeedbackFormWidget]:
     """The unsure draft in a scroll area as the review screen has it, at its narrowest."""
-    form = FeedbackForm.from_template(PHONE_SCREEN)
-    form.apply_draft(UNSURE_DRAFT)
-    area = QScrollArea()
-    area.setWidgetResizable(True)
-    widget = FeedbackFormWidget(form)
-    area.setWidget(widget)
-    qtbot.addWidget(area)
-    area.resize(PANE, 400)
-    area.show()
-    qtbot.waitExposed(area)
-    return area, widget
+    return make_scrolled_form(400, width=PANE, template=PHONE_SCREEN, draft=UNSURE_DRAFT)
 
 
 def sideways(area: QScrollArea) -> int:
