@@ -13,7 +13,7 @@ from typing import Any, NamedTuple
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QHeaderView, QMessageBox, QSplitter
+from PySide6.QtWidgets import QApplication, QHeaderView, QMessageBox, QSplitter
 
 from lever_desktop.lever import paths
 from lever_desktop.lever.errors import LeverError
@@ -343,6 +343,9 @@ class DraftsController(QObject):
         self.editor.set_actions_enabled(editable, approvable=self._can_approve())
         self.editor.author.setEnabled(state in REVIEWABLE)  # a form in Lever keeps its author
         self.editor.approve.setText("Send amendment" if state == DraftState.AMENDING else "Approve")
+        # not offered greyed out where it can never apply (sent, withdrawn, discarded, in the
+        # outbox): at the window's minimum size the after-submission buttons need its room
+        self.editor.approve.setVisible(editable)
         self.editor.set_after_submission(
             amend=state in (DraftState.SUBMITTED, DraftState.AMENDING),
             withdraw=state in (DraftState.SUBMITTED, DraftState.AMENDING),
@@ -594,6 +597,11 @@ class DraftsController(QObject):
                 "warn",
             )
             self.editor.set_after_submission(amend=False, withdraw=False)
+            focused = QApplication.focusWidget()
+            if focused is not None and self.editor.isAncestorOf(focused):
+                # the form is locked under the focus, which would go nowhere: J/K, 1-4 and Y/N
+                # did nothing on the next draft until a click; the list keeps the keys working
+                self.list.table.setFocus(Qt.FocusReason.OtherFocusReason)
             self.editor.set_actions_enabled(False)
             if self.editor.form_widget is not None:
                 self.editor.form_widget.setEnabled(False)
@@ -688,6 +696,7 @@ class DraftsController(QObject):
             QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
             self.editor,
         )
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)  # Enter must not throw the draft away
         if await dialog_result(box) != QMessageBox.StandardButton.Discard:
             return
         await self.session.store.call(editing.discard, draft_id, self.session.reviewer)

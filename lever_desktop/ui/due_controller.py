@@ -86,7 +86,9 @@ class DueController(QObject):
         self.page.write.clicked.connect(lambda: self.write_feedback())
         self.page.draft_ai.clicked.connect(self.draft_with_ai)
         self.page.list.table.doubleClicked.connect(lambda _index: self.write_feedback())
-        self.page.list.table.selectionModel().currentRowChanged.connect(lambda *_: self._enable())
+        # the selection, not the current row: a click moves the current row before it selects it,
+        # and the buttons read the selection (they stayed greyed out under a clicked row)
+        self.page.list.table.selectionModel().selectionChanged.connect(lambda *_: self._enable())
         self._enable()
 
     # -- rows ----------------------------------------------------------------

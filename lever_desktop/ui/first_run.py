@@ -210,6 +210,10 @@ class SettingsDialog(_SavingDialog):
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setWidget(sections)
+        # scrolling down the sections passes over the boxes: the wheel must never change a setting
+        from lever_desktop.ui.forms.wheel import WheelScrollsForm  # here: not at a first run's start
+
+        WheelScrollsForm(self).guard(sections)
         scroll.setMinimumWidth(sections.sizeHint().width())
         room = self.screen().availableGeometry().height() - 60 if self.screen() else 10_000  # its title bar
         self.resize(self.sizeHint().width(), min(sections.sizeHint().height() + 80, room))  # whole where it fits

@@ -316,11 +316,13 @@ class MainController(QObject):
         from lever_desktop.review.intake import receive_draft
 
         outcomes: dict[str, int] = {}
+        problems: list[str] = []  # "file: what was wrong", each also in the activity log
         for name in files:
             try:
                 docs = load_documents(await in_thread(read_draft_file, name))
             except (OSError, ValueError) as e:
-                self.activity.add("import", f"{Path(name).name}: {e}")
+                problems.append(f"{Path(name).name}: {e}")
+                self.activity.add("import", problems[-1])
                 outcomes["unreadable"] = outcomes.get("unreadable", 0) + 1
                 continue
             for doc in docs:
@@ -333,10 +335,14 @@ class MainController(QObject):
                 )
                 outcomes[result.status] = outcomes.get(result.status, 0) + 1
                 if result.problems:
-                    self.activity.add("import", f"{Path(name).name}: {'; '.join(result.problems)}")
+                    problems.append(f"{Path(name).name}: {'; '.join(result.problems)}")
+                    self.activity.add("import", problems[-1])
         summary = ", ".join(f"{n} {status}" for status, n in sorted(outcomes.items()))
-        self.window.statusBar().showMessage(f"Imported drafts: {summary}", 8000)
         self.activity.add("import", summary)
+        if problems:  # which file, and why, where the reviewer looks: not only in Activity
+            more = f" (and {len(problems) - 1} more in Activity)" if len(problems) > 1 else ""
+            summary += f" — {' '.join(problems[0].split())}{more}"
+        self.window.statusBar().showMessage(f"Imported drafts: {summary}", 30_000 if problems else 8000)
         self.drafts.reload()
         self.refresh_counts()
 
@@ -380,6 +386,7 @@ class MainController(QObject):
             QMessageBox.StandardButton.Close,
             self.window,
         )
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # asked again each time, not kept
         box.open()
 
     def _make_tray(self) -> QSystemTrayIcon | None:

@@ -9,7 +9,7 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSortFilterProxyModel, Qt, Signal
+from PySide6.QtCore import QSortFilterProxyModel, Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -291,8 +291,18 @@ class TablePage(QWidget):
         self.table = make_table(self.proxy, columns)
         field, order = sort or (columns[0].field, Qt.SortOrder.AscendingOrder)
         self.table.sortByColumn(self.model.column_of(field), order)
-        self._fitted = not fit_columns
-        self.model.modelReset.connect(self._fit_columns_once)
+        self._fit, self._fitted, self._fitting = fit_columns, False, False
+        self._sized_by_person: set[int] = set()  # columns whose width is the person's, not ours
+        self.model.modelReset.connect(self._fit_columns)
+        # a refill changes rows in place: fitted once the event loop turns, not once a row
+        self._refit = QTimer(self)
+        self._refit.setSingleShot(True)
+        self._refit.setInterval(0)
+        self._refit.timeout.connect(self._fit_columns)
+        if fit_columns:
+            self.model.rowsInserted.connect(lambda *_: self._refit.start())
+            self.model.dataChanged.connect(lambda *_: self._refit.start())
+        self.table.horizontalHeader().sectionResized.connect(self._section_resized)
         self.body = layout = QVBoxLayout(self)  # others add to the page (a filter bar over the table)
         layout.addWidget(self.title)
         self.detail = QTextBrowser() if detail else None
@@ -305,16 +315,33 @@ class TablePage(QWidget):
         else:
             layout.addWidget(self.table, 1)
 
-    def _fit_columns_once(self) -> None:
-        """Size the columns to what the first rows hold (these tables are short), then leave
-        them to the person: a refill does not undo a column they widened."""
-        if self._fitted or self.model.rowCount() == 0:
+    def _fit_columns(self) -> None:
+        """Size the columns to what the rows hold (these tables are short); a refill only widens
+        them, for longer words than before (the outbox's first row is "Approved (Undo)", its
+        later ones "Checking whether Lever stored it…" and Lever's error). A column the person
+        sized is theirs: a refill does not undo a column they widened."""
+        if not self._fit or self.model.rowCount() == 0:
             return
-        self._fitted = True
-        self.table.resizeColumnsToContents()
         header = self.table.horizontalHeader()
-        for col in range(self.model.columnCount()):
-            header.resizeSection(col, min(header.sectionSize(col) + 12, self.MAX_FITTED_WIDTH))
+        before = [header.sectionSize(col) for col in range(self.model.columnCount())]
+        self._fitting = True
+        try:
+            self.table.resizeColumnsToContents()
+            for col, width in enumerate(before):
+                fitted = min(header.sectionSize(col) + 12, self.MAX_FITTED_WIDTH)
+                if col in self._sized_by_person:
+                    fitted = width
+                elif self._fitted:
+                    fitted = max(width, fitted)
+                header.resizeSection(col, fitted)
+        finally:
+            self._fitting = False
+        self._fitted = True
+
+    def _section_resized(self, column: int, _old: int, _new: int) -> None:
+        # the stretched last column follows the window, not the person
+        if not self._fitting and column != self.model.columnCount() - 1:
+            self._sized_by_person.add(column)
 
     def selected_key(self):
         rows = self.table.selectionModel().selectedRows()

@@ -39,6 +39,10 @@ IN_FORMS_AND_LISTS: tuple[tuple[str, str], ...] = (
     ("Tab / Shift+Tab", "Next / previous control (leaves a list)"),
     ("Ctrl+F", "Search the drafts, candidates or activity shown"),
 )
+# the Undo bar's button (ui/undo_bar.py), there only while an approval can be taken back
+AFTER_APPROVING: tuple[tuple[str, str], ...] = (
+    ("Ctrl+Z", "Undo the approval just made, while the bar at the bottom offers it"),
+)
 
 
 def install_review_keys(editor: QWidget) -> None:
@@ -71,7 +75,7 @@ def listed(window: QMainWindow) -> list[tuple[str, str]]:
     """(keys, what they do) for everything, as the dialog shows it."""
     rows = [(keys_of(a), a.text().replace("&", "").rstrip("…")) for a in menu_actions(window)]
     rows += [(keys, what) for _attribute, keys, what in REVIEW_BUTTONS]
-    return rows + list(IN_FORMS_AND_LISTS)
+    return rows + list(AFTER_APPROVING) + list(IN_FORMS_AND_LISTS)
 
 
 def show_dialog(window: QMainWindow) -> QMessageBox:

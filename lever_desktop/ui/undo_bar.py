@@ -10,11 +10,53 @@ from __future__ import annotations
 import math
 import time
 
-from PySide6.QtCore import QTimer, Signal
-from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import QHBoxLayout, QPushButton, QWidget
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QResizeEvent
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 
-from lever_desktop.ui.plain import plain_label
+from lever_desktop.ui.plain import plain_tooltip
+from lever_desktop.untrusted import for_display
+
+
+class _NameGivesWay(QLabel):
+    """The bar's sentence ("Approved <name> — sending in 9 s"); where the status bar leaves less
+    room (the window's minimum size) the name is shortened with "…", the countdown never, and the
+    whole sentence is the tooltip.
+    Plain text, and the name (from Lever and the draft) shown for display, never reordered."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self._parts = ("", "", "")
+
+    def say(self, before: str, name: str, after: str = "") -> None:
+        parts = (before, for_display(name), after)
+        if parts != self._parts:  # four times a second while counting down
+            self._parts = parts
+            self.setToolTip(plain_tooltip("".join(parts)))
+            self.updateGeometry()
+        self._fit()
+
+    def sizeHint(self) -> QSize:
+        return QSize(self._advance("".join(self._parts)), super().sizeHint().height())
+
+    def minimumSizeHint(self) -> QSize:
+        before, _name, after = self._parts
+        return QSize(self._advance(f"{before}…{after}"), super().minimumSizeHint().height())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit()
+
+    def _advance(self, text: str) -> int:
+        margins = self.contentsMargins()
+        return self.fontMetrics().horizontalAdvance(text) + margins.left() + margins.right() + 1
+
+    def _fit(self) -> None:
+        before, name, after = self._parts
+        room = self.contentsRect().width() - self.fontMetrics().horizontalAdvance(before + after)
+        elided = self.fontMetrics().elidedText(name, Qt.TextElideMode.ElideRight, max(room, 0))
+        self.setText(before + (elided if elided or not name else "…") + after)
 
 
 class UndoBar(QWidget):
@@ -26,7 +68,7 @@ class UndoBar(QWidget):
         self.draft_id: str | None = None
         self._what = ""
         self._until = 0.0  # time.monotonic() when the grace ends
-        self.text = plain_label()  # names the candidate and the form: plain text
+        self.text = _NameGivesWay()  # names the candidate and the form: plain text
         self.button = QPushButton("Undo")
         self.button.setShortcut(QKeySequence.StandardKey.Undo)  # Ctrl+Z, where no text field takes it
         self.button.setToolTip("Take the approval back: the draft returns to review (Ctrl+Z)")
@@ -60,7 +102,7 @@ class UndoBar(QWidget):
         """Say why the undo did not happen (too late), in the same place, for a few seconds."""
         self.draft_id, self._what, self._until = None, "", time.monotonic() + seconds
         self.button.hide()
-        self.text.setText(text)
+        self.text.say("", text)
         self._tick.start()
         self.show()
 
@@ -70,4 +112,4 @@ class UndoBar(QWidget):
             self.withdraw()
             return
         if self.draft_id is not None:
-            self.text.setText(f"Approved {self._what} — sending in {math.ceil(left)} s")
+            self.text.say("Approved ", self._what, f" — sending in {math.ceil(left)} s")

@@ -17,6 +17,7 @@ from test_flows import TIMEOUT, lever_forms
 from lever_desktop import sandbox_mode
 from lever_desktop.sandbox.drafts import sample_value
 from lever_desktop.ui.due_controller import DueController
+from lever_desktop.ui.table_models import KEY_ROLE
 
 shell, desktop = test_flows.shell, test_flows.desktop  # fixtures: the window on the sandbox
 
@@ -73,6 +74,19 @@ def test_rows_filters_and_the_count_in_the_navigation(due_page, desktop, qtbot):
     assert "Add your email in Settings" in page.note.text() and len(due.rows) == len(rows)
     page.mine.setChecked(False)
     assert page.note.text() == ""
+
+
+def test_a_row_clicked_offers_write_feedback_and_draft_with_ai(due_page, qtbot):
+    """Seen in a real-account window: a row chosen with the mouse was highlighted, but Write
+    feedback and Draft with AI… stayed greyed out (the keyboard, which moves the current row and
+    the selection together, enabled them)."""
+    due = due_page
+    table = due.page.list.table
+    for row in range(table.model().rowCount()):
+        cell = table.visualRect(table.model().index(row, 0)).center()
+        qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=cell)
+        assert due.selected() is not None and due.selected().key == table.model().index(row, 0).data(KEY_ROLE)
+        assert due.page.write.isEnabled() and due.page.draft_ai.isEnabled()
 
 
 def test_write_feedback_opens_the_blank_form_and_approving_stores_it_in_lever(due_page, desktop, sandbox, qtbot):

@@ -48,6 +48,31 @@ def test_every_action_and_review_button_has_a_key_listed_in_the_shortcuts_dialog
         assert keys in listed and keys in button.toolTip()
 
 
+def test_every_button_key_in_the_window_is_listed_in_the_shortcuts_dialog(desktop, qtbot):
+    """Seen in the sandbox: the Undo bar's Ctrl+Z (take an approval back) was missing from the dialog."""
+    window = desktop.window
+    listed = dialog_text(qtbot, window)
+    keyed = [b for b in window.findChildren(QPushButton) if not b.shortcut().isEmpty()]
+    assert any(b.accessibleName() == "Undo approval" for b in keyed)
+    for button in keyed:
+        keys = button.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+        assert keys in listed, f"{button.text()!r} answers {keys}, not listed"
+
+
+def test_about_closes_for_good_each_time(desktop, qtbot):
+    """Each Help → About made a dialog the window kept, hidden, after it was closed."""
+    window = desktop.window
+
+    def boxes() -> list[QMessageBox]:
+        return [b for b in window.findChildren(QMessageBox) if b.windowTitle().startswith("About")]
+
+    for _ in range(2):
+        window.about_action.trigger()
+        qtbot.waitUntil(lambda: any(b.isVisible() for b in boxes()))
+        next(b for b in boxes() if b.isVisible()).close()
+        qtbot.waitUntil(lambda: boxes() == [])
+
+
 def test_the_payload_key_works_and_help_keys_open_the_dialog(desktop, sandbox, qtbot, tmp_path):
     import_and_open(desktop, qtbot, tmp_path, sandbox_draft(sandbox))
     window, editor = desktop.window, desktop.controller.drafts.editor

@@ -46,6 +46,40 @@ def test_a_refill_keeps_the_widths_the_person_chose(qtbot):
     assert page.table.horizontalHeader().sectionSize(0) == 90
 
 
+def test_the_outbox_widens_its_columns_for_what_a_later_refill_says(qtbot):
+    """Seen in the sandbox: the outbox's columns were fitted once, to its first row ("Approved (Undo)",
+    no error yet); when the send went wrong, "Checking whether Lever stored it…" and Lever's words were
+    cut to "Checking wheth…" and "Lever rejecte…" beside an Approved column of blank width."""
+    from lever_desktop.ui.outbox_page import OutboxPage, OutboxRow
+
+    page = OutboxPage()
+    qtbot.addWidget(page)
+    page.resize(1000, 600)
+    page.show()
+    qtbot.waitExposed(page)
+    table, model = page.pending.table, page.pending.model
+    model.set_rows([OutboxRow("d-1", "Frances Haddad", "Approved (Undo)", "", 0, "", 1764950000000)])
+    checking, rejected = "Checking whether Lever stored it…", "Lever rejected the form"
+    model.set_rows(
+        [
+            OutboxRow("d-1", "Frances Haddad", checking, "", 1, "left in flight", 1764950000000),
+            OutboxRow("d-2", "Ada Lamport", "Needs attention", rejected, 1, rejected, 1764950100000),
+        ]
+    )
+    header, fm = table.horizontalHeader(), table.fontMetrics()
+
+    def fits(field: str, words: str) -> bool:
+        return header.sectionSize(model.column_of(field)) > fm.horizontalAdvance(words)
+
+    qtbot.waitUntil(lambda: fits("state", checking) and fits("why", rejected) and fits("last_error", rejected))
+    # a column the person sized stays as they left it
+    header.resizeSection(model.column_of("state"), 70)
+    longer = checking + " once more"
+    model.set_rows([OutboxRow("d-3", "Hedy Cerf", longer, "", 2, longer, 1)])
+    qtbot.waitUntil(lambda: fits("last_error", longer))  # the refill was fitted...
+    assert header.sectionSize(model.column_of("state")) == 70  # ...around the person's width
+
+
 def test_a_cell_tooltip_from_outside_shows_its_markup_as_text(qtbot):
     from PySide6.QtGui import QTextDocument
 

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QBoxLayout, QPushButton, QWidget
 _CLEAR_KEYS = (Qt.Key.Key_Delete, Qt.Key.Key_Backspace)
 _BUTTON, _BUTTON_TEXT = QPalette.ColorRole.Button, QPalette.ColorRole.ButtonText
 _HIGHLIGHT, _HIGHLIGHTED_TEXT = QPalette.ColorRole.Highlight, QPalette.ColorRole.HighlightedText
+_ACTIVE = QPalette.ColorGroup.Active
 
 
 class ChoiceButton(QPushButton):
@@ -124,9 +125,10 @@ class ButtonChoice:
     def _paint_choice(self, button: QPushButton, on: bool) -> None:
         """The chosen answer stands out in any palette: the theme's own selection colours."""
         palette = self.parent.palette()
-        if on:
-            palette.setColor(_BUTTON, palette.color(_HIGHLIGHT))
-            palette.setColor(_BUTTON_TEXT, palette.color(_HIGHLIGHTED_TEXT))
+        if on:  # the active colours, read even while the form is locked (a draft is loaded into
+            # the kept form before it is unlocked): grey would stay after, like nothing chosen
+            palette.setColor(_BUTTON, palette.color(_ACTIVE, _HIGHLIGHT))
+            palette.setColor(_BUTTON_TEXT, palette.color(_ACTIVE, _HIGHLIGHTED_TEXT))
         button.setPalette(palette)
 
     def _clicked(self, index: int) -> None:

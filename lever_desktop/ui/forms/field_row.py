@@ -32,6 +32,10 @@ _BAR = 4  # px of the attention bar on the left edge
 _RING = 2  # px of the ring around the question F8 landed on
 _TAB_FOCUS = Qt.FocusPolicy.TabFocus
 _SHORT = 60  # characters that always fit on one line; wrapping labels make layout much slower
+# characters of a title that fit beside the widest AI badge ("✎ Edited · AI was 48% · 2 quotes")
+# in the review pane at the window's minimum size; a longer one that did not wrap made the
+# whole form wider than its pane, and F8 then scrolled it sideways
+_BESIDE_A_BADGE = 24
 REVERT = "Revert to AI answer"
 
 
@@ -52,9 +56,11 @@ class FieldRow(QFrame):
         self.outer.setSpacing(4)
 
         header = self.header = QHBoxLayout()
-        self.title = plain_label(field.label + ("  *" if field.required else ""), self)
+        title = field.label + ("  *" if field.required else "")
+        self.title = plain_label(title, self)
         self.title.setFont(_bold(self.title.font()))
-        self.title.setWordWrap(len(field.label) > _SHORT)
+        # a badge may come with a later draft of the same form (``load``): sized for one always
+        self.title.setWordWrap(len(title) > _BESIDE_A_BADGE)
         if field.required:
             self.title.setToolTip("Required")
         header.addWidget(self.title, 1)

@@ -36,18 +36,24 @@ def make_form(qtbot):
 
 @pytest.fixture
 def make_scrolled_form(qtbot, every_type_template, every_type_draft):
-    """The every-type form with its AI draft in a scroll area much shorter than the form, as the
-    review screen shows it; returns (scroll area, form widget)."""
+    """The every-type form (or ``template``) with its AI draft (or ``draft``) in a scroll area much
+    shorter than the form, as the review screen shows it; returns (scroll area, form widget)."""
 
-    def make(height: int = 300) -> tuple[QScrollArea, FeedbackFormWidget]:
-        form = FeedbackForm.from_template(every_type_template)
-        form.apply_draft(every_type_draft)
+    def make(
+        height: int = 300,
+        *,
+        width: int = 700,
+        template: dict[str, Any] | None = None,
+        draft: dict[str, Any] | None = None,
+    ) -> tuple[QScrollArea, FeedbackFormWidget]:
+        form = FeedbackForm.from_template(template or every_type_template)
+        form.apply_draft(draft or every_type_draft)
         area = QScrollArea()
         area.setWidgetResizable(True)
         widget = FeedbackFormWidget(form)
         area.setWidget(widget)
         qtbot.addWidget(area)
-        area.resize(700, height)
+        area.resize(width, height)
         area.show()
         qtbot.waitExposed(area)
         return area, widget

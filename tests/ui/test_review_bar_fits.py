@@ -1,0 +1,44 @@
+"""At the window's minimum size the review bar's buttons are there in full for a submitted draft too.
+
+Seen in the sandbox at 1024×640 on a submitted draft: Previous, Next, Technical details,
+Withdraw from Lever…, Amend and a greyed-out Approve did not fit the review pane; "Withdraw from
+Lever…" read "hdraw from Lev", "Technical details" lost its first letter and Approve ran past the
+window's edge. Approve is no longer shown where it can never apply. (tests/ui/test_minimum_size.py
+checks a draft still to review; a draft being amended still does not fit: see the report.)
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QAbstractButton
+from test_flows import TIMEOUT, desktop, import_and_open, sandbox_draft, shell  # noqa: F401  (fixtures)
+
+from lever_desktop.ui.main_window import MINIMUM_SIZE
+
+
+def cut_buttons(editor) -> list[str]:
+    """The review bar's shown buttons whose text does not fit, or that reach past the pane."""
+    out = []
+    for button in editor.findChildren(QAbstractButton):
+        if not button.isVisible() or editor.form_widget is not None and editor.form_widget.isAncestorOf(button):
+            continue
+        text = button.text().replace("&", "")
+        if not text:
+            continue
+        right = button.mapTo(editor, button.rect().topRight()).x()
+        if button.fontMetrics().horizontalAdvance(text) + 8 > button.width() or right > editor.width():
+            out.append(f"{text!r}: {button.width()} px wide, right edge at {right} of {editor.width()}")
+    return out
+
+
+def test_a_submitted_draft_shows_its_buttons_whole(desktop, sandbox, qtbot, tmp_path):
+    window = desktop.window
+    window.resize(MINIMUM_SIZE)
+    qtbot.waitUntil(lambda: window.size() == MINIMUM_SIZE)
+    import_and_open(desktop, qtbot, tmp_path, sandbox_draft(sandbox, None))
+    editor = desktop.controller.drafts.editor
+    qtbot.waitUntil(editor.approve.isEnabled, timeout=TIMEOUT)
+    qtbot.mouseClick(editor.approve, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "Submitted to Lever" in editor.outcome.text() and editor.amend.isVisible(), timeout=TIMEOUT)
+    window.layout().activate()
+    assert cut_buttons(editor) == [], "\n".join(cut_buttons(editor))
