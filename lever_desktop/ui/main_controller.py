@@ -37,6 +37,7 @@ from lever_desktop.ui.sync_controller import SyncController
 from lever_desktop.ui.table_models import Column, format_ms
 from lever_desktop.ui.tasks import Supervisor, TaskRunner, import_modules, in_thread
 from lever_desktop.ui.ui_state import UiState
+from lever_desktop.untrusted import for_display
 
 _log = logging.getLogger(__name__)
 # httpcore/anyio import these on the first connection, i.e. on the loop, mid-sync: the services start
@@ -342,7 +343,8 @@ class MainController(QObject):
         if problems:  # which file, and why, where the reviewer looks: not only in Activity
             more = f" (and {len(problems) - 1} more in Activity)" if len(problems) > 1 else ""
             summary += f" — {' '.join(problems[0].split())}{more}"
-        self.window.statusBar().showMessage(f"Imported drafts: {summary}", 30_000 if problems else 8000)
+        # a file's name and the draft's own words: shown marked, never reordered
+        self.window.statusBar().showMessage(for_display(f"Imported drafts: {summary}"), 30_000 if problems else 8000)
         self.drafts.reload()
         self.refresh_counts()
 

@@ -34,3 +34,15 @@ def test_a_good_file_beside_a_bad_one_is_imported_and_the_bad_one_named(desktop,
     assert "1 received" in said and "1 unreadable" in said and "bad.json" in said and "good.json" not in said
     drafts = desktop.controller.drafts
     qtbot.waitUntil(lambda: drafts.list.model.rowCount() == 1, timeout=TIMEOUT)  # nothing lost
+
+
+def test_a_file_name_with_a_direction_mark_is_named_with_the_mark_never_reordered(desktop, qtbot, tmp_path):
+    """A name like "notes\u202enosj.exe" reads as "notesexe.json" when drawn: the status bar, like every
+    other place the window shows outside text, shows U+202E as a mark."""
+    broken = tmp_path / "notes\u202enosj.exe.json"
+    broken.write_text("{", encoding="utf-8")
+    bar = desktop.window.statusBar()
+    desktop.controller.import_files([str(broken)])
+    qtbot.waitUntil(lambda: bar.currentMessage().startswith("Imported drafts:"), timeout=TIMEOUT)
+    said = bar.currentMessage()
+    assert "\u202e" not in said and "notes\ufffdnosj.exe.json" in said
