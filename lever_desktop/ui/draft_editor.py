@@ -103,6 +103,8 @@ class DraftEditor(QWidget):
         self.previous.setToolTip("Previous draft (K)")
         self.next = QPushButton("Next ▶")
         self.next.setToolTip("Next draft (J)")
+        for short in (self.previous, self.next):  # the style makes them 80 px; they give that up, not their text,
+            short.setMinimumWidth(short.fontMetrics().horizontalAdvance(short.text()) + 20)  # where room is short
         self.discard = QPushButton("Discard")
         # Shown only while Lever holds a second form from this draft's approval.
         self.remove_duplicate = QPushButton("Remove duplicate from Lever…")

@@ -348,7 +348,9 @@ class DraftsController(QObject):
         self.editor.approve.setVisible(editable)
         self.editor.set_after_submission(
             amend=state in (DraftState.SUBMITTED, DraftState.AMENDING),
-            withdraw=state in (DraftState.SUBMITTED, DraftState.AMENDING),
+            # one change at a time: withdrawn once the amendment is sent or cancelled (and with
+            # "Cancel amendment" and "Send amendment" the bar did not fit the window's minimum size)
+            withdraw=state == DraftState.SUBMITTED,
         )
         self.editor.amend.setText("Cancel amendment" if state == DraftState.AMENDING else "Amend")
         if self.editor.form_widget is not None:

@@ -3,8 +3,9 @@
 Seen in the sandbox at 1024×640 on a submitted draft: Previous, Next, Technical details,
 Withdraw from Lever…, Amend and a greyed-out Approve did not fit the review pane; "Withdraw from
 Lever…" read "hdraw from Lev", "Technical details" lost its first letter and Approve ran past the
-window's edge. Approve is no longer shown where it can never apply. (tests/ui/test_minimum_size.py
-checks a draft still to review; a draft being amended still does not fit: see the report.)
+window's edge. Approve is no longer shown where it can never apply. A draft being amended was ~80 px too
+wide with "Cancel amendment" and "Send amendment": Withdraw from Lever… waits until the amendment is sent
+or cancelled. (tests/ui/test_minimum_size.py checks a draft still to review.)
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ def cut_buttons(editor) -> list[str]:
     return out
 
 
-def test_a_submitted_draft_shows_its_buttons_whole(desktop, sandbox, qtbot, tmp_path):
+def _submitted_at_the_minimum_size(desktop, sandbox, qtbot, tmp_path):
     window = desktop.window
     window.resize(MINIMUM_SIZE)
     qtbot.waitUntil(lambda: window.size() == MINIMUM_SIZE)
@@ -40,5 +41,23 @@ def test_a_submitted_draft_shows_its_buttons_whole(desktop, sandbox, qtbot, tmp_
     qtbot.waitUntil(editor.approve.isEnabled, timeout=TIMEOUT)
     qtbot.mouseClick(editor.approve, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: "Submitted to Lever" in editor.outcome.text() and editor.amend.isVisible(), timeout=TIMEOUT)
-    window.layout().activate()
+    return editor
+
+
+def test_a_submitted_draft_shows_its_buttons_whole(desktop, sandbox, qtbot, tmp_path):
+    editor = _submitted_at_the_minimum_size(desktop, sandbox, qtbot, tmp_path)
+    desktop.window.layout().activate()
+    assert editor.withdraw.isVisible()
     assert cut_buttons(editor) == [], "\n".join(cut_buttons(editor))
+
+
+def test_a_draft_being_amended_shows_its_buttons_whole(desktop, sandbox, qtbot, tmp_path):
+    editor = _submitted_at_the_minimum_size(desktop, sandbox, qtbot, tmp_path)
+    qtbot.mouseClick(editor.amend, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: editor.amend.text() == "Cancel amendment" and editor.approve.isVisible(), timeout=TIMEOUT)
+    desktop.window.layout().activate()
+    assert editor.approve.text() == "Send amendment"
+    assert not editor.withdraw.isVisible()  # once the amendment is sent or cancelled
+    assert cut_buttons(editor) == [], "\n".join(cut_buttons(editor))
+    qtbot.mouseClick(editor.amend, Qt.MouseButton.LeftButton)  # Cancel amendment: Withdraw is offered again
+    qtbot.waitUntil(lambda: editor.amend.text() == "Amend" and editor.withdraw.isVisible(), timeout=TIMEOUT)
