@@ -113,12 +113,13 @@ def draft_labels(conn: sa.Connection, draft_ids: Sequence[str]) -> dict[str, str
 
 def outbox_list(conn: sa.Connection, now_ms: int | None = None) -> list[tuple[Any, ...]]:
     """The outbox page's rows; an approval still inside its Undo grace says so, as the drafts
-    list does ("Approved (Undo)"), rather than "Queued"."""
+    list does ("Approved (Undo)"), rather than "Queued". The last column is when the last attempt
+    left (while *checking*, the one whose answer was lost: the settle window counts from it)."""
     sql = f"""
         SELECT d.draft_id, coalesce(o.name, d.opportunity_id),
                CASE WHEN {queue.STATUS_SQL} = 'approved' AND ob.send_after > :now THEN '{UNDO_GRACE}'
                     ELSE {queue.STATUS_SQL} END, d.attention_reason,
-               ob.attempts, ob.last_error, coalesce(ob.approved_at, d.updated_at), d.lever_feedback_id
+               ob.attempts, ob.last_error, coalesce(ob.approved_at, d.updated_at), d.lever_feedback_id, ob.sent_at
         FROM drafts d LEFT JOIN outbox ob ON ob.draft_id = d.draft_id
         LEFT JOIN opportunities o ON o.id = d.opportunity_id
         WHERE d.state IN ('approved', 'submitting', 'needs_attention', 'amend_queued', 'withdrawing')

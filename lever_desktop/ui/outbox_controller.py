@@ -18,10 +18,10 @@ from lever_desktop.lever.urls import candidate_page
 from lever_desktop.messages import explain_or_generic, in_words
 from lever_desktop.review import lists, outbox_actions
 from lever_desktop.review.drafts import now_ms
-from lever_desktop.review.lifecycle import STATUS_WORDS, UNDO_GRACE, attention_words
+from lever_desktop.review.lifecycle import CHECKING, STATUS_WORDS, UNDO_GRACE, attention_words
 from lever_desktop.review.outbox import OutboxEvent
 from lever_desktop.ui.outbox_page import OutboxPage, OutboxRow, SentRow
-from lever_desktop.ui.table_models import KEY_ROLE
+from lever_desktop.ui.table_models import KEY_ROLE, format_ms_short
 from lever_desktop.ui.tasks import Supervisor, TaskRunner
 
 # What the selected row's status allows; the core re-checks in the same transaction as the worker.
@@ -166,15 +166,23 @@ class OutboxController(QObject):
                     draft_id,
                     name,
                     lists.DRAFT_STATE_LABELS.get(state) or state,
-                    attention_words(reason) if reason else "",
+                    attention_words(reason) if reason else self._resent_after(state, sent_at),
                     attempts or 0,
                     in_words(error, brief=True),
                     approved,
                 )
-                for draft_id, name, state, reason, attempts, error, approved, _fid in rows
+                for draft_id, name, state, reason, attempts, error, approved, _fid, sent_at in rows
             ]
         )
         self._pending_selected()
+
+    def _resent_after(self, status: str, sent_at: int | None) -> str:
+        """While checking after a lost answer: when the form may be sent again (the page said only
+        "Checking whether Lever stored it…", for up to the settle window's ten minutes)."""
+        if status != CHECKING or not sent_at:
+            return ""
+        again = format_ms_short(sent_at + self.session.outbox.settle_window_ms)
+        return f"Sent again after {again}, only if Lever does not hold it by then"
 
     def _fill_sent(self, forms: list[outbox_actions.SentForm]) -> None:
         self._opportunities = {f.draft_id: f.opportunity_id for f in forms}

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 
 import httpx
 import pytest
@@ -18,6 +19,7 @@ from lever_desktop import config, sandbox_mode
 from lever_desktop.review import lists
 from lever_desktop.ui.first_run import FirstRunDialog
 from lever_desktop.ui.shell import Shell
+from lever_desktop.ui.table_models import format_ms_short
 
 TIMEOUT = 30_000
 
@@ -419,16 +421,24 @@ def test_a_lost_answer_shows_checking_in_the_review_pane_the_drafts_list_and_the
     import_and_open(desktop, qtbot, tmp_path, doc)
     editor, words = desktop.controller.drafts.editor, "Checking whether Lever stored it…"
     qtbot.waitUntil(editor.approve.isEnabled)
+    sent = [int(time.time() * 1000)]
     qtbot.mouseClick(editor.approve, Qt.MouseButton.LeftButton)
 
     def listed(model) -> str | None:
         return next((r.state for r in model.rows() if r.draft_id == doc["draftId"]), None)
 
     qtbot.waitUntil(lambda: editor.outcome.text().startswith(words), timeout=TIMEOUT)
+    sent.append(int(time.time() * 1000))
     assert "not sent again while Lever may still be storing it" in editor.outcome.text()
     qtbot.waitUntil(lambda: listed(desktop.controller.drafts.list.model) == words, timeout=TIMEOUT)
     qtbot.waitUntil(lambda: listed(desktop.controller.outbox.page.model) == words, timeout=TIMEOUT)
     assert [f for f in lever_forms(sandbox, doc["opportunityId"]) if f.get("interview") == doc["interviewId"]] == []
+    # and the outbox page says until when: ten minutes after the POST whose answer was lost
+    [why] = [r.why for r in desktop.controller.outbox.page.model.rows() if r.draft_id == doc["draftId"]]
+    said = {
+        f"Sent again after {format_ms_short(t + 10 * 60_000)}, only if Lever does not hold it by then" for t in sent
+    }
+    assert why in said  # the POST left between the click and the first "Checking"
 
 
 def test_the_outcome_line_shows_text_from_lever_as_typed(qtbot):
