@@ -274,7 +274,8 @@ class MainController(QObject):
         attention = f", {c['attention']} need{'s' if c['attention'] == 1 else ''} attention" if c["attention"] else ""
         w.set_nav_label("outbox", f"Outbox ({c['outbox']} pending{attention})")
         w.set_nav_label("candidates", f"Candidates ({c['candidates']:,})")
-        w.status_outbox.setText(f"Outbox: {c['outbox']}")
+        # what needs the reviewer is said here too: "Outbox: 0" beside "1 needs attention" read as all clear
+        w.status_outbox.setText(f"Outbox: {c['outbox']}{attention}")
         if self._last_review_count is not None and c["review"] > self._last_review_count:
             new = c["review"] - self._last_review_count
             self.drafts.reload()

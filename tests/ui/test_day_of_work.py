@@ -18,6 +18,7 @@ from test_flows import (  # noqa: F401  (fixtures: the window on the sandbox)
     TIMEOUT,
     desktop,
     fix_flagged_values,
+    import_and_open,
     lever_forms,
     sandbox_draft,
     shell,
@@ -55,12 +56,12 @@ def _state(app, draft_id) -> str | None:
 def _told(app, *, review: int, pending: int, attention: int = 0) -> bool:
     """The sidebar and the status bar count the same thing, and the outbox page lists it."""
     w = app.window
-    need = f", {attention} need attention" if attention else ""
+    need = f", {attention} need{'s' if attention == 1 else ''} attention" if attention else ""
     outbox_rows = app.controller.outbox.page.model.rows()
     return (
         w.nav.item(0).text() == f"Drafts to review ({review})"
         and w.nav.item(1).text() == f"Outbox ({pending} pending{need})"
-        and w.status_outbox.text() == f"Outbox: {pending}"
+        and w.status_outbox.text() == f"Outbox: {pending}{need}"
         and len(outbox_rows) == pending + attention
     )
 
@@ -214,3 +215,17 @@ def test_a_day_of_review_tells_the_truth_at_every_step(desktop, sandbox, qtbot, 
     )
     assert drafts.draft_id == late["draftId"] and "can't be reached" not in editor.outcome.text()
     assert _told(desktop, review=1, pending=0)
+
+
+@pytest.mark.logs_warnings("Lever refuses the form on purpose: the refusal is logged")
+def test_a_draft_lever_refused_is_counted_where_the_outbox_is_counted(desktop, sandbox, qtbot, tmp_path):
+    """The status bar said "Outbox: 0" while the sidebar said "1 needs attention": read as all clear."""
+    sandbox.faults.replace(parse_spec("status=400,method=POST,path=*/feedback"))  # Lever will not take it
+    doc = sandbox_draft(sandbox, flaw=None)
+    import_and_open(desktop, qtbot, tmp_path, doc)
+    editor = desktop.controller.drafts.editor
+    qtbot.waitUntil(editor.approve.isEnabled)
+    qtbot.mouseClick(editor.approve, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: _state(desktop, doc["draftId"]) == "Needs attention", timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: _told(desktop, review=0, pending=0, attention=1), timeout=TIMEOUT)
+    assert desktop.window.status_outbox.text() == "Outbox: 0, 1 needs attention"
