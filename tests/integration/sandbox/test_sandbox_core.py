@@ -114,13 +114,23 @@ def test_stop_is_clean_with_an_idle_keep_alive_connection(sandbox_factory):
 
 
 def _answer(sock: socket.socket) -> bytes:
-    """One HTTP answer's head from ``sock`` (b"" once the server has closed the connection)."""
-    head = b""
-    while b"\r\n\r\n" not in head:
+    """One whole HTTP answer's head from ``sock``, its body read past (b"" once the server has closed the
+    connection). The body may come in a later segment than the head: left unread, it began the next answer."""
+    got = b""
+    while b"\r\n\r\n" not in got:
         chunk = sock.recv(65536)
         if not chunk:
-            return head
-        head += chunk
+            return got
+        got += chunk
+    head, _, body = got.partition(b"\r\n\r\n")
+    length = next(
+        (int(line.split(b":", 1)[1]) for line in head.split(b"\r\n") if line.lower().startswith(b"content-length:")), 0
+    )
+    while len(body) < length:
+        chunk = sock.recv(65536)
+        if not chunk:
+            break
+        body += chunk
     return head
 
 
