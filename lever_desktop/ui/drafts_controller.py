@@ -348,8 +348,8 @@ class DraftsController(QObject):
         self.editor.approve.setVisible(editable)
         self.editor.set_after_submission(
             amend=state in (DraftState.SUBMITTED, DraftState.AMENDING),
-            # one change at a time: withdrawn once the amendment is sent or cancelled (and with
-            # "Cancel amendment" and "Send amendment" the bar did not fit the window's minimum size)
+            # one change at a time: Withdraw is offered again once the amendment is sent or cancelled
+            # (beside "Cancel amendment" and "Send amendment" the bar did not fit the minimum size)
             withdraw=state == DraftState.SUBMITTED,
         )
         self.editor.amend.setText("Cancel amendment" if state == DraftState.AMENDING else "Amend")
