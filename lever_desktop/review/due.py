@@ -5,7 +5,8 @@ One row per (interview, interviewer), read from the cache (no request to Lever),
   was cancelled; it ended within the last ``lookback_days`` (what the recent-interviews sync
   keeps current, ``sync/recent_interviews.py``); the candidate is active (not archived);
 - the interviewer has no form for it in the cache's feedback (matched by interview and author),
-  and no draft of theirs for it was submitted from here (the cache may not have re-read it yet).
+  and no draft of theirs for it was submitted from here (the cache may not have re-read it yet),
+  whether that form is now being amended or withdrawn: it is in Lever until it is withdrawn.
 
 When feedback is due comes from the interview's ``feedbackReminder`` where Lever has one:
 Lever's docs describe "frequently" as a reminder every 6 hours and "daily" as one a day, so the
@@ -87,7 +88,7 @@ _SLOTS = sa.text("""
 """)
 
 _DRAFTS = sa.text("""
-    SELECT interview_id, lower(interviewer_email), draft_id, state FROM drafts
+    SELECT interview_id, lower(interviewer_email), draft_id, state, lever_feedback_id FROM drafts
     WHERE interview_id IS NOT NULL AND state NOT IN ('discarded', 'withdrawn')
     ORDER BY received_at
 """)
@@ -123,10 +124,16 @@ def open_slots(
     """Every open slot, unfiltered, oldest interview first."""
     slots = conn.execute(_SLOTS, {"since": now - lookback_days * DAY_MS, "now": now}).all()
     drafts: dict[tuple[str, str], tuple[str, str]] = {}
-    for interview_id, email, draft_id, state in conn.execute(_DRAFTS):
-        # A submitted one counts for the slot whatever else is open; else the latest open one.
-        if drafts.get((interview_id, email), ("", ""))[1] != "submitted":
-            drafts[(interview_id, email)] = (draft_id, state)
+    in_lever: set[tuple[str, str]] = set()
+    for interview_id, email, draft_id, state, feedback_id in conn.execute(_DRAFTS):
+        # One whose form Lever holds counts for the slot whatever else is open; else the latest open one.
+        # Lever holds it once submitted, and still while it is amended or withdrawn (or an amendment was
+        # refused): the slot is filled until the form is withdrawn (the cache may not have re-read it yet).
+        key = (interview_id, email)
+        if key not in in_lever:
+            drafts[key] = (draft_id, state)
+            if state == "submitted" or feedback_id is not None:
+                in_lever.add(key)
     postings = dict(conn.execute(sa.text("SELECT id, text FROM postings")).all())
     rows: list[DueRow] = []
     for (
@@ -149,7 +156,7 @@ def open_slots(
         if ended > now:
             continue  # still going on
         draft_id, state = drafts.get((iid, (email or "").lower()), (None, None))
-        if state == "submitted":
+        if (iid, (email or "").lower()) in in_lever:
             continue
         posting_id = iv_posting if isinstance(iv_posting, str) else opp_posting  # an id, or the expanded posting's
         due = due_at(ended, reminder, default_hours)

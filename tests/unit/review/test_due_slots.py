@@ -228,3 +228,33 @@ def test_the_due_settings_default_and_refuse_odd_values_from_a_hand_edited_file(
         paths.settings_path().write_text(json.dumps(saved), encoding="utf-8")
         s = config.Settings.load()
         assert (s.feedback_due_hours, s.feedback_due_lookback_days) == want
+
+
+async def test_a_form_sent_from_here_fills_the_slot_while_it_is_amended_or_withdrawn_until_withdrawn(store):
+    """Seen in the sandbox: amending a submitted form put its interview back on Feedback due (10 -> 11), as
+    if the interviewer owed it, while Lever held the form all along."""
+    from lever_desktop.review.lifecycle import DraftState as S
+
+    put(store, "opp-a", [interview("i-1", NOW - 30 * HOUR, [ANA]), interview("i-2", NOW - 29 * HOUR, [ANA])])
+    amended, withdrawn = [await manual.write_feedback(store, row) for row in rows(store)]
+
+    def due() -> dict[str, str | None]:
+        return {r.interview_id: r.draft_state for r in rows(store)}
+
+    def to(draft_id: str, *states: S) -> None:
+        for state in states:
+            fid = {"lever_feedback_id": f"fb-{draft_id}"} if state == S.SUBMITTED else {}
+            store.call_sync(lambda c, s=state, f=fid: drafts.transition(c, draft_id, s, actor="t", event="t", **f))
+
+    to(amended, S.APPROVED, S.SUBMITTING)
+    assert due() == {"i-1": "submitting", "i-2": "received"}  # not known in Lever yet: still due
+    to(amended, S.SUBMITTED)
+    to(withdrawn, S.APPROVED, S.SUBMITTING, S.SUBMITTED)
+    assert due() == {}
+    to(amended, S.AMENDING)
+    to(withdrawn, S.WITHDRAWING)
+    assert due() == {}  # the old code: both due again
+    to(amended, S.AMEND_QUEUED, S.NEEDS_ATTENTION)  # Lever refused the amendment: the form it holds stays
+    assert due() == {}
+    to(withdrawn, S.WITHDRAWN)
+    assert due() == {"i-2": None}  # withdrawn from Lever: the slot is open again, for a new draft
