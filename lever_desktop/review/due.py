@@ -155,9 +155,10 @@ def open_slots(
         ended = int(date) + int(minutes) * 60_000
         if ended > now:
             continue  # still going on
-        draft_id, state = drafts.get((iid, (email or "").lower()), (None, None))
-        if (iid, (email or "").lower()) in in_lever:
+        key = (iid, (email or "").lower())
+        if key in in_lever:
             continue
+        draft_id, state = drafts.get(key, (None, None))
         posting_id = iv_posting if isinstance(iv_posting, str) else opp_posting  # an id, or the expanded posting's
         due = due_at(ended, reminder, default_hours)
         rows.append(

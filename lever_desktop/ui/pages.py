@@ -334,7 +334,7 @@ class TablePage(QWidget):
         try:
             self.table.resizeColumnsToContents()
             for col, width in enumerate(before):
-                fitted = min(header.sectionSize(col) + 12, self.MAX_FITTED_WIDTH)
+                fitted = self._fitted_width(header.sectionSize(col))
                 if col in self._sized_by_person:
                     fitted = width
                 elif self._fitted:
@@ -343,6 +343,10 @@ class TablePage(QWidget):
         finally:
             self._fitting = False
         self._fitted = True
+
+    def _fitted_width(self, contents: int) -> int:
+        """A column's width for contents this wide: a little room beside them, at most ``MAX_FITTED_WIDTH``."""
+        return min(contents + 12, self.MAX_FITTED_WIDTH)
 
     def _widen_later(self, first: int, last: int) -> None:
         room = self.WIDEN_ROWS_AT_MOST - len(self._changed_rows)
@@ -353,7 +357,7 @@ class TablePage(QWidget):
         """Widen a column for the longer words rows changed or added since show (the outbox's first row
         is "Approved (Undo)", its later ones "Checking whether Lever stored it…" and Lever's error):
         measured in those rows only, as the first fit measures them."""
-        rows, self._changed_rows = sorted(r for r in self._changed_rows if r < self.model.rowCount()), set()
+        rows, self._changed_rows = [r for r in self._changed_rows if r < self.model.rowCount()], set()
         if not self._fitted:  # nothing was fitted yet (rows came before any reset)
             self._fit_columns()
             return
@@ -364,9 +368,11 @@ class TablePage(QWidget):
                 if col in self._sized_by_person:
                     continue
                 cells = (self.proxy.mapFromSource(self.model.index(row, col)) for row in rows)
-                needed = max((self.table.sizeHintForIndex(cell).width() for cell in cells), default=0) + 12
-                if min(needed, self.MAX_FITTED_WIDTH) > header.sectionSize(col):
-                    header.resizeSection(col, min(needed, self.MAX_FITTED_WIDTH))
+                fitted = self._fitted_width(
+                    max((self.table.sizeHintForIndex(cell).width() for cell in cells), default=0)
+                )
+                if fitted > header.sectionSize(col):
+                    header.resizeSection(col, fitted)
         finally:
             self._fitting = False
 

@@ -14,7 +14,7 @@ from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QResizeEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 
-from lever_desktop.ui.plain import plain_tooltip
+from lever_desktop.ui.plain import make_plain, plain_tooltip
 from lever_desktop.untrusted import for_display
 
 
@@ -26,7 +26,7 @@ class _NameGivesWay(QLabel):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setTextFormat(Qt.TextFormat.PlainText)
+        make_plain(self)
         self._parts = ("", "", "")
 
     def say(self, before: str, name: str, after: str = "") -> None:
