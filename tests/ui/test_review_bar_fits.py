@@ -13,22 +13,21 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractButton
 from test_flows import TIMEOUT, desktop, import_and_open, sandbox_draft, shell  # noqa: F401  (fixtures)
+from test_minimum_size import clipped
 
 from lever_desktop.ui.main_window import MINIMUM_SIZE
 
 
 def cut_buttons(editor) -> list[str]:
-    """The review bar's shown buttons whose text does not fit, or that reach past the pane."""
-    out = []
+    """What the review pane shows cut (test_minimum_size's ``clipped``: a button's text too), and the
+    review bar's buttons that reach past the pane."""
+    out = clipped(editor)
     for button in editor.findChildren(QAbstractButton):
         if not button.isVisible() or editor.form_widget is not None and editor.form_widget.isAncestorOf(button):
             continue
-        text = button.text().replace("&", "")
-        if not text:
-            continue
         right = button.mapTo(editor, button.rect().topRight()).x()
-        if button.fontMetrics().horizontalAdvance(text) + 8 > button.width() or right > editor.width():
-            out.append(f"{text!r}: {button.width()} px wide, right edge at {right} of {editor.width()}")
+        if button.text() and right > editor.width():
+            out.append(f"{button.text()!r}: right edge at {right} of {editor.width()}")
     return out
 
 
